@@ -1,0 +1,30 @@
+"""Lambda Invoke wire format for registered in-process handlers."""
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from emulator.awslambda.models import find_handler, function_key, run_handler
+
+
+def make_invoke(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wrap moto's ``LambdaResponse.invoke``: registered functions run their handler."""
+
+    def invoke(self: Any) -> Any:
+        function_name = unquote(self.path.rsplit("/", 2)[-2])
+        handler = find_handler(function_name)
+        if handler is None:
+            return original(self)
+        payload, failed = run_handler(handler, function_key(function_name), self.body)
+        headers = {"content-type": "application/json", "x-amz-executed-version": "$LATEST"}
+        invocation_type = self.headers.get("X-Amz-Invocation-Type")
+        if invocation_type == "Event":
+            return 202, {**headers, "status": "202"}, b""
+        if invocation_type == "DryRun":
+            return 204, {**headers, "status": "204"}, b""
+        if failed:
+            headers["x-amz-function-error"] = "Unhandled"
+        return 200, headers, payload
+
+    invoke.__wrapped__ = original  # type: ignore[attr-defined]
+    return invoke

@@ -1,0 +1,108 @@
+"""Emulator configuration and the emulator clock (pure data, no AWS calls)."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from emulator.exceptions import EmulatorConfigError
+
+SEVEN_DAYS = 7 * 24 * 3600
+
+
+@dataclass
+class EmulatorConfig:
+    """How the emulated AWS behaves.
+
+    ``accounts`` maps free labels to 12-digit account ids; ``organization_accounts`` is the set of
+    accounts inside the AWS Organization (``None``: the card account plus every account in
+    ``accounts``). A new association becomes ASSOCIATED once it has been returned by
+    ``associate_after_polls`` GetResourceShareAssociations calls, or once ``associate_after_seconds``
+    emulator-clock seconds have passed, whichever happens first (``None`` disables that trigger;
+    both ``None``: ASSOCIATED immediately). Invitations to accounts outside the organization expire
+    after ``invitation_ttl_seconds``.
+    """
+
+    region: str = "us-east-1"
+    card_account: str = "111111111111"
+    accounts: dict[str, str] = field(
+        default_factory=lambda: {"staging": "222222222222", "prod": "333333333333"}
+    )
+    organization_accounts: list[str] | None = None
+    associate_after_polls: int | None = 1
+    associate_after_seconds: float | None = None
+    invitation_ttl_seconds: float = SEVEN_DAYS
+
+    def __post_init__(self) -> None:
+        for label, account in {"card_account": self.card_account, **self.accounts}.items():
+            if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
+                raise EmulatorConfigError(
+                    f"Account {label}={account!r} is not a 12-digit account id; "
+                    "give account ids as strings such as '222222222222'."
+                )
+        if self.associate_after_polls is not None and self.associate_after_polls < 0:
+            raise EmulatorConfigError("associate_after_polls must be >= 0 or None.")
+        if self.associate_after_seconds is not None and self.associate_after_seconds < 0:
+            raise EmulatorConfigError("associate_after_seconds must be >= 0 or None.")
+
+    @property
+    def all_accounts(self) -> list[str]:
+        """The card account followed by every labelled account, without duplicates."""
+        return list(dict.fromkeys([self.card_account, *self.accounts.values()]))
+
+    @property
+    def org_accounts(self) -> frozenset[str]:
+        """Account ids that are members of the emulated organization."""
+        if self.organization_accounts is None:
+            return frozenset(self.all_accounts)
+        return frozenset(self.organization_accounts)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EmulatorConfig:
+        """Build a config from a JSON-like mapping, rejecting unknown keys."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise EmulatorConfigError(
+                f"Unknown emulator config keys {unknown}; allowed keys are {sorted(known)}."
+            )
+        return cls(**data)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> EmulatorConfig:
+        """Load a config from a JSON file."""
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as exc:
+            raise EmulatorConfigError(
+                f"Cannot read emulator config {path}: {exc}; pass a readable JSON object file."
+            ) from exc
+        if not isinstance(data, dict):
+            raise EmulatorConfigError(f"Emulator config {path} must contain a JSON object.")
+        return cls.from_dict(data)
+
+
+class Clock:
+    """Emulator clock: wall-clock time plus an offset that ``advance`` moves forward.
+
+    With ``frozen=True`` the clock only moves when ``advance`` is called (deterministic tests).
+    """
+
+    def __init__(self, frozen: bool = False, start: float | None = None) -> None:
+        self._frozen = frozen
+        self._base = time.time() if start is None else start
+        self._offset = 0.0
+
+    def now(self) -> float:
+        """Current emulator time as epoch seconds."""
+        base = self._base if self._frozen else time.time()
+        return base + self._offset
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward by ``seconds`` (>= 0) and return the new time."""
+        if seconds < 0:
+            raise EmulatorConfigError("The emulator clock cannot go backwards; pass seconds >= 0.")
+        self._offset += seconds
+        return self.now()

@@ -1,0 +1,1 @@
+"""Example churn pipeline (SageMaker Projects seed-code shape) with model-card governance steps."""

@@ -1,0 +1,236 @@
+"""Reusable SageMaker Pipelines step factories: populate card -> share -> gate -> approve or fail.
+
+Add governance to an existing pipeline::
+
+    from pipelines.governance import GovernanceLambdas, governance_steps
+
+    lambdas = GovernanceLambdas.from_prefix("arn:aws:lambda:eu-west-1:111122223333:function:mcgov-")
+    steps = governance_steps(
+        card_name="churn-model",
+        training_step=step_train,
+        evaluation_s3_uris=[evaluation_json_uri],
+        register_step=step_register,
+        stage="staging",
+        lambda_arns=lambdas,
+        evaluation_step=step_eval,
+    )
+    pipeline = Pipeline(name=..., steps=[step_train, step_eval, step_register, *steps])
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipelines.exceptions import (
+    InvalidGateModeError,
+    InvalidGateWaitError,
+    InvalidLambdaArnError,
+    MissingCallbackQueueError,
+)
+from pipelines.session import pipeline_session
+
+if TYPE_CHECKING:
+    from sagemaker.workflow.pipeline_context import PipelineSession
+    from sagemaker.workflow.steps import Step
+
+GATE_MODES = ("lambda", "callback")
+GATE_MAX_WAIT_SECONDS = 540
+"""A SageMaker Pipelines Lambda step times out after 10 minutes; keep the gate's own wait below that."""
+
+LAMBDA_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$")
+
+HANDLER_SUFFIXES = {
+    "populate": "populate-card",
+    "share": "share-card",
+    "gate": "check-gate",
+    "approve": "approve-model-package",
+}
+
+
+@dataclass(frozen=True)
+class GovernanceLambdas:
+    """ARNs of the deployed governance Lambdas (see cloudformation/governance.yaml outputs)."""
+
+    populate: str
+    share: str
+    gate: str
+    approve: str | None = None
+
+    def __post_init__(self) -> None:
+        for field, arn in (("populate", self.populate), ("share", self.share), ("gate", self.gate), ("approve", self.approve)):
+            if arn is None and field == "approve":
+                continue
+            if not isinstance(arn, str) or not LAMBDA_ARN_RE.match(arn):
+                raise InvalidLambdaArnError(
+                    f"GovernanceLambdas.{field}={arn!r} is not a Lambda function ARN; pass the "
+                    f"'{field.capitalize()}FunctionArn' output of the governance stack "
+                    "(arn:aws:lambda:<region>:<account>:function:<name>)."
+                )
+
+    @classmethod
+    def from_prefix(cls, arn_prefix: str, with_approve: bool = True) -> GovernanceLambdas:
+        """ARNs named ``<arn_prefix><suffix>`` as deployed by governance.yaml (``...:function:<stack>-``)."""
+        return cls(
+            populate=arn_prefix + HANDLER_SUFFIXES["populate"],
+            share=arn_prefix + HANDLER_SUFFIXES["share"],
+            gate=arn_prefix + HANDLER_SUFFIXES["gate"],
+            approve=arn_prefix + HANDLER_SUFFIXES["approve"] if with_approve else None,
+        )
+
+    @property
+    def region(self) -> str:
+        """Region of the populate Lambda (all functions live in the pipeline's region)."""
+        return self.populate.split(":")[3]
+
+
+def placeholder_lambdas(region: str, account: str = "000000000000", prefix: str = "mcgov-") -> GovernanceLambdas:
+    """Syntactically valid ARNs for rendering a definition offline; replace them before running."""
+    return GovernanceLambdas.from_prefix(f"arn:aws:lambda:{region}:{account}:function:{prefix}")
+
+
+def governance_steps(
+    card_name: Any,
+    training_step: Step,
+    evaluation_s3_uris: Sequence[Any],
+    register_step: Any = None,
+    stage: Any = "staging",
+    lambda_arns: GovernanceLambdas | None = None,
+    *,
+    evaluation_step: Step | None = None,
+    evaluation_format: Any = None,
+    template_uri: Any = None,
+    gate_mode: str = "lambda",
+    gate_wait_seconds: int = 300,
+    callback_queue_url: Any = None,
+    name_prefix: str = "Governance",
+    sagemaker_session: PipelineSession | None = None,
+) -> list[Step]:
+    """Return the governance steps to append to a pipeline's step list.
+
+    ``populate`` reads the training job and evaluation reports (so it runs after both), ``share`` takes the
+    card ARN from ``populate``, the gate takes it from ``share``, and a ConditionStep on the gate decision's
+    ``allowed`` approves the model package (when ``register_step`` and ``lambda_arns.approve`` are given)
+    or fails with the gate's ``reason``. ``gate_mode="callback"`` replaces the gate LambdaStep with a
+    CallbackStep handled by the gate watcher (long waits); its success means the gate allowed.
+    """
+    from sagemaker.lambda_helper import Lambda
+    from sagemaker.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
+    from sagemaker.workflow.condition_step import ConditionStep
+    from sagemaker.workflow.conditions import ConditionEquals
+    from sagemaker.workflow.execution_variables import ExecutionVariables
+    from sagemaker.workflow.fail_step import FailStep
+    from sagemaker.workflow.functions import Join
+    from sagemaker.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
+
+    if lambda_arns is None:
+        raise InvalidLambdaArnError(
+            "governance_steps needs lambda_arns=GovernanceLambdas(populate=..., share=..., gate=...); "
+            "take them from the governance stack outputs."
+        )
+    if gate_mode not in GATE_MODES:
+        raise InvalidGateModeError(f"gate_mode={gate_mode!r} is not supported; use one of {', '.join(GATE_MODES)}.")
+    if gate_mode == "lambda" and not (isinstance(gate_wait_seconds, int) and 0 <= gate_wait_seconds <= GATE_MAX_WAIT_SECONDS):
+        raise InvalidGateWaitError(
+            f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step times out "
+            "after 10 minutes); for longer waits use gate_mode='callback'."
+        )
+    if gate_mode == "callback" and not callback_queue_url:
+        raise MissingCallbackQueueError(
+            "gate_mode='callback' needs callback_queue_url: pass the 'GateCallbackQueueUrl' output of the governance stack."
+        )
+
+    session = sagemaker_session or pipeline_session(lambda_arns.region)
+
+    def _lambda(arn: str) -> Lambda:
+        return Lambda(function_arn=arn, session=session)
+
+    def _out(name: str, kind: Any = LambdaOutputTypeEnum.String) -> LambdaOutput:
+        return LambdaOutput(output_name=name, output_type=kind)
+
+    populate_inputs: dict[str, Any] = {
+        "card_name": card_name,
+        "training_job_name": training_step.properties.TrainingJobName,
+        "evaluation_uris": list(evaluation_s3_uris),
+        "evaluation_format": evaluation_format,
+        "template_uri": template_uri,
+        "pipeline_execution_arn": ExecutionVariables.PIPELINE_EXECUTION_ARN,
+        "model_package_arn": register_step.properties.ModelPackageArn if register_step is not None else None,
+    }
+    populate = LambdaStep(
+        name=f"{name_prefix}PopulateCard",
+        display_name="Populate model card",
+        description="Fill the SageMaker model card from the training job and evaluation reports.",
+        lambda_func=_lambda(lambda_arns.populate),
+        inputs=populate_inputs,
+        outputs=[
+            _out("card_arn"),
+            _out("card_version", LambdaOutputTypeEnum.Integer),
+            _out("content_sha256"),
+            _out("result"),
+        ],
+        depends_on=[s for s in (training_step, evaluation_step) if s is not None],
+    )
+    share = LambdaStep(
+        name=f"{name_prefix}ShareCard",
+        display_name="Share model card",
+        description="Share the card with the accounts of the deploy-time share policy (AWS RAM).",
+        lambda_func=_lambda(lambda_arns.share),
+        inputs={"card_arn": populate.properties.Outputs["card_arn"]},
+        outputs=[_out("card_arn")],
+    )
+    card_arn_from_share = share.properties.Outputs["card_arn"]
+    if gate_mode == "lambda":
+        gate: Step = LambdaStep(
+            name=f"{name_prefix}CheckGate",
+            display_name="Check share gate",
+            description="Allow promotion only when every share association of the stage is ASSOCIATED.",
+            lambda_func=_lambda(lambda_arns.gate),
+            inputs={"card_arn": card_arn_from_share, "stage": stage, "wait_seconds": gate_wait_seconds},
+            outputs=[_out("allowed", LambdaOutputTypeEnum.Boolean), _out("status"), _out("reason")],
+        )
+    else:
+        gate = CallbackStep(
+            name=f"{name_prefix}WaitForGate",
+            display_name="Wait for share gate",
+            description="The gate watcher resumes this step when the stage's shares are ASSOCIATED.",
+            sqs_queue_url=callback_queue_url,
+            inputs={"card_arn": card_arn_from_share, "stage": stage},
+            outputs=[CallbackOutput(output_name="gate_decision", output_type=CallbackOutputTypeEnum.String)],
+        )
+
+    approve_steps: list[Step] = []
+    if register_step is not None and lambda_arns.approve:
+        approve_steps.append(
+            LambdaStep(
+                name=f"{name_prefix}ApproveModelPackage",
+                display_name="Approve model package",
+                description="Set the registered model package to Approved once the gate allowed it.",
+                lambda_func=_lambda(lambda_arns.approve),
+                inputs={
+                    "model_package_arn": register_step.properties.ModelPackageArn,
+                    "card_arn": card_arn_from_share,
+                    "stage": stage,
+                },
+                outputs=[_out("model_package_arn"), _out("approval_status")],
+                depends_on=[gate] if gate_mode == "callback" else None,
+            )
+        )
+    if gate_mode == "callback":
+        return [populate, share, gate, *approve_steps]
+
+    fail = FailStep(
+        name=f"{name_prefix}GateBlocked",
+        error_message=Join(
+            on=": ", values=["Promotion blocked by the model-card share gate", gate.properties.Outputs["reason"]]
+        ),
+    )
+    condition = ConditionStep(
+        name=f"{name_prefix}GateAllowed",
+        display_name="Gate allowed?",
+        conditions=[ConditionEquals(left=gate.properties.Outputs["allowed"], right=True)],
+        if_steps=approve_steps,
+        else_steps=[fail],
+    )
+    return [populate, share, gate, condition]

@@ -1,0 +1,35 @@
+"""Share policies: which accounts get a model card at which stage, with which RAM permission."""
+from share_policies.exceptions import (
+    CardArnError,
+    PolicyError,
+    PolicyFileError,
+    PolicyValidationError,
+    UnknownStageError,
+)
+from share_policies.loader import load_policy, parse_policy
+from share_policies.models import (
+    AWS_MANAGED_EXPORT_PERMISSION,
+    AWS_MANAGED_PERMISSION,
+    CARD_STATUS_ORDER,
+    ExportSettings,
+    GateSettings,
+    SharePolicy,
+    Stage,
+)
+
+__all__ = [
+    "AWS_MANAGED_EXPORT_PERMISSION",
+    "AWS_MANAGED_PERMISSION",
+    "CARD_STATUS_ORDER",
+    "CardArnError",
+    "ExportSettings",
+    "GateSettings",
+    "PolicyError",
+    "PolicyFileError",
+    "PolicyValidationError",
+    "SharePolicy",
+    "Stage",
+    "UnknownStageError",
+    "load_policy",
+    "parse_policy",
+]

@@ -1,0 +1,140 @@
+"""Pure renderers of the documents a share needs outside RAM.
+
+* consumer-account IAM identity policy per stage (what principals in the target account may call);
+* KMS key-policy statement letting a stage's accounts decrypt a card encrypted with a customer key;
+* the customer-managed read-only RAM permission (CloudFormation ``AWS::RAM::Permission``).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from share_policies.exceptions import CardArnError
+from share_policies.models import (
+    AWS_MANAGED_EXPORT_PERMISSION,
+    AWS_MANAGED_PERMISSION,
+    SharePolicy,
+)
+
+READ_ACTIONS: tuple[str, ...] = ("sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions")
+UPDATE_ACTION = "sagemaker:UpdateModelCard"
+EXPORT_ACTIONS: tuple[str, ...] = ("sagemaker:CreateModelCardExportJob", "sagemaker:DescribeModelCardExportJob")
+MANAGED_PERMISSION_ACTIONS: dict[str, tuple[str, ...]] = {
+    AWS_MANAGED_PERMISSION: (*READ_ACTIONS, UPDATE_ACTION),
+    AWS_MANAGED_EXPORT_PERMISSION: (*READ_ACTIONS, UPDATE_ACTION, *EXPORT_ACTIONS),
+}
+READ_ONLY_PERMISSION_NAME = "ModelCardReadOnly"
+CARD_ARN_PATTERN = re.compile(
+    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9\-]+):(?P<account>\d{12}):model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
+)
+
+
+def permission_actions(permission_arn: str) -> tuple[str, ...]:
+    """Actions a RAM permission grants on a model card.
+
+    AWS-managed permissions are known; any customer-managed permission is assumed to be the read-only one
+    rendered by ``readonly_permission_template`` (Describe + ListVersions).
+    """
+    return MANAGED_PERMISSION_ACTIONS.get(permission_arn, READ_ACTIONS)
+
+
+def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
+    """Return ``card_arn`` if it is a model-card ARN in the policy's card account and region, else raise."""
+    match = CARD_ARN_PATTERN.match(card_arn)
+    if not match:
+        raise CardArnError(
+            f"{card_arn!r} is not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
+            field="--card",
+        )
+    if match["account"] != policy.card_account or match["region"] != policy.region:
+        raise CardArnError(
+            f"card {card_arn} is not in the policy's card account {policy.card_account} / region {policy.region}; "
+            "use the matching policy or fix card_account/region",
+            field="--card",
+        )
+    return card_arn
+
+
+def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str) -> dict[str, Any]:
+    """IAM identity policy for principals of ``stage``'s accounts: least privilege on this one card."""
+    check_card_arn(policy, card_arn)
+    granted = permission_actions(policy.stage_permission(stage))
+    card_actions = [a for a in (*READ_ACTIONS, UPDATE_ACTION) if a in granted]
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadSharedModelCard", "Effect": "Allow", "Action": card_actions, "Resource": [card_arn]}
+    ]
+    if policy.export is not None and all(a in granted for a in EXPORT_ACTIONS):
+        statements.append(
+            {
+                "Sid": "ExportSharedModelCard",
+                "Effect": "Allow",
+                "Action": list(EXPORT_ACTIONS),
+                "Resource": [card_arn, f"{card_arn}/export-job/*"],
+            }
+        )
+        bucket_and_key = policy.export.s3_output_prefix.removeprefix("s3://")
+        statements.append(
+            {
+                "Sid": "WriteModelCardExports",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject"],
+                "Resource": [f"arn:aws:s3:::{bucket_and_key}*"],
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def kms_key_policy_statement(policy: SharePolicy, stage: str) -> dict[str, Any]:
+    """Key-policy statement letting ``stage``'s accounts decrypt cards only through SageMaker.
+
+    ``Resource: "*"`` in a key policy means "this key"; the actions are explicit.
+    """
+    accounts = policy.stage(stage).accounts
+    return {
+        "Sid": f"McgovModelCardDecrypt{_pascal(stage)}",
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in accounts]},
+        "Action": ["kms:Decrypt", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"sagemaker.{policy.region}.amazonaws.com"}},
+    }
+
+
+def readonly_permission_template(name: str = READ_ONLY_PERMISSION_NAME) -> dict[str, Any]:
+    """CloudFormation template creating the customer-managed read-only model-card RAM permission."""
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Customer-managed RAM permission: read-only access to shared SageMaker model cards.",
+        "Resources": {
+            "ModelCardReadOnlyPermission": {
+                "Type": "AWS::RAM::Permission",
+                "Properties": {
+                    "Name": name,
+                    "ResourceType": "sagemaker:ModelCard",
+                    "PolicyTemplate": {"Effect": "Allow", "Action": list(READ_ACTIONS)},
+                },
+            }
+        },
+        "Outputs": {"PermissionArn": {"Value": {"Ref": "ModelCardReadOnlyPermission"}}},
+    }
+
+
+def render_all(policy: SharePolicy, card_arn: str, stages: list[str] | None = None) -> dict[str, Any]:
+    """Every generated document for ``stages`` (default: all), keyed by stage."""
+    names = stages if stages is not None else list(policy.stages)
+    return {
+        "card_arn": card_arn,
+        "stages": {
+            name: {
+                "permission_arn": policy.stage_permission(name),
+                "consumer_iam_policy": consumer_iam_policy(policy, card_arn, name),
+                "kms_key_policy_statement": kms_key_policy_statement(policy, name),
+            }
+            for name in names
+        },
+        "readonly_permission_template": readonly_permission_template(),
+    }
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^a-zA-Z0-9]", name) if part)

@@ -1,0 +1,60 @@
+"""Load and validate a share-policy YAML file."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from share_policies.exceptions import PolicyFileError, PolicyValidationError
+from share_policies.models import SharePolicy
+
+
+def load_policy(path: str | Path) -> SharePolicy:
+    """Read ``path`` and return the validated policy; raise a ``PolicyError`` naming file and field."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyFileError(f"cannot read the policy file ({exc.strerror}); check the path", source=source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyFileError(f"not valid YAML ({' '.join(str(exc).split())}); fix the syntax", source=source) from None
+    return parse_policy(data, source=source)
+
+
+def parse_policy(data: Any, *, source: str = "<policy>") -> SharePolicy:
+    """Validate already-parsed policy data; errors are prefixed with ``source``."""
+    if not isinstance(data, dict):
+        raise PolicyFileError("the policy must be a YAML mapping with version, card_account, region and stages", source=source)
+    try:
+        return SharePolicy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field, message = _describe(first)
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        raise PolicyValidationError(message + suffix, source=source, field=field or None) from None
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    """Turn one pydantic error into (dotted field path, message that says the fix)."""
+    field = ""
+    for part in error["loc"]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    kind = error["type"]
+    if message.startswith("[") and "] " in message:
+        index, _, message = message.partition("] ")
+        field += index + "]"
+    elif not field and ": " in message and message.startswith("stages."):
+        field, _, message = message.partition(": ")
+    if kind == "extra_forbidden":
+        message = "unknown key; remove it or fix its spelling"
+    elif kind == "string_type":
+        message += " (quote account ids and ARNs in YAML)"
+    elif kind == "missing":
+        message = "required key is missing; add it"
+    return field, message

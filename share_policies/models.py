@@ -1,0 +1,158 @@
+"""Pydantic models of a share policy (``version: 1``).
+
+Principals are 12-digit AWS account ids only: organization/OU ARNs, IAM principals, service principals and
+wildcards are refused, as is the card account itself (sharing with yourself is meaningless and hides typos).
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
+AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
+CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
+
+ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
+STAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+PERMISSION_ARN_PATTERN = re.compile(
+    r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]*):(?P<account>aws|\d{12}):permission/(?P<name>[A-Za-z0-9_\-.]{1,64})$"
+)
+
+
+def _check_permission_arn(value: str) -> str:
+    if not PERMISSION_ARN_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a RAM permission ARN; use arn:aws:ram::aws:permission/<AWS-managed name> or "
+            "arn:aws:ram:<region>:<account>:permission/<name> for a customer-managed permission"
+        )
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stage(_Strict):
+    """Accounts one stage shares with, the card status it requires and (optionally) its own permission."""
+
+    accounts: list[str] = Field(min_length=1)
+    required_card_status: Literal["Draft", "PendingReview", "Approved"]
+    permission_arn: str | None = None
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, accounts: list[str]) -> list[str]:
+        for index, account in enumerate(accounts):
+            if not isinstance(account, str) or not ACCOUNT_PATTERN.match(account):
+                raise ValueError(
+                    f"[{index}] {account!r} is not a 12-digit AWS account id (write it quoted; wildcards, "
+                    "organization/OU ARNs and IAM principals are not supported)"
+                )
+        seen: set[str] = set()
+        for index, account in enumerate(accounts):
+            if account in seen:
+                raise ValueError(f"[{index}] account {account} is listed twice in this stage; remove the duplicate")
+            seen.add(account)
+        return accounts
+
+    @field_validator("permission_arn")
+    @classmethod
+    def _permission(cls, value: str | None) -> str | None:
+        return None if value is None else _check_permission_arn(value)
+
+
+class GateSettings(_Strict):
+    """Polling and time limits of the association gate."""
+
+    poll_interval_seconds: float = Field(default=5, gt=0, le=3600)
+    backoff_cap_seconds: float = Field(default=60, gt=0, le=3600)
+    timeout_seconds: float = Field(default=900, ge=0, le=86400)
+    invitation_window_seconds: float = Field(default=604800, gt=0)
+
+
+class ExportSettings(_Strict):
+    """Consumers may run model-card export jobs writing under this S3 prefix."""
+
+    s3_output_prefix: str
+
+    @field_validator("s3_output_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/([^*?]*/)?$", value):
+            raise ValueError(f"{value!r} must look like s3://bucket/prefix/ (ending with '/', no wildcards)")
+        return value
+
+
+class SharePolicy(_Strict):
+    """A whole share policy file."""
+
+    version: Literal[1]
+    card_account: str
+    region: str
+    allow_external_principals: bool = False
+    permission_arn: str = AWS_MANAGED_PERMISSION
+    stages: dict[str, Stage] = Field(min_length=1)
+    gate: GateSettings = GateSettings()
+    export: ExportSettings | None = None
+
+    @field_validator("card_account")
+    @classmethod
+    def _card_account(cls, value: str) -> str:
+        if not isinstance(value, str) or not ACCOUNT_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not a 12-digit AWS account id (write it quoted)")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not REGION_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not an AWS region name such as us-east-1")
+        return value
+
+    @field_validator("permission_arn")
+    @classmethod
+    def _permission(cls, value: str) -> str:
+        return _check_permission_arn(value)
+
+    @field_validator("stages")
+    @classmethod
+    def _stage_names(cls, stages: dict[str, Stage]) -> dict[str, Stage]:
+        for name in stages:
+            if not STAGE_NAME_PATTERN.match(name):
+                raise ValueError(f"stage name {name!r} must match {STAGE_NAME_PATTERN.pattern}")
+        return stages
+
+    @model_validator(mode="after")
+    def _not_self(self) -> "SharePolicy":
+        for name, stage in self.stages.items():
+            for index, account in enumerate(stage.accounts):
+                if account == self.card_account:
+                    raise ValueError(
+                        f"stages.{name}.accounts[{index}]: {account} is the card account itself; "
+                        "the owner already has access, remove it"
+                    )
+        return self
+
+    def stage(self, name: str, *, source: str | None = None) -> Stage:
+        """Return stage ``name`` or raise ``UnknownStageError`` naming the defined stages."""
+        from share_policies.exceptions import UnknownStageError
+
+        try:
+            return self.stages[name]
+        except KeyError:
+            raise UnknownStageError(
+                f"stage {name!r} is not defined; use one of {', '.join(sorted(self.stages))} or add it to the policy",
+                source=source,
+                field=f"stages.{name}",
+            ) from None
+
+    def stage_permission(self, name: str) -> str:
+        """The RAM permission ARN used for stage ``name`` (the stage's own, else the policy default)."""
+        return self.stage(name).permission_arn or self.permission_arn
+
+    def card_arn(self, card_name: str) -> str:
+        """The ARN of card ``card_name`` in the policy's card account and region."""
+        return f"arn:aws:sagemaker:{self.region}:{self.card_account}:model-card/{card_name}"

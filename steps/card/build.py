@@ -1,0 +1,115 @@
+"""Assemble a card's content from what the pipeline produced (pure: plain data in, validated dict out).
+
+Inputs are already loaded (see ``steps.card.loaders`` for files, S3 and the AWS describe calls).
+The same inputs always give the same content, so a re-run can be detected as unchanged.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from steps.card import limits as L
+from steps.card.evaluation import parse_report
+from steps.card.model_package import model_package_details
+from steps.card.naming import shorten, truncate_text
+from steps.card.ownership import GENERATED_KEY, merge_content
+from steps.card.training import training_facts
+from steps.card.validation import validate_content
+from steps.version import __version__
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """One evaluation report: where it came from, its sha256, its parsed JSON and an optional format override."""
+
+    location: str
+    data: Any
+    sha256: str
+    fmt: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    training_job: dict[str, Any] | None = None
+    training_job_source: str = "<training job>"
+    reports: tuple[ReportInput, ...] = ()
+    template: dict[str, Any] | None = None
+    model_package: dict[str, Any] | None = None
+    model_package_source: str = "<model package>"
+    existing: dict[str, Any] | None = None
+    pipeline_execution_arn: str | None = None
+    extra_provenance: dict[str, str] = field(default_factory=dict)
+
+
+def build_content(inputs: BuildInputs) -> dict[str, Any]:
+    """Merge the generated parts with the existing card and the template, then validate everything."""
+    generated, defaults = generate(inputs)
+    merged = merge_content(existing=inputs.existing, template=inputs.template, defaults=defaults, generated=generated)
+    return validate_content(merged, source="<built content>")
+
+
+def generate(inputs: BuildInputs) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (step-owned content, suggested defaults for empty human fields)."""
+    generated: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    custom: dict[str, str] = {"mcgov.tool_version": __version__}
+    if inputs.training_job is not None:
+        facts = training_facts(inputs.training_job, source=inputs.training_job_source)
+        generated["training_details"] = {"training_job_details": facts.training_job_details}
+        custom.update(facts.custom_details)
+        custom["mcgov.training_job_arn"] = facts.training_job_details["training_arn"]
+        artifact = facts.custom_details.get("mcgov.training.model_artifacts")
+        if artifact:
+            defaults["model_overview"] = {"model_artifact": [artifact]}
+    if inputs.reports:
+        generated["evaluation_details"] = evaluation_entries(inputs.reports)
+    if inputs.model_package is not None:
+        package = model_package_details(inputs.model_package, source=inputs.model_package_source)
+        generated["model_package_details"] = package
+        custom["mcgov.model_package_arn"] = truncate_text(package["model_package_arn"], L.CUSTOM_DETAIL_MAX)
+        images = [c["image"] for c in package.get("inference_specification", {}).get("containers", [])]
+        if images:
+            defaults.setdefault("model_overview", {})["inference_environment"] = {"container_image": images}
+    if inputs.pipeline_execution_arn:
+        custom["mcgov.pipeline_execution_arn"] = truncate_text(inputs.pipeline_execution_arn, L.CUSTOM_DETAIL_MAX)
+    custom.update({f"mcgov.{k}": truncate_text(v, L.CUSTOM_DETAIL_MAX) for k, v in inputs.extra_provenance.items()})
+    generated["additional_information"] = {"custom_details": dict(sorted(custom.items()))}
+    return generated, defaults
+
+
+def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> list[dict[str, Any]]:
+    """One generated evaluation entry per report, named after its file, with provenance in ``metadata``."""
+    entries: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for report in reports:
+        parsed = parse_report(report.data, fmt=report.fmt, source=report.location)
+        name = _unique(shorten(_basename(report.location), L.GROUP_NAME_MAX), used)
+        entry: dict[str, Any] = {"name": name}
+        if parsed.reductions:
+            entry["evaluation_observation"] = truncate_text(
+                "Reduced to fit the model-card limits: " + "; ".join(parsed.reductions), L.EVALUATION_OBSERVATION_MAX
+            )
+        entry["metadata"] = {
+            GENERATED_KEY: "true",
+            "mcgov.format": parsed.format,
+            "mcgov.source": truncate_text(report.location, L.CUSTOM_DETAIL_MAX),
+            "mcgov.sha256": report.sha256,
+        }
+        entry["metric_groups"] = parsed.metric_groups
+        entries.append(entry)
+    return entries
+
+
+def _basename(location: str) -> str:
+    return posixpath.basename(location.rstrip("/").replace("\\", "/")) or location
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in used:
+        suffix = f" ({n})"
+        candidate = name[: L.GROUP_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,145 @@
+"""Model Monitor ``statistics.json`` and pipeline ``evaluation.json`` (model-quality sections)."""
+from __future__ import annotations
+
+from typing import Any
+
+from steps.card.evaluation._common import (
+    Recorder,
+    add_note,
+    bar_metric,
+    fail,
+    finish_group,
+    finish_metric,
+    graph_metric,
+    is_finite_number,
+    matrix_metrics,
+    number_metric,
+    scalar_metric,
+    short_json,
+)
+
+QUALITY_SECTIONS = ("regression_metrics", "binary_classification_metrics", "multiclass_classification_metrics")
+MONITOR_KEYS = ("version", "dataset")
+ROC = "receiver_operating_characteristic_curve"
+PR = "precision_recall_curve"
+
+
+def parse_quality(
+    data: dict[str, Any], rec: Recorder, *, sections: tuple[str, ...] = QUALITY_SECTIONS
+) -> list[dict[str, Any]]:
+    """One group per model-quality section present (all of them, in file order)."""
+    present = [key for key in data if key in sections]
+    if not present:
+        raise fail(
+            f"no model-quality section found; expected a top-level object {' or '.join(sections)} "
+            f"(top-level keys seen: {short_json(list(data))})",
+            rec.source,
+        )
+    for key in data:
+        if key not in present and key not in MONITOR_KEYS:
+            rec.add(f"top-level key {key!r} ignored (not one of {', '.join(sections)})")
+    groups = []
+    for key in present:
+        section = data[key]
+        if not isinstance(section, dict):
+            raise fail(
+                'must be an object of metric name -> {"value": number, "standard_deviation": number}', rec.source, key
+            )
+        metrics: list[dict[str, Any]] = []
+        for name, entry in section.items():
+            metrics.extend(_entry(name, entry, rec, f"{key}.{name}"))
+        if not metrics:
+            rec.add(f"{key}: section has no usable metric")
+        groups.append(finish_group(key, [finish_metric(m, rec, key) for m in metrics], rec))
+    return groups
+
+
+def _entry(name: str, value: Any, rec: Recorder, where: str) -> list[dict[str, Any]]:
+    """The metrics for one section entry; unusable entries are recorded and yield nothing."""
+    if isinstance(value, dict):
+        return _dict_entry(name, value, rec, where)
+    if isinstance(value, list):
+        return _list_entry(name, value, rec, where)
+    metric = scalar_metric(name, value, rec, where)
+    return [metric] if metric else []
+
+
+def _dict_entry(name: str, value: dict[str, Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
+    if not value:
+        rec.add(f"{where}: metric {name!r} skipped, empty object")
+        return []
+    if "value" in value:
+        return _basic(name, value, rec, where)
+    if "confusion_matrix" in name.lower() and all(isinstance(row, dict) for row in value.values()):
+        return _confusion_from_dict(name, value, rec, where)
+    curve = _curve_axes(name, value)
+    if curve:
+        x_key, y_key = curve
+        metric = graph_metric(name, value[x_key], value[y_key], x_key, y_key, rec, where)
+        extra = [k for k in value if k not in curve]
+        if extra:
+            rec.add(f"{where}: key(s) {extra} of the curve ignored")
+        return [metric] if metric else []
+    out: list[dict[str, Any]] = []
+    for key, sub in value.items():
+        out.extend(_entry(f"{name} - {key}", sub, rec, f"{where}.{key}"))
+    return out
+
+
+def _curve_axes(name: str, value: dict[str, Any]) -> tuple[str, str] | None:
+    """(x key, y key) when ``value`` is a ROC or precision-recall curve given as two lists."""
+    for suffix, x_key, y_key in ((ROC, "false_positive_rates", "true_positive_rates"), (PR, "recalls", "precisions")):
+        if name.endswith(suffix) and isinstance(value.get(x_key), list) and isinstance(value.get(y_key), list):
+            return x_key, y_key
+    return None
+
+
+def _basic(name: str, entry: dict[str, Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
+    """``{"value": X, "standard_deviation": S}`` -> NAME, then NAME - standard_deviation when S is finite."""
+    main = _entry(name, entry["value"], rec, f"{where}.value")
+    out = list(main)
+    if "standard_deviation" in entry:
+        std = entry["standard_deviation"]
+        if is_finite_number(std) and main:
+            out.append(number_metric(f"{name} - standard_deviation", std))
+        elif is_finite_number(std):
+            rec.add(f"{where}: standard_deviation {std} not emitted because the value itself was skipped")
+        else:
+            rec.add(f"{where}: standard_deviation {short_json(std)} is not a finite number; not emitted")
+    for key, sub in entry.items():
+        if key not in ("value", "standard_deviation"):
+            out.extend(_entry(f"{name} - {key}", sub, rec, f"{where}.{key}"))
+    return out
+
+
+def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recorder, where: str) -> list[dict[str, Any]]:
+    rows = list(value)
+    cols: list[str] = []
+    for row in value.values():
+        cols.extend(c for c in row if c not in cols)
+    missing = sum(1 for row in value.values() for c in cols if c not in row)
+    cells = [[row.get(c, 0) for c in cols] for row in value.values()]
+    metrics = matrix_metrics(name, rows, cols, cells, rec, where)
+    if missing and metrics:
+        note = f"{missing} cell(s) absent from the input were filled with 0"
+        rec.add(f"{where}: {note}")
+        add_note(metrics[0], note, rec)
+    return metrics
+
+
+def _list_entry(name: str, value: list[Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
+    if not value:
+        rec.add(f"{where}: metric {name!r} skipped, empty list")
+        return []
+    if all(isinstance(row, list) for row in value):
+        if "confusion_matrix" in name.lower() and len({len(row) for row in value}) == 1:
+            labels = [str(i) for i in range(max(len(value), len(value[0])))]
+            return matrix_metrics(name, labels[: len(value)], labels[: len(value[0])], value, rec, where)
+        if all(len(row) == 2 for row in value):
+            metric = graph_metric(name, [r[0] for r in value], [r[1] for r in value], "x", "y", rec, where)
+            return [metric] if metric else []
+    elif not any(isinstance(v, (list, dict)) for v in value):
+        metric = bar_metric(name, value, None, None, rec, where)
+        return [metric] if metric else []
+    rec.add(f"{where}: metric {name!r} skipped, unsupported list shape {short_json(value)}")
+    return []

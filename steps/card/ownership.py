@@ -1,0 +1,109 @@
+"""Who owns which part of a card, and the merge that follows from it (pure functions).
+
+The step owns what it derives from the pipeline and replaces it on every run:
+``training_details.training_job_details`` (all but the ``user_provided_*`` lists), the evaluation entries it
+generated (marked ``metadata["mcgov.generated"] == "true"``), ``model_package_details`` (when a package is
+given) and ``additional_information.custom_details`` keys starting with ``mcgov.``.
+Everything else belongs to people: an existing card's human fields are kept; the template, then the step's
+suggested defaults, fill only what is empty.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+GENERATED_KEY = "mcgov.generated"
+STEP_PREFIX = "mcgov."
+STEP_OWNED_TRAINING_FIELDS = ("training_arn", "training_datasets", "training_environment", "training_metrics", "hyper_parameters")
+
+
+def is_generated_evaluation(entry: Any) -> bool:
+    return isinstance(entry, dict) and (entry.get("metadata") or {}).get(GENERATED_KEY) == "true"
+
+
+def step_owned_paths(content: dict[str, Any]) -> list[str]:
+    """Fields in ``content`` that only the step may write (used to reject templates that set them)."""
+    found: list[str] = []
+    job = (content.get("training_details") or {}).get("training_job_details") or {}
+    found += [f"training_details.training_job_details.{f}" for f in STEP_OWNED_TRAINING_FIELDS if f in job]
+    if "model_package_details" in content:
+        found.append("model_package_details")
+    for i, entry in enumerate(content.get("evaluation_details") or []):
+        if isinstance(entry, dict) and any(str(k).startswith(STEP_PREFIX) for k in (entry.get("metadata") or {})):
+            found.append(f"evaluation_details[{i}].metadata")
+    custom = (content.get("additional_information") or {}).get("custom_details") or {}
+    found += [f"additional_information.custom_details.{k}" for k in custom if str(k).startswith(STEP_PREFIX)]
+    return found
+
+
+def strip_step_owned(content: dict[str, Any], *, keep_model_package: bool) -> dict[str, Any]:
+    """Return a copy of ``content`` without what the step owns (the human part of a card)."""
+    human = copy.deepcopy(content)
+    job = (human.get("training_details") or {}).get("training_job_details")
+    if isinstance(job, dict):
+        for f in STEP_OWNED_TRAINING_FIELDS:
+            job.pop(f, None)
+    if isinstance(human.get("evaluation_details"), list):
+        human["evaluation_details"] = [e for e in human["evaluation_details"] if not is_generated_evaluation(e)]
+    if not keep_model_package:
+        human.pop("model_package_details", None)
+    custom = (human.get("additional_information") or {}).get("custom_details")
+    if isinstance(custom, dict):
+        for key in [k for k in custom if str(k).startswith(STEP_PREFIX)]:
+            del custom[key]
+    return _prune_empty(human)
+
+
+def fill_empty(base: dict[str, Any], filler: dict[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with every empty or missing field taken from ``filler``, recursively."""
+    out = copy.deepcopy(base)
+    for key, value in filler.items():
+        if _is_empty(out.get(key)):
+            if not _is_empty(value):
+                out[key] = copy.deepcopy(value)
+        elif isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = fill_empty(out[key], value)
+    return out
+
+
+def apply_generated(human: dict[str, Any], generated: dict[str, Any]) -> dict[str, Any]:
+    """Put the step-owned parts (``generated``, shaped like content) onto the human part."""
+    out = copy.deepcopy(human)
+    job = (generated.get("training_details") or {}).get("training_job_details")
+    if job:
+        training = out.setdefault("training_details", {})
+        existing_job = training.get("training_job_details") or {}
+        training["training_job_details"] = {**copy.deepcopy(job), **{k: v for k, v in existing_job.items() if k.startswith("user_provided_")}}
+    evaluations = generated.get("evaluation_details") or []
+    if evaluations:
+        out["evaluation_details"] = (out.get("evaluation_details") or []) + copy.deepcopy(evaluations)
+    if generated.get("model_package_details"):
+        out["model_package_details"] = copy.deepcopy(generated["model_package_details"])
+    custom = (generated.get("additional_information") or {}).get("custom_details") or {}
+    if custom:
+        info = out.setdefault("additional_information", {})
+        info["custom_details"] = {**(info.get("custom_details") or {}), **custom}
+    return out
+
+
+def merge_content(*, existing: dict[str, Any] | None, template: dict[str, Any] | None,
+                  defaults: dict[str, Any] | None, generated: dict[str, Any]) -> dict[str, Any]:
+    """existing human fields > template > defaults, then the step-owned parts from ``generated``."""
+    keep_package = not generated.get("model_package_details")
+    human = strip_step_owned(existing or {}, keep_model_package=keep_package)
+    human = fill_empty(human, template or {})
+    human = fill_empty(human, defaults or {})
+    return _prune_empty(apply_generated(human, generated))
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _prune_empty(data: Any) -> Any:
+    if isinstance(data, dict):
+        pruned = {k: _prune_empty(v) for k, v in data.items()}
+        return {k: v for k, v in pruned.items() if not _is_empty(v)}
+    if isinstance(data, list):
+        return [_prune_empty(v) for v in data]
+    return data

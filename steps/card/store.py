@@ -1,0 +1,152 @@
+"""Thin adapter over the SageMaker model-card API (an injected boto3 ``sagemaker`` client).
+
+The API refuses a status and a content change in one ``UpdateModelCard`` call and refuses content updates to
+Archived cards; ``publish`` therefore compares with the latest version, updates content and status in two
+separate calls, and writes nothing when nothing changed (so a re-run creates no new version).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from steps.card import limits as L
+from steps.card.exceptions import ArchivedCardError, CardNotFoundError, CardStoreError
+from steps.card.validation import content_sha256, validate_card_name, validate_card_status
+
+_NOT_FOUND_CODES = {"ResourceNotFound", "ResourceNotFoundException"}
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    arn: str
+    name: str
+    version: int
+    status: str
+    content_sha256: str
+    result: str  # created | updated | unchanged
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def card_name_from(name_or_arn: str) -> str:
+    match = L.CARD_ARN_PATTERN.match(name_or_arn)
+    return match.group("name") if match else name_or_arn
+
+
+class CardStore:
+    """Model cards in one account and region."""
+
+    def __init__(self, sagemaker_client: Any) -> None:
+        self._sm = sagemaker_client
+
+    def describe(self, name_or_arn: str, version: int | None = None) -> dict[str, Any]:
+        """DescribeModelCard by name or ARN (another account's card by ARN when shared with this one)."""
+        kwargs: dict[str, Any] = {"ModelCardName": name_or_arn}
+        if version is not None:
+            kwargs["ModelCardVersion"] = int(version)
+        try:
+            return self._sm.describe_model_card(**kwargs)
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise CardNotFoundError(f"model card {name_or_arn!r} not found in this account and region"
+                                        + (f" at version {version}" if version else "")) from None
+            raise CardStoreError(f"DescribeModelCard {name_or_arn!r} failed: {_message(exc)}") from None
+
+    def find(self, name_or_arn: str) -> dict[str, Any] | None:
+        try:
+            return self.describe(name_or_arn)
+        except CardNotFoundError:
+            return None
+
+    def create(self, name: str, content_text: str, status: str = "Draft", tags: dict[str, str] | None = None) -> str:
+        kwargs: dict[str, Any] = {"ModelCardName": validate_card_name(name), "Content": content_text,
+                                  "ModelCardStatus": validate_card_status(status)}
+        if tags:
+            kwargs["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        return self._call("CreateModelCard", name, **kwargs)["ModelCardArn"]
+
+    def update_content(self, name_or_arn: str, content_text: str, *, current_status: str | None = None) -> None:
+        status = current_status or self.describe(name_or_arn)["ModelCardStatus"]
+        if status == "Archived":
+            raise ArchivedCardError(f"model card {name_or_arn!r} is Archived; SageMaker refuses content updates to archived cards. "
+                                    "Publish under a new card name, or leave the content unchanged.")
+        self._call("UpdateModelCard", name_or_arn, ModelCardName=name_or_arn, Content=content_text)
+
+    def update_status(self, name_or_arn: str, status: str) -> None:
+        self._call("UpdateModelCard", name_or_arn, ModelCardName=name_or_arn, ModelCardStatus=validate_card_status(status))
+
+    def list_versions(self, name: str) -> list[dict[str, Any]]:
+        versions: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"ModelCardName": card_name_from(name), "SortBy": "Version", "SortOrder": "Ascending"}
+        while True:
+            page = self._call("ListModelCardVersions", name, **kwargs)
+            versions.extend(page.get("ModelCardVersionSummaryList", []))
+            if not page.get("NextToken"):
+                return versions
+            kwargs["NextToken"] = page["NextToken"]
+
+    def delete(self, name: str) -> None:
+        self._call("DeleteModelCard", name, ModelCardName=card_name_from(name))
+
+    def publish(self, name: str, content_text: str, *, status: str | None = None,
+                tags: dict[str, str] | None = None) -> PublishResult:
+        """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing."""
+        validate_card_name(name)
+        if status is not None:
+            validate_card_status(status)
+        current = self.find(name)
+        if current is None:
+            self.create(name, content_text, status or "Draft", tags)
+            return self._result(name, "created")
+        changed = False
+        if _parsed(current.get("Content")) != json.loads(content_text):
+            self.update_content(name, content_text, current_status=current["ModelCardStatus"])
+            changed = True
+        if status is not None and status != current["ModelCardStatus"]:
+            self.update_status(name, status)
+            changed = True
+        return self._result(name, "updated" if changed else "unchanged", current if not changed else None)
+
+    def _result(self, name: str, result: str, described: dict[str, Any] | None = None) -> PublishResult:
+        card = described or self.describe(name)
+        return PublishResult(arn=card["ModelCardArn"], name=card.get("ModelCardName", name),
+                             version=int(card["ModelCardVersion"]), status=card["ModelCardStatus"],
+                             content_sha256=content_sha256(card.get("Content") or "{}"), result=result)
+
+    def _call(self, operation: str, name: str, **kwargs: Any) -> dict[str, Any]:
+        method = getattr(self._sm, _snake(operation))
+        try:
+            return method(**kwargs)
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise CardNotFoundError(f"model card {name!r} not found: {_message(exc)}") from None
+            if "archived" in _message(exc).lower():
+                raise ArchivedCardError(f"model card {name!r} is Archived: {_message(exc)}") from None
+            raise CardStoreError(f"{operation} {name!r} failed: {_message(exc)}") from None
+
+
+def _parsed(text: Any) -> Any:
+    try:
+        return json.loads(text) if isinstance(text, str) else None
+    except json.JSONDecodeError:
+        return None
+
+
+def _is_not_found(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    return error.get("Code") in _NOT_FOUND_CODES or (
+        error.get("Code") == "ValidationException" and "does not exist" in str(error.get("Message", ""))
+    )
+
+
+def _message(exc: ClientError) -> str:
+    error = exc.response.get("Error", {})
+    return f"{error.get('Code')}: {error.get('Message')}"
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")

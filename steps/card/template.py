@@ -1,0 +1,39 @@
+"""The human-written card template: YAML whose top-level keys are the content's own sections.
+
+Example (see ``docs/card-template.md`` and ``examples/card-template.yaml``)::
+
+    model_overview:
+      model_description: Predicts which customers will churn next month.
+      model_owner: churn-team@example.com
+    intended_uses:
+      risk_rating: Medium
+
+The template is validated as card content; fields the step owns are refused.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from steps.card.exceptions import ContentValidationError, TemplateError
+from steps.card.io import load_yaml
+from steps.card.ownership import step_owned_paths
+from steps.card.validation import validate_content
+
+
+def parse_template(data: Any, *, source: str) -> dict[str, Any]:
+    """Validate template data (already parsed) and return it normalized. Empty file -> ``{}``."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError("a card template must be a mapping of content sections (model_overview:, intended_uses: ...)", source=source)
+    owned = step_owned_paths(data)
+    if owned:
+        raise TemplateError("this field is filled by the pipeline step on every run; remove it from the template", source=source, field=owned[0])
+    try:
+        return validate_content(data, source=source)
+    except ContentValidationError as exc:
+        raise TemplateError(str(exc).removeprefix(f"{source}: "), source=source) from None
+
+
+def load_template(location: str, *, s3_client: Any = None) -> dict[str, Any]:
+    return parse_template(load_yaml(location, s3_client=s3_client).data, source=location)

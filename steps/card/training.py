@@ -1,0 +1,194 @@
+"""Build ``training_details.training_job_details`` from a DescribeTrainingJob response (pure functions).
+
+Improvements on SDK v2: training datasets are filled from ``InputDataConfig``; instance type/count, billable
+seconds and the stopping condition go to ``additional_information.custom_details`` (``mcgov.training.*``);
+secret-looking hyperparameters are redacted (and the card says so); ``Environment`` is never read; names and
+values that exceed a limit are shortened deterministically and recorded, never dropped silently.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from steps.card import limits as L
+from steps.card.exceptions import TrainingJobError
+from steps.card.naming import shorten, truncate_text
+
+REDACTED = "<redacted>"
+SECRET_NAME = re.compile(r"(passw|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|(^|[_\-.])(auth|key)($|[_\-.]))", re.I)
+
+
+@dataclass(frozen=True)
+class TrainingFacts:
+    """What a training job contributes to a card: the job details and ``mcgov.training.*`` custom details."""
+
+    training_job_details: dict[str, Any]
+    custom_details: dict[str, str] = field(default_factory=dict)
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a hyperparameter name looks like it holds a secret (password, token, key, credential...)."""
+    return bool(SECRET_NAME.search(name))
+
+
+def training_facts(description: Any, *, source: str = "<training job>") -> TrainingFacts:
+    """Map a DescribeTrainingJob response (dict) to card content. Raises ``TrainingJobError`` on bad input."""
+    if not isinstance(description, dict):
+        raise TrainingJobError("a DescribeTrainingJob response must be a JSON object", source=source)
+    arn = description.get("TrainingJobArn")
+    if not isinstance(arn, str) or not arn:
+        raise TrainingJobError("missing TrainingJobArn: pass a DescribeTrainingJob response", source=source, field="TrainingJobArn")
+    details: dict[str, Any] = {"training_arn": truncate_text(arn, L.URI_MAX)}
+    custom: dict[str, str] = {}
+    notes: list[str] = []
+
+    datasets = _datasets(description.get("InputDataConfig"), source)
+    if len(datasets) > L.MAX_URI_LIST:
+        notes.append(f"{len(datasets)} input channels; the card lists the first {L.MAX_URI_LIST}")
+        datasets = datasets[: L.MAX_URI_LIST]
+    if datasets:
+        details["training_datasets"] = datasets
+
+    algorithm = _dict(description.get("AlgorithmSpecification"), "AlgorithmSpecification", source)
+    image = algorithm.get("TrainingImage")
+    if image is not None:
+        details["training_environment"] = {"container_image": [_string(image, "AlgorithmSpecification.TrainingImage", source, L.URI_MAX)]}
+    if algorithm.get("AlgorithmName"):
+        custom["mcgov.training.algorithm_name"] = _string(algorithm["AlgorithmName"], "AlgorithmSpecification.AlgorithmName", source, L.CUSTOM_DETAIL_MAX)
+
+    metrics, metric_notes = _metrics(description.get("FinalMetricDataList"), source)
+    notes += metric_notes
+    if metrics:
+        details["training_metrics"] = metrics
+
+    params, redacted, param_notes = _hyperparameters(description.get("HyperParameters"), source)
+    notes += param_notes
+    if params:
+        details["hyper_parameters"] = params
+    if redacted:
+        custom["mcgov.training.redacted_hyperparameters"] = truncate_text(
+            "values hidden because the names look secret: " + ", ".join(redacted), L.CUSTOM_DETAIL_MAX
+        )
+
+    custom.update(_facts(description, source))
+    if notes:
+        custom["mcgov.training.notes"] = truncate_text("; ".join(notes), L.CUSTOM_DETAIL_MAX)
+    return TrainingFacts(details, custom)
+
+
+def _dict(value: Any, name: str, source: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TrainingJobError(f"expected an object, got {type(value).__name__}", source=source, field=name)
+    return value
+
+
+def _string(value: Any, name: str, source: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise TrainingJobError(f"expected a string, got {type(value).__name__}", source=source, field=name)
+    return truncate_text(value, max_length)
+
+
+def _datasets(channels: Any, source: str) -> list[str]:
+    if channels is None:
+        return []
+    if not isinstance(channels, list):
+        raise TrainingJobError("expected a list of channels", source=source, field="InputDataConfig")
+    uris: list[str] = []
+    for i, channel in enumerate(channels):
+        channel = _dict(channel, f"InputDataConfig[{i}]", source)
+        s3 = _dict(_dict(channel.get("DataSource"), f"InputDataConfig[{i}].DataSource", source).get("S3DataSource"),
+                   f"InputDataConfig[{i}].DataSource.S3DataSource", source)
+        if "S3Uri" in s3:
+            uri = _string(s3["S3Uri"], f"InputDataConfig[{i}].DataSource.S3DataSource.S3Uri", source, L.URI_MAX)
+            if uri not in uris:
+                uris.append(uri)
+    return uris
+
+
+def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
+    if items is None:
+        return [], []
+    if not isinstance(items, list):
+        raise TrainingJobError("expected a list", source=source, field="FinalMetricDataList")
+    metrics: list[dict[str, Any]] = []
+    notes: list[str] = []
+    skipped: list[str] = []
+    for i, item in enumerate(items):
+        item = _dict(item, f"FinalMetricDataList[{i}]", source)
+        name = item.get("MetricName")
+        value = item.get("Value")
+        if not isinstance(name, str) or not name:
+            raise TrainingJobError("MetricName must be a non-empty string", source=source, field=f"FinalMetricDataList[{i}].MetricName")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            skipped.append(name)
+            continue
+        metrics.append({"name": shorten(name, L.METRIC_NAME_MAX), "value": value})
+    if skipped:
+        notes.append("final metrics without a finite value: " + ", ".join(skipped))
+    if len(metrics) > L.MAX_TRAINING_METRICS:
+        notes.append(f"{len(metrics)} final metrics; the card keeps the first {L.MAX_TRAINING_METRICS}: "
+                     + ", ".join(m["name"] for m in metrics[L.MAX_TRAINING_METRICS:]) + " left out")
+        metrics = metrics[: L.MAX_TRAINING_METRICS]
+    return metrics, notes
+
+
+def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], list[str], list[str]]:
+    if params is None:
+        return [], [], []
+    if not isinstance(params, dict):
+        raise TrainingJobError("expected an object of name -> value", source=source, field="HyperParameters")
+    out: list[dict[str, str]] = []
+    redacted: list[str] = []
+    truncated: list[str] = []
+    for name, value in params.items():
+        shown = shorten(str(name), L.METRIC_NAME_MAX)
+        if is_secret_name(str(name)):
+            redacted.append(shown)
+            text = REDACTED
+        else:
+            text = value if isinstance(value, str) else _json_scalar(value)
+            if len(text) > L.HYPERPARAMETER_VALUE_MAX:
+                truncated.append(shown)
+                text = truncate_text(text, L.HYPERPARAMETER_VALUE_MAX)
+        out.append({"name": shown, "value": text})
+    notes = []
+    if truncated:
+        notes.append("hyperparameter values truncated to 255 characters: " + ", ".join(truncated))
+    if len(out) > L.MAX_HYPERPARAMETERS:
+        notes.append(f"{len(out)} hyperparameters; the card keeps the first {L.MAX_HYPERPARAMETERS}: "
+                     + ", ".join(p["name"] for p in out[L.MAX_HYPERPARAMETERS:]) + " left out")
+        out = out[: L.MAX_HYPERPARAMETERS]
+    return out, redacted, notes
+
+
+def _json_scalar(value: Any) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _facts(description: dict[str, Any], source: str) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for key, path in (
+        ("mcgov.training.job_name", ("TrainingJobName",)),
+        ("mcgov.training.status", ("TrainingJobStatus",)),
+        ("mcgov.training.instance_type", ("ResourceConfig", "InstanceType")),
+        ("mcgov.training.instance_count", ("ResourceConfig", "InstanceCount")),
+        ("mcgov.training.volume_size_gb", ("ResourceConfig", "VolumeSizeInGB")),
+        ("mcgov.training.training_time_seconds", ("TrainingTimeInSeconds",)),
+        ("mcgov.training.billable_time_seconds", ("BillableTimeInSeconds",)),
+        ("mcgov.training.max_runtime_seconds", ("StoppingCondition", "MaxRuntimeInSeconds")),
+        ("mcgov.training.max_wait_seconds", ("StoppingCondition", "MaxWaitTimeInSeconds")),
+        ("mcgov.training.model_artifacts", ("ModelArtifacts", "S3ModelArtifacts")),
+        ("mcgov.training.spot_training", ("EnableManagedSpotTraining",)),
+    ):
+        value: Any = description
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, (str, int, float, bool)) and value != "":
+            facts[key] = truncate_text(str(value).lower() if isinstance(value, bool) else str(value), L.CUSTOM_DETAIL_MAX)
+    return facts

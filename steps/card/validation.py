@@ -1,0 +1,120 @@
+"""Full validation of card content before anything is written.
+
+``validate_content`` checks a content dict against ``ModelCardContent`` (all the limits the published schema
+forgets) and returns the normalized dict; ``serialize_content`` gives the one text that is sent to the
+service, checked against the 100,000-character limit.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from steps.card import limits as L
+from steps.card.content import ModelCardContent
+from steps.card.exceptions import CardLimitError, ContentValidationError
+from steps.common.jsonutil import canonical_json, sha256_text
+
+_UNION_TAGS = {"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"}
+
+
+def error_location(loc: tuple[Any, ...]) -> str:
+    """Render a pydantic error location as ``a.b[0].c``, dropping discriminated-union tags."""
+    out = ""
+    previous: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(previous, int) and part in _UNION_TAGS:
+            pass
+        elif isinstance(part, str) and part.startswith("function-after["):
+            pass
+        else:
+            out += f".{part}" if out else str(part)
+        previous = part
+    return out or "<content>"
+
+
+def pydantic_error_message(exc: ValidationError) -> tuple[str, str]:
+    """Return (field, message) for the first error, mentioning how many more there are."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    message = first["msg"]
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return error_location(tuple(first["loc"])), message
+
+
+def validate_content(data: Any, *, source: str = "<content>") -> dict[str, Any]:
+    """Validate card content and return it normalized (``None`` fields dropped, service field order)."""
+    if not isinstance(data, dict):
+        raise ContentValidationError(f"card content must be a JSON object, got {type(data).__name__}", source=source)
+    try:
+        model = ModelCardContent.model_validate(data)
+    except ValidationError as exc:
+        field, message = pydantic_error_message(exc)
+        raise ContentValidationError(message, source=source, field=field) from None
+    normalized = model.model_dump(mode="python", exclude_none=True)
+    serialize_content(normalized, source=source)
+    return normalized
+
+
+def serialize_content(content: dict[str, Any], *, source: str = "<content>") -> str:
+    """The exact ``Content`` text sent to SageMaker: compact JSON in model order, <= 100,000 characters."""
+    try:
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ContentValidationError(f"content is not JSON-serializable: {exc}", source=source) from None
+    if len(text) > L.CONTENT_MAX_CHARS:
+        raise CardLimitError(
+            f"serialized content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit; "
+            f"largest sections: {_largest_sections(content)}. Remove or split evaluation reports.",
+            source=source,
+        )
+    return text
+
+
+def validate_content_text(text: str, *, source: str = "<content>") -> dict[str, Any]:
+    """Validate a ``Content`` string as the service receives it."""
+    if not isinstance(text, str):
+        raise ContentValidationError("content must be a JSON string", source=source)
+    if len(text) > L.CONTENT_MAX_CHARS:
+        raise CardLimitError(f"content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit", source=source)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ContentValidationError(f"content is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
+    return validate_content(data, source=source)
+
+
+def content_sha256(content: str | dict[str, Any]) -> str:
+    """Hash of the content's canonical JSON, stable across re-serialization by the service."""
+    data = json.loads(content) if isinstance(content, str) else content
+    return sha256_text(canonical_json(data))
+
+
+def validate_card_name(name: str) -> str:
+    if not isinstance(name, str) or not L.CARD_NAME_PATTERN.match(name):
+        raise ContentValidationError(
+            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+            field="name",
+        )
+    return name
+
+
+def validate_card_status(status: str) -> str:
+    if status not in L.CARD_STATUSES:
+        raise ContentValidationError(f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status")
+    return status
+
+
+def _largest_sections(content: dict[str, Any]) -> str:
+    sizes: list[tuple[int, str]] = []
+    for key, value in content.items():
+        if key == "evaluation_details" and isinstance(value, list):
+            sizes.extend((len(json.dumps(e)), f"evaluation_details[{e.get('name')!r}]") for e in value)
+        else:
+            sizes.append((len(json.dumps(value)), key))
+    sizes.sort(reverse=True)
+    return ", ".join(f"{name} ({size:,} chars)" for size, name in sizes[:3])

@@ -1,0 +1,1 @@
+"""The ``mcgov`` command line: ``mcgov card|share|gate|policy ...``."""

@@ -1,0 +1,121 @@
+"""``mcgov card build|validate|publish|show``."""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from steps.card.io import load_json
+from steps.card.service import CardSources, build_card, populate_card, publish_content
+from steps.card.store import CardStore
+from steps.card.validation import content_sha256, validate_content
+from steps.card import limits as L
+from steps.cli._shared import print_json, session, write_atomic
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    card = sub.add_parser("card", help="build, validate, publish and show model cards")
+    commands = card.add_subparsers(dest="command", required=True, parser_class=type(card))
+
+    build = commands.add_parser("build", help="build validated card content offline from pipeline outputs")
+    _add_source_options(build)
+    build.add_argument("--output", help="write the content JSON here instead of stdout")
+    build.set_defaults(func=_build)
+
+    validate = commands.add_parser("validate", help="validate a content JSON file")
+    validate.add_argument("path")
+    validate.set_defaults(func=_validate)
+
+    publish = commands.add_parser("publish", help="create or update a card (no new version when unchanged)")
+    publish.add_argument("--name", required=True, help="model card name")
+    publish.add_argument("--content", help="a content JSON file (instead of the build options)")
+    publish.add_argument("--status", choices=L.CARD_STATUSES, help="card status to set (a separate API call)")
+    _add_source_options(publish)
+    publish.set_defaults(func=_publish)
+
+    show = commands.add_parser("show", help="describe a card by name or ARN")
+    show.add_argument("card", metavar="NAME_OR_ARN")
+    show.add_argument("--version", type=int)
+    show.set_defaults(func=_show)
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    job = parser.add_mutually_exclusive_group()
+    job.add_argument("--training-job", metavar="PATH", help="DescribeTrainingJob response JSON (path or s3://)")
+    job.add_argument("--training-job-name", metavar="NAME", help="read DescribeTrainingJob from SageMaker")
+    parser.add_argument("--evaluation", metavar="PATH", action="append", default=[],
+                        help="evaluation report (path or s3://); repeat for several")
+    parser.add_argument("--evaluation-format", metavar="NAME",
+                        help="force the report format instead of detecting it")
+    parser.add_argument("--model-package", metavar="PATH_OR_ARN", help="DescribeModelPackage JSON or a model package ARN")
+    parser.add_argument("--template", metavar="PATH", help="human-written card template (YAML)")
+    parser.add_argument("--pipeline-execution-arn", metavar="ARN", help="recorded as provenance")
+
+
+def _sources(args: argparse.Namespace) -> CardSources:
+    return CardSources(
+        training_job_path=args.training_job, training_job_name=args.training_job_name,
+        evaluations=tuple(args.evaluation), evaluation_format=args.evaluation_format,
+        model_package=args.model_package, template=args.template,
+        pipeline_execution_arn=args.pipeline_execution_arn,
+    )
+
+
+class _Clients:
+    """AWS clients created on first use, so an offline build needs no credentials."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._session: Any = None
+
+    def client(self, name: str) -> Any:
+        if self._session is None:
+            self._session = session(self._args)
+        return self._session.client(name)
+
+
+def _needs(sources: CardSources, prefix: str) -> bool:
+    paths = [sources.training_job_path, sources.template, sources.model_package, *sources.evaluations]
+    return any(p and p.startswith(prefix) for p in paths)
+
+
+def _build(args: argparse.Namespace) -> int:
+    sources = _sources(args)
+    clients = _Clients(args)
+    s3 = clients.client("s3") if _needs(sources, "s3://") else None
+    sagemaker = clients.client("sagemaker") if sources.training_job_name or _needs(sources, "arn:") else None
+    content = build_card(sources, s3=s3, sagemaker=sagemaker)
+    text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    content = validate_content(load_json(args.path).data, source=args.path)
+    print_json({"valid": True, "path": args.path, "sections": list(content), "content_sha256": content_sha256(content)})
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    clients = _Clients(args)
+    if args.content:
+        content = validate_content(load_json(args.content).data, source=args.content)
+        result = publish_content(args.name, content, sagemaker=clients.client("sagemaker"), status=args.status)
+    else:
+        sources = _sources(args)
+        s3 = clients.client("s3") if _needs(sources, "s3://") else None
+        result = populate_card(args.name, sources, sagemaker=clients.client("sagemaker"), s3=s3, status=args.status)
+    print_json(result.to_dict())
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    card = CardStore(session(args).client("sagemaker")).describe(args.card, args.version)
+    card.pop("ResponseMetadata", None)
+    if isinstance(card.get("Content"), str):
+        card["Content"] = json.loads(card["Content"])
+    print_json(card)
+    return 0

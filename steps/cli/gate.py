@@ -1,0 +1,56 @@
+"""``mcgov gate check``: print the decision JSON; exit 0 allowed, 1 blocked, 2 bad input."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from share_policies.loader import load_policy
+from steps.common.aws import make_session
+from steps.gate.exceptions import StageRequiredError
+from steps.gate.poller import run_gate
+from steps.gate.verify import role_arn, verify_consumers
+from steps.share.ram import ram_client, resolve_card_arn
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("gate", help="gate promotion on the card's RAM share being ASSOCIATED")
+    sub = parser.add_subparsers(dest="gate_command", required=True)
+    check = sub.add_parser("check", help="evaluate (and optionally wait for) the gate of one stage")
+    check.add_argument("--card", required=True, help="model-card name or ARN")
+    check.add_argument("--policy", required=True, help="share-policy YAML file")
+    check.add_argument("--stage", help="stage to gate (required when the policy has several)")
+    check.add_argument("--wait", type=float, help="seconds to wait for associations (default: gate.timeout_seconds; 0: check once)")
+    check.add_argument("--verify-role", help="role name assumed in every stage account to describe the card by ARN")
+    check.add_argument("--role-pattern", default="arn:aws:iam::{account}:role/{name}", help="role ARN pattern for --verify-role")
+    check.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    if args.stage is None:
+        if len(policy.stages) != 1:
+            raise StageRequiredError(f"--stage: the policy has stages {', '.join(policy.stages)}; name one with --stage")
+        stage = next(iter(policy.stages))
+    else:
+        stage = args.stage
+        policy.stage(stage, source=args.policy)
+    if args.wait is not None and args.wait < 0:
+        raise StageRequiredError("--wait: give a number of seconds >= 0")
+    card_arn = resolve_card_arn(policy, args.card)
+    session = make_session(args.profile, policy.region)
+    decision = run_gate(
+        ram_client(session, policy.region),
+        session.client("sagemaker", region_name=policy.region),
+        policy,
+        stage,
+        card_arn,
+        timeout=args.wait,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    if args.verify_role and decision.allowed:
+        roles = {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
+        decision = verify_consumers(decision, roles, base_session=session, region=policy.region)
+    print(json.dumps(decision.to_dict(), indent=2))
+    return 0 if decision.allowed else 1

@@ -1,0 +1,58 @@
+"""Entry point of the ``mcgov`` console script.
+
+Each command group lives in its own module exposing ``register(subparsers)``; a command's handler
+receives the parsed ``argparse.Namespace`` and returns the process exit code.
+Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from steps.errors import BadInputError, GovernanceError
+
+COMMAND_MODULES = ("card", "share", "gate", "policy", "workflow", "reconcile")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mcgov", description="Model-card governance: build, publish, share and gate SageMaker model cards.")
+    parser.add_argument("--profile", help="AWS profile (default: the standard AWS settings)")
+    parser.add_argument("--region", help="AWS region (default: the standard AWS settings)")
+    sub = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"steps.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"steps.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BadInputError as exc:
+        print(f"mcgov: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except GovernanceError as exc:
+        print(f"mcgov: failed: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

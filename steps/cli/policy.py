@@ -1,0 +1,43 @@
+"""``mcgov policy``: validate a share policy and render the IAM/KMS/RAM documents it implies."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from share_policies.documents import render_all
+from share_policies.loader import load_policy
+from steps.share.ram import resolve_card_arn
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("policy", help="validate share policies and render IAM/KMS documents")
+    sub = parser.add_subparsers(dest="policy_command", required=True)
+    validate = sub.add_parser("validate", help="validate a share-policy YAML file")
+    validate.add_argument("path", help="share-policy YAML file")
+    validate.set_defaults(func=cmd_validate)
+    render = sub.add_parser("render-iam", help="print consumer IAM policies, KMS statements and the read-only RAM permission")
+    render.add_argument("--policy", required=True, help="share-policy YAML file")
+    render.add_argument("--card", required=True, help="model-card ARN or name (in the policy's account/region)")
+    render.add_argument("--stage", help="only this stage (default: every stage)")
+    render.set_defaults(func=cmd_render_iam)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    policy = load_policy(args.path)
+    stages = ", ".join(f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items())
+    print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
+    return 0
+
+
+def cmd_render_iam(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    card_arn = resolve_card_arn(policy, args.card)
+    stages = None
+    if args.stage:
+        policy.stage(args.stage, source=args.policy)
+        stages = [args.stage]
+    json.dump(render_all(policy, card_arn, stages), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,66 @@
+"""``mcgov share``: ensure, inspect and delete the RAM shares of a model card."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from share_policies.loader import load_policy
+from share_policies.models import SharePolicy
+from steps.common.aws import make_session
+from steps.common.jsonutil import json_safe
+from steps.share.ram import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, share_status
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("share", help="share a model card with the policy's accounts through AWS RAM")
+    sub = parser.add_subparsers(dest="share_command", required=True)
+    for name, func, help_text in (
+        ("ensure", cmd_ensure, "create/repair the card's shares so they match the policy"),
+        ("status", cmd_status, "print the card's shares and associations as JSON"),
+        ("delete", cmd_delete, "delete the card's shares"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--card", required=True, help="model-card name or ARN")
+        command.add_argument("--policy", required=True, help="share-policy YAML file")
+        command.add_argument("--stage", action="append", help="only this stage (repeatable; default: every stage)")
+        if name == "ensure":
+            command.add_argument("--prune", action="store_true", help="remove principals/shares the policy does not name")
+        command.set_defaults(func=func)
+
+
+def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str] | None]:
+    policy = load_policy(args.policy)
+    stages = args.stage or None
+    for stage in stages or []:
+        policy.stage(stage, source=args.policy)
+    card_arn = resolve_card_arn(policy, args.card)
+    session = make_session(args.profile, policy.region)
+    return policy, card_arn, session, stages
+
+
+def cmd_ensure(args: argparse.Namespace) -> int:
+    policy, card_arn, session, stages = _context(args)
+    describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
+    result = ensure_share(ram_client(session, policy.region), policy, card_arn, stages=stages, prune=args.prune)
+    print(json.dumps(result.to_dict(), indent=2))
+    for stage in result.stages:
+        kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
+        if kept:
+            print(f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "
+                  "re-run with --prune to remove", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    policy, card_arn, session, stages = _context(args)
+    print(json.dumps(json_safe(share_status(ram_client(session, policy.region), policy, card_arn, stages)), indent=2))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    policy, card_arn, session, stages = _context(args)
+    deleted = delete_share(ram_client(session, policy.region), policy, card_arn, stages)
+    print(json.dumps({"card_arn": card_arn, "deleted": deleted}, indent=2))
+    return 0

@@ -1,0 +1,1 @@
+"""Small helpers shared by the capabilities: AWS sessions, JSON, hashing, logging."""

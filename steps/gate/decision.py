@@ -1,0 +1,247 @@
+"""The gate's pure core: a decision from a policy stage, a DescribeModelCard response and RAM state.
+
+Blocked (fail closed) when: the share is missing/DELETED or carries another permission; an account or the
+card is FAILED, DISASSOCIATING/DISASSOCIATED or not associated; an invitation is PENDING beyond the policy's
+window (measured from the association's creationTime); an association is external while the policy forbids
+external principals; the share names principals the policy does not; the card status is below the stage's
+requirement or Archived. ``pending`` is true when the only blockers can resolve by waiting.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from share_policies.models import CARD_STATUS_ORDER, SharePolicy
+from steps.common.jsonutil import json_safe, sha256_text
+from steps.share.plan import select_share
+from steps.share.ram import StageShareState
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Decision:
+    """Gate decision record; ``to_dict`` is the JSON printed by ``mcgov gate check``."""
+
+    allowed: bool
+    stage: str
+    reasons: list[str]
+    card: dict[str, Any]
+    shares: list[str]
+    principals: dict[str, dict[str, Any]]
+    resource: dict[str, Any]
+    checked_at: str
+    pending: bool = False
+    consumer_checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_safe(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "allowed": self.allowed,
+                "stage": self.stage,
+                "reasons": self.reasons,
+                "card": self.card,
+                "shares": self.shares,
+                "principals": self.principals,
+                "resource": self.resource,
+                "checked_at": self.checked_at,
+                "pending": self.pending,
+                "consumer_checks": self.consumer_checks,
+            }
+        )
+
+
+def card_summary(card: dict[str, Any]) -> dict[str, Any]:
+    """arn, version, status and content_sha256 of a DescribeModelCard response."""
+    content = card.get("Content")
+    return {
+        "arn": card.get("ModelCardArn"),
+        "name": card.get("ModelCardName"),
+        "version": card.get("ModelCardVersion"),
+        "status": card.get("ModelCardStatus"),
+        "content_sha256": sha256_text(content) if isinstance(content, str) else None,
+    }
+
+
+def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | None = None) -> Decision:
+    """A blocked decision carrying a single reason (used to fail closed on errors)."""
+    return Decision(
+        allowed=False,
+        stage=stage,
+        reasons=[reason],
+        card=card or {},
+        shares=[],
+        principals={},
+        resource={},
+        checked_at=_iso(now),
+    )
+
+
+def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state: StageShareState, now: datetime) -> Decision:
+    """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content."""
+    stage_cfg = policy.stage(stage)
+    summary = card_summary(card)
+    terminal: list[str] = []
+    waiting: list[str] = []
+    card_arn = summary["arn"] or ""
+
+    status = summary["status"]
+    required = stage_cfg.required_card_status
+    if status == "Archived":
+        terminal.append(f"Card {card_arn} is Archived; archived cards never pass the gate, create a new card.")
+    elif status not in CARD_STATUS_ORDER:
+        terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
+    elif CARD_STATUS_ORDER[status] < CARD_STATUS_ORDER[required]:
+        terminal.append(
+            f"Card status {status} is below {required} required for stage {stage}; "
+            f"update the card status to {required} after review."
+        )
+    if summary["content_sha256"] is None:
+        terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
+
+    permission = policy.stage_permission(stage)
+    share = share_state.active
+    principals: dict[str, dict[str, Any]] = {}
+    resource: dict[str, Any] = {"arn": card_arn, "status": "MISSING", "status_message": None, "last_updated": None}
+    if share is None:
+        terminal.append(_missing_share_reason(share_state, permission, stage))
+        for account in stage_cfg.accounts:
+            principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
+    else:
+        share_arn = share["resourceShareArn"]
+        by_principal = _latest(share_state.principal_associations)
+        window = policy.gate.invitation_window_seconds
+        for account in stage_cfg.accounts:
+            association = by_principal.get(account)
+            principals[account] = _record(association)
+            problem, transient = _association_problem(
+                f"Account {account}", association, share_arn, now, window, policy.allow_external_principals
+            )
+            if problem:
+                (waiting if transient else terminal).append(problem)
+        for extra, association in by_principal.items():
+            if extra not in stage_cfg.accounts and association.get("status") in ("ASSOCIATING", "ASSOCIATED"):
+                principals[extra] = {**_record(association), "in_policy": False}
+                terminal.append(
+                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage}; "
+                    "run `mcgov share ensure --prune` to remove it."
+                )
+        by_resource = _latest(share_state.resource_associations)
+        association = by_resource.get(card_arn)
+        resource = {"arn": card_arn, **_record(association)}
+        problem, transient = _association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
+        if problem:
+            (waiting if transient else terminal).append(problem)
+
+    reasons = terminal + waiting
+    return Decision(
+        allowed=not reasons,
+        stage=stage,
+        reasons=reasons,
+        card=summary,
+        shares=[s["resourceShareArn"] for s in share_state.shares if s.get("status") in ("ACTIVE", "PENDING")],
+        principals=principals,
+        resource=resource,
+        checked_at=_iso(now),
+        pending=bool(waiting) and not terminal,
+    )
+
+
+def _missing_share_reason(state: StageShareState, permission: str, stage: str) -> str:
+    selection = select_share(state.shares, permission)
+    if selection.stale_permission:
+        return (
+            f"Share {state.share_name} carries another RAM permission than {permission}; "
+            "run `mcgov share ensure --prune` to replace it."
+        )
+    deleted = [s["resourceShareArn"] for s in state.shares if s.get("status") in ("DELETED", "DELETING")]
+    if deleted:
+        return f"Share {', '.join(deleted)} for stage {stage} was deleted; run `mcgov share ensure` to recreate it."
+    return f"No RAM share {state.share_name} exists for stage {stage}; run `mcgov share ensure` first."
+
+
+def _association_problem(
+    what: str,
+    association: dict[str, Any] | None,
+    share_arn: str,
+    now: datetime,
+    window: float,
+    allow_external: bool,
+) -> tuple[str | None, bool]:
+    """(reason, transient) for one expected association; (None, False) when it is fine."""
+    if association is None:
+        return f"{what} is not associated with share {share_arn}; run `mcgov share ensure`.", False
+    status = association.get("status")
+    message = association.get("statusMessage") or "no status message"
+    if association.get("external") and not allow_external:
+        return (
+            f"{what} is an external principal but the policy sets allow_external_principals: false; "
+            "move the account into the organization or allow external principals in the policy.",
+            False,
+        )
+    if status == "ASSOCIATED":
+        return None, False
+    if status == "FAILED":
+        return f"{what} association FAILED ({message}); fix the cause and run `mcgov share ensure`.", False
+    if status in ("DISASSOCIATING", "DISASSOCIATED"):
+        return f"{what} is {status} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
+    if status == "ASSOCIATING":
+        created = _as_datetime(association.get("creationTime"))
+        if association.get("external") and created is not None and (now - created).total_seconds() > window:
+            return (
+                f"{what} has not accepted the RAM invitation within {int(window)}s (sent {created.isoformat()}); "
+                "ask the account to accept it, or run `mcgov share ensure --prune` after disassociating to re-invite.",
+                False,
+            )
+        if association.get("external"):
+            return f"{what} has a PENDING RAM invitation; the account must accept it.", True
+        return f"{what} is still ASSOCIATING; wait and re-check.", True
+    return f"{what} association has unexpected status {status!r}; inspect it with `mcgov share status`.", False
+
+
+def _latest(associations: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Most recent association per associated entity."""
+    latest: dict[str, dict[str, Any]] = {}
+    for association in associations:
+        entity = association.get("associatedEntity")
+        if not entity:
+            continue
+        current = latest.get(entity)
+        if current is None or _epoch(association.get("lastUpdatedTime")) >= _epoch(current.get("lastUpdatedTime")):
+            latest[entity] = association
+    return latest
+
+
+def _record(association: dict[str, Any] | None) -> dict[str, Any]:
+    if association is None:
+        return {"status": "MISSING", "status_message": None, "last_updated": None}
+    return {
+        "status": association.get("status"),
+        "status_message": association.get("statusMessage"),
+        "last_updated": _as_datetime(association.get("lastUpdatedTime")),
+        "created": _as_datetime(association.get("creationTime")),
+        "external": bool(association.get("external", False)),
+    }
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    try:
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    except (TypeError, ValueError):
+        return None
+
+
+def _epoch(value: Any) -> float:
+    parsed = _as_datetime(value)
+    return parsed.timestamp() if parsed else 0.0
+
+
+def _iso(now: datetime) -> str:
+    return (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).isoformat()

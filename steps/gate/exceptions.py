@@ -1,0 +1,16 @@
+"""One exception class per way the gate itself (not the share it checks) can fail."""
+from __future__ import annotations
+
+from steps.errors import BadInputError, GovernanceError
+
+
+class GateError(GovernanceError):
+    """Base class of gate failures."""
+
+
+class StageRequiredError(GateError, BadInputError):
+    """The policy has several stages and none was named."""
+
+
+class VerificationInputError(GateError, BadInputError):
+    """verify_consumers got no session or role for an account of the decision, or a bad role pattern."""

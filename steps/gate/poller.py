@@ -1,0 +1,86 @@
+"""Imperative shell of the gate: read the card and RAM, evaluate, back off and re-poll until decided.
+
+Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` are
+injected so tests never really wait.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from share_policies.models import SharePolicy
+from steps.gate.decision import Decision, blocked, card_summary, evaluate
+from steps.share.ram import read_stage_state
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+Progress = Callable[[str], None]
+
+
+def describe_card(sagemaker: Any, card_arn: str) -> dict[str, Any]:
+    """DescribeModelCard for the latest version (stand-in until ``steps.card.store.CardStore`` exists)."""
+    return sagemaker.describe_model_card(ModelCardName=card_arn)
+
+
+def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
+    """``n -> min(interval * 2**n, cap)``."""
+    return lambda n: min(interval * (2 ** min(n, 62)), cap)
+
+
+def check_once(
+    ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, now: datetime
+) -> Decision:
+    """One evaluation; errors become a blocked decision whose reason is the exception."""
+    card: dict[str, Any] | None = None
+    try:
+        card = describe_card(sagemaker, card_arn)
+        state = read_stage_state(ram, policy, card_arn, stage)
+        return evaluate(policy, stage, card, state, now)
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything
+        summary = card_summary(card) if card else {"arn": card_arn}
+        text = " ".join(str(exc).split())
+        return blocked(stage, f"Gate check failed ({type(exc).__name__}: {text}); fix the cause and re-run.", now, card=summary)
+
+
+def run_gate(
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stage: str,
+    card_arn: str,
+    *,
+    timeout: float | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    progress: Progress | None = None,
+) -> Decision:
+    """Poll until allowed, blocked for a reason waiting cannot fix, or ``timeout`` (default: policy) elapses."""
+    settings = policy.gate
+    limit = settings.timeout_seconds if timeout is None else timeout
+    delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
+    start = clock()
+    attempt = 0
+    while True:
+        decision = check_once(ram, sagemaker, policy, stage, card_arn, _now(clock))
+        elapsed = clock() - start
+        if progress is not None:
+            state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
+            progress(f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {'; '.join(decision.reasons) or 'all associated'}")
+        if decision.allowed or not decision.pending:
+            return decision
+        remaining = limit - elapsed
+        if remaining <= 0:
+            decision.reasons.append(
+                f"Timed out after {elapsed:.0f}s waiting for associations (limit {limit:.0f}s); "
+                "re-run the gate later or raise gate.timeout_seconds / --wait."
+            )
+            decision.pending = False
+            return decision
+        sleep(min(delay(attempt), remaining))
+        attempt += 1
+
+
+def _now(clock: Clock) -> datetime:
+    return datetime.fromtimestamp(clock(), tz=timezone.utc)

@@ -1,0 +1,36 @@
+"""One exception class per way ensuring, inspecting or deleting a RAM share can fail."""
+from __future__ import annotations
+
+from steps.errors import BadInputError, GovernanceError
+
+
+class ShareError(GovernanceError):
+    """Base class of every share failure (exit code 1 unless it is also a BadInputError)."""
+
+
+class ShareApiError(ShareError):
+    """A RAM call failed after botocore's retries; the message names the call and the AWS error."""
+
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        self.operation = operation
+        self.code = code
+        super().__init__(
+            f"RAM {operation} failed: {code}: {message}; check the caller's ram:* permissions and the "
+            "resource state, then re-run (the command is idempotent)"
+        )
+
+
+class CardLookupError(ShareError):
+    """DescribeModelCard failed for the card being shared."""
+
+
+class CardNotFoundError(CardLookupError, BadInputError):
+    """The card named on the command line does not exist in the policy's card account/region."""
+
+
+class SharePermissionDriftError(ShareError):
+    """An existing share for the stage carries a different RAM permission than the policy asks for."""
+
+
+class ShareStateError(ShareError):
+    """RAM returned a share in a state this tool cannot converge from (FAILED, DELETING, ...)."""

@@ -1,0 +1,61 @@
+"""Deterministic share identity: one RAM share per (card, stage), named and tagged from the policy.
+
+A RAM share carries one permission per resource type, so each stage gets its own share; the stage's
+permission ARN is recorded in a tag and a share whose tag disagrees with the policy is replaced only
+with ``prune``.
+"""
+from __future__ import annotations
+
+import hashlib
+
+TAG_CARD_ARN = "mcgov:card-arn"
+TAG_STAGE = "mcgov:stage"
+TAG_PERMISSION = "mcgov:permission-arn"
+TAG_MANAGED_BY = "mcgov:managed-by"
+MANAGED_BY = "model-card-governance"
+CLIENT_TOKEN_MAX = 64
+
+
+def card_name_of(card_arn: str) -> str:
+    """The card name at the end of a model-card ARN."""
+    return card_arn.rsplit("/", 1)[-1]
+
+
+def share_name(card_arn: str, stage: str) -> str:
+    """``mcgov-<card-name>-<stage>``: stable across runs and readable in the console."""
+    return f"mcgov-{card_name_of(card_arn)}-{stage}"
+
+
+def share_tags(card_arn: str, stage: str, permission_arn: str) -> list[dict[str, str]]:
+    """Tags written on creation and used to recognise the share."""
+    return [
+        {"key": TAG_CARD_ARN, "value": card_arn},
+        {"key": TAG_STAGE, "value": stage},
+        {"key": TAG_PERMISSION, "value": permission_arn},
+        {"key": TAG_MANAGED_BY, "value": MANAGED_BY},
+    ]
+
+
+def client_token(card_arn: str, stage: str, permission_arn: str, allow_external: bool, generation: int) -> str:
+    """CreateResourceShare clientToken: same inputs give the same token (concurrent runs create one share).
+
+    ``generation`` counts this share's earlier DELETED incarnations, so re-creating after a delete does not
+    replay the old request. 44 characters, under RAM's 64.
+    """
+    material = "|".join((card_arn, stage, permission_arn, str(allow_external).lower(), str(generation)))
+    return "mcgov-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:38]
+
+
+def tags_of(share: dict) -> dict[str, str]:
+    """A share's tags (``[{key, value}]`` as RAM returns them) as a dict."""
+    return {t.get("key", ""): t.get("value", "") for t in share.get("tags") or []}
+
+
+def is_our_share(share: dict, card_arn: str, stage: str) -> bool:
+    """True when ``share`` is the (card, stage) share by name and tags."""
+    tags = tags_of(share)
+    return (
+        share.get("name") == share_name(card_arn, stage)
+        and tags.get(TAG_CARD_ARN) == card_arn
+        and tags.get(TAG_STAGE) == stage
+    )

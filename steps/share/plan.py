@@ -1,0 +1,142 @@
+"""Pure planning: from what RAM reports to the calls that make it match the policy."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from steps.share.naming import TAG_PERMISSION, tags_of
+
+LIVE_SHARE_STATUSES = frozenset({"ACTIVE", "PENDING"})
+LIVE_ASSOCIATION_STATUSES = frozenset({"ASSOCIATING", "ASSOCIATED"})
+
+
+@dataclass(frozen=True)
+class ShareSelection:
+    """Which of the (card, stage) shares to keep, which are duplicates or carry a stale permission."""
+
+    active: dict | None
+    duplicates: tuple[dict, ...]
+    stale_permission: tuple[dict, ...]
+    generation: int
+
+
+@dataclass(frozen=True)
+class AssociationPlan:
+    """Principals/resources to add, drift found, and what to remove (only when pruning)."""
+
+    add_principals: tuple[str, ...] = ()
+    add_resources: tuple[str, ...] = ()
+    drift_principals: tuple[str, ...] = ()
+    drift_resources: tuple[str, ...] = ()
+    remove_principals: tuple[str, ...] = ()
+    remove_resources: tuple[str, ...] = ()
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add_principals or self.add_resources or self.remove_principals or self.remove_resources)
+
+
+def select_share(shares: Sequence[dict], permission_arn: str) -> ShareSelection:
+    """Pick the oldest live share carrying ``permission_arn``; the other live ones are duplicates.
+
+    Shares that are not live (DELETED, FAILED, DELETING) count towards ``generation``, which keeps the
+    next CreateResourceShare clientToken fresh.
+    """
+    live = sorted(
+        (s for s in shares if s.get("status") in LIVE_SHARE_STATUSES),
+        key=lambda s: (_ts(s.get("creationTime")), s.get("resourceShareArn", "")),
+    )
+    matching = [s for s in live if tags_of(s).get(TAG_PERMISSION) == permission_arn]
+    stale = tuple(s for s in live if tags_of(s).get(TAG_PERMISSION) != permission_arn)
+    generation = sum(1 for s in shares if s.get("status") not in LIVE_SHARE_STATUSES)
+    return ShareSelection(
+        active=matching[0] if matching else None,
+        duplicates=tuple(matching[1:]),
+        stale_permission=stale,
+        generation=generation,
+    )
+
+
+def plan_associations(
+    accounts: Iterable[str],
+    card_arn: str,
+    principal_associations: Iterable[dict],
+    resource_associations: Iterable[dict],
+    *,
+    prune: bool,
+) -> AssociationPlan:
+    """Diff the policy's accounts and the card against the share's live associations."""
+    wanted = list(dict.fromkeys(accounts))
+    live_principals = _live_entities(principal_associations)
+    live_resources = _live_entities(resource_associations)
+    drift_principals = tuple(p for p in live_principals if p not in wanted)
+    drift_resources = tuple(r for r in live_resources if r != card_arn)
+    return AssociationPlan(
+        add_principals=tuple(a for a in wanted if a not in live_principals),
+        add_resources=() if card_arn in live_resources else (card_arn,),
+        drift_principals=drift_principals,
+        drift_resources=drift_resources,
+        remove_principals=drift_principals if prune else (),
+        remove_resources=drift_resources if prune else (),
+    )
+
+
+def _live_entities(associations: Iterable[dict]) -> list[str]:
+    return list(
+        dict.fromkeys(a["associatedEntity"] for a in associations if a.get("status") in LIVE_ASSOCIATION_STATUSES)
+    )
+
+
+def _ts(value: object) -> float:
+    if value is None:
+        return 0.0
+    if hasattr(value, "timestamp"):
+        return float(value.timestamp())  # type: ignore[union-attr]
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@dataclass
+class StageShareResult:
+    """What ``ensure_share`` found and did for one stage."""
+
+    stage: str
+    share_name: str
+    permission_arn: str
+    share_arn: str | None = None
+    created: bool = False
+    added_principals: list[str] = field(default_factory=list)
+    added_resources: list[str] = field(default_factory=list)
+    drift_principals: list[str] = field(default_factory=list)
+    drift_resources: list[str] = field(default_factory=list)
+    removed_principals: list[str] = field(default_factory=list)
+    removed_resources: list[str] = field(default_factory=list)
+    duplicate_shares: list[str] = field(default_factory=list)
+    deleted_shares: list[str] = field(default_factory=list)
+    allow_external_updated: bool = False
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ShareResult:
+    """Result of ``ensure_share`` over the requested stages."""
+
+    card_arn: str
+    stages: list[StageShareResult]
+
+    @property
+    def drift(self) -> bool:
+        """True when something the policy does not name is still on a share (not pruned)."""
+        return any(
+            set(s.drift_principals) - set(s.removed_principals)
+            or set(s.drift_resources) - set(s.removed_resources)
+            or set(s.duplicate_shares) - set(s.deleted_shares)
+            for s in self.stages
+        )
+
+    def to_dict(self) -> dict:
+        return {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}

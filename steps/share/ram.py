@@ -1,0 +1,284 @@
+"""Thin RAM adapter: every AWS call of the share capability, each taking a boto3 RAM client.
+
+Call sequence of ``ensure_share`` per stage (Stubber tests pin it):
+GetResourceShares (paginated, name + tag filter) -> [DeleteResourceShare stale/duplicates, prune only] ->
+[CreateResourceShare with a deterministic clientToken] -> [UpdateResourceShare if allowExternalPrincipals
+differs] -> GetResourceShareAssociations PRINCIPAL -> ... RESOURCE -> [AssociateResourceShare] ->
+[DisassociateResourceShare, prune only]. Each step re-reads state, so a crash between two calls is
+repaired by the next run.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from share_policies.documents import check_card_arn
+from share_policies.models import SharePolicy
+from steps.share.exceptions import (
+    CardLookupError,
+    CardNotFoundError,
+    ShareApiError,
+    SharePermissionDriftError,
+    ShareStateError,
+)
+from steps.share.naming import TAG_CARD_ARN, client_token, is_our_share, share_name, share_tags
+from steps.share.plan import (
+    ShareResult,
+    StageShareResult,
+    plan_associations,
+    select_share,
+)
+
+DEFAULT_MAX_ATTEMPTS = 6
+
+
+def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
+    """botocore config with standard-mode retries (throttling, 5xx, transient network errors)."""
+    return Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+
+
+def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Any:
+    """A RAM client for ``region`` with ``client_config``."""
+    return session.client("ram", region_name=region, config=client_config(max_attempts))
+
+
+def call(client: Any, operation: str, **kwargs: Any) -> dict:
+    """Call ``operation`` (snake_case) turning a ClientError into ``ShareApiError``."""
+    try:
+        return getattr(client, operation)(**kwargs)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
+
+
+def paginate(client: Any, operation: str, result_key: str, **kwargs: Any) -> list[dict]:
+    """All items of a paginated RAM list call."""
+    items: list[dict] = []
+    try:
+        for page in client.get_paginator(operation).paginate(**kwargs):
+            items.extend(page.get(result_key, []))
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
+    return items
+
+
+def list_stage_shares(ram: Any, card_arn: str, stage: str) -> list[dict]:
+    """Every share of this (card, stage), in any status, recognised by name and tags."""
+    shares = paginate(
+        ram,
+        "get_resource_shares",
+        "resourceShares",
+        resourceOwner="SELF",
+        name=share_name(card_arn, stage),
+        tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}],
+    )
+    return [s for s in shares if is_our_share(s, card_arn, stage)]
+
+
+def list_associations(ram: Any, share_arn: str, association_type: str) -> list[dict]:
+    """All associations of ``association_type`` (PRINCIPAL or RESOURCE) of one share."""
+    return paginate(
+        ram,
+        "get_resource_share_associations",
+        "resourceShareAssociations",
+        associationType=association_type,
+        resourceShareArns=[share_arn],
+    )
+
+
+@dataclass(frozen=True)
+class StageShareState:
+    """What RAM reports for one (card, stage): its shares and the live share's associations."""
+
+    stage: str
+    share_name: str
+    shares: tuple[dict, ...]
+    active: dict | None
+    principal_associations: tuple[dict, ...]
+    resource_associations: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "share_name": self.share_name,
+            "share": self.active,
+            "shares": list(self.shares),
+            "principal_associations": list(self.principal_associations),
+            "resource_associations": list(self.resource_associations),
+        }
+
+
+def read_stage_state(ram: Any, policy: SharePolicy, card_arn: str, stage: str) -> StageShareState:
+    """Read the (card, stage) share and its PRINCIPAL and RESOURCE associations."""
+    shares = list_stage_shares(ram, card_arn, stage)
+    active = select_share(shares, policy.stage_permission(stage)).active
+    principals: list[dict] = []
+    resources: list[dict] = []
+    if active is not None:
+        principals = list_associations(ram, active["resourceShareArn"], "PRINCIPAL")
+        resources = list_associations(ram, active["resourceShareArn"], "RESOURCE")
+    return StageShareState(
+        stage=stage,
+        share_name=share_name(card_arn, stage),
+        shares=tuple(shares),
+        active=active,
+        principal_associations=tuple(principals),
+        resource_associations=tuple(resources),
+    )
+
+
+def share_status(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[str] | None = None) -> dict:
+    """Shares and associations of every requested stage, as plain data."""
+    check_card_arn(policy, card_arn)
+    names = _stage_names(policy, stages)
+    return {
+        "card_arn": card_arn,
+        "stages": [read_stage_state(ram, policy, card_arn, name).to_dict() for name in names],
+    }
+
+
+def ensure_share(
+    ram: Any,
+    policy: SharePolicy,
+    card_arn: str,
+    *,
+    stages: Sequence[str] | None = None,
+    prune: bool = False,
+) -> ShareResult:
+    """Converge RAM to the policy for ``card_arn``: one share per stage, principals only from the policy.
+
+    Drift (principals, resources or duplicate shares the policy does not name) is reported and removed only
+    with ``prune``. Raises ``SharePermissionDriftError`` when a share carries another permission and
+    ``prune`` is false.
+    """
+    check_card_arn(policy, card_arn)
+    return ShareResult(
+        card_arn=card_arn,
+        stages=[_ensure_stage(ram, policy, card_arn, name, prune) for name in _stage_names(policy, stages)],
+    )
+
+
+def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool) -> StageShareResult:
+    permission = policy.stage_permission(stage)
+    result = StageShareResult(stage=stage, share_name=share_name(card_arn, stage), permission_arn=permission)
+    selection = select_share(list_stage_shares(ram, card_arn, stage), permission)
+    if selection.stale_permission and not prune:
+        arns = ", ".join(s["resourceShareArn"] for s in selection.stale_permission)
+        raise SharePermissionDriftError(
+            f"stage {stage}: share {arns} carries another RAM permission than {permission}; "
+            "re-run with --prune to replace it"
+        )
+    result.duplicate_shares = [s["resourceShareArn"] for s in selection.duplicates]
+    if prune:
+        for share in (*selection.stale_permission, *selection.duplicates):
+            call(ram, "delete_resource_share", resourceShareArn=share["resourceShareArn"])
+            result.deleted_shares.append(share["resourceShareArn"])
+    share = selection.active
+    if share is None:
+        generation = selection.generation + len(result.deleted_shares)
+        share = _create(ram, policy, card_arn, stage, permission, generation)
+        result.created = True
+    result.share_arn = share["resourceShareArn"]
+    if share.get("allowExternalPrincipals", policy.allow_external_principals) != policy.allow_external_principals:
+        call(
+            ram,
+            "update_resource_share",
+            resourceShareArn=result.share_arn,
+            allowExternalPrincipals=policy.allow_external_principals,
+        )
+        result.allow_external_updated = True
+    plan = plan_associations(
+        policy.stage(stage).accounts,
+        card_arn,
+        list_associations(ram, result.share_arn, "PRINCIPAL"),
+        list_associations(ram, result.share_arn, "RESOURCE"),
+        prune=prune,
+    )
+    if plan.add_principals or plan.add_resources:
+        kwargs: dict[str, Any] = {"resourceShareArn": result.share_arn}
+        if plan.add_principals:
+            kwargs["principals"] = list(plan.add_principals)
+        if plan.add_resources:
+            kwargs["resourceArns"] = list(plan.add_resources)
+        call(ram, "associate_resource_share", **kwargs)
+    if plan.remove_principals or plan.remove_resources:
+        kwargs = {"resourceShareArn": result.share_arn}
+        if plan.remove_principals:
+            kwargs["principals"] = list(plan.remove_principals)
+        if plan.remove_resources:
+            kwargs["resourceArns"] = list(plan.remove_resources)
+        call(ram, "disassociate_resource_share", **kwargs)
+    result.added_principals = list(plan.add_principals)
+    result.added_resources = list(plan.add_resources)
+    result.drift_principals = list(plan.drift_principals)
+    result.drift_resources = list(plan.drift_resources)
+    result.removed_principals = list(plan.remove_principals)
+    result.removed_resources = list(plan.remove_resources)
+    return result
+
+
+def _create(ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission: str, generation: int) -> dict:
+    response = call(
+        ram,
+        "create_resource_share",
+        name=share_name(card_arn, stage),
+        resourceArns=[card_arn],
+        permissionArns=[permission],
+        allowExternalPrincipals=policy.allow_external_principals,
+        tags=share_tags(card_arn, stage, permission),
+        clientToken=client_token(card_arn, stage, permission, policy.allow_external_principals, generation),
+    )
+    share = response["resourceShare"]
+    if share.get("status") not in ("ACTIVE", "PENDING"):
+        raise ShareStateError(
+            f"stage {stage}: RAM returned share {share.get('resourceShareArn')} in status {share.get('status')} "
+            f"({share.get('statusMessage', 'no message')}); delete it with `mcgov share delete` and re-run"
+        )
+    return share
+
+
+def delete_share(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[str] | None = None) -> list[str]:
+    """Delete every live share of ``card_arn`` for the requested stages; return the deleted ARNs."""
+    check_card_arn(policy, card_arn)
+    deleted: list[str] = []
+    for name in _stage_names(policy, stages):
+        for share in list_stage_shares(ram, card_arn, name):
+            if share.get("status") in ("ACTIVE", "PENDING"):
+                call(ram, "delete_resource_share", resourceShareArn=share["resourceShareArn"])
+                deleted.append(share["resourceShareArn"])
+    return deleted
+
+
+def _stage_names(policy: SharePolicy, stages: Iterable[str] | None) -> list[str]:
+    names = list(policy.stages) if stages is None else list(stages)
+    for name in names:
+        policy.stage(name)
+    return names
+
+
+def resolve_card_arn(policy: SharePolicy, name_or_arn: str) -> str:
+    """A card ARN from a name (policy account + region) or an ARN (checked against the policy)."""
+    arn = name_or_arn if name_or_arn.startswith("arn:") else policy.card_arn(name_or_arn)
+    return check_card_arn(policy, arn)
+
+
+def describe_card(sagemaker: Any, card_arn: str) -> dict:
+    """DescribeModelCard by ARN; ``CardNotFoundError`` when it does not exist."""
+    try:
+        return sagemaker.describe_model_card(ModelCardName=card_arn)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "Unknown")
+        message = error.get("Message", str(exc))
+        if code in ("ResourceNotFound", "ResourceNotFoundException", "ValidationException") and (
+            "not" in message.lower() and "found" in message.lower() or code.startswith("ResourceNotFound")
+        ):
+            raise CardNotFoundError(
+                f"--card: model card {card_arn} does not exist ({message}); create it first or fix the name"
+            ) from exc
+        raise CardLookupError(f"DescribeModelCard {card_arn} failed: {code}: {message}") from exc

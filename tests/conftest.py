@@ -1,0 +1,40 @@
+"""Shared test helpers: the reference material in ``../shared`` and fake AWS credentials."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CASES = SHARED / "real-world" / "cases"
+SCHEMAS = SHARED / "reference" / "model-card-schema"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def require_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the reference material lives in ../shared beside the repo")
+    return path
+
+
+def load_case(relative: str) -> Any:
+    return json.loads(require_shared(CASES / relative).read_text())
+
+
+@pytest.fixture
+def strict_schema() -> dict[str, Any]:
+    return json.loads(require_shared(SCHEMAS / "model_card_schema.merged-strict.json").read_text())
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and region so that no test can reach a real account."""
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")

@@ -1,0 +1,215 @@
+"""Share-policy loading, validation errors (file + field + fix) and the rendered IAM/KMS/RAM documents."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from share_policies import (
+    AWS_MANAGED_EXPORT_PERMISSION,
+    AWS_MANAGED_PERMISSION,
+    PolicyFileError,
+    PolicyValidationError,
+    UnknownStageError,
+    load_policy,
+    parse_policy,
+)
+from share_policies.documents import (
+    check_card_arn,
+    consumer_iam_policy,
+    kms_key_policy_statement,
+    readonly_permission_template,
+    render_all,
+)
+from steps.errors import BadInputError
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "share_policies" / "example.yaml"
+CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
+
+
+def base(**overrides: object) -> dict:
+    data: dict = {
+        "version": 1,
+        "card_account": "111111111111",
+        "region": "us-east-1",
+        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+    }
+    data.update(overrides)
+    return data
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+def test_example_policy_loads_with_readonly_prod_permission() -> None:
+    policy = load_policy(EXAMPLE)
+    assert policy.card_account == "111111111111"
+    assert policy.stages["staging"].accounts == ["222222222222"]
+    assert policy.stage_permission("staging") == AWS_MANAGED_PERMISSION
+    assert policy.stage_permission("prod") == "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
+    assert policy.allow_external_principals is False
+
+
+@pytest.mark.parametrize(
+    ("accounts", "field", "words"),
+    [
+        (["*"], "stages.prod.accounts[0]", "12-digit"),
+        (["33333333333"], "stages.prod.accounts[0]", "12-digit"),
+        (["333333333333", "arn:aws:organizations::111111111111:ou/o-abc/ou-abc-def"], "stages.prod.accounts[1]", "OU ARNs"),
+        (["111111111111"], "stages.prod.accounts[0]", "card account itself"),
+        (["333333333333", "333333333333"], "stages.prod.accounts[1]", "twice"),
+        ([], "stages.prod.accounts", "at least 1"),
+    ],
+)
+def test_bad_principals_are_refused_naming_file_and_field(tmp_path: Path, accounts: list, field: str, words: str) -> None:
+    data = base(stages={"prod": {"accounts": accounts, "required_card_status": "Approved"}})
+    path = write(tmp_path, data)
+    with pytest.raises(PolicyValidationError) as info:
+        load_policy(path)
+    assert isinstance(info.value, BadInputError)
+    assert str(info.value).startswith(f"{path}: {field}: ")
+    assert words in str(info.value)
+
+
+def test_same_account_in_two_stages_is_fine() -> None:
+    data = base(stages={
+        "staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
+        "prod": {"accounts": ["222222222222"], "required_card_status": "Approved"},
+    })
+    assert parse_policy(data).stages["prod"].accounts == ["222222222222"]
+
+
+def test_unquoted_account_id_gets_a_quoting_hint(tmp_path: Path) -> None:
+    path = write(tmp_path, base(card_account=111111111111))
+    with pytest.raises(PolicyValidationError, match="card_account: .*quote"):
+        load_policy(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (base(extra_key=1), "extra_key"),
+        (base(version=2), "version"),
+        (base(region="useast1"), "region"),
+        (base(permission_arn="AWSRAMPermissionSageMakerModelCards"), "permission_arn"),
+        (base(stages={"Prod!": {"accounts": ["333333333333"], "required_card_status": "Approved"}}), "stages"),
+        (base(stages={"prod": {"accounts": ["333333333333"], "required_card_status": "Archived"}}), "stages.prod.required_card_status"),
+        (base(export={"s3_output_prefix": "bucket/prefix"}), "export.s3_output_prefix"),
+        (base(gate={"poll_interval_seconds": 0}), "gate.poll_interval_seconds"),
+    ],
+)
+def test_schema_errors_name_the_field(data: dict, field: str) -> None:
+    with pytest.raises(PolicyValidationError) as info:
+        parse_policy(data, source="p.yaml")
+    assert str(info.value).startswith(f"p.yaml: {field}")
+
+
+def test_unreadable_and_non_mapping_files(tmp_path: Path) -> None:
+    with pytest.raises(PolicyFileError, match="cannot read"):
+        load_policy(tmp_path / "missing.yaml")
+    with pytest.raises(PolicyFileError, match="mapping"):
+        load_policy(write(tmp_path, "- a\n- b\n"))
+    with pytest.raises(PolicyFileError, match="not valid YAML"):
+        load_policy(write(tmp_path, "stages: [\n"))
+
+
+def test_unknown_stage_names_file_and_field() -> None:
+    policy = load_policy(EXAMPLE)
+    with pytest.raises(UnknownStageError) as info:
+        policy.stage("qa", source="share_policies/example.yaml")
+    assert str(info.value).startswith("share_policies/example.yaml: stages.qa: ")
+    assert "prod, staging" in str(info.value)
+
+
+def test_card_arn_must_be_in_policy_account_and_region() -> None:
+    policy = load_policy(EXAMPLE)
+    assert check_card_arn(policy, CARD) == CARD
+    for bad in (
+        "arn:aws:sagemaker:us-east-1:999999999999:model-card/x",
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-card/x",
+        "arn:aws:sagemaker:us-east-1:111111111111:model/x",
+    ):
+        with pytest.raises(BadInputError):
+            check_card_arn(policy, bad)
+
+
+def _actions(doc: dict) -> list[str]:
+    return [a for s in doc["Statement"] for a in s["Action"]]
+
+
+def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() -> None:
+    policy = load_policy(EXAMPLE)
+    doc = consumer_iam_policy(policy, CARD, "staging")
+    assert _actions(doc) == ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions", "sagemaker:UpdateModelCard"]
+    assert all(r == CARD for s in doc["Statement"] for r in s["Resource"])
+
+
+def test_iam_policy_prod_readonly_has_no_update_and_no_export() -> None:
+    policy = load_policy(EXAMPLE)
+    doc = consumer_iam_policy(policy, CARD, "prod")
+    assert _actions(doc) == ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
+
+
+def test_iam_policy_export_only_when_configured_and_granted() -> None:
+    data = base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION, export={"s3_output_prefix": "s3://cards-bucket/exports/"})
+    doc = consumer_iam_policy(parse_policy(data), CARD, "prod")
+    actions = _actions(doc)
+    assert "sagemaker:CreateModelCardExportJob" in actions and "s3:PutObject" in actions
+    s3 = next(s for s in doc["Statement"] if s["Action"] == ["s3:PutObject"])
+    assert s3["Resource"] == ["arn:aws:s3:::cards-bucket/exports/*"]
+    export = next(s for s in doc["Statement"] if "sagemaker:CreateModelCardExportJob" in s["Action"])
+    assert export["Resource"] == [CARD, f"{CARD}/export-job/*"]
+    without_export = consumer_iam_policy(parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION)), CARD, "prod")
+    assert not any("Export" in a or a.startswith("s3:") for a in _actions(without_export))
+    not_granted = consumer_iam_policy(parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"})), CARD, "prod")
+    assert not any("Export" in a or a.startswith("s3:") for a in _actions(not_granted))
+
+
+def test_rendered_documents_have_no_wildcard_actions_and_scoped_resources() -> None:
+    data = base(
+        permission_arn=AWS_MANAGED_EXPORT_PERMISSION,
+        export={"s3_output_prefix": "s3://cards-bucket/exports/"},
+        stages={
+            "staging": {"accounts": ["222222222222", "444444444444"], "required_card_status": "Draft"},
+            "prod": {"accounts": ["333333333333"], "required_card_status": "Approved"},
+        },
+    )
+    rendered = render_all(parse_policy(data), CARD)
+    for stage in rendered["stages"].values():
+        doc = stage["consumer_iam_policy"]
+        for statement in doc["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert all("*" not in a for a in statement["Action"])
+            for resource in statement["Resource"]:
+                assert resource.startswith(CARD) or resource.startswith("arn:aws:s3:::cards-bucket/exports/")
+                assert resource != "*"
+        kms = stage["kms_key_policy_statement"]
+        assert all("*" not in a for a in kms["Action"])
+    assert rendered["stages"]["staging"]["kms_key_policy_statement"]["Principal"]["AWS"] == [
+        "arn:aws:iam::222222222222:root",
+        "arn:aws:iam::444444444444:root",
+    ]
+
+
+def test_kms_statement_is_restricted_to_sagemaker_via_service() -> None:
+    statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod")
+    assert statement["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::333333333333:root"]}
+    assert statement["Condition"] == {"StringEquals": {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}}
+
+
+def test_readonly_permission_template_is_read_only() -> None:
+    template = readonly_permission_template()
+    resource = template["Resources"]["ModelCardReadOnlyPermission"]
+    assert resource["Type"] == "AWS::RAM::Permission"
+    assert resource["Properties"]["ResourceType"] == "sagemaker:ModelCard"
+    assert resource["Properties"]["Name"] == "ModelCardReadOnly"
+    assert resource["Properties"]["PolicyTemplate"]["Action"] == [
+        "sagemaker:DescribeModelCard",
+        "sagemaker:ListModelCardVersions",
+    ]
