@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python setup.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m steps.demo
+	$(BIN)/python -m demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

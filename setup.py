@@ -18,7 +18,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["steps", "steps.*", "pipelines", "pipelines.*",
                                     "share_policies", "share_policies.*",
-                                    "emulator", "emulator.*"]),
+                                    "emulator", "emulator.*", "demo", "demo.*"]),
     package_data={
         "steps": ["VERSION", "card/schema/*.json"],
         "share_policies": ["*.yaml"],

@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-os.environ.setdefault("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
-
 if TYPE_CHECKING:
     from sagemaker.workflow.pipeline_context import PipelineSession
 

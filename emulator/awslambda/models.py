@@ -6,7 +6,7 @@ import traceback
 from typing import Any
 
 from emulator.exceptions import HandlerRegistrationError
-from emulator.state import LambdaHandler, get_state
+from emulator.state import EmulatorState, LambdaHandler, get_state
 
 
 def function_key(function_name_or_arn: str) -> str:
@@ -19,7 +19,9 @@ def function_key(function_name_or_arn: str) -> str:
     return parts[0]
 
 
-def register_handler(function_name_or_arn: str, handler: LambdaHandler) -> str:
+def register_handler(
+    function_name_or_arn: str, handler: LambdaHandler, state: EmulatorState | None = None
+) -> str:
     """Register ``handler(event, context)`` for a function; return the key it is stored under."""
     if not callable(handler):
         raise HandlerRegistrationError(
@@ -28,7 +30,7 @@ def register_handler(function_name_or_arn: str, handler: LambdaHandler) -> str:
     key = function_key(function_name_or_arn)
     if not key:
         raise HandlerRegistrationError("Pass a non-empty Lambda function name or ARN.")
-    get_state().lambda_handlers[key] = handler
+    (state or get_state()).lambda_handlers[key] = handler
     return key
 
 

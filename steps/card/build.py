@@ -88,7 +88,7 @@ def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> 
         entry: dict[str, Any] = {"name": name}
         if parsed.reductions:
             entry["evaluation_observation"] = truncate_text(
-                "Reduced to fit the model-card limits: " + "; ".join(parsed.reductions), L.EVALUATION_OBSERVATION_MAX
+                "Parsing notes (what was reduced or left out, and why): " + "; ".join(parsed.reductions), L.EVALUATION_OBSERVATION_MAX
             )
         entry["metadata"] = {
             GENERATED_KEY: "true",

@@ -36,7 +36,7 @@ CardStatus = Literal["Draft", "PendingReview", "Approved", "Archived"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True)
 
 
 class InferenceEnvironment(_Model):

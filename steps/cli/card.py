@@ -8,7 +8,7 @@ from typing import Any
 from steps.card.io import load_json
 from steps.card.service import CardSources, build_card, populate_card, publish_content
 from steps.card.store import CardStore
-from steps.card.validation import content_sha256, validate_content
+from steps.card.validation import content_sha256, validate_card_name, validate_content
 from steps.card import limits as L
 from steps.cli._shared import print_json, session, write_atomic
 
@@ -100,6 +100,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    validate_card_name(args.name)
     clients = _Clients(args)
     if args.content:
         content = validate_content(load_json(args.content).data, source=args.content)

@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
+
 from steps.errors import BadInputError, GovernanceError
 
 COMMAND_MODULES = ("card", "share", "gate", "policy", "workflow", "reconcile")
@@ -47,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except GovernanceError as exc:
         print(f"mcgov: failed: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except (NoRegionError, NoCredentialsError, ProfileNotFound) as exc:
+        print(f"mcgov: error: AWS settings: {_one_line(exc)} (set --profile/--region or AWS_PROFILE/AWS_REGION)", file=sys.stderr)
+        return 2
+    except (BotoCoreError, ClientError) as exc:
+        print(f"mcgov: failed: AWS call failed: {_one_line(exc)}", file=sys.stderr)
         return 1
 
 

@@ -45,7 +45,7 @@ def fail(message: str, source: str, field: str | None = None) -> ReportFormatErr
 def short_json(value: Any, limit: int = 80) -> str:
     """A short, deterministic text rendering of a JSON value for messages and notes."""
     try:
-        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, allow_nan=True)
+        text = json.dumps(value, sort_keys=True, allow_nan=True, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -53,7 +53,7 @@ def short_json(value: Any, limit: int = 80) -> str:
 
 def as_text(value: Any) -> str:
     """Render a label, facet value or class key as text (strings unchanged, others as JSON)."""
-    return value if isinstance(value, str) else short_json(value, limit=10_000)
+    return value if isinstance(value, str) else short_json(value, limit=1_000)
 
 
 def is_number(value: Any) -> bool:

@@ -114,9 +114,7 @@ def _basic(name: str, entry: dict[str, Any], rec: Recorder, where: str) -> list[
 
 def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recorder, where: str) -> list[dict[str, Any]]:
     rows = list(value)
-    cols: list[str] = []
-    for row in value.values():
-        cols.extend(c for c in row if c not in cols)
+    cols: list[str] = list(dict.fromkeys(c for row in value.values() for c in row))
     missing = sum(1 for row in value.values() for c in cols if c not in row)
     cells = [[row.get(c, 0) for c in cols] for row in value.values()]
     metrics = matrix_metrics(name, rows, cols, cells, rec, where)

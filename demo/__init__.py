@@ -1,0 +1,1 @@
+"""``make demo``: the whole job on the embedded emulator (no AWS account needed)."""

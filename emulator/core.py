@@ -1,0 +1,192 @@
+"""The ``Emulator`` context manager: moto's ``mock_aws`` plus the emulator patches and controls."""
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from emulator import patches
+from emulator.awslambda.models import register_handler
+from emulator.config import Clock, EmulatorConfig
+from emulator.exceptions import EmulatorAlreadyStartedError, EmulatorConfigError, EmulatorNotStartedError
+from emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+REMOVED_ENV = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "MOTO_ACCOUNT_ID", "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_RAM", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_S3",
+    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+)
+_active: Emulator | None = None
+
+
+def moto_config(execute_state_machines: bool) -> dict[str, Any]:
+    """The moto user config the emulator runs with (no Docker; optional real SFN execution)."""
+    return {
+        "lambda": {"use_docker": False},
+        "batch": {"use_docker": False},
+        "stepfunctions": {"execute_state_machine": execute_state_machines},
+    }
+
+
+class Emulator:
+    """In-process emulated AWS for the project; see the package docstring for usage."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        *,
+        frozen_clock: bool = False,
+        execute_state_machines: bool = True,
+    ) -> None:
+        self.config = config or EmulatorConfig()
+        self.clock = Clock(frozen=frozen_clock)
+        self.state = EmulatorState(config=self.config, clock=self.clock)
+        self.execute_state_machines = execute_state_machines
+        self._mock: Any = None
+        self._saved_env: dict[str, str | None] = {}
+        self._previous_state: EmulatorState | None = None
+        self._sessions: dict[str, boto3.Session] = {}
+
+    @property
+    def started(self) -> bool:
+        """True between ``start`` and ``stop``."""
+        return self._mock is not None
+
+    def start(self) -> Emulator:
+        """Set fake credentials, apply the patches and start ``mock_aws``."""
+        global _active
+        if _active is not None:
+            raise EmulatorAlreadyStartedError(
+                "Another Emulator is running in this process; stop it (or use it) instead of starting a second one."
+            )
+        self._saved_env = {k: os.environ.get(k) for k in (*FAKE_ENV, *REMOVED_ENV, "AWS_DEFAULT_REGION")}
+        for key in REMOVED_ENV:
+            os.environ.pop(key, None)
+        os.environ.update(FAKE_ENV)
+        os.environ["AWS_DEFAULT_REGION"] = self.config.region
+        patches.apply()
+        self._previous_state = set_state(self.state)
+        self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
+        self._mock.start()
+        _active = self
+        return self
+
+    def stop(self) -> None:
+        """Stop ``mock_aws``, revert the patches and restore the environment (idempotent)."""
+        global _active
+        if self._mock is None:
+            return
+        try:
+            self._mock.stop()
+        finally:
+            self._mock = None
+            _active = None
+            patches.revert()
+            if self._previous_state is not None:
+                set_state(self._previous_state)
+            for key, value in self._saved_env.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            self._sessions.clear()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _require_started(self) -> None:
+        if not self.started:
+            raise EmulatorNotStartedError("Start the emulator first: use `with Emulator(cfg) as emu:`.")
+
+    def account_id(self, account: str) -> str:
+        """Resolve a label from ``config.accounts`` (or 'card') or a 12-digit id to an account id."""
+        if account == "card":
+            return self.config.card_account
+        if account in self.config.accounts:
+            return self.config.accounts[account]
+        if len(account) == 12 and account.isdigit():
+            return account
+        raise EmulatorConfigError(
+            f"Unknown account {account!r}; use a 12-digit id or one of {sorted(self.config.accounts)}."
+        )
+
+    def session(self, account: str, region: str | None = None) -> boto3.Session:
+        """A boto3 session whose calls act as ``account`` (id or label), via STS AssumeRole in moto."""
+        self._require_started()
+        account_id = self.account_id(account)
+        region = region or self.config.region
+        key = f"{account_id}/{region}"
+        if key not in self._sessions:
+            creds = boto3.client("sts", region_name=region).assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/emulator-{account_id}",
+                RoleSessionName=f"emulator-{account_id}",
+            )["Credentials"]
+            self._sessions[key] = boto3.Session(
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+                region_name=region,
+            )
+        return self._sessions[key]
+
+    def fail_association(
+        self,
+        principal: str | None = None,
+        message: str = "Injected failure",
+        share_arn: str | None = None,
+        resource_arn: str | None = None,
+    ) -> FailureRule:
+        """Make ASSOCIATING associations of ``principal`` and/or ``resource_arn`` become FAILED."""
+        if principal is None and resource_arn is None:
+            raise EmulatorConfigError("Pass principal=<account id or ARN> and/or resource_arn=<ARN>.")
+        rules = []
+        if principal is not None:
+            rules.append(FailureRule(message=message, principal=principal, share_arn=share_arn))
+        if resource_arn is not None:
+            rules.append(FailureRule(message=message, resource_arn=resource_arn, share_arn=share_arn))
+        with self.state.lock:
+            self.state.failures.extend(rules)
+        return rules[0]
+
+    def clear_failures(self) -> None:
+        """Remove every injected association failure."""
+        with self.state.lock:
+            self.state.failures.clear()
+
+    def set_association_delay(self, polls: int | None = None, seconds: float | None = None) -> None:
+        """Set when new associations become ASSOCIATED (both None: immediately)."""
+        for value in (polls, seconds):
+            if value is not None and value < 0:
+                raise EmulatorConfigError("Association delays must be >= 0.")
+        self.config.associate_after_polls = polls
+        self.config.associate_after_seconds = seconds
+
+    def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
+        """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""
+        return register_handler(function_name_or_arn, handler, self.state)
+
+    @property
+    def api_calls(self) -> list[tuple[str, str, str]]:
+        """(account, service, operation) of every request the emulator served, oldest first."""
+        with self.state.lock:
+            return list(self.state.api_calls)
+
+
+def active_emulator() -> Emulator | None:
+    """The running in-process emulator, if any."""
+    return _active

@@ -1,0 +1,49 @@
+"""pytest fixtures for the emulator (registered through the ``pytest11`` entry point).
+
+* ``emulator``: a started ``Emulator`` with the default ``EmulatorConfig`` (card account
+  111111111111, staging 222222222222, prod 333333333333), stopped after the test; environment
+  variables it sets are restored afterwards.
+* ``card_session`` / ``staging_session`` / ``prod_session``: boto3 sessions acting as those accounts.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    import boto3
+
+    from emulator.core import Emulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A running emulator with the default configuration."""
+    from emulator.core import Emulator
+
+    emu = Emulator()
+    emu.start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture
+def card_session(emulator: Emulator) -> boto3.Session:
+    """Session of the account that owns the model cards."""
+    return emulator.session(emulator.config.card_account)
+
+
+@pytest.fixture
+def staging_session(emulator: Emulator) -> boto3.Session:
+    """Session of the 'staging' account."""
+    return emulator.session(emulator.config.accounts["staging"])
+
+
+@pytest.fixture
+def prod_session(emulator: Emulator) -> boto3.Session:
+    """Session of the 'prod' account."""
+    return emulator.session(emulator.config.accounts["prod"])

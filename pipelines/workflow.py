@@ -1,0 +1,255 @@
+"""Step Functions variant of the governance flow, built with the stepfunctions SDK (2.3.0), offline.
+
+populate (Lambda) -> share (Lambda) -> check gate (Lambda) -> Choice on ``$.gate.status``:
+ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise Wait (``$.poll.wait_seconds``,
+doubled after each check up to ``max_wait_seconds``) and check again, failing with ``GateTimedOut``
+after ``max_attempts`` checks. Every Task retries Lambda service errors and throttling and catches
+everything else into a Fail state carrying the error cause.
+
+Execution input: ``{"card": <populate_card event>, "stage": "<stage>"}``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines._sfn_compat import load_stepfunctions
+from pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
+
+RETRYABLE_LAMBDA_ERRORS = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "Lambda.ClientExecutionTimeoutException",
+]
+RETRYABLE_HANDLER_ERRORS = ["ThrottlingException", "TooManyRequestsException", "States.Timeout"]
+ROLE_SUBSTITUTIONS = {"populate": "PopulateFunctionArn", "share": "ShareFunctionArn", "gate": "GateFunctionArn"}
+_ARN_OR_SUBSTITUTION = re.compile(r"^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?|\$\{[A-Za-z0-9]+\})$")
+
+
+@dataclass(frozen=True)
+class WorkflowLambdas:
+    """Function ARNs (or ``${Name}`` CloudFormation substitution variables) of the three Task states."""
+
+    populate: str
+    share: str
+    gate: str
+
+    def __post_init__(self) -> None:
+        for field in ("populate", self.populate), ("share", self.share), ("gate", self.gate):
+            if not isinstance(field[1], str) or not _ARN_OR_SUBSTITUTION.match(field[1]):
+                raise InvalidLambdaArnError(
+                    f"workflow lambda {field[0]}={field[1]!r} is neither a Lambda function ARN nor a ${{Name}} "
+                    "substitution variable; pass the governance stack's function ARNs."
+                )
+
+    @classmethod
+    def substitutions(cls) -> WorkflowLambdas:
+        """``${PopulateFunctionArn}``-style variables for ``AWS::StepFunctions::StateMachine`` DefinitionSubstitutions."""
+        return cls(**{k: "${" + v + "}" for k, v in ROLE_SUBSTITUTIONS.items()})
+
+    @classmethod
+    def coerce(cls, value: WorkflowLambdas | Mapping[str, str] | None) -> WorkflowLambdas:
+        """Accept an instance, a mapping with populate/share/gate, or None (substitution variables)."""
+        if value is None:
+            return cls.substitutions()
+        if isinstance(value, WorkflowLambdas):
+            return value
+        missing = {"populate", "share", "gate"} - set(value)
+        if missing:
+            raise InvalidLambdaArnError(f"workflow lambda ARNs miss {sorted(missing)}; pass populate, share and gate.")
+        return cls(populate=value["populate"], share=value["share"], gate=value["gate"])
+
+
+@dataclass(frozen=True)
+class WorkflowSettings:
+    """Polling and timeout settings of the gate loop."""
+
+    initial_wait_seconds: int = 15
+    max_wait_seconds: int = 300
+    max_attempts: int = 40
+    task_timeout_seconds: int = 300
+    gate_task_timeout_seconds: int = 120
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("initial_wait_seconds", self.initial_wait_seconds, 1, 3600),
+            ("max_wait_seconds", self.max_wait_seconds, 1, 86400),
+            ("max_attempts", self.max_attempts, 1, 10000),
+            ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
+            ("gate_task_timeout_seconds", self.gate_task_timeout_seconds, 1, 900),
+        )
+        for name, value, low, high in checks:
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise InvalidWorkflowSettingError(f"{name}={value!r} must be an int in {low}..{high}.")
+        if self.initial_wait_seconds > self.max_wait_seconds:
+            raise InvalidWorkflowSettingError(
+                f"initial_wait_seconds={self.initial_wait_seconds} exceeds max_wait_seconds={self.max_wait_seconds}; lower it or raise the cap."
+            )
+
+
+def _lambda_task_classes() -> tuple[type, type]:
+    """stepfunctions 2.3.0 lacks ResultSelector and Fail.CausePath: thin subclasses add them to the ASL."""
+    load_stepfunctions()
+    from stepfunctions.steps import Fail, LambdaStep
+
+    class LambdaInvoke(LambdaStep):
+        def __init__(self, state_id: str, result_selector: dict[str, str], **kwargs: Any) -> None:
+            super().__init__(state_id, **kwargs)
+            self.result_selector = result_selector
+
+        def to_dict(self) -> dict[str, Any]:
+            result = super().to_dict()
+            result["ResultSelector"] = self.result_selector
+            return result
+
+    class FailWithCausePath(Fail):
+        def __init__(self, state_id: str, cause_path: str, **kwargs: Any) -> None:
+            super().__init__(state_id, **kwargs)
+            self.cause_path = cause_path
+
+        def to_dict(self) -> dict[str, Any]:
+            result = super().to_dict()
+            result["CausePath"] = self.cause_path
+            return result
+
+    return LambdaInvoke, FailWithCausePath
+
+
+def _selector(*fields: str) -> dict[str, str]:
+    return {f"{f}.$": f"$.Payload.{f}" for f in fields}
+
+
+def build_workflow_definition(
+    lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None,
+    settings: WorkflowSettings | None = None,
+    comment: str = "Model-card governance: populate, share, gate on RAM association",
+) -> dict[str, Any]:
+    """Amazon States Language definition of the governance workflow (no AWS call).
+
+    ``lambda_arns`` None gives ``${PopulateFunctionArn}``/``${ShareFunctionArn}``/``${GateFunctionArn}``
+    substitution variables for CloudFormation.
+    """
+    load_stepfunctions()
+    from stepfunctions.steps import Catch, Chain, Choice, ChoiceRule, Pass, Retry, Succeed, Wait
+    from stepfunctions.steps.states import Graph
+
+    arns = WorkflowLambdas.coerce(lambda_arns)
+    cfg = settings or WorkflowSettings()
+    LambdaInvoke, FailWithCausePath = _lambda_task_classes()
+
+    task_failed = FailWithCausePath("TaskFailed", cause_path="$.error.Cause", error="GovernanceTaskFailed", comment="A Lambda task failed after its retries.")
+
+    def task(state_id: str, function_arn: str, payload: dict[str, Any], result_path: str, fields: tuple[str, ...], timeout: int) -> Any:
+        step = LambdaInvoke(
+            state_id,
+            result_selector=_selector(*fields),
+            parameters={"FunctionName": function_arn, "Payload": payload} if "Payload.$" not in payload else {"FunctionName": function_arn, **payload},
+            result_path=result_path,
+            timeout_seconds=timeout,
+        )
+        step.add_retry(Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=2, max_attempts=6, backoff_rate=2.0))
+        step.add_retry(Retry(error_equals=RETRYABLE_HANDLER_ERRORS, interval_seconds=5, max_attempts=4, backoff_rate=2.0))
+        step.add_catch(Catch(error_equals=["States.ALL"], next_step=task_failed, result_path="$.error"))
+        return step
+
+    prepare = Pass(
+        "Prepare",
+        comment="Keep the card event and stage; start the poll counter.",
+        parameters={"card.$": "$.card", "stage.$": "$.stage", "poll": {"attempt": 1, "wait_seconds": cfg.initial_wait_seconds}},
+    )
+    populate = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, "$.populate", ("card_arn", "card_version", "content_sha256", "result"), cfg.task_timeout_seconds)
+    share = task("ShareCard", arns.share, {"card_arn.$": "$.populate.card_arn"}, "$.share", ("card_arn", "shares", "drift"), cfg.task_timeout_seconds)
+    check = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage"}, "$.gate", ("allowed", "status", "reason", "reasons"), cfg.gate_task_timeout_seconds)
+
+    allowed = Succeed("GateAllowed", comment="Every association of the stage is ASSOCIATED.")
+    blocked = FailWithCausePath("GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure.")
+    timed_out = FailWithCausePath("GateTimedOut", cause_path="$.gate.reason", error="GateTimedOut", comment=f"Still PENDING after {cfg.max_attempts} checks.")
+    wait = Wait("WaitForAssociation", seconds_path="$.poll.wait_seconds")
+    double = Pass(
+        "DoubleWait",
+        parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds.$": "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)"},
+        result_path="$.poll",
+    )
+    cap = Pass("CapWait", parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds": cfg.max_wait_seconds}, result_path="$.poll")
+    backoff = Choice("NextWait", comment=f"Double the wait, capped at {cfg.max_wait_seconds} s.")
+    backoff.add_choice(ChoiceRule.NumericGreaterThan(variable="$.poll.wait_seconds", value=cfg.max_wait_seconds // 2), cap)
+    backoff.default_choice(double)
+    double.next(check)
+    cap.next(check)
+    wait.next(backoff)
+
+    decide = Choice("GateDecision")
+    decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="ALLOWED"), allowed)
+    decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="BLOCKED"), blocked)
+    decide.add_choice(ChoiceRule.NumericGreaterThanEquals(variable="$.poll.attempt", value=cfg.max_attempts), timed_out)
+    decide.default_choice(wait)
+
+    graph = Graph(Chain([prepare, populate, share, check, decide]), comment=comment)
+    return graph.to_dict()
+
+
+def workflow_definition_json(lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None, settings: WorkflowSettings | None = None, indent: int | None = 2) -> str:
+    """``build_workflow_definition`` as JSON text (what ``mcgov workflow definition`` prints)."""
+    return json.dumps(build_workflow_definition(lambda_arns, settings), indent=indent, sort_keys=True)
+
+
+def state_machine_resource(role_arn: Any, settings: WorkflowSettings | None = None, name: Any = None) -> dict[str, Any]:
+    """``AWS::StepFunctions::StateMachine`` resource using the ASL with ``DefinitionSubstitutions`` from Fn::GetAtt."""
+    properties: dict[str, Any] = {
+        "StateMachineType": "STANDARD",
+        "RoleArn": role_arn,
+        "Definition": build_workflow_definition(None, settings),
+        "DefinitionSubstitutions": {
+            "PopulateFunctionArn": {"Fn::GetAtt": ["PopulateCardFunction", "Arn"]},
+            "ShareFunctionArn": {"Fn::GetAtt": ["ShareCardFunction", "Arn"]},
+            "GateFunctionArn": {"Fn::GetAtt": ["CheckGateFunction", "Arn"]},
+        },
+        "TracingConfiguration": {"Enabled": True},
+    }
+    if name is not None:
+        properties["StateMachineName"] = name
+    return {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}
+
+
+def cloudformation_template(settings: WorkflowSettings | None = None) -> dict[str, Any]:
+    """Stand-alone template: the state machine plus its role, for functions deployed elsewhere (ARNs as parameters)."""
+    resource = state_machine_resource({"Fn::GetAtt": ["StateMachineRole", "Arn"]}, settings)
+    resource["Properties"]["DefinitionSubstitutions"] = {v: {"Ref": v} for v in ROLE_SUBSTITUTIONS.values()}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Model-card governance Step Functions workflow (populate, share, gate).",
+        "Parameters": {v: {"Type": "String", "AllowedPattern": "^arn:aws[a-zA-Z-]*:lambda:.+$", "Description": f"ARN of the {k} Lambda"} for k, v in ROLE_SUBSTITUTIONS.items()},
+        "Resources": {
+            "StateMachineRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                    },
+                    "Policies": [
+                        {
+                            "PolicyName": "invoke-governance-lambdas",
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {
+                                        "Effect": "Allow",
+                                        "Action": ["lambda:InvokeFunction"],
+                                        "Resource": [{"Ref": v} for v in ROLE_SUBSTITUTIONS.values()],
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                },
+            },
+            "GovernanceStateMachine": resource,
+        },
+        "Outputs": {"StateMachineArn": {"Value": {"Ref": "GovernanceStateMachine"}}},
+    }

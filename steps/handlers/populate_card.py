@@ -1,0 +1,36 @@
+"""Lambda: build the model card from the pipeline's outputs and publish it (idempotent)."""
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from pydantic import BaseModel, ConfigDict
+
+from steps.card.service import CardSources, populate_card
+from steps.handlers.runtime import lambda_entry, parse_event
+
+
+class PopulateCardEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card_name: str
+    training_job_name: str | None = None
+    evaluation_uris: list[str] = []
+    evaluation_format: str | None = None
+    template_uri: str | None = None
+    pipeline_execution_arn: str | None = None
+    model_package_arn: str | None = None
+    status: str | None = None
+
+
+@lambda_entry("populate_card")
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    request = parse_event(PopulateCardEvent, event)
+    sources = CardSources(training_job_name=request.training_job_name, evaluations=tuple(request.evaluation_uris),
+                          evaluation_format=request.evaluation_format, template=request.template_uri,
+                          model_package=request.model_package_arn,
+                          pipeline_execution_arn=request.pipeline_execution_arn)
+    result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
+                           status=request.status)
+    return {"card_arn": result.arn, "card_name": result.name, "card_version": result.version,
+            "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result}

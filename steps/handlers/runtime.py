@@ -1,0 +1,91 @@
+"""What every handler shares: structured JSON logs, event parsing, error mapping, JSON-safe results."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from steps.common.jsonutil import json_safe
+from steps.errors import BadInputError, GovernanceError
+
+Event = TypeVar("Event", bound=BaseModel)
+
+
+class EventError(BadInputError):
+    """The Lambda event does not have the documented shape."""
+
+
+class HandlerFailure(GovernanceError):
+    """Raised out of a handler so that Lambda, Step Functions and SageMaker see a clear failure message."""
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {"level": record.levelname, "message": record.getMessage(),
+                                 "logger": record.name, "timestamp": round(record.created, 3)}
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["error_type"] = record.exc_info[0].__name__
+        return json.dumps(json_safe(entry), default=str)
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A logger writing one JSON object per line (the Lambda log format)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(h.formatter, _JsonFormatter) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(_JsonFormatter())
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(os.environ.get("MCGOV_LOG_LEVEL", "INFO"))
+    return logger
+
+
+def log(logger: logging.Logger, message: str, **fields: Any) -> None:
+    logger.info(message, extra={"fields": fields})
+
+
+def parse_event(model: type[Event], event: Any) -> Event:
+    """Validate the event against ``model``; a bad event raises ``EventError`` naming the field."""
+    try:
+        return model.model_validate(event)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"]) or "<event>"
+        raise EventError(f"event field {field}: {first['msg']}") from None
+
+
+def remaining_seconds(context: Any, default: float = 60.0) -> float:
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    return getter() / 1000.0 if callable(getter) else default
+
+
+def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Wrap a handler: log start/end as JSON, return JSON-safe output, re-raise failures as ``HandlerFailure``."""
+    logger = get_logger(f"mcgov.{name}")
+
+    def decorate(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        @functools.wraps(func)
+        def wrapper(event: Any, context: Any = None) -> dict[str, Any]:
+            started = time.monotonic()
+            request_id = getattr(context, "aws_request_id", None)
+            try:
+                result = json_safe(func(event, context))
+            except GovernanceError as exc:
+                logger.error("failed", extra={"fields": {"handler": name, "request_id": request_id, "error": str(exc),
+                                                         "error_type": type(exc).__name__}})
+                raise HandlerFailure(f"{type(exc).__name__}: {exc}") from None
+            log(logger, "done", handler=name, request_id=request_id, duration_ms=round((time.monotonic() - started) * 1000),
+                result=result)
+            return result
+
+        return wrapper
+
+    return decorate

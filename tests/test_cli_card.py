@@ -1,0 +1,90 @@
+"""``mcgov card``: offline build, validate, and one-line errors with exit code 2 for bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from steps.cli.main import main
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "churn"
+JOB = str(EXAMPLES / "describe_training_job.json")
+EVAL = str(EXAMPLES / "evaluation.json")
+TEMPLATE = str(EXAMPLES / "card-template.yaml")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_build_prints_validated_content_and_is_deterministic(capsys, strict_schema):
+    code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--template", TEMPLATE)
+    assert code == 0, err
+    content = json.loads(out)
+    jsonschema.validate(content, strict_schema)
+    assert content["model_overview"]["model_owner"] == "churn-analytics@example.com"
+    assert content["training_details"]["training_job_details"]["training_metrics"][1] == {"name": "validation:auc", "value": 0.9512}
+    entry = content["evaluation_details"][0]
+    assert entry["name"] == "evaluation.json" and entry["metadata"]["mcgov.format"] == "evaluation-json"
+    assert len(entry["metadata"]["mcgov.sha256"]) == 64
+    assert "never-copied-into-the-card" not in out and "EXAMPLE_API_TOKEN" not in out
+    _, again, _ = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--template", TEMPLATE)
+    assert again == out
+
+
+def test_build_writes_output_file_and_validate_accepts_it(capsys, tmp_path):
+    target = tmp_path / "out" / "card.json"
+    code, out, _ = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--output", str(target))
+    assert code == 0 and out == ""
+    code, out, _ = run(capsys, "card", "validate", str(target))
+    assert code == 0 and json.loads(out)["valid"] is True
+
+
+def test_two_reports_with_the_same_file_name_get_distinct_entries(capsys, tmp_path):
+    other = tmp_path / "evaluation.json"
+    other.write_text(json.dumps({"regression_metrics": {"mse": {"value": 1.5, "standard_deviation": 0.1}}}))
+    code, out, err = run(capsys, "card", "build", "--evaluation", EVAL, "--evaluation", str(other))
+    assert code == 0, err
+    names = [e["name"] for e in json.loads(out)["evaluation_details"]]
+    assert names == ["evaluation.json", "evaluation.json (2)"]
+
+
+def _bad(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("make_args, expected", [
+    (lambda t: ["card", "build", "--evaluation", _bad(t, "e.json", "{not json")], "e.json: invalid JSON"),
+    (lambda t: ["card", "build", "--evaluation", str(t / "missing.json")], "missing.json: cannot read file"),
+    (lambda t: ["card", "build", "--evaluation", EVAL, "--evaluation-format", "nonsense"], "nonsense"),
+    (lambda t: ["card", "build", "--training-job", _bad(t, "job.json", '{"TrainingJobArn": 5}')], "job.json: TrainingJobArn"),
+    (lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "intended_uses:\n  risk_rating: Huge\n")], "tpl.yaml: intended_uses.risk_rating"),
+    (lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "a: [\n")], "tpl.yaml: invalid YAML"),
+    (lambda t: ["card", "validate", _bad(t, "c.json", '{"evaluation_details": [{"name": "' + "x" * 70 + '"}]}')], "c.json: evaluation_details[0].name"),
+    (lambda t: ["card", "publish", "--name", "bad_name!", "--content", _bad(t, "c.json", "{}")], "invalid model card name"),
+])
+def test_bad_input_exits_2_with_one_line_naming_file_and_field(capsys, tmp_path, make_args, expected):
+    out_file = tmp_path / "never.json"
+    code, out, err = run(capsys, *make_args(tmp_path), *(["--output", str(out_file)] if make_args(tmp_path)[1] == "build" else []))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+    assert not out_file.exists()
+
+
+def test_console_script_reports_bad_input_without_traceback(tmp_path):
+    bad = _bad(tmp_path, "report.json", "[1, 2")
+    proc = subprocess.run([sys.executable, "-m", "steps.cli.main", "card", "build", "--evaluation", bad],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("mcgov: error: ") and "report.json" in proc.stderr
+    assert "Traceback" not in proc.stderr

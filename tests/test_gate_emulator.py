@@ -1,0 +1,177 @@
+"""The gate against the emulator: FAILED, invitations, deleted share, timeout, consumer verification, CLI."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from share_policies import load_policy, parse_policy
+from steps.gate import run_gate, verify_consumers
+from steps.share import delete_share, ensure_share, ram_client
+from tests.conftest import REPO
+from tests.test_share_emulator import setup_card
+
+emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+
+EXAMPLE = REPO / "share_policies" / "example.yaml"
+EXTERNAL = {"version": 1, "card_account": "111111111111", "region": "us-east-1", "allow_external_principals": True,
+            "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+            "gate": {"invitation_window_seconds": 3600}}
+
+
+class Waits:
+    """Fake sleep that also advances the emulator clock; ``clock`` reads it."""
+
+    def __init__(self, emu: Any) -> None:
+        self.emu = emu
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.emu.clock.advance(seconds)
+
+    def clock(self) -> float:
+        return self.emu.clock.now()
+
+
+def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", timeout: float = 120) -> Any:
+    waits = Waits(emu)
+    return run_gate(ram_client(session, "us-east-1"), session.client("sagemaker", region_name="us-east-1"), policy,
+                    stage, card, timeout=timeout, sleep=waits.sleep, clock=waits.clock)
+
+
+def test_gate_allows_after_associations_settle_and_consumer_sees_same_card(emulator: Any, card_session: Any, prod_session: Any) -> None:
+    emulator.set_association_delay(polls=3)
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session)
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card)
+    decision = gate(emulator, card_session, policy, card)
+    assert decision.allowed, decision.reasons
+    verified = verify_consumers(decision, {"333333333333": prod_session})
+    assert verified.allowed and verified.consumer_checks["333333333333"]["ok"]
+
+
+def test_consumer_verification_blocks_after_card_changed(emulator: Any, card_session: Any, prod_session: Any) -> None:
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session)
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card)
+    decision = gate(emulator, card_session, policy, card)
+    assert decision.allowed, decision.reasons
+    card_session.client("sagemaker", region_name="us-east-1").update_model_card(ModelCardName="churn-model", Content=json.dumps({"model_overview": {"model_description": "changed"}}))
+    verified = verify_consumers(decision, {"333333333333": prod_session})
+    assert not verified.allowed and "re-run the gate" in verified.reasons[0]
+
+
+def test_card_status_below_requirement_blocks(emulator: Any, card_session: Any) -> None:
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session, status="PendingReview")
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card)
+    assert gate(emulator, card_session, policy, card, stage="staging").allowed
+    prod = gate(emulator, card_session, policy, card)
+    assert not prod.allowed and "below Approved" in prod.reasons[0]
+
+
+def test_association_failed_blocks(emulator: Any, card_session: Any) -> None:
+    emulator.fail_association(principal="333333333333", message="account closed")
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session)
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    decision = gate(emulator, card_session, policy, card)
+    assert not decision.allowed and "account closed" in " ".join(decision.reasons)
+    assert decision.principals["333333333333"]["status"] == "FAILED"
+
+
+def test_share_deleted_between_ensure_and_gate(emulator: Any, card_session: Any) -> None:
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session)
+    ram = ram_client(card_session, "us-east-1")
+    ensure_share(ram, policy, card)
+    assert delete_share(ram, policy, card, ["prod"])
+    decision = gate(emulator, card_session, policy, card)
+    assert not decision.allowed and not decision.pending
+    assert "share ensure" in decision.reasons[0]
+
+
+def test_timeout_when_associations_never_settle(emulator: Any, card_session: Any) -> None:
+    emulator.set_association_delay(polls=10_000)
+    policy = load_policy(EXAMPLE)
+    card = setup_card(card_session)
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    waits = Waits(emulator)
+    decision = run_gate(ram_client(card_session, "us-east-1"), card_session.client("sagemaker", region_name="us-east-1"),
+                        policy, "prod", card, timeout=200, sleep=waits.sleep, clock=waits.clock)
+    assert not decision.allowed and "Timed out" in decision.reasons[-1]
+    assert waits.sleeps[:4] == [5, 10, 20, 40] and sum(waits.sleeps) == pytest.approx(200)
+
+
+def _external_world() -> Any:
+    from emulator.config import EmulatorConfig
+
+    return emulator_core.Emulator(EmulatorConfig(organization_accounts=["111111111111", "222222222222"]))
+
+
+def test_invitation_pending_then_accepted() -> None:
+    with _external_world() as emu:
+        session = emu.session("111111111111")
+        card = setup_card(session)
+        policy = parse_policy(EXTERNAL)
+        ensure_share(ram_client(session, "us-east-1"), policy, card)
+        pending = gate(emu, session, policy, card, timeout=0)
+        assert not pending.allowed and pending.pending is False and "invitation" in " ".join(pending.reasons)
+        prod_ram = ram_client(emu.session("333333333333"), "us-east-1")
+        invitations = prod_ram.get_resource_share_invitations()["resourceShareInvitations"]
+        assert [i["status"] for i in invitations] == ["PENDING"]
+        prod_ram.accept_resource_share_invitation(resourceShareInvitationArn=invitations[0]["resourceShareInvitationArn"])
+        accepted = gate(emu, session, policy, card)
+        assert accepted.allowed, accepted.reasons
+
+
+def test_invitation_expired_blocks() -> None:
+    with _external_world() as emu:
+        session = emu.session("111111111111")
+        card = setup_card(session)
+        policy = parse_policy(EXTERNAL)
+        ensure_share(ram_client(session, "us-east-1"), policy, card)
+        emu.clock.advance(7200)
+        decision = gate(emu, session, policy, card, timeout=0)
+        assert not decision.allowed and not decision.pending
+        assert "invitation" in " ".join(decision.reasons).lower()
+
+
+# --- CLI: exit codes 0/1/2, one-line errors, JSON on stdout ---
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> int:
+    import steps.cli.main as main
+
+    monkeypatch.setattr(main, "COMMAND_MODULES", ("share", "gate", "policy"))
+    for module in ("steps.cli.share", "steps.cli.gate"):
+        monkeypatch.setattr(f"{module}.make_session", lambda profile, region: session)
+    monkeypatch.setattr("steps.gate.poller.time.sleep", lambda s: None)
+    return main.main(argv)
+
+
+def test_cli_share_ensure_status_and_gate_exit_codes(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    setup_card(card_session, status="PendingReview")
+    policy = str(EXAMPLE)
+    assert run_cli(monkeypatch, card_session, ["share", "ensure", "--card", "churn-model", "--policy", policy]) == 0
+    ensured = json.loads(capsys.readouterr().out)
+    assert [s["stage"] for s in ensured["stages"]] == ["staging", "prod"]
+    assert run_cli(monkeypatch, card_session, ["share", "status", "--card", "churn-model", "--policy", policy]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["stages"][0]["share"]["name"] == "mcgov-churn-model-staging"
+    rc = run_cli(monkeypatch, card_session, ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "staging", "--wait", "60"])
+    out = capsys.readouterr()
+    assert rc == 0 and json.loads(out.out)["allowed"] is True and "gate staging: poll" in out.err
+    rc = run_cli(monkeypatch, card_session, ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "prod", "--wait", "0"])
+    out = capsys.readouterr()
+    assert rc == 1 and json.loads(out.out)["allowed"] is False
+
+
+def test_cli_unknown_card_is_bad_input(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    rc = run_cli(monkeypatch, card_session, ["share", "ensure", "--card", "nope", "--policy", str(EXAMPLE)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "does not exist" in err
