@@ -1,13 +1,14 @@
 """SageMaker errors the emulator adds to moto's."""
 from __future__ import annotations
 
-from moto.sagemaker.exceptions import SagemakerClientError
+from moto.core.exceptions import JsonRESTError
 
 
-class AccessDeniedException(SagemakerClientError):
-    """The caller may not act on another account's model card."""
+class AccessDeniedException(JsonRESTError):
+    """The caller may not act on another account's model card (not in SageMaker's error shapes,
+    so it is sent as a plain JSON error like the real service's authorization layer does)."""
 
-    code = "AccessDeniedException"
+    code = 400
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
+        super().__init__("AccessDeniedException", message)

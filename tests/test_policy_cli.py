@@ -1,0 +1,84 @@
+"""``mcgov policy`` / ``share`` / ``gate`` CLI input errors: exit 2 with one line, before any AWS call."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import steps.cli.main as main
+from tests.conftest import REPO
+
+EXAMPLE = str(REPO / "share_policies" / "example.yaml")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, aws_env: None):
+    monkeypatch.setattr(main, "COMMAND_MODULES", ("share", "gate", "policy"))
+
+    def no_aws(*_: object, **__: object) -> None:
+        raise AssertionError("no AWS session may be created for bad input")
+
+    monkeypatch.setattr("steps.cli.share.make_session", no_aws)
+    monkeypatch.setattr("steps.cli.gate.make_session", no_aws)
+    return main.main
+
+
+def policy_file(tmp_path: Path, accounts: str) -> str:
+    path = tmp_path / "p.yaml"
+    path.write_text(f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\nstages:\n  prod:\n'
+                    f"    accounts: {accounts}\n    required_card_status: Approved\n")
+    return str(path)
+
+
+def test_validate_ok(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["policy", "validate", EXAMPLE]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("accounts", ['["111111111111"]', '["*"]', '["12345"]',
+                                      '["arn:aws:organizations::111111111111:organization/o-abc"]'])
+@pytest.mark.parametrize("command", ["validate", "share-ensure", "gate-check"])
+def test_forbidden_principals_exit_2_with_one_line(cli, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   accounts: str, command: str) -> None:
+    path = policy_file(tmp_path, accounts)
+    argv = {
+        "validate": ["policy", "validate", path],
+        "share-ensure": ["share", "ensure", "--card", "c", "--policy", path],
+        "gate-check": ["gate", "check", "--card", "c", "--policy", path],
+    }[command]
+    assert cli(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mcgov: error: {path}: stages.prod.accounts[0]: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["share", "ensure", "--card", "c", "--policy", EXAMPLE, "--stage", "qa"], "stages.qa"),
+        (["gate", "check", "--card", "c", "--policy", EXAMPLE], "--stage"),
+        (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--stage", "qa"], "stages.qa"),
+        (["gate", "check", "--card", "arn:aws:sagemaker:us-east-1:999999999999:model-card/c", "--policy", EXAMPLE, "--stage", "prod"], "card account"),
+        (["share", "status", "--card", "bad name!", "--policy", EXAMPLE], "not a model-card ARN"),
+        (["policy", "render-iam", "--policy", EXAMPLE, "--card", "c", "--stage", "qa"], "stages.qa"),
+        (["share", "delete", "--card", "c", "--policy", "/nonexistent.yaml"], "cannot read"),
+    ],
+)
+def test_bad_input_exit_2(cli, capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
+    assert cli(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+
+
+def test_no_flag_adds_a_principal(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    """Security: a run-time account cannot be passed; argparse refuses unknown flags (exit 2)."""
+    with pytest.raises(SystemExit) as info:
+        cli(["share", "ensure", "--card", "c", "--policy", EXAMPLE, "--principal", "444444444444"])
+    assert info.value.code == 2
+
+
+def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["policy", "render-iam", "--policy", EXAMPLE, "--card", "churn-model", "--stage", "prod"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    actions = out["stages"]["prod"]["consumer_iam_policy"]["Statement"][0]["Action"]
+    assert "sagemaker:UpdateModelCard" not in actions and list(out["stages"]) == ["prod"]
