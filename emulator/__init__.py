@@ -66,7 +66,6 @@ Lambda / Step Functions
 """
 from __future__ import annotations
 
-from typing import Any
 
 from emulator.config import Clock, EmulatorConfig
 from emulator.core import Emulator, active_emulator

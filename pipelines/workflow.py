@@ -209,7 +209,6 @@ def state_machine_resource(role_arn: Any, settings: WorkflowSettings | None = No
             "ShareFunctionArn": {"Fn::GetAtt": ["ShareCardFunction", "Arn"]},
             "GateFunctionArn": {"Fn::GetAtt": ["CheckGateFunction", "Arn"]},
         },
-        "TracingConfiguration": {"Enabled": True},
     }
     if name is not None:
         properties["StateMachineName"] = name

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from share_policies.exceptions import UnknownStageError
+
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
@@ -138,8 +140,6 @@ class SharePolicy(_Strict):
 
     def stage(self, name: str, *, source: str | None = None) -> Stage:
         """Return stage ``name`` or raise ``UnknownStageError`` naming the defined stages."""
-        from share_policies.exceptions import UnknownStageError
-
         try:
             return self.stages[name]
         except KeyError:

@@ -323,3 +323,26 @@ def test_real_cli_example_shapes_match() -> None:
         ram.create_resource_share(name="s", principals=[STAGING])
         ours = ram.get_resource_share_associations(associationType="PRINCIPAL")["resourceShareAssociations"][0]
     assert set(real) - {"statusMessage"} <= set(ours)
+
+
+def test_server_mode_answers_and_controls(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    from emulator import patches
+    from emulator.server import EmulatorServer
+
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(key, raising=False)
+    with EmulatorServer(port=0) as server:
+        ram = server.session(CARD).client("ram", endpoint_url=server.url)
+        arn = ram.create_resource_share(name="srv", principals=[STAGING])["resourceShare"]["resourceShareArn"]
+        assert arn.split(":")[4] == CARD
+        request = urllib.request.Request(
+            f"{server.url}/_emulator/fail-association", method="POST",
+            data=json.dumps({"principal": STAGING, "message": "server-injected"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert json.loads(urllib.request.urlopen(request, timeout=5).read())["failures"] == 1
+        row = ram.get_resource_share_associations(associationType="PRINCIPAL")["resourceShareAssociations"][0]
+        assert (row["status"], row["statusMessage"]) == ("FAILED", "server-injected")
+    assert not patches.is_applied()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import traceback
-from typing import Any
 
 from emulator.exceptions import HandlerRegistrationError
 from emulator.state import EmulatorState, LambdaHandler, get_state

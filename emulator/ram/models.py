@@ -736,6 +736,11 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                 raise ResourceShareInvitationAlreadyRejectedException(
                     f"ResourceShareInvitation {invitation.arn} has already been rejected."
                 )
+            if assoc.status != "ASSOCIATING":
+                raise OperationNotPermittedException(
+                    f"ResourceShare {invitation.share_arn} no longer includes account {self.account_id} "
+                    f"(association is {assoc.status}); ask the owner to associate it again."
+                )
             now = self.now()
             if accept:
                 invitation.status = "ACCEPTED"

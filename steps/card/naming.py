@@ -17,3 +17,8 @@ def truncate_text(text: str, max_length: int, marker: str = " [truncated]") -> s
     if len(text) <= max_length:
         return text
     return text[: max_length - len(marker)] + marker
+
+
+def single_line(text: str) -> str:
+    """Names in card content are single lines: fold line breaks into spaces."""
+    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text

@@ -18,28 +18,39 @@ STEP_OWNED_TRAINING_FIELDS = ("training_arn", "training_datasets", "training_env
 
 
 def is_generated_evaluation(entry: Any) -> bool:
-    return isinstance(entry, dict) and (entry.get("metadata") or {}).get(GENERATED_KEY) == "true"
+    return _get(entry, "metadata", GENERATED_KEY) == "true"
+
+
+def _get(data: Any, *path: str) -> Any:
+    """``data[path[0]][path[1]]...`` or ``None`` when a level is missing or not a dict."""
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def step_owned_paths(content: dict[str, Any]) -> list[str]:
     """Fields in ``content`` that only the step may write (used to reject templates that set them)."""
     found: list[str] = []
-    job = (content.get("training_details") or {}).get("training_job_details") or {}
-    found += [f"training_details.training_job_details.{f}" for f in STEP_OWNED_TRAINING_FIELDS if f in job]
+    job = _get(content, "training_details", "training_job_details")
+    if isinstance(job, dict):
+        found += [f"training_details.training_job_details.{f}" for f in STEP_OWNED_TRAINING_FIELDS if f in job]
     if "model_package_details" in content:
         found.append("model_package_details")
-    for i, entry in enumerate(content.get("evaluation_details") or []):
-        if isinstance(entry, dict) and any(str(k).startswith(STEP_PREFIX) for k in (entry.get("metadata") or {})):
+    evaluations = content.get("evaluation_details")
+    for i, entry in enumerate(evaluations if isinstance(evaluations, list) else []):
+        metadata = _get(entry, "metadata")
+        if isinstance(metadata, dict) and any(str(k).startswith(STEP_PREFIX) for k in metadata):
             found.append(f"evaluation_details[{i}].metadata")
-    custom = (content.get("additional_information") or {}).get("custom_details") or {}
-    found += [f"additional_information.custom_details.{k}" for k in custom if str(k).startswith(STEP_PREFIX)]
+    custom = _get(content, "additional_information", "custom_details")
+    if isinstance(custom, dict):
+        found += [f"additional_information.custom_details.{k}" for k in custom if str(k).startswith(STEP_PREFIX)]
     return found
 
 
 def strip_step_owned(content: dict[str, Any], *, keep_model_package: bool) -> dict[str, Any]:
     """Return a copy of ``content`` without what the step owns (the human part of a card)."""
     human = copy.deepcopy(content)
-    job = (human.get("training_details") or {}).get("training_job_details")
+    job = _get(human, "training_details", "training_job_details")
     if isinstance(job, dict):
         for f in STEP_OWNED_TRAINING_FIELDS:
             job.pop(f, None)
@@ -47,7 +58,7 @@ def strip_step_owned(content: dict[str, Any], *, keep_model_package: bool) -> di
         human["evaluation_details"] = [e for e in human["evaluation_details"] if not is_generated_evaluation(e)]
     if not keep_model_package:
         human.pop("model_package_details", None)
-    custom = (human.get("additional_information") or {}).get("custom_details")
+    custom = _get(human, "additional_information", "custom_details")
     if isinstance(custom, dict):
         for key in [k for k in custom if str(k).startswith(STEP_PREFIX)]:
             del custom[key]
@@ -69,21 +80,31 @@ def fill_empty(base: dict[str, Any], filler: dict[str, Any]) -> dict[str, Any]:
 def apply_generated(human: dict[str, Any], generated: dict[str, Any]) -> dict[str, Any]:
     """Put the step-owned parts (``generated``, shaped like content) onto the human part."""
     out = copy.deepcopy(human)
-    job = (generated.get("training_details") or {}).get("training_job_details")
+    job = _get(generated, "training_details", "training_job_details")
     if job:
-        training = out.setdefault("training_details", {})
-        existing_job = training.get("training_job_details") or {}
-        training["training_job_details"] = {**copy.deepcopy(job), **{k: v for k, v in existing_job.items() if k.startswith("user_provided_")}}
+        training = _section(out, "training_details")
+        existing_job = training.get("training_job_details")
+        kept = {k: v for k, v in existing_job.items() if k.startswith("user_provided_")} if isinstance(existing_job, dict) else {}
+        training["training_job_details"] = {**copy.deepcopy(job), **kept}
     evaluations = generated.get("evaluation_details") or []
     if evaluations:
-        out["evaluation_details"] = (out.get("evaluation_details") or []) + copy.deepcopy(evaluations)
+        current = out.get("evaluation_details")
+        out["evaluation_details"] = (current if isinstance(current, list) else []) + copy.deepcopy(evaluations)
     if generated.get("model_package_details"):
         out["model_package_details"] = copy.deepcopy(generated["model_package_details"])
-    custom = (generated.get("additional_information") or {}).get("custom_details") or {}
+    custom = _get(generated, "additional_information", "custom_details")
     if custom:
-        info = out.setdefault("additional_information", {})
-        info["custom_details"] = {**(info.get("custom_details") or {}), **custom}
+        info = _section(out, "additional_information")
+        current = info.get("custom_details")
+        info["custom_details"] = {**(current if isinstance(current, dict) else {}), **custom}
     return out
+
+
+def _section(content: dict[str, Any], name: str) -> dict[str, Any]:
+    """The dict at ``content[name]``, replacing a missing or malformed value (validation reports the latter)."""
+    if not isinstance(content.get(name), dict):
+        content[name] = {}
+    return content[name]
 
 
 def merge_content(*, existing: dict[str, Any] | None, template: dict[str, Any] | None,

@@ -14,7 +14,7 @@ from typing import Any
 
 from steps.card import limits as L
 from steps.card.exceptions import TrainingJobError
-from steps.card.naming import shorten, truncate_text
+from steps.card.naming import shorten, single_line, truncate_text
 
 REDACTED = "<redacted>"
 SECRET_NAME = re.compile(r"(passw|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|(^|[_\-.])(auth|key)($|[_\-.]))", re.I)
@@ -126,7 +126,7 @@ def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             skipped.append(name)
             continue
-        metrics.append({"name": shorten(name, L.METRIC_NAME_MAX), "value": value})
+        metrics.append({"name": shorten(single_line(name), L.METRIC_NAME_MAX), "value": value})
     if skipped:
         notes.append("final metrics without a finite value: " + ", ".join(skipped))
     if len(metrics) > L.MAX_TRAINING_METRICS:
@@ -145,7 +145,9 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
     redacted: list[str] = []
     truncated: list[str] = []
     for name, value in params.items():
-        shown = shorten(str(name), L.METRIC_NAME_MAX)
+        if not str(name).strip():
+            raise TrainingJobError("hyperparameter names must not be empty", source=source, field="HyperParameters")
+        shown = shorten(single_line(str(name)), L.METRIC_NAME_MAX)
         if is_secret_name(str(name)):
             redacted.append(shown)
             text = REDACTED

@@ -1,0 +1,104 @@
+"""Publishing on the emulator: idempotent versions, status and content in separate calls, Archived cards."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from demo.seed import seed_pipeline_outputs
+from steps.card.exceptions import ArchivedCardError, CardInputError, CardNotFoundError
+from steps.card.service import CardSources, populate_card
+from steps.card.store import CardStore
+from steps.card.validation import content_sha256
+from steps.handlers import populate_card as populate_handler
+from tests.conftest import act_as
+
+
+def _text(**overview):
+    return json.dumps({"model_overview": overview}, separators=(",", ":"))
+
+
+def test_publish_is_idempotent_and_separates_status_from_content(card_session):
+    store = CardStore(card_session.client("sagemaker"))
+    created = store.publish("churn", _text(model_owner="a"))
+    assert (created.result, created.version, created.status) == ("created", 1, "Draft")
+    again = store.publish("churn", _text(model_owner="a"))
+    assert (again.result, again.version) == ("unchanged", 1)
+    both = store.publish("churn", _text(model_owner="b"), status="PendingReview")
+    assert both.result == "updated" and both.status == "PendingReview"
+    card = store.describe("churn")
+    assert json.loads(card["Content"]) == {"model_overview": {"model_owner": "b"}}
+    assert card["ModelCardStatus"] == "PendingReview"
+    assert both.version == 3  # content update, then a separate status update
+    assert [v["ModelCardVersion"] for v in store.list_versions("churn")] == [1, 2, 3]
+    assert both.content_sha256 == content_sha256(_text(model_owner="b"))
+    status_only = store.publish("churn", _text(model_owner="b"), status="Approved")
+    assert status_only.version == 4 and json.loads(store.describe(status_only.arn)["Content"])["model_overview"]["model_owner"] == "b"
+
+
+def test_archived_card_refuses_content_but_not_an_unchanged_publish(card_session):
+    store = CardStore(card_session.client("sagemaker"))
+    store.publish("old", _text(model_owner="a"), status="Archived")
+    assert store.publish("old", _text(model_owner="a")).result == "unchanged"
+    with pytest.raises(ArchivedCardError, match="Archived"):
+        store.publish("old", _text(model_owner="b"))
+    assert store.describe("old")["ModelCardVersion"] == 1
+
+
+def test_describe_missing_card(card_session):
+    with pytest.raises(CardNotFoundError, match="not found"):
+        CardStore(card_session.client("sagemaker")).describe("missing")
+
+
+def test_populate_from_s3_and_training_job_then_rerun_keeps_version(card_session):
+    where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
+    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
+                          template=where["template"], pipeline_execution_arn="arn:aws:sagemaker:us-east-1:111111111111:pipeline/p/execution/1")
+    sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
+    first = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
+    second = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
+    assert first.result == "created" and second.result == "unchanged" and second.version == first.version
+    content = json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])
+    custom = content["additional_information"]["custom_details"]
+    assert custom["mcgov.pipeline_execution_arn"].endswith("execution/1")
+    assert content["evaluation_details"][0]["metadata"]["mcgov.source"] == where["evaluation"]
+
+
+def test_human_edits_on_the_card_survive_a_rerun(card_session):
+    where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
+    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],), template=where["template"])
+    sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
+    populate_card("churn-model", sources, sagemaker=sm, s3=s3)
+    content = json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])
+    content["intended_uses"]["risk_rating"] = "High"
+    sm.update_model_card(ModelCardName="churn-model", Content=json.dumps(content))
+    result = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
+    assert result.result == "unchanged"
+    assert json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])["intended_uses"]["risk_rating"] == "High"
+
+
+def test_bad_report_writes_nothing(card_session, tmp_path):
+    bad = tmp_path / "evaluation.json"
+    bad.write_text(json.dumps({"regression_metrics": {"mse": {"value": "NaN"}}, "metric_groups": 3}))
+    sm = card_session.client("sagemaker")
+    with pytest.raises(CardInputError):
+        populate_card("churn-model", CardSources(evaluations=(str(bad),)), sagemaker=sm)
+    assert sm.list_model_cards()["ModelCardSummaries"] == []
+
+
+def test_populate_handler_returns_json_safe_output(card_session, monkeypatch):
+    where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
+    act_as(card_session, monkeypatch)
+    event = {"card_name": "churn-model", "training_job_name": where["training_job_name"],
+             "evaluation_uris": [where["evaluation"]], "template_uri": where["template"]}
+    out = populate_handler.handler(event)
+    assert out["result"] == "created" and out["card_version"] == 1 and out["card_arn"].endswith(":111111111111:model-card/churn-model")
+    json.dumps(out)
+    assert populate_handler.handler(event)["result"] == "unchanged"
+
+
+def test_populate_handler_refuses_unknown_event_fields():
+    from steps.handlers.runtime import HandlerFailure
+
+    with pytest.raises(HandlerFailure, match="EventError: event field principals"):
+        populate_handler.handler({"card_name": "x", "principals": ["999999999999"]})

@@ -1,0 +1,133 @@
+"""The churn pipeline definition renders offline and its governance steps are wired correctly."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.test_pipeline_support import all_steps, offline, step_refs, walk
+
+LAMBDAS = {
+    "populate": "arn:aws:lambda:eu-west-1:123456789012:function:gov-populate-card",
+    "share": "arn:aws:lambda:eu-west-1:123456789012:function:gov-share-card",
+    "gate": "arn:aws:lambda:eu-west-1:123456789012:function:gov-check-gate",
+    "approve": "arn:aws:lambda:eu-west-1:123456789012:function:gov-approve-model-package",
+}
+
+
+def _render(**kwargs: Any) -> dict[str, Any]:
+    with offline():
+        from pipelines.churn.pipeline import get_pipeline
+
+        return json.loads(get_pipeline(**kwargs).definition())
+
+
+@pytest.fixture(scope="module")
+def lambda_mode() -> dict[str, Any]:
+    return _render(lambda_arns=LAMBDAS, include_preprocessing=True, gate_wait_seconds=120)
+
+
+@pytest.fixture(scope="module")
+def callback_mode() -> dict[str, Any]:
+    return _render(
+        lambda_arn_prefix="arn:aws:lambda:eu-west-1:123456789012:function:gov-",
+        gate_mode="callback",
+        callback_queue_url="https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate",
+    )
+
+
+def _by_name(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["Name"]: s for s in all_steps(definition)}
+
+
+@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+def test_step_names_are_unique(mode: str, request: pytest.FixtureRequest) -> None:
+    names = [s["Name"] for s in all_steps(request.getfixturevalue(mode))]
+    assert len(names) == len(set(names)), names
+
+
+@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+def test_every_reference_resolves(mode: str, request: pytest.FixtureRequest) -> None:
+    definition = request.getfixturevalue(mode)
+    names = {s["Name"] for s in all_steps(definition)}
+    parameters = {p["Name"] for p in definition["Parameters"]}
+    gets = [n["Get"] for n in walk(definition) if isinstance(n, dict) and isinstance(n.get("Get"), str)]
+    assert gets, "expected property references in the definition"
+    for ref in gets:
+        kind, _, rest = ref.partition(".")
+        if kind == "Steps":
+            assert rest.split(".")[0] in names, f"{ref} names no step"
+        elif kind == "Parameters":
+            assert rest in parameters, f"{ref} names no parameter"
+        else:
+            assert kind == "Execution", ref
+    for step in all_steps(definition):
+        for dep in step.get("DependsOn", []):
+            assert dep in names, f"{step['Name']} depends on unknown {dep}"
+    joins = [n["Std:Join"] for n in walk(definition) if isinstance(n, dict) and "Std:Join" in n]
+    assert joins and all(set(j) == {"On", "Values"} for j in joins)
+
+
+def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any]) -> None:
+    steps = _by_name(lambda_mode)
+    populate = steps["GovernancePopulateCard"]
+    assert {"TrainChurnModel", "EvaluateChurnModel"} <= step_refs(populate)
+    assert populate["Arguments"]["training_job_name"] == {"Get": "Steps.TrainChurnModel.TrainingJobName"}
+    [uri] = populate["Arguments"]["evaluation_uris"]
+    assert uri["Std:Join"]["Values"][0]["Get"].startswith("Steps.EvaluateChurnModel.ProcessingOutputConfig")
+    assert uri["Std:Join"]["Values"][1] == "evaluation.json"
+    assert populate["Arguments"]["model_package_arn"] == {"Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"}
+    assert populate["Arguments"]["pipeline_execution_arn"] == {"Get": "Execution.PipelineExecutionArn"}
+    assert populate["FunctionArn"] == LAMBDAS["populate"]
+
+    share = steps["GovernanceShareCard"]
+    assert share["Arguments"] == {"card_arn": {"Get": "Steps.GovernancePopulateCard.OutputParameters['card_arn']"}}
+    assert set(share["Arguments"]) == {"card_arn"}, "the share policy must not travel in the event"
+
+    gate = steps["GovernanceCheckGate"]
+    assert step_refs(gate) == {"GovernanceShareCard"}
+    assert gate["Arguments"]["wait_seconds"] == 120
+    assert gate["Arguments"]["stage"] == {"Get": "Parameters.GovernanceStage"}
+    assert {o["OutputName"]: o["OutputType"] for o in gate["OutputParameters"]} == {
+        "allowed": "Boolean", "status": "String", "reason": "String"}
+
+    condition = steps["GovernanceGateAllowed"]
+    assert step_refs(condition) == {"GovernanceCheckGate"}
+    [rule] = condition["Arguments"]["Conditions"]
+    assert rule == {"Type": "Equals", "LeftValue": {"Get": "Steps.GovernanceCheckGate.OutputParameters['allowed']"}, "RightValue": True}
+    [approve] = condition["Arguments"]["IfSteps"]
+    assert approve["FunctionArn"] == LAMBDAS["approve"]
+    assert approve["Arguments"]["model_package_arn"] == {"Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"}
+    [fail] = condition["Arguments"]["ElseSteps"]
+    assert fail["Type"] == "Fail"
+    assert {"Get": "Steps.GovernanceCheckGate.OutputParameters['reason']"} in fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"]
+
+
+def test_preprocessing_feeds_training_when_enabled(lambda_mode: dict[str, Any], callback_mode: dict[str, Any]) -> None:
+    assert "PreprocessChurnData" in step_refs(_by_name(lambda_mode)["TrainChurnModel"])
+    assert "PreprocessChurnData" not in _by_name(callback_mode)
+    assert "TrainDataUrl" in {p["Name"] for p in callback_mode["Parameters"]}
+
+
+def test_training_uses_the_builtin_xgboost_image(lambda_mode: dict[str, Any]) -> None:
+    image = _by_name(lambda_mode)["TrainChurnModel"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"]
+    assert "sagemaker-xgboost" in image and "eu-west-1" in image
+
+
+def test_callback_variant_waits_on_the_gate_watcher_queue(callback_mode: dict[str, Any]) -> None:
+    steps = _by_name(callback_mode)
+    wait = steps["GovernanceWaitForGate"]
+    assert wait["Type"] == "Callback"
+    assert wait["SqsQueueUrl"] == "https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate"
+    assert set(wait["Arguments"]) == {"card_arn", "stage"}
+    assert step_refs(wait) == {"GovernanceShareCard"}
+    assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_decision"]
+    assert step_refs(steps["GovernanceApproveModelPackage"]) >= {"GovernanceWaitForGate"}
+    assert not any(s["Type"] == "Condition" for s in all_steps(callback_mode))
+
+
+def test_placeholders_are_used_without_lambda_arns() -> None:
+    definition = _render()
+    arns = [s["FunctionArn"] for s in all_steps(definition) if s["Type"] == "Lambda"]
+    assert arns and all(":000000000000:" in a for a in arns)

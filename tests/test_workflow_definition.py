@@ -1,0 +1,153 @@
+"""The Step Functions ASL: structure, error handling and the bounded gate loop."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+ARNS = {
+    "populate": "arn:aws:lambda:us-east-1:123456789012:function:gov-populate-card",
+    "share": "arn:aws:lambda:us-east-1:123456789012:function:gov-share-card",
+    "gate": "arn:aws:lambda:us-east-1:123456789012:function:gov-check-gate",
+}
+
+
+@pytest.fixture(scope="module")
+def asl() -> dict[str, Any]:
+    from pipelines.workflow import build_workflow_definition
+
+    return build_workflow_definition(ARNS)
+
+
+def _targets(state: dict[str, Any]) -> list[str]:
+    targets = [state[k] for k in ("Next", "Default") if k in state]
+    targets += [c["Next"] for c in state.get("Choices", [])]
+    targets += [c["Next"] for c in state.get("Catch", [])]
+    return targets
+
+
+def test_every_transition_exists_and_every_state_is_reachable(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    assert asl["StartAt"] in states
+    for name, state in states.items():
+        for target in _targets(state):
+            assert target in states, f"{name} -> {target} does not exist"
+        if state["Type"] not in ("Choice", "Succeed", "Fail"):
+            assert "Next" in state or state.get("End") is True, name
+    seen, todo = set(), [asl["StartAt"]]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_targets(states[name]))
+    assert seen == set(states), f"unreachable: {set(states) - seen}"
+
+
+def test_every_task_retries_lambda_errors_and_catches_to_a_fail_state(asl: dict[str, Any]) -> None:
+    tasks = {n: s for n, s in asl["States"].items() if s["Type"] == "Task"}
+    assert set(tasks) == {"PopulateCard", "ShareCard", "CheckGate"}
+    for name, task in tasks.items():
+        retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
+        assert {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.AWSLambdaException"} <= retried, name
+        assert all(r["MaxAttempts"] >= 1 and r["BackoffRate"] >= 1 for r in task["Retry"])
+        [catch] = task["Catch"]
+        assert catch["ErrorEquals"] == ["States.ALL"]
+        assert asl["States"][catch["Next"]]["Type"] == "Fail"
+        assert task["Resource"] == "arn:aws:states:::lambda:invoke"
+        assert task["TimeoutSeconds"] <= 900
+
+
+def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    assert states["PopulateCard"]["Parameters"] == {"FunctionName": ARNS["populate"], "Payload.$": "$.card"}
+    assert states["ShareCard"]["Parameters"] == {"FunctionName": ARNS["share"], "Payload": {"card_arn.$": "$.populate.card_arn"}}
+    assert states["CheckGate"]["Parameters"] == {"FunctionName": ARNS["gate"], "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage"}}
+    assert states["CheckGate"]["ResultPath"] == "$.gate"
+    assert states["CheckGate"]["ResultSelector"]["status.$"] == "$.Payload.status"
+
+
+def test_gate_choice_branches_on_status_and_bounds_the_loop(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    decision = states[states["CheckGate"]["Next"]]
+    assert decision["Type"] == "Choice"
+    by_value = {c.get("StringEquals"): states[c["Next"]] for c in decision["Choices"] if c["Variable"] == "$.gate.status"}
+    assert by_value["ALLOWED"]["Type"] == "Succeed"
+    assert by_value["BLOCKED"] == {"Type": "Fail", "Error": "GateBlocked", "CausePath": "$.gate.reason", "Comment": "Terminal share failure."}
+    [limit] = [c for c in decision["Choices"] if c["Variable"] == "$.poll.attempt"]
+    assert limit["NumericGreaterThanEquals"] == 40
+    assert states[limit["Next"]]["Error"] == "GateTimedOut"
+    wait = states[decision["Default"]]
+    assert wait["Type"] == "Wait" and wait["SecondsPath"] == "$.poll.wait_seconds"
+
+
+def _simulate_waits(asl: dict[str, Any], checks: int) -> list[int]:
+    """Follow the PENDING path: the waits and attempt counters the Pass states produce."""
+    states = asl["States"]
+    poll = dict(states["Prepare"]["Parameters"]["poll"])
+    waits = []
+    for _ in range(checks):
+        waits.append(poll["wait_seconds"])
+        backoff = states[states["WaitForAssociation"]["Next"]]
+        [rule] = backoff["Choices"]
+        nxt = states[rule["Next"]] if poll["wait_seconds"] > rule["NumericGreaterThan"] else states[backoff["Default"]]
+        params = nxt["Parameters"]
+        assert params["attempt.$"] == "States.MathAdd($.poll.attempt, 1)"
+        if "wait_seconds.$" in params:
+            assert params["wait_seconds.$"] == "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)"
+            poll = {"attempt": poll["attempt"] + 1, "wait_seconds": poll["wait_seconds"] * 2}
+        else:
+            poll = {"attempt": poll["attempt"] + 1, "wait_seconds": params["wait_seconds"]}
+        assert nxt["Next"] == "CheckGate"
+    return waits
+
+
+def test_backoff_doubles_up_to_the_cap() -> None:
+    from pipelines.workflow import WorkflowSettings, build_workflow_definition
+
+    asl = build_workflow_definition(ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8))
+    assert _simulate_waits(asl, 7) == [10, 20, 40, 80, 100, 100, 100]
+
+
+def test_default_arns_are_cloudformation_substitutions() -> None:
+    from pipelines.workflow import workflow_definition_json
+
+    text = workflow_definition_json()
+    assert json.loads(text)["States"]["PopulateCard"]["Parameters"]["FunctionName"] == "${PopulateFunctionArn}"
+    assert "${GateFunctionArn}" in text and "${ShareFunctionArn}" in text
+
+
+@pytest.mark.parametrize(
+    ("settings", "hint"),
+    [
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"initial_wait_seconds": 500, "max_wait_seconds": 100}, "exceeds max_wait_seconds"),
+        ({"task_timeout_seconds": 901}, "task_timeout_seconds"),
+    ],
+)
+def test_bad_settings_raise(settings: dict[str, int], hint: str) -> None:
+    from pipelines.exceptions import InvalidWorkflowSettingError
+    from pipelines.workflow import WorkflowSettings
+
+    with pytest.raises(InvalidWorkflowSettingError, match=hint):
+        WorkflowSettings(**settings)
+
+
+def test_bad_arns_raise() -> None:
+    from pipelines.exceptions import InvalidLambdaArnError
+    from pipelines.workflow import build_workflow_definition
+
+    with pytest.raises(InvalidLambdaArnError, match="share"):
+        build_workflow_definition({**ARNS, "share": "share-card"})
+    with pytest.raises(InvalidLambdaArnError, match="gate"):
+        build_workflow_definition({"populate": ARNS["populate"], "share": ARNS["share"]})
+
+
+def test_importing_the_sdk_leaves_the_root_logger_alone() -> None:
+    import logging
+
+    from pipelines._sfn_compat import load_stepfunctions
+
+    level = logging.getLogger().level
+    assert load_stepfunctions().__version__ == "2.3.0"
+    assert logging.getLogger().level == level
