@@ -2,7 +2,8 @@
 
 populate (Lambda) -> share (Lambda) -> check gate (Lambda) -> Choice on ``$.gate.status``:
 ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise Wait (``$.poll.wait_seconds``,
-doubled after each check up to ``max_wait_seconds``) and check again, failing with ``GateTimedOut``
+doubled after each check up to ``max_wait_seconds``) and check again (the gate Lambda itself is
+called with ``wait_seconds: 0``: the state machine does the waiting), failing with ``GateTimedOut``
 after ``max_attempts`` checks. Every Task retries Lambda service errors and throttling and catches
 everything else into a Fail state carrying the error cause.
 
@@ -164,7 +165,7 @@ def build_workflow_definition(
     )
     populate = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, "$.populate", ("card_arn", "card_version", "content_sha256", "result"), cfg.task_timeout_seconds)
     share = task("ShareCard", arns.share, {"card_arn.$": "$.populate.card_arn"}, "$.share", ("card_arn", "shares", "drift"), cfg.task_timeout_seconds)
-    check = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage"}, "$.gate", ("allowed", "status", "reason", "reasons"), cfg.gate_task_timeout_seconds)
+    check = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}, "$.gate", ("allowed", "status", "reason", "reasons"), cfg.gate_task_timeout_seconds)
 
     allowed = Succeed("GateAllowed", comment="Every association of the stage is ASSOCIATED.")
     blocked = FailWithCausePath("GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure.")

@@ -1,7 +1,6 @@
 """Pure gate evaluation, the backoff poller (fake sleep/clock) and consumer verification."""
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -9,6 +8,7 @@ from typing import Any
 import pytest
 
 from share_policies import AWS_MANAGED_PERMISSION, load_policy
+from steps.common.jsonutil import content_sha256
 from steps.gate import backoff_delays, evaluate, run_gate, verify_consumers
 from steps.gate.decision import SCHEMA_VERSION
 from steps.gate.exceptions import VerificationInputError
@@ -61,7 +61,7 @@ def test_all_associated_and_approved_is_allowed_with_full_record(policy) -> None
     assert record["allowed"] is True and record["reasons"] == []
     assert record["schema_version"] == SCHEMA_VERSION == 1
     assert record["card"] == {"arn": CARD, "name": "churn-model", "version": 3, "status": "Approved",
-                              "content_sha256": hashlib.sha256(CONTENT.encode()).hexdigest()}
+                              "content_sha256": content_sha256(CONTENT)}
     assert record["shares"] == [SHARE]
     assert record["principals"]["333333333333"]["status"] == "ASSOCIATED"
     assert record["resource"]["status"] == "ASSOCIATED"

@@ -174,4 +174,4 @@ def test_cli_unknown_card_is_bad_input(emulator: Any, card_session: Any, monkeyp
                                        capsys: pytest.CaptureFixture[str]) -> None:
     rc = run_cli(monkeypatch, card_session, ["share", "ensure", "--card", "nope", "--policy", str(EXAMPLE)])
     err = capsys.readouterr().err
-    assert rc == 2 and err.count("\n") == 1 and "does not exist" in err
+    assert rc == 2 and err.count("\n") == 1 and "not found" in err

@@ -90,3 +90,10 @@ def test_kwargs_and_tags_parsing() -> None:
         parse_kwargs("{not json")
     with pytest.raises(InvalidKwargsError):
         parse_tags('[{"Key": "k"}]')
+
+
+def test_run_pipeline_local_rejects_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipelines.run_pipeline import main
+
+    assert main(["--local", "sideways"]) == 2
+    assert "allowed, blocked, pending" in capsys.readouterr().err

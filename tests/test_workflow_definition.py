@@ -62,7 +62,7 @@ def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, 
     states = asl["States"]
     assert states["PopulateCard"]["Parameters"] == {"FunctionName": ARNS["populate"], "Payload.$": "$.card"}
     assert states["ShareCard"]["Parameters"] == {"FunctionName": ARNS["share"], "Payload": {"card_arn.$": "$.populate.card_arn"}}
-    assert states["CheckGate"]["Parameters"] == {"FunctionName": ARNS["gate"], "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage"}}
+    assert states["CheckGate"]["Parameters"] == {"FunctionName": ARNS["gate"], "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}}
     assert states["CheckGate"]["ResultPath"] == "$.gate"
     assert states["CheckGate"]["ResultSelector"]["status.$"] == "$.Payload.status"
 

@@ -14,7 +14,8 @@ from botocore.exceptions import ClientError
 
 from steps.card import limits as L
 from steps.card.exceptions import ArchivedCardError, CardNotFoundError, CardStoreError
-from steps.card.validation import content_sha256, validate_card_name, validate_card_status
+from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
+from steps.common.jsonutil import content_sha256
 
 _NOT_FOUND_CODES = {"ResourceNotFound", "ResourceNotFoundException"}
 
@@ -30,11 +31,6 @@ class PublishResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def card_name_from(name_or_arn: str) -> str:
-    match = L.CARD_ARN_PATTERN.match(name_or_arn)
-    return match.group("name") if match else name_or_arn
 
 
 class CardStore:

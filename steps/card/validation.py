@@ -14,7 +14,11 @@ from pydantic import ValidationError
 from steps.card import limits as L
 from steps.card.content import ModelCardContent
 from steps.card.exceptions import CardLimitError, ContentValidationError
-from steps.common.jsonutil import canonical_json, sha256_text
+from steps.card.identifiers import validate_card_name, validate_card_status
+from steps.common.jsonutil import content_sha256
+
+__all__ = ["content_sha256", "serialize_content", "validate_card_name", "validate_card_status", "validate_content",
+           "validate_content_text"]
 
 _UNION_TAGS = {"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"}
 
@@ -86,27 +90,6 @@ def validate_content_text(text: str, *, source: str = "<content>") -> dict[str, 
     except json.JSONDecodeError as exc:
         raise ContentValidationError(f"content is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
     return validate_content(data, source=source)
-
-
-def content_sha256(content: str | dict[str, Any]) -> str:
-    """Hash of the content's canonical JSON, stable across re-serialization by the service."""
-    data = json.loads(content) if isinstance(content, str) else content
-    return sha256_text(canonical_json(data))
-
-
-def validate_card_name(name: str) -> str:
-    if not isinstance(name, str) or not L.CARD_NAME_PATTERN.match(name):
-        raise ContentValidationError(
-            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
-            field="name",
-        )
-    return name
-
-
-def validate_card_status(status: str) -> str:
-    if status not in L.CARD_STATUSES:
-        raise ContentValidationError(f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status")
-    return status
 
 
 def _largest_sections(content: dict[str, Any]) -> str:

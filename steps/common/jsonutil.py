@@ -16,6 +16,12 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def content_sha256(content: str | dict[str, Any]) -> str:
+    """Hash of card content's canonical JSON, stable across re-serialization by the service."""
+    data = json.loads(content) if isinstance(content, str) else content
+    return sha256_text(canonical_json(data))
+
+
 def json_safe(data: Any) -> Any:
     """Convert datetimes (as returned by boto3) to ISO strings, recursively, for JSON output."""
     if isinstance(data, dict):

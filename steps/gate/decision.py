@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from share_policies.models import CARD_STATUS_ORDER, SharePolicy
-from steps.common.jsonutil import json_safe, sha256_text
+from steps.common.jsonutil import content_sha256, json_safe
 from steps.share.plan import select_share
 from steps.share.ram import StageShareState
 
@@ -62,7 +62,7 @@ def card_summary(card: dict[str, Any]) -> dict[str, Any]:
         "name": card.get("ModelCardName"),
         "version": card.get("ModelCardVersion"),
         "status": card.get("ModelCardStatus"),
-        "content_sha256": sha256_text(content) if isinstance(content, str) else None,
+        "content_sha256": content_sha256(content) if isinstance(content, str) else None,
     }
 
 

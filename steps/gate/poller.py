@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from share_policies.models import SharePolicy
+from steps.card.store import CardStore
 from steps.gate.decision import Decision, blocked, card_summary, evaluate
 from steps.share.ram import read_stage_state
 
@@ -20,8 +21,8 @@ Progress = Callable[[str], None]
 
 
 def describe_card(sagemaker: Any, card_arn: str) -> dict[str, Any]:
-    """DescribeModelCard for the latest version (stand-in until ``steps.card.store.CardStore`` exists)."""
-    return sagemaker.describe_model_card(ModelCardName=card_arn)
+    """The card's latest version (``CardNotFoundError`` when it does not exist or is not shared with us)."""
+    return CardStore(sagemaker).describe(card_arn)
 
 
 def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:

@@ -18,8 +18,9 @@ from botocore.exceptions import ClientError
 
 from share_policies.documents import check_card_arn
 from share_policies.models import SharePolicy
+from steps.card import exceptions as card_exceptions
+from steps.card.store import CardStore
 from steps.share.exceptions import (
-    CardLookupError,
     CardNotFoundError,
     ShareApiError,
     SharePermissionDriftError,
@@ -268,17 +269,8 @@ def resolve_card_arn(policy: SharePolicy, name_or_arn: str) -> str:
 
 
 def describe_card(sagemaker: Any, card_arn: str) -> dict:
-    """DescribeModelCard by ARN; ``CardNotFoundError`` when it does not exist."""
+    """DescribeModelCard by ARN; ``CardNotFoundError`` (bad input) when it does not exist."""
     try:
-        return sagemaker.describe_model_card(ModelCardName=card_arn)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "Unknown")
-        message = error.get("Message", str(exc))
-        if code in ("ResourceNotFound", "ResourceNotFoundException", "ValidationException") and (
-            "not" in message.lower() and "found" in message.lower() or code.startswith("ResourceNotFound")
-        ):
-            raise CardNotFoundError(
-                f"--card: model card {card_arn} does not exist ({message}); create it first or fix the name"
-            ) from exc
-        raise CardLookupError(f"DescribeModelCard {card_arn} failed: {code}: {message}") from exc
+        return CardStore(sagemaker).describe(card_arn)
+    except card_exceptions.CardNotFoundError as exc:
+        raise CardNotFoundError(f"--card: {exc}; create it first or fix the name") from None

@@ -1,0 +1,26 @@
+"""Card names, statuses and ARNs: checks that need no content model."""
+from __future__ import annotations
+
+from steps.card import limits as L
+from steps.card.exceptions import ContentValidationError
+
+
+def validate_card_name(name: str) -> str:
+    if not isinstance(name, str) or not L.CARD_NAME_PATTERN.match(name):
+        raise ContentValidationError(
+            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+            field="name",
+        )
+    return name
+
+
+def validate_card_status(status: str) -> str:
+    if status not in L.CARD_STATUSES:
+        raise ContentValidationError(f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status")
+    return status
+
+
+def card_name_from(name_or_arn: str) -> str:
+    """The card name in a model-card ARN, or the argument unchanged when it is a name."""
+    match = L.CARD_ARN_PATTERN.match(name_or_arn)
+    return match.group("name") if match else name_or_arn
