@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +34,17 @@ READ_ONLY_ACTIONS = ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVers
 """Same actions as ProdReadOnlyModelCardPermission in cloudformation/governance.yaml."""
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"
 EXECUTION_TIMEOUT_SECONDS = 120.0
+LOCAL_CARD_ACCOUNT = "123456789012"
+"""moto's default account: in-process handlers use the default credentials, so they act as this account."""
+
+
+def local_policy_text(template: Path = DEFAULT_POLICY, card_account: str = LOCAL_CARD_ACCOUNT) -> str:
+    """The example share policy moved to ``card_account`` (its ``card_account`` and permission ARNs)."""
+    import yaml
+
+    policy = yaml.safe_load(template.read_text())
+    original = str(policy["card_account"])
+    return yaml.safe_dump(json.loads(json.dumps(policy).replace(original, card_account)), sort_keys=False)
 
 
 def default_handlers() -> dict[str, Handler]:
@@ -49,6 +61,20 @@ def default_handlers() -> dict[str, Handler]:
                 "gate handlers in steps/handlers/ (or pass handlers=... to run_local)."
             ) from exc
     return handlers
+
+
+def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str, Any]:
+    """A populate event whose card already has the status the stage requires (a reviewed card)."""
+    import yaml
+
+    event: dict[str, Any] = {"card_name": f"mcgov-local-{scenario}"}
+    try:
+        required = yaml.safe_load(policy_path.read_text())["stages"][stage].get("required_card_status")
+    except (OSError, KeyError, TypeError, AttributeError):
+        required = None
+    if required:
+        event["status"] = required
+    return event
 
 
 def _zip() -> bytes:
@@ -121,10 +147,18 @@ def run_local(
     if missing:
         raise InvalidWorkflowSettingError(f"handlers miss {sorted(missing)}; pass populate, share and gate.")
     cfg = settings or LOCAL_SETTINGS
-    event = dict(card_event or {"card_name": f"mcgov-local-{scenario}"})
-    policy = policy_uri or str(DEFAULT_POLICY)
+    with tempfile.TemporaryDirectory(prefix="mcgov-local-") as tmp:
+        policy = policy_uri
+        if policy is None:
+            policy = str(Path(tmp) / "policy.yaml")
+            Path(policy).write_text(local_policy_text())
+        event = dict(card_event) if card_event is not None else default_card_event(scenario, stage, Path(policy))
+        return _run(scenario, chosen, cfg, event, stage, policy, Emulator, EmulatorConfig)
 
-    with _environment({"MCGOV_POLICY_URI": policy}), Emulator(EmulatorConfig()) as emu:
+
+def _run(scenario: str, chosen: Mapping[str, Handler], cfg: WorkflowSettings, event: dict[str, Any], stage: str,
+         policy: str, emulator_cls: Any, config_cls: Any) -> dict[str, Any]:
+    with _environment({"MCGOV_POLICY_URI": policy}), emulator_cls(config_cls(card_account=LOCAL_CARD_ACCOUNT)) as emu:
         session = emu.session("card")
         _create_permissions(session)
         iam = session.client("iam")

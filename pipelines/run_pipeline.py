@@ -8,6 +8,7 @@ A definition that still holds offline placeholders (account 000000000000) is ref
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -90,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.local is not None:
             from pipelines.local_run import run_local
 
-            print(json.dumps(run_local(args.local), indent=2, sort_keys=True, default=str))
+            with contextlib.redirect_stdout(sys.stderr):
+                result = run_local(args.local)
+            print(json.dumps(result, indent=2, sort_keys=True, default=str))
             return 0
         if not args.module_name or not args.role_arn:
             parser.print_help(sys.stderr)

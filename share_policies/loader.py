@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from share_policies.exceptions import PolicyFileError, PolicyValidationError
@@ -13,6 +12,8 @@ from share_policies.models import SharePolicy
 
 def load_policy(path: str | Path) -> SharePolicy:
     """Read ``path`` and return the validated policy; raise a ``PolicyError`` naming file and field."""
+    import yaml  # imported on use: Lambdas that never load a policy file do not pay for it
+
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-AWS_ENV_KEYS = [k for k in os.environ if k.startswith("AWS_")]
 
 
 @contextmanager

@@ -81,7 +81,7 @@ def test_unknown_scenario_and_missing_handlers_raise() -> None:
         run_local("allowed", handlers={"populate": print, "share": print})
 
 
-@pytest.mark.parametrize(("scenario", "status", "error"), [("allowed", "SUCCEEDED", None), ("blocked", "FAILED", "GateBlocked")])
+@pytest.mark.parametrize(("scenario", "status", "error"), [("allowed", "SUCCEEDED", None), ("blocked", "FAILED", "GateBlocked"), ("pending", "FAILED", "GateTimedOut")])
 def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None) -> None:
     from pipelines.exceptions import LocalRunUnavailableError
     from pipelines.local_run import default_handlers, run_local

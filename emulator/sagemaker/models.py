@@ -100,6 +100,17 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             model_card_status=model_card_status, tags=tags,
         )
 
+    def _get_resource_from_arn(self, arn: str) -> Any:
+        """Also resolve versioned model-package ARNs (``model-package/<group>/<version>``) for tagging."""
+        if ":model-package/" in arn and arn.count("/") == 2:
+            for package in self.model_packages.values():
+                if package.arn == arn:
+                    if package.tags is None:
+                        package.tags = []
+                    return package
+            raise ValidationError(message=f"Could not find model-package {arn}")
+        return super()._get_resource_from_arn(arn)
+
     def latest_card(self, model_card_name: str) -> FakeModelCard:
         """Newest version of a card in this account."""
         if model_card_name not in self.model_cards:

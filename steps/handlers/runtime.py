@@ -36,11 +36,23 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(json_safe(entry), default=str)
 
 
+class _StdoutHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is at emit time (Lambda's log stream, or a test's capture)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def get_logger(name: str) -> logging.Logger:
     """A logger writing one JSON object per line (the Lambda log format)."""
     logger = logging.getLogger(name)
     if not any(isinstance(h.formatter, _JsonFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stdout)
+        handler = _StdoutHandler()
         handler.setFormatter(_JsonFormatter())
         logger.addHandler(handler)
         logger.propagate = False

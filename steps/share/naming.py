@@ -59,3 +59,63 @@ def is_our_share(share: dict, card_arn: str, stage: str) -> bool:
         and tags.get(TAG_CARD_ARN) == card_arn
         and tags.get(TAG_STAGE) == stage
     )
+
+
+TAG_BATCH = "mcgov:batch"
+BATCH_PREFIX = "mcgov-batch-"
+
+
+def permission_hash(permission_arn: str) -> str:
+    """8 hex characters identifying a RAM permission ARN inside a batch share name."""
+    return hashlib.sha256(permission_arn.encode("utf-8")).hexdigest()[:8]
+
+
+def batch_share_name(stage: str, permission_arn: str, index: int) -> str:
+    """``mcgov-batch-<stage>-<permission-hash>-<n>``: the n-th batched share of a (stage, permission)."""
+    return f"{BATCH_PREFIX}{stage}-{permission_hash(permission_arn)}-{index}"
+
+
+def batch_share_tags(stage: str, permission_arn: str, index: int) -> list[dict[str, str]]:
+    """Tags of a batched share; ``mcgov:batch`` carries its index (no ``mcgov:card-arn``: it holds many cards)."""
+    return [
+        {"key": TAG_STAGE, "value": stage},
+        {"key": TAG_PERMISSION, "value": permission_arn},
+        {"key": TAG_MANAGED_BY, "value": MANAGED_BY},
+        {"key": TAG_BATCH, "value": str(index)},
+    ]
+
+
+def batch_index(share: dict) -> int | None:
+    """The index of a batched share from its tags, or None when it is not one."""
+    value = tags_of(share).get(TAG_BATCH, "")
+    return int(value) if value.isdigit() else None
+
+
+def is_batch_share(share: dict, stage: str | None = None) -> bool:
+    """True when ``share`` is an mcgov batched share (of ``stage`` if given), by name and tags."""
+    tags = tags_of(share)
+    index = batch_index(share)
+    return (
+        index is not None
+        and tags.get(TAG_MANAGED_BY) == MANAGED_BY
+        and TAG_CARD_ARN not in tags
+        and (stage is None or tags.get(TAG_STAGE) == stage)
+        and share.get("name") == batch_share_name(tags.get(TAG_STAGE, ""), tags.get(TAG_PERMISSION, ""), index)
+    )
+
+
+def batch_client_token(
+    stage: str,
+    permission_arn: str,
+    index: int,
+    allow_external: bool,
+    generation: int,
+    resource_arns: list[str],
+    principals: list[str],
+) -> str:
+    """CreateResourceShare clientToken of a batched share: identical requests (concurrent runs) make one share."""
+    material = "|".join(
+        (stage, permission_arn, str(index), str(allow_external).lower(), str(generation),
+         ",".join(sorted(resource_arns)), ",".join(sorted(principals)))
+    )
+    return "mcgov-b-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:40]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from steps.share.naming import TAG_PERMISSION, tags_of
+from steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION, tags_of
 
 LIVE_SHARE_STATUSES = frozenset({"ACTIVE", "PENDING"})
 LIVE_ASSOCIATION_STATUSES = frozenset({"ASSOCIATING", "ASSOCIATED"})
@@ -140,3 +140,41 @@ class ShareResult:
 
     def to_dict(self) -> dict:
         return {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
+
+
+def share_problems(accounts: Iterable[str], card_arn: str, principal_associations: Iterable[dict],
+                   resource_associations: Iterable[dict]) -> tuple[int, int]:
+    """(problems waiting cannot fix, problems waiting fixes) keeping a share from granting ``card_arn`` to
+    exactly ``accounts``: missing/failed/extra associations vs. ones still ASSOCIATING."""
+    wanted = list(dict.fromkeys(accounts))
+    principals = _latest_status(principal_associations)
+    resources = _latest_status(resource_associations)
+    statuses = [principals.get(a) for a in wanted] + [resources.get(card_arn)]
+    extra = sum(1 for p, s in principals.items() if p not in wanted and s in LIVE_ASSOCIATION_STATUSES)
+    waiting = sum(1 for s in statuses if s == "ASSOCIATING")
+    terminal = sum(1 for s in statuses if s not in ("ASSOCIATED", "ASSOCIATING")) + extra
+    return terminal, waiting
+
+
+def best_share(candidates: Sequence[tuple[dict, Sequence[dict], Sequence[dict]]], accounts: Iterable[str],
+               card_arn: str) -> tuple[dict, Sequence[dict], Sequence[dict]] | None:
+    """The (share, principal rows, resource rows) with the fewest lasting, then waiting, problems; per-card shares,
+    then older ones, win ties."""
+    wanted = list(accounts)
+
+    def key(candidate: tuple[dict, Sequence[dict], Sequence[dict]]) -> tuple[int, int, int, float, str]:
+        share, principals, resources = candidate
+        batched = 1 if TAG_CARD_ARN not in tags_of(share) else 0
+        terminal, waiting = share_problems(wanted, card_arn, principals, resources)
+        return (terminal, waiting, batched, _ts(share.get("creationTime")), share.get("resourceShareArn", ""))
+
+    return min(candidates, key=key) if candidates else None
+
+
+def _latest_status(associations: Iterable[dict]) -> dict[str, str]:
+    latest: dict[str, dict] = {}
+    for association in associations:
+        entity = association.get("associatedEntity")
+        if entity and (entity not in latest or _ts(association.get("lastUpdatedTime")) >= _ts(latest[entity].get("lastUpdatedTime"))):
+            latest[entity] = association
+    return {entity: str(a.get("status")) for entity, a in latest.items()}

@@ -26,13 +26,25 @@ from steps.share.exceptions import (
     SharePermissionDriftError,
     ShareStateError,
 )
-from steps.share.naming import TAG_CARD_ARN, client_token, is_our_share, share_name, share_tags
+from steps.share.naming import (
+    TAG_CARD_ARN,
+    TAG_PERMISSION,
+    client_token,
+    is_batch_share,
+    is_our_share,
+    share_name,
+    share_tags,
+    tags_of,
+)
 from steps.share.plan import (
+    LIVE_SHARE_STATUSES,
     ShareResult,
     StageShareResult,
+    best_share,
     plan_associations,
     select_share,
 )
+from steps.share.quotas import SHARE_ARNS_PER_READ
 
 DEFAULT_MAX_ATTEMPTS = 6
 
@@ -115,21 +127,47 @@ class StageShareState:
 
 
 def read_stage_state(ram: Any, policy: SharePolicy, card_arn: str, stage: str) -> StageShareState:
-    """Read the (card, stage) share and its PRINCIPAL and RESOURCE associations."""
-    shares = list_stage_shares(ram, card_arn, stage)
-    active = select_share(shares, policy.stage_permission(stage)).active
-    principals: list[dict] = []
-    resources: list[dict] = []
-    if active is not None:
-        principals = list_associations(ram, active["resourceShareArn"], "PRINCIPAL")
-        resources = list_associations(ram, active["resourceShareArn"], "RESOURCE")
+    """Read every share that may grant ``card_arn`` for ``stage`` and keep the one closest to the policy.
+
+    Candidates are the per-card share (``mcgov-<card>-<stage>``) and the batched shares
+    (``mcgov-batch-<stage>-...``, written by ``mcgov reconcile``) that hold the card as a resource: found with
+    GetResourceShareAssociations(RESOURCE, resourceArn=card), then GetResourceShares on those ARNs. Only live
+    candidates carrying the stage's permission count; ``active`` is the one with the fewest problems
+    (``best_share``), its PRINCIPAL rows and the card's RESOURCE rows are returned.
+    """
+    permission = policy.stage_permission(stage)
+    own = list_stage_shares(ram, card_arn, stage)
+    card_rows = paginate(
+        ram, "get_resource_share_associations", "resourceShareAssociations",
+        associationType="RESOURCE", resourceArn=card_arn,
+    )
+    known = {s["resourceShareArn"] for s in own}
+    others = sorted({r["resourceShareArn"] for r in card_rows} - known)
+    batched: list[dict] = []
+    for start in range(0, len(others), SHARE_ARNS_PER_READ):
+        found = paginate(
+            ram, "get_resource_shares", "resourceShares",
+            resourceOwner="SELF", resourceShareArns=others[start:start + SHARE_ARNS_PER_READ],
+        )
+        batched.extend(s for s in found if is_batch_share(s, stage))
+    per_card = select_share(own, permission).active
+    live_batched = [
+        s for s in batched
+        if s.get("status") in LIVE_SHARE_STATUSES and tags_of(s).get(TAG_PERMISSION) == permission
+    ]
+    candidates = []
+    for share in ([per_card] if per_card else []) + live_batched:
+        arn = share["resourceShareArn"]
+        rows = tuple(r for r in card_rows if r.get("resourceShareArn") == arn)
+        candidates.append((share, tuple(list_associations(ram, arn, "PRINCIPAL")), rows))
+    chosen = best_share(candidates, policy.stage(stage).accounts, card_arn)
     return StageShareState(
         stage=stage,
         share_name=share_name(card_arn, stage),
-        shares=tuple(shares),
-        active=active,
-        principal_associations=tuple(principals),
-        resource_associations=tuple(resources),
+        shares=tuple(own + batched),
+        active=chosen[0] if chosen else None,
+        principal_associations=tuple(chosen[1]) if chosen else (),
+        resource_associations=tuple(chosen[2]) if chosen else (),
     )
 
 

@@ -1,0 +1,56 @@
+"""``mcgov reconcile``: share every selected card as the policy says; exit 0 converged, 1 a card failed, 2 bad input."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from share_policies.loader import load_policy
+from steps.cli._shared import print_json
+from steps.common.aws import make_session
+from steps.reconcile.plan import parse_selection
+from steps.reconcile.report import render_table
+from steps.reconcile.run import reconcile
+from steps.share.ram import client_config, ram_client
+
+RECONCILE_MAX_ATTEMPTS = 10
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "reconcile", help="share every selected model card as the policy says, through batched RAM shares"
+    )
+    parser.add_argument("--policy", required=True, help="share-policy YAML file")
+    parser.add_argument("--select", action="append", metavar="KEY=VALUE",
+                        help="status=<Draft|PendingReview|Approved|Archived> or name-prefix=<prefix> (repeatable, AND)")
+    parser.add_argument("--stage", help="only this stage (default: every stage of the policy)")
+    parser.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    parser.set_defaults(func=cmd_reconcile)
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    selection = parse_selection(args.select)
+    stages = None
+    if args.stage:
+        policy.stage(args.stage, source=args.policy)
+        stages = [args.stage]
+    session = make_session(getattr(args, "profile", None), policy.region)
+    report = reconcile(
+        ram_client(session, policy.region, RECONCILE_MAX_ATTEMPTS),
+        session.client("sagemaker", region_name=policy.region, config=client_config(RECONCILE_MAX_ATTEMPTS)),
+        policy,
+        selection=selection,
+        stages=stages,
+        dry_run=args.dry_run,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        sys.stdout.write(render_table(report))
+    if report.drift:
+        print("mcgov: warning: some shares grant accounts the policy does not name (outcome 'drift'); "
+              "the gate blocks those cards until the accounts are removed", file=sys.stderr)
+    return report.exit_code

@@ -1,0 +1,89 @@
+"""Lambda on EventBridge "SageMaker Model Package State Change": revert approvals the gate does not allow.
+
+When a model package becomes Approved, the handler finds its card (the package tag ``mcgov:model-card``,
+else a card named like the package group), checks the gate for ``MCGOV_APPROVAL_STAGE`` (default
+``staging``) and, if the card is not shared and associated there, sets the package back to
+PendingManualApproval with the gate's reason in ApprovalDescription. It re-reads the package first, so
+duplicate or stale events are harmless.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field
+
+from steps.handlers.check_gate import check, decision_output
+from steps.handlers.config import APPROVAL_STAGE_ENV
+from steps.handlers.runtime import lambda_entry, parse_event
+
+CARD_TAG = "mcgov:model-card"
+DETAIL_TYPE = "SageMaker Model Package State Change"
+
+
+class PackageDetail(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    ModelPackageArn: str
+    ModelApprovalStatus: str | None = None
+    ModelPackageGroupName: str | None = None
+
+
+class PackageStateChange(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    detail_type: str = Field(alias="detail-type")
+    detail: PackageDetail
+
+
+@lambda_entry("approval_guard")
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    change = parse_event(PackageStateChange, event)
+    if change.detail_type != DETAIL_TYPE or change.detail.ModelApprovalStatus != "Approved":
+        return {"action": "ignored", "reason": "not an approval", "model_package_arn": change.detail.ModelPackageArn}
+    return guard(boto3.Session(), change.detail.ModelPackageArn, os.environ.get(APPROVAL_STAGE_ENV, "staging"))
+
+
+def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
+    """Keep the approval if the gate allows ``stage``; otherwise revert it with the gate's reason."""
+    sagemaker = session.client("sagemaker")
+    package = sagemaker.describe_model_package(ModelPackageName=package_arn)
+    out = {"model_package_arn": package_arn, "stage": stage}
+    if package.get("ModelApprovalStatus") != "Approved":
+        return {**out, "action": "ignored", "reason": f"package is {package.get('ModelApprovalStatus')} now (duplicate or stale event)"}
+    card = find_card(sagemaker, package)
+    if card is None:
+        decision_reason = (f"no model card found for {package_arn}: tag the package with {CARD_TAG}=<card name or ARN> "
+                           "or name the card like the model package group")
+        allowed = False
+    else:
+        decision = decision_output(check(card, stage, 0, session=session))
+        allowed, decision_reason = decision["allowed"], decision["reason"]
+        out["card"] = card
+    if allowed:
+        return {**out, "action": "kept", "reason": "gate allowed"}
+    description = f"Reverted by model-card governance: {decision_reason}"[:1024]
+    sagemaker.update_model_package(ModelPackageArn=package_arn, ModelApprovalStatus="PendingManualApproval",
+                                   ApprovalDescription=description)
+    return {**out, "action": "reverted", "reason": decision_reason}
+
+
+def find_card(sagemaker: Any, package: dict[str, Any]) -> str | None:
+    """The card for a package: its ``mcgov:model-card`` tag, else a card named like its group."""
+    try:
+        tags = sagemaker.list_tags(ResourceArn=package["ModelPackageArn"]).get("Tags", [])
+    except ClientError:
+        tags = []
+    for tag in tags:
+        if tag.get("Key") == CARD_TAG and tag.get("Value"):
+            return tag["Value"]
+    group = package.get("ModelPackageGroupName")
+    if group:
+        try:
+            sagemaker.describe_model_card(ModelCardName=group)
+            return group
+        except ClientError:
+            return None
+    return None

@@ -1,0 +1,51 @@
+"""Deploy-time configuration of the Lambdas, read from their environment (never from the event).
+
+Security rule: the share policy, and so every principal a card can reach, comes from ``MCGOV_POLICY_URI``
+set at deploy time; nothing in an event can name another policy or add an account.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from share_policies import SharePolicy, parse_policy
+from steps.errors import BadInputError
+
+POLICY_ENV = "MCGOV_POLICY_URI"
+APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
+GATE_MARGIN_SECONDS = 10.0
+
+
+class ConfigurationError(BadInputError):
+    """A required Lambda environment variable is missing or invalid."""
+
+
+def policy_uri() -> str:
+    uri = os.environ.get(POLICY_ENV)
+    if not uri:
+        raise ConfigurationError(f"{POLICY_ENV} is not set: point it at the share policy (s3://bucket/key.yaml or a packaged path)")
+    return uri
+
+
+def load_runtime_policy(s3_client: Any = None) -> SharePolicy:
+    """The policy named by ``MCGOV_POLICY_URI``, cached for the life of the Lambda container."""
+    return _cached_policy(policy_uri(), s3_client)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_policy(uri: str, s3_client: Any) -> SharePolicy:
+    import yaml
+
+    from steps.card.io import read_text
+
+    text = read_text(uri, s3_client=s3_client)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigurationError(f"{uri}: not valid YAML ({' '.join(str(exc).split())})") from None
+    return parse_policy(data, source=uri)
+
+
+def clear_policy_cache() -> None:
+    _cached_policy.cache_clear()

@@ -1,0 +1,75 @@
+"""Lambda for the CallbackStep variant: complete a pipeline's gate step once the gate decides.
+
+The pipeline's CallbackStep sends ``{"token": ..., "arguments": {"card_arn": ..., "stage": ...}}`` to an SQS
+queue that triggers this Lambda. Per message: ALLOWED -> SendPipelineExecutionStepSuccess (outputs
+``gate_allowed``/``gate_reason``); BLOCKED -> SendPipelineExecutionStepFailure with the reason; PENDING ->
+reported as a batch item failure, so SQS delivers it again after the visibility timeout (the polling
+interval), until the message's retention or the queue's maxReceiveCount ends it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from pydantic import BaseModel, ConfigDict
+
+from steps.handlers.check_gate import check, decision_output
+from steps.handlers.runtime import EventError, get_logger, lambda_entry, log, parse_event
+
+logger = get_logger("mcgov.gate_watcher")
+
+
+class GateArguments(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card_arn: str
+    stage: str
+
+
+class CallbackMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    token: str
+    arguments: GateArguments
+
+
+@lambda_entry("gate_watcher")
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise EventError("event field Records: expected the SQS records of the gate queue")
+    session = boto3.Session()
+    sagemaker = session.client("sagemaker")
+    failures: list[dict[str, str]] = []
+    outcomes: list[dict[str, str]] = []
+    for record in records:
+        outcome = process(record, session, sagemaker)
+        outcomes.append(outcome)
+        if outcome["status"] == "PENDING":
+            failures.append({"itemIdentifier": outcome["message_id"]})
+    return {"batchItemFailures": failures, "outcomes": outcomes}
+
+
+def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, str]:
+    """Decide one callback message; a malformed message is dropped (logged), never retried forever."""
+    message_id = str(record.get("messageId", ""))
+    try:
+        body = json.loads(record.get("body") or "")
+    except json.JSONDecodeError:
+        body = None
+    try:
+        message = parse_event(CallbackMessage, body)
+    except EventError as exc:
+        log(logger, "dropped malformed callback message", message_id=message_id, error=str(exc))
+        return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
+    args = message.arguments
+    decision = decision_output(check(args.card_arn, args.stage, 0, session=session))
+    if decision["status"] == "ALLOWED":
+        sagemaker.send_pipeline_execution_step_success(
+            CallbackToken=message.token,
+            OutputParameters=[{"Name": "gate_allowed", "Value": "true"}, {"Name": "gate_reason", "Value": decision["reason"][:256]}],
+        )
+    elif decision["status"] == "BLOCKED":
+        sagemaker.send_pipeline_execution_step_failure(CallbackToken=message.token, FailureReason=decision["reason"][:256])
+    return {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}

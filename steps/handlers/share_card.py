@@ -1,0 +1,34 @@
+"""Lambda: share the card with every account of the deploy-time share policy (idempotent)."""
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from pydantic import BaseModel, ConfigDict
+
+from steps.handlers.config import load_runtime_policy
+from steps.handlers.runtime import lambda_entry, parse_event
+from steps.share import ensure_share, ram_client, resolve_card_arn
+
+
+class ShareCardEvent(BaseModel):
+    """Only the card: principals come from the policy, so any other field is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    card_arn: str
+
+
+@lambda_entry("share_card")
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    request = parse_event(ShareCardEvent, event)
+    policy = load_runtime_policy(_s3())
+    card_arn = resolve_card_arn(policy, request.card_arn)
+    result = ensure_share(ram_client(boto3.Session(), policy.region), policy, card_arn)
+    shares = [{"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}
+              for s in result.stages]
+    return {"card_arn": card_arn, "shares": shares, "drift": result.drift, "stages": [s.to_dict() for s in result.stages]}
+
+
+def _s3() -> Any:
+    return boto3.client("s3")

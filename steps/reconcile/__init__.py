@@ -1,0 +1,27 @@
+"""Bulk reconcile: share every selected model card as the policy says, through batched RAM shares."""
+from steps.reconcile.plan import (
+    OUTCOMES,
+    Card,
+    Selection,
+    StageInventory,
+    StagePlan,
+    parse_selection,
+    plan_stage,
+)
+from steps.reconcile.report import ReconcileReport, render_table
+from steps.reconcile.run import list_cards, read_inventory, reconcile
+
+__all__ = [
+    "OUTCOMES",
+    "Card",
+    "ReconcileReport",
+    "Selection",
+    "StageInventory",
+    "StagePlan",
+    "list_cards",
+    "parse_selection",
+    "plan_stage",
+    "read_inventory",
+    "reconcile",
+    "render_table",
+]

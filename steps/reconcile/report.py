@@ -1,0 +1,79 @@
+"""The outcome of a reconcile run as plain data, its JSON form and the terminal table."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from steps.reconcile.plan import ALREADY, DRIFT, FAILED, OUTCOMES, SHARED, SKIPPED, WOULD_SHARE, Selection
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class ReconcileReport:
+    """Per (card, stage) outcomes, per-share work and notes of one run."""
+
+    dry_run: bool
+    selection: Selection
+    stages: list[str]
+    cards: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    shares: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of (card, stage) pairs per outcome (every outcome listed, zeros included)."""
+        counts = {o: 0 for o in OUTCOMES if o != (SHARED if self.dry_run else WOULD_SHARE)}
+        for row in self.rows:
+            counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return any(r["outcome"] == FAILED for r in self.rows)
+
+    @property
+    def drift(self) -> bool:
+        return any(r["outcome"] == DRIFT for r in self.rows)
+
+    @property
+    def exit_code(self) -> int:
+        """0 converged (drift is reported, not fixed), 1 when any card failed."""
+        return 1 if self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "dry_run": self.dry_run,
+            "selection": self.selection.to_dict(),
+            "stages": self.stages,
+            "cards": self.cards,
+            "counts": self.counts,
+            "converged": not self.failed and not self.dry_run,
+            "results": self.rows,
+            "shares": self.shares,
+            "notes": self.notes,
+        }
+
+
+def render_table(report: ReconcileReport) -> str:
+    """Counts per outcome, then one row per (card, stage) that is not 'already shared'."""
+    lines = [
+        f"reconcile{' (dry run: nothing written)' if report.dry_run else ''}: "
+        f"{report.cards} card(s) x {len(report.stages)} stage(s) ({', '.join(report.stages)})",
+        "",
+        f"{'OUTCOME':<18} COUNT",
+    ]
+    lines += [f"{outcome:<18} {count}" for outcome, count in report.counts.items()]
+    rows = [r for r in report.rows if r["outcome"] != ALREADY]
+    if rows:
+        width = max(len(r["name"]) for r in rows)
+        stage_width = max(len(r["stage"]) for r in rows)
+        lines += ["", f"{'CARD':<{width}}  {'STAGE':<{stage_width}}  {'OUTCOME':<16}  DETAIL"]
+        order = {FAILED: 0, DRIFT: 1, SHARED: 2, WOULD_SHARE: 2, SKIPPED: 3}
+        for row in sorted(rows, key=lambda r: (order.get(r["outcome"], 9), r["name"], r["stage"])):
+            lines.append(f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome']:<16}  {row['detail']}")
+    for note in report.notes:
+        lines.append(f"note: {note['name']} ({note['arn']}): {note['note']}")
+    return "\n".join(lines) + "\n"

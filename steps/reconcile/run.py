@@ -1,0 +1,244 @@
+"""Imperative shell of reconcile: list cards, read RAM, plan (pure), write, report.
+
+Every list call is paged (RAM pages of 500, ListModelCards pages of 100); the clients come with
+botocore standard retries (``steps.share.ram.client_config``), which back off on throttling. All state lives in
+RAM: a run interrupted at any point is resumed by running again (shares are found by tags, new shares use a
+clientToken derived from their request, already-associated cards and principals are not written again).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from share_policies.models import SharePolicy
+from steps.reconcile.exceptions import CardListError, QuotaExceededError
+from steps.reconcile.plan import (
+    ALREADY,
+    DRIFT,
+    FAILED,
+    SHARED,
+    SKIPPED,
+    WOULD_SHARE,
+    Card,
+    Selection,
+    ShareWork,
+    StageInventory,
+    StagePlan,
+    check_capacity,
+    plan_stage,
+)
+from steps.reconcile.report import ReconcileReport
+from steps.share.exceptions import ShareApiError, ShareStateError
+from steps.share.naming import MANAGED_BY, TAG_CARD_ARN, TAG_MANAGED_BY, TAG_PERMISSION, TAG_STAGE, is_batch_share, tags_of
+from steps.share.plan import LIVE_SHARE_STATUSES
+from steps.share.quotas import (
+    BATCH_SHARE_CAPACITY,
+    MAX_RESULTS,
+    MODEL_CARDS_PAGE_SIZE,
+    RESOURCE_ASSOCIATIONS_PER_REGION,
+    RESOURCE_SHARES_PER_REGION,
+    SHARE_ARNS_PER_READ,
+)
+from steps.share.ram import call
+
+Progress = Callable[[str], None]
+
+
+def _pages(client: Any, operation: str, key: str, page_size: int, **kwargs: Any) -> list[dict]:
+    """All items of a paginated list call, ``page_size`` per request."""
+    items: list[dict] = []
+    for page in client.get_paginator(operation).paginate(**kwargs, PaginationConfig={"PageSize": page_size}):
+        items.extend(page.get(key, []))
+    return items
+
+
+def _ram_pages(ram: Any, operation: str, key: str, **kwargs: Any) -> list[dict]:
+    try:
+        return _pages(ram, operation, key, MAX_RESULTS, **kwargs)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
+
+
+def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
+    """Every model card of the account matching ``selection`` (status filtered here, on the latest version)."""
+    kwargs: dict[str, Any] = {"SortBy": "Name", "SortOrder": "Ascending"}
+    if selection.name_prefix:
+        kwargs["NameContains"] = selection.name_prefix
+    try:
+        summaries = _pages(sagemaker, "list_model_cards", "ModelCardSummaries", MODEL_CARDS_PAGE_SIZE, **kwargs)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise CardListError(
+            f"ListModelCards failed: {error.get('Code')}: {error.get('Message')}; check sagemaker:ListModelCards "
+            "permission of the caller and re-run"
+        ) from exc
+    cards = {s["ModelCardArn"]: Card(s["ModelCardArn"], s["ModelCardName"], s.get("ModelCardStatus", "")) for s in summaries}
+    return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
+
+
+def _rows(ram: Any, arns: Sequence[str], association_type: str) -> dict[str, tuple[dict, ...]]:
+    """Associations of ``association_type`` of every share in ``arns``, by share ARN."""
+    out: dict[str, list[dict]] = {arn: [] for arn in arns}
+    for start in range(0, len(arns), SHARE_ARNS_PER_READ):
+        for row in _ram_pages(ram, "get_resource_share_associations", "resourceShareAssociations",
+                              associationType=association_type,
+                              resourceShareArns=list(arns[start:start + SHARE_ARNS_PER_READ])):
+            out.setdefault(row["resourceShareArn"], []).append(row)
+    return {arn: tuple(rows) for arn, rows in out.items()}
+
+
+def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]) -> dict[str, StageInventory]:
+    """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
+    wanted = {c.arn for c in cards}
+    shares = _ram_pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF",
+                        tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
+    by_stage: dict[str, list[dict]] = {stage: [] for stage in stages}
+    to_read: list[str] = []
+    for share in shares:
+        tags = tags_of(share)
+        stage = tags.get(TAG_STAGE, "")
+        if stage not in by_stage or not (is_batch_share(share, stage) or tags.get(TAG_CARD_ARN) in wanted):
+            continue
+        by_stage[stage].append(share)
+        if share.get("status") in LIVE_SHARE_STATUSES and tags.get(TAG_PERMISSION) == policy.stage_permission(stage):
+            to_read.append(share["resourceShareArn"])
+    resources = _rows(ram, to_read, "RESOURCE")
+    principals = _rows(ram, to_read, "PRINCIPAL")
+    return {
+        stage: StageInventory(
+            stage=stage,
+            shares=tuple(items),
+            resource_rows={s["resourceShareArn"]: resources[s["resourceShareArn"]] for s in items if s["resourceShareArn"] in resources},
+            principal_rows={s["resourceShareArn"]: principals[s["resourceShareArn"]] for s in items if s["resourceShareArn"] in principals},
+        )
+        for stage, items in by_stage.items()
+    }
+
+
+def check_quotas(inventories: Mapping[str, StageInventory], plans: Sequence[StagePlan]) -> None:
+    """Refuse a plan that would exceed RAM's per-Region share or resource-association quotas."""
+    live = {s["resourceShareArn"] for inv in inventories.values() for s in inv.shares if s.get("status") in LIVE_SHARE_STATUSES}
+    new = sum(p.new_shares for p in plans)
+    if len(live) + new > RESOURCE_SHARES_PER_REGION:
+        raise QuotaExceededError(
+            f"{len(live)} mcgov shares exist and {new} more are needed, over RAM's {RESOURCE_SHARES_PER_REGION} "
+            "resource shares per Region; raise the quota in Service Quotas or narrow --select"
+        )
+    existing = sum(len(rows) for inv in inventories.values() for rows in inv.resource_rows.values())
+    added = sum(len(c.cards) for p in plans for s in p.shares for c in s.calls)
+    if existing + added > RESOURCE_ASSOCIATIONS_PER_REGION:
+        raise QuotaExceededError(
+            f"{existing} resource associations exist and {added} more are planned, over RAM's "
+            f"{RESOURCE_ASSOCIATIONS_PER_REGION} per Region; raise the quota in Service Quotas or narrow --select"
+        )
+
+
+def _execute_share(ram: Any, item: ShareWork, *, dry_run: bool, progress: Progress, counter: list[int],
+                   total: int) -> tuple[dict[str, str], str | None]:
+    """Run one share's calls; return (card ARN -> error) and the share-level error (principals not added)."""
+    arn = item.arn
+    card_errors: dict[str, str] = {}
+    share_error: str | None = None
+    for write in item.calls:
+        counter[0] += 1
+        verb = {"create_resource_share": "create", "associate_resource_share": "associate",
+                "update_resource_share": "update"}[write.operation]
+        extra = f", +principals {','.join(write.principals)}" if write.principals else ""
+        progress(f"reconcile {item.stage}: {'dry-run: would ' if dry_run else ''}{verb} {item.name}: "
+                 f"+{len(write.cards)} card(s){extra} [{counter[0]}/{total}]")
+        if dry_run:
+            continue
+        if arn is None and write.operation != "create_resource_share":
+            message = share_error or f"share {item.name} was not created"
+            card_errors.update({c: message for c in write.cards})
+            continue
+        params = dict(write.params)
+        if write.operation != "create_resource_share":
+            params["resourceShareArn"] = arn
+        try:
+            response = call(ram, write.operation, **params)
+            if write.operation == "create_resource_share":
+                share = response["resourceShare"]
+                if share.get("status") not in LIVE_SHARE_STATUSES:
+                    raise ShareStateError(
+                        f"RAM returned share {share.get('resourceShareArn')} in status {share.get('status')}; "
+                        "delete it and re-run"
+                    )
+                arn = item.arn = share["resourceShareArn"]
+        except (ShareApiError, ShareStateError) as exc:
+            message = " ".join(str(exc).split())
+            card_errors.update({c: message for c in write.cards})
+            if write.principals or write.operation == "create_resource_share":
+                share_error = message
+    return card_errors, share_error
+
+
+def reconcile(
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    *,
+    selection: Selection | None = None,
+    stages: Sequence[str] | None = None,
+    dry_run: bool = False,
+    capacity: int = BATCH_SHARE_CAPACITY,
+    progress: Progress | None = None,
+) -> ReconcileReport:
+    """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all)."""
+    check_capacity(capacity)
+    selection = selection or Selection()
+    names = list(policy.stages) if stages is None else list(stages)
+    for name in names:
+        policy.stage(name)
+    say = progress or (lambda _line: None)
+    cards = list_cards(sagemaker, selection)
+    inventories = read_inventory(ram, policy, names, cards)
+    plans = [plan_stage(policy, name, cards, inventories[name], capacity=capacity) for name in names]
+    check_quotas(inventories, plans)
+    total = sum(p.write_calls for p in plans)
+    say(f"reconcile: {len(cards)} card(s) selected, stages {', '.join(names)}: {total} write call(s) "
+        f"{'would be made' if dry_run else 'to make'}")
+    report = ReconcileReport(dry_run=dry_run, selection=selection, stages=names, cards=len(cards))
+    counter = [0]
+    for plan in plans:
+        card_errors: dict[str, str] = {}
+        share_errors: dict[str, str] = {}
+        for item in plan.shares:
+            errors, share_error = _execute_share(ram, item, dry_run=dry_run, progress=say, counter=counter, total=total)
+            card_errors.update(errors)
+            if share_error:
+                share_errors[item.name] = share_error
+            report.shares.append({
+                "stage": item.stage, "name": item.name, "arn": item.arn, "created": item.create and item.arn is not None,
+                "calls": len(item.calls), "added_cards": sum(len(c.cards) for c in item.calls),
+                "added_principals": sorted({p for c in item.calls for p in c.principals}),
+                "drift_principals": list(item.drift_principals), "error": share_error,
+            })
+        drifted = {s.name: s for s in plan.shares if s.drift_principals}
+        for entry in plan.cards:
+            outcome, detail = _outcome(entry.action, dry_run), entry.detail
+            error = card_errors.get(entry.card.arn) or (share_errors.get(entry.share or "") if entry.action in ("place", "fix") else None)
+            if error:
+                outcome, detail = FAILED, error
+            elif entry.action in ("place", "fix") and entry.share in drifted:
+                outcome = DRIFT
+                detail = (f"{detail}; share also grants {', '.join(drifted[entry.share].drift_principals)}, "
+                          "not in the policy: disassociate them")
+            report.rows.append({
+                "card_arn": entry.card.arn, "name": entry.card.name, "status": entry.card.status,
+                "stage": entry.stage, "outcome": outcome,
+                "share": entry.share, "share_arn": entry.share_arn or _arn_of(plan, entry.share), "detail": detail,
+            })
+        report.notes.extend(plan.other_shares)
+    return report
+
+
+def _outcome(action: str, dry_run: bool) -> str:
+    return {"already": ALREADY, "drift": DRIFT, "skipped": SKIPPED}.get(action, WOULD_SHARE if dry_run else SHARED)
+
+
+def _arn_of(plan: StagePlan, name: str | None) -> str | None:
+    return next((s.arn for s in plan.shares if s.name == name), None)

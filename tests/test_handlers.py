@@ -1,0 +1,192 @@
+"""Lambda handlers on the emulator: share, gate (PENDING/ALLOWED/BLOCKED), approval guard, gate watcher."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from steps.handlers import approval_guard, check_gate, gate_watcher, share_card
+from steps.handlers.config import clear_policy_cache
+from steps.handlers.runtime import HandlerFailure
+from tests.conftest import REPO, act_as
+
+CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
+READONLY = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
+
+
+@pytest.fixture
+def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    clear_policy_cache()
+    monkeypatch.setenv("MCGOV_POLICY_URI", str(REPO / "share_policies" / "example.yaml"))
+    sm = card_session.client("sagemaker")
+    sm.create_model_card(ModelCardName="churn-model", ModelCardStatus="PendingReview",
+                         Content=json.dumps({"model_overview": {"model_owner": "team"}}))
+    card_session.client("ram").create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY)
+    act_as(card_session, monkeypatch)
+    yield emulator
+    clear_policy_cache()
+
+
+def test_share_then_gate_goes_pending_then_allowed(world):
+    world.set_association_delay(polls=3)
+    shared = share_card.handler({"card_arn": CARD})
+    assert {s["stage"] for s in shared["shares"]} == {"staging", "prod"} and shared["drift"] is False
+    assert share_card.handler({"card_arn": CARD})["shares"] == [{**s, "created": False} for s in shared["shares"]]
+    first = check_gate.handler({"card_arn": CARD, "stage": "staging"})
+    assert first["status"] == "PENDING" and first["allowed"] is False
+    statuses = [check_gate.handler({"card_arn": CARD, "stage": "staging"}) for _ in range(4)]
+    second = statuses[-1]
+    assert [s["status"] for s in statuses].count("PENDING") < 4
+    assert second["status"] == "ALLOWED" and second["schema_version"] == 1
+    assert second["principals"]["222222222222"]["status"] == "ASSOCIATED"
+    json.dumps(second)
+
+
+def test_gate_blocks_on_failed_principal_with_reason(world):
+    world.fail_association(principal="222222222222", message="Account is suspended")
+    share_card.handler({"card_arn": "churn-model"})
+    out = check_gate.handler({"card_arn": "churn-model", "stage": "staging"})
+    assert out["status"] == "BLOCKED" and "222222222222" in out["reason"] and "suspended" in out["reason"]
+
+
+def test_gate_blocks_when_card_status_is_below_the_stage_requirement(world):
+    share_card.handler({"card_arn": CARD})
+    for _ in range(3):
+        out = check_gate.handler({"card_arn": CARD, "stage": "prod"})
+    assert out["status"] == "BLOCKED" and "Approved" in out["reason"]
+
+
+def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
+    share_card.handler({"card_arn": CARD})
+    monkeypatch.setattr("steps.gate.poller.time.sleep", lambda s: None)
+
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 60_000
+
+    out = check_gate.handler({"card_arn": CARD, "stage": "staging", "wait_seconds": 30}, Context())
+    assert out["status"] == "ALLOWED"
+
+
+@pytest.mark.parametrize("event, field", [
+    ({"card_arn": CARD, "principals": ["999999999999"]}, "principals"),
+    ({"card_arn": CARD, "accounts": ["999999999999"]}, "accounts"),
+    ({"card_arn": CARD, "policy": "s3://evil/policy.yaml"}, "policy"),
+    ({}, "card_arn"),
+])
+def test_share_event_cannot_add_principals_or_policies(world, event, field):
+    with pytest.raises(HandlerFailure, match=f"EventError: event field {field}"):
+        share_card.handler(event)
+    assert world.session("111111111111").client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
+
+
+def test_unknown_stage_and_missing_policy_are_clear_failures(world, monkeypatch):
+    with pytest.raises(HandlerFailure, match="stage 'qa' is not defined"):
+        check_gate.handler({"card_arn": CARD, "stage": "qa"})
+    monkeypatch.delenv("MCGOV_POLICY_URI")
+    clear_policy_cache()
+    with pytest.raises(HandlerFailure, match="MCGOV_POLICY_URI is not set"):
+        share_card.handler({"card_arn": CARD})
+
+
+def _package(session: Any, card: str | None) -> str:
+    sm = session.client("sagemaker")
+    sm.create_model_package_group(ModelPackageGroupName="churn-packages")
+    arn = sm.create_model_package(
+        ModelPackageGroupName="churn-packages", ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+    )["ModelPackageArn"]
+    if card:
+        sm.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:model-card", "Value": card}])
+    return arn
+
+
+def _approve(session: Any, arn: str) -> dict[str, Any]:
+    session.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    return {"detail-type": "SageMaker Model Package State Change", "source": "aws.sagemaker",
+            "detail": {"ModelPackageArn": arn, "ModelApprovalStatus": "Approved", "ModelPackageGroupName": "churn-packages"}}
+
+
+def test_approval_before_the_card_is_associated_is_reverted(world, card_session):
+    arn = _package(card_session, "churn-model")
+    out = approval_guard.handler(_approve(card_session, arn))
+    assert out["action"] == "reverted"
+    package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert package["ModelApprovalStatus"] == "PendingManualApproval"
+    assert package["ApprovalDescription"].startswith("Reverted by model-card governance:")
+    assert approval_guard.handler(_approve(card_session, arn) | {})["action"] == "reverted"
+
+
+def test_approval_after_association_stays_and_duplicates_are_harmless(world, card_session):
+    arn = _package(card_session, CARD)
+    share_card.handler({"card_arn": CARD})
+    check_gate.handler({"card_arn": CARD, "stage": "staging"})
+    event = _approve(card_session, arn)
+    assert approval_guard.handler(event)["action"] == "kept"
+    assert approval_guard.handler(event)["action"] == "kept"
+    assert card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
+
+
+def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_session):
+    arn = _package(card_session, CARD)
+    event = _approve(card_session, arn)
+    card_session.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
+    assert approval_guard.handler(event)["action"] == "ignored"
+    assert approval_guard.handler({**event, "detail": {**event["detail"], "ModelApprovalStatus": "Rejected"}})["action"] == "ignored"
+
+
+def test_package_without_a_card_is_reverted_with_instructions(world, card_session):
+    arn = _package(card_session, None)
+    out = approval_guard.handler(_approve(card_session, arn))
+    assert out["action"] == "reverted" and "mcgov:model-card" in out["reason"]
+
+
+def _record(message_id: str, body: Any) -> dict[str, Any]:
+    return {"messageId": message_id, "body": body if isinstance(body, str) else json.dumps(body)}
+
+
+def test_gate_watcher_completes_callback_steps(world, card_session):
+    share_card.handler({"card_arn": CARD})
+    sagemaker = card_session.client("sagemaker")
+    message = {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}}
+    with Stubber(sagemaker) as stub:
+        pending = gate_watcher.process(_record("m1", message), card_session, sagemaker)
+        assert pending["status"] == "PENDING"
+        stub.add_response("send_pipeline_execution_step_success", {"PipelineExecutionArn": "arn:p"},
+                          {"CallbackToken": "token-0001", "OutputParameters": [{"Name": "gate_allowed", "Value": "true"},
+                                                                          {"Name": "gate_reason", "Value": "all associations are ASSOCIATED"}]})
+        assert gate_watcher.process(_record("m1", message), card_session, sagemaker)["status"] == "ALLOWED"
+        stub.assert_no_pending_responses()
+
+
+def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, card_session):
+    world.fail_association(principal="222222222222", message="denied by SCP")
+    share_card.handler({"card_arn": CARD})
+    sagemaker = card_session.client("sagemaker")
+    with Stubber(sagemaker) as stub:
+        stub.add_response("send_pipeline_execution_step_failure", {"PipelineExecutionArn": "arn:p"})
+        out = gate_watcher.process(_record("m2", {"token": "token-0002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
+                                   card_session, sagemaker)
+        assert out["status"] == "BLOCKED" and "denied by SCP" in out["reason"]
+    bad = gate_watcher.process(_record("m3", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["1"]}}),
+                               card_session, sagemaker)
+    assert bad["status"] == "DROPPED"
+    assert gate_watcher.process(_record("m4", "not json"), card_session, sagemaker)["status"] == "DROPPED"
+
+
+def test_gate_watcher_reports_pending_messages_as_batch_failures(world):
+    share_card.handler({"card_arn": CARD})
+    out = gate_watcher.handler({"Records": [_record("m1", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
+    assert out["batchItemFailures"] == [{"itemIdentifier": "m1"}]
+    with pytest.raises(HandlerFailure, match="Records"):
+        gate_watcher.handler({"nope": 1})
+
+
+def test_logs_are_one_json_object_per_line(world, capsys):
+    share_card.handler({"card_arn": CARD})
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    assert records and all({"level", "message", "timestamp"} <= set(r) for r in records)
