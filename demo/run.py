@@ -1,4 +1,6 @@
-"""The demo: build and publish the churn card from a finished pipeline, re-run it, show the card.
+"""The demo: build and publish the churn card from a finished pipeline, re-run it, show the card, share it
+to the staging and prod accounts of ``share_policies/example.yaml``, gate promotion on the associations,
+verify from the staging account by ARN, then show a blocked gate (a FAILED principal) and its reason.
 
 Everything runs in-process on the project emulator (moto plus the project's extensions).
 """
@@ -8,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from demo import governance
 from demo.seed import seed_pipeline_outputs
 from emulator import Emulator, EmulatorConfig
 from steps.card.service import CardSources, populate_card
@@ -43,6 +46,9 @@ def main() -> int:
         path = OUT / f"{CARD_NAME}.content.json"
         path.write_text(json.dumps(content, indent=2) + "\n")
         print(f"\n   content written to {path}")
+
+        governance.share_and_gate(emu, card_session, first.arn, OUT)
+        governance.blocked_scenario(emu, card_session, sources, OUT)
     return 0
 
 

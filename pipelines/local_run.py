@@ -29,7 +29,7 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 SCENARIOS = ("allowed", "blocked", "pending")
 FUNCTIONS = {"populate": "mcgov-populate-card", "share": "mcgov-share-card", "gate": "mcgov-check-gate"}
 HANDLER_MODULES = {"populate": "steps.handlers.populate_card", "share": "steps.handlers.share_card", "gate": "steps.handlers.check_gate"}
-LOCAL_SETTINGS = WorkflowSettings(initial_wait_seconds=1, max_wait_seconds=1, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60)
+LOCAL_SETTINGS = WorkflowSettings(initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60)
 READ_ONLY_ACTIONS = ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
 """Same actions as ProdReadOnlyModelCardPermission in cloudformation/governance.yaml."""
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"

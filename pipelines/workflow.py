@@ -78,8 +78,8 @@ class WorkflowSettings:
 
     def __post_init__(self) -> None:
         checks = (
-            ("initial_wait_seconds", self.initial_wait_seconds, 1, 3600),
-            ("max_wait_seconds", self.max_wait_seconds, 1, 86400),
+            ("initial_wait_seconds", self.initial_wait_seconds, 0, 3600),
+            ("max_wait_seconds", self.max_wait_seconds, 0, 86400),
             ("max_attempts", self.max_attempts, 1, 10000),
             ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
             ("gate_task_timeout_seconds", self.gate_task_timeout_seconds, 1, 900),

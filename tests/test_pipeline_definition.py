@@ -125,9 +125,3 @@ def test_callback_variant_waits_on_the_gate_watcher_queue(callback_mode: dict[st
     assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_decision"]
     assert step_refs(steps["GovernanceApproveModelPackage"]) >= {"GovernanceWaitForGate"}
     assert not any(s["Type"] == "Condition" for s in all_steps(callback_mode))
-
-
-def test_placeholders_are_used_without_lambda_arns() -> None:
-    definition = _render()
-    arns = [s["FunctionArn"] for s in all_steps(definition) if s["Type"] == "Lambda"]
-    assert arns and all(":000000000000:" in a for a in arns)

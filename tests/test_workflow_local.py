@@ -43,7 +43,7 @@ def test_pending_then_allowed_succeeds_after_one_wait() -> None:
     result = _run(["PENDING", "ALLOWED"], seen, card_event={"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]})
     assert result["status"] == "SUCCEEDED", result
     assert result["states"] == ["Prepare", "PopulateCard", "ShareCard", "CheckGate", "GateDecision", "WaitForAssociation",
-                                "NextWait", "CapWait", "CheckGate", "GateDecision", "GateAllowed"]
+                                "NextWait", "DoubleWait", "CheckGate", "GateDecision", "GateAllowed"]
     assert seen[0] == {"populate": {"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]}}
     assert seen[1] == {"share": {"card_arn": CARD_ARN}}
     assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "prod", "wait_seconds": 0}}
