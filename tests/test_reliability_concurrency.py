@@ -61,6 +61,20 @@ def world(emulator: Any, card_session: Any) -> dict[str, Any]:
     return {"session": card_session, "sources": sources, "clients": clients, "policy": load_policy(EXAMPLE)}
 
 
+def line_up_creates(world: dict[str, Any], n: int = THREADS) -> None:
+    """Hold every thread's CreateModelCard until all ``n`` threads reach it (the worst interleaving)."""
+    barrier = threading.Barrier(n)
+
+    def wait(**_: Any) -> None:
+        try:
+            barrier.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+
+    for sm, _, _ in world["clients"][:n]:
+        sm.meta.events.register("before-call.sagemaker.CreateModelCard", wait)
+
+
 def _populate_and_share(world: dict[str, Any], name: str, i: int, *, populate: bool = True) -> str:
     sm, s3, ram = world["clients"][i]
     arn = world["policy"].card_arn(name)
@@ -97,6 +111,7 @@ def test_parallel_ensure_share_on_an_existing_card_makes_one_share_per_stage(wor
 
 
 def test_parallel_first_populate_makes_one_card_version_and_one_share_per_stage(world: dict[str, Any]) -> None:
+    line_up_creates(world)
     _, errors = run_together(lambda i: _populate_and_share(world, "fresh-model", i))
     assert all(isinstance(e, GovernanceError) for e in errors), errors
     arn = world["policy"].card_arn("fresh-model")
@@ -114,6 +129,7 @@ def test_parallel_first_populate_makes_one_card_version_and_one_share_per_stage(
                    "losers fail with CardStoreError (ConflictException 'already exists') instead of re-reading the card "
                    "and reporting it unchanged")
 def test_parallel_first_populate_all_threads_succeed(world: dict[str, Any]) -> None:
+    line_up_creates(world)
     results, errors = run_together(lambda i: _populate_and_share(world, "racy-model", i))
     assert errors == []
     assert len(results) == THREADS

@@ -38,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("--version", type=int)
     show.set_defaults(func=_show)
 
+    delete = commands.add_parser("delete", help="delete a card (its RAM shares first when --policy is given)")
+    delete.add_argument("card", metavar="NAME_OR_ARN")
+    delete.add_argument("--policy", metavar="PATH", help="share policy: delete the card's shares first")
+    delete.set_defaults(func=_delete)
+
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     job = parser.add_mutually_exclusive_group()
@@ -119,4 +124,21 @@ def _show(args: argparse.Namespace) -> int:
     if isinstance(card.get("Content"), str):
         card["Content"] = json.loads(card["Content"])
     print_json(card)
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from share_policies import load_policy
+    from steps.share import delete_share, ram_client, resolve_card_arn
+
+    aws = session(args)
+    store = CardStore(aws.client("sagemaker"))
+    deleted_shares: list[str] = []
+    if args.policy:
+        policy = load_policy(args.policy)
+        card_arn = resolve_card_arn(policy, args.card)
+        deleted_shares = delete_share(ram_client(aws, policy.region), policy, card_arn)
+    card = store.describe(args.card)
+    store.delete(card["ModelCardName"])
+    print_json({"deleted_card": card["ModelCardArn"], "deleted_shares": deleted_shares})
     return 0
