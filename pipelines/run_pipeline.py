@@ -51,14 +51,25 @@ def check_no_placeholders(definition: str) -> None:
         )
 
 
-def upsert_and_start(module_name: str, role_arn: str, kwargs: dict[str, Any], tags: list[dict[str, str]], description: str | None = None, wait: bool = False) -> dict[str, Any]:
-    """Build the pipeline with a real session, upload its code, upsert it and start an execution."""
+def upsert_and_start(
+    module_name: str,
+    role_arn: str,
+    kwargs: dict[str, Any],
+    tags: list[dict[str, str]],
+    description: str | None = None,
+    wait: bool = False,
+    sagemaker_config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build the pipeline with a real session, upload its code, upsert it and start an execution.
+
+    ``sagemaker_config`` overrides the SDK defaults files (None: the SDK reads them as usual).
+    """
     import boto3
     from sagemaker.workflow.pipeline_context import PipelineSession
 
     module = import_pipeline_module(module_name)
     boto_session = boto3.Session(region_name=kwargs.get("region"))
-    session = PipelineSession(boto_session=boto_session, default_bucket=kwargs.get("default_bucket"))
+    session = PipelineSession(boto_session=boto_session, default_bucket=kwargs.get("default_bucket"), sagemaker_config=sagemaker_config)
     kwargs = accepted_kwargs(module.get_pipeline, kwargs, {"role": role_arn, "region": boto_session.region_name, "sagemaker_session": session})
     upload = getattr(module, "upload_pipeline_code", None)
     if upload is not None:
