@@ -1,0 +1,71 @@
+"""Opt-in suite against a real AWS account: ``pytest -m live`` (deselected by default).
+
+Needs credentials for the card account and:
+  MCGOV_LIVE_POLICY   path to a share policy whose card_account/region are the account you are in
+  MCGOV_LIVE_STAGE    a stage of that policy to share with and gate on (default: staging)
+Optional: MCGOV_LIVE_VERIFY_ROLE  role name to assume in the stage accounts for the consumer check.
+Every test cleans up the card and shares it created (named mcgov-live-<random>).
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import boto3
+import pytest
+
+from share_policies import load_policy
+from steps.card.service import publish_content
+from steps.card.store import CardStore
+from steps.gate import role_arn, run_gate, verify_consumers
+from steps.share import delete_share, ensure_share, ram_client
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def live():
+    path = os.environ.get("MCGOV_LIVE_POLICY")
+    if not path:
+        pytest.skip("set MCGOV_LIVE_POLICY (and AWS credentials for the card account) to run the live suite")
+    policy = load_policy(path)
+    session = boto3.Session(region_name=policy.region)
+    account = session.client("sts").get_caller_identity()["Account"]
+    if account != policy.card_account:
+        pytest.skip(f"credentials are for {account}, the policy's card account is {policy.card_account}")
+    name = f"mcgov-live-{uuid.uuid4().hex[:8]}"
+    sm = session.client("sagemaker")
+    yield policy, session, name
+    arn = policy.card_arn(name)
+    delete_share(ram_client(session, policy.region), policy, arn)
+    if CardStore(sm).find(name):
+        CardStore(sm).delete(name)
+
+
+def test_publish_is_idempotent_on_the_real_service(live):
+    policy, session, name = live
+    sm = session.client("sagemaker")
+    content = {"model_overview": {"model_description": "mcgov live test"}}
+    first = publish_content(name, content, sagemaker=sm)
+    again = publish_content(name, content, sagemaker=sm)
+    assert first.result == "created" and again.result == "unchanged" and again.version == first.version
+    status = publish_content(name, content, sagemaker=sm, status="PendingReview")
+    card = CardStore(sm).describe(name)
+    assert status.result == "updated" and json.loads(card["Content"]) == content
+
+
+def test_share_and_gate_on_the_real_service(live):
+    policy, session, name = live
+    stage = os.environ.get("MCGOV_LIVE_STAGE", "staging")
+    sm = session.client("sagemaker")
+    publish_content(name, {"model_overview": {"model_description": "mcgov live test"}}, sagemaker=sm, status="Approved")
+    ram = ram_client(session, policy.region)
+    arn = policy.card_arn(name)
+    ensure_share(ram, policy, arn, stages=[stage])
+    decision = run_gate(ram, sm, policy, stage, arn, timeout=policy.gate.timeout_seconds)
+    assert decision.allowed, decision.reasons
+    verify_role = os.environ.get("MCGOV_LIVE_VERIFY_ROLE")
+    if verify_role:
+        targets = {account: role_arn(account, verify_role) for account in policy.stage(stage).accounts}
+        assert verify_consumers(decision, targets, base_session=session, region=policy.region).allowed
