@@ -89,6 +89,7 @@ def get_pipeline(
     ``lambda_arn_prefix`` (``arn:aws:lambda:<region>:<account>:function:<stack>-``, also read from
     ``MCGOV_LAMBDA_ARN_PREFIX``) name the deployed governance Lambdas. ``gate_mode="callback"`` uses a
     CallbackStep answered by the gate watcher (``callback_queue_url`` = the stack's GateCallbackQueueUrl).
+    ``sagemaker_project_name``/``sagemaker_project_arn`` are accepted so seed-code ``--kwargs`` work unchanged.
     """
     from sagemaker import image_uris
     from sagemaker.estimator import Estimator

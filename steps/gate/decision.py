@@ -154,13 +154,16 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
     selection = select_share(state.shares, permission)
     if selection.stale_permission:
         return (
-            f"Share {state.share_name} carries another RAM permission than {permission}; "
-            "run `mcgov share ensure --prune` to replace it."
+            f"Share {', '.join(str(s.get('name')) for s in selection.stale_permission)} carries another RAM permission "
+            f"than {permission}; run `mcgov share ensure --prune` (or `mcgov reconcile`) to replace it."
         )
     deleted = [s["resourceShareArn"] for s in state.shares if s.get("status") in ("DELETED", "DELETING")]
     if deleted:
         return f"Share {', '.join(deleted)} for stage {stage} was deleted; run `mcgov share ensure` to recreate it."
-    return f"No RAM share {state.share_name} exists for stage {stage}; run `mcgov share ensure` first."
+    return (
+        f"No RAM share {state.share_name} and no batched share holding the card exists for stage {stage}; "
+        "run `mcgov share ensure` (or `mcgov reconcile`) first."
+    )
 
 
 def _association_problem(

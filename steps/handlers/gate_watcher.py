@@ -53,10 +53,12 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, str]:
     """Decide one callback message; a malformed message is dropped (logged), never retried forever."""
+    if not isinstance(record, dict):
+        return {"message_id": "", "status": "DROPPED", "reason": "an SQS record must be an object"}
     message_id = str(record.get("messageId", ""))
     try:
         body = json.loads(record.get("body") or "")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError):
         body = None
     try:
         message = parse_event(CallbackMessage, body)

@@ -1,0 +1,58 @@
+"""A seeded emulator world shared by the benchmarks: churn pipeline outputs, the read-only permission, the policy."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_POLICY = REPO / "share_policies" / "example.yaml"
+REGION = "us-east-1"
+READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
+
+
+@dataclass
+class CallCounter:
+    """Counts API calls per ``service.Operation`` with a botocore ``before-call`` hook on the given clients."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def attach(self, *clients: Any) -> None:
+        for client in clients:
+            client.meta.events.register("before-call", self._count, unique_id=f"bench-count-{id(self)}")
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.counts[f"{model.service_model.service_name}.{model.name}"] += 1
+
+    def take(self) -> Counter[str]:
+        taken, self.counts = self.counts, Counter()
+        return taken
+
+
+@contextmanager
+def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
+    """Emulator with the churn pipeline's outputs seeded; yields clients, sources, policy and the emulator."""
+    from demo.seed import seed_pipeline_outputs
+    from emulator import Emulator, EmulatorConfig
+    from share_policies import load_policy
+    from steps.card.service import CardSources
+    from steps.share import ram_client
+
+    with Emulator(EmulatorConfig(**config), frozen_clock=True) as emu:
+        session = emu.session(emu.config.card_account)
+        where = seed_pipeline_outputs(session, bucket="mcgov-bench")
+        ram = ram_client(session, REGION)
+        ram.create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY_TEMPLATE)
+        yield {
+            "emu": emu,
+            "sagemaker": session.client("sagemaker"),
+            "s3": session.client("s3"),
+            "ram": ram,
+            "policy": load_policy(EXAMPLE_POLICY),
+            "sources": CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
+                                   template=where["template"]),
+        }

@@ -1,0 +1,75 @@
+"""AWS calls per populate + share + gate for two accounts (staging, prod), counted with botocore hooks.
+
+Two passes on the emulator: the first run (card created, shares created, associations settling) and a
+re-run with associations done (the steady state of every later pipeline run). Target: <= 10 calls per
+step of the steady state.
+
+    python -m benchmarks.api_calls [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from typing import Any
+
+from benchmarks._world import CallCounter, seeded_world
+
+TARGET_PER_STEP = 10
+
+
+def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]]:
+    from steps.card.service import populate_card
+    from steps.gate import run_gate
+    from steps.share import ensure_share
+
+    emu, policy = world["emu"], world["policy"]
+    steps: dict[str, Counter[str]] = {}
+    card = populate_card("churn-model", world["sources"], sagemaker=world["sagemaker"], s3=world["s3"], status="Approved")
+    steps["populate"] = counter.take()
+    ensure_share(world["ram"], policy, card.arn)
+    steps["share"] = counter.take()
+    for stage in policy.stages:
+        decision = run_gate(world["ram"], world["sagemaker"], policy, stage, card.arn, timeout=600,
+                            sleep=emu.clock.advance, clock=emu.clock.now)
+        if not decision.allowed:
+            raise RuntimeError(f"gate {stage} blocked: {decision.reasons}")
+    steps["gate"] = counter.take()
+    return steps
+
+
+def run() -> dict[str, Any]:
+    """Per-operation call counts of the first run and of the steady-state re-run."""
+    with seeded_world() as world:
+        counter = CallCounter()
+        counter.attach(world["sagemaker"], world["s3"], world["ram"])
+        first = _flow(world, counter)
+        steady = _flow(world, counter)
+    def summary(steps: dict[str, Counter[str]]) -> dict[str, Any]:
+        return {"steps": {name: {"total": sum(c.values()), "operations": dict(sorted(c.items()))} for name, c in steps.items()},
+                "total": sum(sum(c.values()) for c in steps.values())}
+    return {"first_run": summary(first), "steady_state": summary(steady), "target_per_step": TARGET_PER_STEP,
+            "accounts": 2}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run()
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    for label in ("first_run", "steady_state"):
+        print(f"{label}: {result[label]['total']} calls")
+        for step, data in result[label]["steps"].items():
+            ok = "ok" if data["total"] <= TARGET_PER_STEP else f"over target {TARGET_PER_STEP}"
+            print(f"  {step:9} {data['total']:3}  ({ok})")
+            for operation, count in data["operations"].items():
+                print(f"      {operation:45} {count}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

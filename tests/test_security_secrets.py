@@ -1,0 +1,73 @@
+"""Secrets never reach the card or the logs: Environment is not copied, secret-looking hyperparameters are
+redacted, and the handlers' structured logs carry neither."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from steps.card.service import CardSources, build_card
+from tests.conftest import REPO, act_as
+
+EXAMPLES = REPO / "examples" / "churn"
+SECRETS = {"db_password": "pw-7f3a91c2e5", "api_key": "ak-5d18e0b6f4", "auth_token": "tok-c0ffee1234",
+           "aws_secret_access_key": "sk-0a1b2c3d4e"}
+ENV_SECRET = "env-secret-9e8d7c6b5a"
+
+
+def training_job() -> dict[str, Any]:
+    job = copy.deepcopy(json.loads((EXAMPLES / "describe_training_job.json").read_text()))
+    job["HyperParameters"] = {**job["HyperParameters"], **SECRETS}
+    job["Environment"] = {**job.get("Environment", {}), "DB_PASSWORD": ENV_SECRET}
+    return job
+
+
+def leaked(text: str) -> list[str]:
+    return [v for v in (*SECRETS.values(), ENV_SECRET, *json.loads((EXAMPLES / "describe_training_job.json").read_text())
+                        .get("Environment", {}).values()) if v in text]
+
+
+def test_card_content_has_no_environment_and_redacts_secret_hyperparameters(tmp_path: Path) -> None:
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(training_job()))
+    content = build_card(CardSources(training_job_path=str(path), evaluations=(str(EXAMPLES / "evaluation.json"),)))
+    text = json.dumps(content)
+    assert leaked(text) == []
+    assert "DB_PASSWORD" not in text and "EXAMPLE_API_TOKEN" not in text
+    params = {p["name"]: p["value"] for p in content["training_details"]["training_job_details"]["hyper_parameters"]}
+    assert {name: params[name] for name in SECRETS} == {name: "<redacted>" for name in SECRETS}
+    assert params["max_depth"] == "5"
+
+
+def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card_session: Any,
+                                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from steps.handlers import populate_card
+
+    job = training_job()
+    s3 = card_session.client("s3")
+    s3.create_bucket(Bucket="mcgov-secrets")
+    s3.put_object(Bucket="mcgov-secrets", Key="evaluation.json", Body=(EXAMPLES / "evaluation.json").read_bytes())
+    card_session.client("sagemaker").create_training_job(
+        TrainingJobName=job["TrainingJobName"], HyperParameters=job["HyperParameters"],
+        AlgorithmSpecification=job["AlgorithmSpecification"], RoleArn=job["RoleArn"],
+        InputDataConfig=job["InputDataConfig"], OutputDataConfig=job["OutputDataConfig"],
+        ResourceConfig=job["ResourceConfig"], StoppingCondition=job["StoppingCondition"], Environment=job["Environment"])
+    act_as(card_session, monkeypatch)
+    capsys.readouterr()
+    result = populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],
+                                    "evaluation_uris": ["s3://mcgov-secrets/evaluation.json"]}, None)
+    logs = capsys.readouterr().out
+    records = [json.loads(line) for line in logs.splitlines() if line.strip()]
+    assert records and all("level" in r and "message" in r for r in records), logs
+    assert leaked(logs) == []
+    card = card_session.client("sagemaker").describe_model_card(ModelCardName=result["card_arn"])
+    assert leaked(card["Content"]) == []
+    from steps.handlers.runtime import HandlerFailure
+
+    with pytest.raises(HandlerFailure):
+        populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],
+                               "evaluation_uris": [f"s3://mcgov-secrets/{SECRETS['api_key']}.json"], "password": ENV_SECRET}, None)
+    assert ENV_SECRET not in capsys.readouterr().out
