@@ -34,6 +34,7 @@ setup(
         "pipelines": [
             "sagemaker>=2.257.5,<3",
             "stepfunctions==2.3.0",
+            "setuptools<81",  # stepfunctions 2.3.0 imports pkg_resources, which setuptools 81+ no longer ships
         ],
         "emulator": [MOTO],
         "dev": [

@@ -187,6 +187,14 @@ class Emulator:
             return list(self.state.api_calls)
 
 
+    def pipeline_callbacks(self, account: str, region: str | None = None) -> dict[str, dict[str, Any]]:
+        """CallbackStep completions sent from ``account``: token -> {outcome, outputs, reason}."""
+        from moto.sagemaker.models import sagemaker_backends
+
+        backend = sagemaker_backends[self.account_id(account)][region or self.config.region]
+        return dict(backend.__dict__.get("pipeline_callbacks", {}))
+
+
 def active_emulator() -> Emulator | None:
     """The running in-process emulator, if any."""
     return _active

@@ -19,6 +19,8 @@ def load_policy(path: str | Path) -> SharePolicy:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyFileError(f"cannot read the policy file ({exc.strerror}); check the path", source=source) from None
+    except UnicodeDecodeError:
+        raise PolicyFileError("the policy file is not UTF-8 text; save it as UTF-8 YAML", source=source) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

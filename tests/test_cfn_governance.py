@@ -16,6 +16,7 @@ HANDLERS = {
     "CheckGateFunction": "steps.handlers.check_gate.handler",
     "ApprovalGuardFunction": "steps.handlers.approval_guard.handler",
     "GateWatcherFunction": "steps.handlers.gate_watcher.handler",
+    "ApproveModelPackageFunction": "steps.handlers.approve_model_package.handler",
 }
 NO_RESOURCE_LEVEL = {"ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResources", "ram:ListPermissions",
                      "ram:ListPrincipals", "ram:CreateResourceShare"}
@@ -83,7 +84,8 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
         props = res[logical]["Properties"]
         assert props["Handler"] == handler
         assert props["Code"] == {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}
-        assert props["Environment"]["Variables"]["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+        if logical != "ApproveModelPackageFunction":  # the only handler that reads no share policy
+            assert props["Environment"]["Variables"]["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
         assert props["Runtime"] == {"Ref": "PythonRuntime"}
     assert set(template["Parameters"]["PythonRuntime"]["AllowedValues"]) <= {"python3.11", "python3.12"}
 
@@ -103,12 +105,12 @@ def test_approval_guard_listens_to_model_package_state_changes(template: dict[st
     assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["ApprovalGuardFunction", "Arn"]}
 
 
-def test_gate_watcher_has_queue_and_schedule(template: dict[str, Any]) -> None:
+def test_gate_watcher_is_driven_by_its_queue(template: dict[str, Any]) -> None:
     res = template["Resources"]
     mapping = res["GateCallbackEventSource"]["Properties"]
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["GateCallbackQueue", "Arn"]}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert res["GateWatcherSchedule"]["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": ["GateWatcherFunction", "Arn"]}
+    assert not any(r["Type"] == "AWS::Events::Rule" and "ScheduleExpression" in r["Properties"] for r in res.values())
     assert res["GateCallbackQueue"]["Properties"]["VisibilityTimeout"] >= 6 * res["GateWatcherFunction"]["Properties"]["Timeout"]
 
 

@@ -150,16 +150,13 @@ def _record(message_id: str, body: Any) -> dict[str, Any]:
 
 def test_gate_watcher_completes_callback_steps(world, card_session):
     share_card.handler({"card_arn": CARD})
-    sagemaker = card_session.client("sagemaker")
     message = {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}}
-    with Stubber(sagemaker) as stub:
-        pending = gate_watcher.process(_record("m1", message), card_session, sagemaker)
-        assert pending["status"] == "PENDING"
-        stub.add_response("send_pipeline_execution_step_success", {"PipelineExecutionArn": "arn:p"},
-                          {"CallbackToken": "token-0001", "OutputParameters": [{"Name": "gate_allowed", "Value": "true"},
-                                                                          {"Name": "gate_reason", "Value": "all associations are ASSOCIATED"}]})
-        assert gate_watcher.process(_record("m1", message), card_session, sagemaker)["status"] == "ALLOWED"
-        stub.assert_no_pending_responses()
+    first = gate_watcher.handler({"Records": [_record("m1", message)]})
+    assert first["batchItemFailures"] == [{"itemIdentifier": "m1"}]
+    assert gate_watcher.handler({"Records": [_record("m1", message)]})["batchItemFailures"] == []
+    completed = world.pipeline_callbacks("111111111111")["token-0001"]
+    assert completed["outcome"] == "success"
+    assert {"Name": "gate_allowed", "Value": "true"} in completed["outputs"]
 
 
 def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, card_session):
@@ -177,9 +174,18 @@ def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, ca
     assert gate_watcher.process(_record("m4", "not json"), card_session, sagemaker)["status"] == "DROPPED"
 
 
+def test_gate_watcher_drops_a_message_whose_token_was_already_used(world, card_session):
+    world.set_association_delay(polls=0)
+    share_card.handler({"card_arn": CARD})
+    message = {"token": "token-0009", "arguments": {"card_arn": CARD, "stage": "staging"}}
+    assert gate_watcher.handler({"Records": [_record("m1", message)]})["outcomes"][0]["status"] == "ALLOWED"
+    again = gate_watcher.handler({"Records": [_record("m1", message)]})
+    assert again["outcomes"][0]["status"] == "DROPPED" and again["batchItemFailures"] == []
+
+
 def test_gate_watcher_reports_pending_messages_as_batch_failures(world):
     share_card.handler({"card_arn": CARD})
-    out = gate_watcher.handler({"Records": [_record("m1", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
+    out = gate_watcher.handler({"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
     assert out["batchItemFailures"] == [{"itemIdentifier": "m1"}]
     with pytest.raises(HandlerFailure, match="Records"):
         gate_watcher.handler({"nope": 1})
@@ -190,3 +196,13 @@ def test_logs_are_one_json_object_per_line(world, capsys):
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     records = [json.loads(line) for line in lines]
     assert records and all({"level", "message", "timestamp"} <= set(r) for r in records)
+
+
+def test_approve_model_package_handler(world, card_session):
+    from steps.handlers import approve_model_package
+
+    arn = _package(card_session, CARD)
+    out = approve_model_package.handler({"model_package_arn": arn, "card_arn": CARD, "stage": "staging"})
+    assert out == {"model_package_arn": arn, "approval_status": "Approved"}
+    with pytest.raises(HandlerFailure, match="model_package_arn"):
+        approve_model_package.handler({"model_package_arn": "not-an-arn"})

@@ -125,9 +125,6 @@ def test_parallel_first_populate_makes_one_card_version_and_one_share_per_stage(
     assert len(sm.list_model_card_versions(ModelCardName="fresh-model")["ModelCardVersionSummaryList"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="lead: concurrent first runs of populate_card race on CreateModelCard; the "
-                   "losers fail with CardStoreError (ConflictException 'already exists') instead of re-reading the card "
-                   "and reporting it unchanged")
 def test_parallel_first_populate_all_threads_succeed(world: dict[str, Any]) -> None:
     line_up_creates(world)
     results, errors = run_together(lambda i: _populate_and_share(world, "racy-model", i))

@@ -216,9 +216,6 @@ def test_lost_response_of_a_ram_write_is_absorbed_by_the_retry(world: World, ope
     assert problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="lead: CardStore.publish does not absorb a retried CreateModelCard whose first "
-                   "response was lost (ConflictException 'already exists' -> CardStoreError); it should re-describe the "
-                   "card and report 'created' when the content matches")
 def test_lost_response_of_create_model_card_is_absorbed_by_the_retry(world: World) -> None:
     injector, faulted, problems = inject_and_rerun(world, "lost_response", _first(world, "CreateModelCard"))
     assert [i.operation for i in injector.injected] == ["CreateModelCard"]
@@ -226,10 +223,6 @@ def test_lost_response_of_create_model_card_is_absorbed_by_the_retry(world: Worl
     assert faulted.completed, faulted.error
 
 
-@pytest.mark.xfail(strict=True, reason="lead: after botocore gives up on a network fault, CardStore._call, "
-                   "describe_training_job and steps.share.ram.call/paginate let the raw botocore ReadTimeoutError "
-                   "escape (only ClientError is mapped), and steps.card.io maps any S3 failure to InputReadError "
-                   "(a BadInputError, exit 2) although the input is fine")
 @pytest.mark.parametrize("operation", ["DescribeTrainingJob", "GetObject", "CreateModelCard", "CreateResourceShare"])
 def test_exhausted_network_fault_is_a_typed_aws_failure_not_bad_input(world: World, operation: str) -> None:
     from steps.errors import BadInputError

@@ -111,6 +111,19 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             raise ValidationError(message=f"Could not find model-package {arn}")
         return super()._get_resource_from_arn(arn)
 
+    def send_pipeline_callback(self, token: str, outcome: str, outputs: list[dict[str, str]] | None = None,
+                               reason: str | None = None) -> str:
+        """Record a CallbackStep completion (moto lacks SendPipelineExecutionStepSuccess/Failure).
+
+        The emulator has no running pipeline behind the token, so every token is accepted once: a second
+        completion of the same token is refused as the service refuses it.
+        """
+        callbacks: dict[str, dict[str, Any]] = self.__dict__.setdefault("pipeline_callbacks", {})
+        if token in callbacks:
+            raise ValidationError(message=f"Callback token {token} has already been used.")
+        callbacks[token] = {"outcome": outcome, "outputs": outputs or [], "reason": reason}
+        return f"arn:aws:sagemaker:{self.region_name}:{self.account_id}:pipeline/emulated/execution/{token[:12]}"
+
     def latest_card(self, model_card_name: str) -> FakeModelCard:
         """Newest version of a card in this account."""
         if model_card_name not in self.model_cards:

@@ -82,3 +82,15 @@ class EmulatorSageMakerResponse(SageMakerResponse):
             )
         sagemaker_backends[account][region or self.region].delete_model_card(name)
         return EmptyResult()
+
+    def send_pipeline_execution_step_success(self) -> ActionResult:
+        backend = sagemaker_backends[self.current_account][self.region]
+        arn = backend.send_pipeline_callback(self._get_param("CallbackToken"), "success",
+                                             outputs=self._get_param("OutputParameters"))
+        return ActionResult({"PipelineExecutionArn": arn})
+
+    def send_pipeline_execution_step_failure(self) -> ActionResult:
+        backend = sagemaker_backends[self.current_account][self.region]
+        arn = backend.send_pipeline_callback(self._get_param("CallbackToken"), "failure",
+                                             reason=self._get_param("FailureReason"))
+        return ActionResult({"PipelineExecutionArn": arn})

@@ -62,5 +62,13 @@ class CardNotFoundError(CardStoreError):
     """No model card with that name or ARN exists in this account and region."""
 
 
+class CardAlreadyExistsError(CardStoreError):
+    """CreateModelCard found the name taken (a concurrent run, or a retried create whose reply was lost)."""
+
+
+class SourceUnavailableError(CardError):
+    """An input exists but could not be read right now (throttling, a 5xx, the network): retry later."""
+
+
 class ArchivedCardError(CardStoreError):
     """The card is Archived: SageMaker refuses content updates to archived cards."""

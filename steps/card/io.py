@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from steps.card.exceptions import InputReadError
+from botocore.exceptions import BotoCoreError, ClientError
+
+from steps.card.exceptions import InputReadError, SourceUnavailableError
 from steps.common.jsonutil import sha256_text
+
+
+_INPUT_ERROR_CODES = {"NoSuchKey", "NoSuchBucket", "AccessDenied", "InvalidBucketName", "InvalidObjectState",
+                      "404", "403", "NotFound", "AllAccessDisabled", "KeyTooLongError"}
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,12 @@ def read_text(location: str, *, s3_client: Any = None) -> str:
             raise InputReadError("an S3 client is needed to read S3 inputs", source=location)
         try:
             body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
-        except Exception as exc:  # botocore ClientError, connection errors
-            raise InputReadError(f"cannot read S3 object: {_aws_message(exc)}", source=location) from None
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _INPUT_ERROR_CODES:
+                raise InputReadError(f"cannot read S3 object: {_aws_message(exc)}", source=location) from None
+            raise SourceUnavailableError(f"{location}: S3 read failed: {_aws_message(exc)}; retry later") from None
+        except BotoCoreError as exc:
+            raise SourceUnavailableError(f"{location}: S3 read failed after retries: {exc}; retry later") from None
     else:
         try:
             body = Path(location).read_bytes()

@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card import limits as L
 from steps.card.build import BuildInputs, ReportInput, build_content
-from steps.card.exceptions import ModelPackageError, TrainingJobError
+from steps.card.exceptions import ModelPackageError, SourceUnavailableError, TrainingJobError
 from steps.card.io import load_json
 from steps.card.store import CardStore, PublishResult
 from steps.card.template import load_template
@@ -86,7 +86,11 @@ def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, statu
 def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:
     try:
         return sagemaker.describe_training_job(TrainingJobName=name)
+    except BotoCoreError as exc:
+        raise SourceUnavailableError(f"DescribeTrainingJob {name} failed after retries: {exc}; retry later") from None
     except ClientError as exc:
+        if not _is_input_error(exc):
+            raise SourceUnavailableError(f"DescribeTrainingJob {name} failed: {_code(exc)}; retry later") from None
         raise TrainingJobError(f"DescribeTrainingJob failed: {exc.response.get('Error', {}).get('Message')}. "
                                "Check the training job name and region.", source=f"training job {name}") from None
 
@@ -94,7 +98,11 @@ def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:
 def describe_model_package(sagemaker: Any, arn: str) -> dict[str, Any]:
     try:
         return sagemaker.describe_model_package(ModelPackageName=arn)
+    except BotoCoreError as exc:
+        raise SourceUnavailableError(f"DescribeModelPackage {arn} failed after retries: {exc}; retry later") from None
     except ClientError as exc:
+        if not _is_input_error(exc):
+            raise SourceUnavailableError(f"DescribeModelPackage {arn} failed: {_code(exc)}; retry later") from None
         raise ModelPackageError(f"DescribeModelPackage failed: {exc.response.get('Error', {}).get('Message')}",
                                 source=arn) from None
 
@@ -104,3 +112,13 @@ def card_arn(name_or_arn: str, *, region: str, account: str) -> str:
     if L.CARD_ARN_PATTERN.match(name_or_arn):
         return name_or_arn
     return f"arn:aws:sagemaker:{region}:{account}:model-card/{validate_card_name(name_or_arn)}"
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def _is_input_error(exc: ClientError) -> bool:
+    """Not found, invalid or denied: the name/ARN given is wrong. Anything else may pass on a retry."""
+    code = _code(exc)
+    return code in ("ValidationException", "ResourceNotFound", "ResourceNotFoundException", "AccessDeniedException")

@@ -10,10 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card import limits as L
-from steps.card.exceptions import ArchivedCardError, CardNotFoundError, CardStoreError
+from steps.card.exceptions import ArchivedCardError, CardAlreadyExistsError, CardNotFoundError, CardStoreError
 from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
 from steps.common.jsonutil import content_sha256
 
@@ -51,6 +51,8 @@ class CardStore:
                 raise CardNotFoundError(f"model card {name_or_arn!r} not found in this account and region"
                                         + (f" at version {version}" if version else "")) from None
             raise CardStoreError(f"DescribeModelCard {name_or_arn!r} failed: {_message(exc)}") from None
+        except BotoCoreError as exc:
+            raise CardStoreError(f"DescribeModelCard {name_or_arn!r} failed after retries: {exc}") from None
 
     def find(self, name_or_arn: str) -> dict[str, Any] | None:
         try:
@@ -96,8 +98,11 @@ class CardStore:
             validate_card_status(status)
         current = self.find(name)
         if current is None:
-            self.create(name, content_text, status or "Draft", tags)
-            return self._result(name, "created")
+            try:
+                self.create(name, content_text, status or "Draft", tags)
+                return self._result(name, "created")
+            except CardAlreadyExistsError:
+                current = self.describe(name)  # a concurrent run, or a retried create whose response was lost
         changed = False
         if _parsed(current.get("Content")) != json.loads(content_text):
             self.update_content(name, content_text, current_status=current["ModelCardStatus"])
@@ -122,7 +127,11 @@ class CardStore:
                 raise CardNotFoundError(f"model card {name!r} not found: {_message(exc)}") from None
             if "archived" in _message(exc).lower():
                 raise ArchivedCardError(f"model card {name!r} is Archived: {_message(exc)}") from None
+            if operation == "CreateModelCard" and _is_conflict(exc):
+                raise CardAlreadyExistsError(f"model card {name!r} already exists: {_message(exc)}") from None
             raise CardStoreError(f"{operation} {name!r} failed: {_message(exc)}") from None
+        except BotoCoreError as exc:
+            raise CardStoreError(f"{operation} {name!r} failed after retries: {exc}") from None
 
 
 def _parsed(text: Any) -> Any:
@@ -137,6 +146,11 @@ def _is_not_found(exc: ClientError) -> bool:
     return error.get("Code") in _NOT_FOUND_CODES or (
         error.get("Code") == "ValidationException" and "does not exist" in str(error.get("Message", ""))
     )
+
+
+def _is_conflict(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    return error.get("Code") in ("ConflictException", "ResourceInUse") or "already exists" in str(error.get("Message", "")).lower()
 
 
 def _message(exc: ClientError) -> str:

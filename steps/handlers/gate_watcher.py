@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 import boto3
-from pydantic import BaseModel, ConfigDict
+from botocore.exceptions import ClientError, ParamValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from steps.handlers.check_gate import check, decision_output
 from steps.handlers.runtime import EventError, get_logger, lambda_entry, log, parse_event
@@ -30,7 +31,7 @@ class GateArguments(BaseModel):
 class CallbackMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    token: str
+    token: str = Field(min_length=10, max_length=10000)
     arguments: GateArguments
 
 
@@ -67,11 +68,15 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
         return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
     args = message.arguments
     decision = decision_output(check(args.card_arn, args.stage, 0, session=session))
-    if decision["status"] == "ALLOWED":
-        sagemaker.send_pipeline_execution_step_success(
-            CallbackToken=message.token,
-            OutputParameters=[{"Name": "gate_allowed", "Value": "true"}, {"Name": "gate_reason", "Value": decision["reason"][:256]}],
-        )
-    elif decision["status"] == "BLOCKED":
-        sagemaker.send_pipeline_execution_step_failure(CallbackToken=message.token, FailureReason=decision["reason"][:256])
+    try:
+        if decision["status"] == "ALLOWED":
+            sagemaker.send_pipeline_execution_step_success(
+                CallbackToken=message.token,
+                OutputParameters=[{"Name": "gate_allowed", "Value": "true"}, {"Name": "gate_reason", "Value": decision["reason"][:256]}],
+            )
+        elif decision["status"] == "BLOCKED":
+            sagemaker.send_pipeline_execution_step_failure(CallbackToken=message.token, FailureReason=decision["reason"][:256])
+    except (ClientError, ParamValidationError) as exc:
+        log(logger, "could not complete the pipeline step; dropping the message", message_id=message_id, error=str(exc))
+        return {"message_id": message_id, "status": "DROPPED", "reason": f"callback refused: {exc}"}
     return {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from share_policies.documents import check_card_arn
 from share_policies.models import SharePolicy
@@ -66,6 +66,8 @@ def call(client: Any, operation: str, **kwargs: Any) -> dict:
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
+    except BotoCoreError as exc:
+        raise ShareApiError(operation, type(exc).__name__, f"{exc} (after retries)") from exc
 
 
 def paginate(client: Any, operation: str, result_key: str, **kwargs: Any) -> list[dict]:
@@ -77,6 +79,8 @@ def paginate(client: Any, operation: str, result_key: str, **kwargs: Any) -> lis
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
+    except BotoCoreError as exc:
+        raise ShareApiError(operation, type(exc).__name__, f"{exc} (after retries)") from exc
     return items
 
 
