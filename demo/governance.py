@@ -1,82 +1,61 @@
-"""Demo scenes 4-6: share through RAM, watch associations, gate, verify from staging; then a blocked gate."""
+"""Demo scenes 4-6: the consumer's view by ARN, prod after review, and a blocked gate."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
 
-from share_policies import load_policy
-from steps.card.service import CardSources, populate_card
-from steps.common.jsonutil import json_safe
-from steps.gate import run_gate, verify_consumers
-from steps.share import ensure_share, ram_client, share_status
-
-REPO = Path(__file__).resolve().parents[1]
-POLICY_PATH = REPO / "share_policies" / "example.yaml"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
+from steps.common.jsonutil import content_sha256
+from steps.handlers.check_gate import check, decision_output
 
 
-def create_readonly_permission(card_session: Any) -> None:
-    """What the CloudFormation stack does once per card account: the prod read-only RAM permission."""
-    card_session.client("ram").create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                                                  policyTemplate=READONLY_TEMPLATE)
-
-
-def share_and_gate(emu: Any, card_session: Any, card_arn: str, out: Path) -> None:
-    policy = load_policy(POLICY_PATH)
-    emu.set_association_delay(polls=2)
-    create_readonly_permission(card_session)
-    ram = ram_client(card_session, policy.region)
-    sm = card_session.client("sagemaker")
-
-    _title(f"4. Share the card through AWS RAM ({POLICY_PATH.relative_to(REPO)})")
-    result = ensure_share(ram, policy, card_arn)
-    for stage in result.stages:
-        print(f"   {stage.stage:8} {stage.share_name:28} accounts {', '.join(policy.stage(stage.stage).accounts)} "
-              f"permission {stage.permission_arn.rsplit('/', 1)[1]} ({'created' if stage.created else 'already there'})")
-    again = ensure_share(ram, policy, card_arn)
-    print(f"   re-run: {sum(s.created for s in again.stages)} shares created, "
-          f"{sum(len(s.added_principals) for s in again.stages)} principals added (converged)")
-
-    _title("5. Gate: wait until every account and the card are ASSOCIATED")
-    sm.update_model_card(ModelCardName=card_arn, ModelCardStatus="PendingReview")
-    decision = run_gate(ram, sm, policy, "staging", card_arn, sleep=emu.clock.advance, clock=emu.clock.now,
-                        progress=lambda line: print(f"   {line}"))
-    record = decision.to_dict()
-    print(f"   decision: allowed={record['allowed']} stage={record['stage']} card v{record['card']['version']} "
-          f"sha256 {record['card']['content_sha256'][:12]}...")
-    staging = emu.session(policy.stage("staging").accounts[0])
-    verified = verify_consumers(decision, {policy.stage("staging").accounts[0]: staging})
+def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
+    """Scene 4: the staging account reads the card by ARN; version and hash must match the gate's record."""
+    _title("4. The staging account reads the card by ARN (consumer check)")
+    decision = decision_output(check(card_arn, "staging", 0))
+    (out / "gate-staging.json").write_text(json.dumps(decision, indent=2) + "\n")
+    staging = emu.session("staging")
     seen = staging.client("sagemaker").describe_model_card(ModelCardName=card_arn)
-    print(f"   staging account {policy.stage('staging').accounts[0]} reads {seen['ModelCardName']} v{seen['ModelCardVersion']} "
-          f"by ARN: consumer check {'passed' if verified.allowed else 'FAILED'}")
-    prod = run_gate(ram, sm, policy, "prod", card_arn, sleep=emu.clock.advance, clock=emu.clock.now)
-    print(f"   prod gate: allowed={prod.allowed}: {prod.reasons[0]}")
-    sm.update_model_card(ModelCardName=card_arn, ModelCardStatus="Approved")
-    prod = run_gate(ram, sm, policy, "prod", card_arn, sleep=emu.clock.advance, clock=emu.clock.now)
-    print(f"   after review (status Approved): prod gate allowed={prod.allowed}, read-only permission for prod")
-    (out / "gate-staging.json").write_text(json.dumps(verified.to_dict(), indent=2) + "\n")
-    print(f"   decision written to {out / 'gate-staging.json'}")
-    status = share_status(ram, policy, card_arn)
-    (out / "share-status.json").write_text(json.dumps(json_safe(status), indent=2) + "\n")
+    same = (seen["ModelCardVersion"] == decision["card"]["version"]
+            and content_sha256(seen["Content"]) == decision["card"]["content_sha256"])
+    print(f"   account {emu.account_id('staging')} reads {seen['ModelCardName']} v{seen['ModelCardVersion']} "
+          f"sha256 {content_sha256(seen['Content'])[:12]}...: consumer check {'passed' if same else 'FAILED'}")
+    for account, record in decision["principals"].items():
+        print(f"   association {account}: {record['status']}")
+    print(f"   decision record written to {out / 'gate-staging.json'}")
+    prod = emu.session("prod").client("sagemaker")
+    try:
+        prod.update_model_card(ModelCardName=card_arn, ModelCardStatus="Approved")
+        print("   prod could update the card: UNEXPECTED")
+    except prod.exceptions.ClientError as exc:
+        print(f"   prod cannot update it (read-only permission): {exc.response['Error']['Code']}")
 
 
-def blocked_scenario(emu: Any, card_session: Any, sources: CardSources, out: Path) -> None:
-    policy = load_policy(POLICY_PATH)
+def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
+    """Scene 5: prod requires an Approved card; blocked until a reviewer approves it."""
+    _title("5. Promote to prod: the policy requires an Approved card")
+    blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
+    print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
+    card_session = emu.session("card")
+    card_session.client("sagemaker").update_model_card(ModelCardName=card_event["card_name"], ModelCardStatus="Approved")
+    print("   a reviewer sets the card to Approved")
+    allowed = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
+    print(f"   after review: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
+    (out / "gate-prod.json").write_text(json.dumps(allowed["output"], indent=2) + "\n")
+
+
+def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
+    """Scene 6: the staging association FAILS; the workflow fails closed with the reason."""
     _title("6. A blocked gate: the staging account's association FAILS")
-    sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
-    card = populate_card("churn-model-v2", sources, sagemaker=sm, s3=s3, status="PendingReview")
-    emu.fail_association(principal=policy.stage("staging").accounts[0],
-                         message="The account is not in the organization's allowed list (SCP)")
-    ram = ram_client(card_session, policy.region)
-    ensure_share(ram, policy, card.arn, stages=["staging"])
-    decision = run_gate(ram, sm, policy, "staging", card.arn, sleep=emu.clock.advance, clock=emu.clock.now)
-    record = decision.to_dict()
-    print(f"   card {card.name} v{card.version}: allowed={record['allowed']}")
-    for reason in record["reasons"]:
-        print(f"   reason: {reason}")
+    emu.fail_association(principal=emu.account_id("staging"), message="The account is not in the organization's allowed list (SCP)")
+    event = {**card_event, "card_name": "churn-model-v2"}
+    result = workflow.execute({"card": event, "stage": "staging"})
+    print(f"   states: {' -> '.join(result['states'])}")
+    print(f"   execution {result['status']} with {result['error']}")
+    print(f"   reason: {result['cause']}")
+    record = decision_output(check(event["card_name"], "staging", 0))
     (out / "gate-blocked.json").write_text(json.dumps(record, indent=2) + "\n")
-    print("   `mcgov gate check` would exit 1 here, stopping the deploy.")
+    print(f"   `mcgov gate check --stage staging` exits 1 on this card, stopping a deploy; record in {out / 'gate-blocked.json'}")
     emu.clear_failures()
 
 

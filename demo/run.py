@@ -1,59 +1,109 @@
-"""The demo: build and publish the churn card from a finished pipeline, re-run it, show the card, share it
-to the staging and prod accounts of ``share_policies/example.yaml``, gate promotion on the associations,
-verify from the staging account by ARN, then show a blocked gate (a FAILED principal) and its reason.
+"""The demo: the whole governance job, run through the Step Functions workflow on the embedded emulator.
 
-Everything runs in-process on the project emulator (moto plus the project's extensions).
+1. A finished churn pipeline: training job and evaluation report (and the card template) in S3.
+2. The governance stack: the three Lambdas (running this project's handlers in-process) and the state
+   machine built by ``pipelines.workflow``, plus the prod stage's read-only RAM permission.
+3. An execution for staging: populate the card -> share it -> gate loop until ASSOCIATED -> allowed.
+   A second execution with the same inputs creates no new card version.
+4. The card as the staging account sees it, by ARN; the consumer check of version and content hash.
+5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
+6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
 """
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from demo import governance
 from demo.seed import seed_pipeline_outputs
 from emulator import Emulator, EmulatorConfig
-from steps.card.service import CardSources, populate_card
 
 CARD_NAME = "churn-model"
 OUT = Path("out")
+REPO = Path(__file__).resolve().parents[1]
+POLICY = REPO / "share_policies" / "example.yaml"
 PIPELINE_EXECUTION_ARN = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/churn/execution/demo0001"
 
 
 def main() -> int:
+    quiet_logs()
+    from pipelines.local_run import create_readonly_permission, deploy_workflow, with_settings
+
     config = EmulatorConfig(region="us-east-1", card_account="111111111111",
                             accounts={"staging": "222222222222", "prod": "333333333333"})
-    with Emulator(config) as emu:
-        card_session = emu.session(config.card_account)
-        _title("1. A finished churn pipeline (emulated)")
-        where = seed_pipeline_outputs(card_session, bucket=f"mcgov-demo-{config.card_account}")
-        for key, value in where.items():
-            print(f"   {key:18} {value}")
+    previous_policy = os.environ.get("MCGOV_POLICY_URI")
+    os.environ["MCGOV_POLICY_URI"] = str(POLICY)
+    try:
+        with Emulator(config) as emu:
+            card_session = emu.act_as("card")
+            title("1. A finished churn pipeline (emulated)")
+            where = seed_pipeline_outputs(card_session, bucket=f"mcgov-demo-{config.card_account}")
+            for key, value in where.items():
+                print(f"   {key:18} {value}")
 
-        _title("2. Populate the model card from the pipeline's outputs")
-        sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
-                              template=where["template"], pipeline_execution_arn=PIPELINE_EXECUTION_ARN)
-        sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
-        first = populate_card(CARD_NAME, sources, sagemaker=sm, s3=s3)
-        print(f"   {first.result}: {first.arn} version {first.version} ({first.status})")
-        again = populate_card(CARD_NAME, sources, sagemaker=sm, s3=s3)
-        print(f"   re-run: {again.result}, still version {again.version} (same inputs, same card)")
+            title(f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}")
+            create_readonly_permission(card_session)
+            workflow = deploy_workflow(emu, card_session, settings=with_settings(max_attempts=6))
+            print(f"   state machine {workflow.state_machine_arn}")
+            for key, arn in workflow.lambda_arns.items():
+                print(f"   lambda {key:9} {arn}")
 
-        card = sm.describe_model_card(ModelCardName=CARD_NAME)
-        content = json.loads(card["Content"])
-        _show_card(card, content)
-        OUT.mkdir(exist_ok=True)
-        path = OUT / f"{CARD_NAME}.content.json"
-        path.write_text(json.dumps(content, indent=2) + "\n")
-        print(f"\n   content written to {path}")
+            card_event = {"card_name": CARD_NAME, "training_job_name": where["training_job_name"],
+                          "evaluation_uris": [where["evaluation"]], "template_uri": where["template"],
+                          "pipeline_execution_arn": PIPELINE_EXECUTION_ARN, "status": "PendingReview"}
+            title("3. Run it for staging: populate -> share -> gate until ASSOCIATED")
+            emu.set_association_delay(polls=2)
+            first = workflow.execute({"card": card_event, "stage": "staging"})
+            show_execution(first)
+            again = workflow.execute({"card": card_event, "stage": "staging"})
+            populate = again["output"]["populate"]
+            print(f"   re-run: populate {populate['result']}, still version {populate['card_version']}; "
+                  f"{sum(s['created'] for s in again['output']['share']['shares'])} shares created")
 
-        governance.share_and_gate(emu, card_session, first.arn, OUT)
-        governance.blocked_scenario(emu, card_session, sources, OUT)
+            sm = card_session.client("sagemaker")
+            card = sm.describe_model_card(ModelCardName=CARD_NAME)
+            content = json.loads(card["Content"])
+            show_card(card, content)
+            OUT.mkdir(exist_ok=True)
+            (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
+            print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
+
+            from demo import governance
+
+            governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
+            governance.prod_after_review(emu, workflow, card_event, OUT)
+            governance.blocked_scenario(emu, workflow, card_event, OUT)
+    finally:
+        if previous_policy is None:
+            os.environ.pop("MCGOV_POLICY_URI", None)
+        else:
+            os.environ["MCGOV_POLICY_URI"] = previous_policy
     return 0
 
 
-def _show_card(card: dict[str, Any], content: dict[str, Any]) -> None:
-    _title(f"3. The card: {card['ModelCardName']} v{card['ModelCardVersion']} [{card['ModelCardStatus']}]")
+def quiet_logs() -> None:
+    """The handlers' JSON logs and moto's engine traces are for CloudWatch; keep the demo readable."""
+    os.environ.setdefault("MCGOV_LOG_LEVEL", "CRITICAL")
+    logging.getLogger("moto").setLevel(logging.CRITICAL)
+    logging.getLogger("moto").propagate = False
+
+
+def show_execution(result: dict[str, Any]) -> None:
+    print(f"   states: {' -> '.join(result['states'])}")
+    print(f"   execution {result['status']}" + (f" ({result['error']}: {result['cause']})" if result.get("error") else ""))
+    output = result.get("output") or {}
+    if "populate" in output:
+        p = output["populate"]
+        print(f"   card: {p['card_arn']} v{p['card_version']} ({p['result']})")
+    if "gate" in output:
+        g = output["gate"]
+        print(f"   gate decision: allowed={g['allowed']} status={g['status']}: {g['reason']}")
+
+
+def show_card(card: dict[str, Any], content: dict[str, Any]) -> None:
+    title(f"The card: {card['ModelCardName']} v{card['ModelCardVersion']} [{card['ModelCardStatus']}]")
     print("   sections: " + ", ".join(content))
     job = content.get("training_details", {}).get("training_job_details", {})
     print(f"   training job: {job.get('training_arn')}")
@@ -63,10 +113,10 @@ def _show_card(card: dict[str, Any], content: dict[str, Any]) -> None:
         print(f"   evaluation '{entry['name']}' ({entry.get('metadata', {}).get('mcgov.format')}):")
         for group in entry.get("metric_groups", []):
             for metric in group["metric_data"]:
-                print(f"     {group['name'][:32]:32} {metric['name'][:34]:34} {_show_value(metric)}")
+                print(f"     {group['name'][:32]:32} {metric['name'][:34]:34} {show_value(metric)}")
 
 
-def _show_value(metric: dict[str, Any]) -> str:
+def show_value(metric: dict[str, Any]) -> str:
     value = metric["value"]
     if metric["type"] == "matrix":
         return f"matrix {len(value)}x{len(value[0])}: {value}"
@@ -77,5 +127,5 @@ def _show_value(metric: dict[str, Any]) -> str:
     return str(value)
 
 
-def _title(text: str) -> None:
+def title(text: str) -> None:
     print(f"\n== {text}")

@@ -125,6 +125,19 @@ class Emulator:
             f"Unknown account {account!r}; use a 12-digit id or one of {sorted(self.config.accounts)}."
         )
 
+    def act_as(self, account: str) -> boto3.Session:
+        """Make the default credentials (the environment, as a Lambda or the CLI sees them) act as ``account``.
+
+        Handlers and ``mcgov`` build their clients from the default session; after this call they act in
+        ``account``. The environment is restored when the emulator stops.
+        """
+        session = self.session(account)
+        creds = session.get_credentials().get_frozen_credentials()
+        os.environ.update({"AWS_ACCESS_KEY_ID": creds.access_key, "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+                           "AWS_SESSION_TOKEN": creds.token, "AWS_SECURITY_TOKEN": creds.token})
+        boto3.DEFAULT_SESSION = None
+        return session
+
     def session(self, account: str, region: str | None = None) -> boto3.Session:
         """A boto3 session whose calls act as ``account`` (id or label), via STS AssumeRole in moto."""
         self._require_started()

@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import time
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,19 +34,6 @@ READ_ONLY_ACTIONS = ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVers
 """Same actions as ProdReadOnlyModelCardPermission in cloudformation/governance.yaml."""
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"
 EXECUTION_TIMEOUT_SECONDS = 120.0
-LOCAL_CARD_ACCOUNT = "123456789012"
-"""moto's default account: in-process handlers use the default credentials, so they act as this account."""
-
-
-def local_policy_text(template: Path = DEFAULT_POLICY, card_account: str = LOCAL_CARD_ACCOUNT) -> str:
-    """The example share policy moved to ``card_account`` (its ``card_account`` and permission ARNs)."""
-    import yaml
-
-    policy = yaml.safe_load(template.read_text())
-    original = str(policy["card_account"])
-    return yaml.safe_dump(json.loads(json.dumps(policy).replace(original, card_account)), sort_keys=False)
-
-
 def default_handlers() -> dict[str, Handler]:
     """The project's Lambda handlers (``steps.handlers.*.handler``)."""
     import importlib
@@ -108,9 +95,9 @@ def _prepare_scenario(emu: Any, scenario: str, stage: str) -> None:
         emu.set_association_delay(polls=10**6)
 
 
-def _create_permissions(session: Any) -> None:
-    ram = session.client("ram")
-    ram.create_permission(
+def create_readonly_permission(session: Any) -> None:
+    """What the CloudFormation stack creates once per card account: the prod stage's read-only permission."""
+    session.client("ram").create_permission(
         name="ModelCardReadOnly",
         resourceType="sagemaker:ModelCard",
         policyTemplate=json.dumps({"Effect": "Allow", "Action": READ_ONLY_ACTIONS}),
@@ -147,45 +134,67 @@ def run_local(
     if missing:
         raise InvalidWorkflowSettingError(f"handlers miss {sorted(missing)}; pass populate, share and gate.")
     cfg = settings or LOCAL_SETTINGS
-    with tempfile.TemporaryDirectory(prefix="mcgov-local-") as tmp:
-        policy = policy_uri
-        if policy is None:
-            policy = str(Path(tmp) / "policy.yaml")
-            Path(policy).write_text(local_policy_text())
-        event = dict(card_event) if card_event is not None else default_card_event(scenario, stage, Path(policy))
-        return _run(scenario, chosen, cfg, event, stage, policy, Emulator, EmulatorConfig)
+    policy = policy_uri or str(DEFAULT_POLICY)
+    event = dict(card_event) if card_event is not None else default_card_event(scenario, stage, Path(policy))
+    return _run(scenario, chosen, cfg, event, stage, policy, Emulator, EmulatorConfig)
 
 
-def _run(scenario: str, chosen: Mapping[str, Handler], cfg: WorkflowSettings, event: dict[str, Any], stage: str,
-         policy: str, emulator_cls: Any, config_cls: Any) -> dict[str, Any]:
-    with _environment({"MCGOV_POLICY_URI": policy}), emulator_cls(config_cls(card_account=LOCAL_CARD_ACCOUNT)) as emu:
-        session = emu.session("card")
-        _create_permissions(session)
-        iam = session.client("iam")
-        role_arn = iam.create_role(RoleName="mcgov-local", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
-        lam = session.client("lambda")
-        arns = {}
-        for key, name in FUNCTIONS.items():
-            arns[key] = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code={"ZipFile": _zip()})["FunctionArn"]
-            emu.register_lambda_handler(arns[key], chosen[key])
-        _prepare_scenario(emu, scenario, stage)
-        sfn = session.client("stepfunctions")
-        machine = sfn.create_state_machine(name="mcgov-governance", definition=json.dumps(build_workflow_definition(arns, cfg)), roleArn=role_arn)
-        execution_arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps({"card": event, "stage": stage}))["executionArn"]
-        deadline = time.monotonic() + EXECUTION_TIMEOUT_SECONDS
+@dataclass(frozen=True)
+class LocalWorkflow:
+    """The governance workflow deployed on a running emulator: start executions and wait for them."""
+
+    sfn: Any
+    state_machine_arn: str
+    lambda_arns: dict[str, str]
+
+    def execute(self, workflow_input: Mapping[str, Any], timeout: float = EXECUTION_TIMEOUT_SECONDS,
+                name: str | None = None) -> dict[str, Any]:
+        """Start one execution, wait for it to finish; ``{"status", "error", "cause", "output", "states"}``."""
+        execution_arn = self.sfn.start_execution(stateMachineArn=self.state_machine_arn, input=json.dumps(workflow_input),
+                                                 name=name or f"mcgov-{uuid.uuid4().hex[:12]}")["executionArn"]
+        deadline = time.monotonic() + timeout
         while True:
-            described = sfn.describe_execution(executionArn=execution_arn)
+            described = self.sfn.describe_execution(executionArn=execution_arn)
             if described["status"] != "RUNNING" or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         return {
-            "scenario": scenario,
             "status": described["status"],
             "error": described.get("error"),
             "cause": described.get("cause"),
             "output": json.loads(described["output"]) if described.get("output") else None,
-            "states": _visited_states(sfn, execution_arn),
+            "states": _visited_states(self.sfn, execution_arn),
         }
+
+
+def deploy_workflow(emu: Any, session: Any, handlers: Mapping[str, Handler] | None = None,
+                    settings: WorkflowSettings | None = None) -> LocalWorkflow:
+    """Create the three Lambdas (running ``handlers`` in-process) and the state machine in ``session``'s account."""
+    chosen = dict(handlers) if handlers is not None else default_handlers()
+    missing = set(FUNCTIONS) - set(chosen)
+    if missing:
+        raise InvalidWorkflowSettingError(f"handlers miss {sorted(missing)}; pass populate, share and gate.")
+    iam = session.client("iam")
+    role_arn = iam.create_role(RoleName="mcgov-local", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    lam = session.client("lambda")
+    arns = {}
+    for key, name in FUNCTIONS.items():
+        arns[key] = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code={"ZipFile": _zip()})["FunctionArn"]
+        emu.register_lambda_handler(arns[key], chosen[key])
+    sfn = session.client("stepfunctions")
+    definition = json.dumps(build_workflow_definition(arns, settings or LOCAL_SETTINGS))
+    machine = sfn.create_state_machine(name="mcgov-governance", definition=definition, roleArn=role_arn)
+    return LocalWorkflow(sfn, machine["stateMachineArn"], arns)
+
+
+def _run(scenario: str, chosen: Mapping[str, Handler], cfg: WorkflowSettings, event: dict[str, Any], stage: str,
+         policy: str, emulator_cls: Any, config_cls: Any) -> dict[str, Any]:
+    with _environment({"MCGOV_POLICY_URI": policy}), emulator_cls(config_cls()) as emu:
+        session = emu.act_as("card")
+        create_readonly_permission(session)
+        workflow = deploy_workflow(emu, session, chosen, cfg)
+        _prepare_scenario(emu, scenario, stage)
+        return {"scenario": scenario, **workflow.execute({"card": event, "stage": stage})}
 
 
 def with_settings(**changes: int) -> WorkflowSettings:

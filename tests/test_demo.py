@@ -1,4 +1,4 @@
-"""`make demo` end to end: a real card, shares, an allowed gate, a consumer check, and a blocked gate."""
+"""`make demo` end to end through the Step Functions workflow: allowed, consumer check, prod review, blocked."""
 from __future__ import annotations
 
 import json
@@ -6,13 +6,16 @@ import json
 from demo.run import main
 
 
-def test_demo_runs_the_whole_job(tmp_path, monkeypatch, capsys):
+def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main() == 0
     out = capsys.readouterr().out
-    assert "created: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model version 1" in out
-    assert "re-run: unchanged, still version 1" in out
-    assert "consumer check passed" in out and "prod gate allowed=True" in out
+    assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
+    assert "gate decision: allowed=True status=ALLOWED" in out
+    assert "re-run: populate unchanged, still version 1; 0 shares created" in out
+    assert "consumer check passed" in out and "prod cannot update it" in out
+    assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
+    assert "execution FAILED with GateBlocked" in out
     content = json.loads((tmp_path / "out" / "churn-model.content.json").read_text())
     assert content["model_overview"]["model_owner"] == "churn-analytics@example.com"
     allowed = json.loads((tmp_path / "out" / "gate-staging.json").read_text())
