@@ -56,15 +56,25 @@ def ram(aws_env: None) -> Any:
 
 
 def expect_list(stub: Stubber, stage: str, shares: list[dict], **extra: str) -> None:
+    """ensure_share reads the card's shares of every stage at once, by the card tag (``stage`` documents intent)."""
     stub.add_response(
         "get_resource_shares",
         {"resourceShares": shares},
         {
             "resourceOwner": "SELF",
-            "name": share_name(CARD, stage),
             "tagFilters": [{"tagKey": "mcgov:card-arn", "tagValues": [CARD]}],
             **extra,
         },
+    )
+
+
+def expect_stage_list(stub: Stubber, stage: str, shares: list[dict]) -> None:
+    """delete_share and the gate read one stage's share by name and card tag."""
+    stub.add_response(
+        "get_resource_shares",
+        {"resourceShares": shares},
+        {"resourceOwner": "SELF", "name": share_name(CARD, stage),
+         "tagFilters": [{"tagKey": "mcgov:card-arn", "tagValues": [CARD]}]},
     )
 
 
@@ -180,10 +190,14 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
     new = "arn:aws:ram:us-east-1:111111111111:resource-share/new"
     with Stubber(ram) as stub:
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
+        expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
+        expect_assocs(stub, old, "RESOURCE", [assoc(old, CARD, "RESOURCE")])
         with pytest.raises(SharePermissionDriftError, match="--prune"):
             ensure_share(ram, policy, CARD, stages=["prod"])
     with Stubber(ram) as stub:
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
+        expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
+        expect_assocs(stub, old, "RESOURCE", [assoc(old, CARD, "RESOURCE")])
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": old})
         stub.add_response(
             "create_resource_share",
@@ -209,13 +223,13 @@ def test_share_allowing_external_principals_is_tightened(ram: Any) -> None:
     arn = "arn:aws:ram:us-east-1:111111111111:resource-share/s1"
     with Stubber(ram) as stub:
         expect_list(stub, "staging", [share("staging", arn, AWS_MANAGED_PERMISSION, external=True)])
+        expect_assocs(stub, arn, "PRINCIPAL", [assoc(arn, "222222222222", "PRINCIPAL")])
+        expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
         stub.add_response(
             "update_resource_share",
             {"resourceShare": share("staging", arn, AWS_MANAGED_PERMISSION)},
             {"resourceShareArn": arn, "allowExternalPrincipals": False},
         )
-        expect_assocs(stub, arn, "PRINCIPAL", [assoc(arn, "222222222222", "PRINCIPAL")])
-        expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
         result = ensure_share(ram, policy, CARD, stages=["staging"])
         stub.assert_no_pending_responses()
     assert result.stages[0].allow_external_updated
@@ -291,7 +305,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
     policy = load_policy(EXAMPLE)
     live = "arn:aws:ram:us-east-1:111111111111:resource-share/live"
     with Stubber(ram) as stub:
-        expect_list(stub, "prod", [share("prod", live, READONLY), share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED")])
+        expect_stage_list(stub, "prod", [share("prod", live, READONLY), share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED")])
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": live})
         assert delete_share(ram, policy, CARD, ["prod"]) == [live]
         stub.assert_no_pending_responses()
@@ -398,3 +412,20 @@ def test_non_retryable_error_is_not_retried(aws_env: None, no_sleep: list[float]
                                         "stages": {"s": {"accounts": ["222222222222"], "required_card_status": "Draft"}}}),
                      CARD)
     assert flaky.calls == 1
+
+
+def test_converged_card_costs_three_reads_for_all_stages(ram: Any) -> None:
+    """One GetResourceShares by card tag, then PRINCIPAL and RESOURCE rows of both shares in one call each."""
+    policy = load_policy(EXAMPLE)
+    staging, prod = "arn:aws:ram:us-east-1:111111111111:resource-share/s", "arn:aws:ram:us-east-1:111111111111:resource-share/p"
+    with Stubber(ram) as stub:
+        expect_list(stub, "both", [share("staging", staging, AWS_MANAGED_PERMISSION), share("prod", prod, READONLY)])
+        stub.add_response("get_resource_share_associations", {"resourceShareAssociations": [
+            assoc(staging, "222222222222", "PRINCIPAL"), assoc(prod, "333333333333", "PRINCIPAL")]},
+            {"associationType": "PRINCIPAL", "resourceShareArns": [staging, prod]})
+        stub.add_response("get_resource_share_associations", {"resourceShareAssociations": [
+            assoc(staging, CARD, "RESOURCE"), assoc(prod, CARD, "RESOURCE")]},
+            {"associationType": "RESOURCE", "resourceShareArns": [staging, prod]})
+        result = ensure_share(ram, policy, CARD)
+        stub.assert_no_pending_responses()
+    assert [(s.stage, s.created, s.added_principals) for s in result.stages] == [("staging", False, []), ("prod", False, [])]

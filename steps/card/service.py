@@ -76,7 +76,7 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
     current = store.find(name)
     existing = json.loads(current["Content"]) if current and current.get("Content") else None
     content = build_card(sources, s3=s3, sagemaker=sagemaker, existing=existing)
-    return store.publish(name, serialize_content(content), status=status)
+    return store.publish(name, serialize_content(content), status=status, current=current)
 
 
 def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, status: str | None = None) -> PublishResult:

@@ -17,6 +17,7 @@ from steps.card.exceptions import ArchivedCardError, CardAlreadyExistsError, Car
 from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
 from steps.common.jsonutil import content_sha256
 
+_UNREAD = object()
 _NOT_FOUND_CODES = {"ResourceNotFound", "ResourceNotFoundException"}
 
 
@@ -91,12 +92,15 @@ class CardStore:
         self._call("DeleteModelCard", name, ModelCardName=card_name_from(name))
 
     def publish(self, name: str, content_text: str, *, status: str | None = None,
-                tags: dict[str, str] | None = None) -> PublishResult:
-        """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing."""
+                tags: dict[str, str] | None = None, current: dict[str, Any] | None | object = _UNREAD) -> PublishResult:
+        """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing.
+
+        ``current`` is the card as just described (``None``: it does not exist), to save a describe call.
+        """
         validate_card_name(name)
         if status is not None:
             validate_card_status(status)
-        current = self.find(name)
+        current = self.find(name) if current is _UNREAD else current
         if current is None:
             try:
                 self.create(name, content_text, status or "Draft", tags)

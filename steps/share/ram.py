@@ -27,6 +27,7 @@ from steps.share.exceptions import (
     ShareStateError,
 )
 from steps.share.naming import (
+    BATCH_PREFIX,
     TAG_CARD_ARN,
     TAG_PERMISSION,
     client_token,
@@ -146,7 +147,9 @@ def read_stage_state(ram: Any, policy: SharePolicy, card_arn: str, stage: str) -
         associationType="RESOURCE", resourceArn=card_arn,
     )
     known = {s["resourceShareArn"] for s in own}
-    others = sorted({r["resourceShareArn"] for r in card_rows} - known)
+    batch_prefix = f"{BATCH_PREFIX}{stage}-"
+    others = sorted({r["resourceShareArn"] for r in card_rows
+                     if str(r.get("resourceShareName") or batch_prefix).startswith(batch_prefix)} - known)
     batched: list[dict] = []
     for start in range(0, len(others), SHARE_ARNS_PER_READ):
         found = paginate(
@@ -195,21 +198,53 @@ def ensure_share(
 ) -> ShareResult:
     """Converge RAM to the policy for ``card_arn``: one share per stage, principals only from the policy.
 
-    Drift (principals, resources or duplicate shares the policy does not name) is reported and removed only
-    with ``prune``. Raises ``SharePermissionDriftError`` when a share carries another permission and
-    ``prune`` is false.
+    One read pass covers every stage (the card's shares by tag, then their PRINCIPAL and RESOURCE rows in
+    one call each), so a converged card costs three calls whatever the number of stages. Drift (principals,
+    resources or duplicate shares the policy does not name) is reported and removed only with ``prune``.
+    Raises ``SharePermissionDriftError`` when a share carries another permission and ``prune`` is false.
     """
     check_card_arn(policy, card_arn)
+    names = _stage_names(policy, stages)
+    snapshot = read_card_shares(ram, card_arn, names)
     return ShareResult(
         card_arn=card_arn,
-        stages=[_ensure_stage(ram, policy, card_arn, name, prune) for name in _stage_names(policy, stages)],
+        stages=[_ensure_stage(ram, policy, card_arn, name, prune, snapshot) for name in names],
     )
 
 
-def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool) -> StageShareResult:
+@dataclass(frozen=True)
+class CardShares:
+    """One read of a card's per-card shares (all stages) and the association rows of the live ones."""
+
+    shares: tuple[dict, ...]
+    principals: dict[str, tuple[dict, ...]]
+    resources: dict[str, tuple[dict, ...]]
+
+    def of_stage(self, card_arn: str, stage: str) -> list[dict]:
+        return [s for s in self.shares if is_our_share(s, card_arn, stage)]
+
+
+def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> CardShares:
+    """The card's shares for ``stages`` (by the card tag) and their associations, in three calls."""
+    found = paginate(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF",
+                     tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
+    shares = tuple(s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages))
+    live = [s["resourceShareArn"] for s in shares if s.get("status") in LIVE_SHARE_STATUSES]
+    rows: dict[str, dict[str, list[dict]]] = {"PRINCIPAL": {}, "RESOURCE": {}}
+    for kind, by_share in rows.items():
+        for start in range(0, len(live), SHARE_ARNS_PER_READ):
+            for row in paginate(ram, "get_resource_share_associations", "resourceShareAssociations",
+                                associationType=kind, resourceShareArns=live[start:start + SHARE_ARNS_PER_READ]):
+                by_share.setdefault(row.get("resourceShareArn"), []).append(row)
+    return CardShares(shares, {k: tuple(v) for k, v in rows["PRINCIPAL"].items()},
+                      {k: tuple(v) for k, v in rows["RESOURCE"].items()})
+
+
+def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool,
+                  snapshot: CardShares) -> StageShareResult:
     permission = policy.stage_permission(stage)
     result = StageShareResult(stage=stage, share_name=share_name(card_arn, stage), permission_arn=permission)
-    selection = select_share(list_stage_shares(ram, card_arn, stage), permission)
+    selection = select_share(snapshot.of_stage(card_arn, stage), permission)
     if selection.stale_permission and not prune:
         arns = ", ".join(s["resourceShareArn"] for s in selection.stale_permission)
         raise SharePermissionDriftError(
@@ -235,13 +270,13 @@ def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prun
             allowExternalPrincipals=policy.allow_external_principals,
         )
         result.allow_external_updated = True
-    plan = plan_associations(
-        policy.stage(stage).accounts,
-        card_arn,
-        list_associations(ram, result.share_arn, "PRINCIPAL"),
-        list_associations(ram, result.share_arn, "RESOURCE"),
-        prune=prune,
-    )
+    if result.created:  # not in the snapshot: read what the create call associated
+        principal_rows = list_associations(ram, result.share_arn, "PRINCIPAL")
+        resource_rows = list_associations(ram, result.share_arn, "RESOURCE")
+    else:
+        principal_rows = list(snapshot.principals.get(result.share_arn, ()))
+        resource_rows = list(snapshot.resources.get(result.share_arn, ()))
+    plan = plan_associations(policy.stage(stage).accounts, card_arn, principal_rows, resource_rows, prune=prune)
     if plan.add_principals or plan.add_resources:
         kwargs: dict[str, Any] = {"resourceShareArn": result.share_arn}
         if plan.add_principals:
