@@ -59,6 +59,9 @@ SageMaker model cards
   * Updates keep what is not given; each effective change makes version N+1; Archived cards refuse
     content updates (ValidationException); content must be a JSON object string of at most
     100,000 characters and, if ``steps.card.validation.validate_content_text`` exists, pass it.
+SageMaker pipelines and model packages
+  * ``SendPipelineExecutionStepSuccess``/``Failure`` (absent from moto) complete a CallbackStep token once;
+    ``Emulator.pipeline_callbacks(account)`` lists what was sent. Versioned model packages can be tagged.
 Lambda / Step Functions
   * ``register_lambda_handler`` makes ``lambda.invoke`` (and Step Functions Task states, which moto
     executes for real inside the emulator) run the Python callable; exceptions become
