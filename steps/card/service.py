@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card import limits as L
 from steps.card.build import BuildInputs, ReportInput, build_content
-from steps.card.exceptions import ModelPackageError, SourceUnavailableError, TrainingJobError
+from steps.card.exceptions import CardInputError, ModelPackageError, SourceUnavailableError, TrainingJobError
 from steps.card.io import load_json
 from steps.card.store import CardStore, PublishResult
 from steps.card.template import load_template
@@ -84,27 +84,25 @@ def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, statu
 
 
 def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:
-    try:
-        return sagemaker.describe_training_job(TrainingJobName=name)
-    except BotoCoreError as exc:
-        raise SourceUnavailableError(f"DescribeTrainingJob {name} failed after retries: {exc}; retry later") from None
-    except ClientError as exc:
-        if not _is_input_error(exc):
-            raise SourceUnavailableError(f"DescribeTrainingJob {name} failed: {_code(exc)}; retry later") from None
-        raise TrainingJobError(f"DescribeTrainingJob failed: {exc.response.get('Error', {}).get('Message')}. "
-                               "Check the training job name and region.", source=f"training job {name}") from None
+    return _describe(lambda: sagemaker.describe_training_job(TrainingJobName=name), "DescribeTrainingJob", name,
+                     TrainingJobError, f"training job {name}", "Check the training job name and region.")
 
 
 def describe_model_package(sagemaker: Any, arn: str) -> dict[str, Any]:
+    return _describe(lambda: sagemaker.describe_model_package(ModelPackageName=arn), "DescribeModelPackage", arn,
+                     ModelPackageError, arn, "Check the model package ARN and region.")
+
+
+def _describe(call: Any, operation: str, name: str, input_error: type[CardInputError], source: str, fix: str) -> dict[str, Any]:
+    """Run a describe call: a wrong name is bad input; throttling, 5xx and network errors may pass on a retry."""
     try:
-        return sagemaker.describe_model_package(ModelPackageName=arn)
+        return call()
     except BotoCoreError as exc:
-        raise SourceUnavailableError(f"DescribeModelPackage {arn} failed after retries: {exc}; retry later") from None
+        raise SourceUnavailableError(f"{operation} {name} failed after retries: {exc}; retry later") from None
     except ClientError as exc:
         if not _is_input_error(exc):
-            raise SourceUnavailableError(f"DescribeModelPackage {arn} failed: {_code(exc)}; retry later") from None
-        raise ModelPackageError(f"DescribeModelPackage failed: {exc.response.get('Error', {}).get('Message')}",
-                                source=arn) from None
+            raise SourceUnavailableError(f"{operation} {name} failed: {_code(exc)}; retry later") from None
+        raise input_error(f"{operation} failed: {exc.response.get('Error', {}).get('Message')}. {fix}", source=source) from None
 
 
 def card_arn(name_or_arn: str, *, region: str, account: str) -> str:

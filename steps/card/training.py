@@ -129,11 +129,7 @@ def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
         metrics.append({"name": shorten(single_line(name), L.METRIC_NAME_MAX), "value": value})
     if skipped:
         notes.append("final metrics without a finite value: " + ", ".join(skipped))
-    if len(metrics) > L.MAX_TRAINING_METRICS:
-        notes.append(f"{len(metrics)} final metrics; the card keeps the first {L.MAX_TRAINING_METRICS}: "
-                     + ", ".join(m["name"] for m in metrics[L.MAX_TRAINING_METRICS:]) + " left out")
-        metrics = metrics[: L.MAX_TRAINING_METRICS]
-    return metrics, notes
+    return _cap(metrics, L.MAX_TRAINING_METRICS, "final metrics", notes)
 
 
 def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], list[str], list[str]]:
@@ -157,14 +153,19 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
                 truncated.append(shown)
                 text = truncate_text(text, L.HYPERPARAMETER_VALUE_MAX)
         out.append({"name": shown, "value": text})
-    notes = []
+    notes: list[str] = []
     if truncated:
         notes.append("hyperparameter values truncated to 255 characters: " + ", ".join(truncated))
-    if len(out) > L.MAX_HYPERPARAMETERS:
-        notes.append(f"{len(out)} hyperparameters; the card keeps the first {L.MAX_HYPERPARAMETERS}: "
-                     + ", ".join(p["name"] for p in out[L.MAX_HYPERPARAMETERS:]) + " left out")
-        out = out[: L.MAX_HYPERPARAMETERS]
+    out, notes = _cap(out, L.MAX_HYPERPARAMETERS, "hyperparameters", notes)
     return out, redacted, notes
+
+
+def _cap(items: list[dict[str, Any]], limit: int, what: str, notes: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Keep the first ``limit`` items and record, by name, the ones left out."""
+    if len(items) > limit:
+        left_out = ", ".join(item["name"] for item in items[limit:])
+        notes = [*notes, f"{len(items)} {what}; the card keeps the first {limit}: {left_out} left out"]
+    return items[:limit], notes
 
 
 def _json_scalar(value: Any) -> str:
