@@ -142,3 +142,12 @@ def test_callback_variant_waits_on_the_gate_watcher_queue(callback_mode: dict[st
     assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_decision"]
     assert step_refs(steps["GovernanceApproveModelPackage"]) >= {"GovernanceWaitForGate"}
     assert not any(s["Type"] == "Condition" for s in all_steps(callback_mode))
+
+
+def test_no_pipeline_parameter_or_step_argument_can_name_an_account(lambda_mode: dict[str, Any]) -> None:
+    """Security rule: principals come only from the deploy-time share policy, never from a pipeline run."""
+    steps = {s["Name"]: s for s in all_steps(lambda_mode)}
+    assert set(steps["GovernanceShareCard"]["Arguments"]) == {"card_arn"}
+    assert set(steps["GovernanceCheckGate"]["Arguments"]) <= {"card_arn", "stage", "wait_seconds"}
+    names = [p["Name"].lower() for p in lambda_mode.get("Parameters", [])]
+    assert not [n for n in names if any(word in n for word in ("account", "principal", "policy"))]
