@@ -8,7 +8,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable
-from typing import Any
 
 Row = tuple[str, str, str, str]
 

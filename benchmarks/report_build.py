@@ -68,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    print(json.dumps(run(), indent=2))
+    result = run()
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    for case, figures in result.items():
+        print(f"{case}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
     return 0
 
 

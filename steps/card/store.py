@@ -12,7 +12,6 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card import limits as L
 from steps.card.exceptions import ArchivedCardError, CardAlreadyExistsError, CardNotFoundError, CardStoreError
 from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
 from steps.common.jsonutil import content_sha256
