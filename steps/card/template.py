@@ -1,6 +1,6 @@
 """The human-written card template: YAML whose top-level keys are the content's own sections.
 
-Example (see ``docs/card-template.md`` and ``examples/card-template.yaml``)::
+Example (the README's "The card template" and ``examples/churn/card-template.yaml``)::
 
     model_overview:
       model_description: Predicts which customers will churn next month.
