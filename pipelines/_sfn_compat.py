@@ -12,6 +12,7 @@ import importlib.metadata
 import logging
 import sys
 import types
+import warnings
 from typing import Any
 
 
@@ -40,8 +41,10 @@ def load_stepfunctions() -> Any:
         return sys.modules["stepfunctions"]
     root = logging.getLogger()
     level = root.level
-    _install_pkg_resources_shim()
-    try:
-        return importlib.import_module("stepfunctions")
-    finally:
-        root.setLevel(level)
+    with warnings.catch_warnings():  # setuptools < 81 warns that pkg_resources is deprecated; it is what 2.3.0 needs
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        _install_pkg_resources_shim()
+        try:
+            return importlib.import_module("stepfunctions")
+        finally:
+            root.setLevel(level)
