@@ -1,9 +1,10 @@
 """A seeded emulator world shared by the benchmarks: churn pipeline outputs, the read-only permission, the policy."""
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_POLICY = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 
 
 @dataclass
@@ -40,13 +40,13 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     from emulator import Emulator, EmulatorConfig
     from share_policies import load_policy
     from steps.card.service import CardSources
-    from steps.share import ram_client
+    from steps.share import ensure_readonly_permission, ram_client
 
     with Emulator(EmulatorConfig(**config), frozen_clock=True) as emu:
         session = emu.session(emu.config.card_account)
         where = seed_pipeline_outputs(session, bucket="mcgov-bench")
         ram = ram_client(session, REGION)
-        ram.create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY_TEMPLATE)
+        ensure_readonly_permission(ram)
         yield {
             "emu": emu,
             "sagemaker": session.client("sagemaker"),
@@ -56,3 +56,17 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
             "sources": CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
                                    template=where["template"]),
         }
+
+
+def bench_main(argv: list[str] | None, doc: str, run: Callable[[], dict[str, Any]],
+               render: Callable[[dict[str, Any]], None]) -> int:
+    """The shared command line of a benchmark module: run it, print a readable summary or ``--json``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    result = run()
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        render(result)
+    return 0

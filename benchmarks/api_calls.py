@@ -9,13 +9,11 @@ and populate + share + gate <= 10 (issue 5; populate reads the template too).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import Counter
 from typing import Any
 
-from benchmarks._world import CallCounter, seeded_world
+from benchmarks._world import CallCounter, bench_main, seeded_world
 
 TARGET_PER_STEP = 10
 TARGET_TOTAL = 10
@@ -58,14 +56,8 @@ def run() -> dict[str, Any]:
             "target_total": TARGET_TOTAL, "accounts": 2, "gate_stage": GATE_STAGE}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    result = run()
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return 0
+def render(result: dict[str, Any]) -> None:
+    """Print the figures for a person."""
     for label in ("first_run", "steady_state"):
         print(f"{label}: {result[label]['total']} calls (share + gate {result[label]['share_plus_gate']})")
         for step, data in result[label]["steps"].items():
@@ -73,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {step:9} {data['total']:3}  ({ok})")
             for operation, count in data["operations"].items():
                 print(f"      {operation:45} {count}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return bench_main(argv, __doc__ or "", run, render)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,11 @@ that does ``run_gate`` report allowed, and how does the backoff compare with the
 """
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 from typing import Any
 
-from benchmarks._world import seeded_world
+from benchmarks._world import bench_main, seeded_world
 
 FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 
@@ -50,19 +48,16 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
             "median_overhead_vs_interval": round(statistics.median(latencies) / interval, 2) if rows else None}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    result = run()
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return 0
+def render(result: dict[str, Any]) -> None:
+    """Print the figures for a person."""
     print(f"{'flip at':>8} {'allowed at':>10} {'latency':>8} {'polls':>5}")
     for row in result["rows"]:
         print(f"{row['flip_s']:>7}s {row['allowed_at_s']:>9}s {row['latency_s']:>7}s {row['polls']:>5}")
     print(f"median latency {result['median_latency_s']}s = {result['median_overhead_vs_interval']}x the poll interval")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return bench_main(argv, __doc__ or "", run, render)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ synthetic 1,000-feature Clarify explainability report, against SageMaker's 100,0
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -15,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks._world import REPO
+from benchmarks._world import REPO, bench_main
 
 CASES = REPO.parent / "shared" / "real-world" / "cases"
 TRAINING_JOB = REPO / "examples" / "churn" / "describe_training_job.json"
@@ -64,17 +63,14 @@ def run() -> dict[str, Any]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    result = run()
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return 0
+def render(result: dict[str, Any]) -> None:
+    """Print the figures for a person."""
     for case, figures in result.items():
         print(f"{case}: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return bench_main(argv, __doc__ or "", run, render)
 
 
 if __name__ == "__main__":

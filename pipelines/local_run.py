@@ -30,8 +30,6 @@ SCENARIOS = ("allowed", "blocked", "pending")
 FUNCTIONS = {"populate": "mcgov-populate-card", "share": "mcgov-share-card", "gate": "mcgov-check-gate"}
 HANDLER_MODULES = {"populate": "steps.handlers.populate_card", "share": "steps.handlers.share_card", "gate": "steps.handlers.check_gate"}
 LOCAL_SETTINGS = WorkflowSettings(initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60)
-READ_ONLY_ACTIONS = ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
-"""Same actions as ProdReadOnlyModelCardPermission in cloudformation/governance.yaml."""
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"
 EXECUTION_TIMEOUT_SECONDS = 120.0
 def default_handlers() -> dict[str, Handler]:
@@ -95,13 +93,11 @@ def _prepare_scenario(emu: Any, scenario: str, stage: str) -> None:
         emu.set_association_delay(polls=10**6)
 
 
-def create_readonly_permission(session: Any) -> None:
+def create_readonly_permission(session: Any) -> str:
     """What the CloudFormation stack creates once per card account: the prod stage's read-only permission."""
-    session.client("ram").create_permission(
-        name="ModelCardReadOnly",
-        resourceType="sagemaker:ModelCard",
-        policyTemplate=json.dumps({"Effect": "Allow", "Action": READ_ONLY_ACTIONS}),
-    )
+    from steps.share import ensure_readonly_permission
+
+    return ensure_readonly_permission(session.client("ram"))
 
 
 def _visited_states(sfn: Any, execution_arn: str) -> list[str]:

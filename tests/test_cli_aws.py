@@ -6,16 +6,16 @@ import json
 import pytest
 
 from steps.cli.main import main
+from steps.share import ensure_readonly_permission
 from tests.conftest import REPO, act_as
 
 POLICY = str(REPO / "share_policies" / "example.yaml")
-READONLY = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 
 
 @pytest.fixture
 def cli(emulator, card_session, monkeypatch, capsys):
     act_as(card_session, monkeypatch)
-    card_session.client("ram").create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY)
+    ensure_readonly_permission(card_session.client("ram"))
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))

@@ -10,10 +10,10 @@ from botocore.stub import Stubber
 from steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from steps.handlers.config import clear_policy_cache
 from steps.handlers.runtime import HandlerFailure
+from steps.share import ensure_readonly_permission
 from tests.conftest import REPO, act_as
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
-READONLY = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     sm = card_session.client("sagemaker")
     sm.create_model_card(ModelCardName="churn-model", ModelCardStatus="PendingReview",
                          Content=json.dumps({"model_overview": {"model_owner": "team"}}))
-    card_session.client("ram").create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY)
+    ensure_readonly_permission(card_session.client("ram"))
     act_as(card_session, monkeypatch)
     yield emulator
     clear_policy_cache()

@@ -14,7 +14,7 @@ from share_policies import load_policy, parse_policy
 from steps.gate import run_gate
 from steps.reconcile import parse_selection, reconcile
 from steps.reconcile.plan import ALREADY, DRIFT, FAILED, SHARED, SKIPPED, WOULD_SHARE
-from steps.share import ensure_share, ram_client
+from steps.share import ensure_readonly_permission, ensure_share, ram_client
 from steps.share.naming import is_batch_share
 from tests.conftest import REPO
 
@@ -23,7 +23,6 @@ emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not av
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
 OWNER = "111111111111"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 RAM_WRITES = {"CreateResourceShare", "AssociateResourceShare", "DisassociateResourceShare", "UpdateResourceShare",
               "DeleteResourceShare", "AssociateResourceSharePermission"}
 
@@ -48,8 +47,7 @@ class World:
         self.ram = ram_client(session, REGION)
         self.sm = session.client("sagemaker", region_name=REGION)
         self.policy = load_policy(EXAMPLE)
-        self.ram.create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                                   policyTemplate=READONLY_TEMPLATE)
+        ensure_readonly_permission(self.ram)
 
     def run(self, policy: Any = None, **kwargs: Any) -> tuple[Any, Counter[str]]:
         start = len(self.emu.api_calls)

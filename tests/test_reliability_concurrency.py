@@ -11,7 +11,7 @@ import pytest
 from share_policies import load_policy
 from steps.card.service import CardSources, populate_card
 from steps.errors import GovernanceError
-from steps.share import ensure_share, ram_client, share_name
+from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 
 emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
@@ -20,7 +20,6 @@ seed = pytest.importorskip("demo.seed", reason="demo/seed.py is not available ye
 THREADS = 8
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 
 
 def run_together(work: Callable[[int], Any], n: int = THREADS) -> tuple[list[Any], list[BaseException]]:
@@ -52,8 +51,7 @@ def run_together(work: Callable[[int], Any], n: int = THREADS) -> tuple[list[Any
 @pytest.fixture
 def world(emulator: Any, card_session: Any) -> dict[str, Any]:
     where = seed.seed_pipeline_outputs(card_session, bucket="mcgov-concurrency")
-    ram_client(card_session, REGION).create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                                                       policyTemplate=READONLY_TEMPLATE)
+    ensure_readonly_permission(ram_client(card_session, REGION))
     sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
                           template=where["template"])
     clients = [(card_session.client("sagemaker"), card_session.client("s3"), ram_client(card_session, REGION))

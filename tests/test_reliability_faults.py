@@ -9,7 +9,6 @@ allowed. Run with ``-s`` to see the counts.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +21,7 @@ from share_policies import SharePolicy, load_policy
 from steps.card.service import CardSources, populate_card
 from steps.errors import GovernanceError
 from steps.gate import run_gate
-from steps.share import ensure_share, ram_client, share_name
+from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 from tests.faults import ALWAYS, FaultInjector, instant_retries
 
@@ -31,7 +30,6 @@ seed = pytest.importorskip("demo.seed", reason="demo/seed.py is not available ye
 
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 _SCENARIOS = itertools.count()
 WRITES = {"CreateModelCard", "UpdateModelCard", "CreateResourceShare", "AssociateResourceShare", "UpdateResourceShare"}
 
@@ -76,8 +74,7 @@ def world() -> Iterator[World]:
     with emulator_core.Emulator() as emu, instant_retries():
         base = emu.session(emu.config.card_account)
         where = seed.seed_pipeline_outputs(base, bucket="mcgov-faults")
-        ram_client(base, REGION).create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                                                   policyTemplate=READONLY_TEMPLATE)
+        ensure_readonly_permission(ram_client(base, REGION))
         w = World(emu=emu, base=base, where=where, policy=load_policy(EXAMPLE))
         counter = FaultInjector()
         clean = run_flow(w, "reference", counter)

@@ -11,7 +11,7 @@ import pytest
 
 from share_policies import load_policy, parse_policy
 from steps.cli.main import main
-from steps.share import ensure_share, ram_client
+from steps.share import ensure_readonly_permission, ensure_share, ram_client
 from steps.share.exceptions import ShareApiError
 from tests.conftest import REPO, act_as
 
@@ -20,7 +20,6 @@ emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not av
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 OUTSIDER = "999999999999"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 CARD_ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 
 
@@ -42,8 +41,7 @@ def policy_accounts() -> set[str]:
 def card(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     card_session.client("sagemaker").create_model_card(ModelCardName="churn-model", ModelCardStatus="Approved",
                                                        Content=json.dumps({"model_overview": {"model_description": "x"}}))
-    ram_client(card_session, REGION).create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                                                       policyTemplate=READONLY_TEMPLATE)
+    ensure_readonly_permission(ram_client(card_session, REGION))
     act_as(card_session, monkeypatch)
     monkeypatch.setenv("MCGOV_POLICY_URI", str(EXAMPLE))
     from steps.handlers.config import clear_policy_cache

@@ -8,23 +8,20 @@ from typing import Any
 import pytest
 
 from share_policies import load_policy, parse_policy
-from steps.share import ensure_share, ram_client, share_status
+from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_status
 from steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 
 emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
-READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]})
 
 
 def setup_card(session: Any, name: str = "churn-model", status: str = "Approved") -> str:
     sm = session.client("sagemaker", region_name="us-east-1")
     sm.create_model_card(ModelCardName=name, Content=json.dumps({"model_overview": {"model_description": name}}),
                          ModelCardStatus=status)
-    ram_client(session, "us-east-1").create_permission(
-        name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY_TEMPLATE
-    )
+    ensure_readonly_permission(ram_client(session, "us-east-1"))
     return f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}"
 
 
@@ -119,3 +116,12 @@ def test_external_principal_refused_unless_policy_allows() -> None:
             ensure_share(ram, parse_policy(data), card)
         allowed = ensure_share(ram, parse_policy({**data, "allow_external_principals": True}), card)
         assert allowed.stages[0].added_principals == ["333333333333"]
+
+
+def test_readonly_permission_is_created_once(emulator: Any, card_session: Any) -> None:
+    ram = ram_client(card_session, "us-east-1")
+    arn = ensure_readonly_permission(ram, name="ReadOnlyCards")
+    assert arn == ensure_readonly_permission(ram, name="ReadOnlyCards")
+    template = ram.get_permission(permissionArn=arn)["permission"]
+    assert template["resourceType"] == "sagemaker:ModelCard" and "UpdateModelCard" not in template["permission"]
+    assert "sagemaker:DescribeModelCard" in template["permission"]

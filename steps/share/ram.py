@@ -9,6 +9,7 @@ repaired by the next run.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from share_policies.documents import check_card_arn
+from share_policies.documents import READ_ACTIONS, READ_ONLY_PERMISSION_NAME, check_card_arn
 from share_policies.models import SharePolicy
 from steps.card import exceptions as card_exceptions
 from steps.card.store import CardStore
@@ -351,3 +352,30 @@ def describe_card(sagemaker: Any, card_arn: str) -> dict:
         return CardStore(sagemaker).describe(card_arn)
     except card_exceptions.CardNotFoundError as exc:
         raise CardNotFoundError(f"--card: {exc}; create it first or fix the name") from None
+
+
+MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
+
+
+def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) -> str:
+    """The customer-managed read-only model-card permission (what the CloudFormation stack creates), by ARN.
+
+    Creates it when missing; an existing permission of that name is returned as is (idempotent).
+    """
+    template = json.dumps({"Effect": "Allow", "Action": list(READ_ACTIONS)})
+    try:
+        return call(ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE,
+                    policyTemplate=template)["permission"]["arn"]
+    except ShareApiError as exc:
+        if exc.code != "PermissionAlreadyExistsException":
+            raise
+    kwargs: dict[str, Any] = {"resourceType": MODEL_CARD_RESOURCE_TYPE}
+    while True:  # ListPermissions has no botocore paginator
+        page = call(ram, "list_permissions", **kwargs)
+        for permission in page.get("permissions", []):
+            if permission.get("name") == name:
+                return permission["arn"]
+        if not page.get("nextToken"):
+            break
+        kwargs["nextToken"] = page["nextToken"]
+    raise ShareStateError(f"RAM says permission {name} exists but does not list it; check ram:ListPermissions rights")
