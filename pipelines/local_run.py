@@ -49,7 +49,7 @@ def default_handlers() -> dict[str, Handler]:
 
 
 def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str, Any]:
-    """A populate event whose card already has the status the stage requires (a reviewed card)."""
+    """A populate event submitting the card with the status the stage requires, when a pipeline may set it."""
     import yaml
 
     event: dict[str, Any] = {"card_name": f"mcgov-local-{scenario}"}
@@ -57,7 +57,7 @@ def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str
         required = yaml.safe_load(policy_path.read_text())["stages"][stage].get("required_card_status")
     except (OSError, KeyError, TypeError, AttributeError):
         required = None
-    if required:
+    if required in ("Draft", "PendingReview"):  # what a pipeline may set; Approved is a reviewer's decision
         event["status"] = required
     return event
 
@@ -111,7 +111,7 @@ def run_local(
     handlers: Mapping[str, Handler] | None = None,
     settings: WorkflowSettings | None = None,
     card_event: Mapping[str, Any] | None = None,
-    stage: str = "prod",
+    stage: str = "staging",
     policy_uri: str | None = None,
 ) -> dict[str, Any]:
     """Deploy the workflow on a fresh emulator, run one execution and return its outcome.

@@ -102,3 +102,24 @@ def test_populate_handler_refuses_unknown_event_fields():
 
     with pytest.raises(HandlerFailure, match="EventError: event field principals"):
         populate_handler.handler({"card_name": "x", "principals": ["999999999999"]})
+
+
+def test_new_pipeline_outputs_send_an_approved_card_back_to_review(card_session, tmp_path):
+    where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
+    sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
+    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],))
+    populate_card("churn-model", sources, sagemaker=sm, s3=s3)
+    sm.update_model_card(ModelCardName="churn-model", ModelCardStatus="Approved")
+    assert populate_card("churn-model", sources, sagemaker=sm, s3=s3).status == "Approved"  # same outputs: approval kept
+    report = tmp_path / "evaluation.json"
+    report.write_text(json.dumps({"regression_metrics": {"mse": {"value": 1.5}}}))
+    changed = populate_card("churn-model", CardSources(training_job_name=where["training_job_name"], evaluations=(str(report),)),
+                            sagemaker=sm, s3=s3)
+    assert changed.result == "updated" and changed.status == "PendingReview"
+
+
+def test_the_pipeline_cannot_approve_a_card():
+    from steps.handlers.runtime import HandlerFailure
+
+    with pytest.raises(HandlerFailure, match="status"):
+        populate_handler.handler({"card_name": "churn-model", "status": "Approved"})

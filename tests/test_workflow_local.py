@@ -46,7 +46,7 @@ def test_pending_then_allowed_succeeds_after_one_wait() -> None:
                                 "NextWait", "DoubleWait", "CheckGate", "GateDecision", "GateAllowed"]
     assert seen[0] == {"populate": {"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]}}
     assert seen[1] == {"share": {"card_arn": CARD_ARN}}
-    assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "prod", "wait_seconds": 0}}
+    assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "staging", "wait_seconds": 0}}
     assert result["output"]["gate"]["allowed"] is True
     assert result["output"]["poll"]["attempt"] == 2
 

@@ -68,7 +68,11 @@ def build_card(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
 
 def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = None,
                   status: str | None = None) -> PublishResult:
-    """Build the card from ``sources`` merged with the current card, then publish it (idempotent)."""
+    """Build the card from ``sources`` merged with the current card, then publish it (idempotent).
+
+    An approval covers the content that was reviewed: when new pipeline outputs change the content of an
+    Approved card, the card goes back to PendingReview (unless ``status`` says otherwise).
+    """
     validate_card_name(name)
     if status is not None:
         validate_card_status(status)
@@ -76,6 +80,8 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
     current = store.find(name)
     existing = json.loads(current["Content"]) if current and current.get("Content") else None
     content = build_card(sources, s3=s3, sagemaker=sagemaker, existing=existing)
+    if status is None and current and current.get("ModelCardStatus") == "Approved" and content != existing:
+        status = "PendingReview"
     return store.publish(name, serialize_content(content), status=status, current=current)
 
 

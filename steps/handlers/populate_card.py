@@ -1,10 +1,10 @@
 """Lambda: build the model card from the pipeline's outputs and publish it (idempotent)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import boto3
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from steps.card.service import CardSources, populate_card
 from steps.handlers.runtime import lambda_entry, parse_event
@@ -20,7 +20,9 @@ class PopulateCardEvent(BaseModel):
     template_uri: str | None = None
     pipeline_execution_arn: str | None = None
     model_package_arn: str | None = None
-    status: str | None = None
+    status: Literal["Draft", "PendingReview"] | None = Field(
+        default=None, description="A pipeline may submit a card for review; approving it is a person's decision."
+    )
 
 
 @lambda_entry("populate_card")
