@@ -123,3 +123,16 @@ def test_the_pipeline_cannot_approve_a_card():
 
     with pytest.raises(HandlerFailure, match="status"):
         populate_handler.handler({"card_name": "churn-model", "status": "Approved"})
+
+
+def test_kms_key_is_set_at_creation_and_a_different_key_is_refused(card_session):
+    from steps.card.exceptions import CardKeyMismatchError
+
+    store = CardStore(card_session.client("sagemaker"))
+    key = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555"
+    store.publish("secret-card", _text(model_owner="a"), kms_key_id=key)
+    assert store.describe("secret-card")["SecurityConfig"] == {"KmsKeyId": key}
+    assert store.publish("secret-card", _text(model_owner="a"), kms_key_id=key).result == "unchanged"
+    with pytest.raises(CardKeyMismatchError, match="fixed at creation"):
+        store.publish("secret-card", _text(model_owner="b"), kms_key_id=key.replace("1111", "9999"))
+    assert store.describe("secret-card")["ModelCardVersion"] == 1

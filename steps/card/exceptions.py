@@ -70,5 +70,9 @@ class SourceUnavailableError(CardError):
     """An input exists but could not be read right now (throttling, a 5xx, the network): retry later."""
 
 
+class CardKeyMismatchError(CardInputError):
+    """``--kms-key-id`` names another key than the one the existing card was created with."""
+
+
 class ArchivedCardError(CardStoreError):
     """The card is Archived: SageMaker refuses content updates to archived cards."""

@@ -67,7 +67,7 @@ def build_card(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
 
 
 def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = None,
-                  status: str | None = None) -> PublishResult:
+                  status: str | None = None, kms_key_id: str | None = None) -> PublishResult:
     """Build the card from ``sources`` merged with the current card, then publish it (idempotent).
 
     An approval covers the content that was reviewed: when new pipeline outputs change the content of an
@@ -82,11 +82,13 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
     content = build_card(sources, s3=s3, sagemaker=sagemaker, existing=existing)
     if status is None and current and current.get("ModelCardStatus") == "Approved" and content != existing:
         status = "PendingReview"
-    return store.publish(name, serialize_content(content), status=status, current=current)
+    return store.publish(name, serialize_content(content), status=status, current=current, kms_key_id=kms_key_id)
 
 
-def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, status: str | None = None) -> PublishResult:
-    return CardStore(sagemaker).publish(validate_card_name(name), serialize_content(content), status=status)
+def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, status: str | None = None,
+                    kms_key_id: str | None = None) -> PublishResult:
+    return CardStore(sagemaker).publish(validate_card_name(name), serialize_content(content), status=status,
+                                        kms_key_id=kms_key_id)
 
 
 def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:

@@ -12,7 +12,13 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card.exceptions import ArchivedCardError, CardAlreadyExistsError, CardNotFoundError, CardStoreError
+from steps.card.exceptions import (
+    ArchivedCardError,
+    CardAlreadyExistsError,
+    CardKeyMismatchError,
+    CardNotFoundError,
+    CardStoreError,
+)
 from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
 from steps.common.jsonutil import content_sha256
 
@@ -60,9 +66,12 @@ class CardStore:
         except CardNotFoundError:
             return None
 
-    def create(self, name: str, content_text: str, status: str = "Draft", tags: dict[str, str] | None = None) -> str:
+    def create(self, name: str, content_text: str, status: str = "Draft", tags: dict[str, str] | None = None,
+               kms_key_id: str | None = None) -> str:
         kwargs: dict[str, Any] = {"ModelCardName": validate_card_name(name), "Content": content_text,
                                   "ModelCardStatus": validate_card_status(status)}
+        if kms_key_id:
+            kwargs["SecurityConfig"] = {"KmsKeyId": kms_key_id}
         if tags:
             kwargs["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
         return self._call("CreateModelCard", name, **kwargs)["ModelCardArn"]
@@ -91,18 +100,27 @@ class CardStore:
         self._call("DeleteModelCard", name, ModelCardName=card_name_from(name))
 
     def publish(self, name: str, content_text: str, *, status: str | None = None,
-                tags: dict[str, str] | None = None, current: dict[str, Any] | None | object = _UNREAD) -> PublishResult:
+                tags: dict[str, str] | None = None, current: dict[str, Any] | None | object = _UNREAD,
+                kms_key_id: str | None = None) -> PublishResult:
         """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing.
 
         ``current`` is the card as just described (``None``: it does not exist), to save a describe call.
+        ``kms_key_id`` encrypts a new card (SageMaker fixes a card's key at creation; an existing card keeps
+        its key, and a different one is refused rather than silently ignored).
         """
         validate_card_name(name)
         if status is not None:
             validate_card_status(status)
         current = self.find(name) if current is _UNREAD else current
+        if current is not None and kms_key_id:
+            existing_key = (current.get("SecurityConfig") or {}).get("KmsKeyId")
+            if existing_key != kms_key_id:
+                raise CardKeyMismatchError(
+                    f"model card {name!r} is encrypted with {existing_key or 'the AWS owned key'}, not {kms_key_id}; "
+                    "a card's KMS key is fixed at creation: publish under a new card name to change it")
         if current is None:
             try:
-                self.create(name, content_text, status or "Draft", tags)
+                self.create(name, content_text, status or "Draft", tags, kms_key_id)
                 return self._result(name, "created")
             except CardAlreadyExistsError:
                 current = self.describe(name)  # a concurrent run, or a retried create whose response was lost

@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish.add_argument("--name", required=True, help="model card name")
     publish.add_argument("--content", help="a content JSON file (instead of the build options)")
     publish.add_argument("--status", choices=L.CARD_STATUSES, help="card status to set (a separate API call)")
+    publish.add_argument("--kms-key-id", help="KMS key to encrypt a new card with (fixed at creation)")
     _add_source_options(publish)
     publish.set_defaults(func=_publish)
 
@@ -109,11 +110,13 @@ def _publish(args: argparse.Namespace) -> int:
     clients = _Clients(args)
     if args.content:
         content = validate_content(load_json(args.content).data, source=args.content)
-        result = publish_content(args.name, content, sagemaker=clients.client("sagemaker"), status=args.status)
+        result = publish_content(args.name, content, sagemaker=clients.client("sagemaker"), status=args.status,
+                                 kms_key_id=args.kms_key_id)
     else:
         sources = _sources(args)
         s3 = clients.client("s3") if _needs(sources, "s3://") else None
-        result = populate_card(args.name, sources, sagemaker=clients.client("sagemaker"), s3=s3, status=args.status)
+        result = populate_card(args.name, sources, sagemaker=clients.client("sagemaker"), s3=s3, status=args.status,
+                               kms_key_id=args.kms_key_id)
     print_json(result.to_dict())
     return 0
 

@@ -20,6 +20,7 @@ class PopulateCardEvent(BaseModel):
     template_uri: str | None = None
     pipeline_execution_arn: str | None = None
     model_package_arn: str | None = None
+    kms_key_id: str | None = None
     status: Literal["Draft", "PendingReview"] | None = Field(
         default=None, description="A pipeline may submit a card for review; approving it is a person's decision."
     )
@@ -33,6 +34,6 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
                           model_package=request.model_package_arn,
                           pipeline_execution_arn=request.pipeline_execution_arn)
     result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
-                           status=request.status)
+                           status=request.status, kms_key_id=request.kms_key_id)
     return {"card_arn": result.arn, "card_name": result.name, "card_version": result.version,
             "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result}
