@@ -53,7 +53,9 @@ def test_two_reports_with_the_same_file_name_get_distinct_entries(capsys, tmp_pa
     code, out, err = run(capsys, "card", "build", "--evaluation", EVAL, "--evaluation", str(other))
     assert code == 0, err
     names = [e["name"] for e in json.loads(out)["evaluation_details"]]
-    assert names == ["evaluation.json", "evaluation.json (2)"]
+    assert names == ["churn/evaluation.json", f"{tmp_path.name}/evaluation.json"]
+    code, out, _ = run(capsys, "card", "build", "--evaluation", EVAL, "--evaluation", EVAL)
+    assert [e["name"] for e in json.loads(out)["evaluation_details"]] == ["evaluation.json", "evaluation.json (2)"]
 
 
 def _bad(tmp_path, name, text):

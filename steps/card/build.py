@@ -5,7 +5,6 @@ The same inputs always give the same content, so a re-run can be detected as unc
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,13 +81,14 @@ def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> 
     """One generated evaluation entry per report, named after its file, with provenance in ``metadata``."""
     entries: list[dict[str, Any]] = []
     used: set[str] = set()
-    for report in reports:
+    for report, label in zip(reports, entry_labels([r.location for r in reports])):
         parsed = parse_report(report.data, fmt=report.fmt, source=report.location)
-        name = _unique(shorten(_basename(report.location), L.GROUP_NAME_MAX), used)
+        name = _unique(shorten(label, L.GROUP_NAME_MAX), used)
         entry: dict[str, Any] = {"name": name}
         if parsed.reductions:
             entry["evaluation_observation"] = truncate_text(
-                "Parsing notes (what was reduced or left out, and why): " + "; ".join(parsed.reductions), L.EVALUATION_OBSERVATION_MAX
+                "Parsing notes (what was reduced or left out, and why): " + "; ".join(parsed.reductions),
+                L.EVALUATION_OBSERVATION_MAX,
             )
         entry["metadata"] = {
             GENERATED_KEY: "true",
@@ -101,8 +101,23 @@ def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> 
     return entries
 
 
-def _basename(location: str) -> str:
-    return posixpath.basename(location.rstrip("/").replace("\\", "/")) or location
+def entry_labels(locations: list[str]) -> list[str]:
+    """The file name of each report, with as many parent folders as it takes to tell different files apart.
+
+    The same location given twice keeps its plain name (``evaluation_entries`` numbers the second one).
+    """
+    parts = [[p for p in loc.replace("\\", "/").split("/") if p and p != "s3:"] or [loc] for loc in locations]
+    depth = [1] * len(parts)
+    while True:
+        labels = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        owners: dict[str, set[str]] = {}
+        for label, location in zip(labels, locations):
+            owners.setdefault(label, set()).add(location)
+        grow = [i for i, label in enumerate(labels) if len(owners[label]) > 1 and depth[i] < len(parts[i])]
+        if not grow:
+            return labels
+        for i in grow:
+            depth[i] += 1
 
 
 def _unique(name: str, used: set[str]) -> str:
