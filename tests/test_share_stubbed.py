@@ -68,16 +68,6 @@ def expect_list(stub: Stubber, stage: str, shares: list[dict], **extra: str) -> 
     )
 
 
-def expect_stage_list(stub: Stubber, stage: str, shares: list[dict]) -> None:
-    """delete_share and the gate read one stage's share by name and card tag."""
-    stub.add_response(
-        "get_resource_shares",
-        {"resourceShares": shares},
-        {"resourceOwner": "SELF", "name": share_name(CARD, stage),
-         "tagFilters": [{"tagKey": "mcgov:card-arn", "tagValues": [CARD]}]},
-    )
-
-
 def expect_assocs(stub: Stubber, share_arn: str, kind: str, items: list[dict]) -> None:
     stub.add_response(
         "get_resource_share_associations",
@@ -264,9 +254,10 @@ def test_foreign_shares_returned_by_ram_are_ignored(ram: Any) -> None:
     foreign["tags"] = [{"key": "mcgov:card-arn", "value": CARD + "-other"}, {"key": "mcgov:stage", "value": "staging"}]
     with Stubber(ram) as stub:
         expect_list(stub, "staging", [foreign])
-        stub.add_response("create_resource_share", {"resourceShare": share("staging", "arn:aws:ram:us-east-1:111111111111:resource-share/n", AWS_MANAGED_PERMISSION)}, None)
-        expect_assocs(stub, "arn:aws:ram:us-east-1:111111111111:resource-share/n", "PRINCIPAL", [assoc("x", "222222222222", "PRINCIPAL")])
-        expect_assocs(stub, "arn:aws:ram:us-east-1:111111111111:resource-share/n", "RESOURCE", [assoc("x", CARD, "RESOURCE")])
+        new = "arn:aws:ram:us-east-1:111111111111:resource-share/n"
+        stub.add_response("create_resource_share", {"resourceShare": share("staging", new, AWS_MANAGED_PERMISSION)}, None)
+        expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "222222222222", "PRINCIPAL")])
+        expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
         assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
 
 
@@ -305,7 +296,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
     policy = load_policy(EXAMPLE)
     live = "arn:aws:ram:us-east-1:111111111111:resource-share/live"
     with Stubber(ram) as stub:
-        expect_stage_list(stub, "prod", [share("prod", live, READONLY), share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED")])
+        expect_list(stub, "prod", [share("prod", live, READONLY), share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED")])
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": live})
         assert delete_share(ram, policy, CARD, ["prod"]) == [live]
         stub.assert_no_pending_responses()

@@ -144,6 +144,15 @@ def paginate(items: list[Any], next_token: str | None, max_results: int | None) 
     return items[start:end], token
 
 
+def paged_response(key: str, items: list[Any], params: dict[str, Any], render: Any = None) -> dict[str, Any]:
+    """``{key: page, "nextToken": ...}`` for a list call, rendering each item of the page with ``render``."""
+    page, token = paginate(items, params.get("nextToken"), params.get("maxResults"))
+    out: dict[str, Any] = {key: [render(item) for item in page] if render else page}
+    if token:
+        out["nextToken"] = token
+    return out
+
+
 @dataclass
 class Permission:
     """An AWS-managed or customer-managed RAM permission."""
@@ -633,11 +642,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             and s.matches_tags(params.get("tagFilters") or [])
             and (permission_arn is None or permission_arn in s.permission_arns)
         ]
-        page, token = paginate(selected, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"resourceShares": [s.describe() for s in page]}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("resourceShares", selected, params, lambda item: item.describe())
 
     def get_resource_share_associations(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
         """GetResourceShareAssociations: each returned row counts as one poll of that association."""
@@ -670,11 +675,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     advance(assoc, self.state, poll=True)
                     if status is None or assoc.status == status:
                         rows.append(assoc.describe())
-        page, token = paginate(rows, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"resourceShareAssociations": page}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("resourceShareAssociations", rows, params)
 
     def received_invitations(self) -> list[tuple[Association, Invitation]]:
         """Invitations sent to this account by any owner, after applying expiry."""
@@ -703,11 +704,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             inv for inv in found
             if (not wanted or inv.arn in wanted) and (not share_arns or inv.share_arn in share_arns)
         ]
-        page, token = paginate(selected, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"resourceShareInvitations": [i.describe() for i in page]}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("resourceShareInvitations", selected, params, lambda item: item.describe())
 
     def find_invitation(self, arn: str | None) -> tuple[Association, Invitation]:
         """An invitation received by this account, by ARN."""
@@ -780,11 +777,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         wanted = {"AWS": "AWS_MANAGED", "LOCAL": "CUSTOMER_MANAGED"}.get(permission_type)
         if wanted:
             permissions = [p for p in permissions if p.permission_type == wanted]
-        page, token = paginate(permissions, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"permissions": [p.summary() for p in page]}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("permissions", permissions, params, lambda item: item.summary())
 
     def create_permission(self, **params: Any) -> dict[str, Any]:
         """CreatePermission: a customer-managed permission in this account and region."""
@@ -823,11 +816,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         """ListResourceSharePermissions: the permissions attached to one of the caller's shares."""
         share = self.get_share(params.get("resourceShareArn"))
         permissions = [self.find_permission(arn).summary() for arn in share.permission_arns]
-        page, token = paginate(permissions, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"permissions": page}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("permissions", permissions, params)
 
     def associate_resource_share_permission(self, **params: Any) -> dict[str, Any]:
         """AssociateResourceSharePermission: attach (or with replace=True, swap) a permission."""
@@ -883,11 +872,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     "status": "AVAILABLE", "creationTime": assoc.creation_time,
                     "lastUpdatedTime": assoc.last_updated_time, "resourceRegionScope": "REGIONAL",
                 })
-        page, token = paginate(rows, params.get("nextToken"), params.get("maxResults"))
-        out: dict[str, Any] = {"resources": page}
-        if token:
-            out["nextToken"] = token
-        return out
+        return paged_response("resources", rows, params)
 
     def shares_granting(self, resource_arn: str, account: str) -> list[Share]:
         """ACTIVE shares of this (owner) account that give ``account`` access to ``resource_arn``."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from share_policies.models import SharePolicy
 from steps.reconcile.exceptions import CardListError, QuotaExceededError
 from steps.reconcile.plan import (
@@ -31,7 +29,15 @@ from steps.reconcile.plan import (
 )
 from steps.reconcile.report import ReconcileReport
 from steps.share.exceptions import ShareApiError, ShareStateError
-from steps.share.naming import MANAGED_BY, TAG_CARD_ARN, TAG_MANAGED_BY, TAG_PERMISSION, TAG_STAGE, is_batch_share, tags_of
+from steps.share.naming import (
+    MANAGED_BY,
+    TAG_CARD_ARN,
+    TAG_MANAGED_BY,
+    TAG_PERMISSION,
+    TAG_STAGE,
+    is_batch_share,
+    tags_of,
+)
 from steps.share.plan import LIVE_SHARE_STATUSES
 from steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
@@ -39,27 +45,10 @@ from steps.share.quotas import (
     MODEL_CARDS_PAGE_SIZE,
     RESOURCE_ASSOCIATIONS_PER_REGION,
     RESOURCE_SHARES_PER_REGION,
-    SHARE_ARNS_PER_READ,
 )
-from steps.share.ram import call
+from steps.share.ram import association_rows, call, paginate, require_live, stage_names
 
 Progress = Callable[[str], None]
-
-
-def _pages(client: Any, operation: str, key: str, page_size: int, **kwargs: Any) -> list[dict]:
-    """All items of a paginated list call, ``page_size`` per request."""
-    items: list[dict] = []
-    for page in client.get_paginator(operation).paginate(**kwargs, PaginationConfig={"PageSize": page_size}):
-        items.extend(page.get(key, []))
-    return items
-
-
-def _ram_pages(ram: Any, operation: str, key: str, **kwargs: Any) -> list[dict]:
-    try:
-        return _pages(ram, operation, key, MAX_RESULTS, **kwargs)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
 
 
 def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
@@ -68,33 +57,21 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
     if selection.name_prefix:
         kwargs["NameContains"] = selection.name_prefix
     try:
-        summaries = _pages(sagemaker, "list_model_cards", "ModelCardSummaries", MODEL_CARDS_PAGE_SIZE, **kwargs)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
+        summaries = paginate(sagemaker, "list_model_cards", "ModelCardSummaries", page_size=MODEL_CARDS_PAGE_SIZE, **kwargs)
+    except ShareApiError as exc:
         raise CardListError(
-            f"ListModelCards failed: {error.get('Code')}: {error.get('Message')}; check sagemaker:ListModelCards "
-            "permission of the caller and re-run"
+            f"ListModelCards failed: {exc.code}: {exc.detail}; check sagemaker:ListModelCards permission of the caller "
+            "and re-run"
         ) from exc
     cards = {s["ModelCardArn"]: Card(s["ModelCardArn"], s["ModelCardName"], s.get("ModelCardStatus", "")) for s in summaries}
     return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
 
 
-def _rows(ram: Any, arns: Sequence[str], association_type: str) -> dict[str, tuple[dict, ...]]:
-    """Associations of ``association_type`` of every share in ``arns``, by share ARN."""
-    out: dict[str, list[dict]] = {arn: [] for arn in arns}
-    for start in range(0, len(arns), SHARE_ARNS_PER_READ):
-        for row in _ram_pages(ram, "get_resource_share_associations", "resourceShareAssociations",
-                              associationType=association_type,
-                              resourceShareArns=list(arns[start:start + SHARE_ARNS_PER_READ])):
-            out.setdefault(row["resourceShareArn"], []).append(row)
-    return {arn: tuple(rows) for arn, rows in out.items()}
-
-
 def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]) -> dict[str, StageInventory]:
     """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
     wanted = {c.arn for c in cards}
-    shares = _ram_pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF",
-                        tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
+    shares = paginate(ram, "get_resource_shares", "resourceShares", page_size=MAX_RESULTS, resourceOwner="SELF",
+                      tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
     by_stage: dict[str, list[dict]] = {stage: [] for stage in stages}
     to_read: list[str] = []
     for share in shares:
@@ -105,8 +82,8 @@ def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: 
         by_stage[stage].append(share)
         if share.get("status") in LIVE_SHARE_STATUSES and tags.get(TAG_PERMISSION) == policy.stage_permission(stage):
             to_read.append(share["resourceShareArn"])
-    resources = _rows(ram, to_read, "RESOURCE")
-    principals = _rows(ram, to_read, "PRINCIPAL")
+    resources = association_rows(ram, to_read, "RESOURCE", MAX_RESULTS)
+    principals = association_rows(ram, to_read, "PRINCIPAL", MAX_RESULTS)
     return {
         stage: StageInventory(
             stage=stage,
@@ -161,13 +138,7 @@ def _execute_share(ram: Any, item: ShareWork, *, dry_run: bool, progress: Progre
         try:
             response = call(ram, write.operation, **params)
             if write.operation == "create_resource_share":
-                share = response["resourceShare"]
-                if share.get("status") not in LIVE_SHARE_STATUSES:
-                    raise ShareStateError(
-                        f"RAM returned share {share.get('resourceShareArn')} in status {share.get('status')}; "
-                        "delete it and re-run"
-                    )
-                arn = item.arn = share["resourceShareArn"]
+                arn = item.arn = require_live(response, f"reconcile {item.stage}")["resourceShareArn"]
         except (ShareApiError, ShareStateError) as exc:
             message = " ".join(str(exc).split())
             card_errors.update({c: message for c in write.cards})
@@ -190,9 +161,7 @@ def reconcile(
     """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all)."""
     check_capacity(capacity)
     selection = selection or Selection()
-    names = list(policy.stages) if stages is None else list(stages)
-    for name in names:
-        policy.stage(name)
+    names = stage_names(policy, stages)
     say = progress or (lambda _line: None)
     cards = list_cards(sagemaker, selection)
     inventories = read_inventory(ram, policy, names, cards)

@@ -14,17 +14,14 @@ class ShareApiError(ShareError):
     def __init__(self, operation: str, code: str, message: str) -> None:
         self.operation = operation
         self.code = code
+        self.detail = message
         super().__init__(
             f"RAM {operation} failed: {code}: {message}; check the caller's ram:* permissions and the "
             "resource state, then re-run (the command is idempotent)"
         )
 
 
-class CardLookupError(ShareError):
-    """DescribeModelCard failed for the card being shared."""
-
-
-class CardNotFoundError(CardLookupError, BadInputError):
+class CardNotFoundError(ShareError, BadInputError):
     """The card named on the command line does not exist in the policy's card account/region."""
 
 

@@ -15,17 +15,8 @@ RESOURCE_SHARES_PER_REGION = 25_000
 RESOURCE_ASSOCIATIONS_PER_SHARE = 5_000
 """Resource associations per resource share."""
 
-PRINCIPAL_ASSOCIATIONS_PER_SHARE = 5_000
-"""Principal associations per resource share."""
-
 RESOURCE_ASSOCIATIONS_PER_REGION = 25_000
 """Resource associations across all shares of the account and Region (a card in 2 shares counts 2)."""
-
-PRINCIPAL_ASSOCIATIONS_PER_REGION = 25_000
-"""Principal associations across all shares of the account and Region."""
-
-PENDING_INVITATIONS_PER_ACCOUNT = 20
-"""Pending invitations a sharing account may have (external principals only)."""
 
 MAX_RESULTS = 500
 """Largest page size of the RAM list calls (GetResourceShares, GetResourceShareAssociations, ListResources)."""

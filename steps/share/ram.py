@@ -1,23 +1,28 @@
 """Thin RAM adapter: every AWS call of the share capability, each taking a boto3 RAM client.
 
-Call sequence of ``ensure_share`` per stage (Stubber tests pin it):
-GetResourceShares (paginated, name + tag filter) -> [DeleteResourceShare stale/duplicates, prune only] ->
-[CreateResourceShare with a deterministic clientToken] -> [UpdateResourceShare if allowExternalPrincipals
-differs] -> GetResourceShareAssociations PRINCIPAL -> ... RESOURCE -> [AssociateResourceShare] ->
-[DisassociateResourceShare, prune only]. Each step re-reads state, so a crash between two calls is
-repaired by the next run.
+Call sequence of ``ensure_share`` (Stubber tests pin it): one read pass for every stage -- GetResourceShares
+(paginated, card tag) -> GetResourceShareAssociations PRINCIPAL and RESOURCE of all live shares -- then per
+stage [DeleteResourceShare stale/duplicates, prune only] -> [CreateResourceShare with a deterministic
+clientToken, then the new share's associations] -> [UpdateResourceShare if allowExternalPrincipals differs]
+-> [AssociateResourceShare] -> [DisassociateResourceShare, prune only]. Every run starts from a fresh read,
+so a crash between two calls is repaired by the next run.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from share_policies.documents import READ_ACTIONS, READ_ONLY_PERMISSION_NAME, check_card_arn
+from share_policies.documents import (
+    READ_ACTIONS,
+    READ_ONLY_PERMISSION_NAME,
+    check_card_arn,
+)
 from share_policies.models import SharePolicy
 from steps.card import exceptions as card_exceptions
 from steps.card.store import CardStore
@@ -49,6 +54,7 @@ from steps.share.plan import (
 from steps.share.quotas import SHARE_ARNS_PER_READ
 
 DEFAULT_MAX_ATTEMPTS = 6
+MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
 
 
 def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
@@ -61,10 +67,11 @@ def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMP
     return session.client("ram", region_name=region, config=client_config(max_attempts))
 
 
-def call(client: Any, operation: str, **kwargs: Any) -> dict:
-    """Call ``operation`` (snake_case) turning a ClientError into ``ShareApiError``."""
+@contextmanager
+def _api_errors(operation: str) -> Iterator[None]:
+    """Turn what botocore raises once its retries are spent into ``ShareApiError`` naming the call."""
     try:
-        return getattr(client, operation)(**kwargs)
+        yield
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
@@ -72,17 +79,20 @@ def call(client: Any, operation: str, **kwargs: Any) -> dict:
         raise ShareApiError(operation, type(exc).__name__, f"{exc} (after retries)") from exc
 
 
-def paginate(client: Any, operation: str, result_key: str, **kwargs: Any) -> list[dict]:
-    """All items of a paginated RAM list call."""
+def call(client: Any, operation: str, **kwargs: Any) -> dict:
+    """Call ``operation`` (snake_case); failures become ``ShareApiError``."""
+    with _api_errors(operation):
+        return getattr(client, operation)(**kwargs)
+
+
+def paginate(client: Any, operation: str, result_key: str, *, page_size: int | None = None, **kwargs: Any) -> list[dict]:
+    """All items of a paginated list call (``page_size`` items per request when given)."""
+    if page_size is not None:
+        kwargs["PaginationConfig"] = {"PageSize": page_size}
     items: list[dict] = []
-    try:
+    with _api_errors(operation):
         for page in client.get_paginator(operation).paginate(**kwargs):
             items.extend(page.get(result_key, []))
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
-    except BotoCoreError as exc:
-        raise ShareApiError(operation, type(exc).__name__, f"{exc} (after retries)") from exc
     return items
 
 
@@ -101,13 +111,37 @@ def list_stage_shares(ram: Any, card_arn: str, stage: str) -> list[dict]:
 
 def list_associations(ram: Any, share_arn: str, association_type: str) -> list[dict]:
     """All associations of ``association_type`` (PRINCIPAL or RESOURCE) of one share."""
-    return paginate(
-        ram,
-        "get_resource_share_associations",
-        "resourceShareAssociations",
-        associationType=association_type,
-        resourceShareArns=[share_arn],
-    )
+    return list(association_rows(ram, [share_arn], association_type).get(share_arn, ()))
+
+
+def association_rows(ram: Any, share_arns: Sequence[str], association_type: str,
+                     page_size: int | None = None) -> dict[str, tuple[dict, ...]]:
+    """Associations of ``association_type`` of every share in ``share_arns``, by share ARN (batched reads)."""
+    rows: dict[str, list[dict]] = {arn: [] for arn in share_arns}
+    for start in range(0, len(share_arns), SHARE_ARNS_PER_READ):
+        for row in paginate(ram, "get_resource_share_associations", "resourceShareAssociations", page_size=page_size,
+                            associationType=association_type,
+                            resourceShareArns=list(share_arns[start:start + SHARE_ARNS_PER_READ])):
+            rows.setdefault(row["resourceShareArn"], []).append(row)
+    return {arn: tuple(items) for arn, items in rows.items()}
+
+
+def list_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> tuple[dict, ...]:
+    """The card's per-card shares of ``stages``, in any status, found by the card tag in one listing."""
+    found = paginate(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF",
+                     tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
+    return tuple(s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages))
+
+
+def require_live(response: dict, context: str) -> dict:
+    """The share of a CreateResourceShare response; ``ShareStateError`` when RAM did not make it live."""
+    share = response["resourceShare"]
+    if share.get("status") not in LIVE_SHARE_STATUSES:
+        raise ShareStateError(
+            f"{context}: RAM returned share {share.get('resourceShareArn')} in status {share.get('status')} "
+            f"({share.get('statusMessage', 'no message')}); delete it with `mcgov share delete` and re-run"
+        )
+    return share
 
 
 @dataclass(frozen=True)
@@ -182,7 +216,7 @@ def read_stage_state(ram: Any, policy: SharePolicy, card_arn: str, stage: str) -
 def share_status(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[str] | None = None) -> dict:
     """Shares and associations of every requested stage, as plain data."""
     check_card_arn(policy, card_arn)
-    names = _stage_names(policy, stages)
+    names = stage_names(policy, stages)
     return {
         "card_arn": card_arn,
         "stages": [read_stage_state(ram, policy, card_arn, name).to_dict() for name in names],
@@ -205,7 +239,7 @@ def ensure_share(
     Raises ``SharePermissionDriftError`` when a share carries another permission and ``prune`` is false.
     """
     check_card_arn(policy, card_arn)
-    names = _stage_names(policy, stages)
+    names = stage_names(policy, stages)
     snapshot = read_card_shares(ram, card_arn, names)
     return ShareResult(
         card_arn=card_arn,
@@ -227,18 +261,9 @@ class CardShares:
 
 def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> CardShares:
     """The card's shares for ``stages`` (by the card tag) and their associations, in three calls."""
-    found = paginate(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF",
-                     tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
-    shares = tuple(s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages))
+    shares = list_card_shares(ram, card_arn, stages)
     live = [s["resourceShareArn"] for s in shares if s.get("status") in LIVE_SHARE_STATUSES]
-    rows: dict[str, dict[str, list[dict]]] = {"PRINCIPAL": {}, "RESOURCE": {}}
-    for kind, by_share in rows.items():
-        for start in range(0, len(live), SHARE_ARNS_PER_READ):
-            for row in paginate(ram, "get_resource_share_associations", "resourceShareAssociations",
-                                associationType=kind, resourceShareArns=live[start:start + SHARE_ARNS_PER_READ]):
-                by_share.setdefault(row.get("resourceShareArn"), []).append(row)
-    return CardShares(shares, {k: tuple(v) for k, v in rows["PRINCIPAL"].items()},
-                      {k: tuple(v) for k, v in rows["RESOURCE"].items()})
+    return CardShares(shares, association_rows(ram, live, "PRINCIPAL"), association_rows(ram, live, "RESOURCE"))
 
 
 def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool,
@@ -278,20 +303,8 @@ def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prun
         principal_rows = list(snapshot.principals.get(result.share_arn, ()))
         resource_rows = list(snapshot.resources.get(result.share_arn, ()))
     plan = plan_associations(policy.stage(stage).accounts, card_arn, principal_rows, resource_rows, prune=prune)
-    if plan.add_principals or plan.add_resources:
-        kwargs: dict[str, Any] = {"resourceShareArn": result.share_arn}
-        if plan.add_principals:
-            kwargs["principals"] = list(plan.add_principals)
-        if plan.add_resources:
-            kwargs["resourceArns"] = list(plan.add_resources)
-        call(ram, "associate_resource_share", **kwargs)
-    if plan.remove_principals or plan.remove_resources:
-        kwargs = {"resourceShareArn": result.share_arn}
-        if plan.remove_principals:
-            kwargs["principals"] = list(plan.remove_principals)
-        if plan.remove_resources:
-            kwargs["resourceArns"] = list(plan.remove_resources)
-        call(ram, "disassociate_resource_share", **kwargs)
+    _change(ram, "associate_resource_share", result.share_arn, plan.add_principals, plan.add_resources)
+    _change(ram, "disassociate_resource_share", result.share_arn, plan.remove_principals, plan.remove_resources)
     result.added_principals = list(plan.add_principals)
     result.added_resources = list(plan.add_resources)
     result.drift_principals = list(plan.drift_principals)
@@ -299,6 +312,18 @@ def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prun
     result.removed_principals = list(plan.remove_principals)
     result.removed_resources = list(plan.remove_resources)
     return result
+
+
+def _change(ram: Any, operation: str, share_arn: str, principals: Sequence[str], resources: Sequence[str]) -> None:
+    """One (dis)associate call for ``principals`` and ``resources``; nothing when both are empty."""
+    if not principals and not resources:
+        return
+    kwargs: dict[str, Any] = {"resourceShareArn": share_arn}
+    if principals:
+        kwargs["principals"] = list(principals)
+    if resources:
+        kwargs["resourceArns"] = list(resources)
+    call(ram, operation, **kwargs)
 
 
 def _create(ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission: str, generation: int) -> dict:
@@ -312,28 +337,22 @@ def _create(ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission
         tags=share_tags(card_arn, stage, permission),
         clientToken=client_token(card_arn, stage, permission, policy.allow_external_principals, generation),
     )
-    share = response["resourceShare"]
-    if share.get("status") not in ("ACTIVE", "PENDING"):
-        raise ShareStateError(
-            f"stage {stage}: RAM returned share {share.get('resourceShareArn')} in status {share.get('status')} "
-            f"({share.get('statusMessage', 'no message')}); delete it with `mcgov share delete` and re-run"
-        )
-    return share
+    return require_live(response, f"stage {stage}")
 
 
 def delete_share(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[str] | None = None) -> list[str]:
     """Delete every live share of ``card_arn`` for the requested stages; return the deleted ARNs."""
     check_card_arn(policy, card_arn)
     deleted: list[str] = []
-    for name in _stage_names(policy, stages):
-        for share in list_stage_shares(ram, card_arn, name):
-            if share.get("status") in ("ACTIVE", "PENDING"):
-                call(ram, "delete_resource_share", resourceShareArn=share["resourceShareArn"])
-                deleted.append(share["resourceShareArn"])
+    for share in list_card_shares(ram, card_arn, stage_names(policy, stages)):
+        if share.get("status") in LIVE_SHARE_STATUSES:
+            call(ram, "delete_resource_share", resourceShareArn=share["resourceShareArn"])
+            deleted.append(share["resourceShareArn"])
     return deleted
 
 
-def _stage_names(policy: SharePolicy, stages: Iterable[str] | None) -> list[str]:
+def stage_names(policy: SharePolicy, stages: Iterable[str] | None) -> list[str]:
+    """``stages`` (default: every stage of the policy), each checked to exist in the policy."""
     names = list(policy.stages) if stages is None else list(stages)
     for name in names:
         policy.stage(name)
@@ -352,9 +371,6 @@ def describe_card(sagemaker: Any, card_arn: str) -> dict:
         return CardStore(sagemaker).describe(card_arn)
     except card_exceptions.CardNotFoundError as exc:
         raise CardNotFoundError(f"--card: {exc}; create it first or fix the name") from None
-
-
-MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
 
 
 def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) -> str:
