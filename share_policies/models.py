@@ -16,6 +16,11 @@ AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerM
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
 
+
+def status_meets(card_status: str, required: str) -> bool:
+    """True when ``card_status`` is at least ``required`` (Archived and unknown statuses never are)."""
+    return card_status in CARD_STATUS_ORDER and CARD_STATUS_ORDER[card_status] >= CARD_STATUS_ORDER[required]
+
 ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
 STAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")

@@ -12,7 +12,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from steps.card.exceptions import InputReadError, SourceUnavailableError
 from steps.common.jsonutil import sha256_text
 
-
 _INPUT_ERROR_CODES = {"NoSuchKey", "NoSuchBucket", "AccessDenied", "InvalidBucketName", "InvalidObjectState",
                       "404", "403", "NotFound", "AllAccessDisabled", "KeyTooLongError"}
 

@@ -13,11 +13,20 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card import limits as L
 from steps.card.build import BuildInputs, ReportInput, build_content
-from steps.card.exceptions import CardInputError, ModelPackageError, SourceUnavailableError, TrainingJobError
+from steps.card.exceptions import (
+    CardInputError,
+    ModelPackageError,
+    SourceUnavailableError,
+    TrainingJobError,
+)
 from steps.card.io import load_json
 from steps.card.store import CardStore, PublishResult
 from steps.card.template import load_template
-from steps.card.validation import serialize_content, validate_card_name, validate_card_status
+from steps.card.validation import (
+    serialize_content,
+    validate_card_name,
+    validate_card_status,
+)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,11 @@ from steps.card.exceptions import (
     CardNotFoundError,
     CardStoreError,
 )
-from steps.card.identifiers import card_name_from, validate_card_name, validate_card_status
+from steps.card.identifiers import (
+    card_name_from,
+    validate_card_name,
+    validate_card_status,
+)
 from steps.common.jsonutil import content_sha256
 
 _UNREAD = object()

@@ -5,11 +5,11 @@ import argparse
 import json
 from typing import Any
 
+from steps.card import limits as L
 from steps.card.io import load_json
 from steps.card.service import CardSources, build_card, populate_card, publish_content
 from steps.card.store import CardStore
 from steps.card.validation import content_sha256, validate_card_name, validate_content
-from steps.card import limits as L
 from steps.cli._shared import print_json, session, write_atomic
 
 

@@ -10,7 +10,14 @@ from share_policies.loader import load_policy
 from share_policies.models import SharePolicy
 from steps.common.aws import make_session
 from steps.common.jsonutil import json_safe
-from steps.share.ram import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, share_status
+from steps.share.ram import (
+    delete_share,
+    describe_card,
+    ensure_share,
+    ram_client,
+    resolve_card_arn,
+    share_status,
+)
 
 
 def register(subparsers: Any) -> None:

@@ -8,14 +8,13 @@ requirement or Archived. ``pending`` is true when the only blockers can resolve 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from share_policies.models import CARD_STATUS_ORDER, SharePolicy
+from share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
 from steps.common.jsonutil import content_sha256, json_safe
-from steps.share.plan import select_share
+from steps.share.plan import as_datetime, latest_by_entity, select_share
 from steps.share.ram import StageShareState
 
 SCHEMA_VERSION = 1
@@ -94,7 +93,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         terminal.append(f"Card {card_arn} is Archived; archived cards never pass the gate, create a new card.")
     elif status not in CARD_STATUS_ORDER:
         terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
-    elif CARD_STATUS_ORDER[status] < CARD_STATUS_ORDER[required]:
+    elif not status_meets(status, required):
         terminal.append(
             f"Card status {status} is below {required} required for stage {stage}; "
             f"update the card status to {required} after review."
@@ -112,7 +111,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
             principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
     else:
         share_arn = share["resourceShareArn"]
-        by_principal = _latest(share_state.principal_associations)
+        by_principal = latest_by_entity(share_state.principal_associations)
         window = policy.gate.invitation_window_seconds
         for account in stage_cfg.accounts:
             association = by_principal.get(account)
@@ -129,7 +128,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
                     f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage}; "
                     "run `mcgov share ensure --prune` to remove it."
                 )
-        by_resource = _latest(share_state.resource_associations)
+        by_resource = latest_by_entity(share_state.resource_associations)
         association = by_resource.get(card_arn)
         resource = {"arn": card_arn, **_record(association)}
         problem, transient = _association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
@@ -192,7 +191,7 @@ def _association_problem(
     if status in ("DISASSOCIATING", "DISASSOCIATED"):
         return f"{what} is {status} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
     if status == "ASSOCIATING":
-        created = _as_datetime(association.get("creationTime"))
+        created = as_datetime(association.get("creationTime"))
         if association.get("external") and created is not None and (now - created).total_seconds() > window:
             return (
                 f"{what} has not accepted the RAM invitation within {int(window)}s (sent {created.isoformat()}); "
@@ -205,45 +204,16 @@ def _association_problem(
     return f"{what} association has unexpected status {status!r}; inspect it with `mcgov share status`.", False
 
 
-def _latest(associations: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Most recent association per associated entity."""
-    latest: dict[str, dict[str, Any]] = {}
-    for association in associations:
-        entity = association.get("associatedEntity")
-        if not entity:
-            continue
-        current = latest.get(entity)
-        if current is None or _epoch(association.get("lastUpdatedTime")) >= _epoch(current.get("lastUpdatedTime")):
-            latest[entity] = association
-    return latest
-
-
 def _record(association: dict[str, Any] | None) -> dict[str, Any]:
     if association is None:
         return {"status": "MISSING", "status_message": None, "last_updated": None}
     return {
         "status": association.get("status"),
         "status_message": association.get("statusMessage"),
-        "last_updated": _as_datetime(association.get("lastUpdatedTime")),
-        "created": _as_datetime(association.get("creationTime")),
+        "last_updated": as_datetime(association.get("lastUpdatedTime")),
+        "created": as_datetime(association.get("creationTime")),
         "external": bool(association.get("external", False)),
     }
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    try:
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    except (TypeError, ValueError):
-        return None
-
-
-def _epoch(value: Any) -> float:
-    parsed = _as_datetime(value)
-    return parsed.timestamp() if parsed else 0.0
 
 
 def _iso(now: datetime) -> str:

@@ -16,7 +16,13 @@ from botocore.exceptions import ClientError, ParamValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from steps.handlers.check_gate import check, decision_output
-from steps.handlers.runtime import EventError, get_logger, lambda_entry, log, parse_event
+from steps.handlers.runtime import (
+    EventError,
+    get_logger,
+    lambda_entry,
+    log,
+    parse_event,
+)
 
 logger = get_logger("mcgov.gate_watcher")
 

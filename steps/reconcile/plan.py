@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from share_policies.models import CARD_STATUS_ORDER, SharePolicy
+from share_policies.models import SharePolicy, status_meets
+from steps.card.limits import CARD_STATUSES
 from steps.reconcile.exceptions import CapacityError, SelectionError
 from steps.share.naming import (
     TAG_CARD_ARN,
@@ -25,8 +26,12 @@ from steps.share.naming import (
     is_batch_share,
     tags_of,
 )
-from steps.share.plan import LIVE_ASSOCIATION_STATUSES, LIVE_SHARE_STATUSES
-from steps.share.quotas import BATCH_SHARE_CAPACITY, RESOURCE_ASSOCIATIONS_PER_SHARE, RESOURCES_PER_CALL
+from steps.share.plan import LIVE_SHARE_STATUSES, epoch, live_entities
+from steps.share.quotas import (
+    BATCH_SHARE_CAPACITY,
+    RESOURCE_ASSOCIATIONS_PER_SHARE,
+    RESOURCES_PER_CALL,
+)
 
 ALREADY = "already shared"
 SHARED = "shared now"
@@ -35,7 +40,6 @@ DRIFT = "drift"
 FAILED = "failed"
 SKIPPED = "skipped (status)"
 OUTCOMES = (ALREADY, SHARED, WOULD_SHARE, DRIFT, FAILED, SKIPPED)
-CARD_STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 
 
 @dataclass(frozen=True)
@@ -159,34 +163,8 @@ class StagePlan:
         return sum(len(s.calls) for s in self.shares)
 
 
-def _live(rows: Iterable[dict]) -> dict[str, str]:
-    """entity -> status of the live rows (latest row wins)."""
-    out: dict[str, str] = {}
-    for row in rows:
-        entity = row.get("associatedEntity")
-        if entity:
-            out[entity] = str(row.get("status"))
-    return {e: s for e, s in out.items() if s in LIVE_ASSOCIATION_STATUSES}
-
-
-def _ts(value: Any) -> float:
-    if value is None:
-        return 0.0
-    if hasattr(value, "timestamp"):
-        return float(value.timestamp())
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
-
-
 def _order(share: dict) -> tuple[float, str]:
-    return (_ts(share.get("creationTime")), share.get("resourceShareArn", ""))
-
-
-def status_allows(card_status: str, required: str) -> bool:
-    """True when ``card_status`` is at least ``required`` (Archived and unknown statuses never are)."""
-    return card_status in CARD_STATUS_ORDER and CARD_STATUS_ORDER[card_status] >= CARD_STATUS_ORDER[required]
+    return (epoch(share.get("creationTime")), share.get("resourceShareArn", ""))
 
 
 def plan_stage(
@@ -224,23 +202,23 @@ def plan_stage(
     work: dict[str, ShareWork] = {}
     for share in batches:
         arn = share["resourceShareArn"]
-        principals = _live(inventory.principal_rows.get(arn, ()))
+        principals = live_entities(inventory.principal_rows.get(arn, ()))
         work[arn] = ShareWork(
             stage=stage, name=share["name"], index=batch_index(share) or 0, arn=arn,
             missing_principals=tuple(a for a in accounts if a not in principals),
             drift_principals=tuple(sorted(p for p in principals if p not in accounts)),
-            live_resources=len(_live(inventory.resource_rows.get(arn, ()))),
+            live_resources=len(live_entities(inventory.resource_rows.get(arn, ()))),
         )
         if share.get("allowExternalPrincipals", policy.allow_external_principals) != policy.allow_external_principals:
             work[arn].calls.append(WriteCall("update_resource_share", {
                 "resourceShareArn": arn, "allowExternalPrincipals": policy.allow_external_principals}))
-    resources_by_share = {arn: set(_live(rows)) for arn, rows in inventory.resource_rows.items()}
+    resources_by_share = {arn: set(live_entities(rows)) for arn, rows in inventory.resource_rows.items()}
 
     plans: list[CardPlan] = []
     to_place: list[CardPlan] = []
     to_fix: set[str] = set()
     for card in sorted(cards, key=lambda c: c.arn):
-        if not status_allows(card.status, cfg.required_card_status):
+        if not status_meets(card.status, cfg.required_card_status):
             plans.append(CardPlan(card, stage, "skipped", detail=(
                 f"status {card.status} is below {cfg.required_card_status} required for stage {stage}; "
                 f"set the card to {cfg.required_card_status} after review")))
@@ -273,7 +251,7 @@ def _classify(card: Card, stage: str, candidates: list[dict], work: Mapping[str,
     best: tuple[int, int, int] | None = None
     chosen: dict | None = None
     for position, share in enumerate(candidates):
-        principals = _live(inventory.principal_rows.get(share["resourceShareArn"], ()))
+        principals = live_entities(inventory.principal_rows.get(share["resourceShareArn"], ()))
         missing = sum(1 for a in accounts if a not in principals)
         extra = sum(1 for p in principals if p not in accounts)
         score = (missing, extra, position)
@@ -289,7 +267,7 @@ def _classify(card: Card, stage: str, candidates: list[dict], work: Mapping[str,
         return CardPlan(card, stage, "fix", share=name, share_arn=arn,
                         detail=f"share {name} gains {', '.join(work[arn].missing_principals)}")
     if extra:
-        extras = sorted(p for p in _live(inventory.principal_rows.get(arn, ())) if p not in accounts)
+        extras = sorted(p for p in live_entities(inventory.principal_rows.get(arn, ())) if p not in accounts)
         fix = (f"run `mcgov share ensure --card {card.name} --stage {stage} --prune`" if arn not in work else
                f"remove them with `aws ram disassociate-resource-share --resource-share-arn {arn} "
                f"--principals {' '.join(extras)}`")

@@ -4,7 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.reconcile.plan import ALREADY, DRIFT, FAILED, OUTCOMES, SHARED, SKIPPED, WOULD_SHARE, Selection
+from steps.reconcile.plan import (
+    ALREADY,
+    DRIFT,
+    FAILED,
+    OUTCOMES,
+    SHARED,
+    SKIPPED,
+    WOULD_SHARE,
+    Selection,
+)
 
 SCHEMA_VERSION = 1
 

@@ -12,7 +12,9 @@ TAG_CARD_ARN = "mcgov:card-arn"
 TAG_STAGE = "mcgov:stage"
 TAG_PERMISSION = "mcgov:permission-arn"
 TAG_MANAGED_BY = "mcgov:managed-by"
+TAG_BATCH = "mcgov:batch"
 MANAGED_BY = "model-card-governance"
+BATCH_PREFIX = "mcgov-batch-"
 CLIENT_TOKEN_MAX = 64
 
 
@@ -28,12 +30,16 @@ def share_name(card_arn: str, stage: str) -> str:
 
 def share_tags(card_arn: str, stage: str, permission_arn: str) -> list[dict[str, str]]:
     """Tags written on creation and used to recognise the share."""
-    return [
-        {"key": TAG_CARD_ARN, "value": card_arn},
-        {"key": TAG_STAGE, "value": stage},
-        {"key": TAG_PERMISSION, "value": permission_arn},
-        {"key": TAG_MANAGED_BY, "value": MANAGED_BY},
-    ]
+    return _as_tags({TAG_CARD_ARN: card_arn, **_managed(stage, permission_arn)})
+
+
+def _managed(stage: str, permission_arn: str) -> dict[str, str]:
+    """The tags every mcgov share carries: its stage, its permission and the managed-by marker."""
+    return {TAG_STAGE: stage, TAG_PERMISSION: permission_arn, TAG_MANAGED_BY: MANAGED_BY}
+
+
+def _as_tags(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in tags.items()]
 
 
 def client_token(card_arn: str, stage: str, permission_arn: str, allow_external: bool, generation: int) -> str:
@@ -61,9 +67,6 @@ def is_our_share(share: dict, card_arn: str, stage: str) -> bool:
     )
 
 
-TAG_BATCH = "mcgov:batch"
-BATCH_PREFIX = "mcgov-batch-"
-
 
 def permission_hash(permission_arn: str) -> str:
     """8 hex characters identifying a RAM permission ARN inside a batch share name."""
@@ -77,12 +80,7 @@ def batch_share_name(stage: str, permission_arn: str, index: int) -> str:
 
 def batch_share_tags(stage: str, permission_arn: str, index: int) -> list[dict[str, str]]:
     """Tags of a batched share; ``mcgov:batch`` carries its index (no ``mcgov:card-arn``: it holds many cards)."""
-    return [
-        {"key": TAG_STAGE, "value": stage},
-        {"key": TAG_PERMISSION, "value": permission_arn},
-        {"key": TAG_MANAGED_BY, "value": MANAGED_BY},
-        {"key": TAG_BATCH, "value": str(index)},
-    ]
+    return _as_tags({**_managed(stage, permission_arn), TAG_BATCH: str(index)})
 
 
 def batch_index(share: dict) -> int | None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
 
 from steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION, tags_of
 
@@ -31,10 +33,6 @@ class AssociationPlan:
     remove_principals: tuple[str, ...] = ()
     remove_resources: tuple[str, ...] = ()
 
-    @property
-    def changes(self) -> bool:
-        return bool(self.add_principals or self.add_resources or self.remove_principals or self.remove_resources)
-
 
 def select_share(shares: Sequence[dict], permission_arn: str) -> ShareSelection:
     """Pick the oldest live share carrying ``permission_arn``; the other live ones are duplicates.
@@ -44,7 +42,7 @@ def select_share(shares: Sequence[dict], permission_arn: str) -> ShareSelection:
     """
     live = sorted(
         (s for s in shares if s.get("status") in LIVE_SHARE_STATUSES),
-        key=lambda s: (_ts(s.get("creationTime")), s.get("resourceShareArn", "")),
+        key=lambda s: (epoch(s.get("creationTime")), s.get("resourceShareArn", "")),
     )
     matching = [s for s in live if tags_of(s).get(TAG_PERMISSION) == permission_arn]
     stale = tuple(s for s in live if tags_of(s).get(TAG_PERMISSION) != permission_arn)
@@ -67,8 +65,8 @@ def plan_associations(
 ) -> AssociationPlan:
     """Diff the policy's accounts and the card against the share's live associations."""
     wanted = list(dict.fromkeys(accounts))
-    live_principals = _live_entities(principal_associations)
-    live_resources = _live_entities(resource_associations)
+    live_principals = live_entities(principal_associations)
+    live_resources = live_entities(resource_associations)
     drift_principals = tuple(p for p in live_principals if p not in wanted)
     drift_resources = tuple(r for r in live_resources if r != card_arn)
     return AssociationPlan(
@@ -81,21 +79,38 @@ def plan_associations(
     )
 
 
-def _live_entities(associations: Iterable[dict]) -> list[str]:
-    return list(
-        dict.fromkeys(a["associatedEntity"] for a in associations if a.get("status") in LIVE_ASSOCIATION_STATUSES)
-    )
-
-
-def _ts(value: object) -> float:
+def as_datetime(value: Any) -> datetime | None:
+    """A RAM timestamp (datetime from boto3, epoch number from JSON) as an aware datetime; None if absent."""
     if value is None:
-        return 0.0
-    if hasattr(value, "timestamp"):
-        return float(value.timestamp())  # type: ignore[union-attr]
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     try:
-        return float(value)  # type: ignore[arg-type]
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
     except (TypeError, ValueError):
-        return 0.0
+        return None
+
+
+def epoch(value: Any) -> float:
+    """A RAM timestamp in epoch seconds (0 when absent), for ordering."""
+    parsed = as_datetime(value)
+    return parsed.timestamp() if parsed else 0.0
+
+
+def latest_by_entity(associations: Iterable[dict]) -> dict[str, dict]:
+    """The most recent association row of each associated entity (account or resource ARN)."""
+    latest: dict[str, dict] = {}
+    for association in associations:
+        entity = association.get("associatedEntity")
+        if entity and (entity not in latest
+                       or epoch(association.get("lastUpdatedTime")) >= epoch(latest[entity].get("lastUpdatedTime"))):
+            latest[entity] = association
+    return latest
+
+
+def live_entities(associations: Iterable[dict]) -> list[str]:
+    """Entities whose latest association is ASSOCIATING or ASSOCIATED."""
+    return [e for e, a in latest_by_entity(associations).items() if a.get("status") in LIVE_ASSOCIATION_STATUSES]
 
 
 @dataclass
@@ -147,8 +162,8 @@ def share_problems(accounts: Iterable[str], card_arn: str, principal_association
     """(problems waiting cannot fix, problems waiting fixes) keeping a share from granting ``card_arn`` to
     exactly ``accounts``: missing/failed/extra associations vs. ones still ASSOCIATING."""
     wanted = list(dict.fromkeys(accounts))
-    principals = _latest_status(principal_associations)
-    resources = _latest_status(resource_associations)
+    principals = {e: str(a.get("status")) for e, a in latest_by_entity(principal_associations).items()}
+    resources = {e: str(a.get("status")) for e, a in latest_by_entity(resource_associations).items()}
     statuses = [principals.get(a) for a in wanted] + [resources.get(card_arn)]
     extra = sum(1 for p, s in principals.items() if p not in wanted and s in LIVE_ASSOCIATION_STATUSES)
     waiting = sum(1 for s in statuses if s == "ASSOCIATING")
@@ -166,15 +181,7 @@ def best_share(candidates: Sequence[tuple[dict, Sequence[dict], Sequence[dict]]]
         share, principals, resources = candidate
         batched = 1 if TAG_CARD_ARN not in tags_of(share) else 0
         terminal, waiting = share_problems(wanted, card_arn, principals, resources)
-        return (terminal, waiting, batched, _ts(share.get("creationTime")), share.get("resourceShareArn", ""))
+        return (terminal, waiting, batched, epoch(share.get("creationTime")), share.get("resourceShareArn", ""))
 
     return min(candidates, key=key) if candidates else None
 
-
-def _latest_status(associations: Iterable[dict]) -> dict[str, str]:
-    latest: dict[str, dict] = {}
-    for association in associations:
-        entity = association.get("associatedEntity")
-        if entity and (entity not in latest or _ts(association.get("lastUpdatedTime")) >= _ts(latest[entity].get("lastUpdatedTime"))):
-            latest[entity] = association
-    return {entity: str(a.get("status")) for entity, a in latest.items()}

@@ -17,7 +17,11 @@ from steps.card.evaluation.api import (
     parse_report,
     resolve_format,
 )
-from steps.card.evaluation.clarify import bias_group_name, top_shap_text_group_name, v2_bias_group_name
+from steps.card.evaluation.clarify import (
+    bias_group_name,
+    top_shap_text_group_name,
+    v2_bias_group_name,
+)
 from steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
 
 __all__ = [

@@ -6,9 +6,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from steps.card.evaluation._common import Recorder, check_json_shape, check_metric_groups, fail, short_json
+from steps.card.evaluation._common import (
+    Recorder,
+    check_json_shape,
+    check_metric_groups,
+    fail,
+    short_json,
+)
 from steps.card.evaluation.card_metrics import parse_card_metrics
-from steps.card.evaluation.clarify import BIAS_SECTIONS, parse_bias, parse_explainability
+from steps.card.evaluation.clarify import (
+    BIAS_SECTIONS,
+    parse_bias,
+    parse_explainability,
+)
 from steps.card.evaluation.quality import MONITOR_KEYS, QUALITY_SECTIONS, parse_quality
 from steps.card.exceptions import ReportFormatError
 
