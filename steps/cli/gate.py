@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from share_policies.loader import load_policy
+from steps.cli._shared import print_json
 from steps.common.aws import make_session
 from steps.gate.exceptions import StageRequiredError
 from steps.gate.poller import run_gate
 from steps.gate.verify import role_arn, verify_consumers
-from steps.share.ram import ram_client, resolve_card_arn
+from steps.share.ram import ram_client, resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:
@@ -21,10 +21,21 @@ def register(subparsers: Any) -> None:
     check.add_argument("--card", required=True, help="model-card name or ARN")
     check.add_argument("--policy", required=True, help="share-policy YAML file")
     check.add_argument("--stage", help="stage to gate (required when the policy has several)")
-    check.add_argument("--wait", type=float, help="seconds to wait for associations (default: gate.timeout_seconds; 0: check once)")
+    check.add_argument("--wait", type=_seconds, help="seconds to wait for associations (default: gate.timeout_seconds; 0: check once)")
     check.add_argument("--verify-role", help="role name assumed in every stage account to describe the card by ARN")
     check.add_argument("--role-pattern", default="arn:aws:iam::{account}:role/{name}", help="role ARN pattern for --verify-role")
     check.set_defaults(func=cmd_check)
+
+
+def _seconds(text: str) -> float:
+    """argparse type of ``--wait``: a number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds >= 0")
+    return value
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -34,10 +45,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise StageRequiredError(f"--stage: the policy has stages {', '.join(policy.stages)}; name one with --stage")
         stage = next(iter(policy.stages))
     else:
-        stage = args.stage
-        policy.stage(stage, source=args.policy)
-    if args.wait is not None and args.wait < 0:
-        raise StageRequiredError("--wait: give a number of seconds >= 0")
+        stage = stage_names(policy, [args.stage], source=args.policy)[0]
     card_arn = resolve_card_arn(policy, args.card)
     session = make_session(args.profile, policy.region)
     decision = run_gate(
@@ -52,5 +60,5 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.verify_role and decision.allowed:
         roles = {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
         decision = verify_consumers(decision, roles, base_session=session, region=policy.region)
-    print(json.dumps(decision.to_dict(), indent=2))
+    print_json(decision.to_dict())
     return 0 if decision.allowed else 1

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 from share_policies.documents import render_all
 from share_policies.loader import load_policy
-from steps.share.ram import resolve_card_arn
+from steps.cli._shared import print_json
+from steps.share.ram import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:
@@ -34,10 +33,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_render_iam(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     card_arn = resolve_card_arn(policy, args.card)
-    stages = None
-    if args.stage:
-        policy.stage(args.stage, source=args.policy)
-        stages = [args.stage]
-    json.dump(render_all(policy, card_arn, stages), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
+    print_json(render_all(policy, card_arn, stages))
     return 0

@@ -11,7 +11,7 @@ from steps.common.aws import make_session
 from steps.reconcile.plan import parse_selection
 from steps.reconcile.report import render_table
 from steps.reconcile.run import reconcile
-from steps.share.ram import client_config, ram_client
+from steps.share.ram import client_config, ram_client, stage_names
 
 RECONCILE_MAX_ATTEMPTS = 10
 
@@ -32,10 +32,7 @@ def register(subparsers: Any) -> None:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     selection = parse_selection(args.select)
-    stages = None
-    if args.stage:
-        policy.stage(args.stage, source=args.policy)
-        stages = [args.stage]
+    stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
     session = make_session(getattr(args, "profile", None), policy.region)
     report = reconcile(
         ram_client(session, policy.region, RECONCILE_MAX_ATTEMPTS),

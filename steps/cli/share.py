@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from share_policies.loader import load_policy
 from share_policies.models import SharePolicy
+from steps.cli._shared import print_json
 from steps.common.aws import make_session
-from steps.common.jsonutil import json_safe
 from steps.share.ram import (
     delete_share,
     describe_card,
@@ -17,6 +16,7 @@ from steps.share.ram import (
     ram_client,
     resolve_card_arn,
     share_status,
+    stage_names,
 )
 
 
@@ -39,9 +39,7 @@ def register(subparsers: Any) -> None:
 
 def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str] | None]:
     policy = load_policy(args.policy)
-    stages = args.stage or None
-    for stage in stages or []:
-        policy.stage(stage, source=args.policy)
+    stages = stage_names(policy, args.stage, source=args.policy) if args.stage else None
     card_arn = resolve_card_arn(policy, args.card)
     session = make_session(args.profile, policy.region)
     return policy, card_arn, session, stages
@@ -51,7 +49,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
     describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
     result = ensure_share(ram_client(session, policy.region), policy, card_arn, stages=stages, prune=args.prune)
-    print(json.dumps(result.to_dict(), indent=2))
+    print_json(result.to_dict())
     for stage in result.stages:
         kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
         if kept:
@@ -62,12 +60,12 @@ def cmd_ensure(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
-    print(json.dumps(json_safe(share_status(ram_client(session, policy.region), policy, card_arn, stages)), indent=2))
+    print_json(share_status(ram_client(session, policy.region), policy, card_arn, stages))
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
     deleted = delete_share(ram_client(session, policy.region), policy, card_arn, stages)
-    print(json.dumps({"card_arn": card_arn, "deleted": deleted}, indent=2))
+    print_json({"card_arn": card_arn, "deleted": deleted})
     return 0

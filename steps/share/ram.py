@@ -351,11 +351,11 @@ def delete_share(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[
     return deleted
 
 
-def stage_names(policy: SharePolicy, stages: Iterable[str] | None) -> list[str]:
-    """``stages`` (default: every stage of the policy), each checked to exist in the policy."""
+def stage_names(policy: SharePolicy, stages: Iterable[str] | None, *, source: str | None = None) -> list[str]:
+    """``stages`` (default: every stage of the policy), each checked to exist in the policy (file ``source``)."""
     names = list(policy.stages) if stages is None else list(stages)
     for name in names:
-        policy.stage(name)
+        policy.stage(name, source=source)
     return names
 
 
