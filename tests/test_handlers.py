@@ -206,3 +206,15 @@ def test_approve_model_package_handler(world, card_session):
     assert out == {"model_package_arn": arn, "approval_status": "Approved"}
     with pytest.raises(HandlerFailure, match="model_package_arn"):
         approve_model_package.handler({"model_package_arn": "not-an-arn"})
+
+
+def test_the_policy_is_read_once_per_container(world, monkeypatch):
+    import steps.card.io
+
+    reads = []
+    original = steps.card.io.read_text
+    monkeypatch.setattr(steps.card.io, "read_text", lambda *a, **k: reads.append(a) or original(*a, **k))
+    share_card.handler({"card_arn": CARD})
+    check_gate.handler({"card_arn": CARD, "stage": "staging"})
+    check_gate.handler({"card_arn": CARD, "stage": "staging"})
+    assert len(reads) == 1

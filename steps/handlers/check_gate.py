@@ -35,7 +35,7 @@ def decision_output(decision: Decision) -> dict[str, Any]:
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
     """Run the gate for ``stage`` within ``wait_seconds`` using the deploy-time policy."""
     session = session or boto3.Session()
-    policy = load_runtime_policy(session.client("s3"))
+    policy = load_runtime_policy()
     policy.stage(stage, source="event.stage")
     arn = resolve_card_arn(policy, card_arn)
     ram = ram_client(session, policy.region)

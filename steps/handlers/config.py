@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any
 
 from share_policies import SharePolicy, parse_policy
 from steps.errors import BadInputError
@@ -28,18 +27,19 @@ def policy_uri() -> str:
     return uri
 
 
-def load_runtime_policy(s3_client: Any = None) -> SharePolicy:
-    """The policy named by ``MCGOV_POLICY_URI``, cached for the life of the Lambda container."""
-    return _cached_policy(policy_uri(), s3_client)
+def load_runtime_policy() -> SharePolicy:
+    """The policy named by ``MCGOV_POLICY_URI``, read once per Lambda container (an S3 client only for s3://)."""
+    return _cached_policy(policy_uri())
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_policy(uri: str, s3_client: Any) -> SharePolicy:
+def _cached_policy(uri: str) -> SharePolicy:
+    import boto3
     import yaml
 
     from steps.card.io import read_text
 
-    text = read_text(uri, s3_client=s3_client)
+    text = read_text(uri, s3_client=boto3.client("s3") if uri.startswith("s3://") else None)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

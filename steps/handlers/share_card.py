@@ -22,13 +22,9 @@ class ShareCardEvent(BaseModel):
 @lambda_entry("share_card")
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ShareCardEvent, event)
-    policy = load_runtime_policy(_s3())
+    policy = load_runtime_policy()
     card_arn = resolve_card_arn(policy, request.card_arn)
     result = ensure_share(ram_client(boto3.Session(), policy.region), policy, card_arn)
     shares = [{"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}
               for s in result.stages]
     return {"card_arn": card_arn, "shares": shares, "drift": result.drift, "stages": [s.to_dict() for s in result.stages]}
-
-
-def _s3() -> Any:
-    return boto3.client("s3")
