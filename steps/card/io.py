@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card.exceptions import InputReadError, SourceUnavailableError
+from steps.common.aws import error_code, error_text
 from steps.common.jsonutil import sha256_text
 
 _INPUT_ERROR_CODES = {"NoSuchKey", "NoSuchBucket", "AccessDenied", "InvalidBucketName", "InvalidObjectState",
@@ -41,9 +42,9 @@ def read_text(location: str, *, s3_client: Any = None) -> str:
         try:
             body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _INPUT_ERROR_CODES:
-                raise InputReadError(f"cannot read S3 object: {_aws_message(exc)}", source=location) from None
-            raise SourceUnavailableError(f"{location}: S3 read failed: {_aws_message(exc)}; retry later") from None
+            if error_code(exc) in _INPUT_ERROR_CODES:
+                raise InputReadError(f"cannot read S3 object: {error_text(exc)}", source=location) from None
+            raise SourceUnavailableError(f"{location}: S3 read failed: {error_text(exc)}; retry later") from None
         except BotoCoreError as exc:
             raise SourceUnavailableError(f"{location}: S3 read failed after retries: {exc}; retry later") from None
     else:
@@ -60,7 +61,7 @@ def read_text(location: str, *, s3_client: Any = None) -> str:
 def load_json(location: str, *, s3_client: Any = None) -> LoadedDocument:
     text = read_text(location, s3_client=s3_client)
     try:
-        data = json.loads(text, parse_constant=_parse_constant)
+        data = json.loads(text)  # NaN and Infinity parse as floats; the report parsers judge them
     except json.JSONDecodeError as exc:
         raise InputReadError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=location) from None
     except ValueError as exc:
@@ -82,14 +83,3 @@ def load_yaml(location: str, *, s3_client: Any = None) -> LoadedDocument:
     return LoadedDocument(location, data, sha256_text(text))
 
 
-def _parse_constant(name: str) -> Any:
-    # json accepts NaN/Infinity by default; keep them (reports use them) as floats for parsers to judge.
-    return float(name)
-
-
-def _aws_message(exc: Exception) -> str:
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        err = response.get("Error", {})
-        return f"{err.get('Code', 'Error')}: {err.get('Message', '')}".strip()
-    return str(exc)

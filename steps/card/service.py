@@ -27,6 +27,7 @@ from steps.card.validation import (
     validate_card_name,
     validate_card_status,
 )
+from steps.common.aws import error_code, error_text
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,8 @@ def _describe(call: Any, operation: str, name: str, input_error: type[CardInputE
         raise SourceUnavailableError(f"{operation} {name} failed after retries: {exc}; retry later") from None
     except ClientError as exc:
         if not _is_input_error(exc):
-            raise SourceUnavailableError(f"{operation} {name} failed: {_code(exc)}; retry later") from None
-        raise input_error(f"{operation} failed: {exc.response.get('Error', {}).get('Message')}. {fix}", source=source) from None
+            raise SourceUnavailableError(f"{operation} {name} failed: {error_code(exc)}; retry later") from None
+        raise input_error(f"{operation} failed: {error_text(exc)}. {fix}", source=source) from None
 
 
 def card_arn(name_or_arn: str, *, region: str, account: str) -> str:
@@ -129,11 +130,6 @@ def card_arn(name_or_arn: str, *, region: str, account: str) -> str:
     return f"arn:aws:sagemaker:{region}:{account}:model-card/{validate_card_name(name_or_arn)}"
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", "Unknown"))
-
-
 def _is_input_error(exc: ClientError) -> bool:
     """Not found, invalid or denied: the name/ARN given is wrong. Anything else may pass on a retry."""
-    code = _code(exc)
-    return code in ("ValidationException", "ResourceNotFound", "ResourceNotFoundException", "AccessDeniedException")
+    return error_code(exc) in ("ValidationException", "ResourceNotFound", "ResourceNotFoundException", "AccessDeniedException")

@@ -24,6 +24,7 @@ from steps.card.identifiers import (
     validate_card_name,
     validate_card_status,
 )
+from steps.common.aws import error_code, error_text
 from steps.common.jsonutil import content_sha256
 
 _UNREAD = object()
@@ -54,15 +55,7 @@ class CardStore:
         kwargs: dict[str, Any] = {"ModelCardName": name_or_arn}
         if version is not None:
             kwargs["ModelCardVersion"] = int(version)
-        try:
-            return self._sm.describe_model_card(**kwargs)
-        except ClientError as exc:
-            if _is_not_found(exc):
-                raise CardNotFoundError(f"model card {name_or_arn!r} not found in this account and region"
-                                        + (f" at version {version}" if version else "")) from None
-            raise CardStoreError(f"DescribeModelCard {name_or_arn!r} failed: {_message(exc)}") from None
-        except BotoCoreError as exc:
-            raise CardStoreError(f"DescribeModelCard {name_or_arn!r} failed after retries: {exc}") from None
+        return self._call("DescribeModelCard", name_or_arn + (f" version {version}" if version else ""), **kwargs)
 
     def find(self, name_or_arn: str) -> dict[str, Any] | None:
         try:
@@ -148,13 +141,14 @@ class CardStore:
         try:
             return method(**kwargs)
         except ClientError as exc:
+            text = error_text(exc)
             if _is_not_found(exc):
-                raise CardNotFoundError(f"model card {name!r} not found: {_message(exc)}") from None
-            if "archived" in _message(exc).lower():
-                raise ArchivedCardError(f"model card {name!r} is Archived: {_message(exc)}") from None
+                raise CardNotFoundError(f"model card {name!r} not found in this account and region ({text})") from None
+            if "archived" in text.lower():
+                raise ArchivedCardError(f"model card {name!r} is Archived: {text}") from None
             if operation == "CreateModelCard" and _is_conflict(exc):
-                raise CardAlreadyExistsError(f"model card {name!r} already exists: {_message(exc)}") from None
-            raise CardStoreError(f"{operation} {name!r} failed: {_message(exc)}") from None
+                raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}") from None
+            raise CardStoreError(f"{operation} {name!r} failed: {text}") from None
         except BotoCoreError as exc:
             raise CardStoreError(f"{operation} {name!r} failed after retries: {exc}") from None
 
@@ -167,20 +161,12 @@ def _parsed(text: Any) -> Any:
 
 
 def _is_not_found(exc: ClientError) -> bool:
-    error = exc.response.get("Error", {})
-    return error.get("Code") in _NOT_FOUND_CODES or (
-        error.get("Code") == "ValidationException" and "does not exist" in str(error.get("Message", ""))
-    )
+    code = error_code(exc)
+    return code in _NOT_FOUND_CODES or (code == "ValidationException" and "does not exist" in error_text(exc))
 
 
 def _is_conflict(exc: ClientError) -> bool:
-    error = exc.response.get("Error", {})
-    return error.get("Code") in ("ConflictException", "ResourceInUse") or "already exists" in str(error.get("Message", "")).lower()
-
-
-def _message(exc: ClientError) -> str:
-    error = exc.response.get("Error", {})
-    return f"{error.get('Code')}: {error.get('Message')}"
+    return error_code(exc) in ("ConflictException", "ResourceInUse") or "already exists" in error_text(exc).lower()
 
 
 def _snake(operation: str) -> str:
