@@ -29,7 +29,11 @@ PIPELINE_EXECUTION_ARN = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/chur
 
 def main() -> int:
     quiet_logs()
-    from pipelines.local_run import create_readonly_permission, deploy_workflow, with_settings
+    from pipelines.local_run import (
+        create_readonly_permission,
+        deploy_workflow,
+        with_settings,
+    )
 
     config = EmulatorConfig(region="us-east-1", card_account="111111111111",
                             accounts={"staging": "222222222222", "prod": "333333333333"})

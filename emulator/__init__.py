@@ -69,7 +69,6 @@ Lambda / Step Functions
 """
 from __future__ import annotations
 
-
 from emulator.config import Clock, EmulatorConfig
 from emulator.core import Emulator, active_emulator
 from emulator.exceptions import (

@@ -11,7 +11,11 @@ from moto import mock_aws
 from emulator import patches
 from emulator.awslambda.models import register_handler
 from emulator.config import Clock, EmulatorConfig
-from emulator.exceptions import EmulatorAlreadyStartedError, EmulatorConfigError, EmulatorNotStartedError
+from emulator.exceptions import (
+    EmulatorAlreadyStartedError,
+    EmulatorConfigError,
+    EmulatorNotStartedError,
+)
 from emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
 
 FAKE_ENV = {

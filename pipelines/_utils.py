@@ -69,11 +69,6 @@ def parameter_default(func: Any, name: str) -> Any:
     return None if param is None or param.default is inspect.Parameter.empty else param.default
 
 
-def get_pipeline_driver(module_name: str, passed_args: str | None = None) -> Any:
-    """Seed-code entry: import the module and call ``get_pipeline(**kwargs)``."""
-    return import_pipeline_module(module_name).get_pipeline(**parse_kwargs(passed_args))
-
-
 def get_pipeline_custom_tags(module: Any, kwargs: dict[str, Any], tags: list[dict[str, str]]) -> list[dict[str, str]]:
     """Tags from the module's optional ``get_pipeline_custom_tags(tags, region, project_arn)`` hook."""
     hook = getattr(module, "get_pipeline_custom_tags", None)

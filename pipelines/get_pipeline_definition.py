@@ -11,9 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from steps.errors import GovernanceError
-
 from pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
+from steps.errors import GovernanceError
 
 
 def build_parser() -> argparse.ArgumentParser:

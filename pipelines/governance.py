@@ -116,13 +116,21 @@ def governance_steps(
     CallbackStep handled by the gate watcher (long waits); its success means the gate allowed.
     """
     from sagemaker.lambda_helper import Lambda
-    from sagemaker.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
+    from sagemaker.workflow.callback_step import (
+        CallbackOutput,
+        CallbackOutputTypeEnum,
+        CallbackStep,
+    )
     from sagemaker.workflow.condition_step import ConditionStep
     from sagemaker.workflow.conditions import ConditionEquals
     from sagemaker.workflow.execution_variables import ExecutionVariables
     from sagemaker.workflow.fail_step import FailStep
     from sagemaker.workflow.functions import Join
-    from sagemaker.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
+    from sagemaker.workflow.lambda_step import (
+        LambdaOutput,
+        LambdaOutputTypeEnum,
+        LambdaStep,
+    )
 
     if lambda_arns is None:
         raise InvalidLambdaArnError(

@@ -14,8 +14,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from steps.errors import BadInputError, GovernanceError
-
 from pipelines._utils import (
     PLACEHOLDER_MARK,
     accepted_kwargs,
@@ -26,6 +24,7 @@ from pipelines._utils import (
     parse_tags,
 )
 from pipelines.exceptions import PlaceholderInDefinitionError
+from steps.errors import BadInputError, GovernanceError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -136,7 +136,16 @@ def build_workflow_definition(
     substitution variables for CloudFormation.
     """
     load_stepfunctions()
-    from stepfunctions.steps import Catch, Chain, Choice, ChoiceRule, Pass, Retry, Succeed, Wait
+    from stepfunctions.steps import (
+        Catch,
+        Chain,
+        Choice,
+        ChoiceRule,
+        Pass,
+        Retry,
+        Succeed,
+        Wait,
+    )
     from stepfunctions.steps.states import Graph
 
     arns = WorkflowLambdas.coerce(lambda_arns)

@@ -11,7 +11,6 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CASES = SHARED / "real-world" / "cases"
 SCHEMAS = SHARED / "reference" / "model-card-schema"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 def require_shared(path: Path) -> Path:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 ALWAYS = 10_000
 _UNSERVED_URL = "https://injected-fault.invalid/"
 KINDS = ("throttle", "internal", "read_timeout", "connection_reset", "lost_response", "denied")
-RETRYABLE_KINDS = ("throttle", "internal", "read_timeout", "connection_reset", "lost_response")
 
 _JSON_ERRORS = {
     "throttle": (400, "ThrottlingException", "Rate exceeded"),
@@ -109,7 +107,6 @@ class FaultInjector:
     attempts: int = 1
     calls: list[tuple[str, str]] = field(default_factory=list)
     injected: list[Injected] = field(default_factory=list)
-    sends: int = 0
     _local: threading.local = field(default_factory=threading.local)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -146,11 +143,6 @@ class FaultInjector:
             for client in clients:
                 self.detach_client(client)
 
-    @property
-    def operations(self) -> Counter[str]:
-        """Calls per ``service.Operation``."""
-        return Counter(f"{service}.{operation}" for service, operation in self.calls)
-
     def _before_call(self, model: Any, **_: Any) -> None:
         with self._lock:
             index = len(self.calls)
@@ -159,8 +151,6 @@ class FaultInjector:
         self._local.attempt = 0
 
     def _before_send(self, request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
-        with self._lock:
-            self.sends += 1
         current = getattr(self._local, "current", None)
         if current is None or self.fail_at is None:
             return None

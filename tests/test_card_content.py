@@ -7,8 +7,14 @@ import jsonschema
 import pytest
 
 from steps.card.exceptions import CardLimitError, ContentValidationError
-from steps.card.validation import (content_sha256, serialize_content, validate_card_name, validate_card_status,
-                                   validate_content, validate_content_text)
+from steps.card.validation import (
+    content_sha256,
+    serialize_content,
+    validate_card_name,
+    validate_card_status,
+    validate_content,
+    validate_content_text,
+)
 from tests.conftest import CASES, require_shared
 
 

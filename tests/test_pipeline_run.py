@@ -9,7 +9,6 @@ PREFIX = "arn:aws:lambda:us-east-1:123456789012:function:mcgov-"
 
 def test_upsert_uploads_code_tags_and_starts_and_refuses_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
     from emulator import Emulator
-
     from pipelines.churn.pipeline import code_uris
     from pipelines.exceptions import PlaceholderInDefinitionError
     from pipelines.run_pipeline import upsert_and_start

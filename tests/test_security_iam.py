@@ -9,7 +9,11 @@ import pytest
 import yaml
 
 from share_policies import load_policy
-from share_policies.documents import consumer_iam_policy, kms_key_policy_statement, readonly_permission_template
+from share_policies.documents import (
+    consumer_iam_policy,
+    kms_key_policy_statement,
+    readonly_permission_template,
+)
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"

@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from share_policies import load_policy, parse_policy
-from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_status
+from steps.share import (
+    ensure_readonly_permission,
+    ensure_share,
+    ram_client,
+    share_status,
+)
 from steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 

@@ -12,7 +12,14 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
 from share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from steps.share import client_config, client_token, delete_share, ensure_share, share_name, share_tags
+from steps.share import (
+    client_config,
+    client_token,
+    delete_share,
+    ensure_share,
+    share_name,
+    share_tags,
+)
 from steps.share.exceptions import ShareApiError, SharePermissionDriftError
 from steps.share.naming import CLIENT_TOKEN_MAX
 from steps.share.plan import plan_associations, select_share

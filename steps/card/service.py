@@ -11,7 +11,6 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card import limits as L
 from steps.card.build import BuildInputs, ReportInput, build_content
 from steps.card.exceptions import (
     CardInputError,
@@ -122,12 +121,6 @@ def _describe(call: Any, operation: str, name: str, input_error: type[CardInputE
             raise SourceUnavailableError(f"{operation} {name} failed: {error_code(exc)}; retry later") from None
         raise input_error(f"{operation} failed: {error_text(exc)}. {fix}", source=source) from None
 
-
-def card_arn(name_or_arn: str, *, region: str, account: str) -> str:
-    """The ARN for a card name in ``account``/``region``; an ARN is returned unchanged."""
-    if L.CARD_ARN_PATTERN.match(name_or_arn):
-        return name_or_arn
-    return f"arn:aws:sagemaker:{region}:{account}:model-card/{validate_card_name(name_or_arn)}"
 
 
 def _is_input_error(exc: ClientError) -> bool:
