@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
+
+NAME_HASH_CHARS = 6
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def shorten(name: str, max_length: int) -> str:
     """Return ``name`` unchanged if it fits, else its first characters + ``~`` + 6 hex chars of its sha256."""
     if len(name) <= max_length:
         return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
-    return f"{name[: max_length - 7]}~{digest}"
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:NAME_HASH_CHARS]
+    return f"{name[: max_length - NAME_HASH_CHARS - 1]}~{digest}"
 
 
 def truncate_text(text: str, max_length: int, marker: str = " [truncated]") -> str:
@@ -20,5 +24,6 @@ def truncate_text(text: str, max_length: int, marker: str = " [truncated]") -> s
 
 
 def single_line(text: str) -> str:
-    """Names in card content are single lines: fold line breaks into spaces."""
-    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+    """Names in card content are single lines: line breaks and control characters (which ``.`` in the
+    schema's name patterns rejects) become spaces."""
+    return _UNPRINTABLE.sub(" ", text)

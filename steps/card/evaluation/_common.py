@@ -5,24 +5,22 @@ skipped) is written to a :class:`Recorder` and, when a metric survives, to that 
 """
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import math
-import re
 from typing import Any
 
 from steps.card import limits
 from steps.card.exceptions import ReportFormatError
+from steps.card.naming import shorten, single_line
 
 MAX_GRAPH_POINTS = 100  # linear_graph points kept; longer curves are resampled (both end points kept)
 MAX_NESTING = 64  # deeper JSON is rejected before parsing (no report format nests that deep)
-NAME_HASH_CHARS = 6
 NAN_STRINGS = frozenset(
     {"", "nan", "-nan", "na", "n/a", "none", "null", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 )
 METRIC_TYPES = ("number", "string", "boolean", "linear_graph", "bar_chart", "matrix")
 METRIC_KEYS = ("name", "type", "value", "notes", "x_axis_name", "y_axis_name")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class Recorder:
@@ -82,17 +80,6 @@ def is_nan_like(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in NAN_STRINGS
 
 
-def fit(text: str, limit: int) -> str:
-    """Shorten ``text`` to ``limit`` characters: a prefix, "~" and 6 hex of sha256 of the full text."""
-    if len(text) <= limit:
-        return text
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:NAME_HASH_CHARS]
-    return text[: limit - NAME_HASH_CHARS - 1] + "~" + digest
-
-
-def clean_name(text: str) -> str:
-    """Replace line breaks and control characters (which ``.`` in the schema pattern rejects) by spaces."""
-    return _UNPRINTABLE.sub(" ", text)
 
 
 def add_note(metric: dict[str, Any], text: str, rec: Recorder) -> None:
@@ -107,8 +94,8 @@ def add_note(metric: dict[str, Any], text: str, rec: Recorder) -> None:
 def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any]:
     """Make names, axis names and string values fit their limits, noting every change on the metric."""
     name = metric["name"]
-    cleaned = clean_name(name) if name else "(unnamed)"
-    short = fit(cleaned, limits.METRIC_NAME_MAX)
+    cleaned = single_line(name) if name else "(unnamed)"
+    short = shorten(cleaned, limits.METRIC_NAME_MAX)
     if short != name:
         metric["name"] = short
         add_note(metric, f"full name: {name}", rec)
@@ -118,13 +105,13 @@ def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str
             continue
         value = metric[axis]
         if isinstance(value, str):
-            short_axis = fit(value, limits.AXIS_NAME_MAX)
+            short_axis = shorten(value, limits.AXIS_NAME_MAX)
             if short_axis != value:
                 metric[axis] = short_axis
                 add_note(metric, f"{axis} full text: {value}", rec)
                 rec.add(f"{where}: {axis} of {metric['name']!r} shortened to {short_axis!r}")
         elif isinstance(value, list):
-            shortened = [fit(v, limits.AXIS_NAME_MAX) for v in value]
+            shortened = [shorten(v, limits.AXIS_NAME_MAX) for v in value]
             changed = [v for v, s in zip(value, shortened) if v != s]
             if changed:
                 metric[axis] = shortened
@@ -132,7 +119,7 @@ def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str
                 rec.add(f"{where}: {len(changed)} {axis} label(s) of {metric['name']!r} shortened")
     if metric.get("type") == "string" and isinstance(metric.get("value"), str):
         value = metric["value"]
-        short_value = fit(value, limits.STRING_METRIC_VALUE_MAX)
+        short_value = shorten(value, limits.STRING_METRIC_VALUE_MAX)
         if short_value != value:
             metric["value"] = short_value
             add_note(metric, f"full value: {value}", rec)
@@ -146,8 +133,8 @@ def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str
 
 def finish_group(name: str, metrics: list[dict[str, Any]], rec: Recorder) -> dict[str, Any]:
     """Build a group: fit its name (full name noted on the first metric) and make metric names unique."""
-    cleaned = clean_name(name) if name else "(unnamed group)"
-    short = fit(cleaned, limits.GROUP_NAME_MAX)
+    cleaned = single_line(name) if name else "(unnamed group)"
+    short = shorten(cleaned, limits.GROUP_NAME_MAX)
     if short != name:
         if metrics:
             add_note(metrics[0], f"full group name: {name}", rec)
@@ -159,7 +146,7 @@ def finish_group(name: str, metrics: list[dict[str, Any]], rec: Recorder) -> dic
             counter = 2
             while True:
                 suffix = f" ({counter})"
-                candidate = fit(base, limits.METRIC_NAME_MAX - len(suffix)) + suffix
+                candidate = shorten(base, limits.METRIC_NAME_MAX - len(suffix)) + suffix
                 if candidate not in seen:
                     break
                 counter += 1
@@ -311,75 +298,36 @@ def check_json_shape(data: Any, source: str) -> None:
             raise fail(f"value of type {type(value).__name__} is not JSON; write the report as JSON", source, path)
 
 
-def _check_axis(metric: dict[str, Any], key: str, kind: str) -> str | None:
-    if key not in metric:
-        return None
-    value = metric[key]
-    if kind == "string":
-        ok = isinstance(value, str) and len(value) <= limits.AXIS_NAME_MAX
-    else:
-        ok = isinstance(value, list) and all(isinstance(v, str) and len(v) <= limits.AXIS_NAME_MAX for v in value)
-    return None if ok else f"{key} must be a {kind} of at most {limits.AXIS_NAME_MAX} characters each"
+@functools.cache
+def _groups_model() -> Any:
+    """The content model's metric groups (built on first use, like the content models themselves)."""
+    from pydantic import TypeAdapter
 
+    from steps.card.content import MetricGroup
 
-def metric_problem(metric: Any) -> str | None:
-    """Why ``metric`` is not a valid card metric (schema plus anchored limits), or None when it is."""
-    if not isinstance(metric, dict):
-        return "a metric must be an object"
-    unknown = [k for k in metric if k not in METRIC_KEYS]
-    if unknown:
-        return f"unknown key(s) {unknown}; allowed: {list(METRIC_KEYS)}"
-    name, kind, value = metric.get("name"), metric.get("type"), metric.get("value")
-    if not isinstance(name, str) or not re.fullmatch(r".{1,%d}" % limits.METRIC_NAME_MAX, name):
-        return f"name must be 1-{limits.METRIC_NAME_MAX} characters without line breaks"
-    if "notes" in metric and not (isinstance(metric["notes"], str) and len(metric["notes"]) <= limits.NOTES_MAX):
-        return f"notes must be a string of at most {limits.NOTES_MAX} characters"
-    if kind not in METRIC_TYPES:
-        return f"type must be one of {list(METRIC_TYPES)}"
-    if "value" not in metric:
-        return "value is required"
-    if kind == "number":
-        ok = is_finite_number(value)
-    elif kind == "string":
-        ok = isinstance(value, str) and len(value) <= limits.STRING_METRIC_VALUE_MAX
-    elif kind == "boolean":
-        ok = isinstance(value, bool)
-    elif kind == "linear_graph":
-        ok = (
-            isinstance(value, list) and 1 <= len(value) <= MAX_GRAPH_POINTS
-            and all(isinstance(p, list) and len(p) == 2 and all(is_finite_number(v) for v in p) for p in value)
-        )
-    elif kind == "bar_chart":
-        ok = isinstance(value, list) and len(value) >= 1 and all(is_finite_number(v) for v in value)
-    else:
-        side = limits.MATRIX_MAX_SIDE
-        ok = (
-            isinstance(value, list) and 1 <= len(value) <= side
-            and all(isinstance(r, list) and 1 <= len(r) <= side and all(is_finite_number(v) for v in r) for r in value)
-        )
-    if not ok:
-        return f"value does not fit metric type {kind!r}"
-    axes = {"linear_graph": ("string", "string"), "bar_chart": ("array", "string"), "matrix": ("array", "array")}
-    x_kind, y_kind = axes.get(kind, ("string", "string"))
-    return _check_axis(metric, "x_axis_name", x_kind) or _check_axis(metric, "y_axis_name", y_kind)
+    return TypeAdapter(list[MetricGroup])
 
 
 def check_metric_groups(groups: Any, source: str) -> None:
-    """Raise ReportFormatError unless ``groups`` is valid card ``metric_groups`` within all anchored limits."""
-    if not isinstance(groups, list):
-        raise fail("metric_groups must be a list", source, "metric_groups")
+    """Raise ReportFormatError unless ``groups`` is valid card ``metric_groups``.
+
+    The card's content model judges the schema and its anchored limits; on top, the parsers' own promises:
+    metric names unique inside a group, curves of at most ``MAX_GRAPH_POINTS`` points.
+    """
+    from pydantic import ValidationError
+
+    from steps.card.validation import error_location
+
+    try:
+        _groups_model().validate_python(groups, strict=True)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = tuple(first["loc"])
+        raise fail(first["msg"], source, "metric_groups" + (error_location(loc) if loc else "")) from None
     for i, group in enumerate(groups):
-        where = f"metric_groups[{i}]"
-        if not isinstance(group, dict) or set(group) != {"name", "metric_data"}:
-            raise fail("a group must be an object with exactly 'name' and 'metric_data'", source, where)
-        if not isinstance(group["name"], str) or not re.fullmatch(r".{1,%d}" % limits.GROUP_NAME_MAX, group["name"]):
-            raise fail(f"group name must be 1-{limits.GROUP_NAME_MAX} characters without line breaks", source, f"{where}.name")
-        if not isinstance(group["metric_data"], list):
-            raise fail("metric_data must be a list", source, f"{where}.metric_data")
-        names = [m.get("name") for m in group["metric_data"] if isinstance(m, dict)]
-        if len(names) != len(set(map(str, names))):
-            raise fail("metric names inside a group must be unique", source, f"{where}.metric_data")
+        names = [m["name"] for m in group["metric_data"]]
+        if len(names) != len(set(names)):
+            raise fail("metric names inside a group must be unique", source, f"metric_groups[{i}].metric_data")
         for j, metric in enumerate(group["metric_data"]):
-            problem = metric_problem(metric)
-            if problem:
-                raise fail(problem, source, f"{where}.metric_data[{j}]")
+            if metric["type"] == "linear_graph" and len(metric["value"]) > MAX_GRAPH_POINTS:
+                raise fail(f"a curve has at most {MAX_GRAPH_POINTS} points", source, f"metric_groups[{i}].metric_data[{j}]")
