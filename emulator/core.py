@@ -103,6 +103,7 @@ class Emulator:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+            boto3.DEFAULT_SESSION = None  # it may hold credentials from act_as
             self._sessions.clear()
 
     def __enter__(self) -> Emulator:

@@ -37,15 +37,3 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-
-
-def act_as(session, monkeypatch):
-    """Make the default boto3 session (what a Lambda handler uses) act as ``session``'s account."""
-    import boto3
-
-    creds = session.get_credentials()
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", creds.access_key)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", creds.secret_key)
-    if creds.token:
-        monkeypatch.setenv("AWS_SESSION_TOKEN", creds.token)

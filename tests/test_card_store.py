@@ -11,7 +11,6 @@ from steps.card.service import CardSources, populate_card
 from steps.card.store import CardStore
 from steps.card.validation import content_sha256
 from steps.handlers import populate_card as populate_handler
-from tests.conftest import act_as
 
 
 def _text(**overview):
@@ -86,9 +85,9 @@ def test_bad_report_writes_nothing(card_session, tmp_path):
     assert sm.list_model_cards()["ModelCardSummaries"] == []
 
 
-def test_populate_handler_returns_json_safe_output(card_session, monkeypatch):
+def test_populate_handler_returns_json_safe_output(emulator, card_session):
     where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     event = {"card_name": "churn-model", "training_job_name": where["training_job_name"],
              "evaluation_uris": [where["evaluation"]], "template_uri": where["template"]}
     out = populate_handler.handler(event)

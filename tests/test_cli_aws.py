@@ -7,14 +7,14 @@ import pytest
 
 from steps.cli.main import main
 from steps.share import ensure_readonly_permission
-from tests.conftest import REPO, act_as
+from tests.conftest import REPO
 
 POLICY = str(REPO / "share_policies" / "example.yaml")
 
 
 @pytest.fixture
 def cli(emulator, card_session, monkeypatch, capsys):
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     ensure_readonly_permission(card_session.client("ram"))
 
     def run(*argv: str) -> tuple[int, str, str]:

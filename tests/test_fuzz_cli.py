@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from steps.cli.main import main
-from tests.conftest import CASES, REPO, act_as
+from tests.conftest import CASES, REPO
 
 emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
 
@@ -201,7 +201,7 @@ def _valid_content() -> dict[str, Any]:
 
 
 def test_content_files_validate_and_publish(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     bodies = file_bodies(_valid_content())
 
     @FUZZ
@@ -218,7 +218,7 @@ def test_content_files_validate_and_publish(emulator: Any, card_session: Any, mo
 
 
 def test_share_policies(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     card_session.client("sagemaker").create_model_card(ModelCardName="fuzz-card", Content="{}", ModelCardStatus="Draft")
     base = yaml.safe_load(POLICY.read_text())
 
@@ -273,7 +273,7 @@ def test_gate_watcher_drops_a_malformed_record(record: Any, emulator: Any, card_
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from steps.handlers import gate_watcher
 
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
     with contextlib.redirect_stdout(io.StringIO()):
         result = gate_watcher.handler({"Records": [record]}, None)
@@ -284,7 +284,7 @@ def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from steps.handlers import gate_watcher
 
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
     body = json.dumps({"token": "t", "arguments": {"card_arn": HANDLER_EVENTS["check_gate"]["card_arn"], "stage": "prod"}})
     with contextlib.redirect_stdout(io.StringIO()):
@@ -298,7 +298,7 @@ def test_handler_events(name: str, emulator: Any, card_session: Any, monkeypatch
 
     module = pytest.importorskip(f"steps.handlers.{name}", reason=f"steps/handlers/{name}.py does not exist yet")
     runtime = importlib.import_module("steps.handlers.runtime")
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
     events = json_values | mutated(HANDLER_EVENTS[name])
 

@@ -11,7 +11,7 @@ from steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from steps.handlers.config import clear_policy_cache
 from steps.handlers.runtime import HandlerFailure
 from steps.share import ensure_readonly_permission
-from tests.conftest import REPO, act_as
+from tests.conftest import REPO
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 
@@ -24,7 +24,7 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     sm.create_model_card(ModelCardName="churn-model", ModelCardStatus="PendingReview",
                          Content=json.dumps({"model_overview": {"model_owner": "team"}}))
     ensure_readonly_permission(card_session.client("ram"))
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     yield emulator
     clear_policy_cache()
 

@@ -13,7 +13,7 @@ from share_policies import load_policy, parse_policy
 from steps.cli.main import main
 from steps.share import ensure_readonly_permission, ensure_share, ram_client
 from steps.share.exceptions import ShareApiError
-from tests.conftest import REPO, act_as
+from tests.conftest import REPO
 
 emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
 
@@ -42,7 +42,7 @@ def card(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> s
     card_session.client("sagemaker").create_model_card(ModelCardName="churn-model", ModelCardStatus="Approved",
                                                        Content=json.dumps({"model_overview": {"model_description": "x"}}))
     ensure_readonly_permission(ram_client(card_session, REGION))
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(EXAMPLE))
     from steps.handlers.config import clear_policy_cache
 

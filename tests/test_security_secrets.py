@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from steps.card.service import CardSources, build_card
-from tests.conftest import REPO, act_as
+from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples" / "churn"
 SECRETS = {"db_password": "pw-7f3a91c2e5", "api_key": "ak-5d18e0b6f4", "auth_token": "tok-c0ffee1234",
@@ -55,7 +55,7 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card
         AlgorithmSpecification=job["AlgorithmSpecification"], RoleArn=job["RoleArn"],
         InputDataConfig=job["InputDataConfig"], OutputDataConfig=job["OutputDataConfig"],
         ResourceConfig=job["ResourceConfig"], StoppingCondition=job["StoppingCondition"], Environment=job["Environment"])
-    act_as(card_session, monkeypatch)
+    emulator.act_as("card")
     capsys.readouterr()
     result = populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],
                                     "evaluation_uris": ["s3://mcgov-secrets/evaluation.json"]}, None)

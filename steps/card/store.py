@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from steps.card.exceptions import (
@@ -137,7 +138,7 @@ class CardStore:
                              content_sha256=content_sha256(card.get("Content") or "{}"), result=result)
 
     def _call(self, operation: str, name: str, **kwargs: Any) -> dict[str, Any]:
-        method = getattr(self._sm, _snake(operation))
+        method = getattr(self._sm, xform_name(operation))
         try:
             return method(**kwargs)
         except ClientError as exc:
@@ -167,7 +168,3 @@ def _is_not_found(exc: ClientError) -> bool:
 
 def _is_conflict(exc: ClientError) -> bool:
     return error_code(exc) in ("ConflictException", "ResourceInUse") or "already exists" in error_text(exc).lower()
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
