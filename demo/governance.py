@@ -5,21 +5,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from steps.common.jsonutil import content_sha256
+from steps.gate import verify_consumers
 from steps.handlers.check_gate import check, decision_output
 
 
 def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
     """Scene 4: the staging account reads the card by ARN; version and hash must match the gate's record."""
     _title("4. The staging account reads the card by ARN (consumer check)")
-    decision = decision_output(check(card_arn, "staging", 0))
-    (out / "gate-staging.json").write_text(json.dumps(decision, indent=2) + "\n")
     staging = emu.session("staging")
-    seen = staging.client("sagemaker").describe_model_card(ModelCardName=card_arn)
-    same = (seen["ModelCardVersion"] == decision["card"]["version"]
-            and content_sha256(seen["Content"]) == decision["card"]["content_sha256"])
-    print(f"   account {emu.account_id('staging')} reads {seen['ModelCardName']} v{seen['ModelCardVersion']} "
-          f"sha256 {content_sha256(seen['Content'])[:12]}...: consumer check {'passed' if same else 'FAILED'}")
+    verified = verify_consumers(check(card_arn, "staging", 0), {emu.account_id("staging"): staging})
+    decision = decision_output(verified)
+    (out / "gate-staging.json").write_text(json.dumps(decision, indent=2) + "\n")
+    seen = verified.consumer_checks[emu.account_id("staging")]
+    print(f"   account {emu.account_id('staging')} reads {verified.card['name']} v{seen.get('version')} "
+          f"sha256 {str(seen.get('content_sha256'))[:12]}...: consumer check {'passed' if seen['ok'] else 'FAILED'}")
     for account, record in decision["principals"].items():
         print(f"   association {account}: {record['status']}")
     print(f"   decision record written to {out / 'gate-staging.json'}")
