@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python setup.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m demo
+	$(BIN)/python -m mcgov.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

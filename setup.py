@@ -1,5 +1,9 @@
-"""model-card-governance: fill SageMaker model cards at pipeline run time, share them with AWS RAM,
-and gate promotion on the share being ASSOCIATED."""
+"""model-card-governance: fill SageMaker model cards at pipeline run time, share them with AWS RAM, and gate promotion on the share being ASSOCIATED.
+
+The repository's folders install as subpackages of one package, ``mcgov`` (``steps/`` -> ``mcgov.steps``,
+``pipelines/`` -> ``mcgov.pipelines`` ...), so a project with its own ``pipelines`` or ``steps`` package can
+use this one. The ``mcgov/`` folder is the package root: the errors every subpackage shares.
+"""
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -7,24 +11,26 @@ from setuptools import find_packages, setup
 HERE = Path(__file__).parent
 VERSION = (HERE / "steps" / "VERSION").read_text().strip()
 
+NAMESPACE = "mcgov"
+FOLDERS = ("steps", "pipelines", "share_policies", "emulator", "demo")
+PACKAGES = [NAMESPACE] + [f"{NAMESPACE}.{name}" for folder in FOLDERS
+            for name in (folder, *find_packages(where=".", include=[f"{folder}.*"]))]
+
 MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.2.5"
 
 setup(
     name="model-card-governance",
     version=VERSION,
-    description=__doc__,
+    description=__doc__.splitlines()[0],
     long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    packages=find_packages(include=["steps", "steps.*", "pipelines", "pipelines.*",
-                                    "share_policies", "share_policies.*",
-                                    "emulator", "emulator.*", "demo", "demo.*"]),
+    packages=PACKAGES,
+    package_dir={NAMESPACE: NAMESPACE, **{f"{NAMESPACE}.{folder}": folder for folder in FOLDERS}},
     package_data={
-        "steps": ["VERSION", "card/schema/*.json"],
-        "share_policies": ["*.yaml"],
-        "pipelines": ["**/*.yaml", "**/*.json", "**/*.py"],
+        "mcgov.steps": ["VERSION"],
+        "mcgov.share_policies": ["*.yaml"],
     },
-    include_package_data=True,
     install_requires=[
         "boto3>=1.34",
         "pydantic>=2.6,<3",
@@ -47,10 +53,10 @@ setup(
     },
     entry_points={
         "console_scripts": [
-            "mcgov=steps.cli.main:main",
-            "run-pipeline=pipelines.run_pipeline:main",
-            "get-pipeline-definition=pipelines.get_pipeline_definition:main",
+            "mcgov=mcgov.steps.cli.main:main",
+            "run-pipeline=mcgov.pipelines.run_pipeline:main",
+            "get-pipeline-definition=mcgov.pipelines.get_pipeline_definition:main",
         ],
-        "pytest11": ["mcgov_emulator=emulator.pytest_plugin"],
+        "pytest11": ["mcgov_emulator=mcgov.emulator.pytest_plugin"],
     },
 )

@@ -36,11 +36,11 @@ class CallCounter:
 @contextmanager
 def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     """Emulator with the churn pipeline's outputs seeded; yields clients, sources, policy and the emulator."""
-    from demo.seed import seed_pipeline_outputs
-    from emulator import Emulator, EmulatorConfig
-    from share_policies import load_policy
-    from steps.card.service import CardSources
-    from steps.share import ensure_readonly_permission, ram_client
+    from mcgov.demo.seed import seed_pipeline_outputs
+    from mcgov.emulator import Emulator, EmulatorConfig
+    from mcgov.share_policies import load_policy
+    from mcgov.steps.card.service import CardSources
+    from mcgov.steps.share import ensure_readonly_permission, ram_client
 
     with Emulator(EmulatorConfig(**config), frozen_clock=True) as emu:
         session = emu.session(emu.config.card_account)

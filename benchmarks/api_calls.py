@@ -21,9 +21,9 @@ GATE_STAGE = "prod"
 
 
 def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]]:
-    from steps.card.service import populate_card
-    from steps.gate import run_gate
-    from steps.share import ensure_share
+    from mcgov.steps.card.service import populate_card
+    from mcgov.steps.gate import run_gate
+    from mcgov.steps.share import ensure_share
 
     emu, policy = world["emu"], world["policy"]
     steps: dict[str, Counter[str]] = {}

@@ -15,11 +15,11 @@ import subprocess
 import sys
 
 HANDLER_MODULES = (
-    "steps.handlers.populate_card",
-    "steps.handlers.share_card",
-    "steps.handlers.check_gate",
-    "steps.handlers.approval_guard",
-    "steps.handlers.gate_watcher",
+    "mcgov.steps.handlers.populate_card",
+    "mcgov.steps.handlers.share_card",
+    "mcgov.steps.handlers.check_gate",
+    "mcgov.steps.handlers.approval_guard",
+    "mcgov.steps.handlers.gate_watcher",
 )
 
 _PROBE = (

@@ -45,10 +45,10 @@ def _calls(emu: Any, start: int) -> dict[str, Any]:
 
 def run(cards: int = 1000) -> dict[str, Any]:
     """Reconcile ``cards`` cards x 2 stages on a fresh emulator; return the measured figures."""
-    from emulator import Emulator
-    from share_policies import load_policy
-    from steps.reconcile import reconcile
-    from steps.share import ram_client
+    from mcgov.emulator import Emulator
+    from mcgov.share_policies import load_policy
+    from mcgov.steps.reconcile import reconcile
+    from mcgov.steps.share import ram_client
 
     with Emulator() as emu:
         session = emu.session(OWNER)

@@ -36,7 +36,7 @@ def largest_real_report() -> Path | None:
 
 def measure(path: Path, repeats: int = 5) -> dict[str, Any]:
     """Median build time (training job + this report) and the content's size in characters."""
-    from steps.card.service import CardSources, build_card
+    from mcgov.steps.card.service import CardSources, build_card
 
     sources = CardSources(training_job_path=str(TRAINING_JOB), evaluations=(str(path),))
     times, content = [], None

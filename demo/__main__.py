@@ -1,5 +1,5 @@
 import sys
 
-from demo.run import main
+from mcgov.demo.run import main
 
 sys.exit(main())

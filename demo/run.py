@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from demo.seed import seed_pipeline_outputs
-from emulator import Emulator, EmulatorConfig
+from mcgov.demo.seed import seed_pipeline_outputs
+from mcgov.emulator import Emulator, EmulatorConfig
 
 CARD_NAME = "churn-model"
 OUT = Path("out")
@@ -29,7 +29,7 @@ PIPELINE_EXECUTION_ARN = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/chur
 
 def main() -> int:
     quiet_logs()
-    from pipelines.local_run import (
+    from mcgov.pipelines.local_run import (
         create_readonly_permission,
         deploy_workflow,
         with_settings,
@@ -74,7 +74,7 @@ def main() -> int:
             (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
             print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
 
-            from demo import governance
+            from mcgov.demo import governance
 
             governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
             governance.prod_after_review(emu, workflow, card_event, OUT)

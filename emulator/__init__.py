@@ -3,7 +3,7 @@ SageMaker model cards and Lambda.
 
 Usage in tests or scripts::
 
-    from emulator import Emulator, EmulatorConfig
+    from mcgov.emulator import Emulator, EmulatorConfig
 
     cfg = EmulatorConfig(region="us-east-1", card_account="111111111111",
                          accounts={"staging": "222222222222", "prod": "333333333333"},
@@ -20,8 +20,8 @@ Usage in tests or scripts::
         emu.api_calls                            # [(account, service, operation), ...]
 
 With pytest, the ``emulator`` fixture (plus ``card_session``, ``staging_session``, ``prod_session``)
-comes from ``emulator.pytest_plugin``. For CLI runs, ``python -m emulator.server --port 5000`` serves
-the same behaviour at ``AWS_ENDPOINT_URL=http://127.0.0.1:5000`` (see ``emulator.server``).
+comes from ``mcgov.emulator.pytest_plugin``. For CLI runs, ``python -m mcgov.emulator.server --port 5000`` serves
+the same behaviour at ``AWS_ENDPOINT_URL=http://127.0.0.1:5000`` (see ``mcgov.emulator.server``).
 
 What differs from plain moto
 ----------------------------
@@ -58,7 +58,7 @@ SageMaker model cards
     AccessDeniedException (ResourceNotFound if the card does not exist).
   * Updates keep what is not given; each effective change makes version N+1; Archived cards refuse
     content updates (ValidationException); content must be a JSON object string of at most
-    100,000 characters and, if ``steps.card.validation.validate_content_text`` exists, pass it.
+    100,000 characters and, if ``mcgov.steps.card.validation.validate_content_text`` exists, pass it.
 SageMaker pipelines and model packages
   * ``SendPipelineExecutionStepSuccess``/``Failure`` (absent from moto) complete a CallbackStep token once;
     ``Emulator.pipeline_callbacks(account)`` lists what was sent. Versioned model packages can be tagged.
@@ -69,16 +69,16 @@ Lambda / Step Functions
 """
 from __future__ import annotations
 
-from emulator.config import Clock, EmulatorConfig
-from emulator.core import Emulator, active_emulator
-from emulator.exceptions import (
+from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.core import Emulator, active_emulator
+from mcgov.emulator.exceptions import (
     EmulatorAlreadyStartedError,
     EmulatorConfigError,
     EmulatorError,
     EmulatorNotStartedError,
     HandlerRegistrationError,
 )
-from emulator.state import LambdaHandler
+from mcgov.emulator.state import LambdaHandler
 
 __all__ = [
     "Clock",

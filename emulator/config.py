@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from emulator.exceptions import EmulatorConfigError
+from mcgov.emulator.exceptions import EmulatorConfigError
 
 SEVEN_DAYS = 7 * 24 * 3600
 

@@ -8,15 +8,15 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from emulator import patches
-from emulator.awslambda.models import register_handler
-from emulator.config import Clock, EmulatorConfig
-from emulator.exceptions import (
+from mcgov.emulator import patches
+from mcgov.emulator.awslambda.models import register_handler
+from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.exceptions import (
     EmulatorAlreadyStartedError,
     EmulatorConfigError,
     EmulatorNotStartedError,
 )
-from emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
+from mcgov.emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",

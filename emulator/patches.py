@@ -15,10 +15,10 @@ from moto.core.responses import BaseResponse
 from moto.ram.models import ram_backends
 from moto.sagemaker.models import sagemaker_backends
 
-from emulator.awslambda.responses import make_invoke
-from emulator.ram.models import EmulatorRamBackend
-from emulator.sagemaker.models import EmulatorSageMakerBackend
-from emulator.state import get_state
+from mcgov.emulator.awslambda.responses import make_invoke
+from mcgov.emulator.ram.models import EmulatorRamBackend
+from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+from mcgov.emulator.state import get_state
 
 _originals: dict[str, Any] = {}
 

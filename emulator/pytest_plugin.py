@@ -15,13 +15,13 @@ import pytest
 if TYPE_CHECKING:
     import boto3
 
-    from emulator.core import Emulator
+    from mcgov.emulator.core import Emulator
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """A running emulator with the default configuration."""
-    from emulator.core import Emulator
+    from mcgov.emulator.core import Emulator
 
     emu = Emulator()
     emu.start()

@@ -1,4 +1,4 @@
-"""Standalone emulator server: ``python -m emulator.server [--host 127.0.0.1] [--port 5000] [--config cfg.json]``.
+"""Standalone emulator server: ``python -m mcgov.emulator.server [--host 127.0.0.1] [--port 5000] [--config cfg.json]``.
 
 Serves moto's ThreadedMotoServer with the emulator patches, so CLI runs work with
 ``AWS_ENDPOINT_URL=http://127.0.0.1:5000``. Choose the calling account with credentials from
@@ -32,11 +32,11 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from emulator import patches
-from emulator.config import Clock, EmulatorConfig
-from emulator.core import moto_config
-from emulator.exceptions import EmulatorConfigError, EmulatorNotStartedError
-from emulator.state import EmulatorState, FailureRule, set_state
+from mcgov.emulator import patches
+from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.core import moto_config
+from mcgov.emulator.exceptions import EmulatorConfigError, EmulatorNotStartedError
+from mcgov.emulator.state import EmulatorState, FailureRule, set_state
 
 CONTROL_PREFIX = "/_emulator/"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -176,7 +176,7 @@ class EmulatorServer:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m emulator.server", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m mcgov.emulator.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--config", help="JSON file with EmulatorConfig fields")

@@ -5,7 +5,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.config import Clock, EmulatorConfig
 
 LambdaHandler = Callable[[Any, Any], Any]
 

@@ -7,7 +7,7 @@ import inspect
 import json
 from typing import Any
 
-from pipelines.exceptions import InvalidKwargsError, PipelineModuleError
+from mcgov.pipelines.exceptions import InvalidKwargsError, PipelineModuleError
 
 PLACEHOLDER_MARK = ":000000000000:"
 
@@ -47,7 +47,7 @@ def import_pipeline_module(module_name: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise PipelineModuleError(f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as pipelines.churn.pipeline.") from exc
+        raise PipelineModuleError(f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as mcgov.pipelines.churn.pipeline.") from exc
     if not callable(getattr(module, "get_pipeline", None)):
         raise PipelineModuleError(f"module {module_name!r} has no get_pipeline(...) function; point --module-name at a pipeline module.")
     return module

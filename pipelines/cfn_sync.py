@@ -1,7 +1,7 @@
 """Keep the state machine in ``cloudformation/governance.yaml`` equal to ``build_workflow_definition()``.
 
-``python -m pipelines.cfn_sync`` rewrites the ``Definition:`` line in place (one-line JSON, valid YAML);
-``python -m pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
+``python -m mcgov.pipelines.cfn_sync`` rewrites the ``Definition:`` line in place (one-line JSON, valid YAML);
+``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
 state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.workflow import build_workflow_definition, cloudformation_template
+from mcgov.pipelines.workflow import build_workflow_definition, cloudformation_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOVERNANCE_TEMPLATE = REPO_ROOT / "cloudformation" / "governance.yaml"
@@ -37,7 +37,7 @@ def render_state_machine_template() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check`` verify) the generated parts of the CloudFormation templates."""
-    parser = argparse.ArgumentParser(prog="python -m pipelines.cfn_sync")
+    parser = argparse.ArgumentParser(prog="python -m mcgov.pipelines.cfn_sync")
     parser.add_argument("--check", action="store_true", help="exit 1 instead of writing when a template is stale")
     args = parser.parse_args(argv)
     current = GOVERNANCE_TEMPLATE.read_text()
@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]
     if args.check:
         for path in stale:
-            print(f"stale: {path.relative_to(REPO_ROOT)} (run python -m pipelines.cfn_sync)", file=sys.stderr)
+            print(f"stale: {path.relative_to(REPO_ROOT)} (run python -m mcgov.pipelines.cfn_sync)", file=sys.stderr)
         return 1 if stale else 0
     for path in stale:
         path.write_text(wanted[path])

@@ -1,7 +1,7 @@
 """Typed errors of the authoring layer (``pipelines/``); each message says how to fix the problem."""
 from __future__ import annotations
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 class PipelineAuthoringError(GovernanceError):

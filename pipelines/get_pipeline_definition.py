@@ -11,14 +11,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
-from steps.errors import GovernanceError
+from mcgov.pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
+from mcgov.errors import GovernanceError
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser (seed-code flags plus ``--region``/``--default-bucket``)."""
     parser = argparse.ArgumentParser(prog="get-pipeline-definition", description="Gets the pipeline definition for the pipeline script.")
-    parser.add_argument("-n", "--module-name", dest="module_name", required=True, help="Module of the pipeline, e.g. pipelines.churn.pipeline")
+    parser.add_argument("-n", "--module-name", dest="module_name", required=True, help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline")
     parser.add_argument("-f", "--file-name", dest="file_name", default=None, help="Also write the definition JSON to this file")
     parser.add_argument("-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments")
     parser.add_argument("--region", default=None, help="Region (default: AWS_REGION/AWS_DEFAULT_REGION, else us-east-1)")

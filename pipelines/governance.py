@@ -2,7 +2,7 @@
 
 Add governance to an existing pipeline::
 
-    from pipelines.governance import GovernanceLambdas, governance_steps
+    from mcgov.pipelines.governance import GovernanceLambdas, governance_steps
 
     lambdas = GovernanceLambdas.from_prefix("arn:aws:lambda:eu-west-1:111122223333:function:mcgov-")
     steps = governance_steps(
@@ -23,13 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipelines.exceptions import (
+from mcgov.pipelines.exceptions import (
     InvalidGateModeError,
     InvalidGateWaitError,
     InvalidLambdaArnError,
     MissingCallbackQueueError,
 )
-from pipelines.session import pipeline_session
+from mcgov.pipelines.session import pipeline_session
 
 if TYPE_CHECKING:
     from sagemaker.workflow.pipeline_context import PipelineSession

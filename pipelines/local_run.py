@@ -21,19 +21,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipelines.exceptions import InvalidWorkflowSettingError, LocalRunUnavailableError
-from pipelines.workflow import WorkflowSettings, build_workflow_definition
+from mcgov.pipelines.exceptions import InvalidWorkflowSettingError, LocalRunUnavailableError
+from mcgov.pipelines.workflow import WorkflowSettings, build_workflow_definition
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 SCENARIOS = ("allowed", "blocked", "pending")
 FUNCTIONS = {"populate": "mcgov-populate-card", "share": "mcgov-share-card", "gate": "mcgov-check-gate"}
-HANDLER_MODULES = {"populate": "steps.handlers.populate_card", "share": "steps.handlers.share_card", "gate": "steps.handlers.check_gate"}
+HANDLER_MODULES = {"populate": "mcgov.steps.handlers.populate_card", "share": "mcgov.steps.handlers.share_card", "gate": "mcgov.steps.handlers.check_gate"}
 LOCAL_SETTINGS = WorkflowSettings(initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60)
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"
 EXECUTION_TIMEOUT_SECONDS = 120.0
 def default_handlers() -> dict[str, Handler]:
-    """The project's Lambda handlers (``steps.handlers.*.handler``)."""
+    """The project's Lambda handlers (``mcgov.steps.handlers.*.handler``)."""
     import importlib
 
     handlers: dict[str, Handler] = {}
@@ -50,7 +50,7 @@ def default_handlers() -> dict[str, Handler]:
 
 def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str, Any]:
     """A populate event submitting the card with the status the stage requires, when a pipeline may set it."""
-    from share_policies import load_policy
+    from mcgov.share_policies import load_policy
 
     event: dict[str, Any] = {"card_name": f"mcgov-local-{scenario}"}
     required = load_policy(policy_path).stage(stage, source=str(policy_path)).required_card_status
@@ -92,7 +92,7 @@ def _prepare_scenario(emu: Any, scenario: str, stage: str) -> None:
 
 def create_readonly_permission(session: Any) -> str:
     """What the CloudFormation stack creates once per card account: the prod stage's read-only permission."""
-    from steps.share import ensure_readonly_permission
+    from mcgov.steps.share import ensure_readonly_permission
 
     return ensure_readonly_permission(session.client("ram"))
 
@@ -119,7 +119,7 @@ def run_local(
     if scenario not in SCENARIOS:
         raise InvalidWorkflowSettingError(f"unknown local scenario {scenario!r}; use one of {', '.join(SCENARIOS)}.")
     try:
-        from emulator import Emulator, EmulatorConfig
+        from mcgov.emulator import Emulator, EmulatorConfig
     except ImportError as exc:
         raise LocalRunUnavailableError(f"the project emulator is not importable ({exc}); install '.[emulator]'.") from exc
     chosen = dict(handlers) if handlers is not None else default_handlers()

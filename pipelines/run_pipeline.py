@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines._utils import (
+from mcgov.pipelines._utils import (
     PLACEHOLDER_MARK,
     accepted_kwargs,
     get_pipeline_custom_tags,
@@ -23,14 +23,14 @@ from pipelines._utils import (
     parse_kwargs,
     parse_tags,
 )
-from pipelines.exceptions import PlaceholderInDefinitionError
-from steps.errors import BadInputError, GovernanceError
+from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser (seed-code flags plus ``--local`` and ``--wait``)."""
     parser = argparse.ArgumentParser(prog="run-pipeline", description="Creates or updates and runs the pipeline for the pipeline script.")
-    parser.add_argument("-n", "--module-name", dest="module_name", help="Module of the pipeline, e.g. pipelines.churn.pipeline")
+    parser.add_argument("-n", "--module-name", dest="module_name", help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline")
     parser.add_argument("-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments")
     parser.add_argument("-role-arn", "--role-arn", dest="role_arn", help="Pipeline execution role ARN")
     parser.add_argument("-description", "--description", dest="description", default=None)
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.local is not None:
-            from pipelines.local_run import run_local
+            from mcgov.pipelines.local_run import run_local
 
             with contextlib.redirect_stdout(sys.stderr):
                 result = run_local(args.local)

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines._sfn_compat import load_stepfunctions
-from pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
+from mcgov.pipelines._sfn_compat import load_stepfunctions
+from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
 
 RETRYABLE_LAMBDA_ERRORS = [
     "Lambda.ServiceException",

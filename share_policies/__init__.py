@@ -1,13 +1,13 @@
 """Share policies: which accounts get a model card at which stage, with which RAM permission."""
-from share_policies.exceptions import (
+from mcgov.share_policies.exceptions import (
     CardArnError,
     PolicyError,
     PolicyFileError,
     PolicyValidationError,
     UnknownStageError,
 )
-from share_policies.loader import load_policy, parse_policy
-from share_policies.models import (
+from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
     CARD_STATUS_ORDER,

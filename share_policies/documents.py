@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from share_policies.exceptions import CardArnError
-from share_policies.models import (
+from mcgov.share_policies.exceptions import CardArnError
+from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
     SharePolicy,

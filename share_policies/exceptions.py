@@ -5,7 +5,7 @@ Messages start with ``<file>: <field>: `` so the fix can be made in place.
 """
 from __future__ import annotations
 
-from steps.errors import BadInputError
+from mcgov.errors import BadInputError
 
 
 class PolicyError(BadInputError):

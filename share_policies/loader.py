@@ -6,8 +6,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from share_policies.exceptions import PolicyFileError, PolicyValidationError
-from share_policies.models import SharePolicy
+from mcgov.errors import describe_validation_error
+
+from mcgov.share_policies.exceptions import PolicyFileError, PolicyValidationError
+from mcgov.share_policies.models import SharePolicy
 
 
 def load_policy(path: str | Path) -> SharePolicy:
@@ -35,29 +37,5 @@ def parse_policy(data: Any, *, source: str = "<policy>") -> SharePolicy:
     try:
         return SharePolicy.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field, message = _describe(first)
-        more = len(exc.errors()) - 1
-        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-        raise PolicyValidationError(message + suffix, source=source, field=field or None) from None
-
-
-def _describe(error: Any) -> tuple[str, str]:
-    """Turn one pydantic error into (dotted field path, message that says the fix)."""
-    field = ""
-    for part in error["loc"]:
-        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
-    message = str(error["msg"]).removeprefix("Value error, ")
-    kind = error["type"]
-    if message.startswith("[") and "] " in message:
-        index, _, message = message.partition("] ")
-        field += index + "]"
-    elif not field and ": " in message and message.startswith("stages."):
-        field, _, message = message.partition(": ")
-    if kind == "extra_forbidden":
-        message = "unknown key; remove it or fix its spelling"
-    elif kind == "string_type":
-        message += " (quote account ids and ARNs in YAML)"
-    elif kind == "missing":
-        message = "required key is missing; add it"
-    return field, message
+        field, message = describe_validation_error(exc.errors(include_url=False))
+        raise PolicyValidationError(message, source=source, field=field or None) from None

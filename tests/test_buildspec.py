@@ -26,7 +26,7 @@ def test_build_spec_has_the_phases_and_steps() -> None:
     assert any("pip install -e '.[pipelines]'" in c for c in _commands(spec, "install"))
     assert "make test" in _commands(spec, "pre_build")
     build = "\n".join(_commands(spec, "build"))
-    for needle in ("get-pipeline-definition --module-name pipelines.churn.pipeline", "run-pipeline --module-name pipelines.churn.pipeline",
+    for needle in ("get-pipeline-definition --module-name mcgov.pipelines.churn.pipeline", "run-pipeline --module-name mcgov.pipelines.churn.pipeline",
                    "--role-arn", "workflow definition", "aws cloudformation deploy", "cloudformation/governance.yaml", "lambda_arn_prefix"):
         assert needle in build, needle
     assert "|| true" not in build

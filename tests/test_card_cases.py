@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from steps.card.service import CardSources, build_card
+from mcgov.steps.card.service import CardSources, build_card
 from tests.conftest import CASES, REPO
 
 TEMPLATE = str(REPO / "examples" / "churn" / "card-template.yaml")

@@ -6,8 +6,8 @@ import json
 import jsonschema
 import pytest
 
-from steps.card.exceptions import CardLimitError, ContentValidationError
-from steps.card.validation import (
+from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
+from mcgov.steps.card.validation import (
     content_sha256,
     serialize_content,
     validate_card_name,

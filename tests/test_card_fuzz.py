@@ -6,12 +6,12 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steps.card.build import BuildInputs, ReportInput, build_content
-from steps.card.exceptions import CardInputError
-from steps.card.model_package import model_package_details
-from steps.card.template import parse_template
-from steps.card.training import training_facts
-from steps.card.validation import validate_content
+from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
+from mcgov.steps.card.exceptions import CardInputError
+from mcgov.steps.card.model_package import model_package_details
+from mcgov.steps.card.template import parse_template
+from mcgov.steps.card.training import training_facts
+from mcgov.steps.card.validation import validate_content
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=300)
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=20), inner, max_size=5), max_leaves=30)

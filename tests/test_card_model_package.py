@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from steps.card.exceptions import ModelPackageError
-from steps.card.model_package import model_package_details
-from steps.card.service import CardSources, build_card, populate_card
+from mcgov.steps.card.exceptions import ModelPackageError
+from mcgov.steps.card.model_package import model_package_details
+from mcgov.steps.card.service import CardSources, build_card, populate_card
 from tests.conftest import load_case
 
 DESCRIBE = {

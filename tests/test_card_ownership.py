@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from steps.card.exceptions import TemplateError
-from steps.card.ownership import merge_content
-from steps.card.template import parse_template
+from mcgov.steps.card.exceptions import TemplateError
+from mcgov.steps.card.ownership import merge_content
+from mcgov.steps.card.template import parse_template
 
 GENERATED = {
     "training_details": {"training_job_details": {"training_arn": "arn:new", "training_metrics": [{"name": "auc", "value": 0.9}]}},

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from demo.seed import seed_pipeline_outputs
-from steps.card.exceptions import ArchivedCardError, CardInputError, CardNotFoundError
-from steps.card.service import CardSources, populate_card
-from steps.card.store import CardStore
-from steps.card.validation import content_sha256
-from steps.handlers import populate_card as populate_handler
+from mcgov.demo.seed import seed_pipeline_outputs
+from mcgov.steps.card.exceptions import ArchivedCardError, CardInputError, CardNotFoundError
+from mcgov.steps.card.service import CardSources, populate_card
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.card.validation import content_sha256
+from mcgov.steps.handlers import populate_card as populate_handler
 
 
 def _text(**overview):
@@ -97,7 +97,7 @@ def test_populate_handler_returns_json_safe_output(emulator, card_session):
 
 
 def test_populate_handler_refuses_unknown_event_fields():
-    from steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.runtime import HandlerFailure
 
     with pytest.raises(HandlerFailure, match="EventError: event field principals"):
         populate_handler.handler({"card_name": "x", "principals": ["999999999999"]})
@@ -118,14 +118,14 @@ def test_new_pipeline_outputs_send_an_approved_card_back_to_review(card_session,
 
 
 def test_the_pipeline_cannot_approve_a_card():
-    from steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.runtime import HandlerFailure
 
     with pytest.raises(HandlerFailure, match="status"):
         populate_handler.handler({"card_name": "churn-model", "status": "Approved"})
 
 
 def test_kms_key_is_set_at_creation_and_a_different_key_is_refused(card_session):
-    from steps.card.exceptions import CardKeyMismatchError
+    from mcgov.steps.card.exceptions import CardKeyMismatchError
 
     store = CardStore(card_session.client("sagemaker"))
     key = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555"

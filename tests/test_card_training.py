@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
-from steps.card.exceptions import TrainingJobError
-from steps.card.training import REDACTED, is_secret_name, training_facts
-from steps.card.validation import validate_content
+from mcgov.steps.card.exceptions import TrainingJobError
+from mcgov.steps.card.training import REDACTED, is_secret_name, training_facts
+from mcgov.steps.card.validation import validate_content
 from tests.conftest import load_case
 
 FULL_JOB = {

@@ -11,12 +11,12 @@ REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "cloudformation" / "governance.yaml"
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
 HANDLERS = {
-    "PopulateCardFunction": "steps.handlers.populate_card.handler",
-    "ShareCardFunction": "steps.handlers.share_card.handler",
-    "CheckGateFunction": "steps.handlers.check_gate.handler",
-    "ApprovalGuardFunction": "steps.handlers.approval_guard.handler",
-    "GateWatcherFunction": "steps.handlers.gate_watcher.handler",
-    "ApproveModelPackageFunction": "steps.handlers.approve_model_package.handler",
+    "PopulateCardFunction": "mcgov.steps.handlers.populate_card.handler",
+    "ShareCardFunction": "mcgov.steps.handlers.share_card.handler",
+    "CheckGateFunction": "mcgov.steps.handlers.check_gate.handler",
+    "ApprovalGuardFunction": "mcgov.steps.handlers.approval_guard.handler",
+    "GateWatcherFunction": "mcgov.steps.handlers.gate_watcher.handler",
+    "ApproveModelPackageFunction": "mcgov.steps.handlers.approve_model_package.handler",
 }
 NO_RESOURCE_LEVEL = {"ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResources", "ram:ListPermissions",
                      "ram:ListPrincipals", "ram:CreateResourceShare"}
@@ -91,7 +91,7 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
 
 
 def test_function_names_match_the_pipeline_arn_prefix(template: dict[str, Any]) -> None:
-    from pipelines.governance import HANDLER_SUFFIXES
+    from mcgov.pipelines.governance import HANDLER_SUFFIXES
 
     names = {r["Properties"]["FunctionName"]["Fn::Sub"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"}
     assert {f"${{AWS::StackName}}-{s}" for s in HANDLER_SUFFIXES.values()} <= names
@@ -124,10 +124,10 @@ def test_prod_permission_is_read_only_subset_of_the_managed_one(template: dict[s
 
 
 def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
-    from pipelines.cfn_sync import main
-    from pipelines.workflow import build_workflow_definition
+    from mcgov.pipelines.cfn_sync import main
+    from mcgov.pipelines.workflow import build_workflow_definition
 
     props = template["Resources"]["GovernanceStateMachine"]["Properties"]
     assert props["Definition"] == build_workflow_definition(None)
     assert set(props["DefinitionSubstitutions"]) == {"PopulateFunctionArn", "ShareFunctionArn", "GateFunctionArn"}
-    assert main(["--check"]) == 0, "run python -m pipelines.cfn_sync"
+    assert main(["--check"]) == 0, "run python -m mcgov.pipelines.cfn_sync"

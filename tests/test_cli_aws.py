@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from steps.cli.main import main
-from steps.share import ensure_readonly_permission
+from mcgov.steps.cli.main import main
+from mcgov.steps.share import ensure_readonly_permission
 from tests.conftest import REPO
 
 POLICY = str(REPO / "share_policies" / "example.yaml")

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from steps.cli.main import main
+from mcgov.steps.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "churn"
@@ -85,7 +85,7 @@ def test_bad_input_exits_2_with_one_line_naming_file_and_field(capsys, tmp_path,
 
 def test_console_script_reports_bad_input_without_traceback(tmp_path):
     bad = _bad(tmp_path, "report.json", "[1, 2")
-    proc = subprocess.run([sys.executable, "-m", "steps.cli.main", "card", "build", "--evaluation", bad],
+    proc = subprocess.run([sys.executable, "-m", "mcgov.steps.cli.main", "card", "build", "--evaluation", bad],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("mcgov: error: ") and "report.json" in proc.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from demo.run import main
+from mcgov.demo.run import main
 
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):

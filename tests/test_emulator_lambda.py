@@ -9,8 +9,8 @@ import zipfile
 import boto3
 import pytest
 
-import emulator as emulator_pkg
-from emulator import Emulator, EmulatorNotStartedError, HandlerRegistrationError
+import mcgov.emulator as emulator_pkg
+from mcgov.emulator import Emulator, EmulatorNotStartedError, HandlerRegistrationError
 
 ROLE = "arn:aws:iam::111111111111:role/lambda-role"
 

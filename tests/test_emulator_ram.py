@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator import Emulator, EmulatorConfig
+from mcgov.emulator import Emulator, EmulatorConfig
 
 CARD = "111111111111"
 STAGING = "222222222222"
@@ -299,7 +299,7 @@ def test_configured_organization_and_ttl() -> None:
 def test_emulator_restores_environment_and_patches(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from emulator import patches
+    from mcgov.emulator import patches
 
     monkeypatch.setenv("AWS_PROFILE", "real-profile")
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
@@ -328,8 +328,8 @@ def test_real_cli_example_shapes_match() -> None:
 def test_server_mode_answers_and_controls(monkeypatch: pytest.MonkeyPatch) -> None:
     import urllib.request
 
-    from emulator import patches
-    from emulator.server import EmulatorServer
+    from mcgov.emulator import patches
+    from mcgov.emulator.server import EmulatorServer
 
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(key, raising=False)

@@ -12,14 +12,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
-from steps.card.evaluation import (  # noqa: E402
+from mcgov.steps.card.evaluation import (  # noqa: E402
     FORMATS,
     MAX_GRAPH_POINTS,
     ParsedReport,
     detect_format,
     parse_report,
 )
-from steps.card.exceptions import ReportFormatError  # noqa: E402
+from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
 
 
 def _metrics(report: ParsedReport, group: int = 0) -> dict[str, dict[str, Any]]:

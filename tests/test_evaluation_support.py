@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from steps.card import limits
-from steps.card.evaluation import MAX_GRAPH_POINTS
+from mcgov.steps.card import limits
+from mcgov.steps.card.evaluation import MAX_GRAPH_POINTS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -22,10 +22,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from steps.cli.main import main
+from mcgov.steps.cli.main import main
 from tests.conftest import CASES, REPO
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+import mcgov.emulator.core as emulator_core
 
 EXAMPLES = REPO / "examples" / "churn"
 TRAINING = EXAMPLES / "describe_training_job.json"
@@ -256,7 +256,7 @@ HANDLER_EVENTS: dict[str, dict[str, Any]] = {
 def _valid_callback(event: Any) -> bool:
     """True for an SQS event carrying a well-formed callback message: it would reach
     SendPipelineExecutionStep*; those are covered by tests/test_handlers.py, not by the bad-input fuzzer."""
-    from steps.handlers.gate_watcher import CallbackMessage
+    from mcgov.steps.handlers.gate_watcher import CallbackMessage
 
     records = event.get("Records") if isinstance(event, dict) else None
     for record in records if isinstance(records, list) else []:
@@ -271,7 +271,7 @@ def _valid_callback(event: Any) -> bool:
 @pytest.mark.parametrize("record", [None, {"messageId": "m1", "body": True}], ids=["null-record", "bool-body"])
 def test_gate_watcher_drops_a_malformed_record(record: Any, emulator: Any, card_session: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from steps.handlers import gate_watcher
+    from mcgov.steps.handlers import gate_watcher
 
     emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
@@ -282,7 +282,7 @@ def test_gate_watcher_drops_a_malformed_record(record: Any, emulator: Any, card_
 
 def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card_session: Any,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from steps.handlers import gate_watcher
+    from mcgov.steps.handlers import gate_watcher
 
     emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
@@ -296,8 +296,8 @@ def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card
 def test_handler_events(name: str, emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    module = pytest.importorskip(f"steps.handlers.{name}", reason=f"steps/handlers/{name}.py does not exist yet")
-    runtime = importlib.import_module("steps.handlers.runtime")
+    module = importlib.import_module(f"mcgov.steps.handlers.{name}")
+    runtime = importlib.import_module("mcgov.steps.handlers.runtime")
     emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
     events = json_values | mutated(HANDLER_EVENTS[name])

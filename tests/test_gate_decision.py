@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from share_policies import AWS_MANAGED_PERMISSION, load_policy
-from steps.common.jsonutil import content_sha256
-from steps.gate import backoff_delays, evaluate, run_gate, verify_consumers
-from steps.gate.decision import SCHEMA_VERSION
-from steps.gate.exceptions import VerificationInputError
-from steps.share import share_name, share_tags
-from steps.share.ram import StageShareState
+from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy
+from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.gate import backoff_delays, evaluate, run_gate, verify_consumers
+from mcgov.steps.gate.decision import SCHEMA_VERSION
+from mcgov.steps.gate.exceptions import VerificationInputError
+from mcgov.steps.share import share_name, share_tags
+from mcgov.steps.share.ram import StageShareState
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -170,8 +170,8 @@ def _patch_reads(monkeypatch: pytest.MonkeyPatch, states: list[StageShareState],
             raise card_resp
         return card_resp
 
-    monkeypatch.setattr("steps.gate.poller.read_stage_state", read)
-    monkeypatch.setattr("steps.gate.poller.describe_card", describe)
+    monkeypatch.setattr("mcgov.steps.gate.poller.read_stage_state", read)
+    monkeypatch.setattr("mcgov.steps.gate.poller.describe_card", describe)
     return calls
 
 

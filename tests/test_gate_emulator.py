@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from share_policies import load_policy, parse_policy
-from steps.gate import run_gate, verify_consumers
-from steps.share import delete_share, ensure_share, ram_client
+from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.gate import run_gate, verify_consumers
+from mcgov.steps.share import delete_share, ensure_share, ram_client
 from tests.conftest import REPO
 from tests.test_share_emulator import setup_card
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+import mcgov.emulator.core as emulator_core
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 EXTERNAL = {"version": 1, "card_account": "111111111111", "region": "us-east-1", "allow_external_principals": True,
@@ -106,7 +106,7 @@ def test_timeout_when_associations_never_settle(emulator: Any, card_session: Any
 
 
 def _external_world() -> Any:
-    from emulator.config import EmulatorConfig
+    from mcgov.emulator.config import EmulatorConfig
 
     return emulator_core.Emulator(EmulatorConfig(organization_accounts=["111111111111", "222222222222"]))
 
@@ -143,12 +143,12 @@ def test_invitation_expired_blocks() -> None:
 
 
 def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> int:
-    import steps.cli.main as main
+    import mcgov.steps.cli.main as main
 
     monkeypatch.setattr(main, "COMMAND_MODULES", ("share", "gate", "policy"))
-    for module in ("steps.cli.share", "steps.cli.gate"):
+    for module in ("mcgov.steps.cli.share", "mcgov.steps.cli.gate"):
         monkeypatch.setattr(f"{module}.make_session", lambda profile, region: session)
-    monkeypatch.setattr("steps.gate.poller.time.sleep", lambda s: None)
+    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
     return main.main(argv)
 
 

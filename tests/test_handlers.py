@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from steps.handlers import approval_guard, check_gate, gate_watcher, share_card
-from steps.handlers.config import clear_policy_cache
-from steps.handlers.runtime import HandlerFailure
-from steps.share import ensure_readonly_permission
+from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share_card
+from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.handlers.runtime import HandlerFailure
+from mcgov.steps.share import ensure_readonly_permission
 from tests.conftest import REPO
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
@@ -60,7 +60,7 @@ def test_gate_blocks_when_card_status_is_below_the_stage_requirement(world):
 
 def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
     share_card.handler({"card_arn": CARD})
-    monkeypatch.setattr("steps.gate.poller.time.sleep", lambda s: None)
+    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
 
     class Context:
         def get_remaining_time_in_millis(self) -> int:
@@ -199,7 +199,7 @@ def test_logs_are_one_json_object_per_line(world, capsys):
 
 
 def test_approve_model_package_handler(world, card_session):
-    from steps.handlers import approve_model_package
+    from mcgov.steps.handlers import approve_model_package
 
     arn = _package(card_session, CARD)
     out = approve_model_package.handler({"model_package_arn": arn, "card_arn": CARD, "stage": "staging"})
@@ -209,11 +209,11 @@ def test_approve_model_package_handler(world, card_session):
 
 
 def test_the_policy_is_read_once_per_container(world, monkeypatch):
-    import steps.card.io
+    import mcgov.steps.card.io as card_io
 
     reads = []
-    original = steps.card.io.read_text
-    monkeypatch.setattr(steps.card.io, "read_text", lambda *a, **k: reads.append(a) or original(*a, **k))
+    original = card_io.read_text
+    monkeypatch.setattr(card_io, "read_text", lambda *a, **k: reads.append(a) or original(*a, **k))
     share_card.handler({"card_arn": CARD})
     check_gate.handler({"card_arn": CARD, "stage": "staging"})
     check_gate.handler({"card_arn": CARD, "stage": "staging"})

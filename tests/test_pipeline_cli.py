@@ -28,14 +28,14 @@ def _script(name: str) -> list[str]:
     path = SCRIPT_DIR / name
     if path.exists():
         return [str(path)]
-    module = {"get-pipeline-definition": "pipelines.get_pipeline_definition", "run-pipeline": "pipelines.run_pipeline"}[name]
+    module = {"get-pipeline-definition": "mcgov.pipelines.get_pipeline_definition", "run-pipeline": "mcgov.pipelines.run_pipeline"}[name]
     return [sys.executable, "-m", module]
 
 
 def test_get_pipeline_definition_prints_json_offline(tmp_path: Path) -> None:
     out_file = tmp_path / "definition.json"
     result = subprocess.run(
-        [*_script("get-pipeline-definition"), "--module-name", "pipelines.churn.pipeline",
+        [*_script("get-pipeline-definition"), "--module-name", "mcgov.pipelines.churn.pipeline",
          "--kwargs", '{"gate_wait_seconds": 60, "include_preprocessing": false}',
          "--region", "eu-central-1", "--default-bucket", "my-bucket", "--file-name", str(out_file)],
         capture_output=True, text=True, timeout=180, env=_offline_env(tmp_path), cwd=tmp_path,
@@ -53,23 +53,23 @@ def test_get_pipeline_definition_prints_json_offline(tmp_path: Path) -> None:
 
 def test_get_pipeline_definition_rejects_unknown_module(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*_script("get-pipeline-definition"), "--module-name", "pipelines.nope"],
+        [*_script("get-pipeline-definition"), "--module-name", "mcgov.pipelines.nope"],
         capture_output=True, text=True, timeout=120, env=_offline_env(tmp_path), cwd=tmp_path,
     )
     assert result.returncode == 2
-    assert "pipelines.nope" in result.stderr and result.stdout == ""
+    assert "mcgov.pipelines.nope" in result.stderr and result.stdout == ""
 
 
 def test_run_pipeline_needs_module_and_role(capsys: pytest.CaptureFixture[str]) -> None:
-    from pipelines.run_pipeline import main
+    from mcgov.pipelines.run_pipeline import main
 
-    assert main(["--module-name", "pipelines.churn.pipeline"]) == 2
+    assert main(["--module-name", "mcgov.pipelines.churn.pipeline"]) == 2
     assert "--role-arn" in capsys.readouterr().err
 
 
 def test_run_pipeline_refuses_placeholder_definitions() -> None:
-    from pipelines.exceptions import PlaceholderInDefinitionError
-    from pipelines.run_pipeline import check_no_placeholders
+    from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
+    from mcgov.pipelines.run_pipeline import check_no_placeholders
 
     with pytest.raises(PlaceholderInDefinitionError, match="lambda_arn_prefix"):
         check_no_placeholders('{"FunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:mcgov-populate-card"}')
@@ -77,8 +77,8 @@ def test_run_pipeline_refuses_placeholder_definitions() -> None:
 
 
 def test_kwargs_and_tags_parsing() -> None:
-    from pipelines._utils import parse_kwargs, parse_tags
-    from pipelines.exceptions import InvalidKwargsError
+    from mcgov.pipelines._utils import parse_kwargs, parse_tags
+    from mcgov.pipelines.exceptions import InvalidKwargsError
 
     assert parse_kwargs('{"region": "eu-west-1", "include_preprocessing": true}') == {"region": "eu-west-1", "include_preprocessing": True}
     assert parse_kwargs("{'region': 'eu-west-1'}") == {"region": "eu-west-1"}, "seed-code literal_eval form"
@@ -93,7 +93,7 @@ def test_kwargs_and_tags_parsing() -> None:
 
 
 def test_run_pipeline_local_rejects_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    from pipelines.run_pipeline import main
+    from mcgov.pipelines.run_pipeline import main
 
     assert main(["--local", "sideways"]) == 2
     assert "allowed, blocked, pending" in capsys.readouterr().err

@@ -18,7 +18,7 @@ LAMBDAS = {
 
 def _render(**kwargs: Any) -> dict[str, Any]:
     with offline():
-        from pipelines.churn.pipeline import get_pipeline
+        from mcgov.pipelines.churn.pipeline import get_pipeline
 
         return json.loads(get_pipeline(**kwargs).definition())
 
@@ -37,8 +37,8 @@ def callback_mode() -> dict[str, Any]:
         from sagemaker.workflow.step_collections import RegisterModel
         from sagemaker.workflow.steps import TrainingStep
 
-        from pipelines.governance import GovernanceLambdas, governance_steps
-        from pipelines.session import pipeline_session
+        from mcgov.pipelines.governance import GovernanceLambdas, governance_steps
+        from mcgov.pipelines.session import pipeline_session
 
         session = pipeline_session("eu-west-1", "bucket")
         estimator = Estimator(image_uri="123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1", role="arn:aws:iam::123456789012:role/r",

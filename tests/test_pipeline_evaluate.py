@@ -10,7 +10,7 @@ from tests.conftest import CASES, require_shared
 
 
 def test_metrics_on_a_small_known_example() -> None:
-    from pipelines.churn.evaluate import compute_metrics
+    from mcgov.pipelines.churn.evaluate import compute_metrics
 
     labels = [1, 0, 1, 0, 1]
     scores = [0.9, 0.8, 0.4, 0.1, 0.7]
@@ -25,7 +25,7 @@ def test_metrics_on_a_small_known_example() -> None:
 
 
 def test_auc_handles_ties_and_single_class() -> None:
-    from pipelines.churn.evaluate import compute_metrics
+    from mcgov.pipelines.churn.evaluate import compute_metrics
 
     assert compute_metrics([0, 1], [0.5, 0.5])["binary_classification_metrics"]["auc"]["value"] == pytest.approx(0.5)
     assert compute_metrics([1, 1], [0.2, 0.9])["binary_classification_metrics"]["auc"]["value"] == 0.0
@@ -34,7 +34,7 @@ def test_auc_handles_ties_and_single_class() -> None:
 
 
 def test_output_has_the_model_monitor_binary_shape_of_a_real_report() -> None:
-    from pipelines.churn.evaluate import compute_metrics
+    from mcgov.pipelines.churn.evaluate import compute_metrics
 
     real = json.loads(require_shared(CASES / "sdk-mm-binary-classification" / "input.json").read_text())
     ours = compute_metrics([1, 0], [0.9, 0.2])
@@ -48,7 +48,7 @@ def test_output_has_the_model_monitor_binary_shape_of_a_real_report() -> None:
 
 
 def test_preprocess_moves_the_label_first_and_splits_deterministically() -> None:
-    from pipelines.churn.preprocess import split, to_rows
+    from mcgov.pipelines.churn.preprocess import split, to_rows
 
     header = ["State", "Day Mins", "Churn?", "Calls"]
     records = [["KS", "10.5", "False.", "3"], ["OH", "20", "True.", "4"]]

@@ -17,7 +17,7 @@ def user_pipeline_parts() -> dict[str, Any]:
         from sagemaker.estimator import Estimator
         from sagemaker.workflow.steps import TrainingStep
 
-        from pipelines.session import pipeline_session
+        from mcgov.pipelines.session import pipeline_session
 
         session = pipeline_session("us-west-2", "user-bucket")
         estimator = Estimator(
@@ -32,7 +32,7 @@ def user_pipeline_parts() -> dict[str, Any]:
 
 
 def _lambdas(with_approve: bool = True) -> Any:
-    from pipelines.governance import GovernanceLambdas
+    from mcgov.pipelines.governance import GovernanceLambdas
 
     return GovernanceLambdas.from_prefix(ARN, with_approve=with_approve)
 
@@ -41,7 +41,7 @@ def test_a_few_lines_add_governance_to_a_user_pipeline(user_pipeline_parts: dict
     with offline("us-west-2"):
         from sagemaker.workflow.pipeline import Pipeline
 
-        from pipelines.governance import governance_steps
+        from mcgov.pipelines.governance import governance_steps
 
         train = user_pipeline_parts["train"]
         steps = governance_steps("my-card", train, ["s3://user-bucket/eval/evaluation.json"], lambda_arns=_lambdas(),
@@ -58,8 +58,8 @@ def test_a_few_lines_add_governance_to_a_user_pipeline(user_pipeline_parts: dict
 
 
 def test_lambda_arns_are_validated() -> None:
-    from pipelines.exceptions import InvalidLambdaArnError
-    from pipelines.governance import GovernanceLambdas
+    from mcgov.pipelines.exceptions import InvalidLambdaArnError
+    from mcgov.pipelines.governance import GovernanceLambdas
 
     with pytest.raises(InvalidLambdaArnError, match="populate"):
         GovernanceLambdas(populate="not-an-arn", share=ARN + "s", gate=ARN + "g")
@@ -78,8 +78,8 @@ def test_lambda_arns_are_validated() -> None:
     ],
 )
 def test_bad_settings_raise_typed_errors(user_pipeline_parts: dict[str, Any], kwargs: dict[str, Any], error: str, hint: str) -> None:
-    import pipelines.exceptions as exceptions
-    from pipelines.governance import governance_steps
+    import mcgov.pipelines.exceptions as exceptions
+    from mcgov.pipelines.governance import governance_steps
 
     call = {"lambda_arns": _lambdas(), "sagemaker_session": user_pipeline_parts["session"], **kwargs}
     with pytest.raises(getattr(exceptions, error), match=hint):

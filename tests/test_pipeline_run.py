@@ -8,22 +8,22 @@ PREFIX = "arn:aws:lambda:us-east-1:123456789012:function:mcgov-"
 
 
 def test_upsert_uploads_code_tags_and_starts_and_refuses_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
-    from emulator import Emulator
-    from pipelines.churn.pipeline import code_uris
-    from pipelines.exceptions import PlaceholderInDefinitionError
-    from pipelines.run_pipeline import upsert_and_start
-    from pipelines.session import SDK_CONFIG
+    from mcgov.emulator import Emulator
+    from mcgov.pipelines.churn.pipeline import code_uris
+    from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
+    from mcgov.pipelines.run_pipeline import upsert_and_start
+    from mcgov.pipelines.session import SDK_CONFIG
 
     role = "arn:aws:iam::123456789012:role/pipeline"
     with Emulator():
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="artifacts")
         kwargs = {"region": "us-east-1", "default_bucket": "artifacts", "pipeline_name": "Churn"}
         with pytest.raises(PlaceholderInDefinitionError, match="lambda_arn_prefix"):
-            upsert_and_start("pipelines.churn.pipeline", role, dict(kwargs), [], sagemaker_config=SDK_CONFIG)
+            upsert_and_start("mcgov.pipelines.churn.pipeline", role, dict(kwargs), [], sagemaker_config=SDK_CONFIG)
         sm = boto3.client("sagemaker", region_name="us-east-1")
         assert sm.list_pipelines()["PipelineSummaries"] == [], "nothing upserted with placeholders"
 
-        result = upsert_and_start("pipelines.churn.pipeline", role, {**kwargs, "lambda_arn_prefix": PREFIX},
+        result = upsert_and_start("mcgov.pipelines.churn.pipeline", role, {**kwargs, "lambda_arn_prefix": PREFIX},
                                   [{"Key": "team", "Value": "ml"}], sagemaker_config=SDK_CONFIG)
         [summary] = sm.list_pipelines()["PipelineSummaries"]
         assert summary["PipelineName"] == "Churn" and summary["RoleArn"] == role

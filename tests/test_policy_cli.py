@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import steps.cli.main as main
+import mcgov.steps.cli.main as main
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")
@@ -19,8 +19,8 @@ def cli(monkeypatch: pytest.MonkeyPatch, aws_env: None):
     def no_aws(*_: object, **__: object) -> None:
         raise AssertionError("no AWS session may be created for bad input")
 
-    monkeypatch.setattr("steps.cli.share.make_session", no_aws)
-    monkeypatch.setattr("steps.cli.gate.make_session", no_aws)
+    monkeypatch.setattr("mcgov.steps.cli.share.make_session", no_aws)
+    monkeypatch.setattr("mcgov.steps.cli.gate.make_session", no_aws)
     return main.main
 
 

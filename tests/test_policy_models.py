@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from share_policies import (
+from mcgov.share_policies import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
     PolicyFileError,
@@ -15,14 +15,14 @@ from share_policies import (
     load_policy,
     parse_policy,
 )
-from share_policies.documents import (
+from mcgov.share_policies.documents import (
     check_card_arn,
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
     render_all,
 )
-from steps.errors import BadInputError
+from mcgov.errors import BadInputError
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "share_policies" / "example.yaml"

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from share_policies import load_policy, parse_policy
-from steps.gate import run_gate
-from steps.reconcile import parse_selection, reconcile
-from steps.reconcile.plan import ALREADY, DRIFT, FAILED, SHARED, SKIPPED, WOULD_SHARE
-from steps.share import ensure_readonly_permission, ensure_share, ram_client
-from steps.share.naming import is_batch_share
+from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.gate import run_gate
+from mcgov.steps.reconcile import parse_selection, reconcile
+from mcgov.steps.reconcile.plan import ALREADY, DRIFT, FAILED, SHARED, SKIPPED, WOULD_SHARE
+from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.steps.share.naming import is_batch_share
 from tests.conftest import REPO
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+import mcgov.emulator.core as emulator_core
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
@@ -305,9 +305,9 @@ def test_gate_prefers_the_complete_share_when_a_per_card_share_is_incomplete(wor
 
 
 def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> int:
-    from steps.cli import main
+    from mcgov.steps.cli import main
 
-    monkeypatch.setattr("steps.cli.reconcile.make_session", lambda profile, region: session)
+    monkeypatch.setattr("mcgov.steps.cli.reconcile.make_session", lambda profile, region: session)
     return main.main(argv)
 
 

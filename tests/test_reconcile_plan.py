@@ -5,23 +5,23 @@ import math
 
 import pytest
 
-from share_policies import load_policy
-from steps.reconcile.exceptions import CapacityError, SelectionError
-from steps.reconcile.plan import (
+from mcgov.share_policies import load_policy
+from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
+from mcgov.steps.reconcile.plan import (
     Card,
     Selection,
     StageInventory,
     parse_selection,
     plan_stage,
 )
-from steps.share.naming import (
+from mcgov.steps.share.naming import (
     batch_share_name,
     batch_share_tags,
     is_batch_share,
     share_name,
     share_tags,
 )
-from steps.share.plan import best_share, share_problems
+from mcgov.steps.share.plan import best_share, share_problems
 from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "share_policies" / "example.yaml")

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from share_policies import load_policy
-from steps.card.service import CardSources, populate_card
-from steps.errors import GovernanceError
-from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
+from mcgov.share_policies import load_policy
+from mcgov.steps.card.service import CardSources, populate_card
+from mcgov.errors import GovernanceError
+from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
-seed = pytest.importorskip("demo.seed", reason="demo/seed.py is not available yet")
+import mcgov.emulator.core as emulator_core
+import mcgov.demo.seed as seed
 
 THREADS = 8
 REGION = "us-east-1"

@@ -17,16 +17,16 @@ import boto3
 import pytest
 from botocore.exceptions import BotoCoreError
 
-from share_policies import SharePolicy, load_policy
-from steps.card.service import CardSources, populate_card
-from steps.errors import GovernanceError
-from steps.gate import run_gate
-from steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
+from mcgov.share_policies import SharePolicy, load_policy
+from mcgov.steps.card.service import CardSources, populate_card
+from mcgov.errors import GovernanceError
+from mcgov.steps.gate import run_gate
+from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 from tests.faults import ALWAYS, FaultInjector, instant_retries
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
-seed = pytest.importorskip("demo.seed", reason="demo/seed.py is not available yet")
+import mcgov.emulator.core as emulator_core
+import mcgov.demo.seed as seed
 
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -222,7 +222,7 @@ def test_lost_response_of_create_model_card_is_absorbed_by_the_retry(world: Worl
 
 @pytest.mark.parametrize("operation", ["DescribeTrainingJob", "GetObject", "CreateModelCard", "CreateResourceShare"])
 def test_exhausted_network_fault_is_a_typed_aws_failure_not_bad_input(world: World, operation: str) -> None:
-    from steps.errors import BadInputError
+    from mcgov.errors import BadInputError
 
     _, faulted, problems = inject_and_rerun(world, "read_timeout", _first(world, operation), attempts=ALWAYS)
     assert problems == []

@@ -20,20 +20,20 @@ def _loaded_after(modules: list[str]) -> set[str]:
 
 
 def test_handlers_and_cli_never_load_the_authoring_sdks_or_moto():
-    loaded = _loaded_after([f"steps.handlers.{h}" for h in HANDLERS] + ["steps.cli.main"])
+    loaded = _loaded_after([f"mcgov.steps.handlers.{h}" for h in HANDLERS] + ["mcgov.steps.cli.main"])
     assert not loaded & set(FORBIDDEN)
     assert {"boto3", "pydantic"} <= loaded
 
 
 def test_gate_lambdas_do_not_load_the_content_models_parsers_or_yaml():
-    code = ("import sys\nimport steps.handlers.check_gate\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('steps.card.content', 'steps.card.evaluation', 'yaml'))))")
+    code = ("import sys\nimport mcgov.steps.handlers.check_gate\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('mcgov.steps.card.content', 'mcgov.steps.card.evaluation', 'yaml'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
 
 
 def test_no_runtime_source_imports_them():
     pattern = re.compile(r"^\s*(import|from)\s+(sagemaker|stepfunctions|moto)\b", re.M)
-    offenders = [str(p.relative_to(REPO)) for folder in ("steps", "share_policies")
+    offenders = [str(p.relative_to(REPO)) for folder in ("mcgov", "steps", "share_policies")
                  for p in (REPO / folder).rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from share_policies import load_policy
-from share_policies.documents import (
+from mcgov.share_policies import load_policy
+from mcgov.share_policies.documents import (
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
@@ -107,8 +107,7 @@ def test_the_checker_catches_wildcards() -> None:
 
 def test_cloudformation_roles_have_no_wildcard_actions_and_scoped_resources() -> None:
     templates = sorted(CFN_DIR.glob("*.yaml")) + sorted(CFN_DIR.glob("*.yml"))
-    if not templates:
-        pytest.skip("no cloudformation/*.yaml yet (another engineer is writing cloudformation/governance.yaml)")
+    assert templates, "cloudformation/governance.yaml is missing"
     statements = [item for path in templates for item in cfn_statements(path)]
     assert statements, "the templates define no IAM policy statements"
     problems = [p for where, statement in statements for p in wildcard_problems(statement, where)]

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from share_policies import load_policy, parse_policy
-from steps.cli.main import main
-from steps.share import ensure_readonly_permission, ensure_share, ram_client
-from steps.share.exceptions import ShareApiError
+from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.cli.main import main
+from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+import mcgov.emulator.core as emulator_core
 
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -44,7 +44,7 @@ def card(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> s
     ensure_readonly_permission(ram_client(card_session, REGION))
     emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(EXAMPLE))
-    from steps.handlers.config import clear_policy_cache
+    from mcgov.steps.handlers.config import clear_policy_cache
 
     clear_policy_cache()
     return CARD_ARN
@@ -75,8 +75,8 @@ def test_cli_flags_cannot_add_a_principal(card: str, emulator: Any, extra: list[
 def test_handler_events_naming_principals_are_refused(card: str, emulator: Any, handler_name: str, field: str) -> None:
     import importlib
 
-    module = importlib.import_module(f"steps.handlers.{handler_name}")
-    runtime = importlib.import_module("steps.handlers.runtime")
+    module = importlib.import_module(f"mcgov.steps.handlers.{handler_name}")
+    runtime = importlib.import_module("mcgov.steps.handlers.runtime")
     value: Any = {"principals": [OUTSIDER], "accounts": [OUTSIDER], "allow_external_principals": True,
                   "policy": {"version": 1, "card_account": "111111111111", "region": REGION,
                              "stages": {"prod": {"accounts": [OUTSIDER], "required_card_status": "Draft"}}}}[field]
@@ -89,7 +89,7 @@ def test_handler_events_naming_principals_are_refused(card: str, emulator: Any, 
 
 
 def test_share_card_handler_shares_only_with_policy_accounts(card: str, emulator: Any) -> None:
-    from steps.handlers import share_card
+    from mcgov.steps.handlers import share_card
 
     with contextlib.redirect_stdout(io.StringIO()):
         share_card.handler({"card_arn": card}, None)
@@ -97,7 +97,7 @@ def test_share_card_handler_shares_only_with_policy_accounts(card: str, emulator
 
 
 def test_eventbridge_event_with_extra_fields_never_reaches_ram(card: str, emulator: Any, card_session: Any) -> None:
-    from steps.handlers import approval_guard
+    from mcgov.steps.handlers import approval_guard
 
     event = {"detail-type": "SageMaker Model Package State Change", "source": "aws.sagemaker", "account": OUTSIDER,
              "resources": [f"arn:aws:iam::{OUTSIDER}:root"], "principals": [OUTSIDER],

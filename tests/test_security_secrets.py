@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from steps.card.service import CardSources, build_card
+from mcgov.steps.card.service import CardSources, build_card
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples" / "churn"
@@ -44,7 +44,7 @@ def test_card_content_has_no_environment_and_redacts_secret_hyperparameters(tmp_
 
 def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card_session: Any,
                                                             monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from steps.handlers import populate_card
+    from mcgov.steps.handlers import populate_card
 
     job = training_job()
     s3 = card_session.client("s3")
@@ -65,7 +65,7 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card
     assert leaked(logs) == []
     card = card_session.client("sagemaker").describe_model_card(ModelCardName=result["card_arn"])
     assert leaked(card["Content"]) == []
-    from steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.runtime import HandlerFailure
 
     with pytest.raises(HandlerFailure):
         populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],

@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from share_policies import load_policy, parse_policy
-from steps.share import (
+from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.share import (
     ensure_readonly_permission,
     ensure_share,
     ram_client,
     share_status,
 )
-from steps.share.exceptions import ShareApiError
+from mcgov.steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 
-emulator_core = pytest.importorskip("emulator.core", reason="emulator/ is not available yet")
+import mcgov.emulator.core as emulator_core
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 
@@ -73,7 +73,7 @@ def test_two_concurrent_runs_create_one_share(world: dict) -> None:
 
 
 def test_crash_after_create_before_associations_converges(world: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import steps.share.ram as ram_module
+    import mcgov.steps.share.ram as ram_module
 
     real_call = ram_module.call
 
@@ -108,7 +108,7 @@ def test_drift_reported_then_pruned(world: dict) -> None:
 
 
 def test_external_principal_refused_unless_policy_allows() -> None:
-    from emulator.config import EmulatorConfig
+    from mcgov.emulator.config import EmulatorConfig
 
     cfg = EmulatorConfig(organization_accounts=["111111111111", "222222222222"])
     data = {"version": 1, "card_account": "111111111111", "region": "us-east-1",

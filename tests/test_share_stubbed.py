@@ -11,8 +11,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
-from share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from steps.share import (
+from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
+from mcgov.steps.share import (
     client_config,
     client_token,
     delete_share,
@@ -20,9 +20,9 @@ from steps.share import (
     share_name,
     share_tags,
 )
-from steps.share.exceptions import ShareApiError, SharePermissionDriftError
-from steps.share.naming import CLIENT_TOKEN_MAX
-from steps.share.plan import plan_associations, select_share
+from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError
+from mcgov.steps.share.naming import CLIENT_TOKEN_MAX
+from mcgov.steps.share.plan import plan_associations, select_share
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -310,7 +310,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
 
 
 def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
-    from share_policies import UnknownStageError
+    from mcgov.share_policies import UnknownStageError
 
     with Stubber(ram) as stub:
         with pytest.raises(UnknownStageError):

@@ -15,7 +15,7 @@ ARNS = {
 
 @pytest.fixture(scope="module")
 def asl() -> dict[str, Any]:
-    from pipelines.workflow import build_workflow_definition
+    from mcgov.pipelines.workflow import build_workflow_definition
 
     return build_workflow_definition(ARNS)
 
@@ -103,14 +103,14 @@ def _simulate_waits(asl: dict[str, Any], checks: int) -> list[int]:
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
-    from pipelines.workflow import WorkflowSettings, build_workflow_definition
+    from mcgov.pipelines.workflow import WorkflowSettings, build_workflow_definition
 
     asl = build_workflow_definition(ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8))
     assert _simulate_waits(asl, 7) == [10, 20, 40, 80, 100, 100, 100]
 
 
 def test_default_arns_are_cloudformation_substitutions() -> None:
-    from pipelines.workflow import workflow_definition_json
+    from mcgov.pipelines.workflow import workflow_definition_json
 
     text = workflow_definition_json()
     assert json.loads(text)["States"]["PopulateCard"]["Parameters"]["FunctionName"] == "${PopulateFunctionArn}"
@@ -126,16 +126,16 @@ def test_default_arns_are_cloudformation_substitutions() -> None:
     ],
 )
 def test_bad_settings_raise(settings: dict[str, int], hint: str) -> None:
-    from pipelines.exceptions import InvalidWorkflowSettingError
-    from pipelines.workflow import WorkflowSettings
+    from mcgov.pipelines.exceptions import InvalidWorkflowSettingError
+    from mcgov.pipelines.workflow import WorkflowSettings
 
     with pytest.raises(InvalidWorkflowSettingError, match=hint):
         WorkflowSettings(**settings)
 
 
 def test_bad_arns_raise() -> None:
-    from pipelines.exceptions import InvalidLambdaArnError
-    from pipelines.workflow import build_workflow_definition
+    from mcgov.pipelines.exceptions import InvalidLambdaArnError
+    from mcgov.pipelines.workflow import build_workflow_definition
 
     with pytest.raises(InvalidLambdaArnError, match="share"):
         build_workflow_definition({**ARNS, "share": "share-card"})
@@ -146,7 +146,7 @@ def test_bad_arns_raise() -> None:
 def test_importing_the_sdk_leaves_the_root_logger_alone() -> None:
     import logging
 
-    from pipelines._sfn_compat import load_stepfunctions
+    from mcgov.pipelines._sfn_compat import load_stepfunctions
 
     level = logging.getLogger().level
     assert load_stepfunctions().__version__ == "2.3.0"

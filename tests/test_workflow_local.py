@@ -33,7 +33,7 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
 
 
 def _run(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
-    from pipelines.local_run import run_local
+    from mcgov.pipelines.local_run import run_local
 
     return run_local("allowed", handlers=_handlers(statuses, seen), **kwargs)
 
@@ -64,8 +64,8 @@ def test_handler_error_is_caught_into_task_failed() -> None:
 
 
 def test_unknown_scenario_and_missing_handlers_raise() -> None:
-    from pipelines.exceptions import InvalidWorkflowSettingError
-    from pipelines.local_run import run_local
+    from mcgov.pipelines.exceptions import InvalidWorkflowSettingError
+    from mcgov.pipelines.local_run import run_local
 
     with pytest.raises(InvalidWorkflowSettingError, match="allowed, blocked, pending"):
         run_local("sideways")
@@ -75,13 +75,8 @@ def test_unknown_scenario_and_missing_handlers_raise() -> None:
 
 @pytest.mark.parametrize(("scenario", "status", "error"), [("allowed", "SUCCEEDED", None), ("blocked", "FAILED", "GateBlocked"), ("pending", "FAILED", "GateTimedOut")])
 def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None) -> None:
-    from pipelines.exceptions import LocalRunUnavailableError
-    from pipelines.local_run import default_handlers, run_local
+    from mcgov.pipelines.local_run import run_local
 
-    try:
-        default_handlers()
-    except LocalRunUnavailableError as exc:
-        pytest.skip(f"project handlers not available yet: {exc}")
     result = run_local(scenario)
     assert (result["status"], result["error"]) == (status, error), result
     if scenario == "pending":

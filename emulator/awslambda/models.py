@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import traceback
 
-from emulator.exceptions import HandlerRegistrationError
-from emulator.state import EmulatorState, LambdaHandler, get_state
+from mcgov.emulator.exceptions import HandlerRegistrationError
+from mcgov.emulator.state import EmulatorState, LambdaHandler, get_state
 
 
 def function_key(function_name_or_arn: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from emulator.awslambda.models import find_handler, function_key, run_handler
+from mcgov.emulator.awslambda.models import find_handler, function_key, run_handler
 
 
 def make_invoke(original: Callable[[Any], Any]) -> Callable[[Any], Any]:

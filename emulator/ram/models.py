@@ -17,7 +17,7 @@ from typing import Any
 from moto.moto_api._internal import mock_random as random
 from moto.ram.models import ResourceAccessManagerBackend, ResourceShare, ram_backends
 
-from emulator.ram.exceptions import (
+from mcgov.emulator.ram.exceptions import (
     IdempotentParameterMismatchException,
     InvalidClientTokenException,
     InvalidMaxResultsException,
@@ -34,7 +34,7 @@ from emulator.ram.exceptions import (
     ResourceShareInvitationExpiredException,
     UnknownResourceException,
 )
-from emulator.state import EmulatorState, get_state
+from mcgov.emulator.state import EmulatorState, get_state
 
 MODEL_CARD_TYPE = "sagemaker:ModelCard"
 MODEL_CARD_PERMISSION = "AWSRAMPermissionSageMakerModelCards"

@@ -7,7 +7,7 @@ from typing import Any
 from moto.ram.models import ram_backends
 from moto.ram.responses import ResourceAccessManagerResponse
 
-from emulator.ram.models import EmulatorRamBackend
+from mcgov.emulator.ram.models import EmulatorRamBackend
 
 
 class EmulatorRamResponse(ResourceAccessManagerResponse):

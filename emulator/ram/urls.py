@@ -1,7 +1,7 @@
 """RAM URL routing for the emulator: every RAM REST path goes to ``EmulatorRamResponse``."""
 from __future__ import annotations
 
-from emulator.ram.responses import EmulatorRamResponse
+from mcgov.emulator.ram.responses import EmulatorRamResponse
 
 url_bases = [r"https?://ram\.(.+)\.amazonaws.com"]
 

@@ -30,11 +30,11 @@ def parse_card_ref(ref: str) -> tuple[str | None, str | None, str]:
 
 
 def external_validator() -> Any | None:
-    """``steps.card.validation.validate_content_text`` if the project provides it, else None."""
+    """``mcgov.steps.card.validation.validate_content_text`` if the project provides it, else None."""
     try:
-        module = importlib.import_module("steps.card.validation")
+        module = importlib.import_module("mcgov.steps.card.validation")
     except ModuleNotFoundError as exc:
-        if exc.name in ("steps", "steps.card", "steps.card.validation"):
+        if exc.name in ("steps", "mcgov.steps.card", "mcgov.steps.card.validation"):
             return None
         raise
     return getattr(module, "validate_content_text", None)
@@ -61,7 +61,7 @@ def validate_content(content: str | None) -> None:
     validator = external_validator()
     if validator is None:
         return
-    from steps.card.exceptions import CardInputError
+    from mcgov.steps.card.exceptions import CardInputError
 
     try:
         validator(content)

@@ -6,9 +6,9 @@ from moto.sagemaker.exceptions import ResourceNotFound
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
-from emulator.ram.models import access_allowed
-from emulator.sagemaker.exceptions import AccessDeniedException
-from emulator.sagemaker.models import EmulatorSageMakerBackend, parse_card_ref
+from mcgov.emulator.ram.models import access_allowed
+from mcgov.emulator.sagemaker.exceptions import AccessDeniedException
+from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend, parse_card_ref
 
 
 class EmulatorSageMakerResponse(SageMakerResponse):

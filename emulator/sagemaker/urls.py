@@ -1,7 +1,7 @@
 """SageMaker URL routing for the emulator."""
 from __future__ import annotations
 
-from emulator.sagemaker.responses import EmulatorSageMakerResponse
+from mcgov.emulator.sagemaker.responses import EmulatorSageMakerResponse
 
 url_bases = [r"https?://api\.sagemaker\.(.+)\.amazonaws.com"]
 

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipelines.governance import (
+from mcgov.pipelines.governance import (
     GovernanceLambdas,
     governance_steps,
     placeholder_lambdas,
 )
-from pipelines.session import pipeline_session, resolve_region
+from mcgov.pipelines.session import pipeline_session, resolve_region
 
 if TYPE_CHECKING:
     from sagemaker.workflow.pipeline import Pipeline

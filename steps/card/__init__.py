@@ -3,7 +3,7 @@
 Public API (each name is imported on first use, so a Lambda that only reads cards never loads the content
 models or the report parsers)::
 
-    from steps.card import CardSources, build_card, populate_card, CardStore, validate_content
+    from mcgov.steps.card import CardSources, build_card, populate_card, CardStore, validate_content
 
 Failure modes are in ``steps.card.exceptions``.
 """
@@ -13,24 +13,24 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "CardSources": "steps.card.service",
-    "build_card": "steps.card.service",
-    "populate_card": "steps.card.service",
-    "publish_content": "steps.card.service",
-    "BuildInputs": "steps.card.build",
-    "ReportInput": "steps.card.build",
-    "build_content": "steps.card.build",
-    "CardStore": "steps.card.store",
-    "PublishResult": "steps.card.store",
-    "ModelCardContent": "steps.card.content",
-    "validate_content": "steps.card.validation",
-    "validate_content_text": "steps.card.validation",
-    "serialize_content": "steps.card.validation",
-    "content_sha256": "steps.common.jsonutil",
-    "training_facts": "steps.card.training",
-    "model_package_details": "steps.card.model_package",
-    "parse_template": "steps.card.template",
-    "merge_content": "steps.card.ownership",
+    "CardSources": "mcgov.steps.card.service",
+    "build_card": "mcgov.steps.card.service",
+    "populate_card": "mcgov.steps.card.service",
+    "publish_content": "mcgov.steps.card.service",
+    "BuildInputs": "mcgov.steps.card.build",
+    "ReportInput": "mcgov.steps.card.build",
+    "build_content": "mcgov.steps.card.build",
+    "CardStore": "mcgov.steps.card.store",
+    "PublishResult": "mcgov.steps.card.store",
+    "ModelCardContent": "mcgov.steps.card.content",
+    "validate_content": "mcgov.steps.card.validation",
+    "validate_content_text": "mcgov.steps.card.validation",
+    "serialize_content": "mcgov.steps.card.validation",
+    "content_sha256": "mcgov.steps.common.jsonutil",
+    "training_facts": "mcgov.steps.card.training",
+    "model_package_details": "mcgov.steps.card.model_package",
+    "parse_template": "mcgov.steps.card.template",
+    "merge_content": "mcgov.steps.card.ownership",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -39,5 +39,5 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'steps.card' has no attribute {name!r}")
+        raise AttributeError(f"module 'mcgov.steps.card' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)

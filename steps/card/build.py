@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.card import limits as L
-from steps.card.evaluation import parse_report
-from steps.card.model_package import model_package_details
-from steps.card.naming import shorten, truncate_text
-from steps.card.ownership import GENERATED_KEY, merge_content
-from steps.card.training import training_facts
-from steps.card.validation import validate_content
-from steps.version import __version__
+from mcgov.steps.card import limits as L
+from mcgov.steps.card.evaluation import parse_report
+from mcgov.steps.card.model_package import model_package_details
+from mcgov.steps.card.naming import shorten, truncate_text
+from mcgov.steps.card.ownership import GENERATED_KEY, merge_content
+from mcgov.steps.card.training import training_facts
+from mcgov.steps.card.validation import validate_content
+from mcgov.steps.version import __version__
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from steps.card import limits as L
+from mcgov.steps.card import limits as L
 
 
 def _text(max_length: int) -> Any:

@@ -5,7 +5,7 @@ Every message names the input (file or field) and says what to do about it. The 
 """
 from __future__ import annotations
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 class CardError(GovernanceError):

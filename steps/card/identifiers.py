@@ -1,8 +1,8 @@
 """Card names, statuses and ARNs: checks that need no content model."""
 from __future__ import annotations
 
-from steps.card import limits as L
-from steps.card.exceptions import ContentValidationError
+from mcgov.steps.card import limits as L
+from mcgov.steps.card.exceptions import ContentValidationError
 
 
 def validate_card_name(name: str) -> str:

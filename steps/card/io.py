@@ -9,12 +9,11 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card.exceptions import InputReadError, SourceUnavailableError
-from steps.common.aws import error_code, error_text
-from steps.common.jsonutil import sha256_text
+from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
+from mcgov.steps.common.aws import AwsErrorKind, aws_failure
+from mcgov.steps.common.jsonutil import sha256_text
 
-_INPUT_ERROR_CODES = {"NoSuchKey", "NoSuchBucket", "AccessDenied", "InvalidBucketName", "InvalidObjectState",
-                      "404", "403", "NotFound", "AllAccessDisabled", "KeyTooLongError"}
+_INPUT_ERROR_KINDS = (AwsErrorKind.NOT_FOUND, AwsErrorKind.ACCESS_DENIED, AwsErrorKind.INVALID)
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,12 @@ def read_text(location: str, *, s3_client: Any = None) -> str:
             raise InputReadError("an S3 client is needed to read S3 inputs", source=location)
         try:
             body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
-        except ClientError as exc:
-            if error_code(exc) in _INPUT_ERROR_CODES:
-                raise InputReadError(f"cannot read S3 object: {error_text(exc)}", source=location) from None
-            raise SourceUnavailableError(f"{location}: S3 read failed: {error_text(exc)}; retry later") from None
-        except BotoCoreError as exc:
-            raise SourceUnavailableError(f"{location}: S3 read failed after retries: {exc}; retry later") from None
+        except (BotoCoreError, ClientError) as exc:
+            failure = aws_failure(exc, "s3", "GetObject")
+            assert failure is not None
+            if failure.kind in _INPUT_ERROR_KINDS or failure.code in ("InvalidObjectState", "AllAccessDisabled"):
+                raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
+            raise SourceUnavailableError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
     else:
         try:
             body = Path(location).read_bytes()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.card.exceptions import ModelPackageError
-from steps.card.naming import truncate_text
+from mcgov.steps.card.exceptions import ModelPackageError
+from mcgov.steps.card.naming import truncate_text
 
 _SCALARS = (
     ("ModelPackageArn", "model_package_arn", 2048),

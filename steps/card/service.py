@@ -11,22 +11,22 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card.build import BuildInputs, ReportInput, build_content
-from steps.card.exceptions import (
+from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
+from mcgov.steps.card.exceptions import (
     CardInputError,
     ModelPackageError,
     SourceUnavailableError,
     TrainingJobError,
 )
-from steps.card.io import load_json
-from steps.card.store import CardStore, PublishResult
-from steps.card.template import load_template
-from steps.card.validation import (
+from mcgov.steps.card.io import load_json
+from mcgov.steps.card.store import CardStore, PublishResult
+from mcgov.steps.card.template import load_template
+from mcgov.steps.card.validation import (
     serialize_content,
     validate_card_name,
     validate_card_status,
 )
-from steps.common.aws import error_code, error_text
+from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,12 @@ def _describe(call: Any, operation: str, name: str, input_error: type[CardInputE
     """Run a describe call: a wrong name is bad input; throttling, 5xx and network errors may pass on a retry."""
     try:
         return call()
-    except BotoCoreError as exc:
-        raise SourceUnavailableError(f"{operation} {name} failed after retries: {exc}; retry later") from None
-    except ClientError as exc:
-        if not _is_input_error(exc):
-            raise SourceUnavailableError(f"{operation} {name} failed: {error_code(exc)}; retry later") from None
-        raise input_error(f"{operation} failed: {error_text(exc)}. {fix}", source=source) from None
+    except (BotoCoreError, ClientError) as exc:
+        failure = aws_failure(exc, "sagemaker", operation)
+        assert failure is not None
+    if failure.kind in _INPUT_ERROR_KINDS:
+        raise input_error(f"{operation} failed: {failure.text}. {fix}", source=source)
+    raise SourceUnavailableError(f"{operation} {name} failed: {failure.text}; retry later", failure=failure)
 
 
-
-def _is_input_error(exc: ClientError) -> bool:
-    """Not found, invalid or denied: the name/ARN given is wrong. Anything else may pass on a retry."""
-    return error_code(exc) in ("ValidationException", "ResourceNotFound", "ResourceNotFoundException", "AccessDeniedException")
+_INPUT_ERROR_KINDS = (AwsErrorKind.NOT_FOUND, AwsErrorKind.INVALID, AwsErrorKind.ACCESS_DENIED)

@@ -13,23 +13,22 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.card.exceptions import (
+from mcgov.steps.card.exceptions import (
     ArchivedCardError,
     CardAlreadyExistsError,
     CardKeyMismatchError,
     CardNotFoundError,
     CardStoreError,
 )
-from steps.card.identifiers import (
+from mcgov.steps.card.identifiers import (
     card_name_from,
     validate_card_name,
     validate_card_status,
 )
-from steps.common.aws import error_code, error_text
-from steps.common.jsonutil import content_sha256
+from mcgov.steps.common.aws import AwsErrorKind, aws_failure
+from mcgov.steps.common.jsonutil import content_sha256
 
 _UNREAD = object()
-_NOT_FOUND_CODES = {"ResourceNotFound", "ResourceNotFoundException"}
 
 
 @dataclass(frozen=True)
@@ -141,17 +140,17 @@ class CardStore:
         method = getattr(self._sm, xform_name(operation))
         try:
             return method(**kwargs)
-        except ClientError as exc:
-            text = error_text(exc)
-            if _is_not_found(exc):
-                raise CardNotFoundError(f"model card {name!r} not found in this account and region ({text})") from None
-            if "archived" in text.lower():
-                raise ArchivedCardError(f"model card {name!r} is Archived: {text}") from None
-            if operation == "CreateModelCard" and _is_conflict(exc):
-                raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}") from None
-            raise CardStoreError(f"{operation} {name!r} failed: {text}") from None
-        except BotoCoreError as exc:
-            raise CardStoreError(f"{operation} {name!r} failed after retries: {exc}") from None
+        except (BotoCoreError, ClientError) as exc:
+            failure = aws_failure(exc, "sagemaker", operation)
+            assert failure is not None
+        text = failure.text
+        if failure.kind is AwsErrorKind.NOT_FOUND:
+            raise CardNotFoundError(f"model card {name!r} not found in this account and region ({text})", failure=failure)
+        if "archived" in text.lower():
+            raise ArchivedCardError(f"model card {name!r} is Archived: {text}", failure=failure)
+        if operation == "CreateModelCard" and (failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()):
+            raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
+        raise CardStoreError(f"{operation} {name!r} failed: {text}", failure=failure)
 
 
 def _parsed(text: Any) -> Any:
@@ -159,12 +158,3 @@ def _parsed(text: Any) -> Any:
         return json.loads(text) if isinstance(text, str) else None
     except json.JSONDecodeError:
         return None
-
-
-def _is_not_found(exc: ClientError) -> bool:
-    code = error_code(exc)
-    return code in _NOT_FOUND_CODES or (code == "ValidationException" and "does not exist" in error_text(exc))
-
-
-def _is_conflict(exc: ClientError) -> bool:
-    return error_code(exc) in ("ConflictException", "ResourceInUse") or "already exists" in error_text(exc).lower()

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.card.exceptions import ContentValidationError, TemplateError
-from steps.card.io import load_yaml
-from steps.card.ownership import step_owned_paths
-from steps.card.validation import validate_content
+from mcgov.steps.card.exceptions import ContentValidationError, TemplateError
+from mcgov.steps.card.io import load_yaml
+from mcgov.steps.card.ownership import step_owned_paths
+from mcgov.steps.card.validation import validate_content
 
 
 def parse_template(data: Any, *, source: str) -> dict[str, Any]:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.card import limits as L
-from steps.card.exceptions import TrainingJobError
-from steps.card.naming import shorten, single_line, truncate_text
+from mcgov.steps.card import limits as L
+from mcgov.steps.card.exceptions import TrainingJobError
+from mcgov.steps.card.naming import shorten, single_line, truncate_text
 
 REDACTED = "<redacted>"
 SECRET_NAME = re.compile(r"(passw|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|(^|[_\-.])(auth|key)($|[_\-.]))", re.I)

@@ -11,43 +11,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from steps.card import limits as L
-from steps.card.content import ModelCardContent
-from steps.card.exceptions import CardLimitError, ContentValidationError
-from steps.card.identifiers import validate_card_name, validate_card_status
-from steps.common.jsonutil import content_sha256
+from mcgov.errors import describe_validation_error
+
+from mcgov.steps.card import limits as L
+from mcgov.steps.card.content import ModelCardContent
+from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
+from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
+from mcgov.steps.common.jsonutil import content_sha256
 
 __all__ = ["content_sha256", "serialize_content", "validate_card_name", "validate_card_status", "validate_content",
            "validate_content_text"]
 
-_UNION_TAGS = {"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"}
-
-
-def error_location(loc: tuple[Any, ...]) -> str:
-    """Render a pydantic error location as ``a.b[0].c``, dropping discriminated-union tags."""
-    out = ""
-    previous: Any = None
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(previous, int) and part in _UNION_TAGS:
-            pass
-        elif isinstance(part, str) and part.startswith("function-after["):
-            pass
-        else:
-            out += f".{part}" if out else str(part)
-        previous = part
-    return out or "<content>"
-
-
-def pydantic_error_message(exc: ValidationError) -> tuple[str, str]:
-    """Return (field, message) for the first error, mentioning how many more there are."""
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    message = first["msg"]
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return error_location(tuple(first["loc"])), message
+_UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"})
 
 
 def validate_content(data: Any, *, source: str = "<content>") -> dict[str, Any]:
@@ -57,7 +32,8 @@ def validate_content(data: Any, *, source: str = "<content>") -> dict[str, Any]:
     try:
         model = ModelCardContent.model_validate(data)
     except ValidationError as exc:
-        field, message = pydantic_error_message(exc)
+        field, message = describe_validation_error(exc.errors(include_url=False), union_tags=_UNION_TAGS)
+        field = field or "<content>"
         raise ContentValidationError(message, source=source, field=field) from None
     normalized = model.model_dump(mode="python", exclude_none=True)
     serialize_content(normalized, source=source)

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from steps.common.aws import make_session
-from steps.common.jsonutil import json_safe
+from mcgov.steps.common.aws import make_session
+from mcgov.steps.common.jsonutil import json_safe
 
 
 def session(args: argparse.Namespace) -> Any:

@@ -5,12 +5,12 @@ import argparse
 import json
 from typing import Any
 
-from steps.card import limits as L
-from steps.card.io import load_json
-from steps.card.service import CardSources, build_card, populate_card, publish_content
-from steps.card.store import CardStore
-from steps.card.validation import content_sha256, validate_card_name, validate_content
-from steps.cli._shared import print_json, session, write_atomic
+from mcgov.steps.card import limits as L
+from mcgov.steps.card.io import load_json
+from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
+from mcgov.steps.cli._shared import print_json, session, write_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,8 +131,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from share_policies import load_policy
-    from steps.share import delete_share, ram_client, resolve_card_arn
+    from mcgov.share_policies import load_policy
+    from mcgov.steps.share import delete_share, ram_client, resolve_card_arn
 
     aws = session(args)
     store = CardStore(aws.client("sagemaker"))

@@ -5,13 +5,13 @@ import argparse
 import sys
 from typing import Any
 
-from share_policies.loader import load_policy
-from steps.cli._shared import print_json
-from steps.common.aws import make_session
-from steps.gate.exceptions import StageRequiredError
-from steps.gate.poller import run_gate
-from steps.gate.verify import role_arn, verify_consumers
-from steps.share.ram import ram_client, resolve_card_arn, stage_names
+from mcgov.share_policies.loader import load_policy
+from mcgov.steps.cli._shared import print_json
+from mcgov.steps.common.aws import make_session
+from mcgov.steps.gate.exceptions import StageRequiredError
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.share.ram import ram_client, resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

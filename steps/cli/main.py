@@ -20,7 +20,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 COMMAND_MODULES = ("card", "share", "gate", "policy", "workflow", "reconcile")
 
@@ -37,9 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
-            module = importlib.import_module(f"steps.cli.{name}")
+            module = importlib.import_module(f"mcgov.steps.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"steps.cli.{name}":
+            if exc.name != f"mcgov.steps.cli.{name}":
                 raise
             continue
         module.register(sub)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from share_policies.documents import render_all
-from share_policies.loader import load_policy
-from steps.cli._shared import print_json
-from steps.share.ram import resolve_card_arn, stage_names
+from mcgov.share_policies.documents import render_all
+from mcgov.share_policies.loader import load_policy
+from mcgov.steps.cli._shared import print_json
+from mcgov.steps.share.ram import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

@@ -5,13 +5,13 @@ import argparse
 import sys
 from typing import Any
 
-from share_policies.loader import load_policy
-from steps.cli._shared import print_json
-from steps.common.aws import make_session
-from steps.reconcile.plan import parse_selection
-from steps.reconcile.report import render_table
-from steps.reconcile.run import reconcile
-from steps.share.ram import client_config, ram_client, stage_names
+from mcgov.share_policies.loader import load_policy
+from mcgov.steps.cli._shared import print_json
+from mcgov.steps.common.aws import make_session
+from mcgov.steps.reconcile.plan import parse_selection
+from mcgov.steps.reconcile.report import render_table
+from mcgov.steps.reconcile.run import reconcile
+from mcgov.steps.share.ram import client_config, ram_client, stage_names
 
 RECONCILE_MAX_ATTEMPTS = 10
 

@@ -5,11 +5,11 @@ import argparse
 import sys
 from typing import Any
 
-from share_policies.loader import load_policy
-from share_policies.models import SharePolicy
-from steps.cli._shared import print_json
-from steps.common.aws import make_session
-from steps.share.ram import (
+from mcgov.share_policies.loader import load_policy
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.cli._shared import print_json
+from mcgov.steps.common.aws import make_session
+from mcgov.steps.share.ram import (
     delete_share,
     describe_card,
     ensure_share,

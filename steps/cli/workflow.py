@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from steps.errors import BadInputError
+from mcgov.errors import BadInputError
 
 
 class AuthoringExtraMissing(BadInputError):
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _definition(args: argparse.Namespace) -> int:
     try:
-        from pipelines.workflow import workflow_definition_json
+        from mcgov.pipelines.workflow import workflow_definition_json
     except ModuleNotFoundError as exc:
         raise AuthoringExtraMissing(f"{exc.name} is not installed: pip install 'model-card-governance[pipelines]'") from None
     arns = {"populate": args.populate_arn, "share": args.share_arn, "gate": args.gate_arn}

@@ -1,13 +1,20 @@
-"""boto3 session construction honouring the standard AWS settings.
+"""boto3 sessions, and the one mapper from what botocore raises to a typed ``AwsFailure``.
 
 botocore reads ``AWS_PROFILE``, ``AWS_REGION``/``AWS_DEFAULT_REGION`` and ``AWS_ENDPOINT_URL`` itself, so
-the CLI runs unchanged against a moto server.
+the CLI runs unchanged against a moto server. Every adapter turns botocore's exceptions into its own typed
+error through ``aws_failure``/``aws_errors``, so each failure is classified once, the same way: throttled
+and unavailable are worth a retry (and Step Functions retries them), the others are not.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 
 def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
@@ -15,16 +22,126 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
     return boto3.Session(profile_name=profile, region_name=region)
 
 
-def error_code(exc: Any) -> str:
-    """The AWS error code of a botocore ``ClientError`` ("Unknown" for anything else)."""
-    response = getattr(exc, "response", None)
-    return str(response.get("Error", {}).get("Code", "Unknown")) if isinstance(response, dict) else "Unknown"
+class AwsErrorKind(str, Enum):
+    """What a failed AWS call means for the caller."""
+
+    THROTTLED = "throttled"  # rate or quota exceeded: retry later, with backoff
+    UNAVAILABLE = "unavailable"  # 5xx, timeout, network: retry later
+    NOT_FOUND = "not_found"
+    ACCESS_DENIED = "access_denied"
+    CONFLICT = "conflict"  # exists already, in use, a concurrent change
+    INVALID = "invalid"  # the request itself is wrong
+    OTHER = "other"
+
+    @property
+    def retryable(self) -> bool:
+        return self in (AwsErrorKind.THROTTLED, AwsErrorKind.UNAVAILABLE)
+
+
+# Error codes botocore's standard retry mode treats as throttling, and the service-specific ones seen here.
+_THROTTLING = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+    "EC2ThrottledException",
+})
+_UNAVAILABLE = frozenset({
+    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalError", "InternalFailure",
+    "InternalServerError", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException",
+    "ServerException",
+})
+_NOT_FOUND = frozenset({
+    "ResourceNotFound", "ResourceNotFoundException", "UnknownResourceException", "NoSuchKey", "NoSuchBucket",
+    "NotFound", "NotFoundException", "NoSuchEntity", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+})
+_ACCESS_DENIED = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException",
+    "OperationNotPermittedException", "AuthorizationError", "ExpiredToken", "ExpiredTokenException",
+    "InvalidClientTokenId", "UnrecognizedClientException", "KMSInvalidStateException",
+})
+_CONFLICT = frozenset({
+    "ConflictException", "ResourceInUse", "ResourceInUseException", "ResourceAlreadyExistsException",
+    "PermissionAlreadyExistsException", "IdempotentParameterMismatchException", "ConcurrentModificationException",
+    "ResourceShareLimitExceededException",
+})
+_INVALID = frozenset({
+    "ValidationException", "ValidationError", "InvalidParameterException", "InvalidParameterValueException",
+    "InvalidParameterCombination", "MalformedArnException", "MissingRequiredParameterException",
+    "InvalidRequestException", "InvalidResourceTypeException", "InvalidStateTransitionException",
+    "UnknownResourceTypeException", "InvalidPolicyException", "MalformedPolicyTemplateException",
+})
+
+
+@dataclass(frozen=True)
+class AwsFailure:
+    """One failed AWS call, classified."""
+
+    service: str
+    operation: str
+    code: str
+    message: str
+    kind: AwsErrorKind
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind.retryable
+
+    @property
+    def text(self) -> str:
+        """``Code: message`` on one line."""
+        return f"{self.code}: {' '.join(self.message.split())}".rstrip(": ")
+
+
+def classify(code: str, message: str = "", status: int | None = None) -> AwsErrorKind:
+    """The kind of an AWS error from its code, HTTP status and (for SageMaker's not-found) its message."""
+    lowered = message.lower()
+    if code in _THROTTLING or status == 429:
+        return AwsErrorKind.THROTTLED
+    if code in _UNAVAILABLE or (status is not None and status >= 500):
+        return AwsErrorKind.UNAVAILABLE
+    if code in _NOT_FOUND or status == 404:
+        return AwsErrorKind.NOT_FOUND
+    if code in _ACCESS_DENIED or status == 403:
+        return AwsErrorKind.ACCESS_DENIED
+    if code in _CONFLICT:
+        return AwsErrorKind.CONFLICT
+    if code in _INVALID:
+        # SageMaker answers a missing resource with ValidationException "... does not exist".
+        if "does not exist" in lowered or "not found" in lowered or "could not find" in lowered:
+            return AwsErrorKind.NOT_FOUND
+        return AwsErrorKind.INVALID
+    if status is not None and 400 <= status < 500:
+        return AwsErrorKind.INVALID
+    return AwsErrorKind.OTHER
+
+
+def aws_failure(exc: BaseException, service: str, operation: str) -> AwsFailure | None:
+    """The ``AwsFailure`` of a botocore exception; ``None`` for anything botocore did not raise."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
+        code = str(error.get("Code") or "Unknown")
+        message = str(error.get("Message") or "")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc.response, dict) else None
+        return AwsFailure(service, operation, code, message, classify(code, message, status if isinstance(status, int) else None))
+    if isinstance(exc, ParamValidationError):
+        return AwsFailure(service, operation, "ParamValidationError", str(exc), AwsErrorKind.INVALID)
+    if isinstance(exc, BotoCoreError):
+        return AwsFailure(service, operation, type(exc).__name__, f"{exc} (after retries)", AwsErrorKind.UNAVAILABLE)
+    return None
+
+
+@contextmanager
+def aws_errors(service: str, operation: str, raise_as: Callable[[AwsFailure], BaseException]) -> Iterator[None]:
+    """Run AWS calls; a botocore exception is re-raised as ``raise_as(failure)``, without botocore's traceback."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        failure = aws_failure(exc, service, operation)
+        assert failure is not None
+        raise raise_as(failure) from None
 
 
 def error_text(exc: Any) -> str:
-    """``Code: Message`` of a ``ClientError``; the exception's text otherwise."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        error = response.get("Error", {})
-        return f"{error.get('Code', 'Unknown')}: {error.get('Message', '')}".strip()
-    return " ".join(str(exc).split())
+    """``Code: Message`` of a botocore exception; the exception's text otherwise."""
+    failure = aws_failure(exc, "", "") if isinstance(exc, BaseException) else None
+    return failure.text if failure else " ".join(str(exc).split())

@@ -1,7 +1,7 @@
 """Promotion gate: allow a stage only when its RAM share is ASSOCIATED and the card status suffices."""
-from steps.gate.decision import SCHEMA_VERSION, Decision, card_summary, evaluate
-from steps.gate.poller import backoff_delays, check_once, run_gate
-from steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.gate.decision import SCHEMA_VERSION, Decision, card_summary, evaluate
+from mcgov.steps.gate.poller import backoff_delays, check_once, run_gate
+from mcgov.steps.gate.verify import role_arn, verify_consumers
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
-from steps.common.jsonutil import content_sha256, json_safe
-from steps.share.plan import as_datetime, latest_by_entity, select_share
-from steps.share.ram import StageShareState
+from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
+from mcgov.steps.common.jsonutil import content_sha256, json_safe
+from mcgov.steps.share.plan import as_datetime, latest_by_entity, select_share
+from mcgov.steps.share.ram import StageShareState
 
 SCHEMA_VERSION = 1
 

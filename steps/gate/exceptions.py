@@ -1,7 +1,7 @@
 """One exception class per way the gate itself (not the share it checks) can fail."""
 from __future__ import annotations
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 class GateError(GovernanceError):

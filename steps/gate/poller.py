@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from share_policies.models import SharePolicy
-from steps.card.store import CardStore
-from steps.gate.decision import Decision, blocked, card_summary, evaluate
-from steps.share.ram import read_stage_state
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
+from mcgov.steps.share.ram import read_stage_state
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]

@@ -6,8 +6,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from steps.gate.decision import Decision, card_summary
-from steps.gate.exceptions import VerificationInputError
+from mcgov.steps.gate.decision import Decision, card_summary
+from mcgov.steps.gate.exceptions import VerificationInputError
 
 DEFAULT_ROLE_PATTERN = "arn:aws:iam::{account}:role/{name}"
 

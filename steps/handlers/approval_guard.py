@@ -15,9 +15,9 @@ import boto3
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from steps.handlers.check_gate import check, decision_output
-from steps.handlers.config import APPROVAL_STAGE_ENV
-from steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.handlers.check_gate import check, decision_output
+from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 
 CARD_TAG = "mcgov:model-card"
 DETAIL_TYPE = "SageMaker Model Package State Change"

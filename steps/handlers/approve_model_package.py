@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
-from steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 
 
 class ApproveEvent(BaseModel):

@@ -12,10 +12,10 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
-from steps.gate import Decision, check_once, run_gate
-from steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
-from steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
-from steps.share import ram_client, resolve_card_arn
+from mcgov.steps.gate import Decision, check_once, run_gate
+from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
+from mcgov.steps.share import ram_client, resolve_card_arn
 
 
 class CheckGateEvent(BaseModel):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 import os
 
-from share_policies import SharePolicy, parse_policy
-from steps.errors import BadInputError
+from mcgov.share_policies import SharePolicy, parse_policy
+from mcgov.errors import BadInputError
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
@@ -37,7 +37,7 @@ def _cached_policy(uri: str) -> SharePolicy:
     import boto3
     import yaml
 
-    from steps.card.io import read_text
+    from mcgov.steps.card.io import read_text
 
     text = read_text(uri, s3_client=boto3.client("s3") if uri.startswith("s3://") else None)
     try:

@@ -15,8 +15,8 @@ import boto3
 from botocore.exceptions import ClientError, ParamValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
-from steps.handlers.check_gate import check, decision_output
-from steps.handlers.runtime import (
+from mcgov.steps.handlers.check_gate import check, decision_output
+from mcgov.steps.handlers.runtime import (
     EventError,
     get_logger,
     lambda_entry,

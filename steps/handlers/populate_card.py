@@ -6,8 +6,8 @@ from typing import Any, Literal
 import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
-from steps.card.service import CardSources, populate_card
-from steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.card.service import CardSources, populate_card
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 
 
 class PopulateCardEvent(BaseModel):

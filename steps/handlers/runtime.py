@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from steps.common.jsonutil import json_safe
-from steps.errors import BadInputError, GovernanceError
+from mcgov.steps.common.jsonutil import json_safe
+from mcgov.errors import BadInputError, GovernanceError, describe_validation_error
 
 Event = TypeVar("Event", bound=BaseModel)
 
@@ -69,9 +69,8 @@ def parse_event(model: type[Event], event: Any) -> Event:
     try:
         return model.model_validate(event)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"]) or "<event>"
-        raise EventError(f"event field {field}: {first['msg']}") from None
+        field, message = describe_validation_error(exc.errors(include_url=False))
+        raise EventError(f"event field {field or '<event>'}: {message}") from None
 
 
 def remaining_seconds(context: Any, default: float = 60.0) -> float:

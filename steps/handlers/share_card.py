@@ -6,9 +6,9 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict
 
-from steps.handlers.config import load_runtime_policy
-from steps.handlers.runtime import lambda_entry, parse_event
-from steps.share import ensure_share, ram_client, resolve_card_arn
+from mcgov.steps.handlers.config import load_runtime_policy
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.share import ensure_share, ram_client, resolve_card_arn
 
 
 class ShareCardEvent(BaseModel):

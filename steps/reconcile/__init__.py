@@ -1,5 +1,5 @@
 """Bulk reconcile: share every selected model card as the policy says, through batched RAM shares."""
-from steps.reconcile.plan import (
+from mcgov.steps.reconcile.plan import (
     OUTCOMES,
     Card,
     Selection,
@@ -8,8 +8,8 @@ from steps.reconcile.plan import (
     parse_selection,
     plan_stage,
 )
-from steps.reconcile.report import ReconcileReport, render_table
-from steps.reconcile.run import list_cards, read_inventory, reconcile
+from mcgov.steps.reconcile.report import ReconcileReport, render_table
+from mcgov.steps.reconcile.run import list_cards, read_inventory, reconcile
 
 __all__ = [
     "OUTCOMES",

@@ -1,7 +1,7 @@
 """One exception class per way a reconcile run can fail before or outside the per-card outcomes."""
 from __future__ import annotations
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 class ReconcileError(GovernanceError):

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from share_policies.models import SharePolicy, status_meets
-from steps.card.limits import CARD_STATUSES
-from steps.reconcile.exceptions import CapacityError, SelectionError
-from steps.share.naming import (
+from mcgov.share_policies.models import SharePolicy, status_meets
+from mcgov.steps.card.limits import CARD_STATUSES
+from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
+from mcgov.steps.share.naming import (
     TAG_CARD_ARN,
     TAG_PERMISSION,
     batch_client_token,
@@ -26,8 +26,8 @@ from steps.share.naming import (
     is_batch_share,
     tags_of,
 )
-from steps.share.plan import LIVE_SHARE_STATUSES, epoch, live_entities
-from steps.share.quotas import (
+from mcgov.steps.share.plan import LIVE_SHARE_STATUSES, epoch, live_entities
+from mcgov.steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
     RESOURCE_ASSOCIATIONS_PER_SHARE,
     RESOURCES_PER_CALL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.reconcile.plan import (
+from mcgov.steps.reconcile.plan import (
     ALREADY,
     DRIFT,
     FAILED,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from share_policies.models import SharePolicy
-from steps.reconcile.exceptions import CardListError, QuotaExceededError
-from steps.reconcile.plan import (
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.reconcile.exceptions import CardListError, QuotaExceededError
+from mcgov.steps.reconcile.plan import (
     ALREADY,
     DRIFT,
     FAILED,
@@ -27,9 +27,9 @@ from steps.reconcile.plan import (
     check_capacity,
     plan_stage,
 )
-from steps.reconcile.report import ReconcileReport
-from steps.share.exceptions import ShareApiError, ShareStateError
-from steps.share.naming import (
+from mcgov.steps.reconcile.report import ReconcileReport
+from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.share.naming import (
     MANAGED_BY,
     TAG_CARD_ARN,
     TAG_MANAGED_BY,
@@ -38,15 +38,15 @@ from steps.share.naming import (
     is_batch_share,
     tags_of,
 )
-from steps.share.plan import LIVE_SHARE_STATUSES
-from steps.share.quotas import (
+from mcgov.steps.share.plan import LIVE_SHARE_STATUSES
+from mcgov.steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
     MAX_RESULTS,
     MODEL_CARDS_PAGE_SIZE,
     RESOURCE_ASSOCIATIONS_PER_REGION,
     RESOURCE_SHARES_PER_REGION,
 )
-from steps.share.ram import association_rows, call, paginate, require_live, stage_names
+from mcgov.steps.share.ram import association_rows, call, paginate, require_live, stage_names
 
 Progress = Callable[[str], None]
 

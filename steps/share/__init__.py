@@ -1,13 +1,13 @@
 """RAM sharing of model cards: one deterministic share per (card, stage), converged from a share policy."""
-from steps.share.naming import client_token, share_name, share_tags
-from steps.share.plan import (
+from mcgov.steps.share.naming import client_token, share_name, share_tags
+from mcgov.steps.share.plan import (
     AssociationPlan,
     ShareResult,
     StageShareResult,
     plan_associations,
     select_share,
 )
-from steps.share.ram import (
+from mcgov.steps.share.ram import (
     StageShareState,
     client_config,
     delete_share,

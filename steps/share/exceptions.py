@@ -1,7 +1,8 @@
 """One exception class per way ensuring, inspecting or deleting a RAM share can fail."""
 from __future__ import annotations
 
-from steps.errors import BadInputError, GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
+from mcgov.steps.common.aws import AwsFailure
 
 
 class ShareError(GovernanceError):
@@ -11,13 +12,14 @@ class ShareError(GovernanceError):
 class ShareApiError(ShareError):
     """A RAM call failed after botocore's retries; the message names the call and the AWS error."""
 
-    def __init__(self, operation: str, code: str, message: str) -> None:
-        self.operation = operation
-        self.code = code
-        self.detail = message
+    def __init__(self, failure: AwsFailure) -> None:
+        self.operation = failure.operation
+        self.code = failure.code
+        self.detail = failure.message
         super().__init__(
-            f"RAM {operation} failed: {code}: {message}; check the caller's ram:* permissions and the "
-            "resource state, then re-run (the command is idempotent)"
+            f"RAM {failure.operation} failed: {failure.text}; check the caller's ram:* permissions and the "
+            "resource state, then re-run (the command is idempotent)",
+            failure=failure,
         )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION, tags_of
+from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION, tags_of
 
 LIVE_SHARE_STATUSES = frozenset({"ACTIVE", "PENDING"})
 LIVE_ASSOCIATION_STATUSES = frozenset({"ASSOCIATING", "ASSOCIATED"})

@@ -10,29 +10,29 @@ so a crash between two calls is repaired by the next run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
-from share_policies.documents import (
+from mcgov.share_policies.documents import (
     READ_ACTIONS,
     READ_ONLY_PERMISSION_NAME,
     check_card_arn,
 )
-from share_policies.models import SharePolicy
-from steps.card import exceptions as card_exceptions
-from steps.card.store import CardStore
-from steps.share.exceptions import (
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.card import exceptions as card_exceptions
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.aws import aws_errors
+from mcgov.steps.share.exceptions import (
     CardNotFoundError,
     ShareApiError,
     SharePermissionDriftError,
     ShareStateError,
 )
-from steps.share.naming import (
+from mcgov.steps.share.naming import (
     BATCH_PREFIX,
     TAG_CARD_ARN,
     TAG_PERMISSION,
@@ -43,7 +43,7 @@ from steps.share.naming import (
     share_tags,
     tags_of,
 )
-from steps.share.plan import (
+from mcgov.steps.share.plan import (
     LIVE_SHARE_STATUSES,
     ShareResult,
     StageShareResult,
@@ -51,7 +51,7 @@ from steps.share.plan import (
     plan_associations,
     select_share,
 )
-from steps.share.quotas import SHARE_ARNS_PER_READ
+from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
 
 DEFAULT_MAX_ATTEMPTS = 6
 MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
@@ -67,16 +67,9 @@ def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMP
     return session.client("ram", region_name=region, config=client_config(max_attempts))
 
 
-@contextmanager
-def _api_errors(operation: str) -> Iterator[None]:
+def _api_errors(operation: str) -> AbstractContextManager[None]:
     """Turn what botocore raises once its retries are spent into ``ShareApiError`` naming the call."""
-    try:
-        yield
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise ShareApiError(operation, error.get("Code", "Unknown"), error.get("Message", str(exc))) from exc
-    except BotoCoreError as exc:
-        raise ShareApiError(operation, type(exc).__name__, f"{exc} (after retries)") from exc
+    return aws_errors("ram", operation, ShareApiError)
 
 
 def call(client: Any, operation: str, **kwargs: Any) -> dict:

@@ -15,11 +15,11 @@ import uuid
 import boto3
 import pytest
 
-from share_policies import load_policy
-from steps.card.service import publish_content
-from steps.card.store import CardStore
-from steps.gate import role_arn, run_gate, verify_consumers
-from steps.share import delete_share, ensure_share, ram_client
+from mcgov.share_policies import load_policy
+from mcgov.steps.card.service import publish_content
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.gate import role_arn, run_gate, verify_consumers
+from mcgov.steps.share import delete_share, ensure_share, ram_client
 
 pytestmark = pytest.mark.live
 

@@ -5,8 +5,8 @@ limits it forgets (``steps.card.limits``). Every failure is a ``ReportFormatErro
 """
 from __future__ import annotations
 
-from steps.card.evaluation._common import MAX_GRAPH_POINTS, check_metric_groups
-from steps.card.evaluation.api import (
+from mcgov.steps.card.evaluation._common import MAX_GRAPH_POINTS, check_metric_groups
+from mcgov.steps.card.evaluation.api import (
     FORMAT_ALIASES,
     FORMATS,
     V2_ENUM_VALUES,
@@ -17,12 +17,12 @@ from steps.card.evaluation.api import (
     parse_report,
     resolve_format,
 )
-from steps.card.evaluation.clarify import (
+from mcgov.steps.card.evaluation.clarify import (
     bias_group_name,
     top_shap_text_group_name,
     v2_bias_group_name,
 )
-from steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
+from mcgov.steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
 
 __all__ = [
     "FORMATS",

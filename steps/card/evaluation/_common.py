@@ -10,9 +10,9 @@ import json
 import math
 from typing import Any
 
-from steps.card import limits
-from steps.card.exceptions import ReportFormatError
-from steps.card.naming import shorten, single_line
+from mcgov.steps.card import limits
+from mcgov.steps.card.exceptions import ReportFormatError
+from mcgov.steps.card.naming import shorten, single_line
 
 MAX_GRAPH_POINTS = 100  # linear_graph points kept; longer curves are resampled (both end points kept)
 MAX_NESTING = 64  # deeper JSON is rejected before parsing (no report format nests that deep)
@@ -303,7 +303,7 @@ def _groups_model() -> Any:
     """The content model's metric groups (built on first use, like the content models themselves)."""
     from pydantic import TypeAdapter
 
-    from steps.card.content import MetricGroup
+    from mcgov.steps.card.content import MetricGroup
 
     return TypeAdapter(list[MetricGroup])
 
@@ -316,14 +316,13 @@ def check_metric_groups(groups: Any, source: str) -> None:
     """
     from pydantic import ValidationError
 
-    from steps.card.validation import error_location
+    from mcgov.errors import describe_validation_error
 
     try:
         _groups_model().validate_python(groups, strict=True)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        loc = tuple(first["loc"])
-        raise fail(first["msg"], source, "metric_groups" + (error_location(loc) if loc else "")) from None
+        field, message = describe_validation_error(exc.errors(include_url=False), root="metric_groups")
+        raise fail(message, source, field) from None
     for i, group in enumerate(groups):
         names = [m["name"] for m in group["metric_data"]]
         if len(names) != len(set(names)):

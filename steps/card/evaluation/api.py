@@ -6,21 +6,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from steps.card.evaluation._common import (
+from mcgov.steps.card.evaluation._common import (
     Recorder,
     check_json_shape,
     check_metric_groups,
     fail,
     short_json,
 )
-from steps.card.evaluation.card_metrics import parse_card_metrics
-from steps.card.evaluation.clarify import (
+from mcgov.steps.card.evaluation.card_metrics import parse_card_metrics
+from mcgov.steps.card.evaluation.clarify import (
     BIAS_SECTIONS,
     parse_bias,
     parse_explainability,
 )
-from steps.card.evaluation.quality import MONITOR_KEYS, QUALITY_SECTIONS, parse_quality
-from steps.card.exceptions import ReportFormatError
+from mcgov.steps.card.evaluation.quality import MONITOR_KEYS, QUALITY_SECTIONS, parse_quality
+from mcgov.steps.card.exceptions import ReportFormatError
 
 FORMATS = ("model-card-metrics", "clarify-bias", "clarify-explainability", "model-monitor", "evaluation-json")
 

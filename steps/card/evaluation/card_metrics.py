@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.card import limits
-from steps.card.evaluation._common import (
+from mcgov.steps.card import limits
+from mcgov.steps.card.evaluation._common import (
     MAX_GRAPH_POINTS,
     METRIC_KEYS,
     METRIC_TYPES,

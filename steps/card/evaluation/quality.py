@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.card.evaluation._common import (
+from mcgov.steps.card.evaluation._common import (
     Recorder,
     add_note,
     bar_metric,

@@ -1,0 +1,118 @@
+"""Everything installs under one package, ``mcgov``, so a user's own ``pipelines``/``steps`` packages keep working."""
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+FOLDERS = ("steps", "pipelines", "share_policies", "emulator", "demo")
+OUR_CODE = ("mcgov", *FOLDERS, "tests", "benchmarks")
+DOTTED_BARE = re.compile(rf"^({'|'.join(FOLDERS)})(\.[a-z_]\w*)+(:\w+)?$")
+
+
+def _sources() -> list[Path]:
+    own = Path(__file__).resolve()  # its samples of bare imports are the point of the tests below
+    return [p for folder in OUR_CODE for p in (REPO / folder).rglob("*.py") if p.resolve() != own] + [REPO / "setup.py"]
+
+
+def _bare_imports(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every import, or dotted module string, that names one of our folders without ``mcgov.``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [part for part in re.split(r"[=\s]+", node.value) if DOTTED_BARE.match(part)]
+        found += [(node.lineno, name) for name in names if name.split(".")[0] in FOLDERS]
+    return found
+
+
+def test_no_module_imports_a_bare_top_level_package():
+    offenders = [f"{path.relative_to(REPO)}:{line}: {name}"
+                 for path in _sources() for line, name in _bare_imports(path.read_text())]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("sample", ["import steps.card", "import demo", "from pipelines.governance import x",
+                                    "m = 'emulator.core'", "e = 'mcgov=steps.cli.main:main'"])
+def test_the_check_sees_each_form_of_bare_import(sample):
+    assert len(_bare_imports(sample)) == 1
+
+
+def test_the_check_accepts_namespaced_imports():
+    assert _bare_imports("import mcgov.steps.card\nfrom mcgov.pipelines import x\nm = 'mcgov.emulator.core'") == []
+
+
+def _copy_source(destination: Path) -> Path:
+    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, (item.decode() for item in tracked)):
+        if (REPO / name).is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target)
+    return destination
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    source = _copy_source(tmp_path_factory.mktemp("src"))
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "-w", str(out), str(source)], check=True, capture_output=True)
+    (built,) = out.glob("model_card_governance-*.whl")
+    return built
+
+
+def test_the_wheel_holds_exactly_one_top_level_package(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    tops = {name.split("/")[0] for name in names if ".dist-info/" not in name}
+    assert tops == {"mcgov"}
+    assert "mcgov/__init__.py" in names and "mcgov/errors.py" in names
+    for folder in FOLDERS:
+        assert f"mcgov/{folder}/__init__.py" in names
+    assert "mcgov/steps/VERSION" in names and "mcgov/share_policies/example.yaml" in names
+    assert "mcgov/steps/handlers/populate_card.py" in names
+
+
+def test_the_wheel_names_the_namespaced_entry_points(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (entry_points,) = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
+        text = archive.read(entry_points).decode()
+    assert "mcgov = mcgov.steps.cli.main:main" in text
+    assert "run-pipeline = mcgov.pipelines.run_pipeline:main" in text
+    assert "get-pipeline-definition = mcgov.pipelines.get_pipeline_definition:main" in text
+    assert "mcgov_emulator = mcgov.emulator.pytest_plugin" in text
+
+
+def test_a_seed_project_with_its_own_pipelines_and_steps_packages_imports_ours(tmp_path):
+    for package in ("pipelines", "steps"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(f"OWNER = 'user-{package}'\n")
+    (tmp_path / "pipelines" / "governance.py").write_text("USER_MODULE = True\n")
+    code = textwrap.dedent("""
+        import pipelines, steps, pipelines.governance
+        from mcgov.pipelines.governance import governance_steps, GovernanceLambdas
+        from mcgov.steps.handlers import populate_card
+        import mcgov.pipelines, mcgov.steps
+        assert pipelines.OWNER == 'user-pipelines' and steps.OWNER == 'user-steps'
+        assert pipelines.governance.USER_MODULE is True
+        assert callable(governance_steps) and callable(populate_card.handler)
+        assert mcgov.pipelines is not pipelines and mcgov.steps is not steps
+        print('ok')
+    """)
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
