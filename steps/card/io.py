@@ -1,14 +1,15 @@
 """Read inputs from a local path or an ``s3://`` URI, with errors that name the input."""
 from __future__ import annotations
 
-import json
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mcgov.documents import REPORT, TEMPLATE, DocumentError, SizeLimit, parse_json, parse_yaml
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text
@@ -32,53 +33,81 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return parsed.netloc, parsed.path.lstrip("/")
 
 
-def read_text(location: str, *, s3_client: Any = None) -> str:
-    """Read a UTF-8 document from a local path or S3. ``s3_client`` is required for S3 URIs."""
-    if location.startswith("s3://"):
-        bucket, key = parse_s3_uri(location)
-        if s3_client is None:
-            raise InputReadError("an S3 client is needed to read S3 inputs", source=location)
-        try:
-            body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
-        except (BotoCoreError, ClientError) as exc:
-            failure = aws_failure(exc, "s3", "GetObject")
-            assert failure is not None
-            if failure.kind in _INPUT_ERROR_KINDS or failure.code in ("InvalidObjectState", "AllAccessDisabled"):
-                raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
-            raise SourceUnavailableError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
-    else:
-        try:
-            body = Path(location).read_bytes()
-        except OSError as exc:
-            raise InputReadError(f"cannot read file: {exc.strerror or exc}", source=location) from None
+def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT) -> str:
+    """Read a UTF-8 document of at most ``limit.max_bytes`` from a regular local file or S3.
+
+    ``s3_client`` is required for S3 URIs. A FIFO, device or directory is refused before anything is read.
+    """
+    body = _read_s3(location, s3_client, limit) if location.startswith("s3://") else _read_file(location, limit)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise InputReadError("file is not UTF-8 text", source=location) from None
 
 
-def load_json(location: str, *, s3_client: Any = None) -> LoadedDocument:
-    text = read_text(location, s3_client=s3_client)
+def _too_large(location: str, limit: SizeLimit) -> InputReadError:
+    env = f"MCGOV_MAX_{limit.env}_BYTES"
+    return InputReadError(f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise {env}",
+                          source=location)
+
+
+def _read_file(location: str, limit: SizeLimit) -> bytes:
     try:
-        data = json.loads(text)  # NaN and Infinity parse as floats; the report parsers judge them
-    except json.JSONDecodeError as exc:
-        raise InputReadError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=location) from None
-    except ValueError as exc:
-        raise InputReadError(f"invalid JSON: {exc}", source=location) from None
-    return LoadedDocument(location, data, sha256_text(text))
+        info = os.stat(location)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputReadError(f"{kind}; name a regular file", source=location)
+        if info.st_size > limit.max_bytes:
+            raise _too_large(location, limit)
+        with open(location, "rb") as handle:
+            body = handle.read(limit.max_bytes + 1)
+    except OSError as exc:
+        raise InputReadError(f"cannot read file: {exc.strerror or exc}", source=location) from None
+    except ValueError as exc:  # embedded NUL in the path
+        raise InputReadError(f"not a usable path ({exc})", source=location) from None
+    if len(body) > limit.max_bytes:
+        raise _too_large(location, limit)
+    return body
 
 
-def load_yaml(location: str, *, s3_client: Any = None) -> LoadedDocument:
-    import yaml  # imported here: only templates and policies need it
-
-    text = read_text(location, s3_client=s3_client)
+def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
+    bucket, key = parse_s3_uri(location)
+    if s3_client is None:
+        raise InputReadError("an S3 client is needed to read S3 inputs", source=location)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise InputReadError(f"invalid YAML: {problem}{where}", source=location) from None
-    return LoadedDocument(location, data, sha256_text(text))
+        response = s3_client.get_object(Bucket=bucket, Key=key)
+        if int(response.get("ContentLength") or 0) > limit.max_bytes:
+            response["Body"].close()
+            raise _too_large(location, limit)
+        body = response["Body"].read(limit.max_bytes + 1)
+    except (BotoCoreError, ClientError) as exc:
+        failure = aws_failure(exc, "s3", "GetObject")
+        assert failure is not None
+        if failure.kind in _INPUT_ERROR_KINDS or failure.code in ("InvalidObjectState", "AllAccessDisabled"):
+            raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
+        raise SourceUnavailableError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
+    if len(body) > limit.max_bytes:
+        raise _too_large(location, limit)
+    return body
 
 
+def load_json(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT) -> LoadedDocument:
+    """Read and strictly parse a JSON document (duplicate keys and over-deep nesting refused).
+
+    NaN and Infinity parse as floats: the report parsers judge them and say which metric holds one.
+    """
+    text = read_text(location, s3_client=s3_client, limit=limit)
+    return LoadedDocument(location, _as_input_error(parse_json, text, location, allow_nonfinite=True), sha256_text(text))
+
+
+def load_yaml(location: str, *, s3_client: Any = None, limit: SizeLimit = TEMPLATE) -> LoadedDocument:
+    """Read and strictly parse a YAML document (duplicate keys, aliases and over-deep nesting refused)."""
+    text = read_text(location, s3_client=s3_client, limit=limit)
+    return LoadedDocument(location, _as_input_error(parse_yaml, text, location), sha256_text(text))
+
+
+def _as_input_error(parse: Any, text: str, location: str, **kwargs: Any) -> Any:
+    try:
+        return parse(text, location, **kwargs)
+    except DocumentError as exc:
+        raise InputReadError(str(exc).removeprefix(f"{location}: "), source=location) from None

@@ -1,0 +1,175 @@
+"""Strict, bounded parsing of the JSON and YAML documents mcgov reads (reports, jobs, templates, policies, content).
+
+Every input is untrusted: a duplicate key is refused (naming it) instead of silently keeping the last value,
+nesting is capped at ``MAX_DEPTH`` levels (and Python's own recursion limit can never surface as a
+``RecursionError``), YAML aliases are refused (no alias bombs), and non-finite numbers are refused unless the
+caller asks for them. Size caps per kind of document live here too, with an environment override each.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mcgov.errors import BadInputError
+
+MAX_DEPTH = 64
+
+
+class DocumentError(BadInputError):
+    """A document is too large, too deep, not JSON/YAML, or has a duplicate key; the message names it."""
+
+    def __init__(self, message: str, *, source: str, field: str | None = None) -> None:
+        self.source = source
+        self.field = field
+        super().__init__(f"{source}: {field + ': ' if field else ''}{message}")
+
+
+@dataclass(frozen=True)
+class SizeLimit:
+    """The byte cap of one kind of input; ``MCGOV_MAX_<ENV>_BYTES`` overrides the default."""
+
+    kind: str
+    default: int
+    env: str
+
+    @property
+    def max_bytes(self) -> int:
+        raw = os.environ.get(f"MCGOV_MAX_{self.env}_BYTES", "")
+        if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 2**40:
+            return int(raw)
+        return self.default
+
+
+MiB = 1024 * 1024
+REPORT = SizeLimit("evaluation report", 64 * MiB, "REPORT")
+TRAINING_JOB = SizeLimit("training job", 8 * MiB, "TRAINING_JOB")
+MODEL_PACKAGE = SizeLimit("model package", 8 * MiB, "MODEL_PACKAGE")
+TEMPLATE = SizeLimit("card template", 1 * MiB, "TEMPLATE")
+POLICY = SizeLimit("share policy", 1 * MiB, "POLICY")
+CONTENT = SizeLimit("card content", 4 * MiB, "CONTENT")
+LIMITS = (REPORT, TRAINING_JOB, MODEL_PACKAGE, TEMPLATE, POLICY, CONTENT)
+
+
+def check_depth(data: Any, source: str, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse data nested deeper than ``max_depth`` containers (iterative: safe on any depth)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children: Iterable[Any]
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > max_depth:
+            raise DocumentError(f"nested deeper than {max_depth} levels; flatten the document", source=source)
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _no_duplicates(source: str) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise DocumentError("duplicate key; keep one of them", source=source, field=repr(key))
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _refuse_constant(source: str) -> Any:
+    def hook(name: str) -> float:
+        raise DocumentError(f"{name} is not a number; use a finite value", source=source)
+
+    return hook
+
+
+def parse_json(text: str, source: str, *, allow_nonfinite: bool = False) -> Any:
+    """Parse JSON text strictly (see the module docstring)."""
+    kwargs: dict[str, Any] = {"object_pairs_hook": _no_duplicates(source)}
+    if not allow_nonfinite:
+        kwargs["parse_constant"] = _refuse_constant(source)
+    try:
+        data = json.loads(text, **kwargs)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
+    except RecursionError:
+        raise DocumentError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
+    except ValueError as exc:  # e.g. integer strings longer than Python's limit
+        raise DocumentError(f"invalid JSON: {' '.join(str(exc).split())}", source=source) from None
+    check_depth(data, source)
+    return data
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML text with PyYAML's safe loader, strictly (see the module docstring)."""
+    import yaml  # imported on use: Lambdas that read no YAML do not pay for it
+
+    loader = _strict_loader(yaml)(text)
+    try:
+        data = loader.get_single_data()
+    except DocumentError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise DocumentError(f"invalid YAML: {problem}{where}", source=source) from None
+    except RecursionError:
+        raise DocumentError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
+    finally:
+        loader.dispose()
+    check_depth(data, source)
+    return data
+
+
+_LOADERS: dict[int, Any] = {}
+
+
+def _strict_loader(yaml: Any) -> Any:
+    """A SafeLoader subclass that refuses duplicate keys, aliases and over-deep nesting, naming the line."""
+    cached = _LOADERS.get(id(yaml))
+    if cached is not None:
+        return cached
+
+    class StrictLoader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed; write the value out",
+                                                  event.start_mark)
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                                      self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
+                                                            key_node.start_mark) from None
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark)
+            return super().construct_mapping(node, deep=deep)
+
+    _LOADERS[id(yaml)] = StrictLoader
+    return StrictLoader

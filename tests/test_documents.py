@@ -1,0 +1,103 @@
+"""Every document mcgov reads is parsed strictly and read within a size cap (mcgov.documents, steps.card.io)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mcgov.documents import MAX_DEPTH, POLICY, REPORT, DocumentError, parse_json, parse_yaml
+from mcgov.steps.card.exceptions import InputReadError
+from mcgov.steps.card.io import load_json, load_yaml, read_text
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('{"a": 1, "a": 2}', "'a': duplicate key"),
+    ('{"outer": {"k": 1, "k": 1}}', "'k': duplicate key"),
+    ("[" * 5000 + "]" * 5000, f"deeper than {MAX_DEPTH}"),
+    ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"deeper than {MAX_DEPTH}"),
+    ('{"x": NaN}', "NaN is not a number"),
+    ('{"x": -Infinity}', "-Infinity is not a number"),
+    ('{"x": ', "invalid JSON"),
+])
+def test_json_refuses_duplicates_depth_and_nonfinite(text, needle):
+    with pytest.raises(DocumentError, match="^f.json: ") as exc:
+        parse_json(text, "f.json")
+    assert needle in str(exc.value)
+
+
+def test_json_accepts_the_depth_cap_and_nonfinite_when_asked():
+    assert parse_json("[" * MAX_DEPTH + "]" * MAX_DEPTH, "f.json") == _nested(MAX_DEPTH)
+    assert parse_json('{"x": NaN}', "f.json", allow_nonfinite=True)["x"] != 0
+
+
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("stages:\n  staging: 1\n  staging: 2\n", "duplicate key 'staging'"),
+    ("a: &x [1, 2]\nb: *x\n", "aliases are not allowed"),
+    ("a: " + "[" * 2000 + "]" * 2000 + "\n", f"deeper than {MAX_DEPTH}"),
+    ("a: [1,\n", "invalid YAML"),
+    ("? [1, 2]\n: x\n", "plain value"),
+])
+def test_yaml_refuses_duplicates_aliases_depth(text, needle):
+    with pytest.raises(DocumentError, match="^p.yaml: ") as exc:
+        parse_yaml(text, "p.yaml")
+    assert needle in str(exc.value)
+
+
+def test_yaml_duplicate_error_names_the_line():
+    with pytest.raises(DocumentError, match="line 3"):
+        parse_yaml("version: 1\nstages: {}\nversion: 2\n", "p.yaml")
+
+
+def test_directory_fifo_and_device_are_refused_before_reading(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for location, needle in ((str(tmp_path), "a directory"), (str(fifo), "not a regular file"),
+                             ("/dev/zero", "not a regular file")):
+        with pytest.raises(InputReadError, match=needle):
+            read_text(location)
+
+
+def test_a_file_over_its_cap_is_refused_naming_the_override(tmp_path, monkeypatch):
+    path = tmp_path / "report.json"
+    path.write_text('{"a": "' + "x" * 2000 + '"}')
+    monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "1000")
+    assert REPORT.max_bytes == 1000
+    with pytest.raises(InputReadError, match="larger than 1000 bytes.*MCGOV_MAX_REPORT_BYTES"):
+        load_json(str(path))
+    monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "１０")  # non-ASCII digits: ignored, default kept
+    assert REPORT.max_bytes == REPORT.default
+    assert load_json(str(path)).data["a"] == "x" * 2000
+
+
+def test_s3_objects_are_capped_too(emulator, card_session, monkeypatch):
+    s3 = card_session.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="mcgov-docs")
+    s3.put_object(Bucket="mcgov-docs", Key="big.json", Body=b"[" + b"1," * 1000 + b"1]")
+    s3.put_object(Bucket="mcgov-docs", Key="dup.yaml", Body=b"a: 1\na: 2\n")
+    monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "100")
+    with pytest.raises(InputReadError, match="s3://mcgov-docs/big.json: .*larger than 100 bytes"):
+        load_json("s3://mcgov-docs/big.json", s3_client=s3)
+    with pytest.raises(InputReadError, match="s3://mcgov-docs/dup.yaml: .*duplicate key 'a'"):
+        load_yaml("s3://mcgov-docs/dup.yaml", s3_client=s3)
+
+
+def test_policy_cap_default_is_documented_size():
+    assert POLICY.max_bytes == 1024 * 1024
+
+
+def test_cli_refuses_a_fifo_in_one_line_without_hanging(tmp_path):
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "mcgov.steps.cli.main", "card", "validate", str(fifo)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr and str(fifo) in result.stderr
