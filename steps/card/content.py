@@ -32,7 +32,6 @@ Notes = _text(L.NOTES_MAX)
 Number = int | float
 UriList = Annotated[list[Uri], Field(max_length=L.MAX_URI_LIST)]
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]
-CardStatus = Literal["Draft", "PendingReview", "Approved", "Archived"]
 
 
 class _Model(BaseModel):

@@ -1,8 +1,17 @@
-"""Build ``model_package_details`` from a DescribeModelPackage response (pure function)."""
+"""Build ``model_package_details`` from a DescribeModelPackage response (pure function).
+
+The result is checked against the card content model, so a value the card cannot hold (an approval status
+outside its enum, an empty name, a too-long image) is refused as a ``ModelPackageError`` naming the
+DescribeModelPackage field, never left for the final validation of the whole card.
+"""
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
+from mcgov.errors import describe_validation_error
+from mcgov.steps.card.content import ModelPackageDetails
 from mcgov.steps.card.exceptions import ModelPackageError
 from mcgov.steps.card.naming import truncate_text
 
@@ -53,14 +62,32 @@ def model_package_details(description: Any, *, source: str = "<model package>") 
         if isinstance(first.get("ModelDataUrl"), str):
             algorithm["model_data_url"] = first["ModelDataUrl"]
         out["source_algorithms"] = [algorithm]
+    _check(out, source)
     return out
+
+
+_WIRE_NAMES = {"source_algorithms": "SourceAlgorithmSpecification.SourceAlgorithms"}
+
+
+def _check(details: dict[str, Any], source: str) -> None:
+    """Refuse details the card content model rejects, naming the DescribeModelPackage field."""
+    try:
+        ModelPackageDetails.model_validate(details)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        loc = [part if isinstance(part, int) else _WIRE_NAMES.get(part, part.title().replace("_", ""))
+               for part in errors[0]["loc"]]
+        field, message = describe_validation_error([{**errors[0], "loc": loc}, *errors[1:]])
+        raise ModelPackageError(message, source=source, field=field) from None
 
 
 def _list(description: dict[str, Any], path: tuple[str, str], source: str) -> list[Any]:
     parent = description.get(path[0])
     if parent is None:
         return []
-    value = parent.get(path[1]) if isinstance(parent, dict) else None
+    if not isinstance(parent, dict):
+        raise ModelPackageError(f"expected an object, got {type(parent).__name__}", source=source, field=path[0])
+    value = parent.get(path[1])
     if value is None:
         return []
     if not isinstance(value, list):

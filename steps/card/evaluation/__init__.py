@@ -20,7 +20,6 @@ from mcgov.steps.card.evaluation.api import (
 from mcgov.steps.card.evaluation.clarify import (
     bias_group_name,
     top_shap_text_group_name,
-    v2_bias_group_name,
 )
 from mcgov.steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
 
@@ -39,5 +38,4 @@ __all__ = [
     "parse_report",
     "resolve_format",
     "top_shap_text_group_name",
-    "v2_bias_group_name",
 ]

@@ -31,11 +31,6 @@ def bias_group_name(section: str, label: str | None, label_value: str | None, fa
     return " · ".join(parts)
 
 
-def v2_bias_group_name(section: str, label: str, label_value: str, facet: str, value: str) -> str:
-    """The group name SDK v2 produced, for comparisons and documentation."""
-    return f"{section} - label {label} = {label_value} and facet {facet}={value}"
-
-
 def top_shap_text_group_name(label: str, feature: str) -> str:
     """Compact name of a ``global_top_shap_text`` group (v2's form is 75+ characters)."""
     return f"top_shap_text · label={label} · feature={feature}"
