@@ -6,7 +6,8 @@ import copy
 import pytest
 
 from mcgov.steps.card.exceptions import TrainingJobError
-from mcgov.steps.card.training import REDACTED, is_secret_name, training_facts
+from mcgov.steps.card.secrets import REDACTED, is_secret_name
+from mcgov.steps.card.training import training_facts
 from mcgov.steps.card.validation import validate_content
 from tests.conftest import load_case
 

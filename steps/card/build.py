@@ -13,6 +13,7 @@ from mcgov.steps.card.evaluation import parse_report
 from mcgov.steps.card.model_package import model_package_details
 from mcgov.steps.card.naming import shorten, truncate_text
 from mcgov.steps.card.ownership import GENERATED_KEY, merge_content
+from mcgov.steps.card.secrets import scrub
 from mcgov.steps.card.training import training_facts
 from mcgov.steps.card.validation import validate_content
 from mcgov.steps.version import __version__
@@ -42,17 +43,30 @@ class BuildInputs:
 
 
 def build_content(inputs: BuildInputs) -> dict[str, Any]:
-    """Merge the generated parts with the existing card and the template, then validate everything."""
+    """Merge the generated parts with the existing card and the template, then validate everything.
+
+    Secrets are removed from everything copied in (template included) before the merge; the card lists
+    the redacted fields by path in ``custom_details["mcgov.redacted"]``, never their values.
+    """
     generated, defaults = generate(inputs)
-    merged = merge_content(existing=inputs.existing, template=inputs.template, defaults=defaults, generated=generated)
+    template, template_paths = scrub(inputs.template) if inputs.template is not None else (None, [])
+    if template_paths:
+        custom = generated["additional_information"]["custom_details"]
+        custom["mcgov.redacted"] = _redaction_note(custom.get("mcgov.redacted"), [f"template: {p}" for p in template_paths])
+    merged = merge_content(existing=inputs.existing, template=template, defaults=defaults, generated=generated)
     return validate_content(merged, source="<built content>")
+
+
+def _redaction_note(previous: str | None, paths: list[str]) -> str:
+    text = (previous + "; " if previous else "values hidden because they look secret: ") + ", ".join(paths)
+    return truncate_text(text, L.CUSTOM_DETAIL_MAX)
 
 
 def generate(inputs: BuildInputs) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (step-owned content, suggested defaults for empty human fields)."""
     generated: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
-    custom: dict[str, str] = {"mcgov.tool_version": __version__}
+    custom: dict[str, str] = {}
     if inputs.training_job is not None:
         facts = training_facts(inputs.training_job, source=inputs.training_job_source)
         generated["training_details"] = {"training_job_details": facts.training_job_details}
@@ -70,11 +84,28 @@ def generate(inputs: BuildInputs) -> tuple[dict[str, Any], dict[str, Any]]:
         images = [c["image"] for c in package.get("inference_specification", {}).get("containers", [])]
         if images:
             defaults.setdefault("model_overview", {})["inference_environment"] = {"container_image": images}
-    if inputs.pipeline_execution_arn:
-        custom["mcgov.pipeline_execution_arn"] = truncate_text(inputs.pipeline_execution_arn, L.CUSTOM_DETAIL_MAX)
-    custom.update({f"mcgov.{k}": truncate_text(v, L.CUSTOM_DETAIL_MAX) for k, v in inputs.extra_provenance.items()})
-    generated["additional_information"] = {"custom_details": dict(sorted(custom.items()))}
+    generated["additional_information"] = {"custom_details": custom}
+    generated, paths = scrub(generated, exempt=_OWN_NOTES)
+    defaults, default_paths = scrub(defaults)
+    redacted = sorted(set(paths + default_paths))
+    custom = generated.setdefault("additional_information", {}).setdefault("custom_details", {})
+    custom.update({k: truncate_text(v, L.CUSTOM_DETAIL_MAX) for k, v in _provenance(inputs).items()})
+    if redacted:
+        custom["mcgov.redacted"] = _redaction_note(None, redacted)
+    generated["additional_information"]["custom_details"] = dict(sorted(custom.items()))
     return generated, defaults
+
+
+_OWN_NOTES = frozenset({"mcgov.sha256", "mcgov.training.redacted_hyperparameters", "mcgov.training.notes"})
+
+
+def _provenance(inputs: BuildInputs) -> dict[str, str]:
+    """Provenance the step records itself (tool version, ARNs given by the run): never scrubbed."""
+    out = {"mcgov.tool_version": __version__}
+    if inputs.pipeline_execution_arn:
+        out["mcgov.pipeline_execution_arn"] = inputs.pipeline_execution_arn
+    out.update({f"mcgov.{k}": v for k, v in inputs.extra_provenance.items()})
+    return out
 
 
 def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> list[dict[str, Any]]:

@@ -8,16 +8,14 @@ values that exceed a limit are shortened deterministically and recorded, never d
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.exceptions import TrainingJobError
 from mcgov.steps.card.naming import shorten, single_line, truncate_text
+from mcgov.steps.card.secrets import REDACTED, is_secret
 
-REDACTED = "<redacted>"
-SECRET_NAME = re.compile(r"(passw|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key|(^|[_\-.])(auth|key)($|[_\-.]))", re.I)
 
 
 @dataclass(frozen=True)
@@ -26,11 +24,6 @@ class TrainingFacts:
 
     training_job_details: dict[str, Any]
     custom_details: dict[str, str] = field(default_factory=dict)
-
-
-def is_secret_name(name: str) -> bool:
-    """True when a hyperparameter name looks like it holds a secret (password, token, key, credential...)."""
-    return bool(SECRET_NAME.search(name))
 
 
 def training_facts(description: Any, *, source: str = "<training job>") -> TrainingFacts:
@@ -69,7 +62,7 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
         details["hyper_parameters"] = params
     if redacted:
         custom["mcgov.training.redacted_hyperparameters"] = truncate_text(
-            "values hidden because the names look secret: " + ", ".join(redacted), L.CUSTOM_DETAIL_MAX
+            "values hidden because their names or values look secret: " + ", ".join(redacted), L.CUSTOM_DETAIL_MAX
         )
 
     custom.update(_facts(description, source))
@@ -144,12 +137,11 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
         if not str(name).strip():
             raise TrainingJobError("hyperparameter names must not be empty", source=source, field="HyperParameters")
         shown = shorten(single_line(str(name)), L.METRIC_NAME_MAX)
-        if is_secret_name(str(name)):
+        text = value if isinstance(value, str) else _json_scalar(value)
+        if is_secret(str(name), text):
             redacted.append(shown)
             text = REDACTED
-        else:
-            text = value if isinstance(value, str) else _json_scalar(value)
-            if len(text) > L.HYPERPARAMETER_VALUE_MAX:
+        elif len(text) > L.HYPERPARAMETER_VALUE_MAX:
                 truncated.append(shown)
                 text = truncate_text(text, L.HYPERPARAMETER_VALUE_MAX)
         out.append({"name": shown, "value": text})
