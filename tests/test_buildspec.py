@@ -1,7 +1,10 @@
-"""buildspec.yml (build stage) and buildspec-deploy.yml (prod gate) are valid CodeBuild specs."""
+"""buildspec.yml (build stage) and buildspec-deploy.yml (prod gate) are valid CodeBuild specs: every failing line
+fails the build, the tests are published as a JUnit report, and the Lambda package is built by ``make package``
+for the runtime of ``lambda-runtime.txt``."""
 from __future__ import annotations
 
 import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +12,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+SPECS = ["buildspec.yml", "buildspec-deploy.yml"]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -24,7 +28,7 @@ def test_build_spec_has_the_phases_and_steps() -> None:
     assert str(spec["version"]) == "0.2"
     assert {"install", "pre_build", "build"} <= set(spec["phases"])
     assert any("pip install -e '.[pipelines]'" in c for c in _commands(spec, "install"))
-    assert "make test" in _commands(spec, "pre_build")
+    assert any(shlex.split(c)[:2] == ["make", "test"] for c in _commands(spec, "pre_build"))
     build = "\n".join(_commands(spec, "build"))
     for needle in ("get-pipeline-definition --module-name mcgov.pipelines.churn.pipeline", "run-pipeline --module-name mcgov.pipelines.churn.pipeline",
                    "--role-arn", "workflow definition", "aws cloudformation deploy", "cloudformation/governance.yaml", "lambda_arn_prefix"):
@@ -44,8 +48,62 @@ def test_deploy_spec_stops_on_a_blocked_prod_gate() -> None:
     assert "||" not in command and ";" not in command, "the exit code of the gate must reach CodeBuild"
 
 
-@pytest.mark.parametrize("name", ["buildspec.yml", "buildspec-deploy.yml"])
+@pytest.mark.parametrize("name", SPECS)
 def test_commands_are_strings(name: str) -> None:
     spec = _load(name)
     for phase in spec["phases"].values():
         assert all(isinstance(c, str) and c.strip() for c in phase["commands"])
+
+
+def test_tests_are_published_as_a_junit_report() -> None:
+    spec = _load("buildspec.yml")
+    [make_test] = [shlex.split(c) for c in _commands(spec, "pre_build") if shlex.split(c)[:2] == ["make", "test"]]
+    [junit] = [a.split("=", 2)[2] for a in make_test if a.startswith("PYTEST_ARGS=--junitxml=")]
+    [report] = spec["reports"].values()
+    assert report["file-format"] == "JUNITXML"
+    base = Path(report.get("base-directory", "."))
+    assert any(Path(junit) == base / pattern for pattern in report["files"]), (junit, report)
+
+
+def test_make_test_passes_pytest_args_through() -> None:
+    dry_run = subprocess.run(["make", "-n", "test", "PYTEST_ARGS=--junitxml=out/junit.xml"], cwd=REPO, capture_output=True, text=True, check=True)
+    [pytest_line] = [line for line in dry_run.stdout.splitlines() if "-m pytest" in line]
+    assert pytest_line.split()[-1] == "--junitxml=out/junit.xml"
+    plain = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert [line.split()[-2:] for line in plain.stdout.splitlines() if "-m pytest" in line] == [["pytest", "-q"]]
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_multi_line_commands_fail_on_any_line(name: str) -> None:
+    spec = _load(name)
+    assert spec["env"]["shell"] == "bash", "pipefail needs bash; the default /bin/sh may be dash"
+    multi_line = [c for phase in spec["phases"].values() for c in phase["commands"] if "\n" in c.strip()]
+    for command in multi_line:
+        assert command.strip().splitlines()[0] == "set -euo pipefail", command
+
+
+def test_exported_variables_are_exported() -> None:
+    spec = _load("buildspec.yml")
+    script = "\n".join(c for phase in spec["phases"].values() for c in phase["commands"])
+    for name in spec["env"]["exported-variables"]:
+        exported = [line for line in script.splitlines() if line.strip().startswith("export ") and name in line.split()[1:]]
+        assert exported, f"{name} is listed in exported-variables but never exported"
+
+
+def test_deploys_use_make_package_and_the_runtime_file() -> None:
+    spec = _load("buildspec.yml")
+    build = _commands(spec, "build")
+    assert "make package" in build
+    [upload] = [c for c in build if c.startswith("aws s3 cp ")]
+    assert shlex.split(upload)[3] == "dist/mcgov-lambda.zip"
+    [deploy] = [c for c in build if "aws cloudformation deploy" in c]
+    assert 'LAMBDA_RUNTIME="$(cat lambda-runtime.txt)"' in deploy and 'PythonRuntime="${LAMBDA_RUNTIME}"' in deploy
+    assert "pip install --target" not in "\n".join(build), "the package is built by make package only"
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_build_python_is_the_lambda_runtime(name: str) -> None:
+    runtime = (REPO / "lambda-runtime.txt").read_text().strip()
+    version = _load(name)["phases"]["install"]["runtime-versions"]["python"]
+    assert isinstance(version, str), "quote the version: YAML reads 3.10 as the number 3.1"
+    assert f"python{version}" == runtime
