@@ -18,11 +18,11 @@ Add governance to an existing pipeline::
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mcgov.identifiers import LAMBDA_ARN, matches
 from mcgov.pipelines.exceptions import (
     InvalidGateModeError,
     InvalidGateWaitError,
@@ -39,7 +39,6 @@ GATE_MODES = ("lambda", "callback")
 GATE_MAX_WAIT_SECONDS = 540
 """A SageMaker Pipelines Lambda step times out after 10 minutes; keep the gate's own wait below that."""
 
-LAMBDA_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$")
 
 HANDLER_SUFFIXES = {
     "populate": "populate-card",
@@ -62,7 +61,7 @@ class GovernanceLambdas:
         for field, arn in (("populate", self.populate), ("share", self.share), ("gate", self.gate), ("approve", self.approve)):
             if arn is None and field == "approve":
                 continue
-            if not isinstance(arn, str) or not LAMBDA_ARN_RE.match(arn):
+            if not matches(LAMBDA_ARN, arn):
                 raise InvalidLambdaArnError(
                     f"GovernanceLambdas.{field}={arn!r} is not a Lambda function ARN; pass the "
                     f"'{field.capitalize()}FunctionArn' output of the governance stack "

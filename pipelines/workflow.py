@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mcgov.identifiers import LAMBDA_ARN, matches
 from mcgov.pipelines._sfn_compat import load_stepfunctions
 from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
 
@@ -29,7 +30,7 @@ RETRYABLE_LAMBDA_ERRORS = [
 ]
 RETRYABLE_HANDLER_ERRORS = ["ThrottlingException", "TooManyRequestsException", "States.Timeout"]
 ROLE_SUBSTITUTIONS = {"populate": "PopulateFunctionArn", "share": "ShareFunctionArn", "gate": "GateFunctionArn"}
-_ARN_OR_SUBSTITUTION = re.compile(r"^(arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?|\$\{[A-Za-z0-9]+\})$")
+_SUBSTITUTION = re.compile(r"\$\{[A-Za-z0-9]+\}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class WorkflowLambdas:
 
     def __post_init__(self) -> None:
         for field in ("populate", self.populate), ("share", self.share), ("gate", self.gate):
-            if not isinstance(field[1], str) or not _ARN_OR_SUBSTITUTION.match(field[1]):
+            if not (matches(LAMBDA_ARN, field[1]) or matches(_SUBSTITUTION, field[1])):
                 raise InvalidLambdaArnError(
                     f"workflow lambda {field[0]}={field[1]!r} is neither a Lambda function ARN nor a ${{Name}} "
                     "substitution variable; pass the governance stack's function ARNs."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mcgov.identifiers import parse_card_arn
 from mcgov.share_policies.exceptions import CardArnError
 from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
@@ -24,9 +25,6 @@ MANAGED_PERMISSION_ACTIONS: dict[str, tuple[str, ...]] = {
     AWS_MANAGED_EXPORT_PERMISSION: (*READ_ACTIONS, UPDATE_ACTION, *EXPORT_ACTIONS),
 }
 READ_ONLY_PERMISSION_NAME = "ModelCardReadOnly"
-CARD_ARN_PATTERN = re.compile(
-    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9\-]+):(?P<account>\d{12}):model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
-)
 
 
 def permission_actions(permission_arn: str) -> tuple[str, ...]:
@@ -40,7 +38,7 @@ def permission_actions(permission_arn: str) -> tuple[str, ...]:
 
 def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
     """Return ``card_arn`` if it is a model-card ARN in the policy's card account and region, else raise."""
-    match = CARD_ARN_PATTERN.match(card_arn)
+    match = parse_card_arn(card_arn)
     if not match:
         raise CardArnError(
             f"{card_arn!r} is not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",

@@ -5,11 +5,12 @@ wildcards are refused, as is the card account itself (sharing with yourself is m
 """
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mcgov import identifiers as ids
+from mcgov.identifiers import matches
 from mcgov.share_policies.exceptions import UnknownStageError
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
@@ -21,16 +22,10 @@ def status_meets(card_status: str, required: str) -> bool:
     """True when ``card_status`` is at least ``required`` (Archived and unknown statuses never are)."""
     return card_status in CARD_STATUS_ORDER and CARD_STATUS_ORDER[card_status] >= CARD_STATUS_ORDER[required]
 
-ACCOUNT_PATTERN = re.compile(r"^\d{12}$")
-STAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-PERMISSION_ARN_PATTERN = re.compile(
-    r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]*):(?P<account>aws|\d{12}):permission/(?P<name>[A-Za-z0-9_\-.]{1,64})$"
-)
 
 
 def _check_permission_arn(value: str) -> str:
-    if not PERMISSION_ARN_PATTERN.match(value):
+    if not matches(ids.PERMISSION_ARN, value):
         raise ValueError(
             f"{value!r} is not a RAM permission ARN; use arn:aws:ram::aws:permission/<AWS-managed name> or "
             "arn:aws:ram:<region>:<account>:permission/<name> for a customer-managed permission"
@@ -53,7 +48,7 @@ class Stage(_Strict):
     @classmethod
     def _accounts(cls, accounts: list[str]) -> list[str]:
         for index, account in enumerate(accounts):
-            if not isinstance(account, str) or not ACCOUNT_PATTERN.match(account):
+            if not ids.is_account(account):
                 raise ValueError(
                     f"[{index}] {account!r} is not a 12-digit AWS account id (write it quoted; wildcards, "
                     "organization/OU ARNs and IAM principals are not supported)"
@@ -88,7 +83,7 @@ class ExportSettings(_Strict):
     @field_validator("s3_output_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
-        if not re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/([^*?]*/)?$", value):
+        if not matches(ids.S3_PREFIX, value, 1024):
             raise ValueError(f"{value!r} must look like s3://bucket/prefix/ (ending with '/', no wildcards)")
         return value
 
@@ -108,14 +103,14 @@ class SharePolicy(_Strict):
     @field_validator("card_account")
     @classmethod
     def _card_account(cls, value: str) -> str:
-        if not isinstance(value, str) or not ACCOUNT_PATTERN.match(value):
+        if not ids.is_account(value):
             raise ValueError(f"{value!r} is not a 12-digit AWS account id (write it quoted)")
         return value
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not REGION_PATTERN.match(value):
+        if not matches(ids.REGION, value):
             raise ValueError(f"{value!r} is not an AWS region name such as us-east-1")
         return value
 
@@ -128,8 +123,8 @@ class SharePolicy(_Strict):
     @classmethod
     def _stage_names(cls, stages: dict[str, Stage]) -> dict[str, Stage]:
         for name in stages:
-            if not STAGE_NAME_PATTERN.match(name):
-                raise ValueError(f"stage name {name!r} must match {STAGE_NAME_PATTERN.pattern}")
+            if not matches(ids.STAGE_NAME, name):
+                raise ValueError(f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter")
         return stages
 
     @model_validator(mode="after")

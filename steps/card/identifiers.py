@@ -1,12 +1,13 @@
 """Card names, statuses and ARNs: checks that need no content model."""
 from __future__ import annotations
 
+from mcgov.identifiers import is_card_name, parse_card_arn
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.exceptions import ContentValidationError
 
 
 def validate_card_name(name: str) -> str:
-    if not isinstance(name, str) or not L.CARD_NAME_PATTERN.match(name):
+    if not is_card_name(name):
         raise ContentValidationError(
             f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
             field="name",
@@ -22,5 +23,5 @@ def validate_card_status(status: str) -> str:
 
 def card_name_from(name_or_arn: str) -> str:
     """The card name in a model-card ARN, or the argument unchanged when it is a name."""
-    match = L.CARD_ARN_PATTERN.match(name_or_arn)
-    return match.group("name") if match else name_or_arn
+    match = parse_card_arn(name_or_arn)
+    return match["name"] if match else name_or_arn

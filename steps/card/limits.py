@@ -5,13 +5,7 @@ limits and the SageMaker API reference).
 """
 from __future__ import annotations
 
-import re
-
 CONTENT_MAX_CHARS = 100_000
-CARD_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-CARD_ARN_PATTERN = re.compile(
-    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9\-]+):(?P<account>\d{12}):model-card/(?P<name>[a-zA-Z0-9\-]{1,63})$"
-)
 CARD_STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 
 GROUP_NAME_MAX = 63  # evaluation_details[].name and metric_groups[].name

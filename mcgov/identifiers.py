@@ -1,0 +1,56 @@
+"""The identifier formats mcgov accepts (accounts, card names, stages, regions, ARNs, S3 prefixes), checked whole.
+
+Every pattern is ASCII-only and used with ``fullmatch``: ``re.match`` with ``^...$`` lets a trailing newline
+through, and ``\\d`` admits non-ASCII digits such as ``١٢``. ``matches`` also refuses non-strings and names
+longer than the service allows (``(-*[a-zA-Z0-9]){0,62}`` alone does not bound a card name's length).
+Sources: botocore's service models (``EntityName``, ``ModelCardArn``, RAM ``String`` ARNs) and the IAM
+ARN format page.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_A = re.ASCII
+
+ACCOUNT = re.compile(r"[0-9]{12}", _A)
+CARD_NAME_MAX = 63
+CARD_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", _A)
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}", _A)
+STAGE_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}", _A)
+PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?"
+CARD_ARN = re.compile(
+    rf"arn:(?P<partition>{PARTITION}):sagemaker:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
+    r":model-card/(?P<name>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})", _A)
+MODEL_PACKAGE_ARN = re.compile(
+    rf"arn:(?P<partition>{PARTITION}):sagemaker:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
+    r":model-package/(?P<group>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})/(?P<version>[0-9]{1,10})", _A)
+# RAM permission names: 1-36 characters (CreatePermission ``name``); AWS-managed ones have no region/account.
+PERMISSION_NAME_MAX = 36
+PERMISSION_ARN = re.compile(
+    rf"arn:(?P<partition>{PARTITION}):ram:(?P<region>(?:[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}})?):(?P<account>aws|[0-9]{{12}})"
+    r":permission/(?P<name>[A-Za-z0-9_\-.]{1,64})", _A)
+LAMBDA_ARN = re.compile(
+    rf"arn:{PARTITION}:lambda:[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}:[0-9]{{12}}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]{{1,128}})?",
+    _A)
+S3_PREFIX = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/(?:[^*?\x00-\x1f\x7f]*/)?", _A)
+
+
+def matches(pattern: re.Pattern[str], value: Any, max_length: int | None = None) -> bool:
+    """True when ``value`` is a string that ``pattern`` matches whole (and is at most ``max_length`` long)."""
+    if not isinstance(value, str) or (max_length is not None and len(value) > max_length):
+        return False
+    return pattern.fullmatch(value) is not None
+
+
+def is_account(value: Any) -> bool:
+    return matches(ACCOUNT, value)
+
+
+def is_card_name(value: Any) -> bool:
+    return matches(CARD_NAME, value, CARD_NAME_MAX)
+
+
+def parse_card_arn(value: Any) -> re.Match[str] | None:
+    """The match of a model-card ARN (groups: partition, region, account, name), or None."""
+    return CARD_ARN.fullmatch(value) if isinstance(value, str) and len(value) <= 2048 else None
