@@ -22,7 +22,7 @@ from botocore.exceptions import (
 
 from mcgov.errors import BadInputError, GovernanceError
 
-COMMAND_MODULES = ("card", "share", "gate", "policy", "workflow", "reconcile")
+COMMAND_MODULES = ("card", "review", "share", "gate", "policy", "workflow", "reconcile")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,147 @@
+"""``mcgov card render|diff``: a card as a page a reviewer reads, and what changed between two versions.
+
+Registered into the existing ``card`` group (``steps/cli/card.py``), so these read as ``mcgov card render``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from mcgov.steps.cli._shared import session, write_atomic
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    commands = _card_commands(sub)
+
+    render = commands.add_parser("render", help="render a card as one self-contained HTML page or GitHub Markdown")
+    source = render.add_mutually_exclusive_group(required=True)
+    source.add_argument("card", metavar="NAME_OR_ARN", nargs="?", help="a card in SageMaker")
+    source.add_argument("--content", metavar="PATH", help="a content JSON file instead of a card in SageMaker")
+    render.add_argument("--version", type=int, help="card version (default: latest)")
+    render.add_argument("--format", choices=("html", "markdown"), default="html")
+    render.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    render.add_argument("--diff-from", metavar="VERSION_OR_PATH",
+                        help="add the changes since this version of the card (or this content JSON file)")
+    render.set_defaults(func=_render)
+
+    diff = commands.add_parser("diff", help="what changed between two card versions or two content files")
+    diff.add_argument("cards", metavar="OLD NEW | NAME_OR_ARN", nargs="+",
+                      help="two content JSON files, or one card name/ARN with --from")
+    diff.add_argument("--from", dest="from_version", type=int, metavar="N", help="old version of the card")
+    diff.add_argument("--to", dest="to_version", type=int, metavar="M", help="new version (default: latest)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    diff.set_defaults(func=_diff)
+
+
+def _card_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The sub-command list of the ``card`` group, created when no other module registered it."""
+    card = sub.choices.get("card") or sub.add_parser("card", help="model cards")
+    for action in card._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return card.add_subparsers(dest="command", required=True, parser_class=type(card))
+
+
+class _Cards:
+    """Reads cards from SageMaker, creating the client on first use (a content file needs no credentials)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._store: Any = None
+
+    def read(self, name_or_arn: str, version: int | None) -> tuple[dict[str, Any], Any]:
+        from mcgov.steps.card.store import CardStore
+        from mcgov.steps.review import CardInfo, ReviewInputError
+
+        if self._store is None:
+            self._store = CardStore(session(self._args).client("sagemaker"))
+        described = self._store.describe(name_or_arn, version)
+        where = f"{name_or_arn} version {described.get('ModelCardVersion', version or 'latest')}"
+        content = described.get("Content")
+        try:
+            content = json.loads(content) if isinstance(content, str) else content
+        except json.JSONDecodeError as exc:
+            raise ReviewInputError(f"card content is not JSON: {exc.msg}", source=where) from None
+        if not isinstance(content, dict):
+            raise ReviewInputError("card content is not a JSON object", source=where)
+        modified = described.get("LastModifiedTime")
+        info = CardInfo(name=described.get("ModelCardName"), arn=described.get("ModelCardArn"),
+                        version=described.get("ModelCardVersion"), status=described.get("ModelCardStatus"),
+                        last_modified=modified.isoformat() if hasattr(modified, "isoformat") else modified)
+        return content, info
+
+
+def _content_file(path: str) -> dict[str, Any]:
+    from mcgov.steps.card.io import load_json
+    from mcgov.steps.card.validation import validate_content
+
+    return validate_content(load_json(path).data, source=path)
+
+
+def _label(info: Any) -> str:
+    return f"{info.name or info.arn} v{info.version}" if info.version is not None else str(info.name or info.arn)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from mcgov.errors import BadInputError
+    from mcgov.steps.review import CardInfo, diff_cards, render_html, render_markdown
+
+    cards = _Cards(args)
+    if args.content:
+        if args.version is not None:
+            raise BadInputError("--version applies to a card in SageMaker, not to --content")
+        content, info, label = _content_file(args.content), CardInfo(), args.content
+    else:
+        content, info = cards.read(args.card, args.version)
+        label = _label(info)
+    diff = None
+    if args.diff_from:
+        if args.diff_from.isdigit():
+            if args.content:
+                raise BadInputError("--diff-from VERSION needs a card name or ARN; with --content give a content file")
+            old, old_info = cards.read(args.card, int(args.diff_from))
+            old_label = _label(old_info)
+        else:
+            old, old_label = _content_file(args.diff_from), args.diff_from
+        diff = diff_cards(old, content, old_label=old_label, new_label=label)
+    renderer = render_html if args.format == "html" else render_markdown
+    _emit(args.output, renderer(content, info=info, diff=diff))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from mcgov.errors import BadInputError
+    from mcgov.steps.cli._shared import print_json
+    from mcgov.steps.review import diff_cards, diff_to_dict, render_diff_markdown, render_diff_text
+
+    if len(args.cards) == 2:
+        if args.from_version is not None or args.to_version is not None:
+            raise BadInputError("--from/--to apply to one card name or ARN, not to two content files")
+        (old_path, new_path) = args.cards
+        diff = diff_cards(_content_file(old_path), _content_file(new_path), old_label=old_path, new_label=new_path)
+    elif len(args.cards) == 1:
+        if args.from_version is None:
+            raise BadInputError("give two content files, or one card name or ARN with --from N")
+        cards = _Cards(args)
+        old, old_info = cards.read(args.cards[0], args.from_version)
+        new, new_info = cards.read(args.cards[0], args.to_version)
+        diff = diff_cards(old, new, old_label=_label(old_info), new_label=_label(new_info))
+    else:
+        raise BadInputError("give two content files, or one card name or ARN with --from N")
+    if args.format == "json":
+        if args.output:
+            write_atomic(args.output, json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n")
+        else:
+            print_json(diff_to_dict(diff))
+        return 0
+    _emit(args.output, render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff))
+    return 0
+
+
+def _emit(output: str | None, text: str) -> None:
+    if output:
+        write_atomic(output, text)
+    else:
+        print(text, end="")
