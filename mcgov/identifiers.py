@@ -54,3 +54,18 @@ def is_card_name(value: Any) -> bool:
 def parse_card_arn(value: Any) -> re.Match[str] | None:
     """The match of a model-card ARN (groups: partition, region, account, name), or None."""
     return CARD_ARN.fullmatch(value) if isinstance(value, str) and len(value) <= 2048 else None
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a region (``cn-north-1`` -> ``aws-cn``)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("eusc-"):
+        return "aws-eusc"
+    return "aws"

@@ -34,7 +34,9 @@ def _check_permission_arn(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    """Strict values: booleans are YAML booleans, numbers are numbers (never ``"900"``), no NaN or infinity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True, allow_inf_nan=False)
 
 
 class Stage(_Strict):
@@ -69,10 +71,18 @@ class Stage(_Strict):
 class GateSettings(_Strict):
     """Polling and time limits of the association gate."""
 
-    poll_interval_seconds: float = Field(default=5, gt=0, le=3600)
-    backoff_cap_seconds: float = Field(default=60, gt=0, le=3600)
+    poll_interval_seconds: float = Field(default=5, ge=1, le=3600)
+    backoff_cap_seconds: float = Field(default=60, ge=1, le=3600)
     timeout_seconds: float = Field(default=900, ge=0, le=86400)
-    invitation_window_seconds: float = Field(default=604800, gt=0)
+    # RAM invitations for resource types outside RAM's short list (model cards included) expire after 12 hours:
+    # https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html
+    invitation_window_seconds: float = Field(default=43200, gt=0, le=604800)
+
+    @model_validator(mode="after")
+    def _cap_not_below_interval(self) -> "GateSettings":
+        if self.backoff_cap_seconds < self.poll_interval_seconds:
+            raise ValueError("gate.backoff_cap_seconds: must be at least gate.poll_interval_seconds")
+        return self
 
 
 class ExportSettings(_Strict):
@@ -126,6 +136,24 @@ class SharePolicy(_Strict):
             if not matches(ids.STAGE_NAME, name):
                 raise ValueError(f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter")
         return stages
+
+    @model_validator(mode="after")
+    def _permissions_in_scope(self) -> "SharePolicy":
+        """A customer-managed permission must live in the card account, partition and region."""
+        arns = [("permission_arn", self.permission_arn)] + [
+            (f"stages.{name}.permission_arn", stage.permission_arn) for name, stage in self.stages.items()
+            if stage.permission_arn]
+        for field, arn in arns:
+            match = ids.PERMISSION_ARN.fullmatch(arn)
+            assert match is not None  # checked by the field validators
+            if match["partition"] != ids.partition_of(self.region):
+                raise ValueError(f"{field}: {arn} is not in partition {ids.partition_of(self.region)} of {self.region}")
+            if match["account"] != "aws" and (match["region"] != self.region or match["account"] != self.card_account):
+                raise ValueError(f"{field}: a customer-managed permission must be in the card account "
+                                 f"{self.card_account} and region {self.region}; create it there (got {arn})")
+            if match["account"] == "aws" and match["region"]:
+                raise ValueError(f"{field}: an AWS-managed permission ARN has no region; use arn:aws:ram::aws:permission/<name>")
+        return self
 
     @model_validator(mode="after")
     def _not_self(self) -> "SharePolicy":
