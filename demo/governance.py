@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mcgov.steps.gate import verify_consumers
-from mcgov.steps.handlers.check_gate import check, decision_output
+from mcgov.steps.gate import decision_output, verify_consumers
+from mcgov.steps.handlers.check_gate import check
 
 
 def consumer_view(emu: Any, card_arn: str, out: Path) -> None:

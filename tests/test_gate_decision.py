@@ -12,8 +12,9 @@ from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate import backoff_delays, evaluate, run_gate, verify_consumers
 from mcgov.steps.gate.decision import SCHEMA_VERSION
 from mcgov.steps.gate.exceptions import VerificationInputError
+from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share import share_name, share_tags
-from mcgov.steps.share.ram import StageShareState
+from mcgov.steps.share.records import Association, ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -30,18 +31,18 @@ def card(status: str = "Approved", version: int = 3) -> dict[str, Any]:
 
 
 def assoc(entity: str, kind: str, status: str = "ASSOCIATED", *, created: datetime = NOW - timedelta(minutes=5),
-          external: bool = False, message: str | None = None) -> dict[str, Any]:
+          external: bool = False, message: str | None = None) -> Association:
     out = {"resourceShareArn": SHARE, "associatedEntity": entity, "associationType": kind, "status": status,
            "creationTime": created, "lastUpdatedTime": created, "external": external}
     if message:
         out["statusMessage"] = message
-    return out
+    return Association.from_wire(out)
 
 
 def state(stage: str = "prod", principals: list | None = None, resources: list | None = None,
           share_status: str = "ACTIVE", permission: str = READONLY) -> StageShareState:
-    share = {"resourceShareArn": SHARE, "name": share_name(CARD, stage), "status": share_status,
-             "tags": share_tags(CARD, stage, permission), "creationTime": NOW}
+    share = ResourceShare.from_wire({"resourceShareArn": SHARE, "name": share_name(CARD, stage), "status": share_status,
+                                     "tags": share_tags(CARD, stage, permission), "creationTime": NOW})
     active = share if share_status == "ACTIVE" and permission == (READONLY if stage == "prod" else AWS_MANAGED_PERMISSION) else None
     return StageShareState(
         stage=stage, share_name=share_name(CARD, stage), shares=(share,), active=active,

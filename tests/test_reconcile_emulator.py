@@ -13,9 +13,10 @@ from botocore.awsrequest import AWSResponse
 from mcgov.share_policies import load_policy, parse_policy
 from mcgov.steps.gate import run_gate
 from mcgov.steps.reconcile import parse_selection, reconcile
-from mcgov.steps.reconcile.plan import ALREADY, DRIFT, FAILED, SHARED, SKIPPED, WOULD_SHARE
+from mcgov.steps.reconcile import Outcome
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
-from mcgov.steps.share.naming import is_batch_share
+from mcgov.steps.share.naming import is_batch_share as is_batch_record
+from mcgov.steps.share.records import ResourceShare
 from tests.conftest import REPO
 
 import mcgov.emulator.core as emulator_core
@@ -25,6 +26,11 @@ REGION = "us-east-1"
 OWNER = "111111111111"
 RAM_WRITES = {"CreateResourceShare", "AssociateResourceShare", "DisassociateResourceShare", "UpdateResourceShare",
               "DeleteResourceShare", "AssociateResourceSharePermission"}
+
+
+def is_batch_share(share: dict, stage: str | None = None) -> bool:
+    """``naming.is_batch_share`` on a share row as the emulator's RAM returns it."""
+    return is_batch_record(ResourceShare.from_wire(share), stage)
 
 
 def make_cards(count: int, status: str = "Approved", prefix: str = "card") -> list[str]:
@@ -98,11 +104,11 @@ def test_first_run_costs_ceil_n_over_100_writes_per_stage_and_rerun_only_reads(w
     assert calls["CreateResourceShare"] == 2 * math.ceil(250 / 1000)
     assert writes(calls) == 2 * per_stage == 6
     assert sum(calls.values()) - writes(calls) <= 3
-    assert report.counts[SHARED] == 500 and report.exit_code == 0
+    assert report.counts[Outcome.SHARED] == 500 and report.exit_code == 0
     assert_converged(world, cards)
 
     again, calls = world.run()
-    assert writes(calls) == 0 and again.counts[ALREADY] == 500
+    assert writes(calls) == 0 and again.counts[Outcome.ALREADY] == 500
     assert set(calls) <= {"GetResourceShares", "GetResourceShareAssociations"}
 
 
@@ -116,7 +122,7 @@ def test_small_capacity_fills_shares_in_index_order(world: World) -> None:
     report, calls = world.run(capacity=100)
     # 50 fill share 3, 20 open share 4: one associate + one create per stage
     assert (calls["AssociateResourceShare"], calls["CreateResourceShare"]) == (2, 2)
-    assert report.counts[SHARED] == 140 and report.counts[ALREADY] == 500
+    assert report.counts[Outcome.SHARED] == 140 and report.counts[Outcome.ALREADY] == 500
     assert_converged(world, cards + more)
 
 
@@ -128,7 +134,7 @@ def test_new_prod_account_is_added_with_one_call_per_batched_share(world: World)
     grown = parse_policy(data)
     report, calls = world.run(grown, capacity=100)
     assert calls["AssociateResourceShare"] == 3 and writes(calls) == 3
-    assert report.counts[SHARED] == 250 and report.counts[ALREADY] == 250
+    assert report.counts[Outcome.SHARED] == 250 and report.counts[Outcome.ALREADY] == 250
     for share in world.shares():
         if is_batch_share(share, "prod"):
             assert world.principals(share["resourceShareArn"]) == {"333333333333", "222222222222"}
@@ -143,12 +149,12 @@ def test_selection_by_status_and_name_prefix_and_status_requirements(world: Worl
     report, _ = world.run(selection=parse_selection(["status=PendingReview"]))
     assert {r["card_arn"] for r in report.rows} == set(review)
     outcomes = {(r["name"], r["stage"]): r["outcome"] for r in report.rows}
-    assert outcomes[("fraud-0000", "staging")] == SHARED and outcomes[("fraud-0000", "prod")] == SKIPPED
+    assert outcomes[("fraud-0000", "staging")] == Outcome.SHARED and outcomes[("fraud-0000", "prod")] == Outcome.SKIPPED
     report, _ = world.run(selection=parse_selection(["name-prefix=churn"]))
     assert {r["card_arn"] for r in report.rows} == set(approved)
-    assert report.counts[SHARED] == 6
+    assert report.counts[Outcome.SHARED] == 6
     everything, calls = world.run()
-    assert everything.counts == {ALREADY: 2 * 3 + 2, SHARED: 0, DRIFT: 0, FAILED: 0, SKIPPED: 2 + 2 + 2}
+    assert everything.counts == {Outcome.ALREADY: 2 * 3 + 2, Outcome.SHARED: 0, Outcome.DRIFT: 0, Outcome.FAILED: 0, Outcome.SKIPPED: 2 + 2 + 2}
     assert writes(calls) == 0
 
 
@@ -156,7 +162,7 @@ def test_dry_run_makes_no_write_calls(world: World) -> None:
     make_cards(120)
     start = len(world.emu.api_calls)
     report, calls = world.run(dry_run=True)
-    assert writes(calls) == 0 and report.counts[WOULD_SHARE] == 240
+    assert writes(calls) == 0 and report.counts[Outcome.WOULD_SHARE] == 240
     assert {op for _, _, op in world.emu.api_calls[start:]} <= {"ListModelCards", "GetResourceShares"}
     assert world.shares() == []
 
@@ -181,7 +187,7 @@ def test_interrupted_run_resumes_without_duplicates(world: World, hook: str, cap
         world.run(capacity=capacity)
     world.ram.meta.events.unregister(f"{hook}.ram", interrupt)
     report, _ = world.run(capacity=capacity)
-    assert report.exit_code == 0 and report.counts[FAILED] == 0
+    assert report.exit_code == 0 and report.counts[Outcome.FAILED] == 0
     assert_converged(world, cards)
     assert len([s for s in world.shares() if is_batch_share(s)]) == 2 * math.ceil(230 / capacity)
     _, calls = world.run(capacity=capacity)
@@ -194,14 +200,14 @@ def test_extra_principal_on_a_batched_share_is_reported_as_drift(world: World) -
     staging = next(s for s in world.shares() if is_batch_share(s, "staging"))
     world.ram.associate_resource_share(resourceShareArn=staging["resourceShareArn"], principals=["333333333333"])
     report, calls = world.run()
-    drift = [r for r in report.rows if r["outcome"] == DRIFT]
+    drift = [r for r in report.rows if r["outcome"] == Outcome.DRIFT]
     assert {r["card_arn"] for r in drift} == set(cards) and {r["stage"] for r in drift} == {"staging"}
     assert "333333333333" in drift[0]["detail"] and report.exit_code == 0
     assert writes(calls) == 0
     newcomer = make_cards(1, prefix="new")
     report, _ = world.run()
     placed = [r for r in report.rows if r["card_arn"] == newcomer[0] and r["stage"] == "staging"][0]
-    assert placed["outcome"] == SHARED and placed["share"] != staging["name"]
+    assert placed["outcome"] == Outcome.SHARED and placed["share"] != staging["name"]
 
 
 def test_card_correctly_shared_by_its_per_card_share_is_already_shared(world: World) -> None:
@@ -209,9 +215,9 @@ def test_card_correctly_shared_by_its_per_card_share_is_already_shared(world: Wo
     ensure_share(world.ram, world.policy, cards[0])
     report, calls = world.run()
     mine = {r["stage"]: r for r in report.rows if r["card_arn"] == cards[0]}
-    assert {r["outcome"] for r in mine.values()} == {ALREADY}
+    assert {r["outcome"] for r in mine.values()} == {Outcome.ALREADY}
     assert mine["prod"]["share"] == "mcgov-card-0000-prod"
-    assert report.counts[SHARED] == 4 and writes(calls) == 2
+    assert report.counts[Outcome.SHARED] == 4 and writes(calls) == 2
 
 
 def test_failed_batch_is_reported_and_rerun_converges(world: World) -> None:
@@ -219,7 +225,7 @@ def test_failed_batch_is_reported_and_rerun_converges(world: World) -> None:
     outside = parse_policy({"version": 1, "card_account": OWNER, "region": REGION,
                             "stages": {"partner": {"accounts": ["444444444444"], "required_card_status": "Draft"}}})
     report, _ = world.run(outside)
-    assert report.counts[FAILED] == 150 and report.exit_code == 1
+    assert report.counts[Outcome.FAILED] == 150 and report.exit_code == 1
     assert "OperationNotPermitted" in report.rows[0]["detail"]
 
 
@@ -254,7 +260,7 @@ def test_throttling_is_retried_with_backoff(world: World, monkeypatch: pytest.Mo
     throttle = Throttle(3)
     world.ram.meta.events.register_first("before-send.ram.*", throttle)
     report, _ = world.run()
-    assert report.exit_code == 0 and report.counts[SHARED] == 240
+    assert report.exit_code == 0 and report.counts[Outcome.SHARED] == 240
     assert len(slept) >= 3 and throttle.left == 0
     assert_converged(world, cards)
 
@@ -295,7 +301,7 @@ def test_gate_prefers_the_complete_share_when_a_per_card_share_is_incomplete(wor
     grown = parse_policy(data)
     report, _ = world.run(grown, stages=["prod"])
     row = next(r for r in report.rows if r["card_arn"] == cards[0])
-    assert row["outcome"] == SHARED and row["share"].startswith("mcgov-batch-prod-")
+    assert row["outcome"] == Outcome.SHARED and row["share"].startswith("mcgov-batch-prod-")
     waits = Waits(world.emu)
     decision = run_gate(world.ram, world.sm, grown, "prod", cards[0], timeout=120, sleep=waits.sleep, clock=waits.clock)
     assert decision.allowed, decision.reasons
@@ -319,7 +325,7 @@ def test_cli_json_shape_progress_and_exit_codes(world: World, monkeypatch: pytes
     data = json.loads(out.out)
     assert rc == 0 and data["schema_version"] == 1 and data["converged"] is True
     assert set(data) >= {"dry_run", "selection", "stages", "cards", "counts", "results", "shares", "notes"}
-    assert data["counts"][SHARED] == 300 and len(data["results"]) == 300
+    assert data["counts"][Outcome.SHARED] == 300 and len(data["results"]) == 300
     assert set(data["results"][0]) >= {"card_arn", "name", "status", "stage", "outcome", "share", "share_arn", "detail"}
     assert len([line for line in out.err.splitlines() if line.startswith("reconcile staging:")]) == 2
     rc = run_cli(monkeypatch, world.session, ["reconcile", "--policy", str(EXAMPLE), "--stage", "prod"])

@@ -9,6 +9,7 @@ from mcgov.share_policies import load_policy
 from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
 from mcgov.steps.reconcile.plan import (
     Card,
+    Outcome,
     Selection,
     StageInventory,
     parse_selection,
@@ -22,6 +23,7 @@ from mcgov.steps.share.naming import (
     share_tags,
 )
 from mcgov.steps.share.plan import best_share, share_problems
+from mcgov.steps.share.records import Association, AssociationStatus, AssociationType, ResourceShare
 from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "share_policies" / "example.yaml")
@@ -34,18 +36,21 @@ def card(i: int, status: str = "Approved") -> Card:
     return Card(f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}", name, status)
 
 
-def batch(index: int, arn: str, *, permission: str = STAGING, status: str = "ACTIVE", created: float = 0) -> dict:
-    return {"resourceShareArn": arn, "name": batch_share_name("staging", permission, index), "status": status,
-            "allowExternalPrincipals": False, "creationTime": created,
-            "tags": batch_share_tags("staging", permission, index)}
+def batch(index: int, arn: str, *, permission: str = STAGING, status: str = "ACTIVE", created: float = 0) -> ResourceShare:
+    return ResourceShare.from_wire({
+        "resourceShareArn": arn, "name": batch_share_name("staging", permission, index), "status": status,
+        "allowExternalPrincipals": False, "creationTime": created, "tags": batch_share_tags("staging", permission, index)})
 
 
-def rows(share_arn: str, entities: list[str], status: str = "ASSOCIATED") -> tuple[dict, ...]:
-    return tuple({"resourceShareArn": share_arn, "associatedEntity": e, "status": status} for e in entities)
+def rows(share_arn: str, entities: list[str], status: str = "ASSOCIATED",
+         kind: AssociationType = AssociationType.PRINCIPAL) -> tuple[Association, ...]:
+    return tuple(Association(share_arn, e, kind, AssociationStatus(status)) for e in entities)
 
 
-def inventory(shares: list[dict], resources: dict[str, list[str]], principals: dict[str, list[str]]) -> StageInventory:
-    return StageInventory("staging", tuple(shares), {a: rows(a, r) for a, r in resources.items()},
+def inventory(shares: list[ResourceShare], resources: dict[str, list[str]],
+              principals: dict[str, list[str]]) -> StageInventory:
+    return StageInventory("staging", tuple(shares),
+                          {a: rows(a, r, kind=AssociationType.RESOURCE) for a, r in resources.items()},
                           {a: rows(a, p) for a, p in principals.items()})
 
 
@@ -65,7 +70,8 @@ def test_fresh_stage_needs_ceil_n_over_100_calls(n: int) -> None:
     assert all(len(c.cards) <= 100 for s in plan.shares for c in s.calls)
     create = plan.shares[0].calls[0]
     assert create.operation == "create_resource_share" and create.params["principals"] == [ACCOUNT]
-    assert is_batch_share({"name": create.params["name"], "tags": create.params["tags"]}, "staging")
+    created = ResourceShare.from_wire({"resourceShareArn": "arn:new", "status": "ACTIVE", **create.params})
+    assert is_batch_share(created, "staging")
 
 
 def test_existing_share_is_filled_then_new_one_opened_and_missing_principal_rides_along() -> None:
@@ -75,15 +81,17 @@ def test_existing_share_is_filled_then_new_one_opened_and_missing_principal_ride
     s1, s2 = plan.shares
     assert s1.calls[0].principals == (ACCOUNT,) and len(s1.calls[0].cards) == 5 and len(s1.calls) == 1
     assert s2.create and s2.index == 2 and len(s2.calls[0].cards) == 20
-    actions = {p.card.name: p.action for p in plan.cards}
-    assert actions["c-0000"] == "fix" and actions["c-0100"] == "place"
+    by = {p.card.name: p for p in plan.cards}
+    assert by["c-0000"].outcome is Outcome.WOULD_SHARE and by["c-0000"].share_arn == "arn:s1"
+    assert f"gains {ACCOUNT}" in by["c-0000"].detail
+    assert by["c-0100"].outcome is Outcome.WOULD_SHARE and by["c-0100"].share == s2.name and by["c-0100"].share_arn is None
 
 
 def test_drift_reported_and_drifted_share_not_filled() -> None:
     inv = inventory([batch(1, "arn:s1")], {"arn:s1": [card(0).arn]}, {"arn:s1": [ACCOUNT, "999999999999"]})
     plan = plan_stage(POLICY, "staging", [card(0), card(1)], inv)
     by = {p.card.name: p for p in plan.cards}
-    assert by["c-0000"].action == "drift" and "999999999999" in by["c-0000"].detail
+    assert by["c-0000"].outcome is Outcome.DRIFT and "999999999999" in by["c-0000"].detail
     assert by["c-0001"].share == batch_share_name("staging", STAGING, 2)
 
 
@@ -93,7 +101,8 @@ def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_res
                     {"arn:a": [card(0).arn], "arn:b": [card(1).arn], "arn:old": [card(2).arn]},
                     {"arn:a": [ACCOUNT], "arn:b": [ACCOUNT], "arn:old": [ACCOUNT]})
     plan = plan_stage(POLICY, "staging", [card(0), card(1), card(2)], inv)
-    assert {p.card.name: p.action for p in plan.cards} == {"c-0000": "already", "c-0001": "already", "c-0002": "place"}
+    assert {p.card.name: p.outcome for p in plan.cards} == {
+        "c-0000": Outcome.ALREADY, "c-0001": Outcome.ALREADY, "c-0002": Outcome.WOULD_SHARE}
     notes = {n["arn"]: n["note"] for n in plan.other_shares}
     assert "duplicate of arn:a" in notes["arn:b"] and "instead of" in notes["arn:old"]
     assert plan.shares[0].arn == "arn:a" and plan.new_shares == 0
@@ -102,7 +111,8 @@ def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_res
 def test_status_below_requirement_is_skipped() -> None:
     plan = plan_stage(POLICY, "prod", [card(0, "PendingReview"), card(1, "Archived")],
                       StageInventory("prod", (), {}, {}))
-    assert [p.action for p in plan.cards] == ["skipped", "skipped"] and plan.write_calls == 0
+    assert [p.outcome for p in plan.cards] == [Outcome.SKIPPED, Outcome.SKIPPED] and plan.write_calls == 0
+    assert all("required for stage prod" in p.detail for p in plan.cards)
 
 
 def test_capacity_is_bounded_by_ram_quota() -> None:
@@ -112,8 +122,8 @@ def test_capacity_is_bounded_by_ram_quota() -> None:
 
 def test_gate_ranking_prefers_complete_then_waiting_then_per_card() -> None:
     arn = card(0).arn
-    per_card = {"resourceShareArn": "arn:p", "name": share_name(arn, "staging"), "creationTime": 0,
-                "tags": share_tags(arn, "staging", STAGING)}
+    per_card = ResourceShare.from_wire({"resourceShareArn": "arn:p", "name": share_name(arn, "staging"), "status": "ACTIVE",
+                                        "creationTime": 0, "tags": share_tags(arn, "staging", STAGING)})
     batched = batch(1, "arn:s1", created=5)
     complete = (batched, rows("arn:s1", [ACCOUNT]), rows("arn:s1", [arn]))
     missing = (per_card, (), rows("arn:p", [arn]))

@@ -8,12 +8,8 @@ from typing import Any
 import pytest
 
 from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.share import (
-    ensure_readonly_permission,
-    ensure_share,
-    ram_client,
-    share_status,
-)
+from mcgov.steps.gate import share_status
+from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
 from mcgov.steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 
@@ -73,19 +69,19 @@ def test_two_concurrent_runs_create_one_share(world: dict) -> None:
 
 
 def test_crash_after_create_before_associations_converges(world: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import mcgov.steps.share.ram as ram_module
+    import mcgov.steps.share.converge as converge
 
-    real_call = ram_module.call
+    real_call = converge.call
 
     def crashing(client: Any, operation: str, **kwargs: Any) -> dict:
         if operation == "associate_resource_share":
             raise KeyboardInterrupt("simulated crash")
         return real_call(client, operation, **kwargs)
 
-    monkeypatch.setattr(ram_module, "call", crashing)
+    monkeypatch.setattr(converge, "call", crashing)
     with pytest.raises(KeyboardInterrupt):
         ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
-    monkeypatch.setattr(ram_module, "call", real_call)
+    monkeypatch.setattr(converge, "call", real_call)
     result = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
     assert not result.stages[0].created and result.stages[0].added_principals == ["222222222222"]
     assert len(our_shares(world["ram"])) == 1

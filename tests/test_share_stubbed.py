@@ -23,6 +23,7 @@ from mcgov.steps.share import (
 from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError
 from mcgov.steps.share.naming import CLIENT_TOKEN_MAX
 from mcgov.steps.share.plan import plan_associations, select_share
+from mcgov.steps.share.records import Association, ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -330,8 +331,9 @@ def test_plan_treats_failed_and_disassociated_as_missing() -> None:
     plan = plan_associations(
         ["222222222222", "333333333333"],
         CARD,
-        [assoc("s", "222222222222", "PRINCIPAL", "FAILED"), assoc("s", "333333333333", "PRINCIPAL", "DISASSOCIATED")],
-        [assoc("s", CARD, "RESOURCE", "ASSOCIATING")],
+        [Association.from_wire(assoc("s", "222222222222", "PRINCIPAL", "FAILED")),
+         Association.from_wire(assoc("s", "333333333333", "PRINCIPAL", "DISASSOCIATED"))],
+        [Association.from_wire(assoc("s", CARD, "RESOURCE", "ASSOCIATING"))],
         prune=True,
     )
     assert plan.add_principals == ("222222222222", "333333333333") and plan.add_resources == ()
@@ -342,9 +344,9 @@ def test_select_share_oldest_wins_and_counts_generations() -> None:
     a = share("staging", "arn:a", AWS_MANAGED_PERMISSION)
     b = {**share("staging", "arn:b", AWS_MANAGED_PERMISSION), "creationTime": datetime(2025, 1, 1, tzinfo=timezone.utc)}
     dead = share("staging", "arn:c", AWS_MANAGED_PERMISSION, status="DELETED")
-    selection = select_share([b, dead, a], AWS_MANAGED_PERMISSION)
-    assert selection.active["resourceShareArn"] == "arn:a"
-    assert [s["resourceShareArn"] for s in selection.duplicates] == ["arn:b"]
+    selection = select_share([ResourceShare.from_wire(s) for s in (b, dead, a)], AWS_MANAGED_PERMISSION)
+    assert selection.active is not None and selection.active.arn == "arn:a"
+    assert [s.arn for s in selection.duplicates] == ["arn:b"]
     assert selection.generation == 1
 
 

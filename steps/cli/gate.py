@@ -11,7 +11,7 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.exceptions import StageRequiredError
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.gate.verify import role_arn, verify_consumers
-from mcgov.steps.share.ram import ram_client, resolve_card_arn, stage_names
+from mcgov.steps.share import ram_client, resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

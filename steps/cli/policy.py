@@ -7,7 +7,7 @@ from typing import Any
 from mcgov.share_policies.documents import render_all
 from mcgov.share_policies.loader import load_policy
 from mcgov.steps.cli._shared import print_json
-from mcgov.steps.share.ram import resolve_card_arn, stage_names
+from mcgov.steps.share import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

@@ -9,15 +9,8 @@ from mcgov.share_policies.loader import load_policy
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.cli._shared import print_json
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.share.ram import (
-    delete_share,
-    describe_card,
-    ensure_share,
-    ram_client,
-    resolve_card_arn,
-    share_status,
-    stage_names,
-)
+from mcgov.steps.gate import share_status
+from mcgov.steps.share import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 
 from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
-from mcgov.steps.share.plan import as_datetime, latest_by_entity, select_share
-from mcgov.steps.share.ram import StageShareState
+from mcgov.steps.gate.state import StageShareState
+from mcgov.steps.share.plan import latest_by_entity, select_share
+from mcgov.steps.share.records import Association, AssociationStatus, ShareStatus
 
 SCHEMA_VERSION = 1
 
@@ -110,7 +111,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         for account in stage_cfg.accounts:
             principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
     else:
-        share_arn = share["resourceShareArn"]
+        share_arn = share.arn
         by_principal = latest_by_entity(share_state.principal_associations)
         window = policy.gate.invitation_window_seconds
         for account in stage_cfg.accounts:
@@ -122,7 +123,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
             if problem:
                 (waiting if transient else terminal).append(problem)
         for extra, association in by_principal.items():
-            if extra not in stage_cfg.accounts and association.get("status") in ("ASSOCIATING", "ASSOCIATED"):
+            if extra not in stage_cfg.accounts and association.live:
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
                     f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage}; "
@@ -141,7 +142,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         stage=stage,
         reasons=reasons,
         card=summary,
-        shares=[s["resourceShareArn"] for s in share_state.shares if s.get("status") in ("ACTIVE", "PENDING")],
+        shares=[s.arn for s in share_state.shares if s.live],
         principals=principals,
         resource=resource,
         checked_at=_iso(now),
@@ -153,10 +154,10 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
     selection = select_share(state.shares, permission)
     if selection.stale_permission:
         return (
-            f"Share {', '.join(str(s.get('name')) for s in selection.stale_permission)} carries another RAM permission "
+            f"Share {', '.join(s.name for s in selection.stale_permission)} carries another RAM permission "
             f"than {permission}; run `mcgov share ensure --prune` (or `mcgov reconcile`) to replace it."
         )
-    deleted = [s["resourceShareArn"] for s in state.shares if s.get("status") in ("DELETED", "DELETING")]
+    deleted = [s.arn for s in state.shares if s.status in (ShareStatus.DELETED, ShareStatus.DELETING)]
     if deleted:
         return f"Share {', '.join(deleted)} for stage {stage} was deleted; run `mcgov share ensure` to recreate it."
     return (
@@ -167,7 +168,7 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
 
 def _association_problem(
     what: str,
-    association: dict[str, Any] | None,
+    association: Association | None,
     share_arn: str,
     now: datetime,
     window: float,
@@ -176,43 +177,41 @@ def _association_problem(
     """(reason, transient) for one expected association; (None, False) when it is fine."""
     if association is None:
         return f"{what} is not associated with share {share_arn}; run `mcgov share ensure`.", False
-    status = association.get("status")
-    message = association.get("statusMessage") or "no status message"
-    if association.get("external") and not allow_external:
+    status = association.status
+    message = association.status_message or "no status message"
+    if association.external and not allow_external:
         return (
             f"{what} is an external principal but the policy sets allow_external_principals: false; "
             "move the account into the organization or allow external principals in the policy.",
             False,
         )
-    if status == "ASSOCIATED":
+    if status is AssociationStatus.ASSOCIATED:
         return None, False
-    if status == "FAILED":
+    if status is AssociationStatus.FAILED:
         return f"{what} association FAILED ({message}); fix the cause and run `mcgov share ensure`.", False
-    if status in ("DISASSOCIATING", "DISASSOCIATED"):
-        return f"{what} is {status} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
-    if status == "ASSOCIATING":
-        created = as_datetime(association.get("creationTime"))
-        if association.get("external") and created is not None and (now - created).total_seconds() > window:
-            return (
-                f"{what} has not accepted the RAM invitation within {int(window)}s (sent {created.isoformat()}); "
-                "ask the account to accept it, or run `mcgov share ensure --prune` after disassociating to re-invite.",
-                False,
-            )
-        if association.get("external"):
-            return f"{what} has a PENDING RAM invitation; the account must accept it.", True
-        return f"{what} is still ASSOCIATING; wait and re-check.", True
-    return f"{what} association has unexpected status {status!r}; inspect it with `mcgov share status`.", False
+    if status in (AssociationStatus.DISASSOCIATING, AssociationStatus.DISASSOCIATED):
+        return f"{what} is {status.value} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
+    created = association.creation_time
+    if association.external and created is not None and (now - created).total_seconds() > window:
+        return (
+            f"{what} has not accepted the RAM invitation within {int(window)}s (sent {created.isoformat()}); "
+            "ask the account to accept it, or run `mcgov share ensure --prune` after disassociating to re-invite.",
+            False,
+        )
+    if association.external:
+        return f"{what} has a PENDING RAM invitation; the account must accept it.", True
+    return f"{what} is still ASSOCIATING; wait and re-check.", True
 
 
-def _record(association: dict[str, Any] | None) -> dict[str, Any]:
+def _record(association: Association | None) -> dict[str, Any]:
     if association is None:
         return {"status": "MISSING", "status_message": None, "last_updated": None}
     return {
-        "status": association.get("status"),
-        "status_message": association.get("statusMessage"),
-        "last_updated": as_datetime(association.get("lastUpdatedTime")),
-        "created": as_datetime(association.get("creationTime")),
-        "external": bool(association.get("external", False)),
+        "status": association.status.value,
+        "status_message": association.status_message,
+        "last_updated": association.last_updated_time,
+        "created": association.creation_time,
+        "external": association.external,
     }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError
+from mcgov.steps.common.aws import AwsFailure
 
 
 class GateError(GovernanceError):
@@ -14,3 +15,11 @@ class StageRequiredError(GateError, BadInputError):
 
 class VerificationInputError(GateError, BadInputError):
     """verify_consumers got no session or role for an account of the decision, or a bad role pattern."""
+
+
+class ConsumerAccessError(GateError):
+    """A consumer account could not assume its verify role or describe the card (after botocore's retries)."""
+
+    def __init__(self, failure: AwsFailure) -> None:
+        self.detail = failure.text
+        super().__init__(f"{failure.service} {failure.operation} failed: {failure.text}", failure=failure)

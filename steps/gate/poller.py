@@ -13,7 +13,7 @@ from typing import Any
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
-from mcgov.steps.share.ram import read_stage_state
+from mcgov.steps.gate.reader import read_stage_state
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]

@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision, card_summary
-from mcgov.steps.gate.exceptions import VerificationInputError
+from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
 
 DEFAULT_ROLE_PATTERN = "arn:aws:iam::{account}:role/{name}"
 
@@ -23,10 +22,10 @@ def role_arn(account: str, name: str, pattern: str = DEFAULT_ROLE_PATTERN) -> st
 
 
 def assumed_session(base_session: Any, arn: str, session_factory: Callable[..., Any], region: str) -> Any:
-    """A session for role ``arn`` assumed with ``base_session``'s credentials."""
-    creds = base_session.client("sts", region_name=region).assume_role(RoleArn=arn, RoleSessionName="mcgov-gate-verify")[
-        "Credentials"
-    ]
+    """A session for role ``arn`` assumed with ``base_session``'s credentials (``ConsumerAccessError`` on failure)."""
+    with aws_errors("sts", "assume_role", ConsumerAccessError):
+        creds = base_session.client("sts", region_name=region).assume_role(
+            RoleArn=arn, RoleSessionName="mcgov-gate-verify")["Credentials"]
     return session_factory(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
@@ -64,11 +63,12 @@ def verify_consumers(
                 session = assumed_session(base_session, target, factory, target_region)
             else:
                 session = target
-            seen = card_summary(
-                session.client("sagemaker", region_name=target_region).describe_model_card(ModelCardName=card_arn)
-            )
-        except (ClientError, BotoCoreError) as exc:
-            text = " ".join(str(exc).split())
+            with aws_errors("sagemaker", "describe_model_card", ConsumerAccessError):
+                seen = card_summary(
+                    session.client("sagemaker", region_name=target_region).describe_model_card(ModelCardName=card_arn)
+                )
+        except ConsumerAccessError as exc:
+            text = exc.detail
             decision.consumer_checks[account] = {"ok": False, "error": text}
             decision.reasons.append(
                 f"Account {account} cannot describe {card_arn} ({text}); check the share and the verify role."

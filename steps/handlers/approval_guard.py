@@ -15,7 +15,8 @@ import boto3
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from mcgov.steps.handlers.check_gate import check, decision_output
+from mcgov.steps.gate import decision_output
+from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 

@@ -6,16 +6,14 @@ FailStep or a Fail state.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
-from mcgov.steps.gate import Decision, check_once, run_gate
+from mcgov.steps import gate
+from mcgov.steps.gate import Decision, decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
-from mcgov.steps.share import ram_client, resolve_card_arn
 
 
 class CheckGateEvent(BaseModel):
@@ -26,23 +24,9 @@ class CheckGateEvent(BaseModel):
     wait_seconds: int = Field(default=0, ge=0, le=900)
 
 
-def decision_output(decision: Decision) -> dict[str, Any]:
-    record = decision.to_dict()
-    status = "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
-    return {**record, "status": status, "reason": " ".join(decision.reasons) or "all associations are ASSOCIATED"}
-
-
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
-    """Run the gate for ``stage`` within ``wait_seconds`` using the deploy-time policy."""
-    session = session or boto3.Session()
-    policy = load_runtime_policy()
-    policy.stage(stage, source="event.stage")
-    arn = resolve_card_arn(policy, card_arn)
-    ram = ram_client(session, policy.region)
-    sagemaker = session.client("sagemaker", region_name=policy.region)
-    if wait_seconds <= 0:
-        return check_once(ram, sagemaker, policy, stage, arn, datetime.now(timezone.utc))
-    return run_gate(ram, sagemaker, policy, stage, arn, timeout=wait_seconds)
+    """The gate with the deploy-time policy (``MCGOV_POLICY_URI``)."""
+    return gate.check(load_runtime_policy(), card_arn, stage, wait_seconds, session)
 
 
 @lambda_entry("check_gate")

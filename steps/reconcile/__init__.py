@@ -1,7 +1,7 @@
 """Bulk reconcile: share every selected model card as the policy says, through batched RAM shares."""
 from mcgov.steps.reconcile.plan import (
-    OUTCOMES,
     Card,
+    Outcome,
     Selection,
     StageInventory,
     StagePlan,
@@ -12,8 +12,8 @@ from mcgov.steps.reconcile.report import ReconcileReport, render_table
 from mcgov.steps.reconcile.run import list_cards, read_inventory, reconcile
 
 __all__ = [
-    "OUTCOMES",
     "Card",
+    "Outcome",
     "ReconcileReport",
     "Selection",
     "StageInventory",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy, status_meets
@@ -24,22 +25,26 @@ from mcgov.steps.share.naming import (
     batch_share_name,
     batch_share_tags,
     is_batch_share,
-    tags_of,
 )
-from mcgov.steps.share.plan import LIVE_SHARE_STATUSES, epoch, live_entities
+from mcgov.steps.share.plan import live_entities, share_order
+from mcgov.steps.share.records import Association, ResourceShare
 from mcgov.steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
     RESOURCE_ASSOCIATIONS_PER_SHARE,
     RESOURCES_PER_CALL,
 )
 
-ALREADY = "already shared"
-SHARED = "shared now"
-WOULD_SHARE = "would share"
-DRIFT = "drift"
-FAILED = "failed"
-SKIPPED = "skipped (status)"
-OUTCOMES = (ALREADY, SHARED, WOULD_SHARE, DRIFT, FAILED, SKIPPED)
+
+
+class Outcome(StrEnum):
+    """What a run found or did for one (card, stage); the plan uses ALREADY, WOULD_SHARE, DRIFT and SKIPPED."""
+
+    ALREADY = "already shared"
+    SHARED = "shared now"
+    WOULD_SHARE = "would share"
+    DRIFT = "drift"
+    FAILED = "failed"
+    SKIPPED = "skipped (status)"
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ class StageInventory:
     """What RAM reports for one stage: every mcgov share of the stage and the rows of the live ones."""
 
     stage: str
-    shares: tuple[dict, ...]
-    resource_rows: Mapping[str, tuple[dict, ...]]
-    principal_rows: Mapping[str, tuple[dict, ...]]
+    shares: tuple[ResourceShare, ...]
+    resource_rows: Mapping[str, tuple[Association, ...]]
+    principal_rows: Mapping[str, tuple[Association, ...]]
 
 
 @dataclass
@@ -134,11 +139,14 @@ class ShareWork:
 
 @dataclass
 class CardPlan:
-    """What the plan found/does for one (card, stage): ``action`` is already|drift|skipped|place|fix."""
+    """What the plan found/does for one (card, stage).
+
+    ``WOULD_SHARE`` with a ``share_arn`` fixes that batched share's principals; without one, the card is placed.
+    """
 
     card: Card
     stage: str
-    action: str
+    outcome: Outcome
     share: str | None = None
     share_arn: str | None = None
     detail: str = ""
@@ -163,10 +171,6 @@ class StagePlan:
         return sum(len(s.calls) for s in self.shares)
 
 
-def _order(share: dict) -> tuple[float, str]:
-    return (epoch(share.get("creationTime")), share.get("resourceShareArn", ""))
-
-
 def plan_stage(
     policy: SharePolicy,
     stage: str,
@@ -181,35 +185,36 @@ def plan_stage(
     cfg = policy.stage(stage)
     permission = policy.stage_permission(stage)
     accounts = list(cfg.accounts)
-    live_shares = sorted((s for s in inventory.shares if s.get("status") in LIVE_SHARE_STATUSES), key=_order)
-    matching = [s for s in live_shares if tags_of(s).get(TAG_PERMISSION) == permission]
+    live_shares = sorted((s for s in inventory.shares if s.live), key=share_order)
+    matching = [s for s in live_shares if s.tag(TAG_PERMISSION) == permission]
     other: list[dict[str, Any]] = [
-        {"arn": s["resourceShareArn"], "name": s.get("name"), "note": f"carries permission "
-         f"{tags_of(s).get(TAG_PERMISSION)} instead of {permission}; its cards are shared again through batched shares"}
-        for s in live_shares if tags_of(s).get(TAG_PERMISSION) != permission and is_batch_share(s, stage)
+        {"arn": s.arn, "name": s.name, "note": f"carries permission "
+         f"{s.tag(TAG_PERMISSION)} instead of {permission}; its cards are shared again through batched shares"}
+        for s in live_shares if s.tag(TAG_PERMISSION) != permission and is_batch_share(s, stage)
     ]
     batches = [s for s in matching if is_batch_share(s, stage)]
-    canonical: dict[int, dict] = {}
+    canonical: dict[int, ResourceShare] = {}
     for share in batches:
         index = batch_index(share) or 0
         if index in canonical:
-            other.append({"arn": share["resourceShareArn"], "name": share.get("name"),
-                          "note": f"duplicate of {canonical[index]['resourceShareArn']}; not filled further"})
+            other.append({"arn": share.arn, "name": share.name,
+                          "note": f"duplicate of {canonical[index].arn}; not filled further"})
         else:
             canonical[index] = share
-    per_card = {tags_of(s)[TAG_CARD_ARN]: s for s in reversed(matching) if TAG_CARD_ARN in tags_of(s)}
+    per_card = {card_arn: s for s in reversed(matching) if (card_arn := s.tag(TAG_CARD_ARN)) is not None}
 
     work: dict[str, ShareWork] = {}
     for share in batches:
-        arn = share["resourceShareArn"]
+        arn = share.arn
         principals = live_entities(inventory.principal_rows.get(arn, ()))
         work[arn] = ShareWork(
-            stage=stage, name=share["name"], index=batch_index(share) or 0, arn=arn,
+            stage=stage, name=share.name, index=batch_index(share) or 0, arn=arn,
             missing_principals=tuple(a for a in accounts if a not in principals),
             drift_principals=tuple(sorted(p for p in principals if p not in accounts)),
             live_resources=len(live_entities(inventory.resource_rows.get(arn, ()))),
         )
-        if share.get("allowExternalPrincipals", policy.allow_external_principals) != policy.allow_external_principals:
+        external = share.allow_external_principals
+        if external is not None and external != policy.allow_external_principals:
             work[arn].calls.append(WriteCall("update_resource_share", {
                 "resourceShareArn": arn, "allowExternalPrincipals": policy.allow_external_principals}))
     resources_by_share = {arn: set(live_entities(rows)) for arn, rows in inventory.resource_rows.items()}
@@ -219,19 +224,19 @@ def plan_stage(
     to_fix: set[str] = set()
     for card in sorted(cards, key=lambda c: c.arn):
         if not status_meets(card.status, cfg.required_card_status):
-            plans.append(CardPlan(card, stage, "skipped", detail=(
+            plans.append(CardPlan(card, stage, Outcome.SKIPPED, detail=(
                 f"status {card.status} is below {cfg.required_card_status} required for stage {stage}; "
                 f"set the card to {cfg.required_card_status} after review")))
             continue
-        candidates = [s for s in batches if card.arn in resources_by_share.get(s["resourceShareArn"], ())]
+        candidates = [s for s in batches if card.arn in resources_by_share.get(s.arn, ())]
         own = per_card.get(card.arn)
-        if own is not None and card.arn in resources_by_share.get(own["resourceShareArn"], ()):
+        if own is not None and card.arn in resources_by_share.get(own.arn, ()):
             candidates.insert(0, own)
         plan = _classify(card, stage, candidates, work, inventory, accounts)
-        if plan.action == "place":
-            to_place.append(plan)
-        elif plan.action == "fix" and plan.share_arn:
+        if plan.outcome is Outcome.WOULD_SHARE and plan.share_arn:
             to_fix.add(plan.share_arn)
+        elif plan.outcome is Outcome.WOULD_SHARE:
+            to_place.append(plan)
         plans.append(plan)
 
     for arn in to_fix:
@@ -245,46 +250,46 @@ def plan_stage(
                      shares=[w for w in ordered if w.calls or w.drift_principals or w.create], other_shares=other)
 
 
-def _classify(card: Card, stage: str, candidates: list[dict], work: Mapping[str, ShareWork],
+def _classify(card: Card, stage: str, candidates: list[ResourceShare], work: Mapping[str, ShareWork],
               inventory: StageInventory, accounts: list[str]) -> CardPlan:
-    """already / drift / fix (its batched share misses an account) / place (shared nowhere usable)."""
+    """already / drift / would share: fix its batched share (misses an account) or place it (shared nowhere usable)."""
     best: tuple[int, int, int] | None = None
-    chosen: dict | None = None
+    chosen: ResourceShare | None = None
     for position, share in enumerate(candidates):
-        principals = live_entities(inventory.principal_rows.get(share["resourceShareArn"], ()))
+        principals = live_entities(inventory.principal_rows.get(share.arn, ()))
         missing = sum(1 for a in accounts if a not in principals)
         extra = sum(1 for p in principals if p not in accounts)
         score = (missing, extra, position)
         if best is None or score < best:
             best, chosen = score, share
     if chosen is None or best is None:
-        return CardPlan(card, stage, "place", detail="not shared for this stage")
-    arn, name = chosen["resourceShareArn"], chosen.get("name")
+        return CardPlan(card, stage, Outcome.WOULD_SHARE, detail="not shared for this stage")
+    arn, name = chosen.arn, chosen.name
     missing, extra, _ = best
     if missing and arn not in work:
-        return CardPlan(card, stage, "place", detail=f"per-card share {name} misses policy accounts")
+        return CardPlan(card, stage, Outcome.WOULD_SHARE, detail=f"per-card share {name} misses policy accounts")
     if missing:
-        return CardPlan(card, stage, "fix", share=name, share_arn=arn,
+        return CardPlan(card, stage, Outcome.WOULD_SHARE, share=name, share_arn=arn,
                         detail=f"share {name} gains {', '.join(work[arn].missing_principals)}")
     if extra:
         extras = sorted(p for p in live_entities(inventory.principal_rows.get(arn, ())) if p not in accounts)
         fix = (f"run `mcgov share ensure --card {card.name} --stage {stage} --prune`" if arn not in work else
                f"remove them with `aws ram disassociate-resource-share --resource-share-arn {arn} "
                f"--principals {' '.join(extras)}`")
-        return CardPlan(card, stage, "drift", share=name, share_arn=arn,
+        return CardPlan(card, stage, Outcome.DRIFT, share=name, share_arn=arn,
                         detail=f"share {name} also grants {', '.join(extras)}, not in the policy; {fix}")
-    return CardPlan(card, stage, "already", share=name, share_arn=arn)
+    return CardPlan(card, stage, Outcome.ALREADY, share=name, share_arn=arn)
 
 
 def _place(policy: SharePolicy, stage: str, permission: str, accounts: list[str], to_place: list[CardPlan],
-           canonical: Mapping[int, dict], work: dict[str, ShareWork], inventory: StageInventory,
+           canonical: Mapping[int, ResourceShare], work: dict[str, ShareWork], inventory: StageInventory,
            capacity: int, per_call: int) -> None:
     """Fill canonical batched shares in index order, then new ones; ``per_call`` cards per call."""
     queue = list(to_place)
     for index in sorted(canonical):
         if not queue:
             break
-        item = work[canonical[index]["resourceShareArn"]]
+        item = work[canonical[index].arn]
         if item.drift_principals:
             continue
         free = capacity - item.live_resources
@@ -294,8 +299,7 @@ def _place(policy: SharePolicy, stage: str, permission: str, accounts: list[str]
     while queue:
         taken, queue = queue[:capacity], queue[capacity:]
         name = batch_share_name(stage, permission, next_index)
-        generation = sum(1 for s in inventory.shares
-                         if s.get("name") == name and s.get("status") not in LIVE_SHARE_STATUSES)
+        generation = sum(1 for s in inventory.shares if s.name == name and not s.live)
         item = ShareWork(stage=stage, name=name, index=next_index, arn=None, create=True,
                          missing_principals=tuple(accounts))
         chunks = [taken[i:i + per_call] for i in range(0, len(taken), per_call)]

@@ -4,23 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcgov.steps.reconcile.plan import (
-    ALREADY,
-    DRIFT,
-    FAILED,
-    OUTCOMES,
-    SHARED,
-    SKIPPED,
-    WOULD_SHARE,
-    Selection,
-)
+from mcgov.steps.reconcile.plan import Outcome, Selection
 
 SCHEMA_VERSION = 1
 
 
 @dataclass
 class ReconcileReport:
-    """Per (card, stage) outcomes, per-share work and notes of one run."""
+    """Per (card, stage) outcomes (``row["outcome"]`` is an ``Outcome``), per-share work and notes of one run."""
 
     dry_run: bool
     selection: Selection
@@ -31,20 +22,20 @@ class ReconcileReport:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Outcome, int]:
         """Number of (card, stage) pairs per outcome (every outcome listed, zeros included)."""
-        counts = {o: 0 for o in OUTCOMES if o != (SHARED if self.dry_run else WOULD_SHARE)}
+        counts = {o: 0 for o in Outcome if o is not (Outcome.SHARED if self.dry_run else Outcome.WOULD_SHARE)}
         for row in self.rows:
             counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
         return counts
 
     @property
     def failed(self) -> bool:
-        return any(r["outcome"] == FAILED for r in self.rows)
+        return any(r["outcome"] is Outcome.FAILED for r in self.rows)
 
     @property
     def drift(self) -> bool:
-        return any(r["outcome"] == DRIFT for r in self.rows)
+        return any(r["outcome"] is Outcome.DRIFT for r in self.rows)
 
     @property
     def exit_code(self) -> int:
@@ -58,9 +49,9 @@ class ReconcileReport:
             "selection": self.selection.to_dict(),
             "stages": self.stages,
             "cards": self.cards,
-            "counts": self.counts,
+            "counts": {o.value: n for o, n in self.counts.items()},
             "converged": not self.failed and not self.dry_run,
-            "results": self.rows,
+            "results": [{**r, "outcome": r["outcome"].value} for r in self.rows],
             "shares": self.shares,
             "notes": self.notes,
         }
@@ -74,15 +65,15 @@ def render_table(report: ReconcileReport) -> str:
         "",
         f"{'OUTCOME':<18} COUNT",
     ]
-    lines += [f"{outcome:<18} {count}" for outcome, count in report.counts.items()]
-    rows = [r for r in report.rows if r["outcome"] != ALREADY]
+    lines += [f"{outcome.value:<18} {count}" for outcome, count in report.counts.items()]
+    rows = [r for r in report.rows if r["outcome"] is not Outcome.ALREADY]
     if rows:
         width = max(len(r["name"]) for r in rows)
         stage_width = max(len(r["stage"]) for r in rows)
         lines += ["", f"{'CARD':<{width}}  {'STAGE':<{stage_width}}  {'OUTCOME':<16}  DETAIL"]
-        order = {FAILED: 0, DRIFT: 1, SHARED: 2, WOULD_SHARE: 2, SKIPPED: 3}
+        order = {Outcome.FAILED: 0, Outcome.DRIFT: 1, Outcome.SHARED: 2, Outcome.WOULD_SHARE: 2, Outcome.SKIPPED: 3}
         for row in sorted(rows, key=lambda r: (order.get(r["outcome"], 9), r["name"], r["stage"])):
-            lines.append(f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome']:<16}  {row['detail']}")
+            lines.append(f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome'].value:<16}  {row['detail']}")
     for note in report.notes:
         lines.append(f"note: {note['name']} ({note['arn']}): {note['note']}")
     return "\n".join(lines) + "\n"

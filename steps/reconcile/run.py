@@ -1,7 +1,7 @@
 """Imperative shell of reconcile: list cards, read RAM, plan (pure), write, report.
 
 Every list call is paged (RAM pages of 500, ListModelCards pages of 100); the clients come with
-botocore standard retries (``steps.share.ram.client_config``), which back off on throttling. All state lives in
+botocore standard retries (``steps.share.client.client_config``), which back off on throttling. All state lives in
 RAM: a run interrupted at any point is resumed by running again (shares are found by tags, new shares use a
 clientToken derived from their request, already-associated cards and principals are not written again).
 """
@@ -11,15 +11,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.reconcile.exceptions import CardListError, QuotaExceededError
 from mcgov.steps.reconcile.plan import (
-    ALREADY,
-    DRIFT,
-    FAILED,
-    SHARED,
-    SKIPPED,
-    WOULD_SHARE,
     Card,
+    Outcome,
     Selection,
     ShareWork,
     StageInventory,
@@ -28,6 +24,7 @@ from mcgov.steps.reconcile.plan import (
     plan_stage,
 )
 from mcgov.steps.reconcile.report import ReconcileReport
+from mcgov.steps.share.client import association_rows, call, get_shares, require_live
 from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
 from mcgov.steps.share.naming import (
     MANAGED_BY,
@@ -36,9 +33,7 @@ from mcgov.steps.share.naming import (
     TAG_PERMISSION,
     TAG_STAGE,
     is_batch_share,
-    tags_of,
 )
-from mcgov.steps.share.plan import LIVE_SHARE_STATUSES
 from mcgov.steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
     MAX_RESULTS,
@@ -46,7 +41,8 @@ from mcgov.steps.share.quotas import (
     RESOURCE_ASSOCIATIONS_PER_REGION,
     RESOURCE_SHARES_PER_REGION,
 )
-from mcgov.steps.share.ram import association_rows, call, paginate, require_live, stage_names
+from mcgov.steps.share.records import AssociationType, ResourceShare
+from mcgov.steps.share.targets import stage_names
 
 Progress = Callable[[str], None]
 
@@ -56,40 +52,41 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
     kwargs: dict[str, Any] = {"SortBy": "Name", "SortOrder": "Ascending"}
     if selection.name_prefix:
         kwargs["NameContains"] = selection.name_prefix
-    try:
-        summaries = paginate(sagemaker, "list_model_cards", "ModelCardSummaries", page_size=MODEL_CARDS_PAGE_SIZE, **kwargs)
-    except ShareApiError as exc:
-        raise CardListError(
-            f"ListModelCards failed: {exc.code}: {exc.detail}; check sagemaker:ListModelCards permission of the caller "
-            "and re-run"
-        ) from exc
+    kwargs["PaginationConfig"] = {"PageSize": MODEL_CARDS_PAGE_SIZE}
+    with aws_errors("sagemaker", "list_model_cards", _card_list_error):
+        summaries = [s for page in sagemaker.get_paginator("list_model_cards").paginate(**kwargs)
+                     for s in page.get("ModelCardSummaries", [])]
     cards = {s["ModelCardArn"]: Card(s["ModelCardArn"], s["ModelCardName"], s.get("ModelCardStatus", "")) for s in summaries}
     return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
+
+
+def _card_list_error(failure: AwsFailure) -> CardListError:
+    return CardListError(f"ListModelCards failed: {failure.text}; check sagemaker:ListModelCards permission of the "
+                         "caller and re-run", failure=failure)
 
 
 def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]) -> dict[str, StageInventory]:
     """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
     wanted = {c.arn for c in cards}
-    shares = paginate(ram, "get_resource_shares", "resourceShares", page_size=MAX_RESULTS, resourceOwner="SELF",
-                      tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
-    by_stage: dict[str, list[dict]] = {stage: [] for stage in stages}
+    shares = get_shares(ram, page_size=MAX_RESULTS, resourceOwner="SELF",
+                        tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
+    by_stage: dict[str, list[ResourceShare]] = {stage: [] for stage in stages}
     to_read: list[str] = []
     for share in shares:
-        tags = tags_of(share)
-        stage = tags.get(TAG_STAGE, "")
-        if stage not in by_stage or not (is_batch_share(share, stage) or tags.get(TAG_CARD_ARN) in wanted):
+        stage = share.tag(TAG_STAGE) or ""
+        if stage not in by_stage or not (is_batch_share(share, stage) or share.tag(TAG_CARD_ARN) in wanted):
             continue
         by_stage[stage].append(share)
-        if share.get("status") in LIVE_SHARE_STATUSES and tags.get(TAG_PERMISSION) == policy.stage_permission(stage):
-            to_read.append(share["resourceShareArn"])
-    resources = association_rows(ram, to_read, "RESOURCE", MAX_RESULTS)
-    principals = association_rows(ram, to_read, "PRINCIPAL", MAX_RESULTS)
+        if share.live and share.tag(TAG_PERMISSION) == policy.stage_permission(stage):
+            to_read.append(share.arn)
+    resources = association_rows(ram, to_read, AssociationType.RESOURCE, MAX_RESULTS)
+    principals = association_rows(ram, to_read, AssociationType.PRINCIPAL, MAX_RESULTS)
     return {
         stage: StageInventory(
             stage=stage,
             shares=tuple(items),
-            resource_rows={s["resourceShareArn"]: resources[s["resourceShareArn"]] for s in items if s["resourceShareArn"] in resources},
-            principal_rows={s["resourceShareArn"]: principals[s["resourceShareArn"]] for s in items if s["resourceShareArn"] in principals},
+            resource_rows={s.arn: resources[s.arn] for s in items if s.arn in resources},
+            principal_rows={s.arn: principals[s.arn] for s in items if s.arn in principals},
         )
         for stage, items in by_stage.items()
     }
@@ -97,7 +94,7 @@ def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: 
 
 def check_quotas(inventories: Mapping[str, StageInventory], plans: Sequence[StagePlan]) -> None:
     """Refuse a plan that would exceed RAM's per-Region share or resource-association quotas."""
-    live = {s["resourceShareArn"] for inv in inventories.values() for s in inv.shares if s.get("status") in LIVE_SHARE_STATUSES}
+    live = {s.arn for inv in inventories.values() for s in inv.shares if s.live}
     new = sum(p.new_shares for p in plans)
     if len(live) + new > RESOURCE_SHARES_PER_REGION:
         raise QuotaExceededError(
@@ -138,7 +135,7 @@ def _execute_share(ram: Any, item: ShareWork, *, dry_run: bool, progress: Progre
         try:
             response = call(ram, write.operation, **params)
             if write.operation == "create_resource_share":
-                arn = item.arn = require_live(response, f"reconcile {item.stage}")["resourceShareArn"]
+                arn = item.arn = require_live(response, f"reconcile {item.stage}").arn
         except (ShareApiError, ShareStateError) as exc:
             message = " ".join(str(exc).split())
             card_errors.update({c: message for c in write.cards})
@@ -188,12 +185,14 @@ def reconcile(
             })
         drifted = {s.name: s for s in plan.shares if s.drift_principals}
         for entry in plan.cards:
-            outcome, detail = _outcome(entry.action, dry_run), entry.detail
-            error = card_errors.get(entry.card.arn) or (share_errors.get(entry.share or "") if entry.action in ("place", "fix") else None)
+            sharing = entry.outcome is Outcome.WOULD_SHARE
+            outcome = Outcome.SHARED if sharing and not dry_run else entry.outcome
+            detail = entry.detail
+            error = card_errors.get(entry.card.arn) or (share_errors.get(entry.share or "") if sharing else None)
             if error:
-                outcome, detail = FAILED, error
-            elif entry.action in ("place", "fix") and entry.share in drifted:
-                outcome = DRIFT
+                outcome, detail = Outcome.FAILED, error
+            elif sharing and entry.share in drifted:
+                outcome = Outcome.DRIFT
                 detail = (f"{detail}; share also grants {', '.join(drifted[entry.share].drift_principals)}, "
                           "not in the policy: disassociate them")
             report.rows.append({
@@ -203,10 +202,6 @@ def reconcile(
             })
         report.notes.extend(plan.other_shares)
     return report
-
-
-def _outcome(action: str, dry_run: bool) -> str:
-    return {"already": ALREADY, "drift": DRIFT, "skipped": SKIPPED}.get(action, WOULD_SHARE if dry_run else SHARED)
 
 
 def _arn_of(plan: StagePlan, name: str | None) -> str | None:

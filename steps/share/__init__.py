@@ -1,4 +1,6 @@
 """RAM sharing of model cards: one deterministic share per (card, stage), converged from a share policy."""
+from mcgov.steps.share.client import client_config, ram_client
+from mcgov.steps.share.converge import delete_share, describe_card, ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import client_token, share_name, share_tags
 from mcgov.steps.share.plan import (
     AssociationPlan,
@@ -7,24 +9,24 @@ from mcgov.steps.share.plan import (
     plan_associations,
     select_share,
 )
-from mcgov.steps.share.ram import (
-    StageShareState,
-    client_config,
-    delete_share,
-    describe_card,
-    ensure_readonly_permission,
-    ensure_share,
-    ram_client,
-    read_stage_state,
-    resolve_card_arn,
-    share_status,
+from mcgov.steps.share.records import (
+    Association,
+    AssociationStatus,
+    AssociationType,
+    ResourceShare,
+    ShareStatus,
 )
+from mcgov.steps.share.targets import resolve_card_arn, stage_names
 
 __all__ = [
+    "Association",
     "AssociationPlan",
+    "AssociationStatus",
+    "AssociationType",
+    "ResourceShare",
     "ShareResult",
+    "ShareStatus",
     "StageShareResult",
-    "StageShareState",
     "client_config",
     "client_token",
     "delete_share",
@@ -33,10 +35,9 @@ __all__ = [
     "ensure_share",
     "plan_associations",
     "ram_client",
-    "read_stage_state",
     "resolve_card_arn",
     "select_share",
     "share_name",
-    "share_status",
     "share_tags",
+    "stage_names",
 ]

@@ -1,7 +1,7 @@
 """One exception class per way ensuring, inspecting or deleting a RAM share can fail."""
 from __future__ import annotations
 
-from mcgov.errors import BadInputError, GovernanceError
+from mcgov.errors import GovernanceError
 from mcgov.steps.common.aws import AwsFailure
 
 
@@ -21,10 +21,6 @@ class ShareApiError(ShareError):
             "resource state, then re-run (the command is idempotent)",
             failure=failure,
         )
-
-
-class CardNotFoundError(ShareError, BadInputError):
-    """The card named on the command line does not exist in the policy's card account/region."""
 
 
 class SharePermissionDriftError(ShareError):

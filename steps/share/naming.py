@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from mcgov.steps.share.records import ResourceShare
+
 TAG_CARD_ARN = "mcgov:card-arn"
 TAG_STAGE = "mcgov:stage"
 TAG_PERMISSION = "mcgov:permission-arn"
@@ -52,20 +54,14 @@ def client_token(card_arn: str, stage: str, permission_arn: str, allow_external:
     return "mcgov-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:38]
 
 
-def tags_of(share: dict) -> dict[str, str]:
-    """A share's tags (``[{key, value}]`` as RAM returns them) as a dict."""
-    return {t.get("key", ""): t.get("value", "") for t in share.get("tags") or []}
-
-
-def is_our_share(share: dict, card_arn: str, stage: str) -> bool:
+def is_our_share(share: ResourceShare, card_arn: str, stage: str) -> bool:
     """True when ``share`` is the (card, stage) share by name and tags."""
-    tags = tags_of(share)
+    tags = share.tag_map
     return (
-        share.get("name") == share_name(card_arn, stage)
+        share.name == share_name(card_arn, stage)
         and tags.get(TAG_CARD_ARN) == card_arn
         and tags.get(TAG_STAGE) == stage
     )
-
 
 
 def permission_hash(permission_arn: str) -> str:
@@ -83,22 +79,22 @@ def batch_share_tags(stage: str, permission_arn: str, index: int) -> list[dict[s
     return _as_tags({**_managed(stage, permission_arn), TAG_BATCH: str(index)})
 
 
-def batch_index(share: dict) -> int | None:
+def batch_index(share: ResourceShare) -> int | None:
     """The index of a batched share from its tags, or None when it is not one."""
-    value = tags_of(share).get(TAG_BATCH, "")
+    value = share.tag(TAG_BATCH) or ""
     return int(value) if value.isdigit() else None
 
 
-def is_batch_share(share: dict, stage: str | None = None) -> bool:
+def is_batch_share(share: ResourceShare, stage: str | None = None) -> bool:
     """True when ``share`` is an mcgov batched share (of ``stage`` if given), by name and tags."""
-    tags = tags_of(share)
+    tags = share.tag_map
     index = batch_index(share)
     return (
         index is not None
         and tags.get(TAG_MANAGED_BY) == MANAGED_BY
         and TAG_CARD_ARN not in tags
         and (stage is None or tags.get(TAG_STAGE) == stage)
-        and share.get("name") == batch_share_name(tags.get(TAG_STAGE, ""), tags.get(TAG_PERMISSION, ""), index)
+        and share.name == batch_share_name(tags.get(TAG_STAGE, ""), tags.get(TAG_PERMISSION, ""), index)
     )
 
 

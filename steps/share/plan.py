@@ -1,24 +1,23 @@
-"""Pure planning: from what RAM reports to the calls that make it match the policy."""
+"""Pure planning: from what RAM reports (typed records) to the calls that make it match the policy."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
 
-from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION, tags_of
+from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION
+from mcgov.steps.share.records import Association, AssociationStatus, ResourceShare, epoch
 
-LIVE_SHARE_STATUSES = frozenset({"ACTIVE", "PENDING"})
-LIVE_ASSOCIATION_STATUSES = frozenset({"ASSOCIATING", "ASSOCIATED"})
+Candidate = tuple[ResourceShare, Sequence[Association], Sequence[Association]]
+"""A share that may grant a card, with its PRINCIPAL rows and the card's RESOURCE rows."""
 
 
 @dataclass(frozen=True)
 class ShareSelection:
     """Which of the (card, stage) shares to keep, which are duplicates or carry a stale permission."""
 
-    active: dict | None
-    duplicates: tuple[dict, ...]
-    stale_permission: tuple[dict, ...]
+    active: ResourceShare | None
+    duplicates: tuple[ResourceShare, ...]
+    stale_permission: tuple[ResourceShare, ...]
     generation: int
 
 
@@ -34,19 +33,16 @@ class AssociationPlan:
     remove_resources: tuple[str, ...] = ()
 
 
-def select_share(shares: Sequence[dict], permission_arn: str) -> ShareSelection:
+def select_share(shares: Sequence[ResourceShare], permission_arn: str) -> ShareSelection:
     """Pick the oldest live share carrying ``permission_arn``; the other live ones are duplicates.
 
     Shares that are not live (DELETED, FAILED, DELETING) count towards ``generation``, which keeps the
     next CreateResourceShare clientToken fresh.
     """
-    live = sorted(
-        (s for s in shares if s.get("status") in LIVE_SHARE_STATUSES),
-        key=lambda s: (epoch(s.get("creationTime")), s.get("resourceShareArn", "")),
-    )
-    matching = [s for s in live if tags_of(s).get(TAG_PERMISSION) == permission_arn]
-    stale = tuple(s for s in live if tags_of(s).get(TAG_PERMISSION) != permission_arn)
-    generation = sum(1 for s in shares if s.get("status") not in LIVE_SHARE_STATUSES)
+    live = sorted((s for s in shares if s.live), key=share_order)
+    matching = [s for s in live if s.tag(TAG_PERMISSION) == permission_arn]
+    stale = tuple(s for s in live if s.tag(TAG_PERMISSION) != permission_arn)
+    generation = sum(1 for s in shares if not s.live)
     return ShareSelection(
         active=matching[0] if matching else None,
         duplicates=tuple(matching[1:]),
@@ -58,8 +54,8 @@ def select_share(shares: Sequence[dict], permission_arn: str) -> ShareSelection:
 def plan_associations(
     accounts: Iterable[str],
     card_arn: str,
-    principal_associations: Iterable[dict],
-    resource_associations: Iterable[dict],
+    principal_associations: Iterable[Association],
+    resource_associations: Iterable[Association],
     *,
     prune: bool,
 ) -> AssociationPlan:
@@ -79,38 +75,25 @@ def plan_associations(
     )
 
 
-def as_datetime(value: Any) -> datetime | None:
-    """A RAM timestamp (datetime from boto3, epoch number from JSON) as an aware datetime; None if absent."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    try:
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    except (TypeError, ValueError):
-        return None
+def share_order(share: ResourceShare) -> tuple[float, str]:
+    """Oldest first, then by ARN: the order in which shares of the same role are preferred."""
+    return (epoch(share.creation_time), share.arn)
 
 
-def epoch(value: Any) -> float:
-    """A RAM timestamp in epoch seconds (0 when absent), for ordering."""
-    parsed = as_datetime(value)
-    return parsed.timestamp() if parsed else 0.0
-
-
-def latest_by_entity(associations: Iterable[dict]) -> dict[str, dict]:
+def latest_by_entity(associations: Iterable[Association]) -> dict[str, Association]:
     """The most recent association row of each associated entity (account or resource ARN)."""
-    latest: dict[str, dict] = {}
+    latest: dict[str, Association] = {}
     for association in associations:
-        entity = association.get("associatedEntity")
+        entity = association.entity
         if entity and (entity not in latest
-                       or epoch(association.get("lastUpdatedTime")) >= epoch(latest[entity].get("lastUpdatedTime"))):
+                       or epoch(association.last_updated_time) >= epoch(latest[entity].last_updated_time)):
             latest[entity] = association
     return latest
 
 
-def live_entities(associations: Iterable[dict]) -> list[str]:
+def live_entities(associations: Iterable[Association]) -> list[str]:
     """Entities whose latest association is ASSOCIATING or ASSOCIATED."""
-    return [e for e, a in latest_by_entity(associations).items() if a.get("status") in LIVE_ASSOCIATION_STATUSES]
+    return [e for e, a in latest_by_entity(associations).items() if a.live]
 
 
 @dataclass
@@ -157,31 +140,30 @@ class ShareResult:
         return {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
 
 
-def share_problems(accounts: Iterable[str], card_arn: str, principal_associations: Iterable[dict],
-                   resource_associations: Iterable[dict]) -> tuple[int, int]:
+def share_problems(accounts: Iterable[str], card_arn: str, principal_associations: Iterable[Association],
+                   resource_associations: Iterable[Association]) -> tuple[int, int]:
     """(problems waiting cannot fix, problems waiting fixes) keeping a share from granting ``card_arn`` to
     exactly ``accounts``: missing/failed/extra associations vs. ones still ASSOCIATING."""
     wanted = list(dict.fromkeys(accounts))
-    principals = {e: str(a.get("status")) for e, a in latest_by_entity(principal_associations).items()}
-    resources = {e: str(a.get("status")) for e, a in latest_by_entity(resource_associations).items()}
+    principals = {e: a.status for e, a in latest_by_entity(principal_associations).items()}
+    resources = {e: a.status for e, a in latest_by_entity(resource_associations).items()}
     statuses = [principals.get(a) for a in wanted] + [resources.get(card_arn)]
-    extra = sum(1 for p, s in principals.items() if p not in wanted and s in LIVE_ASSOCIATION_STATUSES)
-    waiting = sum(1 for s in statuses if s == "ASSOCIATING")
-    terminal = sum(1 for s in statuses if s not in ("ASSOCIATED", "ASSOCIATING")) + extra
+    extra = sum(1 for p, s in principals.items() if p not in wanted and s.live)
+    waiting = sum(1 for s in statuses if s is AssociationStatus.ASSOCIATING)
+    terminal = sum(1 for s in statuses if s is None or not s.live) + extra
     return terminal, waiting
 
 
-def best_share(candidates: Sequence[tuple[dict, Sequence[dict], Sequence[dict]]], accounts: Iterable[str],
-               card_arn: str) -> tuple[dict, Sequence[dict], Sequence[dict]] | None:
+def best_share(candidates: Sequence[Candidate], accounts: Iterable[str], card_arn: str) -> Candidate | None:
     """The (share, principal rows, resource rows) with the fewest lasting, then waiting, problems; per-card shares,
     then older ones, win ties."""
     wanted = list(accounts)
 
-    def key(candidate: tuple[dict, Sequence[dict], Sequence[dict]]) -> tuple[int, int, int, float, str]:
+    def key(candidate: Candidate) -> tuple[int, int, int, float, str]:
         share, principals, resources = candidate
-        batched = 1 if TAG_CARD_ARN not in tags_of(share) else 0
+        batched = 1 if share.tag(TAG_CARD_ARN) is None else 0
         terminal, waiting = share_problems(wanted, card_arn, principals, resources)
-        return (terminal, waiting, batched, epoch(share.get("creationTime")), share.get("resourceShareArn", ""))
+        return (terminal, waiting, batched, *share_order(share))
 
     return min(candidates, key=key) if candidates else None
 

@@ -1,0 +1,32 @@
+"""The gate as one call: resolve the card, build the clients, check once or poll, and the JSON output form."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.poller import check_once, run_gate
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.targets import resolve_card_arn
+
+
+def check(policy: SharePolicy, card: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
+    """Run the gate of ``policy`` for ``stage`` and ``card`` (name or ARN), polling at most ``wait_seconds``."""
+    session = session or boto3.Session()
+    policy.stage(stage, source="event.stage")
+    arn = resolve_card_arn(policy, card)
+    ram = ram_client(session, policy.region)
+    sagemaker = session.client("sagemaker", region_name=policy.region)
+    if wait_seconds <= 0:
+        return check_once(ram, sagemaker, policy, stage, arn, datetime.now(timezone.utc))
+    return run_gate(ram, sagemaker, policy, stage, arn, timeout=wait_seconds)
+
+
+def decision_output(decision: Decision) -> dict[str, Any]:
+    """The decision record plus ``status`` (ALLOWED, PENDING or BLOCKED) and ``reason`` (the reasons joined)."""
+    record = decision.to_dict()
+    status = "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
+    return {**record, "status": status, "reason": " ".join(decision.reasons) or "all associations are ASSOCIATED"}

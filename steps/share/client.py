@@ -1,0 +1,110 @@
+"""The RAM client: its retry config, the one error mapping (``ShareApiError``), paging and the list reads.
+
+Every call goes through ``call`` or ``paginate``, so whatever botocore raises once its retries are spent
+becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from botocore.config import Config
+
+from mcgov.steps.common.aws import aws_errors
+from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
+from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
+from mcgov.steps.share.records import Association, AssociationType, ResourceShare
+
+DEFAULT_MAX_ATTEMPTS = 6
+
+
+def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
+    """botocore config with standard-mode retries (throttling, 5xx, transient network errors)."""
+    return Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+
+
+def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Any:
+    """A RAM client for ``region`` with ``client_config``."""
+    return session.client("ram", region_name=region, config=client_config(max_attempts))
+
+
+def _api_errors(operation: str) -> AbstractContextManager[None]:
+    """Turn what botocore raises once its retries are spent into ``ShareApiError`` naming the call."""
+    return aws_errors("ram", operation, ShareApiError)
+
+
+def call(client: Any, operation: str, **kwargs: Any) -> dict:
+    """Call ``operation`` (snake_case); failures become ``ShareApiError``."""
+    with _api_errors(operation):
+        return getattr(client, operation)(**kwargs)
+
+
+def paginate(client: Any, operation: str, result_key: str, *, page_size: int | None = None, **kwargs: Any) -> list[dict]:
+    """All items of a paginated list call (``page_size`` items per request when given)."""
+    if page_size is not None:
+        kwargs["PaginationConfig"] = {"PageSize": page_size}
+    items: list[dict] = []
+    with _api_errors(operation):
+        for page in client.get_paginator(operation).paginate(**kwargs):
+            items.extend(page.get(result_key, []))
+    return items
+
+
+def get_shares(ram: Any, *, page_size: int | None = None, **kwargs: Any) -> list[ResourceShare]:
+    """GetResourceShares (all pages), each row parsed into a ``ResourceShare``."""
+    rows = paginate(ram, "get_resource_shares", "resourceShares", page_size=page_size, **kwargs)
+    return [ResourceShare.from_wire(row) for row in rows]
+
+
+def get_associations(ram: Any, association_type: AssociationType, *, page_size: int | None = None,
+                     **kwargs: Any) -> list[Association]:
+    """GetResourceShareAssociations of ``association_type`` (all pages), each row parsed into an ``Association``."""
+    rows = paginate(ram, "get_resource_share_associations", "resourceShareAssociations", page_size=page_size,
+                    associationType=association_type.value, **kwargs)
+    return [Association.from_wire(row) for row in rows]
+
+
+def list_stage_shares(ram: Any, card_arn: str, stage: str) -> list[ResourceShare]:
+    """Every share of this (card, stage), in any status, recognised by name and tags."""
+    shares = get_shares(
+        ram,
+        resourceOwner="SELF",
+        name=share_name(card_arn, stage),
+        tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}],
+    )
+    return [s for s in shares if is_our_share(s, card_arn, stage)]
+
+
+def list_associations(ram: Any, share_arn: str, association_type: AssociationType) -> list[Association]:
+    """All associations of ``association_type`` of one share."""
+    return list(association_rows(ram, [share_arn], association_type).get(share_arn, ()))
+
+
+def association_rows(ram: Any, share_arns: Sequence[str], association_type: AssociationType,
+                     page_size: int | None = None) -> dict[str, tuple[Association, ...]]:
+    """Associations of ``association_type`` of every share in ``share_arns``, by share ARN (batched reads)."""
+    rows: dict[str, list[Association]] = {arn: [] for arn in share_arns}
+    for start in range(0, len(share_arns), SHARE_ARNS_PER_READ):
+        for row in get_associations(ram, association_type, page_size=page_size,
+                                    resourceShareArns=list(share_arns[start:start + SHARE_ARNS_PER_READ])):
+            rows.setdefault(row.share_arn, []).append(row)
+    return {arn: tuple(items) for arn, items in rows.items()}
+
+
+def list_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> tuple[ResourceShare, ...]:
+    """The card's per-card shares of ``stages``, in any status, found by the card tag in one listing."""
+    found = get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
+    return tuple(s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages))
+
+
+def require_live(response: dict, context: str) -> ResourceShare:
+    """The share of a CreateResourceShare response; ``ShareStateError`` when RAM did not make it live."""
+    share = ResourceShare.from_wire(response["resourceShare"])
+    if not share.live:
+        raise ShareStateError(
+            f"{context}: RAM returned share {share.arn} in status {share.status.value} "
+            f"({share.status_message or 'no message'}); delete it with `mcgov share delete` and re-run"
+        )
+    return share

@@ -1,0 +1,21 @@
+"""Which card and which stages a share command targets, checked against the policy (pure)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mcgov.share_policies.documents import check_card_arn
+from mcgov.share_policies.models import SharePolicy
+
+
+def stage_names(policy: SharePolicy, stages: Iterable[str] | None, *, source: str | None = None) -> list[str]:
+    """``stages`` (default: every stage of the policy), each checked to exist in the policy (file ``source``)."""
+    names = list(policy.stages) if stages is None else list(stages)
+    for name in names:
+        policy.stage(name, source=source)
+    return names
+
+
+def resolve_card_arn(policy: SharePolicy, name_or_arn: str) -> str:
+    """A card ARN from a name (policy account + region) or an ARN (checked against the policy)."""
+    arn = name_or_arn if name_or_arn.startswith("arn:") else policy.card_arn(name_or_arn)
+    return check_card_arn(policy, arn)
