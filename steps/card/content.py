@@ -7,6 +7,7 @@ Field order follows the service's section order, so dumping a model gives a dete
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,8 +35,39 @@ UriList = Annotated[list[Uri], Field(max_length=L.MAX_URI_LIST)]
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]
 
 
+# Control characters (line breaks and tabs aside) and bidirectional overrides make a card display something
+# other than what it holds (a Trojan-source style spoof); NUL breaks readers.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+
+def hidden_character(value: Any) -> str | None:
+    """The first control or bidi character in ``value`` (strings, lists and dicts, keys included), as U+XXXX."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            found = _HIDDEN.search(node)
+            if found:
+                return f"U+{ord(found.group()):04X}"
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True)
+
+    @model_validator(mode="after")
+    def _no_hidden_characters(self) -> Any:
+        for name, value in self:
+            if isinstance(value, (str, list, dict)) and not isinstance(value, BaseModel):
+                character = hidden_character(value)
+                if character:
+                    raise ValueError(f"{name}: control or bidirectional character {character}; remove it")
+        return self
 
 
 class InferenceEnvironment(_Model):
@@ -153,6 +185,13 @@ class MatrixMetric(_Metric):
     ]
     x_axis_name: list[AxisName] | None = None
     y_axis_name: list[AxisName] | None = None
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> MatrixMetric:
+        widths = {len(row) for row in self.value}
+        if len(widths) > 1:
+            raise ValueError(f"matrix rows must all have the same length (got {sorted(widths)})")
+        return self
 
 
 Metric = Annotated[SimpleMetric | LinearGraphMetric | BarChartMetric | MatrixMetric, Field(discriminator="type")]

@@ -12,9 +12,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from mcgov.steps.card.naming import normalize_key
+
 GENERATED_KEY = "mcgov.generated"
 STEP_PREFIX = "mcgov."
 STEP_OWNED_TRAINING_FIELDS = ("training_arn", "training_datasets", "training_environment", "training_metrics", "hyper_parameters")
+
+
+def is_step_key(key: Any) -> bool:
+    """True for a key the step owns (``mcgov.*``), however it is cased, padded or disguised with NFKC/zero-width."""
+    return normalize_key(str(key)).startswith(STEP_PREFIX)
 
 
 def is_generated_evaluation(entry: Any) -> bool:
@@ -39,11 +46,11 @@ def step_owned_paths(content: dict[str, Any]) -> list[str]:
     evaluations = content.get("evaluation_details")
     for i, entry in enumerate(evaluations if isinstance(evaluations, list) else []):
         metadata = _get(entry, "metadata")
-        if isinstance(metadata, dict) and any(str(k).startswith(STEP_PREFIX) for k in metadata):
+        if isinstance(metadata, dict) and any(is_step_key(k) for k in metadata):
             found.append(f"evaluation_details[{i}].metadata")
     custom = _get(content, "additional_information", "custom_details")
     if isinstance(custom, dict):
-        found += [f"additional_information.custom_details.{k}" for k in custom if str(k).startswith(STEP_PREFIX)]
+        found += [f"additional_information.custom_details.{k}" for k in custom if is_step_key(k)]
     return found
 
 
@@ -60,7 +67,7 @@ def strip_step_owned(content: dict[str, Any], *, keep_model_package: bool) -> di
         human.pop("model_package_details", None)
     custom = _get(human, "additional_information", "custom_details")
     if isinstance(custom, dict):
-        for key in [k for k in custom if str(k).startswith(STEP_PREFIX)]:
+        for key in [k for k in custom if is_step_key(k)]:
             del custom[key]
     return _prune_empty(human)
 

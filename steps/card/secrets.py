@@ -38,11 +38,6 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def normalize_name(name: str) -> str:
-    """NFKC, zero-width characters removed, case-folded and trimmed: how names are compared."""
-    return unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH).strip().casefold()
-
-
 def name_tokens(name: str) -> list[str]:
     """The words of a name: split on punctuation, spaces and camelCase (``githubPat`` -> github, pat)."""
     text = unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH)
