@@ -53,6 +53,11 @@ _S3_ERRORS = {
 }
 
 
+def error_codes(kind: str) -> frozenset[str]:
+    """The AWS error codes a ``kind`` fault answers with, in any wire format (for asserting a failure's reason)."""
+    return frozenset(table[kind][1] for table in (_JSON_ERRORS, _XML_ERRORS, _S3_ERRORS) if kind in table)
+
+
 class _RawBody:
     """The raw stream an ``AWSResponse`` reads its body from."""
 

@@ -103,16 +103,19 @@ def check_cli(name: str, argv: list[str], emu: Any = None, output: Path | None =
     """Run ``argv`` and assert the bad-input contract when it is refused.
 
     Offline commands accept (0) or refuse (2); commands that reach the emulator may also exit 1 when an
-    accepted input meets AWS state (for example a share carrying another permission).
+    accepted input meets AWS state (for example a share carrying another permission), with one
+    ``mcgov: failed:`` line giving the reason.
     """
     before = writes(emu) if emu is not None else 0
     code, _, err = run_cli(argv)
     TRIED[name] += 1
     assert "Traceback" not in err
     assert code in ((0, 1, 2) if emu is not None else (0, 2)), f"{name}: exit {code}: {err}"
+    lines = err.splitlines()
+    if code == 1:  # a reported AWS failure: one line with its reason, never a crash passing for one
+        assert len(lines) == 1 and lines[0].startswith("mcgov: failed: ") and lines[0] != "mcgov: failed: ", err
     if code == 2:
         REJECTED[name] += 1
-        lines = err.splitlines()
         assert len(lines) == 1 and lines[0].startswith("mcgov: error: "), err
         assert output is None or not output.exists(), f"{name}: --output written although refused"
         assert emu is None or writes(emu) == before, f"{name}: refused input but the emulator saw a write"
@@ -268,8 +271,11 @@ def _valid_callback(event: Any) -> bool:
     return False
 
 
-@pytest.mark.parametrize("record", [None, {"messageId": "m1", "body": True}], ids=["null-record", "bool-body"])
-def test_gate_watcher_drops_a_malformed_record(record: Any, emulator: Any, card_session: Any,
+@pytest.mark.parametrize(("record", "reason"), [
+    (None, "an SQS record must be an object"),
+    ({"messageId": "m1", "body": True}, "event field <event>: Input should be a valid dictionary"),
+], ids=["null-record", "bool-body"])
+def test_gate_watcher_drops_a_malformed_record(record: Any, reason: str, emulator: Any, card_session: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from mcgov.steps.handlers import gate_watcher
 
@@ -278,6 +284,7 @@ def test_gate_watcher_drops_a_malformed_record(record: Any, emulator: Any, card_
     with contextlib.redirect_stdout(io.StringIO()):
         result = gate_watcher.handler({"Records": [record]}, None)
     assert [o["status"] for o in result["outcomes"]] == ["DROPPED"]
+    assert result["outcomes"][0]["reason"].startswith(reason), result["outcomes"][0]
 
 
 def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card_session: Any,
@@ -290,6 +297,7 @@ def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card
     with contextlib.redirect_stdout(io.StringIO()):
         result = gate_watcher.handler({"Records": [{"messageId": "m1", "body": body}]}, None)
     assert result["outcomes"][0]["status"] == "DROPPED"
+    assert result["outcomes"][0]["reason"] == "event field token: String should have at least 10 characters"
 
 
 @pytest.mark.parametrize("name", sorted(HANDLER_EVENTS))

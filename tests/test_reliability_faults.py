@@ -23,10 +23,10 @@ from mcgov.errors import GovernanceError
 from mcgov.steps.gate import run_gate
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
-from tests.faults import ALWAYS, FaultInjector, instant_retries
+from tests.faults import ALWAYS, FaultInjector, error_codes, instant_retries
 
 import mcgov.emulator.core as emulator_core
-import mcgov.demo.seed as seed
+import mcgov.emulator.fixtures as seed
 
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -62,11 +62,19 @@ class Outcome:
     content_sha256: str | None = None
     card_result: str | None = None
     allowed: dict[str, bool] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
     error: BaseException | None = None
 
     @property
     def completed(self) -> bool:
         return self.error is None and bool(self.allowed) and all(self.allowed.values())
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the flow stopped: the typed error, or the reasons of the gates that blocked ("" when completed)."""
+        if self.error is not None:
+            return f"{type(self.error).__name__}: {self.error}"
+        return "; ".join(r for stage, allowed in self.allowed.items() if not allowed for r in self.reasons.get(stage, []))
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +109,7 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
         for stage in world.policy.stages:
             decision = run_gate(ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now)
             outcome.allowed[stage] = decision.allowed
+            outcome.reasons[stage] = list(decision.reasons)
     except (GovernanceError, BotoCoreError) as exc:
         outcome.error = exc
     return outcome
@@ -193,6 +202,8 @@ def test_step_fails_when_retries_are_exhausted_or_fault_is_final_then_rerun_conv
     for index in indexes:
         injector, faulted, problems = inject_and_rerun(world, kind, index, attempts=ALWAYS)
         assert not faulted.completed, f"{kind} on every attempt of call {index} went unnoticed"
+        assert any(code in faulted.failure_reason for code in error_codes(kind)), \
+            f"{kind} at call {index}: the failure does not name the injected fault: {faulted}"
         if kind == "throttle":
             assert len(injector.injected) > 1, "botocore did not retry a throttled call"
         assert problems == [], f"{kind} (final) at call {index} {world.reference['calls'][index]}: {problems}"

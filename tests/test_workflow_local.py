@@ -73,11 +73,21 @@ def test_unknown_scenario_and_missing_handlers_raise() -> None:
         run_local("allowed", handlers={"populate": print, "share": print})
 
 
-@pytest.mark.parametrize(("scenario", "status", "error"), [("allowed", "SUCCEEDED", None), ("blocked", "FAILED", "GateBlocked"), ("pending", "FAILED", "GateTimedOut")])
-def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None) -> None:
+@pytest.mark.parametrize(("scenario", "status", "error", "cause"), [
+    ("allowed", "SUCCEEDED", None, None),
+    ("blocked", "FAILED", "GateBlocked", "association FAILED (local scenario: association of "),
+    ("pending", "FAILED", "GateTimedOut", "is still ASSOCIATING; wait and re-check."),
+])
+def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None, cause: str | None) -> None:
+    """A blocked or timed-out gate carries the gate's reason as the cause, so a crash cannot pass for one."""
     from mcgov.pipelines.local_run import run_local
 
     result = run_local(scenario)
     assert (result["status"], result["error"]) == (status, error), result
+    if cause is None:
+        assert result["cause"] is None
+    else:
+        assert cause in result["cause"], result
+        assert result["states"][-1] == error
     if scenario == "pending":
         assert result["states"].count("CheckGate") == 3, "bounded by LOCAL_SETTINGS.max_attempts"
