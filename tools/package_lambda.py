@@ -164,9 +164,8 @@ def byte_compile(stage: Path, interpreter: Path) -> None:
 
 
 def _files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            yield path
+    """Files under ``root``, sorted by their name in the zip."""
+    yield from sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
 
 
 def write_zip(stage: Path, artefact: Path) -> None:

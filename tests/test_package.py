@@ -1,0 +1,194 @@
+"""``make package``: the Lambda zip is built for the runtime it deploys to, imports every handler there, and is
+deterministic. The runtime is named once, in ``lambda-runtime.txt``."""
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tools import package_lambda as pkg
+
+REPO = Path(__file__).resolve().parents[1]
+RUNTIME = pkg.lambda_runtime()
+VERSION = pkg.python_version(RUNTIME)
+RUNTIME_PYTHON = pkg.runtime_python(VERSION)
+NEEDS_RUNTIME_PYTHON = pytest.mark.skipif(
+    RUNTIME_PYTHON is None, reason=f"no Python {VERSION} interpreter here (set MCGOV_LAMBDA_PYTHON or install it with pyenv)")
+BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
+FORBIDDEN_IMPORTS = ("mcgov.pipelines", "mcgov.emulator", "mcgov.demo", "sagemaker", "stepfunctions", "moto")
+
+
+@pytest.fixture(scope="session")
+def artefact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return pkg.build(tmp_path_factory.mktemp("dist"), log=lambda line: None)
+
+
+@pytest.fixture(scope="session")
+def unpacked(artefact: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return pkg.unpack(artefact, tmp_path_factory.mktemp("task"))
+
+
+@pytest.fixture(scope="session")
+def boto3_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with boto3 and its pure-Python dependencies only (what the Lambda runtime provides)."""
+    folder = tmp_path_factory.mktemp("runtime")
+    for name in BOTO3_MODULES:
+        module = importlib.import_module(name)
+        source = Path(module.__file__)
+        source = source.parent if source.name == "__init__.py" else source
+        (folder / source.name).symlink_to(source, target_is_directory=source.is_dir())
+    return folder
+
+
+def _names(artefact: Path) -> list[str]:
+    with zipfile.ZipFile(artefact) as archive:
+        return archive.namelist()
+
+
+def test_the_runtime_is_named_once() -> None:
+    from cfnlint.decode import decode
+
+    from mcgov.pipelines.cfn_sync import GOVERNANCE_TEMPLATE, render_governance
+
+    template, errors = decode(str(GOVERNANCE_TEMPLATE))
+    assert not errors, errors
+    parameter = template["Parameters"]["PythonRuntime"]
+    assert parameter["Default"] == RUNTIME and RUNTIME in parameter["AllowedValues"]
+    stale = GOVERNANCE_TEMPLATE.read_text().replace(f"Default: {RUNTIME}", "Default: python3.9")
+    assert render_governance(stale) == render_governance(GOVERNANCE_TEMPLATE.read_text())
+    assert f"Default: {RUNTIME}\n" in render_governance(stale)
+    dry_run = subprocess.run(["make", "-n", "package"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    [command] = [line for line in dry_run.splitlines() if "tools/package_lambda.py" in line]
+    assert command.split()[command.split().index("--runtime") + 1] == RUNTIME
+
+
+def test_compiled_modules_match_the_runtime(artefact: Path) -> None:
+    names = _names(artefact)
+    extensions = [n for n in names if n.endswith(".so")]
+    assert "pydantic_core/_pydantic_core." + pkg.abi_tag(RUNTIME) + ".so" in extensions
+    assert extensions and all(n.rsplit("/", 1)[-1].split(".")[-2] == pkg.abi_tag(RUNTIME) for n in extensions), extensions
+    tag = f".cpython-{VERSION.replace('.', '')}.pyc"
+    assert all(n.endswith(tag) for n in names if n.endswith(".pyc")), "bytecode for another Python"
+
+
+@NEEDS_RUNTIME_PYTHON
+def test_every_module_is_byte_compiled_for_the_runtime(artefact: Path) -> None:
+    magic = subprocess.run([str(RUNTIME_PYTHON), "-I", "-c", "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
+                           capture_output=True, text=True, check=True).stdout
+    tag = f"cpython-{VERSION.replace('.', '')}"
+    with zipfile.ZipFile(artefact) as archive:
+        names = set(archive.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            cached = f"{folder}/__pycache__/{module[:-3]}.{tag}.pyc".lstrip("/")
+            assert cached in names, source
+            assert archive.read(cached)[:4].hex() == magic, cached
+    assert len(sources) > 100
+
+
+def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: Path, unpacked: Path) -> None:
+    names = set(_names(artefact))
+    for required in ("mcgov/__init__.py", "mcgov/errors.py", "mcgov/steps/VERSION", "mcgov/share_policies/__init__.py",
+                     *(f"{h.replace('.', '/')}.py" for h in pkg.HANDLERS)):
+        assert required in names, required
+    assert any(n.startswith("mcgov/share_policies/") and n.endswith(".yaml") for n in names)
+    top = {n.split("/")[0].removesuffix(".py") for n in names if ".dist-info/" not in n}
+    assert {"mcgov", "pydantic", "pydantic_core", "yaml", "typing_extensions", "annotated_types", "typing_inspection"} <= top
+    assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, top
+    subpackages = {n.split("/")[1] for n in names if n.startswith("mcgov/") and n.count("/") > 1}
+    assert not subpackages & set(pkg.EXCLUDED_SUBPACKAGES), subpackages
+    size = pkg.artefact_size(artefact)
+    assert size.files == len(names) and size.zipped_bytes == artefact.stat().st_size
+    assert size.unpacked_bytes == sum(p.stat().st_size for p in unpacked.rglob("*") if p.is_file())
+
+
+def _imported_modules(path: Path) -> list[str]:
+    """Every module an ``import`` anywhere in ``path`` names (function-level imports too)."""
+    modules: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return modules
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def test_no_module_a_handler_can_reach_imports_what_is_left_out(unpacked: Path) -> None:
+    reached, queue, offending = set(), list(pkg.HANDLERS), []
+    while queue:
+        name = queue.pop()
+        parts = name.split(".")
+        for module in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
+            path = _module_file(unpacked, module) if module.startswith("mcgov") else None
+            if module in reached or path is None:
+                continue
+            reached.add(module)
+            for imported in _imported_modules(path):
+                if any(imported == f or imported.startswith(f + ".") for f in FORBIDDEN_IMPORTS):
+                    offending.append(f"{module}: {imported}")
+                queue.append(imported)
+    assert set(pkg.HANDLERS) <= reached and "mcgov.share_policies" in reached
+    assert offending == []
+
+
+@NEEDS_RUNTIME_PYTHON
+def test_every_handler_imports_in_the_runtime_with_only_the_package_and_boto3(unpacked: Path, boto3_only: Path) -> None:
+    probe = f"""
+import importlib, json, sys
+sys.path[:0] = [{str(unpacked)!r}, {str(boto3_only)!r}]
+handlers = {list(pkg.HANDLERS)!r}
+callables = [callable(importlib.import_module(name).handler) for name in handlers]
+import pydantic_core._pydantic_core as core, yaml
+print(json.dumps({{"version": "%d.%d" % sys.version_info[:2], "callables": callables, "core": core.__file__,
+                  "cyaml": yaml.__with_libyaml__, "left_out": sorted(m for m in sys.modules if m.split(".")[:2] in
+                  (["mcgov", "pipelines"], ["mcgov", "emulator"], ["mcgov", "demo"]))}}))
+"""
+    done = subprocess.run([str(RUNTIME_PYTHON), "-I", "-S", "-c", probe], capture_output=True, text=True,
+                          env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["version"] == VERSION
+    assert found["callables"] == [True] * len(pkg.HANDLERS)
+    assert Path(found["core"]).is_relative_to(unpacked) and found["cyaml"] is True
+    assert found["left_out"] == []
+
+
+@NEEDS_RUNTIME_PYTHON
+def test_compiling_and_zipping_give_the_same_bytes(unpacked: Path, tmp_path: Path) -> None:
+    artefacts = []
+    for copy in ("one", "two"):
+        stage = shutil.copytree(unpacked, tmp_path / copy / "stage", ignore=shutil.ignore_patterns("__pycache__"))
+        pkg.byte_compile(stage, RUNTIME_PYTHON)
+        pkg.write_zip(stage, tmp_path / copy / pkg.ARTEFACT_NAME)
+        artefacts.append((tmp_path / copy / pkg.ARTEFACT_NAME).read_bytes())
+    assert artefacts[0] == artefacts[1]
+    with zipfile.ZipFile(tmp_path / "one" / pkg.ARTEFACT_NAME) as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+    assert {i.date_time for i in infos} == {pkg.ZIP_DATE}
+
+
+def test_a_bad_runtime_name_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert pkg.main(["--runtime", "nodejs20.x", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nodejs20.x" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_runtime_requirements_leave_out_what_lambda_provides(tmp_path: Path) -> None:
+    wheel = pkg.build_project_wheel(tmp_path)
+    requirements = pkg.runtime_requirements(wheel)
+    names = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requirements}
+    assert names == {"pydantic", "pyyaml"}, requirements
