@@ -49,6 +49,7 @@ setup(
             "hypothesis>=6.100",
             "jsonschema>=4.20",
             "cfn-lint>=1.0",
+            "markdown-it-py>=3.0",  # tests parse rendered cards as CommonMark/GFM tables
             "detect-secrets==1.5.0",  # the anchor of the secret detectors (tests only)
         ],
     },

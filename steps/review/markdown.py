@@ -34,7 +34,8 @@ def render_markdown(content: Any, *, info: CardInfo | None = None, diff: Any = N
     if diff is not None:
         from mcgov.steps.review.diff_render import render_diff_markdown
 
-        out.append("\n## Changes\n\n" + render_diff_markdown(diff, heading="###").split("\n", 1)[1].lstrip("\n"))
+        body = render_diff_markdown(diff, heading="##").split("\n", 1)[1]
+        out.append(f"\n## Changes\n\nCompared with **{md_text(diff.old_label)}** (this page: {md_text(diff.new_label)}).\n{body}")
     for section in view.sections:
         out.append(f"\n## {md_text(section.title)}\n")
         body = "".join(_block(b, 3) for b in section.blocks)
