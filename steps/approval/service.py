@@ -1,0 +1,52 @@
+"""``mcgov card approve``: set the card Approved and record who approved which version and content."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from mcgov.share_policies import SharePolicy
+from mcgov.share_policies.documents import check_card_arn
+from mcgov.steps.approval.exceptions import NotApprovableError
+from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.store import ApprovalStore, caller_arn
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.jsonutil import content_sha256
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    card_arn: str
+    record: ApprovalRecord
+    previous: ApprovalRecord | None
+    status_changed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"card_arn": self.card_arn, "approval": self.record.to_dict(), "status_changed": self.status_changed,
+                "previous_approval": self.previous.to_dict() if self.previous else None}
+
+
+def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str, *, note: str = "",
+                 now: datetime | None = None) -> ApprovalResult:
+    """Approve the card's latest version as it is now; run with card-account credentials.
+
+    Sets ModelCardStatus to Approved (a call of its own: SageMaker refuses status and content together), then
+    tags the card with the approved version, its content sha256, the caller's ARN and the time. The prod gate
+    allows only while the card still matches that record.
+    """
+    arn = check_card_arn(policy, name_or_arn if name_or_arn.startswith("arn:") else policy.card_arn(name_or_arn))
+    cards, approvals = CardStore(sagemaker), ApprovalStore(sagemaker)
+    card = cards.describe(arn)
+    if card.get("ModelCardStatus") == "Archived":
+        raise NotApprovableError(f"card {card.get('ModelCardName')} is Archived: an archived card cannot be approved; "
+                                 "publish a new card instead")
+    previous = approvals.read(arn)
+    changed = card.get("ModelCardStatus") != "Approved"
+    if changed:
+        cards.update_status(arn, "Approved")
+        card = cards.describe(arn)
+    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record = ApprovalRecord(version=int(card["ModelCardVersion"]), content_sha256=content_sha256(card.get("Content") or "{}"),
+                            approver=caller_arn(sts), approved_at=when, note=note)
+    approvals.write(arn, record)
+    return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed)
