@@ -30,6 +30,7 @@ setup(
     package_data={
         "mcgov.steps": ["VERSION"],
         "mcgov.share_policies": ["*.yaml"],
+        "mcgov.emulator": ["sagemaker/schema/*.json", "sagemaker/schema/*.md", "fixtures/data/*"],
     },
     install_requires=[
         "boto3>=1.34",

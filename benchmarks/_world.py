@@ -36,7 +36,7 @@ class CallCounter:
 @contextmanager
 def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     """Emulator with the churn pipeline's outputs seeded; yields clients, sources, policy and the emulator."""
-    from mcgov.demo.seed import seed_pipeline_outputs
+    from mcgov.emulator.fixtures import seed_pipeline_outputs
     from mcgov.emulator import Emulator, EmulatorConfig
     from mcgov.share_policies import load_policy
     from mcgov.steps.card.service import CardSources

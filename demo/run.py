@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mcgov.demo.seed import seed_pipeline_outputs
+from mcgov.emulator.fixtures import seed_pipeline_outputs
 from mcgov.emulator import Emulator, EmulatorConfig
 
 CARD_NAME = "churn-model"

@@ -17,7 +17,7 @@ Usage in tests or scripts::
         emu.clock.advance(3600)                  # emulator clock: association delays, invitation expiry
         emu.set_association_delay(polls=3)       # or seconds=30 (both None: immediately)
         emu.register_lambda_handler("populate-card", handler)  # handler(event, context) runs in-process
-        emu.api_calls                            # [(account, service, operation), ...]
+        emu.api_calls                            # [(account, service, operation), ...] of every request, S3 too
 
 With pytest, the ``emulator`` fixture (plus ``card_session``, ``staging_session``, ``prod_session``)
 comes from ``mcgov.emulator.pytest_plugin``. For CLI runs, ``python -m mcgov.emulator.server --port 5000`` serves
@@ -57,8 +57,9 @@ SageMaker model cards
     only if the share's permission allows sagemaker:UpdateModelCard); otherwise
     AccessDeniedException (ResourceNotFound if the card does not exist).
   * Updates keep what is not given; each effective change makes version N+1; Archived cards refuse
-    content updates (ValidationException); content must be a JSON object string of at most
-    100,000 characters and, if ``mcgov.steps.card.validation.validate_content_text`` exists, pass it.
+    content updates (ValidationException); names must match ``^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$``;
+    content must be a JSON object string of at most 100,000 characters that matches the published
+    model-card JSON schema (``sagemaker/schema/``, checked by the emulator's own validator).
 SageMaker pipelines and model packages
   * ``SendPipelineExecutionStepSuccess``/``Failure`` (absent from moto) complete a CallbackStep token once;
     ``Emulator.pipeline_callbacks(account)`` lists what was sent. Versioned model packages can be tagged.

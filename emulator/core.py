@@ -204,13 +204,12 @@ class Emulator:
         with self.state.lock:
             return list(self.state.api_calls)
 
-
     def pipeline_callbacks(self, account: str, region: str | None = None) -> dict[str, dict[str, Any]]:
         """CallbackStep completions sent from ``account``: token -> {outcome, outputs, reason}."""
         from moto.sagemaker.models import sagemaker_backends
 
         backend = sagemaker_backends[self.account_id(account)][region or self.config.region]
-        return dict(backend.__dict__.get("pipeline_callbacks", {}))
+        return dict(getattr(backend, "pipeline_callbacks", {}))
 
 
 def active_emulator() -> Emulator | None:

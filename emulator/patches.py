@@ -3,7 +3,10 @@
 * RAM and SageMaker: the ``BackendDict``s build emulator subclasses (whose module's ``urls.py``
   routes requests to emulator response classes).
 * Lambda: ``LambdaResponse.invoke`` runs registered in-process handlers.
-* ``BaseResponse.call_action`` records (account, service, operation) into the emulator call log.
+* The call log: ``BaseResponse.call_action`` records (account, service, operation) of every request
+  of every service except S3, whose ``S3Response`` never goes through ``call_action``; S3 requests are
+  recorded when ``S3Response.setup_class`` has parsed them, with the operation name moto's botocore-based
+  router resolves (``PutObject``, ``CopyObject``, ``ListObjectsV2`` ...).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from moto.awslambda.responses import LambdaResponse
 from moto.core.base_backend import BackendDict
 from moto.core.responses import BaseResponse
 from moto.ram.models import ram_backends
+from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 
 from mcgov.emulator.awslambda.responses import make_invoke
@@ -33,15 +37,28 @@ def _swap_backend(backends: BackendDict[Any], cls: type) -> None:
                 del account_backends[region]
 
 
+def _record(response: BaseResponse) -> None:
+    """Append the request ``response`` is serving to the emulator call log."""
+    try:
+        get_state().record_call(response.current_account, response.service_name or "", response._get_action() or "")
+    except Exception:  # noqa: BLE001 - logging must never break a request
+        pass
+
+
 def _recording_call_action(original: Any) -> Any:
     def call_action(self: BaseResponse) -> Any:
-        try:
-            get_state().record_call(self.current_account, self.service_name or "", self._get_action() or "")
-        except Exception:  # noqa: BLE001 - logging must never break a request
-            pass
+        _record(self)
         return original(self)
 
     return call_action
+
+
+def _recording_s3_setup(original: Any) -> Any:
+    def setup_class(self: S3Response, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        _record(self)
+
+    return setup_class
 
 
 def is_applied() -> bool:
@@ -57,10 +74,12 @@ def apply() -> None:
     _originals["sagemaker"] = sagemaker_backends.backend
     _originals["invoke"] = LambdaResponse.__dict__["invoke"]
     _originals["call_action"] = BaseResponse.__dict__["call_action"]
+    _originals["s3_setup_class"] = S3Response.__dict__["setup_class"]
     _swap_backend(ram_backends, EmulatorRamBackend)
     _swap_backend(sagemaker_backends, EmulatorSageMakerBackend)
     LambdaResponse.invoke = make_invoke(_originals["invoke"])  # type: ignore[method-assign]
     BaseResponse.call_action = _recording_call_action(_originals["call_action"])  # type: ignore[method-assign]
+    S3Response.setup_class = _recording_s3_setup(_originals["s3_setup_class"])  # type: ignore[method-assign]
 
 
 def revert() -> None:
@@ -71,3 +90,4 @@ def revert() -> None:
     _swap_backend(sagemaker_backends, _originals.pop("sagemaker"))
     LambdaResponse.invoke = _originals.pop("invoke")  # type: ignore[method-assign]
     BaseResponse.call_action = _originals.pop("call_action")  # type: ignore[method-assign]
+    S3Response.setup_class = _originals.pop("s3_setup_class")  # type: ignore[method-assign]

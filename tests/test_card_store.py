@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mcgov.demo.seed import seed_pipeline_outputs
+from mcgov.emulator.fixtures import seed_pipeline_outputs
 from mcgov.steps.card.exceptions import ArchivedCardError, CardInputError, CardNotFoundError
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.card.store import CardStore

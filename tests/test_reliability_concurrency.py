@@ -14,7 +14,7 @@ from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_clie
 from tests.conftest import REPO
 
 import mcgov.emulator.core as emulator_core
-import mcgov.demo.seed as seed
+import mcgov.emulator.fixtures as seed
 
 THREADS = 8
 REGION = "us-east-1"

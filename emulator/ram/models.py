@@ -1,31 +1,37 @@
-"""RAM state for the emulator: shares, associations with a lifecycle, invitations, permissions.
+"""RAM backend for the emulator: composes shares, the association lifecycle, permissions and access.
 
 Replaces the operations of moto's ``ResourceAccessManagerBackend`` (which stores principals and
 resources as bare lists, always reports ASSOCIATED and refuses SageMaker ARNs). One backend exists
-per (account, region) as in moto; cross-account reads scan the backends of every account.
+per (account, region) as in moto; cross-account reads scan the backends of every account. Request
+parsing and response shapes live in ``responses``; the rules live in ``associations``,
+``permissions``, ``access`` and ``arns``.
 """
 from __future__ import annotations
 
-import base64
 import copy
-import fnmatch
 import json
-import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from moto.moto_api._internal import mock_random as random
-from moto.ram.models import ResourceAccessManagerBackend, ResourceShare, ram_backends
+from moto.ram.models import ResourceAccessManagerBackend, ram_backends
 
+from mcgov.emulator.ram.access import NO_ACCESS, Access, access_of, principal_has_access, shares_granting
+from mcgov.emulator.ram.arns import principal_account, resource_type_of
+from mcgov.emulator.ram.associations import (
+    ASSOCIATION_STATUSES,
+    ASSOCIATION_TYPES,
+    RESTARTABLE,
+    Association,
+    Invitation,
+    advance,
+    answer_invitation,
+)
 from mcgov.emulator.ram.exceptions import (
     IdempotentParameterMismatchException,
     InvalidClientTokenException,
-    InvalidMaxResultsException,
-    InvalidNextTokenException,
     InvalidParameterException,
     InvalidStateTransitionException,
-    MalformedArnException,
-    MalformedPolicyTemplateException,
     OperationNotPermittedException,
     PermissionAlreadyExistsException,
     ResourceShareInvitationAlreadyAcceptedException,
@@ -34,350 +40,32 @@ from mcgov.emulator.ram.exceptions import (
     ResourceShareInvitationExpiredException,
     UnknownResourceException,
 )
+from mcgov.emulator.ram.permissions import (
+    MODEL_CARD_TYPE,
+    PERMISSION_NAME,
+    PERMISSION_TYPES,
+    Permission,
+    managed_model_card_permissions,
+    policy_actions,
+)
+from mcgov.emulator.ram.shares import SHARE_STATUSES, Share
 from mcgov.emulator.state import EmulatorState, get_state
 
-MODEL_CARD_TYPE = "sagemaker:ModelCard"
-MODEL_CARD_PERMISSION = "AWSRAMPermissionSageMakerModelCards"
-MODEL_CARD_EXPORT_PERMISSION = "AWSRAMPermissionSageMakerModelCardsAllowExport"
-MODEL_CARD_ACTIONS = [
-    "sagemaker:DescribeModelCard",
-    "sagemaker:ListModelCardVersions",
-    "sagemaker:UpdateModelCard",
-]
-MODEL_CARD_EXPORT_ACTIONS = MODEL_CARD_ACTIONS + [
-    "sagemaker:CreateModelCardExportJob",
-    "sagemaker:DescribeModelCardExportJob",
-]
-MODEL_CARD_ARN = re.compile(
-    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
-)
-GENERIC_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:[0-9]{12}:([a-z-]+)[/:].*$")
-ACCOUNT_PRINCIPAL = re.compile(r"^(\d{12})$")
-IAM_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):(root|role/.+|user/.+)$")
-ORG_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:(organization|ou)/.+$")
-SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+\.amazonaws\.com$")
-PERMISSION_NAME = re.compile(r"^[\w.-]{1,36}$")
+RESOURCE_OWNERS = ("SELF", "OTHER-ACCOUNTS")
 NOT_IN_ORG_MESSAGE = (
     "The resource you are attempting to share can only be shared within your AWS Organization. "
     "This error may also occur if you have not enabled sharing with your AWS organization, or that "
     "onboarding process is still in progress."
 )
-SHARE_STATUSES = {"PENDING", "ACTIVE", "FAILED", "DELETING", "DELETED"}
-ASSOCIATION_STATUSES = {"ASSOCIATING", "ASSOCIATED", "FAILED", "DISASSOCIATING", "DISASSOCIATED"}
 
 
-def resource_type_of(arn: str) -> str:
-    """RAM resource type of a shareable ARN; raise MalformedArnException otherwise."""
-    if MODEL_CARD_ARN.match(arn):
-        return MODEL_CARD_TYPE
-    match = GENERIC_ARN.match(arn)
-    if not match:
-        raise MalformedArnException(
-            f"The specified resource ARN {arn} is not valid. Verify the ARN and try again."
+def check_owner(owner: str | None) -> str:
+    """``resourceOwner`` must be SELF or OTHER-ACCOUNTS."""
+    if owner not in RESOURCE_OWNERS:
+        raise InvalidParameterException(
+            f"{owner} is not a valid resource owner. Specify either SELF or OTHER-ACCOUNTS and try again."
         )
-    service, kind = match.group(1), match.group(2)
-    if kind not in ResourceShare.SHAREABLE_RESOURCES:
-        raise MalformedArnException("You cannot share the selected resource type.")
-    return f"{service}:{''.join(part.capitalize() for part in kind.split('-'))}"
-
-
-def principal_account(principal: str) -> str | None:
-    """Account id a principal belongs to, or None for organization/OU/service principals."""
-    for pattern in (ACCOUNT_PRINCIPAL, IAM_PRINCIPAL):
-        match = pattern.match(principal)
-        if match:
-            return match.group(1)
-    if ORG_PRINCIPAL.match(principal) or SERVICE_PRINCIPAL.match(principal):
-        return None
-    raise InvalidParameterException(
-        f"Principal ID {principal} is malformed. Verify the ID and try again."
-    )
-
-
-def policy_actions(policy_template: str) -> list[str]:
-    """Actions listed by a customer-managed permission's policy template."""
-    try:
-        policy = json.loads(policy_template)
-    except (TypeError, ValueError) as exc:
-        raise MalformedPolicyTemplateException(
-            f"The policy template is not valid JSON ({exc}); pass a statement such as "
-            '{"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard"]}.'
-        ) from exc
-    statements = policy.get("Statement", [policy]) if isinstance(policy, dict) else None
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not statements:
-        raise MalformedPolicyTemplateException(
-            "The policy template must be a JSON object with Effect and Action."
-        )
-    actions: list[str] = []
-    for statement in statements:
-        action = statement.get("Action") if isinstance(statement, dict) else None
-        if statement.get("Effect", "Allow") != "Allow" or not action:
-            raise MalformedPolicyTemplateException(
-                "Each policy template statement needs \"Effect\": \"Allow\" and a non-empty Action."
-            )
-        actions.extend([action] if isinstance(action, str) else list(action))
-    return actions
-
-
-def action_allowed(actions: list[str], action: str) -> bool:
-    """True when ``action`` (for example sagemaker:UpdateModelCard) matches one of ``actions``."""
-    return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in actions)
-
-
-def paginate(items: list[Any], next_token: str | None, max_results: int | None) -> tuple[list[Any], str | None]:
-    """Slice ``items`` by an opaque offset token; return the page and the next token."""
-    if max_results is not None and not 1 <= int(max_results) <= 500:
-        raise InvalidMaxResultsException("maxResults must be between 1 and 500.")
-    start = 0
-    if next_token:
-        try:
-            start = int(base64.b64decode(next_token.encode()).decode())
-        except ValueError as exc:
-            raise InvalidNextTokenException(
-                "The nextToken is not valid; pass the nextToken returned by the previous call."
-            ) from exc
-    end = len(items) if max_results is None else start + int(max_results)
-    token = base64.b64encode(str(end).encode()).decode() if end < len(items) else None
-    return items[start:end], token
-
-
-def paged_response(key: str, items: list[Any], params: dict[str, Any], render: Any = None) -> dict[str, Any]:
-    """``{key: page, "nextToken": ...}`` for a list call, rendering each item of the page with ``render``."""
-    page, token = paginate(items, params.get("nextToken"), params.get("maxResults"))
-    out: dict[str, Any] = {key: [render(item) for item in page] if render else page}
-    if token:
-        out["nextToken"] = token
-    return out
-
-
-@dataclass
-class Permission:
-    """An AWS-managed or customer-managed RAM permission."""
-
-    arn: str
-    name: str
-    resource_type: str
-    permission_type: str
-    actions: list[str]
-    creation_time: float
-    policy_template: str | None = None
-    is_default: bool = False
-    tags: list[dict[str, str]] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        """ResourceSharePermissionSummary."""
-        return {
-            "arn": self.arn,
-            "version": "1",
-            "defaultVersion": True,
-            "name": self.name,
-            "resourceType": self.resource_type,
-            "status": "ATTACHABLE",
-            "creationTime": self.creation_time,
-            "lastUpdatedTime": self.creation_time,
-            "isResourceTypeDefault": self.is_default,
-            "permissionType": self.permission_type,
-            "featureSet": "STANDARD",
-            "tags": self.tags,
-        }
-
-    def detail(self) -> dict[str, Any]:
-        """ResourceSharePermissionDetail, with the effective policy text."""
-        policy = self.policy_template or json.dumps({"Effect": "Allow", "Action": self.actions})
-        out = self.summary()
-        out["permission"] = policy
-        return out
-
-
-def managed_model_card_permissions(now: float) -> list[Permission]:
-    """The two AWS-managed SageMaker model-card permissions."""
-    return [
-        Permission(
-            arn=f"arn:aws:ram::aws:permission/{MODEL_CARD_PERMISSION}",
-            name=MODEL_CARD_PERMISSION,
-            resource_type=MODEL_CARD_TYPE,
-            permission_type="AWS_MANAGED",
-            actions=MODEL_CARD_ACTIONS,
-            creation_time=now,
-            is_default=True,
-        ),
-        Permission(
-            arn=f"arn:aws:ram::aws:permission/{MODEL_CARD_EXPORT_PERMISSION}",
-            name=MODEL_CARD_EXPORT_PERMISSION,
-            resource_type=MODEL_CARD_TYPE,
-            permission_type="AWS_MANAGED",
-            actions=MODEL_CARD_EXPORT_ACTIONS,
-            creation_time=now,
-        ),
-    ]
-
-
-@dataclass
-class Invitation:
-    """An invitation to an account outside the organization."""
-
-    arn: str
-    share_arn: str
-    share_name: str
-    sender: str
-    receiver: str
-    timestamp: float
-    status: str = "PENDING"
-
-    def describe(self) -> dict[str, Any]:
-        """ResourceShareInvitation."""
-        return {
-            "resourceShareInvitationArn": self.arn,
-            "resourceShareName": self.share_name,
-            "resourceShareArn": self.share_arn,
-            "senderAccountId": self.sender,
-            "receiverAccountId": self.receiver,
-            "invitationTimestamp": self.timestamp,
-            "status": self.status,
-        }
-
-
-@dataclass
-class Association:
-    """One principal or resource of a share, with its lifecycle status."""
-
-    share_arn: str
-    share_name: str
-    entity: str
-    association_type: str
-    creation_time: float
-    status: str = "ASSOCIATING"
-    status_message: str | None = None
-    external: bool = False
-    polls: int = 0
-    started_at: float = 0.0
-    last_updated_time: float = 0.0
-    invitation: Invitation | None = None
-
-    def set_status(self, status: str, now: float, message: str | None = None) -> None:
-        """Move to ``status`` and stamp the update time."""
-        self.status, self.status_message, self.last_updated_time = status, message, now
-
-    def restart(self, now: float) -> None:
-        """Start associating again (re-association after DISASSOCIATED or FAILED)."""
-        self.set_status("ASSOCIATING", now)
-        self.polls, self.started_at, self.invitation = 0, now, None
-
-    def describe(self) -> dict[str, Any]:
-        """ResourceShareAssociation."""
-        out: dict[str, Any] = {
-            "resourceShareArn": self.share_arn,
-            "resourceShareName": self.share_name,
-            "associatedEntity": self.entity,
-            "associationType": self.association_type,
-            "status": self.status,
-            "creationTime": self.creation_time,
-            "lastUpdatedTime": self.last_updated_time,
-            "external": self.external,
-        }
-        if self.status_message:
-            out["statusMessage"] = self.status_message
-        return out
-
-
-def advance(assoc: Association, state: EmulatorState, *, poll: bool) -> None:
-    """Apply the emulated lifecycle to one association (``poll``: it is being returned to a poller)."""
-    now = state.clock.now()
-    cfg = state.config
-    if assoc.status == "DISASSOCIATING":
-        assoc.set_status("DISASSOCIATED", now)
-        return
-    if assoc.status != "ASSOCIATING":
-        return
-    failure = state.failure_for(assoc.share_arn, assoc.association_type, assoc.entity)
-    if failure is not None:
-        assoc.set_status("FAILED", now, failure)
-        return
-    invitation = assoc.invitation
-    if invitation is not None:
-        if invitation.status == "PENDING" and now - invitation.timestamp >= cfg.invitation_ttl_seconds:
-            invitation.status = "EXPIRED"
-            assoc.set_status(
-                "FAILED",
-                now,
-                f"The resource share invitation {invitation.arn} expired before account "
-                f"{invitation.receiver} accepted it. Associate the principal again to send a new one.",
-            )
-        return
-    by_polls = cfg.associate_after_polls is not None and assoc.polls >= cfg.associate_after_polls
-    by_time = (
-        cfg.associate_after_seconds is not None
-        and now - assoc.started_at >= cfg.associate_after_seconds
-    )
-    immediate = cfg.associate_after_polls is None and cfg.associate_after_seconds is None
-    if poll:
-        assoc.polls += 1
-    if by_polls or by_time or immediate:
-        assoc.set_status("ASSOCIATED", now)
-
-
-@dataclass
-class Share:
-    """A resource share and its associations."""
-
-    arn: str
-    name: str
-    owner: str
-    region: str
-    allow_external: bool
-    creation_time: float
-    tags: list[dict[str, str]] = field(default_factory=list)
-    permission_arns: list[str] = field(default_factory=list)
-    status: str = "ACTIVE"
-    last_updated_time: float = 0.0
-    associations: dict[tuple[str, str], Association] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        """ResourceShare."""
-        return {
-            "resourceShareArn": self.arn,
-            "name": self.name,
-            "owningAccountId": self.owner,
-            "allowExternalPrincipals": self.allow_external,
-            "status": self.status,
-            "tags": self.tags,
-            "creationTime": self.creation_time,
-            "lastUpdatedTime": self.last_updated_time,
-            "featureSet": "STANDARD",
-        }
-
-    def rows(self, association_type: str) -> list[Association]:
-        """Associations of one type, in creation order."""
-        return [a for (kind, _), a in self.associations.items() if kind == association_type]
-
-    def matches_tags(self, tag_filters: list[dict[str, Any]]) -> bool:
-        """True when every tag filter (tagKey, optional tagValues) matches a tag of the share."""
-        tags = {t.get("key"): t.get("value") for t in self.tags}
-        for tag_filter in tag_filters:
-            key, values = tag_filter.get("tagKey"), tag_filter.get("tagValues") or []
-            if key not in tags or (values and tags[key] not in values):
-                return False
-        return True
-
-
-def principal_has_access(share: Share, account: str, org_accounts: frozenset[str]) -> bool:
-    """True when ``account`` is an ASSOCIATED principal of an ACTIVE share (directly or via org)."""
-    if share.status != "ACTIVE":
-        return False
-    for assoc in share.rows("PRINCIPAL"):
-        if assoc.status != "ASSOCIATED":
-            continue
-        if assoc.entity == account:
-            return True
-        if ORG_PRINCIPAL.match(assoc.entity) and account in org_accounts:
-            return True
-        iam = IAM_PRINCIPAL.match(assoc.entity)
-        if iam and iam.group(1) == account:
-            return True
-    return False
+    return owner
 
 
 class EmulatorRamBackend(ResourceAccessManagerBackend):
@@ -408,8 +96,15 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                 out.append(regional[self.region_name])
         return out
 
-    def idempotent(self, operation: str, params: dict[str, Any], compute: Any) -> dict[str, Any]:
-        """Run ``compute`` once per clientToken; replay its response for identical retries."""
+    def idempotent(
+        self, operation: str, params: dict[str, Any], compute: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Run ``compute`` once per clientToken; replay its response for identical retries.
+
+        Source: https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html
+        (clientToken: same token and parameters return the first result; other parameters raise
+        IdempotentParameterMismatchException).
+        """
         token = params.get("clientToken")
         if token is None:
             result = compute()
@@ -432,32 +127,13 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         self.client_tokens[key] = (fingerprint, copy.deepcopy(result))
         return result
 
+    # Shares and associations
+
     def get_share(self, arn: str | None) -> Share:
         """A share owned by this account."""
         if arn and arn in self.shares:
             return self.shares[arn]
         raise UnknownResourceException(f"ResourceShare {arn} could not be found.")
-
-    def all_permissions(self) -> list[Permission]:
-        """AWS-managed (moto's list plus model cards) and this account's customer permissions."""
-        moto_managed = [
-            Permission(
-                arn=p.arn, name=p.name, resource_type=p.resource_type,
-                permission_type=p.permission_type, actions=[], creation_time=self.now(),
-                is_default=p.is_resource_type_default,
-            )
-            for p in self.managed_permissions
-        ]
-        return moto_managed + self.model_card_permissions + list(self.customer_permissions.values())
-
-    def find_permission(self, arn: str) -> Permission:
-        """A permission visible to this account, by ARN."""
-        for permission in self.all_permissions():
-            if permission.arn == arn:
-                return permission
-        raise UnknownResourceException(
-            f"Permission {arn} could not be found; list permissions with list_permissions."
-        )
 
     def check_principals(self, share: Share, principals: list[str]) -> list[str | None]:
         """Validate principals and enforce allowExternalPrincipals; return each principal's account."""
@@ -467,21 +143,6 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             if account is not None and account not in org and not share.allow_external:
                 raise OperationNotPermittedException(NOT_IN_ORG_MESSAGE)
         return accounts
-
-    def attach_default_permissions(self, share: Share, resource_arns: list[str]) -> None:
-        """Attach the default permission for each new resource type that has no permission yet."""
-        attached = {self.find_permission(a).resource_type.lower() for a in share.permission_arns}
-        for resource_type in {resource_type_of(arn) for arn in resource_arns}:
-            if resource_type.lower() in attached:
-                continue
-            default = next(
-                (p for p in self.all_permissions()
-                 if p.resource_type.lower() == resource_type.lower() and p.is_default
-                 and p.permission_type == "AWS_MANAGED"),
-                None,
-            )
-            if default:
-                share.permission_arns.append(default.arn)
 
     def add_associations(self, share: Share, principals: list[str], resource_arns: list[str]) -> list[Association]:
         """Create or restart associations; external accounts get a PENDING invitation."""
@@ -502,7 +163,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     external=account is not None and account not in org,
                 )
                 share.associations[(kind, entity)] = assoc
-            elif assoc.status in ("DISASSOCIATED", "FAILED", "DISASSOCIATING"):
+            elif assoc.status in RESTARTABLE:
                 assoc.restart(now)
             else:
                 touched.append(assoc)
@@ -518,112 +179,83 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         share.last_updated_time = now
         return touched
 
-    def create_resource_share(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
-        """CreateResourceShare with model cards, permissionArns, tags and clientToken."""
+    def create_resource_share(  # type: ignore[override]
+        self,
+        name: str | None,
+        principals: list[str],
+        resource_arns: list[str],
+        allow_external: bool = True,
+        tags: list[dict[str, str]] | None = None,
+        permission_arns: list[str] | None = None,
+    ) -> Share:
+        """CreateResourceShare with model cards, permissionArns and tags."""
+        if not name:
+            raise InvalidParameterException("The name parameter is required.")
+        now = self.now()
+        share = Share(
+            arn=f"arn:aws:ram:{self.region_name}:{self.account_id}:resource-share/{random.uuid4()}",
+            name=name, owner=self.account_id, region=self.region_name, allow_external=allow_external,
+            creation_time=now, last_updated_time=now, tags=list(tags or []),
+        )
+        for arn in permission_arns or []:
+            share.permission_arns.append(self.find_permission(arn).arn)
+        self.add_associations(share, principals, resource_arns)
+        self.shares[share.arn] = share
+        return share
 
-        def compute() -> dict[str, Any]:
-            name = params.get("name")
-            if not name:
-                raise InvalidParameterException("The name parameter is required.")
-            now = self.now()
-            share = Share(
-                arn=f"arn:aws:ram:{self.region_name}:{self.account_id}:resource-share/{random.uuid4()}",
-                name=name, owner=self.account_id, region=self.region_name,
-                allow_external=params.get("allowExternalPrincipals", True),
-                creation_time=now, last_updated_time=now, tags=list(params.get("tags") or []),
-            )
-            for arn in params.get("permissionArns") or []:
-                share.permission_arns.append(self.find_permission(arn).arn)
-            self.add_associations(share, list(params.get("principals") or []), list(params.get("resourceArns") or []))
-            self.shares[share.arn] = share
-            return {"resourceShare": share.describe()}
-
-        return self.idempotent("CreateResourceShare", params, compute)
-
-    def update_resource_share(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
+    def update_resource_share(  # type: ignore[override]
+        self, arn: str | None, name: str | None = None, allow_external: bool | None = None
+    ) -> Share:
         """UpdateResourceShare (name, allowExternalPrincipals)."""
+        share = self.get_share(arn)
+        if name:
+            share.name = name
+        if allow_external is not None:
+            share.allow_external = allow_external
+        share.last_updated_time = self.now()
+        return share
 
-        def compute() -> dict[str, Any]:
-            share = self.get_share(params.get("resourceShareArn"))
-            if params.get("name"):
-                share.name = params["name"]
-            if params.get("allowExternalPrincipals") is not None:
-                share.allow_external = params["allowExternalPrincipals"]
-            share.last_updated_time = self.now()
-            return {"resourceShare": share.describe()}
-
-        return self.idempotent("UpdateResourceShare", params, compute)
-
-    def delete_resource_share(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
+    def delete_resource_share(self, arn: str | None) -> None:  # type: ignore[override]
         """DeleteResourceShare: status DELETED, every association DISASSOCIATED."""
+        share = self.get_share(arn)
+        now = self.now()
+        share.status, share.last_updated_time = "DELETED", now
+        for assoc in share.associations.values():
+            assoc.disassociate(now)
 
-        def compute() -> dict[str, Any]:
-            share = self.get_share(params.get("resourceShareArn"))
-            now = self.now()
-            share.status, share.last_updated_time = "DELETED", now
-            for assoc in share.associations.values():
-                assoc.set_status("DISASSOCIATED", now)
-                if assoc.invitation and assoc.invitation.status == "PENDING":
-                    assoc.invitation.status = "REJECTED"
-            return {"returnValue": True}
-
-        return self.idempotent("DeleteResourceShare", params, compute)
-
-    def associate_resource_share(self, **params: Any) -> dict[str, Any]:
+    def associate_resource_share(
+        self, arn: str | None, principals: list[str], resource_arns: list[str]
+    ) -> list[Association]:
         """AssociateResourceShare: new associations start ASSOCIATING."""
-
-        def compute() -> dict[str, Any]:
-            share = self.get_share(params.get("resourceShareArn"))
-            if share.status != "ACTIVE":
-                raise InvalidStateTransitionException(
-                    f"ResourceShare {share.arn} is {share.status}; create a new share instead."
-                )
-            rows = self.add_associations(
-                share, list(params.get("principals") or []), list(params.get("resourceArns") or [])
+        share = self.get_share(arn)
+        if share.status != "ACTIVE":
+            raise InvalidStateTransitionException(
+                f"ResourceShare {share.arn} is {share.status}; create a new share instead."
             )
-            return {"resourceShareAssociations": [a.describe() for a in rows]}
+        return self.add_associations(share, principals, resource_arns)
 
-        return self.idempotent("AssociateResourceShare", params, compute)
-
-    def disassociate_resource_share(self, **params: Any) -> dict[str, Any]:
+    def disassociate_resource_share(
+        self, arn: str | None, principals: list[str], resource_arns: list[str]
+    ) -> list[Association]:
         """DisassociateResourceShare: DISASSOCIATING now, DISASSOCIATED on the next read."""
+        share = self.get_share(arn)
+        now = self.now()
+        rows = []
+        for key in [("PRINCIPAL", p) for p in principals] + [("RESOURCE", r) for r in resource_arns]:
+            assoc = share.associations.get(key)
+            if assoc is None:
+                raise UnknownResourceException(f"{key[1]} is not associated with ResourceShare {share.arn}.")
+            if assoc.status not in ("DISASSOCIATED", "DISASSOCIATING"):
+                assoc.set_status("DISASSOCIATING", now)
+            rows.append(assoc)
+        share.last_updated_time = now
+        return rows
 
-        def compute() -> dict[str, Any]:
-            share = self.get_share(params.get("resourceShareArn"))
-            now = self.now()
-            rows = []
-            wanted = [("PRINCIPAL", p) for p in params.get("principals") or []] + [
-                ("RESOURCE", r) for r in params.get("resourceArns") or []
-            ]
-            for key in wanted:
-                assoc = share.associations.get(key)
-                if assoc is None:
-                    raise UnknownResourceException(
-                        f"{key[1]} is not associated with ResourceShare {share.arn}."
-                    )
-                if assoc.status not in ("DISASSOCIATED", "DISASSOCIATING"):
-                    assoc.set_status("DISASSOCIATING", now)
-                rows.append(assoc.describe())
-            share.last_updated_time = now
-            return {"resourceShareAssociations": rows}
-
-        return self.idempotent("DisassociateResourceShare", params, compute)
-
-    def get_resource_shares(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
-        """GetResourceShares with every filter and pagination."""
-        owner = params.get("resourceOwner")
-        if owner not in ("SELF", "OTHER-ACCOUNTS"):
-            raise InvalidParameterException(
-                f"{owner} is not a valid resource owner. Specify either SELF or OTHER-ACCOUNTS and try again."
-            )
-        status = params.get("resourceShareStatus")
-        if status is not None and status not in SHARE_STATUSES:
-            raise InvalidParameterException(f"{status} is not a valid resource share status.")
-        if owner == "SELF":
-            shares = list(self.shares.values())
-        else:
-            org = self.state.config.org_accounts
-            shares = []
+    def received_shares(self) -> list[Share]:
+        """Other accounts' shares that give this account access (after applying the lifecycle)."""
+        org = self.state.config.org_accounts
+        out = []
+        with self.state.lock:
             for backend in self.backends():
                 if backend.account_id == self.account_id:
                     continue
@@ -631,51 +263,99 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     for assoc in share.rows("PRINCIPAL"):
                         advance(assoc, self.state, poll=False)
                     if principal_has_access(share, self.account_id, org):
-                        shares.append(share)
-        arns = params.get("resourceShareArns")
-        permission_arn = params.get("permissionArn")
-        selected = [
+                        out.append(share)
+        return out
+
+    def get_resource_shares(  # type: ignore[override]
+        self,
+        owner: str | None,
+        status: str | None = None,
+        arns: list[str] | None = None,
+        name: str | None = None,
+        tag_filters: list[dict[str, Any]] | None = None,
+        permission_arn: str | None = None,
+    ) -> list[Share]:
+        """GetResourceShares with every filter."""
+        owner = check_owner(owner)
+        if status is not None and status not in SHARE_STATUSES:
+            raise InvalidParameterException(f"{status} is not a valid resource share status.")
+        shares = list(self.shares.values()) if owner == "SELF" else self.received_shares()
+        return [
             s for s in shares
             if (not arns or s.arn in arns)
-            and (params.get("name") is None or s.name == params["name"])
+            and (name is None or s.name == name)
             and (status is None or s.status == status)
-            and s.matches_tags(params.get("tagFilters") or [])
+            and s.matches_tags(tag_filters or [])
             and (permission_arn is None or permission_arn in s.permission_arns)
         ]
-        return paged_response("resourceShares", selected, params, lambda item: item.describe())
 
-    def get_resource_share_associations(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
+    def get_resource_share_associations(  # type: ignore[override]
+        self,
+        association_type: str | None,
+        status: str | None = None,
+        arns: list[str] | None = None,
+        principal: str | None = None,
+        resource_arn: str | None = None,
+    ) -> list[Association]:
         """GetResourceShareAssociations: each returned row counts as one poll of that association."""
-        kind = params.get("associationType")
-        if kind not in ("PRINCIPAL", "RESOURCE"):
+        if association_type not in ASSOCIATION_TYPES:
             raise InvalidParameterException(
-                f"{kind} is not a valid association type. Specify either PRINCIPAL or RESOURCE and try again."
+                f"{association_type} is not a valid association type. "
+                "Specify either PRINCIPAL or RESOURCE and try again."
             )
-        status = params.get("associationStatus")
         if status is not None and status not in ASSOCIATION_STATUSES:
             raise InvalidParameterException(f"{status} is not a valid association status.")
-        if kind == "PRINCIPAL" and params.get("resourceArn"):
-            raise InvalidParameterException(
-                "You cannot specify a resource ARN when the association type is PRINCIPAL."
-            )
-        if kind == "RESOURCE" and params.get("principal"):
-            raise InvalidParameterException(
-                "You cannot specify a principal when the association type is RESOURCE."
-            )
-        arns = params.get("resourceShareArns") or []
-        entity = params.get("principal") if kind == "PRINCIPAL" else params.get("resourceArn")
+        if association_type == "PRINCIPAL" and resource_arn:
+            raise InvalidParameterException("You cannot specify a resource ARN when the association type is PRINCIPAL.")
+        if association_type == "RESOURCE" and principal:
+            raise InvalidParameterException("You cannot specify a principal when the association type is RESOURCE.")
+        entity = principal if association_type == "PRINCIPAL" else resource_arn
         rows = []
         with self.state.lock:
             for share in self.shares.values():
                 if arns and share.arn not in arns:
                     continue
-                for assoc in share.rows(kind):
+                for assoc in share.rows(association_type):
                     if entity and assoc.entity != entity:
                         continue
                     advance(assoc, self.state, poll=True)
                     if status is None or assoc.status == status:
-                        rows.append(assoc.describe())
-        return paged_response("resourceShareAssociations", rows, params)
+                        rows.append(assoc)
+        return rows
+
+    def list_resources(  # type: ignore[override]
+        self,
+        owner: str | None,
+        share_arns: list[str] | None = None,
+        resource_arns: list[str] | None = None,
+        resource_type: str | None = None,
+    ) -> list[tuple[Share, Association, str]]:
+        """ListResources: (share, ASSOCIATED resource row, resource type) of own or received shares."""
+        owner = check_owner(owner)
+        if owner == "SELF":
+            shares = list(self.shares.values())
+            for share in shares:
+                for assoc in share.associations.values():
+                    advance(assoc, self.state, poll=False)
+        else:
+            shares = self.received_shares()
+        rows = []
+        for share in shares:
+            if share_arns and share.arn not in share_arns:
+                continue
+            for assoc in share.rows("RESOURCE"):
+                advance(assoc, self.state, poll=False)
+                rtype = resource_type_of(assoc.entity)
+                if assoc.status != "ASSOCIATED":
+                    continue
+                if resource_arns and assoc.entity not in resource_arns:
+                    continue
+                if resource_type and rtype.lower() != resource_type.lower():
+                    continue
+                rows.append((share, assoc, rtype))
+        return rows
+
+    # Invitations
 
     def received_invitations(self) -> list[tuple[Association, Invitation]]:
         """Invitations sent to this account by any owner, after applying expiry."""
@@ -689,22 +369,19 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                             out.append((assoc, assoc.invitation))
         return out
 
-    def get_resource_share_invitations(self, **params: Any) -> dict[str, Any]:
+    def get_resource_share_invitations(  # type: ignore[override]
+        self, invitation_arns: list[str] | None = None, share_arns: list[str] | None = None
+    ) -> list[Invitation]:
         """GetResourceShareInvitations for invitations received by the caller."""
-        wanted = params.get("resourceShareInvitationArns") or []
-        share_arns = params.get("resourceShareArns") or []
         found = [inv for _, inv in self.received_invitations()]
         known = {inv.arn for inv in found}
-        for arn in wanted:
+        for arn in invitation_arns or []:
             if arn not in known:
-                raise ResourceShareInvitationArnNotFoundException(
-                    f"ResourceShareInvitationArn {arn} could not be found."
-                )
-        selected = [
+                raise ResourceShareInvitationArnNotFoundException(f"ResourceShareInvitationArn {arn} could not be found.")
+        return [
             inv for inv in found
-            if (not wanted or inv.arn in wanted) and (not share_arns or inv.share_arn in share_arns)
+            if (not invitation_arns or inv.arn in invitation_arns) and (not share_arns or inv.share_arn in share_arns)
         ]
-        return paged_response("resourceShareInvitations", selected, params, lambda item: item.describe())
 
     def find_invitation(self, arn: str | None) -> tuple[Association, Invitation]:
         """An invitation received by this account, by ARN."""
@@ -716,42 +393,33 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             "from the receiving account to list its invitations."
         )
 
-    def respond_to_invitation(self, params: dict[str, Any], accept: bool) -> dict[str, Any]:
+    def respond_to_invitation(self, arn: str | None, accept: bool) -> Invitation:
         """Accept or reject an invitation received by this account."""
+        assoc, invitation = self.find_invitation(arn)
+        if invitation.status == "EXPIRED":
+            raise ResourceShareInvitationExpiredException(
+                f"ResourceShareInvitation {invitation.arn} has expired; ask the owner to re-invite."
+            )
+        if invitation.status == "ACCEPTED":
+            raise ResourceShareInvitationAlreadyAcceptedException(
+                f"ResourceShareInvitation {invitation.arn} has already been accepted."
+            )
+        if invitation.status == "REJECTED":
+            raise ResourceShareInvitationAlreadyRejectedException(
+                f"ResourceShareInvitation {invitation.arn} has already been rejected."
+            )
+        if assoc.status != "ASSOCIATING":
+            raise OperationNotPermittedException(
+                f"ResourceShare {invitation.share_arn} no longer includes account {self.account_id} "
+                f"(association is {assoc.status}); ask the owner to associate it again."
+            )
+        answer_invitation(assoc, invitation, accept, self.now())
+        return invitation
 
-        def compute() -> dict[str, Any]:
-            assoc, invitation = self.find_invitation(params.get("resourceShareInvitationArn"))
-            if invitation.status == "EXPIRED":
-                raise ResourceShareInvitationExpiredException(
-                    f"ResourceShareInvitation {invitation.arn} has expired; ask the owner to re-invite."
-                )
-            if invitation.status == "ACCEPTED":
-                raise ResourceShareInvitationAlreadyAcceptedException(
-                    f"ResourceShareInvitation {invitation.arn} has already been accepted."
-                )
-            if invitation.status == "REJECTED":
-                raise ResourceShareInvitationAlreadyRejectedException(
-                    f"ResourceShareInvitation {invitation.arn} has already been rejected."
-                )
-            if assoc.status != "ASSOCIATING":
-                raise OperationNotPermittedException(
-                    f"ResourceShare {invitation.share_arn} no longer includes account {self.account_id} "
-                    f"(association is {assoc.status}); ask the owner to associate it again."
-                )
-            now = self.now()
-            if accept:
-                invitation.status = "ACCEPTED"
-                assoc.set_status("ASSOCIATED", now)
-            else:
-                invitation.status = "REJECTED"
-                assoc.set_status("DISASSOCIATED", now, "The receiving account rejected the invitation.")
-            return {"resourceShareInvitation": invitation.describe()}
-
-        operation = "AcceptResourceShareInvitation" if accept else "RejectResourceShareInvitation"
-        return self.idempotent(operation, params, compute)
+    # Permissions
 
     def list_resource_types(self, resource_region_scope: str) -> dict[str, Any]:
-        """ListResourceTypes including sagemaker:ModelCard."""
+        """ListResourceTypes including sagemaker:ModelCard (moto's result plus one row)."""
         out = super().list_resource_types(resource_region_scope)
         if resource_region_scope in ("ALL", "REGIONAL") and not any(
             t["resourceType"] == MODEL_CARD_TYPE for t in out["resourceTypes"]
@@ -761,131 +429,101 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             )
         return out
 
-    def list_permissions(self, **params: Any) -> dict[str, Any]:  # type: ignore[override]
+    def all_permissions(self) -> list[Permission]:
+        """AWS-managed (moto's list plus model cards) and this account's customer permissions."""
+        moto_managed = [
+            Permission(
+                arn=p.arn, name=p.name, resource_type=p.resource_type,
+                permission_type=p.permission_type, actions=[], creation_time=self.now(),
+                is_default=p.is_resource_type_default,
+            )
+            for p in self.managed_permissions
+        ]
+        return moto_managed + self.model_card_permissions + list(self.customer_permissions.values())
+
+    def find_permission(self, arn: str | None) -> Permission:
+        """A permission visible to this account, by ARN."""
+        for permission in self.all_permissions():
+            if permission.arn == arn:
+                return permission
+        raise UnknownResourceException(f"Permission {arn} could not be found; list permissions with list_permissions.")
+
+    def attach_default_permissions(self, share: Share, resource_arns: list[str]) -> None:
+        """Attach the default permission for each new resource type that has no permission yet."""
+        attached = [self.find_permission(a) for a in share.permission_arns]
+        for resource_type in {resource_type_of(arn) for arn in resource_arns}:
+            if any(p.same_type(resource_type) for p in attached):
+                continue
+            default = next(
+                (p for p in self.all_permissions()
+                 if p.same_type(resource_type) and p.is_default and p.permission_type == "AWS_MANAGED"),
+                None,
+            )
+            if default:
+                share.permission_arns.append(default.arn)
+
+    def list_permissions(  # type: ignore[override]
+        self, resource_type: str | None = None, permission_type: str | None = None
+    ) -> list[Permission]:
         """ListPermissions over AWS-managed (incl. model cards) and customer-managed permissions."""
-        resource_type = params.get("resourceType")
-        permission_type = params.get("permissionType") or "ALL"
-        if permission_type not in self.PERMISSION_TYPES:
+        permission_type = permission_type or "ALL"
+        if permission_type not in PERMISSION_TYPES:
             raise InvalidParameterException(
-                f"{permission_type} is not a valid scope. Must be one of: {', '.join(self.PERMISSION_TYPES)}."
+                f"{permission_type} is not a valid scope. Must be one of: {', '.join(PERMISSION_TYPES)}."
             )
         permissions = self.all_permissions()
         if resource_type:
-            permissions = [p for p in permissions if p.resource_type.lower() == resource_type.lower()]
+            permissions = [p for p in permissions if p.same_type(resource_type)]
             if not permissions:
                 raise InvalidParameterException(f"Invalid resource type: {resource_type}")
         wanted = {"AWS": "AWS_MANAGED", "LOCAL": "CUSTOMER_MANAGED"}.get(permission_type)
-        if wanted:
-            permissions = [p for p in permissions if p.permission_type == wanted]
-        return paged_response("permissions", permissions, params, lambda item: item.summary())
+        return [p for p in permissions if wanted is None or p.permission_type == wanted]
 
-    def create_permission(self, **params: Any) -> dict[str, Any]:
+    def create_permission(
+        self, name: str | None, resource_type: str | None, policy_template: str | None,
+        tags: list[dict[str, str]] | None = None,
+    ) -> Permission:
         """CreatePermission: a customer-managed permission in this account and region."""
-
-        def compute() -> dict[str, Any]:
-            name = params.get("name") or ""
-            if not PERMISSION_NAME.match(name):
-                raise InvalidParameterException(
-                    f"Permission name {name!r} is not valid; use 1-36 letters, digits, '.', '_' or '-'."
-                )
-            resource_type = params.get("resourceType") or ""
-            known = {p.resource_type.lower(): p.resource_type for p in self.all_permissions()}
-            if resource_type.lower() not in known:
-                raise InvalidParameterException(f"Invalid resource type: {resource_type}")
-            arn = f"arn:aws:ram:{self.region_name}:{self.account_id}:permission/{name}"
-            if arn in self.customer_permissions:
-                raise PermissionAlreadyExistsException(
-                    f"Permission {name} already exists; choose another name or reuse {arn}."
-                )
-            template = params.get("policyTemplate") or ""
-            permission = Permission(
-                arn=arn, name=name, resource_type=known[resource_type.lower()],
-                permission_type="CUSTOMER_MANAGED", actions=policy_actions(template),
-                creation_time=self.now(), policy_template=template, tags=list(params.get("tags") or []),
-            )
-            self.customer_permissions[arn] = permission
-            return {"permission": permission.summary()}
-
-        return self.idempotent("CreatePermission", params, compute)
-
-    def get_permission(self, **params: Any) -> dict[str, Any]:
-        """GetPermission (any version is reported as version 1)."""
-        return {"permission": self.find_permission(params.get("permissionArn") or "").detail()}
-
-    def list_resource_share_permissions(self, **params: Any) -> dict[str, Any]:
-        """ListResourceSharePermissions: the permissions attached to one of the caller's shares."""
-        share = self.get_share(params.get("resourceShareArn"))
-        permissions = [self.find_permission(arn).summary() for arn in share.permission_arns]
-        return paged_response("permissions", permissions, params)
-
-    def associate_resource_share_permission(self, **params: Any) -> dict[str, Any]:
-        """AssociateResourceSharePermission: attach (or with replace=True, swap) a permission."""
-
-        def compute() -> dict[str, Any]:
-            share = self.get_share(params.get("resourceShareArn"))
-            permission = self.find_permission(params.get("permissionArn") or "")
-            same_type = [
-                a for a in share.permission_arns
-                if self.find_permission(a).resource_type.lower() == permission.resource_type.lower()
-            ]
-            if same_type and not params.get("replace") and permission.arn not in same_type:
-                raise InvalidParameterException(
-                    f"ResourceShare {share.arn} already has a permission for {permission.resource_type}; "
-                    "pass replace=True to replace it."
-                )
-            share.permission_arns = [a for a in share.permission_arns if a not in same_type] + [permission.arn]
-            return {"returnValue": True}
-
-        return self.idempotent("AssociateResourceSharePermission", params, compute)
-
-    def list_resources(self, **params: Any) -> dict[str, Any]:
-        """ListResources: ASSOCIATED resources of own shares (SELF) or shares received (OTHER-ACCOUNTS)."""
-        owner = params.get("resourceOwner")
-        if owner not in ("SELF", "OTHER-ACCOUNTS"):
+        name = name or ""
+        if not PERMISSION_NAME.match(name):
             raise InvalidParameterException(
-                f"{owner} is not a valid resource owner. Specify either SELF or OTHER-ACCOUNTS and try again."
+                f"Permission name {name!r} is not valid; use 1-36 letters, digits, '.', '_' or '-'."
             )
-        org = self.state.config.org_accounts
-        shares = []
-        for backend in self.backends():
-            for share in backend.shares.values():
-                for assoc in share.associations.values():
-                    advance(assoc, self.state, poll=False)
-                if owner == "SELF" and share.owner == self.account_id:
-                    shares.append(share)
-                elif owner == "OTHER-ACCOUNTS" and share.owner != self.account_id and principal_has_access(share, self.account_id, org):
-                    shares.append(share)
-        rows = []
-        for share in shares:
-            if params.get("resourceShareArns") and share.arn not in params["resourceShareArns"]:
-                continue
-            for assoc in share.rows("RESOURCE"):
-                rtype = resource_type_of(assoc.entity)
-                if assoc.status != "ASSOCIATED":
-                    continue
-                if params.get("resourceArns") and assoc.entity not in params["resourceArns"]:
-                    continue
-                if params.get("resourceType") and rtype.lower() != params["resourceType"].lower():
-                    continue
-                rows.append({
-                    "arn": assoc.entity, "type": rtype, "resourceShareArn": share.arn,
-                    "status": "AVAILABLE", "creationTime": assoc.creation_time,
-                    "lastUpdatedTime": assoc.last_updated_time, "resourceRegionScope": "REGIONAL",
-                })
-        return paged_response("resources", rows, params)
+        resource_type = resource_type or ""
+        known = {p.resource_type.lower(): p.resource_type for p in self.all_permissions()}
+        if resource_type.lower() not in known:
+            raise InvalidParameterException(f"Invalid resource type: {resource_type}")
+        arn = f"arn:aws:ram:{self.region_name}:{self.account_id}:permission/{name}"
+        if arn in self.customer_permissions:
+            raise PermissionAlreadyExistsException(f"Permission {name} already exists; choose another name or reuse {arn}.")
+        template = policy_template or ""
+        permission = Permission(
+            arn=arn, name=name, resource_type=known[resource_type.lower()],
+            permission_type="CUSTOMER_MANAGED", actions=policy_actions(template),
+            creation_time=self.now(), policy_template=template, tags=list(tags or []),
+        )
+        self.customer_permissions[arn] = permission
+        return permission
 
-    def shares_granting(self, resource_arn: str, account: str) -> list[Share]:
-        """ACTIVE shares of this (owner) account that give ``account`` access to ``resource_arn``."""
-        org = self.state.config.org_accounts
-        out = []
-        with self.state.lock:
-            for share in self.shares.values():
-                for assoc in share.associations.values():
-                    advance(assoc, self.state, poll=False)
-                resource = share.associations.get(("RESOURCE", resource_arn))
-                if resource and resource.status == "ASSOCIATED" and principal_has_access(share, account, org):
-                    out.append(share)
-        return out
+    def share_permissions(self, share_arn: str | None) -> list[Permission]:
+        """ListResourceSharePermissions: the permissions attached to one of the caller's shares."""
+        return [self.find_permission(arn) for arn in self.get_share(share_arn).permission_arns]
+
+    def associate_resource_share_permission(
+        self, share_arn: str | None, permission_arn: str | None, replace: bool = False
+    ) -> None:
+        """AssociateResourceSharePermission: attach (or with replace=True, swap) a permission."""
+        share = self.get_share(share_arn)
+        permission = self.find_permission(permission_arn)
+        same_type = [a for a in share.permission_arns if self.find_permission(a).same_type(permission.resource_type)]
+        if same_type and not replace and permission.arn not in same_type:
+            raise InvalidParameterException(
+                f"ResourceShare {share.arn} already has a permission for {permission.resource_type}; "
+                "pass replace=True to replace it."
+            )
+        share.permission_arns = [a for a in share.permission_arns if a not in same_type] + [permission.arn]
+
+    # Access
 
     def allowed_actions(self, share: Share) -> list[str]:
         """Actions granted by the permissions attached to one of this account's shares."""
@@ -897,12 +535,19 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                 continue
         return actions
 
+    def access_for(self, resource_arn: str, account: str, action: str) -> Access:
+        """What this (owner) account's ACTIVE shares give ``account`` on ``resource_arn`` for ``action``."""
+        with self.state.lock:
+            for share in self.shares.values():
+                for assoc in share.associations.values():
+                    advance(assoc, self.state, poll=False)
+            granting = shares_granting(self.shares.values(), resource_arn, account, self.state.config.org_accounts)
+            return access_of(granting, self.allowed_actions, action)
 
-def access_allowed(region: str, resource_arn: str, owner: str, caller: str, action: str) -> tuple[bool, bool]:
-    """(shared, permitted): is ``resource_arn`` shared with ``caller``, and does a share allow ``action``."""
+
+def access_allowed(region: str, resource_arn: str, owner: str, caller: str, action: str) -> Access:
+    """Is ``resource_arn`` (owned by ``owner``) shared with ``caller``, and may the caller do ``action``?"""
     backend = ram_backends[owner][region]
     if not isinstance(backend, EmulatorRamBackend):
-        return False, False
-    shares = backend.shares_granting(resource_arn, caller)
-    permitted = any(action_allowed(backend.allowed_actions(s), action) for s in shares)
-    return bool(shares), permitted
+        return NO_ACCESS
+    return backend.access_for(resource_arn, caller, action)

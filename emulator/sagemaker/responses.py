@@ -1,14 +1,39 @@
-"""SageMaker wire format: model-card operations accept card ARNs, including other accounts' cards."""
+"""SageMaker wire format: model-card operations accept card ARNs, including other accounts' cards.
+
+Parameter and member names are botocore's ``sagemaker/2017-07-24/service-2.json`` shapes
+(``DescribeModelCardResponse``, ``ModelCardNameOrArn``, ``ModelCardArn``).
+"""
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import ResourceNotFound
-from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.models import FakeModelCard, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 from mcgov.emulator.ram.models import access_allowed
 from mcgov.emulator.sagemaker.exceptions import AccessDeniedException
-from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend, parse_card_ref
+from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+
+CARD_ARN = re.compile(
+    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):model-card/(?P<name>[^/]+)$"
+)
+
+
+def parse_card_ref(ref: str) -> tuple[str | None, str | None, str]:
+    """(account, region, name) of a model-card name or ARN; account/region are None for names."""
+    match = CARD_ARN.match(ref or "")
+    if match:
+        return match.group("account"), match.group("region"), match.group("name")
+    return None, None, ref
+
+
+def card_json(card: FakeModelCard) -> dict[str, Any]:
+    """DescribeModelCardResponse of one version; LastModifiedTime is that version's modification time."""
+    out = {**card.describe(), "LastModifiedTime": card.last_modified_time}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 class EmulatorSageMakerResponse(SageMakerResponse):
@@ -21,6 +46,10 @@ class EmulatorSageMakerResponse(SageMakerResponse):
     SageMaker returns for a cross-account call no resource policy allows).
     """
 
+    def own_backend(self) -> EmulatorSageMakerBackend:
+        """The caller's SageMaker backend in the request's region."""
+        return sagemaker_backends[self.current_account][self.region]  # type: ignore[return-value]
+
     def card_backend(self, action: str) -> tuple[EmulatorSageMakerBackend, str]:
         """(backend owning the referenced card, card name), after the cross-account check."""
         ref = self._get_param("ModelCardName")
@@ -31,10 +60,10 @@ class EmulatorSageMakerResponse(SageMakerResponse):
             return backend, name  # type: ignore[return-value]
         if name not in backend.model_cards:
             raise ResourceNotFound(f"Modelcard {ref} does not exist.")
-        shared, permitted = access_allowed(region or self.region, ref, owner, self.current_account, f"sagemaker:{action}")
-        if not permitted:
+        access = access_allowed(region or self.region, ref, owner, self.current_account, f"sagemaker:{action}")
+        if not access.permitted:
             reason = (
-                "the share's permission does not allow this action" if shared
+                "the share's permission does not allow this action" if access.shared
                 else "no ACTIVE RAM share owned by the card's account has both this account and the card ASSOCIATED"
             )
             raise AccessDeniedException(
@@ -46,7 +75,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
 
     def describe_model_card(self) -> ActionResult:
         backend, name = self.card_backend("DescribeModelCard")
-        return ActionResult(backend.describe_model_card(name, self._get_param("ModelCardVersion")))
+        return ActionResult(card_json(backend.card_version(name, self._get_param("ModelCardVersion"))))
 
     def update_model_card(self) -> ActionResult:
         backend, name = self.card_backend("UpdateModelCard")
@@ -73,24 +102,24 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         )
 
     def delete_model_card(self) -> ActionResult:
-        _, region, name = parse_card_ref(self._get_param("ModelCardName"))
-        account = parse_card_ref(self._get_param("ModelCardName"))[0] or self.current_account
-        if account != self.current_account:
+        account, region, name = parse_card_ref(self._get_param("ModelCardName"))
+        owner = account or self.current_account
+        if owner != self.current_account:
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: "
                 "sagemaker:DeleteModelCard on another account's model card; delete it from its owner account."
             )
-        sagemaker_backends[account][region or self.region].delete_model_card(name)
+        sagemaker_backends[owner][region or self.region].delete_model_card(name)
         return EmptyResult()
 
     def send_pipeline_execution_step_success(self) -> ActionResult:
-        backend = sagemaker_backends[self.current_account][self.region]
-        arn = backend.send_pipeline_callback(self._get_param("CallbackToken"), "success",
-                                             outputs=self._get_param("OutputParameters"))
+        arn = self.own_backend().send_pipeline_callback(
+            self._get_param("CallbackToken"), "success", outputs=self._get_param("OutputParameters")
+        )
         return ActionResult({"PipelineExecutionArn": arn})
 
     def send_pipeline_execution_step_failure(self) -> ActionResult:
-        backend = sagemaker_backends[self.current_account][self.region]
-        arn = backend.send_pipeline_callback(self._get_param("CallbackToken"), "failure",
-                                             reason=self._get_param("FailureReason"))
+        arn = self.own_backend().send_pipeline_callback(
+            self._get_param("CallbackToken"), "failure", reason=self._get_param("FailureReason")
+        )
         return ActionResult({"PipelineExecutionArn": arn})
