@@ -1,0 +1,279 @@
+"""Rendered cards opened in headless Chromium, as a reviewer would: every real-world case, a hostile card, all at once.
+
+Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: NUL-separated JSON on
+fds 3 and 4), so the test needs only the stdlib and Debian's ``chromium`` package, which ``.ci/run`` installs.
+For each page: no console error, no network request, every chart an SVG with a non-empty box, and the metric
+values in the DOM equal to the card's.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcgov.steps.card.service import CardSources, build_card
+from mcgov.steps.review import CardInfo, render_html
+from mcgov.steps.review.layout import Metric, chart_shape_ok
+from tests.conftest import CASES, REPO
+from tests.test_review_render import hostile_card
+
+NEGATIVE = {"sdk-issue-4772-empty-explainability"}
+JOB = CASES / "sdk-describe-training-job" / "describe_training_job.json"
+TEMPLATE = REPO / "examples" / "churn" / "card-template.yaml"
+INSTALL = "apt-get update && apt-get install -y chromium"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-default-apps", "--disable-extensions", "--mute-audio", "--remote-debugging-pipe")
+TIMEOUT = 30.0
+
+PROBE = """(() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
+  const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
+    const svg = f.firstElementChild;
+    const line = svg && svg.querySelector('polyline');
+    const group = f.closest('[data-group]'), entry = f.closest('[data-evaluation]');
+    return {evaluation: entry ? entry.dataset.evaluation : null, group: group ? group.dataset.group : null,
+            metric: f.dataset.metric, type: f.dataset.type, tag: svg && svg.tagName.toLowerCase(),
+            box: svg ? box(svg) : [0, 0], points: line ? Number(line.dataset.points) : null,
+            cells: [...f.querySelectorAll('rect.cell')].map((c) => c.dataset.value),
+            bars: [...f.querySelectorAll('rect.bar')].map((c) => c.dataset.value),
+            auc: f.querySelector('figcaption .auc') ? f.querySelector('figcaption .auc').dataset.value : null};
+  });
+  const metrics = [...document.querySelectorAll('tr[data-metric]')].map((tr) => {
+    const cell = tr.querySelector('td[data-value]');
+    const group = tr.closest('[data-group]'), entry = tr.closest('[data-evaluation]');
+    return {evaluation: entry ? entry.dataset.evaluation : null, group: group ? group.dataset.group : null,
+            metric: tr.dataset.metric, value: cell ? cell.dataset.value : null, text: cell ? cell.textContent : null};
+  });
+  return {charts, metrics, scripts: document.scripts.length, images: document.images.length,
+          sections: [...document.querySelectorAll('section[data-section]')].map((s) => s.dataset.section),
+          width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
+})()"""
+
+
+class Chromium:
+    """A headless Chromium driven over the DevTools pipe."""
+
+    def __init__(self, executable: str, profile: str) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        # the browser's ends move above fd 10 first, so that putting them on 3 and 4 cannot overwrite each other
+        child_in, child_out = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10), fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+
+        def wire() -> None:
+            os.dup2(child_in, 3)
+            os.dup2(child_out, 4)
+
+        self.proc = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     preexec_fn=wire, pass_fds=(3, 4))
+        os.close(child_in)
+        os.close(child_out)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str, session: str) -> None:
+        if any(e.get("method") == method and e.get("sessionId") == session for e in self.events):
+            return
+        while True:
+            event = self._read()
+            self.events.append(event)
+            if event.get("method") == method and event.get("sessionId") == session:
+                return
+
+    def _read(self) -> dict[str, Any]:
+        deadline = time.monotonic() + TIMEOUT
+        while b"\0" not in self._buffer:
+            if time.monotonic() > deadline:
+                raise TimeoutError("Chromium did not answer within 30 s")
+            chunk = os.read(self._from_browser, 1 << 16)
+            if not chunk:
+                raise RuntimeError(f"Chromium closed the DevTools pipe (exit code {self.proc.poll()})")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def open(self, url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Load ``url`` in a new tab; return the probe's result and the tab's events."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        start = len(self.events)
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.send(f"{domain}.enable", session=session)
+        self.send("Page.navigate", {"url": url}, session=session)
+        self.wait_for("Page.loadEventFired", session)
+        result = self.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=session)
+        events = [e for e in self.events[start:] if e.get("sessionId") == session]
+        self.send("Target.closeTarget", {"targetId": target})
+        return result["result"]["value"], events
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except (RuntimeError, OSError, TimeoutError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Chromium]:
+    executable = chromium_path()
+    if executable is None:
+        message = f"headless Chromium is needed to test rendered cards: install Debian's chromium ({INSTALL})"
+        if not os.environ.get("CI"):
+            pytest.skip(message)
+        pytest.fail(message + "; .ci/run installs it before make test")
+    with tempfile.TemporaryDirectory(prefix="mcgov-chromium-") as profile:
+        chrome = Chromium(executable, profile)
+        try:
+            yield chrome
+        finally:
+            chrome.close()
+
+
+def _reports() -> list[Path]:
+    if not CASES.exists():
+        return []
+    return sorted(p for p in CASES.glob("*/input.json") if p.parent.name not in NEGATIVE)
+
+
+def _problems(events: list[dict[str, Any]], url: str) -> list[str]:
+    found = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Network.requestWillBeSent" and params.get("request", {}).get("url") != url:
+            found.append(f"network request: {params['request']['url']}")
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            found.append(f"console {params['type']}: {params.get('args')}")
+        elif method == "Runtime.exceptionThrown":
+            found.append(f"exception: {params.get('exceptionDetails')}")
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            found.append(f"log error: {params['entry'].get('text')}")
+    return found
+
+
+def _check_page(browser: Chromium, content: dict[str, Any], tmp_path: Path, name: str) -> dict[str, Any]:
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_html(content, info=CardInfo(name=name)), encoding="utf-8")
+    url = page.as_uri()
+    dom, events = browser.open(url)
+    assert _problems(events, url) == []
+    assert dom["scripts"] == 0 and dom["images"] == 0
+    assert dom["sections"] == ["overview", "intended_uses", "business_details", "training", "evaluations",
+                               "additional_information"][: len(dom["sections"])] or "other" in dom["sections"]
+    for chart in dom["charts"]:
+        assert chart["tag"] == "svg" and chart["box"][0] > 10 and chart["box"][1] > 10, chart
+    _check_metrics(content, dom)
+    return dom
+
+
+def _check_metrics(content: dict[str, Any], dom: dict[str, Any]) -> None:
+    charts = {(c["evaluation"], c["group"], c["metric"]): c for c in dom["charts"]}
+    rows = {(r["evaluation"], r["group"], r["metric"]): r for r in dom["metrics"]}
+    checked = 0
+    for entry in content.get("evaluation_details", []):
+        for group in entry.get("metric_groups", []):
+            for m in group["metric_data"]:
+                metric = Metric(m["name"], m["type"], m["value"], x_axis=m.get("x_axis_name"), y_axis=m.get("y_axis_name"))
+                if m["type"] in ("linear_graph", "bar_chart", "matrix") and chart_shape_ok(metric):
+                    chart = charts[(entry["name"], group["name"], m["name"])]
+                    assert chart["type"] == m["type"]
+                    if m["type"] == "matrix":
+                        assert [json.loads(v) for v in chart["cells"]] == [c for row in m["value"] for c in row]
+                    elif m["type"] == "bar_chart":
+                        assert [json.loads(v) for v in chart["bars"]] == m["value"]
+                    else:
+                        assert chart["points"] == len(m["value"])
+                else:
+                    row = rows[(entry["name"], group["name"], m["name"])]
+                    assert json.loads(row["value"]) == m["value"]
+                    if isinstance(m["value"], (int, float)) and not isinstance(m["value"], bool):
+                        assert float(row["text"]) == pytest.approx(m["value"], rel=5e-4, abs=1e-12)
+                checked += 1
+    job = content.get("training_details", {}).get("training_job_details", {})
+    for m in job.get("training_metrics", []):
+        row = rows[(None, "Final metrics of the training job", m["name"])]
+        assert json.loads(row["value"]) == m["value"]
+        checked += 1
+    assert checked == len(dom["charts"]) + len(dom["metrics"]) - _untracked(dom)
+
+
+def _untracked(dom: dict[str, Any]) -> int:
+    """Rows the card check above does not walk (user-provided training metrics)."""
+    return sum(1 for r in dom["metrics"] if r["group"] == "Training metrics (user provided)")
+
+
+def test_chromium_is_installed_for_ci():
+    if os.environ.get("CI"):
+        assert chromium_path(), f"CI needs Debian's chromium: {INSTALL}"
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="../shared/real-world/cases is absent")
+@pytest.mark.parametrize("report", _reports(), ids=lambda p: p.parent.name)
+def test_real_world_case_renders_cleanly_in_chromium(report: Path, browser, tmp_path):
+    content = build_card(CardSources(training_job_path=str(JOB), evaluations=(str(report),), template=str(TEMPLATE)))
+    dom = _check_page(browser, content, tmp_path, report.parent.name)
+    assert dom["metrics"] or dom["charts"]
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="../shared/real-world/cases is absent")
+def test_every_case_in_one_card_renders_cleanly_in_chromium(browser, tmp_path):
+    content = build_card(CardSources(training_job_path=str(JOB), evaluations=tuple(str(p) for p in _reports()),
+                                     template=str(TEMPLATE)))
+    dom = _check_page(browser, content, tmp_path, "all-cases")
+    assert {"linear_graph", "bar_chart", "matrix"} <= {c["type"] for c in dom["charts"]}
+    assert dom["width"] <= 1400
+
+
+def test_churn_example_shows_roc_with_its_auc(browser, tmp_path):
+    examples = REPO / "examples" / "churn"
+    content = build_card(CardSources(training_job_path=str(examples / "describe_training_job.json"),
+                                     evaluations=(str(examples / "evaluation.json"),), template=str(TEMPLATE)))
+    dom = _check_page(browser, content, tmp_path, "churn")
+    roc = next(c for c in dom["charts"] if c["metric"] == "receiver_operating_characteristic_curve")
+    assert json.loads(roc["auc"]) == 0.9512
+
+
+def test_hostile_card_runs_nothing_and_loads_nothing_in_chromium(browser, tmp_path):
+    page = tmp_path / "hostile.html"
+    page.write_text(render_html(hostile_card()), encoding="utf-8")
+    dom, events = browser.open(page.as_uri())
+    assert _problems(events, page.as_uri()) == []
+    assert dom["scripts"] == 0 and dom["images"] == 0
+    assert all(c["tag"] == "svg" and c["box"][0] > 10 for c in dom["charts"])
