@@ -100,13 +100,16 @@ def test_disassociated_blocks(policy, status: str) -> None:
 
 def test_missing_association_and_missing_resource_block(policy) -> None:
     decision = evaluate(policy, "prod", card(), state(principals=[], resources=[]), NOW)
-    assert not decision.allowed and len(decision.reasons) == 2
+    assert not decision.allowed and not decision.pending and len(decision.reasons) == 2
+    assert "Account 333333333333 is not associated" in decision.reasons[0]
+    assert f"Card {CARD} is not associated" in decision.reasons[1]
     assert decision.principals["333333333333"]["status"] == "MISSING"
 
 
 def test_associating_is_pending(policy) -> None:
     decision = evaluate(policy, "prod", card(), state(resources=[assoc(CARD, "RESOURCE", "ASSOCIATING")]), NOW)
     assert not decision.allowed and decision.pending
+    assert decision.reasons == [f"Card {CARD} is still ASSOCIATING; wait and re-check."]
 
 
 def test_pending_invitation_within_window_waits_and_expired_blocks(policy) -> None:
@@ -192,7 +195,7 @@ def test_poller_times_out(policy, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
     decision = run_gate(None, None, policy, "prod", CARD, timeout=100, sleep=clock.sleep, clock=clock)
     assert not decision.allowed and not decision.pending
-    assert "Timed out" in decision.reasons[-1]
+    assert "still ASSOCIATING" in decision.reasons[0] and "Timed out" in decision.reasons[-1]
     assert sum(clock.sleeps) == 100 and clock.sleeps[-1] <= 60
 
 
@@ -201,6 +204,7 @@ def test_poller_stops_at_once_on_terminal_block(policy, monkeypatch: pytest.Monk
     clock = FakeClock()
     decision = run_gate(None, None, policy, "prod", CARD, sleep=clock.sleep, clock=clock)
     assert not decision.allowed and calls[0] == 1 and clock.sleeps == []
+    assert "Account 333333333333 association FAILED" in decision.reasons[0]
 
 
 def test_poller_fails_closed_on_errors(policy, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,7 +238,7 @@ def test_verify_consumers_match_mismatch_and_missing(policy) -> None:
     assert not stale.allowed and "version 2" in stale.reasons[0]
     other = {**card(), "Content": "{}"}
     changed = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(other)})
-    assert not changed.allowed
+    assert not changed.allowed and "sha256" in changed.reasons[0] and "re-run the gate" in changed.reasons[0]
     with pytest.raises(VerificationInputError):
         verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {})
 
