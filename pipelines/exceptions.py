@@ -36,8 +36,8 @@ class InvalidKwargsError(PipelineAuthoringError, BadInputError):
     """``--kwargs`` or ``--tags`` is not a JSON (or Python literal) object/list of the expected shape."""
 
 
-class LocalRunUnavailableError(PipelineAuthoringError, NotImplementedError):
-    """The local (emulator) run cannot be performed in this installation."""
+class LocalRunUnavailableError(PipelineAuthoringError):
+    """The local (emulator) run cannot be performed in this installation (the ``emulator`` extra is missing)."""
 
 
 class PlaceholderInDefinitionError(PipelineAuthoringError, BadInputError):

@@ -50,10 +50,10 @@ def default_handlers() -> dict[str, Handler]:
 
 def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str, Any]:
     """A populate event submitting the card with the status the stage requires, when a pipeline may set it."""
-    from mcgov.share_policies import load_policy
+    from mcgov.steps.common.policy import load_policy
 
     event: dict[str, Any] = {"card_name": f"mcgov-local-{scenario}"}
-    required = load_policy(policy_path).stage(stage, source=str(policy_path)).required_card_status
+    required = load_policy(str(policy_path)).stage(stage, source=str(policy_path)).required_card_status
     if required in ("Draft", "PendingReview"):  # what a pipeline may set; Approved is a reviewer's decision
         event["status"] = required
     return event

@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadInputError as exc:
         print(f"run-pipeline: error: {exc}", file=sys.stderr)
         return 2
-    except (GovernanceError, NotImplementedError) as exc:
+    except GovernanceError as exc:
         print(f"run-pipeline: failed: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the seed code reports any SDK/AWS failure and exits 1

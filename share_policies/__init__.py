@@ -3,10 +3,11 @@ from mcgov.share_policies.exceptions import (
     CardArnError,
     PolicyError,
     PolicyFileError,
+    PolicyUnavailableError,
     PolicyValidationError,
     UnknownStageError,
 )
-from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.loader import load_policy, parse_policy, parse_policy_text, read_policy_file
 from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
@@ -26,10 +27,13 @@ __all__ = [
     "GateSettings",
     "PolicyError",
     "PolicyFileError",
+    "PolicyUnavailableError",
     "PolicyValidationError",
     "SharePolicy",
     "Stage",
     "UnknownStageError",
     "load_policy",
     "parse_policy",
+    "parse_policy_text",
+    "read_policy_file",
 ]

@@ -38,7 +38,9 @@ def test_publish_show_share_gate_delete(cli, tmp_path, emulator):
     assert code == 0 and json.loads(out)["Content"] == {"model_overview": {"model_owner": "team"}}
 
     code, out, err = cli("gate", "check", "--card", "churn-model", "--policy", POLICY, "--stage", "staging", "--wait", "0")
-    assert code == 1 and json.loads(out)["allowed"] is False
+    blocked = json.loads(out)
+    assert code == 1 and blocked["allowed"] is False
+    assert any("No RAM share mcgov-churn-model-staging" in r and "mcgov share ensure" in r for r in blocked["reasons"])
 
     code, out, err = cli("share", "ensure", "--card", "churn-model", "--policy", POLICY)
     assert code == 0, err
@@ -60,3 +62,14 @@ def test_workflow_definition_prints_asl(cli):
     assert code == 0 and "StartAt" in json.loads(out)
     code, _, err = cli("workflow", "definition", "--populate-arn", "arn:aws:lambda:us-east-1:111111111111:function:p")
     assert code == 2 and "all three" in err
+
+
+def test_the_policy_may_live_in_s3(cli, card_session):
+    s3 = card_session.client("s3")
+    s3.create_bucket(Bucket="mcgov-config")
+    s3.put_object(Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes())
+    code, out, err = cli("policy", "validate", "s3://mcgov-config/policy.yaml")
+    assert code == 0 and out.startswith("s3://mcgov-config/policy.yaml: valid: card account 111111111111"), err
+    code, out, err = cli("policy", "validate", "s3://mcgov-config/missing.yaml")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("mcgov: error: s3://mcgov-config/missing.yaml: cannot read the policy object (NoSuchKey")

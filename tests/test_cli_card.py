@@ -90,3 +90,13 @@ def test_console_script_reports_bad_input_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("mcgov: error: ") and "report.json" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_cli_loads_the_authoring_layer_only_inside_the_workflow_command():
+    code = ("import sys\nimport mcgov.steps.cli.main as m\n"
+            "try:\n    m.main(['card', '--help'])\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print(sorted(n for n in sys.modules if n.startswith('mcgov.pipelines')), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: mcgov card" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "[]"

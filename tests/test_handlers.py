@@ -4,12 +4,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 import pytest
-from botocore.stub import Stubber
+from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.stub import ANY, Stubber
 
+from mcgov.steps.card.exceptions import CardStoreError
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.handlers.runtime import HandlerFailure
+from mcgov.steps.handlers.runtime import HandlerFailure, RetryableHandlerFailure, lambda_entry
+from mcgov.steps.registry import (
+    ApprovalStatus,
+    ModelPackage,
+    ModelPackageStore,
+    RegistryAccessDeniedError,
+    RegistryUnavailableError,
+)
 from mcgov.steps.share import ensure_readonly_permission
 from tests.conftest import REPO
 
@@ -113,11 +125,13 @@ def _approve(session: Any, arn: str) -> dict[str, Any]:
 def test_approval_before_the_card_is_associated_is_reverted(world, card_session):
     arn = _package(card_session, "churn-model")
     out = approval_guard.handler(_approve(card_session, arn))
-    assert out["action"] == "reverted"
+    assert out["action"] == "reverted" and out["card"] == "churn-model"
+    assert "No RAM share mcgov-churn-model-staging" in out["reason"] and "mcgov share ensure" in out["reason"]
     package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
     assert package["ModelApprovalStatus"] == "PendingManualApproval"
-    assert package["ApprovalDescription"].startswith("Reverted by model-card governance:")
-    assert approval_guard.handler(_approve(card_session, arn) | {})["action"] == "reverted"
+    assert package["ApprovalDescription"] == f"Reverted by model-card governance: {out['reason']}"[:1024]
+    again = approval_guard.handler(_approve(card_session, arn) | {})
+    assert again["action"] == "reverted" and again["reason"] == out["reason"]
 
 
 def test_approval_after_association_stays_and_duplicates_are_harmless(world, card_session):
@@ -141,7 +155,96 @@ def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_ses
 def test_package_without_a_card_is_reverted_with_instructions(world, card_session):
     arn = _package(card_session, None)
     out = approval_guard.handler(_approve(card_session, arn))
-    assert out["action"] == "reverted" and "mcgov:model-card" in out["reason"]
+    assert out["action"] == "reverted" and "mcgov:model-card" in out["reason"] and "card" not in out
+
+
+def test_a_card_named_like_the_package_group_is_found(world, card_session):
+    card_session.client("sagemaker").create_model_card(ModelCardName="churn-packages", ModelCardStatus="Draft",
+                                                        Content=json.dumps({"model_overview": {"model_owner": "team"}}))
+    arn = _package(card_session, None)
+    out = approval_guard.handler(_approve(card_session, arn))
+    assert out["action"] == "reverted" and out["card"] == "churn-packages"
+    assert "Card status Draft is below PendingReview" in out["reason"] and "No RAM share mcgov-churn-packages-staging" in out["reason"]
+
+
+PACKAGE = ModelPackage(arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1",
+                       group_name="churn-packages", version=1, approval_status=ApprovalStatus.APPROVED,
+                       approval_description=None)
+
+
+def _stubbed_sagemaker() -> Any:
+    return boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+
+
+def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
+    sagemaker = _stubbed_sagemaker()
+    with Stubber(sagemaker) as stub:
+        stub.add_client_error("list_tags", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400)
+        with pytest.raises(RegistryUnavailableError, match="ThrottlingException: Rate exceeded; .*retry later") as info:
+            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
+    assert info.value.retryable and info.value.failure.kind is AwsErrorKind.THROTTLED
+
+    with Stubber(sagemaker) as stub:
+        stub.add_response("list_tags", {"Tags": []})
+        stub.add_client_error("describe_model_card", service_error_code="ThrottlingException", service_message="Rate exceeded",
+                              http_status_code=400)
+        with pytest.raises(CardStoreError, match="ThrottlingException") as info:
+            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
+    assert info.value.retryable
+
+
+def test_find_card_treats_only_not_found_as_no_card(aws_env):
+    sagemaker = _stubbed_sagemaker()
+    with Stubber(sagemaker) as stub:
+        stub.add_client_error("list_tags", service_error_code="ValidationException",
+                              service_message=f"Model package {PACKAGE.arn} not found", http_status_code=400)
+        stub.add_client_error("describe_model_card", service_error_code="ResourceNotFound",
+                              service_message="Modelcard churn-packages does not exist", http_status_code=400)
+        assert approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE) is None
+    with Stubber(sagemaker) as stub:
+        stub.add_client_error("list_tags", service_error_code="AccessDeniedException", service_message="not allowed", http_status_code=400)
+        with pytest.raises(RegistryAccessDeniedError, match="grant the role sagemaker:ListTags") as info:
+            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
+    assert not info.value.retryable
+
+
+def test_a_throttled_guard_fails_retryably_and_leaves_the_package_approved(world, card_session, monkeypatch):
+    arn = _package(card_session, CARD)
+    event = _approve(card_session, arn)
+
+    def throttled(*_: Any, **__: Any) -> dict[str, str]:
+        raise RegistryUnavailableError("ListTags: Throttling; retry later", failure=_throttle_failure())
+
+    monkeypatch.setattr(ModelPackageStore, "tags", throttled)
+    with pytest.raises(RetryableHandlerFailure, match="RegistryUnavailableError: ListTags: Throttling"):
+        approval_guard.handler(event)
+    package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert package["ModelApprovalStatus"] == "Approved"
+
+
+def _throttle_failure() -> Any:
+    error = ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "ListTags")
+    return aws_failure(error, "sagemaker", "ListTags")
+
+
+@pytest.mark.parametrize("error, failure_type, words", [
+    (ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
+     RetryableHandlerFailure, "GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later"),
+    (EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"), RetryableHandlerFailure,
+     "unavailable or unreachable: retry later"),
+    (ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetResourceShares"),
+     HandlerFailure, "grant the caller's role permission for GetResourceShares"),
+])
+def test_a_botocore_error_never_leaves_a_handler_raw(error, failure_type, words):
+    @lambda_entry("test")
+    def handler(event: Any, context: Any = None) -> dict[str, Any]:
+        raise error
+
+    with pytest.raises(HandlerFailure) as info:
+        handler({})
+    assert type(info.value) is failure_type and words in str(info.value)
+    assert str(info.value).startswith("AwsCallError: ")
+    assert info.value.retryable is (failure_type is RetryableHandlerFailure)
 
 
 def _record(message_id: str, body: Any) -> dict[str, Any]:
@@ -164,14 +267,31 @@ def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, ca
     share_card.handler({"card_arn": CARD})
     sagemaker = card_session.client("sagemaker")
     with Stubber(sagemaker) as stub:
-        stub.add_response("send_pipeline_execution_step_failure", {"PipelineExecutionArn": "arn:p"})
+        stub.add_response("send_pipeline_execution_step_failure", {"PipelineExecutionArn": "arn:p"},
+                          {"CallbackToken": "token-0002", "FailureReason": ANY})
         out = gate_watcher.process(_record("m2", {"token": "token-0002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
                                    card_session, sagemaker)
-        assert out["status"] == "BLOCKED" and "denied by SCP" in out["reason"]
+        assert out["status"] == "BLOCKED" and "222222222222" in out["reason"] and "denied by SCP" in out["reason"]
     bad = gate_watcher.process(_record("m3", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["1"]}}),
                                card_session, sagemaker)
     assert bad["status"] == "DROPPED"
     assert gate_watcher.process(_record("m4", "not json"), card_session, sagemaker)["status"] == "DROPPED"
+
+
+def test_gate_watcher_retries_a_throttled_completion_and_drops_a_refused_one(world, card_session):
+    world.fail_association(principal="222222222222", message="denied by SCP")
+    share_card.handler({"card_arn": CARD})
+    sagemaker = card_session.client("sagemaker")
+    record = _record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})
+    with Stubber(sagemaker) as stub:
+        stub.add_client_error("send_pipeline_execution_step_failure", service_error_code="ThrottlingException",
+                              service_message="Rate exceeded", http_status_code=400)
+        stub.add_client_error("send_pipeline_execution_step_failure", service_error_code="ValidationException",
+                              service_message="Callback token expired", http_status_code=400)
+        retried = gate_watcher.process(record, card_session, sagemaker)
+        dropped = gate_watcher.process(record, card_session, sagemaker)
+    assert retried["status"] == "RETRY" and "ThrottlingException" in retried["reason"] and "retry later" in retried["reason"]
+    assert dropped["status"] == "DROPPED" and "Callback token expired" in dropped["reason"]
 
 
 def test_gate_watcher_drops_a_message_whose_token_was_already_used(world, card_session):
@@ -209,12 +329,25 @@ def test_approve_model_package_handler(world, card_session):
 
 
 def test_the_policy_is_read_once_per_container(world, monkeypatch):
-    import mcgov.steps.card.io as card_io
+    import mcgov.steps.common.policy as policy_loader
 
     reads = []
-    original = card_io.read_text
-    monkeypatch.setattr(card_io, "read_text", lambda *a, **k: reads.append(a) or original(*a, **k))
+    original = policy_loader.read_policy_text
+    monkeypatch.setattr(policy_loader, "read_policy_text", lambda *a, **k: reads.append(a) or original(*a, **k))
     share_card.handler({"card_arn": CARD})
     check_gate.handler({"card_arn": CARD, "stage": "staging"})
     check_gate.handler({"card_arn": CARD, "stage": "staging"})
     assert len(reads) == 1
+
+
+def test_the_policy_is_read_from_s3_and_a_missing_object_names_the_uri(world, card_session, monkeypatch):
+    s3 = card_session.client("s3")
+    s3.create_bucket(Bucket="mcgov-config")
+    s3.put_object(Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes())
+    monkeypatch.setenv("MCGOV_POLICY_URI", "s3://mcgov-config/policy.yaml")
+    clear_policy_cache()
+    assert {s["stage"] for s in share_card.handler({"card_arn": CARD})["shares"]} == {"staging", "prod"}
+    monkeypatch.setenv("MCGOV_POLICY_URI", "s3://mcgov-config/missing.yaml")
+    with pytest.raises(HandlerFailure, match="PolicyFileError: s3://mcgov-config/missing.yaml: cannot read the policy object") as info:
+        share_card.handler({"card_arn": CARD})
+    assert not info.value.retryable

@@ -1,12 +1,16 @@
 """``mcgov policy`` / ``share`` / ``gate`` CLI input errors: exit 2 with one line, before any AWS call."""
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 import mcgov.steps.cli.main as main
+from mcgov.errors import GovernanceError
+from mcgov.share_policies import UnknownStageError
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")
@@ -82,3 +86,25 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
     out = json.loads(capsys.readouterr().out)
     actions = out["stages"]["prod"]["consumer_iam_policy"]["Statement"][0]["Action"]
     assert "sagemaker:UpdateModelCard" not in actions and list(out["stages"]) == ["prod"]
+
+
+@pytest.mark.parametrize(("error", "code", "line"), [
+    (UnknownStageError("stage 'qa' is not defined", source="p.yaml", field="stages.qa"), 2,
+     "mcgov: error: p.yaml: stages.qa: stage 'qa' is not defined"),
+    (GovernanceError("RAM refused the share; retry later"), 1, "mcgov: failed: RAM refused the share; retry later"),
+    (ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"), 1,
+     "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, with backoff"),
+    (ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"), 1,
+     "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role permission for DescribeModelCard"),
+    (EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"), 1,
+     "mcgov: failed: AWS call failed: EndpointConnectionError: "),
+])
+def test_errors_map_through_the_typed_hierarchy(cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                error: Exception, code: int, line: str) -> None:
+    def failing(args: argparse.Namespace) -> int:
+        raise error
+
+    monkeypatch.setattr("mcgov.steps.cli.policy.cmd_validate", failing)
+    assert cli(["policy", "validate", EXAMPLE]) == code
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith(line) and captured.err.count("\n") == 1

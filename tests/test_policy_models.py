@@ -1,19 +1,25 @@
 """Share-policy loading, validation errors (file + field + fix) and the rendered IAM/KMS/RAM documents."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import boto3
 import pytest
 import yaml
+from botocore.stub import Stubber
 
 from mcgov.share_policies import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
     PolicyFileError,
+    PolicyUnavailableError,
     PolicyValidationError,
     UnknownStageError,
     load_policy,
     parse_policy,
+    parse_policy_text,
 )
 from mcgov.share_policies.documents import (
     check_card_arn,
@@ -23,6 +29,7 @@ from mcgov.share_policies.documents import (
     render_all,
 )
 from mcgov.errors import BadInputError
+from mcgov.steps.common.policy import load_policy as steps_load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -213,3 +220,44 @@ def test_readonly_permission_template_is_read_only() -> None:
         "sagemaker:DescribeModelCard",
         "sagemaker:ListModelCardVersions",
     ]
+
+
+def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> None:
+    policy = parse_policy_text(EXAMPLE.read_text(), source="s3://cfg/policy.yaml")
+    assert policy == load_policy(EXAMPLE)
+    with pytest.raises(PolicyFileError, match=r"^s3://cfg/p.yaml: not valid YAML .*fix the syntax"):
+        parse_policy_text("stages: [\n", source="s3://cfg/p.yaml")
+    with pytest.raises(PolicyValidationError, match=r"^s3://cfg/p.yaml: stages.prod.accounts\[0\]: "):
+        parse_policy_text(yaml.safe_dump(base(stages={"prod": {"accounts": ["*"], "required_card_status": "Approved"}})),
+                          source="s3://cfg/p.yaml")
+
+
+def test_share_policies_import_nothing_from_the_steps_layer() -> None:
+    code = ("import sys, mcgov.share_policies, mcgov.share_policies.documents\n"
+            "print(sorted(m for m in sys.modules if m.startswith('mcgov.steps')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
+    s3 = card_session.client("s3")
+    s3.create_bucket(Bucket="cfg")
+    s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
+    s3.put_object(Bucket="cfg", Key="latin1.yaml", Body="r\xe9gion: x".encode("latin-1"))
+    assert steps_load_policy("s3://cfg/policy.yaml", s3_client=s3) == steps_load_policy(str(EXAMPLE)) == load_policy(EXAMPLE)
+    with pytest.raises(PolicyFileError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
+        steps_load_policy("s3://cfg/missing.yaml", s3_client=s3)
+    with pytest.raises(PolicyFileError, match="not UTF-8"):
+        steps_load_policy("s3://cfg/latin1.yaml", s3_client=s3)
+    with pytest.raises(PolicyFileError, match="s3://bucket/key"):
+        steps_load_policy("s3://cfg/", s3_client=s3)
+
+
+def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    with Stubber(s3) as stub:
+        stub.add_client_error("get_object", service_error_code="SlowDown", service_message="Please reduce your request rate",
+                              http_status_code=503)
+        with pytest.raises(PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry") as info:
+            steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
+    assert info.value.retryable and not isinstance(info.value, BadInputError)

@@ -9,12 +9,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mcgov.share_policies import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
+from mcgov.steps.common.policy import load_policy
 
 
 def session(args: argparse.Namespace) -> Any:
     return make_session(getattr(args, "profile", None), getattr(args, "region", None))
+
+
+def read_policy(args: argparse.Namespace, uri: str) -> SharePolicy:
+    """The share policy at ``uri`` (a path, or s3:// read with the command's AWS settings)."""
+    return load_policy(uri, s3_client=session(args).client("s3") if uri.startswith("s3://") else None)
 
 
 def print_json(data: Any, stream: Any = None) -> None:

@@ -10,7 +10,7 @@ from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
-from mcgov.steps.cli._shared import print_json, session, write_atomic
+from mcgov.steps.cli._shared import print_json, read_policy, session, write_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,14 +131,13 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from mcgov.share_policies import load_policy
     from mcgov.steps.share import delete_share, ram_client, resolve_card_arn
 
     aws = session(args)
     store = CardStore(aws.client("sagemaker"))
     deleted_shares: list[str] = []
     if args.policy:
-        policy = load_policy(args.policy)
+        policy = read_policy(args, args.policy)
         card_arn = resolve_card_arn(policy, args.card)
         deleted_shares = delete_share(ram_client(aws, policy.region), policy, card_arn)
     card = store.describe(args.card)

@@ -5,8 +5,7 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.share_policies.loader import load_policy
-from mcgov.steps.cli._shared import print_json
+from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.exceptions import StageRequiredError
 from mcgov.steps.gate.poller import run_gate
@@ -39,7 +38,7 @@ def _seconds(text: str) -> float:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy)
+    policy = read_policy(args, args.policy)
     if args.stage is None:
         if len(policy.stages) != 1:
             raise StageRequiredError(f"--stage: the policy has stages {', '.join(policy.stages)}; name one with --stage")

@@ -2,7 +2,10 @@
 
 Each command group lives in its own module exposing ``register(subparsers)``; a command's handler
 receives the parsed ``argparse.Namespace`` and returns the process exit code.
-Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input.
+Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input. Errors map through the
+typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
+mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
+(``mcgov.pipelines``) load only inside the ``workflow`` command.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from botocore.exceptions import (
 )
 
 from mcgov.errors import BadInputError, GovernanceError
+from mcgov.steps.common.aws import unmapped_aws_error
 
 COMMAND_MODULES = ("card", "review", "share", "gate", "policy", "workflow", "reconcile")
 
@@ -61,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mcgov: error: AWS settings: {_one_line(exc)} (set --profile/--region or AWS_PROFILE/AWS_REGION)", file=sys.stderr)
         return 2
     except (BotoCoreError, ClientError) as exc:
-        print(f"mcgov: failed: AWS call failed: {_one_line(exc)}", file=sys.stderr)
+        print(f"mcgov: failed: {_one_line(unmapped_aws_error(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -5,8 +5,7 @@ import argparse
 from typing import Any
 
 from mcgov.share_policies.documents import render_all
-from mcgov.share_policies.loader import load_policy
-from mcgov.steps.cli._shared import print_json
+from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.share import resolve_card_arn, stage_names
 
 
@@ -24,14 +23,14 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    policy = load_policy(args.path)
+    policy = read_policy(args, args.path)
     stages = ", ".join(f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items())
     print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
     return 0
 
 
 def cmd_render_iam(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy)
+    policy = read_policy(args, args.policy)
     card_arn = resolve_card_arn(policy, args.card)
     stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
     print_json(render_all(policy, card_arn, stages))

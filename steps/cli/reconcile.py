@@ -5,8 +5,7 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.share_policies.loader import load_policy
-from mcgov.steps.cli._shared import print_json
+from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.reconcile.plan import parse_selection
 from mcgov.steps.reconcile.report import render_table
@@ -30,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy)
+    policy = read_policy(args, args.policy)
     selection = parse_selection(args.select)
     stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
     session = make_session(getattr(args, "profile", None), policy.region)

@@ -5,9 +5,8 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.share_policies.loader import load_policy
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.cli._shared import print_json
+from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate import share_status
 from mcgov.steps.share import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, stage_names
@@ -31,7 +30,7 @@ def register(subparsers: Any) -> None:
 
 
 def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str] | None]:
-    policy = load_policy(args.policy)
+    policy = read_policy(args, args.policy)
     stages = stage_names(policy, args.stage, source=args.policy) if args.stage else None
     card_arn = resolve_card_arn(policy, args.card)
     session = make_session(args.profile, policy.region)

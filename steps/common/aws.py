@@ -16,6 +16,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
+from mcgov.errors import GovernanceError
+
 
 def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
     """Return a session for ``profile``/``region``, falling back to the environment's defaults."""
@@ -91,6 +93,22 @@ class AwsFailure:
         """``Code: message`` on one line."""
         return f"{self.code}: {' '.join(self.message.split())}".rstrip(": ")
 
+    @property
+    def hint(self) -> str:
+        """What to do about the failure, for the end of a message."""
+        return _HINTS[self.kind].format(operation=self.operation or "the call")
+
+
+_HINTS = {
+    AwsErrorKind.THROTTLED: "throttled: retry later, with backoff",
+    AwsErrorKind.UNAVAILABLE: "the service is unavailable or unreachable: retry later",
+    AwsErrorKind.NOT_FOUND: "check the name or ARN, the account and the region",
+    AwsErrorKind.ACCESS_DENIED: "grant the caller's role permission for {operation} (and check its credentials)",
+    AwsErrorKind.CONFLICT: "a concurrent change or an existing resource: re-read it, then retry",
+    AwsErrorKind.INVALID: "fix the request (the parameters named in the message)",
+    AwsErrorKind.OTHER: "look the error code up in the service's documentation",
+}
+
 
 def classify(code: str, message: str = "", status: int | None = None) -> AwsErrorKind:
     """The kind of an AWS error from its code, HTTP status and (for SageMaker's not-found) its message."""
@@ -139,6 +157,18 @@ def aws_errors(service: str, operation: str, raise_as: Callable[[AwsFailure], Ba
         failure = aws_failure(exc, service, operation)
         assert failure is not None
         raise raise_as(failure) from None
+
+
+class AwsCallError(GovernanceError):
+    """An AWS call failed and no adapter turned it into its own error."""
+
+
+def unmapped_aws_error(exc: ClientError | BotoCoreError) -> AwsCallError:
+    """The typed error of a botocore exception that escaped every adapter (the CLI's and handlers' last resort)."""
+    operation = str(getattr(exc, "operation_name", "") or "")
+    failure = aws_failure(exc, "", operation)
+    assert failure is not None
+    return AwsCallError(f"{operation or 'AWS call'} failed: {failure.text}; {failure.hint}", failure=failure)
 
 
 def error_text(exc: Any) -> str:

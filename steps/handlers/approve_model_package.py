@@ -11,6 +11,7 @@ import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.registry import ApprovalStatus, ModelPackageStore
 
 
 class ApproveEvent(BaseModel):
@@ -24,10 +25,8 @@ class ApproveEvent(BaseModel):
 @lambda_entry("approve_model_package")
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ApproveEvent, event)
-    sagemaker = boto3.client("sagemaker")
-    sagemaker.update_model_package(
-        ModelPackageArn=request.model_package_arn, ModelApprovalStatus="Approved",
-        ApprovalDescription=f"Share gate allowed for stage {request.stage} ({request.card_arn})"[:1024],
-    )
-    status = sagemaker.describe_model_package(ModelPackageName=request.model_package_arn)["ModelApprovalStatus"]
-    return {"model_package_arn": request.model_package_arn, "approval_status": status}
+    packages = ModelPackageStore(boto3.client("sagemaker"))
+    packages.set_approval(request.model_package_arn, ApprovalStatus.APPROVED,
+                          f"Share gate allowed for stage {request.stage} ({request.card_arn})")
+    status = packages.describe(request.model_package_arn).approval_status
+    return {"model_package_arn": request.model_package_arn, "approval_status": status.value if status else None}

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import os
 
-from mcgov.share_policies import SharePolicy, parse_policy
 from mcgov.errors import BadInputError
+from mcgov.share_policies import SharePolicy
+from mcgov.steps.common.policy import load_policy
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
@@ -34,17 +35,7 @@ def load_runtime_policy() -> SharePolicy:
 
 @functools.lru_cache(maxsize=4)
 def _cached_policy(uri: str) -> SharePolicy:
-    import boto3
-    import yaml
-
-    from mcgov.steps.card.io import read_text
-
-    text = read_text(uri, s3_client=boto3.client("s3") if uri.startswith("s3://") else None)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigurationError(f"{uri}: not valid YAML ({' '.join(str(exc).split())})") from None
-    return parse_policy(data, source=uri)
+    return load_policy(uri)
 
 
 def clear_policy_cache() -> None:

@@ -10,10 +10,12 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
-from mcgov.steps.common.jsonutil import json_safe
 from mcgov.errors import BadInputError, GovernanceError, describe_validation_error
+from mcgov.steps.common.aws import unmapped_aws_error
+from mcgov.steps.common.jsonutil import json_safe
 
 Event = TypeVar("Event", bound=BaseModel)
 
@@ -24,6 +26,10 @@ class EventError(BadInputError):
 
 class HandlerFailure(GovernanceError):
     """Raised out of a handler so that Lambda, Step Functions and SageMaker see a clear failure message."""
+
+
+class RetryableHandlerFailure(HandlerFailure):
+    """A handler failure the same event may pass later (throttling, 5xx, network): retry it with backoff."""
 
 
 class _JsonFormatter(logging.Formatter):
@@ -78,8 +84,20 @@ def remaining_seconds(context: Any, default: float = 60.0) -> float:
     return getter() / 1000.0 if callable(getter) else default
 
 
+def _failed(logger: logging.Logger, name: str, request_id: str | None, exc: GovernanceError) -> HandlerFailure:
+    """Log ``exc`` and return the ``HandlerFailure`` (retryable or not) to raise in its place."""
+    logger.error("failed", extra={"fields": {"handler": name, "request_id": request_id, "error": str(exc),
+                                             "error_type": type(exc).__name__, "retryable": exc.retryable}})
+    failure_type = RetryableHandlerFailure if exc.retryable else HandlerFailure
+    return failure_type(f"{type(exc).__name__}: {exc}", failure=exc.failure)
+
+
 def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
-    """Wrap a handler: log start/end as JSON, return JSON-safe output, re-raise failures as ``HandlerFailure``."""
+    """Wrap a handler: log start/end as JSON, return JSON-safe output, re-raise failures as ``HandlerFailure``.
+
+    A failure worth a retry (``GovernanceError.retryable``) is raised as ``RetryableHandlerFailure``, the error
+    name a Step Functions ``Retry`` can match; a botocore error no adapter mapped becomes an ``AwsCallError`` first.
+    """
     logger = get_logger(f"mcgov.{name}")
 
     def decorate(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -89,10 +107,10 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             request_id = getattr(context, "aws_request_id", None)
             try:
                 result = json_safe(func(event, context))
+            except (ClientError, BotoCoreError) as exc:
+                raise _failed(logger, name, request_id, unmapped_aws_error(exc)) from None
             except GovernanceError as exc:
-                logger.error("failed", extra={"fields": {"handler": name, "request_id": request_id, "error": str(exc),
-                                                         "error_type": type(exc).__name__}})
-                raise HandlerFailure(f"{type(exc).__name__}: {exc}") from None
+                raise _failed(logger, name, request_id, exc) from None
             log(logger, "done", handler=name, request_id=request_id, duration_ms=round((time.monotonic() - started) * 1000),
                 result=result)
             return result

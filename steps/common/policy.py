@@ -1,0 +1,55 @@
+"""The one share-policy loader of the CLI and the Lambda handlers: a local path or an ``s3://`` URI.
+
+Parsing and validation are ``mcgov.share_policies``' (pure); this module only fetches the text. An object
+that is missing, forbidden or not UTF-8 is the caller's input (``PolicyFileError``, exit 2); a throttled or
+unavailable S3 is ``PolicyUnavailableError``, retryable.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from mcgov.errors import GovernanceError
+from mcgov.share_policies import (
+    PolicyFileError,
+    PolicyUnavailableError,
+    SharePolicy,
+    parse_policy_text,
+    read_policy_file,
+)
+from mcgov.steps.common.aws import AwsFailure, aws_errors
+
+
+def load_policy(uri: str, s3_client: Any = None) -> SharePolicy:
+    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it.
+
+    ``s3_client`` reads S3 URIs; without one, a default ``boto3`` client is created (only for S3).
+    """
+    return parse_policy_text(read_policy_text(uri, s3_client), source=uri)
+
+
+def read_policy_text(uri: str, s3_client: Any = None) -> str:
+    """The policy's text from a local path or S3."""
+    if not uri.startswith("s3://"):
+        return read_policy_file(uri)
+    parsed = urlparse(uri)
+    bucket, key = parsed.netloc, parsed.path.lstrip("/")
+    if not bucket or not key:
+        raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
+    if s3_client is None:
+        import boto3
+
+        s3_client = boto3.client("s3")
+    with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
+        body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyFileError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
+
+
+def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
+    if failure.retryable:
+        return PolicyUnavailableError(f"cannot read the policy now ({failure.text}); {failure.hint}", source=uri,
+                                      failure=failure)
+    return PolicyFileError(f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri, failure=failure)
