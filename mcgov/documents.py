@@ -110,7 +110,10 @@ def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text with PyYAML's safe loader, strictly (see the module docstring)."""
     import yaml  # imported on use: Lambdas that read no YAML do not pay for it
 
-    loader = _strict_loader(yaml)(text)
+    try:
+        loader = _strict_loader(yaml)(text)
+    except yaml.YAMLError as exc:  # the reader refuses NUL and other control characters up front
+        raise DocumentError(f"invalid YAML: {' '.join(str(exc).split())}", source=source) from None
     try:
         data = loader.get_single_data()
     except DocumentError:

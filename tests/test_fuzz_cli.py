@@ -245,6 +245,14 @@ def test_non_utf8_share_policy_is_bad_input(tmp_path: Path, aws_env: None) -> No
     assert code == 2 and len(err.splitlines()) == 1
 
 
+def test_control_character_in_a_template_is_bad_input(tmp_path: Path, aws_env: None) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_bytes(b"\x00")
+    code, _, err = run_cli(["card", "build", "--training-job", str(TRAINING), "--evaluation", str(EVALUATION),
+                            "--template", str(path)])
+    assert code == 2 and err.startswith(f"mcgov: error: {path}: invalid YAML: ") and len(err.splitlines()) == 1, err
+
+
 HANDLER_EVENTS: dict[str, dict[str, Any]] = {
     "populate_card": {"card_name": "churn-model", "training_job_name": "churn-train", "evaluation_uris": ["s3://b/k.json"]},
     "share_card": {"card_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"},
