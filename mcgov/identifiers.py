@@ -18,6 +18,7 @@ CARD_NAME_MAX = 63
 CARD_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", _A)
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}", _A)
 STAGE_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}", _A)
+CARD_NAME_PREFIX = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]{0,62}", _A)  # a card name's beginning (may end with '-')
 PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?"
 CARD_ARN = re.compile(
     rf"arn:(?P<partition>{PARTITION}):sagemaker:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
@@ -33,6 +34,11 @@ PERMISSION_ARN = re.compile(
 LAMBDA_ARN = re.compile(
     rf"arn:{PARTITION}:lambda:[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}:[0-9]{{12}}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]{{1,128}})?",
     _A)
+# KMS key ARNs (not alias ARNs: IAM and key policies authorize cryptographic operations by key ARN); key ids are
+# UUIDs, multi-Region keys ``mrk-`` + 32 hex characters (KMS "Key identifiers" page).
+KMS_KEY_ARN = re.compile(
+    rf"arn:(?P<partition>{PARTITION}):kms:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
+    r":key/(?P<key_id>mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", _A)
 S3_PREFIX = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/(?:[^*?\x00-\x1f\x7f]*/)?", _A)
 
 

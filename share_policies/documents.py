@@ -1,16 +1,26 @@
 """Pure renderers of the documents a share needs outside RAM.
 
-* consumer-account IAM identity policy per stage (what principals in the target account may call);
-* KMS key-policy statement letting a stage's accounts decrypt a card encrypted with a customer key;
+* consumer-account IAM identity policy per stage (what principals in the target account may call), with the
+  KMS statement the consumer needs when the card is encrypted with a customer key;
+* KMS key-policy statement letting a stage's accounts use that key for this card, through SageMaker and S3;
 * the customer-managed read-only RAM permission (CloudFormation ``AWS::RAM::Permission``).
+
+The KMS documents follow "Set up cross-account support for Amazon SageMaker Model Cards"
+(https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards-xaccount.html): the key policy grants
+``kms:GenerateDataKey`` and ``kms:Decrypt`` with ``kms:ViaService`` SageMaker and S3 and the encryption context
+``aws:sagemaker:model-card-arn``; the consumer's IAM policy grants the same two actions on the key. The page's
+``kms:GrantIsForAWSResource`` condition is left out: KMS sets that key only for CreateGrant, ListGrants and
+RevokeGrant (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html), so on
+Decrypt/GenerateDataKey it would never match.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from mcgov import identifiers as ids
 from mcgov.identifiers import parse_card_arn
-from mcgov.share_policies.exceptions import CardArnError
+from mcgov.share_policies.exceptions import CardArnError, KmsKeyArnError
 from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
@@ -25,6 +35,9 @@ MANAGED_PERMISSION_ACTIONS: dict[str, tuple[str, ...]] = {
     AWS_MANAGED_EXPORT_PERMISSION: (*READ_ACTIONS, UPDATE_ACTION, *EXPORT_ACTIONS),
 }
 READ_ONLY_PERMISSION_NAME = "ModelCardReadOnly"
+KMS_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey", "kms:Decrypt")
+CARD_ARN_CONTEXT_KEY = "kms:EncryptionContext:aws:sagemaker:model-card-arn"
+KMS_KEY_FLAG = "--kms-key-arn"
 
 
 def permission_actions(permission_arn: str) -> tuple[str, ...]:
@@ -53,8 +66,28 @@ def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
     return card_arn
 
 
-def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str) -> dict[str, Any]:
-    """IAM identity policy for principals of ``stage``'s accounts: least privilege on this one card."""
+def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
+    """Return ``key_arn`` if it is a KMS key ARN in the policy's partition and region, else raise."""
+    match = ids.KMS_KEY_ARN.fullmatch(key_arn) if isinstance(key_arn, str) and len(key_arn) <= 2048 else None
+    if not match:
+        raise KmsKeyArnError(
+            f"{key_arn!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
+            field=KMS_KEY_FLAG,
+        )
+    if match["region"] != policy.region or match["partition"] != ids.partition_of(policy.region):
+        raise KmsKeyArnError(
+            f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its region",
+            field=KMS_KEY_FLAG,
+        )
+    return key_arn
+
+
+def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str, kms_key_arn: str | None = None) -> dict[str, Any]:
+    """IAM identity policy for principals of ``stage``'s accounts: least privilege on this one card.
+
+    With ``kms_key_arn`` (the card is encrypted with that customer key) it also grants ``kms:GenerateDataKey``
+    and ``kms:Decrypt`` on the key, as AWS's cross-account model-card page asks of the shared account.
+    """
     check_card_arn(policy, card_arn)
     granted = permission_actions(policy.stage_permission(stage))
     card_actions = [a for a in (*READ_ACTIONS, UPDATE_ACTION) if a in granted]
@@ -79,22 +112,34 @@ def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str) -> dict[
                 "Resource": [f"arn:aws:s3:::{bucket_and_key}*"],
             }
         )
+    if kms_key_arn is not None:
+        statements.append({"Sid": "UseModelCardKey", "Effect": "Allow", "Action": list(KMS_ACTIONS),
+                           "Resource": [check_kms_key_arn(policy, kms_key_arn)]})
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def kms_key_policy_statement(policy: SharePolicy, stage: str) -> dict[str, Any]:
-    """Key-policy statement letting ``stage``'s accounts decrypt cards only through SageMaker.
+def kms_key_policy_statement(policy: SharePolicy, stage: str, card_arn: str, kms_key_arn: str | None = None) -> dict[str, Any]:
+    """Key-policy statement letting ``stage``'s accounts use the card's key for this card only.
 
-    ``Resource: "*"`` in a key policy means "this key"; the actions are explicit.
+    ``kms:GenerateDataKey`` (updates and PDF exports) and ``kms:Decrypt`` (reads), only when SageMaker or S3
+    calls KMS for them and only with the card's ARN as encryption context. ``Resource`` is the key ARN when
+    given, else ``"*"`` (in a key policy: this key).
     """
+    check_card_arn(policy, card_arn)
     accounts = policy.stage(stage).accounts
+    partition = ids.partition_of(policy.region)
     return {
-        "Sid": f"McgovModelCardDecrypt{_pascal(stage)}",
+        "Sid": f"McgovModelCardKey{_pascal(stage)}",
         "Effect": "Allow",
-        "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in accounts]},
-        "Action": ["kms:Decrypt", "kms:DescribeKey"],
-        "Resource": "*",
-        "Condition": {"StringEquals": {"kms:ViaService": f"sagemaker.{policy.region}.amazonaws.com"}},
+        "Principal": {"AWS": [f"arn:{partition}:iam::{account}:root" for account in accounts]},
+        "Action": list(KMS_ACTIONS),
+        "Resource": check_kms_key_arn(policy, kms_key_arn) if kms_key_arn is not None else "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": [f"sagemaker.{policy.region}.amazonaws.com", f"s3.{policy.region}.amazonaws.com"],
+                CARD_ARN_CONTEXT_KEY: card_arn,
+            }
+        },
     }
 
 
@@ -117,16 +162,20 @@ def readonly_permission_template(name: str = READ_ONLY_PERMISSION_NAME) -> dict[
     }
 
 
-def render_all(policy: SharePolicy, card_arn: str, stages: list[str] | None = None) -> dict[str, Any]:
+def render_all(policy: SharePolicy, card_arn: str, stages: list[str] | None = None,
+               kms_key_arn: str | None = None) -> dict[str, Any]:
     """Every generated document for ``stages`` (default: all), keyed by stage."""
     names = stages if stages is not None else list(policy.stages)
+    if kms_key_arn is not None:
+        check_kms_key_arn(policy, kms_key_arn)
     return {
         "card_arn": card_arn,
+        "kms_key_arn": kms_key_arn,
         "stages": {
             name: {
                 "permission_arn": policy.stage_permission(name),
-                "consumer_iam_policy": consumer_iam_policy(policy, card_arn, name),
-                "kms_key_policy_statement": kms_key_policy_statement(policy, name),
+                "consumer_iam_policy": consumer_iam_policy(policy, card_arn, name, kms_key_arn),
+                "kms_key_policy_statement": kms_key_policy_statement(policy, name, card_arn, kms_key_arn),
             }
             for name in names
         },

@@ -33,8 +33,16 @@ class UnknownStageError(PolicyError):
     """A stage named at run time is not defined in the policy."""
 
 
+class UnknownSpokeError(PolicyError):
+    """An account named at run time is not a spoke of the hub-and-spoke policy."""
+
+
 class CardArnError(PolicyError):
     """A card name or ARN does not belong to the policy's card account and region."""
+
+
+class KmsKeyArnError(PolicyError):
+    """A KMS key ARN is malformed or not in the policy's partition and region."""
 
 
 class PolicyUnavailableError(GovernanceError):

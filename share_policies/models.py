@@ -1,17 +1,22 @@
-"""Pydantic models of a share policy (``version: 1``).
+"""Pydantic models of a share policy (``version: 1``) in either topology.
 
 Principals are 12-digit AWS account ids only: organization/OU ARNs, IAM principals, service principals and
 wildcards are refused, as is the card account itself (sharing with yourself is meaningless and hides typos).
+
+``topology: centralized`` (the default, key optional) is ``SharePolicy``. ``topology: hub-and-spoke`` is
+``HubSpokePolicy``, a subclass: its card account is the hub (where the copies live), so everything written for
+``SharePolicy`` (stages, permissions, gate settings) applies to the hub copies unchanged; ``policy_model``
+picks the class from the data.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
 from mcgov.identifiers import matches
-from mcgov.share_policies.exceptions import UnknownStageError
+from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
@@ -40,11 +45,16 @@ class _Strict(BaseModel):
 
 
 class Stage(_Strict):
-    """Accounts one stage shares with, the card status it requires and (optionally) its own permission."""
+    """Accounts one stage shares with, the card status it requires and (optionally) its own permission.
+
+    ``hub_copy_current``: the gate also requires the hub's copy of the card (policy ``hub``) to hold the card's
+    latest version, i.e. the organisation's hub lists what is being promoted.
+    """
 
     accounts: list[str] = Field(min_length=1)
     required_card_status: Literal["Draft", "PendingReview", "Approved"]
     permission_arn: str | None = None
+    hub_copy_current: bool = False
 
     @field_validator("accounts")
     @classmethod
@@ -98,10 +108,29 @@ class ExportSettings(_Strict):
         return value
 
 
+def _check_account(value: Any) -> str:
+    if not ids.is_account(value):
+        raise ValueError(f"{value!r} is not a 12-digit AWS account id (write it quoted)")
+    return str(value)
+
+
+class HubLocation(_Strict):
+    """Where a centralized policy's cards are copied to by a hub (``hub: {account, region}``)."""
+
+    account: str
+    region: str
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        return _check_account(value)
+
+
 class SharePolicy(_Strict):
-    """A whole share policy file."""
+    """A whole share policy file (centralized topology: the card account shares its own cards)."""
 
     version: Literal[1]
+    topology: Literal["centralized"] = "centralized"
     card_account: str
     region: str
     allow_external_principals: bool = False
@@ -109,6 +138,7 @@ class SharePolicy(_Strict):
     stages: dict[str, Stage] = Field(min_length=1)
     gate: GateSettings = GateSettings()
     export: ExportSettings | None = None
+    hub: HubLocation | None = None
 
     @field_validator("card_account")
     @classmethod
@@ -151,8 +181,29 @@ class SharePolicy(_Strict):
             if match["account"] != "aws" and (match["region"] != self.region or match["account"] != self.card_account):
                 raise ValueError(f"{field}: a customer-managed permission must be in the card account "
                                  f"{self.card_account} and region {self.region}; create it there (got {arn})")
+            if match["account"] != "aws" and len(match["name"]) > ids.PERMISSION_NAME_MAX:
+                raise ValueError(f"{field}: RAM permission names are at most {ids.PERMISSION_NAME_MAX} characters "
+                                 f"(got {len(match['name'])} in {arn})")
             if match["account"] == "aws" and match["region"]:
                 raise ValueError(f"{field}: an AWS-managed permission ARN has no region; use arn:aws:ram::aws:permission/<name>")
+        return self
+
+    @model_validator(mode="after")
+    def _hub_in_scope(self) -> "SharePolicy":
+        """``hub_copy_current`` needs ``hub``; the hub is another account of the same region (RAM is regional)."""
+        for name, stage in self.stages.items():
+            if stage.hub_copy_current and self.hub is None and not isinstance(self, HubSpokePolicy):
+                raise ValueError(f"stages.{name}.hub_copy_current: needs the policy-level hub: {{account, region}} "
+                                 "naming the hub that holds the copies; add it or remove hub_copy_current")
+            if stage.hub_copy_current and isinstance(self, HubSpokePolicy):
+                raise ValueError(f"stages.{name}.hub_copy_current: a hub-and-spoke policy's stages share the hub's "
+                                 "copies; set hub_copy_current in the spoke's own (centralized) policy")
+        if self.hub is not None:
+            if self.hub.account == self.card_account:
+                raise ValueError("hub.account: the hub is the card account itself; name the hub account, or drop hub")
+            if self.hub.region != self.region:
+                raise ValueError(f"hub.region: {self.hub.region} differs from the policy region {self.region}; RAM "
+                                 "shares are regional, so the hub syncs this account's cards in the same region")
         return self
 
     @model_validator(mode="after")
@@ -184,3 +235,94 @@ class SharePolicy(_Strict):
     def card_arn(self, card_name: str) -> str:
         """The ARN of card ``card_name`` in the policy's card account and region."""
         return f"arn:aws:sagemaker:{self.region}:{self.card_account}:model-card/{card_name}"
+
+
+class SpokeSelect(_Strict):
+    """Which of a spoke's cards it publishes to the hub: a status and/or a name prefix (default: every card)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True, populate_by_name=True)
+
+    status: Literal["Draft", "PendingReview", "Approved"] | None = None
+    name_prefix: str | None = Field(default=None, alias="name-prefix")
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _prefix(cls, value: str | None) -> str | None:
+        if value is not None and not matches(ids.CARD_NAME_PREFIX, value):
+            raise ValueError(f"{value!r} is not the beginning of a card name (letters, digits and hyphens, "
+                             "starting with a letter or digit, at most 63)")
+        return value
+
+
+class Spoke(_Strict):
+    """One spoke account and the cards it publishes to the hub."""
+
+    account: str
+    select: SpokeSelect = SpokeSelect()
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        return _check_account(value)
+
+
+class HubSpokePolicy(SharePolicy):
+    """``topology: hub-and-spoke``: spokes own their cards, the hub (``hub_account``) keeps read-only copies.
+
+    ``card_account`` is the hub (it is filled from ``hub_account`` and may not be given), so ``stages`` (optional)
+    share the hub copies onward exactly as a centralized policy shares its cards. ``share_back_to_spokes`` lets
+    each spoke read its own hub copies (what a spoke gate with ``hub_copy_current`` reads).
+    """
+
+    topology: Literal["hub-and-spoke"]  # type: ignore[assignment]
+    hub_account: str
+    spokes: list[Spoke] = Field(min_length=1)
+    stages: dict[str, Stage] = Field(default_factory=dict)
+    share_back_to_spokes: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _card_account_is_hub(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "card_account" in data:
+            raise ValueError("card_account: a hub-and-spoke policy names hub_account (the account holding the "
+                             "copies) instead; remove card_account")
+        if "hub_account" not in data:
+            raise ValueError("hub_account: required key is missing; add the hub's 12-digit account id")
+        if not ids.is_account(data["hub_account"]):
+            raise ValueError(f"hub_account: {data['hub_account']!r} is not a 12-digit AWS account id (write it quoted)")
+        return {**data, "card_account": data["hub_account"]}
+
+    @field_validator("spokes")
+    @classmethod
+    def _distinct(cls, spokes: list[Spoke]) -> list[Spoke]:
+        seen: set[str] = set()
+        for index, spoke in enumerate(spokes):
+            if spoke.account in seen:
+                raise ValueError(f"[{index}] spoke {spoke.account} is listed twice; remove the duplicate")
+            seen.add(spoke.account)
+        return spokes
+
+    @model_validator(mode="after")
+    def _hub_not_spoke(self) -> "HubSpokePolicy":
+        for index, spoke in enumerate(self.spokes):
+            if spoke.account == self.hub_account:
+                raise ValueError(f"spokes[{index}].account: {spoke.account} is the hub account itself; a spoke is "
+                                 "another account, remove it")
+        return self
+
+    def spoke(self, account: str, *, source: str | None = None) -> Spoke:
+        """The spoke ``account`` or ``UnknownSpokeError`` naming the policy's spokes."""
+        for spoke in self.spokes:
+            if spoke.account == account:
+                return spoke
+        raise UnknownSpokeError(
+            f"account {account} is not a spoke of this policy (spokes: {', '.join(s.account for s in self.spokes)}); "
+            "add it to spokes or use a spoke's credentials", source=source, field="spokes")
+
+
+def policy_model(data: Any) -> type[SharePolicy]:
+    """The policy class for parsed policy ``data``: ``HubSpokePolicy`` for ``topology: hub-and-spoke``."""
+    topology = data.get("topology") if isinstance(data, dict) else None
+    return HubSpokePolicy if topology == "hub-and-spoke" else SharePolicy

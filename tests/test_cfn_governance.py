@@ -20,6 +20,7 @@ HANDLERS = {
 }
 NO_RESOURCE_LEVEL = {"ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResources", "ram:ListPermissions",
                      "ram:ListPrincipals", "ram:CreateResourceShare"}
+STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1c2fa620-982a-11e3-aff7-50e2416294e0"
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +85,10 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
         props = res[logical]["Properties"]
         assert props["Handler"] == handler
         assert props["Code"] == {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}
-        if logical != "ApproveModelPackageFunction":  # the only handler that reads no share policy
+        if logical not in ("ApproveModelPackageFunction", "PopulateCardFunction"):  # they read no share policy
             assert props["Environment"]["Variables"]["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+        else:
+            assert "Environment" not in props
         assert props["Runtime"] == {"Ref": "PythonRuntime"}
     assert set(template["Parameters"]["PythonRuntime"]["AllowedValues"]) <= {"python3.11", "python3.12"}
 
@@ -131,3 +134,169 @@ def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
     assert props["Definition"] == build_workflow_definition(None)
     assert set(props["DefinitionSubstitutions"]) == {"PopulateFunctionArn", "ShareFunctionArn", "GateFunctionArn"}
     assert main(["--check"]) == 0, "run python -m mcgov.pipelines.cfn_sync"
+
+
+def _evaluate(node: Any, refs: dict[str, str]) -> Any:
+    """Evaluate the intrinsic functions a name uses (Ref, Fn::Join, Fn::Select, Fn::Split, Fn::Sub without variables)."""
+    if isinstance(node, list):
+        return [_evaluate(item, refs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ((fn, arg),) = node.items()
+    if fn == "Ref":
+        return refs[arg]
+    if fn == "Fn::Join":
+        return arg[0].join(_evaluate(arg[1], refs))
+    if fn == "Fn::Select":
+        return _evaluate(arg[1], refs)[int(arg[0])]
+    if fn == "Fn::Split":
+        return _evaluate(arg[1], refs).split(arg[0])
+    if fn == "Fn::Sub" and isinstance(arg, str):
+        for key, value in refs.items():
+            arg = arg.replace("${" + key + "}", value)
+        assert "${" not in arg, arg
+        return arg
+    raise AssertionError(f"unexpected {fn} in a permission name")
+
+
+@pytest.mark.parametrize("stack_name", ["m", "mcgov", "model-card-governance-prod", "a" + "-b" * 63 + "c"])
+def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(template: dict[str, Any], stack_name: str) -> None:
+    from mcgov.identifiers import PERMISSION_NAME_MAX
+
+    assert len(stack_name) <= 128
+    name_node = template["Resources"]["ProdReadOnlyModelCardPermission"]["Properties"]["Name"]
+    refs = {"AWS::StackId": STACK_ID.format(name=stack_name), "AWS::StackName": stack_name}
+    name = _evaluate(name_node, refs)
+    assert len(name) <= PERMISSION_NAME_MAX and name == "mcgov-model-card-read-only-1c2fa620"
+    other = _evaluate(name_node, {**refs, "AWS::StackId": refs["AWS::StackId"].replace("1c2fa620", "9d00be11")})
+    assert other != name, "two stacks in one account and region need different permission names"
+
+
+def test_policy_model_refuses_customer_permission_names_over_36_characters() -> None:
+    from mcgov.share_policies import PolicyValidationError, parse_policy
+
+    def policy(name: str) -> dict[str, Any]:
+        return {"version": 1, "card_account": "111111111111", "region": "us-east-1",
+                "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
+                "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}}}
+
+    assert parse_policy(policy("x" * 36)).permission_arn.endswith("/" + "x" * 36)
+    with pytest.raises(PolicyValidationError, match="permission_arn: RAM permission names are at most 36 characters"):
+        parse_policy(policy("x" * 37))
+    managed = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"  # 46: AWS's own names may be longer
+    assert parse_policy({**policy("x"), "permission_arn": managed}).permission_arn == managed
+
+
+def _async_targets(resources: dict[str, Any]) -> set[str]:
+    """Functions a service invokes asynchronously: EventBridge rule targets (and S3/SNS permissions)."""
+    found = set()
+    for res in resources.values():
+        if res["Type"] == "AWS::Events::Rule":
+            found |= {t["Arn"]["Fn::GetAtt"][0] for t in res["Properties"]["Targets"] if "Fn::GetAtt" in t["Arn"]}
+        if res["Type"] == "AWS::Lambda::Permission" and res["Properties"]["Principal"] in ("s3.amazonaws.com", "sns.amazonaws.com"):
+            found.add(res["Properties"]["FunctionName"]["Ref"])
+    return found
+
+
+def _queue_alarm(resources: dict[str, Any], queue: str) -> dict[str, Any]:
+    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+              and {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}} in r["Properties"]["Dimensions"]]
+    assert len(alarms) == 1, f"{queue}: expected one alarm on it"
+    alarm = alarms[0]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)
+    assert alarm["AlarmActions"] == {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    return alarm
+
+
+def test_every_asynchronously_invoked_function_has_a_failure_queue_with_an_alarm(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    targets = _async_targets(res)
+    assert targets == {"ApprovalGuardFunction"}
+    for function in targets:
+        configs = [r["Properties"] for r in res.values() if r["Type"] == "AWS::Lambda::EventInvokeConfig"
+                   and r["Properties"]["FunctionName"] == {"Ref": function}]
+        assert len(configs) == 1, f"{function}: no EventInvokeConfig"
+        destination = configs[0]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"]
+        queue = destination[0]
+        assert destination == [queue, "Arn"] and res[queue]["Type"] == "AWS::SQS::Queue"
+        _queue_alarm(res, queue)
+        role = res[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+        grants = [s for s in _statements(template) if s[0] == role and s[1]["Action"] == ["sqs:SendMessage"]]
+        assert [g[1]["Resource"] for g in grants] == [{"Fn::GetAtt": [queue, "Arn"]}], "Lambda sends to the destination with the role"
+    rule_target = res["ModelPackageStateChangeRule"]["Properties"]["Targets"][0]
+    assert rule_target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ApprovalGuardFailureQueue", "Arn"]}}
+    (statement,) = res["ApprovalGuardFailureQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["ModelPackageStateChangeRule", "Arn"]}}}
+
+
+def test_the_gate_queue_dead_letters_have_an_alarm(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    redrive = res["GateCallbackQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["GateCallbackDeadLetterQueue", "Arn"]}
+    _queue_alarm(res, "GateCallbackDeadLetterQueue")
+
+
+def _ram_statements(template: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [st for owner, st in _statements(template) if action in _as_list(st["Action"])]
+
+
+def test_shares_are_created_and_changed_only_for_model_cards_tagged_as_ours(template: dict[str, Any]) -> None:
+    from mcgov.steps.share.naming import MANAGED_BY, TAG_MANAGED_BY
+
+    (create,) = _ram_statements(template, "ram:CreateResourceShare")
+    assert create["Condition"] == {"StringEquals": {"ram:RequestedResourceType": "sagemaker:ModelCard",
+                                                    f"aws:RequestTag/{TAG_MANAGED_BY}": MANAGED_BY}}
+    (tag,) = _ram_statements(template, "ram:TagResource")
+    assert tag["Condition"] == {"StringEquals": {f"aws:RequestTag/{TAG_MANAGED_BY}": MANAGED_BY}}
+    associate = _ram_statements(template, "ram:AssociateResourceShare")
+    assert [st["Condition"] for st in associate] == [
+        {"StringEquals": {"ram:RequestedResourceType": "sagemaker:ModelCard", f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
+        {"Null": {"ram:RequestedResourceType": "true"}, "StringEquals": {f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
+    ]
+    for action in ("ram:UpdateResourceShare", "ram:DisassociateResourceShare", "ram:DeleteResourceShare",
+                   "ram:AssociateResourceSharePermission"):
+        for st in _ram_statements(template, action):
+            assert st["Condition"]["StringEquals"][f"aws:ResourceTag/{TAG_MANAGED_BY}"] == MANAGED_BY, action
+    text = TEMPLATE.read_text()
+    assert "IfExists" not in text, "a ...IfExists condition passes when the key is absent (no resource named)"
+
+
+def test_kms_statements_exist_only_with_a_key_and_only_through_sagemaker(template: dict[str, Any]) -> None:
+    assert template["Conditions"]["HasKmsKey"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "KmsKeyArn"}, ""]}]}
+    found = {}
+    for name, res in template["Resources"].items():
+        props = res.get("Properties", {})
+        docs = [p["PolicyDocument"] for p in props.get("Policies", [])]
+        if res["Type"] == "AWS::IAM::ManagedPolicy":
+            docs.append(props["PolicyDocument"])
+        for doc in docs:
+            for st in doc["Statement"]:
+                plain = st.get("Fn::If", [None, st])[1]
+                if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
+                    assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
+                    assert plain["Resource"] == {"Ref": "KmsKeyArn"}
+                    assert plain["Condition"]["StringEquals"] == {"kms:ViaService": {"Fn::Sub": "sagemaker.${AWS::Region}.amazonaws.com"}}
+                    assert plain["Condition"]["StringLike"] == {"kms:EncryptionContext:aws:sagemaker:model-card-arn": {
+                        "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"}}
+                    found[name] = sorted(plain["Action"])
+    assert found == {"PopulateCardRole": ["kms:Decrypt", "kms:GenerateDataKey"], "GateReaderPolicy": ["kms:Decrypt"]}
+
+
+def test_the_kms_key_parameter_accepts_what_the_cli_accepts() -> None:
+    import re
+
+    from cfnlint.decode import decode
+
+    from mcgov.identifiers import KMS_KEY_ARN
+
+    decoded, _ = decode(str(TEMPLATE))
+    pattern = re.compile(decoded["Parameters"]["KmsKeyArn"]["AllowedPattern"], re.ASCII)
+    key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for value in (key, key.replace("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-" + "0" * 32),
+                  key.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1"),
+                  key.replace("key/", "alias/"), key + "\n", key.upper(), "arn:aws:kms:us-east-1:1111:key/x"):
+        # AllowedPattern "must match the entire parameter value" (CloudFormation Parameters page): fullmatch.
+        assert bool(pattern.fullmatch(value)) is bool(KMS_KEY_ARN.fullmatch(value)), value
+    assert pattern.fullmatch("") and not KMS_KEY_ARN.fullmatch("")  # empty: no key, no KMS statement

@@ -203,11 +203,13 @@ def test_rendered_documents_have_no_wildcard_actions_and_scoped_resources() -> N
     ]
 
 
-def test_kms_statement_is_restricted_to_sagemaker_via_service() -> None:
-    statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod")
-    assert statement["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+def test_kms_statement_is_restricted_to_sagemaker_and_s3_and_the_card() -> None:
+    statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod", CARD)
+    assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::333333333333:root"]}
-    assert statement["Condition"] == {"StringEquals": {"kms:ViaService": "sagemaker.us-east-1.amazonaws.com"}}
+    assert statement["Condition"] == {"StringEquals": {
+        "kms:ViaService": ["sagemaker.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+        "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARD}}
 
 
 def test_readonly_permission_template_is_read_only() -> None:

@@ -84,10 +84,12 @@ def test_generated_documents_have_no_wildcards_for_every_stage() -> None:
             problems += wildcard_problems(statement, f"consumer_iam_policy[{stage}][{index}]")
             assert all(card in r for r in _as_list(statement["Resource"]) if "s3" not in r), statement
             checked += 1
-        kms = kms_key_policy_statement(policy, stage)
+        kms = kms_key_policy_statement(policy, stage, card)
         problems += wildcard_problems(kms, f"kms[{stage}]", key_policy=True)
         assert kms["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in policy.stage(stage).accounts]
-        assert kms["Condition"]["StringEquals"]["kms:ViaService"] == f"sagemaker.{policy.region}.amazonaws.com"
+        assert kms["Condition"]["StringEquals"]["kms:ViaService"] == [f"sagemaker.{policy.region}.amazonaws.com",
+                                                                      f"s3.{policy.region}.amazonaws.com"]
+        assert kms["Condition"]["StringEquals"]["kms:EncryptionContext:aws:sagemaker:model-card-arn"] == card
         checked += 1
     permission = readonly_permission_template()["Resources"]["ModelCardReadOnlyPermission"]["Properties"]
     problems += wildcard_problems(permission["PolicyTemplate"], "readonly_permission_template")

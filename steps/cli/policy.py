@@ -19,6 +19,7 @@ def register(subparsers: Any) -> None:
     render.add_argument("--policy", required=True, help="share-policy YAML file")
     render.add_argument("--card", required=True, help="model-card ARN or name (in the policy's account/region)")
     render.add_argument("--stage", help="only this stage (default: every stage)")
+    render.add_argument("--kms-key-arn", help="key ARN of the customer KMS key the card is encrypted with")
     render.set_defaults(func=cmd_render_iam)
 
 
@@ -33,5 +34,5 @@ def cmd_render_iam(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
     card_arn = resolve_card_arn(policy, args.card)
     stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
-    print_json(render_all(policy, card_arn, stages))
+    print_json(render_all(policy, card_arn, stages, args.kms_key_arn))
     return 0
