@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,39 @@ TEMPLATE = SizeLimit("card template", 1 * MiB, "TEMPLATE")
 POLICY = SizeLimit("share policy", 1 * MiB, "POLICY")
 CONTENT = SizeLimit("card content", 4 * MiB, "CONTENT")
 LIMITS = (REPORT, TRAINING_JOB, MODEL_PACKAGE, TEMPLATE, POLICY, CONTENT)
+
+
+def too_large(location: str, limit: SizeLimit) -> DocumentError:
+    return DocumentError(f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise "
+                         f"MCGOV_MAX_{limit.env}_BYTES", source=location)
+
+
+def read_file(location: str, limit: SizeLimit) -> bytes:
+    """The bytes of a regular local file of at most ``limit.max_bytes``; a FIFO, device or directory is refused
+    before anything is read, so ``/dev/zero`` or a pipe can neither hang nor exhaust memory."""
+    try:
+        info = os.stat(location)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise DocumentError(f"{kind}; name a regular file", source=location)
+        if info.st_size > limit.max_bytes:
+            raise too_large(location, limit)
+        with open(location, "rb") as handle:
+            body = handle.read(limit.max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}", source=location) from None
+    except ValueError as exc:  # an embedded NUL in the path
+        raise DocumentError(f"not a usable path ({exc})", source=location) from None
+    if len(body) > limit.max_bytes:
+        raise too_large(location, limit)
+    return body
+
+
+def decode_utf8(body: bytes, location: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError("file is not UTF-8 text", source=location) from None
 
 
 def check_depth(data: Any, source: str, max_depth: int = MAX_DEPTH) -> None:

@@ -11,20 +11,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from mcgov.documents import POLICY, DocumentError, decode_utf8, parse_yaml, read_file
 from mcgov.errors import describe_validation_error
 from mcgov.share_policies.exceptions import PolicyFileError, PolicyValidationError
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import SharePolicy, policy_model
 
 
 def read_policy_file(path: str | Path) -> str:
-    """The text of a local policy file; a ``PolicyFileError`` naming it when it cannot be read."""
+    """The text of a local policy file (a regular file of at most 1 MiB, UTF-8); ``PolicyFileError`` naming it."""
     source = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyFileError(f"cannot read the policy file ({exc.strerror}); check the path", source=source) from None
-    except UnicodeDecodeError:
-        raise PolicyFileError("the policy file is not UTF-8 text; save it as UTF-8 YAML", source=source) from None
+        return decode_utf8(read_file(source, POLICY), source)
+    except DocumentError as exc:
+        raise PolicyFileError(str(exc).removeprefix(f"{source}: "), source=source) from None
 
 
 def load_policy(path: str | Path) -> SharePolicy:
@@ -33,13 +32,12 @@ def load_policy(path: str | Path) -> SharePolicy:
 
 
 def parse_policy_text(text: str, source: str = "<policy>") -> SharePolicy:
-    """Parse policy YAML ``text`` and validate it; errors are prefixed with ``source``."""
-    import yaml  # imported on use: Lambdas that never load a policy do not pay for it
-
+    """Parse policy YAML ``text`` strictly (duplicate keys, aliases and deep nesting refused) and validate it;
+    errors are prefixed with ``source``."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyFileError(f"not valid YAML ({' '.join(str(exc).split())}); fix the syntax", source=source) from None
+        data = parse_yaml(text, source)
+    except DocumentError as exc:
+        raise PolicyFileError(str(exc).removeprefix(f"{source}: ") + "; fix the file", source=source) from None
     return parse_policy(data, source=source)
 
 
@@ -48,7 +46,7 @@ def parse_policy(data: Any, *, source: str = "<policy>") -> SharePolicy:
     if not isinstance(data, dict):
         raise PolicyFileError("the policy must be a YAML mapping with version, card_account, region and stages", source=source)
     try:
-        return SharePolicy.model_validate(data)
+        return policy_model(data).model_validate(data)
     except ValidationError as exc:
         field, message = describe_validation_error(exc.errors(include_url=False))
         raise PolicyValidationError(message, source=source, field=field or None) from None

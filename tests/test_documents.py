@@ -45,6 +45,7 @@ def _nested(depth: int) -> list:
     ("a: " + "[" * 2000 + "]" * 2000 + "\n", f"deeper than {MAX_DEPTH}"),
     ("a: [1,\n", "invalid YAML"),
     ("? [1, 2]\n: x\n", "plain value"),
+    ("a: \x00\n", "invalid YAML"),
 ])
 def test_yaml_refuses_duplicates_aliases_depth(text, needle):
     with pytest.raises(DocumentError, match="^p.yaml: ") as exc:

@@ -143,3 +143,27 @@ def test_prod_not_in_share_is_denied(card_session: boto3.Session, prod_session: 
     with pytest.raises(ClientError) as exc:
         prod_session.client("sagemaker").describe_model_card(ModelCardName=arn)
     assert code(exc) == "AccessDeniedException"
+
+
+def test_card_tags_belong_to_the_card_and_overwrite_by_key(sm, arn: str) -> None:
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "1"}])
+    sm.update_model_card(ModelCardName=arn, Content=CONTENT2)
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "2"}, {"Key": "j", "Value": "x"}])
+    assert sorted((t["Key"], t["Value"]) for t in sm.list_tags(ResourceArn=arn)["Tags"]) == [("j", "x"), ("k", "2")]
+    sm.delete_tags(ResourceArn=arn, TagKeys=["j"])
+    assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "2"}]
+
+
+def test_consumers_cannot_tag_a_shared_card(card_session: boto3.Session, staging_session: boto3.Session,
+                                            arn: str) -> None:
+    """RAM's model-card permissions grant no tagging, so an approval record in tags is the owner's alone."""
+    share_card(card_session.client("ram"), arn)
+    remote = staging_session.client("sagemaker")
+    assert remote.describe_model_card(ModelCardName=arn)["ModelCardName"] == "churn"
+    for call in (lambda: remote.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:version", "Value": "9"}]),
+                 lambda: remote.delete_tags(ResourceArn=arn, TagKeys=["mcgov:approval:version"]),
+                 lambda: remote.list_tags(ResourceArn=arn)):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert code(exc) == "AccessDeniedException"
+    assert card_session.client("sagemaker").list_tags(ResourceArn=arn)["Tags"] == []

@@ -121,7 +121,7 @@ def test_unreadable_and_non_mapping_files(tmp_path: Path) -> None:
         load_policy(tmp_path / "missing.yaml")
     with pytest.raises(PolicyFileError, match="mapping"):
         load_policy(write(tmp_path, "- a\n- b\n"))
-    with pytest.raises(PolicyFileError, match="not valid YAML"):
+    with pytest.raises(PolicyFileError, match="invalid YAML"):
         load_policy(write(tmp_path, "stages: [\n"))
 
 
@@ -227,7 +227,7 @@ def test_readonly_permission_template_is_read_only() -> None:
 def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> None:
     policy = parse_policy_text(EXAMPLE.read_text(), source="s3://cfg/policy.yaml")
     assert policy == load_policy(EXAMPLE)
-    with pytest.raises(PolicyFileError, match=r"^s3://cfg/p.yaml: not valid YAML .*fix the syntax"):
+    with pytest.raises(PolicyFileError, match=r"^s3://cfg/p.yaml: invalid YAML: .*fix the file"):
         parse_policy_text("stages: [\n", source="s3://cfg/p.yaml")
     with pytest.raises(PolicyValidationError, match=r"^s3://cfg/p.yaml: stages.prod.accounts\[0\]: "):
         parse_policy_text(yaml.safe_dump(base(stages={"prod": {"accounts": ["*"], "required_card_status": "Approved"}})),

@@ -84,8 +84,38 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         self.model_cards[model_card_name].append(card)
         return card.arn
 
+    def card_tags(self, model_card_name: str) -> list[dict[str, str]]:
+        """The tags of a card: one list for the card, whatever its version (tags belong to the resource)."""
+        self.latest_card(model_card_name)  # ResourceNotFound when there is no such card
+        first = self.model_cards[model_card_name][0]
+        if first.tags is None:
+            first.tags = []
+        for version in self.model_cards[model_card_name]:
+            version.tags = first.tags
+        return first.tags
+
+    def add_tags(self, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+        """AddTags; an existing key gets the new value (the AddTags API reference: "overwrites")."""
+        if ":model-card/" not in arn:
+            return super().add_tags(arn, tags)
+        current = self.card_tags(arn.rsplit("/", 1)[1])
+        keys = {t["Key"] for t in tags}
+        current[:] = [t for t in current if t["Key"] not in keys] + list(tags)
+        return current
+
+    def delete_tags(self, arn: str, tag_keys: list[str]) -> None:
+        if ":model-card/" not in arn:
+            return super().delete_tags(arn, tag_keys)
+        current = self.card_tags(arn.rsplit("/", 1)[1])
+        current[:] = [t for t in current if t["Key"] not in tag_keys]
+        return None
+
     def _get_resource_from_arn(self, arn: str) -> Any:
-        """Also resolve versioned model-package ARNs (``model-package/<group>/<version>``) for tagging."""
+        """Also resolve versioned model-package ARNs (``model-package/<group>/<version>``) and model cards."""
+        if ":model-card/" in arn:
+            name = arn.rsplit("/", 1)[1]
+            self.card_tags(name)
+            return self.model_cards[name][-1]
         if ":model-package/" in arn and arn.count("/") == 2:
             for package in self.model_packages.values():
                 if package.arn == arn:

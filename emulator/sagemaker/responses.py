@@ -112,6 +112,29 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         sagemaker_backends[owner][region or self.region].delete_model_card(name)
         return EmptyResult()
 
+    def _own_tagged_resource(self, action: str) -> None:
+        """Tag calls on another account's resource are refused: RAM's model-card permissions grant no tagging
+        (their actions are Describe/List/Update/Export), and no other resource policy exists."""
+        arn = self._get_param("ResourceArn") or ""
+        account, _, _ = parse_card_ref(arn)
+        owner = arn.split(":")[4] if arn.count(":") >= 5 else None
+        if (account or owner) not in (None, "", self.current_account):
+            raise AccessDeniedException(
+                f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
+                f"on resource: {arn}; only the owner account can tag it.")
+
+    def add_tags(self) -> ActionResult:
+        self._own_tagged_resource("AddTags")
+        return super().add_tags()
+
+    def list_tags(self) -> ActionResult:
+        self._own_tagged_resource("ListTags")
+        return super().list_tags()
+
+    def delete_tags(self) -> ActionResult:
+        self._own_tagged_resource("DeleteTags")
+        return super().delete_tags()
+
     def send_pipeline_execution_step_success(self) -> ActionResult:
         arn = self.own_backend().send_pipeline_callback(
             self._get_param("CallbackToken"), "success", outputs=self._get_param("OutputParameters")

@@ -1,15 +1,13 @@
 """Read inputs from a local path or an ``s3://`` URI, with errors that name the input."""
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import REPORT, TEMPLATE, DocumentError, SizeLimit, parse_json, parse_yaml
+from mcgov.documents import REPORT, TEMPLATE, DocumentError, SizeLimit, parse_json, parse_yaml, read_file, too_large
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text
@@ -46,28 +44,14 @@ def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT
 
 
 def _too_large(location: str, limit: SizeLimit) -> InputReadError:
-    env = f"MCGOV_MAX_{limit.env}_BYTES"
-    return InputReadError(f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise {env}",
-                          source=location)
+    return InputReadError(str(too_large(location, limit)).removeprefix(f"{location}: "), source=location)
 
 
 def _read_file(location: str, limit: SizeLimit) -> bytes:
     try:
-        info = os.stat(location)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise InputReadError(f"{kind}; name a regular file", source=location)
-        if info.st_size > limit.max_bytes:
-            raise _too_large(location, limit)
-        with open(location, "rb") as handle:
-            body = handle.read(limit.max_bytes + 1)
-    except OSError as exc:
-        raise InputReadError(f"cannot read file: {exc.strerror or exc}", source=location) from None
-    except ValueError as exc:  # embedded NUL in the path
-        raise InputReadError(f"not a usable path ({exc})", source=location) from None
-    if len(body) > limit.max_bytes:
-        raise _too_large(location, limit)
-    return body
+        return read_file(location, limit)
+    except DocumentError as exc:
+        raise InputReadError(str(exc).removeprefix(f"{location}: "), source=location) from None
 
 
 def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+from mcgov.documents import POLICY, too_large
 from mcgov.errors import GovernanceError
 from mcgov.share_policies import (
     PolicyFileError,
@@ -41,7 +42,9 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
 
         s3_client = boto3.client("s3")
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
-        body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
+    if len(body) > POLICY.max_bytes:
+        raise PolicyFileError(str(too_large(uri, POLICY)).removeprefix(f"{uri}: "), source=uri)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:

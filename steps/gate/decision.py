@@ -4,7 +4,9 @@ Blocked (fail closed) when: the share is missing/DELETED or carries another perm
 card is FAILED, DISASSOCIATING/DISASSOCIATED or not associated; an invitation is PENDING beyond the policy's
 window (measured from the association's creationTime); an association is external while the policy forbids
 external principals; the share names principals the policy does not; the card status is below the stage's
-requirement or Archived. ``pending`` is true when the only blockers can resolve by waiting.
+requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
+approve``) does not name its current version and content. ``pending`` is true when the only blockers can
+resolve by waiting.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
+from mcgov.steps.approval.check import approval_problem
+from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
@@ -35,6 +39,7 @@ class Decision:
     checked_at: str
     pending: bool = False
     consumer_checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    approval: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return json_safe(
@@ -50,6 +55,7 @@ class Decision:
                 "checked_at": self.checked_at,
                 "pending": self.pending,
                 "consumer_checks": self.consumer_checks,
+                "approval": self.approval,
             }
         )
 
@@ -80,8 +86,12 @@ def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | No
     )
 
 
-def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state: StageShareState, now: datetime) -> Decision:
-    """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content."""
+def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state: StageShareState, now: datetime,
+             approval: ApprovalRecord | None = None) -> Decision:
+    """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content.
+
+    ``approval`` is the card's approval record, read for stages that require Approved.
+    """
     stage_cfg = policy.stage(stage)
     summary = card_summary(card)
     terminal: list[str] = []
@@ -99,6 +109,11 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
             f"Card status {status} is below {required} required for stage {stage}; "
             f"update the card status to {required} after review."
         )
+    elif required == "Approved":
+        problem = approval_problem(str(summary["name"] or card_arn), status, summary["version"],
+                                   summary["content_sha256"], approval)
+        if problem:
+            terminal.append(f"Stage {stage} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
 
@@ -147,6 +162,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         resource=resource,
         checked_at=_iso(now),
         pending=bool(waiting) and not terminal,
+        approval=approval.to_dict() if approval is not None and required == "Approved" else None,
     )
 
 

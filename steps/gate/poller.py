@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
 from mcgov.steps.gate.reader import read_stage_state
@@ -38,7 +39,8 @@ def check_once(
     try:
         card = describe_card(sagemaker, card_arn)
         state = read_stage_state(ram, policy, card_arn, stage)
-        return evaluate(policy, stage, card, state, now)
+        approval = ApprovalStore(sagemaker).read(card_arn) if policy.stage(stage).required_card_status == "Approved" else None
+        return evaluate(policy, stage, card, state, now, approval)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         summary = card_summary(card) if card else {"arn": card_arn}
         text = " ".join(str(exc).split())
