@@ -17,6 +17,7 @@ import mcgov.emulator.core as emulator_core
 import mcgov.emulator.fixtures as seed
 
 THREADS = 8
+FIGURES: dict[str, dict[str, int]] = {}  # what the tests measured, read by benchmarks.reliability
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 
@@ -132,6 +133,7 @@ def test_parallel_first_populate_all_threads_succeed_with_one_card_version_and_o
     results, errors = run_together(lambda i: _populate_and_share(world, "fresh-model", i))
     assert errors == []
     assert sorted(passed) == list(range(THREADS)), "the creates did not all collide"
+    FIGURES["first_populate"] = {"threads": THREADS, "colliding_creates": len(passed), "errors": len(errors)}
     arn = world["policy"].card_arn("fresh-model")
     assert results == [arn] * THREADS
     sm = world["clients"][0][0]

@@ -4,7 +4,7 @@ For each AWS call index k of a clean run, call k fails (throttling, 500, read ti
 response lost after the write, or a fault that exhausts retries / is not retryable). Then the flow is run
 again without faults and must converge: one card version with the clean run's content hash, exactly one
 live share per (card, stage) and no deleted extra, the policy's accounts and the card associated, the gate
-allowed. Run with ``-s`` to see the counts.
+allowed. Run with ``-s`` to see the counts; ``FIGURES`` keeps them for ``make bench`` (docs/reliability.md).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ import mcgov.emulator.fixtures as seed
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 _SCENARIOS = itertools.count()
+FIGURES: dict[str, dict[str, int]] = {}  # what each test measured, read by benchmarks.reliability
 WRITES = {"CreateModelCard", "UpdateModelCard", "CreateResourceShare", "AssociateResourceShare", "UpdateResourceShare"}
 
 
@@ -88,6 +89,7 @@ def world() -> Iterator[World]:
         clean = run_flow(w, "reference", counter)
         assert clean.completed, clean
         w.reference = {"sha": clean.content_sha256, "calls": list(counter.calls)}
+        FIGURES["clean_run"] = {"calls": len(counter.calls)}
         yield w
 
 
@@ -176,6 +178,7 @@ def test_every_call_index_survives_one_throttle(world: World) -> None:
     print(f"\nthrottle: {survived}/{n} injected faults survived ({n - len(surfaced)} absorbed by botocore retries)")
     assert survived == n
     assert surfaced == [], "a single throttle should be absorbed by botocore's standard retries"
+    FIGURES["throttle"] = {"injected": n, "survived": survived, "absorbed": n - len(surfaced)}
 
 
 @pytest.mark.parametrize("kind", ["internal", "read_timeout", "connection_reset", "lost_response"])
@@ -193,6 +196,7 @@ def test_sampled_call_indexes_survive_transient_faults(world: World, kind: str) 
     print(f"\n{kind}: {survived}/{len(indexes)} injected faults survived")
     assert failures == []
     assert survived == len(indexes)
+    FIGURES[kind] = {"injected": len(indexes), "survived": survived}
 
 
 @pytest.mark.parametrize("kind", ["throttle", "denied"])
@@ -210,6 +214,7 @@ def test_step_fails_when_retries_are_exhausted_or_fault_is_final_then_rerun_conv
         survived += 1
     print(f"\n{kind} (retries exhausted / not retryable): {survived}/{len(indexes)} step failures recovered by a re-run")
     assert survived == len(indexes)
+    FIGURES[f"{kind}_every_attempt"] = {"injected": len(indexes), "survived": survived}
 
 
 def _first(world: World, operation: str) -> int:

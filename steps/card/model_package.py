@@ -78,6 +78,9 @@ def _check(details: dict[str, Any], source: str) -> None:
         loc = [part if isinstance(part, int) else _WIRE_NAMES.get(part, part.title().replace("_", ""))
                for part in errors[0]["loc"]]
         field, message = describe_validation_error([{**errors[0], "loc": loc}, *errors[1:]])
+        if not field and ": " in message:  # a model-level check names the field in its message
+            name, message = message.split(": ", 1)
+            field = _WIRE_NAMES.get(name, name.title().replace("_", ""))
         raise ModelPackageError(message, source=source, field=field) from None
 
 

@@ -68,7 +68,21 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
     custom.update(_facts(description, source))
     if notes:
         custom["mcgov.training.notes"] = truncate_text("; ".join(notes), L.CUSTOM_DETAIL_MAX)
+    _check(details, custom, source)
     return TrainingFacts(details, custom)
+
+
+def _check(details: dict[str, Any], custom: dict[str, str], source: str) -> None:
+    """Refuse facts the card content model rejects (a control character in the ARN, say), naming the field."""
+    from mcgov.steps.card.exceptions import ContentValidationError
+    from mcgov.steps.card.validation import validate_content
+
+    try:
+        validate_content({"training_details": {"training_job_details": details},
+                          "additional_information": {"custom_details": custom}}, source=source)
+    except ContentValidationError as exc:
+        message = str(exc).removeprefix(f"{source}: ").removeprefix(f"{exc.field}: ")
+        raise TrainingJobError(message, source=source, field=exc.field or "<training job>") from None
 
 
 def _dict(value: Any, name: str, source: str) -> dict[str, Any]:
