@@ -1,0 +1,225 @@
+"""Each Lambda role in cloudformation/governance.yaml grants exactly what its handlers call.
+
+The handlers run on the emulator through representative events (every branch that makes a different AWS
+call); the emulator's call log gives the operations each handler called, mapped to IAM actions. Every called
+action must be granted to the function's role, and every granted action must be called by that role's code
+in some scenario, or be on ``NOT_CALLED_BY_THE_CODE`` with the reason it is still needed.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import yaml
+
+from mcgov.steps.handlers.config import clear_policy_cache
+from tests.conftest import REPO
+
+TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+CARD_ACCOUNT = "111111111111"
+CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
+BUCKET = "pipeline-bucket"
+# Operations whose IAM action is named differently (Service Authorization Reference, Amazon S3).
+S3_ACTIONS = {"HeadObject": "s3:GetObject", "ListObjectsV2": "s3:ListBucket", "ListObjects": "s3:ListBucket",
+              "HeadBucket": "s3:ListBucket"}
+LAMBDA_LOGS = "the Lambda service writes the function's logs with its role"
+# action -> (roles, reason): granted although no handler calls it.
+NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
+    "logs:CreateLogStream": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
+                                        "GateWatcherRole", "ApproveModelPackageRole"}), LAMBDA_LOGS),
+    "logs:PutLogEvents": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
+                                     "GateWatcherRole", "ApproveModelPackageRole"}), LAMBDA_LOGS),
+    **{action: (frozenset({"GateWatcherRole"}), "the SQS event source mapping polls the queue with the function's role")
+       for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")},
+    "sqs:SendMessage": (frozenset({"ApprovalGuardRole"}),
+                        "Lambda sends a failed asynchronous invocation to the OnFailure destination with the role"),
+    "ram:TagResource": (frozenset({"ShareCardRole"}),
+                        "CreateResourceShare with tags is also authorized as ram:TagResource (Service Authorization Reference)"),
+    "kms:Decrypt": (frozenset({"PopulateCardRole", "GateReaderRole", "ApprovalGuardRole", "GateWatcherRole"}),
+                    "SageMaker calls KMS on the role's behalf (kms:ViaService) to read a card encrypted with KmsKeyArn"),
+    "kms:GenerateDataKey": (frozenset({"PopulateCardRole"}),
+                            "SageMaker calls KMS on the role's behalf (kms:ViaService) to write an encrypted card"),
+    **{action: (frozenset({"ShareCardRole"}),
+                "RAM may manage a shared card's resource policy with the sharer's permissions (unchecked against AWS)")
+       for action in ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy", "sagemaker:DeleteResourcePolicy")},
+}
+
+
+def _cfn_loader() -> type[yaml.SafeLoader]:
+    class Loader(yaml.SafeLoader):
+        """Keeps CloudFormation short-form tags as {"Fn::X"/"Ref": value}."""
+
+    def construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        key = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+        if isinstance(node, yaml.ScalarNode):
+            return {key: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {key: loader.construct_sequence(node, deep=True)}
+        return {key: loader.construct_mapping(node, deep=True)}
+
+    Loader.add_multi_constructor("!", construct)
+    return Loader
+
+
+def _actions(statement: Any) -> set[str]:
+    """Allowed actions of one statement; a conditional (Fn::If) statement counts when its condition holds."""
+    if "Fn::If" in statement:
+        statement = statement["Fn::If"][1]
+    actions = statement["Action"]
+    return set(actions if isinstance(actions, list) else [actions])
+
+
+def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
+    """Every action each Lambda execution role is granted (inline and managed policies of the template)."""
+    resources = template["Resources"]
+    out: dict[str, set[str]] = {}
+    for name, res in resources.items():
+        if res["Type"] != "AWS::IAM::Role" or res["Properties"]["AssumeRolePolicyDocument"]["Statement"][0][
+                "Principal"] != {"Service": "lambda.amazonaws.com"}:
+            continue
+        props = res["Properties"]
+        documents = [p["PolicyDocument"] for p in props.get("Policies", [])]
+        documents += [resources[ref["Ref"]]["Properties"]["PolicyDocument"] for ref in props.get("ManagedPolicyArns", [])]
+        out[name] = {a for doc in documents for st in doc["Statement"] for a in _actions(st)}
+    return out
+
+
+def handlers_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
+    """Handler modules (``approval_guard``...) each role runs, from the functions of the template."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for res in template["Resources"].values():
+        if res["Type"] == "AWS::Lambda::Function":
+            module = res["Properties"]["Handler"].rsplit(".", 2)[-2]
+            role = res["Properties"]["Role"]["Fn::GetAtt"]  # !GetAtt Role.Arn (short form: one string)
+            out[role.split(".")[0] if isinstance(role, str) else role[0]].add(module)
+    return dict(out)
+
+
+def iam_action(service: str, operation: str) -> str:
+    return S3_ACTIONS.get(operation, f"s3:{operation}") if service == "s3" else f"{service}:{operation}"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE.read_text(), Loader=_cfn_loader())  # noqa: S506 - SafeLoader subclass
+
+
+@pytest.fixture
+def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from mcgov.emulator.fixtures import seed_pipeline_outputs
+
+    where = seed_pipeline_outputs(card_session, bucket=BUCKET)
+    s3 = card_session.client("s3")
+    policy = (REPO / "share_policies" / "example.yaml").read_text()
+    s3.put_object(Bucket=BUCKET, Key="policy.yaml", Body=policy.encode())
+    external = policy.replace("allow_external_principals: false", "allow_external_principals: true", 1)
+    assert external != policy
+    s3.put_object(Bucket=BUCKET, Key="policy-external.yaml", Body=external.encode())
+    from mcgov.steps.share import ensure_readonly_permission
+
+    ensure_readonly_permission(card_session.client("ram"))
+    sagemaker = card_session.client("sagemaker")
+    sagemaker.create_model_package_group(ModelPackageGroupName="churn-model")
+    package = sagemaker.create_model_package(
+        ModelPackageGroupName="churn-model", ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+    )["ModelPackageArn"]
+    monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy.yaml")
+    clear_policy_cache()
+    emulator.act_as("card")
+    emulator.where, emulator.package = where, package
+    yield emulator
+    clear_policy_cache()
+
+
+def _approval_event(package: str) -> dict[str, Any]:
+    return {"detail-type": "SageMaker Model Package State Change", "source": "aws.sagemaker",
+            "detail": {"ModelPackageArn": package, "ModelApprovalStatus": "Approved", "ModelPackageGroupName": "churn-model"}}
+
+
+def _callback(token: str, stage: str) -> dict[str, Any]:
+    body = {"token": token, "arguments": {"card_arn": CARD, "stage": stage}}
+    return {"Records": [{"messageId": token, "body": json.dumps(body)}]}
+
+
+def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Run every handler through its representative events; the IAM actions each handler module called."""
+    from mcgov.steps.handlers import (
+        approval_guard,
+        approve_model_package,
+        check_gate,
+        gate_watcher,
+        populate_card,
+        share_card,
+    )
+
+    called: dict[str, set[str]] = defaultdict(set)
+    outcomes: list[Any] = []
+
+    def run(handler: Callable[..., Any], event: dict[str, Any]) -> Any:
+        clear_policy_cache()  # each function runs in its own containers: each reads the policy itself
+        start = len(world.api_calls)
+        out = handler(event)
+        module = handler.__module__.rsplit(".", 1)[-1]
+        called[module] |= {iam_action(s, o) for account, s, o in world.api_calls[start:] if account == CARD_ACCOUNT}
+        outcomes.append((module, out))
+        return out
+
+    sagemaker = card_session.client("sagemaker")
+    where, package = world.where, world.package
+    build = {"card_name": "churn-model", "training_job_name": where["training_job_name"],
+             "evaluation_uris": [where["evaluation"]], "template_uri": where["template"]}
+    assert run(populate_card.handler, {**build, "model_package_arn": package})["result"] == "created"
+    assert run(populate_card.handler, {**build, "status": "PendingReview"})["result"] == "updated"
+    sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    assert run(approval_guard.handler, _approval_event(package))["action"] == "reverted"  # not shared yet
+    assert run(approval_guard.handler, _approval_event(package))["action"] == "ignored"  # no longer approved
+    world.fail_association(principal="333333333333", message="denied by SCP")
+    assert run(share_card.handler, {"card_arn": CARD})["shares"][0]["created"] is True
+    assert run(check_gate.handler, {"card_arn": CARD, "stage": "staging"})["status"] == "PENDING"
+    assert run(check_gate.handler, {"card_arn": CARD, "stage": "staging"})["status"] == "ALLOWED"
+    assert run(check_gate.handler, {"card_arn": CARD, "stage": "prod"})["status"] == "BLOCKED"  # reads the approval record
+    sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    assert run(approval_guard.handler, _approval_event(package))["action"] == "kept"
+    assert run(gate_watcher.handler, _callback("token-allowed", "staging"))["outcomes"][0]["status"] == "ALLOWED"
+    assert run(gate_watcher.handler, _callback("token-blocked", "prod"))["outcomes"][0]["status"] == "BLOCKED"
+    assert world.pipeline_callbacks(CARD_ACCOUNT)["token-blocked"]["outcome"] != "success"
+    assert run(approve_model_package.handler, {"model_package_arn": package})["approval_status"] == "Approved"
+    monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy-external.yaml")
+    clear_policy_cache()
+    shared = run(share_card.handler, {"card_arn": CARD})
+    assert all(s["allow_external_updated"] for s in shared["stages"]), shared
+    return dict(called)
+
+
+def test_each_role_grants_exactly_what_its_handlers_call(world: Any, card_session: Any, template: dict[str, Any],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    called = run_scenarios(world, card_session, monkeypatch)
+    granted = granted_by_role(template)
+    handlers = handlers_by_role(template)
+    assert set(handlers) == set(granted), "every Lambda role runs a handler"
+    assert set(called) == {m for modules in handlers.values() for m in modules}, "every handler ran"
+    problems = []
+    for role, modules in sorted(handlers.items()):
+        role_calls = set().union(*(called[m] for m in modules))
+        problems += [f"{role}: {sorted(modules)} call {a} but the role lacks it" for a in sorted(role_calls - granted[role])]
+        for action in sorted(granted[role] - role_calls):
+            roles, _reason = NOT_CALLED_BY_THE_CODE.get(action, (frozenset(), ""))
+            if role not in roles:
+                problems.append(f"{role}: grants {action}, which {sorted(modules)} never call")
+    assert problems == []
+    for action, (roles, reason) in NOT_CALLED_BY_THE_CODE.items():
+        assert reason and all(action in granted[r] for r in roles), f"stale allow-list entry {action}"
+
+
+def test_the_comparison_catches_a_missing_and_an_unused_grant(template: dict[str, Any]) -> None:
+    granted = granted_by_role(template)
+    assert "ram:CreateResourceShare" in granted["ShareCardRole"]
+    assert "ram:CreateResourceShare" not in granted["GateReaderRole"]
+    assert {"sagemaker:DescribeModelCard", "ram:GetResourceShares"} <= granted["ApprovalGuardRole"]  # managed policy
+    assert handlers_by_role(template)["GateReaderRole"] == {"check_gate"}
+    assert iam_action("s3", "HeadObject") == "s3:GetObject" and iam_action("ram", "GetResourceShares") == "ram:GetResourceShares"
