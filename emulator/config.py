@@ -34,6 +34,7 @@ class EmulatorConfig:
     associate_after_polls: int | None = 1
     associate_after_seconds: float | None = None
     invitation_ttl_seconds: float = SEVEN_DAYS
+    any_account_in_organization: bool = False
 
     def __post_init__(self) -> None:
         for label, account in {"card_account": self.card_account, **self.accounts}.items():
@@ -55,6 +56,8 @@ class EmulatorConfig:
     @property
     def org_accounts(self) -> frozenset[str]:
         """Account ids that are members of the emulated organization."""
+        if self.any_account_in_organization:
+            return AnyAccount()
         if self.organization_accounts is None:
             return frozenset(self.all_accounts)
         return frozenset(self.organization_accounts)
@@ -82,6 +85,14 @@ class EmulatorConfig:
         if not isinstance(data, dict):
             raise EmulatorConfigError(f"Emulator config {path} must contain a JSON object.")
         return cls.from_dict(data)
+
+
+class AnyAccount(frozenset):  # type: ignore[type-arg]
+    """The organization of ``any_account_in_organization``: every 12-digit account id is a member (what
+    ``python -m mcgov.emulator.server`` uses without ``--config``: a hub and its spokes share within it)."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and len(item) == 12 and item.isascii() and item.isdigit()
 
 
 class Clock:

@@ -10,7 +10,9 @@ the ``x-moto-account-id`` request header. Control endpoints (JSON bodies):
 * ``POST /_emulator/association-delay`` ``{"polls": 3, "seconds": null}``
 * ``GET /_emulator/state``: config, clock time, injected failures and the number of calls served.
 
-The config file is a JSON object with ``EmulatorConfig`` fields.
+The config file is a JSON object with ``EmulatorConfig`` fields. Without ``--config`` the organization admits every
+12-digit account (``any_account_in_organization``), so a hub and its spokes of any ids share within it;
+``--organization configured`` keeps only the configured accounts in it.
 """
 from __future__ import annotations
 
@@ -180,9 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--config", help="JSON file with EmulatorConfig fields")
+    parser.add_argument("--organization", choices=("any", "configured"),
+                        help="who is in the organization: any 12-digit account (default without --config) or only "
+                             "the configured accounts (default with --config)")
     args = parser.parse_args(argv)
     try:
         config = EmulatorConfig.from_file(args.config) if args.config else EmulatorConfig()
+        if args.organization == "any" or (args.organization is None and not args.config):
+            config.any_account_in_organization = True
     except EmulatorConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ from mcgov.share_policies.exceptions import (
     PolicyFileError,
     PolicyUnavailableError,
     PolicyValidationError,
+    UnknownSpokeError,
     UnknownStageError,
 )
 from mcgov.share_policies.loader import load_policy, parse_policy, parse_policy_text, read_policy_file
@@ -14,8 +15,13 @@ from mcgov.share_policies.models import (
     CARD_STATUS_ORDER,
     ExportSettings,
     GateSettings,
+    HubLocation,
+    HubSpokePolicy,
     SharePolicy,
+    Spoke,
+    SpokeSelect,
     Stage,
+    policy_model,
 )
 
 __all__ = [
@@ -25,15 +31,21 @@ __all__ = [
     "CardArnError",
     "ExportSettings",
     "GateSettings",
+    "HubLocation",
+    "HubSpokePolicy",
     "PolicyError",
     "PolicyFileError",
     "PolicyUnavailableError",
     "PolicyValidationError",
     "SharePolicy",
+    "Spoke",
+    "SpokeSelect",
     "Stage",
+    "UnknownSpokeError",
     "UnknownStageError",
     "load_policy",
     "parse_policy",
     "parse_policy_text",
+    "policy_model",
     "read_policy_file",
 ]

@@ -240,8 +240,6 @@ class SharePolicy(_Strict):
 class SpokeSelect(_Strict):
     """Which of a spoke's cards it publishes to the hub: a status and/or a name prefix (default: every card)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True, populate_by_name=True)
-
     status: Literal["Draft", "PendingReview", "Approved"] | None = None
     name_prefix: str | None = Field(default=None, alias="name-prefix")
 

@@ -26,7 +26,7 @@ from botocore.exceptions import (
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 
-COMMAND_MODULES = ("card", "review", "share", "gate", "policy", "workflow", "reconcile")
+COMMAND_MODULES = ("card", "review", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):
