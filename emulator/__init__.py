@@ -9,7 +9,7 @@ Usage in tests or scripts::
                          accounts={"staging": "222222222222", "prod": "333333333333"},
                          organization_accounts=None,      # None: every account above is in the org
                          associate_after_polls=1, associate_after_seconds=None,
-                         invitation_ttl_seconds=7 * 24 * 3600)
+                         invitation_ttl_seconds=12 * 3600)
     with Emulator(cfg) as emu:                   # fake credentials + patches + moto's mock_aws()
         card = emu.session("111111111111")       # boto3.Session acting as that account ("staging" works too)
         ram = card.client("ram")
@@ -49,7 +49,7 @@ RAM
     true the account gets a PENDING invitation (``get_resource_share_invitations`` from its session)
     and the association stays ASSOCIATING until ``accept_resource_share_invitation`` (-> ASSOCIATED)
     or ``reject_resource_share_invitation`` (-> REJECTED, association DISASSOCIATED). Invitations
-    not answered within ``invitation_ttl_seconds`` become EXPIRED and the association FAILED.
+    not answered within ``invitation_ttl_seconds`` (12 h) become EXPIRED and the principal DISASSOCIATED.
   * ``list_resources`` for SELF and OTHER-ACCOUNTS.
 SageMaker model cards
   * Describe/Update/ListModelCardVersions accept the card ARN. Another account's card is readable

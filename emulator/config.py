@@ -10,6 +10,8 @@ from typing import Any
 from mcgov.emulator.exceptions import EmulatorConfigError
 
 SEVEN_DAYS = 7 * 24 * 3600
+TWELVE_HOURS = 12 * 3600
+"""RAM's invitation expiry for model cards (not on the seven-day list of working-with-shared-invitations.html)."""
 
 
 @dataclass
@@ -22,7 +24,7 @@ class EmulatorConfig:
     ``associate_after_polls`` GetResourceShareAssociations calls, or once ``associate_after_seconds``
     emulator-clock seconds have passed, whichever happens first (``None`` disables that trigger;
     both ``None``: ASSOCIATED immediately). Invitations to accounts outside the organization expire
-    after ``invitation_ttl_seconds``.
+    after ``invitation_ttl_seconds`` (default 12 hours, RAM's expiry for model cards).
     """
 
     region: str = "us-east-1"
@@ -33,7 +35,7 @@ class EmulatorConfig:
     organization_accounts: list[str] | None = None
     associate_after_polls: int | None = 1
     associate_after_seconds: float | None = None
-    invitation_ttl_seconds: float = SEVEN_DAYS
+    invitation_ttl_seconds: float = TWELVE_HOURS
     any_account_in_organization: bool = False
 
     def __post_init__(self) -> None:

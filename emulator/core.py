@@ -194,6 +194,19 @@ class Emulator:
         self.config.associate_after_polls = polls
         self.config.associate_after_seconds = seconds
 
+    def set_association_status(self, share_arn: str, entity: str, status: str, message: str | None = None) -> None:
+        """Put one association of a card-account share in ``status`` (SUSPENDED, SUSPENDING, RESTORING... as
+        RAM reports them when an account leaves the organization or sharing with it is suspended)."""
+        from moto.ram.models import ram_backends
+
+        from mcgov.emulator.ram.models import EmulatorRamBackend
+
+        owner = share_arn.split(":")[4] if share_arn.count(":") >= 5 else self.config.card_account
+        backend = ram_backends[owner][self.config.region]
+        if not isinstance(backend, EmulatorRamBackend):
+            raise EmulatorConfigError("The emulator's RAM backend is not installed; start the emulator first.")
+        backend.set_association_status(share_arn, entity, status, message)
+
     def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
         """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""
         return register_handler(function_name_or_arn, handler, self.state)

@@ -44,7 +44,11 @@ def test_status_only_update_keeps_content_and_versions_increment(sm, arn: str) -
     sm.update_model_card(ModelCardName="churn", Content=CONTENT2)
     card = sm.describe_model_card(ModelCardName="churn")
     assert (card["ModelCardVersion"], card["ModelCardStatus"], card["Content"]) == (3, "PendingReview", CONTENT2)
-    sm.update_model_card(ModelCardName="churn", Content=CONTENT2, ModelCardStatus="PendingReview")
+    sm.update_model_card(ModelCardName="churn", Content=CONTENT2)
+    assert sm.describe_model_card(ModelCardName="churn")["ModelCardVersion"] == 3
+    with pytest.raises(ClientError) as exc:
+        sm.update_model_card(ModelCardName="churn", Content=CONTENT, ModelCardStatus="Approved")
+    assert code(exc) == "ValidationException" and "single call" in exc.value.response["Error"]["Message"]
     assert sm.describe_model_card(ModelCardName="churn")["ModelCardVersion"] == 3
     old = sm.describe_model_card(ModelCardName="churn", ModelCardVersion=1)
     assert (old["Content"], old["ModelCardStatus"]) == (CONTENT, "Draft")

@@ -273,13 +273,15 @@ def test_invitation_rejected(emulator: Emulator, ram) -> None:
 def test_invitation_expires(emulator: Emulator, ram) -> None:
     outsider = emulator.session(OUTSIDER).client("ram")
     arn = ram.create_resource_share(name="s", principals=[OUTSIDER])["resourceShare"]["resourceShareArn"]
-    emulator.clock.advance(7 * 24 * 3600 + 1)
+    emulator.clock.advance(12 * 3600 - 1)
+    assert outsider.get_resource_share_invitations()["resourceShareInvitations"][0]["status"] == "PENDING"
+    emulator.clock.advance(2)
     inv = outsider.get_resource_share_invitations()["resourceShareInvitations"][0]
     assert inv["status"] == "EXPIRED"
     row = ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[arn])[
         "resourceShareAssociations"
     ][0]
-    assert row["status"] == "FAILED" and "expired" in row["statusMessage"]
+    assert row["status"] == "DISASSOCIATED" and "expired" in row["statusMessage"]
     with pytest.raises(ClientError) as exc:
         outsider.accept_resource_share_invitation(resourceShareInvitationArn=inv["resourceShareInvitationArn"])
     assert error_code(exc) == "ResourceShareInvitationExpiredException"
@@ -293,7 +295,7 @@ def test_configured_organization_and_ttl() -> None:
         prod = emu.session("prod").client("ram")
         assert prod.get_resource_share_invitations()["resourceShareInvitations"][0]["status"] == "PENDING"
         emu.clock.advance(61)
-        assert statuses(ram, arn) == ["FAILED"]
+        assert statuses(ram, arn) == ["DISASSOCIATED"]
 
 
 def test_emulator_restores_environment_and_patches(monkeypatch: pytest.MonkeyPatch) -> None:

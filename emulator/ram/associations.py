@@ -2,10 +2,14 @@
 
 Sources: association statuses are botocore's ``ram/*/service-2.json`` shape
 ``ResourceShareAssociationStatus`` (ASSOCIATING | ASSOCIATED | FAILED | DISASSOCIATING |
-DISASSOCIATED); invitation statuses are shape ``ResourceShareInvitationStatus`` (PENDING | ACCEPTED |
-REJECTED | EXPIRED). Invitations to accounts outside the organization, and their expiry, follow
-https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html (seven days to
-accept for the listed resource types, 12 hours for the others; ``invitation_ttl_seconds`` sets it).
+DISASSOCIATED | SUSPENDED | SUSPENDING | RESTORING; the emulator produces the last three only when a
+test sets them with ``Emulator.set_association_status``); invitation statuses are shape
+``ResourceShareInvitationStatus`` (PENDING | ACCEPTED | REJECTED | EXPIRED). Invitations to accounts
+outside the organization, and their expiry, follow
+https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html: seven days to
+accept for the resource types that page lists, 12 hours for every other type (model cards are not
+listed; ``invitation_ttl_seconds`` defaults to 12 hours); an invitation that expires leaves the principal
+DISASSOCIATED from the share.
 """
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from dataclasses import dataclass
 
 from mcgov.emulator.state import EmulatorState
 
-ASSOCIATION_STATUSES = ("ASSOCIATING", "ASSOCIATED", "FAILED", "DISASSOCIATING", "DISASSOCIATED")
+ASSOCIATION_STATUSES = (
+    "ASSOCIATING", "ASSOCIATED", "FAILED", "DISASSOCIATING", "DISASSOCIATED", "SUSPENDED", "SUSPENDING", "RESTORING",
+)
 ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE")
 RESTARTABLE = ("DISASSOCIATED", "FAILED", "DISASSOCIATING")
 
@@ -65,10 +71,10 @@ class Association:
 
 
 def expire_invitation(assoc: Association, invitation: Invitation, now: float) -> None:
-    """The invitation was not answered in time: EXPIRED, and the association FAILED."""
+    """The invitation was not answered in time: EXPIRED, and the principal DISASSOCIATED."""
     invitation.status = "EXPIRED"
     assoc.set_status(
-        "FAILED",
+        "DISASSOCIATED",
         now,
         f"The resource share invitation {invitation.arn} expired before account "
         f"{invitation.receiver} accepted it. Associate the principal again to send a new one.",

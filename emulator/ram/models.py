@@ -103,7 +103,8 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
 
         Source: https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html
         (clientToken: same token and parameters return the first result; other parameters raise
-        IdempotentParameterMismatchException).
+        IdempotentParameterMismatchException). The check runs under the state lock, so concurrent
+        requests sharing a token create one resource.
         """
         token = params.get("clientToken")
         if token is None:
@@ -114,18 +115,19 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             raise InvalidClientTokenException("The clientToken must be 1 to 64 characters long.")
         fingerprint = json.dumps({k: v for k, v in params.items() if k != "clientToken"}, sort_keys=True)
         key = (operation, token)
-        if key in self.client_tokens:
-            previous, response = self.client_tokens[key]
-            if previous != fingerprint:
-                raise IdempotentParameterMismatchException(
-                    f"The clientToken {token} was already used with different parameters; "
-                    "use a new clientToken for a different request."
-                )
-            return copy.deepcopy(response)
-        result = compute()
-        result["clientToken"] = token
-        self.client_tokens[key] = (fingerprint, copy.deepcopy(result))
-        return result
+        with self.state.lock:  # look-up, compute and record as one step: concurrent retries make one share
+            if key in self.client_tokens:
+                previous, response = self.client_tokens[key]
+                if previous != fingerprint:
+                    raise IdempotentParameterMismatchException(
+                        f"The clientToken {token} was already used with different parameters; "
+                        "use a new clientToken for a different request."
+                    )
+                return copy.deepcopy(response)
+            result = compute()
+            result["clientToken"] = token
+            self.client_tokens[key] = (fingerprint, copy.deepcopy(result))
+            return result
 
     # Shares and associations
 
@@ -250,6 +252,18 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             rows.append(assoc)
         share.last_updated_time = now
         return rows
+
+    def set_association_status(self, share_arn: str, entity: str, status: str, message: str | None = None) -> None:
+        """Force one association into ``status`` (a test hook for statuses the lifecycle never produces)."""
+        if status not in ASSOCIATION_STATUSES:
+            raise InvalidParameterException(f"{status} is not a valid association status.")
+        share = self.get_share(share_arn)
+        with self.state.lock:
+            for assoc in share.associations.values():
+                if assoc.entity == entity:
+                    assoc.set_status(status, self.now(), message)
+                    return
+        raise UnknownResourceException(f"{entity} is not associated with ResourceShare {share_arn}.")
 
     def received_shares(self) -> list[Share]:
         """Other accounts' shares that give this account access (after applying the lifecycle)."""

@@ -13,6 +13,7 @@ from moto.sagemaker.models import FakeModelCard, SageMakerModelBackend
 
 from mcgov.emulator.sagemaker.validation import (
     ARCHIVED_MESSAGE,
+    COMBINED_UPDATE_MESSAGE,
     validate_card_name,
     validate_content,
     validate_status,
@@ -65,8 +66,14 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
     def update_model_card(  # type: ignore[override]
         self, model_card_name: str, content: str | None, model_card_status: str | None
     ) -> str:
-        """UpdateModelCard: keep what is not given; a new version only when something changes."""
+        """UpdateModelCard: keep what is not given; a new version only when something changes.
+
+        Content and ModelCardStatus in one call are refused (botocore's ``UpdateModelCard`` documentation:
+        "You cannot update both model card content and model card status in a single call").
+        """
         current = self.latest_card(model_card_name)
+        if content is not None and model_card_status is not None:
+            raise ValidationError(COMBINED_UPDATE_MESSAGE)
         validate_status(model_card_status)
         if content is not None and current.model_card_status == "Archived":
             raise ValidationError(ARCHIVED_MESSAGE.format(name=model_card_name))

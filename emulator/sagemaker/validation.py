@@ -10,6 +10,8 @@ validator would prove nothing):
   checks these constants against the installed botocore.
 * the content schema in ``schema/model_card_schema.json`` (see ``schema/SOURCE.md``), checked by
   ``schema_check.Validator``.
+* Content and ModelCardStatus cannot change in one UpdateModelCard: the operation's documentation in
+  botocore's model ("You cannot update both model card content and model card status in a single call").
 * an Archived card's content cannot change: ``ModelCardStatus`` in
   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateModelCard.html ("Archived: ... No
   more updates should be made to the model card").
@@ -31,6 +33,10 @@ CARD_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 CARD_STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 SCHEMA_FILE = "model_card_schema.json"
 MAX_REPORTED = 5
+COMBINED_UPDATE_MESSAGE = (
+    "You cannot update both model card content and model card status in a single call; "
+    "update the content, then the status."
+)
 ARCHIVED_MESSAGE = (
     "Model card {name} is Archived and its content cannot be updated. "
     "Only ModelCardStatus can be changed on an archived model card."
