@@ -51,6 +51,7 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
             "emu": emu,
             "sagemaker": session.client("sagemaker"),
             "s3": session.client("s3"),
+            "sts": session.client("sts"),
             "ram": ram,
             "policy": load_policy(EXAMPLE_POLICY),
             "sources": CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),

@@ -16,6 +16,7 @@ FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 
 def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> dict[str, Any]:
     """For each flip moment: seconds from flip to allowed, polls made, and the policy's poll interval."""
+    from mcgov.steps.approval import approve_card
     from mcgov.steps.card.service import populate_card
     from mcgov.steps.gate import run_gate
     from mcgov.steps.share import ensure_share
@@ -25,7 +26,8 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
         with seeded_world(associate_after_polls=None, associate_after_seconds=flip) as world:
             emu, policy = world["emu"], world["policy"]
             card = populate_card(f"latency-{index}", world["sources"], sagemaker=world["sagemaker"], s3=world["s3"],
-                                 status="Approved")
+                                 status="PendingReview")
+            approve_card(world["sagemaker"], world["sts"], policy, card.arn)
             ensure_share(world["ram"], policy, card.arn, stages=[stage])
             start = emu.clock.now()
             polls: list[float] = []

@@ -5,6 +5,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mcgov.pipelines.local_run import DEFAULT_POLICY as POLICY
+from mcgov.steps.approval import approve_card
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate import decision_output, verify_consumers
 from mcgov.steps.handlers.check_gate import check
 
@@ -36,8 +39,10 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
     blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
     card_session = emu.session("card")
-    card_session.client("sagemaker").update_model_card(ModelCardName=card_event["card_name"], ModelCardStatus="Approved")
-    print("   a reviewer sets the card to Approved")
+    approval = approve_card(card_session.client("sagemaker"), card_session.client("sts"), load_policy(str(POLICY)),
+                            card_event["card_name"], note="reviewed in the demo")
+    print(f"   a reviewer runs `mcgov card approve`: version {approval.record.version} approved by "
+          f"{approval.record.approver}")
     allowed = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   after review: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
     (out / "gate-prod.json").write_text(json.dumps(allowed["output"], indent=2) + "\n")

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from mcgov.emulator.fixtures import seed_pipeline_outputs
-from mcgov.steps.card.exceptions import ArchivedCardError, CardInputError, CardNotFoundError
+from mcgov.steps.card.exceptions import ApprovalByPublishError, ArchivedCardError, CardInputError, CardNotFoundError
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import content_sha256
@@ -31,8 +31,59 @@ def test_publish_is_idempotent_and_separates_status_from_content(card_session):
     assert both.version == 3  # content update, then a separate status update
     assert [v["ModelCardVersion"] for v in store.list_versions("churn")] == [1, 2, 3]
     assert both.content_sha256 == content_sha256(_text(model_owner="b"))
-    status_only = store.publish("churn", _text(model_owner="b"), status="Approved")
+    status_only = store.publish("churn", _text(model_owner="b"), status="Draft")
     assert status_only.version == 4 and json.loads(store.describe(status_only.arn)["Content"])["model_overview"]["model_owner"] == "b"
+
+
+def test_publish_never_approves(card_session):
+    store = CardStore(card_session.client("sagemaker"))
+    with pytest.raises(ApprovalByPublishError, match="--status: publishing never sets Approved.*mcgov card approve"):
+        store.publish("churn", _text(model_owner="a"), status="Approved")
+    assert store.find("churn") is None
+
+
+def test_changed_content_sends_an_approved_card_back_to_review_and_unchanged_keeps_it(card_session):
+    sm = card_session.client("sagemaker")
+    store = CardStore(sm)
+    store.publish("churn", _text(model_owner="a"), status="PendingReview")
+    sm.update_model_card(ModelCardName="churn", ModelCardStatus="Approved")
+    kept = store.publish("churn", _text(model_owner="a"), status="PendingReview")
+    assert (kept.result, kept.status) == ("unchanged", "Approved")
+    for requested in (None, "PendingReview"):
+        sm.update_model_card(ModelCardName="churn", ModelCardStatus="Approved")
+        changed = store.publish("churn", _text(model_owner=f"b-{requested}"), status=requested)
+        assert (changed.result, changed.status) == ("updated", "PendingReview")
+
+
+@pytest.mark.parametrize("requested", [None, "Draft", "PendingReview"])
+def test_an_archived_card_never_leaves_archived_through_a_publish(card_session, requested):
+    store = CardStore(card_session.client("sagemaker"))
+    store.publish("old", _text(model_owner="a"), status="Archived")
+    with pytest.raises(ArchivedCardError, match="never brings an archived card back"):
+        store.publish("old", _text(model_owner="b" if requested is None else "a"), status=requested or "Draft")
+    assert store.describe("old")["ModelCardStatus"] == "Archived"
+    assert store.describe("old")["ModelCardVersion"] == 1
+
+
+def test_a_publish_overtaken_by_another_writer_reports_no_version(card_session):
+    """Concurrent writers: each reports the version it wrote, or says it can't tell; never the other's."""
+    sm = card_session.client("sagemaker")
+    store = CardStore(sm)
+    store.publish("race", _text(model_owner="a"))
+    original = sm.update_model_card
+
+    def update_then_overtaken(**kwargs):
+        response = original(**kwargs)
+        if "Content" in kwargs:
+            original(ModelCardName="race", Content=_text(model_owner="other writer"))
+        return response
+
+    sm.update_model_card = update_then_overtaken
+    result = store.publish("race", _text(model_owner="mine"))
+    assert result.version is None and "another writer" in result.note
+    assert result.content_sha256 == content_sha256(_text(model_owner="mine"))
+    sm.update_model_card = original
+    assert store.publish("race", _text(model_owner="mine")).version == 4
 
 
 def test_archived_card_refuses_content_but_not_an_unchanged_publish(card_session):

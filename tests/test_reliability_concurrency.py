@@ -93,7 +93,7 @@ def _populate_and_share(world: dict[str, Any], name: str, i: int, *, populate: b
     sm, s3, ram = world["clients"][i]
     arn = world["policy"].card_arn(name)
     if populate:
-        arn = populate_card(name, world["sources"], sagemaker=sm, s3=s3, status="Approved").arn
+        arn = populate_card(name, world["sources"], sagemaker=sm, s3=s3, status="PendingReview").arn
     ensure_share(ram, world["policy"], arn)
     return arn
 
@@ -113,7 +113,7 @@ def _principals(world: dict[str, Any], arn: str, stage: str) -> list[str]:
 
 def test_parallel_ensure_share_on_an_existing_card_makes_one_share_per_stage(world: dict[str, Any]) -> None:
     sm = world["clients"][0][0]
-    arn = populate_card("churn-model", world["sources"], sagemaker=sm, s3=world["clients"][0][1], status="Approved").arn
+    arn = populate_card("churn-model", world["sources"], sagemaker=sm, s3=world["clients"][0][1], status="PendingReview").arn
     results, errors = run_together(lambda i: _populate_and_share(world, "churn-model", i))
     assert errors == []
     assert results == [arn] * THREADS
@@ -146,7 +146,7 @@ def test_parallel_first_populate_all_threads_succeed_with_one_card_version_and_o
 
 def test_parallel_populate_with_two_contents_creates_only_real_changes(world: dict[str, Any]) -> None:
     sm, s3, _ = world["clients"][0]
-    populate_card("two-contents", world["sources"], sagemaker=sm, s3=s3, status="Approved")
+    populate_card("two-contents", world["sources"], sagemaker=sm, s3=s3, status="PendingReview")
     first = json.loads(sm.describe_model_card(ModelCardName="two-contents")["Content"])
     alternative = CardSources(training_job_name=world["sources"].training_job_name, evaluations=world["sources"].evaluations)
 

@@ -18,6 +18,7 @@ import pytest
 from botocore.exceptions import BotoCoreError
 
 from mcgov.share_policies import SharePolicy, load_policy
+from mcgov.steps.approval import approve_card
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.errors import GovernanceError
 from mcgov.steps.gate import run_gate
@@ -105,8 +106,11 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
                           template=world.where["template"])
     outcome = Outcome()
     try:
-        published = populate_card(card, sources, sagemaker=sm, s3=s3, status="Approved")
+        published = populate_card(card, sources, sagemaker=sm, s3=s3, status="PendingReview")
         outcome.content_sha256, outcome.card_result = published.content_sha256, published.result
+        reviewer = world.base.client("sagemaker")
+        if reviewer.describe_model_card(ModelCardName=published.arn)["ModelCardStatus"] != "Approved":
+            approve_card(reviewer, world.base.client("sts"), world.policy, published.arn)  # a person, not faulted
         ensure_share(ram, world.policy, published.arn)
         for stage in world.policy.stages:
             decision = run_gate(ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now)
@@ -126,8 +130,8 @@ def converged_problems(world: World, card: str, rerun: Outcome) -> list[str]:
         problems.append(f"content hash {rerun.content_sha256} != clean run's {world.reference['sha']}")
     sm = world.base.client("sagemaker")
     versions = sm.list_model_card_versions(ModelCardName=card)["ModelCardVersionSummaryList"]
-    if len(versions) != 1:
-        problems.append(f"{len(versions)} card versions, expected 1")
+    if len(versions) != 2:
+        problems.append(f"{len(versions)} card versions, expected 2 (submitted, then approved)")
     arn = world.policy.card_arn(card)
     ram = world.base.client("ram")
     for stage, cfg in world.policy.stages.items():

@@ -74,5 +74,9 @@ class CardKeyMismatchError(CardInputError):
     """``--kms-key-id`` names another key than the one the existing card was created with."""
 
 
+class ApprovalByPublishError(CardInputError):
+    """A publish asked for Approved: only ``mcgov card approve`` approves, recording what was reviewed."""
+
+
 class ArchivedCardError(CardStoreError):
     """The card is Archived: SageMaker refuses content updates to archived cards."""

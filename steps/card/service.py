@@ -79,8 +79,8 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
                   status: str | None = None, kms_key_id: str | None = None) -> PublishResult:
     """Build the card from ``sources`` merged with the current card, then publish it (idempotent).
 
-    An approval covers the content that was reviewed: when new pipeline outputs change the content of an
-    Approved card, the card goes back to PendingReview (unless ``status`` says otherwise).
+    The status rules are ``CardStore.publish``'s: never Approved, changed content of an Approved card goes back
+    to PendingReview, and an Archived card stays Archived (refused when the content would change).
     """
     validate_card_name(name)
     if status is not None:
@@ -89,8 +89,6 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
     current = store.find(name)
     existing = json.loads(current["Content"]) if current and current.get("Content") else None
     content = build_card(sources, s3=s3, sagemaker=sagemaker, existing=existing)
-    if status is None and current and current.get("ModelCardStatus") == "Approved" and content != existing:
-        status = "PendingReview"
     return store.publish(name, serialize_content(content), status=status, current=current, kms_key_id=kms_key_id)
 
 

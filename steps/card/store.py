@@ -3,6 +3,10 @@
 The API refuses a status and a content change in one ``UpdateModelCard`` call and refuses content updates to
 Archived cards; ``publish`` therefore compares with the latest version, updates content and status in two
 separate calls, and writes nothing when nothing changed (so a re-run creates no new version).
+
+``publish`` is the one rule for ``mcgov card publish`` and the populate step: it never approves (approval is
+``mcgov card approve``), changed content sends an Approved card back to PendingReview, and an Archived card
+never leaves Archived through it.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mcgov.steps.card.exceptions import (
+    ApprovalByPublishError,
     ArchivedCardError,
     CardAlreadyExistsError,
     CardKeyMismatchError,
@@ -31,17 +36,24 @@ from mcgov.steps.common.jsonutil import content_sha256
 _UNREAD = object()
 
 
+PUBLISH_STATUSES = ("Draft", "PendingReview", "Archived")
+
+
 @dataclass(frozen=True)
 class PublishResult:
+    """What a publish wrote. ``version`` is None when another writer changed the card right after this run's
+    write, so the version this run wrote cannot be told (``note`` says so); it is never another writer's."""
+
     arn: str
     name: str
-    version: int
+    version: int | None
     status: str
     content_sha256: str
     result: str  # created | updated | unchanged
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "note" or v is not None}
 
 
 class CardStore:
@@ -106,8 +118,10 @@ class CardStore:
         its key, and a different one is refused rather than silently ignored).
         """
         validate_card_name(name)
-        if status is not None:
-            validate_card_status(status)
+        if status is not None and validate_card_status(status) not in PUBLISH_STATUSES:
+            raise ApprovalByPublishError(
+                f"publishing never sets {status}: review the card, then run `mcgov card approve {name} --policy ...` "
+                "(it records the approved version)", field="--status")
         current = self.find(name) if current is _UNREAD else current
         if current is not None and kms_key_id:
             existing_key = (current.get("SecurityConfig") or {}).get("KmsKeyId")
@@ -118,23 +132,32 @@ class CardStore:
         if current is None:
             try:
                 self.create(name, content_text, status or "Draft", tags, kms_key_id)
-                return self._result(name, "created")
+                return self._result(name, "created", content_text)
             except CardAlreadyExistsError:
                 current = self.describe(name)  # a concurrent run, or a retried create whose response was lost
-        changed = False
-        if _parsed(current.get("Content")) != json.loads(content_text):
+        content_changed = _parsed(current.get("Content")) != json.loads(content_text)
+        target = _target_status(name, current["ModelCardStatus"], status, content_changed)
+        if content_changed:
             self.update_content(name, content_text, current_status=current["ModelCardStatus"])
-            changed = True
-        if status is not None and status != current["ModelCardStatus"]:
-            self.update_status(name, status)
-            changed = True
-        return self._result(name, "updated" if changed else "unchanged", current if not changed else None)
+        if target != current["ModelCardStatus"]:
+            self.update_status(name, target)
+        if not content_changed and target == current["ModelCardStatus"]:
+            return self._result(name, "unchanged", content_text, current)
+        return self._result(name, "updated", content_text)
 
-    def _result(self, name: str, result: str, described: dict[str, Any] | None = None) -> PublishResult:
+    def _result(self, name: str, result: str, content_text: str, described: dict[str, Any] | None = None) -> PublishResult:
+        """The result, read back; a card already changed by another writer reports no version, never theirs."""
         card = described or self.describe(name)
-        return PublishResult(arn=card["ModelCardArn"], name=card.get("ModelCardName", name),
-                             version=int(card["ModelCardVersion"]), status=card["ModelCardStatus"],
-                             content_sha256=content_sha256(card.get("Content") or "{}"), result=result)
+        ours = content_sha256(content_text)
+        theirs = content_sha256(card.get("Content") or "{}")
+        version: int | None = int(card["ModelCardVersion"])
+        note = None
+        if theirs != ours:
+            version = None
+            note = ("another writer changed the card right after this write; the version this run wrote cannot be "
+                    "told: describe the card's versions to find it")
+        return PublishResult(arn=card["ModelCardArn"], name=card.get("ModelCardName", name), version=version,
+                             status=card["ModelCardStatus"], content_sha256=ours, result=result, note=note)
 
     def _call(self, operation: str, name: str, **kwargs: Any) -> dict[str, Any]:
         method = getattr(self._sm, xform_name(operation))
@@ -151,6 +174,22 @@ class CardStore:
         if operation == "CreateModelCard" and (failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()):
             raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
         raise CardStoreError(f"{operation} {name!r} failed: {text}", failure=failure)
+
+
+def _target_status(name: str, current: str, requested: str | None, content_changed: bool) -> str:
+    """The status a publish leaves: as requested, else as it was, except that changed content sends an Approved
+    card back to PendingReview. Submitting unchanged, Approved content for review keeps it Approved (a pipeline
+    re-run converges), and an Archived card never leaves Archived through a publish."""
+    if current == "Archived" and (content_changed or requested not in (None, "Archived")):
+        raise ArchivedCardError(f"model card {name!r} is Archived: a publish never brings an archived card back "
+                                "(SageMaker refuses its content updates); publish under a new card name")
+    if requested == "PendingReview" and current == "Approved" and not content_changed:
+        return current
+    if requested is not None:
+        return requested
+    if current == "Approved" and content_changed:
+        return "PendingReview"
+    return current
 
 
 def _parsed(text: Any) -> Any:

@@ -36,4 +36,5 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
                            status=request.status, kms_key_id=request.kms_key_id)
     return {"card_arn": result.arn, "card_name": result.name, "card_version": result.version,
-            "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result}
+            "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result,
+            **({"note": result.note} if result.note else {})}
