@@ -18,6 +18,7 @@ from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_m
 from mcgov.steps.approval.check import approval_problem
 from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
+from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
 from mcgov.steps.share.records import Association, AssociationStatus, ShareStatus
@@ -87,7 +88,7 @@ def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | No
 
 
 def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state: StageShareState, now: datetime,
-             approval: ApprovalRecord | None = None) -> Decision:
+             approval: ApprovalRecord | None = None, hub_copy: HubCopyState | None = None) -> Decision:
     """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content.
 
     ``approval`` is the card's approval record, read for stages that require Approved.
@@ -116,6 +117,10 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
             terminal.append(f"Stage {stage} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
+    if stage_cfg.hub_copy_current:
+        problem = hub_copy_problem(stage, summary, hub_copy)
+        if problem:
+            terminal.append(problem)
 
     permission = policy.stage_permission(stage)
     share = share_state.active

@@ -14,6 +14,7 @@ from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
+from mcgov.steps.gate.hub_copy import read_hub_copy
 from mcgov.steps.gate.reader import read_stage_state
 
 Clock = Callable[[], float]
@@ -40,7 +41,8 @@ def check_once(
         card = describe_card(sagemaker, card_arn)
         state = read_stage_state(ram, policy, card_arn, stage)
         approval = ApprovalStore(sagemaker).read(card_arn) if policy.stage(stage).required_card_status == "Approved" else None
-        return evaluate(policy, stage, card, state, now, approval)
+        hub_copy = read_hub_copy(sagemaker, policy, card_arn) if policy.stage(stage).hub_copy_current else None
+        return evaluate(policy, stage, card, state, now, approval, hub_copy)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         summary = card_summary(card) if card else {"arn": card_arn}
         text = " ".join(str(exc).split())
