@@ -253,7 +253,7 @@ def test_shares_are_created_and_changed_only_for_model_cards_tagged_as_ours(temp
     associate = _ram_statements(template, "ram:AssociateResourceShare")
     assert [st["Condition"] for st in associate] == [
         {"StringEquals": {"ram:RequestedResourceType": "sagemaker:ModelCard", f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
-        {"Null": {"ram:RequestedResourceType": "true"}, "StringEquals": {f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
+        {"Null": {"ram:Principal": "false"}, "StringEquals": {f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
     ]
     for action in ("ram:UpdateResourceShare", "ram:DisassociateResourceShare", "ram:DeleteResourceShare",
                    "ram:AssociateResourceSharePermission"):
