@@ -20,10 +20,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     definition.add_argument("--populate-arn", help="populate-card Lambda ARN")
     definition.add_argument("--share-arn", help="share-card Lambda ARN")
     definition.add_argument("--gate-arn", help="check-gate Lambda ARN")
+    definition.add_argument("--hub", action="store_true", help="the hub-sync state machine (Map over the spokes) instead")
     definition.set_defaults(func=_definition)
 
 
 def _definition(args: argparse.Namespace) -> int:
+    if args.hub:
+        from mcgov.pipelines.hub_workflow import hub_definition_json
+
+        print(hub_definition_json())
+        return 0
     try:
         from mcgov.pipelines.workflow import workflow_definition_json
     except ModuleNotFoundError as exc:

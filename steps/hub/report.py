@@ -19,6 +19,7 @@ class SpokeReport:
     error: str | None = None
     retryable: bool = False
     shared_back: dict[str, Any] | None = None
+    failure: Any = None  # the AwsFailure behind ``error``, when there is one
 
     @property
     def failed(self) -> bool:

@@ -93,7 +93,7 @@ def sync_spoke(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, *, 
         names = copy_names(sagemaker, spoke)
     except SpokeSyncError as exc:
         say(f"hub sync {spoke}: failed: {_one_line(exc)}")
-        return SpokeReport(spoke=spoke, error=_one_line(exc), retryable=exc.retryable)
+        return SpokeReport(spoke=spoke, error=_one_line(exc), retryable=exc.retryable, failure=exc.failure)
     sources, copies, failed = _read(store, spoke, arns, names)
     planned = plan_spoke(spoke, sources, copies, when, prune=prune)
     done: list[CardAction] = []

@@ -1,0 +1,104 @@
+"""Step Functions state machine of the organisation-scale hub sync: a Distributed Map over the policy's spokes.
+
+ListSpokes (Lambda ``hub_sync.list_spokes``: the spokes come from the deploy-time policy, never from the input)
+-> SyncSpokes, a Map in DISTRIBUTED mode: one child workflow execution per spoke (STANDARD), at most
+``max_concurrency`` at a time; each child runs SyncSpoke (Lambda ``hub_sync.handler``, one spoke), retries Lambda
+service errors and ``RetryableHandlerFailure`` (throttling, 5xx) with backoff, and catches any other failure
+into a ``{"spoke", "failed": true, "error", "cause"}`` record, so one spoke never fails the others.
+
+Plain ASL (the stepfunctions SDK 2.3.0 has no ItemProcessor); moto's engine runs it as it is (see
+docs/hub-and-spoke.md for where it differs from AWS).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mcgov.identifiers import LAMBDA_ARN, matches
+from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
+from mcgov.pipelines.workflow import RETRYABLE_LAMBDA_ERRORS
+
+SUBSTITUTIONS = {"sync": "HubSyncFunctionArn", "spokes": "HubListSpokesFunctionArn"}
+RETRYABLE_SPOKE_ERRORS = ["RetryableHandlerFailure"]
+
+
+@dataclass(frozen=True)
+class HubWorkflowSettings:
+    """Bounded concurrency and the per-spoke task timeout."""
+
+    max_concurrency: int = 10
+    task_timeout_seconds: int = 900
+
+    def __post_init__(self) -> None:
+        for name, value, low, high in (("max_concurrency", self.max_concurrency, 1, 1000),
+                                       ("task_timeout_seconds", self.task_timeout_seconds, 1, 900)):
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise InvalidWorkflowSettingError(f"{name}={value!r} must be an int in {low}..{high}.")
+
+
+def _arn(name: str, value: str | None) -> str:
+    if value is None:
+        return "${" + SUBSTITUTIONS[name] + "}"
+    if not matches(LAMBDA_ARN, value):
+        raise InvalidLambdaArnError(f"hub workflow lambda {name}={value!r} is not a Lambda function ARN")
+    return value
+
+
+def _invoke(function: str, payload: dict[str, Any], timeout: int) -> dict[str, Any]:
+    return {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": timeout,
+            "Parameters": {"FunctionName": function, **payload}, "ResultSelector": {"result.$": "$.Payload"},
+            "Retry": [{"ErrorEquals": RETRYABLE_LAMBDA_ERRORS, "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0},
+                      {"ErrorEquals": RETRYABLE_SPOKE_ERRORS, "IntervalSeconds": 5, "MaxAttempts": 3, "BackoffRate": 2.0}]}
+
+
+def build_hub_definition(sync_arn: str | None = None, spokes_arn: str | None = None,
+                         settings: HubWorkflowSettings | None = None) -> dict[str, Any]:
+    """ASL of the hub sync (no AWS call); None ARNs give ``${HubSyncFunctionArn}``-style substitutions.
+
+    Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output: ``{"spokes": [...], "results": [...]}``,
+    one result per spoke: the sync report of that spoke, or its failure record.
+    """
+    cfg = settings or HubWorkflowSettings()
+    sync_task = _invoke(_arn("sync", sync_arn), {"Payload": {"spoke.$": "$.spoke", "prune.$": "$.prune",
+                                                             "dry_run.$": "$.dry_run"}}, cfg.task_timeout_seconds)
+    sync_task["Catch"] = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "SpokeFailed"}]
+    sync_task["End"] = True
+    list_task = _invoke(_arn("spokes", spokes_arn), {"Payload": {}}, 60)
+    list_task.update({"ResultPath": "$.listed", "Next": "SyncSpokes"})
+    return {
+        "Comment": "Hub sync: one child execution per spoke of the hub-and-spoke policy, failures collected",
+        "StartAt": "Defaults",
+        "States": {
+            "Defaults": {"Type": "Pass", "Parameters": {"prune": False, "dry_run": False}, "ResultPath": "$.defaults",
+                         "Next": "Options"},
+            "Options": {"Type": "Pass", "Parameters": {"options.$": "States.JsonMerge($.defaults, $, false)"},
+                        "OutputPath": "$.options", "Next": "ListSpokes"},
+            "ListSpokes": list_task,
+            "SyncSpokes": {
+                "Type": "Map",
+                "ItemsPath": "$.listed.result.spokes",
+                "MaxConcurrency": cfg.max_concurrency,
+                "ItemSelector": {"spoke.$": "$$.Map.Item.Value", "prune.$": "$.prune", "dry_run.$": "$.dry_run"},
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "SyncSpoke",
+                    "States": {
+                        "SyncSpoke": sync_task,
+                        "SpokeFailed": {"Type": "Pass", "End": True, "Parameters": {
+                            "spoke.$": "$.spoke", "failed": True, "error.$": "$.error.Error", "cause.$": "$.error.Cause"}},
+                    },
+                },
+                "ResultSelector": {"results.$": "$"},
+                "ResultPath": "$.synced",
+                "Next": "Report",
+            },
+            "Report": {"Type": "Pass", "End": True,
+                       "Parameters": {"spokes.$": "$.listed.result.spokes", "results.$": "$.synced.results"}},
+        },
+    }
+
+
+def hub_definition_json(sync_arn: str | None = None, spokes_arn: str | None = None, indent: int | None = 2) -> str:
+    """``build_hub_definition`` as JSON text (what ``mcgov workflow definition --hub`` prints)."""
+    return json.dumps(build_hub_definition(sync_arn, spokes_arn), indent=indent, sort_keys=True)

@@ -1,0 +1,115 @@
+"""The hub sync state machine: its definition, and runs on the emulator's Step Functions engine (moto) with the
+project's hub_sync handlers in-process."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mcgov.emulator import Emulator, EmulatorConfig
+from mcgov.pipelines.hub_workflow import HubWorkflowSettings, build_hub_definition
+from mcgov.pipelines.local_run import _zip
+from mcgov.share_policies import parse_policy
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.cli.main import main
+from mcgov.steps.handlers import hub_sync
+from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.handlers.runtime import HandlerFailure
+from mcgov.steps.hub import publish
+
+HUB, SPOKES = "111111111111", ["444444444444", "555555555555", "777777777777"]
+POLICY = {"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": "us-east-1",
+          "spokes": [{"account": a} for a in SPOKES]}
+
+
+def test_definition_is_a_distributed_map_with_bounded_concurrency_and_a_catch() -> None:
+    definition = build_hub_definition(settings=HubWorkflowSettings(max_concurrency=7))
+    mapped = definition["States"]["SyncSpokes"]
+    assert mapped["Type"] == "Map" and mapped["MaxConcurrency"] == 7
+    assert mapped["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
+    task = mapped["ItemProcessor"]["States"]["SyncSpoke"]
+    assert task["Parameters"]["FunctionName"] == "${HubSyncFunctionArn}"
+    assert task["Catch"][0]["ErrorEquals"] == ["States.ALL"] and task["Catch"][0]["Next"] == "SpokeFailed"
+    assert "RetryableHandlerFailure" in [e for r in task["Retry"] for e in r["ErrorEquals"]]
+    assert definition["States"]["ListSpokes"]["Parameters"]["FunctionName"] == "${HubListSpokesFunctionArn}"
+
+
+def test_cli_prints_the_hub_definition(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["workflow", "definition", "--hub"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads(json.dumps(build_hub_definition()))
+
+
+def _run(emu: Emulator, definition: dict[str, Any], execution_input: dict[str, Any], name: str) -> dict[str, Any]:
+    session = emu.session(HUB)
+    role = session.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    sfn = session.client("stepfunctions")
+    machine = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=role)
+    execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"{name}-1",
+                                    input=json.dumps(execution_input))["executionArn"]
+    deadline = time.monotonic() + 120
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    runs = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    return {"status": described["status"], "output": json.loads(described.get("output") or "null"), "map_runs": runs}
+
+
+def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(POLICY))
+    monkeypatch.setenv("MCGOV_POLICY_URI", str(path))
+    clear_policy_cache()
+    with Emulator(EmulatorConfig(any_account_in_organization=True)) as emu:
+        emu.set_association_delay(polls=None, seconds=None)
+        policy = parse_policy(POLICY)
+        for account in SPOKES[:2]:
+            spoke = emu.session(account)
+            CardStore(spoke.client("sagemaker")).create("churn", json.dumps({"model_overview": {"model_description": account}}))
+            publish(spoke.client("ram"), spoke.client("sagemaker"), spoke.client("sts"), policy)
+        calls: list[str] = []
+
+        def sync(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            calls.append(event["spoke"])
+            if event["spoke"] == SPOKES[2]:
+                raise hub_sync.SpokeSyncError("spoke 777777777777: ListResources failed: AccessDeniedException")
+            return hub_sync.handler(event, context)
+
+        emu.act_as(HUB)
+        session = emu.session(HUB)
+        lam = session.client("lambda")
+        role = session.client("iam").create_role(RoleName="lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        arns = {}
+        for key, function in (("sync", sync), ("spokes", hub_sync.list_spokes)):
+            arns[key] = lam.create_function(FunctionName=f"mcgov-hub-{key}", Runtime="python3.12", Role=role,
+                                            Handler="index.handler", Code={"ZipFile": _zip()})["FunctionArn"]
+            emu.register_lambda_handler(arns[key], function)
+        result = _run(emu, build_hub_definition(arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2)), {}, "first")
+        assert result["status"] == "SUCCEEDED", result
+        assert len(result["map_runs"]) == 1
+        by_spoke = {r.get("spoke") or r["result"]["spoke"]: r for r in result["output"]["results"]}
+        assert sorted(calls) == SPOKES
+        for account in SPOKES[:2]:
+            assert by_spoke[account]["result"]["counts"]["synced"] == 1
+        assert by_spoke[SPOKES[2]]["failed"] is True and "AccessDeniedException" in by_spoke[SPOKES[2]]["cause"]
+        hub = CardStore(session.client("sagemaker"))
+        assert hub.describe(f"{SPOKES[0]}-churn")["ModelCardStatus"] == "Draft"
+
+        again = _run(emu, build_hub_definition(arns["sync"], arns["spokes"]), {"prune": True}, "again")
+        results = {r.get("spoke") or r["result"]["spoke"]: r for r in again["output"]["results"]}
+        assert results[SPOKES[0]]["result"]["counts"] == {"synced": 0, "unchanged": 1, "drift": 0, "gone": 0, "failed": 0}
+
+
+def test_handler_refuses_an_account_that_is_not_a_spoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(POLICY))
+    monkeypatch.setenv("MCGOV_POLICY_URI", str(path))
+    clear_policy_cache()
+    with pytest.raises(HandlerFailure, match="666666666666 is not a spoke"):
+        hub_sync.handler({"spoke": "666666666666"})
+    with pytest.raises(HandlerFailure, match="event field prune"):
+        hub_sync.handler({"spoke": SPOKES[0], "prune": "yes"})
