@@ -1,7 +1,7 @@
 """Parsing of the ARNs and principals RAM accepts (shareable resources, accounts, IAM, organizations).
 
-Sources: https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (``sagemaker:ModelCard`` is
-shareable), https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html (principal
+Sources: https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (``sagemaker:ModelCard`` and
+``sagemaker:ModelPackageGroup`` are shareable), https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html (principal
 forms: account id, organization/OU ARN, IAM role/user ARN, service principal) and botocore's
 ``sagemaker/*/service-2.json`` shapes ``ModelCardArn`` / ``EntityName`` (the card name pattern).
 """
@@ -12,11 +12,15 @@ import re
 from moto.ram.models import ResourceShare
 
 from mcgov.emulator.ram.exceptions import InvalidParameterException, MalformedArnException
-from mcgov.emulator.ram.permissions import MODEL_CARD_TYPE
+from mcgov.emulator.ram.permissions import MODEL_CARD_TYPE, MODEL_PACKAGE_GROUP_TYPE
 
 MODEL_CARD_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
+)
+MODEL_PACKAGE_GROUP_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"model-package-group/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
 )
 GENERIC_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:[0-9]{12}:([a-z-]+)[/:].*$")
 ACCOUNT_PRINCIPAL = re.compile(r"^(\d{12})$")
@@ -29,6 +33,8 @@ def resource_type_of(arn: str) -> str:
     """RAM resource type of a shareable ARN; raise MalformedArnException otherwise."""
     if MODEL_CARD_ARN.match(arn):
         return MODEL_CARD_TYPE
+    if MODEL_PACKAGE_GROUP_ARN.match(arn):
+        return MODEL_PACKAGE_GROUP_TYPE
     match = GENERIC_ARN.match(arn)
     if not match:
         raise MalformedArnException(

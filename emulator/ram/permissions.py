@@ -1,4 +1,4 @@
-"""RAM permissions: the AWS-managed SageMaker model-card permissions and customer-managed ones.
+"""RAM permissions: the AWS-managed SageMaker model-card and model-package-group permissions and customer-managed ones.
 
 Sources: the AWS-managed permissions for the ``sagemaker:ModelCard`` resource type are listed at
 https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (``AWSRAMPermissionSageMakerModelCards``
@@ -26,6 +26,13 @@ MODEL_CARD_ACTIONS = [
 MODEL_CARD_EXPORT_ACTIONS = MODEL_CARD_ACTIONS + [
     "sagemaker:CreateModelCardExportJob",
     "sagemaker:DescribeModelCardExportJob",
+]
+MODEL_PACKAGE_GROUP_TYPE = "sagemaker:ModelPackageGroup"
+MODEL_PACKAGE_GROUP_PERMISSION = "AWSRAMDefaultPermissionSageMakerModelPackageGroup"
+MODEL_PACKAGE_GROUP_ACTIONS = [
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
 ]
 PERMISSION_NAME = re.compile(r"^[\w.-]{1,36}$")
 PERMISSION_TYPES = ("ALL", "AWS", "LOCAL")
@@ -56,7 +63,9 @@ class Permission:
 
 
 def managed_model_card_permissions(now: float) -> list[Permission]:
-    """The two AWS-managed SageMaker model-card permissions."""
+    """The AWS-managed SageMaker permissions the emulator adds to moto's: the two model-card permissions and
+    the default read permission of model package groups (what a consumer needs to describe and list the
+    group's versions by ARN)."""
     return [
         Permission(
             arn=f"arn:aws:ram::aws:permission/{MODEL_CARD_PERMISSION}",
@@ -74,6 +83,15 @@ def managed_model_card_permissions(now: float) -> list[Permission]:
             permission_type="AWS_MANAGED",
             actions=MODEL_CARD_EXPORT_ACTIONS,
             creation_time=now,
+        ),
+        Permission(
+            arn=f"arn:aws:ram::aws:permission/{MODEL_PACKAGE_GROUP_PERMISSION}",
+            name=MODEL_PACKAGE_GROUP_PERMISSION,
+            resource_type=MODEL_PACKAGE_GROUP_TYPE,
+            permission_type="AWS_MANAGED",
+            actions=MODEL_PACKAGE_GROUP_ACTIONS,
+            creation_time=now,
+            is_default=True,
         ),
     ]
 

@@ -1,5 +1,6 @@
 """SageMaker state for the emulator: model cards with the real service's versioning, archiving and
-content rules (``validation``), CallbackStep completions, and tagging of versioned model packages.
+content rules (``validation``), CallbackStep completions, tagging of versioned model packages, and the
+``ModelCard`` / ``ModelLifeCycle`` of model packages (``packages``).
 
 Request parsing (card names or ARNs, cross-account routing) and response shapes live in ``responses``.
 """
@@ -11,6 +12,7 @@ from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, SageMakerModelBackend
 
+from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card, merge_model_card
 from mcgov.emulator.sagemaker.validation import (
     ARCHIVED_MESSAGE,
     COMBINED_UPDATE_MESSAGE,
@@ -26,6 +28,31 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.pipeline_callbacks: dict[str, dict[str, Any]] = {}
+        self.package_cards: dict[str, dict[str, Any]] = {}
+        self.package_lifecycles: dict[str, dict[str, str]] = {}
+
+    def package_arn(self, name_or_arn: str) -> str:
+        """The ARN of one of this account's model packages (ValidationError when there is none)."""
+        return str(self.describe_model_package(name_or_arn).arn)
+
+    def set_package_extras(self, arn: str, model_card: dict[str, Any] | None,
+                           lifecycle: dict[str, Any] | None) -> None:
+        """Store a package's ``ModelCard`` (checked, merged; Archived keeps its content) and ``ModelLifeCycle``."""
+        card = check_model_card(model_card) if model_card is not None else None
+        stage = check_lifecycle(lifecycle) if lifecycle is not None else None
+        if card is not None:
+            self.package_cards[arn] = merge_model_card(arn, self.package_cards.get(arn), card)
+        if stage is not None:
+            self.package_lifecycles[arn] = stage
+
+    def package_extras(self, arn: str) -> dict[str, Any]:
+        """``ModelCard`` and ``ModelLifeCycle`` of a package, as DescribeModelPackage returns them."""
+        out: dict[str, Any] = {}
+        if arn in self.package_cards:
+            out["ModelCard"] = dict(self.package_cards[arn])
+        if arn in self.package_lifecycles:
+            out["ModelLifeCycle"] = dict(self.package_lifecycles[arn])
+        return out
 
     def create_model_card(  # type: ignore[override]
         self,

@@ -16,7 +16,12 @@ from moto.sagemaker.responses import SageMakerResponse
 from mcgov.emulator.ram.models import access_allowed
 from mcgov.emulator.sagemaker.exceptions import AccessDeniedException
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card
 
+PACKAGE_ARN = re.compile(
+    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"model-package(?P<kind>-group)?/(?P<group>[^/]+)(?:/(?P<version>\d+))?$"
+)
 CARD_ARN = re.compile(
     r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):model-card/(?P<name>[^/]+)$"
 )
@@ -134,6 +139,80 @@ class EmulatorSageMakerResponse(SageMakerResponse):
     def delete_tags(self) -> ActionResult:
         self._own_tagged_resource("DeleteTags")
         return super().delete_tags()
+
+    def package_backend(self, param: str, action: str) -> EmulatorSageMakerBackend:
+        """The backend owning the model package (group) named by ``param``; another account's only by ARN and
+        only while an ACTIVE RAM share of its model package group has the caller and the group ASSOCIATED (and
+        the share's permission allows ``action``); otherwise AccessDeniedException."""
+        ref = self._get_param(param) or ""
+        match = PACKAGE_ARN.match(ref)
+        if not match or match.group("account") == self.current_account:
+            return self.own_backend()
+        owner, region = match.group("account"), match.group("region")
+        group_arn = f"{ref.split(':model-package')[0]}:model-package-group/{match.group('group')}"
+        access = access_allowed(region, group_arn, owner, self.current_account, f"sagemaker:{action}")
+        if not access.permitted:
+            reason = ("the share's permission does not allow this action" if access.shared else
+                      "no ACTIVE RAM share owned by the package's account has both this account and the model "
+                      "package group ASSOCIATED")
+            raise AccessDeniedException(
+                f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
+                f"on resource: {ref} because {reason}. Share the model package group with AWS RAM and wait for "
+                "ASSOCIATED.")
+        return sagemaker_backends[owner][region]  # type: ignore[return-value]
+
+    def create_model_package(self) -> ActionResult:
+        backend = self.own_backend()
+        card, lifecycle = self._get_param("ModelCard"), self._get_param("ModelLifeCycle")
+        if card is not None:
+            check_model_card(card)
+        if lifecycle is not None:
+            check_lifecycle(lifecycle)
+        result = super().create_model_package()
+        arn = backend.package_arn(self._get_param("ModelPackageName") or "") if not self._get_param(
+            "ModelPackageGroupName") else self._latest_in_group(backend, self._get_param("ModelPackageGroupName"))
+        backend.set_package_extras(arn, card, lifecycle)
+        return result
+
+    @staticmethod
+    def _latest_in_group(backend: EmulatorSageMakerBackend, group: str) -> str:
+        name = group.rsplit("/", 1)[-1]
+        versions = [p for p in backend.model_packages.values() if p.model_package_group_name == name]
+        return str(max(versions, key=lambda p: p.model_package_version or 0).arn)
+
+    def update_model_package(self) -> ActionResult:
+        backend = self.own_backend()
+        ref = self._get_param("ModelPackageArn") or ""
+        arn = backend.package_arn(ref)
+        card, lifecycle = self._get_param("ModelCard"), self._get_param("ModelLifeCycle")
+        backend.set_package_extras(arn, card, lifecycle)
+        return super().update_model_package()
+
+    def describe_model_package(self) -> ActionResult:
+        backend = self.package_backend("ModelPackageName", "DescribeModelPackage")
+        package = backend.describe_model_package(model_package_name=self._get_param("ModelPackageName"))
+        return ActionResult({**package.gen_response_object(), **backend.package_extras(str(package.arn))})
+
+    def describe_model_package_group(self) -> ActionResult:
+        backend = self.package_backend("ModelPackageGroupName", "DescribeModelPackageGroup")
+        name = (self._get_param("ModelPackageGroupName") or "").rsplit("/", 1)[-1]
+        return ActionResult(backend.describe_model_package_group(model_package_group_name=name).gen_response_object())
+
+    def list_model_packages(self) -> ActionResult:
+        backend = self.package_backend("ModelPackageGroupName", "ListModelPackages")
+        if backend is self.own_backend():
+            return super().list_model_packages()
+        packages, next_token = backend.list_model_packages(
+            creation_time_after=self._get_param("CreationTimeAfter"),
+            creation_time_before=self._get_param("CreationTimeBefore"),
+            max_results=self._get_param("MaxResults"), name_contains=self._get_param("NameContains"),
+            model_approval_status=self._get_param("ModelApprovalStatus"),
+            model_package_group_name=self._get_param("ModelPackageGroupName"), model_package_type="Versioned",
+            next_token=self._get_param("NextToken"), sort_by=self._get_param("SortBy"),
+            sort_order=self._get_param("SortOrder"),
+        )
+        return ActionResult({"ModelPackageSummaryList": [p.gen_response_object() for p in packages],
+                             "NextToken": next_token})
 
     def send_pipeline_execution_step_success(self) -> ActionResult:
         arn = self.own_backend().send_pipeline_callback(

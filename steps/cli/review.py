@@ -1,4 +1,5 @@
-"""``mcgov card render|diff``: a card as a page a reviewer reads, and what changed between two versions.
+"""``mcgov card render|diff|export``: a card as a page a reviewer reads, what changed between two versions, and
+the card as a PDF exported by SageMaker.
 
 Registered into the existing ``card`` group (``steps/cli/card.py``), so these read as ``mcgov card render``.
 """
@@ -33,6 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--output", metavar="PATH", help="write here instead of stdout")
     diff.set_defaults(func=_diff)
+
+    export = commands.add_parser("export", help="export a card to PDF in S3 through SageMaker (CreateModelCardExportJob)")
+    export.add_argument("card", metavar="NAME_OR_ARN", help="a card of this account, or another account's card by ARN")
+    export.add_argument("--s3-output", required=True, metavar="S3_URI", help="where SageMaker writes the PDF")
+    export.add_argument("--version", type=int, help="card version (default: latest)")
+    export.add_argument("--wait", default="600", metavar="SECONDS",
+                        help="wait up to this long for the PDF (0: start the job and print it; at most 3600)")
+    export.set_defaults(func=_export)
 
 
 def _card_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
@@ -145,3 +154,43 @@ def _emit(output: str | None, text: str) -> None:
         write_atomic(output, text)
     else:
         print(text, end="")
+
+
+def _export(args: argparse.Namespace) -> int:
+    import sys
+    from datetime import datetime, timezone
+
+    from mcgov.steps.cli._shared import print_json
+    from mcgov.steps.review.export import (
+        CardExporter,
+        ExportFailedError,
+        ExportJob,
+        ExportStatus,
+        card_name_of,
+        check_s3_output,
+        check_version,
+        check_wait,
+        export_job_name,
+    )
+
+    wait = check_wait(args.wait)
+    s3_output = check_s3_output(args.s3_output)
+    version = check_version(args.version)
+    name = card_name_of(args.card)
+    exporter = CardExporter(session(args).client("sagemaker"))
+    version = exporter.resolve_version(args.card, version)
+    job_name = export_job_name(name, version, salt=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f"))
+    arn = exporter.start(args.card, s3_output, version=version, job_name=job_name)
+    print(f"mcgov: export job {job_name} started", file=sys.stderr)
+
+    def progress(job: ExportJob, elapsed: float) -> None:
+        print(f"mcgov: export job {job.name}: {job.status.value} after {elapsed:.0f} s", file=sys.stderr)
+
+    if wait == 0:
+        job = exporter.describe(arn)
+        if job.status is ExportStatus.FAILED:
+            raise ExportFailedError(job)
+    else:
+        job = exporter.wait(arn, wait, progress=progress)
+    print_json(job.to_dict())
+    return 0

@@ -5,7 +5,7 @@ for throttling and unavailability only.
 """
 from __future__ import annotations
 
-from mcgov.errors import GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 
 
 class RegistryError(GovernanceError):
@@ -30,3 +30,23 @@ class RegistryRequestError(RegistryError):
 
 class UnexpectedResponseError(RegistryError):
     """SageMaker answered with a value this version does not know (for example a new approval status)."""
+
+
+class EmbeddedCardError(RegistryError):
+    """The card inside a model package (``ModelCard``) cannot be written as asked."""
+
+
+class EmbeddedContentError(EmbeddedCardError, BadInputError):
+    """The converted content does not fit the model package model card schema (the message names the field)."""
+
+
+class ArchivedEmbeddedCardError(EmbeddedCardError):
+    """The package's card is Archived: SageMaker refuses content updates to it; register a new package version."""
+
+
+class NotEmbeddableError(EmbeddedCardError, BadInputError):
+    """The card cannot be embedded (Archived, no content, or no model package to embed it in)."""
+
+
+class LifeCycleStageError(RegistryError, BadInputError):
+    """A stage name SageMaker does not accept as ``ModelLifeCycle.Stage`` (``EntityName``)."""

@@ -14,9 +14,10 @@ from mcgov.steps.registry.exceptions import (
     RegistryRequestError,
     RegistryUnavailableError,
 )
-from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
+from mcgov.steps.registry.models import ApprovalStatus, LifeCycle, ModelPackage
 
 APPROVAL_DESCRIPTION_MAX = 1024
+STAGE_DESCRIPTION_MAX = 1024
 
 
 class ModelPackageStore:
@@ -36,6 +37,42 @@ class ModelPackageStore:
         with aws_errors("sagemaker", "UpdateModelPackage", lambda f: _error(f, arn)):
             self._sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=ApprovalStatus(status).value,
                                           ApprovalDescription=description[:APPROVAL_DESCRIPTION_MAX])
+
+    def set_model_card(self, arn: str, content_text: str, status: str) -> None:
+        """UpdateModelPackage ``ModelCard``: the package card's content and status in one structure."""
+        with aws_errors("sagemaker", "UpdateModelPackage", lambda f: _error(f, arn)):
+            self._sm.update_model_package(ModelPackageArn=arn, ModelCard={"ModelCardContent": content_text,
+                                                                          "ModelCardStatus": status})
+
+    def set_lifecycle(self, arn: str, lifecycle: LifeCycle) -> None:
+        """UpdateModelPackage ``ModelLifeCycle`` (the description cut to the API's 1,024 characters)."""
+        wire = lifecycle.to_wire()
+        if "StageDescription" in wire:
+            wire["StageDescription"] = wire["StageDescription"][:STAGE_DESCRIPTION_MAX]
+        with aws_errors("sagemaker", "UpdateModelPackage", lambda f: _error(f, arn)):
+            self._sm.update_model_package(ModelPackageArn=arn, ModelLifeCycle=wire)
+
+    def add_tags(self, arn: str, tags: dict[str, str]) -> None:
+        """AddTags on the package (an existing key gets the new value)."""
+        with aws_errors("sagemaker", "AddTags", lambda f: _error(f, arn)):
+            self._sm.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in sorted(tags.items())])
+
+    def describe_group(self, name_or_arn: str) -> dict[str, Any]:
+        """DescribeModelPackageGroup (another account's group by ARN while it is shared with this one)."""
+        with aws_errors("sagemaker", "DescribeModelPackageGroup", lambda f: _error(f, name_or_arn)):
+            return self._sm.describe_model_package_group(ModelPackageGroupName=name_or_arn)
+
+    def list_versions(self, group_name_or_arn: str) -> list[dict[str, Any]]:
+        """ListModelPackages of a group, every page (another account's group by ARN while shared)."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"ModelPackageGroupName": group_name_or_arn}
+        while True:
+            with aws_errors("sagemaker", "ListModelPackages", lambda f: _error(f, group_name_or_arn)):
+                page = self._sm.list_model_packages(**kwargs)
+            items.extend(page.get("ModelPackageSummaryList", []))
+            if not page.get("NextToken"):
+                return items
+            kwargs["NextToken"] = page["NextToken"]
 
     def tags(self, arn: str) -> dict[str, str]:
         """ListTags of the package, every page."""
