@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from moto.core.utils import utcnow
-from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
+from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, SageMakerModelBackend
 
 from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card, merge_model_card
+from mcgov.emulator.sagemaker import export
 from mcgov.emulator.sagemaker.validation import (
     ARCHIVED_MESSAGE,
     COMBINED_UPDATE_MESSAGE,
@@ -28,6 +29,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.pipeline_callbacks: dict[str, dict[str, Any]] = {}
+        self.model_card_export_jobs: dict[str, export.ExportJob] = {}
         self.package_cards: dict[str, dict[str, Any]] = {}
         self.package_lifecycles: dict[str, dict[str, str]] = {}
 
@@ -117,6 +119,30 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         )
         self.model_cards[model_card_name].append(card)
         return card.arn
+
+    def create_model_card_export_job(self, model_card_name: str, version: int | None, job_name: str,
+                                     output_path: str, caller: str) -> str:
+        """CreateModelCardExportJob on a card of this account (``caller`` may be a consumer of a shared card)."""
+        export.validate_job_request(job_name, output_path)
+        card = self.card_version(model_card_name, version)
+        arn = f"{card.arn}/export-job/{job_name}"
+        if arn in self.model_card_export_jobs:
+            raise ConflictException(f"Model card export job {job_name} already exists for model card {model_card_name}.")
+        self.model_card_export_jobs[arn] = export.ExportJob(
+            name=job_name, arn=arn, card_name=model_card_name, card_arn=card.arn, card_version=card.model_card_version,
+            card_status=card.model_card_status, content=card.content, output_path=output_path, caller=caller)
+        return arn
+
+    def describe_model_card_export_job(self, arn: str) -> dict[str, Any]:
+        """DescribeModelCardExportJob; each call is a poll, and the poll after ``IN_PROGRESS_POLLS`` runs the job."""
+        job = self.model_card_export_jobs.get(arn)
+        if job is None:
+            raise ResourceNotFound(f"Model card export job {arn} does not exist.")
+        if job.status == "InProgress":
+            job.polls += 1
+            if job.polls > export.IN_PROGRESS_POLLS:
+                export.run(job)
+        return job.describe()
 
     def card_tags(self, model_card_name: str) -> list[dict[str, str]]:
         """The tags of a card: one list for the card, whatever its version (tags belong to the resource)."""

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
-from moto.sagemaker.exceptions import ResourceNotFound
+from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
@@ -41,6 +41,11 @@ def card_json(card: FakeModelCard) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
+def _permission_for(action: str) -> str:
+    """The AWS-managed RAM permission that grants ``action`` on a model card."""
+    return "AWSRAMPermissionSageMakerModelCardsAllowExport" if "ExportJob" in action else "AWSRAMPermissionSageMakerModelCards"
+
+
 class EmulatorSageMakerResponse(SageMakerResponse):
     """Resolves ModelCardName (name or ARN) to the owning account's backend, enforcing RAM shares.
 
@@ -57,7 +62,10 @@ class EmulatorSageMakerResponse(SageMakerResponse):
 
     def card_backend(self, action: str) -> tuple[EmulatorSageMakerBackend, str]:
         """(backend owning the referenced card, card name), after the cross-account check."""
-        ref = self._get_param("ModelCardName")
+        return self.shared_card_backend(self._get_param("ModelCardName"), action)
+
+    def shared_card_backend(self, ref: str, action: str) -> tuple[EmulatorSageMakerBackend, str]:
+        """(backend owning the card named or ARN'd by ``ref``, card name), after the cross-account check."""
         account, region, name = parse_card_ref(ref)
         owner = account or self.current_account
         backend = sagemaker_backends[owner][region or self.region]
@@ -74,7 +82,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: "
                 f"sagemaker:{action} on resource: {ref} because {reason}. Share the card with "
-                "AWS RAM (permission AWSRAMPermissionSageMakerModelCards) and wait for ASSOCIATED."
+                f"AWS RAM (permission {_permission_for(action)}) and wait for ASSOCIATED."
             )
         return backend, name  # type: ignore[return-value]
 
@@ -213,6 +221,23 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         )
         return ActionResult({"ModelPackageSummaryList": [p.gen_response_object() for p in packages],
                              "NextToken": next_token})
+
+    def create_model_card_export_job(self) -> ActionResult:
+        backend, name = self.card_backend("CreateModelCardExportJob")
+        arn = backend.create_model_card_export_job(
+            name, self._get_param("ModelCardVersion"), self._get_param("ModelCardExportJobName"),
+            (self._get_param("OutputConfig") or {}).get("S3OutputPath"), caller=self.current_account)
+        return ActionResult({"ModelCardExportJobArn": arn})
+
+    def describe_model_card_export_job(self) -> ActionResult:
+        """The job lives under its card (``<card ARN>/export-job/<name>``), so a consumer needs the share's
+        permission to allow sagemaker:DescribeModelCardExportJob on the card."""
+        arn = self._get_param("ModelCardExportJobArn") or ""
+        card_ref, _, job = arn.partition("/export-job/")
+        if not CARD_ARN.match(card_ref) or not job:
+            raise ValidationError(f"Value '{arn}' at 'modelCardExportJobArn' is not a model card export job ARN.")
+        backend, _ = self.shared_card_backend(card_ref, "DescribeModelCardExportJob")
+        return ActionResult(backend.describe_model_card_export_job(arn))
 
     def send_pipeline_execution_step_success(self) -> ActionResult:
         arn = self.own_backend().send_pipeline_callback(
