@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy
+from mcgov.steps.approval import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.gate import backoff_delays, evaluate, run_gate, verify_consumers
+from mcgov.steps.gate import backoff_delays, run_gate, verify_consumers
+from mcgov.steps.gate import evaluate as evaluate_with
 from mcgov.steps.gate.decision import SCHEMA_VERSION
 from mcgov.steps.gate.exceptions import VerificationInputError
 from mcgov.steps.gate.state import StageShareState
@@ -23,6 +25,23 @@ READONLY = "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
 SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/s1"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 CONTENT = json.dumps({"model_overview": {"model_description": "x"}})
+
+
+APPROVAL = ApprovalRecord(version=3, content_sha256=content_sha256(CONTENT),
+                          approver="arn:aws:iam::111111111111:role/reviewer", approved_at="2024-03-01T11:00:00Z")
+
+
+def evaluate(*args: Any, **kwargs: Any) -> Any:
+    """The gate's evaluate with the approval record of version 3 (what `mcgov card approve` writes)."""
+    return evaluate_with(*args, **{"approval": APPROVAL, **kwargs})
+
+
+class FakeApprovals:
+    def __init__(self, sagemaker: Any) -> None:
+        pass
+
+    def read(self, card_arn: str) -> ApprovalRecord:
+        return APPROVAL
 
 
 def card(status: str = "Approved", version: int = 3) -> dict[str, Any]:
@@ -176,6 +195,7 @@ def _patch_reads(monkeypatch: pytest.MonkeyPatch, states: list[StageShareState],
 
     monkeypatch.setattr("mcgov.steps.gate.poller.read_stage_state", read)
     monkeypatch.setattr("mcgov.steps.gate.poller.describe_card", describe)
+    monkeypatch.setattr("mcgov.steps.gate.poller.ApprovalStore", FakeApprovals)
     return calls
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.approval import ApprovalRecord, ApprovalStore
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate import share_status
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
 from mcgov.steps.share.exceptions import ShareApiError
@@ -23,7 +25,12 @@ def setup_card(session: Any, name: str = "churn-model", status: str = "Approved"
     sm.create_model_card(ModelCardName=name, Content=json.dumps({"model_overview": {"model_description": name}}),
                          ModelCardStatus=status)
     ensure_readonly_permission(ram_client(session, "us-east-1"))
-    return f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}"
+    arn = f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}"
+    if status == "Approved":  # the review record `mcgov card approve` writes, which the prod gate requires
+        card = sm.describe_model_card(ModelCardName=name)
+        ApprovalStore(sm).write(arn, ApprovalRecord(card["ModelCardVersion"], content_sha256(card["Content"]),
+                                                    "arn:aws:iam::111111111111:role/reviewer", "2024-03-01T11:00:00Z"))
+    return arn
 
 
 @pytest.fixture

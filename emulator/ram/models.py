@@ -537,6 +537,32 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             )
         share.permission_arns = [a for a in share.permission_arns if a not in same_type] + [permission.arn]
 
+    def replace_permission_associations(self, from_arn: str | None, to_arn: str | None) -> dict[str, Any]:
+        """ReplacePermissionAssociations: every share of this account carrying ``from_arn`` gets ``to_arn`` instead.
+
+        Source: https://docs.aws.amazon.com/ram/latest/APIReference/API_ReplacePermissionAssociations.html
+        (updates all resource shares that use a managed permission; shape ``ReplacePermissionAssociationsWork``).
+        The emulator completes the work at once; the shares' tags are left unchanged, as RAM leaves them.
+        """
+        source, target = self.find_permission(from_arn), self.find_permission(to_arn)
+        if not source.same_type(target.resource_type):
+            raise InvalidParameterException(
+                f"Permission {target.arn} is for {target.resource_type}, not {source.resource_type}; "
+                "replace a permission with one of the same resource type."
+            )
+        now = self.now()
+        with self.state.lock:
+            for share in self.shares.values():
+                if source.arn in share.permission_arns and share.status == "ACTIVE":
+                    share.permission_arns = [a for a in share.permission_arns if a not in (source.arn, target.arn)]
+                    share.permission_arns.append(target.arn)
+                    share.last_updated_time = now
+        return {
+            "id": str(random.uuid4()), "fromPermissionArn": source.arn, "fromPermissionVersion": "1",
+            "toPermissionArn": target.arn, "toPermissionVersion": "1", "status": "COMPLETED",
+            "creationTime": now, "lastUpdatedTime": now,
+        }
+
     # Access
 
     def allowed_actions(self, share: Share) -> list[str]:

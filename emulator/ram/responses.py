@@ -248,6 +248,13 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
 
         return self._idempotent("AssociateResourceSharePermission", compute)
 
+    def replace_permission_associations(self) -> str:
+        p = self.params
+        return self._idempotent("ReplacePermissionAssociations", lambda: {
+            "replacePermissionAssociationsWork": self.backend.replace_permission_associations(
+                p.get("fromPermissionArn"), p.get("toPermissionArn"))
+        })
+
     def list_resources(self) -> str:
         p = self.params
         rows = self.backend.list_resources(

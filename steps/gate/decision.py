@@ -1,7 +1,8 @@
 """The gate's pure core: a decision from a policy stage, a DescribeModelCard response and RAM state.
 
-Blocked (fail closed) when: the share is missing/DELETED or carries another permission; an account or the
-card is FAILED, DISASSOCIATING/DISASSOCIATED or not associated; an invitation is PENDING beyond the policy's
+Blocked (fail closed) when: the share is missing/DELETED or carries another permission (as
+ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
+DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING beyond the policy's
 window (measured from the association's creationTime); an association is external while the policy forbids
 external principals; the share names principals the policy does not; the card status is below the stage's
 requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
@@ -172,6 +173,14 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
 
 
 def _missing_share_reason(state: StageShareState, permission: str, stage: str) -> str:
+    verified = state.other_permission(permission)
+    if verified:
+        found = "; ".join(f"{s.name} carries {', '.join(state.permissions[s.arn]) or 'no permission'}" for s in verified)
+        return (
+            f"No share for stage {stage} carries RAM permission {permission} (ListResourceSharePermissions: {found}); "
+            "a replaced permission leaves the share's tags unchanged: delete the share (`mcgov share delete`) and run "
+            f"`mcgov share ensure`, or associate {permission} with it again (AssociateResourceSharePermission, replace)."
+        )
     selection = select_share(state.shares, permission)
     if selection.stale_permission:
         return (
@@ -212,6 +221,9 @@ def _association_problem(
         return f"{what} association FAILED ({message}); fix the cause and run `mcgov share ensure`.", False
     if status in (AssociationStatus.DISASSOCIATING, AssociationStatus.DISASSOCIATED):
         return f"{what} is {status.value} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
+    if status in _SUSPENSION_REASONS:
+        return f"{what} is {status.value} in share {share_arn} ({message}): {_SUSPENSION_REASONS[status]}", \
+            status.transient
     created = association.creation_time
     if association.external and created is not None and (now - created).total_seconds() > window:
         return (
@@ -222,6 +234,20 @@ def _association_problem(
     if association.external:
         return f"{what} has a PENDING RAM invitation; the account must accept it.", True
     return f"{what} is still ASSOCIATING; wait and re-check.", True
+
+
+_SUSPENSION_REASONS = {
+    AssociationStatus.SUSPENDED: (
+        "RAM suspended this association, so the account has no access (the account left the organization, or "
+        "sharing with it was suspended); bring the account back into the organization or re-enable sharing, "
+        "wait for RAM to restore the association, then re-run the gate."),
+    AssociationStatus.SUSPENDING: (
+        "RAM is suspending this association (the account is leaving the organization, or sharing with it is being "
+        "suspended); it will not grant access: fix the account's organization membership or sharing, then re-run "
+        "the gate."),
+    AssociationStatus.RESTORING: (
+        "RAM is restoring this association after a suspension; wait and re-check."),
+}
 
 
 def _record(association: Association | None) -> dict[str, Any]:

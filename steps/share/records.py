@@ -30,18 +30,26 @@ class ShareStatus(str, Enum):
 
 
 class AssociationStatus(str, Enum):
-    """Status of one principal or resource association of a share."""
+    """Status of one principal or resource association of a share (botocore's ``ResourceShareAssociationStatus``)."""
 
     ASSOCIATING = "ASSOCIATING"
     ASSOCIATED = "ASSOCIATED"
     FAILED = "FAILED"
     DISASSOCIATING = "DISASSOCIATING"
     DISASSOCIATED = "DISASSOCIATED"
+    SUSPENDED = "SUSPENDED"
+    SUSPENDING = "SUSPENDING"
+    RESTORING = "RESTORING"
 
     @property
     def live(self) -> bool:
         """ASSOCIATING or ASSOCIATED: the entity is (or is becoming) part of the share."""
         return self in (AssociationStatus.ASSOCIATING, AssociationStatus.ASSOCIATED)
+
+    @property
+    def transient(self) -> bool:
+        """ASSOCIATING or RESTORING: waiting may turn it ASSOCIATED."""
+        return self in (AssociationStatus.ASSOCIATING, AssociationStatus.RESTORING)
 
 
 class AssociationType(str, Enum):
