@@ -40,11 +40,20 @@ def test_build_prints_validated_content_and_is_deterministic(capsys, strict_sche
 
 
 def test_build_writes_output_file_and_validate_accepts_it(capsys, tmp_path):
-    target = tmp_path / "out" / "card.json"
+    target = tmp_path / "card.json"
     code, out, _ = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--output", str(target))
     assert code == 0 and out == ""
     code, out, _ = run(capsys, "card", "validate", str(target))
     assert code == 0 and json.loads(out)["valid"] is True
+
+
+@pytest.mark.parametrize("where, words", [("dir", "is a directory"), ("missing", "does not exist")])
+def test_output_to_a_directory_or_a_missing_folder_is_bad_input(capsys, tmp_path, where, words):
+    target = tmp_path if where == "dir" else tmp_path / "no-such-folder" / "card.json"
+    code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--output", str(target))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("mcgov: error: --output: ") and words in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_two_reports_with_the_same_file_name_get_distinct_entries(capsys, tmp_path):

@@ -90,7 +90,7 @@ def test_cli_diff_and_render_from_files(v1, v2, tmp_path, capsys):
     assert "auc 0.9512 -> 0.9634 (+0.0122)" in capsys.readouterr().out
     assert main(["card", "diff", str(old), str(new), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["evaluations_added"] == ["holdout.json"]
-    page = tmp_path / "out" / "card.html"
+    page = tmp_path / "card.html"
     assert main(["card", "render", "--content", str(new), "--diff-from", str(old), "--output", str(page)]) == 0
     html = page.read_text()
     assert capsys.readouterr().out == "" and 'id="changes"' in html and "auc 0.9512 -&gt; 0.9634 (+0.0122)" in html

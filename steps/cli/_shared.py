@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from typing import Any
 from mcgov.share_policies import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
+from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.policy import load_policy
 
 
@@ -24,15 +26,35 @@ def read_policy(args: argparse.Namespace, uri: str) -> SharePolicy:
     return load_policy(uri, s3_client=session(args).client("s3") if uri.startswith("s3://") else None)
 
 
+MAX_WAIT_SECONDS = 86400.0
+
+
+def seconds(text: str) -> float:
+    """argparse type of a wait: finite ASCII seconds, 0 to 86400 (``nan``, ``inf`` and ``١٢`` are refused)."""
+    try:
+        value = float(text) if text.isascii() else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_WAIT_SECONDS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to {MAX_WAIT_SECONDS:.0f}")
+    return value
+
+
 def print_json(data: Any, stream: Any = None) -> None:
     json.dump(json_safe(data), stream or sys.stdout, indent=2, ensure_ascii=False)
     (stream or sys.stdout).write("\n")
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file."""
+def write_atomic(path: str, text: str, flag: str = "--output") -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file.
+
+    A directory, or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise OutputPathError(f"{flag}: {path} is a directory; name a file")
+    if not target.parent.is_dir():
+        raise OutputPathError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -26,7 +26,7 @@ from botocore.exceptions import (
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 
-COMMAND_MODULES = ("card", "review", "share", "gate", "policy", "workflow", "reconcile", "hub")
+COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (one line, exit 2) or --help (exit 0)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return int(args.func(args))
     except BadInputError as exc:

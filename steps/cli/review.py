@@ -13,7 +13,7 @@ from mcgov.steps.cli._shared import session, write_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    commands = _card_commands(sub)
+    commands = card_commands(sub)
 
     render = commands.add_parser("render", help="render a card as one self-contained HTML page or GitHub Markdown")
     source = render.add_mutually_exclusive_group(required=True)
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=_export)
 
 
-def _card_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+def card_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
     """The sub-command list of the ``card`` group, created when no other module registered it."""
     card = sub.choices.get("card") or sub.add_parser("card", help="model cards")
     for action in card._actions:

@@ -62,6 +62,17 @@ class Decision:
         )
 
 
+def combined(decisions: list[Decision]) -> dict[str, Any]:
+    """The record of a gate over several stages: allowed only when every stage is, each stage listed."""
+    return json_safe({
+        "schema_version": SCHEMA_VERSION,
+        "allowed": bool(decisions) and all(d.allowed for d in decisions),
+        "stages": {d.stage: d.to_dict() for d in decisions},
+        "reasons": [f"{d.stage}: {reason}" for d in decisions for reason in d.reasons],
+        "checked_at": max((d.checked_at for d in decisions), default=None),
+    })
+
+
 def card_summary(card: dict[str, Any]) -> dict[str, Any]:
     """arn, version, status and content_sha256 of a DescribeModelCard response."""
     content = card.get("Content")

@@ -9,10 +9,6 @@ class GateError(GovernanceError):
     """Base class of gate failures."""
 
 
-class StageRequiredError(GateError, BadInputError):
-    """The policy has several stages and none was named."""
-
-
 class VerificationInputError(GateError, BadInputError):
     """verify_consumers got no session or role for an account of the decision, or a bad role pattern."""
 

@@ -87,5 +87,15 @@ def run_gate(
         attempt += 1
 
 
+def run_stages(ram: Any, sagemaker: Any, policy: SharePolicy, stages: list[str], card_arn: str, *,
+               timeout: float | None = None, sleep: Sleep = time.sleep, clock: Clock = time.time,
+               progress: Progress | None = None) -> list[Decision]:
+    """``run_gate`` for each stage in turn, sharing one wait budget (default: the policy's timeout)."""
+    limit = policy.gate.timeout_seconds if timeout is None else timeout
+    start = clock()
+    return [run_gate(ram, sagemaker, policy, stage, card_arn, timeout=max(0.0, limit - (clock() - start)),
+                     sleep=sleep, clock=clock, progress=progress) for stage in stages]
+
+
 def _now(clock: Clock) -> datetime:
     return datetime.fromtimestamp(clock(), tz=timezone.utc)

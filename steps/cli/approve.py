@@ -1,0 +1,47 @@
+"""``mcgov card approve``: a reviewer approves the card's current version; the approval is recorded on the card.
+
+Registered into the ``card`` group. Run with card-account credentials. Prints the approval record and, when
+the card was approved before, what changed since that approved version (the diff the reviewer signed off).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from mcgov.steps.cli._shared import print_json, read_policy, session
+from mcgov.steps.cli.review import card_commands
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    approve = card_commands(sub).add_parser(
+        "approve", help="approve the card's current version and record who approved which version and content")
+    approve.add_argument("card", metavar="NAME_OR_ARN")
+    approve.add_argument("--policy", required=True, metavar="PATH", help="share policy (names the card account)")
+    approve.add_argument("--note", default="", help="a note kept with the approval (e.g. the review ticket)")
+    approve.set_defaults(func=_approve)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from mcgov.steps.approval import approve_card
+    from mcgov.steps.card.store import CardStore
+
+    policy = read_policy(args, args.policy)
+    aws = session(args)
+    sagemaker = aws.client("sagemaker", region_name=policy.region)
+    result = approve_card(sagemaker, aws.client("sts", region_name=policy.region), policy, args.card, note=args.note)
+    output: dict[str, Any] = result.to_dict()
+    if result.previous is not None and result.previous.version != result.record.version:
+        from mcgov.steps.review import diff_cards
+        from mcgov.steps.review.diff_render import diff_to_dict, render_diff_text
+
+        store = CardStore(sagemaker)
+        old = json.loads(store.describe(result.card_arn, result.previous.version).get("Content") or "{}")
+        new = json.loads(store.describe(result.card_arn, result.record.version).get("Content") or "{}")
+        diff = diff_cards(old, new, old_label=f"v{result.previous.version} (approved)",
+                          new_label=f"v{result.record.version}")
+        print(render_diff_text(diff), file=sys.stderr)
+        output["changes_since_last_approval"] = diff_to_dict(diff)
+    print_json(output)
+    return 0

@@ -1,0 +1,8 @@
+"""One exception class per way a command line itself can be wrong (exit code 2, one line naming the flag)."""
+from __future__ import annotations
+
+from mcgov.errors import BadInputError
+
+
+class OutputPathError(BadInputError):
+    """``--output`` names a directory, or a file in a folder that does not exist."""
