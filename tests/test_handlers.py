@@ -351,3 +351,11 @@ def test_the_policy_is_read_from_s3_and_a_missing_object_names_the_uri(world, ca
     with pytest.raises(HandlerFailure, match="PolicyFileError: s3://mcgov-config/missing.yaml: cannot read the policy object") as info:
         share_card.handler({"card_arn": CARD})
     assert not info.value.retryable
+
+
+def test_share_card_refuses_a_card_that_does_not_exist_before_creating_anything(world, card_session):
+    missing = "arn:aws:sagemaker:us-east-1:111111111111:model-card/no-such-card"
+    with pytest.raises(HandlerFailure, match="no-such-card") as exc:
+        share_card.handler({"card_arn": missing})
+    assert "not found" in str(exc.value)
+    assert card_session.client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"] == []

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.share import ensure_share, ram_client, resolve_card_arn
+from mcgov.steps.share import describe_card, ensure_share, ram_client, resolve_card_arn
 
 
 class ShareCardEvent(BaseModel):
@@ -24,7 +24,9 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ShareCardEvent, event)
     policy = load_runtime_policy()
     card_arn = resolve_card_arn(policy, request.card_arn)
-    result = ensure_share(ram_client(boto3.Session(), policy.region), policy, card_arn)
+    session = boto3.Session()
+    describe_card(session.client("sagemaker", region_name=policy.region), card_arn)  # no share for a missing card
+    result = ensure_share(ram_client(session, policy.region), policy, card_arn)
     shares = [{"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}
               for s in result.stages]
     return {"card_arn": card_arn, "shares": shares, "drift": result.drift, "stages": [s.to_dict() for s in result.stages]}
