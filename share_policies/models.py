@@ -49,12 +49,16 @@ class Stage(_Strict):
 
     ``hub_copy_current``: the gate also requires the hub's copy of the card (policy ``hub``) to hold the card's
     latest version, i.e. the organisation's hub lists what is being promoted.
+
+    ``model_package_group``: the stage also needs the model package group of the package being promoted, shared
+    through RAM (``sagemaker:ModelPackageGroup``) beside the card; the gate requires its associations too.
     """
 
     accounts: list[str] = Field(min_length=1)
     required_card_status: Literal["Draft", "PendingReview", "Approved"]
     permission_arn: str | None = None
     hub_copy_current: bool = False
+    model_package_group: bool = False
 
     @field_validator("accounts")
     @classmethod

@@ -189,6 +189,10 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         return str(max(versions, key=lambda p: p.model_package_version or 0).arn)
 
     def update_model_package(self) -> ActionResult:
+        if self.package_backend("ModelPackageArn", "UpdateModelPackage") is not self.own_backend():
+            raise AccessDeniedException(
+                f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: "
+                "sagemaker:UpdateModelPackage on another account's model package; update it from its owner account.")
         backend = self.own_backend()
         ref = self._get_param("ModelPackageArn") or ""
         arn = backend.package_arn(ref)

@@ -12,6 +12,7 @@ from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.approval.store import ApprovalStore, caller_arn
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.registry.embedded import approve_embedded_for_card
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,12 @@ class ApprovalResult:
     record: ApprovalRecord
     previous: ApprovalRecord | None
     status_changed: bool
+    embedded: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"card_arn": self.card_arn, "approval": self.record.to_dict(), "status_changed": self.status_changed,
-                "previous_approval": self.previous.to_dict() if self.previous else None}
+                "previous_approval": self.previous.to_dict() if self.previous else None,
+                **({"embedded": self.embedded} if self.embedded is not None else {})}
 
 
 def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str, *, note: str = "",
@@ -49,4 +52,5 @@ def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str
     record = ApprovalRecord(version=int(card["ModelCardVersion"]), content_sha256=content_sha256(card.get("Content") or "{}"),
                             approver=caller_arn(sts), approved_at=when, note=note)
     approvals.write(arn, record)
-    return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed)
+    embedded = approve_embedded_for_card(sagemaker, card, record)  # the card inside the model package, if any
+    return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed, embedded=embedded)

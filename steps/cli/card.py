@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish.add_argument("--content", help="a content JSON file (instead of the build options)")
     publish.add_argument("--status", choices=L.CARD_STATUSES, help="card status to set (a separate API call)")
     publish.add_argument("--kms-key-id", help="KMS key to encrypt a new card with (fixed at creation)")
+    publish.add_argument("--embed", action="store_true", help="also write the card into --model-package ARN's ModelCard "
+                         "(model package model card schema; what does not fit is dropped with a note)")
     _add_source_options(publish)
     publish.set_defaults(func=_publish)
 
@@ -106,7 +108,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from mcgov.steps.cli.registry import check_embed
+
     validate_card_name(args.name)
+    check_embed(args)
     clients = _Clients(args)
     if args.content:
         content = validate_content(load_json(args.content).data, source=args.content)
@@ -117,7 +122,9 @@ def _publish(args: argparse.Namespace) -> int:
         s3 = clients.client("s3") if _needs(sources, "s3://") else None
         result = populate_card(args.name, sources, sagemaker=clients.client("sagemaker"), s3=s3, status=args.status,
                                kms_key_id=args.kms_key_id)
-    print_json(result.to_dict())
+    from mcgov.steps.cli.registry import embed_published
+
+    print_json(embed_published(args, clients.client("sagemaker"), result.to_dict()))
     return 0
 
 

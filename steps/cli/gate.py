@@ -24,10 +24,16 @@ def register(subparsers: Any) -> None:
                        "(default: gate.timeout_seconds; 0: check once)")
     check.add_argument("--verify-role", help="role name assumed in every stage account to describe the card by ARN")
     check.add_argument("--role-pattern", default="arn:aws:iam::{account}:role/{name}", help="role ARN pattern for --verify-role")
+    check.add_argument("--model-package", metavar="ARN", help="also gate the package's model package group share (stages "
+                       "with model_package_group) and record the outcome as the package's ModelLifeCycle")
     check.set_defaults(func=cmd_check)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if getattr(args, "model_package", None):
+        from mcgov.steps.cli.registry import cmd_check_package
+
+        return cmd_check_package(args)
     policy = read_policy(args, args.policy)
     stages = stage_names(policy, None if args.stage is None else [args.stage], source=args.policy)
     card_arn = resolve_card_arn(policy, args.card)

@@ -10,6 +10,7 @@ from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate import share_status
 from mcgov.steps.share import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, stage_names
+from mcgov.steps.share.groups import group_arn_of_package, resolve_package
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +27,8 @@ def register(subparsers: Any) -> None:
         command.add_argument("--stage", action="append", help="only this stage (repeatable; default: every stage)")
         if name == "ensure":
             command.add_argument("--prune", action="store_true", help="remove principals/shares the policy does not name")
+            command.add_argument("--model-package", metavar="ARN", help="share this package's model package group with "
+                                 "the stages that set model_package_group (default: the card's model_package_details)")
         command.set_defaults(func=func)
 
 
@@ -39,10 +42,12 @@ def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str]
 
 def cmd_ensure(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
-    describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
-    result = ensure_share(ram_client(session, policy.region), policy, card_arn, stages=stages, prune=args.prune)
+    card = describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
+    package = resolve_package(policy, stages or list(policy.stages), card, args.model_package)
+    result = ensure_share(ram_client(session, policy.region), policy, card_arn, stages=stages, prune=args.prune,
+                          package_group_arn=group_arn_of_package(package) if package else None)
     print_json(result.to_dict())
-    for stage in result.stages:
+    for stage in (*result.stages, *result.package_group_stages):
         kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
         if kept:
             print(f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "

@@ -238,6 +238,23 @@ def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: Ap
     return {**out, "approved": True, "status_changed": card.status != "Approved"}
 
 
+def package_arn_from_card(card: Mapping[str, Any]) -> str | None:
+    """``model_package_details.model_package_arn`` of a DescribeModelCard response (None when absent)."""
+    content = _parsed(card.get("Content"))
+    details = content.get("model_package_details") if isinstance(content, dict) else None
+    arn = details.get("model_package_arn") if isinstance(details, dict) else None
+    return arn if isinstance(arn, str) and ":model-package/" in arn else None
+
+
+def approve_embedded_for_card(sagemaker: Any, card: Mapping[str, Any], record: ApprovalRecord) -> dict[str, Any] | None:
+    """The hook of ``mcgov card approve``: approve the card embedded in the card's model package (its
+    ``model_package_details``), if there is one; None when the card names no package."""
+    package_arn = package_arn_from_card(card)
+    if package_arn is None:
+        return None
+    return approve_embedded(sagemaker, package_arn, str(card["ModelCardArn"]), record)
+
+
 def _parsed(text: str | None) -> Any:
     try:
         return json.loads(text) if isinstance(text, str) else None

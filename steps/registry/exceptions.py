@@ -36,7 +36,16 @@ class EmbeddedCardError(RegistryError):
     """The card inside a model package (``ModelCard``) cannot be written as asked."""
 
 
-class EmbeddedContentError(EmbeddedCardError, BadInputError):
+class _Located:
+    """Prefix the message with the source and the field it names (``source: field: message``)."""
+
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None) -> None:
+        self.source, self.field = source, field
+        prefix = "".join(f"{part}: " for part in (source, field) if part)
+        super().__init__(prefix + message)  # type: ignore[call-arg]
+
+
+class EmbeddedContentError(_Located, EmbeddedCardError, BadInputError):
     """The converted content does not fit the model package model card schema (the message names the field)."""
 
 
@@ -44,9 +53,9 @@ class ArchivedEmbeddedCardError(EmbeddedCardError):
     """The package's card is Archived: SageMaker refuses content updates to it; register a new package version."""
 
 
-class NotEmbeddableError(EmbeddedCardError, BadInputError):
+class NotEmbeddableError(_Located, EmbeddedCardError, BadInputError):
     """The card cannot be embedded (Archived, no content, or no model package to embed it in)."""
 
 
-class LifeCycleStageError(RegistryError, BadInputError):
+class LifeCycleStageError(_Located, RegistryError, BadInputError):
     """A stage name SageMaker does not accept as ``ModelLifeCycle.Stage`` (``EntityName``)."""

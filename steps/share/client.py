@@ -5,7 +5,7 @@ becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aw
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -93,10 +93,13 @@ def association_rows(ram: Any, share_arns: Sequence[str], association_type: Asso
     return {arn: tuple(items) for arn, items in rows.items()}
 
 
-def list_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> tuple[ResourceShare, ...]:
-    """The card's per-card shares of ``stages``, in any status, found by the card tag in one listing."""
+def list_card_shares(ram: Any, card_arn: str, stages: Sequence[str],
+                     also: Callable[[ResourceShare], bool] | None = None) -> tuple[ResourceShare, ...]:
+    """The card's per-card shares of ``stages`` (and the card-tagged shares ``also`` keeps, such as its model
+    package group shares), in any status, found by the card tag in one listing."""
     found = get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
-    return tuple(s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages))
+    return tuple(s for s in found
+                 if any(is_our_share(s, card_arn, stage) for stage in stages) or (also is not None and also(s)))
 
 
 def require_live(response: dict, context: str) -> ResourceShare:

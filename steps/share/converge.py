@@ -26,6 +26,7 @@ from mcgov.steps.share.client import (
     require_live,
 )
 from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError, ShareStateError
+from mcgov.steps.share.groups import ensure_group_stage, group_stages, is_group_share
 from mcgov.steps.share.naming import client_token, is_our_share, share_name, share_tags
 from mcgov.steps.share.plan import ShareResult, StageShareResult, plan_associations, select_share
 from mcgov.steps.share.records import Association, AssociationType, ResourceShare
@@ -49,6 +50,7 @@ def ensure_share(
     *,
     stages: Sequence[str] | None = None,
     prune: bool = False,
+    package_group_arn: str | None = None,
 ) -> ShareResult:
     """Converge RAM to the policy for ``card_arn``: one share per stage, principals only from the policy.
 
@@ -56,14 +58,23 @@ def ensure_share(
     one call each), so a converged card costs three calls whatever the number of stages. Drift (principals,
     resources or duplicate shares the policy does not name) is reported and removed only with ``prune``.
     Raises ``SharePermissionDriftError`` when a share carries another permission and ``prune`` is false.
+    With ``package_group_arn``, the stages that set ``model_package_group`` also get the group's share
+    (``mcgov.steps.share.groups``), read in the same pass.
     """
     check_card_arn(policy, card_arn)
     names = stage_names(policy, stages)
-    snapshot = read_card_shares(ram, card_arn, names)
-    return ShareResult(
+    grouped = group_stages(policy, names) if package_group_arn else []
+    snapshot = read_card_shares(ram, card_arn, names, grouped)
+    result = ShareResult(
         card_arn=card_arn,
         stages=[_ensure_stage(ram, policy, card_arn, name, prune, snapshot) for name in names],
     )
+    if package_group_arn:
+        result.package_group_arn = package_group_arn
+        result.package_group_stages = [
+            ensure_group_stage(ram, policy, card_arn, package_group_arn, name, prune, snapshot.shares,
+                               snapshot.principals, snapshot.resources) for name in grouped]
+    return result
 
 
 @dataclass(frozen=True)
@@ -78,9 +89,11 @@ class CardShares:
         return [s for s in self.shares if is_our_share(s, card_arn, stage)]
 
 
-def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str]) -> CardShares:
-    """The card's shares for ``stages`` (by the card tag) and their associations, in three calls."""
-    shares = list_card_shares(ram, card_arn, stages)
+def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str], group_stages: Sequence[str] = ()) -> CardShares:
+    """The card's shares for ``stages`` (and its model package group shares for ``group_stages``), by the card
+    tag, and their associations, in three calls."""
+    shares = list_card_shares(ram, card_arn, stages,
+                              (lambda s: any(is_group_share(s, card_arn, g) for g in group_stages)) if group_stages else None)
     live = [s.arn for s in shares if s.live]
     return CardShares(shares, association_rows(ram, live, AssociationType.PRINCIPAL),
                       association_rows(ram, live, AssociationType.RESOURCE))

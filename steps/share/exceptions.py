@@ -1,7 +1,7 @@
 """One exception class per way ensuring, inspecting or deleting a RAM share can fail."""
 from __future__ import annotations
 
-from mcgov.errors import GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import AwsFailure
 
 
@@ -29,3 +29,11 @@ class SharePermissionDriftError(ShareError):
 
 class ShareStateError(ShareError):
     """RAM returned a share in a state this tool cannot converge from (FAILED, DELETING, ...)."""
+
+
+class PackageGroupInputError(ShareError, BadInputError):
+    """A stage needs the model package group but no versioned model package was named (``--model-package``)."""
+
+    def __init__(self, message: str, *, field: str = "--model-package") -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")

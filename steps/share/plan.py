@@ -125,6 +125,8 @@ class ShareResult:
 
     card_arn: str
     stages: list[StageShareResult]
+    package_group_arn: str | None = None
+    package_group_stages: list[StageShareResult] = field(default_factory=list)
 
     @property
     def drift(self) -> bool:
@@ -133,11 +135,15 @@ class ShareResult:
             set(s.drift_principals) - set(s.removed_principals)
             or set(s.drift_resources) - set(s.removed_resources)
             or set(s.duplicate_shares) - set(s.deleted_shares)
-            for s in self.stages
+            for s in (*self.stages, *self.package_group_stages)
         )
 
     def to_dict(self) -> dict:
-        return {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
+        out = {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
+        if self.package_group_arn:
+            out["package_group"] = {"arn": self.package_group_arn,
+                                    "stages": [s.to_dict() for s in self.package_group_stages]}
+        return out
 
 
 def share_problems(accounts: Iterable[str], card_arn: str, principal_associations: Iterable[Association],

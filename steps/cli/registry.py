@@ -1,0 +1,58 @@
+"""The model-registry options of ``mcgov card publish --embed``, ``mcgov share ensure --model-package`` and
+``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry``, ``share.groups`` and ``gate.package``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from mcgov import identifiers as ids
+from mcgov.identifiers import matches
+from mcgov.steps.card.exceptions import CardInputError
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.common.aws import make_session
+from mcgov.steps.gate.package import PackageGateInputError
+from mcgov.steps.gate.verify import role_arn
+from mcgov.steps.registry.embedded import embed_card
+from mcgov.steps.share import resolve_card_arn, stage_names
+
+
+def check_embed(args: argparse.Namespace) -> None:
+    """Before anything is written: ``--embed`` needs ``--model-package`` as a versioned model package ARN."""
+    package = getattr(args, "model_package", None)
+    if getattr(args, "embed", False) and not (package and matches(ids.MODEL_PACKAGE_ARN, package)):
+        raise CardInputError("--embed needs --model-package ARN (arn:aws:sagemaker:<region>:<account>:model-package/"
+                             "<group>/<version>)", field="--embed")
+
+
+def embed_published(args: argparse.Namespace, sagemaker: Any, published: dict[str, Any]) -> dict[str, Any]:
+    """After ``mcgov card publish``: with ``--embed``, write the card into ``--model-package`` (an ARN)."""
+    if not getattr(args, "embed", False):
+        return published
+    check_embed(args)
+    package = args.model_package
+    result = embed_card(sagemaker, package, CardStore(sagemaker).describe(published["arn"]))
+    if result.dropped:
+        print(f"mcgov: note: {result.to_dict()['note']}", file=sys.stderr)
+    return {**published, "embedded": result.to_dict()}
+
+
+def cmd_check_package(args: argparse.Namespace) -> int:
+    """``mcgov gate check --model-package ARN``: the package gate of one stage, recorded on the package."""
+    from mcgov.steps.gate.package import gate_package
+
+    policy = read_policy(args, args.policy)
+    if args.stage is None and len(policy.stages) != 1:
+        raise PackageGateInputError(f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package "
+                                 "name one with --stage")
+    stage = stage_names(policy, [args.stage] if args.stage else None, source=args.policy)[0]
+    card_arn = resolve_card_arn(policy, args.card)
+    session = make_session(args.profile, policy.region)
+    roles = ({a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
+             if args.verify_role else None)
+    decision, package = gate_package(session, policy, stage, card_arn, args.model_package, wait=args.wait,
+                                     progress=lambda line: print(line, file=sys.stderr, flush=True),
+                                     verify_roles=roles)
+    print_json({**decision.to_dict(), "model_package": package})
+    return 0 if decision.allowed else 1

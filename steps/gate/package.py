@@ -1,0 +1,205 @@
+"""The gate for a model package: the card's gate, plus the package group's share for stages that need it, and
+the outcome recorded on the package (``ModelLifeCycle``).
+
+For a stage with ``model_package_group: true`` the group share (``mcgov-<card>-<stage>-mpg``, see
+``mcgov.steps.share.groups``) must be live and have every stage account and the group ASSOCIATED: a prod account
+that can read the card but not the package cannot carry out the promotion the gate allows. ``PENDING``
+invitations and ``ASSOCIATING`` rows are waited for like the card's.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.common.aws import aws_errors
+from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
+from mcgov.steps.gate.poller import Clock, Progress, Sleep, backoff_delays, check_once
+from mcgov.steps.gate.verify import assumed_session
+from mcgov.steps.share.client import get_shares, list_associations
+from mcgov.steps.share.groups import group_arn_of_package, group_share_name, is_group_share
+from mcgov.steps.share.naming import TAG_CARD_ARN
+from mcgov.steps.share.plan import latest_by_entity
+from mcgov.steps.share.records import Association, AssociationStatus, AssociationType
+
+
+class PackageGateInputError(BadInputError):
+    """The package gate was asked without what it needs (a stage when the policy has several)."""
+
+
+@dataclass(frozen=True)
+class GroupShareState:
+    """The stage's model package group share and its association rows."""
+
+    share_arn: str | None
+    principals: tuple[Association, ...]
+    resources: tuple[Association, ...]
+
+
+def read_group_state(ram: Any, card_arn: str, stage: str) -> GroupShareState:
+    """The live group share of (card, stage) and its rows: GetResourceShares, then two association reads."""
+    found = get_shares(ram, resourceOwner="SELF", name=group_share_name(card_arn, stage),
+                       tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
+    live = sorted((s for s in found if s.live and is_group_share(s, card_arn, stage)), key=lambda s: s.arn)
+    if not live:
+        return GroupShareState(None, (), ())
+    arn = live[0].arn
+    return GroupShareState(arn, tuple(list_associations(ram, arn, AssociationType.PRINCIPAL)),
+                           tuple(list_associations(ram, arn, AssociationType.RESOURCE)))
+
+
+def group_problems(policy: SharePolicy, stage: str, group_arn: str, state: GroupShareState,
+                   now: datetime) -> tuple[list[str], list[str]]:
+    """(terminal, waiting) reasons keeping the group share from granting the stage's accounts (pure)."""
+    if state.share_arn is None:
+        return [f"No RAM share of model package group {group_arn} exists for stage {stage}; run "
+                "`mcgov share ensure --model-package ...` first."], []
+    terminal: list[str] = []
+    waiting: list[str] = []
+    window = policy.gate.invitation_window_seconds
+    principals = latest_by_entity(state.principals)
+    rows = [(f"Account {a}", principals.get(a)) for a in policy.stage(stage).accounts]
+    rows.append((f"Model package group {group_arn}", latest_by_entity(state.resources).get(group_arn)))
+    for what, row in rows:
+        if row is None:
+            terminal.append(f"{what} is not associated with share {state.share_arn}; run `mcgov share ensure "
+                            "--model-package ...`.")
+        elif row.status is AssociationStatus.ASSOCIATING:
+            created = row.creation_time
+            if row.external and created is not None and (now - created).total_seconds() > window:
+                terminal.append(f"{what} has not accepted the RAM invitation to {state.share_arn} within {int(window)}s.")
+            else:
+                waiting.append(f"{what} is still ASSOCIATING with share {state.share_arn}; wait and re-check.")
+        elif row.status is not AssociationStatus.ASSOCIATED:
+            terminal.append(f"{what} is {row.status.value} on share {state.share_arn} "
+                            f"({row.status_message or 'no status message'}); run `mcgov share ensure --model-package ...`.")
+    extra = [p for p, row in principals.items() if p not in policy.stage(stage).accounts and row.live]
+    if extra:
+        terminal.append(f"Share {state.share_arn} also grants {', '.join(extra)}, which the policy does not name "
+                        f"for stage {stage}; run `mcgov share ensure --prune`.")
+    return terminal, waiting
+
+
+def add_problems(decision: Decision, terminal: list[str], waiting: list[str]) -> Decision:
+    """Merge more reasons into ``decision``: blocked when any, pending only while every blocker can wait."""
+    if not terminal and not waiting:
+        return decision
+    was_waiting_only = decision.allowed or decision.pending
+    decision.reasons = [*decision.reasons, *terminal, *waiting]
+    decision.allowed = False
+    decision.pending = was_waiting_only and not terminal
+    return decision
+
+
+def check_package_once(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str,
+                       package_arn: str, now: datetime) -> Decision:
+    """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed)."""
+    decision = check_once(ram, sagemaker, policy, stage, card_arn, now)
+    if not policy.stage(stage).model_package_group:
+        return decision
+    try:
+        group_arn = group_arn_of_package(package_arn)
+        terminal, waiting = group_problems(policy, stage, group_arn, read_group_state(ram, card_arn, stage), now)
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything, as check_once does
+        terminal, waiting = [f"Model package group check failed ({type(exc).__name__}: {' '.join(str(exc).split())}); "
+                             "fix the cause and re-run."], []
+    return add_problems(decision, terminal, waiting)
+
+
+def run_package_gate(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, *,
+                     timeout: float | None = None, sleep: Sleep = time.sleep, clock: Clock = time.time,
+                     progress: Progress | None = None) -> Decision:
+    """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""
+    settings = policy.gate
+    limit = settings.timeout_seconds if timeout is None else timeout
+    delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
+    start, attempt = clock(), 0
+    while True:
+        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn,
+                                      datetime.fromtimestamp(clock(), tz=timezone.utc))
+        elapsed = clock() - start
+        if progress is not None:
+            state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
+            progress(f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: "
+                     f"{'; '.join(decision.reasons) or 'all associated'}")
+        if decision.allowed or not decision.pending:
+            return decision
+        if limit - elapsed <= 0:
+            decision.reasons.append(f"Timed out after {elapsed:.0f}s waiting for associations (limit {limit:.0f}s); "
+                                    "re-run the gate later or raise gate.timeout_seconds / --wait.")
+            decision.pending = False
+            return decision
+        sleep(min(delay(attempt), limit - elapsed))
+        attempt += 1
+
+
+def verify_package_consumers(decision: Decision, package_arn: str, sessions_or_role_arns: Mapping[str, Any], *,
+                             base_session: Any = None, region: str | None = None,
+                             session_factory: Callable[..., Any] | None = None) -> Decision:
+    """Each stage account describes the package by ARN (what a deploy from the central registry does)."""
+    if not decision.allowed:
+        return decision
+    target_region = region or package_arn.split(":")[3]
+    for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
+        target = sessions_or_role_arns.get(account)
+        if target is None:
+            raise VerificationInputError(f"no session or role given for account {account}; pass one for every stage account")
+        check = decision.consumer_checks.setdefault(account, {})
+        try:
+            if isinstance(target, str):
+                if base_session is None:
+                    raise VerificationInputError("a role ARN was given without base_session to assume it from")
+                session = assumed_session(base_session, target, session_factory or type(base_session), target_region)
+            else:
+                session = target
+            with aws_errors("sagemaker", "describe_model_package", ConsumerAccessError):
+                seen = session.client("sagemaker", region_name=target_region).describe_model_package(
+                    ModelPackageName=package_arn)
+        except ConsumerAccessError as exc:
+            check.update({"ok": False, "model_package_error": exc.detail})
+            decision.reasons.append(f"Account {account} cannot describe model package {package_arn} ({exc.detail}); "
+                                    "share its model package group (`model_package_group: true`) and check the role.")
+            continue
+        check["model_package_arn"] = seen.get("ModelPackageArn")
+    decision.allowed = not decision.reasons
+    return decision
+
+
+def package_output(package_arn: str, lifecycle: Any) -> dict[str, Any]:
+    """The ``model_package`` part of the gate's JSON: the package and the ``ModelLifeCycle`` recorded."""
+    return {"arn": package_arn, "lifecycle": lifecycle.to_wire() if lifecycle is not None else None}
+
+
+def outcome(decision: Decision) -> str:
+    return "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
+
+
+def gate_package(session: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, *,
+                 wait: float | None, progress: Progress | None = None,
+                 verify_roles: Mapping[str, Any] | None = None) -> tuple[Decision, dict[str, Any]]:
+    """The gate of ``stage`` for a card and a package, consumer checks (card and package by ARN) when
+    ``verify_roles`` is given, and the outcome recorded as the package's ``ModelLifeCycle``."""
+    from mcgov.steps.gate.service import decision_output
+    from mcgov.steps.gate.verify import verify_consumers
+    from mcgov.steps.registry.lifecycle import record_gate
+    from mcgov.steps.share.client import ram_client
+
+    ram = ram_client(session, policy.region)
+    sagemaker = session.client("sagemaker", region_name=policy.region)
+    if wait is not None and wait <= 0:
+        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(timezone.utc))
+    else:
+        decision = run_package_gate(ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait,
+                                    progress=progress)
+    if verify_roles and decision.allowed:
+        decision = verify_consumers(decision, verify_roles, base_session=session, region=policy.region)
+        decision = verify_package_consumers(decision, package_arn, verify_roles, base_session=session,
+                                            region=policy.region)
+    output = decision_output(decision)
+    lifecycle = record_gate(sagemaker, package_arn, stage, output["status"], output["reason"])
+    return decision, package_output(package_arn, lifecycle)
