@@ -38,7 +38,11 @@ def main() -> int:
     config = EmulatorConfig(region="us-east-1", card_account="111111111111",
                             accounts={"staging": "222222222222", "prod": "333333333333"})
     previous_policy = os.environ.get("MCGOV_POLICY_URI")
-    os.environ["MCGOV_POLICY_URI"] = str(POLICY)
+    from mcgov.demo import review
+
+    OUT.mkdir(exist_ok=True)
+    policy = review.export_policy(POLICY, OUT, review.export_bucket(config.accounts["staging"]))
+    os.environ["MCGOV_POLICY_URI"] = str(policy)
     try:
         with Emulator(config) as emu:
             card_session = emu.act_as("card")
@@ -48,6 +52,7 @@ def main() -> int:
                 print(f"   {key:18} {value}")
 
             title(f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}")
+            print(f"   (staging may export PDFs: AllowExport permission, {policy})")
             create_readonly_permission(card_session)
             workflow = deploy_workflow(emu, card_session, settings=with_settings(max_attempts=6))
             print(f"   state machine {workflow.state_machine_arn}")
@@ -79,6 +84,7 @@ def main() -> int:
             governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
             governance.prod_after_review(emu, workflow, card_event, OUT)
             governance.blocked_scenario(emu, workflow, card_event, OUT)
+            review.review_scene(emu, workflow, card_event, OUT)
     finally:
         if previous_policy is None:
             os.environ.pop("MCGOV_POLICY_URI", None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from mcgov.demo.run import main
 
@@ -22,3 +23,15 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert allowed["allowed"] is True and allowed["principals"]["222222222222"]["status"] == "ASSOCIATED"
     blocked = json.loads((tmp_path / "out" / "gate-blocked.json").read_text())
     assert blocked["allowed"] is False and any("FAILED" in r for r in blocked["reasons"])
+    # scene 7: the diff after a changed run, the renders (and screenshot), the PDF exported from staging
+    assert "accuracy 0.9364 -> 0.9401 (+0.0037)" in out and "auc 0.9512 -> 0.9634 (+0.0122)" in out
+    html = (tmp_path / "out" / "churn-model.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "0.9634" in html and "<script" not in html
+    assert "| auc | 0\\.9634 |" in (tmp_path / "out" / "churn-model.md").read_text()  # GFM-escaped digits
+    if shutil.which("chromium"):
+        assert (tmp_path / "out" / "churn-model.png").read_bytes().startswith(b"\x89PNG")
+    else:
+        assert "no screenshot: chromium is not installed" in out
+    assert "PDF s3://mcgov-demo-exports-222222222222/cards/churn-model/churn-model-v" in out
+    pdf = (tmp_path / "out" / "churn-model.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and b"(churn-model)" in pdf and b"(auc: 0.9634)" in pdf
