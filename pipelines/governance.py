@@ -104,6 +104,7 @@ def governance_steps(
     gate_wait_seconds: int = 300,
     callback_queue_url: Any = None,
     name_prefix: str = "Governance",
+    embed_card: bool = False,
     sagemaker_session: PipelineSession | None = None,
 ) -> list[Step]:
     """Return the governance steps to append to a pipeline's step list.
@@ -163,6 +164,7 @@ def governance_steps(
         "evaluation_format": evaluation_format,
         "template_uri": template_uri,
         "pipeline_execution_arn": ExecutionVariables.PIPELINE_EXECUTION_ARN,
+        **({"embed": True} if embed_card and register_step is not None else {}),  # the card inside the package
         "model_package_arn": register_step.properties.ModelPackageArn if register_step is not None else None,
     }
     populate = LambdaStep(
@@ -194,7 +196,9 @@ def governance_steps(
             display_name="Check share gate",
             description="Allow promotion only when every share association of the stage is ASSOCIATED.",
             lambda_func=_lambda(lambda_arns.gate),
-            inputs={"card_arn": card_arn_from_share, "stage": stage, "wait_seconds": gate_wait_seconds},
+            inputs={"card_arn": card_arn_from_share, "stage": stage, "wait_seconds": gate_wait_seconds,
+                    # with a package the gate also checks its group share and records ModelLifeCycle
+                    **({"model_package_arn": register_step.properties.ModelPackageArn} if register_step is not None else {})},
             outputs=[_out("allowed", LambdaOutputTypeEnum.Boolean), _out("status"), _out("reason")],
         )
     else:

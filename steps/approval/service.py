@@ -12,7 +12,6 @@ from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.approval.store import ApprovalStore, caller_arn
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.registry.embedded import approve_embedded_for_card
 
 
 @dataclass(frozen=True)
@@ -52,5 +51,7 @@ def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str
     record = ApprovalRecord(version=int(card["ModelCardVersion"]), content_sha256=content_sha256(card.get("Content") or "{}"),
                             approver=caller_arn(sts), approved_at=when, note=note)
     approvals.write(arn, record)
+    from mcgov.steps.registry.embedded import approve_embedded_for_card  # registry imports approval.records
+
     embedded = approve_embedded_for_card(sagemaker, card, record)  # the card inside the model package, if any
     return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed, embedded=embedded)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.steps import gate
@@ -22,6 +23,7 @@ class CheckGateEvent(BaseModel):
     card_arn: str
     stage: str
     wait_seconds: int = Field(default=0, ge=0, le=900)
+    model_package_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]+:\d{12}:model-package/[^/]+/\d+$")
 
 
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
@@ -33,4 +35,18 @@ def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(CheckGateEvent, event)
     budget = max(0.0, min(float(request.wait_seconds), remaining_seconds(context, default=900.0) - GATE_MARGIN_SECONDS))
+    if request.model_package_arn:
+        return check_package(request.card_arn, request.stage, request.model_package_arn, budget)
     return decision_output(check(request.card_arn, request.stage, budget))
+
+
+def check_package(card_arn: str, stage: str, package_arn: str, wait_seconds: float, session: Any = None) -> dict[str, Any]:
+    """The package gate (the group share for ``model_package_group`` stages) with ``ModelLifeCycle`` recorded."""
+    from mcgov.steps.gate.package import gate_package
+    from mcgov.steps.share import resolve_card_arn
+
+    policy = load_runtime_policy()
+    policy.stage(stage, source="event.stage")
+    decision, package = gate_package(session or boto3.Session(), policy, stage, resolve_card_arn(policy, card_arn),
+                                     package_arn, wait=wait_seconds)
+    return {**decision_output(decision), "model_package": package}

@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import boto3
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.registry.embedded import embed_published
 
 
 class PopulateCardEvent(BaseModel):
@@ -21,9 +22,16 @@ class PopulateCardEvent(BaseModel):
     pipeline_execution_arn: str | None = None
     model_package_arn: str | None = None
     kms_key_id: str | None = None
+    embed: bool = Field(default=False, description="Also write the card into model_package_arn's ModelCard.")
     status: Literal["Draft", "PendingReview"] | None = Field(
         default=None, description="A pipeline may submit a card for review; approving it is a person's decision."
     )
+
+    @model_validator(mode="after")
+    def _embed_needs_package(self) -> "PopulateCardEvent":
+        if self.embed and not (self.model_package_arn or "").startswith("arn:"):
+            raise ValueError("embed: needs model_package_arn (the versioned model package to embed the card in)")
+        return self
 
 
 @lambda_entry("populate_card")
@@ -35,6 +43,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
                           pipeline_execution_arn=request.pipeline_execution_arn)
     result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
                            status=request.status, kms_key_id=request.kms_key_id)
-    return {"card_arn": result.arn, "card_name": result.name, "card_version": result.version,
+    embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn) if request.embed else {}
+    return {**embedded, "card_arn": result.arn, "card_name": result.name, "card_version": result.version,
             "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result,
             **({"note": result.note} if result.note else {})}

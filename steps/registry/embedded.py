@@ -255,6 +255,13 @@ def approve_embedded_for_card(sagemaker: Any, card: Mapping[str, Any], record: A
     return approve_embedded(sagemaker, package_arn, str(card["ModelCardArn"]), record)
 
 
+def embed_published(sagemaker: Any, package_arn: str, card_arn: str) -> dict[str, Any]:
+    """After a publish (CLI or the populate step): embed the card as it now is; ``{"embedded": ...}``."""
+    from mcgov.steps.card.store import CardStore
+
+    return {"embedded": embed_card(sagemaker, package_arn, CardStore(sagemaker).describe(card_arn)).to_dict()}
+
+
 def _parsed(text: str | None) -> Any:
     try:
         return json.loads(text) if isinstance(text, str) else None
