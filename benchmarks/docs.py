@@ -75,6 +75,10 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
                  f"the {flips[0]['poll_interval_s']} s poll interval", "-"))
     for key, data in results["report_build"].items():
         name = "largest real report" if key == "largest_real" else data["report"]
+        if key.startswith("confusion_"):
+            rows.append(("report parse", f"{name}, {data['cells_given']:,} cells given",
+                         f"{data['parse_ms']} ms, peak {data['peak_mib']} MiB", "linear in the cells"))
+            continue
         if "absent" in data:
             rows.append(("report build", name, f"not measured: {data['absent']}", "-"))
             continue

@@ -1,5 +1,6 @@
 """Card build time and content size for the largest real report in ../shared/real-world/cases/ and for a
-synthetic 1,000-feature Clarify explainability report, against SageMaker's 100,000-character content limit.
+synthetic 1,000-feature Clarify explainability report, against SageMaker's 100,000-character content limit;
+and the parse of 1,000- and 10,000-class confusion matrices (time and peak memory grow with the cells given).
 
     python -m benchmarks.report_build [--json]
 """
@@ -49,6 +50,32 @@ def measure(path: Path, repeats: int = 5) -> dict[str, Any]:
             "content_chars": size, "limit_chars": CONTENT_LIMIT, "fits": size <= CONTENT_LIMIT}
 
 
+def confusion_report(classes: int) -> dict[str, Any]:
+    """An evaluation.json whose confusion matrix has ``classes`` classes and two non-zero cells per row."""
+    labels = [f"class-{i}" for i in range(classes)]
+    matrix = {a: {a: 50, labels[(i + 1) % classes]: 3} for i, a in enumerate(labels)}
+    return {"multiclass_classification_metrics": {"confusion_matrix": matrix}}
+
+
+def measure_matrix(classes: int) -> dict[str, Any]:
+    """Parse time and peak traced memory of one confusion-matrix report (parse only: it cannot fit a card)."""
+    import tracemalloc
+
+    from mcgov.steps.card.evaluation import parse_report
+
+    parse_report(confusion_report(30), source="warm-up.json")  # builds the lazy content models first
+    report = confusion_report(classes)
+    tracemalloc.start()
+    started = time.perf_counter()
+    parsed = parse_report(report, source=f"confusion-{classes}.json")
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"report": f"{classes:,}-class confusion matrix (per-class bars)", "cells_given": 2 * classes,
+            "parse_ms": round(elapsed * 1000, 1), "peak_mib": round(peak / 2**20, 1),
+            "metrics": sum(len(g["metric_data"]) for g in parsed.metric_groups)}
+
+
 def run() -> dict[str, Any]:
     rows: dict[str, Any] = {}
     real = largest_real_report()
@@ -60,6 +87,8 @@ def run() -> dict[str, Any]:
         path = Path(tmp) / "synthetic-1000-features.json"
         path.write_text(json.dumps(synthetic_explainability()))
         rows["synthetic_1000_features"] = {**measure(path), "report": "synthetic 1,000-feature explainability"}
+    for classes in (1_000, 10_000):
+        rows[f"confusion_{classes}"] = measure_matrix(classes)
     return rows
 
 

@@ -248,18 +248,36 @@ def matrix_metrics(
     if not all(is_finite_number(v) for row in cells for v in row):
         rec.add(f"{where}: matrix {name!r} skipped, a cell is not a finite number")
         return []
+    if "confusion" in name.lower() and any(v < 0 for row in cells for v in row):
+        raise fail("a confusion matrix holds counts: no cell may be negative", rec.source, where)
     side = limits.MATRIX_MAX_SIDE
     if len(rows) <= side and len(cols) <= side:
         return [{"name": name, "type": "matrix", "x_axis_name": rows, "y_axis_name": cols, "value": cells}]
-    row_set = set(rows)
-    classes = list(rows) + [c for c in cols if c not in row_set]
+    column_totals = [0] * len(cols)
+    for row in cells:  # one pass over the cells: linear in the input, not quadratic per class
+        for j, value in enumerate(row):
+            column_totals[j] += value
     row_of = {label: i for i, label in enumerate(rows)}
     col_of = {label: j for j, label in enumerate(cols)}
-    support = [sum(cells[row_of[c]]) if c in row_of else 0 for c in classes]
-    predicted = [sum(row[col_of[c]] for row in cells) if c in col_of else 0 for c in classes]
-    correct = [cells[row_of[c]][col_of[c]] if c in row_of and c in col_of else 0 for c in classes]
-    recall = [(k / s) if s else 0.0 for k, s in zip(correct, support)]
-    precision = [(k / p) if p else 0.0 for k, p in zip(correct, predicted)]
+    return per_class_metrics(
+        name, rows, cols,
+        support={r: sum(cells[i]) for r, i in row_of.items()},
+        predicted={c: column_totals[j] for c, j in col_of.items()},
+        correct={r: cells[i][col_of[r]] for r, i in row_of.items() if r in col_of},
+        rec=rec, where=where)
+
+
+def per_class_metrics(name: str, rows: list[str], cols: list[str], *, support: dict[str, Any],
+                      predicted: dict[str, Any], correct: dict[str, Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
+    """A matrix over 20x20 as per-class bar charts (totals, diagonal, recall, precision), from class totals."""
+    side = limits.MATRIX_MAX_SIDE
+    row_set = set(rows)
+    classes = list(rows) + [c for c in cols if c not in row_set]
+    supports = [support.get(c, 0) for c in classes]
+    predictions = [predicted.get(c, 0) for c in classes]
+    corrects = [correct.get(c, 0) for c in classes]
+    recall = [(k / s) if s else 0.0 for k, s in zip(corrects, supports)]
+    precision = [(k / p) if p else 0.0 for k, p in zip(corrects, predictions)]
     note = (
         f"{name} is {len(rows)}x{len(cols)}, over the card limit of {side}x{side}; replaced by per-class "
         "bar charts: support (row total), predicted (column total), correct (diagonal), recall, precision "
@@ -268,14 +286,14 @@ def matrix_metrics(
     rec.add(f"{where}: {note}")
     out: list[dict[str, Any]] = []
     for suffix, values in (
-        ("support (row total)", support),
-        ("predicted (column total)", predicted),
-        ("correct (diagonal)", correct),
+        ("support (row total)", supports),
+        ("predicted (column total)", predictions),
+        ("correct (diagonal)", corrects),
         ("recall", recall),
         ("precision", precision),
     ):
-        metric = {"name": f"{name} - {suffix}", "type": "bar_chart", "value": values, "x_axis_name": list(classes), "y_axis_name": suffix}
-        out.append(metric)
+        out.append({"name": f"{name} - {suffix}", "type": "bar_chart", "value": values, "x_axis_name": list(classes),
+                    "y_axis_name": suffix})
     add_note(out[0], note, rec)
     return out
 

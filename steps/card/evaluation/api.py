@@ -163,6 +163,14 @@ def parse_report(data: object, *, fmt: str | None = None, source: str = "<report
     groups: list[dict[str, Any]] = []
     for name in formats:
         groups.extend(_PARSERS[name](data, rec, sections))
+    empty = [g["name"] for g in groups if not g.get("metric_data")]
+    groups = [g for g in groups if g.get("metric_data")]
+    if not groups:
+        details = "; ".join(rec.items[-3:])
+        raise fail("no usable metric: every value is missing or not a finite number"
+                   + (f" ({details})" if details else "") + "; fix the report or leave it out", source)
+    for name in empty:
+        rec.add(f"group {name!r} left out: it has no usable metric")
     try:
         groups = json.loads(json.dumps(groups, allow_nan=False))
     except (TypeError, ValueError) as exc:

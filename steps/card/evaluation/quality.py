@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcgov.steps.card import limits
 from mcgov.steps.card.evaluation._common import (
     Recorder,
     add_note,
@@ -12,13 +13,25 @@ from mcgov.steps.card.evaluation._common import (
     finish_metric,
     graph_metric,
     is_finite_number,
+    is_nan_like,
     matrix_metrics,
     number_metric,
+    per_class_metrics,
     scalar_metric,
     short_json,
 )
 
 QUALITY_SECTIONS = ("regression_metrics", "binary_classification_metrics", "multiclass_classification_metrics")
+# Metrics these families always report as numbers (SageMaker Model Monitor / Autopilot / evaluation.json):
+# a non-number is a broken report, not a string metric.
+NUMERIC_METRICS = frozenset({
+    "accuracy", "balanced_accuracy", "auc", "roc_auc", "pr_auc", "precision", "recall", "f1", "f0_5", "f2",
+    "f1_binary", "precision_binary", "recall_binary", "f1_macro", "f1_micro", "f1_weighted", "precision_macro",
+    "precision_micro", "precision_weighted", "recall_macro", "recall_micro", "recall_weighted", "mse", "rmse", "mae",
+    "mape", "r2", "log_loss", "logloss", "true_positive_rate", "true_negative_rate", "false_positive_rate",
+    "false_negative_rate", "specificity", "sensitivity", "explained_variance", "mean_absolute_error",
+    "mean_squared_error", "root_mean_squared_error", "average_precision",
+})
 MONITOR_KEYS = ("version", "dataset")
 ROC = "receiver_operating_characteristic_curve"
 PR = "precision_recall_curve"
@@ -56,6 +69,8 @@ def parse_quality(
 
 def _entry(name: str, value: Any, rec: Recorder, where: str) -> list[dict[str, Any]]:
     """The metrics for one section entry; unusable entries are recorded and yield nothing."""
+    if isinstance(value, str) and not is_nan_like(value) and name.strip().lower() in NUMERIC_METRICS:
+        raise fail(f"{name} must be a number, got the text {short_json(value)}", rec.source, where)
     if isinstance(value, dict):
         return _dict_entry(name, value, rec, where)
     if isinstance(value, list):
@@ -115,6 +130,8 @@ def _basic(name: str, entry: dict[str, Any], rec: Recorder, where: str) -> list[
 def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recorder, where: str) -> list[dict[str, Any]]:
     rows = list(value)
     cols: list[str] = list(dict.fromkeys(c for row in value.values() for c in row))
+    if len(rows) > limits.MATRIX_MAX_SIDE or len(cols) > limits.MATRIX_MAX_SIDE:
+        return _sparse_per_class(name, value, rows, cols, rec, where)
     missing = sum(1 for row in value.values() for c in cols if c not in row)
     cells = [[row.get(c, 0) for c in cols] for row in value.values()]
     metrics = matrix_metrics(name, rows, cols, cells, rec, where)
@@ -125,12 +142,33 @@ def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recor
     return metrics
 
 
+def _sparse_per_class(name: str, value: dict[str, dict[str, Any]], rows: list[str], cols: list[str], rec: Recorder,
+                      where: str) -> list[dict[str, Any]]:
+    """Per-class totals straight from a {actual: {predicted: count}} mapping: linear in the cells given, and no
+    dense N x N copy (a 10,000-class matrix with few non-zero cells stays small)."""
+    support: dict[str, Any] = {}
+    predicted: dict[str, Any] = {}
+    for actual, row in value.items():
+        for label, count in row.items():
+            if not is_finite_number(count):
+                rec.add(f"{where}: matrix {name!r} skipped, a cell is not a finite number")
+                return []
+            if count < 0:
+                raise fail("a confusion matrix holds counts: no cell may be negative", rec.source, where)
+            support[actual] = support.get(actual, 0) + count
+            predicted[label] = predicted.get(label, 0) + count
+    correct = {actual: row.get(actual, 0) for actual, row in value.items()}
+    return per_class_metrics(name, rows, cols, support=support, predicted=predicted, correct=correct, rec=rec, where=where)
+
+
 def _list_entry(name: str, value: list[Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
     if not value:
         rec.add(f"{where}: metric {name!r} skipped, empty list")
         return []
     if all(isinstance(row, list) for row in value):
-        if "confusion_matrix" in name.lower() and len({len(row) for row in value}) == 1:
+        if "confusion_matrix" in name.lower() and len({len(row) for row in value}) != 1:
+            raise fail("a confusion matrix must be rectangular: every row the same length", rec.source, where)
+        if "confusion_matrix" in name.lower():
             labels = [str(i) for i in range(max(len(value), len(value[0])))]
             return matrix_metrics(name, labels[: len(value)], labels[: len(value[0])], value, rec, where)
         if all(len(row) == 2 for row in value):
