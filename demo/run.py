@@ -83,6 +83,9 @@ def main() -> int:
 
             governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
             governance.prod_after_review(emu, workflow, card_event, OUT)
+            from mcgov.demo.registry import registry_scene
+
+            registry_scene(emu, CARD_NAME, OUT)
             governance.blocked_scenario(emu, workflow, card_event, OUT)
             review.review_scene(emu, workflow, card_event, OUT)
     finally:

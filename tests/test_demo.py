@@ -17,6 +17,9 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "consumer check passed" in out and "prod cannot update it" in out
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
+    # scene 5b: the card inside the package; prod describes the package after the allowed package gate
+    assert ("prod describes arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1 by ARN: "
+            "lifecycle prod/Approved, embedded card Approved") in out
     content = json.loads((tmp_path / "out" / "churn-model.content.json").read_text())
     assert content["model_overview"]["model_owner"] == "churn-analytics@example.com"
     allowed = json.loads((tmp_path / "out" / "gate-staging.json").read_text())
