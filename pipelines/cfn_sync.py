@@ -1,6 +1,8 @@
 """Keep the generated parts of ``cloudformation/governance.yaml`` equal to their sources.
 
-The state machine equals ``build_workflow_definition()``; the ``PythonRuntime`` parameter's default equals the
+The governance state machine equals ``build_workflow_definition()`` and the hub state machine (``DeployHub``)
+``build_hub_definition()``: the ``Definition:`` line of each resource of ``GENERATED_DEFINITIONS``. The
+``PythonRuntime`` parameter's default equals the
 Lambda runtime named in ``lambda-runtime.txt`` (the one runtime the package is built for).
 ``python -m mcgov.pipelines.cfn_sync`` rewrites the ``Definition:`` and runtime ``Default:`` lines in place (one-line
 JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
@@ -12,9 +14,11 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from mcgov.pipelines.hub_workflow import build_hub_definition
 from mcgov.pipelines.workflow import build_workflow_definition, cloudformation_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +26,13 @@ GOVERNANCE_TEMPLATE = REPO_ROOT / "cloudformation" / "governance.yaml"
 STATE_MACHINE_TEMPLATE = REPO_ROOT / "cloudformation" / "state-machine.json"
 LAMBDA_RUNTIME_FILE = REPO_ROOT / "lambda-runtime.txt"
 _DEFINITION_LINE = re.compile(r"^(?P<indent>\s+)Definition: .*$", re.MULTILINE)
+# A resource (two-space key) and its ``Definition:`` line, within the resource's (four-space and deeper) lines.
+_RESOURCE_DEFINITION = re.compile(r"^  (?P<resource>[A-Za-z0-9]+):\n(?P<body>(?:    .*\n)*?)(?P<indent>    +)Definition: .*$",
+                                  re.MULTILINE)
+GENERATED_DEFINITIONS: dict[str, Callable[[], dict[str, Any]]] = {
+    "GovernanceStateMachine": lambda: build_workflow_definition(None),
+    "HubStateMachine": build_hub_definition,
+}
 _RUNTIME_DEFAULT = re.compile(r"^(?P<head>  PythonRuntime:\n(?:    .*\n)*?    Default: ).*$", re.MULTILINE)
 
 
@@ -31,16 +42,22 @@ def lambda_runtime() -> str:
 
 
 def render_governance(text: str, runtime: str | None = None) -> str:
-    """``text`` with its ``Definition:`` line replaced by the current ASL (substitution variables) and the
+    """``text`` with each generated ``Definition:`` line replaced by the current ASL (substitution variables) and the
     ``PythonRuntime`` default set to ``runtime`` (default: ``lambda-runtime.txt``)."""
-    definition = json.dumps(build_workflow_definition(None), sort_keys=True, separators=(", ", ": "))
-    matches = _DEFINITION_LINE.findall(text)
-    if len(matches) != 1:
-        raise ValueError(f"expected exactly one 'Definition:' line in the template, found {len(matches)}; restore it as '      Definition: {{}}'.")
+    lines = len(_DEFINITION_LINE.findall(text))
+    found = [m.group("resource") for m in _RESOURCE_DEFINITION.finditer(text)]
+    if lines != len(GENERATED_DEFINITIONS) or sorted(found) != sorted(GENERATED_DEFINITIONS):
+        raise ValueError(f"expected one 'Definition:' line in each of {', '.join(GENERATED_DEFINITIONS)} (found {lines} "
+                         f"line(s), in {', '.join(found) or 'none'}); restore it as '      Definition: {{}}'.")
     if len(_RUNTIME_DEFAULT.findall(text)) != 1:
         raise ValueError("expected one 'PythonRuntime' parameter with a 'Default:' line in the template.")
     text = _RUNTIME_DEFAULT.sub(lambda m: f"{m.group('head')}{runtime or lambda_runtime()}", text)
-    return _DEFINITION_LINE.sub(lambda m: f"{m.group('indent')}Definition: {definition}", text)
+
+    def definition(match: re.Match[str]) -> str:
+        asl = json.dumps(GENERATED_DEFINITIONS[match.group("resource")](), sort_keys=True, separators=(", ", ": "))
+        return f"{match.group(0)[:match.start('indent') - match.start()]}{match.group('indent')}Definition: {asl}"
+
+    return _RESOURCE_DEFINITION.sub(definition, text)
 
 
 def render_state_machine_template() -> str:

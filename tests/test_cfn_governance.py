@@ -17,9 +17,14 @@ HANDLERS = {
     "ApprovalGuardFunction": "mcgov.steps.handlers.approval_guard.handler",
     "GateWatcherFunction": "mcgov.steps.handlers.gate_watcher.handler",
     "ApproveModelPackageFunction": "mcgov.steps.handlers.approve_model_package.handler",
+    "HubSyncFunction": "mcgov.steps.handlers.hub_sync.handler",
+    "HubListSpokesFunction": "mcgov.steps.handlers.hub_sync.list_spokes",
 }
 NO_RESOURCE_LEVEL = {"ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResources", "ram:ListPermissions",
-                     "ram:ListPrincipals", "ram:CreateResourceShare"}
+                     "ram:ListPrincipals", "ram:CreateResourceShare", "sagemaker:ListModelCards"}
+HUB_RESOURCES = {"HubSyncRole", "HubListSpokesRole", "HubStateMachineRole", "HubSyncLogs", "HubListSpokesLogs",
+                 "HubSyncFunction", "HubListSpokesFunction", "HubStateMachine"}
+OWN_MODEL_CARDS = "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1c2fa620-982a-11e3-aff7-50e2416294e0"
 
 
@@ -74,7 +79,12 @@ def test_model_card_actions_are_scoped_to_model_card_arns(template: dict[str, An
     for owner, st in _statements(template):
         if any(a.endswith("ModelCard") or "ModelCardVersions" in a for a in _as_list(st["Action"])):
             resources = [r["Fn::Sub"] for r in _as_list(st["Resource"])]
-            assert resources == ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"], owner
+            if owner == "HubSyncRole" and st.get("Sid") == "ReadSpokeCards":  # spokes' cards, read only, by account
+                assert resources == [OWN_MODEL_CARDS.replace("${AWS::AccountId}", "*")]
+                assert st["Action"] == ["sagemaker:DescribeModelCard"]
+                assert st["Condition"] == {"StringEquals": {"aws:ResourceAccount": {"Ref": "HubSpokeAccounts"}}}
+                continue
+            assert resources == [OWN_MODEL_CARDS], owner
         if any(a in ("ram:AssociateResourceShare", "ram:DisassociateResourceShare") for a in _as_list(st["Action"])):
             assert st["Resource"]["Fn::Sub"].endswith(":resource-share/*"), owner
 
@@ -91,6 +101,38 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
             assert "Environment" not in props
         assert props["Runtime"] == {"Ref": "PythonRuntime"}
     assert set(template["Parameters"]["PythonRuntime"]["AllowedValues"]) <= {"python3.11", "python3.12"}
+
+
+def test_hub_resources_exist_only_with_deploy_hub(template: dict[str, Any]) -> None:
+    """DeployHub=false (the default) leaves the centralized stack as it was: no hub resource, no reference to one."""
+    assert template["Parameters"]["DeployHub"]["Default"] == "false"
+    assert template["Conditions"]["HubEnabled"] == {"Fn::Equals": [{"Ref": "DeployHub"}, "true"]}
+    res = template["Resources"]
+    conditional = {name for name, r in res.items() if r.get("Condition") == "HubEnabled"}
+    assert conditional == HUB_RESOURCES
+    centralized = json.dumps({n: r for n, r in res.items() if n not in HUB_RESOURCES})
+    for name in HUB_RESOURCES:
+        assert f'"{name}"' not in centralized, f"{name} is referenced by a resource of the centralized stack"
+    hub_outputs = {n for n, o in template["Outputs"].items() if any(h in json.dumps(o) for h in HUB_RESOURCES)}
+    assert hub_outputs == {"HubStateMachineArn"} and template["Outputs"]["HubStateMachineArn"]["Condition"] == "HubEnabled"
+
+
+def test_hub_state_machine_may_only_invoke_its_lambdas_and_run_its_own_children(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    machine = res["HubStateMachine"]["Properties"]
+    assert machine["RoleArn"] == {"Fn::GetAtt": ["HubStateMachineRole", "Arn"]}
+    assert machine["DefinitionSubstitutions"] == {"HubSyncFunctionArn": {"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
+                                                  "HubListSpokesFunctionArn": {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]}}
+    name = machine["StateMachineName"]["Fn::Sub"]
+    grants = {a: st["Resource"] for owner, st in _statements(template) if owner == "HubStateMachineRole"
+              for a in _as_list(st["Action"])}
+    assert grants["lambda:InvokeFunction"] == [{"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
+                                               {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]}]
+    assert grants["states:StartExecution"]["Fn::Sub"].endswith(f":stateMachine:{name}")
+    for action in ("states:DescribeExecution", "states:StopExecution"):
+        assert grants[action]["Fn::Sub"].endswith(f":execution:{name}/*")
+    assert set(grants) == {"lambda:InvokeFunction", "states:StartExecution", "states:DescribeExecution",
+                           "states:StopExecution"}
 
 
 def test_function_names_match_the_pipeline_arn_prefix(template: dict[str, Any]) -> None:
@@ -133,6 +175,11 @@ def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
     props = template["Resources"]["GovernanceStateMachine"]["Properties"]
     assert props["Definition"] == build_workflow_definition(None)
     assert set(props["DefinitionSubstitutions"]) == {"PopulateFunctionArn", "ShareFunctionArn", "GateFunctionArn"}
+    from mcgov.pipelines.hub_workflow import SUBSTITUTIONS, build_hub_definition
+
+    hub = template["Resources"]["HubStateMachine"]["Properties"]
+    assert hub["Definition"] == build_hub_definition()
+    assert set(hub["DefinitionSubstitutions"]) == set(SUBSTITUTIONS.values())
     assert main(["--check"]) == 0, "run python -m mcgov.pipelines.cfn_sync"
 
 

@@ -29,9 +29,11 @@ LAMBDA_LOGS = "the Lambda service writes the function's logs with its role"
 # action -> (roles, reason): granted although no handler calls it.
 NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
     "logs:CreateLogStream": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
-                                        "GateWatcherRole", "ApproveModelPackageRole"}), LAMBDA_LOGS),
+                                        "GateWatcherRole", "ApproveModelPackageRole", "HubSyncRole",
+                                        "HubListSpokesRole"}), LAMBDA_LOGS),
     "logs:PutLogEvents": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
-                                     "GateWatcherRole", "ApproveModelPackageRole"}), LAMBDA_LOGS),
+                                     "GateWatcherRole", "ApproveModelPackageRole", "HubSyncRole",
+                                     "HubListSpokesRole"}), LAMBDA_LOGS),
     **{action: (frozenset({"GateWatcherRole"}), "the SQS event source mapping polls the queue with the function's role")
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")},
     "sqs:SendMessage": (frozenset({"ApprovalGuardRole"}),
@@ -88,11 +90,11 @@ def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def handlers_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
-    """Handler modules (``approval_guard``...) each role runs, from the functions of the template."""
+    """Handlers (``approval_guard.handler``, ``hub_sync.list_spokes``...) each role runs, from the template's functions."""
     out: dict[str, set[str]] = defaultdict(set)
     for res in template["Resources"].values():
         if res["Type"] == "AWS::Lambda::Function":
-            module = res["Properties"]["Handler"].rsplit(".", 2)[-2]
+            module = ".".join(res["Properties"]["Handler"].rsplit(".", 2)[-2:])
             role = res["Properties"]["Role"]["Fn::GetAtt"]  # !GetAtt Role.Arn (short form: one string)
             out[role.split(".")[0] if isinstance(role, str) else role[0]].add(module)
     return dict(out)
@@ -164,7 +166,7 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
         clear_policy_cache()  # each function runs in its own containers: each reads the policy itself
         start = len(world.api_calls)
         out = handler(event)
-        module = handler.__module__.rsplit(".", 1)[-1]
+        module = f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__name__}"
         called[module] |= {iam_action(s, o) for account, s, o in world.api_calls[start:] if account == CARD_ACCOUNT}
         outcomes.append((module, out))
         return out
@@ -193,7 +195,33 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
     clear_policy_cache()
     shared = run(share_card.handler, {"card_arn": CARD})
     assert all(s["allow_external_updated"] for s in shared["stages"]), shared
+    _hub_scenarios(world, run, monkeypatch)
     return dict(called)
+
+
+def _hub_scenarios(world: Any, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The card account as the hub of staging and prod (spokes): list the spokes, sync new, changed and unchanged."""
+    from mcgov.share_policies import parse_policy
+    from mcgov.steps.card.store import CardStore
+    from mcgov.steps.handlers import hub_sync
+    from mcgov.steps.hub import publish
+
+    spokes = [world.account_id("staging"), world.account_id("prod")]
+    policy = {"version": 1, "topology": "hub-and-spoke", "hub_account": CARD_ACCOUNT, "region": "us-east-1",
+              "spokes": [{"account": a} for a in spokes]}
+    world.session("card").client("s3").put_object(Bucket=BUCKET, Key="hub.yaml", Body=yaml.safe_dump(policy).encode())
+    monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/hub.yaml")
+    world.set_association_delay(polls=None, seconds=None)  # the hub lists ASSOCIATED cards only
+    for account in spokes:
+        spoke = world.session(account)
+        CardStore(spoke.client("sagemaker")).create("scoring", json.dumps({"model_overview": {"model_description": "v1"}}))
+        publish(spoke.client("ram"), spoke.client("sagemaker"), spoke.client("sts"), parse_policy(policy))
+    assert run(hub_sync.list_spokes, {})["spokes"] == spokes
+    assert run(hub_sync.handler, {"spoke": spokes[0]})["counts"]["synced"] == 1  # new copy
+    CardStore(world.session(spokes[0]).client("sagemaker")).update_content(
+        "scoring", json.dumps({"model_overview": {"model_description": "v2"}}), current_status="Draft")
+    assert run(hub_sync.handler, {"spoke": spokes[0]})["counts"]["synced"] == 1  # new version of the copy
+    assert run(hub_sync.handler, {"spoke": spokes[0], "prune": True})["counts"]["unchanged"] == 1
 
 
 def test_each_role_grants_exactly_what_its_handlers_call(world: Any, card_session: Any, template: dict[str, Any],
@@ -221,5 +249,7 @@ def test_the_comparison_catches_a_missing_and_an_unused_grant(template: dict[str
     assert "ram:CreateResourceShare" in granted["ShareCardRole"]
     assert "ram:CreateResourceShare" not in granted["GateReaderRole"]
     assert {"sagemaker:DescribeModelCard", "ram:GetResourceShares"} <= granted["ApprovalGuardRole"]  # managed policy
-    assert handlers_by_role(template)["GateReaderRole"] == {"check_gate"}
+    assert handlers_by_role(template)["GateReaderRole"] == {"check_gate.handler"}
+    assert handlers_by_role(template)["HubListSpokesRole"] == {"hub_sync.list_spokes"}
+    assert "ram:ListResources" in granted["HubSyncRole"] and "ram:ListResources" not in granted["HubListSpokesRole"]
     assert iam_action("s3", "HeadObject") == "s3:GetObject" and iam_action("ram", "GetResourceShares") == "ram:GetResourceShares"
