@@ -30,6 +30,7 @@ from mcgov.pipelines.exceptions import (
     MissingCallbackQueueError,
 )
 from mcgov.pipelines.session import pipeline_session
+from mcgov.steps.gate.callback import CALLBACK_OUTPUTS
 
 if TYPE_CHECKING:
     from sagemaker.workflow.pipeline_context import PipelineSession
@@ -113,7 +114,9 @@ def governance_steps(
     card ARN from ``populate``, the gate takes it from ``share``, and a ConditionStep on the gate decision's
     ``allowed`` approves the model package (when ``register_step`` and ``lambda_arns.approve`` are given)
     or fails with the gate's ``reason``. ``gate_mode="callback"`` replaces the gate LambdaStep with a
-    CallbackStep handled by the gate watcher (long waits); its success means the gate allowed.
+    CallbackStep handled by the gate watcher (long waits); its success means the gate allowed, and its outputs
+    are ``mcgov.steps.gate.callback.CALLBACK_OUTPUTS``, the list the watcher sends. Optional inputs left as None
+    (``evaluation_format``, ``template_uri``, no ``register_step``) are omitted, never passed to the Lambda as null.
     """
     from sagemaker.lambda_helper import Lambda
     from sagemaker.workflow.callback_step import (
@@ -157,15 +160,18 @@ def governance_steps(
     def _out(name: str, kind: Any = LambdaOutputTypeEnum.String) -> LambdaOutput:
         return LambdaOutput(output_name=name, output_type=kind)
 
+    optional_inputs = {
+        "evaluation_format": evaluation_format,
+        "template_uri": template_uri,
+        "model_package_arn": register_step.properties.ModelPackageArn if register_step is not None else None,
+    }
     populate_inputs: dict[str, Any] = {
         "card_name": card_name,
         "training_job_name": training_step.properties.TrainingJobName,
         "evaluation_uris": list(evaluation_s3_uris),
-        "evaluation_format": evaluation_format,
-        "template_uri": template_uri,
         "pipeline_execution_arn": ExecutionVariables.PIPELINE_EXECUTION_ARN,
         **({"embed": True} if embed_card and register_step is not None else {}),  # the card inside the package
-        "model_package_arn": register_step.properties.ModelPackageArn if register_step is not None else None,
+        **{name: value for name, value in optional_inputs.items() if value is not None},  # never null: omit it
     }
     populate = LambdaStep(
         name=f"{name_prefix}PopulateCard",
@@ -208,7 +214,8 @@ def governance_steps(
             description="The gate watcher resumes this step when the stage's shares are ASSOCIATED.",
             sqs_queue_url=callback_queue_url,
             inputs={"card_arn": card_arn_from_share, "stage": stage},
-            outputs=[CallbackOutput(output_name="gate_decision", output_type=CallbackOutputTypeEnum.String)],
+            outputs=[CallbackOutput(output_name=o.name, output_type=CallbackOutputTypeEnum[o.output_type])
+                     for o in CALLBACK_OUTPUTS],
         )
 
     approve_steps: list[Step] = []

@@ -4,8 +4,14 @@ populate (Lambda) -> share (Lambda) -> check gate (Lambda) -> Choice on ``$.gate
 ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise Wait (``$.poll.wait_seconds``,
 doubled after each check up to ``max_wait_seconds``) and check again (the gate Lambda itself is
 called with ``wait_seconds: 0``: the state machine does the waiting), failing with ``GateTimedOut``
-after ``max_attempts`` checks. Every Task retries Lambda service errors and throttling and catches
-everything else into a Fail state carrying the error cause.
+after ``max_attempts`` checks. Every Task retries Lambda service errors and the handlers'
+``RetryableHandlerFailure`` (throttling, 5xx) with backoff and catches everything else (``HandlerFailure``
+and any other error) into a Fail state carrying the error cause.
+
+No path a state reads can be missing, because a missing path in a Choice, Pass or Fail state is a
+``States.Runtime`` error no Catch takes: each Task keeps its whole ``Payload`` (always present), a Choice
+checks with ``IsPresent`` that every key later states read is there (else a Fail state naming the task),
+and a Pass state then selects those keys to ``$.<task>``. The execution input is checked the same way.
 
 Execution input: ``{"card": <populate_card event>, "stage": "<stage>"}``.
 """
@@ -20,6 +26,7 @@ from typing import Any
 from mcgov.identifiers import LAMBDA_ARN, matches
 from mcgov.pipelines._sfn_compat import load_stepfunctions
 from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
+from mcgov.steps.handlers.runtime import RETRYABLE_ERROR_NAMES
 
 RETRYABLE_LAMBDA_ERRORS = [
     "Lambda.ServiceException",
@@ -28,7 +35,14 @@ RETRYABLE_LAMBDA_ERRORS = [
     "Lambda.TooManyRequestsException",
     "Lambda.ClientExecutionTimeoutException",
 ]
-RETRYABLE_HANDLER_ERRORS = ["ThrottlingException", "TooManyRequestsException", "States.Timeout"]
+RETRYABLE_HANDLER_ERRORS = [*RETRYABLE_ERROR_NAMES, "States.Timeout"]
+"""The handlers' retryable error (``RetryableHandlerFailure``: throttling, 5xx, network) and a task timeout."""
+TASK_OUTPUTS = {
+    "PopulateCard": ("populate", ("card_arn", "card_version", "content_sha256", "result")),
+    "ShareCard": ("share", ("card_arn", "shares", "drift")),
+    "CheckGate": ("gate", ("allowed", "status", "reason", "reasons")),
+}
+"""Per task: where its output goes (``$.<key>``) and the Payload keys later states read."""
 ROLE_SUBSTITUTIONS = {"populate": "PopulateFunctionArn", "share": "ShareFunctionArn", "gate": "GateFunctionArn"}
 _SUBSTITUTION = re.compile(r"\$\{[A-Za-z0-9]+\}", re.ASCII)
 
@@ -122,10 +136,6 @@ def _lambda_task_classes() -> tuple[type, type]:
     return LambdaInvoke, FailWithCausePath
 
 
-def _selector(*fields: str) -> dict[str, str]:
-    return {f"{f}.$": f"$.Payload.{f}" for f in fields}
-
-
 def build_workflow_definition(
     lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None,
     settings: WorkflowSettings | None = None,
@@ -137,16 +147,8 @@ def build_workflow_definition(
     substitution variables for CloudFormation.
     """
     load_stepfunctions()
-    from stepfunctions.steps import (
-        Catch,
-        Chain,
-        Choice,
-        ChoiceRule,
-        Pass,
-        Retry,
-        Succeed,
-        Wait,
-    )
+    from stepfunctions.steps import Catch, Choice, ChoiceRule, Fail, Pass, Retry, Succeed, Wait
+    from stepfunctions.steps.choice_rule import NotRule, Rule
     from stepfunctions.steps.states import Graph
 
     arns = WorkflowLambdas.coerce(lambda_arns)
@@ -155,27 +157,49 @@ def build_workflow_definition(
 
     task_failed = FailWithCausePath("TaskFailed", cause_path="$.error.Cause", error="GovernanceTaskFailed", comment="A Lambda task failed after its retries.")
 
-    def task(state_id: str, function_arn: str, payload: dict[str, Any], result_path: str, fields: tuple[str, ...], timeout: int) -> Any:
+    def missing(path: str) -> Any:
+        return NotRule(Rule(path, "IsPresent", True))
+
+    def task(state_id: str, function_arn: str, payload: dict[str, Any], timeout: int) -> tuple[Any, Any]:
+        """The Task, and the Pass state after it that holds its checked output at ``$.<key>``."""
+        key, fields = TASK_OUTPUTS[state_id]
         step = LambdaInvoke(
             state_id,
-            result_selector=_selector(*fields),
+            result_selector={"Payload.$": "$.Payload"},
             parameters={"FunctionName": function_arn, "Payload": payload} if "Payload.$" not in payload else {"FunctionName": function_arn, **payload},
-            result_path=result_path,
+            result_path=f"$.{key}",
             timeout_seconds=timeout,
         )
         step.add_retry(Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=2, max_attempts=6, backoff_rate=2.0))
         step.add_retry(Retry(error_equals=RETRYABLE_HANDLER_ERRORS, interval_seconds=5, max_attempts=4, backoff_rate=2.0))
         step.add_catch(Catch(error_equals=["States.ALL"], next_step=task_failed, result_path="$.error"))
-        return step
+        gap = Fail(f"{state_id}OutputMissing", error="HandlerOutputMissing",
+                   cause=f"{state_id} returned an output without one of: {', '.join(fields)}.")
+        check = Choice(f"Has{state_id}Output", comment="Every key later states read is present.")
+        for field in fields:
+            check.add_choice(missing(f"$.{key}.Payload.{field}"), gap)
+        select = Pass(f"Keep{state_id}Output", parameters={f"{f}.$": f"$.{key}.Payload.{f}" for f in fields}, result_path=f"$.{key}")
+        check.default_choice(select)
+        step.next(check)
+        return step, select
 
+    invalid_input = Fail("InvalidExecutionInput", error="InvalidExecutionInput",
+                         cause="The execution input needs card (the populate_card event) and stage.")
+    check_input = Choice("CheckInput", comment="The execution input has card and stage.")
+    check_input.add_choice(missing("$.card"), invalid_input)
+    check_input.add_choice(missing("$.stage"), invalid_input)
     prepare = Pass(
         "Prepare",
         comment="Keep the card event and stage; start the poll counter.",
         parameters={"card.$": "$.card", "stage.$": "$.stage", "poll": {"attempt": 1, "wait_seconds": cfg.initial_wait_seconds}},
     )
-    populate = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, "$.populate", ("card_arn", "card_version", "content_sha256", "result"), cfg.task_timeout_seconds)
-    share = task("ShareCard", arns.share, {"card_arn.$": "$.populate.card_arn"}, "$.share", ("card_arn", "shares", "drift"), cfg.task_timeout_seconds)
-    check = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}, "$.gate", ("allowed", "status", "reason", "reasons"), cfg.gate_task_timeout_seconds)
+    check_input.default_choice(prepare)
+    populate, populated = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, cfg.task_timeout_seconds)
+    share, shared = task("ShareCard", arns.share, {"card_arn.$": "$.populate.card_arn"}, cfg.task_timeout_seconds)
+    check, checked = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}, cfg.gate_task_timeout_seconds)
+    prepare.next(populate)
+    populated.next(share)
+    shared.next(check)
 
     allowed = Succeed("GateAllowed", comment="Every association of the stage is ASSOCIATED.")
     blocked = FailWithCausePath("GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure.")
@@ -199,8 +223,9 @@ def build_workflow_definition(
     decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="BLOCKED"), blocked)
     decide.add_choice(ChoiceRule.NumericGreaterThanEquals(variable="$.poll.attempt", value=cfg.max_attempts), timed_out)
     decide.default_choice(wait)
+    checked.next(decide)
 
-    graph = Graph(Chain([prepare, populate, share, check, decide]), comment=comment)
+    graph = Graph(check_input, comment=comment)
     return graph.to_dict()
 
 

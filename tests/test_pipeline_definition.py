@@ -139,7 +139,7 @@ def test_callback_variant_waits_on_the_gate_watcher_queue(callback_mode: dict[st
     assert wait["SqsQueueUrl"] == "https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate"
     assert set(wait["Arguments"]) == {"card_arn", "stage"}
     assert step_refs(wait) == {"GovernanceShareCard"}
-    assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_decision"]
+    assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_allowed", "gate_status", "gate_reason"]
     assert step_refs(steps["GovernanceApproveModelPackage"]) >= {"GovernanceWaitForGate"}
     assert not any(s["Type"] == "Condition" for s in all_steps(callback_mode))
 
@@ -151,3 +151,27 @@ def test_no_pipeline_parameter_or_step_argument_can_name_an_account(lambda_mode:
     assert set(steps["GovernanceCheckGate"]["Arguments"]) <= {"card_arn", "stage", "wait_seconds"}
     names = [p["Name"].lower() for p in lambda_mode.get("Parameters", [])]
     assert not [n for n in names if any(word in n for word in ("account", "principal", "policy"))]
+
+
+def test_callback_outputs_are_the_ones_the_gate_watcher_sends(callback_mode: dict[str, Any]) -> None:
+    """One list in code: the rendered CallbackStep declares exactly what the watcher's success carries."""
+    from mcgov.steps.gate.callback import CALLBACK_OUTPUTS, output_problem, success_parameters
+
+    declared = _by_name(callback_mode)["GovernanceWaitForGate"]["OutputParameters"]
+    assert [(o["OutputName"], o["OutputType"]) for o in declared] == [(o.name, o.output_type) for o in CALLBACK_OUTPUTS]
+    sent = success_parameters({"allowed": True, "status": "ALLOWED", "reason": "all associations are ASSOCIATED"})
+    assert [p["Name"] for p in sent] == [o["OutputName"] for o in declared]
+    assert output_problem(sent) is None
+    assert "declared outputs" in output_problem([{"Name": "gate_decision", "Value": "ALLOWED"}])
+
+
+@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+def test_no_step_argument_is_null(mode: str, request: pytest.FixtureRequest) -> None:
+    """Optional inputs (evaluation_format, template_uri, model_package_arn) are omitted, never sent as null."""
+    for step in all_steps(request.getfixturevalue(mode)):
+        arguments = step.get("Arguments")
+        if isinstance(arguments, dict):
+            nulls = [name for name, value in arguments.items() if value is None]
+            assert nulls == [], f"{step['Name']} passes {nulls} as null"
+    populate = _by_name(request.getfixturevalue(mode))["GovernancePopulateCard"]["Arguments"]
+    assert "evaluation_format" not in populate and "template_uri" not in populate

@@ -64,12 +64,14 @@ def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, 
     assert states["ShareCard"]["Parameters"] == {"FunctionName": ARNS["share"], "Payload": {"card_arn.$": "$.populate.card_arn"}}
     assert states["CheckGate"]["Parameters"] == {"FunctionName": ARNS["gate"], "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}}
     assert states["CheckGate"]["ResultPath"] == "$.gate"
-    assert states["CheckGate"]["ResultSelector"]["status.$"] == "$.Payload.status"
+    assert states["CheckGate"]["ResultSelector"] == {"Payload.$": "$.Payload"}
+    assert states["KeepCheckGateOutput"]["Parameters"]["status.$"] == "$.gate.Payload.status"
+    assert states["KeepCheckGateOutput"]["ResultPath"] == "$.gate"
 
 
 def test_gate_choice_branches_on_status_and_bounds_the_loop(asl: dict[str, Any]) -> None:
     states = asl["States"]
-    decision = states[states["CheckGate"]["Next"]]
+    decision = states[states[states[states["CheckGate"]["Next"]]["Default"]]["Next"]]
     assert decision["Type"] == "Choice"
     by_value = {c.get("StringEquals"): states[c["Next"]] for c in decision["Choices"] if c["Variable"] == "$.gate.status"}
     assert by_value["ALLOWED"]["Type"] == "Succeed"

@@ -42,8 +42,10 @@ def test_pending_then_allowed_succeeds_after_one_wait() -> None:
     seen: list[dict[str, Any]] = []
     result = _run(["PENDING", "ALLOWED"], seen, card_event={"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]})
     assert result["status"] == "SUCCEEDED", result
-    assert result["states"] == ["Prepare", "PopulateCard", "ShareCard", "CheckGate", "GateDecision", "WaitForAssociation",
-                                "NextWait", "DoubleWait", "CheckGate", "GateDecision", "GateAllowed"]
+    gate = ["CheckGate", "HasCheckGateOutput", "KeepCheckGateOutput", "GateDecision"]
+    assert result["states"] == ["CheckInput", "Prepare", "PopulateCard", "HasPopulateCardOutput", "KeepPopulateCardOutput",
+                                "ShareCard", "HasShareCardOutput", "KeepShareCardOutput", *gate, "WaitForAssociation",
+                                "NextWait", "DoubleWait", *gate, "GateAllowed"]
     assert seen[0] == {"populate": {"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]}}
     assert seen[1] == {"share": {"card_arn": CARD_ARN}}
     assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "staging", "wait_seconds": 0}}

@@ -1,12 +1,15 @@
 """Lambda for the CallbackStep variant: complete a pipeline's gate step once the gate decides.
 
 The pipeline's CallbackStep sends ``{"token": ..., "arguments": {"card_arn": ..., "stage": ...}}`` to an SQS
-queue that triggers this Lambda. Per message: ALLOWED -> SendPipelineExecutionStepSuccess (outputs
-``gate_allowed``/``gate_reason``); BLOCKED -> SendPipelineExecutionStepFailure with the reason; PENDING ->
-reported as a batch item failure, so SQS delivers it again after the visibility timeout (the polling
-interval), until the message's retention or the queue's maxReceiveCount ends it. A completion call that is
-throttled or meets an unavailable service is RETRY (a batch item failure too); one SageMaker refuses (a used
-or expired token) drops the message.
+queue that triggers this Lambda. Per message: ALLOWED -> SendPipelineExecutionStepSuccess with the outputs the
+CallbackStep declares (``mcgov.steps.gate.callback.CALLBACK_OUTPUTS``, one list for both); BLOCKED ->
+SendPipelineExecutionStepFailure with the reason; PENDING -> reported as a batch item failure, so SQS delivers
+it again after the visibility timeout (the polling interval), until the message's retention or the queue's
+maxReceiveCount ends it. A message the pipeline would refuse (arguments it cannot have sent, outputs it does not
+declare, a success SageMaker rejects) is REFUSED: the step fails with the reason, it is never dropped. A
+completion call that is throttled or meets an unavailable service is RETRY (a batch item failure too). Only a
+message with no usable token, or whose token SageMaker no longer accepts (used or expired), is DROPPED: there
+is no step left to complete.
 """
 from __future__ import annotations
 
@@ -17,8 +20,9 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from mcgov.steps.common.aws import aws_failure
+from mcgov.steps.common.aws import AwsFailure, aws_failure
 from mcgov.steps.gate import decision_output
+from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
 from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.runtime import (
     EventError,
@@ -30,7 +34,6 @@ from mcgov.steps.handlers.runtime import (
 
 logger = get_logger("mcgov.gate_watcher")
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
-COMPLETIONS = {"ALLOWED": "SendPipelineExecutionStepSuccess", "BLOCKED": "SendPipelineExecutionStepFailure"}
 
 
 class GateArguments(BaseModel):
@@ -40,10 +43,13 @@ class GateArguments(BaseModel):
     stage: str
 
 
-class CallbackMessage(BaseModel):
+class TokenOnly(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     token: str = Field(min_length=10, max_length=10000)
+
+
+class CallbackMessage(TokenOnly):
     arguments: GateArguments
 
 
@@ -65,7 +71,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 
 def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, str]:
-    """Decide one callback message; a malformed message is dropped (logged), never retried forever."""
+    """Decide one callback message and complete its pipeline step (see the module docstring)."""
     if not isinstance(record, dict):
         return {"message_id": "", "status": "DROPPED", "reason": "an SQS record must be an object"}
     message_id = str(record.get("messageId", ""))
@@ -76,30 +82,70 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
     try:
         message = parse_event(CallbackMessage, body)
     except EventError as exc:
-        log(logger, "dropped malformed callback message", message_id=message_id, error=str(exc))
-        return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
+        token = _usable_token(body)
+        if token is None:
+            log(logger, "dropped a callback message without a usable token", message_id=message_id, error=str(exc))
+            return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
+        outcome = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
+        return _fail_step(sagemaker, token, outcome)
     args = message.arguments
     decision = decision_output(check(args.card_arn, args.stage, 0, session=session))
     outcome = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
-    if decision["status"] not in COMPLETIONS:
+    if decision["status"] == "BLOCKED":
+        return _fail_step(sagemaker, message.token, outcome)
+    if decision["status"] != "ALLOWED":
         return outcome
-    operation = COMPLETIONS[decision["status"]]
+    parameters = success_parameters(decision)
+    problem = output_problem(parameters)
+    if problem:
+        return _fail_step(sagemaker, message.token, {**outcome, "status": "REFUSED",
+                                                       "reason": f"gate allowed, but {problem}"})
+    operation = "SendPipelineExecutionStepSuccess"
     try:
-        if decision["status"] == "ALLOWED":
-            sagemaker.send_pipeline_execution_step_success(
-                CallbackToken=message.token,
-                OutputParameters=[{"Name": "gate_allowed", "Value": "true"}, {"Name": "gate_reason", "Value": decision["reason"][:256]}],
-            )
-        else:
-            sagemaker.send_pipeline_execution_step_failure(CallbackToken=message.token, FailureReason=decision["reason"][:256])
+        sagemaker.send_pipeline_execution_step_success(CallbackToken=message.token, OutputParameters=parameters)
     except (ClientError, BotoCoreError) as exc:
-        failure = aws_failure(exc, "sagemaker", operation)
-        assert failure is not None
+        failure = _failure(exc, operation)
         if failure.retryable:
-            log(logger, "could not complete the pipeline step yet; SQS delivers the message again", message_id=message_id,
-                error=failure.text)
-            return {**outcome, "status": "RETRY", "reason": f"{operation}: {failure.text}; {failure.hint} (SQS delivers it again)"}
-        log(logger, "could not complete the pipeline step; dropping the message", message_id=message_id, error=failure.text)
-        return {**outcome, "status": "DROPPED",
-                "reason": f"callback refused: {operation}: {failure.text}; {failure.hint} (a used or expired token cannot be completed)"}
+            return _retry(outcome, operation, failure)
+        refused = {**outcome, "status": "REFUSED", "reason": f"{operation} refused: {failure.text}"}
+        return _fail_step(sagemaker, message.token, refused)
     return outcome
+
+
+def _usable_token(body: Any) -> str | None:
+    """The message's token when it has the shape a CallbackStep sends, else None."""
+    token = body.get("token") if isinstance(body, dict) else None
+    try:
+        return parse_event(TokenOnly, {"token": token}).token
+    except EventError:
+        return None
+
+
+def _fail_step(sagemaker: Any, token: str, outcome: dict[str, str]) -> dict[str, str]:
+    """SendPipelineExecutionStepFailure with the outcome's reason; RETRY when throttled, DROPPED when the token
+    is no longer accepted."""
+    operation = "SendPipelineExecutionStepFailure"
+    try:
+        sagemaker.send_pipeline_execution_step_failure(CallbackToken=token, FailureReason=failure_reason(outcome["reason"]))
+    except (ClientError, BotoCoreError) as exc:
+        failure = _failure(exc, operation)
+        if failure.retryable:
+            return _retry(outcome, operation, failure)
+        log(logger, "could not fail the pipeline step; dropping the message", message_id=outcome["message_id"],
+            error=failure.text)
+        return {**outcome, "status": "DROPPED",
+                "reason": f"callback refused: {operation}: {failure.text}; {failure.hint} (a used or expired token "
+                          f"cannot be completed); the step's reason was: {outcome['reason']}"}
+    return outcome
+
+
+def _failure(exc: Exception, operation: str) -> AwsFailure:
+    failure = aws_failure(exc, "sagemaker", operation)
+    assert failure is not None
+    return failure
+
+
+def _retry(outcome: dict[str, str], operation: str, failure: AwsFailure) -> dict[str, str]:
+    log(logger, "could not complete the pipeline step yet; SQS delivers the message again",
+        message_id=outcome["message_id"], error=failure.text)
+    return {**outcome, "status": "RETRY", "reason": f"{operation}: {failure.text}; {failure.hint} (SQS delivers it again)"}

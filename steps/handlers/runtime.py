@@ -32,6 +32,14 @@ class RetryableHandlerFailure(HandlerFailure):
     """A handler failure the same event may pass later (throttling, 5xx, network): retry it with backoff."""
 
 
+HANDLER_ERRORS: tuple[type[HandlerFailure], ...] = (HandlerFailure, RetryableHandlerFailure)
+"""Every error a handler wrapped by ``lambda_entry`` raises; Lambda reports the class name as the error type."""
+RETRYABLE_ERROR_NAMES: tuple[str, ...] = (RetryableHandlerFailure.__name__,)
+"""Error names a state machine retries with backoff (throttling, 5xx, network); it catches every other one."""
+CAUGHT_ERROR_NAMES: tuple[str, ...] = tuple(e.__name__ for e in HANDLER_ERRORS)
+"""Error names a state machine catches once its retries are spent."""
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {"level": record.levelname, "message": record.getMessage(),
@@ -96,7 +104,9 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
     """Wrap a handler: log start/end as JSON, return JSON-safe output, re-raise failures as ``HandlerFailure``.
 
     A failure worth a retry (``GovernanceError.retryable``) is raised as ``RetryableHandlerFailure``, the error
-    name a Step Functions ``Retry`` can match; a botocore error no adapter mapped becomes an ``AwsCallError`` first.
+    name a Step Functions ``Retry`` can match; a botocore error no adapter mapped becomes an ``AwsCallError`` first;
+    any other exception (a bug) becomes ``HandlerFailure``. So every error leaving a handler is one of
+    ``HANDLER_ERRORS``, and the ASL's Retry (``RETRYABLE_ERROR_NAMES``) and Catch lists name them all.
     """
     logger = get_logger(f"mcgov.{name}")
 
@@ -111,6 +121,9 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
                 raise _failed(logger, name, request_id, unmapped_aws_error(exc)) from None
             except GovernanceError as exc:
                 raise _failed(logger, name, request_id, exc) from None
+            except Exception as exc:  # noqa: BLE001 - a bug still leaves as a typed, caught error
+                logger.exception("unexpected error", extra={"fields": {"handler": name, "request_id": request_id}})
+                raise HandlerFailure(f"unexpected {type(exc).__name__} in {name}: {exc}") from None
             log(logger, "done", handler=name, request_id=request_id, duration_ms=round((time.monotonic() - started) * 1000),
                 result=result)
             return result
