@@ -159,11 +159,14 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
         share_card,
     )
 
+    from mcgov.steps.share.permissions import clear_permission_cache
+
     called: dict[str, set[str]] = defaultdict(set)
     outcomes: list[Any] = []
 
     def run(handler: Callable[..., Any], event: dict[str, Any]) -> Any:
         clear_policy_cache()  # each function runs in its own containers: each reads the policy itself
+        clear_permission_cache()  # ...and lists each share's permission itself
         start = len(world.api_calls)
         out = handler(event)
         module = f"{handler.__module__.rsplit('.', 1)[-1]}.{handler.__name__}"
