@@ -36,9 +36,10 @@ def main() -> int:
     )
 
     config = EmulatorConfig(region="us-east-1", card_account="111111111111",
-                            accounts={"staging": "222222222222", "prod": "333333333333"})
+                            accounts={"staging": "222222222222", "prod": "333333333333"},
+                            any_account_in_organization=True)  # scene 8's spokes are in the organization too
     previous_policy = os.environ.get("MCGOV_POLICY_URI")
-    from mcgov.demo import review
+    from mcgov.demo import hub, review
 
     OUT.mkdir(exist_ok=True)
     policy = review.export_policy(POLICY, OUT, review.export_bucket(config.accounts["staging"]))
@@ -88,6 +89,7 @@ def main() -> int:
             registry_scene(emu, CARD_NAME, OUT)
             governance.blocked_scenario(emu, workflow, card_event, OUT)
             review.review_scene(emu, workflow, card_event, OUT)
+            hub.hub_scene(emu, OUT)
     finally:
         if previous_policy is None:
             os.environ.pop("MCGOV_POLICY_URI", None)
