@@ -324,7 +324,7 @@ def test_ensure_share_has_no_way_to_take_extra_principals() -> None:
     import inspect
 
     params = set(inspect.signature(ensure_share).parameters)
-    assert params == {"ram", "policy", "card_arn", "stages", "prune"}
+    assert params == {"ram", "policy", "card_arn", "stages", "prune", "package_group_arn"}  # a resource, not a principal
 
 
 def test_plan_treats_failed_and_disassociated_as_missing() -> None:
