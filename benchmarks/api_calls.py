@@ -55,7 +55,9 @@ def run() -> dict[str, Any]:
     def summary(steps: dict[str, Counter[str]]) -> dict[str, Any]:
         totals = {name: sum(c.values()) for name, c in steps.items()}
         return {"steps": {name: {"total": totals[name], "operations": dict(sorted(c.items()))} for name, c in steps.items()},
-                "share_plus_gate": totals["share"] + totals["gate"], "total": sum(totals.values())}
+                "share_plus_gate": totals["share"] + totals["gate"], "total": sum(totals.values()),
+                # the gate verifies each share's permission once per process (steps/share/permissions.py)
+                "gate_permission_checks": steps["gate"].get("ram.ListResourceSharePermissions", 0)}
 
     return {"first_run": summary(first), "steady_state": summary(steady), "target_per_step": TARGET_PER_STEP,
             "target_total": TARGET_TOTAL, "accounts": 2, "gate_stage": GATE_STAGE}
@@ -64,7 +66,8 @@ def run() -> dict[str, Any]:
 def render(result: dict[str, Any]) -> None:
     """Print the figures for a person."""
     for label in ("first_run", "steady_state"):
-        print(f"{label}: {result[label]['total']} calls (share + gate {result[label]['share_plus_gate']})")
+        print(f"{label}: {result[label]['total']} calls (share + gate {result[label]['share_plus_gate']}, "
+              f"gate ListResourceSharePermissions {result[label]['gate_permission_checks']})")
         for step, data in result[label]["steps"].items():
             ok = "ok" if data["total"] <= TARGET_PER_STEP else f"over target {TARGET_PER_STEP}"
             print(f"  {step:9} {data['total']:3}  ({ok})")
