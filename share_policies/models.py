@@ -229,7 +229,7 @@ class SharePolicy(_Strict):
             raise UnknownStageError(
                 f"stage {name!r} is not defined; use one of {', '.join(sorted(self.stages))} or add it to the policy",
                 source=source,
-                field=f"stages.{name}",
+                field=f"stages.{name}" if ids.matches(ids.STAGE_NAME, name) else f"stages[{name!r}]",
             ) from None
 
     def stage_permission(self, name: str) -> str:

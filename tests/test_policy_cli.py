@@ -66,7 +66,7 @@ def test_forbidden_principals_exit_2_with_one_line(cli, tmp_path: Path, capsys: 
         (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--wait", "90000"], "--wait"),
         (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--stage", "qa"], "stages.qa"),
         (["gate", "check", "--card", "arn:aws:sagemaker:us-east-1:999999999999:model-card/c", "--policy", EXAMPLE, "--stage", "prod"], "card account"),
-        (["share", "status", "--card", "bad name!", "--policy", EXAMPLE], "not a model-card ARN"),
+        (["share", "status", "--card", "bad name!", "--policy", EXAMPLE], "not a model card name"),
         (["policy", "render-iam", "--policy", EXAMPLE, "--card", "c", "--stage", "qa"], "stages.qa"),
         (["share", "delete", "--card", "c", "--policy", "/nonexistent.yaml"], "cannot read"),
     ],

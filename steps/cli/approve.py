@@ -27,10 +27,13 @@ def _approve(args: argparse.Namespace) -> int:
     from mcgov.steps.approval import approve_card
     from mcgov.steps.card.store import CardStore
 
+    from mcgov.steps.share.targets import resolve_card_arn
+
     policy = read_policy(args, args.policy)
+    card_arn = resolve_card_arn(policy, args.card)  # a bad name or another account's ARN: exit 2, no AWS call
     aws = session(args)
     sagemaker = aws.client("sagemaker", region_name=policy.region)
-    result = approve_card(sagemaker, aws.client("sts", region_name=policy.region), policy, args.card, note=args.note)
+    result = approve_card(sagemaker, aws.client("sts", region_name=policy.region), policy, card_arn, note=args.note)
     output: dict[str, Any] = result.to_dict()
     if result.previous is not None and result.previous.version != result.record.version:
         from mcgov.steps.review import diff_cards
