@@ -65,6 +65,14 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
     rows.append(("reconcile", f"{rec['cards']} cards x {rec['stages']} stages, second run",
                  f"{second['aws_calls']} AWS calls, {second['ram_writes']} RAM writes, {second['wall_seconds']} s",
                  "reads only " + ("ok" if second["reads_only"] else "OVER")))
+    hub = results["hub"]
+    size = f"{hub['spokes']} spokes x {hub['cards_per_spoke']} cards"
+    first, second = hub["first_run"], hub["second_run"]
+    rows.append(("hub sync", f"{size}, first run",
+                 f"{first['calls_per_spoke']} hub calls per spoke, {first['card_writes']} card writes, {first['wall_seconds']} s", "-"))
+    rows.append(("hub sync", f"{size}, re-run",
+                 f"{second['calls_per_spoke']} hub calls per spoke, {second['card_writes']} card writes, {second['wall_seconds']} s",
+                 "0 writes " + ("ok" if second["card_writes"] == 0 else "OVER")))
     gate = results["gate_latency"]
     flips = gate["rows"]
     rows.append(("gate latency", f"associations flip at {' / '.join(str(r['flip_s']) for r in flips)} s",
@@ -128,6 +136,14 @@ def _reconcile(rec: dict[str, Any]) -> str:
                      str(data["ram_writes"]), str(data["aws_calls"]), f"{data['wall_seconds']} s", memory))
     return (f"{rec['cards']} cards x {rec['stages']} stages:\n\n"
             + _markdown(("run", "RAM calls", "RAM writes", "AWS calls (RAM + ListModelCards)", "wall", "peak memory (tracemalloc)"), rows))
+
+
+def _hub(hub: dict[str, Any]) -> str:
+    rows = [(label.replace("_run", "").replace("second", "re-run"), str(data["calls"]), str(data["calls_per_spoke"]),
+             ", ".join(f"{op} {n}" for op, n in data["operations"].items()), str(data["card_writes"]), f"{data['wall_seconds']} s")
+            for label, data in (("first_run", hub["first_run"]), ("second_run", hub["second_run"]))]
+    return (f"{hub['spokes']} spokes x {hub['cards_per_spoke']} cards, published in {hub['publish_wall_seconds']} s:\n\n"
+            + _markdown(("run", "hub calls", "per spoke", "operations", "card writes", "wall"), rows))
 
 
 FAULT_ROWS = (
@@ -205,6 +221,7 @@ def render_blocks(results: dict[str, Any]) -> dict[str, dict[str, str]]:
             "import-budget": _import_budget(results["import_time"]),
             "api-calls": _api_calls(results["api_calls"]),
             "reconcile": _reconcile(results["reconcile"]),
+            "hub": _hub(results["hub"]),
         },
         "reliability": {
             "environment": _suites(reliability, results),
