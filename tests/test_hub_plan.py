@@ -106,3 +106,18 @@ def test_an_archived_copy_of_a_changed_source_fails_with_the_fix() -> None:
     action = plan_card(SPOKE, source(2), copy_of(archived), "t")
     assert action.outcome is Outcome.FAILED and "mcgov card delete" in action.detail
     assert plan_card(SPOKE, archived, copy_of(archived), "t").outcome is Outcome.UNCHANGED
+
+
+def test_policy_validate_summarises_the_hub_and_its_spokes(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    from mcgov.steps.cli.main import main
+
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump({**BASE, "spokes": [*BASE["spokes"], {"account": "555555555555"}],
+                                    "share_back_to_spokes": True,
+                                    "stages": {"audit": {"accounts": ["666666666666"], "required_card_status": "PendingReview"}}}))
+    assert main(["policy", "validate", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"{path}: valid: hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, name-prefix churn-), "
+        "555555555555; share back to spokes: yes; stages: audit (1 account(s), PendingReview)\n")

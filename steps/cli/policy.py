@@ -5,6 +5,7 @@ import argparse
 from typing import Any
 
 from mcgov.share_policies.documents import render_all
+from mcgov.share_policies.models import HubSpokePolicy, Spoke
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.share import resolve_card_arn, stage_names
 
@@ -26,8 +27,20 @@ def register(subparsers: Any) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.path)
     stages = ", ".join(f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items())
+    if isinstance(policy, HubSpokePolicy):
+        print(f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
+              f"{len(policy.spokes)} spoke(s): {', '.join(_spoke(s) for s in policy.spokes)}; "
+              f"share back to spokes: {'yes' if policy.share_back_to_spokes else 'no'}; stages: {stages or 'none'}")
+        return 0
     print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
     return 0
+
+
+def _spoke(spoke: Spoke) -> str:
+    """``444444444444`` or ``555555555555 (status Approved, name-prefix fraud-)``."""
+    select = [f"status {spoke.select.status}"] if spoke.select.status else []
+    select += [f"name-prefix {spoke.select.name_prefix}"] if spoke.select.name_prefix else []
+    return f"{spoke.account} ({', '.join(select)})" if select else spoke.account
 
 
 def cmd_render_iam(args: argparse.Namespace) -> int:
