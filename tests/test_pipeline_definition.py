@@ -104,7 +104,8 @@ def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any
     assert set(share["Arguments"]) == {"card_arn"}, "the share policy must not travel in the event"
 
     gate = steps["GovernanceCheckGate"]
-    assert step_refs(gate) == {"GovernanceShareCard"}
+    assert step_refs(gate) == {"GovernanceShareCard", "RegisterChurnModel-RegisterModel"}
+    assert gate["Arguments"]["model_package_arn"] == {"Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"}
     assert gate["Arguments"]["wait_seconds"] == 120
     assert gate["Arguments"]["stage"] == {"Get": "Parameters.GovernanceStage"}
     assert {o["OutputName"]: o["OutputType"] for o in gate["OutputParameters"]} == {
@@ -148,7 +149,9 @@ def test_no_pipeline_parameter_or_step_argument_can_name_an_account(lambda_mode:
     """Security rule: principals come only from the deploy-time share policy, never from a pipeline run."""
     steps = {s["Name"]: s for s in all_steps(lambda_mode)}
     assert set(steps["GovernanceShareCard"]["Arguments"]) == {"card_arn"}
-    assert set(steps["GovernanceCheckGate"]["Arguments"]) <= {"card_arn", "stage", "wait_seconds"}
+    assert set(steps["GovernanceCheckGate"]["Arguments"]) <= {"card_arn", "stage", "wait_seconds", "model_package_arn"}
+    package = steps["GovernanceCheckGate"]["Arguments"].get("model_package_arn")
+    assert package is None or set(package) == {"Get"}  # the registered package, never a value given to the run
     names = [p["Name"].lower() for p in lambda_mode.get("Parameters", [])]
     assert not [n for n in names if any(word in n for word in ("account", "principal", "policy"))]
 
