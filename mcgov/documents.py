@@ -14,18 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.errors import BadInputError
+from mcgov.errors import DocumentError
 
 MAX_DEPTH = 64
-
-
-class DocumentError(BadInputError):
-    """A document is too large, too deep, not JSON/YAML, or has a duplicate key; the message names it."""
-
-    def __init__(self, message: str, *, source: str, field: str | None = None) -> None:
-        self.source = source
-        self.field = field
-        super().__init__(f"{source}: {field + ': ' if field else ''}{message}")
 
 
 @dataclass(frozen=True)

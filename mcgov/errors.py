@@ -37,6 +37,15 @@ class BadInputError(GovernanceError):
     """Input (a file, flag, event field or policy) is invalid; the message names it and the fix."""
 
 
+class DocumentError(BadInputError):
+    """A document is too large, too deep, not JSON/YAML, or has a duplicate key; the message names it."""
+
+    def __init__(self, message: str, *, source: str, field: str | None = None) -> None:
+        self.source = source
+        self.field = field
+        super().__init__(f"{source}: {field + ': ' if field else ''}{message}")
+
+
 def error_location(loc: Sequence[Any], union_tags: frozenset[str] = frozenset()) -> str:
     """A pydantic ``loc`` as a dotted path with list indexes: ``("a", 0, "b") -> "a[0].b"``.
 

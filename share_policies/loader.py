@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.documents import POLICY, DocumentError, decode_utf8, parse_yaml, read_file
+from mcgov.documents import POLICY, decode_utf8, parse_yaml, read_file
+from mcgov.errors import DocumentError
 from mcgov.errors import describe_validation_error
 from mcgov.share_policies.exceptions import PolicyFileError, PolicyValidationError
 from mcgov.share_policies.models import SharePolicy, policy_model

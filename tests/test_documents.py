@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from mcgov.documents import MAX_DEPTH, POLICY, REPORT, DocumentError, parse_json, parse_yaml
+from mcgov.documents import MAX_DEPTH, POLICY, REPORT, parse_json, parse_yaml
+from mcgov.errors import DocumentError
 from mcgov.steps.card.exceptions import InputReadError
 from mcgov.steps.card.io import load_json, load_yaml, read_text
 

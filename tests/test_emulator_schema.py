@@ -12,7 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mcgov.emulator.sagemaker import validation
-from mcgov.emulator.sagemaker.schema_check import SchemaError, Validator
+from mcgov.emulator.sagemaker.exceptions import SchemaError
+from mcgov.emulator.sagemaker.schema_check import Validator
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SCHEMA = REPO.parent / "shared" / "reference" / "model-card-schema" / "model_card_schema.merged.json"

@@ -5,7 +5,8 @@ import math
 
 import pytest
 
-from mcgov.documents import DocumentError, parse_yaml
+from mcgov.documents import parse_yaml
+from mcgov.errors import DocumentError
 from mcgov.share_policies import parse_policy
 from mcgov.share_policies.exceptions import PolicyValidationError
 

@@ -12,3 +12,7 @@ class AccessDeniedException(JsonRESTError):
 
     def __init__(self, message: str) -> None:
         super().__init__("AccessDeniedException", message)
+
+
+class SchemaError(ValueError):
+    """The schema uses a keyword the emulator's validator does not implement."""

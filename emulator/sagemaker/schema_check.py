@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from mcgov.emulator.sagemaker.exceptions import SchemaError
+
 SUPPORTED = frozenset({
     "type", "enum", "properties", "patternProperties", "additionalProperties", "required", "items",
     "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf", "allOf", "$ref",
@@ -32,10 +34,6 @@ TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
     "number": (int, float), "integer": (int,),
 }
-
-
-class SchemaError(ValueError):
-    """The schema uses a keyword this validator does not implement."""
 
 
 @dataclass(frozen=True)

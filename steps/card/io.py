@@ -7,7 +7,8 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import REPORT, TEMPLATE, DocumentError, SizeLimit, parse_json, parse_yaml, read_file, too_large
+from mcgov.documents import REPORT, TEMPLATE, SizeLimit, parse_json, parse_yaml, read_file, too_large
+from mcgov.errors import DocumentError
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text

@@ -6,3 +6,7 @@ from mcgov.errors import BadInputError
 
 class OutputPathError(BadInputError):
     """``--output`` names a directory, or a file in a folder that does not exist."""
+
+
+class AuthoringExtraMissing(BadInputError):
+    """The ``pipelines`` extra (sagemaker, stepfunctions) is not installed."""

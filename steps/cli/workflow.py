@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from mcgov.errors import BadInputError
-
-
-class AuthoringExtraMissing(BadInputError):
-    """The ``pipelines`` extra (sagemaker, stepfunctions) is not installed."""
+from mcgov.steps.cli.exceptions import AuthoringExtraMissing
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from mcgov.errors import GovernanceError
+from mcgov.steps.common.exceptions import AwsCallError
 
 
 def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
@@ -157,10 +157,6 @@ def aws_errors(service: str, operation: str, raise_as: Callable[[AwsFailure], Ba
         failure = aws_failure(exc, service, operation)
         assert failure is not None
         raise raise_as(failure) from None
-
-
-class AwsCallError(GovernanceError):
-    """An AWS call failed and no adapter turned it into its own error."""
 
 
 def unmapped_aws_error(exc: ClientError | BotoCoreError) -> AwsCallError:

@@ -21,7 +21,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from mcgov import identifiers as ids
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
-from mcgov.steps.review.exceptions import ReviewError, ReviewInputError
+from mcgov.steps.review.exceptions import (
+    ExportError,
+    ExportFailedError,
+    ExportTimeoutError,
+    ReviewInputError,
+)
 
 MAX_WAIT_SECONDS = 3600.0
 DEFAULT_WAIT_SECONDS = 600.0
@@ -61,26 +66,6 @@ class ExportJob:
         return out
 
 
-class ExportError(ReviewError):
-    """SageMaker refused or failed an export call (access, not found, throttling...)."""
-
-
-class ExportFailedError(ReviewError):
-    """The export job ended Failed; the message carries SageMaker's FailureReason."""
-
-    def __init__(self, job: ExportJob) -> None:
-        self.job = job
-        super().__init__(f"export job {job.name} failed: {job.failure_reason or 'SageMaker gave no reason'} "
-                         f"(job {job.arn})")
-
-
-class ExportTimeoutError(ReviewError):
-    """The job was still InProgress when the wait ran out; it may still complete."""
-
-    def __init__(self, job: ExportJob, waited: float) -> None:
-        self.job = job
-        super().__init__(f"export job {job.name} still {job.status.value} after {waited:g} s; check it later with "
-                         f"`aws sagemaker describe-model-card-export-job --model-card-export-job-arn {job.arn}`")
 
 
 def check_wait(value: Any, *, field: str = "--wait") -> float:
