@@ -1,30 +1,63 @@
 """Contract: the model package's ``ModelCard`` and ``ModelLifeCycle`` as SageMaker defines them (botocore shapes
 ``ModelPackageModelCard`` and ``ModelLifeCycle``; the model package model card schema).
 
-Each test takes a card-account session from ``registry_session``: the emulator's by default. The shared
-emulator-or-live backend fixture of the contract suite replaces it when it lands, so these same assertions run
-with ``pytest -m live`` against a real account; until then they pin the emulator to the documented behaviour.
+One suite for two backends, like ``tests/test_contract_aws.py`` (``tests/contract.py``): ``make test`` runs it on
+the emulator, ``pytest -m live`` against a real account (each test registers its own package group and deletes
+it afterwards).
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.test_registry_embedded import register_package
+from tests.contract import Backend, emulator_backend, live_backend
 
 CARD = {"model_overview": {"model_creator": "risk team"}, "intended_uses": {"risk_rating": "Low"}}
 
 
+@pytest.fixture(params=["emulator", pytest.param("live", marks=pytest.mark.live)])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "emulator":
+        chosen, emu = emulator_backend()
+        try:
+            yield chosen
+        finally:
+            chosen.close()
+            emu.stop()
+    else:
+        chosen = live_backend()
+        try:
+            yield chosen
+        finally:
+            chosen.close()
+
+
 @pytest.fixture
-def registry_session(card_session: Any) -> Any:
-    return card_session
+def registry_session(backend: Backend) -> Any:
+    return backend
+
+
+def register_package(backend: Backend) -> str:
+    """A new versioned package in a new group of the owner account, deleted after the test."""
+    sm = backend.client("sagemaker")
+    group = backend.unique("mcgov-contract-mpg")
+    sm.create_model_package_group(ModelPackageGroupName=group)
+    backend.cleanups.append(lambda: sm.delete_model_package_group(ModelPackageGroupName=group))
+    arn = sm.create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+    )["ModelPackageArn"]
+    backend.cleanups.append(lambda: sm.delete_model_package(ModelPackageName=arn))
+    return arn
 
 
 def test_model_card_round_trips_on_create_update_and_describe(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
-    package = register_package(sm)
+    package = register_package(registry_session)
     sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD),
                                                                 "ModelCardStatus": "Draft"})
     card = sm.describe_model_package(ModelPackageName=package)["ModelCard"]
@@ -36,7 +69,7 @@ def test_model_card_round_trips_on_create_update_and_describe(registry_session: 
 
 def test_model_card_schema_has_no_model_package_details(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
-    package = register_package(sm)
+    package = register_package(registry_session)
     with pytest.raises(sm.exceptions.ClientError):
         sm.update_model_package(ModelPackageArn=package, ModelCard={
             "ModelCardContent": json.dumps({"model_package_details": {"model_package_arn": package}}),
@@ -45,7 +78,7 @@ def test_model_card_schema_has_no_model_package_details(registry_session: Any) -
 
 def test_archived_model_card_keeps_its_content(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
-    package = register_package(sm)
+    package = register_package(registry_session)
     sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD),
                                                                 "ModelCardStatus": "Archived"})
     with pytest.raises(sm.exceptions.ClientError):
@@ -56,7 +89,7 @@ def test_archived_model_card_keeps_its_content(registry_session: Any) -> None:
 
 def test_lifecycle_is_stored_as_sent_and_checked(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
-    package = register_package(sm)
+    package = register_package(registry_session)
     lifecycle = {"Stage": "prod", "StageStatus": "Approved", "StageDescription": "all associations are ASSOCIATED"}
     sm.update_model_package(ModelPackageArn=package, ModelLifeCycle=lifecycle)
     assert sm.describe_model_package(ModelPackageName=package)["ModelLifeCycle"] == lifecycle
