@@ -50,7 +50,7 @@ def test_a_few_lines_add_governance_to_a_user_pipeline(user_pipeline_parts: dict
     by_name = {s["Name"]: s for s in all_steps(definition)}
     assert [s["Name"] for s in definition["Steps"]] == ["MyTrain", "GovernancePopulateCard", "GovernanceShareCard", "GovernanceCheckGate", "GovernanceGateAllowed"]
     assert step_refs(by_name["GovernancePopulateCard"]) == {"MyTrain"}
-    assert by_name["GovernancePopulateCard"]["Arguments"]["model_package_arn"] is None
+    assert "model_package_arn" not in by_name["GovernancePopulateCard"]["Arguments"], "no register step: omitted, not null"
     assert by_name["GovernanceCheckGate"]["Arguments"]["stage"] == "prod"
     condition = by_name["GovernanceGateAllowed"]["Arguments"]
     assert condition["IfSteps"] == [], "no register step: nothing to approve"
