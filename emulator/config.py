@@ -25,6 +25,8 @@ class EmulatorConfig:
     emulator-clock seconds have passed, whichever happens first (``None`` disables that trigger;
     both ``None``: ASSOCIATED immediately). Invitations to accounts outside the organization expire
     after ``invitation_ttl_seconds`` (default 12 hours, RAM's expiry for model cards).
+    ``any_account_in_organization`` puts every 12-digit account in the organization (what
+    ``python -m mcgov.emulator.server`` uses without ``--config``: a hub and its spokes share within it).
     """
 
     region: str = "us-east-1"
@@ -90,8 +92,7 @@ class EmulatorConfig:
 
 
 class AnyAccount(frozenset):  # type: ignore[type-arg]
-    """The organization of ``any_account_in_organization``: every 12-digit account id is a member (what
-    ``python -m mcgov.emulator.server`` uses without ``--config``: a hub and its spokes share within it)."""
+    """The organization of ``any_account_in_organization``: every 12-digit account id is a member."""
 
     def __contains__(self, item: object) -> bool:
         return isinstance(item, str) and len(item) == 12 and item.isascii() and item.isdigit()

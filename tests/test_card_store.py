@@ -148,7 +148,7 @@ def test_populate_handler_returns_json_safe_output(emulator, card_session):
 
 
 def test_populate_handler_refuses_unknown_event_fields():
-    from mcgov.steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.exceptions import HandlerFailure
 
     with pytest.raises(HandlerFailure, match="EventError: event field principals"):
         populate_handler.handler({"card_name": "x", "principals": ["999999999999"]})
@@ -169,7 +169,7 @@ def test_new_pipeline_outputs_send_an_approved_card_back_to_review(card_session,
 
 
 def test_the_pipeline_cannot_approve_a_card():
-    from mcgov.steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.exceptions import HandlerFailure
 
     with pytest.raises(HandlerFailure, match="status"):
         populate_handler.handler({"card_name": "churn-model", "status": "Approved"})

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from mcgov.steps.cli.main import main
 from tests.conftest import CASES, REPO
 
-import mcgov.emulator.core as emulator_core
 
 EXAMPLES = REPO / "examples" / "churn"
 TRAINING = EXAMPLES / "describe_training_job.json"

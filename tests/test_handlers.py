@@ -14,7 +14,8 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.handlers.runtime import HandlerFailure, RetryableHandlerFailure, lambda_entry
+from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
+from mcgov.steps.handlers.runtime import lambda_entry
 from mcgov.steps.registry import (
     ApprovalStatus,
     ModelPackage,

@@ -15,7 +15,7 @@ import pytest
 
 from mcgov.steps.cli.main import main
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.handlers.runtime import HandlerFailure
+from mcgov.steps.handlers.exceptions import HandlerFailure
 from tests.conftest import REPO
 from tests.hostile_corpus import FILES, IDENTIFIERS, SIZE_ENV, materialize
 

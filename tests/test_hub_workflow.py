@@ -18,7 +18,7 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.handlers import hub_sync
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.handlers.runtime import HandlerFailure
+from mcgov.steps.handlers.exceptions import HandlerFailure
 from mcgov.steps.hub import publish
 
 HUB, SPOKES = "111111111111", ["444444444444", "555555555555", "777777777777"]

@@ -11,6 +11,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from mcgov.share_policies import load_policy, parse_policy
+from mcgov.steps.approval import approve_card
 from mcgov.steps.gate import run_gate
 from mcgov.steps.reconcile import parse_selection, reconcile
 from mcgov.steps.reconcile import Outcome
@@ -19,7 +20,6 @@ from mcgov.steps.share.naming import is_batch_share as is_batch_record
 from mcgov.steps.share.records import ResourceShare
 from tests.conftest import REPO
 
-import mcgov.emulator.core as emulator_core
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
@@ -54,6 +54,10 @@ class World:
         self.sm = session.client("sagemaker", region_name=REGION)
         self.policy = load_policy(EXAMPLE)
         ensure_readonly_permission(self.ram)
+
+    def approve(self, card_arn: str) -> None:
+        """What a reviewer does before prod: ``mcgov card approve`` records the reviewed version."""
+        approve_card(self.sm, self.session.client("sts", region_name=REGION), self.policy, card_arn)
 
     def run(self, policy: Any = None, **kwargs: Any) -> tuple[Any, Counter[str]]:
         start = len(self.emu.api_calls)
@@ -279,6 +283,7 @@ class Waits:
 def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) -> None:
     cards = make_cards(3)
     world.run()
+    world.approve(cards[1])
     waits = Waits(world.emu)
     decision = run_gate(world.ram, world.sm, world.policy, "prod", cards[1], timeout=120,
                         sleep=waits.sleep, clock=waits.clock)
@@ -296,6 +301,7 @@ def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) ->
 
 def test_gate_prefers_the_complete_share_when_a_per_card_share_is_incomplete(world: World) -> None:
     cards = make_cards(2)
+    world.approve(cards[0])
     ensure_share(world.ram, world.policy, cards[0], stages=["prod"])
     data = json.loads(json.dumps(load_policy(EXAMPLE).model_dump()))
     data["stages"]["prod"]["accounts"].append("222222222222")

@@ -13,7 +13,6 @@ from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 
-import mcgov.emulator.core as emulator_core
 import mcgov.emulator.fixtures as seed
 
 THREADS = 8

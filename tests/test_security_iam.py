@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from mcgov.share_policies import load_policy
@@ -21,7 +20,8 @@ CFN_DIR = REPO / "cloudformation"
 # Read/list RAM calls and CreateResourceShare do not support resource-level scoping (Service Authorization
 # Reference, "Actions defined by AWS RAM"), so "*" is accepted for them and only them.
 UNSCOPABLE = {"ram:CreateResourceShare", "ram:GetResourceShares", "ram:GetResourceShareAssociations",
-              "ram:ListResources", "ram:ListPermissions", "ram:ListPrincipals"}
+              "ram:ListResources", "ram:ListPermissions", "ram:ListPrincipals",
+              "sagemaker:ListModelCards"}  # SageMaker List* actions take no resource (Service Authorization Reference)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -65,7 +65,7 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card
     assert leaked(logs) == []
     card = card_session.client("sagemaker").describe_model_card(ModelCardName=result["card_arn"])
     assert leaked(card["Content"]) == []
-    from mcgov.steps.handlers.runtime import HandlerFailure
+    from mcgov.steps.handlers.exceptions import HandlerFailure
 
     with pytest.raises(HandlerFailure):
         populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],

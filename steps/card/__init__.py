@@ -9,8 +9,7 @@ Failure modes are in ``steps.card.exceptions``.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mcgov.steps.common.lazy import lazy_exports
 
 _EXPORTS = {
     "CardSources": "mcgov.steps.card.service",
@@ -34,10 +33,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mcgov.steps.card' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -10,3 +10,7 @@ class OutputPathError(BadInputError):
 
 class AuthoringExtraMissing(BadInputError):
     """The ``pipelines`` extra (sagemaker, stepfunctions) is not installed."""
+
+
+class FlagCombinationError(BadInputError):
+    """Flags were given in a combination that does not fit (some of a set that goes together)."""

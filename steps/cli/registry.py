@@ -12,7 +12,7 @@ from mcgov.steps.card.exceptions import CardInputError
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.gate.package import PackageGateInputError
+from mcgov.steps.gate.exceptions import PackageGateInputError
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
 from mcgov.steps.share import resolve_card_arn, stage_names

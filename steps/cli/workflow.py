@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from mcgov.steps.cli.exceptions import AuthoringExtraMissing
+from mcgov.steps.cli.exceptions import AuthoringExtraMissing, FlagCombinationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +33,6 @@ def _definition(args: argparse.Namespace) -> int:
     arns = {"populate": args.populate_arn, "share": args.share_arn, "gate": args.gate_arn}
     given = {k: v for k, v in arns.items() if v}
     if given and len(given) != len(arns):
-        raise BadInputError("give all three of --populate-arn, --share-arn and --gate-arn, or none")
+        raise FlagCombinationError("give all three of --populate-arn, --share-arn and --gate-arn, or none")
     print(workflow_definition_json(given or None))
     return 0

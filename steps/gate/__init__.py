@@ -1,26 +1,26 @@
 """Promotion gate: allow a stage only when its RAM share is ASSOCIATED and the card status suffices."""
-from mcgov.steps.gate.decision import SCHEMA_VERSION, Decision, card_summary, combined, evaluate
-from mcgov.steps.gate.poller import backoff_delays, check_once, run_gate, run_stages
-from mcgov.steps.gate.reader import read_stage_state, share_status
-from mcgov.steps.gate.service import check, decision_output
-from mcgov.steps.gate.state import StageShareState
-from mcgov.steps.gate.verify import role_arn, verify_consumers
+from __future__ import annotations
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "Decision",
-    "StageShareState",
-    "backoff_delays",
-    "card_summary",
-    "check",
-    "check_once",
-    "combined",
-    "decision_output",
-    "evaluate",
-    "read_stage_state",
-    "role_arn",
-    "run_gate",
-    "run_stages",
-    "share_status",
-    "verify_consumers",
-]
+from mcgov.steps.common.lazy import lazy_exports
+
+_EXPORTS = {
+    "Decision": "mcgov.steps.gate.decision",
+    "SCHEMA_VERSION": "mcgov.steps.gate.decision",
+    "StageShareState": "mcgov.steps.gate.state",
+    "backoff_delays": "mcgov.steps.gate.poller",
+    "card_summary": "mcgov.steps.gate.decision",
+    "check": "mcgov.steps.gate.service",
+    "check_once": "mcgov.steps.gate.poller",
+    "combined": "mcgov.steps.gate.decision",
+    "decision_output": "mcgov.steps.gate.service",
+    "evaluate": "mcgov.steps.gate.decision",
+    "read_stage_state": "mcgov.steps.gate.reader",
+    "role_arn": "mcgov.steps.gate.verify",
+    "run_gate": "mcgov.steps.gate.poller",
+    "run_stages": "mcgov.steps.gate.poller",
+    "share_status": "mcgov.steps.gate.reader",
+    "verify_consumers": "mcgov.steps.gate.verify",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -19,3 +19,7 @@ class ConsumerAccessError(GateError):
     def __init__(self, failure: AwsFailure) -> None:
         self.detail = failure.text
         super().__init__(f"{failure.service} {failure.operation} failed: {failure.text}", failure=failure)
+
+
+class PackageGateInputError(GateError, BadInputError):
+    """The package gate was asked without what it needs (a stage when the policy has several)."""

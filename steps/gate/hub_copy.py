@@ -58,8 +58,8 @@ def read_hub_copy(sagemaker: Any, policy: SharePolicy, card_arn: str) -> HubCopy
 
 def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | None) -> str | None:
     """Why the hub copy is not current for ``card`` (a ``card_summary``), or None when it is."""
-    fix = (f"run `mcgov hub publish --policy HUB_POLICY` in this account (if the card is not yet shared with the hub), "
-           f"then `mcgov hub sync --policy HUB_POLICY --spoke <this account>` in the hub, and re-run the gate")
+    fix = ("run `mcgov hub publish --policy HUB_POLICY` in this account (if the card is not yet shared with the hub), "
+           "then `mcgov hub sync --policy HUB_POLICY --spoke <this account>` in the hub, and re-run the gate")
     if state is None:
         return f"Stage {stage} requires a current hub copy but none was read; {fix}."
     if state.error:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision
@@ -26,10 +25,6 @@ from mcgov.steps.share.groups import group_arn_of_package, group_share_name, is_
 from mcgov.steps.share.naming import TAG_CARD_ARN
 from mcgov.steps.share.plan import latest_by_entity
 from mcgov.steps.share.records import Association, AssociationStatus, AssociationType
-
-
-class PackageGateInputError(BadInputError):
-    """The package gate was asked without what it needs (a stage when the policy has several)."""
 
 
 @dataclass(frozen=True)

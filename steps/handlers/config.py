@@ -8,17 +8,13 @@ from __future__ import annotations
 import functools
 import os
 
-from mcgov.errors import BadInputError
+from mcgov.steps.handlers.exceptions import ConfigurationError
 from mcgov.share_policies import SharePolicy
 from mcgov.steps.common.policy import load_policy
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
 GATE_MARGIN_SECONDS = 10.0
-
-
-class ConfigurationError(BadInputError):
-    """A required Lambda environment variable is missing or invalid."""
 
 
 def policy_uri() -> str:

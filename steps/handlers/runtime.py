@@ -13,23 +13,12 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
-from mcgov.errors import BadInputError, GovernanceError, describe_validation_error
+from mcgov.errors import GovernanceError, describe_validation_error
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.steps.common.jsonutil import json_safe
+from mcgov.steps.handlers.exceptions import EventError, HandlerFailure, RetryableHandlerFailure
 
 Event = TypeVar("Event", bound=BaseModel)
-
-
-class EventError(BadInputError):
-    """The Lambda event does not have the documented shape."""
-
-
-class HandlerFailure(GovernanceError):
-    """Raised out of a handler so that Lambda, Step Functions and SageMaker see a clear failure message."""
-
-
-class RetryableHandlerFailure(HandlerFailure):
-    """A handler failure the same event may pass later (throttling, 5xx, network): retry it with backoff."""
 
 
 HANDLER_ERRORS: tuple[type[HandlerFailure], ...] = (HandlerFailure, RetryableHandlerFailure)

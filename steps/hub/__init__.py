@@ -1,35 +1,35 @@
 """Hub-and-spoke: spokes share their cards with the hub (``publish``); the hub keeps current, read-only copies with
 provenance (``sync``: pure planning in ``plan``, adapters in ``reader``, the run in ``sync``)."""
-from mcgov.steps.hub.naming import PUBLISH_STAGE, hub_card_arn, hub_card_name, spoke_prefix
-from mcgov.steps.hub.plan import CardAction, HubCopy, Outcome, SourceCard, mirror_status, plan_card, plan_spoke
-from mcgov.steps.hub.provenance import Provenance, build_copy, read_provenance
-from mcgov.steps.hub.publish import caller_account, publish, publish_policy, spoke_of
-from mcgov.steps.hub.report import HubReport, SpokeReport, render_table
-from mcgov.steps.hub.sync import hub_policy, sync, sync_spoke
+from __future__ import annotations
 
-__all__ = [
-    "PUBLISH_STAGE",
-    "CardAction",
-    "HubCopy",
-    "HubReport",
-    "Outcome",
-    "Provenance",
-    "SourceCard",
-    "SpokeReport",
-    "build_copy",
-    "caller_account",
-    "hub_card_arn",
-    "hub_card_name",
-    "hub_policy",
-    "mirror_status",
-    "plan_card",
-    "plan_spoke",
-    "publish",
-    "publish_policy",
-    "read_provenance",
-    "render_table",
-    "spoke_of",
-    "spoke_prefix",
-    "sync",
-    "sync_spoke",
-]
+from mcgov.steps.common.lazy import lazy_exports
+
+_EXPORTS = {
+    "CardAction": "mcgov.steps.hub.plan",
+    "HubCopy": "mcgov.steps.hub.plan",
+    "HubReport": "mcgov.steps.hub.report",
+    "Outcome": "mcgov.steps.hub.plan",
+    "PUBLISH_STAGE": "mcgov.steps.hub.naming",
+    "Provenance": "mcgov.steps.hub.provenance",
+    "SourceCard": "mcgov.steps.hub.plan",
+    "SpokeReport": "mcgov.steps.hub.report",
+    "build_copy": "mcgov.steps.hub.provenance",
+    "caller_account": "mcgov.steps.hub.publish",
+    "hub_card_arn": "mcgov.steps.hub.naming",
+    "hub_card_name": "mcgov.steps.hub.naming",
+    "hub_policy": "mcgov.steps.hub.sync",
+    "mirror_status": "mcgov.steps.hub.plan",
+    "plan_card": "mcgov.steps.hub.plan",
+    "plan_spoke": "mcgov.steps.hub.plan",
+    "publish": "mcgov.steps.hub.publish",
+    "publish_policy": "mcgov.steps.hub.publish",
+    "read_provenance": "mcgov.steps.hub.provenance",
+    "render_table": "mcgov.steps.hub.report",
+    "spoke_of": "mcgov.steps.hub.publish",
+    "spoke_prefix": "mcgov.steps.hub.naming",
+    "sync": "mcgov.steps.hub.sync",
+    "sync_spoke": "mcgov.steps.hub.sync",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,27 +1,22 @@
 """Bulk reconcile: share every selected model card as the policy says, through batched RAM shares."""
-from mcgov.steps.reconcile.plan import (
-    Card,
-    Outcome,
-    Selection,
-    StageInventory,
-    StagePlan,
-    parse_selection,
-    plan_stage,
-)
-from mcgov.steps.reconcile.report import ReconcileReport, render_table
-from mcgov.steps.reconcile.run import list_cards, read_inventory, reconcile
+from __future__ import annotations
 
-__all__ = [
-    "Card",
-    "Outcome",
-    "ReconcileReport",
-    "Selection",
-    "StageInventory",
-    "StagePlan",
-    "list_cards",
-    "parse_selection",
-    "plan_stage",
-    "read_inventory",
-    "reconcile",
-    "render_table",
-]
+from mcgov.steps.common.lazy import lazy_exports
+
+_EXPORTS = {
+    "Card": "mcgov.steps.reconcile.plan",
+    "Outcome": "mcgov.steps.reconcile.plan",
+    "ReconcileReport": "mcgov.steps.reconcile.report",
+    "Selection": "mcgov.steps.reconcile.plan",
+    "StageInventory": "mcgov.steps.reconcile.plan",
+    "StagePlan": "mcgov.steps.reconcile.plan",
+    "list_cards": "mcgov.steps.reconcile.run",
+    "parse_selection": "mcgov.steps.reconcile.plan",
+    "plan_stage": "mcgov.steps.reconcile.plan",
+    "read_inventory": "mcgov.steps.reconcile.run",
+    "reconcile": "mcgov.steps.reconcile.run",
+    "render_table": "mcgov.steps.reconcile.report",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -8,37 +8,28 @@ Public API::
 
 Failure modes are in ``mcgov.steps.registry.exceptions``.
 """
-from mcgov.steps.registry.exceptions import (
-    ArchivedEmbeddedCardError,
-    EmbeddedCardError,
-    EmbeddedContentError,
-    LifeCycleStageError,
-    NotEmbeddableError,
-    ModelPackageNotFoundError,
-    RegistryAccessDeniedError,
-    RegistryError,
-    RegistryRequestError,
-    RegistryUnavailableError,
-    UnexpectedResponseError,
-)
-from mcgov.steps.registry.models import ApprovalStatus, EmbeddedCard, LifeCycle, ModelPackage
-from mcgov.steps.registry.store import ModelPackageStore
+from __future__ import annotations
 
-__all__ = [
-    "ApprovalStatus",
-    "ArchivedEmbeddedCardError",
-    "EmbeddedCard",
-    "EmbeddedCardError",
-    "EmbeddedContentError",
-    "LifeCycle",
-    "LifeCycleStageError",
-    "ModelPackage",
-    "ModelPackageNotFoundError",
-    "ModelPackageStore",
-    "NotEmbeddableError",
-    "RegistryAccessDeniedError",
-    "RegistryError",
-    "RegistryRequestError",
-    "RegistryUnavailableError",
-    "UnexpectedResponseError",
-]
+from mcgov.steps.common.lazy import lazy_exports
+
+_EXPORTS = {
+    "ApprovalStatus": "mcgov.steps.registry.models",
+    "ArchivedEmbeddedCardError": "mcgov.steps.registry.exceptions",
+    "EmbeddedCard": "mcgov.steps.registry.models",
+    "EmbeddedCardError": "mcgov.steps.registry.exceptions",
+    "EmbeddedContentError": "mcgov.steps.registry.exceptions",
+    "LifeCycle": "mcgov.steps.registry.models",
+    "LifeCycleStageError": "mcgov.steps.registry.exceptions",
+    "ModelPackage": "mcgov.steps.registry.models",
+    "ModelPackageNotFoundError": "mcgov.steps.registry.exceptions",
+    "ModelPackageStore": "mcgov.steps.registry.store",
+    "NotEmbeddableError": "mcgov.steps.registry.exceptions",
+    "RegistryAccessDeniedError": "mcgov.steps.registry.exceptions",
+    "RegistryError": "mcgov.steps.registry.exceptions",
+    "RegistryRequestError": "mcgov.steps.registry.exceptions",
+    "RegistryUnavailableError": "mcgov.steps.registry.exceptions",
+    "UnexpectedResponseError": "mcgov.steps.registry.exceptions",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

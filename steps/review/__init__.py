@@ -5,33 +5,24 @@ Submodules load on first use, so importing this package costs nothing.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mcgov.steps.common.lazy import lazy_exports
 
 _EXPORTS = {
-    "CardInfo": "layout",
-    "CardView": "layout",
-    "build_view": "layout",
-    "render_html": "html",
-    "render_markdown": "markdown",
-    "CardDiff": "diff",
-    "FieldChange": "diff",
-    "MetricChange": "diff",
-    "diff_cards": "diff",
-    "diff_to_dict": "diff_render",
-    "render_diff_text": "diff_render",
-    "render_diff_markdown": "diff_render",
-    "ReviewError": "exceptions",
-    "ReviewInputError": "exceptions",
+    "CardInfo": "mcgov.steps.review.layout",
+    "CardView": "mcgov.steps.review.layout",
+    "build_view": "mcgov.steps.review.layout",
+    "render_html": "mcgov.steps.review.html",
+    "render_markdown": "mcgov.steps.review.markdown",
+    "CardDiff": "mcgov.steps.review.diff",
+    "FieldChange": "mcgov.steps.review.diff",
+    "MetricChange": "mcgov.steps.review.diff",
+    "diff_cards": "mcgov.steps.review.diff",
+    "diff_to_dict": "mcgov.steps.review.diff_render",
+    "render_diff_text": "mcgov.steps.review.diff_render",
+    "render_diff_markdown": "mcgov.steps.review.diff_render",
+    "ReviewError": "mcgov.steps.review.exceptions",
+    "ReviewInputError": "mcgov.steps.review.exceptions",
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

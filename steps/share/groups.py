@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.registry.embedded import package_arn_from_card
 from mcgov.steps.share.client import call, list_associations, require_live
 from mcgov.steps.share.exceptions import ShareStateError
 from mcgov.steps.share.naming import (
@@ -120,7 +119,11 @@ def resolve_package(policy: SharePolicy, stages: Sequence[str], card: Mapping[st
     from mcgov.steps.share.exceptions import PackageGroupInputError
 
     needed = group_stages(policy, stages)
-    arn = package_arn or (package_arn_from_card(card) if needed else None)
+    if package_arn is None and needed:
+        from mcgov.steps.registry.embedded import package_arn_from_card  # the registry only when a card names one
+
+        package_arn = package_arn_from_card(card)
+    arn = package_arn
     if arn is None:
         if needed:
             raise PackageGroupInputError(
