@@ -116,3 +116,17 @@ def test_a_seed_project_with_its_own_pipelines_and_steps_packages_imports_ours(t
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_no_lazy_export_shares_its_name_with_a_submodule():
+    import importlib
+    import pkgutil
+
+    clashes = {}
+    for folder in (REPO / "steps").iterdir():
+        if (folder / "__init__.py").exists():
+            package = importlib.import_module(f"mcgov.steps.{folder.name}")
+            exports = set(getattr(package, "_EXPORTS", {}))
+            clashes.update({folder.name: sorted(exports & {m.name for m in pkgutil.iter_modules(package.__path__)})})
+    assert {k: v for k, v in clashes.items() if v} == {}
+    assert any(getattr(importlib.import_module(f"mcgov.steps.{p}"), "_EXPORTS", None) for p in ("hub", "share", "gate"))

@@ -8,9 +8,9 @@ from typing import Any
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.hub.exceptions import WrongHubAccountError
-from mcgov.steps.hub.publish import caller_account, publish
+from mcgov.steps.hub.spoke_side import caller_account, publish
 from mcgov.steps.hub.report import render_table
-from mcgov.steps.hub.sync import hub_policy, sync
+from mcgov.steps.hub.hub_side import hub_policy, sync
 from mcgov.steps.reconcile.report import render_table as render_reconcile
 from mcgov.steps.share import client_config, ram_client
 

@@ -1,5 +1,6 @@
-"""Hub-and-spoke: spokes share their cards with the hub (``publish``); the hub keeps current, read-only copies with
-provenance (``sync``: pure planning in ``plan``, adapters in ``reader``, the run in ``sync``)."""
+"""Hub-and-spoke: spokes share their cards with the hub (``publish``, in ``spoke_side``); the hub keeps current,
+read-only copies with provenance (``sync``: pure planning in ``plan``, adapters in ``reader``, the run in
+``hub_side``)."""
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports
@@ -14,21 +15,21 @@ _EXPORTS = {
     "SourceCard": "mcgov.steps.hub.plan",
     "SpokeReport": "mcgov.steps.hub.report",
     "build_copy": "mcgov.steps.hub.provenance",
-    "caller_account": "mcgov.steps.hub.publish",
+    "caller_account": "mcgov.steps.hub.spoke_side",
     "hub_card_arn": "mcgov.steps.hub.naming",
     "hub_card_name": "mcgov.steps.hub.naming",
-    "hub_policy": "mcgov.steps.hub.sync",
+    "hub_policy": "mcgov.steps.hub.hub_side",
     "mirror_status": "mcgov.steps.hub.plan",
     "plan_card": "mcgov.steps.hub.plan",
     "plan_spoke": "mcgov.steps.hub.plan",
-    "publish": "mcgov.steps.hub.publish",
-    "publish_policy": "mcgov.steps.hub.publish",
+    "publish": "mcgov.steps.hub.spoke_side",
+    "publish_policy": "mcgov.steps.hub.spoke_side",
     "read_provenance": "mcgov.steps.hub.provenance",
     "render_table": "mcgov.steps.hub.report",
-    "spoke_of": "mcgov.steps.hub.publish",
+    "spoke_of": "mcgov.steps.hub.spoke_side",
     "spoke_prefix": "mcgov.steps.hub.naming",
-    "sync": "mcgov.steps.hub.sync",
-    "sync_spoke": "mcgov.steps.hub.sync",
+    "sync": "mcgov.steps.hub.hub_side",
+    "sync_spoke": "mcgov.steps.hub.hub_side",
 }
 
 __all__ = sorted(_EXPORTS)
