@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.contract"]  # the ``backend`` fixture of the contract suites (emulator, or live)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CASES = SHARED / "real-world" / "cases"

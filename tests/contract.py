@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,3 +122,20 @@ def live_backend() -> LiveBackend:
     return LiveBackend(name="live", region=region, owner=owner, owner_account=account, consumer=consumer,
                        consumer_account=consumer_account, external_account=os.environ.get("MCGOV_LIVE_EXTERNAL_ACCOUNT"),
                        share_role_arn=os.environ.get("MCGOV_LIVE_SHARE_ROLE_ARN"))
+
+
+@pytest.fixture(params=["emulator", pytest.param("live", marks=pytest.mark.live)])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    if request.param == "emulator":
+        chosen, emu = emulator_backend()
+        try:
+            yield chosen
+        finally:
+            chosen.close()
+            emu.stop()
+    else:
+        chosen = live_backend()
+        try:
+            yield chosen
+        finally:
+            chosen.close()

@@ -109,3 +109,15 @@ def test_the_cli_loads_the_authoring_layer_only_inside_the_workflow_command():
     assert proc.returncode == 0, proc.stderr
     assert "usage: mcgov card" in proc.stdout
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_output_never_replaces_a_device_fifo_or_link(capsys, tmp_path):
+    import os
+
+    fifo, link = tmp_path / "pipe", tmp_path / "link.json"
+    os.mkfifo(fifo)
+    link.symlink_to(tmp_path / "elsewhere.json")
+    for target in (fifo, link):  # a FIFO stands for every non-regular file (devices included) without risking one
+        code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--output", str(target))
+        assert code == 2 and "not a regular file" in err and err.count("\n") == 1
+    assert not (tmp_path / "elsewhere.json").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe"]

@@ -7,7 +7,7 @@ skip on live with the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -16,28 +16,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import REPO
-from tests.contract import Backend, emulator_backend, live_backend
+from tests.contract import Backend
 
 UPDATABLE = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 READ_ACTIONS = ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
 TWELVE_HOURS = 12 * 3600
-
-
-@pytest.fixture(params=["emulator", pytest.param("live", marks=pytest.mark.live)])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    if request.param == "emulator":
-        chosen, emu = emulator_backend()
-        try:
-            yield chosen
-        finally:
-            chosen.close()
-            emu.stop()
-    else:
-        chosen = live_backend()
-        try:
-            yield chosen
-        finally:
-            chosen.close()
 
 
 def code(exc: pytest.ExceptionInfo[ClientError]) -> str:

@@ -8,31 +8,13 @@ it afterwards).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.contract import Backend, emulator_backend, live_backend
+from tests.contract import Backend
 
 CARD = {"model_overview": {"model_creator": "risk team"}, "intended_uses": {"risk_rating": "Low"}}
-
-
-@pytest.fixture(params=["emulator", pytest.param("live", marks=pytest.mark.live)])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    if request.param == "emulator":
-        chosen, emu = emulator_backend()
-        try:
-            yield chosen
-        finally:
-            chosen.close()
-            emu.stop()
-    else:
-        chosen = live_backend()
-        try:
-            yield chosen
-        finally:
-            chosen.close()
 
 
 @pytest.fixture

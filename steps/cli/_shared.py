@@ -48,11 +48,15 @@ def print_json(data: Any, stream: Any = None) -> None:
 def write_atomic(path: str, text: str, flag: str = "--output") -> None:
     """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file.
 
-    A directory, or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
+    A directory, a device, FIFO or other non-regular file (replacing ``/dev/null`` as root would be a disaster),
+    or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
     """
     target = Path(path)
     if target.is_dir():
         raise OutputPathError(f"{flag}: {path} is a directory; name a file")
+    if target.exists() and not target.is_file() or target.is_symlink():
+        raise OutputPathError(f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
+                              "or leave the flag out to print to stdout")
     if not target.parent.is_dir():
         raise OutputPathError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")

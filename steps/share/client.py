@@ -5,7 +5,7 @@ becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aw
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -111,3 +111,12 @@ def require_live(response: dict, context: str) -> ResourceShare:
             f"({share.status_message or 'no message'}); delete it with `mcgov share delete` and re-run"
         )
     return share
+
+
+def delete_shares(ram: Any, shares: Iterable[ResourceShare]) -> list[str]:
+    """Delete ``shares`` (a prune's stale-permission and duplicate shares); return their ARNs."""
+    deleted: list[str] = []
+    for share in shares:
+        call(ram, "delete_resource_share", resourceShareArn=share.arn)
+        deleted.append(share.arn)
+    return deleted

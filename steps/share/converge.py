@@ -21,6 +21,7 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.share.client import (
     association_rows,
     call,
+    delete_shares,
     list_associations,
     list_card_shares,
     require_live,
@@ -112,9 +113,7 @@ def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prun
         )
     result.duplicate_shares = [s.arn for s in selection.duplicates]
     if prune:
-        for stale in (*selection.stale_permission, *selection.duplicates):
-            call(ram, "delete_resource_share", resourceShareArn=stale.arn)
-            result.deleted_shares.append(stale.arn)
+        result.deleted_shares.extend(delete_shares(ram, (*selection.stale_permission, *selection.duplicates)))
     share = selection.active
     if share is None:
         generation = selection.generation + len(result.deleted_shares)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.share.client import call, list_associations, require_live
+from mcgov.steps.share.client import call, delete_shares, list_associations, require_live
 from mcgov.steps.share.exceptions import ShareStateError
 from mcgov.steps.share.naming import (
     MANAGED_BY,
@@ -68,9 +68,7 @@ def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: 
     selection = select_share([s for s in shares if is_group_share(s, card_arn, stage)], DEFAULT_PERMISSION)
     result.duplicate_shares = [s.arn for s in selection.duplicates]
     if prune:
-        for stale in (*selection.stale_permission, *selection.duplicates):
-            call(ram, "delete_resource_share", resourceShareArn=stale.arn)
-            result.deleted_shares.append(stale.arn)
+        result.deleted_shares.extend(delete_shares(ram, (*selection.stale_permission, *selection.duplicates)))
     share = selection.active
     if share is None:
         generation = selection.generation + len(result.deleted_shares)
