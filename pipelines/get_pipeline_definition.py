@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from mcgov.steps.cli._shared import write_atomic
 from mcgov.pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
 from mcgov.errors import GovernanceError
 
@@ -42,12 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         content = render_definition(args.module_name, parse_kwargs(args.kwargs), args.region, args.default_bucket)
+        if args.file_name:
+            write_atomic(args.file_name, content + "\n", flag="--file-name")
     except GovernanceError as exc:
-        print(f"get-pipeline-definition: error: {exc}", file=sys.stderr)
+        print(f"get-pipeline-definition: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
-    if args.file_name:
-        with open(args.file_name, "w", encoding="utf-8") as handle:
-            handle.write(content + "\n")
     print(content)
     return 0
 
