@@ -1,11 +1,13 @@
-"""Cold-import time of the Lambda handler modules as a ratio to ``import boto3`` in the same run.
+"""Cold-import time of the Lambda handlers, from the deployment artefact, as a ratio to ``import boto3``.
 
-Each sample is a fresh interpreter (``python -c``) so nothing is cached in-process; samples alternate
-between the imports and the fastest sample (least disturbed by other load) is reported. A Lambda imports one handler, so the figure that matters is
-each handler's own ratio; ``ratio`` is the largest of them (target <= 1.5). ``all_handlers_ratio`` imports
-all five in one interpreter; ``floor_ratio`` is ``import boto3`` plus pydantic's model API, what the runtime rule
-(boto3 + pydantic) costs before any project module; ``--with-sagemaker`` adds ``import sagemaker`` for comparison.
-A module that cannot be imported fails the benchmark.
+The artefact is built (``make package``), unpacked as Lambda unpacks it into ``/var/task``, and imported by a
+fresh interpreter of the runtime's Python (``lambda-runtime.txt``) that sees only the artefact and boto3, as in
+Lambda: each sample is a new process, samples alternate and the fastest one (least disturbed by other load) is
+kept. A Lambda imports one handler, so the figure that matters is each handler's own ratio; ``ratio`` is the
+largest (target <= 1.5). ``floor_ratio`` is ``import boto3`` plus pydantic's model API, what the runtime rule
+(boto3 + pydantic) costs before any project module. Without an interpreter of the runtime's version the
+editable install is timed instead, and ``source`` says so. ``--with-sagemaker`` adds ``import sagemaker`` (the
+authoring layer, timed in this interpreter) for comparison. A module that cannot be imported fails the run.
 
     python -m benchmarks.import_time [--samples 7] [--with-sagemaker]
 """
@@ -15,59 +17,83 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
-HANDLER_MODULES = (
-    "mcgov.steps.handlers.populate_card",
-    "mcgov.steps.handlers.share_card",
-    "mcgov.steps.handlers.check_gate",
-    "mcgov.steps.handlers.approval_guard",
-    "mcgov.steps.handlers.gate_watcher",
-)
+from benchmarks._world import REPO
+
+sys.path.insert(0, str(REPO / "tools"))
+import package_lambda as pkg  # noqa: E402 - the packaging tool is a script folder, not an installed package
 
 _PROBE = (
-    "import time, sys\n"
+    "import sys, time\n"
+    "sys.path[:0] = {path!r}\n"
     "t = time.perf_counter()\n"
-    "for m in sys.argv[1:]: __import__(m)\n"
+    "for m in {modules!r}: __import__(m)\n"
     "{extra}"
     "print('import-seconds', time.perf_counter() - t)\n"
 )
 _FLOOR = "from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator\n"
 
 
-def cold_import_seconds(modules: tuple[str, ...], extra: str = "") -> float:
-    """Seconds a fresh interpreter takes to import ``modules`` (then run ``extra``); fails when an import fails."""
-    out = subprocess.run([sys.executable, "-c", _PROBE.format(extra=extra), *modules], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"importing {', '.join(modules)} failed: {out.stderr.strip().splitlines()[-1:]}")
-    # Some packages (sagemaker) log to stdout on import: the figure is the probe's own marked line.
-    line = next(line for line in reversed(out.stdout.splitlines()) if line.startswith("import-seconds "))
-    return float(line.split()[1])
+@dataclass(frozen=True)
+class Interpreter:
+    """How to start a cold interpreter: the executable, its flags and the folders it may import from."""
+
+    executable: str
+    flags: tuple[str, ...]
+    path: tuple[str, ...]
+
+    def seconds(self, modules: tuple[str, ...], extra: str = "") -> float:
+        """Seconds a fresh interpreter takes to import ``modules`` (then run ``extra``); fails when an import fails."""
+        probe = _PROBE.format(path=list(self.path), modules=list(modules), extra=extra)
+        out = subprocess.run([self.executable, *self.flags, "-c", probe], capture_output=True, text=True,
+                             env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"})
+        if out.returncode != 0:
+            raise RuntimeError(f"importing {', '.join(modules)} failed: {out.stderr.strip().splitlines()[-1:]}")
+        # Some packages (sagemaker) log to stdout on import: the figure is the probe's own marked line.
+        line = next(line for line in reversed(out.stdout.splitlines()) if line.startswith("import-seconds "))
+        return float(line.split()[1])
+
+
+def _best(interpreter: Interpreter, samples: int, runs: dict[str, tuple[tuple[str, ...], str]]) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(samples):
+        for name, (modules, extra) in runs.items():
+            times[name].append(interpreter.seconds(modules, extra))
+    return {name: min(values) for name, values in times.items()}
 
 
 def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]:
-    modules = HANDLER_MODULES
-    times: dict[str, list[float]] = {"boto3": [], "floor": [], "all": [], "sagemaker": [], **{m: [] for m in modules}}
-    for _ in range(samples):
-        times["boto3"].append(cold_import_seconds(("boto3",)))
-        times["floor"].append(cold_import_seconds(("boto3",), extra=_FLOOR))
-        for module in modules:
-            times[module].append(cold_import_seconds((module,)))
-        times["all"].append(cold_import_seconds(tuple(modules)))
-        if with_sagemaker:
-            times["sagemaker"].append(cold_import_seconds(("sagemaker",)))
-    boto3_s = min(times["boto3"])
-    per_handler = {m.rsplit(".", 1)[1]: round(min(times[m]) / boto3_s, 2) for m in modules}
-    result: dict[str, object] = {
-        "samples": samples,
-        "import_boto3_s": round(boto3_s, 4),
-        "handler_ratios": per_handler,
-        "ratio": max(per_handler.values()),
-        "all_handlers_ratio": round(min(times["all"]) / boto3_s, 2),
-        "floor_ratio": round(min(times["floor"]) / boto3_s, 2),
-        "target_ratio": 1.5,
-    }
+    runtime = pkg.lambda_runtime()
+    python = pkg.runtime_python(pkg.python_version(runtime))
+    handlers = pkg.HANDLERS
+    runs = {"boto3": (("boto3",), ""), "floor": (("boto3",), _FLOOR), "all": (handlers, ""),
+            **{m: ((m,), "") for m in handlers}}
+    with tempfile.TemporaryDirectory(prefix="mcgov-bench-") as tmp:
+        result: dict[str, object] = {"runtime": runtime}
+        if python is not None:
+            artefact = pkg.build(Path(tmp) / "dist", log=lambda line: None)
+            size = pkg.artefact_size(artefact)
+            task = pkg.unpack(artefact, Path(tmp) / "task")
+            boto3_dir = pkg.runtime_boto3(Path(tmp) / "runtime")
+            interpreter = Interpreter(str(python), ("-I", "-S"), (str(task), str(boto3_dir)))
+            result.update(source=f"unpacked {pkg.ARTEFACT_NAME} under {python}", artefact_zipped_bytes=size.zipped_bytes,
+                          artefact_unpacked_bytes=size.unpacked_bytes, artefact_files=size.files)
+        else:
+            interpreter = Interpreter(sys.executable, (), ())
+            result["source"] = f"editable install under {sys.executable} (no Python {pkg.python_version(runtime)} here)"
+        best = _best(interpreter, samples, runs)
+    boto3_s = best["boto3"]
+    per_handler = {m.rsplit(".", 1)[1]: round(best[m] / boto3_s, 2) for m in handlers}
+    result.update(samples=samples, import_boto3_s=round(boto3_s, 4), handler_ratios=per_handler,
+                  ratio=max(per_handler.values()), all_handlers_ratio=round(best["all"] / boto3_s, 2),
+                  floor_ratio=round(best["floor"] / boto3_s, 2), target_ratio=1.5)
     if with_sagemaker:
-        result["import_sagemaker_ratio"] = round(min(times["sagemaker"]) / boto3_s, 2)
+        here = Interpreter(sys.executable, (), ())
+        local = _best(here, samples, {"boto3": (("boto3",), ""), "sagemaker": (("sagemaker",), "")})
+        result["import_sagemaker_ratio"] = round(local["sagemaker"] / local["boto3"], 2)
     return result
 
 

@@ -3,7 +3,6 @@ deterministic. The runtime is named once, in ``lambda-runtime.txt``."""
 from __future__ import annotations
 
 import ast
-import importlib
 import json
 import shutil
 import subprocess
@@ -20,7 +19,6 @@ VERSION = pkg.python_version(RUNTIME)
 RUNTIME_PYTHON = pkg.runtime_python(VERSION)
 NEEDS_RUNTIME_PYTHON = pytest.mark.skipif(
     RUNTIME_PYTHON is None, reason=f"no Python {VERSION} interpreter here (set MCGOV_LAMBDA_PYTHON or install it with pyenv)")
-BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
 FORBIDDEN_IMPORTS = ("mcgov.pipelines", "mcgov.emulator", "mcgov.demo", "sagemaker", "stepfunctions", "moto")
 
 
@@ -37,13 +35,7 @@ def unpacked(artefact: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def boto3_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with boto3 and its pure-Python dependencies only (what the Lambda runtime provides)."""
-    folder = tmp_path_factory.mktemp("runtime")
-    for name in BOTO3_MODULES:
-        module = importlib.import_module(name)
-        source = Path(module.__file__)
-        source = source.parent if source.name == "__init__.py" else source
-        (folder / source.name).symlink_to(source, target_is_directory=source.is_dir())
-    return folder
+    return pkg.runtime_boto3(tmp_path_factory.mktemp("runtime"))
 
 
 def _names(artefact: Path) -> list[str]:

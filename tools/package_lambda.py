@@ -39,7 +39,10 @@ PACKAGE = "mcgov"
 EXCLUDED_SUBPACKAGES = ("pipelines", "emulator", "demo")
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
 HANDLERS = tuple(f"mcgov.steps.handlers.{name}" for name in
-                 ("populate_card", "share_card", "check_gate", "approval_guard", "gate_watcher", "approve_model_package"))
+                 ("populate_card", "share_card", "check_gate", "approval_guard", "gate_watcher", "approve_model_package",
+                  "hub_sync"))
+# What the Lambda Python runtime provides, and this package leaves out: boto3 and its pure-Python dependencies.
+RUNTIME_BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 _SOURCE_IGNORED = {".git", ".venv", "build", "dist", "out", "tests", "benchmarks", ".ci", ".pytest_cache", ".hypothesis"}
@@ -213,6 +216,21 @@ def artefact_size(artefact: Path) -> ArtefactSize:
     with zipfile.ZipFile(artefact) as archive:
         infos = archive.infolist()
     return ArtefactSize(zipped_bytes=Path(artefact).stat().st_size, unpacked_bytes=sum(i.file_size for i in infos), files=len(infos))
+
+
+def runtime_boto3(dest: Path) -> Path:
+    """A folder holding (links to) boto3 and its pure-Python dependencies only, as the Lambda runtime provides them,
+    taken from this interpreter's installation (they are pure Python, so any 3.x can import them)."""
+    import importlib
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_BOTO3_MODULES:
+        source = Path(importlib.import_module(name).__file__ or "")
+        source = source.parent if source.name == "__init__.py" else source
+        link = dest / source.name
+        if not link.exists():
+            link.symlink_to(source, target_is_directory=source.is_dir())
+    return dest
 
 
 def unpack(artefact: Path, dest: Path) -> Path:
