@@ -44,6 +44,53 @@ def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]
     return steps
 
 
+def _group_flow(world: dict[str, Any], counter: CallCounter, policy: Any, card_arn: str, package_arn: str) -> dict[str, int]:
+    """share + gate of a prod stage that also needs the model package group (two shares per stage: the card's
+    and the group's ``mcgov-<card>-<stage>-mpg``)."""
+    from mcgov.steps.gate.package import run_package_gate
+    from mcgov.steps.share import ensure_share
+    from mcgov.steps.share.groups import group_arn_of_package
+
+    emu = world["emu"]
+    counter.take()
+    ensure_share(world["ram"], policy, card_arn, package_group_arn=group_arn_of_package(package_arn))
+    share = sum(counter.take().values())
+    decision = run_package_gate(world["ram"], world["sagemaker"], policy, GATE_STAGE, card_arn, package_arn, timeout=600,
+                                sleep=emu.clock.advance, clock=emu.clock.now)
+    if not decision.allowed:
+        raise RuntimeError(f"package gate {GATE_STAGE} blocked: {decision.reasons}")
+    return {"share": share, "gate": sum(counter.take().values())}
+
+
+def run_with_package_group() -> dict[str, Any]:
+    """Calls of share + gate when prod also shares the model package group, first run and steady state."""
+    import json
+
+    from mcgov.share_policies import parse_policy
+    from mcgov.steps.approval import approve_card
+    from mcgov.steps.card.store import CardStore
+
+    with seeded_world() as world:
+        sm = world["sagemaker"]
+        data = json.loads(json.dumps(world["policy"].model_dump()))
+        data["stages"][GATE_STAGE]["model_package_group"] = True
+        policy = parse_policy(data, source="benchmark")
+        sm.create_model_package_group(ModelPackageGroupName="churn-model")
+        package = sm.create_model_package(
+            ModelPackageGroupName="churn-model", ModelApprovalStatus="PendingManualApproval",
+            InferenceSpecification={"Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+                                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        )["ModelPackageArn"]
+        content = {"model_package_details": {"model_package_arn": package}}
+        card = CardStore(sm).publish("churn-model", json.dumps(content), status="PendingReview").arn
+        approve_card(sm, world["sts"], policy, card)
+        counter = CallCounter()
+        counter.attach(sm, world["s3"], world["ram"])
+        first = _group_flow(world, counter, policy, card, package)
+        steady = _group_flow(world, counter, policy, card, package)
+    return {"first_run": first, "steady_state": steady, "shares_per_stage": 2}
+
+
 def run() -> dict[str, Any]:
     """Per-operation call counts of the first run and of the steady-state re-run."""
     with seeded_world() as world:
@@ -60,7 +107,8 @@ def run() -> dict[str, Any]:
                 "gate_permission_checks": steps["gate"].get("ram.ListResourceSharePermissions", 0)}
 
     return {"first_run": summary(first), "steady_state": summary(steady), "target_per_step": TARGET_PER_STEP,
-            "target_total": TARGET_TOTAL, "accounts": 2, "gate_stage": GATE_STAGE}
+            "target_total": TARGET_TOTAL, "accounts": 2, "gate_stage": GATE_STAGE,
+            "with_package_group": run_with_package_group()}
 
 
 def render(result: dict[str, Any]) -> None:
@@ -73,6 +121,9 @@ def render(result: dict[str, Any]) -> None:
             print(f"  {step:9} {data['total']:3}  ({ok})")
             for operation, count in data["operations"].items():
                 print(f"      {operation:45} {count}")
+    group = result["with_package_group"]
+    for label in ("first_run", "steady_state"):
+        print(f"with the model package group, {label}: share {group[label]['share']}, gate {group[label]['gate']}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,6 +78,10 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
     rows.append(("hub sync", f"{size}, re-run",
                  f"{second['calls_per_spoke']} hub calls per spoke, {second['card_writes']} card writes, {second['wall_seconds']} s",
                  "0 writes " + ("ok" if second["card_writes"] == 0 else "OVER")))
+    group = api["with_package_group"]
+    for label, title in (("first_run", "first run"), ("steady_state", "associations done")):
+        rows.append(("AWS calls, 2 accounts", f"{title}, prod also shares the model package group: share / gate",
+                     f"{group[label]['share']} / {group[label]['gate']}", "-"))
     gate = results["gate_latency"]
     flips = gate["rows"]
     rows.append(("gate latency", f"associations flip at {' / '.join(str(r['flip_s']) for r in flips)} s",

@@ -18,7 +18,7 @@ from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
-from mcgov.steps.gate.poller import Clock, Progress, Sleep, backoff_delays, check_once
+from mcgov.steps.gate.poller import Clock, Progress, Sleep, check_once, run_gate
 from mcgov.steps.gate.verify import assumed_session
 from mcgov.steps.share.client import get_shares, list_associations
 from mcgov.steps.share.groups import group_arn_of_package, group_share_name, is_group_share
@@ -110,27 +110,9 @@ def run_package_gate(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, 
                      timeout: float | None = None, sleep: Sleep = time.sleep, clock: Clock = time.time,
                      progress: Progress | None = None) -> Decision:
     """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""
-    settings = policy.gate
-    limit = settings.timeout_seconds if timeout is None else timeout
-    delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
-    start, attempt = clock(), 0
-    while True:
-        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn,
-                                      datetime.fromtimestamp(clock(), tz=timezone.utc))
-        elapsed = clock() - start
-        if progress is not None:
-            state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
-            progress(f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: "
-                     f"{'; '.join(decision.reasons) or 'all associated'}")
-        if decision.allowed or not decision.pending:
-            return decision
-        if limit - elapsed <= 0:
-            decision.reasons.append(f"Timed out after {elapsed:.0f}s waiting for associations (limit {limit:.0f}s); "
-                                    "re-run the gate later or raise gate.timeout_seconds / --wait.")
-            decision.pending = False
-            return decision
-        sleep(min(delay(attempt), limit - elapsed))
-        attempt += 1
+    return run_gate(ram, sagemaker, policy, stage, card_arn, timeout=timeout, sleep=sleep, clock=clock,
+                    progress=progress,
+                    check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now))
 
 
 def verify_package_consumers(decision: Decision, package_arn: str, sessions_or_role_arns: Mapping[str, Any], *,

@@ -60,15 +60,20 @@ def run_gate(
     sleep: Sleep = time.sleep,
     clock: Clock = time.time,
     progress: Progress | None = None,
+    check: Callable[[datetime], Decision] | None = None,
 ) -> Decision:
-    """Poll until allowed, blocked for a reason waiting cannot fix, or ``timeout`` (default: policy) elapses."""
+    """Poll until allowed, blocked for a reason waiting cannot fix, or ``timeout`` (default: policy) elapses.
+
+    ``check(now)`` makes one evaluation (default: ``check_once`` of the card); the package gate passes its own.
+    """
+    check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now))
     settings = policy.gate
     limit = settings.timeout_seconds if timeout is None else timeout
     delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
     start = clock()
     attempt = 0
     while True:
-        decision = check_once(ram, sagemaker, policy, stage, card_arn, _now(clock))
+        decision = check(_now(clock))
         elapsed = clock() - start
         if progress is not None:
             state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
