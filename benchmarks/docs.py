@@ -45,7 +45,7 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
     rows.append(("import time", "slowest handler / `import boto3`",
                  f"{imp['ratio']}x (boto3 {imp['import_boto3_s']} s; all handlers together {imp['all_handlers_ratio']}x)",
                  _verdict(imp["ratio"], imp["target_ratio"], "x")))
-    ratios = imp["handler_ratios"]
+    ratios = dict(sorted(imp["handler_ratios"].items()))  # results.json stores keys sorted: render in that order
     rows.append(("import time", " / ".join(ratios), " / ".join(f"{r}x" for r in ratios.values()), "-"))
     rows.append(("import time", "floor: `import boto3` + pydantic's model API", f"{imp['floor_ratio']}x", "-"))
     if "import_sagemaker_ratio" in imp:

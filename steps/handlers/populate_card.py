@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.registry.embedded import embed_published
 
 
 class PopulateCardEvent(BaseModel):
@@ -43,7 +42,11 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
                           pipeline_execution_arn=request.pipeline_execution_arn)
     result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
                            status=request.status, kms_key_id=request.kms_key_id)
-    embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn) if request.embed else {}
+    embedded: dict[str, Any] = {}
+    if request.embed:  # the registry code loads only for runs that embed the card in a model package
+        from mcgov.steps.registry.embedded import embed_published
+
+        embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn)
     return {**embedded, "card_arn": result.arn, "card_name": result.name, "card_version": result.version,
             "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result,
             **({"note": result.note} if result.note else {})}
