@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     results, failed = run_all(args)
     if args.write_docs and not failed:
         RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))  # the docs render what the test re-reads
     if args.json:
         print(json.dumps(results, indent=2, sort_keys=True))
     elif not failed:
