@@ -40,7 +40,8 @@ def test_prod_opens_only_for_the_approved_version(cli, tmp_path, emulator, stagi
     assert cli("share", "ensure", "--card", "churn-model", "--policy", POLICY)[0] == 0
 
     code, gate, _ = cli("gate", "check", "--card", "churn-model", "--policy", POLICY, "--stage", "prod", "--wait", "0")
-    assert code == 1 and any("PendingReview is below Approved" in r for r in gate["reasons"])
+    assert code == 1 and any("PendingReview is below Approved" in r and "mcgov card approve churn-model" in r
+                             for r in gate["reasons"])
 
     code, approval, err = cli("card", "approve", "churn-model", "--policy", POLICY, "--note", "PR #12")
     assert code == 0, err

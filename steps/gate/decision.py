@@ -118,10 +118,10 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
     elif status not in CARD_STATUS_ORDER:
         terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
     elif not status_meets(status, required):
-        terminal.append(
-            f"Card status {status} is below {required} required for stage {stage}; "
-            f"update the card status to {required} after review."
-        )
+        name = summary["name"] or card_arn
+        fix = (f"review the card, then approve it with `mcgov card approve {name} --policy ...`" if required == "Approved"
+               else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)")
+        terminal.append(f"Card status {status} is below {required} required for stage {stage}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(str(summary["name"] or card_arn), status, summary["version"],
                                    summary["content_sha256"], approval)
