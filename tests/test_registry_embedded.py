@@ -11,15 +11,8 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry import ArchivedEmbeddedCardError, EmbeddedContentError, ModelPackageStore
-from mcgov.steps.registry.embedded import (
-    DROPPED_NOTE,
-    PROVENANCE_CARD_ARN,
-    PROVENANCE_SHA256,
-    embed_card,
-    embedded_approval_problem,
-    provenance,
-    to_package_card,
-)
+from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
+from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, embedded_approval_problem, provenance
 from mcgov.share_policies import load_policy
 from tests.conftest import REPO
 

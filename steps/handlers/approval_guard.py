@@ -31,7 +31,7 @@ from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.registry import ApprovalStatus, ModelPackage, ModelPackageNotFoundError, ModelPackageStore
-from mcgov.steps.registry.embedded import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, embedded_approval_problem, provenance
+from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, embedded_approval_problem, provenance
 
 CARD_TAG = "mcgov:model-card"
 DETAIL_TYPE = "SageMaker Model Package State Change"

@@ -4,6 +4,7 @@ Public API::
 
     from mcgov.steps.registry import ModelPackageStore, ModelPackage, ApprovalStatus
     from mcgov.steps.registry.embedded import embed_card, approve_embedded   # the card inside the package
+    from mcgov.steps.registry.provenance import provenance, embedded_approval_problem  # light: no content models
     from mcgov.steps.registry.lifecycle import record_gate                   # the gate on ModelLifeCycle
 
 Failure modes are in ``mcgov.steps.registry.exceptions``.

@@ -44,14 +44,19 @@ from mcgov.steps.registry.exceptions import (
     EmbeddedContentError,
     NotEmbeddableError,
 )
-from mcgov.steps.registry.models import EmbeddedCard, ModelPackage
+from mcgov.steps.registry.models import EmbeddedCard
+from mcgov.steps.registry.provenance import (
+    PROVENANCE_CARD_ARN,
+    PROVENANCE_SHA256,
+    TAG_EMBEDDED_SHA256,
+    package_arn_from_card,
+    parsed_json,
+    provenance,
+)
 from mcgov.steps.registry.store import ModelPackageStore
 
-PROVENANCE_CARD_ARN = "mcgov.card.arn"
-PROVENANCE_SHA256 = "mcgov.card.content_sha256"
 DROPPED_NOTE = "mcgov.embedded.dropped"
 OVERVIEW_FIELDS = ("model_creator", "model_artifact")
-TAG_EMBEDDED_SHA256 = "mcgov:approval:embedded-content-sha256"
 _UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"})
 
 
@@ -126,16 +131,6 @@ def validate_package_card(data: Any, *, source: str = "<package card>") -> dict[
     return model.model_dump(mode="python", exclude_none=True)
 
 
-def provenance(card: EmbeddedCard | None) -> dict[str, str]:
-    """``mcgov.card.arn`` and ``mcgov.card.content_sha256`` recorded in an embedded card ({} when absent)."""
-    try:
-        content = json.loads(card.content) if card and card.content else {}
-    except json.JSONDecodeError:
-        return {}
-    custom = ((content.get("additional_information") or {}).get("custom_details") or {}) if isinstance(content, dict) else {}
-    return {k: custom[k] for k in (PROVENANCE_CARD_ARN, PROVENANCE_SHA256) if isinstance(custom.get(k), str)}
-
-
 def embedded_status(current: EmbeddedCard | None, card_status: str, changed: bool) -> str:
     """The status to write: the standalone card's, never Approved by the pipeline; an unchanged Approved
     embedded card stays Approved."""
@@ -179,7 +174,7 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     store = ModelPackageStore(sagemaker)
     package = store.describe(package_arn)
     current = package.model_card
-    changed = current is None or _parsed(current.content) != conversion.content
+    changed = current is None or parsed_json(current.content) != conversion.content
     if current is not None and current.status == "Archived" and changed:
         raise ArchivedEmbeddedCardError(
             f"the card of model package {package_arn} is Archived: SageMaker refuses content updates to it; "
@@ -193,25 +188,6 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     return EmbedResult(model_package_arn=package_arn, card_arn=arn, content_sha256=sha,
                        embedded_sha256=content_sha256(conversion.content), status=target, result=result,
                        dropped=conversion.dropped)
-
-
-def embedded_approval_problem(package: ModelPackage, tags: Mapping[str, str]) -> str | None:
-    """Why the package's Approved embedded card cannot be trusted (None when it can, or is not Approved).
-
-    ``mcgov card approve`` records on the package the approved card's content sha256 and the embedded content's
-    own sha256; an Approved status without them, or with content changed since, is not a reviewed approval.
-    """
-    card = package.model_card
-    if card is None or card.status != "Approved":
-        return None
-    record = ApprovalRecord.from_tags(dict(tags))
-    recorded = provenance(card).get(PROVENANCE_SHA256)
-    if record is None or tags.get(TAG_EMBEDDED_SHA256) is None:
-        return (f"the card embedded in {package.arn} is Approved without an approval record from "
-                "`mcgov card approve`")
-    if record.content_sha256 != recorded or tags.get(TAG_EMBEDDED_SHA256) != _sha_or_none(card.content):
-        return f"the card embedded in {package.arn} changed since it was approved; re-run `mcgov card approve`"
-    return None
 
 
 def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: ApprovalRecord) -> dict[str, Any]:
@@ -238,14 +214,6 @@ def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: Ap
     return {**out, "approved": True, "status_changed": card.status != "Approved"}
 
 
-def package_arn_from_card(card: Mapping[str, Any]) -> str | None:
-    """``model_package_details.model_package_arn`` of a DescribeModelCard response (None when absent)."""
-    content = _parsed(card.get("Content"))
-    details = content.get("model_package_details") if isinstance(content, dict) else None
-    arn = details.get("model_package_arn") if isinstance(details, dict) else None
-    return arn if isinstance(arn, str) and ":model-package/" in arn else None
-
-
 def approve_embedded_for_card(sagemaker: Any, card: Mapping[str, Any], record: ApprovalRecord) -> dict[str, Any] | None:
     """The hook of ``mcgov card approve``: approve the card embedded in the card's model package (its
     ``model_package_details``), if there is one; None when the card names no package."""
@@ -260,14 +228,3 @@ def embed_published(sagemaker: Any, package_arn: str, card_arn: str) -> dict[str
     from mcgov.steps.card.store import CardStore
 
     return {"embedded": embed_card(sagemaker, package_arn, CardStore(sagemaker).describe(card_arn)).to_dict()}
-
-
-def _parsed(text: str | None) -> Any:
-    try:
-        return json.loads(text) if isinstance(text, str) else None
-    except json.JSONDecodeError:
-        return None
-
-
-def _sha_or_none(text: str | None) -> str | None:
-    return content_sha256(text) if _parsed(text) is not None else None

@@ -118,7 +118,7 @@ def resolve_package(policy: SharePolicy, stages: Sequence[str], card: Mapping[st
 
     needed = group_stages(policy, stages)
     if package_arn is None and needed:
-        from mcgov.steps.registry.embedded import package_arn_from_card  # the registry only when a card names one
+        from mcgov.steps.registry.provenance import package_arn_from_card  # the registry only when a card names one
 
         package_arn = package_arn_from_card(card)
     arn = package_arn
