@@ -66,33 +66,15 @@ def managed_model_card_permissions(now: float) -> list[Permission]:
     """The AWS-managed SageMaker permissions the emulator adds to moto's: the two model-card permissions and
     the default read permission of model package groups (what a consumer needs to describe and list the
     group's versions by ARN)."""
+
+    def managed(name: str, resource_type: str, actions: list[str], is_default: bool = False) -> Permission:
+        return Permission(arn=f"arn:aws:ram::aws:permission/{name}", name=name, resource_type=resource_type,
+                          permission_type="AWS_MANAGED", actions=actions, creation_time=now, is_default=is_default)
+
     return [
-        Permission(
-            arn=f"arn:aws:ram::aws:permission/{MODEL_CARD_PERMISSION}",
-            name=MODEL_CARD_PERMISSION,
-            resource_type=MODEL_CARD_TYPE,
-            permission_type="AWS_MANAGED",
-            actions=MODEL_CARD_ACTIONS,
-            creation_time=now,
-            is_default=True,
-        ),
-        Permission(
-            arn=f"arn:aws:ram::aws:permission/{MODEL_CARD_EXPORT_PERMISSION}",
-            name=MODEL_CARD_EXPORT_PERMISSION,
-            resource_type=MODEL_CARD_TYPE,
-            permission_type="AWS_MANAGED",
-            actions=MODEL_CARD_EXPORT_ACTIONS,
-            creation_time=now,
-        ),
-        Permission(
-            arn=f"arn:aws:ram::aws:permission/{MODEL_PACKAGE_GROUP_PERMISSION}",
-            name=MODEL_PACKAGE_GROUP_PERMISSION,
-            resource_type=MODEL_PACKAGE_GROUP_TYPE,
-            permission_type="AWS_MANAGED",
-            actions=MODEL_PACKAGE_GROUP_ACTIONS,
-            creation_time=now,
-            is_default=True,
-        ),
+        managed(MODEL_CARD_PERMISSION, MODEL_CARD_TYPE, MODEL_CARD_ACTIONS, is_default=True),
+        managed(MODEL_CARD_EXPORT_PERMISSION, MODEL_CARD_TYPE, MODEL_CARD_EXPORT_ACTIONS),
+        managed(MODEL_PACKAGE_GROUP_PERMISSION, MODEL_PACKAGE_GROUP_TYPE, MODEL_PACKAGE_GROUP_ACTIONS, is_default=True),
     ]
 
 
