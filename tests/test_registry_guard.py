@@ -68,3 +68,17 @@ def test_embedded_card_alone_needs_its_own_reviewed_status(emulator: Any, card_s
     monkeypatch.setenv("MCGOV_APPROVAL_STAGE", "prod")
     out = approval_guard.handler(_approve(card_session, package))
     assert out["action"] == "reverted" and "without an approval record" in out["reason"]
+
+
+def test_the_approve_step_refuses_package_arns_with_unicode_digits_or_a_newline() -> None:
+    import pytest
+
+    from mcgov.steps.handlers import approve_model_package
+    from mcgov.steps.handlers.exceptions import HandlerFailure
+
+    good = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1"
+    assert approve_model_package.ApproveEvent(model_package_arn=good).model_package_arn == good
+    for bad in (good.replace("123456789012", "١٢٣٤٥٦٧٨٩٠١٢"), good + "\n", good.replace("/1", "/١"),
+                good + "/../../other"):
+        with pytest.raises(HandlerFailure, match="model_package_arn"):
+            approve_model_package.handler({"model_package_arn": bad})

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from mcgov import identifiers as ids
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.registry import ApprovalStatus, ModelPackageStore
 
@@ -17,9 +18,18 @@ from mcgov.steps.registry import ApprovalStatus, ModelPackageStore
 class ApproveEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    model_package_arn: str = Field(pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]+:\d{12}:model-package/.+$")
+    model_package_arn: str
     card_arn: str | None = None
     stage: str | None = None
+
+    @field_validator("model_package_arn")
+    @classmethod
+    def _package_arn(cls, value: str) -> str:
+        # the shared ASCII fullmatch pattern: a pydantic ``pattern`` lets Unicode digits (``\d``) through
+        if not ids.matches(ids.MODEL_PACKAGE_ARN, value, 2048):
+            raise ValueError("not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
+                             "model-package/<group>/<version>)")
+        return value
 
 
 @lambda_entry("approve_model_package")
