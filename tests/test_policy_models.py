@@ -263,3 +263,24 @@ def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
         with pytest.raises(PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry") as info:
             steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
     assert info.value.retryable and not isinstance(info.value, BadInputError)
+
+
+def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session, aws_env, monkeypatch) -> None:
+    """``urlparse`` drops a newline or tab and cuts at ``#``/``?``: ``s3://cfg/policy.yaml\\n`` would read
+    ``policy.yaml``. The key is read as written, and control characters or a bad bucket are refused offline."""
+    s3 = card_session.client("s3")
+    s3.create_bucket(Bucket="cfg")
+    s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
+    s3.put_object(Bucket="cfg", Key="policy.yaml#v2", Body=b"not: [a policy")
+    with pytest.raises(PolicyFileError, match="invalid YAML"):
+        steps_load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
+    with pytest.raises(PolicyFileError, match="NoSuchKey"):
+        steps_load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
+    for uri in ("s3://cfg/policy.yaml\n", "s3://cfg\n/policy.yaml", "s3://cfg/policy\t.yaml", "s3://CFG/policy.yaml",
+                "s3://c/policy.yaml", "s3://cfg/" + "k" * 1025, "s3://cfg:443/policy.yaml"):
+        with pytest.raises(PolicyFileError, match="not a valid s3://bucket/key URI"):
+            steps_load_policy(uri, s3_client=s3)
+    from mcgov.steps.cli.main import main
+
+    monkeypatch.setattr(boto3, "Session", lambda *a, **k: (_ for _ in ()).throw(AssertionError("no AWS session")))
+    assert main(["policy", "validate", "s3://cfg/policy.yaml\n"]) == 2

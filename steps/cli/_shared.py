@@ -14,7 +14,7 @@ from mcgov.share_policies import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.cli.exceptions import OutputPathError
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.common.policy import load_policy, split_s3_uri
 
 
 def session(args: argparse.Namespace) -> Any:
@@ -23,7 +23,10 @@ def session(args: argparse.Namespace) -> Any:
 
 def read_policy(args: argparse.Namespace, uri: str) -> SharePolicy:
     """The share policy at ``uri`` (a path, or s3:// read with the command's AWS settings)."""
-    return load_policy(uri, s3_client=session(args).client("s3") if uri.startswith("s3://") else None)
+    if not uri.startswith("s3://"):
+        return load_policy(uri)
+    split_s3_uri(uri)  # a malformed URI is refused before any AWS session is made
+    return load_policy(uri, s3_client=session(args).client("s3"))
 
 
 MAX_WAIT_SECONDS = 86400.0

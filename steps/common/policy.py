@@ -7,8 +7,8 @@ unavailable S3 is ``PolicyUnavailableError``, retryable.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
+from mcgov import identifiers as ids
 from mcgov.documents import POLICY, too_large
 from mcgov.errors import GovernanceError
 from mcgov.share_policies import (
@@ -33,10 +33,7 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
     """The policy's text from a local path or S3."""
     if not uri.startswith("s3://"):
         return read_policy_file(uri)
-    parsed = urlparse(uri)
-    bucket, key = parsed.netloc, parsed.path.lstrip("/")
-    if not bucket or not key:
-        raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
+    bucket, key = split_s3_uri(uri)
     if s3_client is None:
         import boto3
 
@@ -49,6 +46,21 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise PolicyFileError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
+
+
+S3_KEY_MAX_BYTES = 1024
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key), taken literally: ``urlparse`` would silently drop a newline or tab
+    and cut the key at ``#`` or ``?``, reading another object than the one named. A bucket name against S3's rules
+    and a key of 1-1024 UTF-8 bytes without control characters, else ``PolicyFileError``."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not (ids.matches(ids.S3_PREFIX, f"s3://{bucket}/") and ".." not in bucket and key
+            and len(key.encode("utf-8", "surrogatepass")) <= S3_KEY_MAX_BYTES
+            and not any(c < " " or c == "\x7f" for c in key)):
+        raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
+    return bucket, key
 
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
