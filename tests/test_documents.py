@@ -103,3 +103,37 @@ def test_cli_refuses_a_fifo_in_one_line_without_hanging(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr and str(fifo) in result.stderr
+
+
+@pytest.mark.parametrize("flag, env", [
+    ("--training-job", "MCGOV_MAX_TRAINING_JOB_BYTES"),
+    ("--model-package", "MCGOV_MAX_MODEL_PACKAGE_BYTES"),
+])
+def test_each_kind_of_input_is_read_within_its_own_cap(tmp_path, monkeypatch, capsys, flag, env):
+    """The training job, model package and card content caps apply (not the 64 MiB report cap)."""
+    from mcgov.steps.cli.main import main
+
+    big = tmp_path / "big.json"
+    big.write_text('{"x": "' + "a" * 200 + '"}')
+    monkeypatch.setenv(env, "100")
+    assert _exit_code(main, ["card", "build", flag, str(big), "--output", str(tmp_path / "out.json")]) == 2
+    assert env in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["card", "validate", "{}"], ["card", "render", "--content", "{}"],
+                                  ["card", "diff", "{}", "{}"]])
+def test_card_content_files_are_read_within_the_content_cap(tmp_path, monkeypatch, capsys, argv):
+    from mcgov.steps.cli.main import main
+
+    big = tmp_path / "content.json"
+    big.write_text('{"model_overview": {"model_owner": "' + "a" * 200 + '"}}')
+    monkeypatch.setenv("MCGOV_MAX_CONTENT_BYTES", "100")
+    assert _exit_code(main, [str(big) if arg == "{}" else arg for arg in argv]) == 2
+    assert "MCGOV_MAX_CONTENT_BYTES" in capsys.readouterr().err
+
+
+def _exit_code(main, argv):
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code

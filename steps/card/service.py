@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mcgov.documents import MODEL_PACKAGE, TRAINING_JOB
 from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
 from mcgov.steps.card.exceptions import (
     CardInputError,
@@ -48,7 +49,7 @@ def load_inputs(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
     training_job, training_source = None, "<training job>"
     if sources.training_job_path:
         training_source = sources.training_job_path
-        training_job = load_json(sources.training_job_path, s3_client=s3).data
+        training_job = load_json(sources.training_job_path, s3_client=s3, limit=TRAINING_JOB).data
     elif sources.training_job_name:
         training_source = f"training job {sources.training_job_name}"
         training_job = describe_training_job(sagemaker, sources.training_job_name)
@@ -62,7 +63,7 @@ def load_inputs(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
         if sources.model_package.startswith("arn:"):
             package = describe_model_package(sagemaker, sources.model_package)
         else:
-            package = load_json(sources.model_package, s3_client=s3).data
+            package = load_json(sources.model_package, s3_client=s3, limit=MODEL_PACKAGE).data
     template = load_template(sources.template, s3_client=s3) if sources.template else None
     return BuildInputs(training_job=training_job, training_job_source=training_source, reports=reports,
                        template=template, model_package=package, model_package_source=package_source,

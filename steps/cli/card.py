@@ -5,6 +5,7 @@ import argparse
 import json
 from typing import Any
 
+from mcgov.documents import CONTENT
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
@@ -102,7 +103,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    content = validate_content(load_json(args.path).data, source=args.path)
+    content = validate_content(load_json(args.path, limit=CONTENT).data, source=args.path)
     print_json({"valid": True, "path": args.path, "sections": list(content), "content_sha256": content_sha256(content)})
     return 0
 
@@ -114,7 +115,7 @@ def _publish(args: argparse.Namespace) -> int:
     check_embed(args)
     clients = _Clients(args)
     if args.content:
-        content = validate_content(load_json(args.content).data, source=args.content)
+        content = validate_content(load_json(args.content, limit=CONTENT).data, source=args.content)
         result = publish_content(args.name, content, sagemaker=clients.client("sagemaker"), status=args.status,
                                  kms_key_id=args.kms_key_id)
     else:

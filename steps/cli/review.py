@@ -83,10 +83,11 @@ class _Cards:
 
 
 def _content_file(path: str) -> dict[str, Any]:
+    from mcgov.documents import CONTENT
     from mcgov.steps.card.io import load_json
     from mcgov.steps.card.validation import validate_content
 
-    return validate_content(load_json(path).data, source=path)
+    return validate_content(load_json(path, limit=CONTENT).data, source=path)
 
 
 def _label(info: Any) -> str:
