@@ -75,13 +75,19 @@ IDENTIFIER_ARGS: dict[str, list[str]] = {
     "gate --stage": ["gate", "check", "--policy", POLICY, "--wait", "0", "--card", "churn-model", "--stage", "{}"],
     "publish --name": ["card", "publish", "--training-job", TRAINING, "--name", "{}"],
     "approve card": ["card", "approve", "--policy", POLICY, "{}"],
+    "reconcile --select name-prefix": ["reconcile", "--policy", POLICY, "--select", "name-prefix={}"],
+    "hub sync --spoke": ["hub", "sync", "--policy", "{hub}", "--spoke", "{}"],
 }
+HUB_POLICY = ('version: 1\ntopology: hub-and-spoke\nhub_account: "111111111111"\nregion: us-east-1\n'
+              'spokes:\n  - account: "444444444444"\n')
 
 
 @pytest.mark.parametrize("value, why", IDENTIFIERS, ids=[why for _, why in IDENTIFIERS])
 @pytest.mark.parametrize("flag", sorted(IDENTIFIER_ARGS))
-def test_every_identifier_flag_refuses_every_hostile_identifier(flag, value, why, offline, capsys):
-    code = main([value if arg == "{}" else arg for arg in IDENTIFIER_ARGS[flag]])
+def test_every_identifier_flag_refuses_every_hostile_identifier(flag, value, why, offline, capsys, tmp_path):
+    hub = tmp_path / "hub.yaml"
+    hub.write_text(HUB_POLICY)
+    code = main([str(hub) if arg == "{hub}" else arg.replace("{}", value) for arg in IDENTIFIER_ARGS[flag]])
     out, err = capsys.readouterr()
     assert code == 2, f"{why}: exit {code}, stderr {err!r}"
     assert err.count("\n") == 1 and "Traceback" not in err and out == ""

@@ -58,6 +58,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     policy = hub_policy(read_policy(args, args.policy), args.policy)
+    for spoke in args.spoke or ():  # an unknown --spoke is refused before any AWS session
+        policy.spoke(spoke, source="--spoke")
     ram, sagemaker, sts = _clients(args, policy.region)
     account = caller_account(sts)
     if account != policy.hub_account:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from mcgov import identifiers as ids
 from mcgov.share_policies.models import SharePolicy, status_meets
 from mcgov.steps.card.limits import CARD_STATUSES
 from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
@@ -88,7 +89,11 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
     status = values.get("status")
     if status is not None and status not in CARD_STATUSES:
         raise SelectionError(f"--select status={status}: unknown card status; use one of {', '.join(CARD_STATUSES)}")
-    return Selection(status=status, name_prefix=values.get("name-prefix"))
+    prefix = values.get("name-prefix")
+    if prefix is not None and not ids.matches(ids.CARD_NAME_PREFIX, prefix):
+        raise SelectionError(f"--select name-prefix={prefix!r}: not the beginning of a card name (letters, digits and "
+                             "hyphens, starting with a letter or digit, at most 63)")
+    return Selection(status=status, name_prefix=prefix)
 
 
 def check_capacity(capacity: int) -> int:
