@@ -166,3 +166,18 @@ def test_cli_publish_embed(emulator: Any, card_session: Any, tmp_path: Any, caps
     assert main(["card", "publish", "--name", "other-card", "--content", str(path), "--embed"]) == 2
     assert "--embed" in capsys.readouterr().err
     assert CardStore(sm).find("other-card") is None
+
+
+@pytest.mark.parametrize("content", [
+    "[" * 100_000 + "]" * 100_000,  # deeper than the parser's recursion limit
+    '{"a": ' + "1" * 5000 + "}",  # an integer over Python's digit limit (ValueError, not JSONDecodeError)
+    '{"additional_information": [1]}',
+    '{"additional_information": {"custom_details": "x"}}',
+    '{"model_package_details": []}',
+])
+def test_hostile_embedded_content_has_no_provenance_instead_of_crashing_the_guard(content: str) -> None:
+    from mcgov.steps.registry.models import EmbeddedCard
+    from mcgov.steps.registry.provenance import package_arn_from_card, provenance
+
+    assert provenance(EmbeddedCard(content, "Approved")) == {}
+    assert package_arn_from_card({"Content": content}) is None

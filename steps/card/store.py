@@ -195,5 +195,5 @@ def _target_status(name: str, current: str, requested: str | None, content_chang
 def _parsed(text: Any) -> Any:
     try:
         return json.loads(text) if isinstance(text, str) else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, too deep, an over-long integer
         return None

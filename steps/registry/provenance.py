@@ -20,11 +20,11 @@ TAG_EMBEDDED_SHA256 = "mcgov:approval:embedded-content-sha256"
 
 def provenance(card: EmbeddedCard | None) -> dict[str, str]:
     """``mcgov.card.arn`` and ``mcgov.card.content_sha256`` recorded in an embedded card ({} when absent)."""
-    try:
-        content = json.loads(card.content) if card and card.content else {}
-    except json.JSONDecodeError:
+    content = parsed_json(card.content) if card else None
+    additional = content.get("additional_information") if isinstance(content, dict) else None
+    custom = additional.get("custom_details") if isinstance(additional, dict) else None
+    if not isinstance(custom, dict):
         return {}
-    custom = ((content.get("additional_information") or {}).get("custom_details") or {}) if isinstance(content, dict) else {}
     return {k: custom[k] for k in (PROVENANCE_CARD_ARN, PROVENANCE_SHA256) if isinstance(custom.get(k), str)}
 
 
@@ -56,9 +56,10 @@ def package_arn_from_card(card: Mapping[str, Any]) -> str | None:
 
 
 def parsed_json(text: str | None) -> Any:
+    """``text`` parsed, or None when it is not JSON (also too deep for the parser, or an over-long integer)."""
     try:
         return json.loads(text) if isinstance(text, str) else None
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return None
 
 
