@@ -18,9 +18,10 @@ from typing import Any
 from mcgov.identifiers import LAMBDA_ARN, matches
 from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
 from mcgov.pipelines.workflow import RETRYABLE_LAMBDA_ERRORS
+from mcgov.steps.handlers.runtime import RETRYABLE_ERROR_NAMES
 
 SUBSTITUTIONS = {"sync": "HubSyncFunctionArn", "spokes": "HubListSpokesFunctionArn"}
-RETRYABLE_SPOKE_ERRORS = ["RetryableHandlerFailure"]
+RETRYABLE_SPOKE_ERRORS = list(RETRYABLE_ERROR_NAMES)  # the handlers' retryable failure, named where it is defined
 
 
 @dataclass(frozen=True)

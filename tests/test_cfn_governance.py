@@ -37,19 +37,22 @@ def template() -> dict[str, Any]:
     return json.loads(json.dumps(decoded))
 
 
-def _statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _raw_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(resource, statement) of every IAM policy in the template, a conditional statement as written (``Fn::If``)."""
     found = []
     for name, res in template["Resources"].items():
         props = res.get("Properties", {})
         docs = [p["PolicyDocument"] for p in props.get("Policies", [])]
         if res["Type"] == "AWS::IAM::ManagedPolicy":
             docs.append(props["PolicyDocument"])
-        for doc in docs:
-            for st in doc["Statement"]:
-                if isinstance(st, dict) and "Fn::If" in st:
-                    st = st["Fn::If"][1]
-                found.append((name, st))
+        found += [(name, st) for doc in docs for st in doc["Statement"]]
     return found
+
+
+def _statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Like ``_raw_statements``, a conditional statement as the statement it grants when its condition holds."""
+    return [(name, st["Fn::If"][1] if isinstance(st, dict) and "Fn::If" in st else st)
+            for name, st in _raw_statements(template)]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -313,21 +316,15 @@ def test_shares_are_created_and_changed_only_for_model_cards_tagged_as_ours(temp
 def test_kms_statements_exist_only_with_a_key_and_only_through_sagemaker(template: dict[str, Any]) -> None:
     assert template["Conditions"]["HasKmsKey"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "KmsKeyArn"}, ""]}]}
     found = {}
-    for name, res in template["Resources"].items():
-        props = res.get("Properties", {})
-        docs = [p["PolicyDocument"] for p in props.get("Policies", [])]
-        if res["Type"] == "AWS::IAM::ManagedPolicy":
-            docs.append(props["PolicyDocument"])
-        for doc in docs:
-            for st in doc["Statement"]:
-                plain = st.get("Fn::If", [None, st])[1]
-                if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
-                    assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
-                    assert plain["Resource"] == {"Ref": "KmsKeyArn"}
-                    assert plain["Condition"]["StringEquals"] == {"kms:ViaService": {"Fn::Sub": "sagemaker.${AWS::Region}.amazonaws.com"}}
-                    assert plain["Condition"]["StringLike"] == {"kms:EncryptionContext:aws:sagemaker:model-card-arn": {
-                        "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"}}
-                    found[name] = sorted(plain["Action"])
+    for name, st in _raw_statements(template):
+        plain = st.get("Fn::If", [None, st])[1]
+        if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
+            assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
+            assert plain["Resource"] == {"Ref": "KmsKeyArn"}
+            assert plain["Condition"]["StringEquals"] == {"kms:ViaService": {"Fn::Sub": "sagemaker.${AWS::Region}.amazonaws.com"}}
+            assert plain["Condition"]["StringLike"] == {"kms:EncryptionContext:aws:sagemaker:model-card-arn": {
+                "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"}}
+            found[name] = sorted(plain["Action"])
     assert found == {"PopulateCardRole": ["kms:Decrypt", "kms:GenerateDataKey"], "GateReaderPolicy": ["kms:Decrypt"]}
 
 
