@@ -1,13 +1,15 @@
 """Read inputs from a local path or an ``s3://`` URI, with errors that name the input."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import REPORT, TEMPLATE, SizeLimit, parse_json, parse_yaml, read_file, too_large
+from mcgov.documents import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
 from mcgov.errors import DocumentError
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
@@ -37,20 +39,16 @@ def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT
 
     ``s3_client`` is required for S3 URIs. A FIFO, device or directory is refused before anything is read.
     """
-    body = _read_s3(location, s3_client, limit) if location.startswith("s3://") else _read_file(location, limit)
+    with _input_errors(location):
+        body = _read_s3(location, s3_client, limit) if location.startswith("s3://") else read_file(location, limit)
+        return decode_utf8(body, location)
+
+
+@contextmanager
+def _input_errors(location: str) -> Iterator[None]:
+    """``mcgov.documents``' errors (size, depth, duplicate keys, encoding) as this package's ``InputReadError``."""
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputReadError("file is not UTF-8 text", source=location) from None
-
-
-def _too_large(location: str, limit: SizeLimit) -> InputReadError:
-    return InputReadError(str(too_large(location, limit)).removeprefix(f"{location}: "), source=location)
-
-
-def _read_file(location: str, limit: SizeLimit) -> bytes:
-    try:
-        return read_file(location, limit)
+        yield
     except DocumentError as exc:
         raise InputReadError(str(exc).removeprefix(f"{location}: "), source=location) from None
 
@@ -63,7 +61,7 @@ def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
         response = s3_client.get_object(Bucket=bucket, Key=key)
         if int(response.get("ContentLength") or 0) > limit.max_bytes:
             response["Body"].close()
-            raise _too_large(location, limit)
+            raise too_large(location, limit)
         body = response["Body"].read(limit.max_bytes + 1)
     except (BotoCoreError, ClientError) as exc:
         failure = aws_failure(exc, "s3", "GetObject")
@@ -72,7 +70,7 @@ def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
             raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
         raise SourceUnavailableError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
     if len(body) > limit.max_bytes:
-        raise _too_large(location, limit)
+        raise too_large(location, limit)
     return body
 
 
@@ -82,17 +80,12 @@ def load_json(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT
     NaN and Infinity parse as floats: the report parsers judge them and say which metric holds one.
     """
     text = read_text(location, s3_client=s3_client, limit=limit)
-    return LoadedDocument(location, _as_input_error(parse_json, text, location, allow_nonfinite=True), sha256_text(text))
+    with _input_errors(location):
+        return LoadedDocument(location, parse_json(text, location, allow_nonfinite=True), sha256_text(text))
 
 
 def load_yaml(location: str, *, s3_client: Any = None, limit: SizeLimit = TEMPLATE) -> LoadedDocument:
     """Read and strictly parse a YAML document (duplicate keys, aliases and over-deep nesting refused)."""
     text = read_text(location, s3_client=s3_client, limit=limit)
-    return LoadedDocument(location, _as_input_error(parse_yaml, text, location), sha256_text(text))
-
-
-def _as_input_error(parse: Any, text: str, location: str, **kwargs: Any) -> Any:
-    try:
-        return parse(text, location, **kwargs)
-    except DocumentError as exc:
-        raise InputReadError(str(exc).removeprefix(f"{location}: "), source=location) from None
+    with _input_errors(location):
+        return LoadedDocument(location, parse_yaml(text, location), sha256_text(text))
