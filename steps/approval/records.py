@@ -13,7 +13,7 @@ TAG_NOTE = TAG_PREFIX + "note"
 TAG_KEYS = (TAG_VERSION, TAG_SHA256, TAG_APPROVER, TAG_AT, TAG_NOTE)
 TAG_VALUE_MAX = 256
 # SageMaker tag values: letters, digits, white space and _ . : / = + - @ (botocore ``TagValue``).
-_NOT_ALLOWED = re.compile(r"[^\w\s.:/=+\-@]|_(?=_)")
+_NOT_ALLOWED = re.compile(r"[^\w\s.:/=+\-@]")
 _SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
