@@ -117,3 +117,15 @@ def test_an_unanswered_invitation_expires_after_12_hours_and_the_gate_says_reass
         assert not expired.allowed and not expired.pending
         assert expired.principals[OUTSIDER]["status"] == "DISASSOCIATED"
         assert f"Account {OUTSIDER} is DISASSOCIATED" in expired.reasons[0] and "mcgov share ensure" in expired.reasons[0]
+
+
+def test_the_permission_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mcgov.steps.share import permissions
+
+    clear_permission_cache()
+    monkeypatch.setattr(permissions, "CACHE_MAX_SHARES", 3)
+    monkeypatch.setattr(permissions, "list_share_permissions", lambda ram, arn: (f"perm-of-{arn}",))
+    for n in range(5):
+        assert permissions.share_permissions(None, f"share-{n}") == (f"perm-of-share-{n}",)
+    assert list(permissions._cache) == ["share-2", "share-3", "share-4"]
+    clear_permission_cache()

@@ -360,3 +360,11 @@ def test_share_card_refuses_a_card_that_does_not_exist_before_creating_anything(
         share_card.handler({"card_arn": missing})
     assert "not found" in str(exc.value)
     assert card_session.client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:sagemaker:us-east-1:111111111111:model-package/g/1\n",
+                                 "arn:aws:sagemaker:us-east-1:111111111111:model-package/g/\u0661",
+                                 "arn:aws:sagemaker:us-east-1:\u0661" * 1 + "1" * 11 + ":model-package/g/1"])
+def test_check_gate_refuses_a_package_arn_with_a_newline_or_unicode_digits(arn: str) -> None:
+    with pytest.raises(HandlerFailure, match="model_package_arn"):
+        check_gate.handler({"card_arn": CARD, "stage": "prod", "model_package_arn": arn})

@@ -128,3 +128,60 @@ def test_cli_share_and_gate_with_model_package(emulator: Any, card_session: Any,
     out = json.loads(capsys.readouterr().out)
     assert rc == 0, out["reasons"]
     assert out["model_package"]["lifecycle"]["StageStatus"] == "Approved"
+
+
+PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1"
+GROUP_SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/g1"
+
+
+def _row(entity: str, kind: str, status: str = "ASSOCIATED", *, external: bool = False) -> Any:
+    from datetime import datetime, timezone
+
+    from mcgov.steps.share.records import Association
+
+    at = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+    return Association.from_wire({"resourceShareArn": GROUP_SHARE, "associatedEntity": entity, "associationType": kind,
+                                  "status": status, "creationTime": at, "lastUpdatedTime": at, "external": external})
+
+
+@pytest.mark.parametrize("status, external, waits, needle", [
+    ("ASSOCIATED", True, False, "allow_external_principals"),  # the card share's rule holds for the group share
+    ("RESTORING", False, True, "restoring"),
+    ("SUSPENDED", False, False, "suspended"),
+    ("FAILED", False, False, "share ensure --model-package ..."),
+])
+def test_group_share_rows_follow_the_card_share_rules(status: str, external: bool, waits: bool, needle: str) -> None:
+    from datetime import datetime, timezone
+
+    from mcgov.steps.gate.package import GroupShareState, group_problems
+
+    group = group_arn_of_package(PACKAGE)
+    state = GroupShareState(GROUP_SHARE, (_row("333333333333", "PRINCIPAL", status, external=external),),
+                            (_row(group, "RESOURCE"),))
+    terminal, waiting = group_problems(parse_policy(POLICY), "prod", group, state,
+                                       datetime(2024, 3, 1, 12, 1, tzinfo=timezone.utc))
+    assert (bool(waiting), bool(terminal)) == (waits, not waits)
+    assert needle in (waiting or terminal)[0]
+
+
+@pytest.mark.parametrize("arn", [PACKAGE + "\n", PACKAGE.replace("/1", "/\u0661"), PACKAGE + "/2",
+                                 "x:model-package/churn-packages/1", PACKAGE.replace("111111111111", "1" * 11)])
+def test_a_malformed_package_arn_is_refused(arn: str) -> None:
+    from mcgov.steps.share.exceptions import PackageGroupInputError, ShareStateError
+    from mcgov.steps.share.groups import check_package_arn
+
+    with pytest.raises(ShareStateError):
+        group_arn_of_package(arn)
+    with pytest.raises(PackageGroupInputError):
+        check_package_arn(parse_policy(POLICY), arn)
+
+
+def test_a_package_of_another_account_is_refused_before_any_call() -> None:
+    from mcgov.steps.share.exceptions import PackageGroupInputError
+
+    other = PACKAGE.replace("111111111111", "999999999999")
+    with pytest.raises(PackageGroupInputError, match="card account 111111111111"):
+        gate_package(object(), parse_policy(POLICY), "prod", CARD_OF_POLICY, other, wait=0)
+
+
+CARD_OF_POLICY = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

@@ -149,7 +149,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         for account in stage_cfg.accounts:
             association = by_principal.get(account)
             principals[account] = _record(association)
-            problem, transient = _association_problem(
+            problem, transient = association_problem(
                 f"Account {account}", association, share_arn, now, window, policy.allow_external_principals
             )
             if problem:
@@ -164,7 +164,7 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         by_resource = latest_by_entity(share_state.resource_associations)
         association = by_resource.get(card_arn)
         resource = {"arn": card_arn, **_record(association)}
-        problem, transient = _association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
+        problem, transient = association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
         if problem:
             (waiting if transient else terminal).append(problem)
 
@@ -207,17 +207,19 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
     )
 
 
-def _association_problem(
+def association_problem(
     what: str,
     association: Association | None,
     share_arn: str,
     now: datetime,
     window: float,
     allow_external: bool,
+    ensure: str = "mcgov share ensure",
 ) -> tuple[str | None, bool]:
-    """(reason, transient) for one expected association; (None, False) when it is fine."""
+    """(reason, transient) for one expected association; (None, False) when it is fine. ``ensure`` is the command
+    the reasons name to repair it (the package gate names ``mcgov share ensure --model-package ...``)."""
     if association is None:
-        return f"{what} is not associated with share {share_arn}; run `mcgov share ensure`.", False
+        return f"{what} is not associated with share {share_arn}; run `{ensure}`.", False
     status = association.status
     message = association.status_message or "no status message"
     if association.external and not allow_external:
@@ -229,9 +231,9 @@ def _association_problem(
     if status is AssociationStatus.ASSOCIATED:
         return None, False
     if status is AssociationStatus.FAILED:
-        return f"{what} association FAILED ({message}); fix the cause and run `mcgov share ensure`.", False
+        return f"{what} association FAILED ({message}); fix the cause and run `{ensure}`.", False
     if status in (AssociationStatus.DISASSOCIATING, AssociationStatus.DISASSOCIATED):
-        return f"{what} is {status.value} from share {share_arn}; run `mcgov share ensure` to re-associate it.", False
+        return f"{what} is {status.value} from share {share_arn}; run `{ensure}` to re-associate it.", False
     if status in _SUSPENSION_REASONS:
         return f"{what} is {status.value} in share {share_arn} ({message}): {_SUSPENSION_REASONS[status]}", \
             status.transient
@@ -239,7 +241,7 @@ def _association_problem(
     if association.external and created is not None and (now - created).total_seconds() > window:
         return (
             f"{what} has not accepted the RAM invitation within {int(window)}s (sent {created.isoformat()}); "
-            "ask the account to accept it, or run `mcgov share ensure --prune` after disassociating to re-invite.",
+            f"ask the account to accept it, or run `{ensure} --prune` after disassociating to re-invite.",
             False,
         )
     if association.external:

@@ -16,15 +16,15 @@ from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import aws_errors
-from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.decision import Decision, association_problem
 from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
 from mcgov.steps.gate.poller import Clock, Progress, Sleep, check_once, run_gate
 from mcgov.steps.gate.verify import assumed_session
 from mcgov.steps.share.client import get_shares, list_associations
-from mcgov.steps.share.groups import group_arn_of_package, group_share_name, is_group_share
+from mcgov.steps.share.groups import check_package_arn, group_arn_of_package, group_share_name, is_group_share
 from mcgov.steps.share.naming import TAG_CARD_ARN
 from mcgov.steps.share.plan import latest_by_entity
-from mcgov.steps.share.records import Association, AssociationStatus, AssociationType
+from mcgov.steps.share.records import Association, AssociationType
 
 
 @dataclass(frozen=True)
@@ -58,21 +58,13 @@ def group_problems(policy: SharePolicy, stage: str, group_arn: str, state: Group
     waiting: list[str] = []
     window = policy.gate.invitation_window_seconds
     principals = latest_by_entity(state.principals)
-    rows = [(f"Account {a}", principals.get(a)) for a in policy.stage(stage).accounts]
-    rows.append((f"Model package group {group_arn}", latest_by_entity(state.resources).get(group_arn)))
-    for what, row in rows:
-        if row is None:
-            terminal.append(f"{what} is not associated with share {state.share_arn}; run `mcgov share ensure "
-                            "--model-package ...`.")
-        elif row.status is AssociationStatus.ASSOCIATING:
-            created = row.creation_time
-            if row.external and created is not None and (now - created).total_seconds() > window:
-                terminal.append(f"{what} has not accepted the RAM invitation to {state.share_arn} within {int(window)}s.")
-            else:
-                waiting.append(f"{what} is still ASSOCIATING with share {state.share_arn}; wait and re-check.")
-        elif row.status is not AssociationStatus.ASSOCIATED:
-            terminal.append(f"{what} is {row.status.value} on share {state.share_arn} "
-                            f"({row.status_message or 'no status message'}); run `mcgov share ensure --model-package ...`.")
+    rows = [(f"Account {a}", principals.get(a), policy.allow_external_principals) for a in policy.stage(stage).accounts]
+    rows.append((f"Model package group {group_arn}", latest_by_entity(state.resources).get(group_arn), True))
+    for what, row, allow_external in rows:  # the card share's rules (decision.association_problem), one fix command
+        problem, transient = association_problem(what, row, state.share_arn, now, window, allow_external,
+                                                 ensure="mcgov share ensure --model-package ...")
+        if problem:
+            (waiting if transient else terminal).append(problem)
     extra = [p for p, row in principals.items() if p not in policy.stage(stage).accounts and row.live]
     if extra:
         terminal.append(f"Share {state.share_arn} also grants {', '.join(extra)}, which the policy does not name "
@@ -166,6 +158,7 @@ def gate_package(session: Any, policy: SharePolicy, stage: str, card_arn: str, p
     from mcgov.steps.registry.lifecycle import record_gate
     from mcgov.steps.share.client import ram_client
 
+    check_package_arn(policy, package_arn)  # before any call: a package of another account is refused, not recorded
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
     if wait is not None and wait <= 0:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mcgov import identifiers as ids
 from mcgov.steps import gate
 from mcgov.steps.gate import Decision, decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
@@ -23,7 +24,16 @@ class CheckGateEvent(BaseModel):
     card_arn: str
     stage: str
     wait_seconds: int = Field(default=0, ge=0, le=900)
-    model_package_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]+:\d{12}:model-package/[^/]+/\d+$")
+    model_package_arn: str | None = None
+
+    @field_validator("model_package_arn")
+    @classmethod
+    def _package_arn(cls, value: str | None) -> str | None:
+        # the shared ASCII fullmatch pattern: a pydantic ``pattern`` lets Unicode digits (``\d``) through
+        if value is not None and not ids.matches(ids.MODEL_PACKAGE_ARN, value, 2048):
+            raise ValueError("not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
+                             "model-package/<group>/<version>)")
+        return value
 
 
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mcgov.identifiers import MODEL_PACKAGE_ARN
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.share.client import call, delete_shares, list_associations, require_live
 from mcgov.steps.share.exceptions import ShareStateError
@@ -52,11 +53,33 @@ def group_stages(policy: SharePolicy, stages: Sequence[str]) -> list[str]:
 
 
 def group_arn_of_package(package_arn: str) -> str:
-    """``arn:...:model-package-group/<group>`` of a versioned ``arn:...:model-package/<group>/<n>``."""
-    head, sep, rest = package_arn.partition(":model-package/")
-    if not sep or "/" not in rest:
-        raise ShareStateError(f"{package_arn} is not a versioned model package ARN (.../model-package/<group>/<n>)")
-    return f"{head}:model-package-group/{rest.split('/')[0]}"
+    """``arn:...:model-package-group/<group>`` of a versioned ``arn:...:model-package/<group>/<n>`` (checked whole:
+    ``mcgov.identifiers.MODEL_PACKAGE_ARN``, so no trailing newline, non-ASCII digit or extra path gets through)."""
+    match = MODEL_PACKAGE_ARN.fullmatch(package_arn) if isinstance(package_arn, str) and len(package_arn) <= 2048 else None
+    if match is None:
+        raise ShareStateError(f"{package_arn!r} is not a versioned model package ARN "
+                              "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)")
+    return (f"arn:{match['partition']}:sagemaker:{match['region']}:{match['account']}"
+            f":model-package-group/{match['group']}")
+
+
+def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
+    """``package_arn`` when it is a versioned model package ARN in the policy's card account and region (the account
+    whose RAM shares its group and whose SageMaker records the gate's ``ModelLifeCycle``), else
+    ``PackageGroupInputError``."""
+    from mcgov.steps.share.exceptions import PackageGroupInputError
+
+    try:
+        group_arn_of_package(package_arn)
+    except ShareStateError as exc:
+        raise PackageGroupInputError(str(exc)) from None
+    match = MODEL_PACKAGE_ARN.fullmatch(package_arn)
+    assert match is not None
+    if match["account"] != policy.card_account or match["region"] != policy.region:
+        raise PackageGroupInputError(
+            f"model package {package_arn} is not in the policy's card account {policy.card_account} / region "
+            f"{policy.region}; only the card account can share its model package group")
+    return package_arn
 
 
 def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: str, stage: str, prune: bool,
@@ -128,8 +151,4 @@ def resolve_package(policy: SharePolicy, stages: Sequence[str], card: Mapping[st
                 f"stage {needed[0]} sets model_package_group but the card names no model package "
                 "(model_package_details.model_package_arn); pass --model-package ARN", field="--model-package")
         return None
-    try:
-        group_arn_of_package(arn)
-    except ShareStateError as exc:
-        raise PackageGroupInputError(str(exc), field="--model-package") from None
-    return arn
+    return check_package_arn(policy, arn)

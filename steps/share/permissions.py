@@ -7,7 +7,9 @@ permission and leave its tags unchanged, so the gate asks RAM instead of trustin
 Cache: a share's permission changes only through those explicit calls, never by itself, so the answer is
 kept per share ARN for the life of the process (a Lambda container, a CLI run): the steady-state gate costs
 no extra call. A process that replaces a share's permission itself calls ``forget_share_permissions``; a
-long-lived process that must notice an operator's replacement calls ``clear_permission_cache``.
+long-lived process that must notice an operator's replacement calls ``clear_permission_cache``. The key is the
+share ARN, which names the owning account and region, so two accounts' shares never share an entry; at most
+``CACHE_MAX_SHARES`` are kept (the oldest read is dropped first), so a reconcile over many cards stays bounded.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 
 from mcgov.steps.share.client import call
 
+CACHE_MAX_SHARES = 1024
 _cache: dict[str, tuple[str, ...]] = {}
 _lock = threading.Lock()
 
@@ -42,6 +45,8 @@ def share_permissions(ram: Any, share_arn: str) -> tuple[str, ...]:
     arns = list_share_permissions(ram, share_arn)
     with _lock:
         _cache[share_arn] = arns
+        while len(_cache) > CACHE_MAX_SHARES:
+            del _cache[next(iter(_cache))]
     return arns
 
 
