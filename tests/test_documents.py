@@ -137,3 +137,18 @@ def _exit_code(main, argv):
         return main(argv)
     except SystemExit as exc:
         return exc.code
+
+
+@pytest.mark.parametrize("uri", ["s3://mcgov-docs/report.json\n", "s3://mcgov-docs/a\tb",
+                                 "s3://Bad_Bucket/k", "s3://mcgov-docs/", "s3://", "s3://mcgov-docs/" + "k" * 1025])
+def test_report_uris_are_taken_literally_or_refused(uri):
+    """``urlparse`` would drop the newline or cut at ``#`` and read another object than the one named."""
+    with pytest.raises(InputReadError, match="not a valid s3://bucket/key URI"):
+        read_text(uri, s3_client=object())
+
+
+def test_a_hash_or_question_mark_stays_in_the_key():
+    from mcgov.steps.card.io import parse_s3_uri
+
+    assert parse_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
+    assert parse_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mcgov.identifiers import split_s3_uri
 from mcgov.documents import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
 from mcgov.errors import DocumentError
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
@@ -28,10 +28,12 @@ class LoadedDocument:
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
-    parsed = urlparse(uri)
-    if parsed.scheme != "s3" or not parsed.netloc or not parsed.path.lstrip("/"):
-        raise InputReadError("not a valid s3://bucket/key URI", source=uri)
-    return parsed.netloc, parsed.path.lstrip("/")
+    """(bucket, key) of an ``s3://`` input, taken literally (``mcgov.identifiers.split_s3_uri``)."""
+    parts = split_s3_uri(uri)
+    if parts is None:
+        raise InputReadError("not a valid s3://bucket/key URI (an S3 bucket name, then a key without control "
+                             "characters)", source=uri)
+    return parts
 
 
 def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT) -> str:

@@ -48,19 +48,13 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         raise PolicyFileError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
 
 
-S3_KEY_MAX_BYTES = 1024
-
-
 def split_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/key`` -> (bucket, key), taken literally: ``urlparse`` would silently drop a newline or tab
-    and cut the key at ``#`` or ``?``, reading another object than the one named. A bucket name against S3's rules
-    and a key of 1-1024 UTF-8 bytes without control characters, else ``PolicyFileError``."""
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
-    if not (ids.matches(ids.S3_PREFIX, f"s3://{bucket}/") and ".." not in bucket and key
-            and len(key.encode("utf-8", "surrogatepass")) <= S3_KEY_MAX_BYTES
-            and not any(c < " " or c == "\x7f" for c in key)):
+    """``s3://bucket/key`` -> (bucket, key) taken literally (``mcgov.identifiers.split_s3_uri``), else
+    ``PolicyFileError``."""
+    parts = ids.split_s3_uri(uri)
+    if parts is None:
         raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
-    return bucket, key
+    return parts
 
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
