@@ -29,9 +29,9 @@ from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ValidationError
 
 from mcgov.emulator.pdf import Line, Style, build_pdf
+from mcgov.emulator.sagemaker.validation import is_entity_name
 
 IN_PROGRESS_POLLS = 1
-JOB_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)
 S3_OUTPUT = re.compile(r"s3://(?P<bucket>[^/]+)/?(?P<prefix>.*)", re.ASCII | re.DOTALL)
 SECTIONS = (
     ("model_overview", "Model overview"),
@@ -89,7 +89,7 @@ class ExportJob:
 
 def validate_job_request(job_name: Any, output_path: Any) -> tuple[str, str]:
     """(bucket, prefix) of a valid request; ValidationException naming the parameter otherwise."""
-    if not isinstance(job_name, str) or len(job_name) > 63 or not JOB_NAME.fullmatch(job_name):
+    if not is_entity_name(job_name):
         raise ValidationError(
             f"1 validation error detected: Value '{job_name}' at 'modelCardExportJobName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")

@@ -13,19 +13,22 @@ Sources, written here rather than borrowed from the product:
 """
 from __future__ import annotations
 
-import json
-import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from moto.sagemaker.exceptions import ValidationError
 
 from mcgov.emulator.sagemaker.schema_check import Validator
-from mcgov.emulator.sagemaker.validation import CARD_STATUSES, MAX_CONTENT_CHARS, MAX_REPORTED
+from mcgov.emulator.sagemaker.validation import (
+    CARD_NAME,
+    CARD_STATUSES,
+    check_schema,
+    is_entity_name,
+    parse_content,
+    schema_text,
+    schema_validator,
+)
 
 PACKAGE_SCHEMA_FILE = "model_package_model_card_schema.json"
-ENTITY_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 STAGE_DESCRIPTION_MAX = 1024
 ARCHIVED_PACKAGE_CARD = (
     "The model card of model package {arn} is Archived and its content cannot be updated. "
@@ -34,13 +37,11 @@ ARCHIVED_PACKAGE_CARD = (
 
 
 def package_schema_text() -> str:
-    return resources.files("mcgov.emulator.sagemaker").joinpath("schema", PACKAGE_SCHEMA_FILE).read_text(
-        encoding="utf-8")
+    return schema_text(PACKAGE_SCHEMA_FILE)
 
 
-@lru_cache(maxsize=1)
 def package_card_validator() -> Validator:
-    return Validator(json.loads(package_schema_text()))
+    return schema_validator(PACKAGE_SCHEMA_FILE)
 
 
 def _constraint(value: Any, member: str, constraint: str) -> ValidationError:
@@ -58,19 +59,9 @@ def check_model_card(card: Any) -> dict[str, Any]:
                           f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]")
     content = card.get("ModelCardContent")
     if content is not None:
-        if not isinstance(content, str) or len(content) > MAX_CONTENT_CHARS:
-            raise _constraint("***", "modelCard.modelCardContent",
-                              f"Member must have length less than or equal to {MAX_CONTENT_CHARS}")
-        try:
-            parsed = json.loads(content)
-        except ValueError as exc:
-            raise ValidationError(f"ModelCardContent is not valid JSON: {exc}.") from exc
-        if not isinstance(parsed, dict):
-            raise ValidationError("ModelCardContent must be a JSON object.")
-        found = [str(v) for _, v in zip(range(MAX_REPORTED + 1), package_card_validator().violations(parsed))]
-        if found:
-            raise ValidationError("ModelCardContent does not match the model package model card schema: "
-                                  + "; ".join(found[:MAX_REPORTED]))
+        parsed = parse_content(content, member="modelCard.modelCardContent", label="ModelCardContent")
+        check_schema(package_card_validator(), parsed,
+                     "ModelCardContent does not match the model package model card schema")
     return {k: v for k, v in (("ModelCardContent", content), ("ModelCardStatus", status)) if v is not None}
 
 
@@ -80,8 +71,8 @@ def check_lifecycle(lifecycle: Any) -> dict[str, str]:
         raise ValidationError("ModelLifeCycle must be a structure with Stage and StageStatus.")
     for key, member in (("Stage", "modelLifeCycle.stage"), ("StageStatus", "modelLifeCycle.stageStatus")):
         value = lifecycle.get(key)
-        if not isinstance(value, str) or not ENTITY_NAME.match(value):
-            raise _constraint(value, member, f"Member must satisfy regular expression pattern: {ENTITY_NAME.pattern}")
+        if not is_entity_name(value):
+            raise _constraint(value, member, f"Member must satisfy regular expression pattern: {CARD_NAME.pattern}")
     description = lifecycle.get("StageDescription")
     if description is not None and (not isinstance(description, str) or len(description) > STAGE_DESCRIPTION_MAX):
         raise _constraint("***", "modelLifeCycle.stageDescription",

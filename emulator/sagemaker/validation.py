@@ -29,7 +29,7 @@ from moto.sagemaker.exceptions import ValidationError
 from mcgov.emulator.sagemaker.schema_check import Validator
 
 MAX_CONTENT_CHARS = 100_000
-CARD_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+CARD_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", re.ASCII)  # EntityName; use is_entity_name
 CARD_STATUSES = ("Draft", "PendingReview", "Approved", "Archived")
 SCHEMA_FILE = "model_card_schema.json"
 MAX_REPORTED = 5
@@ -43,15 +43,20 @@ ARCHIVED_MESSAGE = (
 )
 
 
-def schema_text() -> str:
-    """The packaged content schema, as text."""
-    return resources.files("mcgov.emulator.sagemaker").joinpath("schema", SCHEMA_FILE).read_text(encoding="utf-8")
+def schema_text(file: str = SCHEMA_FILE) -> str:
+    """A packaged schema (the card content schema by default), as text."""
+    return resources.files("mcgov.emulator.sagemaker").joinpath("schema", file).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def schema_validator(file: str = SCHEMA_FILE) -> Validator:
+    """The validator of one packaged schema (loaded once per file)."""
+    return Validator(json.loads(schema_text(file)))
+
+
 def content_validator() -> Validator:
     """The validator of card content against the packaged schema (loaded once)."""
-    return Validator(json.loads(schema_text()))
+    return schema_validator(SCHEMA_FILE)
 
 
 def _constraint(value: str, member: str, constraint: str) -> ValidationError:
@@ -60,9 +65,15 @@ def _constraint(value: str, member: str, constraint: str) -> ValidationError:
     )
 
 
+def is_entity_name(value: Any) -> bool:
+    """True for a string matching botocore's ``EntityName`` as a whole (``fullmatch``: ``$`` alone would let a
+    trailing newline through, which SageMaker refuses)."""
+    return isinstance(value, str) and CARD_NAME.fullmatch(value) is not None
+
+
 def validate_card_name(name: str) -> None:
     """Refuse names outside the EntityName pattern."""
-    if not CARD_NAME.match(name or ""):
+    if not is_entity_name(name):
         raise _constraint(
             name, "modelCardName", f"Member must satisfy regular expression pattern: {CARD_NAME.pattern}"
         )
@@ -74,37 +85,38 @@ def validate_status(status: str | None) -> None:
         raise _constraint(status, "modelCardStatus", f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]")
 
 
-def parse_content(content: Any) -> dict[str, Any]:
-    """The content as a JSON object; refuse non-strings, over-long text, bad JSON and non-objects."""
+def parse_content(content: Any, member: str = "content", label: str = "Content") -> dict[str, Any]:
+    """The content as a JSON object; refuse non-strings, over-long text, bad JSON and non-objects.
+
+    ``member``/``label`` name the parameter in messages (``modelCard.modelCardContent`` for a package's card).
+    """
     if not isinstance(content, str):
-        raise ValidationError("Content must be a JSON string.")
+        raise ValidationError(f"{label} must be a JSON string.")
     if len(content) > MAX_CONTENT_CHARS:
         raise ValidationError(
-            f"1 validation error detected: Value at 'content' failed to satisfy constraint: "
+            f"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
             f"Member must have length less than or equal to {MAX_CONTENT_CHARS} "
             f"(got {len(content)} characters); shorten the card content."
         )
     try:
         parsed = json.loads(content)
     except ValueError as exc:
-        raise ValidationError(f"Content is not valid JSON: {exc}.") from exc
+        raise ValidationError(f"{label} is not valid JSON: {exc}.") from exc
     if not isinstance(parsed, dict):
-        raise ValidationError("Content must be a JSON object.")
+        raise ValidationError(f"{label} must be a JSON object.")
     return parsed
+
+
+def check_schema(validator: Validator, parsed: dict[str, Any], what: str) -> None:
+    """Refuse ``parsed`` when ``validator`` finds violations, naming at most ``MAX_REPORTED`` of them."""
+    found = [str(v) for _, v in zip(range(MAX_REPORTED + 1), validator.violations(parsed))]
+    if found:
+        more = "; ..." if len(found) > MAX_REPORTED else ""
+        raise ValidationError(f"{what}: " + "; ".join(found[:MAX_REPORTED]) + more)
 
 
 def validate_content(content: str | None) -> None:
     """Refuse content the service refuses: the API limits, then the published schema."""
     if content is None:
         return
-    parsed = parse_content(content)
-    found = []
-    for violation in content_validator().violations(parsed):
-        found.append(str(violation))
-        if len(found) > MAX_REPORTED:
-            break
-    if found:
-        more = "; ..." if len(found) > MAX_REPORTED else ""
-        raise ValidationError(
-            "Content does not match the model card JSON schema: " + "; ".join(found[:MAX_REPORTED]) + more
-        )
+    check_schema(content_validator(), parse_content(content), "Content does not match the model card JSON schema")
