@@ -6,7 +6,9 @@ Request parsing (card names or ARNs, cross-account routing) and response shapes 
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
@@ -21,6 +23,20 @@ from mcgov.emulator.sagemaker.validation import (
     validate_content,
     validate_status,
 )
+from mcgov.emulator.state import get_state
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def locked(method: _Method) -> _Method:
+    """Run a read-check-write of the backend's own state under the emulator's state lock: the server is
+    threaded, and concurrent requests must not both pass a "does it exist yet" check (export job names,
+    callback tokens) or both append version N+1 of a card."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with get_state().lock:
+            return method(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
 
 
 class EmulatorSageMakerBackend(SageMakerModelBackend):
@@ -37,6 +53,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         """The ARN of one of this account's model packages (ValidationError when there is none)."""
         return str(self.describe_model_package(name_or_arn).arn)
 
+    @locked
     def set_package_extras(self, arn: str, model_card: dict[str, Any] | None,
                            lifecycle: dict[str, Any] | None) -> None:
         """Store a package's ``ModelCard`` (checked, merged; Archived keeps its content) and ``ModelLifeCycle``."""
@@ -56,6 +73,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             out["ModelLifeCycle"] = dict(self.package_lifecycles[arn])
         return out
 
+    @locked
     def create_model_card(  # type: ignore[override]
         self,
         model_card_name: str,
@@ -92,6 +110,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
                 return card
         raise ResourceNotFound(f"Modelcard with name {model_card_name} and version: {version} does not exist")
 
+    @locked
     def update_model_card(  # type: ignore[override]
         self, model_card_name: str, content: str | None, model_card_status: str | None
     ) -> str:
@@ -120,6 +139,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         self.model_cards[model_card_name].append(card)
         return card.arn
 
+    @locked
     def create_model_card_export_job(self, model_card_name: str, version: int | None, job_name: str,
                                      output_path: str, caller: str) -> str:
         """CreateModelCardExportJob on a card of this account (``caller`` may be a consumer of a shared card)."""
@@ -133,6 +153,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             card_status=card.model_card_status, content=card.content, output_path=output_path, caller=caller)
         return arn
 
+    @locked
     def describe_model_card_export_job(self, arn: str) -> dict[str, Any]:
         """DescribeModelCardExportJob; each call is a poll, and the poll after ``IN_PROGRESS_POLLS`` runs the job."""
         job = self.model_card_export_jobs.get(arn)
@@ -144,6 +165,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
                 export.run(job)
         return job.describe()
 
+    @locked
     def card_tags(self, model_card_name: str) -> list[dict[str, str]]:
         """The tags of a card: one list for the card, whatever its version (tags belong to the resource)."""
         self.latest_card(model_card_name)  # ResourceNotFound when there is no such card
@@ -154,6 +176,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             version.tags = first.tags
         return first.tags
 
+    @locked
     def add_tags(self, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
         """AddTags; an existing key gets the new value (the AddTags API reference: "overwrites")."""
         if ":model-card/" not in arn:
@@ -163,6 +186,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         current[:] = [t for t in current if t["Key"] not in keys] + list(tags)
         return current
 
+    @locked
     def delete_tags(self, arn: str, tag_keys: list[str]) -> None:
         if ":model-card/" not in arn:
             return super().delete_tags(arn, tag_keys)
@@ -185,6 +209,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             raise ValidationError(message=f"Could not find model-package {arn}")
         return super()._get_resource_from_arn(arn)
 
+    @locked
     def send_pipeline_callback(self, token: str, outcome: str, outputs: list[dict[str, str]] | None = None,
                                reason: str | None = None) -> str:
         """Record a CallbackStep completion (moto lacks SendPipelineExecutionStepSuccess/Failure).
