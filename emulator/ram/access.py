@@ -35,9 +35,9 @@ def principal_has_access(share: Share, account: str, org_accounts: frozenset[str
             continue
         if assoc.entity == account:
             return True
-        if ORG_PRINCIPAL.match(assoc.entity) and account in org_accounts:
+        if ORG_PRINCIPAL.fullmatch(assoc.entity) and account in org_accounts:
             return True
-        iam = IAM_PRINCIPAL.match(assoc.entity)
+        iam = IAM_PRINCIPAL.fullmatch(assoc.entity)
         if iam and iam.group(1) == account:
             return True
     return False

@@ -499,7 +499,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
     ) -> Permission:
         """CreatePermission: a customer-managed permission in this account and region."""
         name = name or ""
-        if not PERMISSION_NAME.match(name):
+        if not PERMISSION_NAME.fullmatch(name):
             raise InvalidParameterException(
                 f"Permission name {name!r} is not valid; use 1-36 letters, digits, '.', '_' or '-'."
             )

@@ -34,7 +34,7 @@ MODEL_PACKAGE_GROUP_ACTIONS = [
     "sagemaker:DescribeModelPackage",
     "sagemaker:ListModelPackages",
 ]
-PERMISSION_NAME = re.compile(r"^[\w.-]{1,36}$")
+PERMISSION_NAME = re.compile(r"^[\w.-]{1,36}$", re.ASCII)  # fullmatch: no trailing newline, ASCII letters
 PERMISSION_TYPES = ("ALL", "AWS", "LOCAL")
 
 

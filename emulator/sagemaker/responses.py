@@ -20,19 +20,29 @@ from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card
 
 PACKAGE_ARN = re.compile(
     r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"model-package(?P<kind>-group)?/(?P<group>[^/]+)(?:/(?P<version>\d+))?$"
+    r"model-package(?P<kind>-group)?/(?P<group>[^/]+)(?:/(?P<version>\d+))?$", re.ASCII
 )
 CARD_ARN = re.compile(
-    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):model-card/(?P<name>[^/]+)$"
+    r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):model-card/(?P<name>[^/]+)$", re.ASCII
 )
+# Both are used with fullmatch: ``$`` alone accepts a trailing newline, which SageMaker refuses.
 
 
 def parse_card_ref(ref: str) -> tuple[str | None, str | None, str]:
     """(account, region, name) of a model-card name or ARN; account/region are None for names."""
-    match = CARD_ARN.match(ref or "")
+    match = CARD_ARN.fullmatch(ref or "")
     if match:
         return match.group("account"), match.group("region"), match.group("name")
     return None, None, ref
+
+
+def backend_of(account: str, region: str, ref: str) -> EmulatorSageMakerBackend:
+    """The SageMaker backend of ``account`` in ``region`` (taken from the ARN ``ref``); an ARN naming a region
+    SageMaker does not have is refused as SageMaker refuses a malformed ARN (not a server error)."""
+    regional = sagemaker_backends[account]
+    if region not in regional:
+        raise ValidationError(f"Value '{ref}' is not a valid ARN: {region} is not a SageMaker region.")
+    return regional[region]  # type: ignore[return-value]
 
 
 def card_json(card: FakeModelCard) -> dict[str, Any]:
@@ -68,7 +78,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         """(backend owning the card named or ARN'd by ``ref``, card name), after the cross-account check."""
         account, region, name = parse_card_ref(ref)
         owner = account or self.current_account
-        backend = sagemaker_backends[owner][region or self.region]
+        backend = backend_of(owner, region or self.region, ref)
         if owner == self.current_account:
             return backend, name  # type: ignore[return-value]
         if name not in backend.model_cards:
@@ -122,16 +132,15 @@ class EmulatorSageMakerResponse(SageMakerResponse):
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: "
                 "sagemaker:DeleteModelCard on another account's model card; delete it from its owner account."
             )
-        sagemaker_backends[owner][region or self.region].delete_model_card(name)
+        backend_of(owner, region or self.region, self._get_param("ModelCardName")).delete_model_card(name)
         return EmptyResult()
 
     def _own_tagged_resource(self, action: str) -> None:
         """Tag calls on another account's resource are refused: RAM's model-card permissions grant no tagging
         (their actions are Describe/List/Update/Export), and no other resource policy exists."""
         arn = self._get_param("ResourceArn") or ""
-        account, _, _ = parse_card_ref(arn)
-        owner = arn.split(":")[4] if arn.count(":") >= 5 else None
-        if (account or owner) not in (None, "", self.current_account):
+        owner = arn.split(":")[4] if arn.count(":") >= 5 else ""  # an ARN's account field, card or not
+        if owner not in ("", self.current_account):
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
                 f"on resource: {arn}; only the owner account can tag it.")
@@ -153,10 +162,11 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         only while an ACTIVE RAM share of its model package group has the caller and the group ASSOCIATED (and
         the share's permission allows ``action``); otherwise AccessDeniedException."""
         ref = self._get_param(param) or ""
-        match = PACKAGE_ARN.match(ref)
+        match = PACKAGE_ARN.fullmatch(ref)
         if not match or match.group("account") == self.current_account:
             return self.own_backend()
         owner, region = match.group("account"), match.group("region")
+        backend = backend_of(owner, region, ref)
         group_arn = f"{ref.split(':model-package')[0]}:model-package-group/{match.group('group')}"
         access = access_allowed(region, group_arn, owner, self.current_account, f"sagemaker:{action}")
         if not access.permitted:
@@ -167,7 +177,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
                 f"on resource: {ref} because {reason}. Share the model package group with AWS RAM and wait for "
                 "ASSOCIATED.")
-        return sagemaker_backends[owner][region]  # type: ignore[return-value]
+        return backend
 
     def create_model_package(self) -> ActionResult:
         backend = self.own_backend()
@@ -238,7 +248,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         permission to allow sagemaker:DescribeModelCardExportJob on the card."""
         arn = self._get_param("ModelCardExportJobArn") or ""
         card_ref, _, job = arn.partition("/export-job/")
-        if not CARD_ARN.match(card_ref) or not job:
+        if not CARD_ARN.fullmatch(card_ref) or not job:
             raise ValidationError(f"Value '{arn}' at 'modelCardExportJobArn' is not a model card export job ARN.")
         backend, _ = self.shared_card_backend(card_ref, "DescribeModelCardExportJob")
         return ActionResult(backend.describe_model_card_export_job(arn))
