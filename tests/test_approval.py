@@ -94,3 +94,17 @@ def test_an_archived_card_cannot_be_approved(card, card_session):
     with pytest.raises(NotApprovableError, match="Archived"):
         approve_card(sm, card_session.client("sts"), POLICY, "churn", now=NOW)
     assert ApprovalStore(sm).read(arn) is None
+
+
+def test_a_consumer_account_cannot_approve_and_nothing_is_written(card, emulator, staging_session):
+    sm, arn = card
+    share = emulator.session("card").client("ram", region_name="us-east-1").create_resource_share(
+        name="s", resourceArns=[arn], principals=["222222222222"])["resourceShare"]["resourceShareArn"]
+    ram = emulator.session("card").client("ram", region_name="us-east-1")
+    for kind in ("PRINCIPAL", "RESOURCE"):
+        ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share])
+    consumer = staging_session.client("sagemaker", region_name="us-east-1")
+    assert consumer.describe_model_card(ModelCardName=arn)["ModelCardStatus"] == "PendingReview"  # it is shared
+    with pytest.raises(NotApprovableError, match="credentials of the card account 111111111111.*222222222222"):
+        approve_card(consumer, staging_session.client("sts"), POLICY, arn, now=NOW)
+    assert _state(sm, arn)[0] == "PendingReview" and ApprovalStore(sm).read(arn) is None

@@ -37,6 +37,11 @@ def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str
     allows only while the card still matches that record.
     """
     arn = check_card_arn(policy, name_or_arn if name_or_arn.startswith("arn:") else policy.card_arn(name_or_arn))
+    approver = caller_arn(sts)
+    account = approver.split(":")[4] if approver.count(":") >= 5 else ""
+    if account != policy.card_account:
+        raise NotApprovableError(f"approving needs credentials of the card account {policy.card_account}; these are "
+                                 f"{approver}: a consumer account can never approve a shared card")
     cards, approvals = CardStore(sagemaker), ApprovalStore(sagemaker)
     card = cards.describe(arn)
     if card.get("ModelCardStatus") == "Archived":
@@ -49,7 +54,7 @@ def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str
         card = cards.describe(arn)
     when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     record = ApprovalRecord(version=int(card["ModelCardVersion"]), content_sha256=content_sha256(card.get("Content") or "{}"),
-                            approver=caller_arn(sts), approved_at=when, note=note)
+                            approver=approver, approved_at=when, note=note)
     approvals.write(arn, record)
     from mcgov.steps.registry.embedded import approve_embedded_for_card  # registry imports approval.records
 
