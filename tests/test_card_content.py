@@ -128,3 +128,10 @@ def test_real_card_contents_accepted_by_the_api_validate(strict_schema):
     for path in files:
         content = validate_content(json.loads(path.read_text()), source=str(path))
         jsonschema.validate(content, strict_schema)
+
+
+@pytest.mark.parametrize("text, needle", [("[" * 5000 + "]" * 5000, "nested deeper"), ('{"a": 1, "a": 2}', "duplicate key"),
+                                          ('{"n": ' + "9" * 5000 + "}", "not valid JSON")])
+def test_content_text_is_parsed_strictly(text, needle):
+    with pytest.raises(ContentValidationError, match=needle):
+        validate_content_text(text)

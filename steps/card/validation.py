@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.errors import describe_validation_error
+from mcgov.documents import parse_json
+from mcgov.errors import DocumentError, describe_validation_error
 
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import ModelCardContent
@@ -62,9 +63,10 @@ def validate_content_text(text: str, *, source: str = "<content>") -> dict[str, 
     if len(text) > L.CONTENT_MAX_CHARS:
         raise CardLimitError(f"content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit", source=source)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ContentValidationError(f"content is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
+        data = parse_json(text, source)  # strict: duplicate keys, deep nesting and non-finite numbers refused
+    except DocumentError as exc:
+        detail = str(exc).removeprefix(f"{source}: ").removeprefix("invalid JSON: ")
+        raise ContentValidationError(f"content is not valid JSON: {detail}", source=source) from None
     return validate_content(data, source=source)
 
 
