@@ -4,6 +4,7 @@ The repository's folders install as subpackages of one package, ``mcgov`` (``ste
 ``pipelines/`` -> ``mcgov.pipelines`` ...), so a project with its own ``pipelines`` or ``steps`` package can
 use this one. The ``mcgov/`` folder is the package root: the errors every subpackage shares.
 """
+
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -13,8 +14,9 @@ VERSION = (HERE / "steps" / "VERSION").read_text().strip()
 
 NAMESPACE = "mcgov"
 FOLDERS = ("steps", "pipelines", "share_policies", "emulator", "demo")
-PACKAGES = [NAMESPACE] + [f"{NAMESPACE}.{name}" for folder in FOLDERS
-            for name in (folder, *find_packages(where=".", include=[f"{folder}.*"]))]
+PACKAGES = [NAMESPACE] + [
+    f"{NAMESPACE}.{name}" for folder in FOLDERS for name in (folder, *find_packages(where=".", include=[f"{folder}.*"]))
+]
 
 MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.2.5"
 

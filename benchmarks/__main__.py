@@ -6,6 +6,7 @@
 ``--json`` prints the results instead of the table. ``--write-docs`` records them in ``benchmarks/results.json``
 and regenerates the figure blocks of docs/performance.md and docs/reliability.md (``benchmarks.docs``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,12 @@ def table(rows: list[tuple[str, ...]]) -> str:
 
 
 def environment() -> dict[str, Any]:
-    return {"date": datetime.date.today().isoformat(), "python": platform.python_version(),
-            "moto": metadata.version("moto"), "cpus": os.cpu_count()}
+    return {
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+        "moto": metadata.version("moto"),
+        "cpus": os.cpu_count(),
+    }
 
 
 def sections(args: argparse.Namespace) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
@@ -65,15 +70,20 @@ def run_all(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Run every benchmark and print one table.")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description="Run every benchmark and print one table."
+    )
     parser.add_argument("--import-samples", type=int, default=5)
     parser.add_argument("--reconcile-cards", type=int, default=1000)
     parser.add_argument("--hub-spokes", type=int, default=50)
     parser.add_argument("--hub-cards", type=int, default=20)
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
-    output.add_argument("--write-docs", action="store_true",
-                        help="record the results in benchmarks/results.json and regenerate the docs' figure blocks")
+    output.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="record the results in benchmarks/results.json and regenerate the docs' figure blocks",
+    )
     args = parser.parse_args(argv)
     results, failed = run_all(args)
     if args.write_docs and not failed:
@@ -84,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     elif not failed:
         print(table(summary_rows(results)))
     if failed:
-        print(f"benchmarks failed: {', '.join(failed)}" + ("; docs not written" if args.write_docs else ""), file=sys.stderr)
+        print(
+            f"benchmarks failed: {', '.join(failed)}" + ("; docs not written" if args.write_docs else ""),
+            file=sys.stderr,
+        )
         return 1
     if args.write_docs:
         changed = write_docs(results)

@@ -1,4 +1,5 @@
 """pytest plugin for ``benchmarks.reliability``: after the session, write the suites' counts to ``$MCGOV_BENCH_FIGURES``."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         "tests": session.testscollected,
         "faults": dict(faults.FIGURES),
         "concurrency": dict(concurrency.FIGURES),
-        "fuzz": {"examples_per_input": fuzz.FUZZ.max_examples,
-                 "inputs": {name: {"tried": fuzz.TRIED[name], "refused": fuzz.REJECTED[name]} for name in sorted(fuzz.TRIED)}},
+        "fuzz": {
+            "examples_per_input": fuzz.FUZZ.max_examples,
+            "inputs": {
+                name: {"tried": fuzz.TRIED[name], "refused": fuzz.REJECTED[name]} for name in sorted(fuzz.TRIED)
+            },
+        },
     }
     with open(path, "w", encoding="utf-8") as out:
         json.dump(figures, out, indent=2, sort_keys=True)

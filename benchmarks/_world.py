@@ -1,4 +1,5 @@
 """A seeded emulator world shared by the benchmarks: churn pipeline outputs, the read-only permission, the policy."""
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,8 @@ class CallCounter:
 @contextmanager
 def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     """Emulator with the churn pipeline's outputs seeded; yields clients, sources, policy and the emulator."""
-    from mcgov.emulator.fixtures import seed_pipeline_outputs
     from mcgov.emulator import Emulator, EmulatorConfig
+    from mcgov.emulator.fixtures import seed_pipeline_outputs
     from mcgov.share_policies import load_policy
     from mcgov.steps.card.service import CardSources
     from mcgov.steps.share import ensure_readonly_permission, ram_client
@@ -54,13 +55,17 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
             "sts": session.client("sts"),
             "ram": ram,
             "policy": load_policy(EXAMPLE_POLICY),
-            "sources": CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
-                                   template=where["template"]),
+            "sources": CardSources(
+                training_job_name=where["training_job_name"],
+                evaluations=(where["evaluation"],),
+                template=where["template"],
+            ),
         }
 
 
-def bench_main(argv: list[str] | None, doc: str, run: Callable[[], dict[str, Any]],
-               render: Callable[[dict[str, Any]], None]) -> int:
+def bench_main(
+    argv: list[str] | None, doc: str, run: Callable[[], dict[str, Any]], render: Callable[[dict[str, Any]], None]
+) -> int:
     """The shared command line of a benchmark module: run it, print a readable summary or ``--json``."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")

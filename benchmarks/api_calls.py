@@ -7,6 +7,7 @@ and populate + share + gate <= 10 (issue 5; populate reads the template too).
 
     python -m benchmarks.api_calls [--json]
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,23 +29,34 @@ def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]
 
     emu, policy = world["emu"], world["policy"]
     steps: dict[str, Counter[str]] = {}
-    card = populate_card("churn-model", world["sources"], sagemaker=world["sagemaker"], s3=world["s3"],
-                         status="PendingReview")
+    card = populate_card(
+        "churn-model", world["sources"], sagemaker=world["sagemaker"], s3=world["s3"], status="PendingReview"
+    )
     steps["populate"] = counter.take()
     if world["sagemaker"].describe_model_card(ModelCardName=card.arn)["ModelCardStatus"] != "Approved":
         approve_card(world["sagemaker"], world["sts"], policy, card.arn)  # a reviewer's step, not counted
     counter.take()
     ensure_share(world["ram"], policy, card.arn)
     steps["share"] = counter.take()
-    decision = run_gate(world["ram"], world["sagemaker"], policy, GATE_STAGE, card.arn, timeout=600,
-                        sleep=emu.clock.advance, clock=emu.clock.now)
+    decision = run_gate(
+        world["ram"],
+        world["sagemaker"],
+        policy,
+        GATE_STAGE,
+        card.arn,
+        timeout=600,
+        sleep=emu.clock.advance,
+        clock=emu.clock.now,
+    )
     if not decision.allowed:
         raise RuntimeError(f"gate {GATE_STAGE} blocked: {decision.reasons}")
     steps["gate"] = counter.take()
     return steps
 
 
-def _group_flow(world: dict[str, Any], counter: CallCounter, policy: Any, card_arn: str, package_arn: str) -> dict[str, int]:
+def _group_flow(
+    world: dict[str, Any], counter: CallCounter, policy: Any, card_arn: str, package_arn: str
+) -> dict[str, int]:
     """share + gate of a prod stage that also needs the model package group (two shares per stage: the card's
     and the group's ``mcgov-<card>-<stage>-mpg``)."""
     from mcgov.steps.gate.package import run_package_gate
@@ -55,8 +67,17 @@ def _group_flow(world: dict[str, Any], counter: CallCounter, policy: Any, card_a
     counter.take()
     ensure_share(world["ram"], policy, card_arn, package_group_arn=group_arn_of_package(package_arn))
     share = sum(counter.take().values())
-    decision = run_package_gate(world["ram"], world["sagemaker"], policy, GATE_STAGE, card_arn, package_arn, timeout=600,
-                                sleep=emu.clock.advance, clock=emu.clock.now)
+    decision = run_package_gate(
+        world["ram"],
+        world["sagemaker"],
+        policy,
+        GATE_STAGE,
+        card_arn,
+        package_arn,
+        timeout=600,
+        sleep=emu.clock.advance,
+        clock=emu.clock.now,
+    )
     if not decision.allowed:
         raise RuntimeError(f"package gate {GATE_STAGE} blocked: {decision.reasons}")
     return {"share": share, "gate": sum(counter.take().values())}
@@ -77,9 +98,13 @@ def run_with_package_group() -> dict[str, Any]:
         policy = parse_policy(data, source="benchmark")
         sm.create_model_package_group(ModelPackageGroupName="churn-model")
         package = sm.create_model_package(
-            ModelPackageGroupName="churn-model", ModelApprovalStatus="PendingManualApproval",
-            InferenceSpecification={"Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+            ModelPackageGroupName="churn-model",
+            ModelApprovalStatus="PendingManualApproval",
+            InferenceSpecification={
+                "Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
         )["ModelPackageArn"]
         content = {"model_package_details": {"model_package_arn": package}}
         card = CardStore(sm).publish("churn-model", json.dumps(content), status="PendingReview").arn
@@ -101,21 +126,34 @@ def run() -> dict[str, Any]:
 
     def summary(steps: dict[str, Counter[str]]) -> dict[str, Any]:
         totals = {name: sum(c.values()) for name, c in steps.items()}
-        return {"steps": {name: {"total": totals[name], "operations": dict(sorted(c.items()))} for name, c in steps.items()},
-                "share_plus_gate": totals["share"] + totals["gate"], "total": sum(totals.values()),
-                # the gate verifies each share's permission once per process (steps/share/permissions.py)
-                "gate_permission_checks": steps["gate"].get("ram.ListResourceSharePermissions", 0)}
+        return {
+            "steps": {
+                name: {"total": totals[name], "operations": dict(sorted(c.items()))} for name, c in steps.items()
+            },
+            "share_plus_gate": totals["share"] + totals["gate"],
+            "total": sum(totals.values()),
+            # the gate verifies each share's permission once per process (steps/share/permissions.py)
+            "gate_permission_checks": steps["gate"].get("ram.ListResourceSharePermissions", 0),
+        }
 
-    return {"first_run": summary(first), "steady_state": summary(steady), "target_per_step": TARGET_PER_STEP,
-            "target_total": TARGET_TOTAL, "accounts": 2, "gate_stage": GATE_STAGE,
-            "with_package_group": run_with_package_group()}
+    return {
+        "first_run": summary(first),
+        "steady_state": summary(steady),
+        "target_per_step": TARGET_PER_STEP,
+        "target_total": TARGET_TOTAL,
+        "accounts": 2,
+        "gate_stage": GATE_STAGE,
+        "with_package_group": run_with_package_group(),
+    }
 
 
 def render(result: dict[str, Any]) -> None:
     """Print the figures for a person."""
     for label in ("first_run", "steady_state"):
-        print(f"{label}: {result[label]['total']} calls (share + gate {result[label]['share_plus_gate']}, "
-              f"gate ListResourceSharePermissions {result[label]['gate_permission_checks']})")
+        print(
+            f"{label}: {result[label]['total']} calls (share + gate {result[label]['share_plus_gate']}, "
+            f"gate ListResourceSharePermissions {result[label]['gate_permission_checks']})"
+        )
         for step, data in result[label]["steps"].items():
             ok = "ok" if data["total"] <= TARGET_PER_STEP else f"over target {TARGET_PER_STEP}"
             print(f"  {step:9} {data['total']:3}  ({ok})")

@@ -3,6 +3,7 @@ that does ``run_gate`` report allowed, and how does the backoff compare with the
 
     python -m benchmarks.gate_latency [--json]
 """
+
 from __future__ import annotations
 
 import statistics
@@ -25,8 +26,13 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
     for index, flip in enumerate(flips):
         with seeded_world(associate_after_polls=None, associate_after_seconds=flip) as world:
             emu, policy = world["emu"], world["policy"]
-            card = populate_card(f"latency-{index}", world["sources"], sagemaker=world["sagemaker"], s3=world["s3"],
-                                 status="PendingReview")
+            card = populate_card(
+                f"latency-{index}",
+                world["sources"],
+                sagemaker=world["sagemaker"],
+                s3=world["s3"],
+                status="PendingReview",
+            )
             approve_card(world["sagemaker"], world["sts"], policy, card.arn)
             ensure_share(world["ram"], policy, card.arn, stages=[stage])
             start = emu.clock.now()
@@ -35,19 +41,39 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
             def progress(_: str) -> None:
                 polls.append(emu.clock.now() - start)
 
-            decision = run_gate(world["ram"], world["sagemaker"], policy, stage, card.arn, timeout=policy.gate.timeout_seconds,
-                                sleep=emu.clock.advance, clock=emu.clock.now, progress=progress)
+            decision = run_gate(
+                world["ram"],
+                world["sagemaker"],
+                policy,
+                stage,
+                card.arn,
+                timeout=policy.gate.timeout_seconds,
+                sleep=emu.clock.advance,
+                clock=emu.clock.now,
+                progress=progress,
+            )
             if not decision.allowed:
                 raise RuntimeError(f"gate blocked: {decision.reasons}")
             allowed_at = emu.clock.now() - start
-            rows.append({"flip_s": flip, "allowed_at_s": round(allowed_at, 1), "latency_s": round(allowed_at - flip, 1),
-                         "polls": len(polls), "poll_interval_s": policy.gate.poll_interval_seconds,
-                         "backoff_cap_s": policy.gate.backoff_cap_seconds})
+            rows.append(
+                {
+                    "flip_s": flip,
+                    "allowed_at_s": round(allowed_at, 1),
+                    "latency_s": round(allowed_at - flip, 1),
+                    "polls": len(polls),
+                    "poll_interval_s": policy.gate.poll_interval_seconds,
+                    "backoff_cap_s": policy.gate.backoff_cap_seconds,
+                }
+            )
     latencies = [r["latency_s"] for r in rows]
     interval = rows[0]["poll_interval_s"] if rows else 0
-    return {"stage": stage, "rows": rows, "median_latency_s": statistics.median(latencies) if rows else None,
-            "max_latency_s": max(latencies) if rows else None,
-            "median_overhead_vs_interval": round(statistics.median(latencies) / interval, 2) if rows else None}
+    return {
+        "stage": stage,
+        "rows": rows,
+        "median_latency_s": statistics.median(latencies) if rows else None,
+        "max_latency_s": max(latencies) if rows else None,
+        "median_overhead_vs_interval": round(statistics.median(latencies) / interval, 2) if rows else None,
+    }
 
 
 def render(result: dict[str, Any]) -> None:

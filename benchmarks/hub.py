@@ -5,6 +5,7 @@ publishes them to the hub (``mcgov hub publish``: batched RAM shares), then the 
 (``mcgov hub sync``, the core the state machine's per-spoke Lambda runs) twice: the first run creates every copy,
 the second must write nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,14 +30,22 @@ def _create_cards(spoke: str, count: int) -> None:
     backend = sagemaker_backends[spoke][REGION]
     for i in range(count):
         content = json.dumps({"model_overview": {"model_description": f"model {i} of spoke {spoke}"}})
-        backend.create_model_card(model_card_name=f"model-{i:03d}", security_config=None, content=content,
-                                  model_card_status="Draft", tags=None)
+        backend.create_model_card(
+            model_card_name=f"model-{i:03d}",
+            security_config=None,
+            content=content,
+            model_card_status="Draft",
+            tags=None,
+        )
 
 
 def _calls(emu: Any, start: int, account: str) -> dict[str, Any]:
     ops = Counter(f"{service}:{op}" for who, service, op in emu.api_calls[start:] if who == account)
-    return {"operations": dict(sorted(ops.items())), "calls": sum(ops.values()),
-            "card_writes": sum(n for op, n in ops.items() if op.split(":")[1] in CARD_WRITES)}
+    return {
+        "operations": dict(sorted(ops.items())),
+        "calls": sum(ops.values()),
+        "card_writes": sum(n for op, n in ops.items() if op.split(":")[1] in CARD_WRITES),
+    }
 
 
 def _sync_run(emu: Any, ram: Any, sagemaker: Any, policy: Any, spokes: int) -> dict[str, Any]:
@@ -51,8 +60,12 @@ def _sync_run(emu: Any, ram: Any, sagemaker: Any, policy: Any, spokes: int) -> d
     for spoke in report.spokes:
         assert spoke.error is None, f"spoke {spoke.spoke}: {spoke.error}"
         counts.update(spoke.counts(False))
-    return {**calls, "calls_per_spoke": round(calls["calls"] / spokes, 1), "wall_seconds": round(wall, 2),
-            "outcomes": {k: n for k, n in sorted(counts.items()) if n}}
+    return {
+        **calls,
+        "calls_per_spoke": round(calls["calls"] / spokes, 1),
+        "wall_seconds": round(wall, 2),
+        "outcomes": {k: n for k, n in sorted(counts.items()) if n},
+    }
 
 
 def run(spokes: int = 50, cards: int = 20) -> dict[str, Any]:
@@ -63,8 +76,15 @@ def run(spokes: int = 50, cards: int = 20) -> dict[str, Any]:
     from mcgov.steps.share import ram_client
 
     accounts = spoke_accounts(spokes)
-    policy = parse_policy({"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": REGION,
-                           "spokes": [{"account": a} for a in accounts]})
+    policy = parse_policy(
+        {
+            "version": 1,
+            "topology": "hub-and-spoke",
+            "hub_account": HUB,
+            "region": REGION,
+            "spokes": [{"account": a} for a in accounts],
+        }
+    )
     with Emulator(EmulatorConfig(any_account_in_organization=True)) as emu:
         emu.set_association_delay(polls=None, seconds=None)
         began = time.perf_counter()
@@ -81,8 +101,13 @@ def run(spokes: int = 50, cards: int = 20) -> dict[str, Any]:
     assert first["outcomes"] == {"synced": spokes * cards}, first["outcomes"]
     assert second["outcomes"] == {"unchanged": spokes * cards}, second["outcomes"]
     assert second["card_writes"] == 0, f"the re-run wrote {second['card_writes']} hub cards"
-    return {"spokes": spokes, "cards_per_spoke": cards, "publish_wall_seconds": round(published, 2),
-            "first_run": first, "second_run": second}
+    return {
+        "spokes": spokes,
+        "cards_per_spoke": cards,
+        "publish_wall_seconds": round(published, 2),
+        "first_run": first,
+        "second_run": second,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,12 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"hub sync benchmark: {result['spokes']} spokes x {result['cards_per_spoke']} cards "
-          f"(publish {result['publish_wall_seconds']} s)")
+    print(
+        f"hub sync benchmark: {result['spokes']} spokes x {result['cards_per_spoke']} cards "
+        f"(publish {result['publish_wall_seconds']} s)"
+    )
     for label in ("first_run", "second_run"):
         data = result[label]
-        print(f"{label.replace('_', ' ')}: {data['calls']} hub calls ({data['calls_per_spoke']} per spoke), "
-              f"{data['card_writes']} card writes, {data['wall_seconds']} s; {data['outcomes']}")
+        print(
+            f"{label.replace('_', ' ')}: {data['calls']} hub calls ({data['calls_per_spoke']} per spoke), "
+            f"{data['card_writes']} card writes, {data['wall_seconds']} s; {data['outcomes']}"
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ authoring layer, timed in this interpreter) for comparison. A module that cannot
 
     python -m benchmarks.import_time [--samples 7] [--with-sagemaker]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,12 @@ class Interpreter:
     def seconds(self, modules: tuple[str, ...], extra: str = "") -> float:
         """Seconds a fresh interpreter takes to import ``modules`` (then run ``extra``); fails when an import fails."""
         probe = _PROBE.format(path=list(self.path), modules=list(modules), extra=extra)
-        out = subprocess.run([self.executable, *self.flags, "-c", probe], capture_output=True, text=True,
-                             env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"})
+        out = subprocess.run(
+            [self.executable, *self.flags, "-c", probe],
+            capture_output=True,
+            text=True,
+            env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"},
+        )
         if out.returncode != 0:
             raise RuntimeError(f"importing {', '.join(modules)} failed: {out.stderr.strip().splitlines()[-1:]}")
         # Some packages (sagemaker) log to stdout on import: the figure is the probe's own marked line.
@@ -69,8 +74,12 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
     runtime = pkg.lambda_runtime()
     python = pkg.runtime_python(pkg.python_version(runtime))
     handlers = pkg.HANDLERS
-    runs = {"boto3": (("boto3",), ""), "floor": (("boto3",), _FLOOR), "all": (handlers, ""),
-            **{m: ((m,), "") for m in handlers}}
+    runs = {
+        "boto3": (("boto3",), ""),
+        "floor": (("boto3",), _FLOOR),
+        "all": (handlers, ""),
+        **{m: ((m,), "") for m in handlers},
+    }
     with tempfile.TemporaryDirectory(prefix="mcgov-bench-") as tmp:
         result: dict[str, object] = {"runtime": runtime}
         if python is not None:
@@ -79,17 +88,27 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
             task = pkg.unpack(artefact, Path(tmp) / "task")
             boto3_dir = pkg.runtime_boto3(Path(tmp) / "runtime")
             interpreter = Interpreter(str(python), ("-I", "-S"), (str(task), str(boto3_dir)))
-            result.update(source=f"unpacked {pkg.ARTEFACT_NAME} under {python}", artefact_zipped_bytes=size.zipped_bytes,
-                          artefact_unpacked_bytes=size.unpacked_bytes, artefact_files=size.files)
+            result.update(
+                source=f"unpacked {pkg.ARTEFACT_NAME} under {python}",
+                artefact_zipped_bytes=size.zipped_bytes,
+                artefact_unpacked_bytes=size.unpacked_bytes,
+                artefact_files=size.files,
+            )
         else:
             interpreter = Interpreter(sys.executable, (), ())
             result["source"] = f"editable install under {sys.executable} (no Python {pkg.python_version(runtime)} here)"
         best = _best(interpreter, samples, runs)
     boto3_s = best["boto3"]
     per_handler = {m.rsplit(".", 1)[1]: round(best[m] / boto3_s, 2) for m in handlers}
-    result.update(samples=samples, import_boto3_s=round(boto3_s, 4), handler_ratios=per_handler,
-                  ratio=max(per_handler.values()), all_handlers_ratio=round(best["all"] / boto3_s, 2),
-                  floor_ratio=round(best["floor"] / boto3_s, 2), target_ratio=1.5)
+    result.update(
+        samples=samples,
+        import_boto3_s=round(boto3_s, 4),
+        handler_ratios=per_handler,
+        ratio=max(per_handler.values()),
+        all_handlers_ratio=round(best["all"] / boto3_s, 2),
+        floor_ratio=round(best["floor"] / boto3_s, 2),
+        target_ratio=1.5,
+    )
     if with_sagemaker:
         here = Interpreter(sys.executable, (), ())
         local = _best(here, samples, {"boto3": (("boto3",), ""), "sagemaker": (("sagemaker",), "")})

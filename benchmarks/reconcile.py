@@ -3,6 +3,7 @@
 Cards are created straight in the emulator's SageMaker backend (the API path is not what is measured);
 reconcile itself goes through boto3. Two accounts (staging + prod, example policy); a second run must be reads only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,15 @@ POLICY = REPO / "share_policies" / "example.yaml"
 OWNER = "111111111111"
 REGION = "us-east-1"
 READONLY_TEMPLATE = json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard"]})
-RAM_WRITES = frozenset({"CreateResourceShare", "AssociateResourceShare", "DisassociateResourceShare",
-                        "UpdateResourceShare", "DeleteResourceShare"})
+RAM_WRITES = frozenset(
+    {
+        "CreateResourceShare",
+        "AssociateResourceShare",
+        "DisassociateResourceShare",
+        "UpdateResourceShare",
+        "DeleteResourceShare",
+    }
+)
 
 
 def _create_cards(count: int) -> None:
@@ -31,8 +39,13 @@ def _create_cards(count: int) -> None:
     backend = sagemaker_backends[OWNER][REGION]
     content = json.dumps({"model_overview": {"model_description": "benchmark"}})
     for i in range(count):
-        backend.create_model_card(model_card_name=f"bench-{i:05d}", security_config=None, content=content,
-                                  model_card_status="Approved", tags=None)
+        backend.create_model_card(
+            model_card_name=f"bench-{i:05d}",
+            security_config=None,
+            content=content,
+            model_card_status="Approved",
+            tags=None,
+        )
 
 
 def _calls(emu: Any, start: int) -> dict[str, Any]:
@@ -59,8 +72,9 @@ def _world(cards: int) -> Iterator[tuple[Any, Any, Any, Any]]:
     with Emulator() as emu:
         session = emu.session(OWNER)
         ram = ram_client(session, REGION)
-        ram.create_permission(name="ModelCardReadOnly", resourceType="sagemaker:ModelCard",
-                              policyTemplate=READONLY_TEMPLATE)
+        ram.create_permission(
+            name="ModelCardReadOnly", resourceType="sagemaker:ModelCard", policyTemplate=READONLY_TEMPLATE
+        )
         _create_cards(cards)
         yield emu, ram, session.client("sagemaker", region_name=REGION), load_policy(POLICY)
 
@@ -94,10 +108,18 @@ def run(cards: int = 1000) -> dict[str, Any]:
     return {
         "cards": cards,
         "stages": 2,
-        "first_run": {**first, "wall_seconds": round(wall, 2), "peak_memory_mib": round(peak / 2**20, 1),
-                      "counts": _plain(report.counts)},
-        "second_run": {**second, "wall_seconds": round(second_wall, 2), "reads_only": second["ram_writes"] == 0,
-                       "counts": _plain(again.counts)},
+        "first_run": {
+            **first,
+            "wall_seconds": round(wall, 2),
+            "peak_memory_mib": round(peak / 2**20, 1),
+            "counts": _plain(report.counts),
+        },
+        "second_run": {
+            **second,
+            "wall_seconds": round(second_wall, 2),
+            "reads_only": second["ram_writes"] == 0,
+            "counts": _plain(again.counts),
+        },
     }
 
 
@@ -114,10 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         first, second = result["first_run"], result["second_run"]
         print(f"reconcile benchmark: {result['cards']} cards x {result['stages']} stages")
-        print(f"first run : RAM {first['ram_calls']} (writes {first['ram_writes']}), AWS calls {first['aws_calls']}, "
-              f"{first['wall_seconds']}s, peak {first['peak_memory_mib']} MiB")
-        print(f"second run: RAM {second['ram_calls']} (writes {second['ram_writes']}), AWS calls {second['aws_calls']}, "
-              f"{second['wall_seconds']}s")
+        print(
+            f"first run : RAM {first['ram_calls']} (writes {first['ram_writes']}), AWS calls {first['aws_calls']}, "
+            f"{first['wall_seconds']}s, peak {first['peak_memory_mib']} MiB"
+        )
+        print(
+            f"second run: RAM {second['ram_calls']} (writes {second['ram_writes']}), AWS calls {second['aws_calls']}, "
+            f"{second['wall_seconds']}s"
+        )
     return 0 if result["second_run"]["reads_only"] else 1
 
 

@@ -6,6 +6,7 @@ suites, ``TRIED``/``REJECTED`` of the fuzzer) to a JSON file. A failing suite fa
 
     python -m benchmarks.reliability [--json]
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,14 @@ from typing import Any
 
 from benchmarks._world import REPO, bench_main
 
-SUITES = ("tests/test_reliability_faults.py", "tests/test_reliability_concurrency.py", "tests/test_fuzz_cli.py",
-          "tests/test_security_iam.py", "tests/test_security_principals.py", "tests/test_security_secrets.py")
+SUITES = (
+    "tests/test_reliability_faults.py",
+    "tests/test_reliability_concurrency.py",
+    "tests/test_fuzz_cli.py",
+    "tests/test_security_iam.py",
+    "tests/test_security_principals.py",
+    "tests/test_security_secrets.py",
+)
 FIGURES_ENV = "MCGOV_BENCH_FIGURES"
 
 
@@ -29,7 +36,17 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "figures.json"
         env = {**os.environ, FIGURES_ENV: str(path)}
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "benchmarks._pytest_figures", *SUITES]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "benchmarks._pytest_figures",
+            *SUITES,
+        ]
         started = time.perf_counter()
         done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started

@@ -4,6 +4,7 @@ and the parse of 1,000- and 10,000-class confusion matrices (time and peak memor
 
     python -m benchmarks.report_build [--json]
 """
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,14 @@ CONTENT_LIMIT = 100_000
 def synthetic_explainability(features: int = 1000, seed: int = 7) -> dict[str, Any]:
     """A Clarify ``analysis.json`` with ``features`` global SHAP values (kernel_shap, one label)."""
     rng = random.Random(seed)
-    values = {f"feature_{i:04d}_{rng.choice(['amount', 'count', 'ratio', 'flag'])}": rng.random() / 100 for i in range(features)}
-    return {"version": "1.0", "explanations": {"kernel_shap": {"label0": {"global_shap_values": values,
-                                                                        "expected_value": 0.21}}}}
+    values = {
+        f"feature_{i:04d}_{rng.choice(['amount', 'count', 'ratio', 'flag'])}": rng.random() / 100
+        for i in range(features)
+    }
+    return {
+        "version": "1.0",
+        "explanations": {"kernel_shap": {"label0": {"global_shap_values": values, "expected_value": 0.21}}},
+    }
 
 
 def largest_real_report() -> Path | None:
@@ -46,8 +52,14 @@ def measure(path: Path, repeats: int = 5) -> dict[str, Any]:
         content = build_card(sources)
         times.append(time.perf_counter() - started)
     size = len(json.dumps(content, separators=(",", ":"), ensure_ascii=False))
-    return {"report": str(path), "input_bytes": path.stat().st_size, "build_ms": round(statistics.median(times) * 1000, 1),
-            "content_chars": size, "limit_chars": CONTENT_LIMIT, "fits": size <= CONTENT_LIMIT}
+    return {
+        "report": str(path),
+        "input_bytes": path.stat().st_size,
+        "build_ms": round(statistics.median(times) * 1000, 1),
+        "content_chars": size,
+        "limit_chars": CONTENT_LIMIT,
+        "fits": size <= CONTENT_LIMIT,
+    }
 
 
 def confusion_report(classes: int) -> dict[str, Any]:
@@ -71,9 +83,13 @@ def measure_matrix(classes: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"report": f"{classes:,}-class confusion matrix (per-class bars)", "cells_given": 2 * classes,
-            "parse_ms": round(elapsed * 1000, 1), "peak_mib": round(peak / 2**20, 1),
-            "metrics": sum(len(g["metric_data"]) for g in parsed.metric_groups)}
+    return {
+        "report": f"{classes:,}-class confusion matrix (per-class bars)",
+        "cells_given": 2 * classes,
+        "parse_ms": round(elapsed * 1000, 1),
+        "peak_mib": round(peak / 2**20, 1),
+        "metrics": sum(len(g["metric_data"]) for g in parsed.metric_groups),
+    }
 
 
 def run() -> dict[str, Any]:

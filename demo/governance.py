@@ -1,4 +1,5 @@
 """Demo scenes 4-6: the consumer's view by ARN, prod after review, and a blocked gate."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
     decision = decision_output(verified)
     (out / "gate-staging.json").write_text(json.dumps(decision, indent=2) + "\n")
     seen = verified.consumer_checks[emu.account_id("staging")]
-    print(f"   account {emu.account_id('staging')} reads {verified.card['name']} v{seen.get('version')} "
-          f"sha256 {str(seen.get('content_sha256'))[:12]}...: consumer check {'passed' if seen['ok'] else 'FAILED'}")
+    print(
+        f"   account {emu.account_id('staging')} reads {verified.card['name']} v{seen.get('version')} "
+        f"sha256 {str(seen.get('content_sha256'))[:12]}...: consumer check {'passed' if seen['ok'] else 'FAILED'}"
+    )
     for account, record in decision["principals"].items():
         print(f"   association {account}: {record['status']}")
     print(f"   decision record written to {out / 'gate-staging.json'}")
@@ -39,10 +42,17 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
     blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
     card_session = emu.session("card")
-    approval = approve_card(card_session.client("sagemaker"), card_session.client("sts"), load_policy(str(POLICY)),
-                            card_event["card_name"], note="reviewed in the demo")
-    print(f"   a reviewer runs `mcgov card approve`: version {approval.record.version} approved by "
-          f"{approval.record.approver}")
+    approval = approve_card(
+        card_session.client("sagemaker"),
+        card_session.client("sts"),
+        load_policy(str(POLICY)),
+        card_event["card_name"],
+        note="reviewed in the demo",
+    )
+    print(
+        f"   a reviewer runs `mcgov card approve`: version {approval.record.version} approved by "
+        f"{approval.record.approver}"
+    )
     allowed = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   after review: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
     (out / "gate-prod.json").write_text(json.dumps(allowed["output"], indent=2) + "\n")
@@ -51,7 +61,9 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
 def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
     """Scene 6: the staging association FAILS; the workflow fails closed with the reason."""
     _title("6. A blocked gate: the staging account's association FAILS")
-    emu.fail_association(principal=emu.account_id("staging"), message="The account is not in the organization's allowed list (SCP)")
+    emu.fail_association(
+        principal=emu.account_id("staging"), message="The account is not in the organization's allowed list (SCP)"
+    )
     event = {**card_event, "card_name": "churn-model-v2"}
     result = workflow.execute({"card": event, "stage": "staging"})
     print(f"   states: {' -> '.join(result['states'])}")
@@ -59,7 +71,9 @@ def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: P
     print(f"   reason: {result['cause']}")
     record = decision_output(check(event["card_name"], "staging", 0))
     (out / "gate-blocked.json").write_text(json.dumps(record, indent=2) + "\n")
-    print(f"   `mcgov gate check --stage staging` exits 1 on this card, stopping a deploy; record in {out / 'gate-blocked.json'}")
+    print(
+        f"   `mcgov gate check --stage staging` exits 1 on this card, stopping a deploy; record in {out / 'gate-blocked.json'}"
+    )
     emu.clear_failures()
 
 

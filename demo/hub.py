@@ -5,6 +5,7 @@ hub state machine (``pipelines.hub_workflow``: a Distributed Map, one child exec
 The demo's emulator admits the spokes in its organization (``any_account_in_organization``, what
 ``python -m mcgov.emulator.server`` does without ``--config``).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,13 @@ def hub_scene(emu: Any, out: Path) -> None:
     from mcgov.steps.hub import hub_card_name, publish, read_provenance
 
     hub = emu.account_id("card")
-    data = {"version": 1, "topology": "hub-and-spoke", "hub_account": hub, "region": emu.config.region,
-            "spokes": [{"account": a} for a in SPOKES]}
+    data = {
+        "version": 1,
+        "topology": "hub-and-spoke",
+        "hub_account": hub,
+        "region": emu.config.region,
+        "spokes": [{"account": a} for a in SPOKES],
+    }
     path = out / "hub-policy.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     policy = parse_policy(data)
@@ -44,8 +50,10 @@ def hub_scene(emu: Any, out: Path) -> None:
         spoke = emu.session(account)
         CardStore(spoke.client("sagemaker")).create(CARD, _content(account, "v1"), "PendingReview")
         report = publish(spoke.client("ram"), spoke.client("sagemaker"), spoke.client("sts"), policy)
-        print(f"   spoke {account}: `mcgov hub publish` shared {CARD} with the hub, read-only "
-              f"({', '.join(f'{k.value} {n}' for k, n in report.counts.items() if n)})")
+        print(
+            f"   spoke {account}: `mcgov hub publish` shared {CARD} with the hub, read-only "
+            f"({', '.join(f'{k.value} {n}' for k, n in report.counts.items() if n)})"
+        )
     with _policy_uri(path):
         machine = _deploy(emu, hub, build_hub_definition, _zip, hub_sync)
         _sync(emu, machine, "hub state machine (Distributed Map, one child execution per spoke)")
@@ -55,8 +63,10 @@ def hub_scene(emu: Any, out: Path) -> None:
         _sync(emu, machine, "after the change")
     copy = emu.session(hub).client("sagemaker").describe_model_card(ModelCardName=hub_card_name(SPOKES[0], CARD))
     source = read_provenance(json.loads(copy["Content"]))
-    print(f"   hub copy {copy['ModelCardName']} v{copy['ModelCardVersion']} [{copy['ModelCardStatus']}] "
-          f"from {source.source_arn if source else '?'} v{source.source_version if source else '?'}")
+    print(
+        f"   hub copy {copy['ModelCardName']} v{copy['ModelCardVersion']} [{copy['ModelCardStatus']}] "
+        f"from {source.source_arn if source else '?'} v{source.source_version if source else '?'}"
+    )
     emu.set_association_delay(*delay)
 
 
@@ -89,12 +99,18 @@ def _deploy(emu: Any, hub: str, build: Any, code: Any, handlers: Any) -> str:
     lam = session.client("lambda")
     arns = {}
     for key, handler in (("sync", handlers.handler), ("spokes", handlers.list_spokes)):
-        arns[key] = lam.create_function(FunctionName=f"mcgov-hub-{key}", Runtime="python3.12", Role=role,
-                                        Handler="index.handler", Code={"ZipFile": code()})["FunctionArn"]
+        arns[key] = lam.create_function(
+            FunctionName=f"mcgov-hub-{key}",
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": code()},
+        )["FunctionArn"]
         emu.register_lambda_handler(arns[key], handler)
     definition = json.dumps(build(arns["sync"], arns["spokes"]))
-    return session.client("stepfunctions").create_state_machine(name="mcgov-hub-sync", definition=definition,
-                                                                roleArn=role)["stateMachineArn"]
+    return session.client("stepfunctions").create_state_machine(
+        name="mcgov-hub-sync", definition=definition, roleArn=role
+    )["stateMachineArn"]
 
 
 def _sync(emu: Any, machine: str, label: str) -> None:
@@ -104,14 +120,19 @@ def _sync(emu: Any, machine: str, label: str) -> None:
     start = len(emu.api_calls)
     execution = sfn.start_execution(stateMachineArn=machine, input="{}", name=f"hub-sync-{start}")["executionArn"]
     deadline = time.monotonic() + 120
-    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING" and time.monotonic() < deadline:
+    while (described := sfn.describe_execution(executionArn=execution))[
+        "status"
+    ] == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.1)
     results = json.loads(described.get("output") or "{}").get("results", [])
     spokes = []
     for item in results:
         result = item.get("result", item)
-        counts = (", ".join(f"{k} {n}" for k, n in result["counts"].items() if n) or "no card shared"
-                  if "counts" in result else f"failed: {item.get('cause')}")
+        counts = (
+            ", ".join(f"{k} {n}" for k, n in result["counts"].items() if n) or "no card shared"
+            if "counts" in result
+            else f"failed: {item.get('cause')}"
+        )
         spokes.append(f"{result.get('spoke')} {counts}")
     writes = sum(1 for _, _, op in emu.api_calls[start:] if op in WRITES)
     print(f"   {label}: execution {described['status']}; {'; '.join(sorted(spokes))} ({writes} card writes)")

@@ -1,5 +1,6 @@
 """Demo scene: the model registry. Register the model package, embed the card, share the model package group
 beside the card for prod, gate the package (recorded as its ModelLifeCycle), and prod describes the package."""
+
 from __future__ import annotations
 
 import json
@@ -27,15 +28,21 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     sm = card_session.client("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName=GROUP)
     package = sm.create_model_package(
-        ModelPackageGroupName=GROUP, ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     print(f"   registered {package}")
     card = sm.describe_model_card(ModelCardName=card_name)
     embedded = embed_card(sm, package, card)
-    print(f"   `mcgov card publish --embed`: {embedded.result}, status {embedded.status} (the pipeline never approves); "
-          f"{embedded.to_dict()['note']}")
+    print(
+        f"   `mcgov card publish --embed`: {embedded.result}, status {embedded.status} (the pipeline never approves); "
+        f"{embedded.to_dict()['note']}"
+    )
     approved = approve_embedded(sm, package, card["ModelCardArn"], ApprovalStore(sm).read(card["ModelCardArn"]))
     print(f"   `mcgov card approve` approves the embedded card too: approved={approved['approved']}")
     data = yaml.safe_load(POLICY.read_text())
@@ -43,14 +50,27 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     policy = parse_policy(data)
     group = group_arn_of_package(package)
     emu.set_association_delay(polls=0)
-    result = ensure_share(ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=["prod"],
-                          package_group_arn=group)
+    result = ensure_share(
+        ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=["prod"], package_group_arn=group
+    )
     print(f"   share ensure --model-package: group share {result.package_group_stages[0].share_name} for prod")
     decision, recorded = gate_package(card_session, policy, "prod", card["ModelCardArn"], package, wait=60)
     print(f"   gate check --model-package: allowed={decision.allowed}; ModelLifeCycle {recorded['lifecycle']}")
     seen = emu.session("prod").client("sagemaker").describe_model_package(ModelPackageName=package)
-    print(f"   prod describes {seen['ModelPackageArn']} by ARN: lifecycle {seen['ModelLifeCycle']['Stage']}/"
-          f"{seen['ModelLifeCycle']['StageStatus']}, embedded card {seen['ModelCard']['ModelCardStatus']}")
-    (out / "model-package.json").write_text(json.dumps(
-        {"model_package_arn": package, "lifecycle": seen["ModelLifeCycle"], "model_card_status": seen["ModelCard"]["ModelCardStatus"],
-         "gate": decision.to_dict()}, indent=2, default=str) + "\n")
+    print(
+        f"   prod describes {seen['ModelPackageArn']} by ARN: lifecycle {seen['ModelLifeCycle']['Stage']}/"
+        f"{seen['ModelLifeCycle']['StageStatus']}, embedded card {seen['ModelCard']['ModelCardStatus']}"
+    )
+    (out / "model-package.json").write_text(
+        json.dumps(
+            {
+                "model_package_arn": package,
+                "lifecycle": seen["ModelLifeCycle"],
+                "model_card_status": seen["ModelCard"]["ModelCardStatus"],
+                "gate": decision.to_dict(),
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )

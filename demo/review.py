@@ -5,12 +5,13 @@ Staging may export because the demo's policy (``export_policy``: the example pol
 AWS-managed ``AWSRAMPermissionSageMakerModelCardsAllowExport`` permission and an export prefix) shares the card
 with that permission.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ def export_policy(policy: Path, out: Path, bucket: str) -> Path:
     data["stages"]["staging"]["permission_arn"] = EXPORT_PERMISSION
     data["export"] = {"s3_output_prefix": f"s3://{bucket}/cards/"}
     path = out / "policy.yaml"
-    path.write_text(f"# {policy.name} with staging allowed to export PDFs (demo/review.py)\n"
-                    + yaml.safe_dump(data, sort_keys=False))
+    path.write_text(
+        f"# {policy.name} with staging allowed to export PDFs (demo/review.py)\n"
+        + yaml.safe_dump(data, sort_keys=False)
+    )
     return path
 
 
@@ -46,20 +49,38 @@ def review_scene(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path)
     sm = card_session.client("sagemaker")
     first = sm.describe_model_card(ModelCardName=card_event["card_name"], ModelCardVersion=1)
 
-    changed = workflow.execute({"card": {**card_event, "evaluation_uris": [_changed_report(card_session, card_event)],
-                                         "pipeline_execution_arn": card_event["pipeline_execution_arn"][:-1] + "2"},
-                                "stage": "staging"})
+    changed = workflow.execute(
+        {
+            "card": {
+                **card_event,
+                "evaluation_uris": [_changed_report(card_session, card_event)],
+                "pipeline_execution_arn": card_event["pipeline_execution_arn"][:-1] + "2",
+            },
+            "stage": "staging",
+        }
+    )
     latest = sm.describe_model_card(ModelCardName=card_event["card_name"])
-    print(f"   changed run: execution {changed['status']}, card v{latest['ModelCardVersion']} "
-          f"[{latest['ModelCardStatus']}]")
+    print(
+        f"   changed run: execution {changed['status']}, card v{latest['ModelCardVersion']} "
+        f"[{latest['ModelCardStatus']}]"
+    )
     name, version = latest["ModelCardName"], latest["ModelCardVersion"]
-    diff = diff_cards(json.loads(first["Content"]), json.loads(latest["Content"]),
-                      old_label=f"{name} v1", new_label=f"{name} v{version}")
+    diff = diff_cards(
+        json.loads(first["Content"]),
+        json.loads(latest["Content"]),
+        old_label=f"{name} v1",
+        new_label=f"{name} v{version}",
+    )
     print("".join(f"   | {line}\n" for line in render_diff_text(diff).splitlines() if line))
 
     content = json.loads(latest["Content"])
-    info = CardInfo(name=name, arn=latest["ModelCardArn"], version=version, status=latest["ModelCardStatus"],
-                    last_modified=latest["LastModifiedTime"].isoformat())
+    info = CardInfo(
+        name=name,
+        arn=latest["ModelCardArn"],
+        version=version,
+        status=latest["ModelCardStatus"],
+        last_modified=latest["LastModifiedTime"].isoformat(),
+    )
     page, markdown = out / f"{name}.html", out / f"{name}.md"
     page.write_text(render_html(content, info=info, diff=diff))
     markdown.write_text(render_markdown(content, info=info, diff=diff))
@@ -69,14 +90,16 @@ def review_scene(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path)
     bucket = export_bucket(emu.account_id("staging"))
     staging.client("s3").create_bucket(Bucket=bucket)
     exporter = CardExporter(staging.client("sagemaker"))
-    job_name = export_job_name(name, version, salt=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f"))
+    job_name = export_job_name(name, version, salt=datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f"))
     job_arn = exporter.start(latest["ModelCardArn"], f"s3://{bucket}/cards/", version=version, job_name=job_name)
     job = exporter.wait(job_arn, 60, progress=lambda j, _: print(f"   staging export job {j.name}: {j.status.value}"))
     pdf = out / f"{name}.pdf"
     key = str(job.pdf_uri).removeprefix(f"s3://{bucket}/")
     pdf.write_bytes(staging.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
-    print(f"   PDF {job.pdf_uri} -> {pdf} ({pdf.stat().st_size} bytes); from the staging account the same is "
-          f"`mcgov card export {latest['ModelCardArn']} --s3-output s3://{bucket}/cards/`")
+    print(
+        f"   PDF {job.pdf_uri} -> {pdf} ({pdf.stat().st_size} bytes); from the staging account the same is "
+        f"`mcgov card export {latest['ModelCardArn']} --s3-output s3://{bucket}/cards/`"
+    )
 
 
 def _changed_report(session: Any, card_event: dict[str, Any]) -> str:
@@ -97,9 +120,21 @@ def _screenshot(page: Path, image: Path) -> str:
     if chromium is None:
         return "no screenshot: chromium is not installed (apt-get install -y chromium)"
     try:
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                        f"--screenshot={image.resolve()}", "--window-size=1000,3400",
-                        page.resolve().as_uri()], capture_output=True, timeout=120, check=True)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--screenshot={image.resolve()}",
+                "--window-size=1000,3400",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         return f"no screenshot: chromium failed ({type(exc).__name__})"
     return f"screenshot {image}" if image.exists() else "no screenshot: chromium wrote no file"

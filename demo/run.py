@@ -9,6 +9,7 @@
 5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
 6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mcgov.emulator.fixtures import seed_pipeline_outputs
 from mcgov.emulator import Emulator, EmulatorConfig
+from mcgov.emulator.fixtures import seed_pipeline_outputs
 
 CARD_NAME = "churn-model"
 OUT = Path("out")
@@ -35,9 +36,12 @@ def main() -> int:
         with_settings,
     )
 
-    config = EmulatorConfig(region="us-east-1", card_account="111111111111",
-                            accounts={"staging": "222222222222", "prod": "333333333333"},
-                            any_account_in_organization=True)  # scene 8's spokes are in the organization too
+    config = EmulatorConfig(
+        region="us-east-1",
+        card_account="111111111111",
+        accounts={"staging": "222222222222", "prod": "333333333333"},
+        any_account_in_organization=True,
+    )  # scene 8's spokes are in the organization too
     previous_policy = os.environ.get("MCGOV_POLICY_URI")
     from mcgov.demo import hub, review
 
@@ -52,7 +56,9 @@ def main() -> int:
             for key, value in where.items():
                 print(f"   {key:18} {value}")
 
-            title(f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}")
+            title(
+                f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}"
+            )
             print(f"   (staging may export PDFs: AllowExport permission, {policy})")
             create_readonly_permission(card_session)
             workflow = deploy_workflow(emu, card_session, settings=with_settings(max_attempts=6))
@@ -60,17 +66,24 @@ def main() -> int:
             for key, arn in workflow.lambda_arns.items():
                 print(f"   lambda {key:9} {arn}")
 
-            card_event = {"card_name": CARD_NAME, "training_job_name": where["training_job_name"],
-                          "evaluation_uris": [where["evaluation"]], "template_uri": where["template"],
-                          "pipeline_execution_arn": PIPELINE_EXECUTION_ARN, "status": "PendingReview"}
+            card_event = {
+                "card_name": CARD_NAME,
+                "training_job_name": where["training_job_name"],
+                "evaluation_uris": [where["evaluation"]],
+                "template_uri": where["template"],
+                "pipeline_execution_arn": PIPELINE_EXECUTION_ARN,
+                "status": "PendingReview",
+            }
             title("3. Run it for staging: populate -> share -> gate until ASSOCIATED")
             emu.set_association_delay(polls=2)
             first = workflow.execute({"card": card_event, "stage": "staging"})
             show_execution(first)
             again = workflow.execute({"card": card_event, "stage": "staging"})
             populate = again["output"]["populate"]
-            print(f"   re-run: populate {populate['result']}, still version {populate['card_version']}; "
-                  f"{sum(s['created'] for s in again['output']['share']['shares'])} shares created")
+            print(
+                f"   re-run: populate {populate['result']}, still version {populate['card_version']}; "
+                f"{sum(s['created'] for s in again['output']['share']['shares'])} shares created"
+            )
 
             sm = card_session.client("sagemaker")
             card = sm.describe_model_card(ModelCardName=CARD_NAME)
@@ -107,7 +120,9 @@ def quiet_logs() -> None:
 
 def show_execution(result: dict[str, Any]) -> None:
     print(f"   states: {' -> '.join(result['states'])}")
-    print(f"   execution {result['status']}" + (f" ({result['error']}: {result['cause']})" if result.get("error") else ""))
+    print(
+        f"   execution {result['status']}" + (f" ({result['error']}: {result['cause']})" if result.get("error") else "")
+    )
     output = result.get("output") or {}
     if "populate" in output:
         p = output["populate"]

@@ -68,6 +68,7 @@ Lambda / Step Functions
     executes for real inside the emulator) run the Python callable; exceptions become
     FunctionError "Unhandled" with errorMessage/errorType.
 """
+
 from __future__ import annotations
 
 from mcgov.emulator.config import Clock, EmulatorConfig
@@ -102,4 +103,3 @@ def register_lambda_handler(function_name_or_arn: str, handler: LambdaHandler) -
             "No emulator is running; start one (`with Emulator(cfg) as emu:`) before registering handlers."
         )
     return emu.register_lambda_handler(function_name_or_arn, handler)
-

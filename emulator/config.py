@@ -1,4 +1,5 @@
 """Emulator configuration and the emulator clock (pure data, no AWS calls)."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,7 @@ class EmulatorConfig:
 
     region: str = "us-east-1"
     card_account: str = "111111111111"
-    accounts: dict[str, str] = field(
-        default_factory=lambda: {"staging": "222222222222", "prod": "333333333333"}
-    )
+    accounts: dict[str, str] = field(default_factory=lambda: {"staging": "222222222222", "prod": "333333333333"})
     organization_accounts: list[str] | None = None
     associate_after_polls: int | None = 1
     associate_after_seconds: float | None = None
@@ -72,9 +71,7 @@ class EmulatorConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise EmulatorConfigError(
-                f"Unknown emulator config keys {unknown}; allowed keys are {sorted(known)}."
-            )
+            raise EmulatorConfigError(f"Unknown emulator config keys {unknown}; allowed keys are {sorted(known)}.")
         return cls(**data)
 
     @classmethod

@@ -1,4 +1,5 @@
 """The ``Emulator`` context manager: moto's ``mock_aws`` plus the emulator patches and controls."""
+
 from __future__ import annotations
 
 import os
@@ -25,10 +26,18 @@ FAKE_ENV = {
     "AWS_SESSION_TOKEN": "testing",
 }
 REMOVED_ENV = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "MOTO_ACCOUNT_ID", "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_RAM", "AWS_ENDPOINT_URL_SAGEMAKER", "AWS_ENDPOINT_URL_STS",
-    "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_S3",
-    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "MOTO_ACCOUNT_ID",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_RAM",
+    "AWS_ENDPOINT_URL_SAGEMAKER",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_LAMBDA",
+    "AWS_ENDPOINT_URL_SFN",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
 )
 _active: Emulator | None = None
 
@@ -138,8 +147,14 @@ class Emulator:
         """
         session = self.session(account)
         creds = session.get_credentials().get_frozen_credentials()
-        os.environ.update({"AWS_ACCESS_KEY_ID": creds.access_key, "AWS_SECRET_ACCESS_KEY": creds.secret_key,
-                           "AWS_SESSION_TOKEN": creds.token, "AWS_SECURITY_TOKEN": creds.token})
+        os.environ.update(
+            {
+                "AWS_ACCESS_KEY_ID": creds.access_key,
+                "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+                "AWS_SESSION_TOKEN": creds.token,
+                "AWS_SECURITY_TOKEN": creds.token,
+            }
+        )
         boto3.DEFAULT_SESSION = None
         return session
 

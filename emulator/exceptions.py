@@ -1,4 +1,5 @@
 """Errors raised by the emulator itself (not emulated AWS errors, which live in */exceptions.py)."""
+
 from __future__ import annotations
 
 

@@ -8,6 +8,7 @@
   recorded when ``S3Response.setup_class`` has parsed them, with the operation name moto's botocore-based
   router resolves (``PutObject``, ``CopyObject``, ``ListObjectsV2`` ...).
 """
+
 from __future__ import annotations
 
 from typing import Any

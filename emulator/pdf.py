@@ -9,6 +9,7 @@ Format: ISO 32000-1 (PDF 1.7, of which 1.4 is a subset) sections 7.5 (file struc
 table of 20-byte entries, trailer, ``startxref``), 7.3.4.2 (literal strings and their escapes) and 9.6.2.2
 (the standard 14 fonts); the widths are those of Adobe's Helvetica AFM.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -20,12 +21,101 @@ MARGIN = 54
 
 # Adobe Helvetica AFM widths (1/1000 em) of the printable ASCII characters 32..126.
 _WIDTHS = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,
 )
 _BOLD_FACTOR = 1.1  # Helvetica-Bold is at most ~10% wider than Helvetica for these characters
 _WIDE = 1000  # any other character: as wide as an em, so a wrapped line never overflows
@@ -140,8 +230,10 @@ def _page_stream(rows: Sequence[tuple[Line, str, float]], footer: str) -> bytes:
     out = [b"BT"]
     for line, text, y in rows:
         x = MARGIN + line.style.indent
-        out.append(b"/%s %s Tf 1 0 0 1 %s %s Tm %s Tj" % (
-            line.style.font.encode(), _num(line.style.size), _num(x), _num(y), pdf_string(text)))
+        out.append(
+            b"/%s %s Tf 1 0 0 1 %s %s Tm %s Tj"
+            % (line.style.font.encode(), _num(line.style.size), _num(x), _num(y), pdf_string(text))
+        )
     out.append(b"/F1 8 Tf 1 0 0 1 %s %s Tm %s Tj" % (_num(MARGIN), _num(MARGIN / 2), pdf_string(footer)))
     out.append(b"ET")
     return b"\n".join(out) + b"\n"
@@ -161,8 +253,10 @@ def build_pdf(lines: Iterable[Line], *, title: str = "", footer: str = "") -> by
         return len(objects)
 
     catalog = add(b"")  # filled in once the page tree's number is known
-    fonts = (add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
-             add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"))
+    fonts = (
+        add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
+        add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"),
+    )
     info = add(b"<< /Title %s /Producer %s >>" % (_info_string(title), _info_string("mcgov emulator")))
     tree = len(objects) + 1 + 2 * len(pages)
     kids = []
@@ -170,12 +264,17 @@ def build_pdf(lines: Iterable[Line], *, title: str = "", footer: str = "") -> by
         label = f"{footer} - page {number} of {len(pages)}" if footer else f"page {number} of {len(pages)}"
         stream = _page_stream(rows, label)
         content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        kids.append(add(
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>"
-            % (tree, PAGE_WIDTH, PAGE_HEIGHT, content, fonts[0], fonts[1])))
-    assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        b" ".join(b"%d 0 R" % kid for kid in kids), len(kids))) == tree
+        kids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>"
+                % (tree, PAGE_WIDTH, PAGE_HEIGHT, content, fonts[0], fonts[1])
+            )
+        )
+    assert (
+        add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)))
+        == tree
+    )
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % tree
 
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -188,5 +287,9 @@ def build_pdf(lines: Iterable[Line], *, title: str = "", footer: str = "") -> by
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, catalog, info, xref)
+        len(objects) + 1,
+        catalog,
+        info,
+        xref,
+    )
     return bytes(out)

@@ -5,6 +5,7 @@
   variables it sets are restored afterwards.
 * ``card_session`` / ``staging_session`` / ``prod_session``: boto3 sessions acting as those accounts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -14,6 +14,7 @@ The config file is a JSON object with ``EmulatorConfig`` fields. Without ``--con
 12-digit account (``any_account_in_organization``), so a hub and its spokes of any ids share within it;
 ``--organization configured`` keeps only the configured accounts in it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,7 @@ class ControlApp:
             return self.moto_app(environ, start_response)
         request = Request(environ)
         try:
-            body = self.handle(request.method, request.path[len(CONTROL_PREFIX):], request.get_json(silent=True) or {})
+            body = self.handle(request.method, request.path[len(CONTROL_PREFIX) :], request.get_json(silent=True) or {})
             response = Response(json.dumps(body, default=str), 200, mimetype="application/json")
         except (EmulatorConfigError, KeyError, TypeError, ValueError) as exc:
             response = Response(json.dumps({"error": str(exc)}), 400, mimetype="application/json")
@@ -71,7 +72,9 @@ class ControlApp:
             message = body.get("message", "Injected failure")
             for key in ("principal", "resource_arn"):
                 if body.get(key):
-                    state.failures.append(FailureRule(message=message, share_arn=body.get("share_arn"), **{key: body[key]}))
+                    state.failures.append(
+                        FailureRule(message=message, share_arn=body.get("share_arn"), **{key: body[key]})
+                    )
             return {"failures": len(state.failures)}
         if method == "POST" and route == "clock/advance":
             return {"now": state.clock.advance(float(body["seconds"]))}
@@ -81,8 +84,10 @@ class ControlApp:
             return {"polls": body.get("polls"), "seconds": body.get("seconds")}
         if method == "GET" and route == "state":
             return {
-                "config": asdict(state.config), "now": state.clock.now(),
-                "failures": [asdict(f) for f in state.failures], "api_calls": len(state.api_calls),
+                "config": asdict(state.config),
+                "now": state.clock.now(),
+                "failures": [asdict(f) for f in state.failures],
+                "api_calls": len(state.api_calls),
             }
         if method == "GET" and route.startswith("credentials/"):
             return self.server.credentials(route.split("/", 1)[1])
@@ -155,8 +160,11 @@ class EmulatorServer:
         """Temporary credentials (AssumeRole in the emulator) acting as ``account``."""
         account_id = self.account_id(account)
         creds = boto3.client(
-            "sts", endpoint_url=self.url, region_name=self.config.region,
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            "sts",
+            endpoint_url=self.url,
+            region_name=self.config.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         ).assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/emulator-{account_id}", RoleSessionName="emulator")[
             "Credentials"
         ]
@@ -171,8 +179,10 @@ class EmulatorServer:
         """A boto3 session for ``account``; create clients with ``endpoint_url=server.url``."""
         creds = self.credentials(account)
         return boto3.Session(
-            aws_access_key_id=creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
-            aws_session_token=creds["AWS_SESSION_TOKEN"], region_name=self.config.region,
+            aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=creds["AWS_SESSION_TOKEN"],
+            region_name=self.config.region,
         )
 
 
@@ -182,9 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--config", help="JSON file with EmulatorConfig fields")
-    parser.add_argument("--organization", choices=("any", "configured"),
-                        help="who is in the organization: any 12-digit account (default without --config) or only "
-                             "the configured accounts (default with --config)")
+    parser.add_argument(
+        "--organization",
+        choices=("any", "configured"),
+        help="who is in the organization: any 12-digit account (default without --config) or only "
+        "the configured accounts (default with --config)",
+    )
     args = parser.parse_args(argv)
     try:
         config = EmulatorConfig.from_file(args.config) if args.config else EmulatorConfig()

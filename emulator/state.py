@@ -1,9 +1,11 @@
 """Process-wide emulator state shared by the patched backends (config, clock, injections, call log)."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from mcgov.emulator.config import Clock, EmulatorConfig
 

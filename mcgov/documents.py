@@ -5,6 +5,7 @@ nesting is capped at ``MAX_DEPTH`` levels (and Python's own recursion limit can 
 ``RecursionError``), YAML aliases are refused (no alias bombs), and non-finite numbers are refused unless the
 caller asks for them. Size caps per kind of document live here too, with an environment override each.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ LIMITS = (REPORT, TRAINING_JOB, MODEL_PACKAGE, TEMPLATE, POLICY, CONTENT)
 
 
 def too_large(location: str, limit: SizeLimit) -> DocumentError:
-    return DocumentError(f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise "
-                         f"MCGOV_MAX_{limit.env}_BYTES", source=location)
+    return DocumentError(
+        f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise MCGOV_MAX_{limit.env}_BYTES",
+        source=location,
+    )
 
 
 def read_file(location: str, limit: SizeLimit) -> bytes:
@@ -173,13 +176,15 @@ def _strict_loader(yaml: Any) -> Any:
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
-                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed; write the value out",
-                                                  event.start_mark)
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases are not allowed; write the value out", event.start_mark
+                )
             self._depth += 1
             try:
                 if self._depth > MAX_DEPTH:
-                    raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
-                                                      self.peek_event().start_mark)
+                    raise yaml.composer.ComposerError(
+                        None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+                    )
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
@@ -192,11 +197,13 @@ def _strict_loader(yaml: Any) -> Any:
                     duplicate = key in seen
                     seen.add(key)
                 except TypeError:
-                    raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
-                                                            key_node.start_mark) from None
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a mapping key must be a plain value", key_node.start_mark
+                    ) from None
                 if duplicate:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark)
+                        None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark
+                    )
             return super().construct_mapping(node, deep=deep)
 
     _LOADERS[id(yaml)] = StrictLoader

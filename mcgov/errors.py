@@ -4,6 +4,7 @@
 CLI prints its message on one line and exits 2, a handler reports it as a failure naming the field, and
 nothing has been written when it is raised.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -73,8 +74,9 @@ _FIXES = {
 }
 
 
-def describe_validation_error(errors: Sequence[Mapping[str, Any]], *, root: str = "",
-                               union_tags: frozenset[str] = frozenset()) -> tuple[str, str]:
+def describe_validation_error(
+    errors: Sequence[Mapping[str, Any]], *, root: str = "", union_tags: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """(field, message) of the first pydantic error of ``errors`` (``exc.errors()``), saying how many follow.
 
     ``root`` prefixes the field (for example ``metric_groups``). Messages lose pydantic's ``Value error, `` prefix;

@@ -6,6 +6,7 @@ longer than the service allows (``(-*[a-zA-Z0-9]){0,62}`` alone does not bound a
 Sources: botocore's service models (``EntityName``, ``ModelCardArn``, RAM ``String`` ARNs) and the IAM
 ARN format page.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,23 +23,32 @@ CARD_NAME_PREFIX = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]{0,62}", _A)  # a card na
 PARTITION = r"aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?"
 CARD_ARN = re.compile(
     rf"arn:(?P<partition>{PARTITION}):sagemaker:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
-    r":model-card/(?P<name>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})", _A)
+    r":model-card/(?P<name>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})",
+    _A,
+)
 MODEL_PACKAGE_ARN = re.compile(
     rf"arn:(?P<partition>{PARTITION}):sagemaker:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
-    r":model-package/(?P<group>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})/(?P<version>[0-9]{1,10})", _A)
+    r":model-package/(?P<group>[a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})/(?P<version>[0-9]{1,10})",
+    _A,
+)
 # RAM permission names: 1-36 characters (CreatePermission ``name``); AWS-managed ones have no region/account.
 PERMISSION_NAME_MAX = 36
 PERMISSION_ARN = re.compile(
     rf"arn:(?P<partition>{PARTITION}):ram:(?P<region>(?:[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}})?):(?P<account>aws|[0-9]{{12}})"
-    r":permission/(?P<name>[A-Za-z0-9_\-.]{1,64})", _A)
+    r":permission/(?P<name>[A-Za-z0-9_\-.]{1,64})",
+    _A,
+)
 LAMBDA_ARN = re.compile(
     rf"arn:{PARTITION}:lambda:[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}:[0-9]{{12}}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]{{1,128}})?",
-    _A)
+    _A,
+)
 # KMS key ARNs (not alias ARNs: IAM and key policies authorize cryptographic operations by key ARN); key ids are
 # UUIDs, multi-Region keys ``mrk-`` + 32 hex characters (KMS "Key identifiers" page).
 KMS_KEY_ARN = re.compile(
     rf"arn:(?P<partition>{PARTITION}):kms:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
-    r":key/(?P<key_id>mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", _A)
+    r":key/(?P<key_id>mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+    _A,
+)
 S3_PREFIX = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/(?:[^*?\x00-\x1f\x7f]*/)?", _A)
 
 
@@ -90,8 +100,12 @@ def split_s3_uri(uri: str) -> tuple[str, str] | None:
     if not isinstance(uri, str) or not uri.startswith("s3://"):
         return None
     bucket, _, key = uri.removeprefix("s3://").partition("/")
-    if (matches(S3_PREFIX, f"s3://{bucket}/") and ".." not in bucket and key
-            and len(key.encode("utf-8", "surrogatepass")) <= S3_KEY_MAX_BYTES
-            and not any(c < " " or c == "\x7f" for c in key)):
+    if (
+        matches(S3_PREFIX, f"s3://{bucket}/")
+        and ".." not in bucket
+        and key
+        and len(key.encode("utf-8", "surrogatepass")) <= S3_KEY_MAX_BYTES
+        and not any(c < " " or c == "\x7f" for c in key)
+    ):
         return bucket, key
     return None

@@ -5,6 +5,7 @@ Importing it keeps the SDK quiet on stdout so definitions can be piped: the v2 d
 suppressed and the ``sagemaker.config`` logger (which otherwise prints INFO lines to stdout) logs
 warnings to stderr, unless the caller already configured it.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ ships ``pkg_resources``; it also sets the *root* logger to ERROR on import. ``lo
 a minimal ``pkg_resources.require`` (backed by ``importlib.metadata``) when the real module is absent and
 restores the root logger level.
 """
+
 from __future__ import annotations
 
 import importlib

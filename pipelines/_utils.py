@@ -1,4 +1,5 @@
 """Helpers shared by the ``get-pipeline-definition`` and ``run-pipeline`` console scripts (seed-code shape)."""
+
 from __future__ import annotations
 
 import ast
@@ -23,14 +24,18 @@ def convert_struct(text: str | None) -> Any:
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError) as exc:
-        raise InvalidKwargsError(f"cannot parse {text[:80]!r} as JSON or a Python literal ({exc}); pass e.g. '{{\"region\": \"eu-west-1\"}}'.") from exc
+        raise InvalidKwargsError(
+            f'cannot parse {text[:80]!r} as JSON or a Python literal ({exc}); pass e.g. \'{{"region": "eu-west-1"}}\'.'
+        ) from exc
 
 
 def parse_kwargs(text: str | None) -> dict[str, Any]:
     """``--kwargs`` as a dict."""
     value = convert_struct(text)
     if not isinstance(value, dict):
-        raise InvalidKwargsError(f"--kwargs must be a JSON object, got {type(value).__name__}; pass e.g. '{{\"region\": \"eu-west-1\"}}'.")
+        raise InvalidKwargsError(
+            f'--kwargs must be a JSON object, got {type(value).__name__}; pass e.g. \'{{"region": "eu-west-1"}}\'.'
+        )
     return value
 
 
@@ -47,9 +52,13 @@ def import_pipeline_module(module_name: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise PipelineModuleError(f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as mcgov.pipelines.churn.pipeline.") from exc
+        raise PipelineModuleError(
+            f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as mcgov.pipelines.churn.pipeline."
+        ) from exc
     if not callable(getattr(module, "get_pipeline", None)):
-        raise PipelineModuleError(f"module {module_name!r} has no get_pipeline(...) function; point --module-name at a pipeline module.")
+        raise PipelineModuleError(
+            f"module {module_name!r} has no get_pipeline(...) function; point --module-name at a pipeline module."
+        )
     return module
 
 

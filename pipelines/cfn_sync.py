@@ -8,6 +8,7 @@ Lambda runtime named in ``lambda-runtime.txt`` (the one runtime the package is b
 JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
 state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,9 @@ STATE_MACHINE_TEMPLATE = REPO_ROOT / "cloudformation" / "state-machine.json"
 LAMBDA_RUNTIME_FILE = REPO_ROOT / "lambda-runtime.txt"
 _DEFINITION_LINE = re.compile(r"^(?P<indent>\s+)Definition: .*$", re.MULTILINE)
 # A resource (two-space key) and its ``Definition:`` line, within the resource's (four-space and deeper) lines.
-_RESOURCE_DEFINITION = re.compile(r"^  (?P<resource>[A-Za-z0-9]+):\n(?P<body>(?:    .*\n)*?)(?P<indent>    +)Definition: .*$",
-                                  re.MULTILINE)
+_RESOURCE_DEFINITION = re.compile(
+    r"^  (?P<resource>[A-Za-z0-9]+):\n(?P<body>(?:    .*\n)*?)(?P<indent>    +)Definition: .*$", re.MULTILINE
+)
 GENERATED_DEFINITIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "GovernanceStateMachine": lambda: build_workflow_definition(None),
     "HubStateMachine": build_hub_definition,
@@ -47,15 +49,17 @@ def render_governance(text: str, runtime: str | None = None) -> str:
     lines = len(_DEFINITION_LINE.findall(text))
     found = [m.group("resource") for m in _RESOURCE_DEFINITION.finditer(text)]
     if lines != len(GENERATED_DEFINITIONS) or sorted(found) != sorted(GENERATED_DEFINITIONS):
-        raise ValueError(f"expected one 'Definition:' line in each of {', '.join(GENERATED_DEFINITIONS)} (found {lines} "
-                         f"line(s), in {', '.join(found) or 'none'}); restore it as '      Definition: {{}}'.")
+        raise ValueError(
+            f"expected one 'Definition:' line in each of {', '.join(GENERATED_DEFINITIONS)} (found {lines} "
+            f"line(s), in {', '.join(found) or 'none'}); restore it as '      Definition: {{}}'."
+        )
     if len(_RUNTIME_DEFAULT.findall(text)) != 1:
         raise ValueError("expected one 'PythonRuntime' parameter with a 'Default:' line in the template.")
     text = _RUNTIME_DEFAULT.sub(lambda m: f"{m.group('head')}{runtime or lambda_runtime()}", text)
 
     def definition(match: re.Match[str]) -> str:
         asl = json.dumps(GENERATED_DEFINITIONS[match.group("resource")](), sort_keys=True, separators=(", ", ": "))
-        return f"{match.group(0)[:match.start('indent') - match.start()]}{match.group('indent')}Definition: {asl}"
+        return f"{match.group(0)[: match.start('indent') - match.start()]}{match.group('indent')}Definition: {asl}"
 
     return _RESOURCE_DEFINITION.sub(definition, text)
 

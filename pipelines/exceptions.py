@@ -1,4 +1,5 @@
 """Typed errors of the authoring layer (``pipelines/``); each message says how to fix the problem."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

@@ -3,6 +3,7 @@
 Region and bucket come from ``--region``/``--default-bucket``, else ``AWS_REGION``/``AWS_DEFAULT_REGION``
 and ``MCGOV_PIPELINE_BUCKET``, else offline defaults; no credentials are needed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,23 +12,41 @@ import os
 import sys
 from collections.abc import Sequence
 
-from mcgov.steps.cli._shared import write_atomic
-from mcgov.pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
 from mcgov.errors import GovernanceError
+from mcgov.pipelines._utils import accepted_kwargs, import_pipeline_module, parse_kwargs
+from mcgov.steps.cli._shared import write_atomic
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser (seed-code flags plus ``--region``/``--default-bucket``)."""
-    parser = argparse.ArgumentParser(prog="get-pipeline-definition", description="Gets the pipeline definition for the pipeline script.")
-    parser.add_argument("-n", "--module-name", dest="module_name", required=True, help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline")
-    parser.add_argument("-f", "--file-name", dest="file_name", default=None, help="Also write the definition JSON to this file")
-    parser.add_argument("-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments")
-    parser.add_argument("--region", default=None, help="Region (default: AWS_REGION/AWS_DEFAULT_REGION, else us-east-1)")
-    parser.add_argument("--default-bucket", default=None, help="Artifact bucket (default: MCGOV_PIPELINE_BUCKET, else a placeholder)")
+    parser = argparse.ArgumentParser(
+        prog="get-pipeline-definition", description="Gets the pipeline definition for the pipeline script."
+    )
+    parser.add_argument(
+        "-n",
+        "--module-name",
+        dest="module_name",
+        required=True,
+        help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline",
+    )
+    parser.add_argument(
+        "-f", "--file-name", dest="file_name", default=None, help="Also write the definition JSON to this file"
+    )
+    parser.add_argument(
+        "-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments"
+    )
+    parser.add_argument(
+        "--region", default=None, help="Region (default: AWS_REGION/AWS_DEFAULT_REGION, else us-east-1)"
+    )
+    parser.add_argument(
+        "--default-bucket", default=None, help="Artifact bucket (default: MCGOV_PIPELINE_BUCKET, else a placeholder)"
+    )
     return parser
 
 
-def render_definition(module_name: str, kwargs: dict, region: str | None = None, default_bucket: str | None = None) -> str:
+def render_definition(
+    module_name: str, kwargs: dict, region: str | None = None, default_bucket: str | None = None
+) -> str:
     """Definition JSON of ``module_name.get_pipeline(**kwargs)``, pretty-printed with sorted keys."""
     module = import_pipeline_module(module_name)
     defaults = {

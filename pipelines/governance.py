@@ -16,6 +16,7 @@ Add governance to an existing pipeline::
     )
     pipeline = Pipeline(name=..., steps=[step_train, step_eval, step_register, *steps])
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -59,7 +60,12 @@ class GovernanceLambdas:
     approve: str | None = None
 
     def __post_init__(self) -> None:
-        for field, arn in (("populate", self.populate), ("share", self.share), ("gate", self.gate), ("approve", self.approve)):
+        for field, arn in (
+            ("populate", self.populate),
+            ("share", self.share),
+            ("gate", self.gate),
+            ("approve", self.approve),
+        ):
             if arn is None and field == "approve":
                 continue
             if not matches(LAMBDA_ARN, arn):
@@ -142,7 +148,9 @@ def governance_steps(
         )
     if gate_mode not in GATE_MODES:
         raise InvalidGateModeError(f"gate_mode={gate_mode!r} is not supported; use one of {', '.join(GATE_MODES)}.")
-    if gate_mode == "lambda" and not (isinstance(gate_wait_seconds, int) and 0 <= gate_wait_seconds <= GATE_MAX_WAIT_SECONDS):
+    if gate_mode == "lambda" and not (
+        isinstance(gate_wait_seconds, int) and 0 <= gate_wait_seconds <= GATE_MAX_WAIT_SECONDS
+    ):
         raise InvalidGateWaitError(
             f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step times out "
             "after 10 minutes); for longer waits use gate_mode='callback'."
@@ -202,9 +210,15 @@ def governance_steps(
             display_name="Check share gate",
             description="Allow promotion only when every share association of the stage is ASSOCIATED.",
             lambda_func=_lambda(lambda_arns.gate),
-            inputs={"card_arn": card_arn_from_share, "stage": stage, "wait_seconds": gate_wait_seconds,
-                    # with a package the gate also checks its group share and records ModelLifeCycle
-                    **({"model_package_arn": register_step.properties.ModelPackageArn} if register_step is not None else {})},
+            inputs={
+                "card_arn": card_arn_from_share,
+                "stage": stage,
+                "wait_seconds": gate_wait_seconds,
+                # with a package the gate also checks its group share and records ModelLifeCycle
+                **(
+                    {"model_package_arn": register_step.properties.ModelPackageArn} if register_step is not None else {}
+                ),
+            },
             outputs=[_out("allowed", LambdaOutputTypeEnum.Boolean), _out("status"), _out("reason")],
         )
     else:
@@ -214,8 +228,10 @@ def governance_steps(
             description="The gate watcher resumes this step when the stage's shares are ASSOCIATED.",
             sqs_queue_url=callback_queue_url,
             inputs={"card_arn": card_arn_from_share, "stage": stage},
-            outputs=[CallbackOutput(output_name=o.name, output_type=CallbackOutputTypeEnum[o.output_type])
-                     for o in CALLBACK_OUTPUTS],
+            outputs=[
+                CallbackOutput(output_name=o.name, output_type=CallbackOutputTypeEnum[o.output_type])
+                for o in CALLBACK_OUTPUTS
+            ],
         )
 
     approve_steps: list[Step] = []

@@ -9,6 +9,7 @@ into a ``{"spoke", "failed": true, "error", "cause"}`` record, so one spoke neve
 Plain ASL (the stepfunctions SDK 2.3.0 has no ItemProcessor); moto's engine runs it as it is (see
 docs/hub-and-spoke.md for where it differs from AWS).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,10 @@ class HubWorkflowSettings:
     task_timeout_seconds: int = 900
 
     def __post_init__(self) -> None:
-        for name, value, low, high in (("max_concurrency", self.max_concurrency, 1, 1000),
-                                       ("task_timeout_seconds", self.task_timeout_seconds, 1, 900)):
+        for name, value, low, high in (
+            ("max_concurrency", self.max_concurrency, 1, 1000),
+            ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise InvalidWorkflowSettingError(f"{name}={value!r} must be an int in {low}..{high}.")
 
@@ -47,22 +50,33 @@ def _arn(name: str, value: str | None) -> str:
 
 
 def _invoke(function: str, payload: dict[str, Any], timeout: int) -> dict[str, Any]:
-    return {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": timeout,
-            "Parameters": {"FunctionName": function, **payload}, "ResultSelector": {"result.$": "$.Payload"},
-            "Retry": [{"ErrorEquals": RETRYABLE_LAMBDA_ERRORS, "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0},
-                      {"ErrorEquals": RETRYABLE_SPOKE_ERRORS, "IntervalSeconds": 5, "MaxAttempts": 3, "BackoffRate": 2.0}]}
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "TimeoutSeconds": timeout,
+        "Parameters": {"FunctionName": function, **payload},
+        "ResultSelector": {"result.$": "$.Payload"},
+        "Retry": [
+            {"ErrorEquals": RETRYABLE_LAMBDA_ERRORS, "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0},
+            {"ErrorEquals": RETRYABLE_SPOKE_ERRORS, "IntervalSeconds": 5, "MaxAttempts": 3, "BackoffRate": 2.0},
+        ],
+    }
 
 
-def build_hub_definition(sync_arn: str | None = None, spokes_arn: str | None = None,
-                         settings: HubWorkflowSettings | None = None) -> dict[str, Any]:
+def build_hub_definition(
+    sync_arn: str | None = None, spokes_arn: str | None = None, settings: HubWorkflowSettings | None = None
+) -> dict[str, Any]:
     """ASL of the hub sync (no AWS call); None ARNs give ``${HubSyncFunctionArn}``-style substitutions.
 
     Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output: ``{"spokes": [...], "results": [...]}``,
     one result per spoke: the sync report of that spoke, or its failure record.
     """
     cfg = settings or HubWorkflowSettings()
-    sync_task = _invoke(_arn("sync", sync_arn), {"Payload": {"spoke.$": "$.spoke", "prune.$": "$.prune",
-                                                             "dry_run.$": "$.dry_run"}}, cfg.task_timeout_seconds)
+    sync_task = _invoke(
+        _arn("sync", sync_arn),
+        {"Payload": {"spoke.$": "$.spoke", "prune.$": "$.prune", "dry_run.$": "$.dry_run"}},
+        cfg.task_timeout_seconds,
+    )
     sync_task["Catch"] = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "SpokeFailed"}]
     sync_task["End"] = True
     list_task = _invoke(_arn("spokes", spokes_arn), {"Payload": {}}, 60)
@@ -71,10 +85,18 @@ def build_hub_definition(sync_arn: str | None = None, spokes_arn: str | None = N
         "Comment": "Hub sync: one child execution per spoke of the hub-and-spoke policy, failures collected",
         "StartAt": "Defaults",
         "States": {
-            "Defaults": {"Type": "Pass", "Parameters": {"prune": False, "dry_run": False}, "ResultPath": "$.defaults",
-                         "Next": "Options"},
-            "Options": {"Type": "Pass", "Parameters": {"options.$": "States.JsonMerge($.defaults, $, false)"},
-                        "OutputPath": "$.options", "Next": "ListSpokes"},
+            "Defaults": {
+                "Type": "Pass",
+                "Parameters": {"prune": False, "dry_run": False},
+                "ResultPath": "$.defaults",
+                "Next": "Options",
+            },
+            "Options": {
+                "Type": "Pass",
+                "Parameters": {"options.$": "States.JsonMerge($.defaults, $, false)"},
+                "OutputPath": "$.options",
+                "Next": "ListSpokes",
+            },
             "ListSpokes": list_task,
             "SyncSpokes": {
                 "Type": "Map",
@@ -86,16 +108,27 @@ def build_hub_definition(sync_arn: str | None = None, spokes_arn: str | None = N
                     "StartAt": "SyncSpoke",
                     "States": {
                         "SyncSpoke": sync_task,
-                        "SpokeFailed": {"Type": "Pass", "End": True, "Parameters": {
-                            "spoke.$": "$.spoke", "failed": True, "error.$": "$.error.Error", "cause.$": "$.error.Cause"}},
+                        "SpokeFailed": {
+                            "Type": "Pass",
+                            "End": True,
+                            "Parameters": {
+                                "spoke.$": "$.spoke",
+                                "failed": True,
+                                "error.$": "$.error.Error",
+                                "cause.$": "$.error.Cause",
+                            },
+                        },
                     },
                 },
                 "ResultSelector": {"results.$": "$"},
                 "ResultPath": "$.synced",
                 "Next": "Report",
             },
-            "Report": {"Type": "Pass", "End": True,
-                       "Parameters": {"spokes.$": "$.listed.result.spokes", "results.$": "$.synced.results"}},
+            "Report": {
+                "Type": "Pass",
+                "End": True,
+                "Parameters": {"spokes.$": "$.listed.result.spokes", "results.$": "$.synced.results"},
+            },
         },
     }
 

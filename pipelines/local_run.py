@@ -7,6 +7,7 @@ Scenarios shape the RAM association lifecycle of the stage's account:
 * ``blocked``: the stage account's association FAILS -> ``GateBlocked``;
 * ``pending``: associations never leave ASSOCIATING -> ``GateTimedOut`` after the bounded loop.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,10 +29,18 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 SCENARIOS = ("allowed", "blocked", "pending")
 FUNCTIONS = {"populate": "mcgov-populate-card", "share": "mcgov-share-card", "gate": "mcgov-check-gate"}
-HANDLER_MODULES = {"populate": "mcgov.steps.handlers.populate_card", "share": "mcgov.steps.handlers.share_card", "gate": "mcgov.steps.handlers.check_gate"}
-LOCAL_SETTINGS = WorkflowSettings(initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60)
+HANDLER_MODULES = {
+    "populate": "mcgov.steps.handlers.populate_card",
+    "share": "mcgov.steps.handlers.share_card",
+    "gate": "mcgov.steps.handlers.check_gate",
+}
+LOCAL_SETTINGS = WorkflowSettings(
+    initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, task_timeout_seconds=60, gate_task_timeout_seconds=60
+)
 DEFAULT_POLICY = Path(__file__).resolve().parents[1] / "share_policies" / "example.yaml"
 EXECUTION_TIMEOUT_SECONDS = 120.0
+
+
 def default_handlers() -> dict[str, Handler]:
     """The project's Lambda handlers (``mcgov.steps.handlers.*.handler``)."""
     import importlib
@@ -121,7 +130,9 @@ def run_local(
     try:
         from mcgov.emulator import Emulator, EmulatorConfig
     except ImportError as exc:
-        raise LocalRunUnavailableError(f"the project emulator is not importable ({exc}); install '.[emulator]'.") from exc
+        raise LocalRunUnavailableError(
+            f"the project emulator is not importable ({exc}); install '.[emulator]'."
+        ) from exc
     chosen = dict(handlers) if handlers is not None else default_handlers()
     missing = set(FUNCTIONS) - set(chosen)
     if missing:
@@ -140,11 +151,15 @@ class LocalWorkflow:
     state_machine_arn: str
     lambda_arns: dict[str, str]
 
-    def execute(self, workflow_input: Mapping[str, Any], timeout: float = EXECUTION_TIMEOUT_SECONDS,
-                name: str | None = None) -> dict[str, Any]:
+    def execute(
+        self, workflow_input: Mapping[str, Any], timeout: float = EXECUTION_TIMEOUT_SECONDS, name: str | None = None
+    ) -> dict[str, Any]:
         """Start one execution, wait for it to finish; ``{"status", "error", "cause", "output", "states"}``."""
-        execution_arn = self.sfn.start_execution(stateMachineArn=self.state_machine_arn, input=json.dumps(workflow_input),
-                                                 name=name or f"mcgov-{uuid.uuid4().hex[:12]}")["executionArn"]
+        execution_arn = self.sfn.start_execution(
+            stateMachineArn=self.state_machine_arn,
+            input=json.dumps(workflow_input),
+            name=name or f"mcgov-{uuid.uuid4().hex[:12]}",
+        )["executionArn"]
         deadline = time.monotonic() + timeout
         while True:
             described = self.sfn.describe_execution(executionArn=execution_arn)
@@ -160,19 +175,24 @@ class LocalWorkflow:
         }
 
 
-def deploy_workflow(emu: Any, session: Any, handlers: Mapping[str, Handler] | None = None,
-                    settings: WorkflowSettings | None = None) -> LocalWorkflow:
+def deploy_workflow(
+    emu: Any, session: Any, handlers: Mapping[str, Handler] | None = None, settings: WorkflowSettings | None = None
+) -> LocalWorkflow:
     """Create the three Lambdas (running ``handlers`` in-process) and the state machine in ``session``'s account."""
     chosen = dict(handlers) if handlers is not None else default_handlers()
     missing = set(FUNCTIONS) - set(chosen)
     if missing:
         raise InvalidWorkflowSettingError(f"handlers miss {sorted(missing)}; pass populate, share and gate.")
     iam = session.client("iam")
-    role_arn = iam.create_role(RoleName="mcgov-local", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    role_arn = iam.create_role(
+        RoleName="mcgov-local", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
+    )["Role"]["Arn"]
     lam = session.client("lambda")
     arns = {}
     for key, name in FUNCTIONS.items():
-        arns[key] = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code={"ZipFile": _zip()})["FunctionArn"]
+        arns[key] = lam.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code={"ZipFile": _zip()}
+        )["FunctionArn"]
         emu.register_lambda_handler(arns[key], chosen[key])
     sfn = session.client("stepfunctions")
     definition = json.dumps(build_workflow_definition(arns, settings or LOCAL_SETTINGS))
@@ -180,8 +200,16 @@ def deploy_workflow(emu: Any, session: Any, handlers: Mapping[str, Handler] | No
     return LocalWorkflow(sfn, machine["stateMachineArn"], arns)
 
 
-def _run(scenario: str, chosen: Mapping[str, Handler], cfg: WorkflowSettings, event: dict[str, Any], stage: str,
-         policy: str, emulator_cls: Any, config_cls: Any) -> dict[str, Any]:
+def _run(
+    scenario: str,
+    chosen: Mapping[str, Handler],
+    cfg: WorkflowSettings,
+    event: dict[str, Any],
+    stage: str,
+    policy: str,
+    emulator_cls: Any,
+    config_cls: Any,
+) -> dict[str, Any]:
     with _environment({"MCGOV_POLICY_URI": policy}), emulator_cls(config_cls()) as emu:
         session = emu.act_as("card")
         create_readonly_permission(session)

@@ -5,6 +5,7 @@ kwargs do not set it. The module may expose ``upload_pipeline_code(s3_client, bu
 (called before upsert) and ``get_pipeline_custom_tags(tags, region, project_arn)``.
 A definition that still holds offline placeholders (account 000000000000) is refused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from mcgov.errors import BadInputError, GovernanceError
 from mcgov.pipelines._utils import (
     PLACEHOLDER_MARK,
     accepted_kwargs,
@@ -24,19 +26,29 @@ from mcgov.pipelines._utils import (
     parse_tags,
 )
 from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
-from mcgov.errors import BadInputError, GovernanceError
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser (seed-code flags plus ``--local`` and ``--wait``)."""
-    parser = argparse.ArgumentParser(prog="run-pipeline", description="Creates or updates and runs the pipeline for the pipeline script.")
-    parser.add_argument("-n", "--module-name", dest="module_name", help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline")
-    parser.add_argument("-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments")
+    parser = argparse.ArgumentParser(
+        prog="run-pipeline", description="Creates or updates and runs the pipeline for the pipeline script."
+    )
+    parser.add_argument(
+        "-n", "--module-name", dest="module_name", help="Module of the pipeline, e.g. mcgov.pipelines.churn.pipeline"
+    )
+    parser.add_argument(
+        "-kwargs", "--kwargs", dest="kwargs", default=None, help="JSON object of get_pipeline keyword arguments"
+    )
     parser.add_argument("-role-arn", "--role-arn", dest="role_arn", help="Pipeline execution role ARN")
     parser.add_argument("-description", "--description", dest="description", default=None)
     parser.add_argument("-tags", "--tags", dest="tags", default=None, help='JSON list of {"Key": ..., "Value": ...}')
     parser.add_argument("--wait", action="store_true", help="Wait for the execution to finish and print its steps")
-    parser.add_argument("--local", metavar="SCENARIO", default=None, help="Run the Step Functions workflow on the project emulator instead")
+    parser.add_argument(
+        "--local",
+        metavar="SCENARIO",
+        default=None,
+        help="Run the Step Functions workflow on the project emulator instead",
+    )
     return parser
 
 
@@ -45,7 +57,7 @@ def check_no_placeholders(definition: str) -> None:
     if PLACEHOLDER_MARK in definition:
         raise PlaceholderInDefinitionError(
             "the pipeline definition still uses placeholder ARNs in account 000000000000; pass the governance stack's "
-            "Lambda ARNs in --kwargs (e.g. '{\"lambda_arn_prefix\": \"arn:aws:lambda:<region>:<account>:function:<stack>-\"}') "
+            'Lambda ARNs in --kwargs (e.g. \'{"lambda_arn_prefix": "arn:aws:lambda:<region>:<account>:function:<stack>-"}\') '
             "and, for gate_mode=callback, callback_queue_url."
         )
 
@@ -68,8 +80,14 @@ def upsert_and_start(
 
     module = import_pipeline_module(module_name)
     boto_session = boto3.Session(region_name=kwargs.get("region"))
-    session = PipelineSession(boto_session=boto_session, default_bucket=kwargs.get("default_bucket"), sagemaker_config=sagemaker_config)
-    kwargs = accepted_kwargs(module.get_pipeline, kwargs, {"role": role_arn, "region": boto_session.region_name, "sagemaker_session": session})
+    session = PipelineSession(
+        boto_session=boto_session, default_bucket=kwargs.get("default_bucket"), sagemaker_config=sagemaker_config
+    )
+    kwargs = accepted_kwargs(
+        module.get_pipeline,
+        kwargs,
+        {"role": role_arn, "region": boto_session.region_name, "sagemaker_session": session},
+    )
     upload = getattr(module, "upload_pipeline_code", None)
     if upload is not None:
         prefix = kwargs.get("base_job_prefix") or parameter_default(module.get_pipeline, "base_job_prefix")
@@ -79,7 +97,9 @@ def upsert_and_start(
     check_no_placeholders(definition)
     print("###### Creating/updating a SageMaker Pipeline with the following definition:")
     print(json.dumps(json.loads(definition), indent=2, sort_keys=True))
-    response = pipeline.upsert(role_arn=role_arn, description=description, tags=get_pipeline_custom_tags(module, kwargs, tags))
+    response = pipeline.upsert(
+        role_arn=role_arn, description=description, tags=get_pipeline_custom_tags(module, kwargs, tags)
+    )
     print("\n###### Created/Updated SageMaker Pipeline: Response received:")
     print(response)
     execution = pipeline.start()
@@ -108,7 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.module_name or not args.role_arn:
             parser.print_help(sys.stderr)
             return 2
-        upsert_and_start(args.module_name, args.role_arn, parse_kwargs(args.kwargs), parse_tags(args.tags), args.description, args.wait)
+        upsert_and_start(
+            args.module_name,
+            args.role_arn,
+            parse_kwargs(args.kwargs),
+            parse_tags(args.tags),
+            args.description,
+            args.wait,
+        )
     except BadInputError as exc:
         print(f"run-pipeline: error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
 """Build SageMaker sessions that can render a pipeline definition offline (no credentials, no AWS call)."""
+
 from __future__ import annotations
 
 import os

@@ -15,6 +15,7 @@ and a Pass state then selects those keys to ``$.<task>``. The execution input is
 
 Execution input: ``{"card": <populate_card event>, "stage": "<stage>"}``.
 """
+
 from __future__ import annotations
 
 import json
@@ -155,7 +156,12 @@ def build_workflow_definition(
     cfg = settings or WorkflowSettings()
     LambdaInvoke, FailWithCausePath = _lambda_task_classes()
 
-    task_failed = FailWithCausePath("TaskFailed", cause_path="$.error.Cause", error="GovernanceTaskFailed", comment="A Lambda task failed after its retries.")
+    task_failed = FailWithCausePath(
+        "TaskFailed",
+        cause_path="$.error.Cause",
+        error="GovernanceTaskFailed",
+        comment="A Lambda task failed after its retries.",
+    )
 
     def missing(path: str) -> Any:
         return NotRule(Rule(path, "IsPresent", True))
@@ -166,53 +172,94 @@ def build_workflow_definition(
         step = LambdaInvoke(
             state_id,
             result_selector={"Payload.$": "$.Payload"},
-            parameters={"FunctionName": function_arn, "Payload": payload} if "Payload.$" not in payload else {"FunctionName": function_arn, **payload},
+            parameters={"FunctionName": function_arn, "Payload": payload}
+            if "Payload.$" not in payload
+            else {"FunctionName": function_arn, **payload},
             result_path=f"$.{key}",
             timeout_seconds=timeout,
         )
-        step.add_retry(Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=2, max_attempts=6, backoff_rate=2.0))
-        step.add_retry(Retry(error_equals=RETRYABLE_HANDLER_ERRORS, interval_seconds=5, max_attempts=4, backoff_rate=2.0))
+        step.add_retry(
+            Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=2, max_attempts=6, backoff_rate=2.0)
+        )
+        step.add_retry(
+            Retry(error_equals=RETRYABLE_HANDLER_ERRORS, interval_seconds=5, max_attempts=4, backoff_rate=2.0)
+        )
         step.add_catch(Catch(error_equals=["States.ALL"], next_step=task_failed, result_path="$.error"))
-        gap = Fail(f"{state_id}OutputMissing", error="HandlerOutputMissing",
-                   cause=f"{state_id} returned an output without one of: {', '.join(fields)}.")
+        gap = Fail(
+            f"{state_id}OutputMissing",
+            error="HandlerOutputMissing",
+            cause=f"{state_id} returned an output without one of: {', '.join(fields)}.",
+        )
         check = Choice(f"Has{state_id}Output", comment="Every key later states read is present.")
         for field in fields:
             check.add_choice(missing(f"$.{key}.Payload.{field}"), gap)
-        select = Pass(f"Keep{state_id}Output", parameters={f"{f}.$": f"$.{key}.Payload.{f}" for f in fields}, result_path=f"$.{key}")
+        select = Pass(
+            f"Keep{state_id}Output",
+            parameters={f"{f}.$": f"$.{key}.Payload.{f}" for f in fields},
+            result_path=f"$.{key}",
+        )
         check.default_choice(select)
         step.next(check)
         return step, select
 
-    invalid_input = Fail("InvalidExecutionInput", error="InvalidExecutionInput",
-                         cause="The execution input needs card (the populate_card event) and stage.")
+    invalid_input = Fail(
+        "InvalidExecutionInput",
+        error="InvalidExecutionInput",
+        cause="The execution input needs card (the populate_card event) and stage.",
+    )
     check_input = Choice("CheckInput", comment="The execution input has card and stage.")
     check_input.add_choice(missing("$.card"), invalid_input)
     check_input.add_choice(missing("$.stage"), invalid_input)
     prepare = Pass(
         "Prepare",
         comment="Keep the card event and stage; start the poll counter.",
-        parameters={"card.$": "$.card", "stage.$": "$.stage", "poll": {"attempt": 1, "wait_seconds": cfg.initial_wait_seconds}},
+        parameters={
+            "card.$": "$.card",
+            "stage.$": "$.stage",
+            "poll": {"attempt": 1, "wait_seconds": cfg.initial_wait_seconds},
+        },
     )
     check_input.default_choice(prepare)
     populate, populated = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, cfg.task_timeout_seconds)
     share, shared = task("ShareCard", arns.share, {"card_arn.$": "$.populate.card_arn"}, cfg.task_timeout_seconds)
-    check, checked = task("CheckGate", arns.gate, {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}, cfg.gate_task_timeout_seconds)
+    check, checked = task(
+        "CheckGate",
+        arns.gate,
+        {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0},
+        cfg.gate_task_timeout_seconds,
+    )
     prepare.next(populate)
     populated.next(share)
     shared.next(check)
 
     allowed = Succeed("GateAllowed", comment="Every association of the stage is ASSOCIATED.")
-    blocked = FailWithCausePath("GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure.")
-    timed_out = FailWithCausePath("GateTimedOut", cause_path="$.gate.reason", error="GateTimedOut", comment=f"Still PENDING after {cfg.max_attempts} checks.")
+    blocked = FailWithCausePath(
+        "GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure."
+    )
+    timed_out = FailWithCausePath(
+        "GateTimedOut",
+        cause_path="$.gate.reason",
+        error="GateTimedOut",
+        comment=f"Still PENDING after {cfg.max_attempts} checks.",
+    )
     wait = Wait("WaitForAssociation", seconds_path="$.poll.wait_seconds")
     double = Pass(
         "DoubleWait",
-        parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds.$": "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)"},
+        parameters={
+            "attempt.$": "States.MathAdd($.poll.attempt, 1)",
+            "wait_seconds.$": "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)",
+        },
         result_path="$.poll",
     )
-    cap = Pass("CapWait", parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds": cfg.max_wait_seconds}, result_path="$.poll")
+    cap = Pass(
+        "CapWait",
+        parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds": cfg.max_wait_seconds},
+        result_path="$.poll",
+    )
     backoff = Choice("NextWait", comment=f"Double the wait, capped at {cfg.max_wait_seconds} s.")
-    backoff.add_choice(ChoiceRule.NumericGreaterThan(variable="$.poll.wait_seconds", value=cfg.max_wait_seconds // 2), cap)
+    backoff.add_choice(
+        ChoiceRule.NumericGreaterThan(variable="$.poll.wait_seconds", value=cfg.max_wait_seconds // 2), cap
+    )
     backoff.default_choice(double)
     double.next(check)
     cap.next(check)
@@ -229,7 +276,11 @@ def build_workflow_definition(
     return graph.to_dict()
 
 
-def workflow_definition_json(lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None, settings: WorkflowSettings | None = None, indent: int | None = 2) -> str:
+def workflow_definition_json(
+    lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None,
+    settings: WorkflowSettings | None = None,
+    indent: int | None = 2,
+) -> str:
     """``build_workflow_definition`` as JSON text (what ``mcgov workflow definition`` prints)."""
     return json.dumps(build_workflow_definition(lambda_arns, settings), indent=indent, sort_keys=True)
 
@@ -258,14 +309,27 @@ def cloudformation_template(settings: WorkflowSettings | None = None) -> dict[st
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Model-card governance Step Functions workflow (populate, share, gate).",
-        "Parameters": {v: {"Type": "String", "AllowedPattern": "^arn:aws[a-zA-Z-]*:lambda:.+$", "Description": f"ARN of the {k} Lambda"} for k, v in ROLE_SUBSTITUTIONS.items()},
+        "Parameters": {
+            v: {
+                "Type": "String",
+                "AllowedPattern": "^arn:aws[a-zA-Z-]*:lambda:.+$",
+                "Description": f"ARN of the {k} Lambda",
+            }
+            for k, v in ROLE_SUBSTITUTIONS.items()
+        },
         "Resources": {
             "StateMachineRole": {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
                     "AssumeRolePolicyDocument": {
                         "Version": "2012-10-17",
-                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "states.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
                     },
                     "Policies": [
                         {

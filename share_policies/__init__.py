@@ -1,4 +1,5 @@
 """Share policies: which accounts get a model card at which stage, with which RAM permission."""
+
 from mcgov.share_policies.exceptions import (
     CardArnError,
     PolicyError,

@@ -13,6 +13,7 @@ The KMS documents follow "Set up cross-account support for Amazon SageMaker Mode
 RevokeGrant (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html), so on
 Decrypt/GenerateDataKey it would never match.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,7 +83,9 @@ def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
     return key_arn
 
 
-def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str, kms_key_arn: str | None = None) -> dict[str, Any]:
+def consumer_iam_policy(
+    policy: SharePolicy, card_arn: str, stage: str, kms_key_arn: str | None = None
+) -> dict[str, Any]:
     """IAM identity policy for principals of ``stage``'s accounts: least privilege on this one card.
 
     With ``kms_key_arn`` (the card is encrypted with that customer key) it also grants ``kms:GenerateDataKey``
@@ -113,12 +116,20 @@ def consumer_iam_policy(policy: SharePolicy, card_arn: str, stage: str, kms_key_
             }
         )
     if kms_key_arn is not None:
-        statements.append({"Sid": "UseModelCardKey", "Effect": "Allow", "Action": list(KMS_ACTIONS),
-                           "Resource": [check_kms_key_arn(policy, kms_key_arn)]})
+        statements.append(
+            {
+                "Sid": "UseModelCardKey",
+                "Effect": "Allow",
+                "Action": list(KMS_ACTIONS),
+                "Resource": [check_kms_key_arn(policy, kms_key_arn)],
+            }
+        )
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def kms_key_policy_statement(policy: SharePolicy, stage: str, card_arn: str, kms_key_arn: str | None = None) -> dict[str, Any]:
+def kms_key_policy_statement(
+    policy: SharePolicy, stage: str, card_arn: str, kms_key_arn: str | None = None
+) -> dict[str, Any]:
     """Key-policy statement letting ``stage``'s accounts use the card's key for this card only.
 
     ``kms:GenerateDataKey`` (updates and PDF exports) and ``kms:Decrypt`` (reads), only when SageMaker or S3
@@ -162,8 +173,9 @@ def readonly_permission_template(name: str = READ_ONLY_PERMISSION_NAME) -> dict[
     }
 
 
-def render_all(policy: SharePolicy, card_arn: str, stages: list[str] | None = None,
-               kms_key_arn: str | None = None) -> dict[str, Any]:
+def render_all(
+    policy: SharePolicy, card_arn: str, stages: list[str] | None = None, kms_key_arn: str | None = None
+) -> dict[str, Any]:
     """Every generated document for ``stages`` (default: all), keyed by stage."""
     names = stages if stages is not None else list(policy.stages)
     if kms_key_arn is not None:

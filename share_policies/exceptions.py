@@ -4,6 +4,7 @@
 Messages start with ``<file>: <field>: `` so the fix can be made in place. ``PolicyUnavailableError`` is the
 one failure that is not the input's fault (the policy could not be read right now).
 """
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, Failure, GovernanceError
@@ -12,8 +13,9 @@ from mcgov.errors import BadInputError, Failure, GovernanceError
 class PolicyError(BadInputError):
     """Base class of every share-policy input error."""
 
-    def __init__(self, message: str, *, source: str | None = None, field: str | None = None,
-                 failure: Failure | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, field: str | None = None, failure: Failure | None = None
+    ) -> None:
         self.source = source
         self.field = field
         prefix = f"{source}: " if source else ""

@@ -4,6 +4,7 @@ Reading a policy from wherever it lives (a local path or ``s3://``) is the steps
 ``mcgov.steps.common.policy.load_policy``, used by the CLI and the Lambda handlers. ``load_policy`` here
 reads a local file only, for tools and tests that hold one.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mcgov.documents import POLICY, decode_utf8, parse_yaml, read_file
-from mcgov.errors import DocumentError
-from mcgov.errors import describe_validation_error
+from mcgov.errors import DocumentError, describe_validation_error
 from mcgov.share_policies.exceptions import PolicyFileError, PolicyValidationError
 from mcgov.share_policies.models import SharePolicy, policy_model
 
@@ -45,7 +45,9 @@ def parse_policy_text(text: str, source: str = "<policy>") -> SharePolicy:
 def parse_policy(data: Any, *, source: str = "<policy>") -> SharePolicy:
     """Validate already-parsed policy data; errors are prefixed with ``source``."""
     if not isinstance(data, dict):
-        raise PolicyFileError("the policy must be a YAML mapping with version, card_account, region and stages", source=source)
+        raise PolicyFileError(
+            "the policy must be a YAML mapping with version, card_account, region and stages", source=source
+        )
     try:
         return policy_model(data).model_validate(data)
     except ValidationError as exc:

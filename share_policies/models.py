@@ -8,6 +8,7 @@ wildcards are refused, as is the card account itself (sharing with yourself is m
 ``SharePolicy`` (stages, permissions, gate settings) applies to the hub copies unchanged; ``policy_model``
 picks the class from the data.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -26,7 +27,6 @@ CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved":
 def status_meets(card_status: str, required: str) -> bool:
     """True when ``card_status`` is at least ``required`` (Archived and unknown statuses never are)."""
     return card_status in CARD_STATUS_ORDER and CARD_STATUS_ORDER[card_status] >= CARD_STATUS_ORDER[required]
-
 
 
 def _check_permission_arn(value: str) -> str:
@@ -93,7 +93,7 @@ class GateSettings(_Strict):
     invitation_window_seconds: float = Field(default=43200, gt=0, le=604800)
 
     @model_validator(mode="after")
-    def _cap_not_below_interval(self) -> "GateSettings":
+    def _cap_not_below_interval(self) -> GateSettings:
         if self.backoff_cap_seconds < self.poll_interval_seconds:
             raise ValueError("gate.backoff_cap_seconds: must be at least gate.poll_interval_seconds")
         return self
@@ -168,50 +168,66 @@ class SharePolicy(_Strict):
     def _stage_names(cls, stages: dict[str, Stage]) -> dict[str, Stage]:
         for name in stages:
             if not matches(ids.STAGE_NAME, name):
-                raise ValueError(f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter")
+                raise ValueError(
+                    f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter"
+                )
         return stages
 
     @model_validator(mode="after")
-    def _permissions_in_scope(self) -> "SharePolicy":
+    def _permissions_in_scope(self) -> SharePolicy:
         """A customer-managed permission must live in the card account, partition and region."""
         arns = [("permission_arn", self.permission_arn)] + [
-            (f"stages.{name}.permission_arn", stage.permission_arn) for name, stage in self.stages.items()
-            if stage.permission_arn]
+            (f"stages.{name}.permission_arn", stage.permission_arn)
+            for name, stage in self.stages.items()
+            if stage.permission_arn
+        ]
         for field, arn in arns:
             match = ids.PERMISSION_ARN.fullmatch(arn)
             assert match is not None  # checked by the field validators
             if match["partition"] != ids.partition_of(self.region):
                 raise ValueError(f"{field}: {arn} is not in partition {ids.partition_of(self.region)} of {self.region}")
             if match["account"] != "aws" and (match["region"] != self.region or match["account"] != self.card_account):
-                raise ValueError(f"{field}: a customer-managed permission must be in the card account "
-                                 f"{self.card_account} and region {self.region}; create it there (got {arn})")
+                raise ValueError(
+                    f"{field}: a customer-managed permission must be in the card account "
+                    f"{self.card_account} and region {self.region}; create it there (got {arn})"
+                )
             if match["account"] != "aws" and len(match["name"]) > ids.PERMISSION_NAME_MAX:
-                raise ValueError(f"{field}: RAM permission names are at most {ids.PERMISSION_NAME_MAX} characters "
-                                 f"(got {len(match['name'])} in {arn})")
+                raise ValueError(
+                    f"{field}: RAM permission names are at most {ids.PERMISSION_NAME_MAX} characters "
+                    f"(got {len(match['name'])} in {arn})"
+                )
             if match["account"] == "aws" and match["region"]:
-                raise ValueError(f"{field}: an AWS-managed permission ARN has no region; use arn:aws:ram::aws:permission/<name>")
+                raise ValueError(
+                    f"{field}: an AWS-managed permission ARN has no region; use arn:aws:ram::aws:permission/<name>"
+                )
         return self
 
     @model_validator(mode="after")
-    def _hub_in_scope(self) -> "SharePolicy":
+    def _hub_in_scope(self) -> SharePolicy:
         """``hub_copy_current`` needs ``hub``; the hub is another account of the same region (RAM is regional)."""
         for name, stage in self.stages.items():
             if stage.hub_copy_current and self.hub is None and not isinstance(self, HubSpokePolicy):
-                raise ValueError(f"stages.{name}.hub_copy_current: needs the policy-level hub: {{account, region}} "
-                                 "naming the hub that holds the copies; add it or remove hub_copy_current")
+                raise ValueError(
+                    f"stages.{name}.hub_copy_current: needs the policy-level hub: {{account, region}} "
+                    "naming the hub that holds the copies; add it or remove hub_copy_current"
+                )
             if stage.hub_copy_current and isinstance(self, HubSpokePolicy):
-                raise ValueError(f"stages.{name}.hub_copy_current: a hub-and-spoke policy's stages share the hub's "
-                                 "copies; set hub_copy_current in the spoke's own (centralized) policy")
+                raise ValueError(
+                    f"stages.{name}.hub_copy_current: a hub-and-spoke policy's stages share the hub's "
+                    "copies; set hub_copy_current in the spoke's own (centralized) policy"
+                )
         if self.hub is not None:
             if self.hub.account == self.card_account:
                 raise ValueError("hub.account: the hub is the card account itself; name the hub account, or drop hub")
             if self.hub.region != self.region:
-                raise ValueError(f"hub.region: {self.hub.region} differs from the policy region {self.region}; RAM "
-                                 "shares are regional, so the hub syncs this account's cards in the same region")
+                raise ValueError(
+                    f"hub.region: {self.hub.region} differs from the policy region {self.region}; RAM "
+                    "shares are regional, so the hub syncs this account's cards in the same region"
+                )
         return self
 
     @model_validator(mode="after")
-    def _not_self(self) -> "SharePolicy":
+    def _not_self(self) -> SharePolicy:
         for name, stage in self.stages.items():
             for index, account in enumerate(stage.accounts):
                 if account == self.card_account:
@@ -251,8 +267,10 @@ class SpokeSelect(_Strict):
     @classmethod
     def _prefix(cls, value: str | None) -> str | None:
         if value is not None and not matches(ids.CARD_NAME_PREFIX, value):
-            raise ValueError(f"{value!r} is not the beginning of a card name (letters, digits and hyphens, "
-                             "starting with a letter or digit, at most 63)")
+            raise ValueError(
+                f"{value!r} is not the beginning of a card name (letters, digits and hyphens, "
+                "starting with a letter or digit, at most 63)"
+            )
         return value
 
 
@@ -288,8 +306,10 @@ class HubSpokePolicy(SharePolicy):
         if not isinstance(data, dict):
             return data
         if "card_account" in data:
-            raise ValueError("card_account: a hub-and-spoke policy names hub_account (the account holding the "
-                             "copies) instead; remove card_account")
+            raise ValueError(
+                "card_account: a hub-and-spoke policy names hub_account (the account holding the "
+                "copies) instead; remove card_account"
+            )
         if "hub_account" not in data:
             raise ValueError("hub_account: required key is missing; add the hub's 12-digit account id")
         if not ids.is_account(data["hub_account"]):
@@ -307,11 +327,13 @@ class HubSpokePolicy(SharePolicy):
         return spokes
 
     @model_validator(mode="after")
-    def _hub_not_spoke(self) -> "HubSpokePolicy":
+    def _hub_not_spoke(self) -> HubSpokePolicy:
         for index, spoke in enumerate(self.spokes):
             if spoke.account == self.hub_account:
-                raise ValueError(f"spokes[{index}].account: {spoke.account} is the hub account itself; a spoke is "
-                                 "another account, remove it")
+                raise ValueError(
+                    f"spokes[{index}].account: {spoke.account} is the hub account itself; a spoke is "
+                    "another account, remove it"
+                )
         return self
 
     def spoke(self, account: str, *, source: str | None = None) -> Spoke:
@@ -321,7 +343,10 @@ class HubSpokePolicy(SharePolicy):
                 return spoke
         raise UnknownSpokeError(
             f"account {account} is not a spoke of this policy (spokes: {', '.join(s.account for s in self.spokes)}); "
-            "add it to spokes or use a spoke's credentials", source=source, field="spokes")
+            "add it to spokes or use a spoke's credentials",
+            source=source,
+            field="spokes",
+        )
 
 
 def policy_model(data: Any) -> type[SharePolicy]:

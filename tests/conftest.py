@@ -1,4 +1,5 @@
 """Shared test helpers: the reference material in ``../shared`` and fake AWS credentials."""
+
 from __future__ import annotations
 
 import json

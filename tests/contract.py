@@ -11,6 +11,7 @@ The same tests run on both. ``EmulatorBackend`` is what ``make test`` uses; ``Li
 
 Everything a test creates is named ``mcgov-contract-<random>`` and deleted afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -89,12 +90,23 @@ def emulator_backend() -> tuple[EmulatorBackend, Any]:
     """A started emulator (the consumer in the organization, EXTERNAL outside it) and its backend."""
     from mcgov.emulator import Emulator, EmulatorConfig
 
-    config = EmulatorConfig(card_account=OWNER, accounts={"consumer": CONSUMER, "external": EXTERNAL},
-                            organization_accounts=[OWNER, CONSUMER], associate_after_polls=1)
+    config = EmulatorConfig(
+        card_account=OWNER,
+        accounts={"consumer": CONSUMER, "external": EXTERNAL},
+        organization_accounts=[OWNER, CONSUMER],
+        associate_after_polls=1,
+    )
     emu = Emulator(config)
     emu.start()
-    backend = EmulatorBackend(name="emulator", region=config.region, owner=emu.session(OWNER), owner_account=OWNER,
-                              consumer=emu.session(CONSUMER), consumer_account=CONSUMER, external_account=EXTERNAL)
+    backend = EmulatorBackend(
+        name="emulator",
+        region=config.region,
+        owner=emu.session(OWNER),
+        owner_account=OWNER,
+        consumer=emu.session(CONSUMER),
+        consumer_account=CONSUMER,
+        external_account=EXTERNAL,
+    )
     backend.emulator = emu  # type: ignore[attr-defined]
     return backend, emu
 
@@ -111,7 +123,9 @@ def live_backend() -> LiveBackend:
     """A backend for the account the MCGOV_LIVE_* settings and credentials name (skips when unset)."""
     if not (os.environ.get("MCGOV_LIVE_PROFILE") or os.environ.get("MCGOV_LIVE_REGION")):
         pytest.skip("set MCGOV_LIVE_REGION (and credentials, or MCGOV_LIVE_PROFILE) to run the contract suite live")
-    owner = boto3.Session(profile_name=os.environ.get("MCGOV_LIVE_PROFILE"), region_name=os.environ.get("MCGOV_LIVE_REGION"))
+    owner = boto3.Session(
+        profile_name=os.environ.get("MCGOV_LIVE_PROFILE"), region_name=os.environ.get("MCGOV_LIVE_REGION")
+    )
     region = owner.region_name
     if not region:
         pytest.skip("set MCGOV_LIVE_REGION: the live contract suite needs a region")
@@ -119,9 +133,16 @@ def live_backend() -> LiveBackend:
     consumer_profile = os.environ.get("MCGOV_LIVE_CONSUMER_PROFILE")
     consumer = boto3.Session(profile_name=consumer_profile, region_name=region) if consumer_profile else None
     consumer_account = consumer.client("sts").get_caller_identity()["Account"] if consumer else None
-    return LiveBackend(name="live", region=region, owner=owner, owner_account=account, consumer=consumer,
-                       consumer_account=consumer_account, external_account=os.environ.get("MCGOV_LIVE_EXTERNAL_ACCOUNT"),
-                       share_role_arn=os.environ.get("MCGOV_LIVE_SHARE_ROLE_ARN"))
+    return LiveBackend(
+        name="live",
+        region=region,
+        owner=owner,
+        owner_account=account,
+        consumer=consumer,
+        consumer_account=consumer_account,
+        external_account=os.environ.get("MCGOV_LIVE_EXTERNAL_ACCOUNT"),
+        share_role_arn=os.environ.get("MCGOV_LIVE_SHARE_ROLE_ARN"),
+    )
 
 
 @pytest.fixture(params=["emulator", pytest.param("live", marks=pytest.mark.live)])

@@ -19,6 +19,7 @@ faulted request at an address moto does not serve; botocore builds a new request
 fail (``ALWAYS``: every attempt, so retries are exhausted). Use ``instant_retries`` to make botocore's
 back-off sleeps free.
 """
+
 from __future__ import annotations
 
 import json
@@ -77,17 +78,24 @@ def error_response(request: AWSPreparedRequest, protocol: str, service: str, kin
     if protocol in ("json", "rest-json"):
         status, code, message = _JSON_ERRORS[kind]
         body = json.dumps({"__type": code, "message": message}).encode()
-        headers = {"x-amzn-RequestId": "injected-fault", "x-amzn-ErrorType": code,
-                   "Content-Type": "application/x-amz-json-1.1"}
+        headers = {
+            "x-amzn-RequestId": "injected-fault",
+            "x-amzn-ErrorType": code,
+            "Content-Type": "application/x-amz-json-1.1",
+        }
     elif service == "s3":
         status, code, message = _S3_ERRORS[kind]
-        body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>"
-                "<RequestId>injected-fault</RequestId></Error>").encode()
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message>'
+            "<RequestId>injected-fault</RequestId></Error>"
+        ).encode()
         headers = {"x-amz-request-id": "injected-fault", "Content-Type": "application/xml"}
     else:
         status, code, message = _XML_ERRORS[kind]
-        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
-                "<RequestId>injected-fault</RequestId></ErrorResponse>").encode()
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>injected-fault</RequestId></ErrorResponse>"
+        ).encode()
         headers = {"x-amzn-RequestId": "injected-fault", "Content-Type": "text/xml"}
     return AWSResponse(request.url, status, headers, _RawBody(body))
 

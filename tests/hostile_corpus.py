@@ -3,6 +3,7 @@
 ``FILES`` are documents (bytes, or a special kind of path); ``IDENTIFIERS`` are strings given where an account,
 card name, stage or ARN goes. Each entry says why it is hostile.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,13 @@ FILES: tuple[HostileFile, ...] = (
     HostileFile("deep-json", "nesting far past any real report", b"[" * 5000 + b"]" * 5000),
     HostileFile("deep-yaml", "YAML nesting far past any real file", b"a: " + b"[" * 3000 + b"]" * 3000),
     HostileFile("dup-json", "a duplicate key that would silently win", b'{"version": 1, "version": 2}'),
-    HostileFile("dup-yaml", "a duplicated stage that would swap accounts",
-                b"version: 1\nstages:\n  s: {}\n  s: {}\n"),
-    HostileFile("alias-bomb", "YAML alias expansion",
-                b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"),
+    HostileFile("dup-yaml", "a duplicated stage that would swap accounts", b"version: 1\nstages:\n  s: {}\n  s: {}\n"),
+    HostileFile(
+        "alias-bomb",
+        "YAML alias expansion",
+        b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+    ),
     HostileFile("huge-int", "an integer longer than Python parses", b'{"n": ' + b"9" * 5000 + b"}"),
     HostileFile("nan", "non-finite numbers", b'{"x": NaN, "y": Infinity}'),
     HostileFile("scalar", "a bare scalar where an object belongs", json.dumps("just text").encode()),
@@ -57,8 +60,10 @@ IDENTIFIERS: tuple[tuple[str, str], ...] = (
     ("arn:aws:sagemaker:us-east-1:999999999999:model-card/churn", "another account's card"),
 )
 
-SIZE_ENV = {f"MCGOV_MAX_{kind}_BYTES": "4096" for kind in ("REPORT", "TRAINING_JOB", "MODEL_PACKAGE", "TEMPLATE",
-                                                            "POLICY", "CONTENT")}
+SIZE_ENV = {
+    f"MCGOV_MAX_{kind}_BYTES": "4096"
+    for kind in ("REPORT", "TRAINING_JOB", "MODEL_PACKAGE", "TEMPLATE", "POLICY", "CONTENT")
+}
 
 
 def materialize(entry: HostileFile, folder: Path, suffix: str) -> Path:

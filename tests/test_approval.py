@@ -1,8 +1,9 @@
 """An approval binds the version and content that were reviewed; anything else is reported with the fix."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,21 +13,33 @@ from mcgov.steps.approval.exceptions import NotApprovableError
 from mcgov.steps.approval.records import TAG_APPROVER, TAG_SHA256, TAG_VERSION, tag_value
 from mcgov.steps.common.jsonutil import content_sha256
 
-POLICY = parse_policy({"version": 1, "card_account": "111111111111", "region": "us-east-1",
-                       "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}}},
-                      source="p.yaml")
+POLICY = parse_policy(
+    {
+        "version": 1,
+        "card_account": "111111111111",
+        "region": "us-east-1",
+        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+    },
+    source="p.yaml",
+)
 CONTENT = json.dumps({"model_overview": {"model_description": "churn"}})
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SHA = "a" * 64
 
 
 def test_record_round_trips_through_tags_and_rejects_forgeries():
-    record = ApprovalRecord(3, SHA, "arn:aws:sts::111111111111:assumed-role/Reviewer/jane,doe", "2026-11-30T12:00:00Z", "ok!")
+    record = ApprovalRecord(
+        3, SHA, "arn:aws:sts::111111111111:assumed-role/Reviewer/jane,doe", "2026-11-30T12:00:00Z", "ok!"
+    )
     tags = record.to_tags()
     assert tags[TAG_APPROVER] == "arn:aws:sts::111111111111:assumed-role/Reviewer/jane_doe"
     assert ApprovalRecord.from_tags(tags).version == 3
-    for forged in ({**tags, TAG_VERSION: "3\n"}, {**tags, TAG_VERSION: "\u0663"}, {**tags, TAG_SHA256: "x" * 64},
-                   {TAG_VERSION: "3"}):
+    for forged in (
+        {**tags, TAG_VERSION: "3\n"},
+        {**tags, TAG_VERSION: "\u0663"},
+        {**tags, TAG_SHA256: "x" * 64},
+        {TAG_VERSION: "3"},
+    ):
         assert ApprovalRecord.from_tags(forged) is None
 
 
@@ -34,12 +47,15 @@ def test_tag_values_only_hold_allowed_characters():
     assert tag_value("a,b;c<d>\n e" + "x" * 300) == ("a_b_c_d_ e" + "x" * 300)[:256]
 
 
-@pytest.mark.parametrize("status, version, sha, record, needle", [
-    ("PendingReview", 2, SHA, None, "is PendingReview, not Approved"),
-    ("Approved", 2, SHA, None, "no approval record"),
-    ("Approved", 3, SHA, ApprovalRecord(2, SHA, "jane", "t"), "version 2 was approved, the card is at version 3"),
-    ("Approved", 2, "b" * 64, ApprovalRecord(2, SHA, "jane", "t"), "content changed since the approval"),
-])
+@pytest.mark.parametrize(
+    "status, version, sha, record, needle",
+    [
+        ("PendingReview", 2, SHA, None, "is PendingReview, not Approved"),
+        ("Approved", 2, SHA, None, "no approval record"),
+        ("Approved", 3, SHA, ApprovalRecord(2, SHA, "jane", "t"), "version 2 was approved, the card is at version 3"),
+        ("Approved", 2, "b" * 64, ApprovalRecord(2, SHA, "jane", "t"), "content changed since the approval"),
+    ],
+)
 def test_approval_problems_say_what_changed_and_the_fix(status, version, sha, record, needle):
     problem = approval_problem("churn", status, version, sha, record)
     assert needle in problem and "mcgov card approve churn" in problem
@@ -66,7 +82,9 @@ def test_approve_sets_the_status_and_records_version_hash_approver(card, card_se
     result = approve_card(sm, card_session.client("sts"), POLICY, "churn", note="reviewed in PR 12", now=NOW)
     status, version, sha = _state(sm, arn)
     assert status == "Approved" and result.status_changed
-    assert result.record == ApprovalRecord(version, sha, result.record.approver, "2026-11-30T12:00:00Z", "reviewed in PR 12")
+    assert result.record == ApprovalRecord(
+        version, sha, result.record.approver, "2026-11-30T12:00:00Z", "reviewed in PR 12"
+    )
     assert ":111111111111:" in result.record.approver
     assert ApprovalStore(sm).read(arn) == result.record
     assert approval_problem("churn", status, version, sha, ApprovalStore(sm).read(arn)) is None
@@ -98,8 +116,13 @@ def test_an_archived_card_cannot_be_approved(card, card_session):
 
 def test_a_consumer_account_cannot_approve_and_nothing_is_written(card, emulator, staging_session):
     sm, arn = card
-    share = emulator.session("card").client("ram", region_name="us-east-1").create_resource_share(
-        name="s", resourceArns=[arn], principals=["222222222222"])["resourceShare"]["resourceShareArn"]
+    share = (
+        emulator.session("card")
+        .client("ram", region_name="us-east-1")
+        .create_resource_share(name="s", resourceArns=[arn], principals=["222222222222"])["resourceShare"][
+            "resourceShareArn"
+        ]
+    )
     ram = emulator.session("card").client("ram", region_name="us-east-1")
     for kind in ("PRINCIPAL", "RESOURCE"):
         ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share])

@@ -1,5 +1,6 @@
 """The figures of docs/performance.md and docs/reliability.md are exactly what ``benchmarks.docs`` renders from the
 recorded run (``benchmarks/results.json``, written by ``python -m benchmarks --write-docs``): a hand-edited figure fails."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ def blocks() -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize("doc", sorted(DOCS))
 def test_doc_figures_are_the_recorded_run(doc: str, blocks: dict[str, dict[str, str]]) -> None:
     text = DOCS[doc].read_text(encoding="utf-8")
-    assert text == replace_blocks(text, blocks[doc], source=doc), \
+    assert text == replace_blocks(text, blocks[doc], source=doc), (
         f"docs/{DOCS[doc].name} differs from benchmarks/results.json: run `python -m benchmarks --write-docs`"
+    )
 
 
 @pytest.mark.parametrize("doc", sorted(DOCS))
@@ -38,7 +40,7 @@ def test_a_hand_edited_figure_is_detected(blocks: dict[str, dict[str, str]]) -> 
     digit = re.search(r"\d", summary.group("body"))
     assert digit is not None
     at = summary.start("body") + digit.start()
-    edited = text[:at] + str((int(text[at]) + 1) % 10) + text[at + 1:]
+    edited = text[:at] + str((int(text[at]) + 1) % 10) + text[at + 1 :]
     assert replace_blocks(edited, blocks["performance"]) == text != edited
 
 

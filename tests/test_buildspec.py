@@ -1,6 +1,7 @@
 """buildspec.yml (build stage) and buildspec-deploy.yml (prod gate) are valid CodeBuild specs: every failing line
 fails the build, the tests are published as a JUnit report, and the Lambda package is built by ``make package``
 for the runtime of ``lambda-runtime.txt``."""
+
 from __future__ import annotations
 
 import shlex
@@ -30,8 +31,15 @@ def test_build_spec_has_the_phases_and_steps() -> None:
     assert any("pip install -e '.[pipelines]'" in c for c in _commands(spec, "install"))
     assert any(shlex.split(c)[:2] == ["make", "test"] for c in _commands(spec, "pre_build"))
     build = "\n".join(_commands(spec, "build"))
-    for needle in ("get-pipeline-definition --module-name mcgov.pipelines.churn.pipeline", "run-pipeline --module-name mcgov.pipelines.churn.pipeline",
-                   "--role-arn", "workflow definition", "aws cloudformation deploy", "cloudformation/governance.yaml", "lambda_arn_prefix"):
+    for needle in (
+        "get-pipeline-definition --module-name mcgov.pipelines.churn.pipeline",
+        "run-pipeline --module-name mcgov.pipelines.churn.pipeline",
+        "--role-arn",
+        "workflow definition",
+        "aws cloudformation deploy",
+        "cloudformation/governance.yaml",
+        "lambda_arn_prefix",
+    ):
         assert needle in build, needle
     assert "|| true" not in build
 
@@ -66,7 +74,13 @@ def test_tests_are_published_as_a_junit_report() -> None:
 
 
 def test_make_test_passes_pytest_args_through() -> None:
-    dry_run = subprocess.run(["make", "-n", "test", "PYTEST_ARGS=--junitxml=out/junit.xml"], cwd=REPO, capture_output=True, text=True, check=True)
+    dry_run = subprocess.run(
+        ["make", "-n", "test", "PYTEST_ARGS=--junitxml=out/junit.xml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     [pytest_line] = [line for line in dry_run.stdout.splitlines() if "-m pytest" in line]
     assert pytest_line.split()[-1] == "--junitxml=out/junit.xml"
     plain = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, check=True)
@@ -86,7 +100,9 @@ def test_exported_variables_are_exported() -> None:
     spec = _load("buildspec.yml")
     script = "\n".join(c for phase in spec["phases"].values() for c in phase["commands"])
     for name in spec["env"]["exported-variables"]:
-        exported = [line for line in script.splitlines() if line.strip().startswith("export ") and name in line.split()[1:]]
+        exported = [
+            line for line in script.splitlines() if line.strip().startswith("export ") and name in line.split()[1:]
+        ]
         assert exported, f"{name} is listed in exported-variables but never exported"
 
 

@@ -1,4 +1,5 @@
 """Every real report in ../shared, built into a whole card with a training job and the template, is valid content."""
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """Builders given arbitrary JSON either raise their own typed bad-input error naming the input, or return content
 that validates unchanged. Nothing is caught here except the one error type each builder documents, and a
 success is always validated (a validation failure fails the test)."""
+
 from __future__ import annotations
 
 import math
@@ -17,42 +18,102 @@ from mcgov.steps.card.training import training_facts
 from mcgov.steps.card.validation import validate_content
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=300)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=20), inner, max_size=5), max_leaves=30)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=20), inner, max_size=5),
+    max_leaves=30,
+)
 
 job_like = st.fixed_dictionaries(
     {"TrainingJobArn": st.text(min_size=1, max_size=50)},
     optional={
         "HyperParameters": st.dictionaries(st.text(min_size=1, max_size=300), scalars, max_size=120) | json_values,
-        "FinalMetricDataList": st.lists(st.fixed_dictionaries({"MetricName": st.text(max_size=300), "Value": scalars}), max_size=60) | json_values,
-        "InputDataConfig": st.lists(st.fixed_dictionaries({"DataSource": st.fixed_dictionaries({"S3DataSource": st.fixed_dictionaries({"S3Uri": st.text(max_size=1100)})})}), max_size=20) | json_values,
-        "AlgorithmSpecification": st.fixed_dictionaries({}, optional={"TrainingImage": st.text(max_size=1100), "AlgorithmName": scalars}) | json_values,
+        "FinalMetricDataList": st.lists(
+            st.fixed_dictionaries({"MetricName": st.text(max_size=300), "Value": scalars}), max_size=60
+        )
+        | json_values,
+        "InputDataConfig": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "DataSource": st.fixed_dictionaries(
+                        {"S3DataSource": st.fixed_dictionaries({"S3Uri": st.text(max_size=1100)})}
+                    )
+                }
+            ),
+            max_size=20,
+        )
+        | json_values,
+        "AlgorithmSpecification": st.fixed_dictionaries(
+            {}, optional={"TrainingImage": st.text(max_size=1100), "AlgorithmName": scalars}
+        )
+        | json_values,
         "ResourceConfig": json_values,
     },
 )
 
 package_like = st.fixed_dictionaries(
     {"ModelPackageArn": st.text(min_size=1, max_size=60)},
-    optional={"ModelPackageVersion": scalars,
-              "ModelApprovalStatus": st.sampled_from(["Approved", "Rejected", "PendingManualApproval"]) | scalars,
-              "ModelPackageStatus": st.sampled_from(["Pending", "InProgress", "Completed", "Failed", "Deleting"]) | scalars,
-              "InferenceSpecification": json_values | st.fixed_dictionaries({"Containers": st.lists(st.fixed_dictionaries(
-                  {"Image": st.text(max_size=300)}, optional={"ModelDataUrl": st.text(max_size=1100), "NearestModelName": scalars}), max_size=17)}),
-              "SourceAlgorithmSpecification": json_values | st.fixed_dictionaries({"SourceAlgorithms": st.lists(st.fixed_dictionaries(
-                  {"AlgorithmName": st.text(max_size=200)}, optional={"ModelDataUrl": st.text(max_size=1100)}), max_size=2)}),
-              "ModelPackageName": st.text(max_size=80), "ModelPackageGroupName": st.text(max_size=80),
-              "ModelPackageDescription": st.text(max_size=1100), "ApprovalDescription": st.text(max_size=1100),
-              "Domain": scalars, "Task": scalars, "CreatedBy": json_values | st.fixed_dictionaries({"UserProfileName": st.text(max_size=80)})},
+    optional={
+        "ModelPackageVersion": scalars,
+        "ModelApprovalStatus": st.sampled_from(["Approved", "Rejected", "PendingManualApproval"]) | scalars,
+        "ModelPackageStatus": st.sampled_from(["Pending", "InProgress", "Completed", "Failed", "Deleting"]) | scalars,
+        "InferenceSpecification": json_values
+        | st.fixed_dictionaries(
+            {
+                "Containers": st.lists(
+                    st.fixed_dictionaries(
+                        {"Image": st.text(max_size=300)},
+                        optional={"ModelDataUrl": st.text(max_size=1100), "NearestModelName": scalars},
+                    ),
+                    max_size=17,
+                )
+            }
+        ),
+        "SourceAlgorithmSpecification": json_values
+        | st.fixed_dictionaries(
+            {
+                "SourceAlgorithms": st.lists(
+                    st.fixed_dictionaries(
+                        {"AlgorithmName": st.text(max_size=200)}, optional={"ModelDataUrl": st.text(max_size=1100)}
+                    ),
+                    max_size=2,
+                )
+            }
+        ),
+        "ModelPackageName": st.text(max_size=80),
+        "ModelPackageGroupName": st.text(max_size=80),
+        "ModelPackageDescription": st.text(max_size=1100),
+        "ApprovalDescription": st.text(max_size=1100),
+        "Domain": scalars,
+        "Task": scalars,
+        "CreatedBy": json_values | st.fixed_dictionaries({"UserProfileName": st.text(max_size=80)}),
+    },
 )
 
 # Human-written content as a template or an existing card holds it: valid card content (the store validates it).
 short_text = st.text(max_size=40)
-human_content = st.fixed_dictionaries({}, optional={
-    "model_overview": st.fixed_dictionaries({}, optional={"model_description": short_text, "model_owner": short_text}),
-    "intended_uses": st.fixed_dictionaries({}, optional={"risk_rating": st.sampled_from(["High", "Medium", "Low", "Unknown"]),
-                                                         "intended_uses": short_text}),
-    "additional_information": st.fixed_dictionaries({}, optional={"caveats_and_recommendations": short_text,
-                                                                  "custom_details": st.dictionaries(st.sampled_from(["team", "ticket"]), short_text)}),
-})
+human_content = st.fixed_dictionaries(
+    {},
+    optional={
+        "model_overview": st.fixed_dictionaries(
+            {}, optional={"model_description": short_text, "model_owner": short_text}
+        ),
+        "intended_uses": st.fixed_dictionaries(
+            {},
+            optional={
+                "risk_rating": st.sampled_from(["High", "Medium", "Low", "Unknown"]),
+                "intended_uses": short_text,
+            },
+        ),
+        "additional_information": st.fixed_dictionaries(
+            {},
+            optional={
+                "caveats_and_recommendations": short_text,
+                "custom_details": st.dictionaries(st.sampled_from(["team", "ticket"]), short_text),
+            },
+        ),
+    },
+)
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -72,8 +133,10 @@ def test_training_builder_raises_only_typed_errors(data):
     except TrainingJobError as exc:
         _assert_names_input(exc, "job.json", data)
         return
-    content = {"training_details": {"training_job_details": facts.training_job_details},
-               "additional_information": {"custom_details": facts.custom_details}}
+    content = {
+        "training_details": {"training_job_details": facts.training_job_details},
+        "additional_information": {"custom_details": facts.custom_details},
+    }
     assert validate_content(content) == content
 
 
@@ -104,14 +167,24 @@ def test_template_raises_only_typed_errors(data):
 
 
 @FAST
-@given(job=json_values | job_like, report=json_values, package=st.none() | package_like,
-       template=st.none() | human_content, existing=st.none() | human_content)
+@given(
+    job=json_values | job_like,
+    report=json_values,
+    package=st.none() | package_like,
+    template=st.none() | human_content,
+    existing=st.none() | human_content,
+)
 def test_whole_build_raises_only_typed_errors(job, report, package, template, existing):
     """Bad input is refused by the parser of that input (named), never by the final validation of the card."""
-    inputs = BuildInputs(training_job=job, training_job_source="job.json",
-                         reports=(ReportInput("r.json", report, "0" * 64),),
-                         model_package=package, model_package_source="package.json",
-                         template=template, existing=existing)
+    inputs = BuildInputs(
+        training_job=job,
+        training_job_source="job.json",
+        reports=(ReportInput("r.json", report, "0" * 64),),
+        model_package=package,
+        model_package_source="package.json",
+        template=template,
+        existing=existing,
+    )
     try:
         content = build_content(inputs)
     except CardInputError as exc:
@@ -120,9 +193,14 @@ def test_whole_build_raises_only_typed_errors(job, report, package, template, ex
     assert validate_content(content) == content
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("ModelApprovalStatus", ""), ("ModelApprovalStatus", "approved"), ("ModelPackageStatus", "Done"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ModelApprovalStatus", ""),
+        ("ModelApprovalStatus", "approved"),
+        ("ModelPackageStatus", "Done"),
+    ],
+)
 def test_model_package_enum_fields_are_refused_by_name(field, value):
     with pytest.raises(ModelPackageError) as caught:
         model_package_details({"ModelPackageArn": "0", field: value}, source="package.json")

@@ -1,4 +1,5 @@
 """Hostile text in card content: hidden characters, ragged matrices and disguised step-owned keys are refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,17 @@ from mcgov.steps.card.template import parse_template
 from mcgov.steps.card.validation import validate_content
 
 
-@pytest.mark.parametrize("text, code", [("a\x00b", "U+0000"), ("safe\u202eexe.txt", "U+202E"), ("\x1b[31mred", "U+001B"),
-                                        ("x\u2066y", "U+2066"), ("bell\x07", "U+0007"), ("c1\x9b", "U+009B")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("a\x00b", "U+0000"),
+        ("safe\u202eexe.txt", "U+202E"),
+        ("\x1b[31mred", "U+001B"),
+        ("x\u2066y", "U+2066"),
+        ("bell\x07", "U+0007"),
+        ("c1\x9b", "U+009B"),
+    ],
+)
 def test_hidden_characters_are_refused_naming_field_and_character(text, code):
     with pytest.raises(ContentValidationError) as exc:
         validate_content({"model_overview": {"model_description": text}}, source="c.json")
@@ -28,7 +38,9 @@ def test_hidden_characters_in_dict_keys_and_metric_names_are_refused():
 
 def test_line_breaks_and_tabs_in_free_text_are_kept():
     text = "line one\nline two\tindented"
-    assert validate_content({"model_overview": {"model_description": text}})["model_overview"]["model_description"] == text
+    assert (
+        validate_content({"model_overview": {"model_description": text}})["model_overview"]["model_description"] == text
+    )
 
 
 def test_ragged_matrices_are_refused():
@@ -38,14 +50,25 @@ def test_ragged_matrices_are_refused():
         validate_content(content, source="c.json")
 
 
-@pytest.mark.parametrize("key", ["mcgov.x", "MCGOV.x", " mcgov.x", "mcgov.x ", "m\u200bcgov.x", "\uff4d\uff43\uff47\uff4f\uff56.x",
-                                 "Mcgov.\u00adx"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "mcgov.x",
+        "MCGOV.x",
+        " mcgov.x",
+        "mcgov.x ",
+        "m\u200bcgov.x",
+        "\uff4d\uff43\uff47\uff4f\uff56.x",
+        "Mcgov.\u00adx",
+    ],
+)
 def test_disguised_step_owned_keys_are_recognised(key):
     assert is_step_key(key)
     with pytest.raises(TemplateError, match="filled by the pipeline step"):
         parse_template({"additional_information": {"custom_details": {key: "forged"}}}, source="t.yaml")
-    stripped = strip_step_owned({"additional_information": {"custom_details": {key: "forged", "team": "a"}}},
-                                keep_model_package=False)
+    stripped = strip_step_owned(
+        {"additional_information": {"custom_details": {key: "forged", "team": "a"}}}, keep_model_package=False
+    )
     assert stripped == {"additional_information": {"custom_details": {"team": "a"}}}
 
 

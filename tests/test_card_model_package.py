@@ -1,4 +1,5 @@
 """model_package_details from DescribeModelPackage: the SDK's content as oracle, and the ARN path on the emulator."""
+
 from __future__ import annotations
 
 import json
@@ -16,16 +17,21 @@ DESCRIBE = {
     "ModelPackageGroupName": "testmodelgroup",
     "ModelPackageVersion": 1,
     "ModelPackageDescription": "this is test model package",
-    "InferenceSpecification": {"Containers": [{"Image": "test model container image", "ModelDataUrl": "s3://test",
-                                               "NearestModelName": "test-model"}],
-                               "SupportedContentTypes": ["text/csv"]},
+    "InferenceSpecification": {
+        "Containers": [
+            {"Image": "test model container image", "ModelDataUrl": "s3://test", "NearestModelName": "test-model"}
+        ],
+        "SupportedContentTypes": ["text/csv"],
+    },
     "ModelPackageStatus": "Pending",
     "ModelApprovalStatus": "PendingManualApproval",
     "ApprovalDescription": "approval_description",
     "CreatedBy": {"UserProfileName": "test-user"},
     "Domain": "domain",
     "Task": "task",
-    "SourceAlgorithmSpecification": {"SourceAlgorithms": [{"AlgorithmName": "test-algorithm-arn", "ModelDataUrl": "s3://test"}]},
+    "SourceAlgorithmSpecification": {
+        "SourceAlgorithms": [{"AlgorithmName": "test-algorithm-arn", "ModelDataUrl": "s3://test"}]
+    },
     "ModelMetrics": {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://x"}}},
 }
 
@@ -35,14 +41,20 @@ def test_matches_the_sdk_v2_content():
     assert model_package_details(DESCRIBE) == expected
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({}, "ModelPackageArn"),
-    ({"ModelPackageArn": "a", "ModelPackageVersion": 0}, "ModelPackageVersion"),
-    ({"ModelPackageArn": "a", "ModelPackageVersion": True}, "ModelPackageVersion"),
-    ({"ModelPackageArn": "a", "InferenceSpecification": {"Containers": [{"ModelDataUrl": "s3://x"}]}}, "Containers[0]"),
-    ({"ModelPackageArn": "a", "SourceAlgorithmSpecification": {"SourceAlgorithms": [{}]}}, "AlgorithmName"),
-    ({"ModelPackageArn": "a", "ModelApprovalStatus": 3}, "ModelApprovalStatus"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({}, "ModelPackageArn"),
+        ({"ModelPackageArn": "a", "ModelPackageVersion": 0}, "ModelPackageVersion"),
+        ({"ModelPackageArn": "a", "ModelPackageVersion": True}, "ModelPackageVersion"),
+        (
+            {"ModelPackageArn": "a", "InferenceSpecification": {"Containers": [{"ModelDataUrl": "s3://x"}]}},
+            "Containers[0]",
+        ),
+        ({"ModelPackageArn": "a", "SourceAlgorithmSpecification": {"SourceAlgorithms": [{}]}}, "AlgorithmName"),
+        ({"ModelPackageArn": "a", "ModelApprovalStatus": 3}, "ModelApprovalStatus"),
+    ],
+)
 def test_bad_descriptions_name_the_field(bad, field):
     with pytest.raises(ModelPackageError) as err:
         model_package_details(bad, source="package.json")
@@ -61,10 +73,15 @@ def test_package_file_fills_details_and_suggests_the_inference_image(tmp_path):
 def test_package_arn_is_described_on_the_emulator(card_session):
     sm = card_session.client("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName="churn")
-    arn = sm.create_model_package(ModelPackageGroupName="churn", ModelApprovalStatus="PendingManualApproval",
-                                  InferenceSpecification={"Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                                          "SupportedContentTypes": ["text/csv"],
-                                                          "SupportedResponseMIMETypes": ["text/csv"]})["ModelPackageArn"]
+    arn = sm.create_model_package(
+        ModelPackageGroupName="churn",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )["ModelPackageArn"]
     result = populate_card("churn-model", CardSources(model_package=arn), sagemaker=sm)
     content = json.loads(sm.describe_model_card(ModelCardName=result.arn)["Content"])
     details = content["model_package_details"]

@@ -1,4 +1,5 @@
 """Secrets are found by name and by value wherever the card copies text, at least as well as detect-secrets."""
+
 from __future__ import annotations
 
 import json
@@ -9,27 +10,106 @@ from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
 from mcgov.steps.card.secrets import REDACTED, is_secret, is_secret_name, scrub, secret_kinds
 
 SECRET_NAMES = [
-    "password", "DB_PASS", "db_password", "pwd", "passwd", "passphrase", "dsn", "Authorization", "jwt", "cookie",
-    "salt", "github_pat", "githubPat", "api_key", "apiKey", "API-KEY", "x-api-key", "secret", "client_secret",
-    "aws_secret_access_key", "aws_access_key_id", "hf_token", "HF_TOKEN", "auth_token", "access_token",
-    "refresh_token", "id_token", "session_token", "sessionid", "bearer", "credentials", "creds", "private_key",
-    "ssh_key", "signing_key", "encryption_key", "master_key", "webhook_url", "slack_webhook", "otp", "pin",
-    "hmac", "sas_token", "conn_str", "connection_string", "kubeconfig", "netrc", "oauth_token", "mnemonic",
-    "license_key", "wandb_api_key", "mlflow_tracking_password", "DATABASE_PASSWORD", "SMTP_PASS",
-    "db\u200bpassword", "\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24", "csrf_token", "token", "key",
+    "password",
+    "DB_PASS",
+    "db_password",
+    "pwd",
+    "passwd",
+    "passphrase",
+    "dsn",
+    "Authorization",
+    "jwt",
+    "cookie",
+    "salt",
+    "github_pat",
+    "githubPat",
+    "api_key",
+    "apiKey",
+    "API-KEY",
+    "x-api-key",
+    "secret",
+    "client_secret",
+    "aws_secret_access_key",
+    "aws_access_key_id",
+    "hf_token",
+    "HF_TOKEN",
+    "auth_token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "session_token",
+    "sessionid",
+    "bearer",
+    "credentials",
+    "creds",
+    "private_key",
+    "ssh_key",
+    "signing_key",
+    "encryption_key",
+    "master_key",
+    "webhook_url",
+    "slack_webhook",
+    "otp",
+    "pin",
+    "hmac",
+    "sas_token",
+    "conn_str",
+    "connection_string",
+    "kubeconfig",
+    "netrc",
+    "oauth_token",
+    "mnemonic",
+    "license_key",
+    "wandb_api_key",
+    "mlflow_tracking_password",
+    "DATABASE_PASSWORD",
+    "SMTP_PASS",
+    "db\u200bpassword",
+    "\uff30\uff21\uff33\uff33\uff37\uff2f\uff32\uff24",
+    "csrf_token",
+    "token",
+    "key",
 ]
 ORDINARY = {
-    "learning_rate": "0.001", "max_depth": "6", "eta": "0.2", "num_round": "100", "objective": "binary:logistic",
-    "epochs": "10", "batch_size": "64", "tokenizer": "bert-base-uncased", "max_tokens": "512",
-    "vocab_size": "30522", "num_layers": "12", "hidden_size": "768", "dropout": "0.1", "seed": "42",
-    "eval_metric": "auc", "subsample": "0.8", "min_child_weight": "1", "gamma": "0", "alpha": "0.5",
-    "sagemaker_program": "train.py", "sagemaker_region": "us-east-1",
+    "learning_rate": "0.001",
+    "max_depth": "6",
+    "eta": "0.2",
+    "num_round": "100",
+    "objective": "binary:logistic",
+    "epochs": "10",
+    "batch_size": "64",
+    "tokenizer": "bert-base-uncased",
+    "max_tokens": "512",
+    "vocab_size": "30522",
+    "num_layers": "12",
+    "hidden_size": "768",
+    "dropout": "0.1",
+    "seed": "42",
+    "eval_metric": "auc",
+    "subsample": "0.8",
+    "min_child_weight": "1",
+    "gamma": "0",
+    "alpha": "0.5",
+    "sagemaker_program": "train.py",
+    "sagemaker_region": "us-east-1",
     "sagemaker_submit_directory": "s3://sagemaker-us-east-1-111122223333/churn/source/sourcedir.tar.gz",
-    "sagemaker_container_log_level": "20", "model_name": "churn-xgboost", "key_length": "128",
-    "max_key_length": "64", "token_dropout": "0.1", "monkey": "yes", "keyword": "churn", "author": "team-a",
-    "training_data": "s3://bucket/prefix/train/", "image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1",
-    "feature_names": "age,tenure,plan", "_tuning_objective_metric": "validation:auc", "class_weights": "[1.0, 2.5]",
-    "optimizer": "adamw", "scheduler": "cosine", "warmup_steps": "500", "num_labels": "2",
+    "sagemaker_container_log_level": "20",
+    "model_name": "churn-xgboost",
+    "key_length": "128",
+    "max_key_length": "64",
+    "token_dropout": "0.1",
+    "monkey": "yes",
+    "keyword": "churn",
+    "author": "team-a",
+    "training_data": "s3://bucket/prefix/train/",
+    "image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1",
+    "feature_names": "age,tenure,plan",
+    "_tuning_objective_metric": "validation:auc",
+    "class_weights": "[1.0, 2.5]",
+    "optimizer": "adamw",
+    "scheduler": "cosine",
+    "warmup_steps": "500",
+    "num_labels": "2",
 }
 SECRET_VALUES = {
     "aws-access-key-id": "AKIAIOSFODNN7EXAMPLE",
@@ -69,8 +149,12 @@ def test_secret_values_under_harmless_names_are_found(kind, value):
     assert is_secret("notes", value), kind
 
 
-CORPUS = ([(name, f"s3cr3t-Value-{i}") for i, name in enumerate(SECRET_NAMES)] + [("notes", v) for v in SECRET_VALUES.values()]
-          + [(f"param_{i}", v) for i, v in enumerate(SECRET_VALUES.values())] + sorted(ORDINARY.items()))
+CORPUS = (
+    [(name, f"s3cr3t-Value-{i}") for i, name in enumerate(SECRET_NAMES)]
+    + [("notes", v) for v in SECRET_VALUES.values()]
+    + [(f"param_{i}", v) for i, v in enumerate(SECRET_VALUES.values())]
+    + sorted(ORDINARY.items())
+)
 
 
 def _line(name: str, value: str) -> str:
@@ -106,27 +190,46 @@ def test_the_anchor_finds_something_in_the_corpus(detect_secrets_flagged):
 
 
 def test_scrub_replaces_values_and_names_paths_only():
-    data = {"custom_details": {"db_password": "hunter2", "owner": "team"},
-            "notes": ["ok", "AKIAIOSFODNN7EXAMPLE"], "hyper_parameters": [{"name": "pwd", "value": "x1"}]}
+    data = {
+        "custom_details": {"db_password": "hunter2", "owner": "team"},
+        "notes": ["ok", "AKIAIOSFODNN7EXAMPLE"],
+        "hyper_parameters": [{"name": "pwd", "value": "x1"}],
+    }
     clean, paths = scrub(data)
-    assert clean == {"custom_details": {"db_password": REDACTED, "owner": "team"}, "notes": ["ok", REDACTED],
-                     "hyper_parameters": [{"name": "pwd", "value": REDACTED}]}
+    assert clean == {
+        "custom_details": {"db_password": REDACTED, "owner": "team"},
+        "notes": ["ok", REDACTED],
+        "hyper_parameters": [{"name": "pwd", "value": REDACTED}],
+    }
     assert paths == ["custom_details.db_password", "notes[1]", "hyper_parameters[0].value"]
 
 
 def _job(hyperparameters: dict[str, str]) -> dict:
-    return {"TrainingJobArn": "arn:aws:sagemaker:us-east-1:111111111111:training-job/j", "HyperParameters": hyperparameters,
-            "AlgorithmSpecification": {"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}}
+    return {
+        "TrainingJobArn": "arn:aws:sagemaker:us-east-1:111111111111:training-job/j",
+        "HyperParameters": hyperparameters,
+        "AlgorithmSpecification": {"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"},
+    }
 
 
 def test_built_card_holds_no_secret_value_and_lists_what_it_hid():
-    params = {**ORDINARY, "DB_PASS": "hunter2", "conn": SECRET_VALUES["url-with-password"],
-              "extra": SECRET_VALUES["json-blob"], "args": SECRET_VALUES["cli-argument"]}
-    report = {"binary_classification_metrics": {"accuracy": {"value": 0.9}},
-              "notes": {"comment": SECRET_VALUES["aws-access-key-id"]}}
+    params = {
+        **ORDINARY,
+        "DB_PASS": "hunter2",
+        "conn": SECRET_VALUES["url-with-password"],
+        "extra": SECRET_VALUES["json-blob"],
+        "args": SECRET_VALUES["cli-argument"],
+    }
+    report = {
+        "binary_classification_metrics": {"accuracy": {"value": 0.9}},
+        "notes": {"comment": SECRET_VALUES["aws-access-key-id"]},
+    }
     template = {"additional_information": {"custom_details": {"ticket_token": "abc123def456", "cost_center": "CC-1"}}}
-    content = build_content(BuildInputs(training_job=_job(params), template=template,
-                                        reports=(ReportInput("evaluation.json", report, "0" * 64),)))
+    content = build_content(
+        BuildInputs(
+            training_job=_job(params), template=template, reports=(ReportInput("evaluation.json", report, "0" * 64),)
+        )
+    )
     text = json.dumps(content)
     for value in ("hunter2", "AKIAIOSFODNN7EXAMPLE", "abc123def456"):
         assert value not in text

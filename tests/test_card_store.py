@@ -1,4 +1,5 @@
 """Publishing on the emulator: idempotent versions, status and content in separate calls, Archived cards."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,10 @@ def test_publish_is_idempotent_and_separates_status_from_content(card_session):
     assert [v["ModelCardVersion"] for v in store.list_versions("churn")] == [1, 2, 3]
     assert both.content_sha256 == content_sha256(_text(model_owner="b"))
     status_only = store.publish("churn", _text(model_owner="b"), status="Draft")
-    assert status_only.version == 4 and json.loads(store.describe(status_only.arn)["Content"])["model_overview"]["model_owner"] == "b"
+    assert (
+        status_only.version == 4
+        and json.loads(store.describe(status_only.arn)["Content"])["model_overview"]["model_owner"] == "b"
+    )
 
 
 def test_publish_never_approves(card_session):
@@ -102,8 +106,12 @@ def test_describe_missing_card(card_session):
 
 def test_populate_from_s3_and_training_job_then_rerun_keeps_version(card_session):
     where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
-    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
-                          template=where["template"], pipeline_execution_arn="arn:aws:sagemaker:us-east-1:111111111111:pipeline/p/execution/1")
+    sources = CardSources(
+        training_job_name=where["training_job_name"],
+        evaluations=(where["evaluation"],),
+        template=where["template"],
+        pipeline_execution_arn="arn:aws:sagemaker:us-east-1:111111111111:pipeline/p/execution/1",
+    )
     sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
     first = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
     second = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
@@ -116,7 +124,9 @@ def test_populate_from_s3_and_training_job_then_rerun_keeps_version(card_session
 
 def test_human_edits_on_the_card_survive_a_rerun(card_session):
     where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
-    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],), template=where["template"])
+    sources = CardSources(
+        training_job_name=where["training_job_name"], evaluations=(where["evaluation"],), template=where["template"]
+    )
     sm, s3 = card_session.client("sagemaker"), card_session.client("s3")
     populate_card("churn-model", sources, sagemaker=sm, s3=s3)
     content = json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])
@@ -124,7 +134,10 @@ def test_human_edits_on_the_card_survive_a_rerun(card_session):
     sm.update_model_card(ModelCardName="churn-model", Content=json.dumps(content))
     result = populate_card("churn-model", sources, sagemaker=sm, s3=s3)
     assert result.result == "unchanged"
-    assert json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])["intended_uses"]["risk_rating"] == "High"
+    assert (
+        json.loads(sm.describe_model_card(ModelCardName="churn-model")["Content"])["intended_uses"]["risk_rating"]
+        == "High"
+    )
 
 
 def test_bad_report_writes_nothing(card_session, tmp_path):
@@ -139,10 +152,18 @@ def test_bad_report_writes_nothing(card_session, tmp_path):
 def test_populate_handler_returns_json_safe_output(emulator, card_session):
     where = seed_pipeline_outputs(card_session, bucket="pipeline-bucket")
     emulator.act_as("card")
-    event = {"card_name": "churn-model", "training_job_name": where["training_job_name"],
-             "evaluation_uris": [where["evaluation"]], "template_uri": where["template"]}
+    event = {
+        "card_name": "churn-model",
+        "training_job_name": where["training_job_name"],
+        "evaluation_uris": [where["evaluation"]],
+        "template_uri": where["template"],
+    }
     out = populate_handler.handler(event)
-    assert out["result"] == "created" and out["card_version"] == 1 and out["card_arn"].endswith(":111111111111:model-card/churn-model")
+    assert (
+        out["result"] == "created"
+        and out["card_version"] == 1
+        and out["card_arn"].endswith(":111111111111:model-card/churn-model")
+    )
     json.dumps(out)
     assert populate_handler.handler(event)["result"] == "unchanged"
 
@@ -160,11 +181,17 @@ def test_new_pipeline_outputs_send_an_approved_card_back_to_review(card_session,
     sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],))
     populate_card("churn-model", sources, sagemaker=sm, s3=s3)
     sm.update_model_card(ModelCardName="churn-model", ModelCardStatus="Approved")
-    assert populate_card("churn-model", sources, sagemaker=sm, s3=s3).status == "Approved"  # same outputs: approval kept
+    assert (
+        populate_card("churn-model", sources, sagemaker=sm, s3=s3).status == "Approved"
+    )  # same outputs: approval kept
     report = tmp_path / "evaluation.json"
     report.write_text(json.dumps({"regression_metrics": {"mse": {"value": 1.5}}}))
-    changed = populate_card("churn-model", CardSources(training_job_name=where["training_job_name"], evaluations=(str(report),)),
-                            sagemaker=sm, s3=s3)
+    changed = populate_card(
+        "churn-model",
+        CardSources(training_job_name=where["training_job_name"], evaluations=(str(report),)),
+        sagemaker=sm,
+        s3=s3,
+    )
     assert changed.result == "updated" and changed.status == "PendingReview"
 
 

@@ -1,4 +1,5 @@
 """Training details from DescribeTrainingJob: the SDK oracle plus what v2 left out."""
+
 from __future__ import annotations
 
 import copy
@@ -15,7 +16,10 @@ FULL_JOB = {
     "TrainingJobName": "churn-xgb-1",
     "TrainingJobArn": "arn:aws:sagemaker:us-east-1:111111111111:training-job/churn-xgb-1",
     "TrainingJobStatus": "Completed",
-    "AlgorithmSpecification": {"TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "TrainingInputMode": "File"},
+    "AlgorithmSpecification": {
+        "TrainingImage": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        "TrainingInputMode": "File",
+    },
     "HyperParameters": {"max_depth": "5", "db_password": "hunter2", "api_key": "abc", "eta": "0.2", "keyword": "x"},
     "InputDataConfig": [
         {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3Uri": "s3://bucket/churn/train/"}}},
@@ -24,7 +28,10 @@ FULL_JOB = {
     "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
     "StoppingCondition": {"MaxRuntimeInSeconds": 86400},
     "BillableTimeInSeconds": 97,
-    "FinalMetricDataList": [{"MetricName": "validation:auc", "Value": 0.91}, {"MetricName": "train:nan", "Value": float("nan")}],
+    "FinalMetricDataList": [
+        {"MetricName": "validation:auc", "Value": 0.91},
+        {"MetricName": "train:nan", "Value": float("nan")},
+    ],
     "Environment": {"SECRET_TOKEN": "do-not-copy"},
     "ModelArtifacts": {"S3ModelArtifacts": "s3://bucket/churn/model.tar.gz"},
 }
@@ -40,7 +47,9 @@ def test_sdk_oracle_fields_match():
 
 def test_autopilot_job_without_metrics():
     job = load_case("sdk-describe-training-job/describe_training_job_autopilot_no_metrics.json")
-    expected = load_case("sdk-describe-training-job/expected_training_details_autopilot.derived.json")["training_job_details"]
+    expected = load_case("sdk-describe-training-job/expected_training_details_autopilot.derived.json")[
+        "training_job_details"
+    ]
     assert training_facts(job).training_job_details == {k: v for k, v in expected.items() if v != []}
 
 
@@ -59,15 +68,34 @@ def test_full_job_maps_datasets_facts_and_redacts_secrets():
     assert "train:nan" in facts.custom_details["mcgov.training.notes"]
     text = repr(facts)
     assert "do-not-copy" not in text and "hunter2" not in text and "SECRET_TOKEN" not in text
-    validate_content({"training_details": {"training_job_details": details},
-                      "additional_information": {"custom_details": facts.custom_details}})
+    validate_content(
+        {
+            "training_details": {"training_job_details": details},
+            "additional_information": {"custom_details": facts.custom_details},
+        }
+    )
 
 
-@pytest.mark.parametrize("name, secret", [("password", True), ("DB_PASSWORD", True), ("client_secret", True),
-                                          ("hf_token", True), ("aws_access_key_id", True), ("key", True),
-                                          ("ssh-key", True), ("credentials_file", True), ("auth", True),
-                                          ("max_depth", False), ("keyword", False), ("monkey", False),
-                                          ("author", False), ("eval_metric", False), ("_tuning_objective_metric", False)])
+@pytest.mark.parametrize(
+    "name, secret",
+    [
+        ("password", True),
+        ("DB_PASSWORD", True),
+        ("client_secret", True),
+        ("hf_token", True),
+        ("aws_access_key_id", True),
+        ("key", True),
+        ("ssh-key", True),
+        ("credentials_file", True),
+        ("auth", True),
+        ("max_depth", False),
+        ("keyword", False),
+        ("monkey", False),
+        ("author", False),
+        ("eval_metric", False),
+        ("_tuning_objective_metric", False),
+    ],
+)
 def test_secret_names(name, secret):
     assert is_secret_name(name) is secret
 
@@ -82,17 +110,24 @@ def test_limits_are_reduced_and_recorded_not_dropped_silently():
     assert len(details["hyper_parameters"][0]["value"]) == 255
     notes = facts.custom_details["mcgov.training.notes"]
     assert "p100" in notes and "m54" in notes and "truncated" in notes
-    validate_content({"training_details": {"training_job_details": details},
-                      "additional_information": {"custom_details": facts.custom_details}})
+    validate_content(
+        {
+            "training_details": {"training_job_details": details},
+            "additional_information": {"custom_details": facts.custom_details},
+        }
+    )
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({}, "TrainingJobArn"),
-    ({"TrainingJobArn": "a", "HyperParameters": []}, "HyperParameters"),
-    ({"TrainingJobArn": "a", "FinalMetricDataList": [{"MetricName": 3}]}, "FinalMetricDataList[0].MetricName"),
-    ({"TrainingJobArn": "a", "InputDataConfig": [{"DataSource": {"S3DataSource": {"S3Uri": 5}}}]}, "S3Uri"),
-    ({"TrainingJobArn": "a", "AlgorithmSpecification": "xgboost"}, "AlgorithmSpecification"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({}, "TrainingJobArn"),
+        ({"TrainingJobArn": "a", "HyperParameters": []}, "HyperParameters"),
+        ({"TrainingJobArn": "a", "FinalMetricDataList": [{"MetricName": 3}]}, "FinalMetricDataList[0].MetricName"),
+        ({"TrainingJobArn": "a", "InputDataConfig": [{"DataSource": {"S3DataSource": {"S3Uri": 5}}}]}, "S3Uri"),
+        ({"TrainingJobArn": "a", "AlgorithmSpecification": "xgboost"}, "AlgorithmSpecification"),
+    ],
+)
 def test_bad_descriptions_raise_a_typed_error_naming_the_field(bad, field):
     with pytest.raises(TrainingJobError) as err:
         training_facts(bad, source="job.json")

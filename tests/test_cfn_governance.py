@@ -1,4 +1,5 @@
 """cloudformation/governance.yaml: cfn-lint clean, least privilege, and consistent with the code."""
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,25 @@ HANDLERS = {
     "HubSyncFunction": "mcgov.steps.handlers.hub_sync.handler",
     "HubListSpokesFunction": "mcgov.steps.handlers.hub_sync.list_spokes",
 }
-NO_RESOURCE_LEVEL = {"ram:GetResourceShares", "ram:GetResourceShareAssociations", "ram:ListResources", "ram:ListPermissions",
-                     "ram:ListPrincipals", "ram:CreateResourceShare", "sagemaker:ListModelCards"}
-HUB_RESOURCES = {"HubSyncRole", "HubListSpokesRole", "HubStateMachineRole", "HubSyncLogs", "HubListSpokesLogs",
-                 "HubSyncFunction", "HubListSpokesFunction", "HubStateMachine"}
+NO_RESOURCE_LEVEL = {
+    "ram:GetResourceShares",
+    "ram:GetResourceShareAssociations",
+    "ram:ListResources",
+    "ram:ListPermissions",
+    "ram:ListPrincipals",
+    "ram:CreateResourceShare",
+    "sagemaker:ListModelCards",
+}
+HUB_RESOURCES = {
+    "HubSyncRole",
+    "HubListSpokesRole",
+    "HubStateMachineRole",
+    "HubSyncLogs",
+    "HubListSpokesLogs",
+    "HubSyncFunction",
+    "HubListSpokesFunction",
+    "HubStateMachine",
+}
 OWN_MODEL_CARDS = "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1c2fa620-982a-11e3-aff7-50e2416294e0"
 
@@ -51,8 +67,10 @@ def _raw_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]
 
 def _statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Like ``_raw_statements``, a conditional statement as the statement it grants when its condition holds."""
-    return [(name, st["Fn::If"][1] if isinstance(st, dict) and "Fn::If" in st else st)
-            for name, st in _raw_statements(template)]
+    return [
+        (name, st["Fn::If"][1] if isinstance(st, dict) and "Fn::If" in st else st)
+        for name, st in _raw_statements(template)
+    ]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -117,31 +135,49 @@ def test_hub_resources_exist_only_with_deploy_hub(template: dict[str, Any]) -> N
     for name in HUB_RESOURCES:
         assert f'"{name}"' not in centralized, f"{name} is referenced by a resource of the centralized stack"
     hub_outputs = {n for n, o in template["Outputs"].items() if any(h in json.dumps(o) for h in HUB_RESOURCES)}
-    assert hub_outputs == {"HubStateMachineArn"} and template["Outputs"]["HubStateMachineArn"]["Condition"] == "HubEnabled"
+    assert (
+        hub_outputs == {"HubStateMachineArn"} and template["Outputs"]["HubStateMachineArn"]["Condition"] == "HubEnabled"
+    )
 
 
 def test_hub_state_machine_may_only_invoke_its_lambdas_and_run_its_own_children(template: dict[str, Any]) -> None:
     res = template["Resources"]
     machine = res["HubStateMachine"]["Properties"]
     assert machine["RoleArn"] == {"Fn::GetAtt": ["HubStateMachineRole", "Arn"]}
-    assert machine["DefinitionSubstitutions"] == {"HubSyncFunctionArn": {"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
-                                                  "HubListSpokesFunctionArn": {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]}}
+    assert machine["DefinitionSubstitutions"] == {
+        "HubSyncFunctionArn": {"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
+        "HubListSpokesFunctionArn": {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]},
+    }
     name = machine["StateMachineName"]["Fn::Sub"]
-    grants = {a: st["Resource"] for owner, st in _statements(template) if owner == "HubStateMachineRole"
-              for a in _as_list(st["Action"])}
-    assert grants["lambda:InvokeFunction"] == [{"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
-                                               {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]}]
+    grants = {
+        a: st["Resource"]
+        for owner, st in _statements(template)
+        if owner == "HubStateMachineRole"
+        for a in _as_list(st["Action"])
+    }
+    assert grants["lambda:InvokeFunction"] == [
+        {"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
+        {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]},
+    ]
     assert grants["states:StartExecution"]["Fn::Sub"].endswith(f":stateMachine:{name}")
     for action in ("states:DescribeExecution", "states:StopExecution"):
         assert grants[action]["Fn::Sub"].endswith(f":execution:{name}/*")
-    assert set(grants) == {"lambda:InvokeFunction", "states:StartExecution", "states:DescribeExecution",
-                           "states:StopExecution"}
+    assert set(grants) == {
+        "lambda:InvokeFunction",
+        "states:StartExecution",
+        "states:DescribeExecution",
+        "states:StopExecution",
+    }
 
 
 def test_function_names_match_the_pipeline_arn_prefix(template: dict[str, Any]) -> None:
     from mcgov.pipelines.governance import HANDLER_SUFFIXES
 
-    names = {r["Properties"]["FunctionName"]["Fn::Sub"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"}
+    names = {
+        r["Properties"]["FunctionName"]["Fn::Sub"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+    }
     assert {f"${{AWS::StackName}}-{s}" for s in HANDLER_SUFFIXES.values()} <= names
     assert template["Outputs"]["LambdaArnPrefix"]["Value"]["Fn::Sub"].endswith(":function:${AWS::StackName}-")
 
@@ -159,7 +195,10 @@ def test_gate_watcher_is_driven_by_its_queue(template: dict[str, Any]) -> None:
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["GateCallbackQueue", "Arn"]}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert not any(r["Type"] == "AWS::Events::Rule" and "ScheduleExpression" in r["Properties"] for r in res.values())
-    assert res["GateCallbackQueue"]["Properties"]["VisibilityTimeout"] >= 6 * res["GateWatcherFunction"]["Properties"]["Timeout"]
+    assert (
+        res["GateCallbackQueue"]["Properties"]["VisibilityTimeout"]
+        >= 6 * res["GateWatcherFunction"]["Properties"]["Timeout"]
+    )
 
 
 def test_prod_permission_is_read_only_subset_of_the_managed_one(template: dict[str, Any]) -> None:
@@ -210,7 +249,9 @@ def _evaluate(node: Any, refs: dict[str, str]) -> Any:
 
 
 @pytest.mark.parametrize("stack_name", ["m", "mcgov", "model-card-governance-prod", "a" + "-b" * 63 + "c"])
-def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(template: dict[str, Any], stack_name: str) -> None:
+def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(
+    template: dict[str, Any], stack_name: str
+) -> None:
     from mcgov.identifiers import PERMISSION_NAME_MAX
 
     assert len(stack_name) <= 128
@@ -226,9 +267,13 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
     from mcgov.share_policies import PolicyValidationError, parse_policy
 
     def policy(name: str) -> dict[str, Any]:
-        return {"version": 1, "card_account": "111111111111", "region": "us-east-1",
-                "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
-                "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}}}
+        return {
+            "version": 1,
+            "card_account": "111111111111",
+            "region": "us-east-1",
+            "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
+            "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+        }
 
     assert parse_policy(policy("x" * 36)).permission_arn.endswith("/" + "x" * 36)
     with pytest.raises(PolicyValidationError, match="permission_arn: RAM permission names are at most 36 characters"):
@@ -243,14 +288,21 @@ def _async_targets(resources: dict[str, Any]) -> set[str]:
     for res in resources.values():
         if res["Type"] == "AWS::Events::Rule":
             found |= {t["Arn"]["Fn::GetAtt"][0] for t in res["Properties"]["Targets"] if "Fn::GetAtt" in t["Arn"]}
-        if res["Type"] == "AWS::Lambda::Permission" and res["Properties"]["Principal"] in ("s3.amazonaws.com", "sns.amazonaws.com"):
+        if res["Type"] == "AWS::Lambda::Permission" and res["Properties"]["Principal"] in (
+            "s3.amazonaws.com",
+            "sns.amazonaws.com",
+        ):
             found.add(res["Properties"]["FunctionName"]["Ref"])
     return found
 
 
 def _queue_alarm(resources: dict[str, Any], queue: str) -> dict[str, Any]:
-    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
-              and {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}} in r["Properties"]["Dimensions"]]
+    alarms = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}} in r["Properties"]["Dimensions"]
+    ]
     assert len(alarms) == 1, f"{queue}: expected one alarm on it"
     alarm = alarms[0]
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
@@ -264,8 +316,11 @@ def test_every_asynchronously_invoked_function_has_a_failure_queue_with_an_alarm
     targets = _async_targets(res)
     assert targets == {"ApprovalGuardFunction"}
     for function in targets:
-        configs = [r["Properties"] for r in res.values() if r["Type"] == "AWS::Lambda::EventInvokeConfig"
-                   and r["Properties"]["FunctionName"] == {"Ref": function}]
+        configs = [
+            r["Properties"]
+            for r in res.values()
+            if r["Type"] == "AWS::Lambda::EventInvokeConfig" and r["Properties"]["FunctionName"] == {"Ref": function}
+        ]
         assert len(configs) == 1, f"{function}: no EventInvokeConfig"
         destination = configs[0]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"]
         queue = destination[0]
@@ -273,12 +328,16 @@ def test_every_asynchronously_invoked_function_has_a_failure_queue_with_an_alarm
         _queue_alarm(res, queue)
         role = res[function]["Properties"]["Role"]["Fn::GetAtt"][0]
         grants = [s for s in _statements(template) if s[0] == role and s[1]["Action"] == ["sqs:SendMessage"]]
-        assert [g[1]["Resource"] for g in grants] == [{"Fn::GetAtt": [queue, "Arn"]}], "Lambda sends to the destination with the role"
+        assert [g[1]["Resource"] for g in grants] == [{"Fn::GetAtt": [queue, "Arn"]}], (
+            "Lambda sends to the destination with the role"
+        )
     rule_target = res["ModelPackageStateChangeRule"]["Properties"]["Targets"][0]
     assert rule_target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ApprovalGuardFailureQueue", "Arn"]}}
     (statement,) = res["ApprovalGuardFailureQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["ModelPackageStateChangeRule", "Arn"]}}}
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["ModelPackageStateChangeRule", "Arn"]}}
+    }
 
 
 def test_the_gate_queue_dead_letters_have_an_alarm(template: dict[str, Any]) -> None:
@@ -296,17 +355,30 @@ def test_shares_are_created_and_changed_only_for_model_cards_tagged_as_ours(temp
     from mcgov.steps.share.naming import MANAGED_BY, TAG_MANAGED_BY
 
     (create,) = _ram_statements(template, "ram:CreateResourceShare")
-    assert create["Condition"] == {"StringEquals": {"ram:RequestedResourceType": "sagemaker:ModelCard",
-                                                    f"aws:RequestTag/{TAG_MANAGED_BY}": MANAGED_BY}}
+    assert create["Condition"] == {
+        "StringEquals": {
+            "ram:RequestedResourceType": "sagemaker:ModelCard",
+            f"aws:RequestTag/{TAG_MANAGED_BY}": MANAGED_BY,
+        }
+    }
     (tag,) = _ram_statements(template, "ram:TagResource")
     assert tag["Condition"] == {"StringEquals": {f"aws:RequestTag/{TAG_MANAGED_BY}": MANAGED_BY}}
     associate = _ram_statements(template, "ram:AssociateResourceShare")
     assert [st["Condition"] for st in associate] == [
-        {"StringEquals": {"ram:RequestedResourceType": "sagemaker:ModelCard", f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
+        {
+            "StringEquals": {
+                "ram:RequestedResourceType": "sagemaker:ModelCard",
+                f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY,
+            }
+        },
         {"Null": {"ram:Principal": "false"}, "StringEquals": {f"aws:ResourceTag/{TAG_MANAGED_BY}": MANAGED_BY}},
     ]
-    for action in ("ram:UpdateResourceShare", "ram:DisassociateResourceShare", "ram:DeleteResourceShare",
-                   "ram:AssociateResourceSharePermission"):
+    for action in (
+        "ram:UpdateResourceShare",
+        "ram:DisassociateResourceShare",
+        "ram:DeleteResourceShare",
+        "ram:AssociateResourceSharePermission",
+    ):
         for st in _ram_statements(template, action):
             assert st["Condition"]["StringEquals"][f"aws:ResourceTag/{TAG_MANAGED_BY}"] == MANAGED_BY, action
     text = TEMPLATE.read_text()
@@ -321,9 +393,14 @@ def test_kms_statements_exist_only_with_a_key_and_only_through_sagemaker(templat
         if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
             assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
             assert plain["Resource"] == {"Ref": "KmsKeyArn"}
-            assert plain["Condition"]["StringEquals"] == {"kms:ViaService": {"Fn::Sub": "sagemaker.${AWS::Region}.amazonaws.com"}}
-            assert plain["Condition"]["StringLike"] == {"kms:EncryptionContext:aws:sagemaker:model-card-arn": {
-                "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"}}
+            assert plain["Condition"]["StringEquals"] == {
+                "kms:ViaService": {"Fn::Sub": "sagemaker.${AWS::Region}.amazonaws.com"}
+            }
+            assert plain["Condition"]["StringLike"] == {
+                "kms:EncryptionContext:aws:sagemaker:model-card-arn": {
+                    "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
+                }
+            }
             found[name] = sorted(plain["Action"])
     assert found == {"PopulateCardRole": ["kms:Decrypt", "kms:GenerateDataKey"], "GateReaderPolicy": ["kms:Decrypt"]}
 
@@ -338,9 +415,15 @@ def test_the_kms_key_parameter_accepts_what_the_cli_accepts() -> None:
     decoded, _ = decode(str(TEMPLATE))
     pattern = re.compile(decoded["Parameters"]["KmsKeyArn"]["AllowedPattern"], re.ASCII)
     key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    for value in (key, key.replace("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-" + "0" * 32),
-                  key.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1"),
-                  key.replace("key/", "alias/"), key + "\n", key.upper(), "arn:aws:kms:us-east-1:1111:key/x"):
+    for value in (
+        key,
+        key.replace("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-" + "0" * 32),
+        key.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1"),
+        key.replace("key/", "alias/"),
+        key + "\n",
+        key.upper(),
+        "arn:aws:kms:us-east-1:1111:key/x",
+    ):
         # AllowedPattern "must match the entire parameter value" (CloudFormation Parameters page): fullmatch.
         assert bool(pattern.fullmatch(value)) is bool(KMS_KEY_ARN.fullmatch(value)), value
     assert pattern.fullmatch("") and not KMS_KEY_ARN.fullmatch("")  # empty: no key, no KMS statement

@@ -1,4 +1,5 @@
 """`mcgov card approve` binds prod to the reviewed version; `mcgov gate check` without --stage gates every stage."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,9 @@ def cli(emulator, card_session, monkeypatch, capsys):
 def _publish(cli, tmp_path, owner: str) -> dict:
     content = tmp_path / f"{owner}.json"
     content.write_text(json.dumps({"model_overview": {"model_owner": owner}}))
-    code, out, err = cli("card", "publish", "--name", "churn-model", "--content", str(content), "--status", "PendingReview")
+    code, out, err = cli(
+        "card", "publish", "--name", "churn-model", "--content", str(content), "--status", "PendingReview"
+    )
     assert code == 0, err
     return out
 
@@ -40,8 +43,9 @@ def test_prod_opens_only_for_the_approved_version(cli, tmp_path, emulator, stagi
     assert cli("share", "ensure", "--card", "churn-model", "--policy", POLICY)[0] == 0
 
     code, gate, _ = cli("gate", "check", "--card", "churn-model", "--policy", POLICY, "--stage", "prod", "--wait", "0")
-    assert code == 1 and any("PendingReview is below Approved" in r and "mcgov card approve churn-model" in r
-                             for r in gate["reasons"])
+    assert code == 1 and any(
+        "PendingReview is below Approved" in r and "mcgov card approve churn-model" in r for r in gate["reasons"]
+    )
 
     code, approval, err = cli("card", "approve", "churn-model", "--policy", POLICY, "--note", "PR #12")
     assert code == 0, err
@@ -55,8 +59,10 @@ def test_prod_opens_only_for_the_approved_version(cli, tmp_path, emulator, stagi
     staging.update_model_card(ModelCardName=CARD, ModelCardStatus="Approved")
     code, gate, _ = cli("gate", "check", "--card", "churn-model", "--policy", POLICY, "--stage", "prod", "--wait", "0")
     assert code == 1
-    assert any("changed since" in r and "content changed" in r and "mcgov card approve churn-model" in r
-               for r in gate["reasons"])
+    assert any(
+        "changed since" in r and "content changed" in r and "mcgov card approve churn-model" in r
+        for r in gate["reasons"]
+    )
 
     code, approval, err = cli("card", "approve", "churn-model", "--policy", POLICY)
     assert code == 0 and approval["previous_approval"]["version"] == 2

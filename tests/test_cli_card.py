@@ -1,4 +1,5 @@
 """``mcgov card``: offline build, validate, and one-line errors with exit code 2 for bad input."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,10 @@ def test_build_prints_validated_content_and_is_deterministic(capsys, strict_sche
     content = json.loads(out)
     jsonschema.validate(content, strict_schema)
     assert content["model_overview"]["model_owner"] == "churn-analytics@example.com"
-    assert content["training_details"]["training_job_details"]["training_metrics"][1] == {"name": "validation:auc", "value": 0.9512}
+    assert content["training_details"]["training_job_details"]["training_metrics"][1] == {
+        "name": "validation:auc",
+        "value": 0.9512,
+    }
     entry = content["evaluation_details"][0]
     assert entry["name"] == "evaluation.json" and entry["metadata"]["mcgov.format"] == "evaluation-json"
     assert len(entry["metadata"]["mcgov.sha256"]) == 64
@@ -73,19 +77,36 @@ def _bad(tmp_path, name, text):
     return str(path)
 
 
-@pytest.mark.parametrize("make_args, expected", [
-    (lambda t: ["card", "build", "--evaluation", _bad(t, "e.json", "{not json")], "e.json: invalid JSON"),
-    (lambda t: ["card", "build", "--evaluation", str(t / "missing.json")], "missing.json: cannot read file"),
-    (lambda t: ["card", "build", "--evaluation", EVAL, "--evaluation-format", "nonsense"], "nonsense"),
-    (lambda t: ["card", "build", "--training-job", _bad(t, "job.json", '{"TrainingJobArn": 5}')], "job.json: TrainingJobArn"),
-    (lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "intended_uses:\n  risk_rating: Huge\n")], "tpl.yaml: intended_uses.risk_rating"),
-    (lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "a: [\n")], "tpl.yaml: invalid YAML"),
-    (lambda t: ["card", "validate", _bad(t, "c.json", '{"evaluation_details": [{"name": "' + "x" * 70 + '"}]}')], "c.json: evaluation_details[0].name"),
-    (lambda t: ["card", "publish", "--name", "bad_name!", "--content", _bad(t, "c.json", "{}")], "invalid model card name"),
-])
+@pytest.mark.parametrize(
+    "make_args, expected",
+    [
+        (lambda t: ["card", "build", "--evaluation", _bad(t, "e.json", "{not json")], "e.json: invalid JSON"),
+        (lambda t: ["card", "build", "--evaluation", str(t / "missing.json")], "missing.json: cannot read file"),
+        (lambda t: ["card", "build", "--evaluation", EVAL, "--evaluation-format", "nonsense"], "nonsense"),
+        (
+            lambda t: ["card", "build", "--training-job", _bad(t, "job.json", '{"TrainingJobArn": 5}')],
+            "job.json: TrainingJobArn",
+        ),
+        (
+            lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "intended_uses:\n  risk_rating: Huge\n")],
+            "tpl.yaml: intended_uses.risk_rating",
+        ),
+        (lambda t: ["card", "build", "--template", _bad(t, "tpl.yaml", "a: [\n")], "tpl.yaml: invalid YAML"),
+        (
+            lambda t: ["card", "validate", _bad(t, "c.json", '{"evaluation_details": [{"name": "' + "x" * 70 + '"}]}')],
+            "c.json: evaluation_details[0].name",
+        ),
+        (
+            lambda t: ["card", "publish", "--name", "bad_name!", "--content", _bad(t, "c.json", "{}")],
+            "invalid model card name",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_naming_file_and_field(capsys, tmp_path, make_args, expected):
     out_file = tmp_path / "never.json"
-    code, out, err = run(capsys, *make_args(tmp_path), *(["--output", str(out_file)] if make_args(tmp_path)[1] == "build" else []))
+    code, out, err = run(
+        capsys, *make_args(tmp_path), *(["--output", str(out_file)] if make_args(tmp_path)[1] == "build" else [])
+    )
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and expected in err and "Traceback" not in err
@@ -94,17 +115,23 @@ def test_bad_input_exits_2_with_one_line_naming_file_and_field(capsys, tmp_path,
 
 def test_console_script_reports_bad_input_without_traceback(tmp_path):
     bad = _bad(tmp_path, "report.json", "[1, 2")
-    proc = subprocess.run([sys.executable, "-m", "mcgov.steps.cli.main", "card", "build", "--evaluation", bad],
-                          capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mcgov.steps.cli.main", "card", "build", "--evaluation", bad],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("mcgov: error: ") and "report.json" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_the_cli_loads_the_authoring_layer_only_inside_the_workflow_command():
-    code = ("import sys\nimport mcgov.steps.cli.main as m\n"
-            "try:\n    m.main(['card', '--help'])\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
-            "print(sorted(n for n in sys.modules if n.startswith('mcgov.pipelines')), file=sys.stderr)")
+    code = (
+        "import sys\nimport mcgov.steps.cli.main as m\n"
+        "try:\n    m.main(['card', '--help'])\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        "print(sorted(n for n in sys.modules if n.startswith('mcgov.pipelines')), file=sys.stderr)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert "usage: mcgov card" in proc.stdout
@@ -120,4 +147,7 @@ def test_output_never_replaces_a_device_fifo_or_link(capsys, tmp_path):
     for target in (fifo, link):  # a FIFO stands for every non-regular file (devices included) without risking one
         code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--output", str(target))
         assert code == 2 and "not a regular file" in err and err.count("\n") == 1
-    assert not (tmp_path / "elsewhere.json").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "pipe"]
+    assert not (tmp_path / "elsewhere.json").exists() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "link.json",
+        "pipe",
+    ]

@@ -4,6 +4,7 @@
 ``tests/contract.py`` and docs/live.md). Parts that need hours of AWS time run on the emulator's clock only and
 skip on live with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,9 @@ def new_share(backend: Backend, **kwargs: Any) -> str:
 
 
 def association(backend: Backend, share_arn: str, kind: str, entity: str) -> dict[str, Any] | None:
-    rows = backend.client("ram").get_resource_share_associations(
-        associationType=kind, resourceShareArns=[share_arn])["resourceShareAssociations"]
+    rows = backend.client("ram").get_resource_share_associations(associationType=kind, resourceShareArns=[share_arn])[
+        "resourceShareAssociations"
+    ]
     return next((r for r in rows if r["associatedEntity"] == entity), None)
 
 
@@ -71,8 +73,13 @@ def status_of(backend: Backend, share_arn: str, kind: str, entity: str) -> Calla
 
 def shared_with_consumer(backend: Backend, card_arn: str, permission: str) -> tuple[Any, str]:
     consumer, account = backend.require_consumer()
-    share = new_share(backend, resourceArns=[card_arn], principals=[account], permissionArns=[permission],
-                      allowExternalPrincipals=False)
+    share = new_share(
+        backend,
+        resourceArns=[card_arn],
+        principals=[account],
+        permissionArns=[permission],
+        allowExternalPrincipals=False,
+    )
     for kind, entity in (("PRINCIPAL", account), ("RESOURCE", card_arn)):
         wait_for(backend, status_of(backend, share, kind, entity), lambda s: s == "ASSOCIATED")
     return backend.client("sagemaker", consumer), share
@@ -81,8 +88,11 @@ def shared_with_consumer(backend: Backend, card_arn: str, permission: str) -> tu
 def read_only_permission(backend: Backend) -> str:
     ram = backend.client("ram")
     name = backend.unique("mcgov-ct")[:36]
-    arn = ram.create_permission(name=name, resourceType="sagemaker:ModelCard",
-                                policyTemplate=json.dumps({"Effect": "Allow", "Action": READ_ACTIONS}))["permission"]["arn"]
+    arn = ram.create_permission(
+        name=name,
+        resourceType="sagemaker:ModelCard",
+        policyTemplate=json.dumps({"Effect": "Allow", "Action": READ_ACTIONS}),
+    )["permission"]["arn"]
     backend.cleanups.append(lambda: ram.delete_permission(permissionArn=arn))
     return arn
 
@@ -148,9 +158,11 @@ def test_a_customer_managed_read_only_permission_lets_a_consumer_read_but_not_up
 def test_a_consumer_cannot_tag_or_read_the_tags_of_a_shared_card(backend: Backend) -> None:
     _, arn = new_card(backend)
     consumer, _ = shared_with_consumer(backend, arn, UPDATABLE)
-    for call in (lambda: consumer.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:version", "Value": "1"}]),
-                 lambda: consumer.list_tags(ResourceArn=arn),
-                 lambda: consumer.delete_tags(ResourceArn=arn, TagKeys=["mcgov:approval:version"])):
+    for call in (
+        lambda: consumer.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:version", "Value": "1"}]),
+        lambda: consumer.list_tags(ResourceArn=arn),
+        lambda: consumer.delete_tags(ResourceArn=arn, TagKeys=["mcgov:approval:version"]),
+    ):
         with pytest.raises(ClientError) as exc:
             call()
         assert code(exc) == "AccessDeniedException"
@@ -187,7 +199,9 @@ def test_client_token_replays_the_first_result_and_refuses_other_parameters(back
     backend.cleanups.append(lambda: ram.delete_resource_share(resourceShareArn=first))
     again = ram.create_resource_share(name=name, clientToken=token)["resourceShare"]["resourceShareArn"]
     assert again == first
-    assert [s["resourceShareArn"] for s in ram.get_resource_shares(resourceOwner="SELF", name=name)["resourceShares"]] == [first]
+    assert [
+        s["resourceShareArn"] for s in ram.get_resource_shares(resourceOwner="SELF", name=name)["resourceShares"]
+    ] == [first]
     with pytest.raises(ClientError) as exc:
         ram.create_resource_share(name=name + "-other", clientToken=token)
     assert code(exc) == "IdempotentParameterMismatchException"
@@ -240,9 +254,14 @@ def _resource_policy_statements() -> list[dict[str, Any]]:
 
 def test_the_resource_policy_family_is_granted_on_this_accounts_model_cards_only() -> None:
     [statement] = _resource_policy_statements()
-    assert sorted(statement["Action"]) == ["sagemaker:DeleteResourcePolicy", "sagemaker:GetResourcePolicy",
-                                           "sagemaker:PutResourcePolicy"]
-    assert statement["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"}
+    assert sorted(statement["Action"]) == [
+        "sagemaker:DeleteResourcePolicy",
+        "sagemaker:GetResourcePolicy",
+        "sagemaker:PutResourcePolicy",
+    ]
+    assert statement["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
+    }
 
 
 def test_the_share_role_can_share_a_card_with_its_scoped_grants(backend: Backend) -> None:
@@ -252,11 +271,19 @@ def test_the_share_role_can_share_a_card_with_its_scoped_grants(backend: Backend
     if not backend.share_role_arn:
         pytest.skip("set MCGOV_LIVE_SHARE_ROLE_ARN to the stack's ShareCardRole to check its grants")
     _, arn = new_card(backend)
-    creds = backend.client("sts").assume_role(RoleArn=backend.share_role_arn, RoleSessionName="mcgov-contract")["Credentials"]
-    role = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name=backend.region)
+    creds = backend.client("sts").assume_role(RoleArn=backend.share_role_arn, RoleSessionName="mcgov-contract")[
+        "Credentials"
+    ]
+    role = boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=backend.region,
+    )
     ram = role.client("ram")
     tags = [{"key": "mcgov:managed-by", "value": "model-card-governance"}]
-    share = ram.create_resource_share(name=backend.unique(), resourceArns=[arn], tags=tags)["resourceShare"]["resourceShareArn"]
+    share = ram.create_resource_share(name=backend.unique(), resourceArns=[arn], tags=tags)["resourceShare"][
+        "resourceShareArn"
+    ]
     backend.cleanups.append(lambda: backend.client("ram").delete_resource_share(resourceShareArn=share))
     wait_for(backend, status_of(backend, share, "RESOURCE", arn), lambda s: s == "ASSOCIATED")

@@ -5,6 +5,7 @@ One suite for two backends, like ``tests/test_contract_aws.py`` (``tests/contrac
 the emulator, ``pytest -m live`` against a real account (each test registers its own package group and deletes
 it afterwards).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,13 @@ def register_package(backend: Backend) -> str:
     sm.create_model_package_group(ModelPackageGroupName=group)
     backend.cleanups.append(lambda: sm.delete_model_package_group(ModelPackageGroupName=group))
     arn = sm.create_model_package(
-        ModelPackageGroupName=group, ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName=group,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     backend.cleanups.append(lambda: sm.delete_model_package(ModelPackageName=arn))
     return arn
@@ -40,12 +45,14 @@ def register_package(backend: Backend) -> str:
 def test_model_card_round_trips_on_create_update_and_describe(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
     package = register_package(registry_session)
-    sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD),
-                                                                "ModelCardStatus": "Draft"})
+    sm.update_model_package(
+        ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD), "ModelCardStatus": "Draft"}
+    )
     card = sm.describe_model_package(ModelPackageName=package)["ModelCard"]
     assert json.loads(card["ModelCardContent"]) == CARD and card["ModelCardStatus"] == "Draft"
-    sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD),
-                                                                "ModelCardStatus": "PendingReview"})
+    sm.update_model_package(
+        ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD), "ModelCardStatus": "PendingReview"}
+    )
     assert sm.describe_model_package(ModelPackageName=package)["ModelCard"]["ModelCardStatus"] == "PendingReview"
 
 
@@ -53,19 +60,29 @@ def test_model_card_schema_has_no_model_package_details(registry_session: Any) -
     sm = registry_session.client("sagemaker")
     package = register_package(registry_session)
     with pytest.raises(sm.exceptions.ClientError):
-        sm.update_model_package(ModelPackageArn=package, ModelCard={
-            "ModelCardContent": json.dumps({"model_package_details": {"model_package_arn": package}}),
-            "ModelCardStatus": "Draft"})
+        sm.update_model_package(
+            ModelPackageArn=package,
+            ModelCard={
+                "ModelCardContent": json.dumps({"model_package_details": {"model_package_arn": package}}),
+                "ModelCardStatus": "Draft",
+            },
+        )
 
 
 def test_archived_model_card_keeps_its_content(registry_session: Any) -> None:
     sm = registry_session.client("sagemaker")
     package = register_package(registry_session)
-    sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD),
-                                                                "ModelCardStatus": "Archived"})
+    sm.update_model_package(
+        ModelPackageArn=package, ModelCard={"ModelCardContent": json.dumps(CARD), "ModelCardStatus": "Archived"}
+    )
     with pytest.raises(sm.exceptions.ClientError):
-        sm.update_model_package(ModelPackageArn=package, ModelCard={
-            "ModelCardContent": json.dumps({"intended_uses": {"risk_rating": "High"}}), "ModelCardStatus": "Archived"})
+        sm.update_model_package(
+            ModelPackageArn=package,
+            ModelCard={
+                "ModelCardContent": json.dumps({"intended_uses": {"risk_rating": "High"}}),
+                "ModelCardStatus": "Archived",
+            },
+        )
     assert json.loads(sm.describe_model_package(ModelPackageName=package)["ModelCard"]["ModelCardContent"]) == CARD
 
 

@@ -1,4 +1,5 @@
 """`make demo` end to end through the Step Functions workflow: allowed, consumer check, prod review, blocked."""
+
 from __future__ import annotations
 
 import json
@@ -17,15 +18,22 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "consumer check passed" in out and "prod cannot update it" in out
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
-    hub = out[out.index("== 8. Hub-and-spoke"):]
+    hub = out[out.index("== 8. Hub-and-spoke") :]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2
     assert "execution SUCCEEDED; 444444444444 synced 1; 555555555555 synced 1 (2 card writes)" in hub
     assert "re-run: execution SUCCEEDED; 444444444444 unchanged 1; 555555555555 unchanged 1 (0 card writes)" in hub
-    assert "after the change: execution SUCCEEDED; 444444444444 synced 1; 555555555555 unchanged 1 (1 card writes)" in hub
-    assert "hub copy 444444444444-fraud-score v2 [PendingReview] from arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2" in hub
+    assert (
+        "after the change: execution SUCCEEDED; 444444444444 synced 1; 555555555555 unchanged 1 (1 card writes)" in hub
+    )
+    assert (
+        "hub copy 444444444444-fraud-score v2 [PendingReview] from arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2"
+        in hub
+    )
     # scene 5b: the card inside the package; prod describes the package after the allowed package gate
-    assert ("prod describes arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1 by ARN: "
-            "lifecycle prod/Approved, embedded card Approved") in out
+    assert (
+        "prod describes arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1 by ARN: "
+        "lifecycle prod/Approved, embedded card Approved"
+    ) in out
     content = json.loads((tmp_path / "out" / "churn-model.content.json").read_text())
     assert content["model_overview"]["model_owner"] == "churn-analytics@example.com"
     allowed = json.loads((tmp_path / "out" / "gate-staging.json").read_text())

@@ -1,4 +1,5 @@
 """Every document mcgov reads is parsed strictly and read within a size cap (mcgov.documents, steps.card.io)."""
+
 from __future__ import annotations
 
 import os
@@ -13,15 +14,18 @@ from mcgov.steps.card.exceptions import InputReadError
 from mcgov.steps.card.io import load_json, load_yaml, read_text
 
 
-@pytest.mark.parametrize("text, needle", [
-    ('{"a": 1, "a": 2}', "'a': duplicate key"),
-    ('{"outer": {"k": 1, "k": 1}}', "'k': duplicate key"),
-    ("[" * 5000 + "]" * 5000, f"deeper than {MAX_DEPTH}"),
-    ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"deeper than {MAX_DEPTH}"),
-    ('{"x": NaN}', "NaN is not a number"),
-    ('{"x": -Infinity}', "-Infinity is not a number"),
-    ('{"x": ', "invalid JSON"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('{"a": 1, "a": 2}', "'a': duplicate key"),
+        ('{"outer": {"k": 1, "k": 1}}', "'k': duplicate key"),
+        ("[" * 5000 + "]" * 5000, f"deeper than {MAX_DEPTH}"),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"deeper than {MAX_DEPTH}"),
+        ('{"x": NaN}', "NaN is not a number"),
+        ('{"x": -Infinity}', "-Infinity is not a number"),
+        ('{"x": ', "invalid JSON"),
+    ],
+)
 def test_json_refuses_duplicates_depth_and_nonfinite(text, needle):
     with pytest.raises(DocumentError, match="^f.json: ") as exc:
         parse_json(text, "f.json")
@@ -40,14 +44,17 @@ def _nested(depth: int) -> list:
     return value
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("stages:\n  staging: 1\n  staging: 2\n", "duplicate key 'staging'"),
-    ("a: &x [1, 2]\nb: *x\n", "aliases are not allowed"),
-    ("a: " + "[" * 2000 + "]" * 2000 + "\n", f"deeper than {MAX_DEPTH}"),
-    ("a: [1,\n", "invalid YAML"),
-    ("? [1, 2]\n: x\n", "plain value"),
-    ("a: \x00\n", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("stages:\n  staging: 1\n  staging: 2\n", "duplicate key 'staging'"),
+        ("a: &x [1, 2]\nb: *x\n", "aliases are not allowed"),
+        ("a: " + "[" * 2000 + "]" * 2000 + "\n", f"deeper than {MAX_DEPTH}"),
+        ("a: [1,\n", "invalid YAML"),
+        ("? [1, 2]\n: x\n", "plain value"),
+        ("a: \x00\n", "invalid YAML"),
+    ],
+)
 def test_yaml_refuses_duplicates_aliases_depth(text, needle):
     with pytest.raises(DocumentError, match="^p.yaml: ") as exc:
         parse_yaml(text, "p.yaml")
@@ -62,8 +69,11 @@ def test_yaml_duplicate_error_names_the_line():
 def test_directory_fifo_and_device_are_refused_before_reading(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    for location, needle in ((str(tmp_path), "a directory"), (str(fifo), "not a regular file"),
-                             ("/dev/zero", "not a regular file")):
+    for location, needle in (
+        (str(tmp_path), "a directory"),
+        (str(fifo), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+    ):
         with pytest.raises(InputReadError, match=needle):
             read_text(location)
 
@@ -99,16 +109,23 @@ def test_policy_cap_default_is_documented_size():
 def test_cli_refuses_a_fifo_in_one_line_without_hanging(tmp_path):
     fifo = tmp_path / "report.json"
     os.mkfifo(fifo)
-    result = subprocess.run([sys.executable, "-m", "mcgov.steps.cli.main", "card", "validate", str(fifo)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mcgov.steps.cli.main", "card", "validate", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr and str(fifo) in result.stderr
 
 
-@pytest.mark.parametrize("flag, env", [
-    ("--training-job", "MCGOV_MAX_TRAINING_JOB_BYTES"),
-    ("--model-package", "MCGOV_MAX_MODEL_PACKAGE_BYTES"),
-])
+@pytest.mark.parametrize(
+    "flag, env",
+    [
+        ("--training-job", "MCGOV_MAX_TRAINING_JOB_BYTES"),
+        ("--model-package", "MCGOV_MAX_MODEL_PACKAGE_BYTES"),
+    ],
+)
 def test_each_kind_of_input_is_read_within_its_own_cap(tmp_path, monkeypatch, capsys, flag, env):
     """The training job, model package and card content caps apply (not the 64 MiB report cap)."""
     from mcgov.steps.cli.main import main
@@ -120,8 +137,9 @@ def test_each_kind_of_input_is_read_within_its_own_cap(tmp_path, monkeypatch, ca
     assert env in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["card", "validate", "{}"], ["card", "render", "--content", "{}"],
-                                  ["card", "diff", "{}", "{}"]])
+@pytest.mark.parametrize(
+    "argv", [["card", "validate", "{}"], ["card", "render", "--content", "{}"], ["card", "diff", "{}", "{}"]]
+)
 def test_card_content_files_are_read_within_the_content_cap(tmp_path, monkeypatch, capsys, argv):
     from mcgov.steps.cli.main import main
 
@@ -139,8 +157,17 @@ def _exit_code(main, argv):
         return exc.code
 
 
-@pytest.mark.parametrize("uri", ["s3://mcgov-docs/report.json\n", "s3://mcgov-docs/a\tb",
-                                 "s3://Bad_Bucket/k", "s3://mcgov-docs/", "s3://", "s3://mcgov-docs/" + "k" * 1025])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "s3://mcgov-docs/report.json\n",
+        "s3://mcgov-docs/a\tb",
+        "s3://Bad_Bucket/k",
+        "s3://mcgov-docs/",
+        "s3://",
+        "s3://mcgov-docs/" + "k" * 1025,
+    ],
+)
 def test_report_uris_are_taken_literally_or_refused(uri):
     """``urlparse`` would drop the newline or cut at ``#`` and read another object than the one named."""
     with pytest.raises(InputReadError, match="not a valid s3://bucket/key URI"):

@@ -1,4 +1,5 @@
 """The emulator's call log records every request, S3 included, once each."""
+
 from __future__ import annotations
 
 CARD = "111111111111"
@@ -13,8 +14,11 @@ def test_s3_writes_and_reads_are_logged_once_each(emulator, card_session) -> Non
     s3.get_object(Bucket="mcgov-calls", Key="b.json")
     s3.list_objects_v2(Bucket="mcgov-calls")
     assert emulator.api_calls[start:] == [
-        (CARD, "s3", "CreateBucket"), (CARD, "s3", "PutObject"), (CARD, "s3", "CopyObject"),
-        (CARD, "s3", "GetObject"), (CARD, "s3", "ListObjectsV2"),
+        (CARD, "s3", "CreateBucket"),
+        (CARD, "s3", "PutObject"),
+        (CARD, "s3", "CopyObject"),
+        (CARD, "s3", "GetObject"),
+        (CARD, "s3", "ListObjectsV2"),
     ]
 
 

@@ -1,4 +1,5 @@
 """SageMaker model-card behaviour of the project emulator (versions, archive, ARNs, cross-account)."""
+
 from __future__ import annotations
 
 import json
@@ -97,9 +98,9 @@ def test_cross_account_access_only_while_shared(
     with pytest.raises(ClientError) as exc:
         remote.describe_model_card(ModelCardName=arn)
     assert code(exc) == "AccessDeniedException"
-    share_arn = ram.create_resource_share(name="cards", resourceArns=[arn], principals=[STAGING])[
-        "resourceShare"
-    ]["resourceShareArn"]
+    share_arn = ram.create_resource_share(name="cards", resourceArns=[arn], principals=[STAGING])["resourceShare"][
+        "resourceShareArn"
+    ]
     with pytest.raises(ClientError) as exc:
         remote.describe_model_card(ModelCardName=arn)
     assert code(exc) == "AccessDeniedException", "still ASSOCIATING: no access yet"
@@ -123,7 +124,8 @@ def test_customer_permission_without_update_denies_update(
 ) -> None:
     ram = card_session.client("ram")
     perm = ram.create_permission(
-        name="ReadCards", resourceType="sagemaker:ModelCard",
+        name="ReadCards",
+        resourceType="sagemaker:ModelCard",
         policyTemplate=json.dumps({"Effect": "Allow", "Action": ["sagemaker:DescribeModelCard"]}),
     )["permission"]["arn"]
     share_card(ram, arn, permissionArns=[perm])
@@ -158,15 +160,18 @@ def test_card_tags_belong_to_the_card_and_overwrite_by_key(sm, arn: str) -> None
     assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "2"}]
 
 
-def test_consumers_cannot_tag_a_shared_card(card_session: boto3.Session, staging_session: boto3.Session,
-                                            arn: str) -> None:
+def test_consumers_cannot_tag_a_shared_card(
+    card_session: boto3.Session, staging_session: boto3.Session, arn: str
+) -> None:
     """RAM's model-card permissions grant no tagging, so an approval record in tags is the owner's alone."""
     share_card(card_session.client("ram"), arn)
     remote = staging_session.client("sagemaker")
     assert remote.describe_model_card(ModelCardName=arn)["ModelCardName"] == "churn"
-    for call in (lambda: remote.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:version", "Value": "9"}]),
-                 lambda: remote.delete_tags(ResourceArn=arn, TagKeys=["mcgov:approval:version"]),
-                 lambda: remote.list_tags(ResourceArn=arn)):
+    for call in (
+        lambda: remote.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:version", "Value": "9"}]),
+        lambda: remote.delete_tags(ResourceArn=arn, TagKeys=["mcgov:approval:version"]),
+        lambda: remote.list_tags(ResourceArn=arn),
+    ):
         with pytest.raises(ClientError) as exc:
             call()
         assert code(exc) == "AccessDeniedException"

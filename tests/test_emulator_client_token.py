@@ -1,4 +1,5 @@
 """The emulator's RAM clientToken check is atomic: threads sharing one token make exactly one share."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """The emulator refuses what AWS refuses: identifiers with a trailing newline or non-ASCII digits, ARNs naming a
 region that does not exist; and its SageMaker read-check-writes hold the state lock (the server is threaded)."""
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,14 @@ def test_lifecycle_stage_with_trailing_newline_is_refused(card_session: boto3.Se
     sm.create_model_package_group(ModelPackageGroupName="g")
     with pytest.raises(ClientError) as exc:
         sm.create_model_package(
-            ModelPackageGroupName="g", ModelLifeCycle={"Stage": "dev\n", "StageStatus": "ok"},
-            InferenceSpecification={"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}],
-                                    "SupportedContentTypes": ["a"], "SupportedResponseMIMETypes": ["a"]})
+            ModelPackageGroupName="g",
+            ModelLifeCycle={"Stage": "dev\n", "StageStatus": "ok"},
+            InferenceSpecification={
+                "Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}],
+                "SupportedContentTypes": ["a"],
+                "SupportedResponseMIMETypes": ["a"],
+            },
+        )
     assert code(exc) == "ValidationException" and "modelLifeCycle.stage" in exc.value.response["Error"]["Message"]
 
 
@@ -42,17 +48,22 @@ def test_export_job_name_with_trailing_newline_is_refused(card_session: boto3.Se
     sm = card_session.client("sagemaker")
     sm.create_model_card(ModelCardName="churn", Content=CONTENT, ModelCardStatus="Draft")
     with pytest.raises(ClientError) as exc:
-        sm.create_model_card_export_job(ModelCardName="churn", ModelCardExportJobName="job\n",
-                                        OutputConfig={"S3OutputPath": "s3://bucket/out"})
+        sm.create_model_card_export_job(
+            ModelCardName="churn", ModelCardExportJobName="job\n", OutputConfig={"S3OutputPath": "s3://bucket/out"}
+        )
     assert code(exc) == "ValidationException"
 
 
-@pytest.mark.parametrize("ref", [
-    CARD_ARN.replace("us-east-1", "xx-nowhere-9"),
-    "arn:aws:sagemaker:xx-nowhere-9:111111111111:model-package-group/g",
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        CARD_ARN.replace("us-east-1", "xx-nowhere-9"),
+        "arn:aws:sagemaker:xx-nowhere-9:111111111111:model-package-group/g",
+    ],
+)
 def test_arn_naming_an_unknown_region_is_a_validation_error_not_a_crash(
-        card_session: boto3.Session, staging_session: boto3.Session, ref: str) -> None:
+    card_session: boto3.Session, staging_session: boto3.Session, ref: str
+) -> None:
     card_session.client("sagemaker").create_model_card(ModelCardName="churn", Content=CONTENT, ModelCardStatus="Draft")
     sm = staging_session.client("sagemaker")
     with pytest.raises(ClientError) as exc:
@@ -63,14 +74,18 @@ def test_arn_naming_an_unknown_region_is_a_validation_error_not_a_crash(
     assert code(exc) == "ValidationException"
 
 
-@pytest.mark.parametrize("resources,principals,error", [
-    ([CARD_ARN + "\n"], ["222222222222"], "MalformedArnException"),
-    ([CARD_ARN], ["222222222222\n"], "InvalidParameterException"),
-    ([CARD_ARN], ["\u0662" * 12], "InvalidParameterException"),  # ARABIC-INDIC DIGIT TWO: \d without re.ASCII
-    ([CARD_ARN], ["arn:aws:iam::222222222222:root\n"], "InvalidParameterException"),
-])
+@pytest.mark.parametrize(
+    "resources,principals,error",
+    [
+        ([CARD_ARN + "\n"], ["222222222222"], "MalformedArnException"),
+        ([CARD_ARN], ["222222222222\n"], "InvalidParameterException"),
+        ([CARD_ARN], ["\u0662" * 12], "InvalidParameterException"),  # ARABIC-INDIC DIGIT TWO: \d without re.ASCII
+        ([CARD_ARN], ["arn:aws:iam::222222222222:root\n"], "InvalidParameterException"),
+    ],
+)
 def test_ram_refuses_trailing_newlines_and_unicode_digits(
-        card_session: boto3.Session, resources: list[str], principals: list[str], error: str) -> None:
+    card_session: boto3.Session, resources: list[str], principals: list[str], error: str
+) -> None:
     with pytest.raises(ClientError) as exc:
         card_session.client("ram").create_resource_share(name="s", resourceArns=resources, principals=principals)
     assert code(exc) == error
@@ -79,8 +94,9 @@ def test_ram_refuses_trailing_newlines_and_unicode_digits(
 @pytest.mark.parametrize("name", ["read\n", "r\u00e9ad", "read\u0661"])
 def test_permission_name_is_ascii_and_whole(card_session: boto3.Session, name: str) -> None:
     with pytest.raises(ClientError) as exc:
-        card_session.client("ram").create_permission(name=name, resourceType="sagemaker:ModelCard",
-                                                     policyTemplate=READ_TEMPLATE)
+        card_session.client("ram").create_permission(
+            name=name, resourceType="sagemaker:ModelCard", policyTemplate=READ_TEMPLATE
+        )
     assert code(exc) == "InvalidParameterException"
 
 

@@ -1,4 +1,5 @@
 """In-process Lambda handlers, invoked directly and from a Step Functions execution."""
+
 from __future__ import annotations
 
 import io
@@ -24,7 +25,9 @@ def zipped() -> bytes:
 
 def create_function(session: boto3.Session, name: str) -> str:
     iam = session.client("iam")
-    iam.create_role(RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    iam.create_role(
+        RoleName="lambda-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
+    )
     return session.client("lambda").create_function(
         FunctionName=name, Runtime="python3.11", Role=ROLE, Handler="handler.handler", Code={"ZipFile": zipped()}
     )["FunctionArn"]
@@ -80,7 +83,8 @@ def run_execution(session: boto3.Session, function_arn: str, payload: dict) -> d
         },
     }
     machine = sfn.create_state_machine(
-        name=f"gate-{time.monotonic_ns()}", definition=json.dumps(definition),
+        name=f"gate-{time.monotonic_ns()}",
+        definition=json.dumps(definition),
         roleArn="arn:aws:iam::111111111111:role/sfn-role",
     )["stateMachineArn"]
     execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(payload))["executionArn"]

@@ -1,4 +1,5 @@
 """RAM behaviour of the project emulator, exercised with plain boto3 calls per account."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,9 @@ def card_arn(name: str = "churn-card", account: str = CARD) -> str:
 
 
 def statuses(ram, share_arn: str, kind: str = "PRINCIPAL", **kw) -> list[str]:
-    rows = ram.get_resource_share_associations(
-        associationType=kind, resourceShareArns=[share_arn], **kw
-    )["resourceShareAssociations"]
+    rows = ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share_arn], **kw)[
+        "resourceShareAssociations"
+    ]
     return [r["status"] for r in rows]
 
 
@@ -39,9 +40,7 @@ def ram(card_session: boto3.Session):
 
 
 def test_model_card_share_is_accepted_with_managed_permission(ram) -> None:
-    share = ram.create_resource_share(
-        name="cards", resourceArns=[card_arn()], principals=[STAGING]
-    )["resourceShare"]
+    share = ram.create_resource_share(name="cards", resourceArns=[card_arn()], principals=[STAGING])["resourceShare"]
     assert share["status"] == "ACTIVE" and share["owningAccountId"] == CARD
     perms = ram.list_resource_share_permissions(resourceShareArn=share["resourceShareArn"])["permissions"]
     assert [p["arn"] for p in perms] == [MC_PERMISSION]
@@ -101,9 +100,9 @@ def test_association_delay_in_clock_seconds(emulator: Emulator, ram) -> None:
 
 def test_injected_failure_shows_status_message(emulator: Emulator, ram) -> None:
     emulator.fail_association(principal=PROD, message="SCP denies ram:AcceptResourceShareInvitation")
-    arn = ram.create_resource_share(
-        name="s", resourceArns=[card_arn()], principals=[STAGING, PROD]
-    )["resourceShare"]["resourceShareArn"]
+    arn = ram.create_resource_share(name="s", resourceArns=[card_arn()], principals=[STAGING, PROD])["resourceShare"][
+        "resourceShareArn"
+    ]
     rows = {
         r["associatedEntity"]: r
         for r in ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[arn])[
@@ -131,9 +130,12 @@ def test_injected_failure_per_resource_and_share(emulator: Emulator, ram) -> Non
 def test_association_status_filter_filters_rows(emulator: Emulator, ram) -> None:
     emulator.fail_association(principal=PROD, message="nope")
     arn = ram.create_resource_share(name="s", principals=[STAGING, PROD])["resourceShare"]["resourceShareArn"]
-    assert ram.get_resource_share_associations(
-        associationType="PRINCIPAL", resourceShareArns=[arn], associationStatus="ASSOCIATED"
-    )["resourceShareAssociations"] == []
+    assert (
+        ram.get_resource_share_associations(
+            associationType="PRINCIPAL", resourceShareArns=[arn], associationStatus="ASSOCIATED"
+        )["resourceShareAssociations"]
+        == []
+    )
     failed = ram.get_resource_share_associations(
         associationType="PRINCIPAL", resourceShareArns=[arn], associationStatus="FAILED"
     )["resourceShareAssociations"]
@@ -163,9 +165,11 @@ def test_client_token_idempotency(ram) -> None:
 def test_get_resource_shares_filters_and_paginates(ram) -> None:
     arns = []
     for i in range(5):
-        arns.append(ram.create_resource_share(
-            name=f"share-{i}", tags=[{"key": "team", "value": "ml" if i % 2 == 0 else "ops"}]
-        )["resourceShare"]["resourceShareArn"])
+        arns.append(
+            ram.create_resource_share(
+                name=f"share-{i}", tags=[{"key": "team", "value": "ml" if i % 2 == 0 else "ops"}]
+            )["resourceShare"]["resourceShareArn"]
+        )
     ram.delete_resource_share(resourceShareArn=arns[4])
     by_name = ram.get_resource_shares(resourceOwner="SELF", name="share-1")["resourceShares"]
     assert [s["resourceShareArn"] for s in by_name] == [arns[1]]
@@ -184,7 +188,12 @@ def test_get_resource_shares_filters_and_paginates(ram) -> None:
     names = [s["name"] for p in (page1, page2, page3) for s in p["resourceShares"]]
     assert names == [f"share-{i}" for i in range(5)] and "nextToken" not in page3
     paginator = ram.get_paginator("get_resource_shares")
-    assert sum(len(p["resourceShares"]) for p in paginator.paginate(resourceOwner="SELF", PaginationConfig={"PageSize": 2})) == 5
+    assert (
+        sum(
+            len(p["resourceShares"]) for p in paginator.paginate(resourceOwner="SELF", PaginationConfig={"PageSize": 2})
+        )
+        == 5
+    )
 
 
 def test_other_accounts_sees_share_once_associated(emulator: Emulator, ram, staging_session) -> None:
@@ -202,7 +211,8 @@ def test_associate_disassociate_reassociate(ram) -> None:
     arn = ram.create_resource_share(name="s")["resourceShare"]["resourceShareArn"]
     out = ram.associate_resource_share(resourceShareArn=arn, principals=[STAGING], resourceArns=[card_arn()])
     assert sorted((r["associationType"], r["status"]) for r in out["resourceShareAssociations"]) == [
-        ("PRINCIPAL", "ASSOCIATING"), ("RESOURCE", "ASSOCIATING")
+        ("PRINCIPAL", "ASSOCIATING"),
+        ("RESOURCE", "ASSOCIATING"),
     ]
     statuses(ram, arn)
     assert statuses(ram, arn) == ["ASSOCIATED"]
@@ -257,7 +267,9 @@ def test_invitation_pending_then_accepted(emulator: Emulator, ram) -> None:
     rows = ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[arn])
     assert rows["resourceShareAssociations"][0]["external"] is True
     with pytest.raises(ClientError) as exc:
-        outsider.accept_resource_share_invitation(resourceShareInvitationArn=invitations[0]["resourceShareInvitationArn"])
+        outsider.accept_resource_share_invitation(
+            resourceShareInvitationArn=invitations[0]["resourceShareInvitationArn"]
+        )
     assert error_code(exc) == "ResourceShareInvitationAlreadyAcceptedException"
 
 
@@ -340,7 +352,8 @@ def test_server_mode_answers_and_controls(monkeypatch: pytest.MonkeyPatch) -> No
         arn = ram.create_resource_share(name="srv", principals=[STAGING])["resourceShare"]["resourceShareArn"]
         assert arn.split(":")[4] == CARD
         request = urllib.request.Request(
-            f"{server.url}/_emulator/fail-association", method="POST",
+            f"{server.url}/_emulator/fail-association",
+            method="POST",
             data=json.dumps({"principal": STAGING, "message": "server-injected"}).encode(),
             headers={"Content-Type": "application/json"},
         )

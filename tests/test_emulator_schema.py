@@ -1,4 +1,5 @@
 """The emulator checks card content with its own copy of the published schema and its own validator."""
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,13 @@ SCHEMA = json.loads(validation.schema_text())
 
 VALID: dict[str, Any] = {
     "model_overview": {
-        "model_description": "churn", "model_owner": "team", "problem_type": "Binary", "model_id": "m-1",
-        "model_name": "churn", "model_version": 2, "model_artifact": ["s3://b/model.tar.gz"],
+        "model_description": "churn",
+        "model_owner": "team",
+        "problem_type": "Binary",
+        "model_id": "m-1",
+        "model_name": "churn",
+        "model_version": 2,
+        "model_artifact": ["s3://b/model.tar.gz"],
         "inference_environment": {"container_image": ["123.dkr.ecr/xgb:1"]},
     },
     "intended_uses": {"purpose_of_model": "retention", "risk_rating": "Low"},
@@ -37,22 +43,51 @@ VALID: dict[str, Any] = {
             "hyper_parameters": [{"name": "eta", "value": "0.2"}],
         },
     },
-    "evaluation_details": [{
-        "name": "holdout", "evaluation_observation": "ok", "datasets": ["s3://b/test.csv"],
-        "metadata": {"source": "pipeline"},
-        "metric_groups": [{"name": "binary", "metric_data": [
-            {"name": "auc", "type": "number", "value": 0.91},
-            {"name": "label", "type": "string", "value": "churned"},
-            {"name": "ok", "type": "boolean", "value": True},
-            {"name": "roc", "type": "linear_graph", "value": [[0, 0], [1, 1]], "x_axis_name": "fpr", "y_axis_name": "tpr"},
-            {"name": "hist", "type": "bar_chart", "value": [1, 2], "x_axis_name": ["a", "b"], "y_axis_name": "n"},
-            {"name": "cm", "type": "matrix", "value": [[5, 1], [2, 7]], "x_axis_name": ["0", "1"], "y_axis_name": ["0", "1"]},
-        ]}],
-    }],
+    "evaluation_details": [
+        {
+            "name": "holdout",
+            "evaluation_observation": "ok",
+            "datasets": ["s3://b/test.csv"],
+            "metadata": {"source": "pipeline"},
+            "metric_groups": [
+                {
+                    "name": "binary",
+                    "metric_data": [
+                        {"name": "auc", "type": "number", "value": 0.91},
+                        {"name": "label", "type": "string", "value": "churned"},
+                        {"name": "ok", "type": "boolean", "value": True},
+                        {
+                            "name": "roc",
+                            "type": "linear_graph",
+                            "value": [[0, 0], [1, 1]],
+                            "x_axis_name": "fpr",
+                            "y_axis_name": "tpr",
+                        },
+                        {
+                            "name": "hist",
+                            "type": "bar_chart",
+                            "value": [1, 2],
+                            "x_axis_name": ["a", "b"],
+                            "y_axis_name": "n",
+                        },
+                        {
+                            "name": "cm",
+                            "type": "matrix",
+                            "value": [[5, 1], [2, 7]],
+                            "x_axis_name": ["0", "1"],
+                            "y_axis_name": ["0", "1"],
+                        },
+                    ],
+                }
+            ],
+        }
+    ],
     "additional_information": {"caveats_and_recommendations": "none", "custom_details": {"k": "v"}},
     "model_package_details": {
         "model_package_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1",
-        "model_package_group_name": "churn", "model_package_version": 1, "model_approval_status": "Approved",
+        "model_package_group_name": "churn",
+        "model_package_version": 1,
+        "model_approval_status": "Approved",
         "inference_specification": {"containers": [{"image": "123.dkr.ecr/xgb:1"}]},
     },
 }
@@ -120,8 +155,10 @@ def test_validator_refuses_schemas_using_keywords_it_does_not_implement() -> Non
         ({"model_overview": {"model_description": "x" * 1025}}, "longer than 1024"),
         ({"intended_uses": {"risk_rating": "Catastrophic"}}, "is not one of"),
         ({"evaluation_details": [{"metric_groups": []}]}, "'name' is a required property"),
-        ({"training_details": {"training_job_details": {"training_metrics": [{"name": "auc", "value": "high"}]}}},
-         "not of type number"),
+        (
+            {"training_details": {"training_job_details": {"training_metrics": [{"name": "auc", "value": "high"}]}}},
+            "not of type number",
+        ),
     ],
     ids=["too-long", "enum", "required", "type"],
 )

@@ -1,4 +1,5 @@
 """Every real-world case in ../shared/real-world/cases against the SDK v2 oracles."""
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,9 @@ def _canon(data: object) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-_V2_BIAS = re.compile(r"^(?P<s>(?:pre|post)_training_bias_metrics) - label (?P<l>.*?) = (?P<lv>.*?) and facet (?P<f>[^=]*)=(?P<v>.*)$")
+_V2_BIAS = re.compile(
+    r"^(?P<s>(?:pre|post)_training_bias_metrics) - label (?P<l>.*?) = (?P<lv>.*?) and facet (?P<f>[^=]*)=(?P<v>.*)$"
+)
 _V2_TEXT = re.compile(r"^explanations - global_top_shap_text, label=(?P<l>[^,]*), feature=(?P<f>.*)$")
 
 

@@ -1,5 +1,6 @@
 """Report inputs that used to slip through: text where a number belongs, negative or ragged confusion matrices,
 reports with nothing usable, and very wide confusion matrices (reduced from the cells given, never densified)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,14 +9,21 @@ from mcgov.steps.card.evaluation import parse_report
 from mcgov.steps.card.exceptions import ReportFormatError
 
 
-@pytest.mark.parametrize("family, metric", [("binary_classification_metrics", "accuracy"),
-                                            ("multiclass_classification_metrics", "f1_macro"),
-                                            ("regression_metrics", "rmse"), ("regression_metrics", "r2")])
+@pytest.mark.parametrize(
+    "family, metric",
+    [
+        ("binary_classification_metrics", "accuracy"),
+        ("multiclass_classification_metrics", "f1_macro"),
+        ("regression_metrics", "rmse"),
+        ("regression_metrics", "r2"),
+    ],
+)
 def test_text_where_a_well_known_number_belongs_is_bad_input(family, metric):
     with pytest.raises(ReportFormatError) as exc:
         parse_report({family: {metric: {"value": "high"}}}, source="evaluation.json")
-    assert str(exc.value) == (f'evaluation.json: {family}.{metric}.value: {metric} must be a number, '
-                              'got the text "high"')
+    assert str(exc.value) == (
+        f'evaluation.json: {family}.{metric}.value: {metric} must be a number, got the text "high"'
+    )
 
 
 def test_text_under_an_unknown_name_stays_a_string_metric():
@@ -30,7 +38,9 @@ def test_negative_confusion_counts_are_bad_input(matrix):
 
 
 def test_ragged_confusion_matrices_are_bad_input():
-    with pytest.raises(ReportFormatError, match="e.json: multiclass_classification_metrics.confusion_matrix: .*rectangular"):
+    with pytest.raises(
+        ReportFormatError, match="e.json: multiclass_classification_metrics.confusion_matrix: .*rectangular"
+    ):
         parse_report({"multiclass_classification_metrics": {"confusion_matrix": [[1, 2], [3]]}}, source="e.json")
 
 

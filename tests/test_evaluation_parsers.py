@@ -1,4 +1,5 @@
 """Focused tests of each report variant and output rule of steps.card.evaluation."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,16 @@ def _parse(data: Any, **kwargs: Any) -> ParsedReport:
 
 @pytest.mark.parametrize(
     ("std", "emitted"),
-    [(0.25, True), (0, True), ("NaN", False), ("NA", False), ("0", False), (float("nan"), False), (True, False), (None, False)],
+    [
+        (0.25, True),
+        (0, True),
+        ("NaN", False),
+        ("NA", False),
+        ("0", False),
+        (float("nan"), False),
+        (True, False),
+        (None, False),
+    ],
 )
 def test_standard_deviation_only_when_numeric_and_finite(std: Any, emitted: bool) -> None:
     report = _parse({"regression_metrics": {"mse": {"value": 4.9, "standard_deviation": std}}})
@@ -57,12 +67,16 @@ def test_missing_standard_deviation_is_fine() -> None:
 def test_plain_numbers_instead_of_value_objects() -> None:
     report = _parse({"multiclass_classification_metrics": {"accuracy": 0.93, "weighted_f1": 0.9, "support": 120}})
     assert [(m["name"], m["value"]) for m in report.metric_groups[0]["metric_data"]] == [
-        ("accuracy", 0.93), ("weighted_f1", 0.9), ("support", 120),
+        ("accuracy", 0.93),
+        ("weighted_f1", 0.9),
+        ("support", 120),
     ]
 
 
 def test_nan_values_are_not_metrics_and_are_recorded() -> None:
-    report = _parse({"regression_metrics": {"r2": {"value": "NaN", "standard_deviation": 0.1}, "mae": float("inf"), "mse": 2}})
+    report = _parse(
+        {"regression_metrics": {"r2": {"value": "NaN", "standard_deviation": 0.1}, "mae": float("inf"), "mse": 2}}
+    )
     assert list(_metrics(report)) == ["mse"]
     assert any("'r2'" in r and "not a finite number" in r for r in report.reductions)
     assert any("'mae'" in r for r in report.reductions)
@@ -82,15 +96,23 @@ def test_nested_per_class_dicts() -> None:
         }
     }
     names = list(_metrics(_parse(data)))
-    assert names == ["precision - cat", "precision - dog", "precision - dog - standard_deviation", "per_class - bird - recall"]
+    assert names == [
+        "precision - cat",
+        "precision - dog",
+        "precision - dog - standard_deviation",
+        "per_class - bird - recall",
+    ]
 
 
 def test_confusion_matrix_keyed_by_class_names() -> None:
     matrix = {"cat": {"cat": 5, "dog": 1}, "dog": {"cat": 2, "dog": 7}}
     report = _parse({"multiclass_classification_metrics": {"confusion_matrix": matrix}})
     assert _metrics(report)["confusion_matrix"] == {
-        "name": "confusion_matrix", "type": "matrix",
-        "x_axis_name": ["cat", "dog"], "y_axis_name": ["cat", "dog"], "value": [[5, 1], [2, 7]],
+        "name": "confusion_matrix",
+        "type": "matrix",
+        "x_axis_name": ["cat", "dog"],
+        "y_axis_name": ["cat", "dog"],
+        "value": [[5, 1], [2, 7]],
     }
 
 
@@ -126,9 +148,13 @@ def test_5000_point_roc_curve_is_resampled_keeping_end_points() -> None:
     n = 5000
     fpr = [i / (n - 1) for i in range(n)]
     tpr = [math.sqrt(x) for x in fpr]
-    report = _parse({"binary_classification_metrics": {
-        "receiver_operating_characteristic_curve": {"false_positive_rates": fpr, "true_positive_rates": tpr},
-    }})
+    report = _parse(
+        {
+            "binary_classification_metrics": {
+                "receiver_operating_characteristic_curve": {"false_positive_rates": fpr, "true_positive_rates": tpr},
+            }
+        }
+    )
     metric = _metrics(report)["receiver_operating_characteristic_curve"]
     assert len(metric["value"]) == MAX_GRAPH_POINTS
     assert metric["value"][0] == [0.0, 0.0] and metric["value"][-1] == [1.0, 1.0]
@@ -138,21 +164,30 @@ def test_5000_point_roc_curve_is_resampled_keeping_end_points() -> None:
 
 
 def test_precision_recall_curve_has_recall_on_x_and_unequal_lengths_noted() -> None:
-    report = _parse({"binary_classification_metrics": {
-        "precision_recall_curve": {"precisions": [1, 0.5, 0.4], "recalls": [0, 0.5]},
-    }})
+    report = _parse(
+        {
+            "binary_classification_metrics": {
+                "precision_recall_curve": {"precisions": [1, 0.5, 0.4], "recalls": [0, 0.5]},
+            }
+        }
+    )
     metric = _metrics(report)["precision_recall_curve"]
     assert metric["value"] == [[0, 1], [0.5, 0.5]]
     assert "differ in length" in metric["notes"]
 
 
 def test_metric_names_with_colons_are_kept() -> None:
-    data = {"binary_classification_metrics": {
-        "validation:auc": {"value": 0.91, "standard_deviation": 0.02},
-        "train:auc": {"value": 0.97, "standard_deviation": 0.01},
-    }}
+    data = {
+        "binary_classification_metrics": {
+            "validation:auc": {"value": 0.91, "standard_deviation": 0.02},
+            "train:auc": {"value": 0.97, "standard_deviation": 0.01},
+        }
+    }
     assert list(_metrics(_parse(data))) == [
-        "validation:auc", "validation:auc - standard_deviation", "train:auc", "train:auc - standard_deviation",
+        "validation:auc",
+        "validation:auc - standard_deviation",
+        "train:auc",
+        "train:auc - standard_deviation",
     ]
 
 
@@ -170,24 +205,39 @@ def test_model_monitor_vs_evaluation_json_detection() -> None:
     section = {"regression_metrics": {"mse": {"value": 1.0, "standard_deviation": 0.1}}}
     assert detect_format(section, source="x") == "evaluation-json"
     assert detect_format({"version": 0.0, **section}, source="x") == "model-monitor"
-    assert _parse(section).metric_groups == _parse({"version": 0.0, "dataset": {"item_count": 3}, **section}).metric_groups
+    assert (
+        _parse(section).metric_groups == _parse({"version": 0.0, "dataset": {"item_count": 3}, **section}).metric_groups
+    )
 
 
 # ---------------------------------------------------------------- Clarify bias
 
 
 def _bias_section(facet: str, value: str, metrics: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"label": "Target", "label_value_or_threshold": "1", "facets": {facet: [{"value_or_threshold": value, "metrics": metrics}]}}
+    return {
+        "label": "Target",
+        "label_value_or_threshold": "1",
+        "facets": {facet: [{"value_or_threshold": value, "metrics": metrics}]},
+    }
 
 
 def test_bias_compact_group_names_and_null_metrics_recorded() -> None:
-    data = {"post_training_bias_metrics": _bias_section("Gender", "0", [
-        {"name": "AD", "description": "Accuracy Difference (AD)", "value": -0.11},
-        {"name": "CDDPL", "value": None, "error": "Group variable is empty"},
-    ])}
+    data = {
+        "post_training_bias_metrics": _bias_section(
+            "Gender",
+            "0",
+            [
+                {"name": "AD", "description": "Accuracy Difference (AD)", "value": -0.11},
+                {"name": "CDDPL", "value": None, "error": "Group variable is empty"},
+            ],
+        )
+    }
     report = _parse(data)
     assert report.metric_groups == [
-        {"name": "post_training_bias · Target=1 · Gender=0", "metric_data": [{"name": "AD", "type": "number", "value": -0.11}]}
+        {
+            "name": "post_training_bias · Target=1 · Gender=0",
+            "metric_data": [{"name": "AD", "type": "number", "value": -0.11}],
+        }
     ]
     assert any("'CDDPL'" in r and "Group variable is empty" in r for r in report.reductions)
 
@@ -227,7 +277,8 @@ def test_combined_bias_and_explanations_yield_both() -> None:
     assert report.formats == ("clarify-bias", "clarify-explainability")
     assert report.format == "clarify-bias"
     assert [g["name"] for g in report.metric_groups] == [
-        "post_training_bias · Target=1 · Gender=0", "explanations - global_shap_values, label=label0",
+        "post_training_bias · Target=1 · Gender=0",
+        "explanations - global_shap_values, label=label0",
     ]
 
 
@@ -243,29 +294,54 @@ def test_combined_file_with_explicit_format_parses_only_that_part() -> None:
 
 
 def test_multi_output_shap_lists_become_bar_charts() -> None:
-    data = {"explanations": {"kernel_shap": {"label0": {"global_shap_values": {"Age": [0.1, 0.2, 0.3], "Income": 0.05}}}}}
+    data = {
+        "explanations": {"kernel_shap": {"label0": {"global_shap_values": {"Age": [0.1, 0.2, 0.3], "Income": 0.05}}}}
+    }
     metrics = _metrics(_parse(data))
     assert metrics["Age"] == {
-        "name": "Age", "type": "bar_chart", "value": [0.1, 0.2, 0.3],
-        "x_axis_name": ["output_0", "output_1", "output_2"], "y_axis_name": "SHAP value",
+        "name": "Age",
+        "type": "bar_chart",
+        "value": [0.1, 0.2, 0.3],
+        "x_axis_name": ["output_0", "output_1", "output_2"],
+        "y_axis_name": "SHAP value",
     }
     assert metrics["Income"]["type"] == "number"
 
 
 def test_pdp_without_label_headers_and_free_text_entries() -> None:
-    data = {"explanations": {"pdp": [
-        {"feature_name": "Age", "data_type": "numerical", "feature_values": [20, 30], "data_distribution": [0.4, 0.6],
-         "model_predictions": [[0.1, 0.2], [0.9, 0.8]]},
-        {"feature_name": "Pet", "data_type": "categorical", "feature_values": ["cat", "dog"], "data_distribution": [0.5, 0.5],
-         "model_predictions": [[0.3, 0.7]]},
-        {"feature_name": "text", "data_type": "free_text", "error": "Detected data type is not supported for PDP."},
-    ]}}
+    data = {
+        "explanations": {
+            "pdp": [
+                {
+                    "feature_name": "Age",
+                    "data_type": "numerical",
+                    "feature_values": [20, 30],
+                    "data_distribution": [0.4, 0.6],
+                    "model_predictions": [[0.1, 0.2], [0.9, 0.8]],
+                },
+                {
+                    "feature_name": "Pet",
+                    "data_type": "categorical",
+                    "feature_values": ["cat", "dog"],
+                    "data_distribution": [0.5, 0.5],
+                    "model_predictions": [[0.3, 0.7]],
+                },
+                {
+                    "feature_name": "text",
+                    "data_type": "free_text",
+                    "error": "Detected data type is not supported for PDP.",
+                },
+            ]
+        }
+    }
     report = _parse(data)
     assert report.metric_groups[0]["name"] == "explanations - pdp"
     metrics = _metrics(report)
     assert list(metrics) == [
-        "data_distribution - feature=Age", "model_predictions - feature=Age, label=label_0",
-        "model_predictions - feature=Age, label=label_1", "data_distribution - feature=Pet",
+        "data_distribution - feature=Age",
+        "model_predictions - feature=Age, label=label_0",
+        "model_predictions - feature=Age, label=label_1",
+        "data_distribution - feature=Pet",
         "model_predictions - feature=Pet, label=label_0",
     ]
     assert metrics["model_predictions - feature=Age, label=label_1"]["value"] == [[20, 0.9], [30, 0.8]]
@@ -274,11 +350,20 @@ def test_pdp_without_label_headers_and_free_text_entries() -> None:
 
 
 def test_pdp_uses_the_single_kernel_shap_label_when_headers_are_missing() -> None:
-    data = {"explanations": {
-        "kernel_shap": {"fraud": {"global_shap_values": {"Age": 0.1}}},
-        "pdp": [{"feature_name": "Age", "data_type": "numerical", "feature_values": [1, 2],
-                 "data_distribution": [0.5, 0.5], "model_predictions": [[0.2, 0.3]]}],
-    }}
+    data = {
+        "explanations": {
+            "kernel_shap": {"fraud": {"global_shap_values": {"Age": 0.1}}},
+            "pdp": [
+                {
+                    "feature_name": "Age",
+                    "data_type": "numerical",
+                    "feature_values": [1, 2],
+                    "data_distribution": [0.5, 0.5],
+                    "model_predictions": [[0.2, 0.3]],
+                }
+            ],
+        }
+    }
     assert "model_predictions - feature=Age, label=fraud" in _metrics(_parse(data), group=1)
 
 
@@ -292,13 +377,30 @@ def test_empty_explanations_are_rejected() -> None:
 
 
 def test_pass_through_keeps_valid_content_unchanged() -> None:
-    groups = [{"name": "g", "metric_data": [
-        {"name": "auc", "type": "number", "value": 0.9, "notes": "hold-out"},
-        {"name": "ok", "type": "boolean", "value": True},
-        {"name": "roc", "type": "linear_graph", "value": [[0, 0], [1, 1]], "x_axis_name": "fpr", "y_axis_name": "tpr"},
-        {"name": "bars", "type": "bar_chart", "value": [1, 2], "x_axis_name": ["a", "b"], "y_axis_name": "n"},
-        {"name": "cm", "type": "matrix", "value": [[1, 2], [3, 4]], "x_axis_name": ["a", "b"], "y_axis_name": ["a", "b"]},
-    ]}]
+    groups = [
+        {
+            "name": "g",
+            "metric_data": [
+                {"name": "auc", "type": "number", "value": 0.9, "notes": "hold-out"},
+                {"name": "ok", "type": "boolean", "value": True},
+                {
+                    "name": "roc",
+                    "type": "linear_graph",
+                    "value": [[0, 0], [1, 1]],
+                    "x_axis_name": "fpr",
+                    "y_axis_name": "tpr",
+                },
+                {"name": "bars", "type": "bar_chart", "value": [1, 2], "x_axis_name": ["a", "b"], "y_axis_name": "n"},
+                {
+                    "name": "cm",
+                    "type": "matrix",
+                    "value": [[1, 2], [3, 4]],
+                    "x_axis_name": ["a", "b"],
+                    "y_axis_name": ["a", "b"],
+                },
+            ],
+        }
+    ]
     report = _parse({"metric_groups": groups})
     assert report.metric_groups == groups and report.reductions == []
 
@@ -323,29 +425,58 @@ def test_pass_through_rejects_invalid_metrics(metric: dict[str, Any], field: str
 
 
 def test_pass_through_skips_non_finite_numbers_and_records_them() -> None:
-    data = {"metric_groups": [{"name": "g", "metric_data": [
-        {"name": "a", "type": "number", "value": float("nan")}, {"name": "b", "type": "number", "value": 1},
-    ]}]}
+    data = {
+        "metric_groups": [
+            {
+                "name": "g",
+                "metric_data": [
+                    {"name": "a", "type": "number", "value": float("nan")},
+                    {"name": "b", "type": "number", "value": 1},
+                ],
+            }
+        ]
+    }
     report = _parse(data)
     assert [m["name"] for m in report.metric_groups[0]["metric_data"]] == ["b"]
     assert any("'a'" in r and "NaN" in r for r in report.reductions)
 
 
 def test_duplicate_metric_names_are_made_unique() -> None:
-    data = {"metric_groups": [{"name": "g", "metric_data": [
-        {"name": "auc", "type": "number", "value": 0.9}, {"name": "auc", "type": "number", "value": 0.8},
-        {"name": "auc", "type": "number", "value": 0.7},
-    ]}]}
+    data = {
+        "metric_groups": [
+            {
+                "name": "g",
+                "metric_data": [
+                    {"name": "auc", "type": "number", "value": 0.9},
+                    {"name": "auc", "type": "number", "value": 0.8},
+                    {"name": "auc", "type": "number", "value": 0.7},
+                ],
+            }
+        ]
+    }
     metrics = _parse(data).metric_groups[0]["metric_data"]
     assert [(m["name"], m["value"]) for m in metrics] == [("auc", 0.9), ("auc (2)", 0.8), ("auc (3)", 0.7)]
     assert metrics[1]["notes"] == "renamed from duplicate name auc"
 
 
 def test_long_metric_names_axis_names_and_string_values_are_fitted() -> None:
-    data = {"metric_groups": [{"name": "g", "metric_data": [
-        {"name": "m" * 300, "type": "string", "value": "v" * 100},
-        {"name": "g2", "type": "linear_graph", "value": [[0, 1]], "x_axis_name": "x" * 70, "y_axis_name": "y"},
-    ]}]}
+    data = {
+        "metric_groups": [
+            {
+                "name": "g",
+                "metric_data": [
+                    {"name": "m" * 300, "type": "string", "value": "v" * 100},
+                    {
+                        "name": "g2",
+                        "type": "linear_graph",
+                        "value": [[0, 1]],
+                        "x_axis_name": "x" * 70,
+                        "y_axis_name": "y",
+                    },
+                ],
+            }
+        ]
+    }
     first, second = _parse(data).metric_groups[0]["metric_data"]
     assert len(first["name"]) == 255 and len(first["value"]) == 63
     assert "m" * 300 in first["notes"] and "v" * 100 in first["notes"]
@@ -353,7 +484,11 @@ def test_long_metric_names_axis_names_and_string_values_are_fitted() -> None:
 
 
 def test_overlong_notes_are_cut_to_the_limit() -> None:
-    data = {"metric_groups": [{"name": "g", "metric_data": [{"name": "a", "type": "number", "value": 1, "notes": "n" * 2000}]}]}
+    data = {
+        "metric_groups": [
+            {"name": "g", "metric_data": [{"name": "a", "type": "number", "value": 1, "notes": "n" * 2000}]}
+        ]
+    }
     report = _parse(data)
     assert len(report.metric_groups[0]["metric_data"][0]["notes"]) == 1024
     assert any("cut from 2,000" in r for r in report.reductions)

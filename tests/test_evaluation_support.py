@@ -1,4 +1,5 @@
 """Helpers shared by the evaluation-parser tests: paths to ../shared and an independent output check."""
+
 from __future__ import annotations
 
 import functools
@@ -55,10 +56,14 @@ def anchored_problems(groups: list[dict[str, Any]]) -> list[str]:
                 "number": lambda v: _number(v),
                 "string": lambda v: isinstance(v, str) and len(v) <= limits.STRING_METRIC_VALUE_MAX,
                 "boolean": lambda v: isinstance(v, bool),
-                "linear_graph": lambda v: 1 <= len(v) <= MAX_GRAPH_POINTS and all(_number(a) and _number(b) for a, b in v),
+                "linear_graph": lambda v: (
+                    1 <= len(v) <= MAX_GRAPH_POINTS and all(_number(a) and _number(b) for a, b in v)
+                ),
                 "bar_chart": lambda v: len(v) >= 1 and all(_number(a) for a in v),
-                "matrix": lambda v: 1 <= len(v) <= limits.MATRIX_MAX_SIDE
-                and all(1 <= len(r) <= limits.MATRIX_MAX_SIDE and all(_number(a) for a in r) for r in v),
+                "matrix": lambda v: (
+                    1 <= len(v) <= limits.MATRIX_MAX_SIDE
+                    and all(1 <= len(r) <= limits.MATRIX_MAX_SIDE and all(_number(a) for a in r) for r in v)
+                ),
             }[kind](value)
             if not ok:
                 problems.append(f"value of {metric['name']!r} ({kind})")

@@ -5,6 +5,7 @@ stderr (never a traceback) and nothing is written: no ``--output`` file, no writ
 Handlers refuse a bad event with ``HandlerFailure`` (one-line message) and write nothing. Run with ``-s``
 to see how many inputs were tried.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,23 +26,33 @@ from hypothesis import strategies as st
 from mcgov.steps.cli.main import main
 from tests.conftest import CASES, REPO
 
-
 EXAMPLES = REPO / "examples" / "churn"
 TRAINING = EXAMPLES / "describe_training_job.json"
 EVALUATION = EXAMPLES / "evaluation.json"
 TEMPLATE = EXAMPLES / "card-template.yaml"
 POLICY = REPO / "share_policies" / "example.yaml"
-PACKAGE = {"ModelPackageArn": "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1",
-           "ModelPackageGroupName": "churn", "ModelPackageVersion": 1, "ModelApprovalStatus": "PendingManualApproval"}
+PACKAGE = {
+    "ModelPackageArn": "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/1",
+    "ModelPackageGroupName": "churn",
+    "ModelPackageVersion": 1,
+    "ModelApprovalStatus": "PendingManualApproval",
+}
 WRITE_PREFIXES = ("Create", "Update", "Put", "Delete", "Associate", "Disassociate", "Accept", "Send", "Tag", "Start")
 TRIED: Counter[str] = Counter()
 REJECTED: Counter[str] = Counter()
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-                           max_leaves=12)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -188,7 +199,11 @@ def test_card_build_model_package(aws_env: None) -> None:
     def fuzz(body: bytes) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             output = Path(tmp) / "content.json"
-            argv = [*_build_argv("--training-job", str(TRAINING), str(output)), "--model-package", _write(tmp, "package.json", body)]
+            argv = [
+                *_build_argv("--training-job", str(TRAINING), str(output)),
+                "--model-package",
+                _write(tmp, "package.json", body),
+            ]
             check_cli("model-package", argv, output=output)
 
     fuzz()
@@ -196,8 +211,9 @@ def test_card_build_model_package(aws_env: None) -> None:
 
 
 def _valid_content() -> dict[str, Any]:
-    code, out, err = run_cli(["card", "build", "--training-job", str(TRAINING), "--evaluation", str(EVALUATION),
-                              "--template", str(TEMPLATE)])
+    code, out, err = run_cli(
+        ["card", "build", "--training-job", str(TRAINING), "--evaluation", str(EVALUATION), "--template", str(TEMPLATE)]
+    )
     assert code == 0, err
     return json.loads(out)
 
@@ -230,7 +246,11 @@ def test_share_policies(emulator: Any, card_session: Any, monkeypatch: pytest.Mo
         with tempfile.TemporaryDirectory() as tmp:
             path = _write(tmp, "policy.yaml", body)
             check_cli("share policy (validate)", ["policy", "validate", path])
-            check_cli("share policy (share ensure)", ["share", "ensure", "--policy", path, "--card", "fuzz-card"], emu=emulator)
+            check_cli(
+                "share policy (share ensure)",
+                ["share", "ensure", "--policy", path, "--card", "fuzz-card"],
+                emu=emulator,
+            )
 
     fuzz()
     _report("share policy (validate)")
@@ -247,19 +267,40 @@ def test_non_utf8_share_policy_is_bad_input(tmp_path: Path, aws_env: None) -> No
 def test_control_character_in_a_template_is_bad_input(tmp_path: Path, aws_env: None) -> None:
     path = tmp_path / "template.yaml"
     path.write_bytes(b"\x00")
-    code, _, err = run_cli(["card", "build", "--training-job", str(TRAINING), "--evaluation", str(EVALUATION),
-                            "--template", str(path)])
+    code, _, err = run_cli(
+        ["card", "build", "--training-job", str(TRAINING), "--evaluation", str(EVALUATION), "--template", str(path)]
+    )
     assert code == 2 and err.startswith(f"mcgov: error: {path}: invalid YAML: ") and len(err.splitlines()) == 1, err
 
 
 HANDLER_EVENTS: dict[str, dict[str, Any]] = {
-    "populate_card": {"card_name": "churn-model", "training_job_name": "churn-train", "evaluation_uris": ["s3://b/k.json"]},
+    "populate_card": {
+        "card_name": "churn-model",
+        "training_job_name": "churn-train",
+        "evaluation_uris": ["s3://b/k.json"],
+    },
     "share_card": {"card_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"},
     "check_gate": {"card_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model", "stage": "prod"},
-    "approval_guard": {"detail-type": "SageMaker Model Package State Change",
-                       "detail": {"ModelPackageArn": PACKAGE["ModelPackageArn"], "ModelApprovalStatus": "Approved"}},
-    "gate_watcher": {"Records": [{"messageId": "m1", "body": json.dumps({"token": "callback-token-0001", "arguments": {
-        "card_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model", "stage": "prod"}})}]},
+    "approval_guard": {
+        "detail-type": "SageMaker Model Package State Change",
+        "detail": {"ModelPackageArn": PACKAGE["ModelPackageArn"], "ModelApprovalStatus": "Approved"},
+    },
+    "gate_watcher": {
+        "Records": [
+            {
+                "messageId": "m1",
+                "body": json.dumps(
+                    {
+                        "token": "callback-token-0001",
+                        "arguments": {
+                            "card_arn": "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model",
+                            "stage": "prod",
+                        },
+                    }
+                ),
+            }
+        ]
+    },
 }
 
 
@@ -278,12 +319,17 @@ def _valid_callback(event: Any) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("record", "reason"), [
-    (None, "an SQS record must be an object"),
-    ({"messageId": "m1", "body": True}, "event field <event>: Input should be a valid dictionary"),
-], ids=["null-record", "bool-body"])
-def test_gate_watcher_drops_a_malformed_record(record: Any, reason: str, emulator: Any, card_session: Any,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (None, "an SQS record must be an object"),
+        ({"messageId": "m1", "body": True}, "event field <event>: Input should be a valid dictionary"),
+    ],
+    ids=["null-record", "bool-body"],
+)
+def test_gate_watcher_drops_a_malformed_record(
+    record: Any, reason: str, emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mcgov.steps.handlers import gate_watcher
 
     emulator.act_as("card")
@@ -294,13 +340,16 @@ def test_gate_watcher_drops_a_malformed_record(record: Any, reason: str, emulato
     assert result["outcomes"][0]["reason"].startswith(reason), result["outcomes"][0]
 
 
-def test_gate_watcher_drops_a_message_with_a_malformed_token(emulator: Any, card_session: Any,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gate_watcher_drops_a_message_with_a_malformed_token(
+    emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mcgov.steps.handlers import gate_watcher
 
     emulator.act_as("card")
     monkeypatch.setenv("MCGOV_POLICY_URI", str(POLICY))
-    body = json.dumps({"token": "t", "arguments": {"card_arn": HANDLER_EVENTS["check_gate"]["card_arn"], "stage": "prod"}})
+    body = json.dumps(
+        {"token": "t", "arguments": {"card_arn": HANDLER_EVENTS["check_gate"]["card_arn"], "stage": "prod"}}
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         result = gate_watcher.handler({"Records": [{"messageId": "m1", "body": body}]}, None)
     assert result["outcomes"][0]["status"] == "DROPPED"

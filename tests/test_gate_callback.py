@@ -1,4 +1,5 @@
 """The gate watcher never drops a message the pipeline would refuse: it fails the step with the reason."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,10 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     clear_policy_cache()
     monkeypatch.setenv("MCGOV_POLICY_URI", str(REPO / "share_policies" / "example.yaml"))
     card_session.client("sagemaker").create_model_card(
-        ModelCardName="churn-model", ModelCardStatus="PendingReview", Content=json.dumps({"model_overview": {"model_owner": "t"}}))
+        ModelCardName="churn-model",
+        ModelCardStatus="PendingReview",
+        Content=json.dumps({"model_overview": {"model_owner": "t"}}),
+    )
     ensure_readonly_permission(card_session.client("ram"))
     emulator.act_as("card")
     emulator.set_association_delay(polls=0)
@@ -35,7 +39,9 @@ def _record(message_id: str, body: Any) -> dict[str, Any]:
 
 def test_an_allowed_step_gets_exactly_the_declared_outputs(world: Any) -> None:
     share_card.handler({"card_arn": CARD})
-    out = gate_watcher.handler({"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
+    out = gate_watcher.handler(
+        {"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+    )
     assert out["outcomes"][0]["status"] == "ALLOWED" and out["batchItemFailures"] == []
     completed = world.pipeline_callbacks("111111111111")["token-0001"]
     assert completed["outcome"] == "success"
@@ -47,7 +53,9 @@ def test_a_message_with_arguments_the_pipeline_cannot_have_sent_fails_the_step(w
     body = {"token": "token-0003", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["444444444444"]}}
     out = gate_watcher.handler({"Records": [_record("m3", body)]})
     [outcome] = out["outcomes"]
-    assert outcome["status"] == "REFUSED" and "arguments.accounts" in outcome["reason"] and out["batchItemFailures"] == []
+    assert (
+        outcome["status"] == "REFUSED" and "arguments.accounts" in outcome["reason"] and out["batchItemFailures"] == []
+    )
     failed = world.pipeline_callbacks("111111111111")["token-0003"]
     assert failed["outcome"] == "failure" and "arguments.accounts" in failed["reason"]
     assert len(failed["reason"]) <= MAX_FAILURE_REASON
@@ -58,20 +66,32 @@ def test_a_refused_success_fails_the_step_with_the_reason(world: Any, card_sessi
     sagemaker = card_session.client("sagemaker")
     record = _record("m4", {"token": "token-0004", "arguments": {"card_arn": CARD, "stage": "staging"}})
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("send_pipeline_execution_step_success", service_error_code="ValidationException",
-                              service_message="Output parameter gate_status is not declared", http_status_code=400)
-        stub.add_response("send_pipeline_execution_step_failure", {"PipelineExecutionArn": "arn:p"},
-                          {"CallbackToken": "token-0004", "FailureReason": ANY})
+        stub.add_client_error(
+            "send_pipeline_execution_step_success",
+            service_error_code="ValidationException",
+            service_message="Output parameter gate_status is not declared",
+            http_status_code=400,
+        )
+        stub.add_response(
+            "send_pipeline_execution_step_failure",
+            {"PipelineExecutionArn": "arn:p"},
+            {"CallbackToken": "token-0004", "FailureReason": ANY},
+        )
         outcome = gate_watcher.process(record, card_session, sagemaker)
         stub.assert_no_pending_responses()
     assert outcome["status"] == "REFUSED" and "is not declared" in outcome["reason"]
 
 
-def test_outputs_that_do_not_match_the_declaration_fail_the_step(world: Any, card_session: Any,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outputs_that_do_not_match_the_declaration_fail_the_step(
+    world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     share_card.handler({"card_arn": CARD})
-    monkeypatch.setattr(gate_watcher, "success_parameters", lambda decision: [{"Name": "gate_decision", "Value": "ALLOWED"}])
-    out = gate_watcher.handler({"Records": [_record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
+    monkeypatch.setattr(
+        gate_watcher, "success_parameters", lambda decision: [{"Name": "gate_decision", "Value": "ALLOWED"}]
+    )
+    out = gate_watcher.handler(
+        {"Records": [_record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+    )
     assert out["outcomes"][0]["status"] == "REFUSED" and "declared outputs" in out["outcomes"][0]["reason"]
     assert world.pipeline_callbacks("111111111111")["token-0005"]["outcome"] == "failure"
 

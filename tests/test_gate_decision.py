@@ -1,8 +1,9 @@
 """Pure gate evaluation, the backoff poller (fake sleep/clock) and consumer verification."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,12 +24,16 @@ EXAMPLE = REPO / "share_policies" / "example.yaml"
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 READONLY = "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
 SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/s1"
-NOW = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 CONTENT = json.dumps({"model_overview": {"model_description": "x"}})
 
 
-APPROVAL = ApprovalRecord(version=3, content_sha256=content_sha256(CONTENT),
-                          approver="arn:aws:iam::111111111111:role/reviewer", approved_at="2024-03-01T11:00:00Z")
+APPROVAL = ApprovalRecord(
+    version=3,
+    content_sha256=content_sha256(CONTENT),
+    approver="arn:aws:iam::111111111111:role/reviewer",
+    approved_at="2024-03-01T11:00:00Z",
+)
 
 
 def evaluate(*args: Any, **kwargs: Any) -> Any:
@@ -45,26 +50,64 @@ class FakeApprovals:
 
 
 def card(status: str = "Approved", version: int = 3) -> dict[str, Any]:
-    return {"ModelCardArn": CARD, "ModelCardName": "churn-model", "ModelCardVersion": version,
-            "ModelCardStatus": status, "Content": CONTENT}
+    return {
+        "ModelCardArn": CARD,
+        "ModelCardName": "churn-model",
+        "ModelCardVersion": version,
+        "ModelCardStatus": status,
+        "Content": CONTENT,
+    }
 
 
-def assoc(entity: str, kind: str, status: str = "ASSOCIATED", *, created: datetime = NOW - timedelta(minutes=5),
-          external: bool = False, message: str | None = None) -> Association:
-    out = {"resourceShareArn": SHARE, "associatedEntity": entity, "associationType": kind, "status": status,
-           "creationTime": created, "lastUpdatedTime": created, "external": external}
+def assoc(
+    entity: str,
+    kind: str,
+    status: str = "ASSOCIATED",
+    *,
+    created: datetime = NOW - timedelta(minutes=5),
+    external: bool = False,
+    message: str | None = None,
+) -> Association:
+    out = {
+        "resourceShareArn": SHARE,
+        "associatedEntity": entity,
+        "associationType": kind,
+        "status": status,
+        "creationTime": created,
+        "lastUpdatedTime": created,
+        "external": external,
+    }
     if message:
         out["statusMessage"] = message
     return Association.from_wire(out)
 
 
-def state(stage: str = "prod", principals: list | None = None, resources: list | None = None,
-          share_status: str = "ACTIVE", permission: str = READONLY) -> StageShareState:
-    share = ResourceShare.from_wire({"resourceShareArn": SHARE, "name": share_name(CARD, stage), "status": share_status,
-                                     "tags": share_tags(CARD, stage, permission), "creationTime": NOW})
-    active = share if share_status == "ACTIVE" and permission == (READONLY if stage == "prod" else AWS_MANAGED_PERMISSION) else None
+def state(
+    stage: str = "prod",
+    principals: list | None = None,
+    resources: list | None = None,
+    share_status: str = "ACTIVE",
+    permission: str = READONLY,
+) -> StageShareState:
+    share = ResourceShare.from_wire(
+        {
+            "resourceShareArn": SHARE,
+            "name": share_name(CARD, stage),
+            "status": share_status,
+            "tags": share_tags(CARD, stage, permission),
+            "creationTime": NOW,
+        }
+    )
+    active = (
+        share
+        if share_status == "ACTIVE" and permission == (READONLY if stage == "prod" else AWS_MANAGED_PERMISSION)
+        else None
+    )
     return StageShareState(
-        stage=stage, share_name=share_name(CARD, stage), shares=(share,), active=active,
+        stage=stage,
+        share_name=share_name(CARD, stage),
+        shares=(share,),
+        active=active,
         principal_associations=tuple(principals if principals is not None else [assoc("333333333333", "PRINCIPAL")]),
         resource_associations=tuple(resources if resources is not None else [assoc(CARD, "RESOURCE")]),
     )
@@ -80,8 +123,13 @@ def test_all_associated_and_approved_is_allowed_with_full_record(policy) -> None
     record = decision.to_dict()
     assert record["allowed"] is True and record["reasons"] == []
     assert record["schema_version"] == SCHEMA_VERSION == 1
-    assert record["card"] == {"arn": CARD, "name": "churn-model", "version": 3, "status": "Approved",
-                              "content_sha256": content_sha256(CONTENT)}
+    assert record["card"] == {
+        "arn": CARD,
+        "name": "churn-model",
+        "version": 3,
+        "status": "Approved",
+        "content_sha256": content_sha256(CONTENT),
+    }
     assert record["shares"] == [SHARE]
     assert record["principals"]["333333333333"]["status"] == "ASSOCIATED"
     assert record["resource"]["status"] == "ASSOCIATED"
@@ -91,12 +139,20 @@ def test_all_associated_and_approved_is_allowed_with_full_record(policy) -> None
 
 @pytest.mark.parametrize(
     ("stage", "status", "allowed"),
-    [("staging", "Draft", False), ("staging", "PendingReview", True), ("staging", "Approved", True),
-     ("prod", "PendingReview", False), ("prod", "Approved", True), ("prod", "Archived", False)],
+    [
+        ("staging", "Draft", False),
+        ("staging", "PendingReview", True),
+        ("staging", "Approved", True),
+        ("prod", "PendingReview", False),
+        ("prod", "Approved", True),
+        ("prod", "Archived", False),
+    ],
 )
 def test_card_status_ordering(policy, stage: str, status: str, allowed: bool) -> None:
     account = "222222222222" if stage == "staging" else "333333333333"
-    st = state(stage, [assoc(account, "PRINCIPAL")], permission=AWS_MANAGED_PERMISSION if stage == "staging" else READONLY)
+    st = state(
+        stage, [assoc(account, "PRINCIPAL")], permission=AWS_MANAGED_PERMISSION if stage == "staging" else READONLY
+    )
     decision = evaluate(policy, stage, card(status), st, NOW)
     assert decision.allowed is allowed
     if not allowed:
@@ -181,7 +237,9 @@ class FakeClock:
         self.t += seconds
 
 
-def _patch_reads(monkeypatch: pytest.MonkeyPatch, states: list[StageShareState], card_resp: dict | Exception) -> list[int]:
+def _patch_reads(
+    monkeypatch: pytest.MonkeyPatch, states: list[StageShareState], card_resp: dict | Exception
+) -> list[int]:
     calls = [0]
 
     def read(ram: Any, policy: Any, card_arn: str, stage: str) -> StageShareState:
@@ -254,7 +312,9 @@ class FakeSession:
 def test_verify_consumers_match_mismatch_and_missing(policy) -> None:
     ok = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(card())})
     assert ok.allowed and ok.consumer_checks["333333333333"]["ok"]
-    stale = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(card(version=2))})
+    stale = verify_consumers(
+        evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(card(version=2))}
+    )
     assert not stale.allowed and "version 2" in stale.reasons[0]
     other = {**card(), "Content": "{}"}
     changed = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(other)})
@@ -274,16 +334,23 @@ def test_verify_consumers_assumes_roles(policy, aws_env: None) -> None:
         def client(self, name: str, region_name: str | None = None) -> Any:
             base = self
             if name == "sts":
+
                 class Sts:
                     def assume_role(self, RoleArn: str, RoleSessionName: str) -> dict:
                         base.assumed.append(RoleArn)
                         return {"Credentials": {"AccessKeyId": "a", "SecretAccessKey": "b", "SessionToken": "c"}}
+
                 return Sts()
-            return FakeSession(ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard")).client(name)
+            return FakeSession(
+                ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard")
+            ).client(name)
 
     base = Base()
-    decision = verify_consumers(evaluate(policy, "prod", card(), state(), NOW),
-                                {"333333333333": "arn:aws:iam::333333333333:role/verify"}, base_session=base,
-                                session_factory=Base)
+    decision = verify_consumers(
+        evaluate(policy, "prod", card(), state(), NOW),
+        {"333333333333": "arn:aws:iam::333333333333:role/verify"},
+        base_session=base,
+        session_factory=Base,
+    )
     assert base.assumed == ["arn:aws:iam::333333333333:role/verify"]
     assert not decision.allowed and "AccessDeniedException" in decision.reasons[0]

@@ -1,4 +1,5 @@
 """The gate against the emulator: FAILED, invitations, deleted share, timeout, consumer verification, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -6,18 +7,22 @@ from typing import Any
 
 import pytest
 
+import mcgov.emulator.core as emulator_core
 from mcgov.share_policies import load_policy, parse_policy
 from mcgov.steps.gate import run_gate, verify_consumers
 from mcgov.steps.share import delete_share, ensure_share, ram_client
 from tests.conftest import REPO
 from tests.test_share_emulator import setup_card
 
-import mcgov.emulator.core as emulator_core
-
 EXAMPLE = REPO / "share_policies" / "example.yaml"
-EXTERNAL = {"version": 1, "card_account": "111111111111", "region": "us-east-1", "allow_external_principals": True,
-            "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
-            "gate": {"invitation_window_seconds": 3600}}
+EXTERNAL = {
+    "version": 1,
+    "card_account": "111111111111",
+    "region": "us-east-1",
+    "allow_external_principals": True,
+    "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+    "gate": {"invitation_window_seconds": 3600},
+}
 
 
 class Waits:
@@ -37,11 +42,21 @@ class Waits:
 
 def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", timeout: float = 120) -> Any:
     waits = Waits(emu)
-    return run_gate(ram_client(session, "us-east-1"), session.client("sagemaker", region_name="us-east-1"), policy,
-                    stage, card, timeout=timeout, sleep=waits.sleep, clock=waits.clock)
+    return run_gate(
+        ram_client(session, "us-east-1"),
+        session.client("sagemaker", region_name="us-east-1"),
+        policy,
+        stage,
+        card,
+        timeout=timeout,
+        sleep=waits.sleep,
+        clock=waits.clock,
+    )
 
 
-def test_gate_allows_after_associations_settle_and_consumer_sees_same_card(emulator: Any, card_session: Any, prod_session: Any) -> None:
+def test_gate_allows_after_associations_settle_and_consumer_sees_same_card(
+    emulator: Any, card_session: Any, prod_session: Any
+) -> None:
     emulator.set_association_delay(polls=3)
     policy = load_policy(EXAMPLE)
     card = setup_card(card_session)
@@ -58,7 +73,9 @@ def test_consumer_verification_blocks_after_card_changed(emulator: Any, card_ses
     ensure_share(ram_client(card_session, "us-east-1"), policy, card)
     decision = gate(emulator, card_session, policy, card)
     assert decision.allowed, decision.reasons
-    card_session.client("sagemaker", region_name="us-east-1").update_model_card(ModelCardName="churn-model", Content=json.dumps({"model_overview": {"model_description": "changed"}}))
+    card_session.client("sagemaker", region_name="us-east-1").update_model_card(
+        ModelCardName="churn-model", Content=json.dumps({"model_overview": {"model_description": "changed"}})
+    )
     verified = verify_consumers(decision, {"333333333333": prod_session})
     assert not verified.allowed and "re-run the gate" in verified.reasons[0]
 
@@ -99,8 +116,16 @@ def test_timeout_when_associations_never_settle(emulator: Any, card_session: Any
     card = setup_card(card_session)
     ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
     waits = Waits(emulator)
-    decision = run_gate(ram_client(card_session, "us-east-1"), card_session.client("sagemaker", region_name="us-east-1"),
-                        policy, "prod", card, timeout=200, sleep=waits.sleep, clock=waits.clock)
+    decision = run_gate(
+        ram_client(card_session, "us-east-1"),
+        card_session.client("sagemaker", region_name="us-east-1"),
+        policy,
+        "prod",
+        card,
+        timeout=200,
+        sleep=waits.sleep,
+        clock=waits.clock,
+    )
     assert not decision.allowed and "still ASSOCIATING" in decision.reasons[0] and "Timed out" in decision.reasons[-1]
     assert waits.sleeps[:4] == [5, 10, 20, 40] and sum(waits.sleeps) == pytest.approx(200, abs=1)
 
@@ -123,7 +148,9 @@ def test_invitation_pending_then_accepted() -> None:
         prod_ram = ram_client(emu.session("333333333333"), "us-east-1")
         invitations = prod_ram.get_resource_share_invitations()["resourceShareInvitations"]
         assert [i["status"] for i in invitations] == ["PENDING"]
-        prod_ram.accept_resource_share_invitation(resourceShareInvitationArn=invitations[0]["resourceShareInvitationArn"])
+        prod_ram.accept_resource_share_invitation(
+            resourceShareInvitationArn=invitations[0]["resourceShareInvitationArn"]
+        )
         accepted = gate(emu, session, policy, card)
         assert accepted.allowed, accepted.reasons
 
@@ -153,8 +180,9 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> i
     return main.main(argv)
 
 
-def test_cli_share_ensure_status_and_gate_exit_codes(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_share_ensure_status_and_gate_exit_codes(
+    emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     setup_card(card_session, status="PendingReview")
     policy = str(EXAMPLE)
     assert run_cli(monkeypatch, card_session, ["share", "ensure", "--card", "churn-model", "--policy", policy]) == 0
@@ -163,17 +191,26 @@ def test_cli_share_ensure_status_and_gate_exit_codes(emulator: Any, card_session
     assert run_cli(monkeypatch, card_session, ["share", "status", "--card", "churn-model", "--policy", policy]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["stages"][0]["share"]["name"] == "mcgov-churn-model-staging"
-    rc = run_cli(monkeypatch, card_session, ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "staging", "--wait", "60"])
+    rc = run_cli(
+        monkeypatch,
+        card_session,
+        ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "staging", "--wait", "60"],
+    )
     out = capsys.readouterr()
     assert rc == 0 and json.loads(out.out)["allowed"] is True and "gate staging: poll" in out.err
-    rc = run_cli(monkeypatch, card_session, ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "prod", "--wait", "0"])
+    rc = run_cli(
+        monkeypatch,
+        card_session,
+        ["gate", "check", "--card", "churn-model", "--policy", policy, "--stage", "prod", "--wait", "0"],
+    )
     out = capsys.readouterr()
     blocked = json.loads(out.out)
     assert rc == 1 and blocked["allowed"] is False and "below Approved" in blocked["reasons"][0]
 
 
-def test_cli_unknown_card_is_bad_input(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_unknown_card_is_bad_input(
+    emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc = run_cli(monkeypatch, card_session, ["share", "ensure", "--card", "nope", "--policy", str(EXAMPLE)])
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and "not found" in err

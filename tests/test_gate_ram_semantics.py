@@ -1,6 +1,8 @@
 """RAM semantics the gate relies on: the permission RAM lists (not the tag), suspended statuses, invitation expiry."""
+
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -20,8 +22,11 @@ OUTSIDER = "444444444444"
 
 
 def _prod_share(ram: Any, card: str) -> dict[str, Any]:
-    [share] = [s for s in ram.get_resource_shares(resourceOwner="SELF", resourceShareStatus="ACTIVE")["resourceShares"]
-               if s["name"].endswith("-prod")]
+    [share] = [
+        s
+        for s in ram.get_resource_shares(resourceOwner="SELF", resourceShareStatus="ACTIVE")["resourceShares"]
+        if s["name"].endswith("-prod")
+    ]
     return share
 
 
@@ -35,16 +40,18 @@ def _settled(emulator: Any, card_session: Any) -> tuple[Any, Any, Any, str]:
 
 
 def _gate(ram: Any, sm: Any, policy: Any, card: str, emulator: Any) -> Any:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return check_once(ram, sm, policy, "prod", card, datetime.fromtimestamp(emulator.clock.now(), tz=timezone.utc))
+    return check_once(ram, sm, policy, "prod", card, datetime.fromtimestamp(emulator.clock.now(), tz=UTC))
 
 
 def _count(emulator: Any, operation: str) -> int:
     return sum(1 for _, service, op in emulator.api_calls if service == "ram" and op == operation)
 
 
-def test_a_replaced_permission_blocks_although_the_tag_still_names_the_policy_permission(emulator: Any, card_session: Any) -> None:
+def test_a_replaced_permission_blocks_although_the_tag_still_names_the_policy_permission(
+    emulator: Any, card_session: Any
+) -> None:
     policy, ram, sm, card = _settled(emulator, card_session)
     permission = policy.stage_permission("prod")
     assert _gate(ram, sm, policy, card, emulator).allowed
@@ -78,13 +85,17 @@ def test_the_permission_is_read_once_per_share_and_process(emulator: Any, card_s
     assert steady == 5  # DescribeModelCard, GetResourceShares, 2 x GetResourceShareAssociations, ListTags (approval)
 
 
-@pytest.mark.parametrize("status, pending, words", [
-    ("SUSPENDED", False, "left the organization"),
-    ("SUSPENDING", False, "is suspending"),
-    ("RESTORING", True, "restoring"),
-])
-def test_suspension_statuses_block_each_with_its_own_reason(emulator: Any, card_session: Any, status: str,
-                                                            pending: bool, words: str) -> None:
+@pytest.mark.parametrize(
+    "status, pending, words",
+    [
+        ("SUSPENDED", False, "left the organization"),
+        ("SUSPENDING", False, "is suspending"),
+        ("RESTORING", True, "restoring"),
+    ],
+)
+def test_suspension_statuses_block_each_with_its_own_reason(
+    emulator: Any, card_session: Any, status: str, pending: bool, words: str
+) -> None:
     policy, ram, sm, card = _settled(emulator, card_session)
     share = _prod_share(ram, card)
     assert _gate(ram, sm, policy, card, emulator).allowed
@@ -100,9 +111,15 @@ def test_an_unanswered_invitation_expires_after_12_hours_and_the_gate_says_reass
     config = EmulatorConfig(organization_accounts=["111111111111"], associate_after_polls=None)
     with Emulator(config) as emu:
         session = emu.session("111111111111")
-        policy = parse_policy({"version": 1, "card_account": "111111111111", "region": "us-east-1",
-                               "allow_external_principals": True,
-                               "stages": {"prod": {"accounts": [OUTSIDER], "required_card_status": "Approved"}}})
+        policy = parse_policy(
+            {
+                "version": 1,
+                "card_account": "111111111111",
+                "region": "us-east-1",
+                "allow_external_principals": True,
+                "stages": {"prod": {"accounts": [OUTSIDER], "required_card_status": "Approved"}},
+            }
+        )
         assert policy.gate.invitation_window_seconds == 43_200
         card = setup_card(session)
         ram = ram_client(session, "us-east-1")
@@ -116,7 +133,9 @@ def test_an_unanswered_invitation_expires_after_12_hours_and_the_gate_says_reass
         expired = _gate(ram, sm, policy, card, emu)
         assert not expired.allowed and not expired.pending
         assert expired.principals[OUTSIDER]["status"] == "DISASSOCIATED"
-        assert f"Account {OUTSIDER} is DISASSOCIATED" in expired.reasons[0] and "mcgov share ensure" in expired.reasons[0]
+        assert (
+            f"Account {OUTSIDER} is DISASSOCIATED" in expired.reasons[0] and "mcgov share ensure" in expired.reasons[0]
+        )
 
 
 def test_the_permission_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
 """Lambda handlers on the emulator: share, gate (PENDING/ALLOWED/BLOCKED), approval guard, gate watcher."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,11 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     clear_policy_cache()
     monkeypatch.setenv("MCGOV_POLICY_URI", str(REPO / "share_policies" / "example.yaml"))
     sm = card_session.client("sagemaker")
-    sm.create_model_card(ModelCardName="churn-model", ModelCardStatus="PendingReview",
-                         Content=json.dumps({"model_overview": {"model_owner": "team"}}))
+    sm.create_model_card(
+        ModelCardName="churn-model",
+        ModelCardStatus="PendingReview",
+        Content=json.dumps({"model_overview": {"model_owner": "team"}}),
+    )
     ensure_readonly_permission(card_session.client("ram"))
     emulator.act_as("card")
     yield emulator
@@ -83,12 +87,15 @@ def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
     assert out["status"] == "ALLOWED"
 
 
-@pytest.mark.parametrize("event, field", [
-    ({"card_arn": CARD, "principals": ["999999999999"]}, "principals"),
-    ({"card_arn": CARD, "accounts": ["999999999999"]}, "accounts"),
-    ({"card_arn": CARD, "policy": "s3://evil/policy.yaml"}, "policy"),
-    ({}, "card_arn"),
-])
+@pytest.mark.parametrize(
+    "event, field",
+    [
+        ({"card_arn": CARD, "principals": ["999999999999"]}, "principals"),
+        ({"card_arn": CARD, "accounts": ["999999999999"]}, "accounts"),
+        ({"card_arn": CARD, "policy": "s3://evil/policy.yaml"}, "policy"),
+        ({}, "card_arn"),
+    ],
+)
 def test_share_event_cannot_add_principals_or_policies(world, event, field):
     with pytest.raises(HandlerFailure, match=f"EventError: event field {field}"):
         share_card.handler(event)
@@ -108,9 +115,13 @@ def _package(session: Any, card: str | None) -> str:
     sm = session.client("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName="churn-packages")
     arn = sm.create_model_package(
-        ModelPackageGroupName="churn-packages", ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName="churn-packages",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     if card:
         sm.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:model-card", "Value": card}])
@@ -119,8 +130,15 @@ def _package(session: Any, card: str | None) -> str:
 
 def _approve(session: Any, arn: str) -> dict[str, Any]:
     session.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
-    return {"detail-type": "SageMaker Model Package State Change", "source": "aws.sagemaker",
-            "detail": {"ModelPackageArn": arn, "ModelApprovalStatus": "Approved", "ModelPackageGroupName": "churn-packages"}}
+    return {
+        "detail-type": "SageMaker Model Package State Change",
+        "source": "aws.sagemaker",
+        "detail": {
+            "ModelPackageArn": arn,
+            "ModelApprovalStatus": "Approved",
+            "ModelPackageGroupName": "churn-packages",
+        },
+    }
 
 
 def test_approval_before_the_card_is_associated_is_reverted(world, card_session):
@@ -142,7 +160,10 @@ def test_approval_after_association_stays_and_duplicates_are_harmless(world, car
     event = _approve(card_session, arn)
     assert approval_guard.handler(event)["action"] == "kept"
     assert approval_guard.handler(event)["action"] == "kept"
-    assert card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
+    assert (
+        card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+        == "Approved"
+    )
 
 
 def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_session):
@@ -150,7 +171,10 @@ def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_ses
     event = _approve(card_session, arn)
     card_session.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
     assert approval_guard.handler(event)["action"] == "ignored"
-    assert approval_guard.handler({**event, "detail": {**event["detail"], "ModelApprovalStatus": "Rejected"}})["action"] == "ignored"
+    assert (
+        approval_guard.handler({**event, "detail": {**event["detail"], "ModelApprovalStatus": "Rejected"}})["action"]
+        == "ignored"
+    )
 
 
 def test_package_without_a_card_is_reverted_with_instructions(world, card_session):
@@ -160,17 +184,27 @@ def test_package_without_a_card_is_reverted_with_instructions(world, card_sessio
 
 
 def test_a_card_named_like_the_package_group_is_found(world, card_session):
-    card_session.client("sagemaker").create_model_card(ModelCardName="churn-packages", ModelCardStatus="Draft",
-                                                        Content=json.dumps({"model_overview": {"model_owner": "team"}}))
+    card_session.client("sagemaker").create_model_card(
+        ModelCardName="churn-packages",
+        ModelCardStatus="Draft",
+        Content=json.dumps({"model_overview": {"model_owner": "team"}}),
+    )
     arn = _package(card_session, None)
     out = approval_guard.handler(_approve(card_session, arn))
     assert out["action"] == "reverted" and out["card"] == "churn-packages"
-    assert "Card status Draft is below PendingReview" in out["reason"] and "No RAM share mcgov-churn-packages-staging" in out["reason"]
+    assert (
+        "Card status Draft is below PendingReview" in out["reason"]
+        and "No RAM share mcgov-churn-packages-staging" in out["reason"]
+    )
 
 
-PACKAGE = ModelPackage(arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1",
-                       group_name="churn-packages", version=1, approval_status=ApprovalStatus.APPROVED,
-                       approval_description=None)
+PACKAGE = ModelPackage(
+    arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1",
+    group_name="churn-packages",
+    version=1,
+    approval_status=ApprovalStatus.APPROVED,
+    approval_description=None,
+)
 
 
 def _stubbed_sagemaker() -> Any:
@@ -180,15 +214,21 @@ def _stubbed_sagemaker() -> Any:
 def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
     sagemaker = _stubbed_sagemaker()
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("list_tags", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400)
+        stub.add_client_error(
+            "list_tags", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400
+        )
         with pytest.raises(RegistryUnavailableError, match="ThrottlingException: Rate exceeded; .*retry later") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert info.value.retryable and info.value.failure.kind is AwsErrorKind.THROTTLED
 
     with Stubber(sagemaker) as stub:
         stub.add_response("list_tags", {"Tags": []})
-        stub.add_client_error("describe_model_card", service_error_code="ThrottlingException", service_message="Rate exceeded",
-                              http_status_code=400)
+        stub.add_client_error(
+            "describe_model_card",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
         with pytest.raises(CardStoreError, match="ThrottlingException") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert info.value.retryable
@@ -197,13 +237,23 @@ def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
 def test_find_card_treats_only_not_found_as_no_card(aws_env):
     sagemaker = _stubbed_sagemaker()
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("list_tags", service_error_code="ValidationException",
-                              service_message=f"Model package {PACKAGE.arn} not found", http_status_code=400)
-        stub.add_client_error("describe_model_card", service_error_code="ResourceNotFound",
-                              service_message="Modelcard churn-packages does not exist", http_status_code=400)
+        stub.add_client_error(
+            "list_tags",
+            service_error_code="ValidationException",
+            service_message=f"Model package {PACKAGE.arn} not found",
+            http_status_code=400,
+        )
+        stub.add_client_error(
+            "describe_model_card",
+            service_error_code="ResourceNotFound",
+            service_message="Modelcard churn-packages does not exist",
+            http_status_code=400,
+        )
         assert approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE) is None
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("list_tags", service_error_code="AccessDeniedException", service_message="not allowed", http_status_code=400)
+        stub.add_client_error(
+            "list_tags", service_error_code="AccessDeniedException", service_message="not allowed", http_status_code=400
+        )
         with pytest.raises(RegistryAccessDeniedError, match="grant the role sagemaker:ListTags") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert not info.value.retryable
@@ -228,14 +278,26 @@ def _throttle_failure() -> Any:
     return aws_failure(error, "sagemaker", "ListTags")
 
 
-@pytest.mark.parametrize("error, failure_type, words", [
-    (ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
-     RetryableHandlerFailure, "GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later"),
-    (EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"), RetryableHandlerFailure,
-     "unavailable or unreachable: retry later"),
-    (ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetResourceShares"),
-     HandlerFailure, "grant the caller's role permission for GetResourceShares"),
-])
+@pytest.mark.parametrize(
+    "error, failure_type, words",
+    [
+        (
+            ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
+            RetryableHandlerFailure,
+            "GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later",
+        ),
+        (
+            EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),
+            RetryableHandlerFailure,
+            "unavailable or unreachable: retry later",
+        ),
+        (
+            ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetResourceShares"),
+            HandlerFailure,
+            "grant the caller's role permission for GetResourceShares",
+        ),
+    ],
+)
 def test_a_botocore_error_never_leaves_a_handler_raw(error, failure_type, words):
     @lambda_entry("test")
     def handler(event: Any, context: Any = None) -> dict[str, Any]:
@@ -268,13 +330,22 @@ def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, ca
     share_card.handler({"card_arn": CARD})
     sagemaker = card_session.client("sagemaker")
     with Stubber(sagemaker) as stub:
-        stub.add_response("send_pipeline_execution_step_failure", {"PipelineExecutionArn": "arn:p"},
-                          {"CallbackToken": "token-0002", "FailureReason": ANY})
-        out = gate_watcher.process(_record("m2", {"token": "token-0002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
-                                   card_session, sagemaker)
+        stub.add_response(
+            "send_pipeline_execution_step_failure",
+            {"PipelineExecutionArn": "arn:p"},
+            {"CallbackToken": "token-0002", "FailureReason": ANY},
+        )
+        out = gate_watcher.process(
+            _record("m2", {"token": "token-0002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
+            card_session,
+            sagemaker,
+        )
         assert out["status"] == "BLOCKED" and "222222222222" in out["reason"] and "denied by SCP" in out["reason"]
-    bad = gate_watcher.process(_record("m3", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["1"]}}),
-                               card_session, sagemaker)
+    bad = gate_watcher.process(
+        _record("m3", {"token": "t", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["1"]}}),
+        card_session,
+        sagemaker,
+    )
     assert bad["status"] == "DROPPED"
     assert gate_watcher.process(_record("m4", "not json"), card_session, sagemaker)["status"] == "DROPPED"
 
@@ -285,13 +356,25 @@ def test_gate_watcher_retries_a_throttled_completion_and_drops_a_refused_one(wor
     sagemaker = card_session.client("sagemaker")
     record = _record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("send_pipeline_execution_step_failure", service_error_code="ThrottlingException",
-                              service_message="Rate exceeded", http_status_code=400)
-        stub.add_client_error("send_pipeline_execution_step_failure", service_error_code="ValidationException",
-                              service_message="Callback token expired", http_status_code=400)
+        stub.add_client_error(
+            "send_pipeline_execution_step_failure",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
+        stub.add_client_error(
+            "send_pipeline_execution_step_failure",
+            service_error_code="ValidationException",
+            service_message="Callback token expired",
+            http_status_code=400,
+        )
         retried = gate_watcher.process(record, card_session, sagemaker)
         dropped = gate_watcher.process(record, card_session, sagemaker)
-    assert retried["status"] == "RETRY" and "ThrottlingException" in retried["reason"] and "retry later" in retried["reason"]
+    assert (
+        retried["status"] == "RETRY"
+        and "ThrottlingException" in retried["reason"]
+        and "retry later" in retried["reason"]
+    )
     assert dropped["status"] == "DROPPED" and "Callback token expired" in dropped["reason"]
 
 
@@ -306,7 +389,9 @@ def test_gate_watcher_drops_a_message_whose_token_was_already_used(world, card_s
 
 def test_gate_watcher_reports_pending_messages_as_batch_failures(world):
     share_card.handler({"card_arn": CARD})
-    out = gate_watcher.handler({"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]})
+    out = gate_watcher.handler(
+        {"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+    )
     assert out["batchItemFailures"] == [{"itemIdentifier": "m1"}]
     with pytest.raises(HandlerFailure, match="Records"):
         gate_watcher.handler({"nope": 1})
@@ -344,12 +429,16 @@ def test_the_policy_is_read_once_per_container(world, monkeypatch):
 def test_the_policy_is_read_from_s3_and_a_missing_object_names_the_uri(world, card_session, monkeypatch):
     s3 = card_session.client("s3")
     s3.create_bucket(Bucket="mcgov-config")
-    s3.put_object(Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes())
+    s3.put_object(
+        Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes()
+    )
     monkeypatch.setenv("MCGOV_POLICY_URI", "s3://mcgov-config/policy.yaml")
     clear_policy_cache()
     assert {s["stage"] for s in share_card.handler({"card_arn": CARD})["shares"]} == {"staging", "prod"}
     monkeypatch.setenv("MCGOV_POLICY_URI", "s3://mcgov-config/missing.yaml")
-    with pytest.raises(HandlerFailure, match="PolicyFileError: s3://mcgov-config/missing.yaml: cannot read the policy object") as info:
+    with pytest.raises(
+        HandlerFailure, match="PolicyFileError: s3://mcgov-config/missing.yaml: cannot read the policy object"
+    ) as info:
         share_card.handler({"card_arn": CARD})
     assert not info.value.retryable
 
@@ -362,9 +451,14 @@ def test_share_card_refuses_a_card_that_does_not_exist_before_creating_anything(
     assert card_session.client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
 
 
-@pytest.mark.parametrize("arn", ["arn:aws:sagemaker:us-east-1:111111111111:model-package/g/1\n",
-                                 "arn:aws:sagemaker:us-east-1:111111111111:model-package/g/\u0661",
-                                 "arn:aws:sagemaker:us-east-1:\u0661" * 1 + "1" * 11 + ":model-package/g/1"])
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:sagemaker:us-east-1:111111111111:model-package/g/1\n",
+        "arn:aws:sagemaker:us-east-1:111111111111:model-package/g/\u0661",
+        "arn:aws:sagemaker:us-east-1:\u0661" * 1 + "1" * 11 + ":model-package/g/1",
+    ],
+)
 def test_check_gate_refuses_a_package_arn_with_a_newline_or_unicode_digits(arn: str) -> None:
     with pytest.raises(HandlerFailure, match="model_package_arn"):
         check_gate.handler({"card_arn": CARD, "stage": "prod", "model_package_arn": arn})

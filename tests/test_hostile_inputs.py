@@ -5,6 +5,7 @@ Property: for every file input of ``mcgov`` and every hostile document, the comm
 input (flags and Lambda events) and every hostile identifier, the same holds, and a handler refuses with a
 one-line ``HandlerFailure`` and makes no write call.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,8 +79,10 @@ IDENTIFIER_ARGS: dict[str, list[str]] = {
     "reconcile --select name-prefix": ["reconcile", "--policy", POLICY, "--select", "name-prefix={}"],
     "hub sync --spoke": ["hub", "sync", "--policy", "{hub}", "--spoke", "{}"],
 }
-HUB_POLICY = ('version: 1\ntopology: hub-and-spoke\nhub_account: "111111111111"\nregion: us-east-1\n'
-              'spokes:\n  - account: "444444444444"\n')
+HUB_POLICY = (
+    'version: 1\ntopology: hub-and-spoke\nhub_account: "111111111111"\nregion: us-east-1\n'
+    'spokes:\n  - account: "444444444444"\n'
+)
 
 
 @pytest.mark.parametrize("value, why", IDENTIFIERS, ids=[why for _, why in IDENTIFIERS])

@@ -1,9 +1,10 @@
 """Hub-and-spoke on the emulator: spokes publish through RAM, the hub syncs copies with provenance."""
+
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +16,28 @@ from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.share_policies import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.hub import hub_card_name, publish, read_provenance, sync
 from mcgov.steps.hub.plan import Outcome
-from mcgov.steps.common.jsonutil import content_sha256
 
 HUB, SPOKE_A, SPOKE_B, OUTSIDER = "111111111111", "444444444444", "555555555555", "666666666666"
-POLICY = {"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": "us-east-1",
-          "spokes": [{"account": SPOKE_A}, {"account": SPOKE_B, "select": {"name-prefix": "fraud-"}}]}
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+POLICY = {
+    "version": 1,
+    "topology": "hub-and-spoke",
+    "hub_account": HUB,
+    "region": "us-east-1",
+    "spokes": [{"account": SPOKE_A}, {"account": SPOKE_B, "select": {"name-prefix": "fraud-"}}],
+}
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def content(text: str) -> str:
-    return json.dumps({"model_overview": {"model_description": text},
-                       "additional_information": {"custom_details": {"team": "risk", "mcgov.hub.source_arn": "forged"}}})
+    return json.dumps(
+        {
+            "model_overview": {"model_description": text},
+            "additional_information": {"custom_details": {"team": "risk", "mcgov.hub.source_arn": "forged"}},
+        }
+    )
 
 
 @pytest.fixture
@@ -75,7 +85,11 @@ def test_two_spokes_sync_with_provenance_and_rerun_writes_nothing(emu: Emulator)
     seed(emu)
     publish_all(emu)
     report = run_sync(emu)
-    assert outcomes(report) == {f"{SPOKE_A}-churn": "synced", f"{SPOKE_A}-ltv": "synced", f"{SPOKE_B}-fraud-score": "synced"}
+    assert outcomes(report) == {
+        f"{SPOKE_A}-churn": "synced",
+        f"{SPOKE_A}-ltv": "synced",
+        f"{SPOKE_B}-fraud-score": "synced",
+    }
     hub = CardStore(clients(emu, HUB)[1])
     copy = hub.describe(f"{SPOKE_A}-churn")
     source = CardStore(clients(emu, SPOKE_A)[1]).describe(f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/churn")
@@ -137,8 +151,10 @@ def test_unshared_card_is_gone_then_archived_with_prune(emu: Emulator) -> None:
     run_sync(emu)
     ram_a, _, _ = clients(emu, SPOKE_A)
     shares = ram_a.get_resource_shares(resourceOwner="SELF")["resourceShares"]
-    ram_a.disassociate_resource_share(resourceShareArn=shares[0]["resourceShareArn"],
-                                      resourceArns=[f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/ltv"])
+    ram_a.disassociate_resource_share(
+        resourceShareArn=shares[0]["resourceShareArn"],
+        resourceArns=[f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/ltv"],
+    )
     report = run_sync(emu)
     assert outcomes(report)[f"{SPOKE_A}-ltv"] == "gone"
     hub = CardStore(clients(emu, HUB)[1])
@@ -174,6 +190,7 @@ class FailingSageMaker:
             if self.writes > self._after:
                 raise ClientError({"Error": {"Code": self._code, "Message": "Rate exceeded"}}, name)
             return method(**kwargs)
+
         return call
 
 
@@ -236,8 +253,9 @@ def test_publish_is_read_only_and_idempotent(emu: Emulator) -> None:
     assert not [c for c in emu.api_calls[start:] if c[2] in ("CreateResourceShare", "AssociateResourceShare")]
     hub_sm = clients(emu, HUB)[1]
     with pytest.raises(ClientError, match="AccessDenied"):
-        hub_sm.update_model_card(ModelCardName=f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/churn",
-                                 ModelCardStatus="Draft")
+        hub_sm.update_model_card(
+            ModelCardName=f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/churn", ModelCardStatus="Draft"
+        )
 
 
 def test_share_back_lets_the_spoke_read_its_copies(emu: Emulator) -> None:
@@ -252,8 +270,9 @@ def test_share_back_lets_the_spoke_read_its_copies(emu: Emulator) -> None:
         CardStore(clients(emu, SPOKE_B)[1]).describe(copy_arn)
 
 
-def test_cli_publish_and_sync(emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_publish_and_sync(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(emu)
     path = tmp_path / "hub.yaml"
     path.write_text(yaml.safe_dump(POLICY))

@@ -1,8 +1,9 @@
 """The gate's hub_copy_current condition: pure decision and on the emulator through the real reader."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.share_policies import parse_policy
@@ -15,11 +16,22 @@ from mcgov.steps.share import ensure_share
 HUB, SPOKE, PROD = "111111111111", "444444444444", "333333333333"
 CARD_ARN = f"arn:aws:sagemaker:us-east-1:{SPOKE}:model-card/churn"
 COPY_ARN = f"arn:aws:sagemaker:us-east-1:{HUB}:model-card/{SPOKE}-churn"
-HUB_POLICY = {"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": "us-east-1",
-              "spokes": [{"account": SPOKE}], "share_back_to_spokes": True}
-SPOKE_POLICY = {"version": 1, "card_account": SPOKE, "region": "us-east-1", "hub": {"account": HUB, "region": "us-east-1"},
-                "stages": {"prod": {"accounts": [PROD], "required_card_status": "PendingReview", "hub_copy_current": True}}}
-NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
+HUB_POLICY = {
+    "version": 1,
+    "topology": "hub-and-spoke",
+    "hub_account": HUB,
+    "region": "us-east-1",
+    "spokes": [{"account": SPOKE}],
+    "share_back_to_spokes": True,
+}
+SPOKE_POLICY = {
+    "version": 1,
+    "card_account": SPOKE,
+    "region": "us-east-1",
+    "hub": {"account": HUB, "region": "us-east-1"},
+    "stages": {"prod": {"accounts": [PROD], "required_card_status": "PendingReview", "hub_copy_current": True}},
+}
+NOW = datetime(2026, 1, 2, tzinfo=UTC)
 CARD = {"arn": CARD_ARN, "version": 3, "content_sha256": "a" * 64}
 
 
@@ -61,6 +73,8 @@ def test_gate_blocks_until_the_hub_copy_is_current() -> None:
 
         CardStore(sm).update_content("churn", json.dumps({"model_overview": {"model_description": "v2"}}))
         stale = check_once(ram, sm, policy, "prod", CARD_ARN, NOW)
-        assert not stale.allowed and any("requires the hub copy to be current" in r for r in stale.reasons), stale.reasons
+        assert not stale.allowed and any("requires the hub copy to be current" in r for r in stale.reasons), (
+            stale.reasons
+        )
         sync(hub.client("ram"), hub.client("sagemaker"), hub_policy)
         assert check_once(ram, sm, policy, "prod", CARD_ARN, NOW).allowed

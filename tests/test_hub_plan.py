@@ -1,4 +1,5 @@
 """Pure parts of hub-and-spoke: the policy model, copy names, provenance and the per-card plan."""
+
 from __future__ import annotations
 
 import json
@@ -7,12 +8,26 @@ import pytest
 
 from mcgov.identifiers import is_card_name
 from mcgov.share_policies import HubSpokePolicy, PolicyValidationError, SharePolicy, parse_policy
-from mcgov.steps.hub import HubCopy, Outcome, SourceCard, build_copy, hub_card_name, mirror_status, plan_card, plan_spoke
+from mcgov.steps.hub import (
+    HubCopy,
+    Outcome,
+    SourceCard,
+    build_copy,
+    hub_card_name,
+    mirror_status,
+    plan_card,
+    plan_spoke,
+)
 from mcgov.steps.hub.provenance import COPY_SHA256, Provenance, read_provenance
 
 HUB, SPOKE = "111111111111", "444444444444"
-BASE = {"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": "us-east-1",
-        "spokes": [{"account": SPOKE, "select": {"status": "Approved", "name-prefix": "churn-"}}]}
+BASE = {
+    "version": 1,
+    "topology": "hub-and-spoke",
+    "hub_account": HUB,
+    "region": "us-east-1",
+    "spokes": [{"account": SPOKE, "select": {"status": "Approved", "name-prefix": "churn-"}}],
+}
 ARN = f"arn:aws:sagemaker:us-east-1:{SPOKE}:model-card/churn"
 
 
@@ -21,23 +36,45 @@ def test_hub_policy_is_a_share_policy_whose_card_account_is_the_hub() -> None:
     assert isinstance(policy, HubSpokePolicy) and isinstance(policy, SharePolicy)
     assert policy.card_account == HUB and policy.stages == {}
     assert policy.spokes[0].select.name_prefix == "churn-"
-    assert type(parse_policy({k: v for k, v in BASE.items() if k not in ("topology", "hub_account", "spokes")}
-                             | {"card_account": HUB, "stages": {"s": {"accounts": [SPOKE], "required_card_status": "Draft"}}})) is SharePolicy
+    assert (
+        type(
+            parse_policy(
+                {k: v for k, v in BASE.items() if k not in ("topology", "hub_account", "spokes")}
+                | {"card_account": HUB, "stages": {"s": {"accounts": [SPOKE], "required_card_status": "Draft"}}}
+            )
+        )
+        is SharePolicy
+    )
 
 
-@pytest.mark.parametrize(("change", "field", "text"), [
-    ({"hub_account": "11111111111\n"}, None, "hub_account: "),
-    ({"hub_account": 111111111111}, None, "write it quoted"),
-    ({"card_account": HUB}, None, "card_account: a hub-and-spoke policy names hub_account"),
-    ({"spokes": [{"account": "*"}]}, "spokes[0].account", "12-digit"),
-    ({"spokes": [{"account": "arn:aws:organizations::111111111111:ou/o-1/ou-1"}]}, "spokes[0].account", "12-digit"),
-    ({"spokes": [{"account": "٤٤٤٤٤٤٤٤٤٤٤٤"}]}, "spokes[0].account", "12-digit"),
-    ({"spokes": [{"account": HUB}]}, "spokes[0].account", "hub account itself"),
-    ({"spokes": [{"account": SPOKE}, {"account": SPOKE}]}, "spokes[1]", "listed twice"),
-    ({"spokes": [{"account": SPOKE, "select": {"name_prefix": "x"}}]}, "spokes[0].select.name_prefix", "unknown key"),
-    ({"spokes": [{"account": SPOKE, "select": {"name-prefix": "-x"}}]}, "spokes[0].select.name-prefix", "beginning of a card name"),
-    ({"stages": {"p": {"accounts": [HUB], "required_card_status": "Draft"}}}, "stages.p.accounts[0]", "card account itself"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "text"),
+    [
+        ({"hub_account": "11111111111\n"}, None, "hub_account: "),
+        ({"hub_account": 111111111111}, None, "write it quoted"),
+        ({"card_account": HUB}, None, "card_account: a hub-and-spoke policy names hub_account"),
+        ({"spokes": [{"account": "*"}]}, "spokes[0].account", "12-digit"),
+        ({"spokes": [{"account": "arn:aws:organizations::111111111111:ou/o-1/ou-1"}]}, "spokes[0].account", "12-digit"),
+        ({"spokes": [{"account": "٤٤٤٤٤٤٤٤٤٤٤٤"}]}, "spokes[0].account", "12-digit"),
+        ({"spokes": [{"account": HUB}]}, "spokes[0].account", "hub account itself"),
+        ({"spokes": [{"account": SPOKE}, {"account": SPOKE}]}, "spokes[1]", "listed twice"),
+        (
+            {"spokes": [{"account": SPOKE, "select": {"name_prefix": "x"}}]},
+            "spokes[0].select.name_prefix",
+            "unknown key",
+        ),
+        (
+            {"spokes": [{"account": SPOKE, "select": {"name-prefix": "-x"}}]},
+            "spokes[0].select.name-prefix",
+            "beginning of a card name",
+        ),
+        (
+            {"stages": {"p": {"accounts": [HUB], "required_card_status": "Draft"}}},
+            "stages.p.accounts[0]",
+            "card account itself",
+        ),
+    ],
+)
 def test_hub_policy_keeps_the_security_rules(change: dict, field: str | None, text: str) -> None:
     with pytest.raises(PolicyValidationError) as caught:
         parse_policy({**BASE, **change}, source="hub.yaml")
@@ -53,8 +90,10 @@ def test_copy_names_fit_the_card_name_rule_and_are_stable() -> None:
 
 
 def source(version: int = 1, status: str = "PendingReview", text: str = "v1") -> SourceCard:
-    content = {"model_overview": {"model_description": text},
-               "additional_information": {"custom_details": {"mcgov.hub.source_arn": "forged", "team": "a"}}}
+    content = {
+        "model_overview": {"model_description": text},
+        "additional_information": {"custom_details": {"mcgov.hub.source_arn": "forged", "team": "a"}},
+    }
     return SourceCard(ARN, "churn", SPOKE, version, status, content, f"{version:064d}")
 
 
@@ -97,7 +136,9 @@ def test_gone_copies_are_archived_only_with_prune() -> None:
     copies = {c.name: c for c in (copy_of(source()), copy_of(other))}
     kept = plan_spoke(SPOKE, [source()], copies, "t")
     assert [(a.hub_name, a.outcome, a.archive) for a in kept] == [
-        (f"{SPOKE}-churn", Outcome.UNCHANGED, False), (f"{SPOKE}-churn2", Outcome.GONE, False)]
+        (f"{SPOKE}-churn", Outcome.UNCHANGED, False),
+        (f"{SPOKE}-churn2", Outcome.GONE, False),
+    ]
     assert plan_spoke(SPOKE, [source()], copies, "t", prune=True)[1].archive is True
 
 
@@ -114,10 +155,18 @@ def test_policy_validate_summarises_the_hub_and_its_spokes(tmp_path, capsys: pyt
     from mcgov.steps.cli.main import main
 
     path = tmp_path / "hub.yaml"
-    path.write_text(yaml.safe_dump({**BASE, "spokes": [*BASE["spokes"], {"account": "555555555555"}],
-                                    "share_back_to_spokes": True,
-                                    "stages": {"audit": {"accounts": ["666666666666"], "required_card_status": "PendingReview"}}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                **BASE,
+                "spokes": [*BASE["spokes"], {"account": "555555555555"}],
+                "share_back_to_spokes": True,
+                "stages": {"audit": {"accounts": ["666666666666"], "required_card_status": "PendingReview"}},
+            }
+        )
+    )
     assert main(["policy", "validate", str(path)]) == 0
     assert capsys.readouterr().out == (
         f"{path}: valid: hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, name-prefix churn-), "
-        "555555555555; share back to spokes: yes; stages: audit (1 account(s), PendingReview)\n")
+        "555555555555; share back to spokes: yes; stages: audit (1 account(s), PendingReview)\n"
+    )

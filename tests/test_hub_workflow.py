@@ -1,5 +1,6 @@
 """The hub sync state machine: its definition, and runs on the emulator's Step Functions engine (moto) with the
 project's hub_sync handlers in-process."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ from mcgov.steps.handlers.exceptions import HandlerFailure
 from mcgov.steps.hub import publish
 
 HUB, SPOKES = "111111111111", ["444444444444", "555555555555", "777777777777"]
-POLICY = {"version": 1, "topology": "hub-and-spoke", "hub_account": HUB, "region": "us-east-1",
-          "spokes": [{"account": a} for a in SPOKES]}
+POLICY = {
+    "version": 1,
+    "topology": "hub-and-spoke",
+    "hub_account": HUB,
+    "region": "us-east-1",
+    "spokes": [{"account": a} for a in SPOKES],
+}
 
 
 def test_definition_is_a_distributed_map_with_bounded_concurrency_and_a_catch() -> None:
@@ -49,8 +55,9 @@ def _run(emu: Emulator, definition: dict[str, Any], execution_input: dict[str, A
     role = session.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     sfn = session.client("stepfunctions")
     machine = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=role)
-    execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"{name}-1",
-                                    input=json.dumps(execution_input))["executionArn"]
+    execution = sfn.start_execution(
+        stateMachineArn=machine["stateMachineArn"], name=f"{name}-1", input=json.dumps(execution_input)
+    )["executionArn"]
     deadline = time.monotonic() + 120
     while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
         assert time.monotonic() < deadline
@@ -59,7 +66,9 @@ def _run(emu: Emulator, definition: dict[str, Any], execution_input: dict[str, A
     return {"status": described["status"], "output": json.loads(described.get("output") or "null"), "map_runs": runs}
 
 
-def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "hub.yaml"
     path.write_text(yaml.safe_dump(POLICY))
     monkeypatch.setenv("MCGOV_POLICY_URI", str(path))
@@ -69,7 +78,9 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(tmp_path: Pa
         policy = parse_policy(POLICY)
         for account in SPOKES[:2]:
             spoke = emu.session(account)
-            CardStore(spoke.client("sagemaker")).create("churn", json.dumps({"model_overview": {"model_description": account}}))
+            CardStore(spoke.client("sagemaker")).create(
+                "churn", json.dumps({"model_overview": {"model_description": account}})
+            )
             publish(spoke.client("ram"), spoke.client("sagemaker"), spoke.client("sts"), policy)
         calls: list[str] = []
 
@@ -85,10 +96,17 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(tmp_path: Pa
         role = session.client("iam").create_role(RoleName="lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         arns = {}
         for key, function in (("sync", sync), ("spokes", hub_sync.list_spokes)):
-            arns[key] = lam.create_function(FunctionName=f"mcgov-hub-{key}", Runtime="python3.12", Role=role,
-                                            Handler="index.handler", Code={"ZipFile": _zip()})["FunctionArn"]
+            arns[key] = lam.create_function(
+                FunctionName=f"mcgov-hub-{key}",
+                Runtime="python3.12",
+                Role=role,
+                Handler="index.handler",
+                Code={"ZipFile": _zip()},
+            )["FunctionArn"]
             emu.register_lambda_handler(arns[key], function)
-        result = _run(emu, build_hub_definition(arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2)), {}, "first")
+        result = _run(
+            emu, build_hub_definition(arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2)), {}, "first"
+        )
         assert result["status"] == "SUCCEEDED", result
         assert len(result["map_runs"]) == 1
         by_spoke = {r.get("spoke") or r["result"]["spoke"]: r for r in result["output"]["results"]}
@@ -101,7 +119,13 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(tmp_path: Pa
 
         again = _run(emu, build_hub_definition(arns["sync"], arns["spokes"]), {"prune": True}, "again")
         results = {r.get("spoke") or r["result"]["spoke"]: r for r in again["output"]["results"]}
-        assert results[SPOKES[0]]["result"]["counts"] == {"synced": 0, "unchanged": 1, "drift": 0, "gone": 0, "failed": 0}
+        assert results[SPOKES[0]]["result"]["counts"] == {
+            "synced": 0,
+            "unchanged": 1,
+            "drift": 0,
+            "gone": 0,
+            "failed": 0,
+        }
 
 
 def test_handler_refuses_an_account_that_is_not_a_spoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 Source: "Set up cross-account support for Amazon SageMaker Model Cards"
 (https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards-xaccount.html).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,15 +37,26 @@ def test_with_a_key_both_documents_follow_the_aws_cross_account_page(cli, capsys
     assert out["kms_key_arn"] == KEY and list(out["stages"]) == ["staging", "prod"]
     for stage, accounts in (("staging", ["222222222222"]), ("prod", ["333333333333"])):
         documents = out["stages"][stage]
-        kms = [s for s in documents["consumer_iam_policy"]["Statement"] if any(a.startswith("kms:") for a in s["Action"])]
-        assert kms == [{"Sid": "UseModelCardKey", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                        "Resource": [KEY]}]
+        kms = [
+            s for s in documents["consumer_iam_policy"]["Statement"] if any(a.startswith("kms:") for a in s["Action"])
+        ]
+        assert kms == [
+            {
+                "Sid": "UseModelCardKey",
+                "Effect": "Allow",
+                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                "Resource": [KEY],
+            }
+        ]
         key_policy = documents["kms_key_policy_statement"]
         assert key_policy["Principal"] == {"AWS": [f"arn:aws:iam::{a}:root" for a in accounts]}
         assert key_policy["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"] and key_policy["Resource"] == KEY
-        assert key_policy["Condition"] == {"StringEquals": {
-            "kms:ViaService": ["sagemaker.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
-            "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARD}}
+        assert key_policy["Condition"] == {
+            "StringEquals": {
+                "kms:ViaService": ["sagemaker.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+                "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARD,
+            }
+        }
 
 
 def test_without_a_key_the_consumer_policy_has_no_kms_statement(cli, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,15 +68,23 @@ def test_without_a_key_the_consumer_policy_has_no_kms_statement(cli, capsys: pyt
     assert key_policy["Condition"]["StringEquals"][CARD_ARN_CONTEXT_KEY] == CARD
 
 
-@pytest.mark.parametrize("value", [
-    "arn:aws:kms:us-east-1:111111111111:alias/cards",  # an alias is not a key ARN
-    "1234abcd-12ab-34cd-56ef-1234567890ab",  # a bare key id names no account
-    KEY + "\n", KEY + "*", KEY.upper(), KEY.replace("111111111111", "1111"),
-    KEY.replace("us-east-1", "eu-west-1"),  # another region than the policy's
-    KEY.replace("arn:aws:", "arn:aws-cn:"),  # another partition than the region's
-    "arn:aws:kms:us-east-1:111111111111:key/١٢٣٤abcd-12ab-34cd-56ef-1234567890ab",
-])
-def test_a_bad_key_arn_exits_2_with_one_line_naming_the_flag(cli, capsys: pytest.CaptureFixture[str], value: str) -> None:
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:kms:us-east-1:111111111111:alias/cards",  # an alias is not a key ARN
+        "1234abcd-12ab-34cd-56ef-1234567890ab",  # a bare key id names no account
+        KEY + "\n",
+        KEY + "*",
+        KEY.upper(),
+        KEY.replace("111111111111", "1111"),
+        KEY.replace("us-east-1", "eu-west-1"),  # another region than the policy's
+        KEY.replace("arn:aws:", "arn:aws-cn:"),  # another partition than the region's
+        "arn:aws:kms:us-east-1:111111111111:key/١٢٣٤abcd-12ab-34cd-56ef-1234567890ab",
+    ],
+)
+def test_a_bad_key_arn_exits_2_with_one_line_naming_the_flag(
+    cli, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     assert cli(["policy", "render-iam", "--policy", EXAMPLE, "--card", "churn-model", "--kms-key-arn", value]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

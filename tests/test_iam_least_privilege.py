@@ -5,6 +5,7 @@ call); the emulator's call log gives the operations each handler called, mapped 
 action must be granted to the function's role, and every granted action must be called by that role's code
 in some scenario, or be on ``NOT_CALLED_BY_THE_CODE`` with the reason it is still needed.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,30 +24,80 @@ CARD_ACCOUNT = "111111111111"
 CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
 BUCKET = "pipeline-bucket"
 # Operations whose IAM action is named differently (Service Authorization Reference, Amazon S3).
-S3_ACTIONS = {"HeadObject": "s3:GetObject", "ListObjectsV2": "s3:ListBucket", "ListObjects": "s3:ListBucket",
-              "HeadBucket": "s3:ListBucket"}
+S3_ACTIONS = {
+    "HeadObject": "s3:GetObject",
+    "ListObjectsV2": "s3:ListBucket",
+    "ListObjects": "s3:ListBucket",
+    "HeadBucket": "s3:ListBucket",
+}
 LAMBDA_LOGS = "the Lambda service writes the function's logs with its role"
 # action -> (roles, reason): granted although no handler calls it.
 NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
-    "logs:CreateLogStream": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
-                                        "GateWatcherRole", "ApproveModelPackageRole", "HubSyncRole",
-                                        "HubListSpokesRole"}), LAMBDA_LOGS),
-    "logs:PutLogEvents": (frozenset({"PopulateCardRole", "ShareCardRole", "GateReaderRole", "ApprovalGuardRole",
-                                     "GateWatcherRole", "ApproveModelPackageRole", "HubSyncRole",
-                                     "HubListSpokesRole"}), LAMBDA_LOGS),
-    **{action: (frozenset({"GateWatcherRole"}), "the SQS event source mapping polls the queue with the function's role")
-       for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")},
-    "sqs:SendMessage": (frozenset({"ApprovalGuardRole"}),
-                        "Lambda sends a failed asynchronous invocation to the OnFailure destination with the role"),
-    "ram:TagResource": (frozenset({"ShareCardRole"}),
-                        "CreateResourceShare with tags is also authorized as ram:TagResource (Service Authorization Reference)"),
-    "kms:Decrypt": (frozenset({"PopulateCardRole", "GateReaderRole", "ApprovalGuardRole", "GateWatcherRole"}),
-                    "SageMaker calls KMS on the role's behalf (kms:ViaService) to read a card encrypted with KmsKeyArn"),
-    "kms:GenerateDataKey": (frozenset({"PopulateCardRole"}),
-                            "SageMaker calls KMS on the role's behalf (kms:ViaService) to write an encrypted card"),
-    **{action: (frozenset({"ShareCardRole"}),
-                "RAM may manage a shared card's resource policy with the sharer's permissions (unchecked against AWS)")
-       for action in ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy", "sagemaker:DeleteResourcePolicy")},
+    "logs:CreateLogStream": (
+        frozenset(
+            {
+                "PopulateCardRole",
+                "ShareCardRole",
+                "GateReaderRole",
+                "ApprovalGuardRole",
+                "GateWatcherRole",
+                "ApproveModelPackageRole",
+                "HubSyncRole",
+                "HubListSpokesRole",
+            }
+        ),
+        LAMBDA_LOGS,
+    ),
+    "logs:PutLogEvents": (
+        frozenset(
+            {
+                "PopulateCardRole",
+                "ShareCardRole",
+                "GateReaderRole",
+                "ApprovalGuardRole",
+                "GateWatcherRole",
+                "ApproveModelPackageRole",
+                "HubSyncRole",
+                "HubListSpokesRole",
+            }
+        ),
+        LAMBDA_LOGS,
+    ),
+    **{
+        action: (
+            frozenset({"GateWatcherRole"}),
+            "the SQS event source mapping polls the queue with the function's role",
+        )
+        for action in (
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes",
+        )
+    },
+    "sqs:SendMessage": (
+        frozenset({"ApprovalGuardRole"}),
+        "Lambda sends a failed asynchronous invocation to the OnFailure destination with the role",
+    ),
+    "ram:TagResource": (
+        frozenset({"ShareCardRole"}),
+        "CreateResourceShare with tags is also authorized as ram:TagResource (Service Authorization Reference)",
+    ),
+    "kms:Decrypt": (
+        frozenset({"PopulateCardRole", "GateReaderRole", "ApprovalGuardRole", "GateWatcherRole"}),
+        "SageMaker calls KMS on the role's behalf (kms:ViaService) to read a card encrypted with KmsKeyArn",
+    ),
+    "kms:GenerateDataKey": (
+        frozenset({"PopulateCardRole"}),
+        "SageMaker calls KMS on the role's behalf (kms:ViaService) to write an encrypted card",
+    ),
+    **{
+        action: (
+            frozenset({"ShareCardRole"}),
+            "RAM may manage a shared card's resource policy with the sharer's permissions (unchecked against AWS)",
+        )
+        for action in ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy", "sagemaker:DeleteResourcePolicy")
+    },
 }
 
 
@@ -80,11 +131,14 @@ def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for name, res in resources.items():
         if res["Type"] != "AWS::IAM::Role" or res["Properties"]["AssumeRolePolicyDocument"]["Statement"][0][
-                "Principal"] != {"Service": "lambda.amazonaws.com"}:
+            "Principal"
+        ] != {"Service": "lambda.amazonaws.com"}:
             continue
         props = res["Properties"]
         documents = [p["PolicyDocument"] for p in props.get("Policies", [])]
-        documents += [resources[ref["Ref"]]["Properties"]["PolicyDocument"] for ref in props.get("ManagedPolicyArns", [])]
+        documents += [
+            resources[ref["Ref"]]["Properties"]["PolicyDocument"] for ref in props.get("ManagedPolicyArns", [])
+        ]
         out[name] = {a for doc in documents for st in doc["Statement"] for a in _actions(st)}
     return out
 
@@ -126,9 +180,13 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     sagemaker = card_session.client("sagemaker")
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-model")
     package = sagemaker.create_model_package(
-        ModelPackageGroupName="churn-model", ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName="churn-model",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy.yaml")
     clear_policy_cache()
@@ -139,8 +197,15 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _approval_event(package: str) -> dict[str, Any]:
-    return {"detail-type": "SageMaker Model Package State Change", "source": "aws.sagemaker",
-            "detail": {"ModelPackageArn": package, "ModelApprovalStatus": "Approved", "ModelPackageGroupName": "churn-model"}}
+    return {
+        "detail-type": "SageMaker Model Package State Change",
+        "source": "aws.sagemaker",
+        "detail": {
+            "ModelPackageArn": package,
+            "ModelApprovalStatus": "Approved",
+            "ModelPackageGroupName": "churn-model",
+        },
+    }
 
 
 def _callback(token: str, stage: str) -> dict[str, Any]:
@@ -158,7 +223,6 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
         populate_card,
         share_card,
     )
-
     from mcgov.steps.share.permissions import clear_permission_cache
 
     called: dict[str, set[str]] = defaultdict(set)
@@ -176,8 +240,12 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
 
     sagemaker = card_session.client("sagemaker")
     where, package = world.where, world.package
-    build = {"card_name": "churn-model", "training_job_name": where["training_job_name"],
-             "evaluation_uris": [where["evaluation"]], "template_uri": where["template"]}
+    build = {
+        "card_name": "churn-model",
+        "training_job_name": where["training_job_name"],
+        "evaluation_uris": [where["evaluation"]],
+        "template_uri": where["template"],
+    }
     assert run(populate_card.handler, {**build, "model_package_arn": package})["result"] == "created"
     assert run(populate_card.handler, {**build, "status": "PendingReview"})["result"] == "updated"
     sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
@@ -187,7 +255,9 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
     assert run(share_card.handler, {"card_arn": CARD})["shares"][0]["created"] is True
     assert run(check_gate.handler, {"card_arn": CARD, "stage": "staging"})["status"] == "PENDING"
     assert run(check_gate.handler, {"card_arn": CARD, "stage": "staging"})["status"] == "ALLOWED"
-    assert run(check_gate.handler, {"card_arn": CARD, "stage": "prod"})["status"] == "BLOCKED"  # reads the approval record
+    assert (
+        run(check_gate.handler, {"card_arn": CARD, "stage": "prod"})["status"] == "BLOCKED"
+    )  # reads the approval record
     sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
     assert run(approval_guard.handler, _approval_event(package))["action"] == "kept"
     assert run(gate_watcher.handler, _callback("token-allowed", "staging"))["outcomes"][0]["status"] == "ALLOWED"
@@ -210,25 +280,34 @@ def _hub_scenarios(world: Any, run: Callable[..., Any], monkeypatch: pytest.Monk
     from mcgov.steps.hub import publish
 
     spokes = [world.account_id("staging"), world.account_id("prod")]
-    policy = {"version": 1, "topology": "hub-and-spoke", "hub_account": CARD_ACCOUNT, "region": "us-east-1",
-              "spokes": [{"account": a} for a in spokes]}
+    policy = {
+        "version": 1,
+        "topology": "hub-and-spoke",
+        "hub_account": CARD_ACCOUNT,
+        "region": "us-east-1",
+        "spokes": [{"account": a} for a in spokes],
+    }
     world.session("card").client("s3").put_object(Bucket=BUCKET, Key="hub.yaml", Body=yaml.safe_dump(policy).encode())
     monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/hub.yaml")
     world.set_association_delay(polls=None, seconds=None)  # the hub lists ASSOCIATED cards only
     for account in spokes:
         spoke = world.session(account)
-        CardStore(spoke.client("sagemaker")).create("scoring", json.dumps({"model_overview": {"model_description": "v1"}}))
+        CardStore(spoke.client("sagemaker")).create(
+            "scoring", json.dumps({"model_overview": {"model_description": "v1"}})
+        )
         publish(spoke.client("ram"), spoke.client("sagemaker"), spoke.client("sts"), parse_policy(policy))
     assert run(hub_sync.list_spokes, {})["spokes"] == spokes
     assert run(hub_sync.handler, {"spoke": spokes[0]})["counts"]["synced"] == 1  # new copy
     CardStore(world.session(spokes[0]).client("sagemaker")).update_content(
-        "scoring", json.dumps({"model_overview": {"model_description": "v2"}}), current_status="Draft")
+        "scoring", json.dumps({"model_overview": {"model_description": "v2"}}), current_status="Draft"
+    )
     assert run(hub_sync.handler, {"spoke": spokes[0]})["counts"]["synced"] == 1  # new version of the copy
     assert run(hub_sync.handler, {"spoke": spokes[0], "prune": True})["counts"]["unchanged"] == 1
 
 
-def test_each_role_grants_exactly_what_its_handlers_call(world: Any, card_session: Any, template: dict[str, Any],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_role_grants_exactly_what_its_handlers_call(
+    world: Any, card_session: Any, template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     called = run_scenarios(world, card_session, monkeypatch)
     granted = granted_by_role(template)
     handlers = handlers_by_role(template)
@@ -237,7 +316,9 @@ def test_each_role_grants_exactly_what_its_handlers_call(world: Any, card_sessio
     problems = []
     for role, modules in sorted(handlers.items()):
         role_calls = set().union(*(called[m] for m in modules))
-        problems += [f"{role}: {sorted(modules)} call {a} but the role lacks it" for a in sorted(role_calls - granted[role])]
+        problems += [
+            f"{role}: {sorted(modules)} call {a} but the role lacks it" for a in sorted(role_calls - granted[role])
+        ]
         for action in sorted(granted[role] - role_calls):
             roles, _reason = NOT_CALLED_BY_THE_CODE.get(action, (frozenset(), ""))
             if role not in roles:
@@ -255,4 +336,7 @@ def test_the_comparison_catches_a_missing_and_an_unused_grant(template: dict[str
     assert handlers_by_role(template)["GateReaderRole"] == {"check_gate.handler"}
     assert handlers_by_role(template)["HubListSpokesRole"] == {"hub_sync.list_spokes"}
     assert "ram:ListResources" in granted["HubSyncRole"] and "ram:ListResources" not in granted["HubListSpokesRole"]
-    assert iam_action("s3", "HeadObject") == "s3:GetObject" and iam_action("ram", "GetResourceShares") == "ram:GetResourceShares"
+    assert (
+        iam_action("s3", "HeadObject") == "s3:GetObject"
+        and iam_action("ram", "GetResourceShares") == "ram:GetResourceShares"
+    )

@@ -1,4 +1,5 @@
 """Everything installs under one package, ``mcgov``, so a user's own ``pipelines``/``steps`` packages keep working."""
+
 from __future__ import annotations
 
 import ast
@@ -40,13 +41,24 @@ def _bare_imports(source: str) -> list[tuple[int, str]]:
 
 
 def test_no_module_imports_a_bare_top_level_package():
-    offenders = [f"{path.relative_to(REPO)}:{line}: {name}"
-                 for path in _sources() for line, name in _bare_imports(path.read_text())]
+    offenders = [
+        f"{path.relative_to(REPO)}:{line}: {name}"
+        for path in _sources()
+        for line, name in _bare_imports(path.read_text())
+    ]
     assert offenders == []
 
 
-@pytest.mark.parametrize("sample", ["import steps.card", "import demo", "from pipelines.governance import x",
-                                    "m = 'emulator.core'", "e = 'mcgov=steps.cli.main:main'"])
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "import steps.card",
+        "import demo",
+        "from pipelines.governance import x",
+        "m = 'emulator.core'",
+        "e = 'mcgov=steps.cli.main:main'",
+    ],
+)
 def test_the_check_sees_each_form_of_bare_import(sample):
     assert len(_bare_imports(sample)) == 1
 
@@ -56,7 +68,12 @@ def test_the_check_accepts_namespaced_imports():
 
 
 def _copy_source(destination: Path) -> Path:
-    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
     for name in filter(None, (item.decode() for item in tracked)):
         if (REPO / name).is_file():
             target = destination / name
@@ -69,8 +86,22 @@ def _copy_source(destination: Path) -> Path:
 def wheel(tmp_path_factory) -> Path:
     source = _copy_source(tmp_path_factory.mktemp("src"))
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(out), str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (built,) = out.glob("model_card_governance-*.whl")
     return built
 

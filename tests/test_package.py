@@ -1,5 +1,6 @@
 """``make package``: the Lambda zip is built for the runtime it deploys to, imports every handler there, and is
 deterministic. The runtime is named once, in ``lambda-runtime.txt``."""
+
 from __future__ import annotations
 
 import ast
@@ -18,7 +19,9 @@ RUNTIME = pkg.lambda_runtime()
 VERSION = pkg.python_version(RUNTIME)
 RUNTIME_PYTHON = pkg.runtime_python(VERSION)
 NEEDS_RUNTIME_PYTHON = pytest.mark.skipif(
-    RUNTIME_PYTHON is None, reason=f"no Python {VERSION} interpreter here (set MCGOV_LAMBDA_PYTHON or install it with pyenv)")
+    RUNTIME_PYTHON is None,
+    reason=f"no Python {VERSION} interpreter here (set MCGOV_LAMBDA_PYTHON or install it with pyenv)",
+)
 FORBIDDEN_IMPORTS = ("mcgov.pipelines", "mcgov.emulator", "mcgov.demo", "sagemaker", "stepfunctions", "moto")
 
 
@@ -64,15 +67,26 @@ def test_compiled_modules_match_the_runtime(artefact: Path) -> None:
     names = _names(artefact)
     extensions = [n for n in names if n.endswith(".so")]
     assert "pydantic_core/_pydantic_core." + pkg.abi_tag(RUNTIME) + ".so" in extensions
-    assert extensions and all(n.rsplit("/", 1)[-1].split(".")[-2] == pkg.abi_tag(RUNTIME) for n in extensions), extensions
+    assert extensions and all(n.rsplit("/", 1)[-1].split(".")[-2] == pkg.abi_tag(RUNTIME) for n in extensions), (
+        extensions
+    )
     tag = f".cpython-{VERSION.replace('.', '')}.pyc"
     assert all(n.endswith(tag) for n in names if n.endswith(".pyc")), "bytecode for another Python"
 
 
 @NEEDS_RUNTIME_PYTHON
 def test_every_module_is_byte_compiled_for_the_runtime(artefact: Path) -> None:
-    magic = subprocess.run([str(RUNTIME_PYTHON), "-I", "-c", "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
-                           capture_output=True, text=True, check=True).stdout
+    magic = subprocess.run(
+        [
+            str(RUNTIME_PYTHON),
+            "-I",
+            "-c",
+            "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     tag = f"cpython-{VERSION.replace('.', '')}"
     with zipfile.ZipFile(artefact) as archive:
         names = set(archive.namelist())
@@ -87,13 +101,28 @@ def test_every_module_is_byte_compiled_for_the_runtime(artefact: Path) -> None:
 
 def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: Path, unpacked: Path) -> None:
     names = set(_names(artefact))
-    for required in ("mcgov/__init__.py", "mcgov/errors.py", "mcgov/steps/VERSION", "mcgov/share_policies/__init__.py",
-                     *(f"{h.replace('.', '/')}.py" for h in pkg.HANDLERS)):
+    for required in (
+        "mcgov/__init__.py",
+        "mcgov/errors.py",
+        "mcgov/steps/VERSION",
+        "mcgov/share_policies/__init__.py",
+        *(f"{h.replace('.', '/')}.py" for h in pkg.HANDLERS),
+    ):
         assert required in names, required
     assert any(n.startswith("mcgov/share_policies/") and n.endswith(".yaml") for n in names)
     top = {n.split("/")[0].removesuffix(".py") for n in names if ".dist-info/" not in n}
-    assert {"mcgov", "pydantic", "pydantic_core", "yaml", "typing_extensions", "annotated_types", "typing_inspection"} <= top
-    assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, top
+    assert {
+        "mcgov",
+        "pydantic",
+        "pydantic_core",
+        "yaml",
+        "typing_extensions",
+        "annotated_types",
+        "typing_inspection",
+    } <= top
+    assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, (
+        top
+    )
     subpackages = {n.split("/")[1] for n in names if n.startswith("mcgov/") and n.count("/") > 1}
     assert not subpackages & set(pkg.EXCLUDED_SUBPACKAGES), subpackages
     size = pkg.artefact_size(artefact)
@@ -147,8 +176,13 @@ print(json.dumps({{"version": "%d.%d" % sys.version_info[:2], "callables": calla
                   "cyaml": yaml.__with_libyaml__, "left_out": sorted(m for m in sys.modules if m.split(".")[:2] in
                   (["mcgov", "pipelines"], ["mcgov", "emulator"], ["mcgov", "demo"]))}}))
 """
-    done = subprocess.run([str(RUNTIME_PYTHON), "-I", "-S", "-c", probe], capture_output=True, text=True,
-                          env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"}, timeout=120)
+    done = subprocess.run(
+        [str(RUNTIME_PYTHON), "-I", "-S", "-c", probe],
+        capture_output=True,
+        text=True,
+        env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["version"] == VERSION

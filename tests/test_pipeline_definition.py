@@ -1,4 +1,5 @@
 """The churn pipeline definition renders offline and its governance steps are wired correctly."""
+
 from __future__ import annotations
 
 import json
@@ -41,16 +42,34 @@ def callback_mode() -> dict[str, Any]:
         from mcgov.pipelines.session import pipeline_session
 
         session = pipeline_session("eu-west-1", "bucket")
-        estimator = Estimator(image_uri="123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1", role="arn:aws:iam::123456789012:role/r",
-                              instance_type="ml.m5.large", instance_count=1, sagemaker_session=session)
+        estimator = Estimator(
+            image_uri="123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1",
+            role="arn:aws:iam::123456789012:role/r",
+            instance_type="ml.m5.large",
+            instance_count=1,
+            sagemaker_session=session,
+        )
         train = TrainingStep(name="TrainChurnModel", step_args=estimator.fit("s3://bucket/train"))
-        register = RegisterModel(name="RegisterChurnModel", estimator=estimator, model_data=train.properties.ModelArtifacts.S3ModelArtifacts,
-                                 content_types=["text/csv"], response_types=["text/csv"], inference_instances=["ml.m5.large"],
-                                 transform_instances=["ml.m5.large"], model_package_group_name="g")
-        steps = governance_steps("card", train, ["s3://bucket/evaluation.json"], register_step=register,
-                                 lambda_arns=GovernanceLambdas.from_prefix("arn:aws:lambda:eu-west-1:123456789012:function:gov-"),
-                                 gate_mode="callback", callback_queue_url="https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate",
-                                 sagemaker_session=session)
+        register = RegisterModel(
+            name="RegisterChurnModel",
+            estimator=estimator,
+            model_data=train.properties.ModelArtifacts.S3ModelArtifacts,
+            content_types=["text/csv"],
+            response_types=["text/csv"],
+            inference_instances=["ml.m5.large"],
+            transform_instances=["ml.m5.large"],
+            model_package_group_name="g",
+        )
+        steps = governance_steps(
+            "card",
+            train,
+            ["s3://bucket/evaluation.json"],
+            register_step=register,
+            lambda_arns=GovernanceLambdas.from_prefix("arn:aws:lambda:eu-west-1:123456789012:function:gov-"),
+            gate_mode="callback",
+            callback_queue_url="https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate",
+            sagemaker_session=session,
+        )
         return json.loads(Pipeline(name="P", steps=[train, register, *steps], sagemaker_session=session).definition())
 
 
@@ -95,7 +114,9 @@ def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any
     [uri] = populate["Arguments"]["evaluation_uris"]
     assert uri["Std:Join"]["Values"][0]["Get"].startswith("Steps.EvaluateChurnModel.ProcessingOutputConfig")
     assert uri["Std:Join"]["Values"][1] == "evaluation.json"
-    assert populate["Arguments"]["model_package_arn"] == {"Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"}
+    assert populate["Arguments"]["model_package_arn"] == {
+        "Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"
+    }
     assert populate["Arguments"]["pipeline_execution_arn"] == {"Get": "Execution.PipelineExecutionArn"}
     assert populate["FunctionArn"] == LAMBDAS["populate"]
 
@@ -109,18 +130,29 @@ def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any
     assert gate["Arguments"]["wait_seconds"] == 120
     assert gate["Arguments"]["stage"] == {"Get": "Parameters.GovernanceStage"}
     assert {o["OutputName"]: o["OutputType"] for o in gate["OutputParameters"]} == {
-        "allowed": "Boolean", "status": "String", "reason": "String"}
+        "allowed": "Boolean",
+        "status": "String",
+        "reason": "String",
+    }
 
     condition = steps["GovernanceGateAllowed"]
     assert step_refs(condition) == {"GovernanceCheckGate"}
     [rule] = condition["Arguments"]["Conditions"]
-    assert rule == {"Type": "Equals", "LeftValue": {"Get": "Steps.GovernanceCheckGate.OutputParameters['allowed']"}, "RightValue": True}
+    assert rule == {
+        "Type": "Equals",
+        "LeftValue": {"Get": "Steps.GovernanceCheckGate.OutputParameters['allowed']"},
+        "RightValue": True,
+    }
     [approve] = condition["Arguments"]["IfSteps"]
     assert approve["FunctionArn"] == LAMBDAS["approve"]
-    assert approve["Arguments"]["model_package_arn"] == {"Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"}
+    assert approve["Arguments"]["model_package_arn"] == {
+        "Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"
+    }
     [fail] = condition["Arguments"]["ElseSteps"]
     assert fail["Type"] == "Fail"
-    assert {"Get": "Steps.GovernanceCheckGate.OutputParameters['reason']"} in fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"]
+    assert {"Get": "Steps.GovernanceCheckGate.OutputParameters['reason']"} in fail["Arguments"]["ErrorMessage"][
+        "Std:Join"
+    ]["Values"]
 
 
 def test_preprocessing_feeds_training_when_enabled(lambda_mode: dict[str, Any]) -> None:

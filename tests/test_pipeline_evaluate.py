@@ -1,4 +1,5 @@
 """The churn evaluation script's metrics and the preprocessing split (pure functions)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """``governance_steps`` on a user's own pipeline, and its typed input errors."""
+
 from __future__ import annotations
 
 import json
@@ -44,13 +45,29 @@ def test_a_few_lines_add_governance_to_a_user_pipeline(user_pipeline_parts: dict
         from mcgov.pipelines.governance import governance_steps
 
         train = user_pipeline_parts["train"]
-        steps = governance_steps("my-card", train, ["s3://user-bucket/eval/evaluation.json"], lambda_arns=_lambdas(),
-                                 stage="prod", sagemaker_session=user_pipeline_parts["session"])
-        definition = json.loads(Pipeline(name="Mine", steps=[train, *steps], sagemaker_session=user_pipeline_parts["session"]).definition())
+        steps = governance_steps(
+            "my-card",
+            train,
+            ["s3://user-bucket/eval/evaluation.json"],
+            lambda_arns=_lambdas(),
+            stage="prod",
+            sagemaker_session=user_pipeline_parts["session"],
+        )
+        definition = json.loads(
+            Pipeline(name="Mine", steps=[train, *steps], sagemaker_session=user_pipeline_parts["session"]).definition()
+        )
     by_name = {s["Name"]: s for s in all_steps(definition)}
-    assert [s["Name"] for s in definition["Steps"]] == ["MyTrain", "GovernancePopulateCard", "GovernanceShareCard", "GovernanceCheckGate", "GovernanceGateAllowed"]
+    assert [s["Name"] for s in definition["Steps"]] == [
+        "MyTrain",
+        "GovernancePopulateCard",
+        "GovernanceShareCard",
+        "GovernanceCheckGate",
+        "GovernanceGateAllowed",
+    ]
     assert step_refs(by_name["GovernancePopulateCard"]) == {"MyTrain"}
-    assert "model_package_arn" not in by_name["GovernancePopulateCard"]["Arguments"], "no register step: omitted, not null"
+    assert "model_package_arn" not in by_name["GovernancePopulateCard"]["Arguments"], (
+        "no register step: omitted, not null"
+    )
     assert by_name["GovernanceCheckGate"]["Arguments"]["stage"] == "prod"
     condition = by_name["GovernanceGateAllowed"]["Arguments"]
     assert condition["IfSteps"] == [], "no register step: nothing to approve"
@@ -77,7 +94,9 @@ def test_lambda_arns_are_validated() -> None:
         ({"lambda_arns": None}, "InvalidLambdaArnError", "GovernanceLambdas"),
     ],
 )
-def test_bad_settings_raise_typed_errors(user_pipeline_parts: dict[str, Any], kwargs: dict[str, Any], error: str, hint: str) -> None:
+def test_bad_settings_raise_typed_errors(
+    user_pipeline_parts: dict[str, Any], kwargs: dict[str, Any], error: str, hint: str
+) -> None:
     import mcgov.pipelines.exceptions as exceptions
     from mcgov.pipelines.governance import governance_steps
 

@@ -1,4 +1,5 @@
 """run-pipeline's upsert path against the project emulator (moto SageMaker Pipelines and S3)."""
+
 from __future__ import annotations
 
 import boto3
@@ -23,8 +24,13 @@ def test_upsert_uploads_code_tags_and_starts_and_refuses_placeholders(capsys: py
         sm = boto3.client("sagemaker", region_name="us-east-1")
         assert sm.list_pipelines()["PipelineSummaries"] == [], "nothing upserted with placeholders"
 
-        result = upsert_and_start("mcgov.pipelines.churn.pipeline", role, {**kwargs, "lambda_arn_prefix": PREFIX},
-                                  [{"Key": "team", "Value": "ml"}], sagemaker_config=SDK_CONFIG)
+        result = upsert_and_start(
+            "mcgov.pipelines.churn.pipeline",
+            role,
+            {**kwargs, "lambda_arn_prefix": PREFIX},
+            [{"Key": "team", "Value": "ml"}],
+            sagemaker_config=SDK_CONFIG,
+        )
         [summary] = sm.list_pipelines()["PipelineSummaries"]
         assert summary["PipelineName"] == "Churn" and summary["RoleArn"] == role
         assert result["execution_arn"].startswith(summary["PipelineArn"])

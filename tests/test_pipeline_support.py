@@ -1,4 +1,5 @@
 """Helpers shared by the pipeline/workflow/cfn tests (only these import ``pipelines.*``), and their own tests."""
+
 from __future__ import annotations
 
 import os

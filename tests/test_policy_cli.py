@@ -1,4 +1,5 @@
 """``mcgov policy`` / ``share`` / ``gate`` CLI input errors: exit 2 with one line, before any AWS call."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,10 @@ def cli(monkeypatch: pytest.MonkeyPatch, aws_env: None):
 
 def policy_file(tmp_path: Path, accounts: str) -> str:
     path = tmp_path / "p.yaml"
-    path.write_text(f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\nstages:\n  prod:\n'
-                    f"    accounts: {accounts}\n    required_card_status: Approved\n")
+    path.write_text(
+        f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\nstages:\n  prod:\n'
+        f"    accounts: {accounts}\n    required_card_status: Approved\n"
+    )
     return str(path)
 
 
@@ -40,11 +43,13 @@ def test_validate_ok(cli, capsys: pytest.CaptureFixture[str]) -> None:
     assert "valid" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("accounts", ['["111111111111"]', '["*"]', '["12345"]',
-                                      '["arn:aws:organizations::111111111111:organization/o-abc"]'])
+@pytest.mark.parametrize(
+    "accounts", ['["111111111111"]', '["*"]', '["12345"]', '["arn:aws:organizations::111111111111:organization/o-abc"]']
+)
 @pytest.mark.parametrize("command", ["validate", "share-ensure", "gate-check"])
-def test_forbidden_principals_exit_2_with_one_line(cli, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                   accounts: str, command: str) -> None:
+def test_forbidden_principals_exit_2_with_one_line(
+    cli, tmp_path: Path, capsys: pytest.CaptureFixture[str], accounts: str, command: str
+) -> None:
     path = policy_file(tmp_path, accounts)
     argv = {
         "validate": ["policy", "validate", path],
@@ -65,7 +70,19 @@ def test_forbidden_principals_exit_2_with_one_line(cli, tmp_path: Path, capsys: 
         (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--wait", "\u0661"], "--wait"),
         (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--wait", "90000"], "--wait"),
         (["gate", "check", "--card", "c", "--policy", EXAMPLE, "--stage", "qa"], "stages.qa"),
-        (["gate", "check", "--card", "arn:aws:sagemaker:us-east-1:999999999999:model-card/c", "--policy", EXAMPLE, "--stage", "prod"], "card account"),
+        (
+            [
+                "gate",
+                "check",
+                "--card",
+                "arn:aws:sagemaker:us-east-1:999999999999:model-card/c",
+                "--policy",
+                EXAMPLE,
+                "--stage",
+                "prod",
+            ],
+            "card account",
+        ),
         (["share", "status", "--card", "bad name!", "--policy", EXAMPLE], "not a model card name"),
         (["policy", "render-iam", "--policy", EXAMPLE, "--card", "c", "--stage", "qa"], "stages.qa"),
         (["share", "delete", "--card", "c", "--policy", "/nonexistent.yaml"], "cannot read"),
@@ -91,19 +108,35 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
     assert "sagemaker:UpdateModelCard" not in actions and list(out["stages"]) == ["prod"]
 
 
-@pytest.mark.parametrize(("error", "code", "line"), [
-    (UnknownStageError("stage 'qa' is not defined", source="p.yaml", field="stages.qa"), 2,
-     "mcgov: error: p.yaml: stages.qa: stage 'qa' is not defined"),
-    (GovernanceError("RAM refused the share; retry later"), 1, "mcgov: failed: RAM refused the share; retry later"),
-    (ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"), 1,
-     "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, with backoff"),
-    (ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"), 1,
-     "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role permission for DescribeModelCard"),
-    (EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"), 1,
-     "mcgov: failed: AWS call failed: EndpointConnectionError: "),
-])
-def test_errors_map_through_the_typed_hierarchy(cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                                error: Exception, code: int, line: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "code", "line"),
+    [
+        (
+            UnknownStageError("stage 'qa' is not defined", source="p.yaml", field="stages.qa"),
+            2,
+            "mcgov: error: p.yaml: stages.qa: stage 'qa' is not defined",
+        ),
+        (GovernanceError("RAM refused the share; retry later"), 1, "mcgov: failed: RAM refused the share; retry later"),
+        (
+            ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
+            1,
+            "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, with backoff",
+        ),
+        (
+            ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"),
+            1,
+            "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role permission for DescribeModelCard",
+        ),
+        (
+            EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),
+            1,
+            "mcgov: failed: AWS call failed: EndpointConnectionError: ",
+        ),
+    ],
+)
+def test_errors_map_through_the_typed_hierarchy(
+    cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], error: Exception, code: int, line: str
+) -> None:
     def failing(args: argparse.Namespace) -> int:
         raise error
 

@@ -1,4 +1,5 @@
 """Share-policy loading, validation errors (file + field + fix) and the rendered IAM/KMS/RAM documents."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
@@ -28,7 +30,6 @@ from mcgov.share_policies.documents import (
     readonly_permission_template,
     render_all,
 )
-from mcgov.errors import BadInputError
 from mcgov.steps.common.policy import load_policy as steps_load_policy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,13 +68,19 @@ def test_example_policy_loads_with_readonly_prod_permission() -> None:
     [
         (["*"], "stages.prod.accounts[0]", "12-digit"),
         (["33333333333"], "stages.prod.accounts[0]", "12-digit"),
-        (["333333333333", "arn:aws:organizations::111111111111:ou/o-abc/ou-abc-def"], "stages.prod.accounts[1]", "OU ARNs"),
+        (
+            ["333333333333", "arn:aws:organizations::111111111111:ou/o-abc/ou-abc-def"],
+            "stages.prod.accounts[1]",
+            "OU ARNs",
+        ),
         (["111111111111"], "stages.prod.accounts[0]", "card account itself"),
         (["333333333333", "333333333333"], "stages.prod.accounts[1]", "twice"),
         ([], "stages.prod.accounts", "at least 1"),
     ],
 )
-def test_bad_principals_are_refused_naming_file_and_field(tmp_path: Path, accounts: list, field: str, words: str) -> None:
+def test_bad_principals_are_refused_naming_file_and_field(
+    tmp_path: Path, accounts: list, field: str, words: str
+) -> None:
     data = base(stages={"prod": {"accounts": accounts, "required_card_status": "Approved"}})
     path = write(tmp_path, data)
     with pytest.raises(PolicyValidationError) as info:
@@ -84,10 +91,12 @@ def test_bad_principals_are_refused_naming_file_and_field(tmp_path: Path, accoun
 
 
 def test_same_account_in_two_stages_is_fine() -> None:
-    data = base(stages={
-        "staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
-        "prod": {"accounts": ["222222222222"], "required_card_status": "Approved"},
-    })
+    data = base(
+        stages={
+            "staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
+            "prod": {"accounts": ["222222222222"], "required_card_status": "Approved"},
+        }
+    )
     assert parse_policy(data).stages["prod"].accounts == ["222222222222"]
 
 
@@ -105,7 +114,10 @@ def test_unquoted_account_id_gets_a_quoting_hint(tmp_path: Path) -> None:
         (base(region="useast1"), "region"),
         (base(permission_arn="AWSRAMPermissionSageMakerModelCards"), "permission_arn"),
         (base(stages={"Prod!": {"accounts": ["333333333333"], "required_card_status": "Approved"}}), "stages"),
-        (base(stages={"prod": {"accounts": ["333333333333"], "required_card_status": "Archived"}}), "stages.prod.required_card_status"),
+        (
+            base(stages={"prod": {"accounts": ["333333333333"], "required_card_status": "Archived"}}),
+            "stages.prod.required_card_status",
+        ),
         (base(export={"s3_output_prefix": "bucket/prefix"}), "export.s3_output_prefix"),
         (base(gate={"poll_interval_seconds": 0}), "gate.poll_interval_seconds"),
     ],
@@ -152,7 +164,11 @@ def _actions(doc: dict) -> list[str]:
 def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() -> None:
     policy = load_policy(EXAMPLE)
     doc = consumer_iam_policy(policy, CARD, "staging")
-    assert _actions(doc) == ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions", "sagemaker:UpdateModelCard"]
+    assert _actions(doc) == [
+        "sagemaker:DescribeModelCard",
+        "sagemaker:ListModelCardVersions",
+        "sagemaker:UpdateModelCard",
+    ]
     assert all(r == CARD for s in doc["Statement"] for r in s["Resource"])
 
 
@@ -173,7 +189,9 @@ def test_iam_policy_export_only_when_configured_and_granted() -> None:
     assert export["Resource"] == [CARD, f"{CARD}/export-job/*"]
     without_export = consumer_iam_policy(parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION)), CARD, "prod")
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(without_export))
-    not_granted = consumer_iam_policy(parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"})), CARD, "prod")
+    not_granted = consumer_iam_policy(
+        parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"})), CARD, "prod"
+    )
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(not_granted))
 
 
@@ -207,9 +225,12 @@ def test_kms_statement_is_restricted_to_sagemaker_and_s3_and_the_card() -> None:
     statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod", CARD)
     assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::333333333333:root"]}
-    assert statement["Condition"] == {"StringEquals": {
-        "kms:ViaService": ["sagemaker.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
-        "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARD}}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": ["sagemaker.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"],
+            "kms:EncryptionContext:aws:sagemaker:model-card-arn": CARD,
+        }
+    }
 
 
 def test_readonly_permission_template_is_read_only() -> None:
@@ -230,13 +251,17 @@ def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> N
     with pytest.raises(PolicyFileError, match=r"^s3://cfg/p.yaml: invalid YAML: .*fix the file"):
         parse_policy_text("stages: [\n", source="s3://cfg/p.yaml")
     with pytest.raises(PolicyValidationError, match=r"^s3://cfg/p.yaml: stages.prod.accounts\[0\]: "):
-        parse_policy_text(yaml.safe_dump(base(stages={"prod": {"accounts": ["*"], "required_card_status": "Approved"}})),
-                          source="s3://cfg/p.yaml")
+        parse_policy_text(
+            yaml.safe_dump(base(stages={"prod": {"accounts": ["*"], "required_card_status": "Approved"}})),
+            source="s3://cfg/p.yaml",
+        )
 
 
 def test_share_policies_import_nothing_from_the_steps_layer() -> None:
-    code = ("import sys, mcgov.share_policies, mcgov.share_policies.documents\n"
-            "print(sorted(m for m in sys.modules if m.startswith('mcgov.steps')))")
+    code = (
+        "import sys, mcgov.share_policies, mcgov.share_policies.documents\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mcgov.steps')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
 
@@ -246,7 +271,11 @@ def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
     s3.create_bucket(Bucket="cfg")
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="latin1.yaml", Body="r\xe9gion: x".encode("latin-1"))
-    assert steps_load_policy("s3://cfg/policy.yaml", s3_client=s3) == steps_load_policy(str(EXAMPLE)) == load_policy(EXAMPLE)
+    assert (
+        steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
+        == steps_load_policy(str(EXAMPLE))
+        == load_policy(EXAMPLE)
+    )
     with pytest.raises(PolicyFileError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
         steps_load_policy("s3://cfg/missing.yaml", s3_client=s3)
     with pytest.raises(PolicyFileError, match="not UTF-8"):
@@ -258,9 +287,15 @@ def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
 def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
     s3 = boto3.client("s3", region_name="us-east-1")
     with Stubber(s3) as stub:
-        stub.add_client_error("get_object", service_error_code="SlowDown", service_message="Please reduce your request rate",
-                              http_status_code=503)
-        with pytest.raises(PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry") as info:
+        stub.add_client_error(
+            "get_object",
+            service_error_code="SlowDown",
+            service_message="Please reduce your request rate",
+            http_status_code=503,
+        )
+        with pytest.raises(
+            PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry"
+        ) as info:
             steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
     assert info.value.retryable and not isinstance(info.value, BadInputError)
 
@@ -276,8 +311,15 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
         steps_load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
     with pytest.raises(PolicyFileError, match="NoSuchKey"):
         steps_load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
-    for uri in ("s3://cfg/policy.yaml\n", "s3://cfg\n/policy.yaml", "s3://cfg/policy\t.yaml", "s3://CFG/policy.yaml",
-                "s3://c/policy.yaml", "s3://cfg/" + "k" * 1025, "s3://cfg:443/policy.yaml"):
+    for uri in (
+        "s3://cfg/policy.yaml\n",
+        "s3://cfg\n/policy.yaml",
+        "s3://cfg/policy\t.yaml",
+        "s3://CFG/policy.yaml",
+        "s3://c/policy.yaml",
+        "s3://cfg/" + "k" * 1025,
+        "s3://cfg:443/policy.yaml",
+    ):
         with pytest.raises(PolicyFileError, match="not a valid s3://bucket/key URI"):
             steps_load_policy(uri, s3_client=s3)
     from mcgov.steps.cli.main import main

@@ -1,5 +1,6 @@
 """mcgov reconcile against the emulator: call budgets, re-runs, new accounts, selection, dry-run, crashes,
 drift, throttling, the gate through a batched share and the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -13,19 +14,23 @@ from botocore.awsrequest import AWSResponse
 from mcgov.share_policies import load_policy, parse_policy
 from mcgov.steps.approval import approve_card
 from mcgov.steps.gate import run_gate
-from mcgov.steps.reconcile import parse_selection, reconcile
-from mcgov.steps.reconcile import Outcome
+from mcgov.steps.reconcile import Outcome, parse_selection, reconcile
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
 from mcgov.steps.share.naming import is_batch_share as is_batch_record
 from mcgov.steps.share.records import ResourceShare
 from tests.conftest import REPO
 
-
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
 OWNER = "111111111111"
-RAM_WRITES = {"CreateResourceShare", "AssociateResourceShare", "DisassociateResourceShare", "UpdateResourceShare",
-              "DeleteResourceShare", "AssociateResourceSharePermission"}
+RAM_WRITES = {
+    "CreateResourceShare",
+    "AssociateResourceShare",
+    "DisassociateResourceShare",
+    "UpdateResourceShare",
+    "DeleteResourceShare",
+    "AssociateResourceSharePermission",
+}
 
 
 def is_batch_share(share: dict, stage: str | None = None) -> bool:
@@ -41,8 +46,9 @@ def make_cards(count: int, status: str = "Approved", prefix: str = "card") -> li
     content = json.dumps({"model_overview": {"model_description": "bulk"}})
     names = [f"{prefix}-{i:04d}" for i in range(count)]
     for name in names:
-        backend.create_model_card(model_card_name=name, security_config=None, content=content,
-                                  model_card_status=status, tags=None)
+        backend.create_model_card(
+            model_card_name=name, security_config=None, content=content, model_card_status=status, tags=None
+        )
     return [f"arn:aws:sagemaker:{REGION}:{OWNER}:model-card/{n}" for n in names]
 
 
@@ -66,20 +72,27 @@ class World:
 
     def shares(self, status: str = "ACTIVE") -> list[dict]:
         out: list[dict] = []
-        for page in self.ram.get_paginator("get_resource_shares").paginate(resourceOwner="SELF", resourceShareStatus=status):
+        for page in self.ram.get_paginator("get_resource_shares").paginate(
+            resourceOwner="SELF", resourceShareStatus=status
+        ):
             out.extend(page["resourceShares"])
         return out
 
     def live_resources(self, share_arn: str) -> list[str]:
         rows: list[dict] = []
         for page in self.ram.get_paginator("get_resource_share_associations").paginate(
-                associationType="RESOURCE", resourceShareArns=[share_arn]):
+            associationType="RESOURCE", resourceShareArns=[share_arn]
+        ):
             rows.extend(page["resourceShareAssociations"])
         return [r["associatedEntity"] for r in rows if r["status"] in ("ASSOCIATING", "ASSOCIATED")]
 
     def principals(self, share_arn: str) -> set[str]:
         rows = self.ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[share_arn])
-        return {r["associatedEntity"] for r in rows["resourceShareAssociations"] if r["status"] in ("ASSOCIATING", "ASSOCIATED")}
+        return {
+            r["associatedEntity"]
+            for r in rows["resourceShareAssociations"]
+            if r["status"] in ("ASSOCIATING", "ASSOCIATED")
+        }
 
 
 @pytest.fixture
@@ -97,7 +110,9 @@ def assert_converged(world: World, cards: list[str], stages: tuple[str, ...] = (
     names = [s["name"] for s in batches]
     assert len(names) == len(set(names)), f"duplicate batched shares: {names}"
     for stage in stages:
-        held = Counter(r for s in batches if is_batch_share(s, stage) for r in world.live_resources(s["resourceShareArn"]))
+        held = Counter(
+            r for s in batches if is_batch_share(s, stage) for r in world.live_resources(s["resourceShareArn"])
+        )
         assert set(held) == set(cards) and set(held.values()) == {1}, stage
 
 
@@ -158,7 +173,13 @@ def test_selection_by_status_and_name_prefix_and_status_requirements(world: Worl
     assert {r["card_arn"] for r in report.rows} == set(approved)
     assert report.counts[Outcome.SHARED] == 6
     everything, calls = world.run()
-    assert everything.counts == {Outcome.ALREADY: 2 * 3 + 2, Outcome.SHARED: 0, Outcome.DRIFT: 0, Outcome.FAILED: 0, Outcome.SKIPPED: 2 + 2 + 2}
+    assert everything.counts == {
+        Outcome.ALREADY: 2 * 3 + 2,
+        Outcome.SHARED: 0,
+        Outcome.DRIFT: 0,
+        Outcome.FAILED: 0,
+        Outcome.SKIPPED: 2 + 2 + 2,
+    }
     assert writes(calls) == 0
 
 
@@ -226,8 +247,14 @@ def test_card_correctly_shared_by_its_per_card_share_is_already_shared(world: Wo
 
 def test_failed_batch_is_reported_and_rerun_converges(world: World) -> None:
     make_cards(150)
-    outside = parse_policy({"version": 1, "card_account": OWNER, "region": REGION,
-                            "stages": {"partner": {"accounts": ["444444444444"], "required_card_status": "Draft"}}})
+    outside = parse_policy(
+        {
+            "version": 1,
+            "card_account": OWNER,
+            "region": REGION,
+            "stages": {"partner": {"accounts": ["444444444444"], "required_card_status": "Draft"}},
+        }
+    )
     report, _ = world.run(outside)
     assert report.counts[Outcome.FAILED] == 150 and report.exit_code == 1
     assert "OperationNotPermitted" in report.rows[0]["detail"]
@@ -251,8 +278,9 @@ class Throttle:
             def stream(self, *_: Any, **__: Any) -> Any:
                 yield body
 
-        return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException",
-                                              "Content-Type": "application/json"}, Raw())
+        return AWSResponse(
+            request.url, 400, {"x-amzn-ErrorType": "ThrottlingException", "Content-Type": "application/json"}, Raw()
+        )
 
 
 def test_throttling_is_retried_with_backoff(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,18 +313,21 @@ def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) ->
     world.run()
     world.approve(cards[1])
     waits = Waits(world.emu)
-    decision = run_gate(world.ram, world.sm, world.policy, "prod", cards[1], timeout=120,
-                        sleep=waits.sleep, clock=waits.clock)
+    decision = run_gate(
+        world.ram, world.sm, world.policy, "prod", cards[1], timeout=120, sleep=waits.sleep, clock=waits.clock
+    )
     assert decision.allowed, decision.reasons
     assert decision.principals["333333333333"]["status"] == "ASSOCIATED"
     assert decision.resource["status"] == "ASSOCIATED"
     prod = next(s for s in world.shares() if is_batch_share(s, "prod"))
     assert decision.shares == [prod["resourceShareArn"]]
     world.ram.associate_resource_share(resourceShareArn=prod["resourceShareArn"], principals=["222222222222"])
-    blocked = run_gate(world.ram, world.sm, world.policy, "prod", cards[1], timeout=0,
-                       sleep=waits.sleep, clock=waits.clock)
-    assert not blocked.allowed and any(r.startswith(f"Share {prod['resourceShareArn']} also grants 222222222222")
-                                       for r in blocked.reasons), blocked.reasons
+    blocked = run_gate(
+        world.ram, world.sm, world.policy, "prod", cards[1], timeout=0, sleep=waits.sleep, clock=waits.clock
+    )
+    assert not blocked.allowed and any(
+        r.startswith(f"Share {prod['resourceShareArn']} also grants 222222222222") for r in blocked.reasons
+    ), blocked.reasons
 
 
 def test_gate_prefers_the_complete_share_when_a_per_card_share_is_incomplete(world: World) -> None:
@@ -324,8 +355,9 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> i
     return main.main(argv)
 
 
-def test_cli_json_shape_progress_and_exit_codes(world: World, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_shape_progress_and_exit_codes(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_cards(150)
     rc = run_cli(monkeypatch, world.session, ["reconcile", "--policy", str(EXAMPLE), "--json"])
     out = capsys.readouterr()
@@ -340,23 +372,30 @@ def test_cli_json_shape_progress_and_exit_codes(world: World, monkeypatch: pytes
     assert rc == 0 and "already shared     150" in out.out and "CARD" not in out.out
 
 
-@pytest.mark.parametrize("argv", [
-    ["--select", "status=Bogus"],
-    ["--select", "colour=red"],
-    ["--stage", "nope"],
-])
-def test_cli_bad_input_exits_2(world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                               argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--select", "status=Bogus"],
+        ["--select", "colour=red"],
+        ["--stage", "nope"],
+    ],
+)
+def test_cli_bad_input_exits_2(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
     rc = run_cli(monkeypatch, world.session, ["reconcile", "--policy", str(EXAMPLE), *argv])
     assert rc == 2 and capsys.readouterr().err.count("\n") == 1
 
 
-def test_cli_failed_card_exits_1_and_dry_run_table(world: World, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+def test_cli_failed_card_exits_1_and_dry_run_table(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
     make_cards(2)
     policy = tmp_path / "outside.yaml"
-    policy.write_text(f"version: 1\ncard_account: '{OWNER}'\nregion: {REGION}\n"
-                      "stages:\n  partner:\n    accounts: ['444444444444']\n    required_card_status: Draft\n")
+    policy.write_text(
+        f"version: 1\ncard_account: '{OWNER}'\nregion: {REGION}\n"
+        "stages:\n  partner:\n    accounts: ['444444444444']\n    required_card_status: Draft\n"
+    )
     rc = run_cli(monkeypatch, world.session, ["reconcile", "--policy", str(policy), "--dry-run"])
     out = capsys.readouterr().out
     assert rc == 0 and "dry run" in out and "would share" in out

@@ -1,4 +1,5 @@
 """Pure planning of reconcile: selection parsing, filling, principal fixes, drift, duplicates, stale permission."""
+
 from __future__ import annotations
 
 import math
@@ -36,22 +37,36 @@ def card(i: int, status: str = "Approved") -> Card:
     return Card(f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}", name, status)
 
 
-def batch(index: int, arn: str, *, permission: str = STAGING, status: str = "ACTIVE", created: float = 0) -> ResourceShare:
-    return ResourceShare.from_wire({
-        "resourceShareArn": arn, "name": batch_share_name("staging", permission, index), "status": status,
-        "allowExternalPrincipals": False, "creationTime": created, "tags": batch_share_tags("staging", permission, index)})
+def batch(
+    index: int, arn: str, *, permission: str = STAGING, status: str = "ACTIVE", created: float = 0
+) -> ResourceShare:
+    return ResourceShare.from_wire(
+        {
+            "resourceShareArn": arn,
+            "name": batch_share_name("staging", permission, index),
+            "status": status,
+            "allowExternalPrincipals": False,
+            "creationTime": created,
+            "tags": batch_share_tags("staging", permission, index),
+        }
+    )
 
 
-def rows(share_arn: str, entities: list[str], status: str = "ASSOCIATED",
-         kind: AssociationType = AssociationType.PRINCIPAL) -> tuple[Association, ...]:
+def rows(
+    share_arn: str, entities: list[str], status: str = "ASSOCIATED", kind: AssociationType = AssociationType.PRINCIPAL
+) -> tuple[Association, ...]:
     return tuple(Association(share_arn, e, kind, AssociationStatus(status)) for e in entities)
 
 
-def inventory(shares: list[ResourceShare], resources: dict[str, list[str]],
-              principals: dict[str, list[str]]) -> StageInventory:
-    return StageInventory("staging", tuple(shares),
-                          {a: rows(a, r, kind=AssociationType.RESOURCE) for a, r in resources.items()},
-                          {a: rows(a, p) for a, p in principals.items()})
+def inventory(
+    shares: list[ResourceShare], resources: dict[str, list[str]], principals: dict[str, list[str]]
+) -> StageInventory:
+    return StageInventory(
+        "staging",
+        tuple(shares),
+        {a: rows(a, r, kind=AssociationType.RESOURCE) for a, r in resources.items()},
+        {a: rows(a, p) for a, p in principals.items()},
+    )
 
 
 def test_parse_selection() -> None:
@@ -84,7 +99,9 @@ def test_existing_share_is_filled_then_new_one_opened_and_missing_principal_ride
     by = {p.card.name: p for p in plan.cards}
     assert by["c-0000"].outcome is Outcome.WOULD_SHARE and by["c-0000"].share_arn == "arn:s1"
     assert f"gains {ACCOUNT}" in by["c-0000"].detail
-    assert by["c-0100"].outcome is Outcome.WOULD_SHARE and by["c-0100"].share == s2.name and by["c-0100"].share_arn is None
+    assert (
+        by["c-0100"].outcome is Outcome.WOULD_SHARE and by["c-0100"].share == s2.name and by["c-0100"].share_arn is None
+    )
 
 
 def test_drift_reported_and_drifted_share_not_filled() -> None:
@@ -97,20 +114,26 @@ def test_drift_reported_and_drifted_share_not_filled() -> None:
 
 def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_reshared() -> None:
     stale = batch(1, "arn:old", permission="arn:aws:ram::aws:permission/Other")
-    inv = inventory([batch(1, "arn:a", created=1), batch(1, "arn:b", created=2), stale],
-                    {"arn:a": [card(0).arn], "arn:b": [card(1).arn], "arn:old": [card(2).arn]},
-                    {"arn:a": [ACCOUNT], "arn:b": [ACCOUNT], "arn:old": [ACCOUNT]})
+    inv = inventory(
+        [batch(1, "arn:a", created=1), batch(1, "arn:b", created=2), stale],
+        {"arn:a": [card(0).arn], "arn:b": [card(1).arn], "arn:old": [card(2).arn]},
+        {"arn:a": [ACCOUNT], "arn:b": [ACCOUNT], "arn:old": [ACCOUNT]},
+    )
     plan = plan_stage(POLICY, "staging", [card(0), card(1), card(2)], inv)
     assert {p.card.name: p.outcome for p in plan.cards} == {
-        "c-0000": Outcome.ALREADY, "c-0001": Outcome.ALREADY, "c-0002": Outcome.WOULD_SHARE}
+        "c-0000": Outcome.ALREADY,
+        "c-0001": Outcome.ALREADY,
+        "c-0002": Outcome.WOULD_SHARE,
+    }
     notes = {n["arn"]: n["note"] for n in plan.other_shares}
     assert "duplicate of arn:a" in notes["arn:b"] and "instead of" in notes["arn:old"]
     assert plan.shares[0].arn == "arn:a" and plan.new_shares == 0
 
 
 def test_status_below_requirement_is_skipped() -> None:
-    plan = plan_stage(POLICY, "prod", [card(0, "PendingReview"), card(1, "Archived")],
-                      StageInventory("prod", (), {}, {}))
+    plan = plan_stage(
+        POLICY, "prod", [card(0, "PendingReview"), card(1, "Archived")], StageInventory("prod", (), {}, {})
+    )
     assert [p.outcome for p in plan.cards] == [Outcome.SKIPPED, Outcome.SKIPPED] and plan.write_calls == 0
     assert all("required for stage prod" in p.detail for p in plan.cards)
 
@@ -122,8 +145,15 @@ def test_capacity_is_bounded_by_ram_quota() -> None:
 
 def test_gate_ranking_prefers_complete_then_waiting_then_per_card() -> None:
     arn = card(0).arn
-    per_card = ResourceShare.from_wire({"resourceShareArn": "arn:p", "name": share_name(arn, "staging"), "status": "ACTIVE",
-                                        "creationTime": 0, "tags": share_tags(arn, "staging", STAGING)})
+    per_card = ResourceShare.from_wire(
+        {
+            "resourceShareArn": "arn:p",
+            "name": share_name(arn, "staging"),
+            "status": "ACTIVE",
+            "creationTime": 0,
+            "tags": share_tags(arn, "staging", STAGING),
+        }
+    )
     batched = batch(1, "arn:s1", created=5)
     complete = (batched, rows("arn:s1", [ACCOUNT]), rows("arn:s1", [arn]))
     missing = (per_card, (), rows("arn:p", [arn]))

@@ -1,4 +1,5 @@
 """The card inside the model package: conversion, schema, one content sha256, status rules, approval, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -6,23 +7,36 @@ from typing import Any
 
 import pytest
 
+from mcgov.share_policies import load_policy
 from mcgov.steps.approval import approve_card
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry import ArchivedEmbeddedCardError, EmbeddedContentError, ModelPackageStore
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
-from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, embedded_approval_problem, provenance
-from mcgov.share_policies import load_policy
+from mcgov.steps.registry.provenance import (
+    PROVENANCE_CARD_ARN,
+    PROVENANCE_SHA256,
+    embedded_approval_problem,
+    provenance,
+)
 from tests.conftest import REPO
 
 CARD_ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 CONTENT = {
-    "model_overview": {"model_description": "churn classifier", "model_creator": "risk team",
-                       "model_artifact": ["s3://bucket/model.tar.gz"], "algorithm_type": "xgboost"},
+    "model_overview": {
+        "model_description": "churn classifier",
+        "model_creator": "risk team",
+        "model_artifact": ["s3://bucket/model.tar.gz"],
+        "algorithm_type": "xgboost",
+    },
     "intended_uses": {"risk_rating": "Low", "purpose_of_model": "retention offers"},
-    "evaluation_details": [{"name": "holdout", "metric_groups": [{"name": "binary", "metric_data": [
-        {"name": "auc", "type": "number", "value": 0.91}]}]}],
+    "evaluation_details": [
+        {
+            "name": "holdout",
+            "metric_groups": [{"name": "binary", "metric_data": [{"name": "auc", "type": "number", "value": 0.91}]}],
+        }
+    ],
 }
 
 
@@ -32,9 +46,13 @@ def register_package(sagemaker: Any, group: str = "churn-packages") -> str:
     except sagemaker.exceptions.ClientError:
         pass
     return sagemaker.create_model_package(
-        ModelPackageGroupName=group, ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName=group,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
 
 
@@ -53,11 +71,16 @@ def updates(emulator: Any) -> int:
 def test_conversion_drops_what_the_package_schema_lacks_and_says_so() -> None:
     content = {**CONTENT, "model_package_details": {"model_package_arn": "arn:x"}}
     conversion = to_package_card(content, card_arn=CARD_ARN, card_sha256="a" * 64)
-    assert conversion.content["model_overview"] == {"model_creator": "risk team",
-                                                    "model_artifact": ["s3://bucket/model.tar.gz"]}
+    assert conversion.content["model_overview"] == {
+        "model_creator": "risk team",
+        "model_artifact": ["s3://bucket/model.tar.gz"],
+    }
     assert "model_package_details" not in conversion.content
-    assert conversion.dropped == ("model_package_details", "model_overview.model_description",
-                                  "model_overview.algorithm_type")
+    assert conversion.dropped == (
+        "model_package_details",
+        "model_overview.model_description",
+        "model_overview.algorithm_type",
+    )
     custom = conversion.content["additional_information"]["custom_details"]
     assert custom[PROVENANCE_CARD_ARN] == CARD_ARN and custom[PROVENANCE_SHA256] == "a" * 64
     assert "model_overview.algorithm_type" in custom[DROPPED_NOTE]
@@ -90,22 +113,32 @@ def test_embed_records_the_same_sha256_and_rerun_writes_nothing(emulator: Any, c
     first = embed_card(sm, package, card)
     assert first.result == "created" and first.status == "Draft"
     described = sm.describe_model_package(ModelPackageName=package)["ModelCard"]
-    assert provenance(ModelPackageStore(sm).describe(package).model_card)[PROVENANCE_SHA256] == content_sha256(card["Content"])
+    assert provenance(ModelPackageStore(sm).describe(package).model_card)[PROVENANCE_SHA256] == content_sha256(
+        card["Content"]
+    )
     assert json.loads(described["ModelCardContent"])["model_overview"] == {
-        "model_creator": "risk team", "model_artifact": ["s3://bucket/model.tar.gz"]}
+        "model_creator": "risk team",
+        "model_artifact": ["s3://bucket/model.tar.gz"],
+    }
     before = updates(emulator)
     again = embed_card(sm, package, CardStore(sm).describe("churn-model"))
     assert again.result == "unchanged" and updates(emulator) == before
 
 
-def test_pipeline_never_approves_and_changed_content_goes_back_to_pending_review(emulator: Any, card_session: Any) -> None:
+def test_pipeline_never_approves_and_changed_content_goes_back_to_pending_review(
+    emulator: Any, card_session: Any
+) -> None:
     sm = card_session.client("sagemaker")
     package = register_package(sm)
     card = publish(sm, CONTENT, package, status="Approved")
     assert embed_card(sm, package, card).status == "PendingReview"
-    sm.update_model_package(ModelPackageArn=package, ModelCard={
-        "ModelCardContent": sm.describe_model_package(ModelPackageName=package)["ModelCard"]["ModelCardContent"],
-        "ModelCardStatus": "Approved"})
+    sm.update_model_package(
+        ModelPackageArn=package,
+        ModelCard={
+            "ModelCardContent": sm.describe_model_package(ModelPackageName=package)["ModelCard"]["ModelCardContent"],
+            "ModelCardStatus": "Approved",
+        },
+    )
     assert embed_card(sm, package, card).result == "unchanged"  # an unchanged Approved card stays Approved
     changed = publish(sm, {**CONTENT, "intended_uses": {"risk_rating": "High"}}, package, status="Approved")
     result = embed_card(sm, package, changed)
@@ -118,7 +151,9 @@ def test_archived_embedded_card_refuses_content_updates(emulator: Any, card_sess
     card = publish(sm, CONTENT, package)
     embed_card(sm, package, card)
     text = sm.describe_model_package(ModelPackageName=package)["ModelCard"]["ModelCardContent"]
-    sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": text, "ModelCardStatus": "Archived"})
+    sm.update_model_package(
+        ModelPackageArn=package, ModelCard={"ModelCardContent": text, "ModelCardStatus": "Archived"}
+    )
     with pytest.raises(sm.exceptions.ClientError, match="Archived"):
         sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": "{}"})
     with pytest.raises(ArchivedEmbeddedCardError):
@@ -129,8 +164,13 @@ def test_emulator_refuses_content_outside_the_package_schema(emulator: Any, card
     sm = card_session.client("sagemaker")
     package = register_package(sm)
     with pytest.raises(sm.exceptions.ClientError, match="model package model card schema"):
-        sm.update_model_package(ModelPackageArn=package, ModelCard={
-            "ModelCardContent": json.dumps({"model_overview": {"model_description": "x"}}), "ModelCardStatus": "Draft"})
+        sm.update_model_package(
+            ModelPackageArn=package,
+            ModelCard={
+                "ModelCardContent": json.dumps({"model_overview": {"model_description": "x"}}),
+                "ModelCardStatus": "Draft",
+            },
+        )
     assert "ModelCard" not in sm.describe_model_package(ModelPackageName=package)
 
 
@@ -139,15 +179,21 @@ def test_card_approve_approves_both_and_the_record_is_checked(emulator: Any, car
     package = register_package(sm)
     card = publish(sm, CONTENT, package, status="PendingReview")
     embed_card(sm, package, card)
-    result = approve_card(sm, card_session.client("sts"), load_policy(REPO / "share_policies" / "example.yaml"),
-                          "churn-model")
+    result = approve_card(
+        sm, card_session.client("sts"), load_policy(REPO / "share_policies" / "example.yaml"), "churn-model"
+    )
     assert result.embedded == {"model_package_arn": package, "approved": True, "status_changed": True}
     store = ModelPackageStore(sm)
     described = store.describe(package)
     assert described.model_card.status == "Approved"
     assert embedded_approval_problem(described, store.tags(package)) is None
-    sm.update_model_package(ModelPackageArn=package, ModelCard={
-        "ModelCardContent": json.dumps({"intended_uses": {"risk_rating": "Low"}}), "ModelCardStatus": "Approved"})
+    sm.update_model_package(
+        ModelPackageArn=package,
+        ModelCard={
+            "ModelCardContent": json.dumps({"intended_uses": {"risk_rating": "Low"}}),
+            "ModelCardStatus": "Approved",
+        },
+    )
     assert "changed since it was approved" in embedded_approval_problem(store.describe(package), store.tags(package))
 
 
@@ -157,8 +203,12 @@ def test_cli_publish_embed(emulator: Any, card_session: Any, tmp_path: Any, caps
     package = register_package(sm)
     path = tmp_path / "content.json"
     path.write_text(json.dumps({**CONTENT, "model_package_details": {"model_package_arn": package}}))
-    assert main(["card", "publish", "--name", "churn-model", "--content", str(path), "--embed",
-                 "--model-package", package]) == 0
+    assert (
+        main(
+            ["card", "publish", "--name", "churn-model", "--content", str(path), "--embed", "--model-package", package]
+        )
+        == 0
+    )
     out = capsys.readouterr()
     printed = json.loads(out.out)
     assert printed["embedded"]["content_sha256"] == printed["content_sha256"]
@@ -168,13 +218,16 @@ def test_cli_publish_embed(emulator: Any, card_session: Any, tmp_path: Any, caps
     assert CardStore(sm).find("other-card") is None
 
 
-@pytest.mark.parametrize("content", [
-    "[" * 100_000 + "]" * 100_000,  # deeper than the parser's recursion limit
-    '{"a": ' + "1" * 5000 + "}",  # an integer over Python's digit limit (ValueError, not JSONDecodeError)
-    '{"additional_information": [1]}',
-    '{"additional_information": {"custom_details": "x"}}',
-    '{"model_package_details": []}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000 + "]" * 100_000,  # deeper than the parser's recursion limit
+        '{"a": ' + "1" * 5000 + "}",  # an integer over Python's digit limit (ValueError, not JSONDecodeError)
+        '{"additional_information": [1]}',
+        '{"additional_information": {"custom_details": "x"}}',
+        '{"model_package_details": []}',
+    ],
+)
 def test_hostile_embedded_content_has_no_provenance_instead_of_crashing_the_guard(content: str) -> None:
     from mcgov.steps.registry.models import EmbeddedCard
     from mcgov.steps.registry.provenance import package_arn_from_card, provenance

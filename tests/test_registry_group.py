@@ -1,7 +1,9 @@
 """The model package group shared beside the card, the package gate, ModelLifeCycle and cross-account reads."""
+
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -17,10 +19,15 @@ from tests.test_gate_emulator import Waits
 from tests.test_registry_embedded import register_package
 from tests.test_share_emulator import setup_card
 
-POLICY = {"version": 1, "card_account": "111111111111", "region": "us-east-1",
-          "stages": {"staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
-                     "prod": {"accounts": ["333333333333"], "required_card_status": "Draft",
-                              "model_package_group": True}}}
+POLICY = {
+    "version": 1,
+    "card_account": "111111111111",
+    "region": "us-east-1",
+    "stages": {
+        "staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
+        "prod": {"accounts": ["333333333333"], "required_card_status": "Draft", "model_package_group": True},
+    },
+}
 
 
 def world(card_session: Any) -> tuple[Any, str, str, str]:
@@ -56,15 +63,25 @@ def test_group_is_shared_only_with_stages_that_need_it_in_the_same_read(emulator
     assert not again.package_group_stages[0].created and not again.drift
 
 
-def test_prod_reads_the_package_only_while_the_group_is_shared(emulator: Any, card_session: Any,
-                                                               prod_session: Any, staging_session: Any) -> None:
+def test_prod_reads_the_package_only_while_the_group_is_shared(
+    emulator: Any, card_session: Any, prod_session: Any, staging_session: Any
+) -> None:
     policy, card, package, group = world(card_session)
     prod = prod_session.client("sagemaker")
     with pytest.raises(prod.exceptions.ClientError, match="AccessDenied"):
         prod.describe_model_package(ModelPackageName=package)
     ensure_share(ram_client(card_session, "us-east-1"), policy, card, package_group_arn=group)
-    run_package_gate(ram_client(card_session, "us-east-1"), card_session.client("sagemaker"), policy, "prod", card,
-                     package, timeout=120, sleep=Waits(emulator).sleep, clock=Waits(emulator).clock)
+    run_package_gate(
+        ram_client(card_session, "us-east-1"),
+        card_session.client("sagemaker"),
+        policy,
+        "prod",
+        card,
+        package,
+        timeout=120,
+        sleep=Waits(emulator).sleep,
+        clock=Waits(emulator).clock,
+    )
     assert prod.describe_model_package(ModelPackageName=package)["ModelPackageArn"] == package
     assert prod.describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupName"] == "churn-packages"
     versions = prod.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"]
@@ -76,8 +93,9 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(emulator: Any, ca
         prod.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
 
 
-def test_package_gate_requires_the_group_and_records_the_lifecycle(emulator: Any, card_session: Any,
-                                                                   prod_session: Any) -> None:
+def test_package_gate_requires_the_group_and_records_the_lifecycle(
+    emulator: Any, card_session: Any, prod_session: Any
+) -> None:
     policy, card, package, group = world(card_session)
     ram = ram_client(card_session, "us-east-1")
     ensure_share(ram, policy, card)  # the card only
@@ -89,12 +107,17 @@ def test_package_gate_requires_the_group_and_records_the_lifecycle(emulator: Any
     assert "model package group" in lifecycle.stage_description and recorded["lifecycle"]["StageStatus"] == "Blocked"
     ensure_share(ram, policy, card, package_group_arn=group)
     emulator.set_association_delay(polls=0)
-    decision, recorded = gate_package(card_session, policy, "prod", card, package, wait=60,
-                                      verify_roles={"333333333333": prod_session})
+    decision, recorded = gate_package(
+        card_session, policy, "prod", card, package, wait=60, verify_roles={"333333333333": prod_session}
+    )
     assert decision.allowed, decision.reasons
     assert decision.consumer_checks["333333333333"]["model_package_arn"] == package
     lifecycle = card_session.client("sagemaker").describe_model_package(ModelPackageName=package)["ModelLifeCycle"]
-    assert lifecycle == {"Stage": "prod", "StageStatus": "Approved", "StageDescription": "all associations are ASSOCIATED"}
+    assert lifecycle == {
+        "Stage": "prod",
+        "StageStatus": "Approved",
+        "StageDescription": "all associations are ASSOCIATED",
+    }
 
 
 def test_lifecycle_values_fit_botocore_shape() -> None:
@@ -112,8 +135,9 @@ def test_emulator_refuses_a_lifecycle_outside_the_shape(emulator: Any, card_sess
         sm.update_model_package(ModelPackageArn=package, ModelLifeCycle={"Stage": "prod", "StageStatus": "not ok!"})
 
 
-def test_cli_share_and_gate_with_model_package(emulator: Any, card_session: Any, tmp_path: Any, capsys: Any,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_share_and_gate_with_model_package(
+    emulator: Any, card_session: Any, tmp_path: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     emulator.act_as("card")
     policy, card, package, group = world(card_session)
     path = tmp_path / "policy.yaml"
@@ -123,8 +147,22 @@ def test_cli_share_and_gate_with_model_package(emulator: Any, card_session: Any,
     assert "--model-package" in capsys.readouterr().err
     assert main(["share", "ensure", "--card", "churn-model", "--policy", str(path), "--model-package", package]) == 0
     assert json.loads(capsys.readouterr().out)["package_group"]["arn"] == group
-    rc = main(["gate", "check", "--card", "churn-model", "--policy", str(path), "--stage", "prod", "--wait", "30",
-               "--model-package", package])
+    rc = main(
+        [
+            "gate",
+            "check",
+            "--card",
+            "churn-model",
+            "--policy",
+            str(path),
+            "--stage",
+            "prod",
+            "--wait",
+            "30",
+            "--model-package",
+            package,
+        ]
+    )
     out = json.loads(capsys.readouterr().out)
     assert rc == 0, out["reasons"]
     assert out["model_package"]["lifecycle"]["StageStatus"] == "Approved"
@@ -135,37 +173,59 @@ GROUP_SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/g1"
 
 
 def _row(entity: str, kind: str, status: str = "ASSOCIATED", *, external: bool = False) -> Any:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mcgov.steps.share.records import Association
 
-    at = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
-    return Association.from_wire({"resourceShareArn": GROUP_SHARE, "associatedEntity": entity, "associationType": kind,
-                                  "status": status, "creationTime": at, "lastUpdatedTime": at, "external": external})
+    at = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+    return Association.from_wire(
+        {
+            "resourceShareArn": GROUP_SHARE,
+            "associatedEntity": entity,
+            "associationType": kind,
+            "status": status,
+            "creationTime": at,
+            "lastUpdatedTime": at,
+            "external": external,
+        }
+    )
 
 
-@pytest.mark.parametrize("status, external, waits, needle", [
-    ("ASSOCIATED", True, False, "allow_external_principals"),  # the card share's rule holds for the group share
-    ("RESTORING", False, True, "restoring"),
-    ("SUSPENDED", False, False, "suspended"),
-    ("FAILED", False, False, "share ensure --model-package ..."),
-])
+@pytest.mark.parametrize(
+    "status, external, waits, needle",
+    [
+        ("ASSOCIATED", True, False, "allow_external_principals"),  # the card share's rule holds for the group share
+        ("RESTORING", False, True, "restoring"),
+        ("SUSPENDED", False, False, "suspended"),
+        ("FAILED", False, False, "share ensure --model-package ..."),
+    ],
+)
 def test_group_share_rows_follow_the_card_share_rules(status: str, external: bool, waits: bool, needle: str) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mcgov.steps.gate.package import GroupShareState, group_problems
 
     group = group_arn_of_package(PACKAGE)
-    state = GroupShareState(GROUP_SHARE, (_row("333333333333", "PRINCIPAL", status, external=external),),
-                            (_row(group, "RESOURCE"),))
-    terminal, waiting = group_problems(parse_policy(POLICY), "prod", group, state,
-                                       datetime(2024, 3, 1, 12, 1, tzinfo=timezone.utc))
+    state = GroupShareState(
+        GROUP_SHARE, (_row("333333333333", "PRINCIPAL", status, external=external),), (_row(group, "RESOURCE"),)
+    )
+    terminal, waiting = group_problems(
+        parse_policy(POLICY), "prod", group, state, datetime(2024, 3, 1, 12, 1, tzinfo=UTC)
+    )
     assert (bool(waiting), bool(terminal)) == (waits, not waits)
     assert needle in (waiting or terminal)[0]
 
 
-@pytest.mark.parametrize("arn", [PACKAGE + "\n", PACKAGE.replace("/1", "/\u0661"), PACKAGE + "/2",
-                                 "x:model-package/churn-packages/1", PACKAGE.replace("111111111111", "1" * 11)])
+@pytest.mark.parametrize(
+    "arn",
+    [
+        PACKAGE + "\n",
+        PACKAGE.replace("/1", "/\u0661"),
+        PACKAGE + "/2",
+        "x:model-package/churn-packages/1",
+        PACKAGE.replace("111111111111", "1" * 11),
+    ],
+)
 def test_a_malformed_package_arn_is_refused(arn: str) -> None:
     from mcgov.steps.share.exceptions import PackageGroupInputError, ShareStateError
     from mcgov.steps.share.groups import check_package_arn

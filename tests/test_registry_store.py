@@ -1,4 +1,5 @@
 """The model-package store on the emulator: typed records, approval updates, tags, and typed failures."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,9 +25,13 @@ MISSING = "arn:aws:sagemaker:us-east-1:111111111111:model-package/nowhere/1"
 def _package(sagemaker: Any, tags: dict[str, str] | None = None) -> str:
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-packages")
     arn = sagemaker.create_model_package(
-        ModelPackageGroupName="churn-packages", ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+        ModelPackageGroupName="churn-packages",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123.dkr.ecr.us-east-1.amazonaws.com/xgb:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
     )["ModelPackageArn"]
     if tags:
         sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
@@ -37,8 +42,13 @@ def test_describe_returns_a_frozen_record_with_an_enum_status(card_session):
     sagemaker = card_session.client("sagemaker")
     arn = _package(sagemaker)
     package = ModelPackageStore(sagemaker).describe(arn)
-    assert package == ModelPackage(arn=arn, group_name="churn-packages", version=1,
-                                   approval_status=ApprovalStatus.PENDING_MANUAL_APPROVAL, approval_description=None)
+    assert package == ModelPackage(
+        arn=arn,
+        group_name="churn-packages",
+        version=1,
+        approval_status=ApprovalStatus.PENDING_MANUAL_APPROVAL,
+        approval_description=None,
+    )
     with pytest.raises(AttributeError):
         package.approval_status = ApprovalStatus.APPROVED  # type: ignore[misc]
 
@@ -76,10 +86,18 @@ def test_throttling_is_retryable_and_a_refused_request_is_not(aws_env):
     sagemaker = _stubbed()
     store = ModelPackageStore(sagemaker)
     with Stubber(sagemaker) as stub:
-        stub.add_client_error("describe_model_package", service_error_code="ThrottlingException",
-                              service_message="Rate exceeded", http_status_code=400)
-        stub.add_client_error("update_model_package", service_error_code="ConflictException",
-                              service_message="concurrent update", http_status_code=400)
+        stub.add_client_error(
+            "describe_model_package",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
+        stub.add_client_error(
+            "update_model_package",
+            service_error_code="ConflictException",
+            service_message="concurrent update",
+            http_status_code=400,
+        )
         with pytest.raises(RegistryUnavailableError, match="retry later") as throttled:
             store.describe(MISSING)
         with pytest.raises(RegistryRequestError, match="ConflictException: concurrent update") as refused:
@@ -91,8 +109,12 @@ def test_throttling_is_retryable_and_a_refused_request_is_not(aws_env):
 def test_tags_follow_every_page(aws_env):
     sagemaker = _stubbed()
     with Stubber(sagemaker) as stub:
-        stub.add_response("list_tags", {"Tags": [{"Key": "a", "Value": "1"}], "NextToken": "t"}, {"ResourceArn": MISSING})
-        stub.add_response("list_tags", {"Tags": [{"Key": "b", "Value": "2"}]}, {"ResourceArn": MISSING, "NextToken": "t"})
+        stub.add_response(
+            "list_tags", {"Tags": [{"Key": "a", "Value": "1"}], "NextToken": "t"}, {"ResourceArn": MISSING}
+        )
+        stub.add_response(
+            "list_tags", {"Tags": [{"Key": "b", "Value": "2"}]}, {"ResourceArn": MISSING, "NextToken": "t"}
+        )
         assert ModelPackageStore(sagemaker).tags(MISSING) == {"a": "1", "b": "2"}
 
 

@@ -1,4 +1,5 @@
 """Concurrency: N threads run populate_card + ensure_share for the same card and policy at once."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,11 @@ from typing import Any
 
 import pytest
 
+import mcgov.emulator.fixtures as seed
 from mcgov.share_policies import load_policy
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
-
-import mcgov.emulator.fixtures as seed
 
 THREADS = 8
 FIGURES: dict[str, dict[str, int]] = {}  # what the tests measured, read by benchmarks.reliability
@@ -59,10 +59,13 @@ def run_together(work: Callable[[int], Any], n: int = THREADS) -> tuple[list[Any
 def world(emulator: Any, card_session: Any) -> dict[str, Any]:
     where = seed.seed_pipeline_outputs(card_session, bucket="mcgov-concurrency")
     ensure_readonly_permission(ram_client(card_session, REGION))
-    sources = CardSources(training_job_name=where["training_job_name"], evaluations=(where["evaluation"],),
-                          template=where["template"])
-    clients = [(card_session.client("sagemaker"), card_session.client("s3"), ram_client(card_session, REGION))
-               for _ in range(THREADS)]
+    sources = CardSources(
+        training_job_name=where["training_job_name"], evaluations=(where["evaluation"],), template=where["template"]
+    )
+    clients = [
+        (card_session.client("sagemaker"), card_session.client("s3"), ram_client(card_session, REGION))
+        for _ in range(THREADS)
+    ]
     return {"session": card_session, "sources": sources, "clients": clients, "policy": load_policy(EXAMPLE)}
 
 
@@ -99,20 +102,29 @@ def _populate_and_share(world: dict[str, Any], name: str, i: int, *, populate: b
 
 def _shares_per_stage(world: dict[str, Any], arn: str) -> dict[str, list[str]]:
     ram = world["session"].client("ram")
-    return {stage: [s["status"] for s in ram.get_resource_shares(resourceOwner="SELF", name=share_name(arn, stage))["resourceShares"]]
-            for stage in world["policy"].stages}
+    return {
+        stage: [
+            s["status"]
+            for s in ram.get_resource_shares(resourceOwner="SELF", name=share_name(arn, stage))["resourceShares"]
+        ]
+        for stage in world["policy"].stages
+    }
 
 
 def _principals(world: dict[str, Any], arn: str, stage: str) -> list[str]:
     ram = world["session"].client("ram")
     share = ram.get_resource_shares(resourceOwner="SELF", name=share_name(arn, stage))["resourceShares"][0]
-    rows = ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]])
+    rows = ram.get_resource_share_associations(
+        associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]]
+    )
     return sorted(a["associatedEntity"] for a in rows["resourceShareAssociations"])
 
 
 def test_parallel_ensure_share_on_an_existing_card_makes_one_share_per_stage(world: dict[str, Any]) -> None:
     sm = world["clients"][0][0]
-    arn = populate_card("churn-model", world["sources"], sagemaker=sm, s3=world["clients"][0][1], status="PendingReview").arn
+    arn = populate_card(
+        "churn-model", world["sources"], sagemaker=sm, s3=world["clients"][0][1], status="PendingReview"
+    ).arn
     results, errors = run_together(lambda i: _populate_and_share(world, "churn-model", i))
     assert errors == []
     assert results == [arn] * THREADS
@@ -123,7 +135,9 @@ def test_parallel_ensure_share_on_an_existing_card_makes_one_share_per_stage(wor
     assert len(versions) == 1
 
 
-def test_parallel_first_populate_all_threads_succeed_with_one_card_version_and_one_share_per_stage(world: dict[str, Any]) -> None:
+def test_parallel_first_populate_all_threads_succeed_with_one_card_version_and_one_share_per_stage(
+    world: dict[str, Any],
+) -> None:
     """All threads create the same new card at the same instant: exactly one create wins, and every loser's
     CreateModelCard conflict is absorbed (the store reads the winner's card, finds the same content and status
     and writes nothing), so the expectation is that EVERY thread succeeds with the same ARN. An error in any
@@ -147,18 +161,26 @@ def test_parallel_populate_with_two_contents_creates_only_real_changes(world: di
     sm, s3, _ = world["clients"][0]
     populate_card("two-contents", world["sources"], sagemaker=sm, s3=s3, status="PendingReview")
     first = json.loads(sm.describe_model_card(ModelCardName="two-contents")["Content"])
-    alternative = CardSources(training_job_name=world["sources"].training_job_name, evaluations=world["sources"].evaluations)
+    alternative = CardSources(
+        training_job_name=world["sources"].training_job_name, evaluations=world["sources"].evaluations
+    )
 
     def work(i: int) -> str:
         sm_i, s3_i, _ = world["clients"][i]
-        return populate_card("two-contents", world["sources"] if i % 2 else alternative, sagemaker=sm_i, s3=s3_i).content_sha256
+        return populate_card(
+            "two-contents", world["sources"] if i % 2 else alternative, sagemaker=sm_i, s3=s3_i
+        ).content_sha256
 
     results, errors = run_together(work)
     assert errors == []
     assert len(set(results)) <= 2
     versions = sm.list_model_card_versions(ModelCardName="two-contents")["ModelCardVersionSummaryList"]
-    contents = [json.loads(sm.describe_model_card(ModelCardName="two-contents", ModelCardVersion=v["ModelCardVersion"])["Content"])
-                for v in sorted(versions, key=lambda v: v["ModelCardVersion"])]
+    contents = [
+        json.loads(
+            sm.describe_model_card(ModelCardName="two-contents", ModelCardVersion=v["ModelCardVersion"])["Content"]
+        )
+        for v in sorted(versions, key=lambda v: v["ModelCardVersion"])
+    ]
     assert contents[0] == first
     assert all(a != b for a, b in zip(contents, contents[1:])), "a version was created without a content change"
     assert len(contents) <= 1 + THREADS

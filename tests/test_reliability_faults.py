@@ -6,6 +6,7 @@ again without faults and must converge: one card version with the clean run's co
 live share per (card, stage) and no deleted extra, the policy's accounts and the card associated, the gate
 allowed. Run with ``-s`` to see the counts; ``FIGURES`` keeps them for ``make bench`` (docs/reliability.md).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,17 +18,16 @@ import boto3
 import pytest
 from botocore.exceptions import BotoCoreError
 
+import mcgov.emulator.core as emulator_core
+import mcgov.emulator.fixtures as seed
+from mcgov.errors import GovernanceError
 from mcgov.share_policies import SharePolicy, load_policy
 from mcgov.steps.approval import approve_card
 from mcgov.steps.card.service import CardSources, populate_card
-from mcgov.errors import GovernanceError
 from mcgov.steps.gate import run_gate
 from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
 from tests.conftest import REPO
 from tests.faults import ALWAYS, FaultInjector, error_codes, instant_retries
-
-import mcgov.emulator.core as emulator_core
-import mcgov.emulator.fixtures as seed
 
 REGION = "us-east-1"
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -76,7 +76,9 @@ class Outcome:
         """Why the flow stopped: the typed error, or the reasons of the gates that blocked ("" when completed)."""
         if self.error is not None:
             return f"{type(self.error).__name__}: {self.error}"
-        return "; ".join(r for stage, allowed in self.allowed.items() if not allowed for r in self.reasons.get(stage, []))
+        return "; ".join(
+            r for stage, allowed in self.allowed.items() if not allowed for r in self.reasons.get(stage, [])
+        )
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +104,11 @@ def run_flow(world: World, card: str, injector: FaultInjector | None = None) -> 
 
 
 def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
-    sources = CardSources(training_job_name=world.where["training_job_name"], evaluations=(world.where["evaluation"],),
-                          template=world.where["template"])
+    sources = CardSources(
+        training_job_name=world.where["training_job_name"],
+        evaluations=(world.where["evaluation"],),
+        template=world.where["template"],
+    )
     outcome = Outcome()
     try:
         published = populate_card(card, sources, sagemaker=sm, s3=s3, status="PendingReview")
@@ -113,7 +118,9 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
             approve_card(reviewer, world.base.client("sts"), world.policy, published.arn)  # a person, not faulted
         ensure_share(ram, world.policy, published.arn)
         for stage in world.policy.stages:
-            decision = run_gate(ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now)
+            decision = run_gate(
+                ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now
+            )
             outcome.allowed[stage] = decision.allowed
             outcome.reasons[stage] = list(decision.reasons)
     except (GovernanceError, BotoCoreError) as exc:
@@ -137,7 +144,9 @@ def converged_problems(world: World, card: str, rerun: Outcome) -> list[str]:
     for stage, cfg in world.policy.stages.items():
         shares = ram.get_resource_shares(resourceOwner="SELF", name=share_name(arn, stage))["resourceShares"]
         if [s["status"] for s in shares] != ["ACTIVE"]:
-            problems.append(f"stage {stage}: shares {[(s['resourceShareArn'], s['status']) for s in shares]}, expected one ACTIVE")
+            problems.append(
+                f"stage {stage}: shares {[(s['resourceShareArn'], s['status']) for s in shares]}, expected one ACTIVE"
+            )
             continue
         share_arn = shares[0]["resourceShareArn"]
         principals = ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[share_arn])
@@ -145,12 +154,16 @@ def converged_problems(world: World, card: str, rerun: Outcome) -> list[str]:
         if seen != sorted((a, "ASSOCIATED") for a in cfg.accounts):
             problems.append(f"stage {stage}: principal associations {seen}")
         resources = ram.get_resource_share_associations(associationType="RESOURCE", resourceShareArns=[share_arn])
-        if [(a["associatedEntity"], a["status"]) for a in resources["resourceShareAssociations"]] != [(arn, "ASSOCIATED")]:
+        if [(a["associatedEntity"], a["status"]) for a in resources["resourceShareAssociations"]] != [
+            (arn, "ASSOCIATED")
+        ]:
             problems.append(f"stage {stage}: resource associations {resources['resourceShareAssociations']}")
     return problems
 
 
-def inject_and_rerun(world: World, kind: str, index: int, attempts: int = 1) -> tuple[FaultInjector, Outcome, list[str]]:
+def inject_and_rerun(
+    world: World, kind: str, index: int, attempts: int = 1
+) -> tuple[FaultInjector, Outcome, list[str]]:
     card = f"f{next(_SCENARIOS)}-{kind.replace('_', '-')}-{index}"
     injector = FaultInjector(kind=kind, fail_at=index, attempts=attempts)
     faulted = run_flow(world, card, injector)
@@ -194,7 +207,9 @@ def test_sampled_call_indexes_survive_transient_faults(world: World, kind: str) 
         injector, faulted, problems = inject_and_rerun(world, kind, index)
         assert injector.injected, f"no fault injected at call {index}"
         if problems:
-            failures.append(f"{kind} at call {index} {world.reference['calls'][index]}: faulted run {faulted}: {problems}")
+            failures.append(
+                f"{kind} at call {index} {world.reference['calls'][index]}: faulted run {faulted}: {problems}"
+            )
         else:
             survived += 1
     print(f"\n{kind}: {survived}/{len(indexes)} injected faults survived")
@@ -210,13 +225,16 @@ def test_step_fails_when_retries_are_exhausted_or_fault_is_final_then_rerun_conv
     for index in indexes:
         injector, faulted, problems = inject_and_rerun(world, kind, index, attempts=ALWAYS)
         assert not faulted.completed, f"{kind} on every attempt of call {index} went unnoticed"
-        assert any(code in faulted.failure_reason for code in error_codes(kind)), \
+        assert any(code in faulted.failure_reason for code in error_codes(kind)), (
             f"{kind} at call {index}: the failure does not name the injected fault: {faulted}"
+        )
         if kind == "throttle":
             assert len(injector.injected) > 1, "botocore did not retry a throttled call"
         assert problems == [], f"{kind} (final) at call {index} {world.reference['calls'][index]}: {problems}"
         survived += 1
-    print(f"\n{kind} (retries exhausted / not retryable): {survived}/{len(indexes)} step failures recovered by a re-run")
+    print(
+        f"\n{kind} (retries exhausted / not retryable): {survived}/{len(indexes)} step failures recovered by a re-run"
+    )
     assert survived == len(indexes)
     FIGURES[f"{kind}_every_attempt"] = {"injected": len(indexes), "survived": survived}
 
@@ -246,4 +264,6 @@ def test_exhausted_network_fault_is_a_typed_aws_failure_not_bad_input(world: Wor
 
     _, faulted, problems = inject_and_rerun(world, "read_timeout", _first(world, operation), attempts=ALWAYS)
     assert problems == []
-    assert isinstance(faulted.error, GovernanceError) and not isinstance(faulted.error, BadInputError), repr(faulted.error)
+    assert isinstance(faulted.error, GovernanceError) and not isinstance(faulted.error, BadInputError), repr(
+        faulted.error
+    )

@@ -5,6 +5,7 @@ fds 3 and 4), so the test needs only the stdlib and Debian's ``chromium`` packag
 For each page: no console error, no network request, every chart an SVG with a non-empty box, and the metric
 values in the DOM equal to the card's.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -30,9 +31,20 @@ NEGATIVE = {"sdk-issue-4772-empty-explainability"}
 JOB = CASES / "sdk-describe-training-job" / "describe_training_job.json"
 TEMPLATE = REPO / "examples" / "churn" / "card-template.yaml"
 INSTALL = "apt-get update && apt-get install -y chromium"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-default-apps", "--disable-extensions", "--mute-audio", "--remote-debugging-pipe")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--remote-debugging-pipe",
+)
 TIMEOUT = 30.0
 
 PROBE = """(() => {
@@ -67,7 +79,10 @@ class Chromium:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
         # the browser's ends move above fd 10 first, so that putting them on 3 and 4 cannot overwrite each other
-        child_in, child_out = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10), fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+        child_in, child_out = (
+            fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10),
+            fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10),
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
 
@@ -75,9 +90,14 @@ class Chromium:
             os.dup2(child_in, 3)
             os.dup2(child_out, 4)
 
-        self.proc = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     preexec_fn=wire, pass_fds=(3, 4))
+        self.proc = subprocess.Popen(
+            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire,
+            pass_fds=(3, 4),
+        )
         os.close(child_in)
         os.close(child_out)
         self._buffer = b""
@@ -195,8 +215,14 @@ def _check_page(browser: Chromium, content: dict[str, Any], tmp_path: Path, name
     dom, events = browser.open(url)
     assert _problems(events, url) == []
     assert dom["scripts"] == 0 and dom["images"] == 0
-    assert dom["sections"] == ["overview", "intended_uses", "business_details", "training", "evaluations",
-                               "additional_information"]
+    assert dom["sections"] == [
+        "overview",
+        "intended_uses",
+        "business_details",
+        "training",
+        "evaluations",
+        "additional_information",
+    ]
     for chart in dom["charts"]:
         assert chart["tag"] == "svg" and chart["box"][0] > 10 and chart["box"][1] > 10, chart
     _check_metrics(content, dom)
@@ -210,7 +236,9 @@ def _check_metrics(content: dict[str, Any], dom: dict[str, Any]) -> None:
     for entry in content.get("evaluation_details", []):
         for group in entry.get("metric_groups", []):
             for m in group["metric_data"]:
-                metric = Metric(m["name"], m["type"], m["value"], x_axis=m.get("x_axis_name"), y_axis=m.get("y_axis_name"))
+                metric = Metric(
+                    m["name"], m["type"], m["value"], x_axis=m.get("x_axis_name"), y_axis=m.get("y_axis_name")
+                )
                 if m["type"] in ("linear_graph", "bar_chart", "matrix") and chart_shape_ok(metric):
                     chart = charts[(entry["name"], group["name"], m["name"])]
                     assert chart["type"] == m["type"]
@@ -254,8 +282,9 @@ def test_real_world_case_renders_cleanly_in_chromium(report: Path, browser, tmp_
 
 @pytest.mark.skipif(not CASES.exists(), reason="../shared/real-world/cases is absent")
 def test_every_case_in_one_card_renders_cleanly_in_chromium(browser, tmp_path):
-    content = build_card(CardSources(training_job_path=str(JOB), evaluations=tuple(str(p) for p in _reports()),
-                                     template=str(TEMPLATE)))
+    content = build_card(
+        CardSources(training_job_path=str(JOB), evaluations=tuple(str(p) for p in _reports()), template=str(TEMPLATE))
+    )
     dom = _check_page(browser, content, tmp_path, "all-cases")
     assert {"linear_graph", "bar_chart", "matrix"} <= {c["type"] for c in dom["charts"]}
     assert dom["width"] <= 1400
@@ -263,8 +292,13 @@ def test_every_case_in_one_card_renders_cleanly_in_chromium(browser, tmp_path):
 
 def test_churn_example_shows_roc_with_its_auc(browser, tmp_path):
     examples = REPO / "examples" / "churn"
-    content = build_card(CardSources(training_job_path=str(examples / "describe_training_job.json"),
-                                     evaluations=(str(examples / "evaluation.json"),), template=str(TEMPLATE)))
+    content = build_card(
+        CardSources(
+            training_job_path=str(examples / "describe_training_job.json"),
+            evaluations=(str(examples / "evaluation.json"),),
+            template=str(TEMPLATE),
+        )
+    )
     dom = _check_page(browser, content, tmp_path, "churn")
     roc = next(c for c in dom["charts"] if c["metric"] == "receiver_operating_characteristic_curve")
     assert json.loads(roc["auc"]) == 0.9512

@@ -1,4 +1,5 @@
 """Diffing two card versions (core, renderers) and ``mcgov card render|diff`` from files and from the emulator."""
+
 from __future__ import annotations
 
 import copy
@@ -17,13 +18,19 @@ EXAMPLES = REPO / "examples" / "churn"
 
 @pytest.fixture(scope="module")
 def v1() -> dict:
-    return build_card(CardSources(training_job_path=str(EXAMPLES / "describe_training_job.json"),
-                                  evaluations=(str(EXAMPLES / "evaluation.json"),),
-                                  template=str(EXAMPLES / "card-template.yaml")))
+    return build_card(
+        CardSources(
+            training_job_path=str(EXAMPLES / "describe_training_job.json"),
+            evaluations=(str(EXAMPLES / "evaluation.json"),),
+            template=str(EXAMPLES / "card-template.yaml"),
+        )
+    )
 
 
 def _metric(card: dict, name: str) -> dict:
-    return next(m for g in card["evaluation_details"][0]["metric_groups"] for m in g["metric_data"] if m["name"] == name)
+    return next(
+        m for g in card["evaluation_details"][0]["metric_groups"] for m in g["metric_data"] if m["name"] == name
+    )
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +38,12 @@ def v2(v1) -> dict:
     card = copy.deepcopy(v1)
     _metric(card, "auc")["value"] = 0.9634
     _metric(card, "precision")["value"] = 0.8
-    card["evaluation_details"].append({"name": "holdout.json", "metric_groups": [
-        {"name": "g", "metric_data": [{"name": "mse", "type": "number", "value": 1.0}]}]})
+    card["evaluation_details"].append(
+        {
+            "name": "holdout.json",
+            "metric_groups": [{"name": "g", "metric_data": [{"name": "mse", "type": "number", "value": 1.0}]}],
+        }
+    )
     params = card["training_details"]["training_job_details"]["hyper_parameters"]
     params[0] = {**params[0], "value": "99"}
     params.append({"name": "new_param", "value": "0.8"})
@@ -58,12 +69,28 @@ def test_metric_deltas_have_a_sign_and_sections_come_in_order(v1, v2):
 
 
 def test_removed_evaluations_and_metrics_and_nearby_values():
-    old = {"evaluation_details": [{"name": "a", "metric_groups": [{"name": "g", "metric_data": [
-        {"name": "x", "type": "number", "value": 0.123456}, {"name": "y", "type": "number", "value": 1}]}]},
-        {"name": "gone", "metric_groups": []}]}
+    old = {
+        "evaluation_details": [
+            {
+                "name": "a",
+                "metric_groups": [
+                    {
+                        "name": "g",
+                        "metric_data": [
+                            {"name": "x", "type": "number", "value": 0.123456},
+                            {"name": "y", "type": "number", "value": 1},
+                        ],
+                    }
+                ],
+            },
+            {"name": "gone", "metric_groups": []},
+        ]
+    }
     new = copy.deepcopy(old)
     del new["evaluation_details"][1]
-    new["evaluation_details"][0]["metric_groups"][0]["metric_data"] = [{"name": "x", "type": "number", "value": 0.123457}]
+    new["evaluation_details"][0]["metric_groups"][0]["metric_data"] = [
+        {"name": "x", "type": "number", "value": 0.123457}
+    ]
     diff = diff_cards(old, new)
     assert diff.evaluations_removed == ("gone",)
     assert [(m.name, m.status) for m in diff.metrics] == [("x", "changed"), ("y", "removed")]
@@ -98,13 +125,16 @@ def test_cli_diff_and_render_from_files(v1, v2, tmp_path, capsys):
     assert capsys.readouterr().out.startswith("# ")
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["card", "diff", "{old}"], "--from N"),
-    (["card", "diff", "{old}", "{bad}"], "bad.json"),
-    (["card", "diff", "{old}", "{old}", "--from", "1"], "--from/--to"),
-    (["card", "render", "--content", "{bad}"], "bad.json"),
-    (["card", "render", "--content", "{old}", "--diff-from", "1"], "--diff-from VERSION"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["card", "diff", "{old}"], "--from N"),
+        (["card", "diff", "{old}", "{bad}"], "bad.json"),
+        (["card", "diff", "{old}", "{old}", "--from", "1"], "--from/--to"),
+        (["card", "render", "--content", "{bad}"], "bad.json"),
+        (["card", "render", "--content", "{old}", "--diff-from", "1"], "--diff-from VERSION"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(argv, message, v1, tmp_path, capsys):
     old, bad = tmp_path / "v1.json", tmp_path / "bad.json"
     old.write_text(json.dumps(v1))
@@ -133,4 +163,4 @@ def test_cli_render_and_diff_a_card_in_sagemaker(emulator, tmp_path, capsys, v1,
     assert "## Changes" in out and "| Version | 1 |" in out
     assert main(["card", "render", "churn-review"]) == 0
     html = capsys.readouterr().out
-    assert "<th scope=\"row\">Version</th><td>2</td>" in html and "churn-review" in html
+    assert '<th scope="row">Version</th><td>2</td>' in html and "churn-review" in html

@@ -1,4 +1,5 @@
 """``mcgov card export``: job names, input checks, waiting, and the command against the emulator (consumer by ARN)."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,15 @@ from mcgov.steps.review.export import (
 
 STAGING = "222222222222"
 ALLOW_EXPORT = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
-CONTENT = {"model_overview": {"model_description": "churn"},
-           "evaluation_details": [{"name": "evaluation.json", "metric_groups": [{"name": "binary", "metric_data": [
-               {"name": "auc", "type": "number", "value": 0.9512}]}]}]}
+CONTENT = {
+    "model_overview": {"model_description": "churn"},
+    "evaluation_details": [
+        {
+            "name": "evaluation.json",
+            "metric_groups": [{"name": "binary", "metric_data": [{"name": "auc", "type": "number", "value": 0.9512}]}],
+        }
+    ],
+}
 
 
 @pytest.mark.parametrize("card, version", [("churn", 3), ("a" * 63, 12345), ("a-" * 31 + "b", 7), ("x", None)])
@@ -48,8 +55,19 @@ def test_wait_and_output_values_accepted():
     assert check_s3_output("s3://my.bucket-1/a/b/") == "s3://my.bucket-1/a/b/"
 
 
-@pytest.mark.parametrize("value", ["bucket/x", "s3://", "s3://B/x", "s3://ab", "s3://a..b/x", "s3://bucket/a\nb",
-                                   "https://bucket/x", "s3://bucket/" + "k" * 1100])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bucket/x",
+        "s3://",
+        "s3://B/x",
+        "s3://ab",
+        "s3://a..b/x",
+        "s3://bucket/a\nb",
+        "https://bucket/x",
+        "s3://bucket/" + "k" * 1100,
+    ],
+)
 def test_bad_s3_output_refused(value):
     with pytest.raises(ReviewInputError, match="^--s3-output: "):
         check_s3_output(value)
@@ -65,8 +83,14 @@ class FakeSageMaker:
     def describe_model_card_export_job(self, ModelCardExportJobArn: str) -> dict:
         status = self.statuses[min(self.calls, len(self.statuses) - 1)]
         self.calls += 1
-        out = {"ModelCardExportJobArn": ModelCardExportJobArn, "ModelCardExportJobName": "j", "Status": status,
-               "ModelCardName": "churn", "ModelCardVersion": 1, "OutputConfig": {"S3OutputPath": "s3://b/"}}
+        out = {
+            "ModelCardExportJobArn": ModelCardExportJobArn,
+            "ModelCardExportJobName": "j",
+            "Status": status,
+            "ModelCardName": "churn",
+            "ModelCardVersion": 1,
+            "OutputConfig": {"S3OutputPath": "s3://b/"},
+        }
         if status == "Completed":
             out["ExportArtifacts"] = {"S3ExportArtifacts": "s3://b/churn/j/churn.pdf"}
         if status == "Failed":
@@ -90,7 +114,8 @@ class Clock:
 def test_wait_polls_with_backoff_until_completed():
     clock, seen = Clock(), []
     job = CardExporter(FakeSageMaker(["InProgress"] * 5 + ["Completed"])).wait(
-        "arn", 60, progress=lambda j, t: seen.append((j.status, t)), sleep=clock.sleep, clock=clock)
+        "arn", 60, progress=lambda j, t: seen.append((j.status, t)), sleep=clock.sleep, clock=clock
+    )
     assert job.pdf_uri == "s3://b/churn/j/churn.pdf" and job.status is ExportStatus.COMPLETED
     assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 4.0]
     assert [s for s, _ in seen] == [ExportStatus.IN_PROGRESS] * 5 + [ExportStatus.COMPLETED]
@@ -114,10 +139,12 @@ def fast_polls(monkeypatch):
 def shared_card(emulator, card_session, staging_session):
     """A card in the card account, shared with staging under the export permission; staging owns a bucket."""
     arn = card_session.client("sagemaker").create_model_card(
-        ModelCardName="churn-model", Content=json.dumps(CONTENT), ModelCardStatus="PendingReview")["ModelCardArn"]
+        ModelCardName="churn-model", Content=json.dumps(CONTENT), ModelCardStatus="PendingReview"
+    )["ModelCardArn"]
     ram = card_session.client("ram")
-    share = ram.create_resource_share(name="cards", resourceArns=[arn], principals=[STAGING],
-                                      permissionArns=[ALLOW_EXPORT])["resourceShare"]["resourceShareArn"]
+    share = ram.create_resource_share(
+        name="cards", resourceArns=[arn], principals=[STAGING], permissionArns=[ALLOW_EXPORT]
+    )["resourceShare"]["resourceShareArn"]
     for kind in ("PRINCIPAL", "RESOURCE"):
         ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share])
     staging_session.client("s3").create_bucket(Bucket="staging-exports")
@@ -131,7 +158,10 @@ def test_cli_exports_a_shared_card_from_the_consumer_account(shared_card, stagin
     out = json.loads(captured.out)
     assert out["status"] == "Completed" and out["card_version"] == 1
     assert out["pdf"] == f"s3://staging-exports/cards/churn-model/{out['job_name']}/churn-model.pdf"
-    assert out["job_name"].startswith("churn-model-v1-") and out["job_arn"] == f"{shared_card}/export-job/{out['job_name']}"
+    assert (
+        out["job_name"].startswith("churn-model-v1-")
+        and out["job_arn"] == f"{shared_card}/export-job/{out['job_name']}"
+    )
     assert f"export job {out['job_name']}: InProgress" in captured.err
     assert f"export job {out['job_name']}: Completed" in captured.err
     key = out["pdf"].removeprefix("s3://staging-exports/")
@@ -156,7 +186,8 @@ def test_cli_reports_a_failed_job_with_its_reason(shared_card, fast_polls, capsy
 
 def test_cli_without_the_share_is_access_denied(emulator, card_session, fast_polls, capsys):
     arn = card_session.client("sagemaker").create_model_card(
-        ModelCardName="churn-model", Content=json.dumps(CONTENT), ModelCardStatus="Draft")["ModelCardArn"]
+        ModelCardName="churn-model", Content=json.dumps(CONTENT), ModelCardStatus="Draft"
+    )["ModelCardArn"]
     emulator.act_as("staging")
     assert main(["card", "export", arn, "--s3-output", "s3://staging-exports/"]) == 1
     err = capsys.readouterr().err.strip()
@@ -164,10 +195,16 @@ def test_cli_without_the_share_is_access_denied(emulator, card_session, fast_pol
     assert "AccessDeniedException" in err
 
 
-@pytest.mark.parametrize("argv, field", [
-    (["--wait", "nan"], "--wait"), (["--wait", "-1"], "--wait"), (["--wait", "99999"], "--wait"),
-    (["--version", "0"], "--version"), (["--s3-output", "s3://x"], "--s3-output"),
-])
+@pytest.mark.parametrize(
+    "argv, field",
+    [
+        (["--wait", "nan"], "--wait"),
+        (["--wait", "-1"], "--wait"),
+        (["--wait", "99999"], "--wait"),
+        (["--version", "0"], "--version"),
+        (["--s3-output", "s3://x"], "--s3-output"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_one_line_and_calls_nothing(shared_card, emulator, capsys, argv, field):
     args = ["card", "export", shared_card, "--s3-output", "s3://staging-exports/", *argv]
     before = len(emulator.api_calls)

@@ -1,5 +1,6 @@
 """The PDF a model-card export job writes: a valid PDF 1.4 file (xref offsets, trailer), text pdftotext extracts,
 and the emulator's export jobs (lifecycle, versions, S3 write check, cross-account through RAM)."""
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,7 @@ def check_structure(pdf: bytes) -> int:
     header = pdf[startxref:].split(b"\n")[1]
     count = int(header.split()[1])
     table = pdf[startxref:].split(b"\n", 2)[2]
-    entries = [table[i * 20:(i + 1) * 20] for i in range(count)]
+    entries = [table[i * 20 : (i + 1) * 20] for i in range(count)]
     assert entries[0] == b"0000000000 65535 f \n"
     for number, entry in enumerate(entries[1:], start=1):
         assert len(entry) == 20 and entry.endswith(b" 00000 n \n"), entry
@@ -78,7 +79,7 @@ def check_structure(pdf: bytes) -> int:
         assert pdf[offset:].startswith(b"%d 0 obj\n" % number), (number, offset)
     for match in re.finditer(rb"<< /Length (\d+) >>\nstream\n", pdf):
         start = match.end()
-        assert pdf[start + int(match.group(1)):].startswith(b"\nendstream"), "stream /Length is exact"
+        assert pdf[start + int(match.group(1)) :].startswith(b"\nendstream"), "stream /Length is exact"
     assert re.search(rb"trailer\n<< /Size %d /Root 1 0 R" % count, pdf)
     return count
 
@@ -107,8 +108,12 @@ def test_strings_are_escaped_and_lines_fit_the_page():
 
 def test_bucket_policy_evaluation():
     arn = "arn:aws:s3:::exports/cards/a.pdf"
-    allow = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{STAGING}:root"}, "Action": "s3:PutObject",
-             "Resource": "arn:aws:s3:::exports/cards/*"}
+    allow = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{STAGING}:root"},
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::exports/cards/*",
+    }
     assert policy_allows_put(json.dumps({"Statement": [allow]}), STAGING, arn)
     assert not policy_allows_put(json.dumps({"Statement": [allow]}), "333333333333", arn)
     assert not policy_allows_put(json.dumps({"Statement": [allow]}), STAGING, "arn:aws:s3:::exports/other/a.pdf")
@@ -116,16 +121,21 @@ def test_bucket_policy_evaluation():
     assert not policy_allows_put(json.dumps({"Statement": [allow, deny]}), STAGING, arn)
     conditional = {**allow, "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}}
     assert not policy_allows_put(json.dumps({"Statement": [conditional]}), STAGING, arn)
-    assert policy_allows_put(json.dumps({"Statement": {**allow, "Action": ["s3:*"], "Principal": {"AWS": STAGING}}}),
-                             STAGING, arn)
+    assert policy_allows_put(
+        json.dumps({"Statement": {**allow, "Action": ["s3:*"], "Principal": {"AWS": STAGING}}}), STAGING, arn
+    )
     assert not policy_allows_put(b"not json", STAGING, arn) and not policy_allows_put(None, STAGING, arn)
 
 
 @pytest.fixture(scope="module")
 def churn_content() -> dict:
-    return build_card(CardSources(training_job_path=str(EXAMPLES / "describe_training_job.json"),
-                                  evaluations=(str(EXAMPLES / "evaluation.json"),),
-                                  template=str(EXAMPLES / "card-template.yaml")))
+    return build_card(
+        CardSources(
+            training_job_path=str(EXAMPLES / "describe_training_job.json"),
+            evaluations=(str(EXAMPLES / "evaluation.json"),),
+            template=str(EXAMPLES / "card-template.yaml"),
+        )
+    )
 
 
 def scalar_metrics(content: dict) -> list[tuple[str, object]]:
@@ -153,11 +163,16 @@ def test_export_job_writes_the_card_pdf_with_its_metrics(pdftotext, tmp_path, ca
     sm = card_session.client("sagemaker")
     sm.create_model_card(ModelCardName="churn-model", Content=json.dumps(churn_content), ModelCardStatus="Draft")
     card_session.client("s3").create_bucket(Bucket="exports")
-    job = run_job(sm, ModelCardName="churn-model", ModelCardExportJobName="churn-model-v1-a",
-                  OutputConfig={"S3OutputPath": "s3://exports/cards/"})
+    job = run_job(
+        sm,
+        ModelCardName="churn-model",
+        ModelCardExportJobName="churn-model-v1-a",
+        OutputConfig={"S3OutputPath": "s3://exports/cards/"},
+    )
     assert job["Status"] == "Completed" and job["ModelCardVersion"] == 1 and "FailureReason" not in job
     assert job["ModelCardExportJobArn"] == (
-        "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model/export-job/churn-model-v1-a")
+        "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model/export-job/churn-model-v1-a"
+    )
     uri = job["ExportArtifacts"]["S3ExportArtifacts"]
     assert uri == "s3://exports/cards/churn-model/churn-model-v1-a/churn-model.pdf"
     pdf = read_s3(card_session, uri)
@@ -177,8 +192,13 @@ def test_export_of_an_older_version_renders_that_version(pdftotext, tmp_path, ca
     sm.create_model_card(ModelCardName="churn", Content=json.dumps(old), ModelCardStatus="Draft")
     sm.update_model_card(ModelCardName="churn", Content=json.dumps({"model_overview": {"model_description": "second"}}))
     card_session.client("s3").create_bucket(Bucket="exports")
-    job = run_job(sm, ModelCardName="churn", ModelCardVersion=1, ModelCardExportJobName="churn-v1",
-                  OutputConfig={"S3OutputPath": "s3://exports"})
+    job = run_job(
+        sm,
+        ModelCardName="churn",
+        ModelCardVersion=1,
+        ModelCardExportJobName="churn-v1",
+        OutputConfig={"S3OutputPath": "s3://exports"},
+    )
     assert job["ModelCardVersion"] == 1
     assert job["ExportArtifacts"]["S3ExportArtifacts"] == "s3://exports/churn/churn-v1/churn.pdf"
     text = text_of(pdftotext, read_s3(card_session, job["ExportArtifacts"]["S3ExportArtifacts"]), tmp_path)
@@ -188,25 +208,47 @@ def test_export_of_an_older_version_renders_that_version(pdftotext, tmp_path, ca
 def test_job_fails_with_the_reason_when_the_caller_cannot_write(card_session, staging_session):
     sm = card_session.client("sagemaker")
     sm.create_model_card(ModelCardName="churn", Content=json.dumps({}), ModelCardStatus="Draft")
-    missing = run_job(sm, ModelCardName="churn", ModelCardExportJobName="j1",
-                      OutputConfig={"S3OutputPath": "s3://no-such-bucket/x/"})
+    missing = run_job(
+        sm, ModelCardName="churn", ModelCardExportJobName="j1", OutputConfig={"S3OutputPath": "s3://no-such-bucket/x/"}
+    )
     assert missing["Status"] == "Failed" and "ExportArtifacts" not in missing
     assert "the S3 bucket no-such-bucket does not exist" in missing["FailureReason"]
 
     staging_session.client("s3").create_bucket(Bucket="staging-bucket")
-    foreign = run_job(sm, ModelCardName="churn", ModelCardExportJobName="j2",
-                      OutputConfig={"S3OutputPath": "s3://staging-bucket/cards/"})
+    foreign = run_job(
+        sm,
+        ModelCardName="churn",
+        ModelCardExportJobName="j2",
+        OutputConfig={"S3OutputPath": "s3://staging-bucket/cards/"},
+    )
     assert foreign["Status"] == "Failed"
     assert foreign["FailureReason"] == (
         "Access denied writing the model card PDF to s3://staging-bucket/cards/churn/j2/churn.pdf: the bucket belongs "
-        f"to account {STAGING} and its bucket policy does not allow s3:PutObject for account 111111111111.")
+        f"to account {STAGING} and its bucket policy does not allow s3:PutObject for account 111111111111."
+    )
     assert "Contents" not in staging_session.client("s3").list_objects_v2(Bucket="staging-bucket")
 
-    staging_session.client("s3").put_bucket_policy(Bucket="staging-bucket", Policy=json.dumps({"Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "s3:PutObject",
-        "Resource": "arn:aws:s3:::staging-bucket/cards/*"}]}))
-    granted = run_job(sm, ModelCardName="churn", ModelCardExportJobName="j3",
-                      OutputConfig={"S3OutputPath": "s3://staging-bucket/cards/"})
+    staging_session.client("s3").put_bucket_policy(
+        Bucket="staging-bucket",
+        Policy=json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                        "Action": "s3:PutObject",
+                        "Resource": "arn:aws:s3:::staging-bucket/cards/*",
+                    }
+                ]
+            }
+        ),
+    )
+    granted = run_job(
+        sm,
+        ModelCardName="churn",
+        ModelCardExportJobName="j3",
+        OutputConfig={"S3OutputPath": "s3://staging-bucket/cards/"},
+    )
     assert granted["Status"] == "Completed"
     assert read_s3(staging_session, granted["ExportArtifacts"]["S3ExportArtifacts"]).startswith(b"%PDF-1.4")
 
@@ -220,8 +262,9 @@ def test_job_requests_are_validated(card_session):
         sm.create_model_card_export_job(ModelCardExportJobName="bad_name", **base)
     assert exc.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError) as exc:
-        sm.create_model_card_export_job(ModelCardExportJobName="ok", ModelCardName="churn",
-                                        OutputConfig={"S3OutputPath": "ftp://exports/"})
+        sm.create_model_card_export_job(
+            ModelCardExportJobName="ok", ModelCardName="churn", OutputConfig={"S3OutputPath": "ftp://exports/"}
+        )
     assert exc.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError) as exc:
         sm.create_model_card_export_job(ModelCardExportJobName="ok", ModelCardVersion=9, **base)
@@ -232,7 +275,8 @@ def test_job_requests_are_validated(card_session):
     assert exc.value.response["Error"]["Code"] == "ConflictException"
     with pytest.raises(ClientError) as exc:
         sm.describe_model_card_export_job(
-            ModelCardExportJobArn="arn:aws:sagemaker:us-east-1:111111111111:model-card/churn/export-job/nope")
+            ModelCardExportJobArn="arn:aws:sagemaker:us-east-1:111111111111:model-card/churn/export-job/nope"
+        )
     assert exc.value.response["Error"]["Code"] == "ResourceNotFound"
 
 
@@ -241,13 +285,15 @@ def share_with_staging(card_session: boto3.Session, arn: str, permission: str | 
     extra = {"permissionArns": [permission]} if permission else {}
     share = ram.create_resource_share(name="cards", resourceArns=[arn], principals=[STAGING], **extra)
     for kind in ("PRINCIPAL", "RESOURCE"):
-        ram.get_resource_share_associations(associationType=kind,
-                                            resourceShareArns=[share["resourceShare"]["resourceShareArn"]])
+        ram.get_resource_share_associations(
+            associationType=kind, resourceShareArns=[share["resourceShare"]["resourceShareArn"]]
+        )
 
 
 def test_consumer_exports_by_arn_only_with_the_export_permission(emulator: Emulator, card_session, staging_session):
     arn = card_session.client("sagemaker").create_model_card(
-        ModelCardName="churn", Content=json.dumps({}), ModelCardStatus="PendingReview")["ModelCardArn"]
+        ModelCardName="churn", Content=json.dumps({}), ModelCardStatus="PendingReview"
+    )["ModelCardArn"]
     staging_session.client("s3").create_bucket(Bucket="staging-exports")
     remote = staging_session.client("sagemaker")
     request = {"ModelCardName": arn, "OutputConfig": {"S3OutputPath": "s3://staging-exports/cards/"}}
@@ -267,10 +313,15 @@ def test_consumer_exports_by_arn_only_with_the_export_permission(emulator: Emula
     assert job["ModelCardExportJobArn"].startswith(f"{arn}/export-job/")
     assert read_s3(staging_session, job["ExportArtifacts"]["S3ExportArtifacts"]).startswith(b"%PDF-1.4")
     # the card account owns the job too; an account the card is not shared with cannot read it
-    assert card_session.client("sagemaker").describe_model_card_export_job(
-        ModelCardExportJobArn=job["ModelCardExportJobArn"])["Status"] == "Completed"
+    assert (
+        card_session.client("sagemaker").describe_model_card_export_job(
+            ModelCardExportJobArn=job["ModelCardExportJobArn"]
+        )["Status"]
+        == "Completed"
+    )
     with pytest.raises(ClientError) as exc:
         emulator.session("prod").client("sagemaker").describe_model_card_export_job(
-            ModelCardExportJobArn=job["ModelCardExportJobArn"])
+            ModelCardExportJobArn=job["ModelCardExportJobArn"]
+        )
     assert exc.value.response["Error"]["Code"] == "AccessDeniedException"
     assert (STAGING, "sagemaker", "CreateModelCardExportJob") in emulator.api_calls

@@ -1,4 +1,5 @@
 """No wildcard actions and scoped resources in every policy document the project generates or ships."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -19,9 +20,15 @@ EXAMPLE = REPO / "share_policies" / "example.yaml"
 CFN_DIR = REPO / "cloudformation"
 # Read/list RAM calls and CreateResourceShare do not support resource-level scoping (Service Authorization
 # Reference, "Actions defined by AWS RAM"), so "*" is accepted for them and only them.
-UNSCOPABLE = {"ram:CreateResourceShare", "ram:GetResourceShares", "ram:GetResourceShareAssociations",
-              "ram:ListResources", "ram:ListPermissions", "ram:ListPrincipals",
-              "sagemaker:ListModelCards"}  # SageMaker List* actions take no resource (Service Authorization Reference)
+UNSCOPABLE = {
+    "ram:CreateResourceShare",
+    "ram:GetResourceShares",
+    "ram:GetResourceShareAssociations",
+    "ram:ListResources",
+    "ram:ListPermissions",
+    "ram:ListPrincipals",
+    "sagemaker:ListModelCards",
+}  # SageMaker List* actions take no resource (Service Authorization Reference)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -66,7 +73,9 @@ def cfn_statements(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         kind, props = resource.get("Type"), resource.get("Properties") or {}
         documents: list[tuple[str, Any]] = []
         if kind == "AWS::IAM::Role":
-            documents += [(f"{name}.Policies.{p.get('PolicyName')}", p.get("PolicyDocument")) for p in props.get("Policies", [])]
+            documents += [
+                (f"{name}.Policies.{p.get('PolicyName')}", p.get("PolicyDocument")) for p in props.get("Policies", [])
+            ]
         elif kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             documents.append((name, props.get("PolicyDocument")))
         for where, document in documents:
@@ -87,8 +96,10 @@ def test_generated_documents_have_no_wildcards_for_every_stage() -> None:
         kms = kms_key_policy_statement(policy, stage, card)
         problems += wildcard_problems(kms, f"kms[{stage}]", key_policy=True)
         assert kms["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in policy.stage(stage).accounts]
-        assert kms["Condition"]["StringEquals"]["kms:ViaService"] == [f"sagemaker.{policy.region}.amazonaws.com",
-                                                                      f"s3.{policy.region}.amazonaws.com"]
+        assert kms["Condition"]["StringEquals"]["kms:ViaService"] == [
+            f"sagemaker.{policy.region}.amazonaws.com",
+            f"s3.{policy.region}.amazonaws.com",
+        ]
         assert kms["Condition"]["StringEquals"]["kms:EncryptionContext:aws:sagemaker:model-card-arn"] == card
         checked += 1
     permission = readonly_permission_template()["Resources"]["ModelCardReadOnlyPermission"]["Properties"]

@@ -1,5 +1,6 @@
 """Secrets never reach the card or the logs: Environment is not copied, secret-looking hyperparameters are
 redacted, and the handlers' structured logs carry neither."""
+
 from __future__ import annotations
 
 import copy
@@ -13,8 +14,12 @@ from mcgov.steps.card.service import CardSources, build_card
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples" / "churn"
-SECRETS = {"db_password": "pw-7f3a91c2e5", "api_key": "ak-5d18e0b6f4", "auth_token": "tok-c0ffee1234",
-           "aws_secret_access_key": "sk-0a1b2c3d4e"}
+SECRETS = {
+    "db_password": "pw-7f3a91c2e5",
+    "api_key": "ak-5d18e0b6f4",
+    "auth_token": "tok-c0ffee1234",
+    "aws_secret_access_key": "sk-0a1b2c3d4e",
+}
 ENV_SECRET = "env-secret-9e8d7c6b5a"
 
 
@@ -26,8 +31,15 @@ def training_job() -> dict[str, Any]:
 
 
 def leaked(text: str) -> list[str]:
-    return [v for v in (*SECRETS.values(), ENV_SECRET, *json.loads((EXAMPLES / "describe_training_job.json").read_text())
-                        .get("Environment", {}).values()) if v in text]
+    return [
+        v
+        for v in (
+            *SECRETS.values(),
+            ENV_SECRET,
+            *json.loads((EXAMPLES / "describe_training_job.json").read_text()).get("Environment", {}).values(),
+        )
+        if v in text
+    ]
 
 
 def test_card_content_has_no_environment_and_redacts_secret_hyperparameters(tmp_path: Path) -> None:
@@ -42,8 +54,9 @@ def test_card_content_has_no_environment_and_redacts_secret_hyperparameters(tmp_
     assert params["max_depth"] == "5"
 
 
-def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card_session: Any,
-                                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_populate_card_handler_logs_and_card_carry_no_secret(
+    emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from mcgov.steps.handlers import populate_card
 
     job = training_job()
@@ -51,14 +64,26 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card
     s3.create_bucket(Bucket="mcgov-secrets")
     s3.put_object(Bucket="mcgov-secrets", Key="evaluation.json", Body=(EXAMPLES / "evaluation.json").read_bytes())
     card_session.client("sagemaker").create_training_job(
-        TrainingJobName=job["TrainingJobName"], HyperParameters=job["HyperParameters"],
-        AlgorithmSpecification=job["AlgorithmSpecification"], RoleArn=job["RoleArn"],
-        InputDataConfig=job["InputDataConfig"], OutputDataConfig=job["OutputDataConfig"],
-        ResourceConfig=job["ResourceConfig"], StoppingCondition=job["StoppingCondition"], Environment=job["Environment"])
+        TrainingJobName=job["TrainingJobName"],
+        HyperParameters=job["HyperParameters"],
+        AlgorithmSpecification=job["AlgorithmSpecification"],
+        RoleArn=job["RoleArn"],
+        InputDataConfig=job["InputDataConfig"],
+        OutputDataConfig=job["OutputDataConfig"],
+        ResourceConfig=job["ResourceConfig"],
+        StoppingCondition=job["StoppingCondition"],
+        Environment=job["Environment"],
+    )
     emulator.act_as("card")
     capsys.readouterr()
-    result = populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],
-                                    "evaluation_uris": ["s3://mcgov-secrets/evaluation.json"]}, None)
+    result = populate_card.handler(
+        {
+            "card_name": "churn-model",
+            "training_job_name": job["TrainingJobName"],
+            "evaluation_uris": ["s3://mcgov-secrets/evaluation.json"],
+        },
+        None,
+    )
     logs = capsys.readouterr().out
     records = [json.loads(line) for line in logs.splitlines() if line.strip()]
     assert records and all("level" in r and "message" in r for r in records), logs
@@ -68,6 +93,13 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(emulator: Any, card
     from mcgov.steps.handlers.exceptions import HandlerFailure
 
     with pytest.raises(HandlerFailure):
-        populate_card.handler({"card_name": "churn-model", "training_job_name": job["TrainingJobName"],
-                               "evaluation_uris": [f"s3://mcgov-secrets/{SECRETS['api_key']}.json"], "password": ENV_SECRET}, None)
+        populate_card.handler(
+            {
+                "card_name": "churn-model",
+                "training_job_name": job["TrainingJobName"],
+                "evaluation_uris": [f"s3://mcgov-secrets/{SECRETS['api_key']}.json"],
+                "password": ENV_SECRET,
+            },
+            None,
+        )
     assert ENV_SECRET not in capsys.readouterr().out

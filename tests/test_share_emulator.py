@@ -1,4 +1,5 @@
 """ensure_share against the emulator: convergence, concurrency, crash recovery, drift, external principals."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import mcgov.emulator.core as emulator_core
 from mcgov.share_policies import load_policy, parse_policy
 from mcgov.steps.approval import ApprovalRecord, ApprovalStore
 from mcgov.steps.common.jsonutil import content_sha256
@@ -15,32 +17,45 @@ from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_clie
 from mcgov.steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 
-import mcgov.emulator.core as emulator_core
-
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 
 
 def setup_card(session: Any, name: str = "churn-model", status: str = "Approved") -> str:
     sm = session.client("sagemaker", region_name="us-east-1")
-    sm.create_model_card(ModelCardName=name, Content=json.dumps({"model_overview": {"model_description": name}}),
-                         ModelCardStatus=status)
+    sm.create_model_card(
+        ModelCardName=name, Content=json.dumps({"model_overview": {"model_description": name}}), ModelCardStatus=status
+    )
     ensure_readonly_permission(ram_client(session, "us-east-1"))
     arn = f"arn:aws:sagemaker:us-east-1:111111111111:model-card/{name}"
     if status == "Approved":  # the review record `mcgov card approve` writes, which the prod gate requires
         card = sm.describe_model_card(ModelCardName=name)
-        ApprovalStore(sm).write(arn, ApprovalRecord(card["ModelCardVersion"], content_sha256(card["Content"]),
-                                                    "arn:aws:iam::111111111111:role/reviewer", "2024-03-01T11:00:00Z"))
+        ApprovalStore(sm).write(
+            arn,
+            ApprovalRecord(
+                card["ModelCardVersion"],
+                content_sha256(card["Content"]),
+                "arn:aws:iam::111111111111:role/reviewer",
+                "2024-03-01T11:00:00Z",
+            ),
+        )
     return arn
 
 
 @pytest.fixture
 def world(emulator: Any, card_session: Any) -> dict[str, Any]:
-    return {"card": setup_card(card_session), "ram": ram_client(card_session, "us-east-1"), "policy": load_policy(EXAMPLE)}
+    return {
+        "card": setup_card(card_session),
+        "ram": ram_client(card_session, "us-east-1"),
+        "policy": load_policy(EXAMPLE),
+    }
 
 
 def our_shares(ram: Any, status: str = "ACTIVE") -> list[dict]:
-    return [s for s in ram.get_resource_shares(resourceOwner="SELF", resourceShareStatus=status)["resourceShares"]
-            if s["name"].startswith("mcgov-")]
+    return [
+        s
+        for s in ram.get_resource_shares(resourceOwner="SELF", resourceShareStatus=status)["resourceShares"]
+        if s["name"].startswith("mcgov-")
+    ]
 
 
 def test_ensure_creates_one_share_per_stage_and_rerun_is_a_no_op(world: dict) -> None:
@@ -48,7 +63,10 @@ def test_ensure_creates_one_share_per_stage_and_rerun_is_a_no_op(world: dict) ->
     assert [s.created for s in first.stages] == [True, True]
     second = ensure_share(world["ram"], world["policy"], world["card"])
     assert [(s.created, s.added_principals, s.added_resources) for s in second.stages] == [(False, [], [])] * 2
-    assert sorted(s["name"] for s in our_shares(world["ram"])) == ["mcgov-churn-model-prod", "mcgov-churn-model-staging"]
+    assert sorted(s["name"] for s in our_shares(world["ram"])) == [
+        "mcgov-churn-model-prod",
+        "mcgov-churn-model-staging",
+    ]
 
 
 def test_prod_share_carries_the_readonly_permission(world: dict) -> None:
@@ -101,12 +119,20 @@ def test_drift_reported_then_pruned(world: dict) -> None:
     reported = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
     assert reported.stages[0].drift_principals == ["333333333333"] and reported.drift
     status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
-    live = {a["associatedEntity"] for a in status["stages"][0]["principal_associations"] if a["status"] in ("ASSOCIATING", "ASSOCIATED")}
+    live = {
+        a["associatedEntity"]
+        for a in status["stages"][0]["principal_associations"]
+        if a["status"] in ("ASSOCIATING", "ASSOCIATED")
+    }
     assert live == {"222222222222", "333333333333"}
     pruned = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"], prune=True)
     assert pruned.stages[0].removed_principals == ["333333333333"] and not pruned.drift
     status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
-    live = {a["associatedEntity"] for a in status["stages"][0]["principal_associations"] if a["status"] in ("ASSOCIATING", "ASSOCIATED")}
+    live = {
+        a["associatedEntity"]
+        for a in status["stages"][0]["principal_associations"]
+        if a["status"] in ("ASSOCIATING", "ASSOCIATED")
+    }
     assert live == {"222222222222"}
 
 
@@ -114,8 +140,12 @@ def test_external_principal_refused_unless_policy_allows() -> None:
     from mcgov.emulator.config import EmulatorConfig
 
     cfg = EmulatorConfig(organization_accounts=["111111111111", "222222222222"])
-    data = {"version": 1, "card_account": "111111111111", "region": "us-east-1",
-            "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}}}
+    data = {
+        "version": 1,
+        "card_account": "111111111111",
+        "region": "us-east-1",
+        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+    }
     with emulator_core.Emulator(cfg) as emu:
         session = emu.session("111111111111")
         card = setup_card(session)

@@ -1,8 +1,9 @@
 """ensure_share / delete_share call sequences pinned with botocore's Stubber, plus HTTP-level retries."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -30,7 +31,7 @@ EXAMPLE = REPO / "share_policies" / "example.yaml"
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 READONLY = "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
-T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def share(stage: str, arn: str, permission: str, status: str = "ACTIVE", external: bool = False) -> dict[str, Any]:
@@ -243,8 +244,11 @@ def test_deleted_share_is_recreated_with_a_fresh_client_token(ram: Any) -> None:
             "create_resource_share",
             {"resourceShare": share("staging", new, AWS_MANAGED_PERMISSION)},
             {
-                "name": ANY, "resourceArns": [CARD], "permissionArns": [AWS_MANAGED_PERMISSION],
-                "allowExternalPrincipals": False, "tags": ANY,
+                "name": ANY,
+                "resourceArns": [CARD],
+                "permissionArns": [AWS_MANAGED_PERMISSION],
+                "allowExternalPrincipals": False,
+                "tags": ANY,
                 "clientToken": client_token(CARD, "staging", AWS_MANAGED_PERMISSION, False, 1),
             },
         )
@@ -263,7 +267,9 @@ def test_foreign_shares_returned_by_ram_are_ignored(ram: Any) -> None:
     with Stubber(ram) as stub:
         expect_list(stub, "staging", [foreign])
         new = "arn:aws:ram:us-east-1:111111111111:resource-share/n"
-        stub.add_response("create_resource_share", {"resourceShare": share("staging", new, AWS_MANAGED_PERMISSION)}, None)
+        stub.add_response(
+            "create_resource_share", {"resourceShare": share("staging", new, AWS_MANAGED_PERMISSION)}, None
+        )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "222222222222", "PRINCIPAL")])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
         assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
@@ -304,7 +310,14 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
     policy = load_policy(EXAMPLE)
     live = "arn:aws:ram:us-east-1:111111111111:resource-share/live"
     with Stubber(ram) as stub:
-        expect_list(stub, "prod", [share("prod", live, READONLY), share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED")])
+        expect_list(
+            stub,
+            "prod",
+            [
+                share("prod", live, READONLY),
+                share("prod", "arn:aws:ram:us-east-1:111111111111:resource-share/d", READONLY, status="DELETED"),
+            ],
+        )
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": live})
         assert delete_share(ram, policy, CARD, ["prod"]) == [live]
         stub.assert_no_pending_responses()
@@ -324,15 +337,24 @@ def test_ensure_share_has_no_way_to_take_extra_principals() -> None:
     import inspect
 
     params = set(inspect.signature(ensure_share).parameters)
-    assert params == {"ram", "policy", "card_arn", "stages", "prune", "package_group_arn"}  # a resource, not a principal
+    assert params == {
+        "ram",
+        "policy",
+        "card_arn",
+        "stages",
+        "prune",
+        "package_group_arn",
+    }  # a resource, not a principal
 
 
 def test_plan_treats_failed_and_disassociated_as_missing() -> None:
     plan = plan_associations(
         ["222222222222", "333333333333"],
         CARD,
-        [Association.from_wire(assoc("s", "222222222222", "PRINCIPAL", "FAILED")),
-         Association.from_wire(assoc("s", "333333333333", "PRINCIPAL", "DISASSOCIATED"))],
+        [
+            Association.from_wire(assoc("s", "222222222222", "PRINCIPAL", "FAILED")),
+            Association.from_wire(assoc("s", "333333333333", "PRINCIPAL", "DISASSOCIATED")),
+        ],
         [Association.from_wire(assoc("s", CARD, "RESOURCE", "ASSOCIATING"))],
         prune=True,
     )
@@ -342,7 +364,7 @@ def test_plan_treats_failed_and_disassociated_as_missing() -> None:
 
 def test_select_share_oldest_wins_and_counts_generations() -> None:
     a = share("staging", "arn:a", AWS_MANAGED_PERMISSION)
-    b = {**share("staging", "arn:b", AWS_MANAGED_PERMISSION), "creationTime": datetime(2025, 1, 1, tzinfo=timezone.utc)}
+    b = {**share("staging", "arn:b", AWS_MANAGED_PERMISSION), "creationTime": datetime(2025, 1, 1, tzinfo=UTC)}
     dead = share("staging", "arn:c", AWS_MANAGED_PERMISSION, status="DELETED")
     selection = select_share([ResourceShare.from_wire(s) for s in (b, dead, a)], AWS_MANAGED_PERMISSION)
     assert selection.active is not None and selection.active.arn == "arn:a"
@@ -366,7 +388,9 @@ class FlakyTransport:
         if self.failures:
             status, code = self.failures.pop(0)
             payload = json.dumps({"__type": code, "message": "injected"}).encode()
-            return AWSResponse(request.url, status, {"x-amzn-ErrorType": code, "Content-Type": "application/json"}, _Raw(payload))
+            return AWSResponse(
+                request.url, status, {"x-amzn-ErrorType": code, "Content-Type": "application/json"}, _Raw(payload)
+            )
         return AWSResponse(request.url, 200, {"Content-Type": "application/json"}, _Raw(json.dumps(self.body).encode()))
 
 
@@ -387,8 +411,10 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 def test_throttling_and_5xx_are_retried(aws_env: None, no_sleep: list[float]) -> None:
     ram = boto3.client("ram", region_name="us-east-1", config=client_config(max_attempts=4))
-    flaky = FlakyTransport([(400, "ThrottlingException"), (503, "ServiceUnavailableException"), (500, "ServerInternalException")],
-                           {"resourceShares": []})
+    flaky = FlakyTransport(
+        [(400, "ThrottlingException"), (503, "ServiceUnavailableException"), (500, "ServerInternalException")],
+        {"resourceShares": []},
+    )
     ram.meta.events.register("before-send.ram.*", flaky)
     assert ram.get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
     assert flaky.calls == 4 and len(no_sleep) == 3
@@ -408,24 +434,48 @@ def test_non_retryable_error_is_not_retried(aws_env: None, no_sleep: list[float]
     flaky = FlakyTransport([(400, "InvalidParameterException")], {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
     with pytest.raises(ShareApiError, match="InvalidParameterException"):
-        ensure_share(ram, parse_policy({"version": 1, "card_account": "111111111111", "region": "us-east-1",
-                                        "stages": {"s": {"accounts": ["222222222222"], "required_card_status": "Draft"}}}),
-                     CARD)
+        ensure_share(
+            ram,
+            parse_policy(
+                {
+                    "version": 1,
+                    "card_account": "111111111111",
+                    "region": "us-east-1",
+                    "stages": {"s": {"accounts": ["222222222222"], "required_card_status": "Draft"}},
+                }
+            ),
+            CARD,
+        )
     assert flaky.calls == 1
 
 
 def test_converged_card_costs_three_reads_for_all_stages(ram: Any) -> None:
     """One GetResourceShares by card tag, then PRINCIPAL and RESOURCE rows of both shares in one call each."""
     policy = load_policy(EXAMPLE)
-    staging, prod = "arn:aws:ram:us-east-1:111111111111:resource-share/s", "arn:aws:ram:us-east-1:111111111111:resource-share/p"
+    staging, prod = (
+        "arn:aws:ram:us-east-1:111111111111:resource-share/s",
+        "arn:aws:ram:us-east-1:111111111111:resource-share/p",
+    )
     with Stubber(ram) as stub:
         expect_list(stub, "both", [share("staging", staging, AWS_MANAGED_PERMISSION), share("prod", prod, READONLY)])
-        stub.add_response("get_resource_share_associations", {"resourceShareAssociations": [
-            assoc(staging, "222222222222", "PRINCIPAL"), assoc(prod, "333333333333", "PRINCIPAL")]},
-            {"associationType": "PRINCIPAL", "resourceShareArns": [staging, prod]})
-        stub.add_response("get_resource_share_associations", {"resourceShareAssociations": [
-            assoc(staging, CARD, "RESOURCE"), assoc(prod, CARD, "RESOURCE")]},
-            {"associationType": "RESOURCE", "resourceShareArns": [staging, prod]})
+        stub.add_response(
+            "get_resource_share_associations",
+            {
+                "resourceShareAssociations": [
+                    assoc(staging, "222222222222", "PRINCIPAL"),
+                    assoc(prod, "333333333333", "PRINCIPAL"),
+                ]
+            },
+            {"associationType": "PRINCIPAL", "resourceShareArns": [staging, prod]},
+        )
+        stub.add_response(
+            "get_resource_share_associations",
+            {"resourceShareAssociations": [assoc(staging, CARD, "RESOURCE"), assoc(prod, CARD, "RESOURCE")]},
+            {"associationType": "RESOURCE", "resourceShareArns": [staging, prod]},
+        )
         result = ensure_share(ram, policy, CARD)
         stub.assert_no_pending_responses()
-    assert [(s.stage, s.created, s.added_principals) for s in result.stages] == [("staging", False, []), ("prod", False, [])]
+    assert [(s.stage, s.created, s.added_principals) for s in result.stages] == [
+        ("staging", False, []),
+        ("prod", False, []),
+    ]

@@ -1,4 +1,5 @@
 """Policy values are strict: YAML booleans, real numbers, finite, bounded; permissions in scope; no duplicate keys."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,12 @@ from mcgov.errors import DocumentError
 from mcgov.share_policies import parse_policy
 from mcgov.share_policies.exceptions import PolicyValidationError
 
-BASE = {"version": 1, "card_account": "111111111111", "region": "us-east-1",
-        "stages": {"staging": {"accounts": ["222222222222"], "required_card_status": "PendingReview"}}}
+BASE = {
+    "version": 1,
+    "card_account": "111111111111",
+    "region": "us-east-1",
+    "stages": {"staging": {"accounts": ["222222222222"], "required_card_status": "PendingReview"}},
+}
 
 
 def _with(**changes):
@@ -25,19 +30,22 @@ def _with(**changes):
     return data
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"allow_external_principals": "yes"}, "allow_external_principals"),
-    ({"allow_external_principals": 1}, "allow_external_principals"),
-    ({"gate_timeout_seconds": "900"}, "gate.timeout_seconds"),
-    ({"gate_poll_interval_seconds": 1e-300}, "gate.poll_interval_seconds"),
-    ({"gate_poll_interval_seconds": 0.5}, "gate.poll_interval_seconds"),
-    ({"gate_timeout_seconds": math.nan}, "gate.timeout_seconds"),
-    ({"gate_timeout_seconds": math.inf}, "gate.timeout_seconds"),
-    ({"gate_invitation_window_seconds": math.inf}, "gate.invitation_window_seconds"),
-    ({"gate_invitation_window_seconds": 10**9}, "gate.invitation_window_seconds"),
-    ({"gate_timeout_seconds": True}, "gate.timeout_seconds"),
-    ({"version": "1"}, "version"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"allow_external_principals": "yes"}, "allow_external_principals"),
+        ({"allow_external_principals": 1}, "allow_external_principals"),
+        ({"gate_timeout_seconds": "900"}, "gate.timeout_seconds"),
+        ({"gate_poll_interval_seconds": 1e-300}, "gate.poll_interval_seconds"),
+        ({"gate_poll_interval_seconds": 0.5}, "gate.poll_interval_seconds"),
+        ({"gate_timeout_seconds": math.nan}, "gate.timeout_seconds"),
+        ({"gate_timeout_seconds": math.inf}, "gate.timeout_seconds"),
+        ({"gate_invitation_window_seconds": math.inf}, "gate.invitation_window_seconds"),
+        ({"gate_invitation_window_seconds": 10**9}, "gate.invitation_window_seconds"),
+        ({"gate_timeout_seconds": True}, "gate.timeout_seconds"),
+        ({"version": "1"}, "version"),
+    ],
+)
 def test_lax_values_are_refused_naming_the_field(changes, field):
     with pytest.raises(PolicyValidationError) as exc:
         parse_policy(_with(**changes), source="p.yaml")
@@ -53,12 +61,15 @@ def test_invitation_window_defaults_to_twelve_hours():
     assert parse_policy(BASE, source="p.yaml").gate.invitation_window_seconds == 43200
 
 
-@pytest.mark.parametrize("arn, needle", [
-    ("arn:aws:ram:eu-west-1:111111111111:permission/ReadOnly", "card account 111111111111 and region us-east-1"),
-    ("arn:aws:ram:us-east-1:999999999999:permission/ReadOnly", "card account 111111111111 and region us-east-1"),
-    ("arn:aws-cn:ram:us-east-1:111111111111:permission/ReadOnly", "partition aws"),
-    ("arn:aws:ram:us-east-1:aws:permission/AWSRAMPermissionSageMakerModelCards", "has no region"),
-])
+@pytest.mark.parametrize(
+    "arn, needle",
+    [
+        ("arn:aws:ram:eu-west-1:111111111111:permission/ReadOnly", "card account 111111111111 and region us-east-1"),
+        ("arn:aws:ram:us-east-1:999999999999:permission/ReadOnly", "card account 111111111111 and region us-east-1"),
+        ("arn:aws-cn:ram:us-east-1:111111111111:permission/ReadOnly", "partition aws"),
+        ("arn:aws:ram:us-east-1:aws:permission/AWSRAMPermissionSageMakerModelCards", "has no region"),
+    ],
+)
 def test_permission_arns_must_be_in_the_policys_scope(arn, needle):
     with pytest.raises(PolicyValidationError, match=needle):
         parse_policy(_with(permission_arn=arn), source="p.yaml")
@@ -70,8 +81,10 @@ def test_customer_permission_in_scope_is_accepted():
 
 
 def test_a_duplicated_stage_cannot_swap_accounts():
-    text = ("version: 1\ncard_account: '111111111111'\nregion: us-east-1\nstages:\n"
-            "  staging: {accounts: ['222222222222'], required_card_status: PendingReview}\n"
-            "  staging: {accounts: ['333333333333'], required_card_status: PendingReview}\n")
+    text = (
+        "version: 1\ncard_account: '111111111111'\nregion: us-east-1\nstages:\n"
+        "  staging: {accounts: ['222222222222'], required_card_status: PendingReview}\n"
+        "  staging: {accounts: ['333333333333'], required_card_status: PendingReview}\n"
+    )
     with pytest.raises(DocumentError, match="duplicate key .staging."):
         parse_policy(parse_yaml(text, "p.yaml"), source="p.yaml")

@@ -1,4 +1,5 @@
 """The Step Functions ASL: structure, error handling and the bounded gate loop."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,9 @@ def test_every_task_retries_lambda_errors_and_catches_to_a_fail_state(asl: dict[
     assert set(tasks) == {"PopulateCard", "ShareCard", "CheckGate"}
     for name, task in tasks.items():
         retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
-        assert {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.AWSLambdaException"} <= retried, name
+        assert {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.AWSLambdaException"} <= retried, (
+            name
+        )
         assert all(r["MaxAttempts"] >= 1 and r["BackoffRate"] >= 1 for r in task["Retry"])
         [catch] = task["Catch"]
         assert catch["ErrorEquals"] == ["States.ALL"]
@@ -61,8 +64,14 @@ def test_every_task_retries_lambda_errors_and_catches_to_a_fail_state(asl: dict[
 def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, Any]) -> None:
     states = asl["States"]
     assert states["PopulateCard"]["Parameters"] == {"FunctionName": ARNS["populate"], "Payload.$": "$.card"}
-    assert states["ShareCard"]["Parameters"] == {"FunctionName": ARNS["share"], "Payload": {"card_arn.$": "$.populate.card_arn"}}
-    assert states["CheckGate"]["Parameters"] == {"FunctionName": ARNS["gate"], "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0}}
+    assert states["ShareCard"]["Parameters"] == {
+        "FunctionName": ARNS["share"],
+        "Payload": {"card_arn.$": "$.populate.card_arn"},
+    }
+    assert states["CheckGate"]["Parameters"] == {
+        "FunctionName": ARNS["gate"],
+        "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0},
+    }
     assert states["CheckGate"]["ResultPath"] == "$.gate"
     assert states["CheckGate"]["ResultSelector"] == {"Payload.$": "$.Payload"}
     assert states["KeepCheckGateOutput"]["Parameters"]["status.$"] == "$.gate.Payload.status"
@@ -73,9 +82,16 @@ def test_gate_choice_branches_on_status_and_bounds_the_loop(asl: dict[str, Any])
     states = asl["States"]
     decision = states[states[states[states["CheckGate"]["Next"]]["Default"]]["Next"]]
     assert decision["Type"] == "Choice"
-    by_value = {c.get("StringEquals"): states[c["Next"]] for c in decision["Choices"] if c["Variable"] == "$.gate.status"}
+    by_value = {
+        c.get("StringEquals"): states[c["Next"]] for c in decision["Choices"] if c["Variable"] == "$.gate.status"
+    }
     assert by_value["ALLOWED"]["Type"] == "Succeed"
-    assert by_value["BLOCKED"] == {"Type": "Fail", "Error": "GateBlocked", "CausePath": "$.gate.reason", "Comment": "Terminal share failure."}
+    assert by_value["BLOCKED"] == {
+        "Type": "Fail",
+        "Error": "GateBlocked",
+        "CausePath": "$.gate.reason",
+        "Comment": "Terminal share failure.",
+    }
     [limit] = [c for c in decision["Choices"] if c["Variable"] == "$.poll.attempt"]
     assert limit["NumericGreaterThanEquals"] == 40
     assert states[limit["Next"]]["Error"] == "GateTimedOut"
@@ -107,7 +123,9 @@ def _simulate_waits(asl: dict[str, Any], checks: int) -> list[int]:
 def test_backoff_doubles_up_to_the_cap() -> None:
     from mcgov.pipelines.workflow import WorkflowSettings, build_workflow_definition
 
-    asl = build_workflow_definition(ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8))
+    asl = build_workflow_definition(
+        ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8)
+    )
     assert _simulate_waits(asl, 7) == [10, 20, 40, 80, 100, 100, 100]
 
 

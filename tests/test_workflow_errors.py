@@ -1,4 +1,5 @@
 """Typed handler errors against the ASL's Retry/Catch lists, and no output gap that could end in States.Runtime."""
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,9 @@ def test_every_error_a_handler_raises_is_retried_or_caught_by_name(asl: dict[str
         retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
         caught = {e for c in state["Catch"] for e in c["ErrorEquals"]}
         assert set(RETRYABLE_ERROR_NAMES) <= retried, name
-        assert not {"ThrottlingException", "TooManyRequestsException"} & retried, f"{name} retries names no handler raises"
+        assert not {"ThrottlingException", "TooManyRequestsException"} & retried, (
+            f"{name} retries names no handler raises"
+        )
         assert caught == {"States.ALL"}, name
         for error in raised:
             assert error in retried or "States.ALL" in caught, (name, error)
@@ -65,8 +68,11 @@ def test_lambda_entry_turns_every_exception_into_a_handler_error() -> None:
 
         return handler
 
-    for exc, expected in ((KeyError("card_arn"), HandlerFailure), (GovernanceError("bad"), HandlerFailure),
-                          (Transient("throttled"), RetryableHandlerFailure)):
+    for exc, expected in (
+        (KeyError("card_arn"), HandlerFailure),
+        (GovernanceError("bad"), HandlerFailure),
+        (Transient("throttled"), RetryableHandlerFailure),
+    ):
         with pytest.raises(HANDLER_ERRORS) as info:
             raising(exc)({})
         assert type(info.value) is expected, exc
@@ -151,12 +157,16 @@ def _guaranteed(asl: dict[str, Any]) -> dict[str, set[str]]:
                     outgoing.append((state["Default"], known))
             else:
                 replaced = state["Type"] == "Pass" and state.get("ResultPath", "$") == "$"
-                after = _written(state) | (set() if replaced else {p for p in facts if not _under(p, state.get("ResultPath"))})
+                after = _written(state) | (
+                    set() if replaced else {p for p in facts if not _under(p, state.get("ResultPath"))}
+                )
                 if "Next" in state:
                     outgoing.append((state["Next"], after))
                 for catch in state.get("Catch", []):
                     kept = {p for p in facts if not _under(p, catch["ResultPath"])}
-                    outgoing.append((catch["Next"], kept | {f"{catch['ResultPath']}.Error", f"{catch['ResultPath']}.Cause"}))
+                    outgoing.append(
+                        (catch["Next"], kept | {f"{catch['ResultPath']}.Error", f"{catch['ResultPath']}.Cause"})
+                    )
             for target, known in outgoing:
                 current = entry[target]
                 merged = set(known) if current is None else current & known
@@ -192,7 +202,8 @@ def test_the_gap_check_finds_a_gap(asl: dict[str, Any]) -> None:
 
     broken = copy.deepcopy(asl)
     broken["States"]["HasCheckGateOutput"]["Choices"] = [
-        r for r in broken["States"]["HasCheckGateOutput"]["Choices"] if r["Not"]["Variable"] != "$.gate.Payload.reason"]
+        r for r in broken["States"]["HasCheckGateOutput"]["Choices"] if r["Not"]["Variable"] != "$.gate.Payload.reason"
+    ]
     assert _gaps(broken) == ["KeepCheckGateOutput reads $.gate.Payload.reason"]
 
 

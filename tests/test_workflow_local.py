@@ -1,4 +1,5 @@
 """The ASL executed for real by the emulator's Step Functions interpreter (moto), handlers in-process."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -19,15 +20,24 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
 
     def share(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log.append({"share": event})
-        return {"card_arn": event["card_arn"], "shares": [{"stage": "prod", "share_arn": "s", "permission_arn": "p"}], "drift": []}
+        return {
+            "card_arn": event["card_arn"],
+            "shares": [{"stage": "prod", "share_arn": "s", "permission_arn": "p"}],
+            "drift": [],
+        }
 
     def gate(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log.append({"gate": event})
         status = next(remaining)
         if status == "ERROR":
             raise RuntimeError("RAM is unreachable; retry later")
-        return {"schema_version": 1, "allowed": status == "ALLOWED", "status": status,
-                "reasons": [f"prod: {status.lower()}"], "reason": f"prod: {status.lower()}"}
+        return {
+            "schema_version": 1,
+            "allowed": status == "ALLOWED",
+            "status": status,
+            "reasons": [f"prod: {status.lower()}"],
+            "reason": f"prod: {status.lower()}",
+        }
 
     return {"populate": populate, "share": share, "gate": gate}
 
@@ -43,9 +53,22 @@ def test_pending_then_allowed_succeeds_after_one_wait() -> None:
     result = _run(["PENDING", "ALLOWED"], seen, card_event={"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]})
     assert result["status"] == "SUCCEEDED", result
     gate = ["CheckGate", "HasCheckGateOutput", "KeepCheckGateOutput", "GateDecision"]
-    assert result["states"] == ["CheckInput", "Prepare", "PopulateCard", "HasPopulateCardOutput", "KeepPopulateCardOutput",
-                                "ShareCard", "HasShareCardOutput", "KeepShareCardOutput", *gate, "WaitForAssociation",
-                                "NextWait", "DoubleWait", *gate, "GateAllowed"]
+    assert result["states"] == [
+        "CheckInput",
+        "Prepare",
+        "PopulateCard",
+        "HasPopulateCardOutput",
+        "KeepPopulateCardOutput",
+        "ShareCard",
+        "HasShareCardOutput",
+        "KeepShareCardOutput",
+        *gate,
+        "WaitForAssociation",
+        "NextWait",
+        "DoubleWait",
+        *gate,
+        "GateAllowed",
+    ]
     assert seen[0] == {"populate": {"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]}}
     assert seen[1] == {"share": {"card_arn": CARD_ARN}}
     assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "staging", "wait_seconds": 0}}
@@ -75,11 +98,14 @@ def test_unknown_scenario_and_missing_handlers_raise() -> None:
         run_local("allowed", handlers={"populate": print, "share": print})
 
 
-@pytest.mark.parametrize(("scenario", "status", "error", "cause"), [
-    ("allowed", "SUCCEEDED", None, None),
-    ("blocked", "FAILED", "GateBlocked", "association FAILED (local scenario: association of "),
-    ("pending", "FAILED", "GateTimedOut", "is still ASSOCIATING; wait and re-check."),
-])
+@pytest.mark.parametrize(
+    ("scenario", "status", "error", "cause"),
+    [
+        ("allowed", "SUCCEEDED", None, None),
+        ("blocked", "FAILED", "GateBlocked", "association FAILED (local scenario: association of "),
+        ("pending", "FAILED", "GateTimedOut", "is still ASSOCIATING; wait and re-check."),
+    ],
+)
 def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None, cause: str | None) -> None:
     """A blocked or timed-out gate carries the gate's reason as the cause, so a crash cannot pass for one."""
     from mcgov.pipelines.local_run import run_local

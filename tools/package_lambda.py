@@ -15,6 +15,7 @@ The package is built for Lambda, not for the machine running the build:
 ``python tools/package_lambda.py [--out dist]`` (what ``make package`` runs). Benchmarks use :func:`build`,
 :func:`artefact_size`, :func:`unpack`, :func:`runtime_python` and :data:`HANDLERS`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,14 +39,34 @@ PLATFORM = "manylinux2014_x86_64"
 PACKAGE = "mcgov"
 EXCLUDED_SUBPACKAGES = ("pipelines", "emulator", "demo")
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
-HANDLERS = tuple(f"mcgov.steps.handlers.{name}" for name in
-                 ("populate_card", "share_card", "check_gate", "approval_guard", "gate_watcher", "approve_model_package",
-                  "hub_sync"))
+HANDLERS = tuple(
+    f"mcgov.steps.handlers.{name}"
+    for name in (
+        "populate_card",
+        "share_card",
+        "check_gate",
+        "approval_guard",
+        "gate_watcher",
+        "approve_model_package",
+        "hub_sync",
+    )
+)
 # What the Lambda Python runtime provides, and this package leaves out: boto3 and its pure-Python dependencies.
 RUNTIME_BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
-_SOURCE_IGNORED = {".git", ".venv", "build", "dist", "out", "tests", "benchmarks", ".ci", ".pytest_cache", ".hypothesis"}
+_SOURCE_IGNORED = {
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "out",
+    "tests",
+    "benchmarks",
+    ".ci",
+    ".pytest_cache",
+    ".hypothesis",
+}
 _RUNTIME = re.compile(r"^python(?P<version>3\.\d+)$")
 
 
@@ -90,12 +111,20 @@ def abi_tag(runtime: str) -> str:
 def runtime_python(version: str) -> Path | None:
     """An interpreter of ``version`` (``3.12``) on this machine, or None."""
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = [os.environ.get("MCGOV_LAMBDA_PYTHON"), sys.executable, shutil.which(f"python{version}"),
-                  *sorted(map(str, pyenv_root.glob(f"versions/{version}*/bin/python")), reverse=True)]
+    candidates = [
+        os.environ.get("MCGOV_LAMBDA_PYTHON"),
+        sys.executable,
+        shutil.which(f"python{version}"),
+        *sorted(map(str, pyenv_root.glob(f"versions/{version}*/bin/python")), reverse=True),
+    ]
     for candidate in filter(None, candidates):
         try:
-            found = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                   capture_output=True, text=True, timeout=30)
+            found = subprocess.run(
+                [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except OSError:
             continue
         if found.returncode == 0 and found.stdout.strip() == version:
@@ -118,7 +147,20 @@ def build_project_wheel(work: Path) -> Path:
     """Wheel of this project, built from a copy of the sources (the shared working tree is never written)."""
     source = work / "source"
     shutil.copytree(REPO, source, ignore=_ignore_build_outputs, symlinks=True)
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", work / "wheel", source])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            work / "wheel",
+            source,
+        ]
+    )
     [wheel] = (work / "wheel").glob("*.whl")
     return wheel
 
@@ -134,7 +176,9 @@ def runtime_requirements(wheel: Path) -> list[str]:
 
 def _is_runtime_member(name: str) -> bool:
     parts = name.split("/")
-    return parts[0] == PACKAGE and not (len(parts) > 2 and parts[1] in EXCLUDED_SUBPACKAGES) and "__pycache__" not in parts
+    return (
+        parts[0] == PACKAGE and not (len(parts) > 2 and parts[1] in EXCLUDED_SUBPACKAGES) and "__pycache__" not in parts
+    )
 
 
 def extract_package(wheel: Path, stage: Path) -> None:
@@ -148,8 +192,21 @@ def install_dependencies(requirements: Sequence[str], stage: Path, version: str,
     cache = WHEEL_CACHE / f"cp{version.replace('.', '')}-{PLATFORM}"
     cache.mkdir(parents=True, exist_ok=True)
     target = ["--platform", PLATFORM, "--python-version", version, "--implementation", "cp", "--only-binary=:all:"]
-    install = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--no-index", "--find-links", cache,
-               "--target", stage, *target, *requirements]
+    install = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--no-index",
+        "--find-links",
+        cache,
+        "--target",
+        stage,
+        *target,
+        *requirements,
+    ]
     if not refresh:
         try:
             _run(install)
@@ -162,8 +219,23 @@ def install_dependencies(requirements: Sequence[str], stage: Path, version: str,
 
 def byte_compile(stage: Path, interpreter: Path) -> None:
     """Compile every module in ``stage`` with ``interpreter``: hash-based pycs, paths as on Lambda (/var/task)."""
-    _run([interpreter, "-I", "-m", "compileall", "-q", "-s", stage, "-p", "/var/task", "--invalidation-mode", "unchecked-hash", stage],
-         env={**os.environ, "PYTHONHASHSEED": "0"})
+    _run(
+        [
+            interpreter,
+            "-I",
+            "-m",
+            "compileall",
+            "-q",
+            "-s",
+            stage,
+            "-p",
+            "/var/task",
+            "--invalidation-mode",
+            "unchecked-hash",
+            stage,
+        ],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -185,7 +257,9 @@ def write_zip(stage: Path, artefact: Path) -> None:
     partial.replace(artefact)
 
 
-def build(out_dir: Path, *, runtime: str | None = None, refresh: bool = False, log: Callable[[str], None] = print) -> Path:
+def build(
+    out_dir: Path, *, runtime: str | None = None, refresh: bool = False, log: Callable[[str], None] = print
+) -> Path:
     """Build ``out_dir/mcgov-lambda.zip`` for ``runtime`` (default: ``lambda-runtime.txt``) and return its path."""
     runtime = runtime or lambda_runtime()
     version = python_version(runtime)
@@ -199,7 +273,9 @@ def build(out_dir: Path, *, runtime: str | None = None, refresh: bool = False, l
         if interpreter:
             byte_compile(stage, interpreter)
         else:
-            log(f"note: no Python {version} interpreter found (set MCGOV_LAMBDA_PYTHON); shipping .py files without .pyc")
+            log(
+                f"note: no Python {version} interpreter found (set MCGOV_LAMBDA_PYTHON); shipping .py files without .pyc"
+            )
         unpacked = sum(p.stat().st_size for p in _files(stage))
         if unpacked > LAMBDA_UNZIPPED_LIMIT:
             raise PackagingError(f"unpacked package is {unpacked} bytes, over Lambda's {LAMBDA_UNZIPPED_LIMIT}")
@@ -207,7 +283,9 @@ def build(out_dir: Path, *, runtime: str | None = None, refresh: bool = False, l
         write_zip(stage, artefact)
     size = artefact_size(artefact)
     compiled = f"byte-compiled by {interpreter}" if interpreter else "not byte-compiled"
-    log(f"{artefact}: {runtime}, {size.files} files, {size.zipped_bytes} bytes zipped, {size.unpacked_bytes} unpacked, {compiled}")
+    log(
+        f"{artefact}: {runtime}, {size.files} files, {size.zipped_bytes} bytes zipped, {size.unpacked_bytes} unpacked, {compiled}"
+    )
     return artefact
 
 
@@ -215,7 +293,9 @@ def artefact_size(artefact: Path) -> ArtefactSize:
     """Sizes of the built zip."""
     with zipfile.ZipFile(artefact) as archive:
         infos = archive.infolist()
-    return ArtefactSize(zipped_bytes=Path(artefact).stat().st_size, unpacked_bytes=sum(i.file_size for i in infos), files=len(infos))
+    return ArtefactSize(
+        zipped_bytes=Path(artefact).stat().st_size, unpacked_bytes=sum(i.file_size for i in infos), files=len(infos)
+    )
 
 
 def runtime_boto3(dest: Path) -> Path:
@@ -245,7 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/package_lambda.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "dist", help="output directory (default: dist/)")
     parser.add_argument("--runtime", help=f"Lambda runtime (default: {RUNTIME_FILE.name})")
-    parser.add_argument("--refresh", action="store_true", help="resolve dependencies again instead of using the wheel cache")
+    parser.add_argument(
+        "--refresh", action="store_true", help="resolve dependencies again instead of using the wheel cache"
+    )
     args = parser.parse_args(argv)
     try:
         build(args.out, runtime=args.runtime, refresh=args.refresh)

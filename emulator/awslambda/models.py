@@ -1,4 +1,5 @@
 """In-process Lambda handlers: run a registered Python callable instead of echoing the payload."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,7 @@ def function_key(function_name_or_arn: str) -> str:
     return parts[0]
 
 
-def register_handler(
-    function_name_or_arn: str, handler: LambdaHandler, state: EmulatorState | None = None
-) -> str:
+def register_handler(function_name_or_arn: str, handler: LambdaHandler, state: EmulatorState | None = None) -> str:
     """Register ``handler(event, context)`` for a function; return the key it is stored under."""
     if not callable(handler):
         raise HandlerRegistrationError(

@@ -1,7 +1,9 @@
 """Lambda Invoke wire format for registered in-process handlers."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 
 from mcgov.emulator.awslambda.models import find_handler, function_key, run_handler

@@ -5,6 +5,7 @@ gets access, and when: organization members at once, other accounts after accept
 https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (the permission attached to the share
 decides which actions a consumer may call on the shared resource, which it names by ARN).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

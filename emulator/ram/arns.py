@@ -5,6 +5,7 @@ Sources: https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (``sage
 forms: account id, organization/OU ARN, IAM role/user ARN, service principal) and botocore's
 ``sagemaker/*/service-2.json`` shapes ``ModelCardArn`` / ``EntityName`` (the card name pattern).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,13 @@ from mcgov.emulator.ram.permissions import MODEL_CARD_TYPE, MODEL_PACKAGE_GROUP_
 
 MODEL_CARD_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$", re.ASCII
+    r"model-card/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$",
+    re.ASCII,
 )
 MODEL_PACKAGE_GROUP_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"model-package-group/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$", re.ASCII
+    r"model-package-group/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$",
+    re.ASCII,
 )
 GENERIC_ARN = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:[0-9]{12}:([a-z-]+)[/:].*$", re.ASCII)
 ACCOUNT_PRINCIPAL = re.compile(r"^(\d{12})$", re.ASCII)
@@ -38,9 +41,7 @@ def resource_type_of(arn: str) -> str:
         return MODEL_PACKAGE_GROUP_TYPE
     match = GENERIC_ARN.fullmatch(arn)
     if not match:
-        raise MalformedArnException(
-            f"The specified resource ARN {arn} is not valid. Verify the ARN and try again."
-        )
+        raise MalformedArnException(f"The specified resource ARN {arn} is not valid. Verify the ARN and try again.")
     service, kind = match.group(1), match.group(2)
     if kind not in ResourceShare.SHAREABLE_RESOURCES:
         raise MalformedArnException("You cannot share the selected resource type.")
@@ -55,6 +56,4 @@ def principal_account(principal: str) -> str | None:
             return match.group(1)
     if ORG_PRINCIPAL.fullmatch(principal) or SERVICE_PRINCIPAL.fullmatch(principal):
         return None
-    raise InvalidParameterException(
-        f"Principal ID {principal} is malformed. Verify the ID and try again."
-    )
+    raise InvalidParameterException(f"Principal ID {principal} is malformed. Verify the ID and try again.")

@@ -11,6 +11,7 @@ accept for the resource types that page lists, 12 hours for every other type (mo
 listed; ``invitation_ttl_seconds`` defaults to 12 hours); an invitation that expires leaves the principal
 DISASSOCIATED from the share.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,14 @@ from dataclasses import dataclass
 from mcgov.emulator.state import EmulatorState
 
 ASSOCIATION_STATUSES = (
-    "ASSOCIATING", "ASSOCIATED", "FAILED", "DISASSOCIATING", "DISASSOCIATED", "SUSPENDED", "SUSPENDING", "RESTORING",
+    "ASSOCIATING",
+    "ASSOCIATED",
+    "FAILED",
+    "DISASSOCIATING",
+    "DISASSOCIATED",
+    "SUSPENDED",
+    "SUSPENDING",
+    "RESTORING",
 )
 ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE")
 RESTARTABLE = ("DISASSOCIATED", "FAILED", "DISASSOCIATING")
@@ -116,10 +124,7 @@ def advance(assoc: Association, state: EmulatorState, *, poll: bool) -> None:
             expire_invitation(assoc, invitation, now)
         return
     by_polls = cfg.associate_after_polls is not None and assoc.polls >= cfg.associate_after_polls
-    by_time = (
-        cfg.associate_after_seconds is not None
-        and now - assoc.started_at >= cfg.associate_after_seconds
-    )
+    by_time = cfg.associate_after_seconds is not None and now - assoc.started_at >= cfg.associate_after_seconds
     immediate = cfg.associate_after_polls is None and cfg.associate_after_seconds is None
     if poll:
         assoc.polls += 1

@@ -1,4 +1,5 @@
 """RAM errors as the real service names them (one class per error code)."""
+
 from __future__ import annotations
 
 from moto.core.exceptions import JsonRESTError

@@ -6,6 +6,7 @@ per (account, region) as in moto; cross-account reads scan the backends of every
 parsing and response shapes live in ``responses``; the rules live in ``associations``,
 ``permissions``, ``access`` and ``arns``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -160,8 +161,13 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             assoc = share.associations.get((kind, entity))
             if assoc is None:
                 assoc = Association(
-                    share_arn=share.arn, share_name=share.name, entity=entity,
-                    association_type=kind, creation_time=now, started_at=now, last_updated_time=now,
+                    share_arn=share.arn,
+                    share_name=share.name,
+                    entity=entity,
+                    association_type=kind,
+                    creation_time=now,
+                    started_at=now,
+                    last_updated_time=now,
                     external=account is not None and account not in org,
                 )
                 share.associations[(kind, entity)] = assoc
@@ -173,8 +179,11 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             if assoc.external and account is not None:
                 assoc.invitation = Invitation(
                     arn=f"arn:aws:ram:{self.region_name}:{self.account_id}:resource-share-invitation/{random.uuid4()}",
-                    share_arn=share.arn, share_name=share.name, sender=self.account_id,
-                    receiver=account, timestamp=now,
+                    share_arn=share.arn,
+                    share_name=share.name,
+                    sender=self.account_id,
+                    receiver=account,
+                    timestamp=now,
                 )
             touched.append(assoc)
         self.attach_default_permissions(share, resource_arns)
@@ -196,8 +205,13 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         now = self.now()
         share = Share(
             arn=f"arn:aws:ram:{self.region_name}:{self.account_id}:resource-share/{random.uuid4()}",
-            name=name, owner=self.account_id, region=self.region_name, allow_external=allow_external,
-            creation_time=now, last_updated_time=now, tags=list(tags or []),
+            name=name,
+            owner=self.account_id,
+            region=self.region_name,
+            allow_external=allow_external,
+            creation_time=now,
+            last_updated_time=now,
+            tags=list(tags or []),
         )
         for arn in permission_arns or []:
             share.permission_arns.append(self.find_permission(arn).arn)
@@ -295,7 +309,8 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             raise InvalidParameterException(f"{status} is not a valid resource share status.")
         shares = list(self.shares.values()) if owner == "SELF" else self.received_shares()
         return [
-            s for s in shares
+            s
+            for s in shares
             if (not arns or s.arn in arns)
             and (name is None or s.name == name)
             and (status is None or s.status == status)
@@ -391,9 +406,12 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         known = {inv.arn for inv in found}
         for arn in invitation_arns or []:
             if arn not in known:
-                raise ResourceShareInvitationArnNotFoundException(f"ResourceShareInvitationArn {arn} could not be found.")
+                raise ResourceShareInvitationArnNotFoundException(
+                    f"ResourceShareInvitationArn {arn} could not be found."
+                )
         return [
-            inv for inv in found
+            inv
+            for inv in found
             if (not invitation_arns or inv.arn in invitation_arns) and (not share_arns or inv.share_arn in share_arns)
         ]
 
@@ -447,8 +465,12 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         """AWS-managed (moto's list plus model cards) and this account's customer permissions."""
         moto_managed = [
             Permission(
-                arn=p.arn, name=p.name, resource_type=p.resource_type,
-                permission_type=p.permission_type, actions=[], creation_time=self.now(),
+                arn=p.arn,
+                name=p.name,
+                resource_type=p.resource_type,
+                permission_type=p.permission_type,
+                actions=[],
+                creation_time=self.now(),
                 is_default=p.is_resource_type_default,
             )
             for p in self.managed_permissions
@@ -469,8 +491,11 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             if any(p.same_type(resource_type) for p in attached):
                 continue
             default = next(
-                (p for p in self.all_permissions()
-                 if p.same_type(resource_type) and p.is_default and p.permission_type == "AWS_MANAGED"),
+                (
+                    p
+                    for p in self.all_permissions()
+                    if p.same_type(resource_type) and p.is_default and p.permission_type == "AWS_MANAGED"
+                ),
                 None,
             )
             if default:
@@ -494,7 +519,10 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         return [p for p in permissions if wanted is None or p.permission_type == wanted]
 
     def create_permission(
-        self, name: str | None, resource_type: str | None, policy_template: str | None,
+        self,
+        name: str | None,
+        resource_type: str | None,
+        policy_template: str | None,
         tags: list[dict[str, str]] | None = None,
     ) -> Permission:
         """CreatePermission: a customer-managed permission in this account and region."""
@@ -509,12 +537,19 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             raise InvalidParameterException(f"Invalid resource type: {resource_type}")
         arn = f"arn:aws:ram:{self.region_name}:{self.account_id}:permission/{name}"
         if arn in self.customer_permissions:
-            raise PermissionAlreadyExistsException(f"Permission {name} already exists; choose another name or reuse {arn}.")
+            raise PermissionAlreadyExistsException(
+                f"Permission {name} already exists; choose another name or reuse {arn}."
+            )
         template = policy_template or ""
         permission = Permission(
-            arn=arn, name=name, resource_type=known[resource_type.lower()],
-            permission_type="CUSTOMER_MANAGED", actions=policy_actions(template),
-            creation_time=self.now(), policy_template=template, tags=list(tags or []),
+            arn=arn,
+            name=name,
+            resource_type=known[resource_type.lower()],
+            permission_type="CUSTOMER_MANAGED",
+            actions=policy_actions(template),
+            creation_time=self.now(),
+            policy_template=template,
+            tags=list(tags or []),
         )
         self.customer_permissions[arn] = permission
         return permission
@@ -558,9 +593,14 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     share.permission_arns.append(target.arn)
                     share.last_updated_time = now
         return {
-            "id": str(random.uuid4()), "fromPermissionArn": source.arn, "fromPermissionVersion": "1",
-            "toPermissionArn": target.arn, "toPermissionVersion": "1", "status": "COMPLETED",
-            "creationTime": now, "lastUpdatedTime": now,
+            "id": str(random.uuid4()),
+            "fromPermissionArn": source.arn,
+            "fromPermissionVersion": "1",
+            "toPermissionArn": target.arn,
+            "toPermissionVersion": "1",
+            "status": "COMPLETED",
+            "creationTime": now,
+            "lastUpdatedTime": now,
         }
 
     # Access

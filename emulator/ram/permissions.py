@@ -6,6 +6,7 @@ and ``...AllowExport``); customer-managed permissions follow
 https://docs.aws.amazon.com/ram/latest/APIReference/API_CreatePermission.html (name: letters, digits,
 hyphens, periods and underscores, at most 36 characters; the actions come from ``policyTemplate``).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -68,8 +69,15 @@ def managed_model_card_permissions(now: float) -> list[Permission]:
     group's versions by ARN)."""
 
     def managed(name: str, resource_type: str, actions: list[str], is_default: bool = False) -> Permission:
-        return Permission(arn=f"arn:aws:ram::aws:permission/{name}", name=name, resource_type=resource_type,
-                          permission_type="AWS_MANAGED", actions=actions, creation_time=now, is_default=is_default)
+        return Permission(
+            arn=f"arn:aws:ram::aws:permission/{name}",
+            name=name,
+            resource_type=resource_type,
+            permission_type="AWS_MANAGED",
+            actions=actions,
+            creation_time=now,
+            is_default=is_default,
+        )
 
     return [
         managed(MODEL_CARD_PERMISSION, MODEL_CARD_TYPE, MODEL_CARD_ACTIONS, is_default=True),
@@ -91,15 +99,13 @@ def policy_actions(policy_template: str) -> list[str]:
     if isinstance(statements, dict):
         statements = [statements]
     if not statements:
-        raise MalformedPolicyTemplateException(
-            "The policy template must be a JSON object with Effect and Action."
-        )
+        raise MalformedPolicyTemplateException("The policy template must be a JSON object with Effect and Action.")
     actions: list[str] = []
     for statement in statements:
         action = statement.get("Action") if isinstance(statement, dict) else None
         if not action or statement.get("Effect", "Allow") != "Allow":
             raise MalformedPolicyTemplateException(
-                "Each policy template statement needs \"Effect\": \"Allow\" and a non-empty Action."
+                'Each policy template statement needs "Effect": "Allow" and a non-empty Action.'
             )
         actions.extend([action] if isinstance(action, str) else list(action))
     return actions

@@ -5,6 +5,7 @@ Parameter and response member names are botocore's ``ram/*/service-2.json`` shap
 ``ResourceSharePermissionSummary``/``Detail``, ``Resource``); list operations paginate with
 ``maxResults`` (1-500) and an opaque ``nextToken``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -120,9 +121,13 @@ def resource_json(row: tuple[Share, Association, str]) -> dict[str, Any]:
     """Resource (a shared resource as ListResources reports it)."""
     share, assoc, resource_type = row
     return {
-        "arn": assoc.entity, "type": resource_type, "resourceShareArn": share.arn,
-        "status": "AVAILABLE", "creationTime": assoc.creation_time,
-        "lastUpdatedTime": assoc.last_updated_time, "resourceRegionScope": "REGIONAL",
+        "arn": assoc.entity,
+        "type": resource_type,
+        "resourceShareArn": share.arn,
+        "status": "AVAILABLE",
+        "creationTime": assoc.creation_time,
+        "lastUpdatedTime": assoc.last_updated_time,
+        "resourceRegionScope": "REGIONAL",
     }
 
 
@@ -149,21 +154,34 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
 
     def create_resource_share(self) -> str:
         p = self.params
-        return self._idempotent("CreateResourceShare", lambda: {"resourceShare": share_json(
-            self.backend.create_resource_share(
-                name=p.get("name"), principals=self._list("principals"), resource_arns=self._list("resourceArns"),
-                allow_external=p.get("allowExternalPrincipals", True), tags=p.get("tags"),
-                permission_arns=p.get("permissionArns"),
-            )
-        )})
+        return self._idempotent(
+            "CreateResourceShare",
+            lambda: {
+                "resourceShare": share_json(
+                    self.backend.create_resource_share(
+                        name=p.get("name"),
+                        principals=self._list("principals"),
+                        resource_arns=self._list("resourceArns"),
+                        allow_external=p.get("allowExternalPrincipals", True),
+                        tags=p.get("tags"),
+                        permission_arns=p.get("permissionArns"),
+                    )
+                )
+            },
+        )
 
     def update_resource_share(self) -> str:
         p = self.params
-        return self._idempotent("UpdateResourceShare", lambda: {"resourceShare": share_json(
-            self.backend.update_resource_share(
-                p.get("resourceShareArn"), name=p.get("name"), allow_external=p.get("allowExternalPrincipals")
-            )
-        )})
+        return self._idempotent(
+            "UpdateResourceShare",
+            lambda: {
+                "resourceShare": share_json(
+                    self.backend.update_resource_share(
+                        p.get("resourceShareArn"), name=p.get("name"), allow_external=p.get("allowExternalPrincipals")
+                    )
+                )
+            },
+        )
 
     def delete_resource_share(self) -> str:
         def compute() -> dict[str, Any]:
@@ -175,32 +193,51 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
     def get_resource_shares(self) -> str:
         p = self.params
         shares = self.backend.get_resource_shares(
-            p.get("resourceOwner"), status=p.get("resourceShareStatus"), arns=p.get("resourceShareArns"),
-            name=p.get("name"), tag_filters=p.get("tagFilters"), permission_arn=p.get("permissionArn"),
+            p.get("resourceOwner"),
+            status=p.get("resourceShareStatus"),
+            arns=p.get("resourceShareArns"),
+            name=p.get("name"),
+            tag_filters=p.get("tagFilters"),
+            permission_arn=p.get("permissionArn"),
         )
         return json.dumps(paged("resourceShares", shares, p, share_json))
 
     def get_resource_share_associations(self) -> str:
         p = self.params
         rows = self.backend.get_resource_share_associations(
-            p.get("associationType"), status=p.get("associationStatus"), arns=p.get("resourceShareArns"),
-            principal=p.get("principal"), resource_arn=p.get("resourceArn"),
+            p.get("associationType"),
+            status=p.get("associationStatus"),
+            arns=p.get("resourceShareArns"),
+            principal=p.get("principal"),
+            resource_arn=p.get("resourceArn"),
         )
         return json.dumps(paged("resourceShareAssociations", rows, p, association_json))
 
     def associate_resource_share(self) -> str:
-        return self._idempotent("AssociateResourceShare", lambda: {"resourceShareAssociations": [
-            association_json(a) for a in self.backend.associate_resource_share(
-                self.params.get("resourceShareArn"), self._list("principals"), self._list("resourceArns")
-            )
-        ]})
+        return self._idempotent(
+            "AssociateResourceShare",
+            lambda: {
+                "resourceShareAssociations": [
+                    association_json(a)
+                    for a in self.backend.associate_resource_share(
+                        self.params.get("resourceShareArn"), self._list("principals"), self._list("resourceArns")
+                    )
+                ]
+            },
+        )
 
     def disassociate_resource_share(self) -> str:
-        return self._idempotent("DisassociateResourceShare", lambda: {"resourceShareAssociations": [
-            association_json(a) for a in self.backend.disassociate_resource_share(
-                self.params.get("resourceShareArn"), self._list("principals"), self._list("resourceArns")
-            )
-        ]})
+        return self._idempotent(
+            "DisassociateResourceShare",
+            lambda: {
+                "resourceShareAssociations": [
+                    association_json(a)
+                    for a in self.backend.disassociate_resource_share(
+                        self.params.get("resourceShareArn"), self._list("principals"), self._list("resourceArns")
+                    )
+                ]
+            },
+        )
 
     def get_resource_share_invitations(self) -> str:
         invitations = self.backend.get_resource_share_invitations(
@@ -209,9 +246,14 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
         return json.dumps(paged("resourceShareInvitations", invitations, self.params, invitation_json))
 
     def _answer_invitation(self, operation: str, accept: bool) -> str:
-        return self._idempotent(operation, lambda: {"resourceShareInvitation": invitation_json(
-            self.backend.respond_to_invitation(self.params.get("resourceShareInvitationArn"), accept)
-        )})
+        return self._idempotent(
+            operation,
+            lambda: {
+                "resourceShareInvitation": invitation_json(
+                    self.backend.respond_to_invitation(self.params.get("resourceShareInvitationArn"), accept)
+                )
+            },
+        )
 
     def accept_resource_share_invitation(self) -> str:
         return self._answer_invitation("AcceptResourceShareInvitation", accept=True)
@@ -226,12 +268,21 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
 
     def create_permission(self) -> str:
         p = self.params
-        return self._idempotent("CreatePermission", lambda: {"permission": permission_summary_json(
-            self.backend.create_permission(p.get("name"), p.get("resourceType"), p.get("policyTemplate"), p.get("tags"))
-        )})
+        return self._idempotent(
+            "CreatePermission",
+            lambda: {
+                "permission": permission_summary_json(
+                    self.backend.create_permission(
+                        p.get("name"), p.get("resourceType"), p.get("policyTemplate"), p.get("tags")
+                    )
+                )
+            },
+        )
 
     def get_permission(self) -> str:
-        return json.dumps({"permission": permission_detail_json(self.backend.find_permission(self.params.get("permissionArn")))})
+        return json.dumps(
+            {"permission": permission_detail_json(self.backend.find_permission(self.params.get("permissionArn")))}
+        )
 
     def list_resource_share_permissions(self) -> str:
         permissions = self.backend.share_permissions(self.params.get("resourceShareArn"))
@@ -250,15 +301,21 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
 
     def replace_permission_associations(self) -> str:
         p = self.params
-        return self._idempotent("ReplacePermissionAssociations", lambda: {
-            "replacePermissionAssociationsWork": self.backend.replace_permission_associations(
-                p.get("fromPermissionArn"), p.get("toPermissionArn"))
-        })
+        return self._idempotent(
+            "ReplacePermissionAssociations",
+            lambda: {
+                "replacePermissionAssociationsWork": self.backend.replace_permission_associations(
+                    p.get("fromPermissionArn"), p.get("toPermissionArn")
+                )
+            },
+        )
 
     def list_resources(self) -> str:
         p = self.params
         rows = self.backend.list_resources(
-            p.get("resourceOwner"), share_arns=p.get("resourceShareArns"), resource_arns=p.get("resourceArns"),
+            p.get("resourceOwner"),
+            share_arns=p.get("resourceShareArns"),
+            resource_arns=p.get("resourceArns"),
             resource_type=p.get("resourceType"),
         )
         return json.dumps(paged("resources", rows, p, resource_json))

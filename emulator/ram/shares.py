@@ -3,6 +3,7 @@
 Source: botocore's ``ram/*/service-2.json`` shapes ``ResourceShare`` and ``ResourceShareStatus``
 (PENDING | ACTIVE | FAILED | DELETING | DELETED).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

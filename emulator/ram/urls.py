@@ -1,4 +1,5 @@
 """RAM URL routing for the emulator: every RAM REST path goes to ``EmulatorRamResponse``."""
+
 from __future__ import annotations
 
 from mcgov.emulator.ram.responses import EmulatorRamResponse

@@ -1,4 +1,5 @@
 """SageMaker errors the emulator adds to moto's."""
+
 from __future__ import annotations
 
 from moto.core.exceptions import JsonRESTError

@@ -16,6 +16,7 @@ decides where AWS documents nothing (docs/emulator.md lists these):
   matching it. A statement with a Condition is not evaluated: such an Allow is ignored and such a Deny applies.
   Identity policies are not evaluated (the emulator has no IAM). A bucket that does not exist fails the job too.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -69,10 +70,14 @@ class ExportJob:
     def describe(self) -> dict[str, Any]:
         """DescribeModelCardExportJobResponse."""
         out: dict[str, Any] = {
-            "ModelCardExportJobName": self.name, "ModelCardExportJobArn": self.arn, "Status": self.status,
-            "ModelCardName": self.card_name, "ModelCardVersion": self.card_version,
+            "ModelCardExportJobName": self.name,
+            "ModelCardExportJobArn": self.arn,
+            "Status": self.status,
+            "ModelCardName": self.card_name,
+            "ModelCardVersion": self.card_version,
             "OutputConfig": {"S3OutputPath": self.output_path},
-            "CreatedAt": self.created_at, "LastModifiedAt": self.last_modified_at,
+            "CreatedAt": self.created_at,
+            "LastModifiedAt": self.last_modified_at,
         }
         if self.failure_reason:
             out["FailureReason"] = self.failure_reason
@@ -82,9 +87,15 @@ class ExportJob:
 
     def summary(self) -> dict[str, Any]:
         """ModelCardExportJobSummary (ListModelCardExportJobs)."""
-        return {"ModelCardExportJobName": self.name, "ModelCardExportJobArn": self.arn, "Status": self.status,
-                "ModelCardName": self.card_name, "ModelCardVersion": self.card_version,
-                "CreatedAt": self.created_at, "LastModifiedAt": self.last_modified_at}
+        return {
+            "ModelCardExportJobName": self.name,
+            "ModelCardExportJobArn": self.arn,
+            "Status": self.status,
+            "ModelCardName": self.card_name,
+            "ModelCardVersion": self.card_version,
+            "CreatedAt": self.created_at,
+            "LastModifiedAt": self.last_modified_at,
+        }
 
 
 def validate_job_request(job_name: Any, output_path: Any) -> tuple[str, str]:
@@ -92,13 +103,15 @@ def validate_job_request(job_name: Any, output_path: Any) -> tuple[str, str]:
     if not is_entity_name(job_name):
         raise ValidationError(
             f"1 validation error detected: Value '{job_name}' at 'modelCardExportJobName' failed to satisfy "
-            "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+            "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
+        )
     match = S3_OUTPUT.fullmatch(output_path) if isinstance(output_path, str) and len(output_path) <= 1024 else None
     if not match:
         raise ValidationError(
             f"1 validation error detected: Value '{output_path}' at 'outputConfig.s3OutputPath' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: (https|s3)://([^/]+)/?(.*) "
-            "(the emulator accepts s3:// URIs)")
+            "(the emulator accepts s3:// URIs)"
+        )
     return match.group("bucket"), match.group("prefix").strip("/")
 
 
@@ -136,8 +149,10 @@ def write_denied(caller: str, bucket: str, key: str) -> str | None:
     policy = s3_backends[owner][partition].get_bucket(bucket).policy
     if policy_allows_put(policy, caller, f"arn:{partition}:s3:::{bucket}/{key}"):
         return None
-    return (f"Access denied writing the model card PDF to s3://{bucket}/{key}: the bucket belongs to account {owner} "
-            f"and its bucket policy does not allow s3:PutObject for account {caller}.")
+    return (
+        f"Access denied writing the model card PDF to s3://{bucket}/{key}: the bucket belongs to account {owner} "
+        f"and its bucket policy does not allow s3:PutObject for account {caller}."
+    )
 
 
 def policy_allows_put(policy: bytes | str | None, account: str, object_arn: str) -> bool:
@@ -166,9 +181,11 @@ def _applies(statement: dict[str, Any], account: str, object_arn: str) -> bool:
     resources = _as_list(statement.get("Resource"))
     principal = statement.get("Principal")
     principals = ["*"] if principal == "*" else _as_list(principal.get("AWS")) if isinstance(principal, dict) else []
-    return (any(fnmatch.fnmatchcase("s3:putobject", str(a).lower()) for a in actions)
-            and any(fnmatch.fnmatchcase(object_arn, str(r)) for r in resources)
-            and any(p == "*" or p == account or str(p).split(":")[4:5] == [account] for p in principals))
+    return (
+        any(fnmatch.fnmatchcase("s3:putobject", str(a).lower()) for a in actions)
+        and any(fnmatch.fnmatchcase(object_arn, str(r)) for r in resources)
+        and any(p == "*" or p == account or str(p).split(":")[4:5] == [account] for p in principals)
+    )
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -181,9 +198,11 @@ def card_pdf(job: ExportJob) -> bytes:
         content = json.loads(job.content or "{}")
     except ValueError:
         content = {}
-    lines = [Line(job.card_name, Style.TITLE),
-             Line(f"Version {job.card_version} - status {job.card_status}", Style.SMALL),
-             Line(job.card_arn, Style.SMALL)]
+    lines = [
+        Line(job.card_name, Style.TITLE),
+        Line(f"Version {job.card_version} - status {job.card_status}", Style.SMALL),
+        Line(job.card_arn, Style.SMALL),
+    ]
     known = {key for key, _ in SECTIONS}
     sections = [*SECTIONS, *((k, k.replace("_", " ").capitalize()) for k in content if k not in known)]
     for key, title in sections:

@@ -4,6 +4,7 @@ content rules (``validation``), CallbackStep completions, tagging of versioned m
 
 Request parsing (card names or ARNs, cross-account routing) and response shapes live in ``responses``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,8 @@ from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ConflictException, ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, SageMakerModelBackend
 
-from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card, merge_model_card
 from mcgov.emulator.sagemaker import export
+from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card, merge_model_card
 from mcgov.emulator.sagemaker.validation import (
     ARCHIVED_MESSAGE,
     COMBINED_UPDATE_MESSAGE,
@@ -32,10 +33,12 @@ def locked(method: _Method) -> _Method:
     """Run a read-check-write of the backend's own state under the emulator's state lock: the server is
     threaded, and concurrent requests must not both pass a "does it exist yet" check (export job names,
     callback tokens) or both append version N+1 of a card."""
+
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with get_state().lock:
             return method(*args, **kwargs)
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -54,8 +57,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         return str(self.describe_model_package(name_or_arn).arn)
 
     @locked
-    def set_package_extras(self, arn: str, model_card: dict[str, Any] | None,
-                           lifecycle: dict[str, Any] | None) -> None:
+    def set_package_extras(self, arn: str, model_card: dict[str, Any] | None, lifecycle: dict[str, Any] | None) -> None:
         """Store a package's ``ModelCard`` (checked, merged; Archived keeps its content) and ``ModelLifeCycle``."""
         card = check_model_card(model_card) if model_card is not None else None
         stage = check_lifecycle(lifecycle) if lifecycle is not None else None
@@ -90,8 +92,11 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         validate_status(model_card_status)
         validate_content(content)
         return super().create_model_card(
-            model_card_name=model_card_name, security_config=security_config, content=content,
-            model_card_status=model_card_status, tags=tags,
+            model_card_name=model_card_name,
+            security_config=security_config,
+            content=content,
+            model_card_status=model_card_status,
+            tags=tags,
         )
 
     def latest_card(self, model_card_name: str) -> FakeModelCard:
@@ -131,26 +136,43 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         if new_content == current.content and new_status == current.model_card_status:
             return current.arn
         card = FakeModelCard(
-            account_id=self.account_id, region_name=self.region_name, model_card_name=model_card_name,
-            model_card_version=current.model_card_version + 1, content=new_content,
-            model_card_status=new_status, security_config=current.security_config, tags=current.tags,
-            creation_time=self.model_cards[model_card_name][0].creation_time, last_modified_time=utcnow(),
+            account_id=self.account_id,
+            region_name=self.region_name,
+            model_card_name=model_card_name,
+            model_card_version=current.model_card_version + 1,
+            content=new_content,
+            model_card_status=new_status,
+            security_config=current.security_config,
+            tags=current.tags,
+            creation_time=self.model_cards[model_card_name][0].creation_time,
+            last_modified_time=utcnow(),
         )
         self.model_cards[model_card_name].append(card)
         return card.arn
 
     @locked
-    def create_model_card_export_job(self, model_card_name: str, version: int | None, job_name: str,
-                                     output_path: str, caller: str) -> str:
+    def create_model_card_export_job(
+        self, model_card_name: str, version: int | None, job_name: str, output_path: str, caller: str
+    ) -> str:
         """CreateModelCardExportJob on a card of this account (``caller`` may be a consumer of a shared card)."""
         export.validate_job_request(job_name, output_path)
         card = self.card_version(model_card_name, version)
         arn = f"{card.arn}/export-job/{job_name}"
         if arn in self.model_card_export_jobs:
-            raise ConflictException(f"Model card export job {job_name} already exists for model card {model_card_name}.")
+            raise ConflictException(
+                f"Model card export job {job_name} already exists for model card {model_card_name}."
+            )
         self.model_card_export_jobs[arn] = export.ExportJob(
-            name=job_name, arn=arn, card_name=model_card_name, card_arn=card.arn, card_version=card.model_card_version,
-            card_status=card.model_card_status, content=card.content, output_path=output_path, caller=caller)
+            name=job_name,
+            arn=arn,
+            card_name=model_card_name,
+            card_arn=card.arn,
+            card_version=card.model_card_version,
+            card_status=card.model_card_status,
+            content=card.content,
+            output_path=output_path,
+            caller=caller,
+        )
         return arn
 
     @locked
@@ -210,8 +232,9 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         return super()._get_resource_from_arn(arn)
 
     @locked
-    def send_pipeline_callback(self, token: str, outcome: str, outputs: list[dict[str, str]] | None = None,
-                               reason: str | None = None) -> str:
+    def send_pipeline_callback(
+        self, token: str, outcome: str, outputs: list[dict[str, str]] | None = None, reason: str | None = None
+    ) -> str:
         """Record a CallbackStep completion (moto lacks SendPipelineExecutionStepSuccess/Failure).
 
         The emulator has no running pipeline behind the token, so every token is accepted once: a second

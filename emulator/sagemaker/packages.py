@@ -11,6 +11,7 @@ Sources, written here rather than borrowed from the product:
 * an Archived card accepts no content update (``UpdateModelCard``'s ``ModelCardStatus`` documentation); the
   emulator applies the same rule to the card inside a package: its status may change, its content may not.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,7 +47,8 @@ def package_card_validator() -> Validator:
 
 def _constraint(value: Any, member: str, constraint: str) -> ValidationError:
     return ValidationError(
-        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}")
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+    )
 
 
 def check_model_card(card: Any) -> dict[str, Any]:
@@ -55,13 +57,15 @@ def check_model_card(card: Any) -> dict[str, Any]:
         raise ValidationError("ModelCard must be a structure with ModelCardContent and ModelCardStatus.")
     status = card.get("ModelCardStatus")
     if status is not None and status not in CARD_STATUSES:
-        raise _constraint(status, "modelCard.modelCardStatus",
-                          f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]")
+        raise _constraint(
+            status, "modelCard.modelCardStatus", f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]"
+        )
     content = card.get("ModelCardContent")
     if content is not None:
         parsed = parse_content(content, member="modelCard.modelCardContent", label="ModelCardContent")
-        check_schema(package_card_validator(), parsed,
-                     "ModelCardContent does not match the model package model card schema")
+        check_schema(
+            package_card_validator(), parsed, "ModelCardContent does not match the model package model card schema"
+        )
     return {k: v for k, v in (("ModelCardContent", content), ("ModelCardStatus", status)) if v is not None}
 
 
@@ -75,15 +79,19 @@ def check_lifecycle(lifecycle: Any) -> dict[str, str]:
             raise _constraint(value, member, f"Member must satisfy regular expression pattern: {CARD_NAME.pattern}")
     description = lifecycle.get("StageDescription")
     if description is not None and (not isinstance(description, str) or len(description) > STAGE_DESCRIPTION_MAX):
-        raise _constraint("***", "modelLifeCycle.stageDescription",
-                          f"Member must have length less than or equal to {STAGE_DESCRIPTION_MAX}")
+        raise _constraint(
+            "***",
+            "modelLifeCycle.stageDescription",
+            f"Member must have length less than or equal to {STAGE_DESCRIPTION_MAX}",
+        )
     return {k: lifecycle[k] for k in ("Stage", "StageStatus", "StageDescription") if lifecycle.get(k) is not None}
 
 
 def merge_model_card(arn: str, current: dict[str, Any] | None, update: dict[str, Any]) -> dict[str, Any]:
     """The package's card after an update: what is not sent is kept; an Archived card keeps its content."""
     merged = {**(current or {}), **update}
-    if (current or {}).get("ModelCardStatus") == "Archived" and \
-            merged.get("ModelCardContent") != (current or {}).get("ModelCardContent"):
+    if (current or {}).get("ModelCardStatus") == "Archived" and merged.get("ModelCardContent") != (current or {}).get(
+        "ModelCardContent"
+    ):
         raise ValidationError(ARCHIVED_PACKAGE_CARD.format(arn=arn))
     return merged

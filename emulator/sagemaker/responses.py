@@ -3,6 +3,7 @@
 Parameter and member names are botocore's ``sagemaker/2017-07-24/service-2.json`` shapes
 (``DescribeModelCardResponse``, ``ModelCardNameOrArn``, ``ModelCardArn``).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,8 @@ from mcgov.emulator.sagemaker.packages import check_lifecycle, check_model_card
 
 PACKAGE_ARN = re.compile(
     r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"model-package(?P<kind>-group)?/(?P<group>[^/]+)(?:/(?P<version>\d+))?$", re.ASCII
+    r"model-package(?P<kind>-group)?/(?P<group>[^/]+)(?:/(?P<version>\d+))?$",
+    re.ASCII,
 )
 CARD_ARN = re.compile(
     r"^arn:aws[a-z\-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):model-card/(?P<name>[^/]+)$", re.ASCII
@@ -53,7 +55,11 @@ def card_json(card: FakeModelCard) -> dict[str, Any]:
 
 def _permission_for(action: str) -> str:
     """The AWS-managed RAM permission that grants ``action`` on a model card."""
-    return "AWSRAMPermissionSageMakerModelCardsAllowExport" if "ExportJob" in action else "AWSRAMPermissionSageMakerModelCards"
+    return (
+        "AWSRAMPermissionSageMakerModelCardsAllowExport"
+        if "ExportJob" in action
+        else "AWSRAMPermissionSageMakerModelCards"
+    )
 
 
 class EmulatorSageMakerResponse(SageMakerResponse):
@@ -86,7 +92,8 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         access = access_allowed(region or self.region, ref, owner, self.current_account, f"sagemaker:{action}")
         if not access.permitted:
             reason = (
-                "the share's permission does not allow this action" if access.shared
+                "the share's permission does not allow this action"
+                if access.shared
                 else "no ACTIVE RAM share owned by the card's account has both this account and the card ASSOCIATED"
             )
             raise AccessDeniedException(
@@ -103,7 +110,8 @@ class EmulatorSageMakerResponse(SageMakerResponse):
     def update_model_card(self) -> ActionResult:
         backend, name = self.card_backend("UpdateModelCard")
         arn = backend.update_model_card(
-            model_card_name=name, content=self._get_param("Content"),
+            model_card_name=name,
+            content=self._get_param("Content"),
             model_card_status=self._get_param("ModelCardStatus"),
         )
         return ActionResult({"ModelCardArn": arn})
@@ -143,7 +151,8 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         if owner not in ("", self.current_account):
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
-                f"on resource: {arn}; only the owner account can tag it.")
+                f"on resource: {arn}; only the owner account can tag it."
+            )
 
     def add_tags(self) -> ActionResult:
         self._own_tagged_resource("AddTags")
@@ -170,13 +179,17 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         group_arn = f"{ref.split(':model-package')[0]}:model-package-group/{match.group('group')}"
         access = access_allowed(region, group_arn, owner, self.current_account, f"sagemaker:{action}")
         if not access.permitted:
-            reason = ("the share's permission does not allow this action" if access.shared else
-                      "no ACTIVE RAM share owned by the package's account has both this account and the model "
-                      "package group ASSOCIATED")
+            reason = (
+                "the share's permission does not allow this action"
+                if access.shared
+                else "no ACTIVE RAM share owned by the package's account has both this account and the model "
+                "package group ASSOCIATED"
+            )
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: sagemaker:{action} "
                 f"on resource: {ref} because {reason}. Share the model package group with AWS RAM and wait for "
-                "ASSOCIATED.")
+                "ASSOCIATED."
+            )
         return backend
 
     def create_model_package(self) -> ActionResult:
@@ -187,8 +200,11 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         if lifecycle is not None:
             check_lifecycle(lifecycle)
         result = super().create_model_package()
-        arn = backend.package_arn(self._get_param("ModelPackageName") or "") if not self._get_param(
-            "ModelPackageGroupName") else self._latest_in_group(backend, self._get_param("ModelPackageGroupName"))
+        arn = (
+            backend.package_arn(self._get_param("ModelPackageName") or "")
+            if not self._get_param("ModelPackageGroupName")
+            else self._latest_in_group(backend, self._get_param("ModelPackageGroupName"))
+        )
         backend.set_package_extras(arn, card, lifecycle)
         return result
 
@@ -202,7 +218,8 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         if self.package_backend("ModelPackageArn", "UpdateModelPackage") is not self.own_backend():
             raise AccessDeniedException(
                 f"User: arn:aws:iam::{self.current_account}:root is not authorized to perform: "
-                "sagemaker:UpdateModelPackage on another account's model package; update it from its owner account.")
+                "sagemaker:UpdateModelPackage on another account's model package; update it from its owner account."
+            )
         backend = self.own_backend()
         ref = self._get_param("ModelPackageArn") or ""
         arn = backend.package_arn(ref)
@@ -227,20 +244,28 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         packages, next_token = backend.list_model_packages(
             creation_time_after=self._get_param("CreationTimeAfter"),
             creation_time_before=self._get_param("CreationTimeBefore"),
-            max_results=self._get_param("MaxResults"), name_contains=self._get_param("NameContains"),
+            max_results=self._get_param("MaxResults"),
+            name_contains=self._get_param("NameContains"),
             model_approval_status=self._get_param("ModelApprovalStatus"),
-            model_package_group_name=self._get_param("ModelPackageGroupName"), model_package_type="Versioned",
-            next_token=self._get_param("NextToken"), sort_by=self._get_param("SortBy"),
+            model_package_group_name=self._get_param("ModelPackageGroupName"),
+            model_package_type="Versioned",
+            next_token=self._get_param("NextToken"),
+            sort_by=self._get_param("SortBy"),
             sort_order=self._get_param("SortOrder"),
         )
-        return ActionResult({"ModelPackageSummaryList": [p.gen_response_object() for p in packages],
-                             "NextToken": next_token})
+        return ActionResult(
+            {"ModelPackageSummaryList": [p.gen_response_object() for p in packages], "NextToken": next_token}
+        )
 
     def create_model_card_export_job(self) -> ActionResult:
         backend, name = self.card_backend("CreateModelCardExportJob")
         arn = backend.create_model_card_export_job(
-            name, self._get_param("ModelCardVersion"), self._get_param("ModelCardExportJobName"),
-            (self._get_param("OutputConfig") or {}).get("S3OutputPath"), caller=self.current_account)
+            name,
+            self._get_param("ModelCardVersion"),
+            self._get_param("ModelCardExportJobName"),
+            (self._get_param("OutputConfig") or {}).get("S3OutputPath"),
+            caller=self.current_account,
+        )
         return ActionResult({"ModelCardExportJobArn": arn})
 
     def describe_model_card_export_job(self) -> ActionResult:

@@ -9,6 +9,7 @@ ignored as the specification says; that includes ``maxContains``/``minContains``
 without ``contains``. A schema using any other draft-07 assertion keyword is refused when loaded, so an
 updated schema cannot silently be under-checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,20 +20,58 @@ from typing import Any
 
 from mcgov.emulator.sagemaker.exceptions import SchemaError
 
-SUPPORTED = frozenset({
-    "type", "enum", "properties", "patternProperties", "additionalProperties", "required", "items",
-    "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf", "allOf", "$ref",
-})
-UNSUPPORTED = frozenset({
-    "const", "contains", "dependencies", "propertyNames", "minProperties", "maxProperties", "uniqueItems",
-    "additionalItems", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "oneOf", "not", "if", "then",
-    "else", "format",
-})
+SUPPORTED = frozenset(
+    {
+        "type",
+        "enum",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "items",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "anyOf",
+        "allOf",
+        "$ref",
+    }
+)
+UNSUPPORTED = frozenset(
+    {
+        "const",
+        "contains",
+        "dependencies",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "uniqueItems",
+        "additionalItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "format",
+    }
+)
 SUBSCHEMA_MAPS = ("properties", "patternProperties", "definitions")
 SUBSCHEMA_LISTS = ("anyOf", "allOf")
 TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,), "null": (type(None),),
-    "number": (int, float), "integer": (int,),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "number": (int, float),
+    "integer": (int,),
 }
 
 

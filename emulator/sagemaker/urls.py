@@ -1,4 +1,5 @@
 """SageMaker URL routing for the emulator."""
+
 from __future__ import annotations
 
 from mcgov.emulator.sagemaker.responses import EmulatorSageMakerResponse

@@ -16,6 +16,7 @@ validator would prove nothing):
   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateModelCard.html ("Archived: ... No
   more updates should be made to the model card").
 """
+
 from __future__ import annotations
 
 import json
@@ -74,15 +75,15 @@ def is_entity_name(value: Any) -> bool:
 def validate_card_name(name: str) -> None:
     """Refuse names outside the EntityName pattern."""
     if not is_entity_name(name):
-        raise _constraint(
-            name, "modelCardName", f"Member must satisfy regular expression pattern: {CARD_NAME.pattern}"
-        )
+        raise _constraint(name, "modelCardName", f"Member must satisfy regular expression pattern: {CARD_NAME.pattern}")
 
 
 def validate_status(status: str | None) -> None:
     """Refuse statuses outside Draft | PendingReview | Approved | Archived."""
     if status is not None and status not in CARD_STATUSES:
-        raise _constraint(status, "modelCardStatus", f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]")
+        raise _constraint(
+            status, "modelCardStatus", f"Member must satisfy enum value set: [{', '.join(CARD_STATUSES)}]"
+        )
 
 
 def parse_content(content: Any, member: str = "content", label: str = "Content") -> dict[str, Any]:

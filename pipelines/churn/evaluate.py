@@ -3,6 +3,7 @@
 Runs inside the XGBoost container (``/opt/ml/processing/...``); ``compute_metrics`` is pure and tested.
 Output shape: ``{"binary_classification_metrics": {"accuracy": {"value": v, "standard_deviation": s}, ...}}``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,7 +46,9 @@ def _auc(labels: Sequence[int], scores: Sequence[float]) -> float:
 def compute_metrics(labels: Sequence[int], scores: Sequence[float], threshold: float = 0.5) -> dict[str, Any]:
     """Model Monitor binary-classification metrics for 0/1 ``labels`` and probability ``scores``."""
     if len(labels) != len(scores) or not labels:
-        raise ValueError(f"need as many scores as labels and at least one row (got {len(labels)} labels, {len(scores)} scores)")
+        raise ValueError(
+            f"need as many scores as labels and at least one row (got {len(labels)} labels, {len(scores)} scores)"
+        )
     predicted = [1 if s >= threshold else 0 for s in scores]
     tp = sum(1 for y, p in zip(labels, predicted) if y == 1 and p == 1)
     tn = sum(1 for y, p in zip(labels, predicted) if y == 0 and p == 0)

@@ -5,6 +5,7 @@ renders offline: pass ``sagemaker_session`` or let it build a ``PipelineSession`
 Until real values are passed, Lambda ARNs, role and queue are placeholders in account 000000000000,
 which ``run-pipeline`` refuses to upsert.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,7 +57,9 @@ def _card_name(pipeline_name: str) -> str:
     return f"{name}-card"[:63]
 
 
-def _lambdas(region: str, lambda_arns: GovernanceLambdas | Mapping[str, str] | None, lambda_arn_prefix: str | None) -> GovernanceLambdas:
+def _lambdas(
+    region: str, lambda_arns: GovernanceLambdas | Mapping[str, str] | None, lambda_arn_prefix: str | None
+) -> GovernanceLambdas:
     if isinstance(lambda_arns, GovernanceLambdas):
         return lambda_arns
     if lambda_arns:
@@ -119,9 +122,18 @@ def get_pipeline(
     input_data = ParameterString(name="InputDataUrl", default_value=f"s3://{bucket}/{base_job_prefix}/data/churn.csv")
     card_name = ParameterString(name="ModelCardName", default_value=_card_name(pipeline_name))
     stage = ParameterString(name="GovernanceStage", default_value="staging")
-    parameters: list[Any] = [processing_instance_type, training_instance_type, model_approval_status, input_data, card_name, stage]
+    parameters: list[Any] = [
+        processing_instance_type,
+        training_instance_type,
+        model_approval_status,
+        input_data,
+        card_name,
+        stage,
+    ]
 
-    image_uri = image_uris.retrieve(framework="xgboost", region=region, version=XGBOOST_VERSION, py_version="py3", instance_type="ml.m5.xlarge")
+    image_uri = image_uris.retrieve(
+        framework="xgboost", region=region, version=XGBOOST_VERSION, py_version="py3", instance_type="ml.m5.xlarge"
+    )
     steps: list[Any] = []
 
     if include_preprocessing:
@@ -139,7 +151,10 @@ def get_pipeline(
             step_args=preprocessor.run(
                 code=code["preprocess.py"],
                 inputs=[ProcessingInput(source=input_data, destination="/opt/ml/processing/input")],
-                outputs=[ProcessingOutput(output_name=n, source=f"/opt/ml/processing/{n}") for n in ("train", "validation", "test")],
+                outputs=[
+                    ProcessingOutput(output_name=n, source=f"/opt/ml/processing/{n}")
+                    for n in ("train", "validation", "test")
+                ],
             ),
         )
         steps.append(step_process)
@@ -161,7 +176,9 @@ def get_pipeline(
         sagemaker_session=session,
         role=role,
     )
-    estimator.set_hyperparameters(objective="binary:logistic", num_round=100, max_depth=5, eta=0.2, gamma=4, min_child_weight=6, subsample=0.8)
+    estimator.set_hyperparameters(
+        objective="binary:logistic", num_round=100, max_depth=5, eta=0.2, gamma=4, min_child_weight=6, subsample=0.8
+    )
     step_train = TrainingStep(
         name="TrainChurnModel",
         step_args=estimator.fit(
@@ -187,7 +204,9 @@ def get_pipeline(
         step_args=evaluator.run(
             code=code["evaluate.py"],
             inputs=[
-                ProcessingInput(source=step_train.properties.ModelArtifacts.S3ModelArtifacts, destination="/opt/ml/processing/model"),
+                ProcessingInput(
+                    source=step_train.properties.ModelArtifacts.S3ModelArtifacts, destination="/opt/ml/processing/model"
+                ),
                 ProcessingInput(source=test_uri, destination="/opt/ml/processing/test"),
             ],
             outputs=[ProcessingOutput(output_name="evaluation", source="/opt/ml/processing/evaluation")],
@@ -195,7 +214,8 @@ def get_pipeline(
     )
     steps.append(step_eval)
     evaluation_uri = Join(
-        on="/", values=[step_eval.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri, "evaluation.json"]
+        on="/",
+        values=[step_eval.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri, "evaluation.json"],
     )
 
     step_register = RegisterModel(
@@ -208,7 +228,9 @@ def get_pipeline(
         transform_instances=["ml.m5.large"],
         model_package_group_name=model_package_group_name,
         approval_status=model_approval_status,
-        model_metrics=ModelMetrics(model_statistics=MetricsSource(s3_uri=evaluation_uri, content_type="application/json")),
+        model_metrics=ModelMetrics(
+            model_statistics=MetricsSource(s3_uri=evaluation_uri, content_type="application/json")
+        ),
     )
     steps.append(step_register)
 
@@ -230,6 +252,8 @@ def get_pipeline(
     return Pipeline(name=pipeline_name, parameters=parameters, steps=steps, sagemaker_session=session)
 
 
-def get_pipeline_custom_tags(new_tags: list[dict[str, str]], region: str, sagemaker_project_arn: str | None = None) -> list[dict[str, str]]:
+def get_pipeline_custom_tags(
+    new_tags: list[dict[str, str]], region: str, sagemaker_project_arn: str | None = None
+) -> list[dict[str, str]]:
     """Seed-code hook: tags added to the pipeline on upsert (here: none beyond ``new_tags``)."""
     return list(new_tags)

@@ -2,6 +2,7 @@
 
 Writes label-first, header-less CSVs to ``/opt/ml/processing/{train,validation,test}``; pure stdlib.
 """
+
 from __future__ import annotations
 
 import argparse

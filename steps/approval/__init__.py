@@ -1,5 +1,6 @@
 """Approval bound to the reviewed version: who approved which version and content, kept where only the card
 account can write it (tags on the card: RAM's model-card permissions grant consumers no tagging)."""
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

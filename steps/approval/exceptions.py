@@ -1,4 +1,5 @@
 """One exception class per way recording or reading an approval can fail."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

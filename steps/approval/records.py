@@ -1,4 +1,5 @@
 """The approval record and its encoding as card tags (pure)."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,13 @@ class ApprovalRecord:
     note: str = ""
 
     def to_tags(self) -> dict[str, str]:
-        return {TAG_VERSION: str(self.version), TAG_SHA256: self.content_sha256, TAG_APPROVER: tag_value(self.approver),
-                TAG_AT: tag_value(self.approved_at), TAG_NOTE: tag_value(self.note)}
+        return {
+            TAG_VERSION: str(self.version),
+            TAG_SHA256: self.content_sha256,
+            TAG_APPROVER: tag_value(self.approver),
+            TAG_AT: tag_value(self.approved_at),
+            TAG_NOTE: tag_value(self.note),
+        }
 
     @classmethod
     def from_tags(cls, tags: dict[str, str]) -> ApprovalRecord | None:
@@ -45,5 +51,10 @@ class ApprovalRecord:
         return cls(int(version), digest, tags.get(TAG_APPROVER, ""), tags.get(TAG_AT, ""), tags.get(TAG_NOTE, ""))
 
     def to_dict(self) -> dict[str, object]:
-        return {"version": self.version, "content_sha256": self.content_sha256, "approver": self.approver,
-                "approved_at": self.approved_at, "note": self.note}
+        return {
+            "version": self.version,
+            "content_sha256": self.content_sha256,
+            "approver": self.approver,
+            "approved_at": self.approved_at,
+            "note": self.note,
+        }

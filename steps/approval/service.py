@@ -1,8 +1,9 @@
 """``mcgov card approve``: set the card Approved and record who approved which version and content."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.share_policies import SharePolicy
@@ -23,13 +24,18 @@ class ApprovalResult:
     embedded: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"card_arn": self.card_arn, "approval": self.record.to_dict(), "status_changed": self.status_changed,
-                "previous_approval": self.previous.to_dict() if self.previous else None,
-                **({"embedded": self.embedded} if self.embedded is not None else {})}
+        return {
+            "card_arn": self.card_arn,
+            "approval": self.record.to_dict(),
+            "status_changed": self.status_changed,
+            "previous_approval": self.previous.to_dict() if self.previous else None,
+            **({"embedded": self.embedded} if self.embedded is not None else {}),
+        }
 
 
-def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str, *, note: str = "",
-                 now: datetime | None = None) -> ApprovalResult:
+def approve_card(
+    sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str, *, note: str = "", now: datetime | None = None
+) -> ApprovalResult:
     """Approve the card's latest version as it is now; run with card-account credentials.
 
     Sets ModelCardStatus to Approved (a call of its own: SageMaker refuses status and content together), then
@@ -40,21 +46,30 @@ def approve_card(sagemaker: Any, sts: Any, policy: SharePolicy, name_or_arn: str
     approver = caller_arn(sts)
     account = approver.split(":")[4] if approver.count(":") >= 5 else ""
     if account != policy.card_account:
-        raise NotApprovableError(f"approving needs credentials of the card account {policy.card_account}; these are "
-                                 f"{approver}: a consumer account can never approve a shared card")
+        raise NotApprovableError(
+            f"approving needs credentials of the card account {policy.card_account}; these are "
+            f"{approver}: a consumer account can never approve a shared card"
+        )
     cards, approvals = CardStore(sagemaker), ApprovalStore(sagemaker)
     card = cards.describe(arn)
     if card.get("ModelCardStatus") == "Archived":
-        raise NotApprovableError(f"card {card.get('ModelCardName')} is Archived: an archived card cannot be approved; "
-                                 "publish a new card instead")
+        raise NotApprovableError(
+            f"card {card.get('ModelCardName')} is Archived: an archived card cannot be approved; "
+            "publish a new card instead"
+        )
     previous = approvals.read(arn)
     changed = card.get("ModelCardStatus") != "Approved"
     if changed:
         cards.update_status(arn, "Approved")
         card = cards.describe(arn)
-    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    record = ApprovalRecord(version=int(card["ModelCardVersion"]), content_sha256=content_sha256(card.get("Content") or "{}"),
-                            approver=approver, approved_at=when, note=note)
+    when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record = ApprovalRecord(
+        version=int(card["ModelCardVersion"]),
+        content_sha256=content_sha256(card.get("Content") or "{}"),
+        approver=approver,
+        approved_at=when,
+        note=note,
+    )
     approvals.write(arn, record)
     from mcgov.steps.registry.embedded import approve_embedded_for_card  # registry imports approval.records
 

@@ -1,4 +1,5 @@
 """Adapter: the approval record as tags on the card (SageMaker AddTags / ListTags / DeleteTags), and STS."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,9 +10,11 @@ from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 
 def _error(failure: AwsFailure) -> ApprovalStoreError:
-    return ApprovalStoreError(f"{failure.service} {failure.operation} failed: {failure.text}; check the caller's "
-                              "sagemaker:AddTags/ListTags/DeleteTags rights in the card account, then re-run",
-                              failure=failure)
+    return ApprovalStoreError(
+        f"{failure.service} {failure.operation} failed: {failure.text}; check the caller's "
+        "sagemaker:AddTags/ListTags/DeleteTags rights in the card account, then re-run",
+        failure=failure,
+    )
 
 
 class ApprovalStore:

@@ -7,6 +7,7 @@ models or the report parsers)::
 
 Failure modes are in ``steps.card.exceptions``.
 """
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

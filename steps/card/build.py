@@ -3,6 +3,7 @@
 Inputs are already loaded (see ``steps.card.loaders`` for files, S3 and the AWS describe calls).
 The same inputs always give the same content, so a re-run can be detected as unchanged.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,7 +53,9 @@ def build_content(inputs: BuildInputs) -> dict[str, Any]:
     template, template_paths = scrub(inputs.template) if inputs.template is not None else (None, [])
     if template_paths:
         custom = generated["additional_information"]["custom_details"]
-        custom["mcgov.redacted"] = _redaction_note(custom.get("mcgov.redacted"), [f"template: {p}" for p in template_paths])
+        custom["mcgov.redacted"] = _redaction_note(
+            custom.get("mcgov.redacted"), [f"template: {p}" for p in template_paths]
+        )
     merged = merge_content(existing=inputs.existing, template=template, defaults=defaults, generated=generated)
     return validate_content(merged, source="<built content>")
 

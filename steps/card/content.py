@@ -5,6 +5,7 @@ anchored name lengths, list caps, string lengths, the 20 x 20 matrix, enums, fin
 per metric type, and ``extra="forbid"`` everywhere (``metric_groups`` items included).
 Field order follows the service's section order, so dumping a model gives a deterministic text.
 """
+
 from __future__ import annotations
 
 import re
@@ -132,9 +133,13 @@ class TrainingJobDetails(_Model):
     training_datasets: UriList | None = None
     training_environment: TrainingEnvironment | None = None
     training_metrics: Annotated[list[TrainingMetric], Field(max_length=L.MAX_TRAINING_METRICS)] | None = None
-    user_provided_training_metrics: Annotated[list[TrainingMetric], Field(max_length=L.MAX_TRAINING_METRICS)] | None = None
+    user_provided_training_metrics: Annotated[list[TrainingMetric], Field(max_length=L.MAX_TRAINING_METRICS)] | None = (
+        None
+    )
     hyper_parameters: Annotated[list[HyperParameter], Field(max_length=L.MAX_HYPERPARAMETERS)] | None = None
-    user_provided_hyper_parameters: Annotated[list[HyperParameter], Field(max_length=L.MAX_HYPERPARAMETERS)] | None = None
+    user_provided_hyper_parameters: Annotated[list[HyperParameter], Field(max_length=L.MAX_HYPERPARAMETERS)] | None = (
+        None
+    )
 
 
 class TrainingDetails(_Model):

@@ -3,6 +3,7 @@
 Every message names the input (file or field) and says what to do about it. The CLI maps
 ``CardInputError`` and its subclasses to exit code 2.
 """
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

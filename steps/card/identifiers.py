@@ -1,4 +1,5 @@
 """Card names, statuses and ARNs: checks that need no content model."""
+
 from __future__ import annotations
 
 from mcgov.identifiers import is_card_name, parse_card_arn
@@ -17,7 +18,9 @@ def validate_card_name(name: str) -> str:
 
 def validate_card_status(status: str) -> str:
     if status not in L.CARD_STATUSES:
-        raise ContentValidationError(f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status")
+        raise ContentValidationError(
+            f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status"
+        )
     return status
 
 

@@ -1,4 +1,5 @@
 """Read inputs from a local path or an ``s3://`` URI, with errors that name the input."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,9 +9,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.identifiers import split_s3_uri
 from mcgov.documents import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
 from mcgov.errors import DocumentError
+from mcgov.identifiers import split_s3_uri
 from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text
@@ -31,8 +32,9 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     """(bucket, key) of an ``s3://`` input, taken literally (``mcgov.identifiers.split_s3_uri``)."""
     parts = split_s3_uri(uri)
     if parts is None:
-        raise InputReadError("not a valid s3://bucket/key URI (an S3 bucket name, then a key without control "
-                             "characters)", source=uri)
+        raise InputReadError(
+            "not a valid s3://bucket/key URI (an S3 bucket name, then a key without control characters)", source=uri
+        )
     return parts
 
 
@@ -70,7 +72,9 @@ def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
         assert failure is not None
         if failure.kind in _INPUT_ERROR_KINDS or failure.code in ("InvalidObjectState", "AllAccessDisabled"):
             raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
-        raise SourceUnavailableError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
+        raise SourceUnavailableError(
+            f"{location}: S3 read failed: {failure.text}; retry later", failure=failure
+        ) from None
     if len(body) > limit.max_bytes:
         raise too_large(location, limit)
     return body

@@ -3,6 +3,7 @@
 Sources: ``shared/reference/model-card-schema/NOTES.md`` (CloudFormation schema, SDK v2 client-side
 limits and the SageMaker API reference).
 """
+
 from __future__ import annotations
 
 CONTENT_MAX_CHARS = 100_000

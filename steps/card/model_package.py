@@ -4,6 +4,7 @@ The result is checked against the card content model, so a value the card cannot
 outside its enum, an empty name, a too-long image) is refused as a ``ModelPackageError`` naming the
 DescribeModelPackage field, never left for the final validation of the whole card.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,7 +34,9 @@ def model_package_details(description: Any, *, source: str = "<model package>") 
     if not isinstance(description, dict):
         raise ModelPackageError("a DescribeModelPackage response must be a JSON object", source=source)
     if not isinstance(description.get("ModelPackageArn"), str):
-        raise ModelPackageError("missing ModelPackageArn: pass a DescribeModelPackage response", source=source, field="ModelPackageArn")
+        raise ModelPackageError(
+            "missing ModelPackageArn: pass a DescribeModelPackage response", source=source, field="ModelPackageArn"
+        )
     out: dict[str, Any] = {}
     for key, target, max_length in _SCALARS:
         value = description.get(key)
@@ -52,12 +55,18 @@ def model_package_details(description: Any, *, source: str = "<model package>") 
         out["created_by"] = {"user_profile_name": creator["UserProfileName"][:63]}
     containers = _list(description, ("InferenceSpecification", "Containers"), source)
     if containers:
-        out["inference_specification"] = {"containers": [_container(c, i, source) for i, c in enumerate(containers[:15])]}
+        out["inference_specification"] = {
+            "containers": [_container(c, i, source) for i, c in enumerate(containers[:15])]
+        }
     algorithms = _list(description, ("SourceAlgorithmSpecification", "SourceAlgorithms"), source)
     if algorithms:
         first = algorithms[0]
         if not isinstance(first, dict) or not isinstance(first.get("AlgorithmName"), str):
-            raise ModelPackageError("AlgorithmName is required", source=source, field="SourceAlgorithmSpecification.SourceAlgorithms[0].AlgorithmName")
+            raise ModelPackageError(
+                "AlgorithmName is required",
+                source=source,
+                field="SourceAlgorithmSpecification.SourceAlgorithms[0].AlgorithmName",
+            )
         algorithm = {"algorithm_name": first["AlgorithmName"][:170]}
         if isinstance(first.get("ModelDataUrl"), str):
             algorithm["model_data_url"] = first["ModelDataUrl"]
@@ -75,8 +84,10 @@ def _check(details: dict[str, Any], source: str) -> None:
         ModelPackageDetails.model_validate(details)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        loc = [part if isinstance(part, int) else _WIRE_NAMES.get(part, part.title().replace("_", ""))
-               for part in errors[0]["loc"]]
+        loc = [
+            part if isinstance(part, int) else _WIRE_NAMES.get(part, part.title().replace("_", ""))
+            for part in errors[0]["loc"]
+        ]
         field, message = describe_validation_error([{**errors[0], "loc": loc}, *errors[1:]])
         if not field and ": " in message:  # a model-level check names the field in its message
             name, message = message.split(": ", 1)

@@ -1,4 +1,5 @@
 """Deterministic shortening of names that exceed a limit: a prefix plus a stable hash suffix."""
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ given) and ``additional_information.custom_details`` keys starting with ``mcgov.
 Everything else belongs to people: an existing card's human fields are kept; the template, then the step's
 suggested defaults, fill only what is empty.
 """
+
 from __future__ import annotations
 
 import copy
@@ -16,7 +17,13 @@ from mcgov.steps.card.naming import normalize_key
 
 GENERATED_KEY = "mcgov.generated"
 STEP_PREFIX = "mcgov."
-STEP_OWNED_TRAINING_FIELDS = ("training_arn", "training_datasets", "training_environment", "training_metrics", "hyper_parameters")
+STEP_OWNED_TRAINING_FIELDS = (
+    "training_arn",
+    "training_datasets",
+    "training_environment",
+    "training_metrics",
+    "hyper_parameters",
+)
 
 
 def is_step_key(key: Any) -> bool:
@@ -91,7 +98,11 @@ def apply_generated(human: dict[str, Any], generated: dict[str, Any]) -> dict[st
     if job:
         training = _section(out, "training_details")
         existing_job = training.get("training_job_details")
-        kept = {k: v for k, v in existing_job.items() if k.startswith("user_provided_")} if isinstance(existing_job, dict) else {}
+        kept = (
+            {k: v for k, v in existing_job.items() if k.startswith("user_provided_")}
+            if isinstance(existing_job, dict)
+            else {}
+        )
         training["training_job_details"] = {**copy.deepcopy(job), **kept}
     evaluations = generated.get("evaluation_details") or []
     if evaluations:
@@ -114,8 +125,13 @@ def _section(content: dict[str, Any], name: str) -> dict[str, Any]:
     return content[name]
 
 
-def merge_content(*, existing: dict[str, Any] | None, template: dict[str, Any] | None,
-                  defaults: dict[str, Any] | None, generated: dict[str, Any]) -> dict[str, Any]:
+def merge_content(
+    *,
+    existing: dict[str, Any] | None,
+    template: dict[str, Any] | None,
+    defaults: dict[str, Any] | None,
+    generated: dict[str, Any],
+) -> dict[str, Any]:
     """existing human fields > template > defaults, then the step-owned parts from ``generated``."""
     keep_package = not generated.get("model_package_details")
     human = strip_step_owned(existing or {}, keep_model_package=keep_package)

@@ -5,6 +5,7 @@ GitHub/GitLab/Slack/Stripe/SendGrid/npm/PyPI/OpenAI/Twilio/... tokens, high-entr
 on a corpus they build, that everything detect-secrets flags is flagged here too and that ordinary
 hyperparameters are kept. What is found is replaced by ``REDACTED``; the card names the field, never the value.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,22 +19,121 @@ from typing import Any
 REDACTED = "<redacted>"
 
 # Name tokens that mark a secret whatever surrounds them.
-_SECRET_TOKENS = frozenset({
-    "password", "passwd", "passwrd", "pwd", "pass", "passphrase", "passcode", "secret", "secrets", "credential",
-    "credentials", "creds", "cred", "apikey", "apikeys", "privatekey", "accesskey", "secretkey", "signingkey",
-    "authorization", "auth", "authn", "bearer", "jwt", "cookie", "cookies", "sessionid", "session", "salt", "dsn",
-    "pat", "otp", "totp", "pin", "hmac", "sas", "webhook", "connstr", "connectionstring", "kubeconfig", "netrc",
-    "pgpass", "htpasswd", "oauth", "sig", "signature", "encryptionkey", "masterkey", "clientsecret", "refreshtoken",
-    "accesstoken", "idtoken", "apitoken", "authtoken", "csrf", "xsrf", "nonce", "seedphrase", "mnemonic",
-})
+_SECRET_TOKENS = frozenset(
+    {
+        "password",
+        "passwd",
+        "passwrd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "passcode",
+        "secret",
+        "secrets",
+        "credential",
+        "credentials",
+        "creds",
+        "cred",
+        "apikey",
+        "apikeys",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "signingkey",
+        "authorization",
+        "auth",
+        "authn",
+        "bearer",
+        "jwt",
+        "cookie",
+        "cookies",
+        "sessionid",
+        "session",
+        "salt",
+        "dsn",
+        "pat",
+        "otp",
+        "totp",
+        "pin",
+        "hmac",
+        "sas",
+        "webhook",
+        "connstr",
+        "connectionstring",
+        "kubeconfig",
+        "netrc",
+        "pgpass",
+        "htpasswd",
+        "oauth",
+        "sig",
+        "signature",
+        "encryptionkey",
+        "masterkey",
+        "clientsecret",
+        "refreshtoken",
+        "accesstoken",
+        "idtoken",
+        "apitoken",
+        "authtoken",
+        "csrf",
+        "xsrf",
+        "nonce",
+        "seedphrase",
+        "mnemonic",
+    }
+)
 # Name tokens that mark a secret unless a counting word says the value is a size ("max_tokens", "key_length").
 _SOFT_TOKENS = frozenset({"token", "key", "keys", "cert", "license", "licence", "login"})
-_COUNT_TOKENS = frozenset({
-    "max", "min", "num", "number", "count", "len", "length", "size", "limit", "per", "dim", "dims", "dropout",
-    "type", "types", "id", "ids", "index", "column", "col", "field", "name", "names", "vocab", "embedding",
-    "frequency", "freq", "ratio", "rate", "weight", "weights", "padding", "pad", "position", "positions",
-    "prefix", "suffix", "sort", "partition", "hash", "bucket", "path", "file", "prefixes", "s3", "uri",
-})
+_COUNT_TOKENS = frozenset(
+    {
+        "max",
+        "min",
+        "num",
+        "number",
+        "count",
+        "len",
+        "length",
+        "size",
+        "limit",
+        "per",
+        "dim",
+        "dims",
+        "dropout",
+        "type",
+        "types",
+        "id",
+        "ids",
+        "index",
+        "column",
+        "col",
+        "field",
+        "name",
+        "names",
+        "vocab",
+        "embedding",
+        "frequency",
+        "freq",
+        "ratio",
+        "rate",
+        "weight",
+        "weights",
+        "padding",
+        "pad",
+        "position",
+        "positions",
+        "prefix",
+        "suffix",
+        "sort",
+        "partition",
+        "hash",
+        "bucket",
+        "path",
+        "file",
+        "prefixes",
+        "s3",
+        "uri",
+    }
+)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -50,42 +150,76 @@ def is_secret_name(name: str) -> bool:
     joined = "".join(tokens)
     if any(t in _SECRET_TOKENS for t in tokens):
         return True
-    if any(word in joined for word in ("password", "passwd", "passphrase", "secret", "credential", "apikey",
-                                       "privatekey", "accesskey", "secretkey", "authtoken", "accesstoken",
-                                       "bearertoken", "refreshtoken", "sessiontoken", "idtoken", "githubpat", "connstr",
-                                       "connectionstring")):
+    if any(
+        word in joined
+        for word in (
+            "password",
+            "passwd",
+            "passphrase",
+            "secret",
+            "credential",
+            "apikey",
+            "privatekey",
+            "accesskey",
+            "secretkey",
+            "authtoken",
+            "accesstoken",
+            "bearertoken",
+            "refreshtoken",
+            "sessiontoken",
+            "idtoken",
+            "githubpat",
+            "connstr",
+            "connectionstring",
+        )
+    ):
         return True
     if any(t in _SOFT_TOKENS or t.endswith("token") and len(t) > 5 for t in tokens):
         return not any(t in _COUNT_TOKENS for t in tokens)
     return False
 
 
-_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
-    ("aws-access-key-id", r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}(?![A-Z0-9])"),
-    ("private-key", r"-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----|PuTTY-User-Key-File-\d|BEGIN SSH2 ENCRYPTED PRIVATE KEY"),
-    ("jwt", r"eyJ[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.?[A-Za-z0-9_.+/=-]*"),
-    ("bearer-token", r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/]{8,}=*"),
-    ("basic-auth-url", r"://[^\s/:@{}]+:[^\s/@{}]+@"),
-    ("github-token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36,}|\bgithub_pat_[A-Za-z0-9_]{22,}"),
-    ("gitlab-token", r"\b(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt|glagent|gloas)-[A-Za-z0-9_\-]{20,}|GR1348941[A-Za-z0-9_\-]{20,}"),
-    ("slack-token", r"(?i)\bxox[abposr]-(?:\d+-)+[a-z0-9]+|https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
-    ("stripe-key", r"\b[rs]k_(?:live|test)_[0-9a-zA-Z]{24,}"),
-    ("sendgrid-key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
-    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}|_authToken=\S+"),
-    ("pypi-token", r"pypi-AgE[A-Za-z0-9_-]{50,}"),
-    ("openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}"),
-    ("twilio-key", r"\b(?:AC|SK)[a-z0-9]{32}\b"),
-    ("mailchimp-key", r"\b[0-9a-z]{32}-us[0-9]{1,2}\b"),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}"),
-    ("azure-storage-key", r"AccountKey=[A-Za-z0-9+/=]{20,}"),
-    ("azure-sas", r"[?&]sig=[A-Za-z0-9%+/=]{20,}"),
-    ("discord-token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27}"),
-    ("telegram-token", r"\b\d{8,10}:[0-9A-Za-z_-]{35}\b"),
-    ("square-token", r"sq0(?:csp|atp)-[0-9A-Za-z\-_]{22,}"),
-    ("artifactory-token", r"(?:^|[\s=:\"])(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s\"]|$)"),
-    ("softlayer-key", r"api\.softlayer\.com/soap/v3(?:\.1)?/[a-z0-9]{64}"),
-    ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}"),
-))
+_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "aws-access-key-id",
+            r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}(?![A-Z0-9])",
+        ),
+        (
+            "private-key",
+            r"-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----|PuTTY-User-Key-File-\d|BEGIN SSH2 ENCRYPTED PRIVATE KEY",
+        ),
+        ("jwt", r"eyJ[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.?[A-Za-z0-9_.+/=-]*"),
+        ("bearer-token", r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/]{8,}=*"),
+        ("basic-auth-url", r"://[^\s/:@{}]+:[^\s/@{}]+@"),
+        ("github-token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36,}|\bgithub_pat_[A-Za-z0-9_]{22,}"),
+        (
+            "gitlab-token",
+            r"\b(?:glpat|gldt|glft|glsoat|glrt|glcbt|glimt|glptt|glagent|gloas)-[A-Za-z0-9_\-]{20,}|GR1348941[A-Za-z0-9_\-]{20,}",
+        ),
+        (
+            "slack-token",
+            r"(?i)\bxox[abposr]-(?:\d+-)+[a-z0-9]+|https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+",
+        ),
+        ("stripe-key", r"\b[rs]k_(?:live|test)_[0-9a-zA-Z]{24,}"),
+        ("sendgrid-key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
+        ("npm-token", r"\bnpm_[A-Za-z0-9]{36}|_authToken=\S+"),
+        ("pypi-token", r"pypi-AgE[A-Za-z0-9_-]{50,}"),
+        ("openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}"),
+        ("twilio-key", r"\b(?:AC|SK)[a-z0-9]{32}\b"),
+        ("mailchimp-key", r"\b[0-9a-z]{32}-us[0-9]{1,2}\b"),
+        ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+        ("azure-storage-key", r"AccountKey=[A-Za-z0-9+/=]{20,}"),
+        ("azure-sas", r"[?&]sig=[A-Za-z0-9%+/=]{20,}"),
+        ("discord-token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27}"),
+        ("telegram-token", r"\b\d{8,10}:[0-9A-Za-z_-]{35}\b"),
+        ("square-token", r"sq0(?:csp|atp)-[0-9A-Za-z\-_]{22,}"),
+        ("artifactory-token", r"(?:^|[\s=:\"])(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s\"]|$)"),
+        ("softlayer-key", r"api\.softlayer\.com/soap/v3(?:\.1)?/[a-z0-9]{64}"),
+        ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}"),
+    )
+)
 # ``name=value`` / ``name: value`` / ``--name value`` pairs inside a longer string.
 _PAIR = re.compile(r"""(?:^|[\s,;&?{(]|--?)["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})["']?\s*[=:]\s*["']?([^\s,;&"'})]+)""")
 _FLAG = re.compile(r"--?([A-Za-z][A-Za-z0-9_\-]{1,63})\s+([^\s-][^\s]*)")

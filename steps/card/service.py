@@ -3,6 +3,7 @@
 Used by ``mcgov card`` and the populate-card Lambda. AWS clients are passed in; nothing is written until
 the whole content has been built and validated.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ class CardSources:
     pipeline_execution_arn: str | None = None
 
 
-def load_inputs(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
-                existing: dict[str, Any] | None = None) -> BuildInputs:
+def load_inputs(
+    sources: CardSources, *, s3: Any = None, sagemaker: Any = None, existing: dict[str, Any] | None = None
+) -> BuildInputs:
     """Read every source; raises a ``CardInputError`` naming the first bad one."""
     training_job, training_source = None, "<training job>"
     if sources.training_job_path:
@@ -65,19 +67,34 @@ def load_inputs(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
         else:
             package = load_json(sources.model_package, s3_client=s3, limit=MODEL_PACKAGE).data
     template = load_template(sources.template, s3_client=s3) if sources.template else None
-    return BuildInputs(training_job=training_job, training_job_source=training_source, reports=reports,
-                       template=template, model_package=package, model_package_source=package_source,
-                       existing=existing, pipeline_execution_arn=sources.pipeline_execution_arn)
+    return BuildInputs(
+        training_job=training_job,
+        training_job_source=training_source,
+        reports=reports,
+        template=template,
+        model_package=package,
+        model_package_source=package_source,
+        existing=existing,
+        pipeline_execution_arn=sources.pipeline_execution_arn,
+    )
 
 
-def build_card(sources: CardSources, *, s3: Any = None, sagemaker: Any = None,
-               existing: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_card(
+    sources: CardSources, *, s3: Any = None, sagemaker: Any = None, existing: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Build validated content (offline when every source is a local file)."""
     return build_content(load_inputs(sources, s3=s3, sagemaker=sagemaker, existing=existing))
 
 
-def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = None,
-                  status: str | None = None, kms_key_id: str | None = None) -> PublishResult:
+def populate_card(
+    name: str,
+    sources: CardSources,
+    *,
+    sagemaker: Any,
+    s3: Any = None,
+    status: str | None = None,
+    kms_key_id: str | None = None,
+) -> PublishResult:
     """Build the card from ``sources`` merged with the current card, then publish it (idempotent).
 
     The status rules are ``CardStore.publish``'s: never Approved, changed content of an Approved card goes back
@@ -93,23 +110,39 @@ def populate_card(name: str, sources: CardSources, *, sagemaker: Any, s3: Any = 
     return store.publish(name, serialize_content(content), status=status, current=current, kms_key_id=kms_key_id)
 
 
-def publish_content(name: str, content: dict[str, Any], *, sagemaker: Any, status: str | None = None,
-                    kms_key_id: str | None = None) -> PublishResult:
-    return CardStore(sagemaker).publish(validate_card_name(name), serialize_content(content), status=status,
-                                        kms_key_id=kms_key_id)
+def publish_content(
+    name: str, content: dict[str, Any], *, sagemaker: Any, status: str | None = None, kms_key_id: str | None = None
+) -> PublishResult:
+    return CardStore(sagemaker).publish(
+        validate_card_name(name), serialize_content(content), status=status, kms_key_id=kms_key_id
+    )
 
 
 def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:
-    return _describe(lambda: sagemaker.describe_training_job(TrainingJobName=name), "DescribeTrainingJob", name,
-                     TrainingJobError, f"training job {name}", "Check the training job name and region.")
+    return _describe(
+        lambda: sagemaker.describe_training_job(TrainingJobName=name),
+        "DescribeTrainingJob",
+        name,
+        TrainingJobError,
+        f"training job {name}",
+        "Check the training job name and region.",
+    )
 
 
 def describe_model_package(sagemaker: Any, arn: str) -> dict[str, Any]:
-    return _describe(lambda: sagemaker.describe_model_package(ModelPackageName=arn), "DescribeModelPackage", arn,
-                     ModelPackageError, arn, "Check the model package ARN and region.")
+    return _describe(
+        lambda: sagemaker.describe_model_package(ModelPackageName=arn),
+        "DescribeModelPackage",
+        arn,
+        ModelPackageError,
+        arn,
+        "Check the model package ARN and region.",
+    )
 
 
-def _describe(call: Any, operation: str, name: str, input_error: type[CardInputError], source: str, fix: str) -> dict[str, Any]:
+def _describe(
+    call: Any, operation: str, name: str, input_error: type[CardInputError], source: str, fix: str
+) -> dict[str, Any]:
     """Run a describe call: a wrong name is bad input; throttling, 5xx and network errors may pass on a retry."""
     try:
         return call()

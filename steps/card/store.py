@@ -8,6 +8,7 @@ separate calls, and writes nothing when nothing changed (so a re-run creates no 
 ``mcgov card approve``), changed content sends an Approved card back to PendingReview, and an Archived card
 never leaves Archived through it.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,10 +76,19 @@ class CardStore:
         except CardNotFoundError:
             return None
 
-    def create(self, name: str, content_text: str, status: str = "Draft", tags: dict[str, str] | None = None,
-               kms_key_id: str | None = None) -> str:
-        kwargs: dict[str, Any] = {"ModelCardName": validate_card_name(name), "Content": content_text,
-                                  "ModelCardStatus": validate_card_status(status)}
+    def create(
+        self,
+        name: str,
+        content_text: str,
+        status: str = "Draft",
+        tags: dict[str, str] | None = None,
+        kms_key_id: str | None = None,
+    ) -> str:
+        kwargs: dict[str, Any] = {
+            "ModelCardName": validate_card_name(name),
+            "Content": content_text,
+            "ModelCardStatus": validate_card_status(status),
+        }
         if kms_key_id:
             kwargs["SecurityConfig"] = {"KmsKeyId": kms_key_id}
         if tags:
@@ -88,12 +98,16 @@ class CardStore:
     def update_content(self, name_or_arn: str, content_text: str, *, current_status: str | None = None) -> None:
         status = current_status or self.describe(name_or_arn)["ModelCardStatus"]
         if status == "Archived":
-            raise ArchivedCardError(f"model card {name_or_arn!r} is Archived; SageMaker refuses content updates to archived cards. "
-                                    "Publish under a new card name, or leave the content unchanged.")
+            raise ArchivedCardError(
+                f"model card {name_or_arn!r} is Archived; SageMaker refuses content updates to archived cards. "
+                "Publish under a new card name, or leave the content unchanged."
+            )
         self._call("UpdateModelCard", name_or_arn, ModelCardName=name_or_arn, Content=content_text)
 
     def update_status(self, name_or_arn: str, status: str) -> None:
-        self._call("UpdateModelCard", name_or_arn, ModelCardName=name_or_arn, ModelCardStatus=validate_card_status(status))
+        self._call(
+            "UpdateModelCard", name_or_arn, ModelCardName=name_or_arn, ModelCardStatus=validate_card_status(status)
+        )
 
     def list_versions(self, name: str) -> list[dict[str, Any]]:
         versions: list[dict[str, Any]] = []
@@ -108,9 +122,16 @@ class CardStore:
     def delete(self, name: str) -> None:
         self._call("DeleteModelCard", name, ModelCardName=card_name_from(name))
 
-    def publish(self, name: str, content_text: str, *, status: str | None = None,
-                tags: dict[str, str] | None = None, current: dict[str, Any] | None | object = _UNREAD,
-                kms_key_id: str | None = None) -> PublishResult:
+    def publish(
+        self,
+        name: str,
+        content_text: str,
+        *,
+        status: str | None = None,
+        tags: dict[str, str] | None = None,
+        current: dict[str, Any] | None | object = _UNREAD,
+        kms_key_id: str | None = None,
+    ) -> PublishResult:
         """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing.
 
         ``current`` is the card as just described (``None``: it does not exist), to save a describe call.
@@ -121,14 +142,17 @@ class CardStore:
         if status is not None and validate_card_status(status) not in PUBLISH_STATUSES:
             raise ApprovalByPublishError(
                 f"publishing never sets {status}: review the card, then run `mcgov card approve {name} --policy ...` "
-                "(it records the approved version)", field="--status")
+                "(it records the approved version)",
+                field="--status",
+            )
         current = self.find(name) if current is _UNREAD else current
         if current is not None and kms_key_id:
             existing_key = (current.get("SecurityConfig") or {}).get("KmsKeyId")
             if existing_key != kms_key_id:
                 raise CardKeyMismatchError(
                     f"model card {name!r} is encrypted with {existing_key or 'the AWS owned key'}, not {kms_key_id}; "
-                    "a card's KMS key is fixed at creation: publish under a new card name to change it")
+                    "a card's KMS key is fixed at creation: publish under a new card name to change it"
+                )
         if current is None:
             try:
                 self.create(name, content_text, status or "Draft", tags, kms_key_id)
@@ -145,7 +169,9 @@ class CardStore:
             return self._result(name, "unchanged", content_text, current)
         return self._result(name, "updated", content_text)
 
-    def _result(self, name: str, result: str, content_text: str, described: dict[str, Any] | None = None) -> PublishResult:
+    def _result(
+        self, name: str, result: str, content_text: str, described: dict[str, Any] | None = None
+    ) -> PublishResult:
         """The result, read back; a card already changed by another writer reports no version, never theirs."""
         card = described or self.describe(name)
         ours = content_sha256(content_text)
@@ -154,10 +180,19 @@ class CardStore:
         note = None
         if theirs != ours:
             version = None
-            note = ("another writer changed the card right after this write; the version this run wrote cannot be "
-                    "told: describe the card's versions to find it")
-        return PublishResult(arn=card["ModelCardArn"], name=card.get("ModelCardName", name), version=version,
-                             status=card["ModelCardStatus"], content_sha256=ours, result=result, note=note)
+            note = (
+                "another writer changed the card right after this write; the version this run wrote cannot be "
+                "told: describe the card's versions to find it"
+            )
+        return PublishResult(
+            arn=card["ModelCardArn"],
+            name=card.get("ModelCardName", name),
+            version=version,
+            status=card["ModelCardStatus"],
+            content_sha256=ours,
+            result=result,
+            note=note,
+        )
 
     def _call(self, operation: str, name: str, **kwargs: Any) -> dict[str, Any]:
         method = getattr(self._sm, xform_name(operation))
@@ -168,10 +203,14 @@ class CardStore:
             assert failure is not None
         text = failure.text
         if failure.kind is AwsErrorKind.NOT_FOUND:
-            raise CardNotFoundError(f"model card {name!r} not found in this account and region ({text})", failure=failure)
+            raise CardNotFoundError(
+                f"model card {name!r} not found in this account and region ({text})", failure=failure
+            )
         if "archived" in text.lower():
             raise ArchivedCardError(f"model card {name!r} is Archived: {text}", failure=failure)
-        if operation == "CreateModelCard" and (failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()):
+        if operation == "CreateModelCard" and (
+            failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()
+        ):
             raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
         raise CardStoreError(f"{operation} {name!r} failed: {text}", failure=failure)
 
@@ -181,8 +220,10 @@ def _target_status(name: str, current: str, requested: str | None, content_chang
     card back to PendingReview. Submitting unchanged, Approved content for review keeps it Approved (a pipeline
     re-run converges), and an Archived card never leaves Archived through a publish."""
     if current == "Archived" and (content_changed or requested not in (None, "Archived")):
-        raise ArchivedCardError(f"model card {name!r} is Archived: a publish never brings an archived card back "
-                                "(SageMaker refuses its content updates); publish under a new card name")
+        raise ArchivedCardError(
+            f"model card {name!r} is Archived: a publish never brings an archived card back "
+            "(SageMaker refuses its content updates); publish under a new card name"
+        )
     if requested == "PendingReview" and current == "Approved" and not content_changed:
         return current
     if requested is not None:

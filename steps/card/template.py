@@ -10,6 +10,7 @@ Example (the README's "The card template" and ``examples/churn/card-template.yam
 
 The template is validated as card content; fields the step owns are refused.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,10 +26,16 @@ def parse_template(data: Any, *, source: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TemplateError("a card template must be a mapping of content sections (model_overview:, intended_uses: ...)", source=source)
+        raise TemplateError(
+            "a card template must be a mapping of content sections (model_overview:, intended_uses: ...)", source=source
+        )
     owned = step_owned_paths(data)
     if owned:
-        raise TemplateError("this field is filled by the pipeline step on every run; remove it from the template", source=source, field=owned[0])
+        raise TemplateError(
+            "this field is filled by the pipeline step on every run; remove it from the template",
+            source=source,
+            field=owned[0],
+        )
     try:
         return validate_content(data, source=source)
     except ContentValidationError as exc:

@@ -5,6 +5,7 @@ seconds and the stopping condition go to ``additional_information.custom_details
 secret-looking hyperparameters are redacted (and the card says so); ``Environment`` is never read; names and
 values that exceed a limit are shortened deterministically and recorded, never dropped silently.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,6 @@ from mcgov.steps.card import limits as L
 from mcgov.steps.card.exceptions import TrainingJobError
 from mcgov.steps.card.naming import shorten, single_line, truncate_text
 from mcgov.steps.card.secrets import REDACTED, is_secret
-
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,9 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
         raise TrainingJobError("a DescribeTrainingJob response must be a JSON object", source=source)
     arn = description.get("TrainingJobArn")
     if not isinstance(arn, str) or not arn:
-        raise TrainingJobError("missing TrainingJobArn: pass a DescribeTrainingJob response", source=source, field="TrainingJobArn")
+        raise TrainingJobError(
+            "missing TrainingJobArn: pass a DescribeTrainingJob response", source=source, field="TrainingJobArn"
+        )
     details: dict[str, Any] = {"training_arn": truncate_text(arn, L.URI_MAX)}
     custom: dict[str, str] = {}
     notes: list[str] = []
@@ -47,9 +49,13 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
     algorithm = _dict(description.get("AlgorithmSpecification"), "AlgorithmSpecification", source)
     image = algorithm.get("TrainingImage")
     if image is not None:
-        details["training_environment"] = {"container_image": [_string(image, "AlgorithmSpecification.TrainingImage", source, L.URI_MAX)]}
+        details["training_environment"] = {
+            "container_image": [_string(image, "AlgorithmSpecification.TrainingImage", source, L.URI_MAX)]
+        }
     if algorithm.get("AlgorithmName"):
-        custom["mcgov.training.algorithm_name"] = _string(algorithm["AlgorithmName"], "AlgorithmSpecification.AlgorithmName", source, L.CUSTOM_DETAIL_MAX)
+        custom["mcgov.training.algorithm_name"] = _string(
+            algorithm["AlgorithmName"], "AlgorithmSpecification.AlgorithmName", source, L.CUSTOM_DETAIL_MAX
+        )
 
     metrics, metric_notes = _metrics(description.get("FinalMetricDataList"), source)
     notes += metric_notes
@@ -78,8 +84,13 @@ def _check(details: dict[str, Any], custom: dict[str, str], source: str) -> None
     from mcgov.steps.card.validation import validate_content
 
     try:
-        validate_content({"training_details": {"training_job_details": details},
-                          "additional_information": {"custom_details": custom}}, source=source)
+        validate_content(
+            {
+                "training_details": {"training_job_details": details},
+                "additional_information": {"custom_details": custom},
+            },
+            source=source,
+        )
     except ContentValidationError as exc:
         message = str(exc).removeprefix(f"{source}: ").removeprefix(f"{exc.field}: ")
         raise TrainingJobError(message, source=source, field=exc.field or "<training job>") from None
@@ -107,8 +118,11 @@ def _datasets(channels: Any, source: str) -> list[str]:
     uris: list[str] = []
     for i, channel in enumerate(channels):
         channel = _dict(channel, f"InputDataConfig[{i}]", source)
-        s3 = _dict(_dict(channel.get("DataSource"), f"InputDataConfig[{i}].DataSource", source).get("S3DataSource"),
-                   f"InputDataConfig[{i}].DataSource.S3DataSource", source)
+        s3 = _dict(
+            _dict(channel.get("DataSource"), f"InputDataConfig[{i}].DataSource", source).get("S3DataSource"),
+            f"InputDataConfig[{i}].DataSource.S3DataSource",
+            source,
+        )
         if "S3Uri" in s3:
             uri = _string(s3["S3Uri"], f"InputDataConfig[{i}].DataSource.S3DataSource.S3Uri", source, L.URI_MAX)
             if uri not in uris:
@@ -129,7 +143,9 @@ def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
         name = item.get("MetricName")
         value = item.get("Value")
         if not isinstance(name, str) or not name:
-            raise TrainingJobError("MetricName must be a non-empty string", source=source, field=f"FinalMetricDataList[{i}].MetricName")
+            raise TrainingJobError(
+                "MetricName must be a non-empty string", source=source, field=f"FinalMetricDataList[{i}].MetricName"
+            )
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             skipped.append(name)
             continue
@@ -156,8 +172,8 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
             redacted.append(shown)
             text = REDACTED
         elif len(text) > L.HYPERPARAMETER_VALUE_MAX:
-                truncated.append(shown)
-                text = truncate_text(text, L.HYPERPARAMETER_VALUE_MAX)
+            truncated.append(shown)
+            text = truncate_text(text, L.HYPERPARAMETER_VALUE_MAX)
         out.append({"name": shown, "value": text})
     notes: list[str] = []
     if truncated:
@@ -166,7 +182,9 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
     return out, redacted, notes
 
 
-def _cap(items: list[dict[str, Any]], limit: int, what: str, notes: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+def _cap(
+    items: list[dict[str, Any]], limit: int, what: str, notes: list[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Keep the first ``limit`` items and record, by name, the ones left out."""
     if len(items) > limit:
         left_out = ", ".join(item["name"] for item in items[limit:])
@@ -199,5 +217,7 @@ def _facts(description: dict[str, Any], source: str) -> dict[str, str]:
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, (str, int, float, bool)) and value != "":
-            facts[key] = truncate_text(str(value).lower() if isinstance(value, bool) else str(value), L.CUSTOM_DETAIL_MAX)
+            facts[key] = truncate_text(
+                str(value).lower() if isinstance(value, bool) else str(value), L.CUSTOM_DETAIL_MAX
+            )
     return facts

@@ -4,6 +4,7 @@
 forgets) and returns the normalized dict; ``serialize_content`` gives the one text that is sent to the
 service, checked against the 100,000-character limit.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,15 +14,20 @@ from pydantic import ValidationError
 
 from mcgov.documents import parse_json
 from mcgov.errors import DocumentError, describe_validation_error
-
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import ModelCardContent
 from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
 from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
 from mcgov.steps.common.jsonutil import content_sha256
 
-__all__ = ["content_sha256", "serialize_content", "validate_card_name", "validate_card_status", "validate_content",
-           "validate_content_text"]
+__all__ = [
+    "content_sha256",
+    "serialize_content",
+    "validate_card_name",
+    "validate_card_status",
+    "validate_content",
+    "validate_content_text",
+]
 
 _UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"})
 
@@ -61,7 +67,9 @@ def validate_content_text(text: str, *, source: str = "<content>") -> dict[str, 
     if not isinstance(text, str):
         raise ContentValidationError("content must be a JSON string", source=source)
     if len(text) > L.CONTENT_MAX_CHARS:
-        raise CardLimitError(f"content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit", source=source)
+        raise CardLimitError(
+            f"content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit", source=source
+        )
     try:
         data = parse_json(text, source)  # strict: duplicate keys, deep nesting and non-finite numbers refused
     except DocumentError as exc:

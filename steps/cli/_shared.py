@@ -1,4 +1,5 @@
 """Helpers shared by the ``mcgov`` command modules."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from mcgov.share_policies import SharePolicy
+from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
-from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.policy import load_policy, split_s3_uri
 
 
@@ -58,8 +59,10 @@ def write_atomic(path: str, text: str, flag: str = "--output") -> None:
     if target.is_dir():
         raise OutputPathError(f"{flag}: {path} is a directory; name a file")
     if target.exists() and not target.is_file() or target.is_symlink():
-        raise OutputPathError(f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
-                              "or leave the flag out to print to stdout")
+        raise OutputPathError(
+            f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
+            "or leave the flag out to print to stdout"
+        )
     if not target.parent.is_dir():
         raise OutputPathError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")

@@ -3,6 +3,7 @@
 Registered into the ``card`` group. Run with card-account credentials. Prints the approval record and, when
 the card was approved before, what changed since that approved version (the diff the reviewer signed off).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,8 @@ from mcgov.steps.cli.review import card_commands
 
 def register(sub: argparse._SubParsersAction) -> None:
     approve = card_commands(sub).add_parser(
-        "approve", help="approve the card's current version and record who approved which version and content")
+        "approve", help="approve the card's current version and record who approved which version and content"
+    )
     approve.add_argument("card", metavar="NAME_OR_ARN")
     approve.add_argument("--policy", required=True, metavar="PATH", help="share policy (names the card account)")
     approve.add_argument("--note", default="", help="a note kept with the approval (e.g. the review ticket)")
@@ -26,7 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _approve(args: argparse.Namespace) -> int:
     from mcgov.steps.approval import approve_card
     from mcgov.steps.card.store import CardStore
-
     from mcgov.steps.share.targets import resolve_card_arn
 
     policy = read_policy(args, args.policy)
@@ -42,8 +43,9 @@ def _approve(args: argparse.Namespace) -> int:
         store = CardStore(sagemaker)
         old = json.loads(store.describe(result.card_arn, result.previous.version).get("Content") or "{}")
         new = json.loads(store.describe(result.card_arn, result.record.version).get("Content") or "{}")
-        diff = diff_cards(old, new, old_label=f"v{result.previous.version} (approved)",
-                          new_label=f"v{result.record.version}")
+        diff = diff_cards(
+            old, new, old_label=f"v{result.previous.version} (approved)", new_label=f"v{result.record.version}"
+        )
         print(render_diff_text(diff), file=sys.stderr)
         output["changes_since_last_approval"] = diff_to_dict(diff)
     print_json(output)

@@ -1,4 +1,5 @@
 """``mcgov card build|validate|publish|show``."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish.add_argument("--content", help="a content JSON file (instead of the build options)")
     publish.add_argument("--status", choices=L.CARD_STATUSES, help="card status to set (a separate API call)")
     publish.add_argument("--kms-key-id", help="KMS key to encrypt a new card with (fixed at creation)")
-    publish.add_argument("--embed", action="store_true", help="also write the card into --model-package ARN's ModelCard "
-                         "(model package model card schema; what does not fit is dropped with a note)")
+    publish.add_argument(
+        "--embed",
+        action="store_true",
+        help="also write the card into --model-package ARN's ModelCard "
+        "(model package model card schema; what does not fit is dropped with a note)",
+    )
     _add_source_options(publish)
     publish.set_defaults(func=_publish)
 
@@ -52,20 +57,29 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     job = parser.add_mutually_exclusive_group()
     job.add_argument("--training-job", metavar="PATH", help="DescribeTrainingJob response JSON (path or s3://)")
     job.add_argument("--training-job-name", metavar="NAME", help="read DescribeTrainingJob from SageMaker")
-    parser.add_argument("--evaluation", metavar="PATH", action="append", default=[],
-                        help="evaluation report (path or s3://); repeat for several")
-    parser.add_argument("--evaluation-format", metavar="NAME",
-                        help="force the report format instead of detecting it")
-    parser.add_argument("--model-package", metavar="PATH_OR_ARN", help="DescribeModelPackage JSON or a model package ARN")
+    parser.add_argument(
+        "--evaluation",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="evaluation report (path or s3://); repeat for several",
+    )
+    parser.add_argument("--evaluation-format", metavar="NAME", help="force the report format instead of detecting it")
+    parser.add_argument(
+        "--model-package", metavar="PATH_OR_ARN", help="DescribeModelPackage JSON or a model package ARN"
+    )
     parser.add_argument("--template", metavar="PATH", help="human-written card template (YAML)")
     parser.add_argument("--pipeline-execution-arn", metavar="ARN", help="recorded as provenance")
 
 
 def _sources(args: argparse.Namespace) -> CardSources:
     return CardSources(
-        training_job_path=args.training_job, training_job_name=args.training_job_name,
-        evaluations=tuple(args.evaluation), evaluation_format=args.evaluation_format,
-        model_package=args.model_package, template=args.template,
+        training_job_path=args.training_job,
+        training_job_name=args.training_job_name,
+        evaluations=tuple(args.evaluation),
+        evaluation_format=args.evaluation_format,
+        model_package=args.model_package,
+        template=args.template,
         pipeline_execution_arn=args.pipeline_execution_arn,
     )
 
@@ -116,13 +130,20 @@ def _publish(args: argparse.Namespace) -> int:
     clients = _Clients(args)
     if args.content:
         content = validate_content(load_json(args.content, limit=CONTENT).data, source=args.content)
-        result = publish_content(args.name, content, sagemaker=clients.client("sagemaker"), status=args.status,
-                                 kms_key_id=args.kms_key_id)
+        result = publish_content(
+            args.name, content, sagemaker=clients.client("sagemaker"), status=args.status, kms_key_id=args.kms_key_id
+        )
     else:
         sources = _sources(args)
         s3 = clients.client("s3") if _needs(sources, "s3://") else None
-        result = populate_card(args.name, sources, sagemaker=clients.client("sagemaker"), s3=s3, status=args.status,
-                               kms_key_id=args.kms_key_id)
+        result = populate_card(
+            args.name,
+            sources,
+            sagemaker=clients.client("sagemaker"),
+            s3=s3,
+            status=args.status,
+            kms_key_id=args.kms_key_id,
+        )
     from mcgov.steps.cli.registry import embed_published
 
     print_json(embed_published(args, clients.client("sagemaker"), result.to_dict()))

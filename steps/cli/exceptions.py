@@ -1,4 +1,5 @@
 """One exception class per way a command line itself can be wrong (exit code 2, one line naming the flag)."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError

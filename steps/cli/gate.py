@@ -1,4 +1,5 @@
 """``mcgov gate check``: print the decision JSON; exit 0 allowed, 1 blocked, 2 bad input."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,21 @@ def register(subparsers: Any) -> None:
     check.add_argument("--card", required=True, help="model-card name or ARN")
     check.add_argument("--policy", required=True, help="share-policy YAML file")
     check.add_argument("--stage", help="stage to gate (default: every stage of the policy; allowed only when all are)")
-    check.add_argument("--wait", type=seconds, help="seconds to wait for associations, at most 86400 "
-                       "(default: gate.timeout_seconds; 0: check once)")
+    check.add_argument(
+        "--wait",
+        type=seconds,
+        help="seconds to wait for associations, at most 86400 (default: gate.timeout_seconds; 0: check once)",
+    )
     check.add_argument("--verify-role", help="role name assumed in every stage account to describe the card by ARN")
-    check.add_argument("--role-pattern", default="arn:aws:iam::{account}:role/{name}", help="role ARN pattern for --verify-role")
-    check.add_argument("--model-package", metavar="ARN", help="also gate the package's model package group share (stages "
-                       "with model_package_group) and record the outcome as the package's ModelLifeCycle")
+    check.add_argument(
+        "--role-pattern", default="arn:aws:iam::{account}:role/{name}", help="role ARN pattern for --verify-role"
+    )
+    check.add_argument(
+        "--model-package",
+        metavar="ARN",
+        help="also gate the package's model package group share (stages "
+        "with model_package_group) and record the outcome as the package's ModelLifeCycle",
+    )
     check.set_defaults(func=cmd_check)
 
 
@@ -48,10 +58,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
     if args.verify_role:
-        decisions = [verify_consumers(d, {a: role_arn(a, args.verify_role, args.role_pattern)
-                                          for a in policy.stage(d.stage).accounts},
-                                      base_session=session, region=policy.region) if d.allowed else d
-                     for d in decisions]
+        decisions = [
+            verify_consumers(
+                d,
+                {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(d.stage).accounts},
+                base_session=session,
+                region=policy.region,
+            )
+            if d.allowed
+            else d
+            for d in decisions
+        ]
     if args.stage is not None:
         print_json(decisions[0].to_dict())
         return 0 if decisions[0].allowed else 1

@@ -1,4 +1,5 @@
 """``mcgov hub publish|sync``: hub-and-spoke; exit 0 converged, 1 a spoke or card failed, 2 bad input."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,9 +9,9 @@ from typing import Any
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.hub.exceptions import WrongHubAccountError
-from mcgov.steps.hub.spoke_side import caller_account, publish
-from mcgov.steps.hub.report import render_table
 from mcgov.steps.hub.hub_side import hub_policy, sync
+from mcgov.steps.hub.report import render_table
+from mcgov.steps.hub.spoke_side import caller_account, publish
 from mcgov.steps.reconcile.report import render_table as render_reconcile
 from mcgov.steps.share import client_config, ram_client
 
@@ -36,9 +37,11 @@ def register(subparsers: Any) -> None:
 
 def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, Any]:
     session = make_session(getattr(args, "profile", None), region)
-    return (ram_client(session, region, HUB_MAX_ATTEMPTS),
-            session.client("sagemaker", region_name=region, config=client_config(HUB_MAX_ATTEMPTS)),
-            session.client("sts", region_name=region))
+    return (
+        ram_client(session, region, HUB_MAX_ATTEMPTS),
+        session.client("sagemaker", region_name=region, config=client_config(HUB_MAX_ATTEMPTS)),
+        session.client("sts", region_name=region),
+    )
 
 
 def _progress(line: str) -> None:
@@ -63,14 +66,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     ram, sagemaker, sts = _clients(args, policy.region)
     account = caller_account(sts)
     if account != policy.hub_account:
-        raise WrongHubAccountError(f"{args.policy}: hub_account is {policy.hub_account} but the credentials are of "
-                                   f"{account}; run hub sync with the hub account's credentials")
+        raise WrongHubAccountError(
+            f"{args.policy}: hub_account is {policy.hub_account} but the credentials are of "
+            f"{account}; run hub sync with the hub account's credentials"
+        )
     report = sync(ram, sagemaker, policy, spokes=args.spoke, prune=args.prune, dry_run=args.dry_run, progress=_progress)
     if args.json:
         print_json(report.to_dict())
     else:
         sys.stdout.write(render_table(report))
     if report.drift:
-        print("mcgov: warning: some hub copies were edited in the hub (outcome 'drift'); they were not overwritten",
-              file=sys.stderr)
+        print(
+            "mcgov: warning: some hub copies were edited in the hub (outcome 'drift'); they were not overwritten",
+            file=sys.stderr,
+        )
     return report.exit_code

@@ -7,6 +7,7 @@ typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a 
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
 (``mcgov.pipelines``) load only inside the ``workflow`` command.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mcgov", description="Model-card governance: build, publish, share and gate SageMaker model cards.")
+    parser = _Parser(
+        prog="mcgov", description="Model-card governance: build, publish, share and gate SageMaker model cards."
+    )
     parser.add_argument("--profile", help="AWS profile (default: the standard AWS settings)")
     parser.add_argument("--region", help="AWS region (default: the standard AWS settings)")
     sub = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
@@ -65,7 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mcgov: failed: {_one_line(exc)}", file=sys.stderr)
         return 1
     except (NoRegionError, NoCredentialsError, ProfileNotFound) as exc:
-        print(f"mcgov: error: AWS settings: {_one_line(exc)} (set --profile/--region or AWS_PROFILE/AWS_REGION)", file=sys.stderr)
+        print(
+            f"mcgov: error: AWS settings: {_one_line(exc)} (set --profile/--region or AWS_PROFILE/AWS_REGION)",
+            file=sys.stderr,
+        )
         return 2
     except (BotoCoreError, ClientError) as exc:
         print(f"mcgov: failed: {_one_line(unmapped_aws_error(exc))}", file=sys.stderr)

@@ -1,4 +1,5 @@
 """``mcgov policy``: validate a share policy and render the IAM/KMS/RAM documents it implies."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,9 @@ def register(subparsers: Any) -> None:
     validate = sub.add_parser("validate", help="validate a share-policy YAML file")
     validate.add_argument("path", help="share-policy YAML file")
     validate.set_defaults(func=cmd_validate)
-    render = sub.add_parser("render-iam", help="print consumer IAM policies, KMS statements and the read-only RAM permission")
+    render = sub.add_parser(
+        "render-iam", help="print consumer IAM policies, KMS statements and the read-only RAM permission"
+    )
     render.add_argument("--policy", required=True, help="share-policy YAML file")
     render.add_argument("--card", required=True, help="model-card ARN or name (in the policy's account/region)")
     render.add_argument("--stage", help="only this stage (default: every stage)")
@@ -26,11 +29,15 @@ def register(subparsers: Any) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.path)
-    stages = ", ".join(f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items())
+    stages = ", ".join(
+        f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items()
+    )
     if isinstance(policy, HubSpokePolicy):
-        print(f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
-              f"{len(policy.spokes)} spoke(s): {', '.join(_spoke(s) for s in policy.spokes)}; "
-              f"share back to spokes: {'yes' if policy.share_back_to_spokes else 'no'}; stages: {stages or 'none'}")
+        print(
+            f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
+            f"{len(policy.spokes)} spoke(s): {', '.join(_spoke(s) for s in policy.spokes)}; "
+            f"share back to spokes: {'yes' if policy.share_back_to_spokes else 'no'}; stages: {stages or 'none'}"
+        )
         return 0
     print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
     return 0

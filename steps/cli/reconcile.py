@@ -1,4 +1,5 @@
 """``mcgov reconcile``: share every selected card as the policy says; exit 0 converged, 1 a card failed, 2 bad input."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,12 @@ def register(subparsers: Any) -> None:
         "reconcile", help="share every selected model card as the policy says, through batched RAM shares"
     )
     parser.add_argument("--policy", required=True, help="share-policy YAML file")
-    parser.add_argument("--select", action="append", metavar="KEY=VALUE",
-                        help="status=<Draft|PendingReview|Approved|Archived> or name-prefix=<prefix> (repeatable, AND)")
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="KEY=VALUE",
+        help="status=<Draft|PendingReview|Approved|Archived> or name-prefix=<prefix> (repeatable, AND)",
+    )
     parser.add_argument("--stage", help="only this stage (default: every stage of the policy)")
     parser.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
@@ -47,6 +52,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_table(report))
     if report.drift:
-        print("mcgov: warning: some shares grant accounts the policy does not name (outcome 'drift'); "
-              "the gate blocks those cards until the accounts are removed", file=sys.stderr)
+        print(
+            "mcgov: warning: some shares grant accounts the policy does not name (outcome 'drift'); "
+            "the gate blocks those cards until the accounts are removed",
+            file=sys.stderr,
+        )
     return report.exit_code

@@ -1,5 +1,6 @@
 """The model-registry options of ``mcgov card publish --embed``, ``mcgov share ensure --model-package`` and
 ``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry``, ``share.groups`` and ``gate.package``."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,10 @@ def check_embed(args: argparse.Namespace) -> None:
     """Before anything is written: ``--embed`` needs ``--model-package`` as a versioned model package ARN."""
     package = getattr(args, "model_package", None)
     if getattr(args, "embed", False) and not (package and matches(ids.MODEL_PACKAGE_ARN, package)):
-        raise CardInputError("--embed needs --model-package ARN (arn:aws:sagemaker:<region>:<account>:model-package/"
-                             "<group>/<version>)", field="--embed")
+        raise CardInputError(
+            "--embed needs --model-package ARN (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)",
+            field="--embed",
+        )
 
 
 def embed_published(args: argparse.Namespace, sagemaker: Any, published: dict[str, Any]) -> dict[str, Any]:
@@ -44,15 +47,26 @@ def cmd_check_package(args: argparse.Namespace) -> int:
 
     policy = read_policy(args, args.policy)
     if args.stage is None and len(policy.stages) != 1:
-        raise PackageGateInputError(f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package "
-                                 "name one with --stage")
+        raise PackageGateInputError(
+            f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package name one with --stage"
+        )
     stage = stage_names(policy, [args.stage] if args.stage else None, source=args.policy)[0]
     card_arn = resolve_card_arn(policy, args.card)
     session = make_session(args.profile, policy.region)
-    roles = ({a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
-             if args.verify_role else None)
-    decision, package = gate_package(session, policy, stage, card_arn, args.model_package, wait=args.wait,
-                                     progress=lambda line: print(line, file=sys.stderr, flush=True),
-                                     verify_roles=roles)
+    roles = (
+        {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
+        if args.verify_role
+        else None
+    )
+    decision, package = gate_package(
+        session,
+        policy,
+        stage,
+        card_arn,
+        args.model_package,
+        wait=args.wait,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+        verify_roles=roles,
+    )
     print_json({**decision.to_dict(), "model_package": package})
     return 0 if decision.allowed else 1

@@ -3,10 +3,12 @@ the card as a PDF exported by SageMaker.
 
 Registered into the existing ``card`` group (``steps/cli/card.py``), so these read as ``mcgov card render``.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC
 from typing import Any
 
 from mcgov.steps.cli._shared import session, write_atomic
@@ -22,25 +24,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     render.add_argument("--version", type=int, help="card version (default: latest)")
     render.add_argument("--format", choices=("html", "markdown"), default="html")
     render.add_argument("--output", metavar="PATH", help="write here instead of stdout")
-    render.add_argument("--diff-from", metavar="VERSION_OR_PATH",
-                        help="add the changes since this version of the card (or this content JSON file)")
+    render.add_argument(
+        "--diff-from",
+        metavar="VERSION_OR_PATH",
+        help="add the changes since this version of the card (or this content JSON file)",
+    )
     render.set_defaults(func=_render)
 
     diff = commands.add_parser("diff", help="what changed between two card versions or two content files")
-    diff.add_argument("cards", metavar="OLD NEW | NAME_OR_ARN", nargs="+",
-                      help="two content JSON files, or one card name/ARN with --from")
+    diff.add_argument(
+        "cards",
+        metavar="OLD NEW | NAME_OR_ARN",
+        nargs="+",
+        help="two content JSON files, or one card name/ARN with --from",
+    )
     diff.add_argument("--from", dest="from_version", type=int, metavar="N", help="old version of the card")
     diff.add_argument("--to", dest="to_version", type=int, metavar="M", help="new version (default: latest)")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--output", metavar="PATH", help="write here instead of stdout")
     diff.set_defaults(func=_diff)
 
-    export = commands.add_parser("export", help="export a card to PDF in S3 through SageMaker (CreateModelCardExportJob)")
+    export = commands.add_parser(
+        "export", help="export a card to PDF in S3 through SageMaker (CreateModelCardExportJob)"
+    )
     export.add_argument("card", metavar="NAME_OR_ARN", help="a card of this account, or another account's card by ARN")
     export.add_argument("--s3-output", required=True, metavar="S3_URI", help="where SageMaker writes the PDF")
     export.add_argument("--version", type=int, help="card version (default: latest)")
-    export.add_argument("--wait", default="600", metavar="SECONDS",
-                        help="wait up to this long for the PDF (0: start the job and print it; at most 3600)")
+    export.add_argument(
+        "--wait",
+        default="600",
+        metavar="SECONDS",
+        help="wait up to this long for the PDF (0: start the job and print it; at most 3600)",
+    )
     export.set_defaults(func=_export)
 
 
@@ -76,9 +91,13 @@ class _Cards:
         if not isinstance(content, dict):
             raise ReviewInputError("card content is not a JSON object", source=where)
         modified = described.get("LastModifiedTime")
-        info = CardInfo(name=described.get("ModelCardName"), arn=described.get("ModelCardArn"),
-                        version=described.get("ModelCardVersion"), status=described.get("ModelCardStatus"),
-                        last_modified=modified.isoformat() if hasattr(modified, "isoformat") else modified)
+        info = CardInfo(
+            name=described.get("ModelCardName"),
+            arn=described.get("ModelCardArn"),
+            version=described.get("ModelCardVersion"),
+            status=described.get("ModelCardStatus"),
+            last_modified=modified.isoformat() if hasattr(modified, "isoformat") else modified,
+        )
         return content, info
 
 
@@ -159,7 +178,7 @@ def _emit(output: str | None, text: str) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     import sys
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from mcgov.steps.cli._shared import print_json
     from mcgov.steps.review.export import (
@@ -180,7 +199,7 @@ def _export(args: argparse.Namespace) -> int:
     name = card_name_of(args.card)
     exporter = CardExporter(session(args).client("sagemaker"))
     version = exporter.resolve_version(args.card, version)
-    job_name = export_job_name(name, version, salt=datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f"))
+    job_name = export_job_name(name, version, salt=datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f"))
     arn = exporter.start(args.card, s3_output, version=version, job_name=job_name)
     print(f"mcgov: export job {job_name} started", file=sys.stderr)
 

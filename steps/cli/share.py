@@ -1,4 +1,5 @@
 """``mcgov share``: ensure, inspect and delete the RAM shares of a model card."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,15 @@ def register(subparsers: Any) -> None:
         command.add_argument("--policy", required=True, help="share-policy YAML file")
         command.add_argument("--stage", action="append", help="only this stage (repeatable; default: every stage)")
         if name == "ensure":
-            command.add_argument("--prune", action="store_true", help="remove principals/shares the policy does not name")
-            command.add_argument("--model-package", metavar="ARN", help="share this package's model package group with "
-                                 "the stages that set model_package_group (default: the card's model_package_details)")
+            command.add_argument(
+                "--prune", action="store_true", help="remove principals/shares the policy does not name"
+            )
+            command.add_argument(
+                "--model-package",
+                metavar="ARN",
+                help="share this package's model package group with "
+                "the stages that set model_package_group (default: the card's model_package_details)",
+            )
         command.set_defaults(func=func)
 
 
@@ -44,14 +51,23 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
     card = describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
     package = resolve_package(policy, stages or list(policy.stages), card, args.model_package)
-    result = ensure_share(ram_client(session, policy.region), policy, card_arn, stages=stages, prune=args.prune,
-                          package_group_arn=group_arn_of_package(package) if package else None)
+    result = ensure_share(
+        ram_client(session, policy.region),
+        policy,
+        card_arn,
+        stages=stages,
+        prune=args.prune,
+        package_group_arn=group_arn_of_package(package) if package else None,
+    )
     print_json(result.to_dict())
     for stage in (*result.stages, *result.package_group_stages):
         kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
         if kept:
-            print(f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "
-                  "re-run with --prune to remove", file=sys.stderr)
+            print(
+                f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "
+                "re-run with --prune to remove",
+                file=sys.stderr,
+            )
     return 0
 
 

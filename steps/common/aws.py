@@ -5,6 +5,7 @@ the CLI runs unchanged against a moto server. Every adapter turns botocore's exc
 error through ``aws_failure``/``aws_errors``, so each failure is classified once, the same way: throttled
 and unavailable are worth a retry (and Step Functions retries them), the others are not.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -41,37 +42,95 @@ class AwsErrorKind(str, Enum):
 
 
 # Error codes botocore's standard retry mode treats as throttling, and the service-specific ones seen here.
-_THROTTLING = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
-    "EC2ThrottledException",
-})
-_UNAVAILABLE = frozenset({
-    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalError", "InternalFailure",
-    "InternalServerError", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException",
-    "ServerException",
-})
-_NOT_FOUND = frozenset({
-    "ResourceNotFound", "ResourceNotFoundException", "UnknownResourceException", "NoSuchKey", "NoSuchBucket",
-    "NotFound", "NotFoundException", "NoSuchEntity", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
-})
-_ACCESS_DENIED = frozenset({
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException",
-    "OperationNotPermittedException", "AuthorizationError", "ExpiredToken", "ExpiredTokenException",
-    "InvalidClientTokenId", "UnrecognizedClientException", "KMSInvalidStateException",
-})
-_CONFLICT = frozenset({
-    "ConflictException", "ResourceInUse", "ResourceInUseException", "ResourceAlreadyExistsException",
-    "PermissionAlreadyExistsException", "IdempotentParameterMismatchException", "ConcurrentModificationException",
-    "ResourceShareLimitExceededException",
-})
-_INVALID = frozenset({
-    "ValidationException", "ValidationError", "InvalidParameterException", "InvalidParameterValueException",
-    "InvalidParameterCombination", "MalformedArnException", "MissingRequiredParameterException",
-    "InvalidRequestException", "InvalidResourceTypeException", "InvalidStateTransitionException",
-    "UnknownResourceTypeException", "InvalidPolicyException", "MalformedPolicyTemplateException",
-})
+_THROTTLING = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "EC2ThrottledException",
+    }
+)
+_UNAVAILABLE = frozenset(
+    {
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+        "InternalError",
+        "InternalFailure",
+        "InternalServerError",
+        "InternalServerException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "ServerException",
+    }
+)
+_NOT_FOUND = frozenset(
+    {
+        "ResourceNotFound",
+        "ResourceNotFoundException",
+        "UnknownResourceException",
+        "NoSuchKey",
+        "NoSuchBucket",
+        "NotFound",
+        "NotFoundException",
+        "NoSuchEntity",
+        "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    }
+)
+_ACCESS_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedException",
+        "OperationNotPermittedException",
+        "AuthorizationError",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "KMSInvalidStateException",
+    }
+)
+_CONFLICT = frozenset(
+    {
+        "ConflictException",
+        "ResourceInUse",
+        "ResourceInUseException",
+        "ResourceAlreadyExistsException",
+        "PermissionAlreadyExistsException",
+        "IdempotentParameterMismatchException",
+        "ConcurrentModificationException",
+        "ResourceShareLimitExceededException",
+    }
+)
+_INVALID = frozenset(
+    {
+        "ValidationException",
+        "ValidationError",
+        "InvalidParameterException",
+        "InvalidParameterValueException",
+        "InvalidParameterCombination",
+        "MalformedArnException",
+        "MissingRequiredParameterException",
+        "InvalidRequestException",
+        "InvalidResourceTypeException",
+        "InvalidStateTransitionException",
+        "UnknownResourceTypeException",
+        "InvalidPolicyException",
+        "MalformedPolicyTemplateException",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +198,12 @@ def aws_failure(exc: BaseException, service: str, operation: str) -> AwsFailure 
         error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
         code = str(error.get("Code") or "Unknown")
         message = str(error.get("Message") or "")
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc.response, dict) else None
-        return AwsFailure(service, operation, code, message, classify(code, message, status if isinstance(status, int) else None))
+        status = (
+            exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc.response, dict) else None
+        )
+        return AwsFailure(
+            service, operation, code, message, classify(code, message, status if isinstance(status, int) else None)
+        )
     if isinstance(exc, ParamValidationError):
         return AwsFailure(service, operation, "ParamValidationError", str(exc), AwsErrorKind.INVALID)
     if isinstance(exc, BotoCoreError):

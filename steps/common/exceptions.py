@@ -1,4 +1,5 @@
 """Errors of the shared AWS plumbing (one class per failure mode)."""
+
 from __future__ import annotations
 
 from mcgov.errors import GovernanceError

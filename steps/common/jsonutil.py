@@ -1,4 +1,5 @@
 """Canonical JSON: one serialization so that equal content gives byte-identical text and hash."""
+
 from __future__ import annotations
 
 import hashlib

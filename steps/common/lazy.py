@@ -4,6 +4,7 @@ A Lambda imports only what its handler touches, so a package's ``__init__`` must
 capability (the content models, the report parsers, the registry): the handlers' cold start stays near
 ``import boto3`` (``make bench`` measures it).
 """
+
 from __future__ import annotations
 
 import importlib

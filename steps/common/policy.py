@@ -4,6 +4,7 @@ Parsing and validation are ``mcgov.share_policies``' (pure); this module only fe
 that is missing, forbidden or not UTF-8 is the caller's input (``PolicyFileError``, exit 2); a throttled or
 unavailable S3 is ``PolicyUnavailableError``, retryable.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -59,6 +60,9 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
     if failure.retryable:
-        return PolicyUnavailableError(f"cannot read the policy now ({failure.text}); {failure.hint}", source=uri,
-                                      failure=failure)
-    return PolicyFileError(f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri, failure=failure)
+        return PolicyUnavailableError(
+            f"cannot read the policy now ({failure.text}); {failure.hint}", source=uri, failure=failure
+        )
+    return PolicyFileError(
+        f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri, failure=failure
+    )

@@ -1,4 +1,5 @@
 """Promotion gate: allow a stage only when its RAM share is ASSOCIATED and the card status suffices."""
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

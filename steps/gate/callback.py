@@ -5,6 +5,7 @@
 botocore's ``SendPipelineExecutionStepSuccess``/``Failure`` shapes: at most 50 ``OutputParameters``, names
 up to 256 characters, values up to 1024, ``FailureReason`` up to 256.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

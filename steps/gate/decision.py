@@ -9,10 +9,11 @@ requirement or Archived; a stage that requires Approved gets a card whose approv
 approve``) does not name its current version and content. ``pending`` is true when the only blockers can
 resolve by waiting.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
@@ -64,13 +65,15 @@ class Decision:
 
 def combined(decisions: list[Decision]) -> dict[str, Any]:
     """The record of a gate over several stages: allowed only when every stage is, each stage listed."""
-    return json_safe({
-        "schema_version": SCHEMA_VERSION,
-        "allowed": bool(decisions) and all(d.allowed for d in decisions),
-        "stages": {d.stage: d.to_dict() for d in decisions},
-        "reasons": [f"{d.stage}: {reason}" for d in decisions for reason in d.reasons],
-        "checked_at": max((d.checked_at for d in decisions), default=None),
-    })
+    return json_safe(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "allowed": bool(decisions) and all(d.allowed for d in decisions),
+            "stages": {d.stage: d.to_dict() for d in decisions},
+            "reasons": [f"{d.stage}: {reason}" for d in decisions for reason in d.reasons],
+            "checked_at": max((d.checked_at for d in decisions), default=None),
+        }
+    )
 
 
 def card_summary(card: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +102,15 @@ def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | No
     )
 
 
-def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state: StageShareState, now: datetime,
-             approval: ApprovalRecord | None = None, hub_copy: HubCopyState | None = None) -> Decision:
+def evaluate(
+    policy: SharePolicy,
+    stage: str,
+    card: dict[str, Any],
+    share_state: StageShareState,
+    now: datetime,
+    approval: ApprovalRecord | None = None,
+    hub_copy: HubCopyState | None = None,
+) -> Decision:
     """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content.
 
     ``approval`` is the card's approval record, read for stages that require Approved.
@@ -119,12 +129,16 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
         terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
     elif not status_meets(status, required):
         name = summary["name"] or card_arn
-        fix = (f"review the card, then approve it with `mcgov card approve {name} --policy ...`" if required == "Approved"
-               else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)")
+        fix = (
+            f"review the card, then approve it with `mcgov card approve {name} --policy ...`"
+            if required == "Approved"
+            else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)"
+        )
         terminal.append(f"Card status {status} is below {required} required for stage {stage}; {fix}.")
     elif required == "Approved":
-        problem = approval_problem(str(summary["name"] or card_arn), status, summary["version"],
-                                   summary["content_sha256"], approval)
+        problem = approval_problem(
+            str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
+        )
         if problem:
             terminal.append(f"Stage {stage} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
@@ -186,7 +200,9 @@ def evaluate(policy: SharePolicy, stage: str, card: dict[str, Any], share_state:
 def _missing_share_reason(state: StageShareState, permission: str, stage: str) -> str:
     verified = state.other_permission(permission)
     if verified:
-        found = "; ".join(f"{s.name} carries {', '.join(state.permissions[s.arn]) or 'no permission'}" for s in verified)
+        found = "; ".join(
+            f"{s.name} carries {', '.join(state.permissions[s.arn]) or 'no permission'}" for s in verified
+        )
         return (
             f"No share for stage {stage} carries RAM permission {permission} (ListResourceSharePermissions: {found}); "
             "a replaced permission leaves the share's tags unchanged: delete the share (`mcgov share delete`) and run "
@@ -235,8 +251,10 @@ def association_problem(
     if status in (AssociationStatus.DISASSOCIATING, AssociationStatus.DISASSOCIATED):
         return f"{what} is {status.value} from share {share_arn}; run `{ensure}` to re-associate it.", False
     if status in _SUSPENSION_REASONS:
-        return f"{what} is {status.value} in share {share_arn} ({message}): {_SUSPENSION_REASONS[status]}", \
-            status.transient
+        return (
+            f"{what} is {status.value} in share {share_arn} ({message}): {_SUSPENSION_REASONS[status]}",
+            status.transient,
+        )
     created = association.creation_time
     if association.external and created is not None and (now - created).total_seconds() > window:
         return (
@@ -253,13 +271,14 @@ _SUSPENSION_REASONS = {
     AssociationStatus.SUSPENDED: (
         "RAM suspended this association, so the account has no access (the account left the organization, or "
         "sharing with it was suspended); bring the account back into the organization or re-enable sharing, "
-        "wait for RAM to restore the association, then re-run the gate."),
+        "wait for RAM to restore the association, then re-run the gate."
+    ),
     AssociationStatus.SUSPENDING: (
         "RAM is suspending this association (the account is leaving the organization, or sharing with it is being "
         "suspended); it will not grant access: fix the account's organization membership or sharing, then re-run "
-        "the gate."),
-    AssociationStatus.RESTORING: (
-        "RAM is restoring this association after a suspension; wait and re-check."),
+        "the gate."
+    ),
+    AssociationStatus.RESTORING: ("RAM is restoring this association after a suspension; wait and re-check."),
 }
 
 
@@ -276,4 +295,4 @@ def _record(association: Association | None) -> dict[str, Any]:
 
 
 def _iso(now: datetime) -> str:
-    return (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).isoformat()
+    return (now if now.tzinfo else now.replace(tzinfo=UTC)).isoformat()

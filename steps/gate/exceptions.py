@@ -1,4 +1,5 @@
 """One exception class per way the gate itself (not the share it checks) can fail."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

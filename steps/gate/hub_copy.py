@@ -3,6 +3,7 @@
 ``HubCopyState`` is what the reader found (``read_hub_copy``, the adapter: DescribeModelCard of the copy by ARN,
 readable by the spoke when the hub policy sets ``share_back_to_spokes``); ``hub_copy_problem`` is pure.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ class HubCopyState:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"arn": self.arn, "found": self.found, "error": self.error,
-                "provenance": self.provenance.to_dict() if self.provenance else None}
+        return {
+            "arn": self.arn,
+            "found": self.found,
+            "error": self.error,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
 
 
 def copy_arn(policy: SharePolicy, card_arn: str) -> str:
@@ -37,7 +42,9 @@ def copy_arn(policy: SharePolicy, card_arn: str) -> str:
     assert policy.hub is not None  # the policy model requires hub for hub_copy_current
     match = parse_card_arn(card_arn)
     name = match["name"] if match else card_arn.rsplit("/", 1)[-1]
-    return hub_card_arn(partition_of(policy.hub.region), policy.hub.region, policy.hub.account, policy.card_account, name)
+    return hub_card_arn(
+        partition_of(policy.hub.region), policy.hub.region, policy.hub.account, policy.card_account, name
+    )
 
 
 def read_hub_copy(sagemaker: Any, policy: SharePolicy, card_arn: str) -> HubCopyState:
@@ -58,13 +65,17 @@ def read_hub_copy(sagemaker: Any, policy: SharePolicy, card_arn: str) -> HubCopy
 
 def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | None) -> str | None:
     """Why the hub copy is not current for ``card`` (a ``card_summary``), or None when it is."""
-    fix = ("run `mcgov hub publish --policy HUB_POLICY` in this account (if the card is not yet shared with the hub), "
-           "then `mcgov hub sync --policy HUB_POLICY --spoke <this account>` in the hub, and re-run the gate")
+    fix = (
+        "run `mcgov hub publish --policy HUB_POLICY` in this account (if the card is not yet shared with the hub), "
+        "then `mcgov hub sync --policy HUB_POLICY --spoke <this account>` in the hub, and re-run the gate"
+    )
     if state is None:
         return f"Stage {stage} requires a current hub copy but none was read; {fix}."
     if state.error:
-        return (f"Stage {stage} requires a current hub copy but {state.arn} could not be read ({state.error}); the hub "
-                "policy must set share_back_to_spokes: true so this account can read its copies, then re-run the gate.")
+        return (
+            f"Stage {stage} requires a current hub copy but {state.arn} could not be read ({state.error}); the hub "
+            "policy must set share_back_to_spokes: true so this account can read its copies, then re-run the gate."
+        )
     if not state.found:
         return f"Stage {stage} requires a current hub copy but {state.arn} does not exist; {fix}."
     if state.provenance is None:
@@ -73,6 +84,8 @@ def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | Non
     if prov.source_arn != card.get("arn"):
         return f"Stage {stage}: hub copy {state.arn} is the copy of {prov.source_arn}, not {card.get('arn')}; ask the hub to delete it, then {fix}."
     if prov.source_version != card.get("version") or prov.source_sha256 != card.get("content_sha256"):
-        return (f"Stage {stage} requires the hub copy to be current: {state.arn} holds version {prov.source_version} "
-                f"(synced {prov.synced_at}), the card is at version {card.get('version')}; {fix}.")
+        return (
+            f"Stage {stage} requires the hub copy to be current: {state.arn} holds version {prov.source_version} "
+            f"(synced {prov.synced_at}), the card is at version {card.get('version')}; {fix}."
+        )
     return None

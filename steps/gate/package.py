@@ -6,12 +6,13 @@ For a stage with ``model_package_group: true`` the group share (``mcgov-<card>-<
 that can read the card but not the package cannot carry out the promotion the gate allows. ``PENDING``
 invitations and ``ASSOCIATING`` rows are waited for like the card's.
 """
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
@@ -38,22 +39,32 @@ class GroupShareState:
 
 def read_group_state(ram: Any, card_arn: str, stage: str) -> GroupShareState:
     """The live group share of (card, stage) and its rows: GetResourceShares, then two association reads."""
-    found = get_shares(ram, resourceOwner="SELF", name=group_share_name(card_arn, stage),
-                       tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
+    found = get_shares(
+        ram,
+        resourceOwner="SELF",
+        name=group_share_name(card_arn, stage),
+        tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}],
+    )
     live = sorted((s for s in found if s.live and is_group_share(s, card_arn, stage)), key=lambda s: s.arn)
     if not live:
         return GroupShareState(None, (), ())
     arn = live[0].arn
-    return GroupShareState(arn, tuple(list_associations(ram, arn, AssociationType.PRINCIPAL)),
-                           tuple(list_associations(ram, arn, AssociationType.RESOURCE)))
+    return GroupShareState(
+        arn,
+        tuple(list_associations(ram, arn, AssociationType.PRINCIPAL)),
+        tuple(list_associations(ram, arn, AssociationType.RESOURCE)),
+    )
 
 
-def group_problems(policy: SharePolicy, stage: str, group_arn: str, state: GroupShareState,
-                   now: datetime) -> tuple[list[str], list[str]]:
+def group_problems(
+    policy: SharePolicy, stage: str, group_arn: str, state: GroupShareState, now: datetime
+) -> tuple[list[str], list[str]]:
     """(terminal, waiting) reasons keeping the group share from granting the stage's accounts (pure)."""
     if state.share_arn is None:
-        return [f"No RAM share of model package group {group_arn} exists for stage {stage}; run "
-                "`mcgov share ensure --model-package ...` first."], []
+        return [
+            f"No RAM share of model package group {group_arn} exists for stage {stage}; run "
+            "`mcgov share ensure --model-package ...` first."
+        ], []
     terminal: list[str] = []
     waiting: list[str] = []
     window = policy.gate.invitation_window_seconds
@@ -61,14 +72,17 @@ def group_problems(policy: SharePolicy, stage: str, group_arn: str, state: Group
     rows = [(f"Account {a}", principals.get(a), policy.allow_external_principals) for a in policy.stage(stage).accounts]
     rows.append((f"Model package group {group_arn}", latest_by_entity(state.resources).get(group_arn), True))
     for what, row, allow_external in rows:  # the card share's rules (decision.association_problem), one fix command
-        problem, transient = association_problem(what, row, state.share_arn, now, window, allow_external,
-                                                 ensure="mcgov share ensure --model-package ...")
+        problem, transient = association_problem(
+            what, row, state.share_arn, now, window, allow_external, ensure="mcgov share ensure --model-package ..."
+        )
         if problem:
             (waiting if transient else terminal).append(problem)
     extra = [p for p, row in principals.items() if p not in policy.stage(stage).accounts and row.live]
     if extra:
-        terminal.append(f"Share {state.share_arn} also grants {', '.join(extra)}, which the policy does not name "
-                        f"for stage {stage}; run `mcgov share ensure --prune`.")
+        terminal.append(
+            f"Share {state.share_arn} also grants {', '.join(extra)}, which the policy does not name "
+            f"for stage {stage}; run `mcgov share ensure --prune`."
+        )
     return terminal, waiting
 
 
@@ -83,8 +97,9 @@ def add_problems(decision: Decision, terminal: list[str], waiting: list[str]) ->
     return decision
 
 
-def check_package_once(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str,
-                       package_arn: str, now: datetime) -> Decision:
+def check_package_once(
+    ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, now: datetime
+) -> Decision:
     """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed)."""
     decision = check_once(ram, sagemaker, policy, stage, card_arn, now)
     if not policy.stage(stage).model_package_group:
@@ -93,23 +108,53 @@ def check_package_once(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str
         group_arn = group_arn_of_package(package_arn)
         terminal, waiting = group_problems(policy, stage, group_arn, read_group_state(ram, card_arn, stage), now)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything, as check_once does
-        terminal, waiting = [f"Model package group check failed ({type(exc).__name__}: {' '.join(str(exc).split())}); "
-                             "fix the cause and re-run."], []
+        terminal, waiting = (
+            [
+                f"Model package group check failed ({type(exc).__name__}: {' '.join(str(exc).split())}); "
+                "fix the cause and re-run."
+            ],
+            [],
+        )
     return add_problems(decision, terminal, waiting)
 
 
-def run_package_gate(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, *,
-                     timeout: float | None = None, sleep: Sleep = time.sleep, clock: Clock = time.time,
-                     progress: Progress | None = None) -> Decision:
+def run_package_gate(
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stage: str,
+    card_arn: str,
+    package_arn: str,
+    *,
+    timeout: float | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    progress: Progress | None = None,
+) -> Decision:
     """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""
-    return run_gate(ram, sagemaker, policy, stage, card_arn, timeout=timeout, sleep=sleep, clock=clock,
-                    progress=progress,
-                    check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now))
+    return run_gate(
+        ram,
+        sagemaker,
+        policy,
+        stage,
+        card_arn,
+        timeout=timeout,
+        sleep=sleep,
+        clock=clock,
+        progress=progress,
+        check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now),
+    )
 
 
-def verify_package_consumers(decision: Decision, package_arn: str, sessions_or_role_arns: Mapping[str, Any], *,
-                             base_session: Any = None, region: str | None = None,
-                             session_factory: Callable[..., Any] | None = None) -> Decision:
+def verify_package_consumers(
+    decision: Decision,
+    package_arn: str,
+    sessions_or_role_arns: Mapping[str, Any],
+    *,
+    base_session: Any = None,
+    region: str | None = None,
+    session_factory: Callable[..., Any] | None = None,
+) -> Decision:
     """Each stage account describes the package by ARN (what a deploy from the central registry does)."""
     if not decision.allowed:
         return decision
@@ -117,7 +162,9 @@ def verify_package_consumers(decision: Decision, package_arn: str, sessions_or_r
     for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
         target = sessions_or_role_arns.get(account)
         if target is None:
-            raise VerificationInputError(f"no session or role given for account {account}; pass one for every stage account")
+            raise VerificationInputError(
+                f"no session or role given for account {account}; pass one for every stage account"
+            )
         check = decision.consumer_checks.setdefault(account, {})
         try:
             if isinstance(target, str):
@@ -128,11 +175,14 @@ def verify_package_consumers(decision: Decision, package_arn: str, sessions_or_r
                 session = target
             with aws_errors("sagemaker", "describe_model_package", ConsumerAccessError):
                 seen = session.client("sagemaker", region_name=target_region).describe_model_package(
-                    ModelPackageName=package_arn)
+                    ModelPackageName=package_arn
+                )
         except ConsumerAccessError as exc:
             check.update({"ok": False, "model_package_error": exc.detail})
-            decision.reasons.append(f"Account {account} cannot describe model package {package_arn} ({exc.detail}); "
-                                    "share its model package group (`model_package_group: true`) and check the role.")
+            decision.reasons.append(
+                f"Account {account} cannot describe model package {package_arn} ({exc.detail}); "
+                "share its model package group (`model_package_group: true`) and check the role."
+            )
             continue
         check["model_package_arn"] = seen.get("ModelPackageArn")
     decision.allowed = not decision.reasons
@@ -148,9 +198,17 @@ def outcome(decision: Decision) -> str:
     return "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
 
 
-def gate_package(session: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, *,
-                 wait: float | None, progress: Progress | None = None,
-                 verify_roles: Mapping[str, Any] | None = None) -> tuple[Decision, dict[str, Any]]:
+def gate_package(
+    session: Any,
+    policy: SharePolicy,
+    stage: str,
+    card_arn: str,
+    package_arn: str,
+    *,
+    wait: float | None,
+    progress: Progress | None = None,
+    verify_roles: Mapping[str, Any] | None = None,
+) -> tuple[Decision, dict[str, Any]]:
     """The gate of ``stage`` for a card and a package, consumer checks (card and package by ARN) when
     ``verify_roles`` is given, and the outcome recorded as the package's ``ModelLifeCycle``."""
     from mcgov.steps.gate.service import decision_output
@@ -162,14 +220,16 @@ def gate_package(session: Any, policy: SharePolicy, stage: str, card_arn: str, p
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
     if wait is not None and wait <= 0:
-        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(timezone.utc))
+        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(UTC))
     else:
-        decision = run_package_gate(ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait,
-                                    progress=progress)
+        decision = run_package_gate(
+            ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait, progress=progress
+        )
     if verify_roles and decision.allowed:
         decision = verify_consumers(decision, verify_roles, base_session=session, region=policy.region)
-        decision = verify_package_consumers(decision, package_arn, verify_roles, base_session=session,
-                                            region=policy.region)
+        decision = verify_package_consumers(
+            decision, package_arn, verify_roles, base_session=session, region=policy.region
+        )
     output = decision_output(decision)
     lifecycle = record_gate(sagemaker, package_arn, stage, output["status"], output["reason"])
     return decision, package_output(package_arn, lifecycle)

@@ -3,11 +3,12 @@
 Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` are
 injected so tests never really wait.
 """
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
@@ -32,21 +33,23 @@ def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
     return lambda n: min(interval * (2 ** min(n, 62)), cap)
 
 
-def check_once(
-    ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, now: datetime
-) -> Decision:
+def check_once(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, now: datetime) -> Decision:
     """One evaluation; errors become a blocked decision whose reason is the exception."""
     card: dict[str, Any] | None = None
     try:
         card = describe_card(sagemaker, card_arn)
         state = read_stage_state(ram, policy, card_arn, stage)
-        approval = ApprovalStore(sagemaker).read(card_arn) if policy.stage(stage).required_card_status == "Approved" else None
+        approval = (
+            ApprovalStore(sagemaker).read(card_arn) if policy.stage(stage).required_card_status == "Approved" else None
+        )
         hub_copy = read_hub_copy(sagemaker, policy, card_arn) if policy.stage(stage).hub_copy_current else None
         return evaluate(policy, stage, card, state, now, approval, hub_copy)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         summary = card_summary(card) if card else {"arn": card_arn}
         text = " ".join(str(exc).split())
-        return blocked(stage, f"Gate check failed ({type(exc).__name__}: {text}); fix the cause and re-run.", now, card=summary)
+        return blocked(
+            stage, f"Gate check failed ({type(exc).__name__}: {text}); fix the cause and re-run.", now, card=summary
+        )
 
 
 def run_gate(
@@ -77,7 +80,9 @@ def run_gate(
         elapsed = clock() - start
         if progress is not None:
             state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
-            progress(f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {'; '.join(decision.reasons) or 'all associated'}")
+            progress(
+                f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {'; '.join(decision.reasons) or 'all associated'}"
+            )
         if decision.allowed or not decision.pending:
             return decision
         remaining = limit - elapsed
@@ -92,15 +97,36 @@ def run_gate(
         attempt += 1
 
 
-def run_stages(ram: Any, sagemaker: Any, policy: SharePolicy, stages: list[str], card_arn: str, *,
-               timeout: float | None = None, sleep: Sleep = time.sleep, clock: Clock = time.time,
-               progress: Progress | None = None) -> list[Decision]:
+def run_stages(
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stages: list[str],
+    card_arn: str,
+    *,
+    timeout: float | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    progress: Progress | None = None,
+) -> list[Decision]:
     """``run_gate`` for each stage in turn, sharing one wait budget (default: the policy's timeout)."""
     limit = policy.gate.timeout_seconds if timeout is None else timeout
     start = clock()
-    return [run_gate(ram, sagemaker, policy, stage, card_arn, timeout=max(0.0, limit - (clock() - start)),
-                     sleep=sleep, clock=clock, progress=progress) for stage in stages]
+    return [
+        run_gate(
+            ram,
+            sagemaker,
+            policy,
+            stage,
+            card_arn,
+            timeout=max(0.0, limit - (clock() - start)),
+            sleep=sleep,
+            clock=clock,
+            progress=progress,
+        )
+        for stage in stages
+    ]
 
 
 def _now(clock: Clock) -> datetime:
-    return datetime.fromtimestamp(clock(), tz=timezone.utc)
+    return datetime.fromtimestamp(clock(), tz=UTC)

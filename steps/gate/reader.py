@@ -3,6 +3,7 @@
 ``read_stage_state`` is the only RAM reader of the gate. ``share_status`` prints the same view for
 ``mcgov share status``, so what an operator sees is what the gate checks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ def read_stage_state(ram: Any, policy: SharePolicy, card_arn: str, stage: str) -
     others = sorted({r.share_arn for r in card_rows if (r.share_name or batch_prefix).startswith(batch_prefix)} - known)
     batched: list[ResourceShare] = []
     for start in range(0, len(others), SHARE_ARNS_PER_READ):
-        found = get_shares(ram, resourceOwner="SELF", resourceShareArns=others[start:start + SHARE_ARNS_PER_READ])
+        found = get_shares(ram, resourceOwner="SELF", resourceShareArns=others[start : start + SHARE_ARNS_PER_READ])
         batched.extend(s for s in found if is_batch_share(s, stage))
     live_own = sorted((s for s in own if s.live), key=share_order)
     live_batched = [s for s in batched if s.live]

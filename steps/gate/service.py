@@ -1,7 +1,8 @@
 """The gate as one call: resolve the card, build the clients, check once or poll, and the JSON output form."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -21,7 +22,7 @@ def check(policy: SharePolicy, card: str, stage: str, wait_seconds: float, sessi
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
     if wait_seconds <= 0:
-        return check_once(ram, sagemaker, policy, stage, arn, datetime.now(timezone.utc))
+        return check_once(ram, sagemaker, policy, stage, arn, datetime.now(UTC))
     return run_gate(ram, sagemaker, policy, stage, arn, timeout=wait_seconds)
 
 

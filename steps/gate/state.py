@@ -1,4 +1,5 @@
 """The gate's read model: what RAM reports for one (card, stage), as a typed record (pure)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,8 +26,11 @@ class StageShareState:
 
     def other_permission(self, permission_arn: str) -> tuple[ResourceShare, ...]:
         """Live shares read for this stage whose verified permissions do not include ``permission_arn``."""
-        return tuple(s for s in self.shares
-                     if s.live and s.arn in self.permissions and permission_arn not in self.permissions[s.arn])
+        return tuple(
+            s
+            for s in self.shares
+            if s.live and s.arn in self.permissions and permission_arn not in self.permissions[s.arn]
+        )
 
     def to_dict(self) -> dict:
         return {

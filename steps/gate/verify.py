@@ -1,4 +1,5 @@
 """Consumer-side verification: each target account describes the card by ARN and must see what the gate saw."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -25,7 +26,8 @@ def assumed_session(base_session: Any, arn: str, session_factory: Callable[..., 
     """A session for role ``arn`` assumed with ``base_session``'s credentials (``ConsumerAccessError`` on failure)."""
     with aws_errors("sts", "assume_role", ConsumerAccessError):
         creds = base_session.client("sts", region_name=region).assume_role(
-            RoleArn=arn, RoleSessionName="mcgov-gate-verify")["Credentials"]
+            RoleArn=arn, RoleSessionName="mcgov-gate-verify"
+        )["Credentials"]
     return session_factory(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
@@ -54,7 +56,9 @@ def verify_consumers(
     for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
         target = sessions_or_role_arns.get(account)
         if target is None:
-            raise VerificationInputError(f"no session or role given for account {account}; pass one for every stage account")
+            raise VerificationInputError(
+                f"no session or role given for account {account}; pass one for every stage account"
+            )
         try:
             if isinstance(target, str):
                 if base_session is None:
@@ -74,7 +78,9 @@ def verify_consumers(
                 f"Account {account} cannot describe {card_arn} ({text}); check the share and the verify role."
             )
             continue
-        ok = seen["version"] == decision.card.get("version") and seen["content_sha256"] == decision.card.get("content_sha256")
+        ok = seen["version"] == decision.card.get("version") and seen["content_sha256"] == decision.card.get(
+            "content_sha256"
+        )
         decision.consumer_checks[account] = {
             "ok": ok,
             "version": seen["version"],

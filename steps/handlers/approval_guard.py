@@ -17,6 +17,7 @@ The package's card, in this order of precedence (``find_card``):
 Either way an unsafe approval is reverted: with a standalone card, an embedded card beside it must hold that
 card's current content (``mcgov.card.content_sha256``) and, when Approved, carry a matching approval record.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,12 @@ from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.registry import ApprovalStatus, ModelPackage, ModelPackageNotFoundError, ModelPackageStore
-from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, embedded_approval_problem, provenance
+from mcgov.steps.registry.provenance import (
+    PROVENANCE_CARD_ARN,
+    PROVENANCE_SHA256,
+    embedded_approval_problem,
+    provenance,
+)
 
 CARD_TAG = "mcgov:model-card"
 DETAIL_TYPE = "SageMaker Model Package State Change"
@@ -74,8 +80,10 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
         allowed, decision_reason = _embedded_only(packages, package, stage)
         out["card"] = "embedded"
     elif card is None:
-        decision_reason = (f"no model card found for {package_arn}: tag the package with {CARD_TAG}=<card name or ARN>, "
-                           "embed the card (`mcgov card publish --embed`) or name the card like the model package group")
+        decision_reason = (
+            f"no model card found for {package_arn}: tag the package with {CARD_TAG}=<card name or ARN>, "
+            "embed the card (`mcgov card publish --embed`) or name the card like the model package group"
+        )
         allowed = False
     else:
         decision = decision_output(check(card, stage, 0, session=session))
@@ -86,8 +94,9 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
         out["card"] = card
     if allowed:
         return {**out, "action": "kept", "reason": "gate allowed"}
-    packages.set_approval(package_arn, ApprovalStatus.PENDING_MANUAL_APPROVAL,
-                          f"Reverted by model-card governance: {decision_reason}")
+    packages.set_approval(
+        package_arn, ApprovalStatus.PENDING_MANUAL_APPROVAL, f"Reverted by model-card governance: {decision_reason}"
+    )
     return {**out, "action": "reverted", "reason": decision_reason}
 
 
@@ -120,8 +129,10 @@ def _embedded_problem(packages: ModelPackageStore, package: ModelPackage, card: 
     recorded = provenance(package.model_card)
     current = content_sha256(card.get("Content") or "{}")
     if recorded.get(PROVENANCE_SHA256) != current:
-        return (f"the card embedded in {package.arn} does not hold the current content of {card.get('ModelCardArn')} "
-                "(re-run `mcgov card publish --embed`)")
+        return (
+            f"the card embedded in {package.arn} does not hold the current content of {card.get('ModelCardArn')} "
+            "(re-run `mcgov card publish --embed`)"
+        )
     return embedded_approval_problem(package, packages.tags(package.arn))
 
 
@@ -133,9 +144,14 @@ def _embedded_only(packages: ModelPackageStore, package: ModelPackage, stage: st
     stage_cfg = load_runtime_policy().stage(stage, source=APPROVAL_STAGE_ENV)
     status = package.model_card.status if package.model_card else None
     if stage_cfg.model_package_group:
-        return False, (f"stage {stage} needs the model package group shared beside a standalone card, and {package.arn} "
-                       "has only an embedded card; publish the card and run `mcgov share ensure --model-package ...`")
+        return False, (
+            f"stage {stage} needs the model package group shared beside a standalone card, and {package.arn} "
+            "has only an embedded card; publish the card and run `mcgov share ensure --model-package ...`"
+        )
     if not status_meets(str(status), stage_cfg.required_card_status):
-        return False, f"the card embedded in {package.arn} is {status}, below {stage_cfg.required_card_status} for {stage}"
+        return (
+            False,
+            f"the card embedded in {package.arn} is {status}, below {stage_cfg.required_card_status} for {stage}",
+        )
     problem = embedded_approval_problem(package, packages.tags(package.arn))
     return (False, problem) if problem else (True, "gate allowed (embedded card)")

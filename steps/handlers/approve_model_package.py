@@ -3,6 +3,7 @@
 The approval guard re-checks the gate on the resulting approval event, so an approval that somehow
 bypassed the gate is still reverted.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,8 +28,10 @@ class ApproveEvent(BaseModel):
     def _package_arn(cls, value: str) -> str:
         # the shared ASCII fullmatch pattern: a pydantic ``pattern`` lets Unicode digits (``\d``) through
         if not ids.matches(ids.MODEL_PACKAGE_ARN, value, 2048):
-            raise ValueError("not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
-                             "model-package/<group>/<version>)")
+            raise ValueError(
+                "not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
+                "model-package/<group>/<version>)"
+            )
         return value
 
 
@@ -36,7 +39,10 @@ class ApproveEvent(BaseModel):
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ApproveEvent, event)
     packages = ModelPackageStore(boto3.client("sagemaker"))
-    packages.set_approval(request.model_package_arn, ApprovalStatus.APPROVED,
-                          f"Share gate allowed for stage {request.stage} ({request.card_arn})")
+    packages.set_approval(
+        request.model_package_arn,
+        ApprovalStatus.APPROVED,
+        f"Share gate allowed for stage {request.stage} ({request.card_arn})",
+    )
     status = packages.describe(request.model_package_arn).approval_status
     return {"model_package_arn": request.model_package_arn, "approval_status": status.value if status else None}

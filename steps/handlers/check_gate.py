@@ -4,6 +4,7 @@
 loop does) or BLOCKED (a reason waiting cannot fix, or the wait ran out); ``reason`` joins the reasons for a
 FailStep or a Fail state.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,8 +32,10 @@ class CheckGateEvent(BaseModel):
     def _package_arn(cls, value: str | None) -> str | None:
         # the shared ASCII fullmatch pattern: a pydantic ``pattern`` lets Unicode digits (``\d``) through
         if value is not None and not ids.matches(ids.MODEL_PACKAGE_ARN, value, 2048):
-            raise ValueError("not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
-                             "model-package/<group>/<version>)")
+            raise ValueError(
+                "not a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:"
+                "model-package/<group>/<version>)"
+            )
         return value
 
 
@@ -50,13 +53,16 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     return decision_output(check(request.card_arn, request.stage, budget))
 
 
-def check_package(card_arn: str, stage: str, package_arn: str, wait_seconds: float, session: Any = None) -> dict[str, Any]:
+def check_package(
+    card_arn: str, stage: str, package_arn: str, wait_seconds: float, session: Any = None
+) -> dict[str, Any]:
     """The package gate (the group share for ``model_package_group`` stages) with ``ModelLifeCycle`` recorded."""
     from mcgov.steps.gate.package import gate_package
     from mcgov.steps.share import resolve_card_arn
 
     policy = load_runtime_policy()
     policy.stage(stage, source="event.stage")
-    decision, package = gate_package(session or boto3.Session(), policy, stage, resolve_card_arn(policy, card_arn),
-                                     package_arn, wait=wait_seconds)
+    decision, package = gate_package(
+        session or boto3.Session(), policy, stage, resolve_card_arn(policy, card_arn), package_arn, wait=wait_seconds
+    )
     return {**decision_output(decision), "model_package": package}

@@ -3,14 +3,15 @@
 Security rule: the share policy, and so every principal a card can reach, comes from ``MCGOV_POLICY_URI``
 set at deploy time; nothing in an event can name another policy or add an account.
 """
+
 from __future__ import annotations
 
 import functools
 import os
 
-from mcgov.steps.handlers.exceptions import ConfigurationError
 from mcgov.share_policies import SharePolicy
 from mcgov.steps.common.policy import load_policy
+from mcgov.steps.handlers.exceptions import ConfigurationError
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
@@ -20,7 +21,9 @@ GATE_MARGIN_SECONDS = 10.0
 def policy_uri() -> str:
     uri = os.environ.get(POLICY_ENV)
     if not uri:
-        raise ConfigurationError(f"{POLICY_ENV} is not set: point it at the share policy (s3://bucket/key.yaml or a packaged path)")
+        raise ConfigurationError(
+            f"{POLICY_ENV} is not set: point it at the share policy (s3://bucket/key.yaml or a packaged path)"
+        )
     return uri
 
 

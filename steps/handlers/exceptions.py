@@ -1,5 +1,6 @@
 """One exception class per way a Lambda handler can fail; Lambda reports the class name as the error type,
 which the state machines' Retry and Catch lists name."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

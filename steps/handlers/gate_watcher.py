@@ -11,6 +11,7 @@ completion call that is throttled or meets an unavailable service is RETRY (a ba
 message with no usable token, or whose token SageMaker no longer accepts (used or expired), is DROPPED: there
 is no step left to complete.
 """
+
 from __future__ import annotations
 
 import json
@@ -98,8 +99,9 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
     parameters = success_parameters(decision)
     problem = output_problem(parameters)
     if problem:
-        return _fail_step(sagemaker, message.token, {**outcome, "status": "REFUSED",
-                                                       "reason": f"gate allowed, but {problem}"})
+        return _fail_step(
+            sagemaker, message.token, {**outcome, "status": "REFUSED", "reason": f"gate allowed, but {problem}"}
+        )
     operation = "SendPipelineExecutionStepSuccess"
     try:
         sagemaker.send_pipeline_execution_step_success(CallbackToken=message.token, OutputParameters=parameters)
@@ -126,16 +128,25 @@ def _fail_step(sagemaker: Any, token: str, outcome: dict[str, str]) -> dict[str,
     is no longer accepted."""
     operation = "SendPipelineExecutionStepFailure"
     try:
-        sagemaker.send_pipeline_execution_step_failure(CallbackToken=token, FailureReason=failure_reason(outcome["reason"]))
+        sagemaker.send_pipeline_execution_step_failure(
+            CallbackToken=token, FailureReason=failure_reason(outcome["reason"])
+        )
     except (ClientError, BotoCoreError) as exc:
         failure = _failure(exc, operation)
         if failure.retryable:
             return _retry(outcome, operation, failure)
-        log(logger, "could not fail the pipeline step; dropping the message", message_id=outcome["message_id"],
-            error=failure.text)
-        return {**outcome, "status": "DROPPED",
-                "reason": f"callback refused: {operation}: {failure.text}; {failure.hint} (a used or expired token "
-                          f"cannot be completed); the step's reason was: {outcome['reason']}"}
+        log(
+            logger,
+            "could not fail the pipeline step; dropping the message",
+            message_id=outcome["message_id"],
+            error=failure.text,
+        )
+        return {
+            **outcome,
+            "status": "DROPPED",
+            "reason": f"callback refused: {operation}: {failure.text}; {failure.hint} (a used or expired token "
+            f"cannot be completed); the step's reason was: {outcome['reason']}",
+        }
     return outcome
 
 
@@ -146,6 +157,14 @@ def _failure(exc: Exception, operation: str) -> AwsFailure:
 
 
 def _retry(outcome: dict[str, str], operation: str, failure: AwsFailure) -> dict[str, str]:
-    log(logger, "could not complete the pipeline step yet; SQS delivers the message again",
-        message_id=outcome["message_id"], error=failure.text)
-    return {**outcome, "status": "RETRY", "reason": f"{operation}: {failure.text}; {failure.hint} (SQS delivers it again)"}
+    log(
+        logger,
+        "could not complete the pipeline step yet; SQS delivers the message again",
+        message_id=outcome["message_id"],
+        error=failure.text,
+    )
+    return {
+        **outcome,
+        "status": "RETRY",
+        "reason": f"{operation}: {failure.text}; {failure.hint} (SQS delivers it again)",
+    }

@@ -4,6 +4,7 @@ The hub-and-spoke policy comes from ``MCGOV_POLICY_URI`` (deploy time); an event
 of the policy's. A spoke that could not be synced at all raises ``SpokeSyncError`` (``RetryableHandlerFailure``
 when throttled or unavailable, so the state machine retries it); per-card failures are in the returned report.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,9 +35,14 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     policy = hub_policy(load_runtime_policy(), "MCGOV_POLICY_URI")
     policy.spoke(request.spoke, source="event.spoke")
     session = boto3.Session()
-    report = sync_spoke(ram_client(session, policy.region),
-                        session.client("sagemaker", region_name=policy.region, config=client_config()),
-                        policy, request.spoke, prune=request.prune, dry_run=request.dry_run)
+    report = sync_spoke(
+        ram_client(session, policy.region),
+        session.client("sagemaker", region_name=policy.region, config=client_config()),
+        policy,
+        request.spoke,
+        prune=request.prune,
+        dry_run=request.dry_run,
+    )
     if report.error is not None:
         raise SpokeSyncError(f"spoke {request.spoke}: {report.error}", failure=report.failure)
     return report.to_dict(request.dry_run)

@@ -1,4 +1,5 @@
 """Lambda: build the model card from the pipeline's outputs and publish it (idempotent)."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -27,7 +28,7 @@ class PopulateCardEvent(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _embed_needs_package(self) -> "PopulateCardEvent":
+    def _embed_needs_package(self) -> PopulateCardEvent:
         if self.embed and not (self.model_package_arn or "").startswith("arn:"):
             raise ValueError("embed: needs model_package_arn (the versioned model package to embed the card in)")
         return self
@@ -36,17 +37,34 @@ class PopulateCardEvent(BaseModel):
 @lambda_entry("populate_card")
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(PopulateCardEvent, event)
-    sources = CardSources(training_job_name=request.training_job_name, evaluations=tuple(request.evaluation_uris),
-                          evaluation_format=request.evaluation_format, template=request.template_uri,
-                          model_package=request.model_package_arn,
-                          pipeline_execution_arn=request.pipeline_execution_arn)
-    result = populate_card(request.card_name, sources, sagemaker=boto3.client("sagemaker"), s3=boto3.client("s3"),
-                           status=request.status, kms_key_id=request.kms_key_id)
+    sources = CardSources(
+        training_job_name=request.training_job_name,
+        evaluations=tuple(request.evaluation_uris),
+        evaluation_format=request.evaluation_format,
+        template=request.template_uri,
+        model_package=request.model_package_arn,
+        pipeline_execution_arn=request.pipeline_execution_arn,
+    )
+    result = populate_card(
+        request.card_name,
+        sources,
+        sagemaker=boto3.client("sagemaker"),
+        s3=boto3.client("s3"),
+        status=request.status,
+        kms_key_id=request.kms_key_id,
+    )
     embedded: dict[str, Any] = {}
     if request.embed:  # the registry code loads only for runs that embed the card in a model package
         from mcgov.steps.registry.embedded import embed_published
 
         embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn)
-    return {**embedded, "card_arn": result.arn, "card_name": result.name, "card_version": result.version,
-            "card_status": result.status, "content_sha256": result.content_sha256, "result": result.result,
-            **({"note": result.note} if result.note else {})}
+    return {
+        **embedded,
+        "card_arn": result.arn,
+        "card_name": result.name,
+        "card_version": result.version,
+        "card_status": result.status,
+        "content_sha256": result.content_sha256,
+        "result": result.result,
+        **({"note": result.note} if result.note else {}),
+    }

@@ -1,4 +1,5 @@
 """What every handler shares: structured JSON logs, event parsing, error mapping, JSON-safe results."""
+
 from __future__ import annotations
 
 import functools
@@ -31,8 +32,12 @@ CAUGHT_ERROR_NAMES: tuple[str, ...] = tuple(e.__name__ for e in HANDLER_ERRORS)
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {"level": record.levelname, "message": record.getMessage(),
-                                 "logger": record.name, "timestamp": round(record.created, 3)}
+        entry: dict[str, Any] = {
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "timestamp": round(record.created, 3),
+        }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info and record.exc_info[0] is not None:
             entry["error_type"] = record.exc_info[0].__name__
@@ -83,8 +88,18 @@ def remaining_seconds(context: Any, default: float = 60.0) -> float:
 
 def _failed(logger: logging.Logger, name: str, request_id: str | None, exc: GovernanceError) -> HandlerFailure:
     """Log ``exc`` and return the ``HandlerFailure`` (retryable or not) to raise in its place."""
-    logger.error("failed", extra={"fields": {"handler": name, "request_id": request_id, "error": str(exc),
-                                             "error_type": type(exc).__name__, "retryable": exc.retryable}})
+    logger.error(
+        "failed",
+        extra={
+            "fields": {
+                "handler": name,
+                "request_id": request_id,
+                "error": str(exc),
+                "error_type": type(exc).__name__,
+                "retryable": exc.retryable,
+            }
+        },
+    )
     failure_type = RetryableHandlerFailure if exc.retryable else HandlerFailure
     return failure_type(f"{type(exc).__name__}: {exc}", failure=exc.failure)
 
@@ -113,8 +128,14 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             except Exception as exc:  # noqa: BLE001 - a bug still leaves as a typed, caught error
                 logger.exception("unexpected error", extra={"fields": {"handler": name, "request_id": request_id}})
                 raise HandlerFailure(f"unexpected {type(exc).__name__} in {name}: {exc}") from None
-            log(logger, "done", handler=name, request_id=request_id, duration_ms=round((time.monotonic() - started) * 1000),
-                result=result)
+            log(
+                logger,
+                "done",
+                handler=name,
+                request_id=request_id,
+                duration_ms=round((time.monotonic() - started) * 1000),
+                result=result,
+            )
             return result
 
         return wrapper

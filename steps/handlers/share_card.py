@@ -1,4 +1,5 @@
 """Lambda: share the card with every account of the deploy-time share policy (idempotent)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,6 +28,13 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     session = boto3.Session()
     describe_card(session.client("sagemaker", region_name=policy.region), card_arn)  # no share for a missing card
     result = ensure_share(ram_client(session, policy.region), policy, card_arn)
-    shares = [{"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}
-              for s in result.stages]
-    return {"card_arn": card_arn, "shares": shares, "drift": result.drift, "stages": [s.to_dict() for s in result.stages]}
+    shares = [
+        {"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}
+        for s in result.stages
+    ]
+    return {
+        "card_arn": card_arn,
+        "shares": shares,
+        "drift": result.drift,
+        "stages": [s.to_dict() for s in result.stages],
+    }

@@ -1,6 +1,7 @@
 """Hub-and-spoke: spokes share their cards with the hub (``publish``, in ``spoke_side``); the hub keeps current,
 read-only copies with provenance (``sync``: pure planning in ``plan``, adapters in ``reader``, the run in
 ``hub_side``)."""
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

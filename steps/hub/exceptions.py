@@ -1,4 +1,5 @@
 """One exception class per way a hub publish or sync fails outside the per-card outcomes."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

@@ -4,11 +4,12 @@ A spoke that fails (listing denied, throttled past botocore's retries) is report
 card that fails is reported and the next card runs. All state lives in the cards (provenance in the hub copies),
 so a run stopped at any point converges when run again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.errors import GovernanceError
@@ -29,8 +30,10 @@ def hub_policy(policy: SharePolicy, source: str | None = None) -> HubSpokePolicy
     """``policy`` as a hub-and-spoke policy, or ``NotHubPolicyError``."""
     if not isinstance(policy, HubSpokePolicy):
         where = f"{source}: " if source else ""
-        raise NotHubPolicyError(f"{where}topology: this is a centralized policy; hub commands need "
-                                "topology: hub-and-spoke with hub_account and spokes")
+        raise NotHubPolicyError(
+            f"{where}topology: this is a centralized policy; hub commands need "
+            "topology: hub-and-spoke with hub_account and spokes"
+        )
     return policy
 
 
@@ -38,8 +41,12 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _read(store: CardStore, spoke: str, arns: Sequence[str], names: dict[str, str],
-          ) -> tuple[list[SourceCard], dict[str, HubCopy], list[CardAction]]:
+def _read(
+    store: CardStore,
+    spoke: str,
+    arns: Sequence[str],
+    names: dict[str, str],
+) -> tuple[list[SourceCard], dict[str, HubCopy], list[CardAction]]:
     """Sources by ARN and the hub copies (those of the sources, and the leftovers for gone); failed reads."""
     sources: list[SourceCard] = []
     failed: list[CardAction] = []
@@ -48,8 +55,15 @@ def _read(store: CardStore, spoke: str, arns: Sequence[str], names: dict[str, st
             sources.append(read_source(store, arn))
         except GovernanceError as exc:
             name = arn.rsplit("/", 1)[-1]
-            failed.append(CardAction(spoke=spoke, hub_name=hub_card_name(spoke, name), outcome=Outcome.FAILED,
-                                     source_arn=arn, detail=f"reading the source failed: {_one_line(exc)}"))
+            failed.append(
+                CardAction(
+                    spoke=spoke,
+                    hub_name=hub_card_name(spoke, name),
+                    outcome=Outcome.FAILED,
+                    source_arn=arn,
+                    detail=f"reading the source failed: {_one_line(exc)}",
+                )
+            )
     wanted = {hub_card_name(spoke, s.name) for s in sources}
     copies: dict[str, HubCopy] = {}
     for name, status in sorted(names.items()):
@@ -58,8 +72,14 @@ def _read(store: CardStore, spoke: str, arns: Sequence[str], names: dict[str, st
         try:
             copies[name] = read_copy(store, name)
         except GovernanceError as exc:
-            failed.append(CardAction(spoke=spoke, hub_name=name, outcome=Outcome.FAILED,
-                                     detail=f"reading the hub copy failed: {_one_line(exc)}"))
+            failed.append(
+                CardAction(
+                    spoke=spoke,
+                    hub_name=name,
+                    outcome=Outcome.FAILED,
+                    detail=f"reading the hub copy failed: {_one_line(exc)}",
+                )
+            )
     failed_names = {a.hub_name for a in failed}
     return [s for s in sources if hub_card_name(spoke, s.name) not in failed_names], copies, failed
 
@@ -81,12 +101,21 @@ def _write(store: CardStore, action: CardAction, copies: dict[str, HubCopy]) -> 
     return action
 
 
-def sync_spoke(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, *, prune: bool = False,
-               dry_run: bool = False, now: datetime | None = None, progress: Progress | None = None) -> SpokeReport:
+def sync_spoke(
+    ram: Any,
+    sagemaker: Any,
+    policy: HubSpokePolicy,
+    spoke: str,
+    *,
+    prune: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> SpokeReport:
     """Sync one spoke's shared cards into the hub (credentials of the hub account); never raises for AWS errors."""
     policy.spoke(spoke)
     say = progress or (lambda _line: None)
-    when = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     store = CardStore(sagemaker)
     try:
         arns = shared_cards(ram, spoke, policy.region)
@@ -106,8 +135,10 @@ def sync_spoke(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, *, 
         done.append(action)
     shared_back = _share_back(ram, sagemaker, policy, spoke, dry_run) if policy.share_back_to_spokes else None
     report = SpokeReport(spoke=spoke, actions=tuple(failed + done), shared_back=shared_back)
-    say(f"hub sync {spoke}: {len(arns)} shared card(s): "
-        + ", ".join(f"{k} {v}" for k, v in report.counts(dry_run).items() if v))
+    say(
+        f"hub sync {spoke}: {len(arns)} shared card(s): "
+        + ", ".join(f"{k} {v}" for k, v in report.counts(dry_run).items() if v)
+    )
     return report
 
 
@@ -118,24 +149,41 @@ def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dr
     stage = share_back_stage(spoke)
     try:
         permission = ensure_readonly_permission(ram) if not dry_run else policy.permission_arn
-        back = SharePolicy.model_validate({
-            "version": 1, "card_account": policy.hub_account, "region": policy.region,
-            "allow_external_principals": policy.allow_external_principals, "permission_arn": permission,
-            "stages": {stage: {"accounts": [spoke], "required_card_status": "Draft"}}})
-        result = reconcile(ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)),
-                           stages=[stage], dry_run=dry_run)
+        back = SharePolicy.model_validate(
+            {
+                "version": 1,
+                "card_account": policy.hub_account,
+                "region": policy.region,
+                "allow_external_principals": policy.allow_external_principals,
+                "permission_arn": permission,
+                "stages": {stage: {"accounts": [spoke], "required_card_status": "Draft"}},
+            }
+        )
+        result = reconcile(
+            ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), stages=[stage], dry_run=dry_run
+        )
     except GovernanceError as exc:
         return {"stage": stage, "error": _one_line(exc)}
     return {"stage": stage, "counts": {o.value: n for o, n in result.counts.items() if n}, "failed": result.failed}
 
 
-def sync(ram: Any, sagemaker: Any, policy: HubSpokePolicy, *, spokes: Sequence[str] | None = None,
-         prune: bool = False, dry_run: bool = False, now: datetime | None = None,
-         progress: Progress | None = None) -> HubReport:
+def sync(
+    ram: Any,
+    sagemaker: Any,
+    policy: HubSpokePolicy,
+    *,
+    spokes: Sequence[str] | None = None,
+    prune: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> HubReport:
     """Sync every spoke of the policy (or ``spokes``, each checked against the policy), one after the other."""
     chosen = list(spokes) if spokes else [s.account for s in policy.spokes]
     for account in chosen:
         policy.spoke(account, source="--spoke")
-    reports = tuple(sync_spoke(ram, sagemaker, policy, account, prune=prune, dry_run=dry_run, now=now,
-                               progress=progress) for account in chosen)
+    reports = tuple(
+        sync_spoke(ram, sagemaker, policy, account, prune=prune, dry_run=dry_run, now=now, progress=progress)
+        for account in chosen
+    )
     return HubReport(hub_account=policy.hub_account, dry_run=dry_run, prune=prune, spokes=reports)

@@ -1,4 +1,5 @@
 """Names of hub copies and of the RAM stages hub-and-spoke uses (pure)."""
+
 from __future__ import annotations
 
 import hashlib

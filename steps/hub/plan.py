@@ -5,6 +5,7 @@ provenance) writes nothing; a changed source gives a new copy version; a copy ed
 is drift and is never overwritten; a copy whose source is no longer shared is gone (archived with ``prune``).
 The hub never approves: an Approved source gives a PendingReview copy (see ``mirror_status``).
 """
+
 from __future__ import annotations
 
 import json
@@ -90,38 +91,80 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
     base = {"spoke": spoke, "hub_name": name, "source_arn": source.arn, "source_version": source.version}
     provenance = read_provenance(dict(copy.content)) if copy is not None else None
     if copy is not None and provenance is None:
-        return CardAction(**base, outcome=Outcome.DRIFT, detail=(
-            f"hub card {name} exists but is not a hub copy (no mcgov.hub provenance); rename or delete it, then re-run"))
+        return CardAction(
+            **base,
+            outcome=Outcome.DRIFT,
+            detail=(
+                f"hub card {name} exists but is not a hub copy (no mcgov.hub provenance); rename or delete it, then re-run"
+            ),
+        )
     if copy is not None and provenance is not None:
         if provenance.source_arn != source.arn:
-            return CardAction(**base, outcome=Outcome.DRIFT, detail=(
-                f"hub card {name} is the copy of {provenance.source_arn}, not {source.arn}; delete it, then re-run"))
+            return CardAction(
+                **base,
+                outcome=Outcome.DRIFT,
+                detail=(
+                    f"hub card {name} is the copy of {provenance.source_arn}, not {source.arn}; delete it, then re-run"
+                ),
+            )
         if recorded_copy_sha256(dict(copy.content)) != copy_sha256(dict(copy.content)):
-            return CardAction(**base, outcome=Outcome.DRIFT, detail=(
-                f"hub copy {name} was edited in the hub after the sync of {provenance.synced_at}; not overwritten: "
-                "move the edit to the spoke's card, then delete the hub copy so the next sync recreates it"))
+            return CardAction(
+                **base,
+                outcome=Outcome.DRIFT,
+                detail=(
+                    f"hub copy {name} was edited in the hub after the sync of {provenance.synced_at}; not overwritten: "
+                    "move the edit to the spoke's card, then delete the hub copy so the next sync recreates it"
+                ),
+            )
         if _status_edited(copy, provenance):
-            return CardAction(**base, outcome=Outcome.DRIFT, detail=(
-                f"hub copy {name} was set to {copy.status} in the hub (sync set {mirror_status(provenance.source_status)}); "
-                f"not overwritten: set it back with `mcgov card publish` or delete it, then re-run"))
+            return CardAction(
+                **base,
+                outcome=Outcome.DRIFT,
+                detail=(
+                    f"hub copy {name} was set to {copy.status} in the hub (sync set {mirror_status(provenance.source_status)}); "
+                    f"not overwritten: set it back with `mcgov card publish` or delete it, then re-run"
+                ),
+            )
         same = (provenance.source_version, provenance.source_sha256, provenance.source_status) == (
-            source.version, source.content_sha256, source.status)
+            source.version,
+            source.content_sha256,
+            source.status,
+        )
         if same:
             return CardAction(**base, outcome=Outcome.UNCHANGED, detail=f"holds version {source.version}")
         if copy.status == "Archived":
-            return CardAction(**base, outcome=Outcome.FAILED, detail=(
-                f"hub copy {name} is Archived and SageMaker refuses updates to archived cards; delete it "
-                f"(`mcgov card delete {name}`) so the next sync recreates it at version {source.version}"))
+            return CardAction(
+                **base,
+                outcome=Outcome.FAILED,
+                detail=(
+                    f"hub copy {name} is Archived and SageMaker refuses updates to archived cards; delete it "
+                    f"(`mcgov card delete {name}`) so the next sync recreates it at version {source.version}"
+                ),
+            )
     provenance = Provenance(source.arn, source.version, source.content_sha256, source.status, now)
     text = json.dumps(build_copy(dict(source.content), provenance), separators=(",", ":"), ensure_ascii=False)
     if len(text) > CONTENT_MAX_CHARS:
-        return CardAction(**base, outcome=Outcome.FAILED, detail=(
-            f"the copy would be {len(text):,} characters with its provenance, over SageMaker's {CONTENT_MAX_CHARS:,}; "
-            "shorten the spoke's card"))
-    detail = f"new copy of version {source.version}" if copy is None else (
-        f"version {provenance_version(copy)} -> {source.version}")
-    return CardAction(**base, outcome=Outcome.SYNCED, detail=detail, content=text,
-                      status=mirror_status(source.status), create=copy is None)
+        return CardAction(
+            **base,
+            outcome=Outcome.FAILED,
+            detail=(
+                f"the copy would be {len(text):,} characters with its provenance, over SageMaker's {CONTENT_MAX_CHARS:,}; "
+                "shorten the spoke's card"
+            ),
+        )
+    detail = (
+        f"new copy of version {source.version}"
+        if copy is None
+        else (f"version {provenance_version(copy)} -> {source.version}")
+    )
+    return CardAction(
+        **base,
+        outcome=Outcome.SYNCED,
+        detail=detail,
+        content=text,
+        status=mirror_status(source.status),
+        create=copy is None,
+    )
 
 
 def provenance_version(copy: HubCopy) -> int | None:
@@ -138,18 +181,32 @@ def plan_gone(spoke: str, copies: Sequence[HubCopy], shared_arns: set[str], prun
             continue
         if provenance.source_arn.split(":")[4:5] != [spoke]:
             continue
-        detail = ("source no longer shared with the hub; archived" if prune else
-                  "source no longer shared with the hub; run with --prune to archive the copy")
-        actions.append(CardAction(spoke=spoke, hub_name=copy.name, outcome=Outcome.GONE, detail=detail,
-                                  source_arn=provenance.source_arn, source_version=provenance.source_version,
-                                  archive=prune))
+        detail = (
+            "source no longer shared with the hub; archived"
+            if prune
+            else "source no longer shared with the hub; run with --prune to archive the copy"
+        )
+        actions.append(
+            CardAction(
+                spoke=spoke,
+                hub_name=copy.name,
+                outcome=Outcome.GONE,
+                detail=detail,
+                source_arn=provenance.source_arn,
+                source_version=provenance.source_version,
+                archive=prune,
+            )
+        )
     return actions
 
 
-def plan_spoke(spoke: str, sources: Sequence[SourceCard], copies: Mapping[str, HubCopy], now: str, *,
-               prune: bool = False) -> list[CardAction]:
+def plan_spoke(
+    spoke: str, sources: Sequence[SourceCard], copies: Mapping[str, HubCopy], now: str, *, prune: bool = False
+) -> list[CardAction]:
     """Every action of one spoke: one per shared source card, then the gone copies (``copies`` by hub name)."""
-    actions = [plan_card(spoke, s, copies.get(hub_card_name(spoke, s.name)), now) for s in sorted(sources, key=lambda s: s.arn)]
+    actions = [
+        plan_card(spoke, s, copies.get(hub_card_name(spoke, s.name)), now) for s in sorted(sources, key=lambda s: s.arn)
+    ]
     expected = {a.hub_name for a in actions}
     leftovers = [c for name, c in copies.items() if name not in expected]
     return actions + plan_gone(spoke, leftovers, {s.arn for s in sources}, prune)

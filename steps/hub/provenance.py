@@ -3,6 +3,7 @@
 ``mcgov.hub.copy_sha256`` is the sha256 of the copy's content without that key, as the sync wrote it: a hub copy
 whose content no longer hashes to it was edited in the hub (drift).
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,12 +33,22 @@ class Provenance:
     synced_at: str
 
     def to_details(self) -> dict[str, str]:
-        return {SOURCE_ARN: self.source_arn, SOURCE_VERSION: str(self.source_version),
-                SOURCE_SHA256: self.source_sha256, SOURCE_STATUS: self.source_status, SYNCED_AT: self.synced_at}
+        return {
+            SOURCE_ARN: self.source_arn,
+            SOURCE_VERSION: str(self.source_version),
+            SOURCE_SHA256: self.source_sha256,
+            SOURCE_STATUS: self.source_status,
+            SYNCED_AT: self.synced_at,
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source_arn": self.source_arn, "source_version": self.source_version,
-                "source_sha256": self.source_sha256, "source_status": self.source_status, "synced_at": self.synced_at}
+        return {
+            "source_arn": self.source_arn,
+            "source_version": self.source_version,
+            "source_sha256": self.source_sha256,
+            "source_status": self.source_status,
+            "synced_at": self.synced_at,
+        }
 
 
 def _details(content: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +62,9 @@ def read_provenance(content: dict[str, Any]) -> Provenance | None:
     details = _details(content)
     version = details.get(SOURCE_VERSION)
     values = [details.get(k) for k in (SOURCE_ARN, SOURCE_SHA256, SOURCE_STATUS, SYNCED_AT)]
-    if not (isinstance(version, str) and version.isascii() and version.isdigit()) or not all(isinstance(v, str) for v in values):
+    if not (isinstance(version, str) and version.isascii() and version.isdigit()) or not all(
+        isinstance(v, str) for v in values
+    ):
         return None
     arn, digest, status, at = values
     return Provenance(arn, int(version), digest, status, at)
@@ -76,7 +89,11 @@ def build_copy(source_content: dict[str, Any], provenance: Provenance) -> dict[s
     if not isinstance(info, dict):
         info = content["additional_information"] = {}
     details = info.get("custom_details")
-    kept = {k: v for k, v in details.items() if not normalize_key(k).startswith(PREFIX)} if isinstance(details, dict) else {}
+    kept = (
+        {k: v for k, v in details.items() if not normalize_key(k).startswith(PREFIX)}
+        if isinstance(details, dict)
+        else {}
+    )
     info["custom_details"] = {**kept, **provenance.to_details()}
     info["custom_details"][COPY_SHA256] = copy_sha256(content)
     return content

@@ -1,4 +1,5 @@
 """Adapters of the hub side: the cards spokes share with the hub (RAM) and the hub's copies (SageMaker)."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,11 @@ MODEL_CARD_TYPE = "sagemaker:ModelCard"
 
 
 def _spoke_error(failure: AwsFailure) -> SpokeSyncError:
-    return SpokeSyncError(f"{failure.service} {failure.operation} failed: {failure.text}; check the hub's "
-                          "ram:ListResources and sagemaker:ListModelCards rights, then re-run", failure=failure)
+    return SpokeSyncError(
+        f"{failure.service} {failure.operation} failed: {failure.text}; check the hub's "
+        "ram:ListResources and sagemaker:ListModelCards rights, then re-run",
+        failure=failure,
+    )
 
 
 def shared_cards(ram: Any, spoke: str, region: str) -> list[str]:
@@ -30,11 +34,18 @@ def shared_cards(ram: Any, spoke: str, region: str) -> list[str]:
     ARN (the filter RAM's ``principal`` parameter would give is not relied on).
     """
     try:
-        rows = paginate(ram, "list_resources", "resources", page_size=MAX_RESULTS,
-                        resourceOwner="OTHER-ACCOUNTS", resourceType=MODEL_CARD_TYPE)
+        rows = paginate(
+            ram,
+            "list_resources",
+            "resources",
+            page_size=MAX_RESULTS,
+            resourceOwner="OTHER-ACCOUNTS",
+            resourceType=MODEL_CARD_TYPE,
+        )
     except ShareApiError as exc:
-        raise SpokeSyncError(f"spoke {spoke}: {exc}; check the hub's ram:ListResources right, then re-run",
-                             failure=exc.failure) from None
+        raise SpokeSyncError(
+            f"spoke {spoke}: {exc}; check the hub's ram:ListResources right, then re-run", failure=exc.failure
+        ) from None
     arns = set()
     for row in rows:
         match = parse_card_arn(row.get("arn"))
@@ -48,9 +59,15 @@ def read_source(store: CardStore, arn: str) -> SourceCard:
     card = store.describe(arn)
     text = card.get("Content") or "{}"
     match = parse_card_arn(arn)
-    return SourceCard(arn=arn, name=card.get("ModelCardName") or (match["name"] if match else arn),
-                      account=match["account"] if match else "", version=int(card["ModelCardVersion"]),
-                      status=card["ModelCardStatus"], content=json.loads(text), content_sha256=content_sha256(text))
+    return SourceCard(
+        arn=arn,
+        name=card.get("ModelCardName") or (match["name"] if match else arn),
+        account=match["account"] if match else "",
+        version=int(card["ModelCardVersion"]),
+        status=card["ModelCardStatus"],
+        content=json.loads(text),
+        content_sha256=content_sha256(text),
+    )
 
 
 def copy_names(sagemaker: Any, spoke: str) -> dict[str, str]:
@@ -58,9 +75,12 @@ def copy_names(sagemaker: Any, spoke: str) -> dict[str, str]:
     prefix = spoke_prefix(spoke)
     with aws_errors("sagemaker", "ListModelCards", _spoke_error):
         pages = sagemaker.get_paginator("list_model_cards").paginate(
-            NameContains=prefix, PaginationConfig={"PageSize": MODEL_CARDS_PAGE_SIZE})
+            NameContains=prefix, PaginationConfig={"PageSize": MODEL_CARDS_PAGE_SIZE}
+        )
         summaries = [s for page in pages for s in page.get("ModelCardSummaries", [])]
-    return {s["ModelCardName"]: s.get("ModelCardStatus", "") for s in summaries if s["ModelCardName"].startswith(prefix)}
+    return {
+        s["ModelCardName"]: s.get("ModelCardStatus", "") for s in summaries if s["ModelCardName"].startswith(prefix)
+    }
 
 
 def read_copy(store: CardStore, name: str) -> HubCopy:
@@ -69,5 +89,10 @@ def read_copy(store: CardStore, name: str) -> HubCopy:
         content = json.loads(card.get("Content") or "{}")
     except json.JSONDecodeError:
         content = {}
-    return HubCopy(name=name, arn=card["ModelCardArn"], version=int(card["ModelCardVersion"]),
-                   status=card["ModelCardStatus"], content=content if isinstance(content, dict) else {})
+    return HubCopy(
+        name=name,
+        arn=card["ModelCardArn"],
+        version=int(card["ModelCardVersion"]),
+        status=card["ModelCardStatus"],
+        content=content if isinstance(content, dict) else {},
+    )

@@ -1,4 +1,5 @@
 """The outcome of a hub sync as typed records, their JSON form and the terminal table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,10 +35,22 @@ class SpokeReport:
 
     def to_dict(self, dry_run: bool = False) -> dict[str, Any]:
         return {
-            "spoke": self.spoke, "status": "failed" if self.error else "ok", "error": self.error,
-            "retryable": self.retryable, "counts": self.counts(dry_run), "shared_back": self.shared_back,
-            "results": [{"hub_card": a.hub_name, "source_arn": a.source_arn, "source_version": a.source_version,
-                         "outcome": a.outcome.value, "detail": a.detail} for a in self.actions],
+            "spoke": self.spoke,
+            "status": "failed" if self.error else "ok",
+            "error": self.error,
+            "retryable": self.retryable,
+            "counts": self.counts(dry_run),
+            "shared_back": self.shared_back,
+            "results": [
+                {
+                    "hub_card": a.hub_name,
+                    "source_arn": a.source_arn,
+                    "source_version": a.source_version,
+                    "outcome": a.outcome.value,
+                    "detail": a.detail,
+                }
+                for a in self.actions
+            ],
         }
 
 
@@ -72,23 +85,36 @@ class HubReport:
         return total
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, "hub_account": self.hub_account, "dry_run": self.dry_run,
-                "prune": self.prune, "counts": self.counts(), "converged": not self.failed and not self.dry_run,
-                "spokes": [s.to_dict(self.dry_run) for s in self.spokes]}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "hub_account": self.hub_account,
+            "dry_run": self.dry_run,
+            "prune": self.prune,
+            "counts": self.counts(),
+            "converged": not self.failed and not self.dry_run,
+            "spokes": [s.to_dict(self.dry_run) for s in self.spokes],
+        }
 
 
 def render_table(report: HubReport) -> str:
     """One row of counts per spoke, then the rows that need a look (failed, drift, gone, synced)."""
     columns = list(report.spokes[0].counts(report.dry_run)) if report.spokes else [o.value for o in REPORTED]
-    lines = [f"hub sync into {report.hub_account}{' (dry run: nothing written)' if report.dry_run else ''}: "
-             f"{len(report.spokes)} spoke(s)", "",
-             f"{'SPOKE':<14}" + "".join(f"{c.upper():>12}" for c in columns) + "  ERROR"]
+    lines = [
+        f"hub sync into {report.hub_account}{' (dry run: nothing written)' if report.dry_run else ''}: "
+        f"{len(report.spokes)} spoke(s)",
+        "",
+        f"{'SPOKE':<14}" + "".join(f"{c.upper():>12}" for c in columns) + "  ERROR",
+    ]
     for spoke in report.spokes:
         counts = spoke.counts(report.dry_run)
-        lines.append(f"{spoke.spoke:<14}" + "".join(f"{counts[c]:>12}" for c in columns) + f"  {spoke.error or ''}".rstrip())
+        lines.append(
+            f"{spoke.spoke:<14}" + "".join(f"{counts[c]:>12}" for c in columns) + f"  {spoke.error or ''}".rstrip()
+        )
     order = {Outcome.FAILED: 0, Outcome.DRIFT: 1, Outcome.GONE: 2, Outcome.SYNCED: 3, Outcome.WOULD_SYNC: 3}
-    rows = sorted((a for s in report.spokes for a in s.actions if a.outcome in order),
-                  key=lambda a: (order[a.outcome], a.spoke, a.hub_name))
+    rows = sorted(
+        (a for s in report.spokes for a in s.actions if a.outcome in order),
+        key=lambda a: (order[a.outcome], a.spoke, a.hub_name),
+    )
     if rows:
         width = max(len(a.hub_name) for a in rows)
         lines += ["", f"{'HUB CARD':<{width}}  {'OUTCOME':<10}  DETAIL"]

@@ -1,12 +1,13 @@
 """Spoke side: share the spoke's selected cards with the hub, read-only, through reconcile's batched shares."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from mcgov.identifiers import partition_of
 from mcgov.share_policies.documents import READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke
-from mcgov.identifiers import partition_of
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.hub.exceptions import CallerIdentityError, NotASpokeError
 from mcgov.steps.hub.naming import PUBLISH_STAGE
@@ -19,8 +20,9 @@ Progress = Callable[[str], None]
 
 
 def _identity_error(failure: AwsFailure) -> CallerIdentityError:
-    return CallerIdentityError(f"sts GetCallerIdentity failed: {failure.text}; check the credentials, then re-run",
-                               failure=failure)
+    return CallerIdentityError(
+        f"sts GetCallerIdentity failed: {failure.text}; check the credentials, then re-run", failure=failure
+    )
 
 
 def caller_account(sts: Any) -> str:
@@ -35,21 +37,40 @@ def spoke_of(policy: HubSpokePolicy, account: str) -> Spoke:
         if spoke.account == account:
             return spoke
     role = "the hub" if account == policy.hub_account else "not a spoke"
-    raise NotASpokeError(f"account {account} is {role} of this policy (spokes: "
-                         f"{', '.join(s.account for s in policy.spokes)}); run hub publish with a spoke's credentials")
+    raise NotASpokeError(
+        f"account {account} is {role} of this policy (spokes: "
+        f"{', '.join(s.account for s in policy.spokes)}); run hub publish with a spoke's credentials"
+    )
 
 
 def publish_policy(policy: HubSpokePolicy, spoke: Spoke, permission_arn: str) -> SharePolicy:
     """The centralized policy a spoke publishes with: its cards, one stage ``hub`` whose only account is the hub."""
-    return SharePolicy.model_validate({
-        "version": 1, "card_account": spoke.account, "region": policy.region,
-        "allow_external_principals": policy.allow_external_principals, "permission_arn": permission_arn,
-        "stages": {PUBLISH_STAGE: {"accounts": [policy.hub_account],
-                                   "required_card_status": spoke.select.status or "Draft"}}})
+    return SharePolicy.model_validate(
+        {
+            "version": 1,
+            "card_account": spoke.account,
+            "region": policy.region,
+            "allow_external_principals": policy.allow_external_principals,
+            "permission_arn": permission_arn,
+            "stages": {
+                PUBLISH_STAGE: {
+                    "accounts": [policy.hub_account],
+                    "required_card_status": spoke.select.status or "Draft",
+                }
+            },
+        }
+    )
 
 
-def publish(ram: Any, sagemaker: Any, sts: Any, policy: HubSpokePolicy, *, dry_run: bool = False,
-            progress: Progress | None = None) -> ReconcileReport:
+def publish(
+    ram: Any,
+    sagemaker: Any,
+    sts: Any,
+    policy: HubSpokePolicy,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ReconcileReport:
     """Share the spoke's selected cards (``spokes[].select``) with the hub account, read-only and idempotently.
 
     The spoke is the account of the credentials (STS); an account that is not a spoke of the policy is refused
@@ -58,10 +79,19 @@ def publish(ram: Any, sagemaker: Any, sts: Any, policy: HubSpokePolicy, *, dry_r
     """
     spoke = spoke_of(policy, caller_account(sts))
     if dry_run:
-        permission = (f"arn:{partition_of(policy.region)}:ram:{policy.region}:{spoke.account}:"
-                      f"permission/{READ_ONLY_PERMISSION_NAME}")
+        permission = (
+            f"arn:{partition_of(policy.region)}:ram:{policy.region}:{spoke.account}:"
+            f"permission/{READ_ONLY_PERMISSION_NAME}"
+        )
     else:
         permission = ensure_readonly_permission(ram)
     selection = Selection(status=spoke.select.status, name_prefix=spoke.select.name_prefix)
-    return reconcile(ram, sagemaker, publish_policy(policy, spoke, permission), selection=selection,
-                     stages=[PUBLISH_STAGE], dry_run=dry_run, progress=progress)
+    return reconcile(
+        ram,
+        sagemaker,
+        publish_policy(policy, spoke, permission),
+        selection=selection,
+        stages=[PUBLISH_STAGE],
+        dry_run=dry_run,
+        progress=progress,
+    )

@@ -1,4 +1,5 @@
 """Bulk reconcile: share every selected model card as the policy says, through batched RAM shares."""
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

@@ -7,6 +7,7 @@ misses an account) are placed into batched shares, filling existing ones up to `
 then new ones, ``RESOURCES_PER_CALL`` cards per call; batched shares missing a policy account get it in the
 same (or one extra) AssociateResourceShare call. Principals only ever come from the policy.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,13 +29,12 @@ from mcgov.steps.share.naming import (
     is_batch_share,
 )
 from mcgov.steps.share.plan import live_entities, share_order
-from mcgov.steps.share.records import Association, ResourceShare
 from mcgov.steps.share.quotas import (
     BATCH_SHARE_CAPACITY,
     RESOURCE_ASSOCIATIONS_PER_SHARE,
     RESOURCES_PER_CALL,
 )
-
+from mcgov.steps.share.records import Association, ResourceShare
 
 
 class Outcome(StrEnum):
@@ -80,9 +80,7 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in ("status", "name-prefix") or not value:
-            raise SelectionError(
-                f"--select {item!r}: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>"
-            )
+            raise SelectionError(f"--select {item!r}: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
         if key in values:
             raise SelectionError(f"--select {key} given twice; give each key once (they are combined with AND)")
         values[key] = value
@@ -91,8 +89,10 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
         raise SelectionError(f"--select status={status}: unknown card status; use one of {', '.join(CARD_STATUSES)}")
     prefix = values.get("name-prefix")
     if prefix is not None and not ids.matches(ids.CARD_NAME_PREFIX, prefix):
-        raise SelectionError(f"--select name-prefix={prefix!r}: not the beginning of a card name (letters, digits and "
-                             "hyphens, starting with a letter or digit, at most 63)")
+        raise SelectionError(
+            f"--select name-prefix={prefix!r}: not the beginning of a card name (letters, digits and "
+            "hyphens, starting with a letter or digit, at most 63)"
+        )
     return Selection(status=status, name_prefix=prefix)
 
 
@@ -193,17 +193,27 @@ def plan_stage(
     live_shares = sorted((s for s in inventory.shares if s.live), key=share_order)
     matching = [s for s in live_shares if s.tag(TAG_PERMISSION) == permission]
     other: list[dict[str, Any]] = [
-        {"arn": s.arn, "name": s.name, "note": f"carries permission "
-         f"{s.tag(TAG_PERMISSION)} instead of {permission}; its cards are shared again through batched shares"}
-        for s in live_shares if s.tag(TAG_PERMISSION) != permission and is_batch_share(s, stage)
+        {
+            "arn": s.arn,
+            "name": s.name,
+            "note": f"carries permission "
+            f"{s.tag(TAG_PERMISSION)} instead of {permission}; its cards are shared again through batched shares",
+        }
+        for s in live_shares
+        if s.tag(TAG_PERMISSION) != permission and is_batch_share(s, stage)
     ]
     batches = [s for s in matching if is_batch_share(s, stage)]
     canonical: dict[int, ResourceShare] = {}
     for share in batches:
         index = batch_index(share) or 0
         if index in canonical:
-            other.append({"arn": share.arn, "name": share.name,
-                          "note": f"duplicate of {canonical[index].arn}; not filled further"})
+            other.append(
+                {
+                    "arn": share.arn,
+                    "name": share.name,
+                    "note": f"duplicate of {canonical[index].arn}; not filled further",
+                }
+            )
         else:
             canonical[index] = share
     per_card = {card_arn: s for s in reversed(matching) if (card_arn := s.tag(TAG_CARD_ARN)) is not None}
@@ -213,15 +223,22 @@ def plan_stage(
         arn = share.arn
         principals = live_entities(inventory.principal_rows.get(arn, ()))
         work[arn] = ShareWork(
-            stage=stage, name=share.name, index=batch_index(share) or 0, arn=arn,
+            stage=stage,
+            name=share.name,
+            index=batch_index(share) or 0,
+            arn=arn,
             missing_principals=tuple(a for a in accounts if a not in principals),
             drift_principals=tuple(sorted(p for p in principals if p not in accounts)),
             live_resources=len(live_entities(inventory.resource_rows.get(arn, ()))),
         )
         external = share.allow_external_principals
         if external is not None and external != policy.allow_external_principals:
-            work[arn].calls.append(WriteCall("update_resource_share", {
-                "resourceShareArn": arn, "allowExternalPrincipals": policy.allow_external_principals}))
+            work[arn].calls.append(
+                WriteCall(
+                    "update_resource_share",
+                    {"resourceShareArn": arn, "allowExternalPrincipals": policy.allow_external_principals},
+                )
+            )
     resources_by_share = {arn: set(live_entities(rows)) for arn, rows in inventory.resource_rows.items()}
 
     plans: list[CardPlan] = []
@@ -229,9 +246,17 @@ def plan_stage(
     to_fix: set[str] = set()
     for card in sorted(cards, key=lambda c: c.arn):
         if not status_meets(card.status, cfg.required_card_status):
-            plans.append(CardPlan(card, stage, Outcome.SKIPPED, detail=(
-                f"status {card.status} is below {cfg.required_card_status} required for stage {stage}; "
-                f"set the card to {cfg.required_card_status} after review")))
+            plans.append(
+                CardPlan(
+                    card,
+                    stage,
+                    Outcome.SKIPPED,
+                    detail=(
+                        f"status {card.status} is below {cfg.required_card_status} required for stage {stage}; "
+                        f"set the card to {cfg.required_card_status} after review"
+                    ),
+                )
+            )
             continue
         candidates = [s for s in batches if card.arn in resources_by_share.get(s.arn, ())]
         own = per_card.get(card.arn)
@@ -246,17 +271,32 @@ def plan_stage(
 
     for arn in to_fix:
         item = work[arn]
-        item.calls.append(WriteCall("associate_resource_share",
-                                    {"resourceShareArn": arn, "principals": list(item.missing_principals)},
-                                    principals=item.missing_principals))
+        item.calls.append(
+            WriteCall(
+                "associate_resource_share",
+                {"resourceShareArn": arn, "principals": list(item.missing_principals)},
+                principals=item.missing_principals,
+            )
+        )
     _place(policy, stage, permission, accounts, to_place, canonical, work, inventory, capacity, per_call)
     ordered = sorted(work.values(), key=lambda w: (w.index, w.arn or ""))
-    return StagePlan(stage=stage, permission_arn=permission, cards=plans,
-                     shares=[w for w in ordered if w.calls or w.drift_principals or w.create], other_shares=other)
+    return StagePlan(
+        stage=stage,
+        permission_arn=permission,
+        cards=plans,
+        shares=[w for w in ordered if w.calls or w.drift_principals or w.create],
+        other_shares=other,
+    )
 
 
-def _classify(card: Card, stage: str, candidates: list[ResourceShare], work: Mapping[str, ShareWork],
-              inventory: StageInventory, accounts: list[str]) -> CardPlan:
+def _classify(
+    card: Card,
+    stage: str,
+    candidates: list[ResourceShare],
+    work: Mapping[str, ShareWork],
+    inventory: StageInventory,
+    accounts: list[str],
+) -> CardPlan:
     """already / drift / would share: fix its batched share (misses an account) or place it (shared nowhere usable)."""
     best: tuple[int, int, int] | None = None
     chosen: ResourceShare | None = None
@@ -274,21 +314,45 @@ def _classify(card: Card, stage: str, candidates: list[ResourceShare], work: Map
     if missing and arn not in work:
         return CardPlan(card, stage, Outcome.WOULD_SHARE, detail=f"per-card share {name} misses policy accounts")
     if missing:
-        return CardPlan(card, stage, Outcome.WOULD_SHARE, share=name, share_arn=arn,
-                        detail=f"share {name} gains {', '.join(work[arn].missing_principals)}")
+        return CardPlan(
+            card,
+            stage,
+            Outcome.WOULD_SHARE,
+            share=name,
+            share_arn=arn,
+            detail=f"share {name} gains {', '.join(work[arn].missing_principals)}",
+        )
     if extra:
         extras = sorted(p for p in live_entities(inventory.principal_rows.get(arn, ())) if p not in accounts)
-        fix = (f"run `mcgov share ensure --card {card.name} --stage {stage} --prune`" if arn not in work else
-               f"remove them with `aws ram disassociate-resource-share --resource-share-arn {arn} "
-               f"--principals {' '.join(extras)}`")
-        return CardPlan(card, stage, Outcome.DRIFT, share=name, share_arn=arn,
-                        detail=f"share {name} also grants {', '.join(extras)}, not in the policy; {fix}")
+        fix = (
+            f"run `mcgov share ensure --card {card.name} --stage {stage} --prune`"
+            if arn not in work
+            else f"remove them with `aws ram disassociate-resource-share --resource-share-arn {arn} "
+            f"--principals {' '.join(extras)}`"
+        )
+        return CardPlan(
+            card,
+            stage,
+            Outcome.DRIFT,
+            share=name,
+            share_arn=arn,
+            detail=f"share {name} also grants {', '.join(extras)}, not in the policy; {fix}",
+        )
     return CardPlan(card, stage, Outcome.ALREADY, share=name, share_arn=arn)
 
 
-def _place(policy: SharePolicy, stage: str, permission: str, accounts: list[str], to_place: list[CardPlan],
-           canonical: Mapping[int, ResourceShare], work: dict[str, ShareWork], inventory: StageInventory,
-           capacity: int, per_call: int) -> None:
+def _place(
+    policy: SharePolicy,
+    stage: str,
+    permission: str,
+    accounts: list[str],
+    to_place: list[CardPlan],
+    canonical: Mapping[int, ResourceShare],
+    work: dict[str, ShareWork],
+    inventory: StageInventory,
+    capacity: int,
+    per_call: int,
+) -> None:
     """Fill canonical batched shares in index order, then new ones; ``per_call`` cards per call."""
     queue = list(to_place)
     for index in sorted(canonical):
@@ -298,24 +362,42 @@ def _place(policy: SharePolicy, stage: str, permission: str, accounts: list[str]
         if item.drift_principals:
             continue
         free = capacity - item.live_resources
-        taken, queue = queue[:max(free, 0)], queue[max(free, 0):]
+        taken, queue = queue[: max(free, 0)], queue[max(free, 0) :]
         _fill_existing(item, taken, per_call)
     next_index = max(canonical, default=0) + 1
     while queue:
         taken, queue = queue[:capacity], queue[capacity:]
         name = batch_share_name(stage, permission, next_index)
         generation = sum(1 for s in inventory.shares if s.name == name and not s.live)
-        item = ShareWork(stage=stage, name=name, index=next_index, arn=None, create=True,
-                         missing_principals=tuple(accounts))
-        chunks = [taken[i:i + per_call] for i in range(0, len(taken), per_call)]
+        item = ShareWork(
+            stage=stage, name=name, index=next_index, arn=None, create=True, missing_principals=tuple(accounts)
+        )
+        chunks = [taken[i : i + per_call] for i in range(0, len(taken), per_call)]
         first = [p.card.arn for p in chunks[0]]
-        item.calls.append(WriteCall("create_resource_share", {
-            "name": name, "resourceArns": first, "principals": list(accounts), "permissionArns": [permission],
-            "allowExternalPrincipals": policy.allow_external_principals,
-            "tags": batch_share_tags(stage, permission, next_index),
-            "clientToken": batch_client_token(stage, permission, next_index, policy.allow_external_principals,
-                                              generation, first, list(accounts)),
-        }, cards=tuple(first), principals=tuple(accounts)))
+        item.calls.append(
+            WriteCall(
+                "create_resource_share",
+                {
+                    "name": name,
+                    "resourceArns": first,
+                    "principals": list(accounts),
+                    "permissionArns": [permission],
+                    "allowExternalPrincipals": policy.allow_external_principals,
+                    "tags": batch_share_tags(stage, permission, next_index),
+                    "clientToken": batch_client_token(
+                        stage,
+                        permission,
+                        next_index,
+                        policy.allow_external_principals,
+                        generation,
+                        first,
+                        list(accounts),
+                    ),
+                },
+                cards=tuple(first),
+                principals=tuple(accounts),
+            )
+        )
         for chunk in chunks[1:]:
             arns = tuple(p.card.arn for p in chunk)
             item.calls.append(WriteCall("associate_resource_share", {"resourceArns": list(arns)}, cards=arns))
@@ -329,18 +411,23 @@ def _fill_existing(item: ShareWork, taken: list[CardPlan], per_call: int) -> Non
     """Add ``taken`` to an existing share; its missing principals ride on the first call."""
     fix = next((c for c in item.calls if c.operation == "associate_resource_share" and c.principals), None)
     if fix is None and item.missing_principals and taken:
-        fix = WriteCall("associate_resource_share",
-                        {"resourceShareArn": item.arn, "principals": list(item.missing_principals)},
-                        principals=item.missing_principals)
+        fix = WriteCall(
+            "associate_resource_share",
+            {"resourceShareArn": item.arn, "principals": list(item.missing_principals)},
+            principals=item.missing_principals,
+        )
         item.calls.append(fix)
     for start in range(0, len(taken), per_call):
-        arns = tuple(p.card.arn for p in taken[start:start + per_call])
+        arns = tuple(p.card.arn for p in taken[start : start + per_call])
         if start == 0 and fix is not None:
             fix.params["resourceArns"] = list(arns)
             fix.cards = arns
         else:
-            item.calls.append(WriteCall("associate_resource_share",
-                                        {"resourceShareArn": item.arn, "resourceArns": list(arns)}, cards=arns))
+            item.calls.append(
+                WriteCall(
+                    "associate_resource_share", {"resourceShareArn": item.arn, "resourceArns": list(arns)}, cards=arns
+                )
+            )
     for plan in taken:
         plan.share, plan.share_arn = item.name, item.arn
         plan.detail = f"added to batched share {item.name}"

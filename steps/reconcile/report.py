@@ -1,4 +1,5 @@
 """The outcome of a reconcile run as plain data, its JSON form and the terminal table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ def render_table(report: ReconcileReport) -> str:
         lines += ["", f"{'CARD':<{width}}  {'STAGE':<{stage_width}}  {'OUTCOME':<16}  DETAIL"]
         order = {Outcome.FAILED: 0, Outcome.DRIFT: 1, Outcome.SHARED: 2, Outcome.WOULD_SHARE: 2, Outcome.SKIPPED: 3}
         for row in sorted(rows, key=lambda r: (order.get(r["outcome"], 9), r["name"], r["stage"])):
-            lines.append(f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome'].value:<16}  {row['detail']}")
+            lines.append(
+                f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome'].value:<16}  {row['detail']}"
+            )
     for note in report.notes:
         lines.append(f"note: {note['name']} ({note['arn']}): {note['note']}")
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ botocore standard retries (``steps.share.client.client_config``), which back off
 RAM: a run interrupted at any point is resumed by running again (shares are found by tags, new shares use a
 clientToken derived from their request, already-associated cards and principals are not written again).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -54,22 +55,35 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
         kwargs["NameContains"] = selection.name_prefix
     kwargs["PaginationConfig"] = {"PageSize": MODEL_CARDS_PAGE_SIZE}
     with aws_errors("sagemaker", "list_model_cards", _card_list_error):
-        summaries = [s for page in sagemaker.get_paginator("list_model_cards").paginate(**kwargs)
-                     for s in page.get("ModelCardSummaries", [])]
-    cards = {s["ModelCardArn"]: Card(s["ModelCardArn"], s["ModelCardName"], s.get("ModelCardStatus", "")) for s in summaries}
+        summaries = [
+            s
+            for page in sagemaker.get_paginator("list_model_cards").paginate(**kwargs)
+            for s in page.get("ModelCardSummaries", [])
+        ]
+    cards = {
+        s["ModelCardArn"]: Card(s["ModelCardArn"], s["ModelCardName"], s.get("ModelCardStatus", "")) for s in summaries
+    }
     return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
 
 
 def _card_list_error(failure: AwsFailure) -> CardListError:
-    return CardListError(f"ListModelCards failed: {failure.text}; check sagemaker:ListModelCards permission of the "
-                         "caller and re-run", failure=failure)
+    return CardListError(
+        f"ListModelCards failed: {failure.text}; check sagemaker:ListModelCards permission of the caller and re-run",
+        failure=failure,
+    )
 
 
-def read_inventory(ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]) -> dict[str, StageInventory]:
+def read_inventory(
+    ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]
+) -> dict[str, StageInventory]:
     """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
     wanted = {c.arn for c in cards}
-    shares = get_shares(ram, page_size=MAX_RESULTS, resourceOwner="SELF",
-                        tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}])
+    shares = get_shares(
+        ram,
+        page_size=MAX_RESULTS,
+        resourceOwner="SELF",
+        tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}],
+    )
     by_stage: dict[str, list[ResourceShare]] = {stage: [] for stage in stages}
     to_read: list[str] = []
     for share in shares:
@@ -110,19 +124,25 @@ def check_quotas(inventories: Mapping[str, StageInventory], plans: Sequence[Stag
         )
 
 
-def _execute_share(ram: Any, item: ShareWork, *, dry_run: bool, progress: Progress, counter: list[int],
-                   total: int) -> tuple[dict[str, str], str | None]:
+def _execute_share(
+    ram: Any, item: ShareWork, *, dry_run: bool, progress: Progress, counter: list[int], total: int
+) -> tuple[dict[str, str], str | None]:
     """Run one share's calls; return (card ARN -> error) and the share-level error (principals not added)."""
     arn = item.arn
     card_errors: dict[str, str] = {}
     share_error: str | None = None
     for write in item.calls:
         counter[0] += 1
-        verb = {"create_resource_share": "create", "associate_resource_share": "associate",
-                "update_resource_share": "update"}[write.operation]
+        verb = {
+            "create_resource_share": "create",
+            "associate_resource_share": "associate",
+            "update_resource_share": "update",
+        }[write.operation]
         extra = f", +principals {','.join(write.principals)}" if write.principals else ""
-        progress(f"reconcile {item.stage}: {'dry-run: would ' if dry_run else ''}{verb} {item.name}: "
-                 f"+{len(write.cards)} card(s){extra} [{counter[0]}/{total}]")
+        progress(
+            f"reconcile {item.stage}: {'dry-run: would ' if dry_run else ''}{verb} {item.name}: "
+            f"+{len(write.cards)} card(s){extra} [{counter[0]}/{total}]"
+        )
         if dry_run:
             continue
         if arn is None and write.operation != "create_resource_share":
@@ -165,8 +185,10 @@ def reconcile(
     plans = [plan_stage(policy, name, cards, inventories[name], capacity=capacity) for name in names]
     check_quotas(inventories, plans)
     total = sum(p.write_calls for p in plans)
-    say(f"reconcile: {len(cards)} card(s) selected, stages {', '.join(names)}: {total} write call(s) "
-        f"{'would be made' if dry_run else 'to make'}")
+    say(
+        f"reconcile: {len(cards)} card(s) selected, stages {', '.join(names)}: {total} write call(s) "
+        f"{'would be made' if dry_run else 'to make'}"
+    )
     report = ReconcileReport(dry_run=dry_run, selection=selection, stages=names, cards=len(cards))
     counter = [0]
     for plan in plans:
@@ -177,12 +199,19 @@ def reconcile(
             card_errors.update(errors)
             if share_error:
                 share_errors[item.name] = share_error
-            report.shares.append({
-                "stage": item.stage, "name": item.name, "arn": item.arn, "created": item.create and item.arn is not None,
-                "calls": len(item.calls), "added_cards": sum(len(c.cards) for c in item.calls),
-                "added_principals": sorted({p for c in item.calls for p in c.principals}),
-                "drift_principals": list(item.drift_principals), "error": share_error,
-            })
+            report.shares.append(
+                {
+                    "stage": item.stage,
+                    "name": item.name,
+                    "arn": item.arn,
+                    "created": item.create and item.arn is not None,
+                    "calls": len(item.calls),
+                    "added_cards": sum(len(c.cards) for c in item.calls),
+                    "added_principals": sorted({p for c in item.calls for p in c.principals}),
+                    "drift_principals": list(item.drift_principals),
+                    "error": share_error,
+                }
+            )
         drifted = {s.name: s for s in plan.shares if s.drift_principals}
         for entry in plan.cards:
             sharing = entry.outcome is Outcome.WOULD_SHARE
@@ -193,13 +222,22 @@ def reconcile(
                 outcome, detail = Outcome.FAILED, error
             elif sharing and entry.share in drifted:
                 outcome = Outcome.DRIFT
-                detail = (f"{detail}; share also grants {', '.join(drifted[entry.share].drift_principals)}, "
-                          "not in the policy: disassociate them")
-            report.rows.append({
-                "card_arn": entry.card.arn, "name": entry.card.name, "status": entry.card.status,
-                "stage": entry.stage, "outcome": outcome,
-                "share": entry.share, "share_arn": entry.share_arn or _arn_of(plan, entry.share), "detail": detail,
-            })
+                detail = (
+                    f"{detail}; share also grants {', '.join(drifted[entry.share].drift_principals)}, "
+                    "not in the policy: disassociate them"
+                )
+            report.rows.append(
+                {
+                    "card_arn": entry.card.arn,
+                    "name": entry.card.name,
+                    "status": entry.card.status,
+                    "stage": entry.stage,
+                    "outcome": outcome,
+                    "share": entry.share,
+                    "share_arn": entry.share_arn or _arn_of(plan, entry.share),
+                    "detail": detail,
+                }
+            )
         report.notes.extend(plan.other_shares)
     return report
 

@@ -9,6 +9,7 @@ Public API::
 
 Failure modes are in ``mcgov.steps.registry.exceptions``.
 """
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

@@ -14,6 +14,7 @@ Status rules are the standalone card's: the pipeline never sets Approved (an App
 PendingReview until ``mcgov card approve``), changed content of an Approved embedded card goes back to
 PendingReview, an Archived embedded card refuses content changes, and unchanged content writes nothing.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,9 +33,9 @@ from mcgov.steps.card.content import (
     BusinessDetails,
     EvaluationJob,
     IntendedUses,
+    Text1024,
     TrainingDetails,
     UriList,
-    Text1024,
     _Model,
 )
 from mcgov.steps.card.naming import truncate_text
@@ -105,19 +106,26 @@ def to_package_card(content: Mapping[str, Any], *, card_arn: str, card_sha256: s
     additional = out.setdefault("additional_information", {})
     custom = additional.setdefault("custom_details", {}) if isinstance(additional, dict) else None
     if not isinstance(custom, dict):
-        raise EmbeddedContentError("additional_information.custom_details must be an object",
-                                   source=card_arn, field="additional_information.custom_details")
+        raise EmbeddedContentError(
+            "additional_information.custom_details must be an object",
+            source=card_arn,
+            field="additional_information.custom_details",
+        )
     custom[PROVENANCE_CARD_ARN] = truncate_text(card_arn, L.CUSTOM_DETAIL_MAX)
     custom[PROVENANCE_SHA256] = card_sha256
     if dropped:
-        custom[DROPPED_NOTE] = truncate_text("not in the model package model card schema: " + ", ".join(dropped),
-                                             L.CUSTOM_DETAIL_MAX)
+        custom[DROPPED_NOTE] = truncate_text(
+            "not in the model package model card schema: " + ", ".join(dropped), L.CUSTOM_DETAIL_MAX
+        )
     additional["custom_details"] = dict(sorted(custom.items()))
     normalized = validate_package_card(out, source=card_arn)
     conversion = Conversion(normalized, tuple(dropped))
     if len(conversion.text) > L.CONTENT_MAX_CHARS:
-        raise EmbeddedContentError(f"the package card is {len(conversion.text):,} characters, over the "
-                                   f"{L.CONTENT_MAX_CHARS:,} of ModelCardContent", source=card_arn)
+        raise EmbeddedContentError(
+            f"the package card is {len(conversion.text):,} characters, over the "
+            f"{L.CONTENT_MAX_CHARS:,} of ModelCardContent",
+            source=card_arn,
+        )
     return conversion
 
 
@@ -152,9 +160,15 @@ class EmbedResult:
     dropped: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "dropped": list(self.dropped),
-                "note": (f"not embedded (outside the model package model card schema): {', '.join(self.dropped)}"
-                         if self.dropped else None)}
+        return {
+            **asdict(self),
+            "dropped": list(self.dropped),
+            "note": (
+                f"not embedded (outside the model package model card schema): {', '.join(self.dropped)}"
+                if self.dropped
+                else None
+            ),
+        }
 
 
 def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> EmbedResult:
@@ -164,11 +178,14 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     """
     arn, status, text = card.get("ModelCardArn"), card.get("ModelCardStatus"), card.get("Content")
     if not isinstance(text, str) or not isinstance(arn, str):
-        raise NotEmbeddableError(f"card {arn or card.get('ModelCardName')} has no content to embed; publish it first",
-                                 field="--embed")
+        raise NotEmbeddableError(
+            f"card {arn or card.get('ModelCardName')} has no content to embed; publish it first", field="--embed"
+        )
     if status == "Archived":
-        raise NotEmbeddableError(f"card {arn} is Archived: an archived card is not embedded in a new package; "
-                                 "publish a new card", field="--embed")
+        raise NotEmbeddableError(
+            f"card {arn} is Archived: an archived card is not embedded in a new package; publish a new card",
+            field="--embed",
+        )
     sha = content_sha256(text)
     conversion = to_package_card(json.loads(text), card_arn=arn, card_sha256=sha)
     store = ModelPackageStore(sagemaker)
@@ -178,16 +195,26 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     if current is not None and current.status == "Archived" and changed:
         raise ArchivedEmbeddedCardError(
             f"the card of model package {package_arn} is Archived: SageMaker refuses content updates to it; "
-            "register a new model package version and embed the card there")
-    target = current.status if current is not None and current.status == "Archived" else \
-        embedded_status(current, str(status), changed)
+            "register a new model package version and embed the card there"
+        )
+    target = (
+        current.status
+        if current is not None and current.status == "Archived"
+        else embedded_status(current, str(status), changed)
+    )
     result = "unchanged"
     if changed or current is None or current.status != target:
         store.set_model_card(package_arn, conversion.text, target)
         result = "created" if current is None else "updated"
-    return EmbedResult(model_package_arn=package_arn, card_arn=arn, content_sha256=sha,
-                       embedded_sha256=content_sha256(conversion.content), status=target, result=result,
-                       dropped=conversion.dropped)
+    return EmbedResult(
+        model_package_arn=package_arn,
+        card_arn=arn,
+        content_sha256=sha,
+        embedded_sha256=content_sha256(conversion.content),
+        status=target,
+        result=result,
+        dropped=conversion.dropped,
+    )
 
 
 def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: ApprovalRecord) -> dict[str, Any]:
@@ -204,8 +231,11 @@ def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: Ap
         return {**out, "reason": "the package has no embedded card"}
     recorded = provenance(card)
     if recorded.get(PROVENANCE_CARD_ARN) != card_arn or recorded.get(PROVENANCE_SHA256) != record.content_sha256:
-        return {**out, "reason": "the embedded card was not made from the approved content; run "
-                                 "`mcgov card publish --embed` and approve again"}
+        return {
+            **out,
+            "reason": "the embedded card was not made from the approved content; run "
+            "`mcgov card publish --embed` and approve again",
+        }
     if card.status == "Archived":
         return {**out, "reason": "the embedded card is Archived"}
     if card.status != "Approved":

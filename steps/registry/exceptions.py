@@ -3,6 +3,7 @@
 ``failure`` carries the classified AWS failure (``mcgov.steps.common.aws.AwsFailure``); ``retryable`` is true
 for throttling and unavailability only.
 """
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

@@ -6,6 +6,7 @@ gives no enum), ``StageDescription`` at most 1,024 characters. After an allowed 
 ``StageStatus`` = ``Blocked`` with the blocking reasons (``Pending`` while associations are still in progress),
 so the registry shows why a version was not promoted.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ ENTITY_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)
 def gate_lifecycle(stage: str, outcome: str, reason: str) -> LifeCycle:
     """The ``ModelLifeCycle`` recording one gate decision whose ``outcome`` is ALLOWED, PENDING or BLOCKED (pure)."""
     if not ENTITY_NAME.fullmatch(stage):
-        raise LifeCycleStageError(f"stage {stage!r} cannot be a ModelLifeCycle Stage (letters, digits and inner "
-                                  "hyphens, 1-63); rename the stage in the policy", field="stage")
+        raise LifeCycleStageError(
+            f"stage {stage!r} cannot be a ModelLifeCycle Stage (letters, digits and inner "
+            "hyphens, 1-63); rename the stage in the policy",
+            field="stage",
+        )
     text = " ".join(reason.split()) or f"gate {outcome.lower()}"
     return LifeCycle(stage=stage, stage_status=STATUS_OF[outcome], stage_description=text[:STAGE_DESCRIPTION_MAX])
 

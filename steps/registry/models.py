@@ -1,4 +1,5 @@
 """Records of the model registry passed between modules."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -33,8 +34,10 @@ class EmbeddedCard:
             return None
         status = value.get("ModelCardStatus")
         if status is not None and status not in CARD_STATUSES:
-            raise UnexpectedResponseError(f"unknown embedded ModelCardStatus {status!r}; expected one of "
-                                          f"{', '.join(CARD_STATUSES)} (upgrade model-card-governance)")
+            raise UnexpectedResponseError(
+                f"unknown embedded ModelCardStatus {status!r}; expected one of "
+                f"{', '.join(CARD_STATUSES)} (upgrade model-card-governance)"
+            )
         content = value.get("ModelCardContent")
         return cls(content=content if isinstance(content, str) else None, status=status)
 
@@ -52,8 +55,11 @@ class LifeCycle:
     def from_wire(cls, value: Any) -> LifeCycle | None:
         if not isinstance(value, Mapping) or not value.get("Stage"):
             return None
-        return cls(stage=str(value["Stage"]), stage_status=str(value.get("StageStatus") or ""),
-                   stage_description=value.get("StageDescription"))
+        return cls(
+            stage=str(value["Stage"]),
+            stage_status=str(value.get("StageStatus") or ""),
+            stage_description=value.get("StageDescription"),
+        )
 
     def to_wire(self) -> dict[str, str]:
         out = {"Stage": self.stage, "StageStatus": self.stage_status}
@@ -92,8 +98,12 @@ class ModelPackage:
                 f"expected one of {', '.join(s.value for s in ApprovalStatus)} (upgrade model-card-governance)"
             ) from None
         version = response.get("ModelPackageVersion")
-        return cls(arn=str(response["ModelPackageArn"]), group_name=response.get("ModelPackageGroupName"),
-                   version=int(version) if version is not None else None, approval_status=approval,
-                   approval_description=response.get("ApprovalDescription"),
-                   model_card=EmbeddedCard.from_wire(response.get("ModelCard")),
-                   lifecycle=LifeCycle.from_wire(response.get("ModelLifeCycle")))
+        return cls(
+            arn=str(response["ModelPackageArn"]),
+            group_name=response.get("ModelPackageGroupName"),
+            version=int(version) if version is not None else None,
+            approval_status=approval,
+            approval_description=response.get("ApprovalDescription"),
+            model_card=EmbeddedCard.from_wire(response.get("ModelCard")),
+            lifecycle=LifeCycle.from_wire(response.get("ModelLifeCycle")),
+        )

@@ -3,6 +3,7 @@
 Light on purpose (no content models): the approval guard and the share code read provenance without loading
 the conversion in ``embedded``.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ def embedded_approval_problem(package: ModelPackage, tags: Mapping[str, str]) ->
     record = ApprovalRecord.from_tags(dict(tags))
     recorded = provenance(card).get(PROVENANCE_SHA256)
     if record is None or tags.get(TAG_EMBEDDED_SHA256) is None:
-        return (f"the card embedded in {package.arn} is Approved without an approval record from "
-                "`mcgov card approve`")
+        return f"the card embedded in {package.arn} is Approved without an approval record from `mcgov card approve`"
     if record.content_sha256 != recorded or tags.get(TAG_EMBEDDED_SHA256) != _sha_or_none(card.content):
         return f"the card embedded in {package.arn} changed since it was approved; re-run `mcgov card approve`"
     return None

@@ -2,6 +2,7 @@
 
 Every botocore error leaves as a ``RegistryError`` classified by ``mcgov.steps.common.aws``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,14 +36,18 @@ class ModelPackageStore:
     def set_approval(self, arn: str, status: ApprovalStatus, description: str) -> None:
         """UpdateModelPackage: set the approval status, with ``description`` cut to the API's 1,024 characters."""
         with aws_errors("sagemaker", "UpdateModelPackage", lambda f: _error(f, arn)):
-            self._sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=ApprovalStatus(status).value,
-                                          ApprovalDescription=description[:APPROVAL_DESCRIPTION_MAX])
+            self._sm.update_model_package(
+                ModelPackageArn=arn,
+                ModelApprovalStatus=ApprovalStatus(status).value,
+                ApprovalDescription=description[:APPROVAL_DESCRIPTION_MAX],
+            )
 
     def set_model_card(self, arn: str, content_text: str, status: str) -> None:
         """UpdateModelPackage ``ModelCard``: the package card's content and status in one structure."""
         with aws_errors("sagemaker", "UpdateModelPackage", lambda f: _error(f, arn)):
-            self._sm.update_model_package(ModelPackageArn=arn, ModelCard={"ModelCardContent": content_text,
-                                                                          "ModelCardStatus": status})
+            self._sm.update_model_package(
+                ModelPackageArn=arn, ModelCard={"ModelCardContent": content_text, "ModelCardStatus": status}
+            )
 
     def set_lifecycle(self, arn: str, lifecycle: LifeCycle) -> None:
         """UpdateModelPackage ``ModelLifeCycle`` (the description cut to the API's 1,024 characters)."""
@@ -91,12 +96,18 @@ def _error(failure: AwsFailure, arn: str) -> RegistryError:
     """The ``RegistryError`` for one classified failure, with the fix in its message."""
     call = f"{failure.operation} {arn}"
     if failure.kind is AwsErrorKind.NOT_FOUND:
-        return ModelPackageNotFoundError(f"{call}: model package not found in this account and region ({failure.text}); "
-                                         "check the ARN", failure=failure)
+        return ModelPackageNotFoundError(
+            f"{call}: model package not found in this account and region ({failure.text}); check the ARN",
+            failure=failure,
+        )
     if failure.kind is AwsErrorKind.ACCESS_DENIED:
-        return RegistryAccessDeniedError(f"{call}: access denied ({failure.text}); grant the role "
-                                         f"sagemaker:{failure.operation} on the model package", failure=failure)
+        return RegistryAccessDeniedError(
+            f"{call}: access denied ({failure.text}); grant the role "
+            f"sagemaker:{failure.operation} on the model package",
+            failure=failure,
+        )
     if failure.retryable:
-        return RegistryUnavailableError(f"{call}: {failure.text}; SageMaker is throttling or unavailable, retry later",
-                                        failure=failure)
+        return RegistryUnavailableError(
+            f"{call}: {failure.text}; SageMaker is throttling or unavailable, retry later", failure=failure
+        )
     return RegistryRequestError(f"{call}: refused ({failure.text}); check the request", failure=failure)

@@ -3,6 +3,7 @@
 Everything here is a pure, deterministic function of card content (plain dicts): no AWS call, stdlib only.
 Submodules load on first use, so importing this package costs nothing.
 """
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

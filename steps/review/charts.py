@@ -3,6 +3,7 @@
 Every text that comes from a card is escaped. Each chart is one ``<svg>`` with a ``viewBox`` so it scales
 to the page and prints sharply; values are carried in ``data-value`` attributes for tools and tests.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,9 +24,12 @@ def _e(text: object) -> str:
 
 
 def _svg(width: float, height: float, title: str, body: list[str], kind: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {kind}" viewBox="0 0 {width:g} {height:g}" '
-            f'width="{width:g}" height="{height:g}" role="img" aria-label="{_e(title)}"><title>{_e(title)}</title>'
-            + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {kind}" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" aria-label="{_e(title)}"><title>{_e(title)}</title>'
+        + "".join(body)
+        + "</svg>"
+    )
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -72,26 +76,40 @@ def line_chart(metric: Metric) -> str:
 
     body = [f'<rect x="{_LEFT}" y="{_TOP}" width="{pw}" height="{ph}" fill="#fff" stroke="{_AXIS}"/>']
     for t in nice_ticks(x0, x1):
-        body.append(f'<line x1="{sx(t):.2f}" y1="{_TOP}" x2="{sx(t):.2f}" y2="{_TOP + ph}" stroke="{_GRID}"/>'
-                    f'<text x="{sx(t):.2f}" y="{_TOP + ph + 16}" text-anchor="middle" class="tick">{_e(number(t))}</text>')
+        body.append(
+            f'<line x1="{sx(t):.2f}" y1="{_TOP}" x2="{sx(t):.2f}" y2="{_TOP + ph}" stroke="{_GRID}"/>'
+            f'<text x="{sx(t):.2f}" y="{_TOP + ph + 16}" text-anchor="middle" class="tick">{_e(number(t))}</text>'
+        )
     for t in nice_ticks(y0, y1):
-        body.append(f'<line x1="{_LEFT}" y1="{sy(t):.2f}" x2="{_LEFT + pw}" y2="{sy(t):.2f}" stroke="{_GRID}"/>'
-                    f'<text x="{_LEFT - 6}" y="{sy(t) + 4:.2f}" text-anchor="end" class="tick">{_e(number(t))}</text>')
+        body.append(
+            f'<line x1="{_LEFT}" y1="{sy(t):.2f}" x2="{_LEFT + pw}" y2="{sy(t):.2f}" stroke="{_GRID}"/>'
+            f'<text x="{_LEFT - 6}" y="{sy(t) + 4:.2f}" text-anchor="end" class="tick">{_e(number(t))}</text>'
+        )
     if kind == "roc":
-        body.append(f'<line x1="{sx(0):.2f}" y1="{sy(0):.2f}" x2="{sx(1):.2f}" y2="{sy(1):.2f}" stroke="#999" '
-                    'stroke-dasharray="4 4" class="chance"/>')
+        body.append(
+            f'<line x1="{sx(0):.2f}" y1="{sy(0):.2f}" x2="{sx(1):.2f}" y2="{sy(1):.2f}" stroke="#999" '
+            'stroke-dasharray="4 4" class="chance"/>'
+        )
     path = " ".join(f"{sx(x):.2f},{sy(y):.2f}" for x, y in points)
-    body.append(f'<polyline points="{path}" fill="none" stroke="{_INK}" stroke-width="2" class="series" '
-                f'data-points="{len(points)}"/>')
+    body.append(
+        f'<polyline points="{path}" fill="none" stroke="{_INK}" stroke-width="2" class="series" '
+        f'data-points="{len(points)}"/>'
+    )
     if len(points) <= 40:
         body += [f'<circle cx="{sx(x):.2f}" cy="{sy(y):.2f}" r="2.5" fill="{_INK}"/>' for x, y in points]
     if metric.auc is not None:
-        body.append(f'<text x="{_LEFT + pw - 8}" y="{_TOP + ph - 10}" text-anchor="end" class="auc" '
-                    f'data-value="{_e(exact(metric.auc.value))}">AUC {_e(number(metric.auc.value))}</text>')
-    body.append(f'<text x="{_LEFT + pw / 2}" y="{_H - 10}" text-anchor="middle" class="axis-name">'
-                f'{_e(shorten(str(metric.x_axis or "x"), 63))}</text>')
-    body.append(f'<text x="14" y="{_TOP + ph / 2}" text-anchor="middle" class="axis-name" '
-                f'transform="rotate(-90 14 {_TOP + ph / 2})">{_e(shorten(str(metric.y_axis or "y"), 63))}</text>')
+        body.append(
+            f'<text x="{_LEFT + pw - 8}" y="{_TOP + ph - 10}" text-anchor="end" class="auc" '
+            f'data-value="{_e(exact(metric.auc.value))}">AUC {_e(number(metric.auc.value))}</text>'
+        )
+    body.append(
+        f'<text x="{_LEFT + pw / 2}" y="{_H - 10}" text-anchor="middle" class="axis-name">'
+        f"{_e(shorten(str(metric.x_axis or 'x'), 63))}</text>"
+    )
+    body.append(
+        f'<text x="14" y="{_TOP + ph / 2}" text-anchor="middle" class="axis-name" '
+        f'transform="rotate(-90 14 {_TOP + ph / 2})">{_e(shorten(str(metric.y_axis or "y"), 63))}</text>'
+    )
     return _svg(_W, _H, f"Line chart: {metric.name}", body, "line-chart")
 
 
@@ -119,15 +137,19 @@ def bar_chart(metric: Metric) -> str:
     for i, (name, value, raw) in enumerate(zip(names, values, metric.value)):
         y = top + i * row
         start, end = sorted((sx(0.0), sx(value)))
-        body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" class="bar-label"><title>{_e(name)}</title>'
-                    f'{_e(shorten(name, 24))}</text>'
-                    f'<rect x="{start:.2f}" y="{y + 3}" width="{max(end - start, 0.5):.2f}" height="{row - 6}" '
-                    f'fill="{_INK if value >= 0 else "#b5472d"}" class="bar" data-value="{_e(exact(raw))}"/>'
-                    f'<text x="{end + 4:.2f}" y="{y + 15}" class="bar-value">{_e(number(value))}</text>')
+        body.append(
+            f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" class="bar-label"><title>{_e(name)}</title>'
+            f"{_e(shorten(name, 24))}</text>"
+            f'<rect x="{start:.2f}" y="{y + 3}" width="{max(end - start, 0.5):.2f}" height="{row - 6}" '
+            f'fill="{_INK if value >= 0 else "#b5472d"}" class="bar" data-value="{_e(exact(raw))}"/>'
+            f'<text x="{end + 4:.2f}" y="{y + 15}" class="bar-value">{_e(number(value))}</text>'
+        )
     base = top + row * len(values)
     body.append(f'<line x1="{sx(0.0):.2f}" y1="{top}" x2="{sx(0.0):.2f}" y2="{base}" stroke="{_AXIS}"/>')
-    body.append(f'<text x="{left + pw / 2}" y="{base + 22}" text-anchor="middle" class="axis-name">'
-                f'{_e(shorten(str(metric.y_axis or "value"), 63))}</text>')
+    body.append(
+        f'<text x="{left + pw / 2}" y="{base + 22}" text-anchor="middle" class="axis-name">'
+        f"{_e(shorten(str(metric.y_axis or 'value'), 63))}</text>"
+    )
     return _svg(width, height, f"Bar chart: {metric.name}", body, "bar-chart")
 
 
@@ -136,7 +158,11 @@ def heatmap(metric: Metric) -> str:
     cells = [[float(c) for c in row] for row in metric.value]
     n_rows, n_cols = len(cells), len(cells[0])
     row_axis, col_axis = metric.x_axis, metric.y_axis
-    if not (isinstance(row_axis, list) and len(row_axis) == n_rows) and isinstance(col_axis, list) and len(col_axis) == n_rows:
+    if (
+        not (isinstance(row_axis, list) and len(row_axis) == n_rows)
+        and isinstance(col_axis, list)
+        and len(col_axis) == n_rows
+    ):
         row_axis, col_axis = col_axis, row_axis
     rows, cols = _labels(row_axis, n_rows), _labels(col_axis, n_cols)
     size = max(18.0, min(56.0, 440.0 / max(n_rows, n_cols)))
@@ -147,22 +173,28 @@ def heatmap(metric: Metric) -> str:
     body: list[str] = []
     for j, name in enumerate(cols):
         x = left + (j + 0.5) * size
-        body.append(f'<text x="{x:.2f}" y="{top - 8}" text-anchor="middle" class="tick"><title>{_e(name)}</title>'
-                    f'{_e(shorten(name, 8))}</text>')
+        body.append(
+            f'<text x="{x:.2f}" y="{top - 8}" text-anchor="middle" class="tick"><title>{_e(name)}</title>'
+            f"{_e(shorten(name, 8))}</text>"
+        )
     for i, (name, row) in enumerate(zip(rows, cells)):
         y = top + i * size
-        body.append(f'<text x="{left - 6}" y="{y + size / 2 + 4:.2f}" text-anchor="end" class="tick">'
-                    f'<title>{_e(name)}</title>{_e(shorten(name, 12))}</text>')
+        body.append(
+            f'<text x="{left - 6}" y="{y + size / 2 + 4:.2f}" text-anchor="end" class="tick">'
+            f"<title>{_e(name)}</title>{_e(shorten(name, 12))}</text>"
+        )
         for j, value in enumerate(row):
             level = abs(value) / peak
             fill = _blend(level)
             ink = "#fff" if level > 0.55 else "#111"
             x = left + j * size
-            body.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{size:.2f}" height="{size:.2f}" fill="{fill}" '
-                        f'stroke="#fff" class="cell" data-row="{i}" data-col="{j}" '
-                        f'data-value="{_e(exact(metric.value[i][j]))}"/>'
-                        f'<text x="{x + size / 2:.2f}" y="{y + size / 2 + font / 3:.2f}" text-anchor="middle" '
-                        f'font-size="{font:.1f}" fill="{ink}" class="count">{_e(number(value))}</text>')
+            body.append(
+                f'<rect x="{x:.2f}" y="{y:.2f}" width="{size:.2f}" height="{size:.2f}" fill="{fill}" '
+                f'stroke="#fff" class="cell" data-row="{i}" data-col="{j}" '
+                f'data-value="{_e(exact(metric.value[i][j]))}"/>'
+                f'<text x="{x + size / 2:.2f}" y="{y + size / 2 + font / 3:.2f}" text-anchor="middle" '
+                f'font-size="{font:.1f}" fill="{ink}" class="count">{_e(number(value))}</text>'
+            )
     return _svg(width, height, f"Heatmap: {metric.name}", body, "heatmap")
 
 

@@ -3,6 +3,7 @@
 Metrics are matched by (evaluation, group, metric name), hyperparameters by name, evaluations by name; every
 other field by its path. Numeric metric changes carry a signed delta.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,11 +22,20 @@ SECTIONS = (
     ("other", "Other fields"),
 )
 _SECTION_OF = {
-    "model_overview": "overview", "model_package_details": "overview", "intended_uses": "intended_uses",
-    "business_details": "business_details", "training_details": "training", "evaluation_details": "evaluations",
+    "model_overview": "overview",
+    "model_package_details": "overview",
+    "intended_uses": "intended_uses",
+    "business_details": "business_details",
+    "training_details": "training",
+    "evaluation_details": "evaluations",
     "additional_information": "additional_information",
 }
-_TRAINING_LISTS = ("training_metrics", "user_provided_training_metrics", "hyper_parameters", "user_provided_hyper_parameters")
+_TRAINING_LISTS = (
+    "training_metrics",
+    "user_provided_training_metrics",
+    "hyper_parameters",
+    "user_provided_hyper_parameters",
+)
 TRAINING_SCOPE = "training job"
 
 
@@ -78,10 +88,15 @@ class CardDiff:
 
     @property
     def unchanged(self) -> bool:
-        return not (self.fields or self.metrics or self.hyperparameters or self.evaluations_added or self.evaluations_removed)
+        return not (
+            self.fields or self.metrics or self.hyperparameters or self.evaluations_added or self.evaluations_removed
+        )
 
     def in_section(self, section: str) -> tuple[tuple[FieldChange, ...], tuple[MetricChange, ...]]:
-        return (tuple(f for f in self.fields if f.section == section), tuple(m for m in self.metrics if m.section == section))
+        return (
+            tuple(f for f in self.fields if f.section == section),
+            tuple(m for m in self.metrics if m.section == section),
+        )
 
 
 def diff_cards(old: Any, new: Any, *, old_label: str = "old", new_label: str = "new") -> CardDiff:
@@ -122,8 +137,11 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _evaluations(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    entries = [e for e in content.get("evaluation_details") or [] if isinstance(e, dict)] \
-        if isinstance(content.get("evaluation_details"), list) else []
+    entries = (
+        [e for e in content.get("evaluation_details") or [] if isinstance(e, dict)]
+        if isinstance(content.get("evaluation_details"), list)
+        else []
+    )
     names = _unique([str(e.get("name", f"evaluation {i + 1}")) for i, e in enumerate(entries)])
     return dict(zip(names, entries))
 
@@ -162,8 +180,11 @@ def _flatten_entry(name: str, entry: dict[str, Any]) -> dict[tuple[str, str], An
 
 def _field_changes(old: dict[tuple[str, str], Any], new: dict[tuple[str, str], Any]) -> list[FieldChange]:
     keys = list(old) + [k for k in new if k not in old]
-    return [FieldChange(section, path, old.get((section, path)), new.get((section, path)))
-            for section, path in keys if old.get((section, path)) != new.get((section, path))]
+    return [
+        FieldChange(section, path, old.get((section, path)), new.get((section, path)))
+        for section, path in keys
+        if old.get((section, path)) != new.get((section, path))
+    ]
 
 
 MetricKey = tuple[str, str, str]
@@ -186,10 +207,15 @@ def _training_metrics(content: dict[str, Any]) -> dict[MetricKey, Any]:
 def _evaluation_metrics(entries: dict[str, dict[str, Any]]) -> dict[MetricKey, Any]:
     out: dict[MetricKey, Any] = {}
     for entry_name, entry in entries.items():
-        groups = [g for g in entry.get("metric_groups") or [] if isinstance(g, dict)] \
-            if isinstance(entry.get("metric_groups"), list) else []
+        groups = (
+            [g for g in entry.get("metric_groups") or [] if isinstance(g, dict)]
+            if isinstance(entry.get("metric_groups"), list)
+            else []
+        )
         for group_name, group in zip(_unique([str(g.get("name", "")) for g in groups]), groups):
-            out.update({(entry_name, group_name, name): value for name, value in _metric_list(group.get("metric_data"))})
+            out.update(
+                {(entry_name, group_name, name): value for name, value in _metric_list(group.get("metric_data"))}
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """A ``CardDiff`` as plain text, GitHub Markdown, JSON-ready data or an HTML fragment (pure)."""
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,11 @@ def _sections(diff: CardDiff) -> list[tuple[str, list[tuple[str, str]]]]:
             lines += [("removed", f"evaluation removed: {n}") for n in diff.evaluations_removed]
         if key == "training":
             lines += [(_kind(c.old, c.new), _parameter_line(c)) for c in diff.hyperparameters]
-        lines += [(c.status, metric_line(c)) for c in metrics
-                  if key != "evaluations" or c.scope not in diff.evaluations_added + diff.evaluations_removed]
+        lines += [
+            (c.status, metric_line(c))
+            for c in metrics
+            if key != "evaluations" or c.scope not in diff.evaluations_added + diff.evaluations_removed
+        ]
         lines += [(_kind(c.old, c.new), _field_line(c)) for c in fields]
         if lines:
             out.append((title, lines))
@@ -127,8 +131,11 @@ def render_diff_markdown(diff: CardDiff, *, heading: str = "##") -> str:
                 name = " › ".join(md_text(p) for p in (c.scope, c.group, c.name))
                 parts.append(f"| {name} | {md_text(old)} | {md_text(new)} | {md_text(change)} |")
             parts.append("")
-        rows = ([(_parameter_line(c).split(":")[0], _show(c.old), _show(c.new)) for c in diff.hyperparameters]
-                if key == "training" else [])
+        rows = (
+            [(_parameter_line(c).split(":")[0], _show(c.old), _show(c.new)) for c in diff.hyperparameters]
+            if key == "training"
+            else []
+        )
         rows += [(f.path, *_pair(f.old, f.new)) for f in fields]
         if rows:
             parts += ["| Field | Old | New |", "| --- | --- | --- |"]

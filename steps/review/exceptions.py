@@ -1,4 +1,5 @@
 """One exception class per way reviewing a card can fail."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,16 +29,19 @@ class ExportError(ReviewError):
 class ExportFailedError(ReviewError):
     """The export job ended Failed; the message carries SageMaker's FailureReason."""
 
-    def __init__(self, job: "ExportJob") -> None:
+    def __init__(self, job: ExportJob) -> None:
         self.job = job
-        super().__init__(f"export job {job.name} failed: {job.failure_reason or 'SageMaker gave no reason'} "
-                         f"(job {job.arn})")
+        super().__init__(
+            f"export job {job.name} failed: {job.failure_reason or 'SageMaker gave no reason'} (job {job.arn})"
+        )
 
 
 class ExportTimeoutError(ReviewError):
     """The job was still InProgress when the wait ran out; it may still complete."""
 
-    def __init__(self, job: "ExportJob", waited: float) -> None:
+    def __init__(self, job: ExportJob, waited: float) -> None:
         self.job = job
-        super().__init__(f"export job {job.name} still {job.status.value} after {waited:g} s; check it later with "
-                         f"`aws sagemaker describe-model-card-export-job --model-card-export-job-arn {job.arn}`")
+        super().__init__(
+            f"export job {job.name} still {job.status.value} after {waited:g} s; check it later with "
+            f"`aws sagemaker describe-model-card-export-job --model-card-export-job-arn {job.arn}`"
+        )

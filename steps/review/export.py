@@ -6,6 +6,7 @@ two export actions and ``s3:PutObject`` on the output prefix (``mcgov policy ren
 PDF with the caller's permissions: a job fails, with the service's FailureReason, when the caller cannot write
 to the bucket.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,14 +59,18 @@ class ExportJob:
     failure_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"pdf": self.pdf_uri, "status": self.status.value, "job_arn": self.arn,
-                               "job_name": self.name, "card_name": self.card_name, "card_version": self.card_version,
-                               "s3_output": self.output_path}
+        out: dict[str, Any] = {
+            "pdf": self.pdf_uri,
+            "status": self.status.value,
+            "job_arn": self.arn,
+            "job_name": self.name,
+            "card_name": self.card_name,
+            "card_version": self.card_version,
+            "s3_output": self.output_path,
+        }
         if self.failure_reason:
             out["failure_reason"] = self.failure_reason
         return out
-
-
 
 
 def check_wait(value: Any, *, field: str = "--wait") -> float:
@@ -75,17 +80,23 @@ def check_wait(value: Any, *, field: str = "--wait") -> float:
     except (TypeError, ValueError):
         raise ReviewInputError(f"{value!r} is not a number of seconds", source=field) from None
     if not math.isfinite(seconds) or not 0 <= seconds <= MAX_WAIT_SECONDS:
-        raise ReviewInputError(f"{value!r} must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}",
-                               source=field)
+        raise ReviewInputError(
+            f"{value!r} must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}", source=field
+        )
     return seconds
 
 
 def check_s3_output(value: Any, *, field: str = "--s3-output") -> str:
     """An S3 output path ``s3://bucket[/prefix]`` (bucket-name rules, no control characters, <= 1024 chars)."""
     bucket, _, prefix = value.removeprefix("s3://").partition("/") if isinstance(value, str) else ("", "", "")
-    valid = (isinstance(value, str) and value.startswith("s3://") and len(value) <= S3_OUTPUT_MAX
-             and ids.matches(ids.S3_PREFIX, f"s3://{bucket}/") and ".." not in bucket
-             and not any(c < " " or c == "\x7f" for c in prefix))
+    valid = (
+        isinstance(value, str)
+        and value.startswith("s3://")
+        and len(value) <= S3_OUTPUT_MAX
+        and ids.matches(ids.S3_PREFIX, f"s3://{bucket}/")
+        and ".." not in bucket
+        and not any(c < " " or c == "\x7f" for c in prefix)
+    )
     if not valid:
         raise ReviewInputError(f"{value!r} is not an S3 output path (s3://bucket/prefix)", source=field)
     return value
@@ -139,8 +150,11 @@ class CardExporter:
 
     def start(self, name_or_arn: str, s3_output: str, *, version: int | None = None, job_name: str) -> str:
         """CreateModelCardExportJob; returns the job ARN."""
-        kwargs: dict[str, Any] = {"ModelCardName": name_or_arn, "ModelCardExportJobName": job_name,
-                                  "OutputConfig": {"S3OutputPath": s3_output}}
+        kwargs: dict[str, Any] = {
+            "ModelCardName": name_or_arn,
+            "ModelCardExportJobName": job_name,
+            "OutputConfig": {"S3OutputPath": s3_output},
+        }
         if version is not None:
             kwargs["ModelCardVersion"] = version
         return str(self._call("CreateModelCardExportJob", name_or_arn, **kwargs)["ModelCardExportJobArn"])
@@ -153,15 +167,25 @@ class CardExporter:
         except ValueError:
             raise ExportError(f"DescribeModelCardExportJob {job_arn}: unknown status {raw.get('Status')!r}") from None
         return ExportJob(
-            arn=str(raw.get("ModelCardExportJobArn") or job_arn), name=str(raw.get("ModelCardExportJobName", "")),
-            status=status, card_name=str(raw.get("ModelCardName", "")), card_version=raw.get("ModelCardVersion"),
+            arn=str(raw.get("ModelCardExportJobArn") or job_arn),
+            name=str(raw.get("ModelCardExportJobName", "")),
+            status=status,
+            card_name=str(raw.get("ModelCardName", "")),
+            card_version=raw.get("ModelCardVersion"),
             output_path=str((raw.get("OutputConfig") or {}).get("S3OutputPath", "")),
             pdf_uri=(raw.get("ExportArtifacts") or {}).get("S3ExportArtifacts"),
             failure_reason=raw.get("FailureReason"),
         )
 
-    def wait(self, job_arn: str, timeout: float, *, progress: Callable[[ExportJob, float], None] | None = None,
-             sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> ExportJob:
+    def wait(
+        self,
+        job_arn: str,
+        timeout: float,
+        *,
+        progress: Callable[[ExportJob, float], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> ExportJob:
         """Describe the job until it is Completed (returned) or Failed (``ExportFailedError``), or until ``timeout``
         seconds passed (``ExportTimeoutError``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
         Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``."""
@@ -192,6 +216,8 @@ class CardExporter:
             assert failure is not None
         hint = failure.hint
         if failure.kind is AwsErrorKind.ACCESS_DENIED and ids.parse_card_arn(subject.partition("/export-job/")[0]):
-            hint = ("a consumer account needs the share's permission AWSRAMPermissionSageMakerModelCardsAllowExport "
-                    "and an IAM policy with the export actions (mcgov policy render-iam)")
+            hint = (
+                "a consumer account needs the share's permission AWSRAMPermissionSageMakerModelCardsAllowExport "
+                "and an IAM policy with the export actions (mcgov policy render-iam)"
+            )
         raise ExportError(f"{operation} {subject} failed: {failure.text}; {hint}", failure=failure)

@@ -1,4 +1,5 @@
 """How values read on a card: numbers, labels and short JSON text (pure functions)."""
+
 from __future__ import annotations
 
 import json

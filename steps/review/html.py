@@ -3,6 +3,7 @@
 A Content-Security-Policy meta tag forbids scripts and every network load, so even a browser that met
 something the escaping missed would neither run it nor call out.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -83,11 +84,13 @@ def _e(text: Any) -> str:
 def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None) -> str:
     """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top."""
     view = build_view(content, info)
-    out = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-           f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-           '<meta name="referrer" content="no-referrer">\n',
-           f"<title>{_e(view.title)} · model card</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<div class=\"page\">\n"]
+    out = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        '<meta name="referrer" content="no-referrer">\n',
+        f'<title>{_e(view.title)} · model card</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<div class="page">\n',
+    ]
     out.append(_header(view, diff is not None))
     out.append("<main>\n")
     if diff is not None:
@@ -107,12 +110,14 @@ def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None)
 def _header(view: CardView, with_changes: bool) -> str:
     risk = ""
     if view.risk_rating:
-        risk = (f' <span class="badge risk-{_e(view.risk_rating.lower())}" title="Risk rating">'
-                f"Risk: {_e(view.risk_rating)}</span>")
+        risk = (
+            f' <span class="badge risk-{_e(view.risk_rating.lower())}" title="Risk rating">'
+            f"Risk: {_e(view.risk_rating)}</span>"
+        )
     links = ([("changes", "Changes")] if with_changes else []) + [(s.key, s.title) for s in view.sections]
     nav = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in links)
     info = _fields_table(view.info) if view.info else ""
-    return f'<header>\n<h1>{_e(view.title)}</h1>\n<div>Model card{risk}</div>\n{info}<nav><ol>{nav}</ol></nav>\n</header>\n'
+    return f"<header>\n<h1>{_e(view.title)}</h1>\n<div>Model card{risk}</div>\n{info}<nav><ol>{nav}</ol></nav>\n</header>\n"
 
 
 def _footer(view: CardView) -> str:
@@ -128,7 +133,7 @@ def _value(field: Field) -> str:
 
 
 def _fields_table(rows: tuple[Field, ...], css: str = "fields") -> str:
-    body = "".join(f"<tr><th scope=\"row\">{_e(r.label)}</th><td>{_value(r)}</td></tr>" for r in rows)
+    body = "".join(f'<tr><th scope="row">{_e(r.label)}</th><td>{_value(r)}</td></tr>' for r in rows)
     return f'<table class="{css}"><tbody>{body}</tbody></table>\n'
 
 
@@ -143,14 +148,19 @@ def _block(block: Block, level: int = 3) -> str:
     if isinstance(block, Table):
         head = "".join(f'<th scope="col">{_e(c)}</th>' for c in block.columns)
         rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in block.rows)
-        return (f"<h{level + 1}>{_e(block.title)}</h{level + 1}>\n" + "".join(_note(n) for n in block.notes)
-                + f'<table class="records"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n')
+        return (
+            f"<h{level + 1}>{_e(block.title)}</h{level + 1}>\n"
+            + "".join(_note(n) for n in block.notes)
+            + f'<table class="records"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n'
+        )
     if isinstance(block, MetricGroup):
         return _group(block, level)
     if isinstance(block, Evaluation):
         inner = "".join(_block(b, level + 1) for b in block.blocks)
-        return (f'<article class="evaluation" data-evaluation="{_e(block.name)}">\n<h{level}>{_e(block.name)}</h{level}>\n'
-                f"{inner}</article>\n")
+        return (
+            f'<article class="evaluation" data-evaluation="{_e(block.name)}">\n<h{level}>{_e(block.name)}</h{level}>\n'
+            f"{inner}</article>\n"
+        )
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -164,7 +174,9 @@ def _group(group: MetricGroup, level: int) -> str:
         out.append('<div class="charts">\n' + "".join(_figure(m) for m in group.charts) + "</div>\n")
     if group.scalars:
         has_notes = any(m.notes for m in group.scalars)
-        head = '<th scope="col">Metric</th><th scope="col">Value</th>' + ('<th scope="col">Notes</th>' if has_notes else "")
+        head = '<th scope="col">Metric</th><th scope="col">Value</th>' + (
+            '<th scope="col">Notes</th>' if has_notes else ""
+        )
         rows = "".join(_metric_row(m, has_notes) for m in group.scalars)
         out.append(f'<table class="metrics"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n')
     out.append("</div>\n")
@@ -187,15 +199,24 @@ def _metric_row(metric: Metric, with_notes: bool) -> str:
 def _figure(metric: Metric) -> str:
     caption = [f"<strong>{_e(metric.name)}</strong>"]
     if metric.auc is not None:
-        caption.append(f' · <span class="auc" data-value="{_e(exact(metric.auc.value))}">AUC {_e(number(metric.auc.value))}</span>'
-                       f' <span class="auc-source">({_e(metric.auc.source)})</span>')
+        caption.append(
+            f' · <span class="auc" data-value="{_e(exact(metric.auc.value))}">AUC {_e(number(metric.auc.value))}</span>'
+            f' <span class="auc-source">({_e(metric.auc.source)})</span>'
+        )
     note = f'<aside class="note note-reduction"><strong>Note</strong>{_e(metric.notes)}</aside>' if metric.notes else ""
     data = ""
     if metric.type == "linear_graph":
-        rows = "".join(f'<tr><td class="num" data-value="{_e(exact(x))}">{_e(number(x))}</td>'
-                       f'<td class="num" data-value="{_e(exact(y))}">{_e(number(y))}</td></tr>' for x, y in metric.value)
-        data = (f'<details class="chart-data"><summary>Data ({len(metric.value)} points)</summary>'
-                f'<table><thead><tr><th>{_e(metric.x_axis or "x")}</th><th>{_e(metric.y_axis or "y")}</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table></details>")
-    return (f'<figure class="chart" data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}">{charts.chart(metric)}'
-            f'<figcaption>{"".join(caption)}{note}{data}</figcaption></figure>\n')
+        rows = "".join(
+            f'<tr><td class="num" data-value="{_e(exact(x))}">{_e(number(x))}</td>'
+            f'<td class="num" data-value="{_e(exact(y))}">{_e(number(y))}</td></tr>'
+            for x, y in metric.value
+        )
+        data = (
+            f'<details class="chart-data"><summary>Data ({len(metric.value)} points)</summary>'
+            f"<table><thead><tr><th>{_e(metric.x_axis or 'x')}</th><th>{_e(metric.y_axis or 'y')}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></details>"
+        )
+    return (
+        f'<figure class="chart" data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}">{charts.chart(metric)}'
+        f"<figcaption>{''.join(caption)}{note}{data}</figcaption></figure>\n"
+    )

@@ -3,6 +3,7 @@
 The HTML and Markdown renderers only format a ``CardView``; they decide nothing about order or content.
 Any JSON is accepted: a field of an unexpected shape is shown as JSON text rather than dropped.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,12 +15,24 @@ from mcgov.steps.review.formatting import is_number, label, scalar_text
 
 STEP_PREFIX = "mcgov."
 CHART_TYPES = ("linear_graph", "bar_chart", "matrix")
-PROSE_KEYS = frozenset({
-    "model_description", "purpose_of_model", "intended_uses", "factors_affecting_model_efficiency",
-    "explanations_for_risk_rating", "business_problem", "business_stakeholders", "line_of_business",
-    "training_observations", "ethical_considerations", "caveats_and_recommendations", "evaluation_observation",
-    "approval_description", "model_package_description",
-})
+PROSE_KEYS = frozenset(
+    {
+        "model_description",
+        "purpose_of_model",
+        "intended_uses",
+        "factors_affecting_model_efficiency",
+        "explanations_for_risk_rating",
+        "business_problem",
+        "business_stakeholders",
+        "line_of_business",
+        "training_observations",
+        "ethical_considerations",
+        "caveats_and_recommendations",
+        "evaluation_observation",
+        "approval_description",
+        "model_package_description",
+    }
+)
 REDUCTION_PREFIX = "Parsing notes"
 _PROVENANCE_KEYS = (
     ("mcgov.training_job_arn", "Training job"),
@@ -155,11 +168,21 @@ def build_view(content: Any, info: CardInfo | None = None) -> CardView:
         Section("business_details", "Business details", _generic(_dict(content.get("business_details")))),
         Section("training", "Training", _training(_dict(content.get("training_details")), custom)),
         Section("evaluations", "Evaluations", _evaluations(content.get("evaluation_details"))),
-        Section("additional_information", "Additional information",
-                _additional(_dict(content.get("additional_information")))),
+        Section(
+            "additional_information",
+            "Additional information",
+            _additional(_dict(content.get("additional_information"))),
+        ),
     ]
-    known = {"model_overview", "model_package_details", "intended_uses", "business_details", "training_details",
-             "evaluation_details", "additional_information"}
+    known = {
+        "model_overview",
+        "model_package_details",
+        "intended_uses",
+        "business_details",
+        "training_details",
+        "evaluation_details",
+        "additional_information",
+    }
     other = {k: v for k, v in content.items() if k not in known}
     if other:
         sections.append(Section("other", "Other fields", _generic(other)))
@@ -184,8 +207,9 @@ def _text(value: Any) -> str:
 
 def _is_code(key: str, value: Any) -> bool:
     k = key.lower()
-    return (k.endswith(("arn", "uri", "url", "image", "sha256", "artifact", "datasets", "artifacts", "_id"))
-            or (isinstance(value, str) and value.startswith(("arn:", "s3://"))))
+    return k.endswith(("arn", "uri", "url", "image", "sha256", "artifact", "datasets", "artifacts", "_id")) or (
+        isinstance(value, str) and value.startswith(("arn:", "s3://"))
+    )
 
 
 def _value(value: Any) -> str | tuple[str, ...]:
@@ -222,8 +246,12 @@ def _records_table(title: str, items: Any, columns: tuple[str, ...]) -> Table | 
     keys = list(columns)
     for item in items:
         keys += [k for k in _dict(item) if k not in keys]
-    rows = tuple(tuple(scalar_text(item.get(k, "")) for k in keys) if isinstance(item, dict)
-                 else (scalar_text(item),) + ("",) * (len(keys) - 1) for item in items)
+    rows = tuple(
+        tuple(scalar_text(item.get(k, "")) for k in keys)
+        if isinstance(item, dict)
+        else (scalar_text(item),) + ("",) * (len(keys) - 1)
+        for item in items
+    )
     return Table(title, tuple(label(k) for k in keys), rows)
 
 
@@ -232,9 +260,14 @@ def _overview(overview: dict[str, Any], package: dict[str, Any]) -> tuple[Block,
     if package:
         rest = {k: v for k, v in package.items() if k not in ("source_algorithms", "inference_specification")}
         blocks += [Fields(b.rows, "Model package") if isinstance(b, Fields) else b for b in _generic(rest)]
-        algorithms = _records_table("Source algorithms", package.get("source_algorithms"), ("algorithm_name", "model_data_url"))
-        containers = _records_table("Inference containers", _dict(package.get("inference_specification")).get("containers"),
-                                    ("image", "model_data_url", "nearest_model_name"))
+        algorithms = _records_table(
+            "Source algorithms", package.get("source_algorithms"), ("algorithm_name", "model_data_url")
+        )
+        containers = _records_table(
+            "Inference containers",
+            _dict(package.get("inference_specification")).get("containers"),
+            ("image", "model_data_url", "nearest_model_name"),
+        )
         blocks += [t for t in (algorithms, containers) if t]
     return tuple(blocks)
 
@@ -242,20 +275,37 @@ def _overview(overview: dict[str, Any], package: dict[str, Any]) -> tuple[Block,
 def _training(training: dict[str, Any], custom: dict[str, Any]) -> tuple[Block, ...]:
     job = _dict(training.get("training_job_details"))
     blocks: list[Block] = list(_generic({k: v for k, v in training.items() if k != "training_job_details"}))
-    described = {k: v for k, v in job.items() if k not in (
-        "training_metrics", "user_provided_training_metrics", "hyper_parameters", "user_provided_hyper_parameters")}
-    facts = {k.removeprefix("mcgov.training."): v for k, v in custom.items()
-             if k.startswith("mcgov.training.") and k not in _TRAINING_NOTE_KEYS and k != "mcgov.training.job_name"}
+    described = {
+        k: v
+        for k, v in job.items()
+        if k
+        not in (
+            "training_metrics",
+            "user_provided_training_metrics",
+            "hyper_parameters",
+            "user_provided_hyper_parameters",
+        )
+    }
+    facts = {
+        k.removeprefix("mcgov.training."): v
+        for k, v in custom.items()
+        if k.startswith("mcgov.training.") and k not in _TRAINING_NOTE_KEYS and k != "mcgov.training.job_name"
+    }
     rows = [r for b in _generic(described) + _generic(facts) if isinstance(b, Fields) for r in b.rows]
     if rows:
         blocks.append(Fields(tuple(rows), "Training job"))
-    for key, title in (("training_metrics", "Final metrics of the training job"),
-                       ("user_provided_training_metrics", "Training metrics (user provided)")):
+    for key, title in (
+        ("training_metrics", "Final metrics of the training job"),
+        ("user_provided_training_metrics", "Training metrics (user provided)"),
+    ):
         metrics = _metrics(job.get(key))
         if metrics:
             blocks.append(MetricGroup(title, metrics))
     redacted = _text(custom.get("mcgov.training.redacted_hyperparameters"))
-    for key, title in (("hyper_parameters", "Hyperparameters"), ("user_provided_hyper_parameters", "Hyperparameters (user provided)")):
+    for key, title in (
+        ("hyper_parameters", "Hyperparameters"),
+        ("user_provided_hyper_parameters", "Hyperparameters (user provided)"),
+    ):
         table = _records_table(title, job.get(key), ("name", "value"))
         if table:
             notes = (Note("Redaction", f"Hyperparameter {redacted}"),) if redacted and key == "hyper_parameters" else ()
@@ -269,9 +319,19 @@ def _training(training: dict[str, Any], custom: dict[str, Any]) -> tuple[Block, 
 def _metrics(items: Any) -> tuple[Metric, ...]:
     if not isinstance(items, list):
         return ()
-    metrics = [Metric(name=scalar_text(m.get("name", "")), type=_text(m.get("type")) or "number", value=m.get("value"),
-                      notes=_text(m.get("notes")) or None, x_axis=m.get("x_axis_name"), y_axis=m.get("y_axis_name"))
-               if isinstance(m, dict) else Metric(name="", type="json", value=m) for m in items]
+    metrics = [
+        Metric(
+            name=scalar_text(m.get("name", "")),
+            type=_text(m.get("type")) or "number",
+            value=m.get("value"),
+            notes=_text(m.get("notes")) or None,
+            x_axis=m.get("x_axis_name"),
+            y_axis=m.get("y_axis_name"),
+        )
+        if isinstance(m, dict)
+        else Metric(name="", type="json", value=m)
+        for m in items
+    ]
     return tuple(_with_auc(m, metrics) for m in metrics)
 
 
@@ -288,7 +348,9 @@ def _evaluations(entries: Any) -> tuple[Block, ...]:
         elif observation:
             blocks.append(Prose("Observation", observation))
         metadata = _dict(entry.get("metadata"))
-        shown = {k: v for k, v in entry.items() if k not in ("name", "evaluation_observation", "metadata", "metric_groups")}
+        shown = {
+            k: v for k, v in entry.items() if k not in ("name", "evaluation_observation", "metadata", "metric_groups")
+        }
         shown.update({"Report": metadata.get("mcgov.source"), "Report format": metadata.get("mcgov.format")})
         shown.update({k: v for k, v in metadata.items() if not str(k).startswith(STEP_PREFIX)})
         blocks = [*_generic({k: v for k, v in shown.items() if v is not None}), *blocks]
@@ -305,16 +367,22 @@ def _additional(info: dict[str, Any]) -> tuple[Block, ...]:
     blocks = list(_generic({k: v for k, v in info.items() if k != "custom_details"}))
     custom = {k: v for k, v in _dict(info.get("custom_details")).items() if not str(k).startswith(STEP_PREFIX)}
     if custom:
-        blocks.append(Table("Custom details", ("Key", "Value"), tuple((str(k), scalar_text(v)) for k, v in custom.items())))
+        blocks.append(
+            Table("Custom details", ("Key", "Value"), tuple((str(k), scalar_text(v)) for k, v in custom.items()))
+        )
     return tuple(blocks)
 
 
 def _card_info(info: CardInfo, content: dict[str, Any]) -> tuple[Field, ...]:
     from mcgov.steps.common.jsonutil import content_sha256
 
-    rows = [Field("Card", info.name), Field("Card ARN", info.arn, code=True),
-            Field("Version", str(info.version) if info.version is not None else None),
-            Field("Status", info.status), Field("Last modified", info.last_modified)]
+    rows = [
+        Field("Card", info.name),
+        Field("Card ARN", info.arn, code=True),
+        Field("Version", str(info.version) if info.version is not None else None),
+        Field("Status", info.status),
+        Field("Last modified", info.last_modified),
+    ]
     try:
         rows.append(Field("Content sha256", content_sha256(content), code=True))
     except (TypeError, ValueError):
@@ -323,11 +391,17 @@ def _card_info(info: CardInfo, content: dict[str, Any]) -> tuple[Field, ...]:
 
 
 def _provenance(custom: dict[str, Any], entries: Any) -> tuple[Field, ...]:
-    rows = [Field(title, scalar_text(custom[key]), code=key != "mcgov.tool_version")
-            for key, title in _PROVENANCE_KEYS if custom.get(key) not in (None, "")]
+    rows = [
+        Field(title, scalar_text(custom[key]), code=key != "mcgov.tool_version")
+        for key, title in _PROVENANCE_KEYS
+        if custom.get(key) not in (None, "")
+    ]
     known = {k for k, _ in _PROVENANCE_KEYS}
-    rows += [Field(label(k.removeprefix(STEP_PREFIX)), scalar_text(v), code=_is_code(k, v)) for k, v in custom.items()
-             if str(k).startswith(STEP_PREFIX) and not str(k).startswith("mcgov.training.") and k not in known]
+    rows += [
+        Field(label(k.removeprefix(STEP_PREFIX)), scalar_text(v), code=_is_code(k, v))
+        for k, v in custom.items()
+        if str(k).startswith(STEP_PREFIX) and not str(k).startswith("mcgov.training.") and k not in known
+    ]
     for entry in entries if isinstance(entries, list) else []:
         metadata = _dict(_dict(entry).get("metadata"))
         if metadata.get("mcgov.sha256"):
@@ -340,20 +414,32 @@ def chart_shape_ok(metric: Metric) -> bool:
     """True when a chart metric's value has the shape its type needs (otherwise it is shown as JSON in the table)."""
     value = metric.value
     if metric.type == "linear_graph":
-        return (isinstance(value, list) and len(value) >= 1
-                and all(isinstance(p, list) and len(p) == 2 and all(is_number(c) for c in p) for p in value))
+        return (
+            isinstance(value, list)
+            and len(value) >= 1
+            and all(isinstance(p, list) and len(p) == 2 and all(is_number(c) for c in p) for p in value)
+        )
     if metric.type == "bar_chart":
         return isinstance(value, list) and len(value) >= 1 and all(is_number(v) for v in value)
     if metric.type == "matrix":
-        return (isinstance(value, list) and len(value) >= 1 and all(isinstance(r, list) and r for r in value)
-                and len({len(r) for r in value}) == 1 and all(is_number(c) for r in value for c in r))
+        return (
+            isinstance(value, list)
+            and len(value) >= 1
+            and all(isinstance(r, list) and r for r in value)
+            and len({len(r) for r in value}) == 1
+            and all(is_number(c) for r in value for c in r)
+        )
     return False
 
 
 def curve_kind(metric: Metric) -> str | None:
     """``roc`` or ``pr`` for a receiver-operating-characteristic or precision-recall curve, else ``None``."""
     text = " ".join(str(t).lower() for t in (metric.name, metric.x_axis, metric.y_axis))
-    if "receiver_operating" in text or "roc" in metric.name.lower().replace("_", " ").split() or "false_positive" in text:
+    if (
+        "receiver_operating" in text
+        or "roc" in metric.name.lower().replace("_", " ").split()
+        or "false_positive" in text
+    ):
         return "roc"
     if "precision_recall" in text or ("recall" in text and "precision" in text):
         return "pr"

@@ -3,6 +3,7 @@
 Card text is escaped so it can open no link, image, HTML tag or code block in a PR comment. Charts become
 tables: a curve is summarised (points, range, AUC), a bar chart and a matrix are given cell by cell.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,7 +36,9 @@ def render_markdown(content: Any, *, info: CardInfo | None = None, diff: Any = N
         from mcgov.steps.review.diff_render import render_diff_markdown
 
         body = render_diff_markdown(diff, heading="##").split("\n", 1)[1]
-        out.append(f"\n## Changes\n\nCompared with **{md_text(diff.old_label)}** (this page: {md_text(diff.new_label)}).\n{body}")
+        out.append(
+            f"\n## Changes\n\nCompared with **{md_text(diff.old_label)}** (this page: {md_text(diff.new_label)}).\n{body}"
+        )
     for section in view.sections:
         out.append(f"\n## {md_text(section.title)}\n")
         body = "".join(_block(b, 3) for b in section.blocks)
@@ -56,8 +59,9 @@ def _fields(rows: tuple[Field, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(columns: tuple[str, ...] | list[str], rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...],
-           align: str = "---") -> str:
+def _table(
+    columns: tuple[str, ...] | list[str], rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...], align: str = "---"
+) -> str:
     lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", "| " + " | ".join(align for _ in columns) + " |"]
     lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -104,22 +108,39 @@ def _chart(metric: Metric) -> str:
     if metric.type == "linear_graph":
         xs = [p[0] for p in metric.value]
         ys = [p[1] for p in metric.value]
-        rows = [("points", str(len(metric.value))),
-                (f"{metric.x_axis or 'x'} range", f"{number(min(xs))} – {number(max(xs))}"),
-                (f"{metric.y_axis or 'y'} range", f"{number(min(ys))} – {number(max(ys))}")]
+        rows = [
+            ("points", str(len(metric.value))),
+            (f"{metric.x_axis or 'x'} range", f"{number(min(xs))} – {number(max(xs))}"),
+            (f"{metric.y_axis or 'y'} range", f"{number(min(ys))} – {number(max(ys))}"),
+        ]
         if metric.auc is not None:
             rows.append(("AUC", f"{number(metric.auc.value)} ({metric.auc.source})"))
         return f"{title}{note}\n\n" + _table(("Curve", "Value"), rows)
     if metric.type == "bar_chart":
-        labels = metric.x_axis if isinstance(metric.x_axis, list) and len(metric.x_axis) == len(metric.value) \
+        labels = (
+            metric.x_axis
+            if isinstance(metric.x_axis, list) and len(metric.x_axis) == len(metric.value)
             else [str(i) for i in range(len(metric.value))]
+        )
         rows = [(str(label), number(v)) for label, v in zip(labels, metric.value)]
         return f"{title}{note}\n\n" + _table(("Bar", str(metric.y_axis or "Value")), rows)
     rows_axis, cols_axis = metric.x_axis, metric.y_axis
     n_rows, n_cols = len(metric.value), len(metric.value[0])
-    if not (isinstance(rows_axis, list) and len(rows_axis) == n_rows) and isinstance(cols_axis, list) and len(cols_axis) == n_rows:
+    if (
+        not (isinstance(rows_axis, list) and len(rows_axis) == n_rows)
+        and isinstance(cols_axis, list)
+        and len(cols_axis) == n_rows
+    ):
         rows_axis, cols_axis = cols_axis, rows_axis
-    row_labels = [str(r) for r in rows_axis] if isinstance(rows_axis, list) and len(rows_axis) == n_rows else [str(i) for i in range(n_rows)]
-    col_labels = [str(c) for c in cols_axis] if isinstance(cols_axis, list) and len(cols_axis) == n_cols else [str(j) for j in range(n_cols)]
+    row_labels = (
+        [str(r) for r in rows_axis]
+        if isinstance(rows_axis, list) and len(rows_axis) == n_rows
+        else [str(i) for i in range(n_rows)]
+    )
+    col_labels = (
+        [str(c) for c in cols_axis]
+        if isinstance(cols_axis, list) and len(cols_axis) == n_cols
+        else [str(j) for j in range(n_cols)]
+    )
     rows = [(label, *(number(c) for c in row)) for label, row in zip(row_labels, metric.value)]
     return f"{title}{note}\n\n" + _table(("", *col_labels), rows)

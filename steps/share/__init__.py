@@ -1,4 +1,5 @@
 """RAM sharing of model cards: one deterministic share per (card, stage), converged from a share policy."""
+
 from __future__ import annotations
 
 from mcgov.steps.common.lazy import lazy_exports

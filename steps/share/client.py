@@ -3,6 +3,7 @@
 Every call goes through ``call`` or ``paginate``, so whatever botocore raises once its retries are spent
 becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -41,7 +42,9 @@ def call(client: Any, operation: str, **kwargs: Any) -> dict:
         return getattr(client, operation)(**kwargs)
 
 
-def paginate(client: Any, operation: str, result_key: str, *, page_size: int | None = None, **kwargs: Any) -> list[dict]:
+def paginate(
+    client: Any, operation: str, result_key: str, *, page_size: int | None = None, **kwargs: Any
+) -> list[dict]:
     """All items of a paginated list call (``page_size`` items per request when given)."""
     if page_size is not None:
         kwargs["PaginationConfig"] = {"PageSize": page_size}
@@ -58,11 +61,18 @@ def get_shares(ram: Any, *, page_size: int | None = None, **kwargs: Any) -> list
     return [ResourceShare.from_wire(row) for row in rows]
 
 
-def get_associations(ram: Any, association_type: AssociationType, *, page_size: int | None = None,
-                     **kwargs: Any) -> list[Association]:
+def get_associations(
+    ram: Any, association_type: AssociationType, *, page_size: int | None = None, **kwargs: Any
+) -> list[Association]:
     """GetResourceShareAssociations of ``association_type`` (all pages), each row parsed into an ``Association``."""
-    rows = paginate(ram, "get_resource_share_associations", "resourceShareAssociations", page_size=page_size,
-                    associationType=association_type.value, **kwargs)
+    rows = paginate(
+        ram,
+        "get_resource_share_associations",
+        "resourceShareAssociations",
+        page_size=page_size,
+        associationType=association_type.value,
+        **kwargs,
+    )
     return [Association.from_wire(row) for row in rows]
 
 
@@ -82,24 +92,31 @@ def list_associations(ram: Any, share_arn: str, association_type: AssociationTyp
     return list(association_rows(ram, [share_arn], association_type).get(share_arn, ()))
 
 
-def association_rows(ram: Any, share_arns: Sequence[str], association_type: AssociationType,
-                     page_size: int | None = None) -> dict[str, tuple[Association, ...]]:
+def association_rows(
+    ram: Any, share_arns: Sequence[str], association_type: AssociationType, page_size: int | None = None
+) -> dict[str, tuple[Association, ...]]:
     """Associations of ``association_type`` of every share in ``share_arns``, by share ARN (batched reads)."""
     rows: dict[str, list[Association]] = {arn: [] for arn in share_arns}
     for start in range(0, len(share_arns), SHARE_ARNS_PER_READ):
-        for row in get_associations(ram, association_type, page_size=page_size,
-                                    resourceShareArns=list(share_arns[start:start + SHARE_ARNS_PER_READ])):
+        for row in get_associations(
+            ram,
+            association_type,
+            page_size=page_size,
+            resourceShareArns=list(share_arns[start : start + SHARE_ARNS_PER_READ]),
+        ):
             rows.setdefault(row.share_arn, []).append(row)
     return {arn: tuple(items) for arn, items in rows.items()}
 
 
-def list_card_shares(ram: Any, card_arn: str, stages: Sequence[str],
-                     also: Callable[[ResourceShare], bool] | None = None) -> tuple[ResourceShare, ...]:
+def list_card_shares(
+    ram: Any, card_arn: str, stages: Sequence[str], also: Callable[[ResourceShare], bool] | None = None
+) -> tuple[ResourceShare, ...]:
     """The card's per-card shares of ``stages`` (and the card-tagged shares ``also`` keeps, such as its model
     package group shares), in any status, found by the card tag in one listing."""
     found = get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
-    return tuple(s for s in found
-                 if any(is_our_share(s, card_arn, stage) for stage in stages) or (also is not None and also(s)))
+    return tuple(
+        s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages) or (also is not None and also(s))
+    )
 
 
 def require_live(response: dict, context: str) -> ResourceShare:

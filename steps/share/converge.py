@@ -7,6 +7,7 @@ clientToken, then the new share's associations] -> [UpdateResourceShare if allow
 -> [AssociateResourceShare] -> [DisassociateResourceShare, prune only]. Every run starts from a fresh read,
 so a crash between two calls is repaired by the next run.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,19 @@ def ensure_share(
     if package_group_arn:
         result.package_group_arn = package_group_arn
         result.package_group_stages = [
-            ensure_group_stage(ram, policy, card_arn, package_group_arn, name, prune, snapshot.shares,
-                               snapshot.principals, snapshot.resources) for name in grouped]
+            ensure_group_stage(
+                ram,
+                policy,
+                card_arn,
+                package_group_arn,
+                name,
+                prune,
+                snapshot.shares,
+                snapshot.principals,
+                snapshot.resources,
+            )
+            for name in grouped
+        ]
     return result
 
 
@@ -93,15 +105,23 @@ class CardShares:
 def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str], group_stages: Sequence[str] = ()) -> CardShares:
     """The card's shares for ``stages`` (and its model package group shares for ``group_stages``), by the card
     tag, and their associations, in three calls."""
-    shares = list_card_shares(ram, card_arn, stages,
-                              (lambda s: any(is_group_share(s, card_arn, g) for g in group_stages)) if group_stages else None)
+    shares = list_card_shares(
+        ram,
+        card_arn,
+        stages,
+        (lambda s: any(is_group_share(s, card_arn, g) for g in group_stages)) if group_stages else None,
+    )
     live = [s.arn for s in shares if s.live]
-    return CardShares(shares, association_rows(ram, live, AssociationType.PRINCIPAL),
-                      association_rows(ram, live, AssociationType.RESOURCE))
+    return CardShares(
+        shares,
+        association_rows(ram, live, AssociationType.PRINCIPAL),
+        association_rows(ram, live, AssociationType.RESOURCE),
+    )
 
 
-def _ensure_stage(ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool,
-                  snapshot: CardShares) -> StageShareResult:
+def _ensure_stage(
+    ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool, snapshot: CardShares
+) -> StageShareResult:
     permission = policy.stage_permission(stage)
     result = StageShareResult(stage=stage, share_name=share_name(card_arn, stage), permission_arn=permission)
     selection = select_share(snapshot.of_stage(card_arn, stage), permission)
@@ -159,8 +179,9 @@ def _change(ram: Any, operation: str, share_arn: str, principals: Sequence[str],
     call(ram, operation, **kwargs)
 
 
-def _create(ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission: str,
-            generation: int) -> ResourceShare:
+def _create(
+    ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission: str, generation: int
+) -> ResourceShare:
     response = call(
         ram,
         "create_resource_share",
@@ -192,8 +213,9 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
     """
     template = json.dumps({"Effect": "Allow", "Action": list(READ_ACTIONS)})
     try:
-        return call(ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE,
-                    policyTemplate=template)["permission"]["arn"]
+        return call(
+            ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE, policyTemplate=template
+        )["permission"]["arn"]
     except ShareApiError as exc:
         if exc.code != "PermissionAlreadyExistsException":
             raise

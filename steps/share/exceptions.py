@@ -1,4 +1,5 @@
 """One exception class per way ensuring, inspecting or deleting a RAM share can fail."""
+
 from __future__ import annotations
 
 from mcgov.errors import BadInputError, GovernanceError

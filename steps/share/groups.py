@@ -8,6 +8,7 @@ the card tag, so ``ensure_share`` still reads every share of the card in one pas
 three calls with or without groups (GetResourceShares, GetResourceShareAssociations PRINCIPAL and RESOURCE); a
 first run adds one CreateResourceShare and two association reads per group share.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -43,8 +44,12 @@ def group_share_name(card_arn: str, stage: str) -> str:
 def is_group_share(share: ResourceShare, card_arn: str, stage: str) -> bool:
     """True when ``share`` is the (card, stage) model package group share, by name and tags."""
     tags = share.tag_map
-    return (share.name == group_share_name(card_arn, stage) and tags.get(TAG_CARD_ARN) == card_arn
-            and tags.get(TAG_STAGE) == stage and TAG_PACKAGE_GROUP in tags)
+    return (
+        share.name == group_share_name(card_arn, stage)
+        and tags.get(TAG_CARD_ARN) == card_arn
+        and tags.get(TAG_STAGE) == stage
+        and TAG_PACKAGE_GROUP in tags
+    )
 
 
 def group_stages(policy: SharePolicy, stages: Sequence[str]) -> list[str]:
@@ -55,12 +60,17 @@ def group_stages(policy: SharePolicy, stages: Sequence[str]) -> list[str]:
 def group_arn_of_package(package_arn: str) -> str:
     """``arn:...:model-package-group/<group>`` of a versioned ``arn:...:model-package/<group>/<n>`` (checked whole:
     ``mcgov.identifiers.MODEL_PACKAGE_ARN``, so no trailing newline, non-ASCII digit or extra path gets through)."""
-    match = MODEL_PACKAGE_ARN.fullmatch(package_arn) if isinstance(package_arn, str) and len(package_arn) <= 2048 else None
+    match = (
+        MODEL_PACKAGE_ARN.fullmatch(package_arn) if isinstance(package_arn, str) and len(package_arn) <= 2048 else None
+    )
     if match is None:
-        raise ShareStateError(f"{package_arn!r} is not a versioned model package ARN "
-                              "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)")
-    return (f"arn:{match['partition']}:sagemaker:{match['region']}:{match['account']}"
-            f":model-package-group/{match['group']}")
+        raise ShareStateError(
+            f"{package_arn!r} is not a versioned model package ARN "
+            "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)"
+        )
+    return (
+        f"arn:{match['partition']}:sagemaker:{match['region']}:{match['account']}:model-package-group/{match['group']}"
+    )
 
 
 def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
@@ -78,16 +88,26 @@ def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
     if match["account"] != policy.card_account or match["region"] != policy.region:
         raise PackageGroupInputError(
             f"model package {package_arn} is not in the policy's card account {policy.card_account} / region "
-            f"{policy.region}; only the card account can share its model package group")
+            f"{policy.region}; only the card account can share its model package group"
+        )
     return package_arn
 
 
-def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: str, stage: str, prune: bool,
-                       shares: Sequence[ResourceShare], principals: Mapping[str, Sequence[Association]],
-                       resources: Mapping[str, Sequence[Association]]) -> StageShareResult:
+def ensure_group_stage(
+    ram: Any,
+    policy: SharePolicy,
+    card_arn: str,
+    group_arn: str,
+    stage: str,
+    prune: bool,
+    shares: Sequence[ResourceShare],
+    principals: Mapping[str, Sequence[Association]],
+    resources: Mapping[str, Sequence[Association]],
+) -> StageShareResult:
     """Converge the stage's group share from the card's one read (``shares`` and their association rows)."""
-    result = StageShareResult(stage=stage, share_name=group_share_name(card_arn, stage),
-                              permission_arn=DEFAULT_PERMISSION)
+    result = StageShareResult(
+        stage=stage, share_name=group_share_name(card_arn, stage), permission_arn=DEFAULT_PERMISSION
+    )
     selection = select_share([s for s in shares if is_group_share(s, card_arn, stage)], DEFAULT_PERMISSION)
     result.duplicate_shares = [s.arn for s in selection.duplicates]
     if prune:
@@ -96,13 +116,24 @@ def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: 
     if share is None:
         generation = selection.generation + len(result.deleted_shares)
         response = call(
-            ram, "create_resource_share", name=result.share_name, resourceArns=[group_arn],
+            ram,
+            "create_resource_share",
+            name=result.share_name,
+            resourceArns=[group_arn],
             allowExternalPrincipals=policy.allow_external_principals,
-            tags=[{"key": k, "value": v} for k, v in {
-                TAG_CARD_ARN: card_arn, TAG_STAGE: stage, TAG_PERMISSION: DEFAULT_PERMISSION,
-                TAG_MANAGED_BY: MANAGED_BY, TAG_PACKAGE_GROUP: group_arn}.items()],
-            clientToken=client_token(card_arn, stage + GROUP_SHARE_SUFFIX, group_arn,
-                                     policy.allow_external_principals, generation),
+            tags=[
+                {"key": k, "value": v}
+                for k, v in {
+                    TAG_CARD_ARN: card_arn,
+                    TAG_STAGE: stage,
+                    TAG_PERMISSION: DEFAULT_PERMISSION,
+                    TAG_MANAGED_BY: MANAGED_BY,
+                    TAG_PACKAGE_GROUP: group_arn,
+                }.items()
+            ],
+            clientToken=client_token(
+                card_arn, stage + GROUP_SHARE_SUFFIX, group_arn, policy.allow_external_principals, generation
+            ),
         )
         share = require_live(response, f"stage {stage} model package group")
         result.created = True
@@ -112,13 +143,19 @@ def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: 
         principal_rows = list(principals.get(share.arn, ()))
         resource_rows = list(resources.get(share.arn, ()))
         if share.allow_external_principals not in (None, policy.allow_external_principals):
-            call(ram, "update_resource_share", resourceShareArn=share.arn,
-                 allowExternalPrincipals=policy.allow_external_principals)
+            call(
+                ram,
+                "update_resource_share",
+                resourceShareArn=share.arn,
+                allowExternalPrincipals=policy.allow_external_principals,
+            )
             result.allow_external_updated = True
     result.share_arn = share.arn
     plan = plan_associations(policy.stage(stage).accounts, group_arn, principal_rows, resource_rows, prune=prune)
-    for operation, accounts, arns in (("associate_resource_share", plan.add_principals, plan.add_resources),
-                                      ("disassociate_resource_share", plan.remove_principals, plan.remove_resources)):
+    for operation, accounts, arns in (
+        ("associate_resource_share", plan.add_principals, plan.add_resources),
+        ("disassociate_resource_share", plan.remove_principals, plan.remove_resources),
+    ):
         if accounts or arns:
             kwargs: dict[str, Any] = {"resourceShareArn": share.arn}
             if accounts:
@@ -132,8 +169,9 @@ def ensure_group_stage(ram: Any, policy: SharePolicy, card_arn: str, group_arn: 
     return result
 
 
-def resolve_package(policy: SharePolicy, stages: Sequence[str], card: Mapping[str, Any],
-                    package_arn: str | None) -> str | None:
+def resolve_package(
+    policy: SharePolicy, stages: Sequence[str], card: Mapping[str, Any], package_arn: str | None
+) -> str | None:
     """The model package whose group the stages share: ``--model-package``, else the card's
     ``model_package_details``; None when no stage needs a group. ``PackageGroupInputError`` when one does and
     neither names a versioned package."""
@@ -149,6 +187,8 @@ def resolve_package(policy: SharePolicy, stages: Sequence[str], card: Mapping[st
         if needed:
             raise PackageGroupInputError(
                 f"stage {needed[0]} sets model_package_group but the card names no model package "
-                "(model_package_details.model_package_arn); pass --model-package ARN", field="--model-package")
+                "(model_package_details.model_package_arn); pass --model-package ARN",
+                field="--model-package",
+            )
         return None
     return check_package_arn(policy, arn)

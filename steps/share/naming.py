@@ -4,6 +4,7 @@ A RAM share carries one permission per resource type, so each stage gets its own
 permission ARN is recorded in a tag and a share whose tag disagrees with the policy is replaced only
 with ``prune``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -109,7 +110,14 @@ def batch_client_token(
 ) -> str:
     """CreateResourceShare clientToken of a batched share: identical requests (concurrent runs) make one share."""
     material = "|".join(
-        (stage, permission_arn, str(index), str(allow_external).lower(), str(generation),
-         ",".join(sorted(resource_arns)), ",".join(sorted(principals)))
+        (
+            stage,
+            permission_arn,
+            str(index),
+            str(allow_external).lower(),
+            str(generation),
+            ",".join(sorted(resource_arns)),
+            ",".join(sorted(principals)),
+        )
     )
     return "mcgov-b-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:40]

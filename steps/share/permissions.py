@@ -11,6 +11,7 @@ long-lived process that must notice an operator's replacement calls ``clear_perm
 share ARN, which names the owning account and region, so two accounts' shares never share an entry; at most
 ``CACHE_MAX_SHARES`` are kept (the oldest read is dropped first), so a reconcile over many cards stays bounded.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Pure planning: from what RAM reports (typed records) to the calls that make it match the policy."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -85,8 +86,9 @@ def latest_by_entity(associations: Iterable[Association]) -> dict[str, Associati
     latest: dict[str, Association] = {}
     for association in associations:
         entity = association.entity
-        if entity and (entity not in latest
-                       or epoch(association.last_updated_time) >= epoch(latest[entity].last_updated_time)):
+        if entity and (
+            entity not in latest or epoch(association.last_updated_time) >= epoch(latest[entity].last_updated_time)
+        ):
             latest[entity] = association
     return latest
 
@@ -141,13 +143,19 @@ class ShareResult:
     def to_dict(self) -> dict:
         out = {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
         if self.package_group_arn:
-            out["package_group"] = {"arn": self.package_group_arn,
-                                    "stages": [s.to_dict() for s in self.package_group_stages]}
+            out["package_group"] = {
+                "arn": self.package_group_arn,
+                "stages": [s.to_dict() for s in self.package_group_stages],
+            }
         return out
 
 
-def share_problems(accounts: Iterable[str], card_arn: str, principal_associations: Iterable[Association],
-                   resource_associations: Iterable[Association]) -> tuple[int, int]:
+def share_problems(
+    accounts: Iterable[str],
+    card_arn: str,
+    principal_associations: Iterable[Association],
+    resource_associations: Iterable[Association],
+) -> tuple[int, int]:
     """(problems waiting cannot fix, problems waiting fixes) keeping a share from granting ``card_arn`` to
     exactly ``accounts``: missing/failed/extra associations vs. ones still ASSOCIATING."""
     wanted = list(dict.fromkeys(accounts))
@@ -172,4 +180,3 @@ def best_share(candidates: Sequence[Candidate], accounts: Iterable[str], card_ar
         return (terminal, waiting, batched, *share_order(share))
 
     return min(candidates, key=key) if candidates else None
-

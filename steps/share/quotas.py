@@ -4,6 +4,7 @@ Sources: AWS RAM User Guide, "Service quotas for AWS RAM" (default limits, adjus
 Quotas), and the API reference of ResourceShareLimitExceededException ("You can associate up to 100
 resources per call").
 """
+
 from __future__ import annotations
 
 RESOURCES_PER_CALL = 100

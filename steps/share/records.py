@@ -3,11 +3,12 @@
 ``from_wire`` is the only place that reads RAM's field names; everything past the adapter works on these
 frozen records. ``to_wire`` gives the row back in RAM's shape for ``mcgov share status`` output.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -64,9 +65,9 @@ def as_datetime(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     try:
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        return datetime.fromtimestamp(float(value), tz=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -137,18 +138,20 @@ class ResourceShare:
         return self.status.live
 
     def to_wire(self) -> dict[str, Any]:
-        return _drop_none({
-            "resourceShareArn": self.arn,
-            "name": self.name,
-            "owningAccountId": self.owning_account_id,
-            "allowExternalPrincipals": self.allow_external_principals,
-            "status": self.status.value,
-            "statusMessage": self.status_message,
-            "tags": [{"key": k, "value": v} for k, v in self.tags],
-            "creationTime": self.creation_time,
-            "lastUpdatedTime": self.last_updated_time,
-            "featureSet": self.feature_set,
-        })
+        return _drop_none(
+            {
+                "resourceShareArn": self.arn,
+                "name": self.name,
+                "owningAccountId": self.owning_account_id,
+                "allowExternalPrincipals": self.allow_external_principals,
+                "status": self.status.value,
+                "statusMessage": self.status_message,
+                "tags": [{"key": k, "value": v} for k, v in self.tags],
+                "creationTime": self.creation_time,
+                "lastUpdatedTime": self.last_updated_time,
+                "featureSet": self.feature_set,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -184,14 +187,16 @@ class Association:
         return self.status.live
 
     def to_wire(self) -> dict[str, Any]:
-        return _drop_none({
-            "resourceShareArn": self.share_arn,
-            "resourceShareName": self.share_name,
-            "associatedEntity": self.entity,
-            "associationType": self.type.value,
-            "status": self.status.value,
-            "statusMessage": self.status_message,
-            "creationTime": self.creation_time,
-            "lastUpdatedTime": self.last_updated_time,
-            "external": self.external,
-        })
+        return _drop_none(
+            {
+                "resourceShareArn": self.share_arn,
+                "resourceShareName": self.share_name,
+                "associatedEntity": self.entity,
+                "associationType": self.type.value,
+                "status": self.status.value,
+                "statusMessage": self.status_message,
+                "creationTime": self.creation_time,
+                "lastUpdatedTime": self.last_updated_time,
+                "external": self.external,
+            }
+        )

@@ -6,6 +6,7 @@ Needs credentials for the card account and:
 Optional: MCGOV_LIVE_VERIFY_ROLE  role name to assume in the stage accounts for the consumer check.
 Every test cleans up the card and shares it created (named mcgov-live-<random>).
 """
+
 from __future__ import annotations
 
 import json

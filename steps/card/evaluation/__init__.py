@@ -3,6 +3,7 @@
 Pure functions: decoded JSON in, card ``metric_groups`` out, valid against the strict card schema and the
 limits it forgets (``steps.card.limits``). Every failure is a ``ReportFormatError``.
 """
+
 from __future__ import annotations
 
 from mcgov.steps.card.evaluation._common import MAX_GRAPH_POINTS, check_metric_groups

@@ -3,6 +3,7 @@
 Everything here is pure: plain data in, plain data out. Whatever is reduced (shortened, resampled,
 skipped) is written to a :class:`Recorder` and, when a metric survives, to that metric's ``notes``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -78,8 +79,6 @@ def is_nan_like(value: Any) -> bool:
     if isinstance(value, int) and not isinstance(value, bool):
         return not is_finite_number(value)
     return isinstance(value, str) and value.strip().lower() in NAN_STRINGS
-
-
 
 
 def add_note(metric: dict[str, Any], text: str, rec: Recorder) -> None:
@@ -192,7 +191,9 @@ def graph_metric(
     """A ``linear_graph`` from two parallel lists: zip, drop non-finite points, resample; all noted."""
     notes: list[str] = []
     if len(xs) != len(ys):
-        notes.append(f"{x_axis} ({len(xs):,}) and {y_axis} ({len(ys):,}) differ in length; kept {min(len(xs), len(ys)):,} pairs")
+        notes.append(
+            f"{x_axis} ({len(xs):,}) and {y_axis} ({len(ys):,}) differ in length; kept {min(len(xs), len(ys)):,} pairs"
+        )
     pairs = list(zip(xs, ys))
     points = [[x, y] for x, y in pairs if is_finite_number(x) and is_finite_number(y)]
     if len(points) != len(pairs):
@@ -203,7 +204,13 @@ def graph_metric(
     if len(points) > MAX_GRAPH_POINTS:
         notes.append(f"resampled from {len(points):,} to {MAX_GRAPH_POINTS} points")
         points = [points[i] for i in resample_indices(len(points), MAX_GRAPH_POINTS)]
-    metric: dict[str, Any] = {"name": name, "type": "linear_graph", "value": points, "x_axis_name": x_axis, "y_axis_name": y_axis}
+    metric: dict[str, Any] = {
+        "name": name,
+        "type": "linear_graph",
+        "value": points,
+        "x_axis_name": x_axis,
+        "y_axis_name": y_axis,
+    }
     for note in notes:
         add_note(metric, note, rec)
         rec.add(f"{where}: {name}: {note}")
@@ -260,15 +267,28 @@ def matrix_metrics(
     row_of = {label: i for i, label in enumerate(rows)}
     col_of = {label: j for j, label in enumerate(cols)}
     return per_class_metrics(
-        name, rows, cols,
+        name,
+        rows,
+        cols,
         support={r: sum(cells[i]) for r, i in row_of.items()},
         predicted={c: column_totals[j] for c, j in col_of.items()},
         correct={r: cells[i][col_of[r]] for r, i in row_of.items() if r in col_of},
-        rec=rec, where=where)
+        rec=rec,
+        where=where,
+    )
 
 
-def per_class_metrics(name: str, rows: list[str], cols: list[str], *, support: dict[str, Any],
-                      predicted: dict[str, Any], correct: dict[str, Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
+def per_class_metrics(
+    name: str,
+    rows: list[str],
+    cols: list[str],
+    *,
+    support: dict[str, Any],
+    predicted: dict[str, Any],
+    correct: dict[str, Any],
+    rec: Recorder,
+    where: str,
+) -> list[dict[str, Any]]:
     """A matrix over 20x20 as per-class bar charts (totals, diagonal, recall, precision), from class totals."""
     side = limits.MATRIX_MAX_SIDE
     row_set = set(rows)
@@ -292,8 +312,15 @@ def per_class_metrics(name: str, rows: list[str], cols: list[str], *, support: d
         ("recall", recall),
         ("precision", precision),
     ):
-        out.append({"name": f"{name} - {suffix}", "type": "bar_chart", "value": values, "x_axis_name": list(classes),
-                    "y_axis_name": suffix})
+        out.append(
+            {
+                "name": f"{name} - {suffix}",
+                "type": "bar_chart",
+                "value": values,
+                "x_axis_name": list(classes),
+                "y_axis_name": suffix,
+            }
+        )
     add_note(out[0], note, rec)
     return out
 
@@ -304,7 +331,9 @@ def check_json_shape(data: Any, source: str) -> None:
     while stack:
         value, depth, path = stack.pop()
         if depth > MAX_NESTING:
-            raise fail(f"nested deeper than {MAX_NESTING} levels; no evaluation report format nests that deep", source, path)
+            raise fail(
+                f"nested deeper than {MAX_NESTING} levels; no evaluation report format nests that deep", source, path
+            )
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
@@ -347,4 +376,6 @@ def check_metric_groups(groups: Any, source: str) -> None:
             raise fail("metric names inside a group must be unique", source, f"metric_groups[{i}].metric_data")
         for j, metric in enumerate(group["metric_data"]):
             if metric["type"] == "linear_graph" and len(metric["value"]) > MAX_GRAPH_POINTS:
-                raise fail(f"a curve has at most {MAX_GRAPH_POINTS} points", source, f"metric_groups[{i}].metric_data[{j}]")
+                raise fail(
+                    f"a curve has at most {MAX_GRAPH_POINTS} points", source, f"metric_groups[{i}].metric_data[{j}]"
+                )

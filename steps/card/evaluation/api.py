@@ -1,10 +1,12 @@
 """Entry points: detect a report's format and parse it into model-card ``metric_groups``."""
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from mcgov.steps.card.evaluation._common import (
     Recorder,
@@ -109,7 +111,9 @@ def detect_format(data: object, *, source: str) -> str:
     if not isinstance(data, dict):
         raise fail(f"an evaluation report must be a JSON object, got {type(data).__name__}", source)
     if not data:
-        raise fail("the report is empty ({}); check that the job wrote it and that the right file/S3 object was read", source)
+        raise fail(
+            "the report is empty ({}); check that the job wrote it and that the right file/S3 object was read", source
+        )
     raise fail(
         f"unrecognised evaluation report (top-level keys {short_json(list(data))}); expected metric_groups, "
         f"{', '.join(BIAS_SECTIONS)}, explanations or {', '.join(QUALITY_SECTIONS)}; or pass fmt= one of {', '.join(FORMATS)}",
@@ -167,8 +171,12 @@ def parse_report(data: object, *, fmt: str | None = None, source: str = "<report
     groups = [g for g in groups if g.get("metric_data")]
     if not groups:
         details = "; ".join(rec.items[-3:])
-        raise fail("no usable metric: every value is missing or not a finite number"
-                   + (f" ({details})" if details else "") + "; fix the report or leave it out", source)
+        raise fail(
+            "no usable metric: every value is missing or not a finite number"
+            + (f" ({details})" if details else "")
+            + "; fix the report or leave it out",
+            source,
+        )
     for name in empty:
         rec.add(f"group {name!r} left out: it has no usable metric")
     try:

@@ -1,4 +1,5 @@
 """``{"metric_groups": [...]}`` already in model-card form: checked strictly, then fitted to the limits."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,7 +29,9 @@ def parse_card_metrics(data: dict[str, Any], rec: Recorder) -> list[dict[str, An
         raise fail('missing "metric_groups"; expected {"metric_groups": [{"name", "metric_data"}]}', rec.source)
     groups = data["metric_groups"]
     if not isinstance(groups, list):
-        raise fail('must be a list: {"metric_groups": [{"name": ..., "metric_data": [...]}]}', rec.source, "metric_groups")
+        raise fail(
+            'must be a list: {"metric_groups": [{"name": ..., "metric_data": [...]}]}', rec.source, "metric_groups"
+        )
     for key in data:
         if key != "metric_groups":
             rec.add(f"top-level key {key!r} ignored")
@@ -73,8 +76,10 @@ def _metric(metric: Any, rec: Recorder, where: str) -> dict[str, Any] | None:
     for axis, expected in (("x_axis_name", x_kind), ("y_axis_name", y_kind)):
         if axis in metric:
             axis_value = metric[axis]
-            ok = isinstance(axis_value, str) if expected is str else (
-                isinstance(axis_value, list) and all(isinstance(v, str) for v in axis_value)
+            ok = (
+                isinstance(axis_value, str)
+                if expected is str
+                else (isinstance(axis_value, list) and all(isinstance(v, str) for v in axis_value))
             )
             if not ok:
                 wanted = "a string" if expected is str else "a list of strings"
@@ -108,14 +113,18 @@ def _simple(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any]
     kind, value = metric["type"], metric["value"]
     if kind == "number":
         if not is_number(value):
-            raise fail(f"value of a number metric must be a number, got {short_json(value)}", rec.source, f"{where}.value")
+            raise fail(
+                f"value of a number metric must be a number, got {short_json(value)}", rec.source, f"{where}.value"
+            )
         if not is_finite_number(value):
             rec.add(f"{where}: metric {metric['name']!r} skipped, value {short_json(value)} is not a finite number")
             return None
     elif kind == "string" and not isinstance(value, str):
         raise fail(f"value of a string metric must be a string, got {short_json(value)}", rec.source, f"{where}.value")
     elif kind == "boolean" and not isinstance(value, bool):
-        raise fail(f"value of a boolean metric must be true/false, got {short_json(value)}", rec.source, f"{where}.value")
+        raise fail(
+            f"value of a boolean metric must be true/false, got {short_json(value)}", rec.source, f"{where}.value"
+        )
     return metric
 
 
@@ -126,8 +135,13 @@ def _graph(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any] 
     if len(points) <= MAX_GRAPH_POINTS and all(is_finite_number(v) for p in points for v in p):
         return metric
     rebuilt = graph_metric(
-        metric["name"], [p[0] for p in points], [p[1] for p in points],
-        metric.get("x_axis_name", "x"), metric.get("y_axis_name", "y"), rec, where,
+        metric["name"],
+        [p[0] for p in points],
+        [p[1] for p in points],
+        metric.get("x_axis_name", "x"),
+        metric.get("y_axis_name", "y"),
+        rec,
+        where,
     )
     if rebuilt is None:
         return None

@@ -1,4 +1,5 @@
 """SageMaker Clarify ``analysis.json``: bias sections and ``explanations`` (kernel_shap, pdp)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -92,7 +93,9 @@ def _bias_metrics(items: list[Any], rec: Recorder, where: str) -> list[dict[str,
             out.append(number_metric(item["name"], value))
             continue
         reason = f"error: {as_text(item['error'])}" if "error" in item else "no error given"
-        rec.add(f"{where}: metric {item['name']!r} skipped, value {short_json(value)} is not a finite number ({reason})")
+        rec.add(
+            f"{where}: metric {item['name']!r} skipped, value {short_json(value)} is not a finite number ({reason})"
+        )
     return out
 
 
@@ -101,7 +104,7 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     explanations = data.get("explanations")
     if not data or explanations is None or explanations == {}:
         raise fail(
-            "the explainability report is empty (no \"explanations\"); check that the Clarify job finished and that "
+            'the explainability report is empty (no "explanations"); check that the Clarify job finished and that '
             "the right S3 object (analysis.json, ContentType application/json) was read",
             rec.source,
             "explanations",
@@ -109,7 +112,9 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     if not isinstance(explanations, dict):
         raise fail('must be an object with "kernel_shap" and/or "pdp"', rec.source, "explanations")
     if not any(kind in explanations for kind in EXPLAINABILITY_KINDS):
-        raise fail(f"has neither kernel_shap nor pdp (keys seen: {short_json(list(explanations))})", rec.source, "explanations")
+        raise fail(
+            f"has neither kernel_shap nor pdp (keys seen: {short_json(list(explanations))})", rec.source, "explanations"
+        )
     for key in explanations:
         if key not in EXPLAINABILITY_KINDS:
             rec.add(f"explanations.{key} ignored (only kernel_shap and pdp are mapped)")
@@ -118,7 +123,9 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     if "kernel_shap" in explanations:
         kernel_shap = explanations["kernel_shap"]
         if not isinstance(kernel_shap, dict):
-            raise fail("must be an object of label -> {global_shap_values, ...}", rec.source, "explanations.kernel_shap")
+            raise fail(
+                "must be an object of label -> {global_shap_values, ...}", rec.source, "explanations.kernel_shap"
+            )
         labels = list(kernel_shap)
         for label, body in kernel_shap.items():
             groups.extend(_shap_label(label, body, rec))

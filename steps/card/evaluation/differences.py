@@ -1,4 +1,5 @@
 """Where our output deliberately differs from the SDK v2 oracles in ``shared/real-world/cases``."""
+
 from __future__ import annotations
 
 _BIAS = (

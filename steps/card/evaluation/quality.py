@@ -1,4 +1,5 @@
 """Model Monitor ``statistics.json`` and pipeline ``evaluation.json`` (model-quality sections)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,14 +25,50 @@ from mcgov.steps.card.evaluation._common import (
 QUALITY_SECTIONS = ("regression_metrics", "binary_classification_metrics", "multiclass_classification_metrics")
 # Metrics these families always report as numbers (SageMaker Model Monitor / Autopilot / evaluation.json):
 # a non-number is a broken report, not a string metric.
-NUMERIC_METRICS = frozenset({
-    "accuracy", "balanced_accuracy", "auc", "roc_auc", "pr_auc", "precision", "recall", "f1", "f0_5", "f2",
-    "f1_binary", "precision_binary", "recall_binary", "f1_macro", "f1_micro", "f1_weighted", "precision_macro",
-    "precision_micro", "precision_weighted", "recall_macro", "recall_micro", "recall_weighted", "mse", "rmse", "mae",
-    "mape", "r2", "log_loss", "logloss", "true_positive_rate", "true_negative_rate", "false_positive_rate",
-    "false_negative_rate", "specificity", "sensitivity", "explained_variance", "mean_absolute_error",
-    "mean_squared_error", "root_mean_squared_error", "average_precision",
-})
+NUMERIC_METRICS = frozenset(
+    {
+        "accuracy",
+        "balanced_accuracy",
+        "auc",
+        "roc_auc",
+        "pr_auc",
+        "precision",
+        "recall",
+        "f1",
+        "f0_5",
+        "f2",
+        "f1_binary",
+        "precision_binary",
+        "recall_binary",
+        "f1_macro",
+        "f1_micro",
+        "f1_weighted",
+        "precision_macro",
+        "precision_micro",
+        "precision_weighted",
+        "recall_macro",
+        "recall_micro",
+        "recall_weighted",
+        "mse",
+        "rmse",
+        "mae",
+        "mape",
+        "r2",
+        "log_loss",
+        "logloss",
+        "true_positive_rate",
+        "true_negative_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "specificity",
+        "sensitivity",
+        "explained_variance",
+        "mean_absolute_error",
+        "mean_squared_error",
+        "root_mean_squared_error",
+        "average_precision",
+    }
+)
 MONITOR_KEYS = ("version", "dataset")
 ROC = "receiver_operating_characteristic_curve"
 PR = "precision_recall_curve"
@@ -127,7 +164,9 @@ def _basic(name: str, entry: dict[str, Any], rec: Recorder, where: str) -> list[
     return out
 
 
-def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recorder, where: str) -> list[dict[str, Any]]:
+def _confusion_from_dict(
+    name: str, value: dict[str, dict[str, Any]], rec: Recorder, where: str
+) -> list[dict[str, Any]]:
     rows = list(value)
     cols: list[str] = list(dict.fromkeys(c for row in value.values() for c in row))
     if len(rows) > limits.MATRIX_MAX_SIDE or len(cols) > limits.MATRIX_MAX_SIDE:
@@ -142,8 +181,9 @@ def _confusion_from_dict(name: str, value: dict[str, dict[str, Any]], rec: Recor
     return metrics
 
 
-def _sparse_per_class(name: str, value: dict[str, dict[str, Any]], rows: list[str], cols: list[str], rec: Recorder,
-                      where: str) -> list[dict[str, Any]]:
+def _sparse_per_class(
+    name: str, value: dict[str, dict[str, Any]], rows: list[str], cols: list[str], rec: Recorder, where: str
+) -> list[dict[str, Any]]:
     """Per-class totals straight from a {actual: {predicted: count}} mapping: linear in the cells given, and no
     dense N x N copy (a 10,000-class matrix with few non-zero cells stays small)."""
     support: dict[str, Any] = {}
@@ -158,7 +198,9 @@ def _sparse_per_class(name: str, value: dict[str, dict[str, Any]], rows: list[st
             support[actual] = support.get(actual, 0) + count
             predicted[label] = predicted.get(label, 0) + count
     correct = {actual: row.get(actual, 0) for actual, row in value.items()}
-    return per_class_metrics(name, rows, cols, support=support, predicted=predicted, correct=correct, rec=rec, where=where)
+    return per_class_metrics(
+        name, rows, cols, support=support, predicted=predicted, correct=correct, rec=rec, where=where
+    )
 
 
 def _list_entry(name: str, value: list[Any], rec: Recorder, where: str) -> list[dict[str, Any]]:
