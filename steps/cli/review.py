@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.steps.cli._shared import session, write_atomic
@@ -73,15 +74,19 @@ class _Cards:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._args = args
-        self._store: Any = None
+        self._client: Any = None
+
+    def _sagemaker(self) -> Any:
+        if self._client is None:
+            self._client = session(self._args).client("sagemaker")
+        return self._client
 
     def read(self, name_or_arn: str, version: int | None) -> tuple[dict[str, Any], Any]:
         from mcgov.steps.card.store import CardStore
-        from mcgov.steps.review import CardInfo, ReviewInputError
+        from mcgov.steps.review.exceptions import ReviewInputError
+        from mcgov.steps.review.view import CardInfo
 
-        if self._store is None:
-            self._store = CardStore(session(self._args).client("sagemaker"))
-        described = self._store.describe(name_or_arn, version)
+        described = CardStore(self._sagemaker()).describe(name_or_arn, version)
         where = f"{name_or_arn} version {described.get('ModelCardVersion', version or 'latest')}"
         content = described.get("Content")
         try:
@@ -100,6 +105,20 @@ class _Cards:
         )
         return content, info
 
+    def with_approval(self, info: Any) -> Any:
+        """``info`` with the card's approval record (its tags), or why it could not be read: a consumer account
+        may not list another account's tags, and the page then says the approval is unknown."""
+        from mcgov.steps.approval.exceptions import ApprovalStoreError
+        from mcgov.steps.approval.store import ApprovalStore
+        from mcgov.steps.common.aws import AwsFailure
+
+        try:
+            return replace(info, approval=ApprovalStore(self._sagemaker()).read(info.arn))
+        except ApprovalStoreError as exc:  # the code only: an AWS message may echo the caller's input
+            failure = exc.failure
+            code = failure.code if isinstance(failure, AwsFailure) else "an error"
+            return replace(info, approval_error=f"sagemaker ListTags failed with {code}")
+
 
 def _content_file(path: str) -> dict[str, Any]:
     from mcgov.documents import CONTENT
@@ -115,7 +134,10 @@ def _label(info: Any) -> str:
 
 def _render(args: argparse.Namespace) -> int:
     from mcgov.errors import BadInputError
-    from mcgov.steps.review import CardInfo, diff_cards, render_html, render_markdown
+    from mcgov.steps.review.diff import diff_cards
+    from mcgov.steps.review.html import render_html
+    from mcgov.steps.review.markdown import render_markdown
+    from mcgov.steps.review.view import CardInfo
 
     cards = _Cards(args)
     if args.content:
@@ -135,15 +157,18 @@ def _render(args: argparse.Namespace) -> int:
         else:
             old, old_label = _content_file(args.diff_from), args.diff_from
         diff = diff_cards(old, content, old_label=old_label, new_label=label)
+    if not args.content:
+        info = cards.with_approval(info)
     renderer = render_html if args.format == "html" else render_markdown
-    _emit(args.output, renderer(content, info=info, diff=diff))
+    _emit(args.output, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC)))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
     from mcgov.errors import BadInputError
     from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review import diff_cards, diff_to_dict, render_diff_markdown, render_diff_text
+    from mcgov.steps.review.diff import diff_cards
+    from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:
@@ -178,7 +203,6 @@ def _emit(output: str | None, text: str) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     import sys
-    from datetime import datetime
 
     from mcgov.steps.cli._shared import print_json
     from mcgov.steps.review.export import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 from mcgov.steps.common.lazy import lazy_exports
 
 _EXPORTS = {
-    "CardInfo": "mcgov.steps.review.layout",
-    "CardView": "mcgov.steps.review.layout",
+    "CardInfo": "mcgov.steps.review.view",
+    "CardView": "mcgov.steps.review.view",
     "build_view": "mcgov.steps.review.layout",
     "render_html": "mcgov.steps.review.html",
     "render_markdown": "mcgov.steps.review.markdown",

@@ -1,16 +1,25 @@
 """Inline SVG charts for card metrics: line charts, horizontal bar charts and heatmaps (pure, stdlib only).
 
-Every text that comes from a card is escaped. Each chart is one ``<svg>`` with a ``viewBox`` so it scales
-to the page and prints sharply; values are carried in ``data-value`` attributes for tools and tests.
+Drawing only: the numbers (ticks, ranges, AUC, matrix axes, colours) come from ``chart_math``. Every text that
+comes from a card is escaped. Each chart is one ``<svg>`` with a ``viewBox`` so it scales to the page and prints
+sharply; values are carried in ``data-value`` attributes for tools and tests.
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
 
+from mcgov.steps.review.chart_math import (
+    axis_range,
+    bar_labels,
+    curve_kind,
+    heat_fill,
+    ink_on,
+    matrix_axes,
+    nice_ticks,
+)
 from mcgov.steps.review.formatting import exact, number, shorten
-from mcgov.steps.review.layout import Metric, curve_kind
+from mcgov.steps.review.view import Metric
 
 _W, _H = 480, 320
 _LEFT, _RIGHT, _TOP, _BOTTOM = 60, 16, 14, 50
@@ -32,40 +41,12 @@ def _svg(width: float, height: float, title: str, body: list[str], kind: str) ->
     )
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick positions covering ``[low, high]``."""
-    if high <= low:
-        return [low]
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 1e-9:
-        if value >= low - step * 1e-9:
-            ticks.append(round(value, 12))
-        value += step
-    return ticks
-
-
-def _range(values: list[float], unit: bool) -> tuple[float, float]:
-    low, high = min(values), max(values)
-    if unit and low >= 0 and high <= 1:
-        return 0.0, 1.0
-    if low == high:
-        pad = abs(low) * 0.1 or 0.5
-        return low - pad, high + pad
-    pad = (high - low) * 0.05
-    return low - pad, high + pad
-
-
 def line_chart(metric: Metric) -> str:
     """A line chart with axes, tick labels, axis names and, for ROC curves, the chance diagonal."""
     points = [(float(x), float(y)) for x, y in metric.value]
-    kind = curve_kind(metric)
-    x0, x1 = _range([p[0] for p in points], unit=kind is not None)
-    y0, y1 = _range([p[1] for p in points], unit=kind is not None)
+    kind = curve_kind(metric.name, metric.x_axis, metric.y_axis)
+    x0, x1 = axis_range([p[0] for p in points], unit=kind is not None)
+    y0, y1 = axis_range([p[1] for p in points], unit=kind is not None)
     pw, ph = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
 
     def sx(x: float) -> float:
@@ -113,16 +94,10 @@ def line_chart(metric: Metric) -> str:
     return _svg(_W, _H, f"Line chart: {metric.name}", body, "line-chart")
 
 
-def _labels(axis: object, count: int) -> list[str]:
-    if isinstance(axis, list) and len(axis) == count:
-        return [str(a) for a in axis]
-    return [str(i) for i in range(count)]
-
-
 def bar_chart(metric: Metric) -> str:
     """Horizontal bars, one a row, labelled with the class or bin and the value; a zero line when values cross 0."""
     values = [float(v) for v in metric.value]
-    names = _labels(metric.x_axis, len(values))
+    names = bar_labels(metric.x_axis, len(values))
     row, left, right, top = 22, 150, 70, 8
     width = 480
     height = top + row * len(values) + 30
@@ -134,7 +109,7 @@ def bar_chart(metric: Metric) -> str:
         return left + (v - low) / span * pw
 
     body: list[str] = []
-    for i, (name, value, raw) in enumerate(zip(names, values, metric.value)):
+    for i, (name, value, raw) in enumerate(zip(names, values, metric.value, strict=True)):
         y = top + i * row
         start, end = sorted((sx(0.0), sx(value)))
         body.append(
@@ -154,55 +129,53 @@ def bar_chart(metric: Metric) -> str:
 
 
 def heatmap(metric: Metric) -> str:
-    """A matrix as coloured cells with the count in each; rows and columns labelled from the axis names."""
+    """A matrix as coloured cells with the count in each, in the ink that contrasts most with the cell; rows and
+    columns labelled, and for a confusion matrix the axes named (actual / predicted)."""
     cells = [[float(c) for c in row] for row in metric.value]
     n_rows, n_cols = len(cells), len(cells[0])
-    row_axis, col_axis = metric.x_axis, metric.y_axis
-    if (
-        not (isinstance(row_axis, list) and len(row_axis) == n_rows)
-        and isinstance(col_axis, list)
-        and len(col_axis) == n_rows
-    ):
-        row_axis, col_axis = col_axis, row_axis
-    rows, cols = _labels(row_axis, n_rows), _labels(col_axis, n_cols)
+    axes = metric.matrix or matrix_axes(metric.name, metric.notes, metric.value, metric.x_axis, metric.y_axis)
     size = max(18.0, min(56.0, 440.0 / max(n_rows, n_cols)))
-    left, top = 90, 40
+    left = 110 if axes.row_title else 90
+    top = 58 if axes.column_title else 40
     width, height = left + size * n_cols + 10, top + size * n_rows + 10
     peak = max((abs(c) for row in cells for c in row), default=0.0) or 1.0
     font = max(7.0, min(14.0, size / 3.2))
     body: list[str] = []
-    for j, name in enumerate(cols):
+    if axes.column_title:
+        body.append(
+            f'<text x="{left + size * n_cols / 2:.2f}" y="16" text-anchor="middle" class="axis-name column-axis">'
+            f"{_e(axes.column_title)}</text>"
+        )
+    if axes.row_title:
+        middle = top + size * n_rows / 2
+        body.append(
+            f'<text x="14" y="{middle:.2f}" text-anchor="middle" class="axis-name row-axis" '
+            f'transform="rotate(-90 14 {middle:.2f})">{_e(axes.row_title)}</text>'
+        )
+    for j, name in enumerate(axes.columns):
         x = left + (j + 0.5) * size
         body.append(
             f'<text x="{x:.2f}" y="{top - 8}" text-anchor="middle" class="tick"><title>{_e(name)}</title>'
             f"{_e(shorten(name, 8))}</text>"
         )
-    for i, (name, row) in enumerate(zip(rows, cells)):
+    for i, (name, row) in enumerate(zip(axes.rows, cells, strict=True)):
         y = top + i * size
         body.append(
             f'<text x="{left - 6}" y="{y + size / 2 + 4:.2f}" text-anchor="end" class="tick">'
             f"<title>{_e(name)}</title>{_e(shorten(name, 12))}</text>"
         )
         for j, value in enumerate(row):
-            level = abs(value) / peak
-            fill = _blend(level)
-            ink = "#fff" if level > 0.55 else "#111"
+            fill = heat_fill(abs(value) / peak)
             x = left + j * size
             body.append(
                 f'<rect x="{x:.2f}" y="{y:.2f}" width="{size:.2f}" height="{size:.2f}" fill="{fill}" '
                 f'stroke="#fff" class="cell" data-row="{i}" data-col="{j}" '
                 f'data-value="{_e(exact(metric.value[i][j]))}"/>'
                 f'<text x="{x + size / 2:.2f}" y="{y + size / 2 + font / 3:.2f}" text-anchor="middle" '
-                f'font-size="{font:.1f}" fill="{ink}" class="count">{_e(number(value))}</text>'
+                f'font-size="{font:.1f}" fill="{ink_on(fill)}" class="count" data-row="{i}" data-col="{j}">'
+                f"{_e(number(value))}</text>"
             )
     return _svg(width, height, f"Heatmap: {metric.name}", body, "heatmap")
-
-
-def _blend(level: float) -> str:
-    """White to dark blue."""
-    low, high = (247, 251, 255), (8, 48, 107)
-    r, g, b = (round(a + (z - a) * level) for a, z in zip(low, high))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def chart(metric: Metric) -> str:

@@ -6,24 +6,27 @@ something the escaping missed would neither run it nor call out.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Any
 
-from mcgov.steps.review import charts
+from mcgov.steps.review.charts import chart
 from mcgov.steps.review.formatting import exact, is_number, number, scalar_text, shorten
-from mcgov.steps.review.layout import (
+from mcgov.steps.review.layout import build_view
+from mcgov.steps.review.view import (
+    Approval,
     Block,
     CardInfo,
     CardView,
     Evaluation,
     Field,
     Fields,
+    Generated,
     Metric,
     MetricGroup,
     Note,
     Prose,
     Table,
-    build_view,
 )
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -31,7 +34,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 CSS = """
 :root{--ink:#1b1f24;--muted:#5b6570;--line:#d8dde3;--accent:#1f4e79;--note:#fff7e0;--note-line:#e0b84a}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#f6f7f9}
+body{margin:0;color:var(--ink);background:#f6f7f9}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 .page{max-width:980px;margin:0 auto;padding:24px 28px 40px;background:#fff}
 header h1{margin:0 0 4px;font-size:1.7em}
 h2{margin:32px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--accent);font-size:1.3em;color:var(--accent)}
@@ -49,22 +53,33 @@ code{font:.88em/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflo
 .badge{display:inline-block;padding:1px 10px;border-radius:10px;font-size:.85em;font-weight:600;background:#e8edf2}
 .risk-high{background:#f8d7d3;color:#8a1c12}.risk-medium{background:#fdebc8;color:#7a4b00}
 .risk-low{background:#d9f0dc;color:#1d5e28}
-.note{margin:6px 0 12px;padding:6px 10px;background:var(--note);border-left:4px solid var(--note-line);font-size:.9em;white-space:pre-wrap}
+.note{margin:6px 0 12px;padding:6px 10px;background:var(--note);border-left:4px solid var(--note-line)}
+.note{font-size:.9em;white-space:pre-wrap}
 .note strong{margin-right:6px}
 .charts{display:flex;flex-wrap:wrap;gap:14px}
 figure.chart{margin:4px 0 10px;padding:8px;border:1px solid var(--line);border-radius:4px;max-width:100%}
 figure.chart svg{display:block;max-width:100%;height:auto}
 figcaption{font-size:.88em;color:var(--muted);max-width:480px}
 figcaption strong{color:var(--ink)}
-svg text{font-family:system-ui,Arial,sans-serif;font-size:11px;fill:#333}
+svg text{font-family:system-ui,Arial,sans-serif;font-size:11px}
+svg text:not([fill]){fill:#333}
 svg text.axis-name{font-size:12px;font-weight:600}
 svg text.auc{font-size:13px;font-weight:700;fill:#1f4e79}
 details.chart-data summary{cursor:pointer;font-size:.85em;color:var(--muted)}
 .evaluation{border-top:1px solid var(--line);margin-top:18px}
 .changes .added{color:#1d5e28}.changes .removed{color:#8a1c12}
 .empty{color:var(--muted);font-style:italic}
-footer{margin-top:36px;padding-top:10px;border-top:2px solid var(--line);font-size:.85em;color:var(--muted)}
-footer table{font-size:1em}
+.approval{margin:18px 0 0;padding:8px 14px 4px;border:1px solid var(--line);background:#fbeeec}
+.approval{border-left:6px solid #8a1c12}
+.approval h2{margin:0 0 4px;border:0;font-size:1.1em;color:var(--ink)}
+.approval p{margin:0 0 8px;font-weight:600}
+.approval-approved{border-left-color:#1d5e28;background:#eaf5ec}
+.approval-unknown{border-left-color:#5b6570;background:#f0f3f6}
+.approval table{background:#fff}
+details.appendix{margin-top:36px;padding:8px 12px;border:1px solid var(--line);border-radius:4px;background:#fafbfc}
+details.appendix>summary{cursor:pointer;font-weight:600;color:var(--accent)}
+details.appendix h3{font-size:1em}
+footer{margin-top:18px;padding-top:10px;border-top:2px solid var(--line);font-size:.85em;color:var(--muted)}
 @page{size:A4;margin:14mm}
 @media print{
  body{background:#fff;font-size:10.5pt}
@@ -81,28 +96,36 @@ def _e(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None) -> str:
-    """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top."""
-    view = build_view(content, info)
+def render_html(
+    content: Any, *, info: CardInfo | None = None, diff: Any = None, generated_at: datetime | None = None
+) -> str:
+    """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top and
+    ``generated_at`` (the caller's clock, so a test can pin it) goes in the footer."""
+    view = build_view(content, info, generated_at=generated_at)
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         '<meta name="referrer" content="no-referrer">\n',
-        f'<title>{_e(view.title)} · model card</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<div class="page">\n',
+        f"<title>{_e(view.title)} · model card</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n",
+        '<div class="page">\n',
     ]
     out.append(_header(view, diff is not None))
     out.append("<main>\n")
+    out.append(_approval(view.approval))
     if diff is not None:
         from mcgov.steps.review.diff_render import render_diff_html
 
         out.append(f'<section id="changes" class="changes">\n<h2>Changes</h2>\n{render_diff_html(diff)}</section>\n')
     for section in view.sections:
         out.append(f'<section id="{_e(section.key)}" data-section="{_e(section.key)}">\n<h2>{_e(section.title)}</h2>\n')
-        out.append("".join(_block(b) for b in section.blocks) or '<p class="empty">Nothing recorded.</p>\n')
+        out.append("".join(_block(b) for b in section.blocks))
         out.append("</section>\n")
+    if not view.sections:
+        out.append('<p class="empty">The card holds no content yet.</p>\n')
     out.append("</main>\n")
-    out.append(_footer(view))
+    out.append(_appendix(view.appendix))
+    out.append(_footer(view.generated))
     out.append("</div>\n</body>\n</html>\n")
     return "".join(out)
 
@@ -114,16 +137,44 @@ def _header(view: CardView, with_changes: bool) -> str:
             f' <span class="badge risk-{_e(view.risk_rating.lower())}" title="Risk rating">'
             f"Risk: {_e(view.risk_rating)}</span>"
         )
-    links = ([("changes", "Changes")] if with_changes else []) + [(s.key, s.title) for s in view.sections]
+    links = (
+        [("approval", "Approval")]
+        + ([("changes", "Changes")] if with_changes else [])
+        + [(s.key, s.title) for s in view.sections]
+        + ([("appendix", "Appendix")] if view.appendix else [])
+    )
     nav = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in links)
     info = _fields_table(view.info) if view.info else ""
-    return f"<header>\n<h1>{_e(view.title)}</h1>\n<div>Model card{risk}</div>\n{info}<nav><ol>{nav}</ol></nav>\n</header>\n"
+    return (
+        f"<header>\n<h1>{_e(view.title)}</h1>\n<div>Model card{risk}</div>\n{info}<nav><ol>{nav}</ol></nav>\n"
+        "</header>\n"
+    )
 
 
-def _footer(view: CardView) -> str:
-    if not view.provenance:
-        return '<footer>\n<h2>Provenance</h2>\n<p class="empty">The card records no provenance.</p>\n</footer>\n'
-    return f'<footer id="provenance">\n<h2>Provenance</h2>\n{_fields_table(view.provenance, "provenance")}</footer>\n'
+def _approval(approval: Approval) -> str:
+    rows = _fields_table(approval.rows) if approval.rows else ""
+    return (
+        f'<section id="approval" class="approval approval-{_e(approval.state.value)}" '
+        f'data-approval="{_e(approval.state.value)}">\n<h2>Approval</h2>\n<p>{_e(approval.summary)}</p>\n{rows}'
+        "</section>\n"
+    )
+
+
+def _appendix(blocks: tuple[Block, ...]) -> str:
+    if not blocks:
+        return ""
+    return (
+        '<details id="appendix" class="appendix">\n<summary>Appendix: how mcgov built this card '
+        "(provenance, report hashes, parser notes)</summary>\n" + "".join(_block(b) for b in blocks) + "</details>\n"
+    )
+
+
+def _footer(generated: Generated) -> str:
+    at = f" at {_e(generated.at)}" if generated.at else ""
+    return (
+        f'<footer id="generated">Generated by mcgov <span class="tool-version">{_e(generated.tool_version)}</span>'
+        f"{at}.</footer>\n"
+    )
 
 
 def _value(field: Field) -> str:
@@ -165,7 +216,8 @@ def _block(block: Block, level: int = 3) -> str:
 
 
 def _note(note: Note) -> str:
-    return f'<aside class="note note-{_e(note.kind.lower())}"><strong>{_e(note.kind)}</strong>{_e(note.text)}</aside>\n'
+    css = "note-" + "-".join(note.kind.lower().split())
+    return f'<aside class="note {_e(css)}"><strong>{_e(note.kind)}</strong>{_e(note.text)}</aside>\n'
 
 
 def _group(group: MetricGroup, level: int) -> str:
@@ -193,11 +245,19 @@ def _metric_row(metric: Metric, with_notes: bool) -> str:
         shown = f"<code>{_e(shorten(text, 300))}</code>" if code else _e(text)
         cell = f'<td data-value="{_e(exact(value))}">{shown}</td>'
     notes = f'<td class="notes">{_e(metric.notes or "")}</td>' if with_notes else ""
-    return f'<tr data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}"><th scope="row">{_e(metric.name)}</th>{cell}{notes}</tr>'
+    return (
+        f'<tr data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}"><th scope="row">{_e(metric.name)}</th>'
+        f"{cell}{notes}</tr>"
+    )
 
 
 def _figure(metric: Metric) -> str:
     caption = [f"<strong>{_e(metric.name)}</strong>"]
+    if metric.matrix is not None and metric.matrix.row_title:
+        caption.append(
+            f' · <span class="matrix-axes">rows: {_e(metric.matrix.row_title.lower())} class, '
+            f"columns: {_e(str(metric.matrix.column_title).lower())} class</span>"
+        )
     if metric.auc is not None:
         caption.append(
             f' · <span class="auc" data-value="{_e(exact(metric.auc.value))}">AUC {_e(number(metric.auc.value))}</span>'
@@ -217,6 +277,6 @@ def _figure(metric: Metric) -> str:
             f"<tbody>{rows}</tbody></table></details>"
         )
     return (
-        f'<figure class="chart" data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}">{charts.chart(metric)}'
+        f'<figure class="chart" data-metric="{_e(metric.name)}" data-type="{_e(metric.type)}">{chart(metric)}'
         f"<figcaption>{''.join(caption)}{note}{data}</figcaption></figure>\n"
     )

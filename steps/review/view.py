@@ -1,0 +1,147 @@
+"""The view model: what a reviewer sees on a card, as frozen records (built by ``layout``, formatted by the
+HTML and Markdown renderers, which decide nothing about order or content)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from mcgov.steps.review.chart_math import Auc, MatrixAxes
+
+if TYPE_CHECKING:
+    from mcgov.steps.approval.records import ApprovalRecord
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What the card store says about a card (all absent for a content file), and its approval record as read
+    from the card's tags: ``approval_error`` says why it could not be read (another account's card...)."""
+
+    name: str | None = None
+    arn: str | None = None
+    version: int | None = None
+    status: str | None = None
+    last_modified: str | None = None
+    approval: ApprovalRecord | None = None
+    approval_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value; ``code`` marks identifiers (ARNs, URIs, hashes) shown in a fixed-width font."""
+
+    label: str
+    value: str | tuple[str, ...]
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Fields:
+    rows: tuple[Field, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Prose:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A redaction or reduction: what the card left out or changed, shown beside what it changed."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric; ``is_chart`` when its value has its chart type's shape, ``matrix`` the axes of a matrix."""
+
+    name: str
+    type: str
+    value: Any
+    notes: str | None = None
+    x_axis: Any = None
+    y_axis: Any = None
+    auc: Auc | None = None
+    is_chart: bool = False
+    matrix: MatrixAxes | None = None
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    name: str
+    metrics: tuple[Metric, ...]
+
+    @property
+    def charts(self) -> tuple[Metric, ...]:
+        return tuple(m for m in self.metrics if m.is_chart)
+
+    @property
+    def scalars(self) -> tuple[Metric, ...]:
+        return tuple(m for m in self.metrics if not m.is_chart)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    name: str
+    blocks: tuple[Block, ...]
+
+
+Block = Fields | Prose | Note | Table | MetricGroup | Evaluation
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+class ApprovalState(StrEnum):
+    """Whether the page shows a version approved through ``mcgov card approve``."""
+
+    APPROVED = "approved"  # the record names this version and content, and the status is Approved
+    NOT_CURRENT = "not-current"  # a record for another version or content, or the status is not Approved
+    NONE = "none"  # no approval record (never approved through mcgov, or a content file)
+    UNKNOWN = "unknown"  # the record could not be read
+
+
+@dataclass(frozen=True)
+class Approval:
+    state: ApprovalState
+    summary: str
+    rows: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Who made the page and when (``at`` is given by the caller, so the same inputs give the same page)."""
+
+    tool_version: str
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class CardView:
+    """The page: header facts, the approval, the card's non-empty sections, then an appendix of what the tool
+    recorded (parser notes, ``mcgov.*`` provenance) and the generated-at line."""
+
+    title: str
+    info: tuple[Field, ...]
+    risk_rating: str | None
+    approval: Approval
+    sections: tuple[Section, ...]
+    appendix: tuple[Block, ...]
+    generated: Generated
