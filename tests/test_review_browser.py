@@ -3,7 +3,8 @@
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: NUL-separated JSON on
 fds 3 and 4), so the test needs only the stdlib and Debian's ``chromium`` package, which ``.ci/run`` installs.
 For each page: no console error, no network request, every chart an SVG with a non-empty box, and the metric
-values in the DOM equal to the card's.
+values in the DOM equal to the card's. For an auditor: every heatmap count is readable on its cell (WCAG AA, from
+the computed style), the appendix is collapsed, the approval block and the generated-at footer are shown.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.card.service import CardSources, build_card
-from mcgov.steps.review import CardInfo, render_html
-from mcgov.steps.review.layout import Metric, chart_shape_ok
+from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.review.chart_math import fits_chart
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.view import CardInfo
+from mcgov.steps.version import __version__
 from tests.conftest import CASES, REPO
 from tests.test_review_render import hostile_card
 
@@ -69,6 +75,30 @@ PROBE = """(() => {
   return {charts, metrics, scripts: document.scripts.length, images: document.images.length,
           sections: [...document.querySelectorAll('section[data-section]')].map((s) => s.dataset.section),
           width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
+})()"""
+
+# What an auditor looks at, as the browser computes it: each heatmap cell's fill and its count's fill, the
+# appendix before and after opening it, the approval block and the footer.
+AUDIT_PROBE = """(() => {
+  const shown = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const heatmaps = [...document.querySelectorAll('figure.chart[data-type="matrix"]')].map((f) =>
+    [...f.querySelectorAll('rect.cell')].map((rect) => {
+      const text = f.querySelector(`text.count[data-row="${rect.dataset.row}"][data-col="${rect.dataset.col}"]`);
+      return {value: Number(rect.dataset.value), cell: getComputedStyle(rect).fill,
+              ink: text ? getComputedStyle(text).fill : null, shown: shown(text)};
+    }));
+  const axes = [...document.querySelectorAll('figure.chart[data-type="matrix"] text.axis-name')]
+    .map((t) => [t.getAttribute('class'), t.textContent, shown(t)]);
+  const details = document.querySelector('details#appendix');
+  const inside = details && details.querySelector('table');
+  const appendix = details && {open: details.open, summary: shown(details.querySelector('summary')),
+                               closedShown: shown(inside)};
+  if (details) { details.open = true; appendix.openedShown = shown(inside); details.open = false; }
+  const approval = document.querySelector('#approval');
+  const footer = document.querySelector('footer');
+  return {heatmaps, axes, appendix,
+          approval: approval && {state: approval.dataset.approval, text: approval.innerText, shown: shown(approval)},
+          footer: footer && {text: footer.innerText, shown: shown(footer)}};
 })()"""
 
 
@@ -139,8 +169,8 @@ class Chromium:
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def open(self, url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Load ``url`` in a new tab; return the probe's result and the tab's events."""
+    def open(self, url: str, probe: str = PROBE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Load ``url`` in a new tab; return the ``probe``'s result and the tab's events."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         start = len(self.events)
@@ -148,7 +178,7 @@ class Chromium:
             self.send(f"{domain}.enable", session=session)
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_for("Page.loadEventFired", session)
-        result = self.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=session)
+        result = self.send("Runtime.evaluate", {"expression": probe, "returnByValue": True}, session=session)
         events = [e for e in self.events[start:] if e.get("sessionId") == session]
         self.send("Target.closeTarget", {"targetId": target})
         return result["result"]["value"], events
@@ -215,14 +245,9 @@ def _check_page(browser: Chromium, content: dict[str, Any], tmp_path: Path, name
     dom, events = browser.open(url)
     assert _problems(events, url) == []
     assert dom["scripts"] == 0 and dom["images"] == 0
-    assert dom["sections"] == [
-        "overview",
-        "intended_uses",
-        "business_details",
-        "training",
-        "evaluations",
-        "additional_information",
-    ]
+    order = ["overview", "intended_uses", "business_details", "training", "evaluations", "additional_information"]
+    assert dom["sections"] == [s for s in order if s in dom["sections"]]  # reviewer order, empty ones left out
+    assert {"overview", "training", "evaluations"} <= set(dom["sections"])
     for chart in dom["charts"]:
         assert chart["tag"] == "svg" and chart["box"][0] > 10 and chart["box"][1] > 10, chart
     _check_metrics(content, dom)
@@ -236,10 +261,7 @@ def _check_metrics(content: dict[str, Any], dom: dict[str, Any]) -> None:
     for entry in content.get("evaluation_details", []):
         for group in entry.get("metric_groups", []):
             for m in group["metric_data"]:
-                metric = Metric(
-                    m["name"], m["type"], m["value"], x_axis=m.get("x_axis_name"), y_axis=m.get("y_axis_name")
-                )
-                if m["type"] in ("linear_graph", "bar_chart", "matrix") and chart_shape_ok(metric):
+                if m["type"] in ("linear_graph", "bar_chart", "matrix") and fits_chart(m["type"], m["value"]):
                     chart = charts[(entry["name"], group["name"], m["name"])]
                     assert chart["type"] == m["type"]
                     if m["type"] == "matrix":
@@ -311,3 +333,103 @@ def test_hostile_card_runs_nothing_and_loads_nothing_in_chromium(browser, tmp_pa
     assert _problems(events, page.as_uri()) == []
     assert dom["scripts"] == 0 and dom["images"] == 0
     assert all(c["tag"] == "svg" and c["box"][0] > 10 for c in dom["charts"])
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG 2.x relative luminance of a computed colour ``rgb(r, g, b)``."""
+    assert rgb.startswith("rgb(") and rgb.endswith(")"), rgb
+    channels = [int(c) / 255 for c in rgb[4:-1].split(",")]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_wcag_contrast_of_the_test_itself():
+    assert _contrast("rgb(255, 255, 255)", "rgb(0, 0, 0)") == pytest.approx(21.0)
+    assert _contrast("rgb(51, 51, 51)", "rgb(8, 48, 107)") == pytest.approx(1.01, abs=0.01)  # the old bug: #333 on navy
+    assert _contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)") == pytest.approx(4.54, abs=0.01)
+
+
+def _churn() -> dict[str, Any]:
+    examples = REPO / "examples" / "churn"
+    return build_card(
+        CardSources(
+            training_job_path=str(examples / "describe_training_job.json"),
+            evaluations=(str(examples / "evaluation.json"),),
+            template=str(TEMPLATE),
+            pipeline_execution_arn="arn:aws:sagemaker:us-east-1:111111111111:pipeline/churn/execution/abc123",
+        )
+    )
+
+
+def _largest_cell(heatmap: list[dict[str, Any]]) -> dict[str, Any]:
+    return max(heatmap, key=lambda c: abs(c["value"]))
+
+
+def test_an_auditor_reads_the_largest_count_the_approval_and_the_footer(browser, tmp_path):
+    content = _churn()
+    record = ApprovalRecord(
+        version=3,
+        content_sha256=content_sha256(content),
+        approver="arn:aws:sts::111111111111:assumed-role/reviewer/alice",
+        approved_at="2026-03-04T05:06:07Z",
+        note="risk review PR 12",
+    )
+    info = CardInfo(
+        name="churn-xgboost",
+        arn="arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-xgboost",
+        version=3,
+        status="Approved",
+        approval=record,
+    )
+    page = tmp_path / "audit.html"
+    at = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+    page.write_text(render_html(content, info=info, generated_at=at), encoding="utf-8")
+    dom, events = browser.open(page.as_uri(), AUDIT_PROBE)
+    assert _problems(events, page.as_uri()) == []
+
+    (heatmap,) = dom["heatmaps"]
+    largest = _largest_cell(heatmap)
+    assert largest["value"] == 812 and largest["shown"]
+    assert _contrast(largest["ink"], largest["cell"]) >= 4.5, largest
+    assert all(_contrast(c["ink"], c["cell"]) >= 4.5 for c in heatmap), heatmap
+    assert [a[1:] for a in dom["axes"]] == [["Predicted", True], ["Actual", True]]
+
+    assert dom["appendix"] == {"open": False, "summary": True, "closedShown": False, "openedShown": True}
+
+    approval = dom["approval"]
+    assert approval["state"] == "approved" and approval["shown"]
+    for value in (record.approver, record.approved_at, record.note, record.content_sha256, "Approved version\t3"):
+        assert value in approval["text"], value
+    assert dom["footer"]["shown"] and dom["footer"]["text"] == (
+        f"Generated by mcgov {__version__} at 2026-05-06 07:08:09 UTC."
+    )
+
+
+def test_the_contrast_check_catches_css_that_overrides_the_cell_ink(browser, tmp_path):
+    """The check reads the computed style: the rule that caused the bug (``svg text{fill:#333}``) fails it."""
+    page = tmp_path / "bug.html"
+    html = render_html(_churn())
+    assert "svg text:not([fill]){fill:#333}" in html
+    page.write_text(html.replace("svg text:not([fill]){fill:#333}", "svg text{fill:#333}"), encoding="utf-8")
+    dom, _ = browser.open(page.as_uri(), AUDIT_PROBE)
+    largest = _largest_cell(dom["heatmaps"][0])
+    assert largest["ink"] == "rgb(51, 51, 51)" and _contrast(largest["ink"], largest["cell"]) < 4.5
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="../shared/real-world/cases is absent")
+def test_every_heatmap_of_the_real_world_cases_is_readable(browser, tmp_path):
+    content = build_card(
+        CardSources(training_job_path=str(JOB), evaluations=tuple(str(p) for p in _reports()), template=str(TEMPLATE))
+    )
+    page = tmp_path / "all-cases-audit.html"
+    page.write_text(render_html(content, info=CardInfo(name="all-cases")), encoding="utf-8")
+    dom, _ = browser.open(page.as_uri(), AUDIT_PROBE)
+    assert dom["heatmaps"] and dom["approval"]["state"] == "none" and dom["appendix"]["closedShown"] is False
+    for heatmap in dom["heatmaps"]:
+        worst = min(heatmap, key=lambda c: _contrast(c["ink"], c["cell"]))
+        assert _contrast(worst["ink"], worst["cell"]) >= 4.5, worst

@@ -439,14 +439,20 @@ def _record(content: dict, version: int = 3, **changes) -> ApprovalRecord:
 
 def test_the_approval_block_shows_who_approved_which_version_and_content(churn):
     record = _record(churn)
-    info = CardInfo(name="churn", arn="arn:aws:sagemaker:us-east-1:111111111111:model-card/churn", version=3)
-    page = render_html(churn, info=CardInfo(**{**info.__dict__, "status": "Approved", "approval": record}))
+    info = CardInfo(
+        name="churn",
+        arn="arn:aws:sagemaker:us-east-1:111111111111:model-card/churn",
+        version=3,
+        status="Approved",
+        approval=record,
+    )
+    page = render_html(churn, info=info)
     block = page[page.index('<section id="approval"') : page.index("</section>", page.index('id="approval"'))]
     assert 'data-approval="approved"' in block and "Approved through mcgov: this version and content." in block
     for value in (record.approver, record.approved_at, record.note, record.content_sha256):
         assert value in block, value
     assert '<th scope="row">Approved version</th><td>3</td>' in block
-    text = render_markdown(churn, info=CardInfo(**{**info.__dict__, "status": "Approved", "approval": record}))
+    text = render_markdown(churn, info=info)
     approval = text[text.index("## Approval") : text.index("## Overview")]
     assert "**Approved through mcgov: this version and content.**" in approval and "PR \\#12" in approval
 
