@@ -14,8 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 
+# setuptools reports every editable install with an "Editable installation." warning (the finder it uses for the
+# package_dir layout); that one message is filtered out by name, every other warning still shows.
 $(STAMP): $(BIN)/python setup.py
-	$(BIN)/python -m pip install --quiet -e '.[dev,pipelines]'
+	PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(BIN)/python -m pip install --quiet -e '.[dev,pipelines]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mcgov.demo.states import steps_text
 from mcgov.pipelines.local_run import DEFAULT_POLICY as POLICY
 from mcgov.steps.approval import approve_card
 from mcgov.steps.common.policy import load_policy
@@ -66,13 +67,14 @@ def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: P
     )
     event = {**card_event, "card_name": "churn-model-v2"}
     result = workflow.execute({"card": event, "stage": "staging"})
-    print(f"   states: {' -> '.join(result['states'])}")
+    print(f"   steps: {steps_text(result['states'])} ({len(result['states'])} states of the state machine)")
     print(f"   execution {result['status']} with {result['error']}")
     print(f"   reason: {result['cause']}")
     record = decision_output(check(event["card_name"], "staging", 0))
     (out / "gate-blocked.json").write_text(json.dumps(record, indent=2) + "\n")
     print(
-        f"   `mcgov gate check --stage staging` exits 1 on this card, stopping a deploy; record in {out / 'gate-blocked.json'}"
+        "   `mcgov gate check --stage staging` exits 1 on this card, stopping a deploy; "
+        f"record in {out / 'gate-blocked.json'}"
     )
     emu.clear_failures()
 

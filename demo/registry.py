@@ -43,6 +43,12 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
         f"   `mcgov card publish --embed`: {embedded.result}, status {embedded.status} (the pipeline never approves); "
         f"{embedded.to_dict()['note']}"
     )
+    if embedded.dropped:
+        print(
+            "   (why: a model package holds its card in SageMaker's model package model card schema, whose "
+            "model_overview keeps only model_creator and model_artifact and which has no model_package_details; "
+            "the package card lists what it left out under mcgov.embedded.dropped, and the model card keeps it all)"
+        )
     approved = approve_embedded(sm, package, card["ModelCardArn"], ApprovalStore(sm).read(card["ModelCardArn"]))
     print(f"   `mcgov card approve` approves the embedded card too: approved={approved['approved']}")
     data = yaml.safe_load(POLICY.read_text())

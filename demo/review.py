@@ -17,8 +17,14 @@ from typing import Any
 
 import yaml
 
-from mcgov.steps.review import CardInfo, diff_cards, render_diff_text, render_html, render_markdown
+from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import render_diff_text
 from mcgov.steps.review.export import CardExporter, export_job_name
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.layout import build_view
+from mcgov.steps.review.markdown import render_markdown
+from mcgov.steps.review.view import CardInfo
 
 EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CHANGED_METRICS = {"auc": 0.9634, "accuracy": 0.9401}  # what the second pipeline run measured
@@ -80,11 +86,14 @@ def review_scene(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path)
         version=version,
         status=latest["ModelCardStatus"],
         last_modified=latest["LastModifiedTime"].isoformat(),
+        approval=ApprovalStore(sm).read(latest["ModelCardArn"]),  # what `mcgov card render` reads from the tags
     )
+    now = datetime.now(UTC)
     page, markdown = out / f"{name}.html", out / f"{name}.md"
-    page.write_text(render_html(content, info=info, diff=diff))
-    markdown.write_text(render_markdown(content, info=info, diff=diff))
+    page.write_text(render_html(content, info=info, diff=diff, generated_at=now))
+    markdown.write_text(render_markdown(content, info=info, diff=diff, generated_at=now))
     print(f"   `mcgov card render` -> {page}, {markdown}; {_screenshot(page, out / f'{name}.png')}")
+    print(f"   approval block: {build_view(content, info).approval.summary}")
 
     staging = emu.session("staging")
     bucket = export_bucket(emu.account_id("staging"))

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mcgov.demo.states import steps_text
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.emulator.fixtures import seed_pipeline_outputs
 
@@ -119,7 +120,7 @@ def quiet_logs() -> None:
 
 
 def show_execution(result: dict[str, Any]) -> None:
-    print(f"   states: {' -> '.join(result['states'])}")
+    print(f"   steps: {steps_text(result['states'])} ({len(result['states'])} states of the state machine)")
     print(
         f"   execution {result['status']}" + (f" ({result['error']}: {result['cause']})" if result.get("error") else "")
     )

@@ -6,6 +6,7 @@ import json
 import shutil
 
 from mcgov.demo.run import main
+from mcgov.demo.states import steps_text
 
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
@@ -18,6 +19,10 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "consumer check passed" in out and "prod cannot update it" in out
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
+    # human step names, not the state machine's bookkeeping
+    assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
+    assert "steps: populate card -> share -> gate: blocked (13 states" in out
+    assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
     hub = out[out.index("== 8. Hub-and-spoke") :]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2
     assert "execution SUCCEEDED; 444444444444 synced 1; 555555555555 synced 1 (2 card writes)" in hub
@@ -26,10 +31,13 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
         "after the change: execution SUCCEEDED; 444444444444 synced 1; 555555555555 unchanged 1 (1 card writes)" in hub
     )
     assert (
-        "hub copy 444444444444-fraud-score v2 [PendingReview] from arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2"
-        in hub
+        "hub copy 444444444444-fraud-score v2 [PendingReview] from "
+        "arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2" in hub
     )
     # scene 5b: the card inside the package; prod describes the package after the allowed package gate
+    scene = out[out.index("== 5b.") : out.index("== 6.")]
+    assert "not embedded (outside the model package model card schema): model_overview.model_description" in scene
+    assert "(why: a model package holds its card in SageMaker's model package model card schema" in scene
     assert (
         "prod describes arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1 by ARN: "
         "lifecycle prod/Approved, embedded card Approved"
@@ -44,6 +52,7 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "accuracy 0.9364 -> 0.9401 (+0.0037)" in out and "auc 0.9512 -> 0.9634 (+0.0122)" in out
     html = (tmp_path / "out" / "churn-model.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "0.9634" in html and "<script" not in html
+    assert 'data-approval="not-current"' in html and "the record is for version 2, this page shows version 4" in out
     assert "| auc | 0\\.9634 |" in (tmp_path / "out" / "churn-model.md").read_text()  # GFM-escaped digits
     if shutil.which("chromium"):
         assert (tmp_path / "out" / "churn-model.png").read_bytes().startswith(b"\x89PNG")
@@ -52,3 +61,15 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "PDF s3://mcgov-demo-exports-222222222222/cards/churn-model/churn-model-v" in out
     pdf = (tmp_path / "out" / "churn-model.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-1.4") and b"(churn-model)" in pdf and b"(auc: 0.9634)" in pdf
+
+
+def test_step_names_read_as_what_each_step_does():
+    assert steps_text(
+        ["CheckInput", "Prepare", "PopulateCard", "HasPopulateCardOutput", "PopulateCardOutputMissing"]
+    ) == ("populate card -> populate card: output incomplete")
+    assert steps_text(["ShareCard", "TaskFailed"]) == "share -> a task failed"
+    assert steps_text(["CheckGate", "GateDecision", "WaitForAssociation", "NextWait", "CapWait", "CheckGate"]) == (
+        "gate: waiting"
+    )
+    assert steps_text(["CheckGate", "GateTimedOut", "SomethingNew"]) == "gate: timed out -> SomethingNew"
+    assert steps_text(["InvalidExecutionInput"]) == "invalid input"
