@@ -18,6 +18,7 @@ from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import contrast_ratio, heat_fill, ink_on, matrix_axes
+from mcgov.steps.review.diff import FieldChange, diff_cards, recorded_by_mcgov
 from mcgov.steps.review.exceptions import ReviewInputError
 from mcgov.steps.review.html import render_html
 from mcgov.steps.review.layout import build_view, path_label
@@ -597,3 +598,40 @@ def test_cli_render_shows_the_approval_read_from_the_card_tags(emulator, card_se
     emulator.act_as("staging")  # a consumer may read the shared card, never its tags
     page = _render_cli(capsys, arn)
     assert 'data-approval="unknown"' in page and "sagemaker ListTags failed with AccessDeniedException" in page
+
+
+def test_changes_to_what_mcgov_recorded_go_to_the_appendix(churn):
+    new = copy.deepcopy(churn)
+    entry = new["evaluation_details"][0]
+    entry["metadata"]["mcgov.sha256"] = "f" * 64
+    entry["metadata"]["mcgov.source"] = "s3://bucket/run-2/evaluation.json"
+    entry["evaluation_observation"] = "Parsing notes (what was reduced or left out, and why): nothing"
+    new["additional_information"]["custom_details"]["mcgov.pipeline_execution_arn"] = "arn:aws:sagemaker:x:run-2"
+    entry["metric_groups"][0]["metric_data"][0]["value"] = 0.9401
+    new["model_overview"]["model_owner"] = "team-b"
+    diff = diff_cards(churn, new, old_label="v1", new_label="v2")
+    assert sum(recorded_by_mcgov(f) for f in diff.fields) == 4
+    page = render_html(new, diff=diff)
+    changes = page[page.index('<section id="changes"') : page.index("</section>", page.index('id="changes"'))]
+    assert "0.9364 -&gt; 0.9401" in changes and "team-b" in changes
+    assert "mcgov." not in changes.replace("what mcgov recorded", "") and "Parsing notes" not in changes
+    assert "4 changes to what mcgov recorded (report sources and hashes, provenance, parser notes)" in changes
+    appendix = _appendix(page)
+    assert "Changes to what mcgov recorded since v1" in appendix and "f" * 64 in appendix
+    assert "metadata.mcgov.source" in appendix and "custom_details.mcgov.pipeline_execution_arn" in appendix
+    text = render_markdown(new, diff=diff)
+    body, appendix_md = text.split("<details>", 1)
+    assert "metadata" not in body.split("## Changes", 1)[1].split("## Overview", 1)[0]
+    assert "metadata.mcgov.source" in appendix_md.replace("\\", "")
+    only_recorded = copy.deepcopy(churn)
+    only_recorded["evaluation_details"][0]["metadata"]["mcgov.sha256"] = "e" * 64
+    page = render_html(only_recorded, diff=diff_cards(churn, only_recorded, old_label="v1", new_label="v2"))
+    assert "No changes." in page and "1 change to what mcgov recorded" in page and "is listed in the appendix" in page
+
+
+def test_a_human_observation_is_a_change_of_the_card_not_of_what_mcgov_recorded():
+    human = FieldChange("evaluations", "e › evaluation_observation", "Parsing notes (...): a", "Reviewed by B.")
+    notes = FieldChange("evaluations", "e › evaluation_observation", "Parsing notes (...): a", "Parsing notes: b")
+    assert not recorded_by_mcgov(human) and recorded_by_mcgov(notes)
+    assert recorded_by_mcgov(FieldChange("additional_information", "custom_details.mcgov.x", None, "1"))
+    assert not recorded_by_mcgov(FieldChange("additional_information", "custom_details.owner", None, "mcgov.x"))

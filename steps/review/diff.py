@@ -6,7 +6,7 @@ other field by its path. Numeric metric changes carry a signed delta.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mcgov.steps.review.exceptions import ReviewInputError
@@ -37,6 +37,8 @@ _TRAINING_LISTS = (
     "user_provided_hyper_parameters",
 )
 TRAINING_SCOPE = "training job"
+_TOOL_PATHS = ("custom_details.mcgov.", "metadata.mcgov.")
+PARSER_NOTES_PREFIX = "Parsing notes"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,23 @@ class CardDiff:
             tuple(f for f in self.fields if f.section == section),
             tuple(m for m in self.metrics if m.section == section),
         )
+
+
+def recorded_by_mcgov(change: FieldChange) -> bool:
+    """A change to what mcgov recorded about how it built the card (a ``mcgov.*`` custom detail or report
+    metadata key, or an evaluation's parser notes) rather than to what the card says."""
+    if any(mark in change.path for mark in _TOOL_PATHS):
+        return True
+    values = [v for v in (change.old, change.new) if v is not None]
+    return change.path.endswith("evaluation_observation") and all(
+        isinstance(v, str) and v.startswith(PARSER_NOTES_PREFIX) for v in values
+    )
+
+
+def split_recorded(diff: CardDiff) -> tuple[CardDiff, tuple[FieldChange, ...]]:
+    """``diff`` without the changes to what mcgov recorded, and those changes."""
+    recorded = tuple(f for f in diff.fields if recorded_by_mcgov(f))
+    return replace(diff, fields=tuple(f for f in diff.fields if not recorded_by_mcgov(f))), recorded
 
 
 def diff_cards(old: Any, new: Any, *, old_label: str = "old", new_label: str = "new") -> CardDiff:

@@ -66,7 +66,8 @@ def _parameter_line(change: ParameterChange) -> str:
     return f"{prefix} {change.name}: {_show(change.old)} -> {_show(change.new)}"
 
 
-def _field_line(change: FieldChange) -> str:
+def field_line(change: FieldChange) -> str:
+    """``path: old -> new`` (or added, removed)."""
     if change.old is None:
         return f"{change.path}: added {_show(change.new)}"
     if change.new is None:
@@ -91,7 +92,7 @@ def _sections(diff: CardDiff) -> list[tuple[str, list[tuple[str, str]]]]:
             for c in metrics
             if key != "evaluations" or c.scope not in diff.evaluations_added + diff.evaluations_removed
         ]
-        lines += [(_kind(c.old, c.new), _field_line(c)) for c in fields]
+        lines += [(_kind(c.old, c.new), field_line(c)) for c in fields]
         if lines:
             out.append((title, lines))
     return out

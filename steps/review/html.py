@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from mcgov.steps.review.charts import chart
+from mcgov.steps.review.diff_render import render_diff_html
 from mcgov.steps.review.formatting import exact, is_number, number, scalar_text, shorten
 from mcgov.steps.review.layout import build_view
 from mcgov.steps.review.view import (
@@ -101,7 +102,7 @@ def render_html(
 ) -> str:
     """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top and
     ``generated_at`` (the caller's clock, so a test can pin it) goes in the footer."""
-    view = build_view(content, info, generated_at=generated_at)
+    view = build_view(content, info, generated_at=generated_at, diff=diff)
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n',
@@ -110,13 +111,15 @@ def render_html(
         f"<title>{_e(view.title)} · model card</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n",
         '<div class="page">\n',
     ]
-    out.append(_header(view, diff is not None))
+    out.append(_header(view, view.changes is not None))
     out.append("<main>\n")
     out.append(_approval(view.approval))
-    if diff is not None:
-        from mcgov.steps.review.diff_render import render_diff_html
-
-        out.append(f'<section id="changes" class="changes">\n<h2>Changes</h2>\n{render_diff_html(diff)}</section>\n')
+    if view.changes is not None:
+        recorded = f'<p class="recorded-changes">{_e(view.changes_note)}</p>\n' if view.changes_note else ""
+        out.append(
+            f'<section id="changes" class="changes">\n<h2>Changes</h2>\n{render_diff_html(view.changes)}{recorded}'
+            "</section>\n"
+        )
     for section in view.sections:
         out.append(f'<section id="{_e(section.key)}" data-section="{_e(section.key)}">\n<h2>{_e(section.title)}</h2>\n')
         out.append("".join(_block(b) for b in section.blocks))

@@ -13,6 +13,8 @@ from typing import Any
 
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
+from mcgov.steps.review.diff import CardDiff, split_recorded
+from mcgov.steps.review.diff_render import field_line
 from mcgov.steps.review.exceptions import ReviewInputError
 from mcgov.steps.review.formatting import label, scalar_text
 from mcgov.steps.review.view import (
@@ -81,8 +83,11 @@ _KNOWN_SECTIONS = (
 )
 
 
-def build_view(content: Any, info: CardInfo | None = None, *, generated_at: datetime | None = None) -> CardView:
-    """Lay out card ``content`` for a reviewer; ``generated_at`` (the caller's clock) is printed in the footer."""
+def build_view(
+    content: Any, info: CardInfo | None = None, *, generated_at: datetime | None = None, diff: CardDiff | None = None
+) -> CardView:
+    """Lay out card ``content`` for a reviewer; ``generated_at`` (the caller's clock) is printed in the footer,
+    ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix)."""
     if not isinstance(content, dict):
         raise ReviewInputError(f"card content must be a JSON object, got {type(content).__name__}")
     info = info or CardInfo()
@@ -102,15 +107,31 @@ def build_view(content: Any, info: CardInfo | None = None, *, generated_at: date
         sections.append(Section("other", "Other fields", _generic(other)))
     risk = _dict(content.get("intended_uses")).get("risk_rating")
     sha256 = _sha256(content)
+    appendix = _appendix(custom, content.get("evaluation_details"))
+    changes, recorded = None, ()
+    if diff is not None:
+        changes, recorded = split_recorded(diff)
+        if recorded:
+            rows = tuple((field_line(c),) for c in recorded)
+            appendix += (Table(f"Changes to what mcgov recorded since {diff.old_label}", ("Change",), rows),)
     return CardView(
         title=_text(overview.get("model_name")) or info.name or "Model card",
         info=_card_info(info, sha256),
         risk_rating=risk if isinstance(risk, str) else None,
         approval=approval_of(info, sha256),
         sections=tuple(s for s in sections if s.blocks),
-        appendix=_appendix(custom, content.get("evaluation_details")),
+        appendix=appendix,
         generated=Generated(__version__, _timestamp(generated_at) if generated_at is not None else None),
+        changes=changes,
+        changes_note=_recorded_note(len(recorded)) if recorded else None,
     )
+
+
+def _recorded_note(count: int) -> str:
+    what = "to what mcgov recorded (report sources and hashes, provenance, parser notes)"
+    if count == 1:
+        return f"1 change {what} is listed in the appendix."
+    return f"{count} changes {what} are listed in the appendix."
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mcgov.steps.review.chart_math import bar_labels, matrix_axes
+from mcgov.steps.review.diff_render import render_diff_markdown
 from mcgov.steps.review.formatting import is_number, md_code, md_text, number, scalar_text, shorten
 from mcgov.steps.review.layout import build_view
 from mcgov.steps.review.view import (
@@ -35,19 +36,19 @@ def render_markdown(
 ) -> str:
     """The Markdown of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section after the approval and
     ``generated_at`` (the caller's clock) goes in the last line."""
-    view = build_view(content, info, generated_at=generated_at)
+    view = build_view(content, info, generated_at=generated_at, diff=diff)
     out = [f"# {md_text(view.title)}\n"]
     if view.risk_rating:
         out.append(f"\n**Risk rating:** {md_text(view.risk_rating)}\n")
     if view.info:
         out.append("\n" + _fields(view.info))
     out.append(_approval(view.approval))
-    if diff is not None:
-        from mcgov.steps.review.diff_render import render_diff_markdown
-
-        body = render_diff_markdown(diff, heading="##").split("\n", 1)[1]
-        compared = f"Compared with **{md_text(diff.old_label)}** (this page: {md_text(diff.new_label)})."
-        out.append(f"\n## Changes\n\n{compared}\n{body}")
+    if view.changes is not None:
+        changes = view.changes
+        body = render_diff_markdown(changes, heading="##").split("\n", 1)[1]
+        compared = f"Compared with **{md_text(changes.old_label)}** (this page: {md_text(changes.new_label)})."
+        recorded = f"\n{md_text(view.changes_note)}\n" if view.changes_note else ""
+        out.append(f"\n## Changes\n\n{compared}\n{body}{recorded}")
     for section in view.sections:
         out.append(f"\n## {md_text(section.title)}\n")
         out.append("".join(_block(b, 3) for b in section.blocks))

@@ -11,6 +11,7 @@ from mcgov.steps.review.chart_math import Auc, MatrixAxes
 
 if TYPE_CHECKING:
     from mcgov.steps.approval.records import ApprovalRecord
+    from mcgov.steps.review.diff import CardDiff
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,9 @@ class Generated:
 
 @dataclass(frozen=True)
 class CardView:
-    """The page: header facts, the approval, the card's non-empty sections, then an appendix of what the tool
-    recorded (parser notes, ``mcgov.*`` provenance) and the generated-at line."""
+    """The page: header facts, the approval, the changes since an older version (when asked for), the card's
+    non-empty sections, then an appendix of what the tool recorded (``mcgov.*`` provenance, parser notes, and
+    the changes to them, which ``changes_note`` points to) and the generated-at line."""
 
     title: str
     info: tuple[Field, ...]
@@ -145,3 +147,5 @@ class CardView:
     sections: tuple[Section, ...]
     appendix: tuple[Block, ...]
     generated: Generated
+    changes: CardDiff | None = None
+    changes_note: str | None = None
