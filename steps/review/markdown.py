@@ -6,6 +6,7 @@ tables: a curve is summarised (points, range, AUC), a bar chart and a matrix are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -83,9 +84,7 @@ def _fields(rows: tuple[Field, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(
-    columns: tuple[str, ...] | list[str], rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...], align: str = "---"
-) -> str:
+def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], align: str = "---") -> str:
     lines = ["| " + " | ".join(md_text(c) for c in columns) + " |", "| " + " | ".join(align for _ in columns) + " |"]
     lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
