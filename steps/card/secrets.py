@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from mcgov.text import strip_invisible
+
 REDACTED = "<redacted>"
 
 # Name tokens that mark a secret whatever surrounds them.
@@ -134,13 +136,12 @@ _COUNT_TOKENS = frozenset(
         "uri",
     }
 )
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def name_tokens(name: str) -> list[str]:
     """The words of a name: split on punctuation, spaces and camelCase (``githubPat`` -> github, pat)."""
-    text = unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH)
+    text = strip_invisible(unicodedata.normalize("NFKC", name))
     return [t.casefold() for t in re.split(r"[^0-9A-Za-z]+", _CAMEL.sub(" ", text)) if t]
 
 
@@ -246,7 +247,7 @@ def _high_entropy(text: str) -> bool:
 
 def secret_kinds(value: str) -> list[str]:
     """What kinds of secret ``value`` holds (empty when none): known token shapes, secret pairs, JSON, entropy."""
-    text = unicodedata.normalize("NFKC", value).translate(_ZERO_WIDTH)
+    text = strip_invisible(unicodedata.normalize("NFKC", value))
     kinds = [kind for kind, pattern in _VALUE_PATTERNS if pattern.search(text)]
     if any(is_secret_name(name) and secret != REDACTED for name, secret in _pairs(text)):
         kinds.append("secret-pair")

@@ -6,6 +6,8 @@ Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input
 typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
 (``mcgov.pipelines``) load only inside the ``workflow`` command.
+Everything the commands write to stdout and stderr passes the one output sanitizer (``mcgov.text.visible``): a
+control, bidi or invisible character from a card, a file or AWS is shown escaped, never raw on the terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -26,6 +29,7 @@ from botocore.exceptions import (
 
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
+from mcgov.text import visible
 
 COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
@@ -53,7 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Visible:
+    """A text stream that shows hidden characters escaped before they reach the terminal (line breaks and tabs
+    aside); everything else is the wrapped stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Visible(sys.stdout), _Visible(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

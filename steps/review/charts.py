@@ -7,9 +7,8 @@ to the page and prints sharply; values are carried in ``data-value`` attributes 
 from __future__ import annotations
 
 import math
-from html import escape
 
-from mcgov.steps.review.formatting import exact, number, shorten
+from mcgov.steps.review.formatting import exact, html_text, number, shorten
 from mcgov.steps.review.layout import Metric, curve_kind
 
 _W, _H = 480, 320
@@ -20,7 +19,7 @@ _INK = "#1f4e79"
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return html_text(text)
 
 
 def _svg(width: float, height: float, title: str, body: list[str], kind: str) -> str:

@@ -6,11 +6,10 @@ something the escaping missed would neither run it nor call out.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from mcgov.steps.review import charts
-from mcgov.steps.review.formatting import exact, is_number, number, scalar_text, shorten
+from mcgov.steps.review.formatting import exact, html_text, is_number, number, scalar_text, shorten
 from mcgov.steps.review.layout import (
     Block,
     CardInfo,
@@ -78,7 +77,7 @@ footer table{font-size:1em}
 
 
 def _e(text: Any) -> str:
-    return escape(str(text), quote=True)
+    return html_text(text)
 
 
 def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None) -> str:
