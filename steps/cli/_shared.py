@@ -41,7 +41,7 @@ def seconds(text: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not 0 <= value <= MAX_WAIT_SECONDS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to {MAX_WAIT_SECONDS:.0f}")
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to {MAX_WAIT_SECONDS:.0f}")
     return value
 
 

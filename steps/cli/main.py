@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -35,8 +36,25 @@ COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "work
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line
-        self.exit(2, f"{self.prog}: error: {message}\n")
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line, without the values
+        self.exit(2, f"{self.prog}: error: {_redacted(_without_values(message))}\n")
+
+
+_ARGPARSE_VALUE = re.compile(r"(invalid choice|invalid [\w.]+ value): (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S+)")
+
+
+def _without_values(message: str) -> str:
+    """argparse's message without the values it quotes (a token pasted into the wrong flag stays off the
+    terminal and the CI log): ``invalid choice: 'x' (choose from ...)`` -> ``invalid choice (choose from ...)``,
+    ``unrecognized arguments: --flag value`` -> ``unrecognized arguments: --flag (and 1 more)``."""
+    message = _ARGPARSE_VALUE.sub(r"\1", message)
+    head, found, rest = message.partition("unrecognized arguments: ")
+    if found:
+        words = rest.split()
+        flags = [w.partition("=")[0] for w in words if w.startswith("-") and w[1:2].isalpha() or w.startswith("--")]
+        more = len(words) - len(flags)
+        message = head + "unrecognized arguments: " + " ".join(flags) + (f" (and {more} more)" if more else "")
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +128,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    return _redacted(" ".join(str(exc).split()))
+
+
+def _redacted(message: str) -> str:
+    """``message`` with any token shape or secret pair it quotes redacted: the CLI's last guard."""
+    from mcgov.steps.card.secrets import redact_text  # loads on the error path only
+
+    return redact_text(message)
 
 
 if __name__ == "__main__":
