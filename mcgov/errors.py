@@ -106,6 +106,8 @@ def describe_validation_error(
         message = f"unknown type; use one of {expected}" if expected else "unknown type"
     elif kind == "string_type":
         message += " (quote account ids, numbers-as-text and ARNs in YAML)"
+    elif kind == "bool_type":
+        message += " (write true or false: YAML 1.2 reads yes, no, on and off as text)"
     message = _without_input(message, first.get("input"))
     if root:
         field = f"{root}.{field}" if field and not field.startswith("[") else root + field
