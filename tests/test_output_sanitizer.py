@@ -122,7 +122,9 @@ V2 = {
     "evaluation_details": [
         {
             "name": f"eval{ERASE}",
-            "metric_groups": [{"name": "g\u202e", "metric_data": [{"name": "auc\x1b[8m", "type": "number", "value": 1}]}],
+            "metric_groups": [
+                {"name": "g\u202e", "metric_data": [{"name": "auc\x1b[8m", "type": "number", "value": 1}]}
+            ],
         }
     ],
 }

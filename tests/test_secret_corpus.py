@@ -35,7 +35,9 @@ SECRETS: dict[str, str] = {
     "aws-secret-access-key": _s(ALNUM + "+/", 40),
     "aws-session-token": "FwoGZXIvYXdzE" + _s(ALNUM + "+/", 300),
     "rsa-private-key": "-----BEGIN RSA PRIVATE KEY-----\n" + _s(ALNUM + "+/", 64) + "\n-----END RSA PRIVATE KEY-----",
-    "openssh-private-key": "-----BEGIN OPENSSH PRIVATE KEY-----\n" + _s(ALNUM, 70) + "\n-----END OPENSSH PRIVATE KEY-----",
+    "openssh-private-key": "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+    + _s(ALNUM, 70)
+    + "\n-----END OPENSSH PRIVATE KEY-----",
     "ec-private-key": "-----BEGIN EC PRIVATE KEY-----\n" + _s(ALNUM, 64) + "\n-----END EC PRIVATE KEY-----",
     "pgp-private-key": "-----BEGIN PGP PRIVATE KEY BLOCK-----\n" + _s(ALNUM, 64),
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx" + _s(ALNUM, 20) + "." + _s(B64URL, 43),
@@ -63,7 +65,9 @@ SECRETS: dict[str, str] = {
     "google-api-key": "AIza" + _s(B64URL, 35),
     "google-oauth-client-secret": "GOCSPX-" + _s(B64URL, 28),
     "google-oauth-access-token": "ya29." + _s(B64URL, 120),
-    "azure-storage-connection": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + _s(ALNUM + "+/", 86) + "==",
+    "azure-storage-connection": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey="
+    + _s(ALNUM + "+/", 86)
+    + "==",
     "azure-sas-url": "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=" + _s(ALNUM + "%", 44),
     "discord-bot-token": "M" + _s(ALNUM, 23) + "." + _s(B64URL, 6) + "." + _s(B64URL, 27),
     "telegram-bot-token": _s(string.digits, 10) + ":" + _s(B64URL, 35),
@@ -228,7 +232,7 @@ def _leaks(text: str) -> list[str]:
 
 def _core(value: str) -> str:
     """The part of a secret that must never show: the value itself, or the password of a URL / pair."""
-    for separator in ("Password=", "--db-password ", "client_secret\": \"", "://:", "Bearer "):
+    for separator in ("Password=", "--db-password ", 'client_secret": "', "://:", "Bearer "):
         if separator in value:
             return value.split(separator, 1)[1][:10]
     if "://" in value and "@" in value:
@@ -237,7 +241,9 @@ def _core(value: str) -> str:
 
 
 def test_no_secret_reaches_the_card_or_its_renders():
-    template = {"additional_information": {"custom_details": {f"note_{i}": v[:1024] for i, v in enumerate(SECRETS.values())}}}
+    template = {
+        "additional_information": {"custom_details": {f"note_{i}": v[:1024] for i, v in enumerate(SECRETS.values())}}
+    }
     content = build_content(BuildInputs(training_job=_secret_job(), template=template))
     text = json.dumps(content, ensure_ascii=False)
     assert _leaks(text) == []
@@ -258,18 +264,27 @@ def _cli_cases(tmp_path) -> list[list[str]]:
         path.write_text(text)
         return str(path)
 
-    metric = '{"evaluation_details": [{"name": "e", "metric_groups": [{"name": "g", "metric_data": [%s]}]}]}'
-    policy = 'version: 1\ncard_account: "%s"\nregion: us-east-1\nstages:\n  prod:\n    accounts: ["%s"]\n'
+    def metric(item: str) -> str:
+        return (
+            '{"evaluation_details": [{"name": "e", "metric_groups": [{"name": "g", "metric_data": [' + item + "]}]}]}"
+        )
+
+    def policy(card_account: str, account: str) -> str:
+        return (
+            f'version: 1\ncard_account: "{card_account}"\nregion: us-east-1\n'
+            f'stages:\n  prod:\n    accounts: ["{account}"]\n'
+        )
+
     return [
-        ["card", "validate", write("c1.json", '{"model_overview": {"model_version": "%s"}}' % TOKEN)],
-        ["card", "validate", write("c2.json", metric % ('{"name": "m", "type": "%s", "value": 1}' % TOKEN))],
-        ["card", "validate", write("c3.json", metric % ('{"name": "m", "type": "number", "value": "%s"}' % TOKEN))],
-        ["card", "validate", write("c4.json", '{"intended_uses": {"risk_rating": "%s"}}' % TOKEN)],
-        ["card", "validate", write("c5.json", '{"model_overview": {"model_owner": "%s' % TOKEN)],
-        ["card", "validate", write("c6.json", '{"model_overview": {"model_artifact": "%s"}}' % TOKEN)],
+        ["card", "validate", write("c1.json", f'{{"model_overview": {{"model_version": "{TOKEN}"}}}}')],
+        ["card", "validate", write("c2.json", metric(f'{{"name": "m", "type": "{TOKEN}", "value": 1}}'))],
+        ["card", "validate", write("c3.json", metric(f'{{"name": "m", "type": "number", "value": "{TOKEN}"}}'))],
+        ["card", "validate", write("c4.json", f'{{"intended_uses": {{"risk_rating": "{TOKEN}"}}}}')],
+        ["card", "validate", write("c5.json", f'{{"model_overview": {{"model_owner": "{TOKEN}')],
+        ["card", "validate", write("c6.json", f'{{"model_overview": {{"model_artifact": "{TOKEN}"}}}}')],
         ["card", "validate", write(f"{TOKEN}.json", "{")],
-        ["policy", "validate", write("p1.yaml", policy % (TOKEN, "333333333333"))],
-        ["policy", "validate", write("p2.yaml", policy % ("111111111111", TOKEN))],
+        ["policy", "validate", write("p1.yaml", policy(TOKEN, "333333333333"))],
+        ["policy", "validate", write("p2.yaml", policy("111111111111", TOKEN))],
         ["policy", "validate", write("p3.yaml", f"version: 1\ncard_account: {TOKEN}: x\n")],
         ["card", "render", "--content", write("c7.json", "{}"), "--format", TOKEN],
         ["card", "diff", "a.json", "--from", TOKEN],
@@ -278,7 +293,7 @@ def _cli_cases(tmp_path) -> list[list[str]]:
         ["card", "publish", "--name", TOKEN + "_x", "--content", write("c8.json", "{}")],
         ["card", "build", "--training-job", f"s3://bad bucket/{TOKEN}"],
         ["card", "validate", "x.json", f"--{TOKEN}", TOKEN],
-        ["reconcile", "--policy", write("p4.yaml", policy % ("111111111111", "333333333333")), "--select", TOKEN],
+        ["reconcile", "--policy", write("p4.yaml", policy("111111111111", "333333333333")), "--select", TOKEN],
     ]
 
 
