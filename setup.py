@@ -53,6 +53,7 @@ setup(
             "jsonschema>=4.20",
             "cfn-lint>=1.0",
             "markdown-it-py>=3.0",  # tests parse rendered cards as CommonMark/GFM tables
+            "cmarkgfm>=2024.1.14",  # GitHub's own parser (cmark-gfm, autolink extension): rendered cards make no link
             "detect-secrets==1.5.0",  # the anchor of the secret detectors (tests only)
         ],
     },

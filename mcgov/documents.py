@@ -4,12 +4,21 @@ Every input is untrusted: a duplicate key is refused (naming it) instead of sile
 nesting is capped at ``MAX_DEPTH`` levels (and Python's own recursion limit can never surface as a
 ``RecursionError``), YAML aliases are refused (no alias bombs), and non-finite numbers are refused unless the
 caller asks for them. Size caps per kind of document live here too, with an environment override each.
+
+YAML is read with the YAML 1.2 core schema (YAML 1.2.2, 10.3.2 "Tag Resolution"), not PyYAML's YAML 1.1 rules:
+only ``true``/``false`` (any of three casings) are booleans, so ``yes``, ``no``, ``on``, ``off``, ``y`` and ``n``
+are strings, which a boolean field refuses; integers are decimal, ``0o`` octal or ``0x`` hex (``0755`` is 755,
+``0b1``, ``1_000`` and the sexagesimal ``1:00:00`` are strings); floats need no dot (``1e3``) and ``.inf``/``.nan``
+are the only specials; ``null``/``~``/empty are null; dates stay strings and ``<<`` is an ordinary key. One
+loader reads every YAML input (share policies, card templates), and for the values these inputs hold (quoted
+account ids and ARNs, ``true``/``false``, decimal numbers, text) both schemas agree; only the 1.1 spellings change.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -161,14 +170,29 @@ def parse_yaml(text: str, source: str) -> Any:
 
 _LOADERS: dict[int, Any] = {}
 
+# The YAML 1.2 core schema's implicit types (YAML 1.2.2, 10.3.2), as (tag, pattern, first characters).
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:null", r"(?:~|null|Null|NULL|)\Z", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"(?:true|True|TRUE|false|False|FALSE)\Z", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z",
+        list("-+0123456789."),
+    ),
+)
+
 
 def _strict_loader(yaml: Any) -> Any:
-    """A SafeLoader subclass that refuses duplicate keys, aliases and over-deep nesting, naming the line."""
+    """A SafeLoader subclass that resolves plain scalars by the YAML 1.2 core schema and refuses duplicate keys,
+    aliases and over-deep nesting, naming the line."""
     cached = _LOADERS.get(id(yaml))
     if cached is not None:
         return cached
 
     class StrictLoader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
+        yaml_implicit_resolvers: dict[Any, list[Any]] = {}  # PyYAML's 1.1 table, replaced below by the core schema
+
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self._depth = 0
@@ -206,5 +230,21 @@ def _strict_loader(yaml: Any) -> Any:
                     )
             return super().construct_mapping(node, deep=deep)
 
+    for tag, pattern, first in _CORE_SCHEMA:
+        StrictLoader.add_implicit_resolver(tag, re.compile(pattern), first)
+
+    def core_int(loader: Any, node: Any) -> int:
+        text = loader.construct_scalar(node)
+        base, digits = (
+            (8, text[2:]) if text.startswith("0o") else (16, text[2:]) if text.startswith("0x") else (10, text)
+        )
+        try:
+            return int(digits, base)
+        except ValueError:  # longer than Python converts
+            raise yaml.constructor.ConstructorError(
+                None, None, "an integer too long to read; shorten it", node.start_mark
+            ) from None
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", core_int)
     _LOADERS[id(yaml)] = StrictLoader
     return StrictLoader

@@ -7,6 +7,7 @@ nothing has been written when it is raised.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -72,6 +73,7 @@ _FIXES = {
     "extra_forbidden": "unknown key; remove it or fix its spelling",
     "missing": "required key is missing; add it",
 }
+_FIELD_PREFIX = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.+)", re.DOTALL)
 
 
 def describe_validation_error(
@@ -80,7 +82,10 @@ def describe_validation_error(
     """(field, message) of the first pydantic error of ``errors`` (``exc.errors()``), saying how many follow.
 
     ``root`` prefixes the field (for example ``metric_groups``). Messages lose pydantic's ``Value error, `` prefix;
-    a validator message of the form ``[index] text`` or ``path: text`` refines the field.
+    a validator message of the form ``[index] text``, ``name: text`` or ``path.to: text`` refines the field.
+    The message never holds the input value: pydantic's own messages that quote it are reworded, and a string
+    input a validator message quotes is replaced by ``the value`` (an input may be a secret pasted in the wrong
+    place, and the message goes to terminals and logs).
     """
     first = errors[0]
     field = error_location(first.get("loc", ()), union_tags)
@@ -91,13 +96,37 @@ def describe_validation_error(
         field += index + "]"
     elif not field and ": " in message and "." in message.partition(": ")[0]:
         field, _, message = message.partition(": ")
+    elif kind == "value_error" and (named := _FIELD_PREFIX.fullmatch(message)):
+        field = f"{field}.{named.group(1)}" if field else named.group(1)
+        message = named.group(2)
     if kind in _FIXES:
         message = _FIXES[kind]
+    elif kind == "union_tag_invalid":
+        expected = (first.get("ctx") or {}).get("expected_tags", "")
+        message = f"unknown type; use one of {expected}" if expected else "unknown type"
     elif kind == "string_type":
         message += " (quote account ids, numbers-as-text and ARNs in YAML)"
+    elif kind == "bool_type":
+        message += " (write true or false: YAML 1.2 reads yes, no, on and off as text)"
+    message = _without_input(message, first.get("input"))
     if root:
         field = f"{root}.{field}" if field and not field.startswith("[") else root + field
     more = len(errors) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return field, message
+
+
+def _without_input(message: str, value: Any) -> str:
+    """``message`` with any quoting of a string input (or of a string in a list input) replaced by ``the value``."""
+    strings = (
+        [value]
+        if isinstance(value, str)
+        else [v for v in value if isinstance(v, str)]
+        if isinstance(value, list)
+        else []
+    )
+    for text in sorted(strings, key=len, reverse=True):
+        if len(text) >= 3:
+            message = message.replace(repr(text), "the value").replace(text, "the value")
+    return message

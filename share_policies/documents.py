@@ -55,7 +55,7 @@ def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
     match = parse_card_arn(card_arn)
     if not match:
         raise CardArnError(
-            f"{card_arn!r} is not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
+            "not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
             field="--card",
         )
     if match["account"] != policy.card_account or match["region"] != policy.region:
@@ -72,7 +72,7 @@ def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
     match = ids.KMS_KEY_ARN.fullmatch(key_arn) if isinstance(key_arn, str) and len(key_arn) <= 2048 else None
     if not match:
         raise KmsKeyArnError(
-            f"{key_arn!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
+            "not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
             field=KMS_KEY_FLAG,
         )
     if match["region"] != policy.region or match["partition"] != ids.partition_of(policy.region):

@@ -32,7 +32,7 @@ def status_meets(card_status: str, required: str) -> bool:
 def _check_permission_arn(value: str) -> str:
     if not matches(ids.PERMISSION_ARN, value):
         raise ValueError(
-            f"{value!r} is not a RAM permission ARN; use arn:aws:ram::aws:permission/<AWS-managed name> or "
+            "not a RAM permission ARN; use arn:aws:ram::aws:permission/<AWS-managed name> or "
             "arn:aws:ram:<region>:<account>:permission/<name> for a customer-managed permission"
         )
     return value
@@ -66,7 +66,7 @@ class Stage(_Strict):
         for index, account in enumerate(accounts):
             if not ids.is_account(account):
                 raise ValueError(
-                    f"[{index}] {account!r} is not a 12-digit AWS account id (write it quoted; wildcards, "
+                    f"[{index}] not a 12-digit AWS account id (write it quoted; wildcards, "
                     "organization/OU ARNs and IAM principals are not supported)"
                 )
         seen: set[str] = set()
@@ -108,13 +108,13 @@ class ExportSettings(_Strict):
     @classmethod
     def _prefix(cls, value: str) -> str:
         if not matches(ids.S3_PREFIX, value, 1024):
-            raise ValueError(f"{value!r} must look like s3://bucket/prefix/ (ending with '/', no wildcards)")
+            raise ValueError("must look like s3://bucket/prefix/ (ending with '/', no wildcards)")
         return value
 
 
 def _check_account(value: Any) -> str:
     if not ids.is_account(value):
-        raise ValueError(f"{value!r} is not a 12-digit AWS account id (write it quoted)")
+        raise ValueError("not a 12-digit AWS account id (write it quoted)")
     return str(value)
 
 
@@ -148,14 +148,14 @@ class SharePolicy(_Strict):
     @classmethod
     def _card_account(cls, value: str) -> str:
         if not ids.is_account(value):
-            raise ValueError(f"{value!r} is not a 12-digit AWS account id (write it quoted)")
+            raise ValueError("not a 12-digit AWS account id (write it quoted)")
         return value
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
         if not matches(ids.REGION, value):
-            raise ValueError(f"{value!r} is not an AWS region name such as us-east-1")
+            raise ValueError("not an AWS region name such as us-east-1")
         return value
 
     @field_validator("permission_arn")
@@ -243,9 +243,9 @@ class SharePolicy(_Strict):
             return self.stages[name]
         except KeyError:
             raise UnknownStageError(
-                f"stage {name!r} is not defined; use one of {', '.join(sorted(self.stages))} or add it to the policy",
+                f"no such stage; use one of {', '.join(sorted(self.stages))} or add it to the policy",
                 source=source,
-                field=f"stages.{name}" if ids.matches(ids.STAGE_NAME, name) else f"stages[{name!r}]",
+                field=f"stages.{name}" if ids.matches(ids.STAGE_NAME, name) else "stage",
             ) from None
 
     def stage_permission(self, name: str) -> str:
@@ -268,7 +268,7 @@ class SpokeSelect(_Strict):
     def _prefix(cls, value: str | None) -> str | None:
         if value is not None and not matches(ids.CARD_NAME_PREFIX, value):
             raise ValueError(
-                f"{value!r} is not the beginning of a card name (letters, digits and hyphens, "
+                "not the beginning of a card name (letters, digits and hyphens, "
                 "starting with a letter or digit, at most 63)"
             )
         return value
@@ -313,7 +313,7 @@ class HubSpokePolicy(SharePolicy):
         if "hub_account" not in data:
             raise ValueError("hub_account: required key is missing; add the hub's 12-digit account id")
         if not ids.is_account(data["hub_account"]):
-            raise ValueError(f"hub_account: {data['hub_account']!r} is not a 12-digit AWS account id (write it quoted)")
+            raise ValueError("hub_account: not a 12-digit AWS account id (write it quoted)")
         return {**data, "card_account": data["hub_account"]}
 
     @field_validator("spokes")

@@ -169,7 +169,7 @@ def test_card_names(name, ok):
     if ok:
         assert validate_card_name(name) == name
     else:
-        with pytest.raises(ContentValidationError, match="invalid model card name"):
+        with pytest.raises(ContentValidationError, match="not a model card name"):
             validate_card_name(name)
 
 

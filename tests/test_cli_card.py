@@ -98,7 +98,7 @@ def _bad(tmp_path, name, text):
         ),
         (
             lambda t: ["card", "publish", "--name", "bad_name!", "--content", _bad(t, "c.json", "{}")],
-            "invalid model card name",
+            "not a model card name",
         ),
     ],
 )

@@ -103,7 +103,7 @@ def test_share_event_cannot_add_principals_or_policies(world, event, field):
 
 
 def test_unknown_stage_and_missing_policy_are_clear_failures(world, monkeypatch):
-    with pytest.raises(HandlerFailure, match="stage 'qa' is not defined"):
+    with pytest.raises(HandlerFailure, match="stages.qa: no such stage"):
         check_gate.handler({"card_arn": CARD, "stage": "qa"})
     monkeypatch.delenv("MCGOV_POLICY_URI")
     clear_policy_cache()

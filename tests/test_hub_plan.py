@@ -50,9 +50,9 @@ def test_hub_policy_is_a_share_policy_whose_card_account_is_the_hub() -> None:
 @pytest.mark.parametrize(
     ("change", "field", "text"),
     [
-        ({"hub_account": "11111111111\n"}, None, "hub_account: "),
-        ({"hub_account": 111111111111}, None, "write it quoted"),
-        ({"card_account": HUB}, None, "card_account: a hub-and-spoke policy names hub_account"),
+        ({"hub_account": "11111111111\n"}, "hub_account", "hub_account: "),
+        ({"hub_account": 111111111111}, "hub_account", "write it quoted"),
+        ({"card_account": HUB}, "card_account", "card_account: a hub-and-spoke policy names hub_account"),
         ({"spokes": [{"account": "*"}]}, "spokes[0].account", "12-digit"),
         ({"spokes": [{"account": "arn:aws:organizations::111111111111:ou/o-1/ou-1"}]}, "spokes[0].account", "12-digit"),
         ({"spokes": [{"account": "٤٤٤٤٤٤٤٤٤٤٤٤"}]}, "spokes[0].account", "12-digit"),

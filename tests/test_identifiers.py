@@ -42,7 +42,7 @@ def test_bad_accounts(value):
 )
 def test_bad_card_names(name):
     assert not ids.is_card_name(name)
-    with pytest.raises(ContentValidationError, match="invalid model card name"):
+    with pytest.raises(ContentValidationError, match="not a model card name"):
         validate_card_name(name)
 
 

@@ -98,7 +98,7 @@ def test_no_flag_adds_a_principal(cli, capsys: pytest.CaptureFixture[str]) -> No
     """Security: a run-time account cannot be passed; argparse refuses unknown flags (exit 2)."""
     assert cli(["share", "ensure", "--card", "c", "--policy", EXAMPLE, "--principal", "444444444444"]) == 2
     err = capsys.readouterr().err
-    assert "unrecognized arguments: --principal 444444444444" in err and err.count("\n") == 1
+    assert "unrecognized arguments: --principal" in err and "444444444444" not in err and err.count("\n") == 1
 
 
 def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) -> None:

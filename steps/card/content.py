@@ -8,12 +8,12 @@ Field order follows the service's section order, so dumping a model gives a dete
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mcgov.steps.card import limits as L
+from mcgov.text import first_hidden
 
 
 def _text(max_length: int) -> Any:
@@ -36,28 +36,6 @@ UriList = Annotated[list[Uri], Field(max_length=L.MAX_URI_LIST)]
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]
 
 
-# Control characters (line breaks and tabs aside) and bidirectional overrides make a card display something
-# other than what it holds (a Trojan-source style spoof); NUL breaks readers.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
-
-
-def hidden_character(value: Any) -> str | None:
-    """The first control or bidi character in ``value`` (strings, lists and dicts, keys included), as U+XXXX."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            found = _HIDDEN.search(node)
-            if found:
-                return f"U+{ord(found.group()):04X}"
-        elif isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return None
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, defer_build=True)
 
@@ -65,9 +43,9 @@ class _Model(BaseModel):
     def _no_hidden_characters(self) -> Any:
         for name, value in self:
             if isinstance(value, (str, list, dict)) and not isinstance(value, BaseModel):
-                character = hidden_character(value)
+                character = first_hidden(value)  # tab and line feed are text; every other hidden character is not
                 if character:
-                    raise ValueError(f"{name}: control or bidirectional character {character}; remove it")
+                    raise ValueError(f"{name}: control, format or invisible character {character}; remove it")
         return self
 
 
@@ -164,7 +142,7 @@ class SimpleMetric(_Metric):
         expected = {"number": (int, float), "string": (str,), "boolean": (bool,)}[self.type]
         is_bool = isinstance(self.value, bool)
         if not isinstance(self.value, expected) or (self.type == "number" and is_bool):
-            raise ValueError(f"value {self.value!r} does not match type {self.type!r}")
+            raise ValueError(f"value: a {type(self.value).__name__} does not match type {self.type!r}")
         return self
 
 

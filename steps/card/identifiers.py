@@ -10,7 +10,7 @@ from mcgov.steps.card.exceptions import ContentValidationError
 def validate_card_name(name: str) -> str:
     if not is_card_name(name):
         raise ContentValidationError(
-            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+            "not a model card name: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
             field="name",
         )
     return name
@@ -18,9 +18,7 @@ def validate_card_name(name: str) -> str:
 
 def validate_card_status(status: str) -> str:
     if status not in L.CARD_STATUSES:
-        raise ContentValidationError(
-            f"invalid card status {status!r}: use one of {', '.join(L.CARD_STATUSES)}", field="status"
-        )
+        raise ContentValidationError(f"not a card status: use one of {', '.join(L.CARD_STATUSES)}", field="status")
     return status
 
 

@@ -6,14 +6,15 @@ import hashlib
 import re
 import unicodedata
 
+from mcgov.text import strip_invisible
+
 NAME_HASH_CHARS = 6
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def normalize_key(key: str) -> str:
-    """How keys and names are compared: NFKC, zero-width characters removed, trimmed, case-folded."""
-    return unicodedata.normalize("NFKC", key).translate(_ZERO_WIDTH).strip().casefold()
+    """How keys and names are compared: NFKC, hidden characters (``mcgov.text``) removed, trimmed, case-folded."""
+    return strip_invisible(unicodedata.normalize("NFKC", key)).strip().casefold()
 
 
 def shorten(name: str, max_length: int) -> str:

@@ -1,9 +1,15 @@
 """Find secrets in text the card copies: by the name it is stored under, and by the value itself (pure functions).
 
 The by-value detectors follow Yelp's detect-secrets plugins (AWS keys, private keys, JWTs, basic-auth URLs,
-GitHub/GitLab/Slack/Stripe/SendGrid/npm/PyPI/OpenAI/Twilio/... tokens, high-entropy strings); the tests check,
-on a corpus they build, that everything detect-secrets flags is flagged here too and that ordinary
-hyperparameters are kept. What is found is replaced by ``REDACTED``; the card names the field, never the value.
+GitHub/GitLab/Slack/Stripe/SendGrid/npm/PyPI/OpenAI/Twilio/... tokens, high-entropy strings) and gitleaks' and
+Nosey Parker's rules for vendor tokens whose body is hex (Shopify, DigitalOcean, Databricks, New Relic...), which
+no entropy limit catches; the tests check, on corpora they build, that everything detect-secrets flags is
+flagged here too, that 48+ token formats are found, and that ordinary hyperparameters are kept.
+
+Identifiers are not secrets: AWS ARNs of any service, S3 URIs, ECR image references, ``sha256:`` digests and
+SageMaker Pipelines job names (``pipelines-<execution id>-<step>-<suffix>``) look random but name things. They are
+left out of the entropy check, and a value that is one of them is kept whatever its name (``kms_key_arn``).
+What is found is replaced by ``REDACTED``; the card names the field, never the value.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
+
+from mcgov.text import strip_invisible
 
 REDACTED = "<redacted>"
 
@@ -134,13 +142,12 @@ _COUNT_TOKENS = frozenset(
         "uri",
     }
 )
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def name_tokens(name: str) -> list[str]:
     """The words of a name: split on punctuation, spaces and camelCase (``githubPat`` -> github, pat)."""
-    text = unicodedata.normalize("NFKC", name).translate(_ZERO_WIDTH)
+    text = strip_invisible(unicodedata.normalize("NFKC", name))
     return [t.casefold() for t in re.split(r"[^0-9A-Za-z]+", _CAMEL.sub(" ", text)) if t]
 
 
@@ -192,7 +199,8 @@ _VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("jwt", r"eyJ[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.?[A-Za-z0-9_.+/=-]*"),
         ("bearer-token", r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/]{8,}=*"),
-        ("basic-auth-url", r"://[^\s/:@{}]+:[^\s/@{}]+@"),
+        # A password in a URL's userinfo, the user name possibly empty (``redis://:pw@host``, RFC 3986 3.2.1).
+        ("basic-auth-url", r"(?<=://)[^\s/:@{}]*:[^\s/@{}]+(?=@)"),
         ("github-token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36,}|\bgithub_pat_[A-Za-z0-9_]{22,}"),
         (
             "gitlab-token",
@@ -200,16 +208,19 @@ _VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "slack-token",
-            r"(?i)\bxox[abposr]-(?:\d+-)+[a-z0-9]+|https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+",
+            r"(?i)\bxox[abposre]-(?:\d+-)+[a-z0-9]+|https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+",
         ),
-        ("stripe-key", r"\b[rs]k_(?:live|test)_[0-9a-zA-Z]{24,}"),
+        ("stripe-key", r"\b[rsp]k_(?:live|test)_[0-9a-zA-Z]{24,}"),
         ("sendgrid-key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
         ("npm-token", r"\bnpm_[A-Za-z0-9]{36}|_authToken=\S+"),
         ("pypi-token", r"pypi-AgE[A-Za-z0-9_-]{50,}"),
-        ("openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}"),
+        # OpenAI (sk-proj-, sk-svcacct-, sk-admin-, legacy sk- + 48) and Anthropic (sk-ant-api03-) keys; a bare
+        # ``sk-`` word such as an ``sk-learn-train`` step name is not one.
+        ("openai-key", r"\bsk-(?:proj|svcacct|admin|ant-(?:api|admin)\d\d)-[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{32,}"),
         ("twilio-key", r"\b(?:AC|SK)[a-z0-9]{32}\b"),
         ("mailchimp-key", r"\b[0-9a-z]{32}-us[0-9]{1,2}\b"),
         ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+        ("google-oauth", r"\bGOCSPX-[A-Za-z0-9_-]{28}|\bya29\.[A-Za-z0-9_-]{20,}"),
         ("azure-storage-key", r"AccountKey=[A-Za-z0-9+/=]{20,}"),
         ("azure-sas", r"[?&]sig=[A-Za-z0-9%+/=]{20,}"),
         ("discord-token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27}"),
@@ -218,6 +229,33 @@ _VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("artifactory-token", r"(?:^|[\s=:\"])(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s\"]|$)"),
         ("softlayer-key", r"api\.softlayer\.com/soap/v3(?:\.1)?/[a-z0-9]{64}"),
         ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}"),
+        # Vendor tokens with a hex or short body (gitleaks config/gitleaks.toml rule ids in brackets; Nosey Parker
+        # crates/noseyparker/data/default/rules/newrelic.yml for New Relic):
+        # Shopify access, custom-app, private-app tokens and shared secret [shopify-*]: shpat_/shpca_/shppa_/shpss_.
+        ("shopify-token", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"),
+        # DigitalOcean personal access, OAuth access and refresh tokens [digitalocean-pat/-access-token/-refresh-token].
+        ("digitalocean-token", r"(?i)\bdo[por]_v1_[a-f0-9]{64}\b"),
+        # Databricks personal access token [databricks-api-token]: dapi + 32 hex, optionally -<digit>.
+        ("databricks-token", r"\bdapi[a-h0-9]{32}(?:-\d)?\b"),
+        # New Relic license (ingest) key: 40 characters ending NRAL [np-newrelic-01]; user key NRAK-, admin NRAA-,
+        # REST NRRA-, Insights insert/query NRII-/NRIQ-, browser NRJS- [np-newrelic-03..07, new-relic-*].
+        (
+            "newrelic-key",
+            r"(?i)\b[a-z0-9]{6}[a-f0-9]{30}nral\b|\bNR(?:AK|AA)-[A-Za-z0-9]{27}\b|\bNRRA-[a-f0-9]{42}\b"
+            r"|\bNRI[IQ]-[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])|\bNRJS-[a-f0-9]{19}\b",
+        ),
+        ("pulumi-token", r"\bpul-[a-f0-9]{40}\b"),
+        ("sentry-token", r"\bsntry[us]_[A-Za-z0-9+/=_]{40,}"),
+        ("postman-key", r"\bPMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}\b"),
+        ("linear-key", r"\blin_api_[A-Za-z0-9]{40}\b"),
+        ("doppler-token", r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b"),
+        ("age-key", r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+        ("heroku-key", r"\bHRKU-AA[0-9a-zA-Z_-]{58}"),
+        ("dynatrace-token", r"\bdt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}\b"),
+        ("grafana-token", r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b|\bglc_[A-Za-z0-9+/]{32,}"),
+        ("vault-token", r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}"),
+        ("atlassian-token", r"\bATATT3[A-Za-z0-9_\-=]{100,}"),
+        ("dockerhub-token", r"\bdckr_pat_[A-Za-z0-9_-]{27,}"),
     )
 )
 # ``name=value`` / ``name: value`` / ``--name value`` pairs inside a longer string.
@@ -225,6 +263,24 @@ _PAIR = re.compile(r"""(?:^|[\s,;&?{(]|--?)["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})
 _FLAG = re.compile(r"--?([A-Za-z][A-Za-z0-9_\-]{1,63})\s+([^\s-][^\s]*)")
 _B64 = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 _HEX = re.compile(r"\b[0-9a-fA-F]{20,}\b")
+
+# Identifiers that look random but name things (AWS's ARN format: "Amazon Resource Names (ARNs)" in the IAM User
+# Guide; ECR image references and OCI digests; real Pipelines job names such as
+# pipelines-cfvy1tjuxdq8-abalonetrain-tavd6f3wdf and pipelines-p1gtwhjm9dzt-EvaluateCustomModel-XEdt5h2gQC).
+_IDENTIFIER = re.compile(
+    r"\barn:aws(?:-[a-z]+)*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:[^\s\"'`,;]+"
+    r"|\bs3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[^\s\"'`,;?#]*)?"
+    r"|\b\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/[a-z0-9._/-]+(?::[A-Za-z0-9_.-]{1,128})?"
+    r"|\b(?:sha256|sha384|sha512):[0-9a-fA-F]{32,128}\b"
+    r"|\bpipelines-[a-z0-9]{12}-[A-Za-z0-9-]{1,51}\b"
+)
+
+
+def is_identifier(value: str) -> bool:
+    """True when ``value`` is, as a whole, an ARN, an S3 URI, an ECR image reference (``@sha256:`` digest included),
+    a ``sha256:`` digest or a Pipelines job name: something that names a resource, never a secret."""
+    text = value.strip()
+    return bool(text) and _IDENTIFIER.sub(" ", text).replace("@", " ").strip() == ""
 
 
 def shannon_entropy(text: str) -> float:
@@ -237,22 +293,22 @@ def _high_entropy(text: str) -> bool:
     for match in _HEX.finditer(text):
         if shannon_entropy(match.group()) > 3.0 and not match.group().isdigit():
             return True
-    for match in _B64.finditer(text):
-        word = match.group()
-        if shannon_entropy(word) > 4.5 and not word.startswith(("arn:", "s3:")):
-            return True
-    return False
+    return any(shannon_entropy(match.group()) > 4.5 for match in _B64.finditer(text))
 
 
 def secret_kinds(value: str) -> list[str]:
-    """What kinds of secret ``value`` holds (empty when none): known token shapes, secret pairs, JSON, entropy."""
-    text = unicodedata.normalize("NFKC", value).translate(_ZERO_WIDTH)
+    """What kinds of secret ``value`` holds (empty when none): known token shapes, secret pairs, JSON, entropy.
+
+    Identifiers (``is_identifier``) are left out of the pair and entropy checks, never out of the token shapes.
+    """
+    text = strip_invisible(unicodedata.normalize("NFKC", value))
     kinds = [kind for kind, pattern in _VALUE_PATTERNS if pattern.search(text)]
-    if any(is_secret_name(name) and secret != REDACTED for name, secret in _pairs(text)):
+    rest = _IDENTIFIER.sub(" ", text)
+    if any(is_secret_name(name) and secret != REDACTED for name, secret in _pairs(rest)):
         kinds.append("secret-pair")
     if text.lstrip()[:1] in "{[" and _json_has_secret(text):
         kinds.append("json-secret")
-    if not kinds and _high_entropy(text):
+    if not kinds and _high_entropy(rest):
         kinds.append("high-entropy")
     return kinds
 
@@ -285,8 +341,15 @@ def _json_has_secret(text: str) -> bool:
 
 
 def is_secret(name: str, value: str) -> bool:
-    """True when ``value``, stored under ``name``, should not be copied into a card."""
-    return bool(value) and value != REDACTED and (is_secret_name(name) or bool(secret_kinds(value)))
+    """True when ``value``, stored under ``name``, should not be copied into a card.
+
+    A value that is an identifier (an ARN, say) is kept under a secret-looking name (``kms_key_arn``), unless it
+    holds a known token shape.
+    """
+    if not value or value == REDACTED:
+        return False
+    kinds = secret_kinds(value)
+    return bool(kinds) or (is_secret_name(name) and not is_identifier(strip_invisible(value)))
 
 
 def scrub(data: Any, path: str = "", exempt: frozenset[str] = frozenset()) -> tuple[Any, list[str]]:
@@ -317,3 +380,23 @@ def scrub(data: Any, path: str = "", exempt: frozenset[str] = frozenset()) -> tu
         return node
 
     return walk(data, path, ""), found
+
+
+def redact_text(text: str) -> str:
+    """``text`` (an error message or a log line) with every known token shape, and the value of every
+    secret-named ``name=value`` pair or ``--name value`` flag, replaced by ``REDACTED`` (high-entropy words are
+    not: a message is full of identifiers): the last guard before a message reaches a terminal
+    or a log, whatever input or AWS answer it quotes. Text with nothing to redact is returned unchanged."""
+    normalized = strip_invisible(unicodedata.normalize("NFKC", text))
+    redacted = normalized
+    for _, pattern in _VALUE_PATTERNS:
+        redacted = pattern.sub(REDACTED, redacted)
+    redacted = _FLAG.sub(_redact_pair, _PAIR.sub(_redact_pair, redacted))
+    return text if redacted == normalized else redacted
+
+
+def _redact_pair(match: re.Match[str]) -> str:
+    if not is_secret_name(match.group(1)) or match.group(2) == REDACTED:
+        return match.group()
+    start, end = match.span(2)
+    return match.group()[: start - match.start()] + REDACTED + match.group()[end - match.start() :]

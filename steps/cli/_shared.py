@@ -16,6 +16,7 @@ from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.common.policy import load_policy, split_s3_uri
+from mcgov.text import visible_json
 
 
 def session(args: argparse.Namespace) -> Any:
@@ -40,13 +41,13 @@ def seconds(text: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not 0 <= value <= MAX_WAIT_SECONDS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to {MAX_WAIT_SECONDS:.0f}")
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to {MAX_WAIT_SECONDS:.0f}")
     return value
 
 
 def print_json(data: Any, stream: Any = None) -> None:
-    json.dump(json_safe(data), stream or sys.stdout, indent=2, ensure_ascii=False)
-    (stream or sys.stdout).write("\n")
+    """``data`` as indented JSON; hidden characters are JSON escapes (the same data, none shown raw)."""
+    (stream or sys.stdout).write(visible_json(json.dumps(json_safe(data), indent=2, ensure_ascii=False)) + "\n")
 
 
 def write_atomic(path: str, text: str, flag: str = "--output") -> None:

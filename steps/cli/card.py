@@ -13,6 +13,7 @@ from mcgov.steps.card.service import CardSources, build_card, populate_card, pub
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
 from mcgov.steps.cli._shared import print_json, read_policy, session, write_atomic
+from mcgov.text import visible_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -108,7 +109,7 @@ def _build(args: argparse.Namespace) -> int:
     s3 = clients.client("s3") if _needs(sources, "s3://") else None
     sagemaker = clients.client("sagemaker") if sources.training_job_name or _needs(sources, "arn:") else None
     content = build_card(sources, s3=s3, sagemaker=sagemaker)
-    text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+    text = visible_json(json.dumps(content, indent=2, ensure_ascii=False)) + "\n"
     if args.output:
         write_atomic(args.output, text)
     else:

@@ -6,6 +6,8 @@ Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input
 typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
 (``mcgov.pipelines``) load only inside the ``workflow`` command.
+Everything the commands write to stdout and stderr passes the one output sanitizer (``mcgov.text.visible``): a
+control, bidi or invisible character from a card, a file or AWS is shown escaped, never raw on the terminal.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -26,13 +30,31 @@ from botocore.exceptions import (
 
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
+from mcgov.text import visible
 
 COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line
-        self.exit(2, f"{self.prog}: error: {message}\n")
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line, without the values
+        self.exit(2, f"{self.prog}: error: {_redacted(_without_values(message))}\n")
+
+
+_ARGPARSE_VALUE = re.compile(r"(invalid choice|invalid [\w.]+ value): (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S+)")
+
+
+def _without_values(message: str) -> str:
+    """argparse's message without the values it quotes (a token pasted into the wrong flag stays off the
+    terminal and the CI log): ``invalid choice: 'x' (choose from ...)`` -> ``invalid choice (choose from ...)``,
+    ``unrecognized arguments: --flag value`` -> ``unrecognized arguments: --flag (and 1 more)``."""
+    message = _ARGPARSE_VALUE.sub(r"\1", message)
+    head, found, rest = message.partition("unrecognized arguments: ")
+    if found:
+        words = rest.split()
+        flags = [w.partition("=")[0] for w in words if w.startswith("-") and w[1:2].isalpha() or w.startswith("--")]
+        more = len(words) - len(flags)
+        message = head + "unrecognized arguments: " + " ".join(flags) + (f" (and {more} more)" if more else "")
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +75,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Visible:
+    """A text stream that shows hidden characters escaped before they reach the terminal (line breaks and tabs
+    aside); everything else is the wrapped stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Visible(sys.stdout), _Visible(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -82,7 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    return _redacted(" ".join(str(exc).split()))
+
+
+def _redacted(message: str) -> str:
+    """``message`` with any token shape or secret pair it quotes redacted: the CLI's last guard."""
+    from mcgov.steps.card.secrets import redact_text  # loads on the error path only
+
+    return redact_text(message)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ and unavailable are worth a retry (and Step Functions retries them), the others 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -192,12 +193,31 @@ def classify(code: str, message: str = "", status: int | None = None) -> AwsErro
     return AwsErrorKind.OTHER
 
 
+# Where AWS's and botocore's messages quote the value sent: AWS's validation message ("Value 'x' at 'name' failed
+# to satisfy constraint", the ValidationException format of every JSON-protocol service) and botocore's parameter
+# validation ("Invalid type for parameter N, value: x, type: ...", "Invalid bucket name "x": ...").
+_QUOTED_VALUES = (
+    (re.compile(r"Value '.*?' at '", re.DOTALL), "Value at '"),
+    (re.compile(r", value: .*?, (type|valid)", re.DOTALL), r", \1"),
+    (re.compile(r'Invalid bucket name ".*?":', re.DOTALL), "Invalid bucket name:"),
+)
+
+
+def _without_values(message: str) -> str:
+    """An AWS or botocore message without the parameter values it quotes (they may be secrets pasted in the wrong
+    place); it still names the parameter and the constraint."""
+    for pattern, replacement in _QUOTED_VALUES:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 def aws_failure(exc: BaseException, service: str, operation: str) -> AwsFailure | None:
-    """The ``AwsFailure`` of a botocore exception; ``None`` for anything botocore did not raise."""
+    """The ``AwsFailure`` of a botocore exception, the values its message quotes left out; ``None`` for anything
+    botocore did not raise."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
         code = str(error.get("Code") or "Unknown")
-        message = str(error.get("Message") or "")
+        message = _without_values(str(error.get("Message") or ""))
         status = (
             exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if isinstance(exc.response, dict) else None
         )
@@ -205,7 +225,7 @@ def aws_failure(exc: BaseException, service: str, operation: str) -> AwsFailure 
             service, operation, code, message, classify(code, message, status if isinstance(status, int) else None)
         )
     if isinstance(exc, ParamValidationError):
-        return AwsFailure(service, operation, "ParamValidationError", str(exc), AwsErrorKind.INVALID)
+        return AwsFailure(service, operation, "ParamValidationError", _without_values(str(exc)), AwsErrorKind.INVALID)
     if isinstance(exc, BotoCoreError):
         return AwsFailure(service, operation, type(exc).__name__, f"{exc} (after retries)", AwsErrorKind.UNAVAILABLE)
     return None

@@ -58,7 +58,7 @@ def output_problem(parameters: Sequence[Mapping[str, Any]]) -> str | None:
         if not isinstance(value, str) or len(value) > MAX_OUTPUT_VALUE or len(name) > MAX_OUTPUT_NAME:
             return f"output {name} must be a string of at most {MAX_OUTPUT_VALUE} characters"
         if declared[name] == "Boolean" and value not in ("true", "false"):
-            return f"output {name} is declared Boolean but the value is {value!r}"
+            return f"output {name} is declared Boolean but the value is neither true nor false"
     return None
 
 

@@ -16,9 +16,9 @@ def role_arn(account: str, name: str, pattern: str = DEFAULT_ROLE_PATTERN) -> st
     """Role ARN in ``account`` from ``pattern`` (placeholders ``{account}`` and ``{name}``)."""
     try:
         return pattern.format(account=account, name=name)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError):
         raise VerificationInputError(
-            f"--verify-role pattern {pattern!r} is invalid ({exc}); use placeholders {{account}} and {{name}} only"
+            "--verify-role: the pattern is invalid; use placeholders {account} and {name} only"
         ) from None
 
 

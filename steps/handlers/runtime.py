@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
 from mcgov.errors import GovernanceError, describe_validation_error
+from mcgov.steps.card.secrets import redact_text
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.handlers.exceptions import EventError, HandlerFailure, RetryableHandlerFailure
@@ -31,6 +32,8 @@ CAUGHT_ERROR_NAMES: tuple[str, ...] = tuple(e.__name__ for e in HANDLER_ERRORS)
 
 
 class _JsonFormatter(logging.Formatter):
+    """One JSON object per line; every string in it passes ``redact_text``, so no log line carries a token."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "level": record.levelname,
@@ -41,7 +44,17 @@ class _JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info and record.exc_info[0] is not None:
             entry["error_type"] = record.exc_info[0].__name__
-        return json.dumps(json_safe(entry), default=str)
+        return json.dumps(_redacted(json_safe(entry)), default=str)
+
+
+def _redacted(node: Any) -> Any:
+    if isinstance(node, str):
+        return redact_text(node)
+    if isinstance(node, dict):
+        return {redact_text(str(k)): _redacted(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_redacted(v) for v in node]
+    return node
 
 
 class _StdoutHandler(logging.StreamHandler):
@@ -101,7 +114,7 @@ def _failed(logger: logging.Logger, name: str, request_id: str | None, exc: Gove
         },
     )
     failure_type = RetryableHandlerFailure if exc.retryable else HandlerFailure
-    return failure_type(f"{type(exc).__name__}: {exc}", failure=exc.failure)
+    return failure_type(redact_text(f"{type(exc).__name__}: {exc}"), failure=exc.failure)
 
 
 def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
@@ -127,7 +140,7 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
                 raise _failed(logger, name, request_id, exc) from None
             except Exception as exc:  # noqa: BLE001 - a bug still leaves as a typed, caught error
                 logger.exception("unexpected error", extra={"fields": {"handler": name, "request_id": request_id}})
-                raise HandlerFailure(f"unexpected {type(exc).__name__} in {name}: {exc}") from None
+                raise HandlerFailure(redact_text(f"unexpected {type(exc).__name__} in {name}: {exc}")) from None
             log(
                 logger,
                 "done",

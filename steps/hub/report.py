@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.steps.hub.plan import CardAction, Outcome
+from mcgov.text import visible
 
 SCHEMA_VERSION = 1
 REPORTED = (Outcome.SYNCED, Outcome.UNCHANGED, Outcome.DRIFT, Outcome.GONE, Outcome.FAILED)
@@ -119,4 +120,4 @@ def render_table(report: HubReport) -> str:
         width = max(len(a.hub_name) for a in rows)
         lines += ["", f"{'HUB CARD':<{width}}  {'OUTCOME':<10}  DETAIL"]
         lines += [f"{a.hub_name:<{width}}  {a.outcome.value:<10}  {a.detail}" for a in rows]
-    return "\n".join(lines) + "\n"
+    return "".join(visible(line) + "\n" for line in lines)  # names and AWS details from outside: no raw ESC

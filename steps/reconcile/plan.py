@@ -80,7 +80,7 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in ("status", "name-prefix") or not value:
-            raise SelectionError(f"--select {item!r}: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
+            raise SelectionError(f"--select: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
         if key in values:
             raise SelectionError(f"--select {key} given twice; give each key once (they are combined with AND)")
         values[key] = value
@@ -90,7 +90,7 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
     prefix = values.get("name-prefix")
     if prefix is not None and not ids.matches(ids.CARD_NAME_PREFIX, prefix):
         raise SelectionError(
-            f"--select name-prefix={prefix!r}: not the beginning of a card name (letters, digits and "
+            "--select name-prefix: not the beginning of a card name (letters, digits and "
             "hyphens, starting with a letter or digit, at most 63)"
         )
     return Selection(status=status, name_prefix=prefix)

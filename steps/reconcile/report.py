@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.steps.reconcile.plan import Outcome, Selection
+from mcgov.text import visible
 
 SCHEMA_VERSION = 1
 
@@ -79,4 +80,4 @@ def render_table(report: ReconcileReport) -> str:
             )
     for note in report.notes:
         lines.append(f"note: {note['name']} ({note['arn']}): {note['note']}")
-    return "\n".join(lines) + "\n"
+    return "".join(visible(line) + "\n" for line in lines)  # names and AWS details from outside: no raw ESC

@@ -27,7 +27,7 @@ def gate_lifecycle(stage: str, outcome: str, reason: str) -> LifeCycle:
     """The ``ModelLifeCycle`` recording one gate decision whose ``outcome`` is ALLOWED, PENDING or BLOCKED (pure)."""
     if not ENTITY_NAME.fullmatch(stage):
         raise LifeCycleStageError(
-            f"stage {stage!r} cannot be a ModelLifeCycle Stage (letters, digits and inner "
+            "the stage name cannot be a ModelLifeCycle Stage (letters, digits and inner "
             "hyphens, 1-63); rename the stage in the policy",
             field="stage",
         )

@@ -7,7 +7,6 @@ sharply; values are carried in ``data-value`` attributes for tools and tests.
 
 from __future__ import annotations
 
-from html import escape
 
 from mcgov.steps.review.chart_math import (
     axis_range,
@@ -18,7 +17,7 @@ from mcgov.steps.review.chart_math import (
     matrix_axes,
     nice_ticks,
 )
-from mcgov.steps.review.formatting import exact, number, shorten
+from mcgov.steps.review.formatting import exact, html_text, number, shorten
 from mcgov.steps.review.view import Metric
 
 _W, _H = 480, 320
@@ -29,7 +28,7 @@ _INK = "#1f4e79"
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return html_text(text)
 
 
 def _svg(width: float, height: float, title: str, body: list[str], kind: str) -> str:

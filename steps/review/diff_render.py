@@ -1,14 +1,18 @@
-"""A ``CardDiff`` as plain text, GitHub Markdown, JSON-ready data or an HTML fragment (pure)."""
+"""A ``CardDiff`` as plain text, GitHub Markdown, JSON-ready data or an HTML fragment (pure).
+
+Card text in every line (names, paths, values, labels) shows hidden characters escaped (``mcgov.text.visible``),
+so an ESC sequence or a bidi override written into a card cannot repaint the terminal or hide a change.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from html import escape
 from typing import Any
 
 from mcgov.steps.review.diff import SECTIONS, CardDiff, FieldChange, MetricChange, ParameterChange
-from mcgov.steps.review.formatting import is_number, md_code, md_text, number, shorten, signed
+from mcgov.steps.review.formatting import html_text, is_number, md_code, md_text, number, shorten, signed
+from mcgov.text import visible
 
 
 def diff_to_dict(diff: CardDiff) -> dict[str, Any]:
@@ -94,7 +98,7 @@ def _sections(diff: CardDiff) -> list[tuple[str, list[tuple[str, str]]]]:
         ]
         lines += [(_kind(c.old, c.new), field_line(c)) for c in fields]
         if lines:
-            out.append((title, lines))
+            out.append((title, [(kind, visible(line)) for kind, line in lines]))
     return out
 
 
@@ -103,7 +107,7 @@ def _kind(old: Any, new: Any) -> str:
 
 
 def render_diff_text(diff: CardDiff) -> str:
-    head = f"Card diff: {diff.old_label} -> {diff.new_label}\n"
+    head = f"Card diff: {visible(diff.old_label)} -> {visible(diff.new_label)}\n"
     if diff.unchanged:
         return head + "No changes.\n"
     body = "".join(f"\n{title}\n" + "".join(f"  {line}\n" for _, line in lines) for title, lines in _sections(diff))
@@ -149,11 +153,12 @@ def render_diff_markdown(diff: CardDiff, *, heading: str = "##") -> str:
 
 def render_diff_html(diff: CardDiff) -> str:
     """An HTML fragment (escaped) for the "Changes" section of a rendered card."""
-    head = f"<p>Compared with <strong>{escape(diff.old_label)}</strong> (this page: {escape(diff.new_label)}).</p>\n"
+    old, new = html_text(diff.old_label), html_text(diff.new_label)
+    head = f"<p>Compared with <strong>{old}</strong> (this page: {new}).</p>\n"
     if diff.unchanged:
         return head + '<p class="empty">No changes.</p>\n'
     parts = [head]
     for title, lines in _sections(diff):
-        items = "".join(f'<li class="{kind}">{escape(line)}</li>' for kind, line in lines)
-        parts.append(f"<h3>{escape(title)}</h3>\n<ul>{items}</ul>\n")
+        items = "".join(f'<li class="{kind}">{html_text(line)}</li>' for kind, line in lines)
+        parts.append(f"<h3>{html_text(title)}</h3>\n<ul>{items}</ul>\n")
     return "".join(parts)

@@ -78,11 +78,9 @@ def check_wait(value: Any, *, field: str = "--wait") -> float:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise ReviewInputError(f"{value!r} is not a number of seconds", source=field) from None
+        raise ReviewInputError("not a number of seconds", source=field) from None
     if not math.isfinite(seconds) or not 0 <= seconds <= MAX_WAIT_SECONDS:
-        raise ReviewInputError(
-            f"{value!r} must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}", source=field
-        )
+        raise ReviewInputError(f"must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}", source=field)
     return seconds
 
 
@@ -98,7 +96,7 @@ def check_s3_output(value: Any, *, field: str = "--s3-output") -> str:
         and not any(c < " " or c == "\x7f" for c in prefix)
     )
     if not valid:
-        raise ReviewInputError(f"{value!r} is not an S3 output path (s3://bucket/prefix)", source=field)
+        raise ReviewInputError("not an S3 output path (s3://bucket/prefix)", source=field)
     return value
 
 
@@ -107,7 +105,7 @@ def check_version(value: Any, *, field: str = "--version") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
-        raise ReviewInputError(f"{value!r} is not a card version (a positive integer)", source=field)
+        raise ReviewInputError("not a card version (a positive integer)", source=field)
     return value
 
 
@@ -116,7 +114,7 @@ def card_name_of(name_or_arn: str) -> str:
     match = ids.parse_card_arn(name_or_arn)
     name = match["name"] if match else name_or_arn
     if not ids.is_card_name(name):
-        raise ReviewInputError(f"{name_or_arn!r} is not a model-card name or ARN", source="NAME_OR_ARN")
+        raise ReviewInputError("not a model-card name or ARN", source="NAME_OR_ARN")
     return name
 
 

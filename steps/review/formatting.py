@@ -1,11 +1,18 @@
-"""How values read on a card: numbers, labels and short JSON text (pure functions)."""
+"""How values read on a card: numbers, labels, short JSON text, and text escaped for Markdown or HTML (pure).
+
+Every card text a render shows passes through ``md_text``/``md_code`` or ``html_text``, which show hidden
+characters escaped (``mcgov.text.visible``): ESC and bidi overrides never reach a reader raw.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import re
+from html import escape
 from typing import Any
+
+from mcgov.text import defuse_autolinks, visible, visible_json
 
 _ACRONYMS = {"arn": "ARN", "id": "ID", "uri": "URI", "gb": "GB", "kms": "KMS", "auc": "AUC", "sha256": "SHA-256"}
 
@@ -29,8 +36,9 @@ def signed(value: float | int, digits: int = 4) -> str:
 
 
 def exact(value: Any) -> str:
-    """The value as JSON text, exactly as the card holds it (for ``data-value`` and JSON output)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=True, sort_keys=True)
+    """The value as JSON text, exactly as the card holds it (for ``data-value`` and JSON output); hidden
+    characters are JSON escapes, so the text means the same and shows none raw."""
+    return visible_json(json.dumps(value, ensure_ascii=False, allow_nan=True, sort_keys=True))
 
 
 def scalar_text(value: Any) -> str:
@@ -61,19 +69,26 @@ _MD_INLINE = set("\\`*_[]<>|~&#")
 _BLOCK_START = re.compile(r"^([-+=>]|\d+[.)])")
 
 
+def html_text(text: Any) -> str:
+    """Text for HTML (element content or a quoted attribute): hidden characters escaped, then ``&<>"'``."""
+    return escape(visible(str(text), keep="\n\t"), quote=True)
+
+
 def md_text(text: str) -> str:
     """Text that Markdown shows literally, on one line: characters that open emphasis, code, links, images,
     HTML, entities or table cells are backslash-escaped, and so is a leading list or heading marker; line breaks
-    become ``<br>``. Card text can therefore start no block and inject no tag into a PR comment."""
-    lines = [" ".join(line.split()) for line in str(text).splitlines()] or [""]
+    become ``<br>``; hidden characters are shown escaped and GFM autolinks are defused (``mcgov.text``). Card
+    text can therefore start no block, inject no tag and open no link in a PR comment."""
+    lines = [" ".join(line.split()) for line in visible(str(text), keep="\n\t").split("\n")]
     escaped = ["".join("\\" + ch if ch in _MD_INLINE else ch for ch in line) for line in lines]
     escaped[0] = _BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], escaped[0])
-    return "<br>".join(escaped)
+    return defuse_autolinks("<br>".join(escaped))
 
 
 def md_code(text: str) -> str:
-    """An inline code span that holds ``text`` whatever backticks it contains (``|`` escaped for tables)."""
-    text = " ".join(str(text).split())
+    """An inline code span that holds ``text`` whatever backticks it contains (``|`` escaped for tables; hidden
+    characters shown escaped). A code span is never autolinked."""
+    text = " ".join(visible(str(text)).split())
     longest = current = 0
     for ch in text:
         current = current + 1 if ch == "`" else 0

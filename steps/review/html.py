@@ -7,12 +7,11 @@ something the escaping missed would neither run it nor call out.
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from typing import Any
 
 from mcgov.steps.review.charts import chart
 from mcgov.steps.review.diff_render import render_diff_html
-from mcgov.steps.review.formatting import exact, is_number, number, scalar_text, shorten
+from mcgov.steps.review.formatting import exact, html_text, is_number, number, scalar_text, shorten
 from mcgov.steps.review.layout import build_view
 from mcgov.steps.review.view import (
     Approval,
@@ -94,7 +93,7 @@ footer{margin-top:18px;padding-top:10px;border-top:2px solid var(--line);font-si
 
 
 def _e(text: Any) -> str:
-    return escape(str(text), quote=True)
+    return html_text(text)
 
 
 def render_html(

@@ -65,7 +65,7 @@ def group_arn_of_package(package_arn: str) -> str:
     )
     if match is None:
         raise ShareStateError(
-            f"{package_arn!r} is not a versioned model package ARN "
+            "the model package ARN is not a versioned model package ARN "
             "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)"
         )
     return (

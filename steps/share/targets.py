@@ -23,7 +23,7 @@ def resolve_card_arn(policy: SharePolicy, name_or_arn: str) -> str:
     not a valid card name is refused here, before any AWS call."""
     if not name_or_arn.startswith("arn:") and not is_card_name(name_or_arn):
         raise CardArnError(
-            f"{name_or_arn!r} is not a model card name (1-63 letters, digits and hyphens, starting and "
+            "not a model card name (1-63 letters, digits and hyphens, starting and "
             "ending with a letter or digit) nor a model-card ARN",
             field="--card",
         )
