@@ -11,17 +11,20 @@ picks the class from the data.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import typing
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
 from mcgov.identifiers import matches
 from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
+from mcgov.steps.assess.catalog import framework_names, unknown_framework
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
+RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
 
 
 def status_meets(card_status: str, required: str) -> bool:
@@ -44,6 +47,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True, allow_inf_nan=False)
 
 
+class AssessmentRequirement(_Strict):
+    """``require_assessment``: the card must score at least ``min_score`` against ``framework`` (``mcgov card
+    assess``; see docs/assessment.md)."""
+
+    framework: str
+    min_score: float = Field(ge=0, le=1)
+
+    @field_validator("framework")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in framework_names():
+            raise ValueError(unknown_framework())
+        return value
+
+
+def _content_path(value: str) -> str:
+    # Imported on use: a gate whose policy makes no field mandatory never loads the card content models.
+    from mcgov.steps.assess.paths import parse_content_path
+
+    parse_content_path(value)
+    return value
+
+
+ContentPathText = Annotated[str, AfterValidator(_content_path)]
+
+
 class Stage(_Strict):
     """Accounts one stage shares with, the card status it requires and (optionally) its own permission.
 
@@ -52,6 +81,8 @@ class Stage(_Strict):
 
     ``model_package_group``: the stage also needs the model package group of the package being promoted, shared
     through RAM (``sagemaker:ModelPackageGroup``) beside the card; the gate requires its associations too.
+
+    ``require_assessment``: the card must score at least ``min_score`` against a framework (``mcgov card assess``).
     """
 
     accounts: list[str] = Field(min_length=1)
@@ -59,6 +90,7 @@ class Stage(_Strict):
     permission_arn: str | None = None
     hub_copy_current: bool = False
     model_package_group: bool = False
+    require_assessment: AssessmentRequirement | None = None
 
     @field_validator("accounts")
     @classmethod
@@ -131,7 +163,11 @@ class HubLocation(_Strict):
 
 
 class SharePolicy(_Strict):
-    """A whole share policy file (centralized topology: the card account shares its own cards)."""
+    """A whole share policy file (centralized topology: the card account shares its own cards).
+
+    ``required_fields_by_risk_rating``: card content paths (``mcgov.steps.assess.paths``) that must be present in
+    a card of that ``intended_uses.risk_rating``.
+    """
 
     version: Literal[1]
     topology: Literal["centralized"] = "centralized"
@@ -143,6 +179,16 @@ class SharePolicy(_Strict):
     gate: GateSettings = GateSettings()
     export: ExportSettings | None = None
     hub: HubLocation | None = None
+    required_fields_by_risk_rating: dict[RiskRating, list[ContentPathText]] | None = None
+
+    @field_validator("required_fields_by_risk_rating", mode="before")
+    @classmethod
+    def _risk_ratings(cls, value: Any) -> Any:
+        if isinstance(value, dict) and any(key not in typing.get_args(RiskRating) for key in value):
+            raise ValueError(
+                "a key is not a card risk rating (intended_uses.risk_rating); use High, Medium, Low or Unknown"
+            )
+        return value
 
     @field_validator("card_account")
     @classmethod
