@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 
-COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
+COMMAND_MODULES = ("card", "review", "approve", "assess", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):
