@@ -14,12 +14,11 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
 from mcgov.identifiers import matches
 from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
-from mcgov.steps.assess.catalog import framework_names, unknown_framework
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
@@ -49,28 +48,11 @@ class _Strict(BaseModel):
 
 class AssessmentRequirement(_Strict):
     """``require_assessment``: the card must score at least ``min_score`` against ``framework`` (``mcgov card
-    assess``; see docs/assessment.md)."""
+    assess``; docs/assessment.md). That the framework is a packaged one is checked where the frameworks are known,
+    by the steps' policy loader (``mcgov.steps.assess.policy``)."""
 
-    framework: str
+    framework: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=63)]
     min_score: float = Field(ge=0, le=1)
-
-    @field_validator("framework")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in framework_names():
-            raise ValueError(unknown_framework())
-        return value
-
-
-def _content_path(value: str) -> str:
-    # Imported on use: a gate whose policy makes no field mandatory never loads the card content models.
-    from mcgov.steps.assess.paths import parse_content_path
-
-    parse_content_path(value)
-    return value
-
-
-ContentPathText = Annotated[str, AfterValidator(_content_path)]
 
 
 class Stage(_Strict):
@@ -165,8 +147,9 @@ class HubLocation(_Strict):
 class SharePolicy(_Strict):
     """A whole share policy file (centralized topology: the card account shares its own cards).
 
-    ``required_fields_by_risk_rating``: card content paths (``mcgov.steps.assess.paths``) that must be present in
-    a card of that ``intended_uses.risk_rating``.
+    ``required_fields_by_risk_rating``: card content paths that must be present in a card of that
+    ``intended_uses.risk_rating``; that each is a real content path is checked by the steps' policy loader
+    (``mcgov.steps.assess.policy``), which knows the content model.
     """
 
     version: Literal[1]
@@ -179,7 +162,9 @@ class SharePolicy(_Strict):
     gate: GateSettings = GateSettings()
     export: ExportSettings | None = None
     hub: HubLocation | None = None
-    required_fields_by_risk_rating: dict[RiskRating, list[ContentPathText]] | None = None
+    required_fields_by_risk_rating: (
+        dict[RiskRating, list[Annotated[str, Field(min_length=1, max_length=300)]]] | None
+    ) = None
 
     @field_validator("required_fields_by_risk_rating", mode="before")
     @classmethod

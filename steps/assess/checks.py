@@ -43,6 +43,15 @@ def assessment_problem(content: Mapping[str, Any], requirement: AssessmentRequir
     )
 
 
+def _present(path: str, content: Mapping[str, Any]) -> bool:
+    """Whether ``path`` is present; a path that is not a content path (a policy that skipped the steps' loader)
+    counts as absent, so the card is blocked, not let through."""
+    try:
+        return parse_content_path(path).present(content)
+    except ValueError:
+        return False
+
+
 def _floor(score: float) -> str:
     """Two decimals rounded down, so a blocked score never prints as the minimum it missed."""
     return f"{math.floor(score * 100) / 100:.2f}"
@@ -63,7 +72,7 @@ def required_fields_problem(content: Mapping[str, Any], policy: SharePolicy) -> 
             f"set it to {', '.join(ratings)} in the card template (or the card) and publish again"
         )
     required = next((paths for key, paths in table.items() if key == rating), [])
-    missing = [path for path in required if not parse_content_path(path).present(content)]
+    missing = [path for path in required if not _present(path, content)]
     if not missing:
         return None
     return (

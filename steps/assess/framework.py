@@ -27,7 +27,17 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from mcgov.documents import SizeLimit, decode_utf8, parse_json, read_file
 from mcgov.errors import DocumentError, describe_validation_error
@@ -97,11 +107,18 @@ class _AnyOf(_Strict):
     any_of: list[_PathText] = Field(min_length=2, max_length=8)
 
 
+_Item = Annotated[
+    Annotated[_PathText, Tag("path")] | Annotated[_AnyOf, Tag("any_of")],
+    Discriminator(lambda item: "path" if isinstance(item, str) else "any_of"),
+]
+_TAGS = frozenset({"path", "any_of"})
+
+
 class _Row(_Strict):
     id: Annotated[str, Field(pattern=_ROW_ID.pattern)]
     title: _Text
     source: _Text
-    fields: list[_PathText | _AnyOf] | None = Field(default=None, min_length=1, max_length=12)
+    fields: list[_Item] | None = Field(default=None, min_length=1, max_length=12)
     evidence: Literal["not_evidenced_by_card"] | None = None
     reason: _Text | None = None
 
@@ -150,7 +167,7 @@ def parse_framework(text: str, source: str, *, expected_name: str | None = None)
         parsed = _File.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        field, message = describe_validation_error(errors)
+        field, message = describe_validation_error(errors, union_tags=_TAGS)
         raise FrameworkFileError(message, source=source, field=_with_row_id(field, errors[0]["loc"], data)) from None
     if expected_name is not None and parsed.name != expected_name:
         raise FrameworkFileError(f"must equal the file name, {expected_name}", source=source, field="name")

@@ -138,51 +138,53 @@ def parse_content_path(text: str) -> ContentPath:
     """
     if not isinstance(text, str) or not text.isascii():
         raise ValueError(_SYNTAX)
+    body, key = _split_key(text)
+    parts = body.split(".")
     segments: list[Segment] = []
     model: type[BaseModel] | None = ModelCardContent
     where = "the card content"
-    position = 0
-    while True:
-        match = _SEGMENT.match(text, position)
-        if match is None:
+    for index, part in enumerate(parts):
+        match = _SEGMENT.fullmatch(part)
+        if match is None or (key is not None and index == len(parts) - 1 and match["key"] is not None):
             raise ValueError(_SYNTAX if not segments else f"after {where}: {_SYNTAX}")
-        assert model is not None  # the previous step refused to go on past a value with no fields
+        if model is None:
+            raise ValueError(f"{where} has no fields; end the path there")
         shapes = _fields(model)
-        name, key = match["name"], match["key"]
+        name, last = match["name"], index == len(parts) - 1
+        bracket = key if last and key is not None else match["key"]
         if name not in shapes:
             raise ValueError(f"{where} has no field by that name; use one of {', '.join(shapes)}")
         shape = shapes[name]
         here = f"{where}.{name}" if segments else name
-        position = match.end()
-        last = position == len(text)
-        if key == "":
+        if bracket == "":
             if shape.kind != "models":
                 raise ValueError(f"{here} is not a list of objects; remove the []")
             if last:
                 raise ValueError(f"{here}[] must be followed by one of its fields; or write {here} for the whole list")
             segments.append(Segment(name, each=True))
             model, where = shape.model, f"{here}[]"
-        elif key is not None:
+        elif bracket is not None:
             if shape.kind != "map":
                 raise ValueError(f"{here} is not a map of keys; remove the [KEY]")
-            if not key.strip() or len(key) > KEY_MAX or not key.isprintable():
+            if not bracket.strip() or len(bracket) > KEY_MAX or not bracket.isprintable():
                 raise ValueError(f"{here}[KEY]: the key must be 1-{KEY_MAX} printable characters")
             if not last:
                 raise ValueError(f"{here}[KEY] ends a path; remove what follows it")
-            segments.append(Segment(name, key=key))
-            model, where = None, f"{here}[KEY]"
+            segments.append(Segment(name, key=bracket))
         else:
             if shape.kind == "models" and not last:
                 raise ValueError(f"{here} is a list; write {here}[] to read a field of each item")
             segments.append(Segment(name))
             model, where = (shape.model if shape.kind == "model" else None), here
-        if last:
-            return ContentPath(text, tuple(segments))
-        if text[position] != ".":
-            raise ValueError(f"after {where}: {_SYNTAX}")
-        if model is None:
-            raise ValueError(f"{where} has no fields; end the path there")
-        position += 1
+    return ContentPath(text, tuple(segments))
+
+
+def _split_key(text: str) -> tuple[str, str | None]:
+    """``a.b[some.key]`` -> (``a.b``, ``some.key``): a map key ends a path and may hold dots."""
+    opening = text.rfind("[")
+    if text.endswith("]") and opening != -1 and opening < len(text) - 2:
+        return text[:opening], text[opening + 1 : -1]
+    return text, None
 
 
 def content_paths() -> Iterator[str]:
