@@ -31,6 +31,7 @@ setup(
     package_dir={NAMESPACE: NAMESPACE, **{f"{NAMESPACE}.{folder}": folder for folder in FOLDERS}},
     package_data={
         "mcgov.steps": ["VERSION"],
+        "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": ["sagemaker/schema/*.json", "sagemaker/schema/*.md", "fixtures/data/*"],
     },

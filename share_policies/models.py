@@ -11,7 +11,8 @@ picks the class from the data.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import typing
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,6 +23,7 @@ from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
+RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
 
 
 def status_meets(card_status: str, required: str) -> bool:
@@ -44,6 +46,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True, allow_inf_nan=False)
 
 
+class AssessmentRequirement(_Strict):
+    """``require_assessment``: the card must score at least ``min_score`` against ``framework`` (``mcgov card
+    assess``; docs/assessment.md). That the framework is a packaged one is checked where the frameworks are known,
+    by the steps' policy loader (``mcgov.steps.assess.policy``)."""
+
+    framework: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=63)]
+    min_score: float = Field(ge=0, le=1)
+
+
 class Stage(_Strict):
     """Accounts one stage shares with, the card status it requires and (optionally) its own permission.
 
@@ -52,6 +63,8 @@ class Stage(_Strict):
 
     ``model_package_group``: the stage also needs the model package group of the package being promoted, shared
     through RAM (``sagemaker:ModelPackageGroup``) beside the card; the gate requires its associations too.
+
+    ``require_assessment``: the card must score at least ``min_score`` against a framework (``mcgov card assess``).
     """
 
     accounts: list[str] = Field(min_length=1)
@@ -59,6 +72,7 @@ class Stage(_Strict):
     permission_arn: str | None = None
     hub_copy_current: bool = False
     model_package_group: bool = False
+    require_assessment: AssessmentRequirement | None = None
 
     @field_validator("accounts")
     @classmethod
@@ -131,7 +145,12 @@ class HubLocation(_Strict):
 
 
 class SharePolicy(_Strict):
-    """A whole share policy file (centralized topology: the card account shares its own cards)."""
+    """A whole share policy file (centralized topology: the card account shares its own cards).
+
+    ``required_fields_by_risk_rating``: card content paths that must be present in a card of that
+    ``intended_uses.risk_rating``; that each is a real content path is checked by the steps' policy loader
+    (``mcgov.steps.assess.policy``), which knows the content model.
+    """
 
     version: Literal[1]
     topology: Literal["centralized"] = "centralized"
@@ -143,6 +162,18 @@ class SharePolicy(_Strict):
     gate: GateSettings = GateSettings()
     export: ExportSettings | None = None
     hub: HubLocation | None = None
+    required_fields_by_risk_rating: (
+        dict[RiskRating, list[Annotated[str, Field(min_length=1, max_length=300)]]] | None
+    ) = None
+
+    @field_validator("required_fields_by_risk_rating", mode="before")
+    @classmethod
+    def _risk_ratings(cls, value: Any) -> Any:
+        if isinstance(value, dict) and any(key not in typing.get_args(RiskRating) for key in value):
+            raise ValueError(
+                "a key is not a card risk rating (intended_uses.risk_rating); use High, Medium, Low or Unknown"
+            )
+        return value
 
     @field_validator("card_account")
     @classmethod

@@ -32,7 +32,7 @@ from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.text import visible
 
-COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
+COMMAND_MODULES = ("card", "review", "approve", "assess", "share", "gate", "policy", "workflow", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):

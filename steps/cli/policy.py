@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from mcgov.share_policies.documents import render_all
-from mcgov.share_policies.models import HubSpokePolicy, Spoke
+from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke, Stage
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.share import resolve_card_arn, stage_names
 
@@ -30,8 +30,10 @@ def register(subparsers: Any) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.path)
     stages = ", ".join(
-        f"{n} ({len(s.accounts)} account(s), {s.required_card_status})" for n, s in policy.stages.items()
+        f"{n} ({len(s.accounts)} account(s), {s.required_card_status}{_assessment(s)})"
+        for n, s in policy.stages.items()
     )
+    stages += _required_fields(policy)
     if isinstance(policy, HubSpokePolicy):
         print(
             f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
@@ -41,6 +43,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 0
     print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
     return 0
+
+
+def _assessment(stage: Stage) -> str:
+    """``, assessment eu-ai-act-annex-iv >= 0.8`` or nothing."""
+    need = stage.require_assessment
+    return f", assessment {need.framework} >= {need.min_score:g}" if need else ""
+
+
+def _required_fields(policy: SharePolicy) -> str:
+    """``; required fields for High (3), Medium (1)`` or nothing."""
+    table = policy.required_fields_by_risk_rating
+    return f"; required fields for {', '.join(f'{r} ({len(p)})' for r, p in table.items())}" if table else ""
 
 
 def _spoke(spoke: Spoke) -> str:

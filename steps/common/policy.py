@@ -19,15 +19,18 @@ from mcgov.share_policies import (
     parse_policy_text,
     read_policy_file,
 )
+from mcgov.steps.assess.policy import check_policy_fields
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 
 def load_policy(uri: str, s3_client: Any = None) -> SharePolicy:
-    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it.
+    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it (the assessment fields too).
 
     ``s3_client`` reads S3 URIs; without one, a default ``boto3`` client is created (only for S3).
     """
-    return parse_policy_text(read_policy_text(uri, s3_client), source=uri)
+    policy = parse_policy_text(read_policy_text(uri, s3_client), source=uri)
+    check_policy_fields(policy, source=uri)
+    return policy
 
 
 def read_policy_text(uri: str, s3_client: Any = None) -> str:
