@@ -11,7 +11,8 @@ import json
 from datetime import UTC
 from typing import Any
 
-from mcgov.steps.cli._shared import session, write_atomic
+from mcgov.steps.cli._shared import session
+from mcgov.steps.common.files import write_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
