@@ -5,7 +5,7 @@ receives the parsed ``argparse.Namespace`` and returns the process exit code.
 Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input. Errors map through the
 typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
-(``mcgov.pipelines``) load only inside the ``workflow`` command.
+(``mcgov.pipelines``, the optional ``pipelines`` extra) load only inside the ``pipeline`` commands.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from botocore.exceptions import (
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 
-COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "reconcile", "hub")
+COMMAND_MODULES = ("card", "review", "approve", "share", "gate", "policy", "workflow", "pipeline", "reconcile", "hub")
 
 
 class _Parser(argparse.ArgumentParser):

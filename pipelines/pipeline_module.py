@@ -1,4 +1,5 @@
-"""Helpers shared by the ``get-pipeline-definition`` and ``run-pipeline`` console scripts (seed-code shape)."""
+"""A seed-code pipeline module (``get_pipeline(...)`` and its optional hooks) and the ``--kwargs``/``--tags`` it is
+called with, for ``mcgov pipeline definition`` and ``mcgov pipeline run``."""
 
 from __future__ import annotations
 
