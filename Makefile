@@ -9,7 +9,7 @@ VENV_V2 := .venv-v2
 BIN_V2 := $(VENV_V2)/bin
 STAMP_V2 := $(VENV_V2)/.installed
 # The authoring tests that run under SDK v2 too (tests/sdk_v2 holds those that need the stepfunctions SDK).
-V2_TESTS := tests/test_pipeline_definition.py tests/test_pipeline_governance.py tests/test_pipeline_sdk.py tests/sdk_v2
+V2_TESTS := tests/test_pipeline_governance.py tests/test_pipeline_sdk.py tests/sdk_v2
 PYTEST_ARGS ?=
 # The one Lambda runtime: the package is built for it and the stack's PythonRuntime default equals it.
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)

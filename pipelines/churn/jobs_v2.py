@@ -2,7 +2,7 @@
 
 Same functions, same arguments and the same definition as ``jobs_v3``; the settings that v3 writes by default and
 v2 does not (or the reverse) are set explicitly on both sides, so the rendered definitions match (what still
-differs, and why it is equivalent: ``tests/sdk_parity.py``).
+differs, and why it is equivalent: ``normalise`` in ``tests/test_pipeline_sdk.py``).
 """
 
 from __future__ import annotations
