@@ -1,6 +1,7 @@
 """Demo scene 8: hub-and-spoke. Two spoke accounts publish their cards to the hub (the demo's card account); the
-hub state machine (the shipped ASL of ``mcgov.steps.workflow``: a Distributed Map, one child execution per spoke, the project's
-``hub_sync`` Lambdas in-process) syncs them; a re-run writes nothing; a changed source gives a new hub version.
+hub state machine (the shipped ASL of ``mcgov.steps.workflow``: a Distributed Map, one child execution per spoke,
+the project's ``hub_sync`` Lambdas in-process) syncs them; a re-run writes nothing; a changed source gives a new hub
+version.
 
 The demo's emulator admits the spokes in its organization (``any_account_in_organization``, what
 ``python -m mcgov.emulator.server`` does without ``--config``).
@@ -26,11 +27,11 @@ WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
 def hub_scene(emu: Any, out: Path) -> None:
     """Scene 8: spokes publish, the hub syncs (synced, then unchanged), one changed source gives a new hub version."""
     from mcgov.pipelines.local_run import _zip
-    from mcgov.steps.workflow.definition import hub_definition
     from mcgov.share_policies import parse_policy
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.handlers import hub_sync
     from mcgov.steps.hub import hub_card_name, publish, read_provenance
+    from mcgov.steps.workflow.definition import hub_definition
 
     hub = emu.account_id("card")
     data = {

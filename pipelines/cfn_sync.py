@@ -7,8 +7,8 @@ the hub state machine (``DeployHub``) ``hub_definition()``: the ``Definition:`` 
 ``PythonRuntime`` parameter's default equals the
 Lambda runtime named in ``lambda-runtime.txt`` (the one runtime the package is built for).
 ``python -m mcgov.pipelines.cfn_sync`` rewrites the ``Definition:`` and runtime ``Default:`` lines in place (one-line
-JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
-state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
+JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the
+stand-alone state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
 """
 
 from __future__ import annotations

@@ -140,12 +140,13 @@ def governance_steps(
         isinstance(gate_wait_seconds, int) and 0 <= gate_wait_seconds <= GATE_MAX_WAIT_SECONDS
     ):
         raise InvalidGateWaitError(
-            f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step times out "
-            "after 10 minutes); for longer waits use gate_mode='callback'."
+            f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step "
+            "times out after 10 minutes); for longer waits use gate_mode='callback'."
         )
     if gate_mode == "callback" and not callback_queue_url:
         raise MissingCallbackQueueError(
-            "gate_mode='callback' needs callback_queue_url: pass the 'GateCallbackQueueUrl' output of the governance stack."
+            "gate_mode='callback' needs callback_queue_url: pass the 'GateCallbackQueueUrl' output of the governance "
+            "stack."
         )
     if approve_package and register_step is None:
         raise BadInputError("approve_package=True needs register_step, the step that registers the model package.")

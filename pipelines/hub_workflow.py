@@ -30,8 +30,18 @@ def _invoke(function: str, payload: dict[str, Any], timeout: int, intervals: tup
         "Parameters": {"FunctionName": function, **payload},
         "ResultSelector": {"result.$": "$.Payload"},
         "Retry": [
-            {"ErrorEquals": RETRYABLE_LAMBDA_ERRORS, "IntervalSeconds": intervals[0], "MaxAttempts": 6, "BackoffRate": 2.0},
-            {"ErrorEquals": RETRYABLE_SPOKE_ERRORS, "IntervalSeconds": intervals[1], "MaxAttempts": 3, "BackoffRate": 2.0},
+            {
+                "ErrorEquals": RETRYABLE_LAMBDA_ERRORS,
+                "IntervalSeconds": intervals[0],
+                "MaxAttempts": 6,
+                "BackoffRate": 2.0,
+            },
+            {
+                "ErrorEquals": RETRYABLE_SPOKE_ERRORS,
+                "IntervalSeconds": intervals[1],
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0,
+            },
         ],
     }
 
@@ -106,4 +116,3 @@ def build_hub_definition(
             },
         },
     }
-

@@ -29,7 +29,8 @@ def check_no_placeholders(definition: str) -> None:
     if PLACEHOLDER_MARK in definition:
         raise PlaceholderInDefinitionError(
             "the pipeline definition still uses placeholder ARNs in account 000000000000; pass the governance stack's "
-            'Lambda ARNs in --kwargs (e.g. \'{"lambda_arn_prefix": "arn:aws:lambda:<region>:<account>:function:<stack>-"}\') '
+            "Lambda ARNs in --kwargs (e.g. "
+            '\'{"lambda_arn_prefix": "arn:aws:lambda:<region>:<account>:function:<stack>-"}\') '
             "and, for gate_mode=callback, callback_queue_url."
         )
 
@@ -80,4 +81,3 @@ def upsert_and_start(
         print("\n##### Execution completed. Execution step details:")
         print(result["steps"])
     return result
-

@@ -44,6 +44,8 @@ RETRYABLE_LAMBDA_ERRORS = [
 ]
 RETRYABLE_HANDLER_ERRORS = [*RETRYABLE_ERROR_NAMES, "States.Timeout"]
 """The handlers' retryable error (``RetryableHandlerFailure``: throttling, 5xx, network) and a task timeout."""
+
+
 def _lambda_task_classes() -> tuple[type, type]:
     """stepfunctions 2.3.0 lacks ResultSelector and Fail.CausePath: thin subclasses add them to the ASL."""
     load_stepfunctions()

@@ -60,7 +60,10 @@ def test_the_shipped_hub_definition_is_what_its_authoring_code_builds() -> None:
 
     assert packaged_text(HUB_FILE) == render(build_hub_definition()), "run make asl"
     arns = ("arn:aws:lambda:us-east-1:111111111111:function:s", "arn:aws:lambda:us-east-1:111111111111:function:l")
-    for settings in (HubWorkflowSettings(), HubWorkflowSettings(max_concurrency=3, task_timeout_seconds=60, retry_interval_seconds=1)):
+    for settings in (
+        HubWorkflowSettings(),
+        HubWorkflowSettings(max_concurrency=3, task_timeout_seconds=60, retry_interval_seconds=1),
+    ):
         assert hub_definition(*arns, settings) == build_hub_definition(*arns, settings)
 
 
@@ -120,7 +123,9 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(
             emu.register_lambda_handler(arns[key], function)
         result = _run(
             emu,
-            hub_definition(arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2, retry_interval_seconds=FAST)),
+            hub_definition(
+                arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2, retry_interval_seconds=FAST)
+            ),
             {},
             "first",
         )

@@ -6,10 +6,10 @@ import ast
 import json
 import os
 import re
-import sysconfig
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import zipfile
 from pathlib import Path

@@ -130,10 +130,21 @@ def test_an_sdk_failure_while_upserting_is_reported_with_exit_1(
 
     monkeypatch.setattr(upsert, "upsert_and_start", failing)
     code = main(
-        ["pipeline", "run", "--module-name", "m", "--role-arn", "arn:aws:iam::123456789012:role/r", "--region", "eu-west-1"]
+        [
+            "pipeline",
+            "run",
+            "--module-name",
+            "m",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--region",
+            "eu-west-1",
+        ]
     )
     err = capsys.readouterr().err
-    assert code == 1 and err == "mcgov: failed: the SageMaker SDK failed: ValueError: the SDK refused the step arguments\n"
+    assert (
+        code == 1 and err == "mcgov: failed: the SageMaker SDK failed: ValueError: the SDK refused the step arguments\n"
+    )
 
 
 def test_the_console_scripts_are_gone_and_the_group_is_registered(capsys: pytest.CaptureFixture[str]) -> None:

@@ -149,7 +149,9 @@ def test_the_callback_gate_on_a_user_pipeline(user_pipeline_parts: dict[str, Any
             callback_queue_url="https://sqs.us-west-2.amazonaws.com/123456789012/gov-gate",
             sagemaker_session=session,
         )
-        definition = json.loads(sdk.load().Pipeline(name="Mine", steps=[train, *steps], sagemaker_session=session).definition())
+        definition = json.loads(
+            sdk.load().Pipeline(name="Mine", steps=[train, *steps], sagemaker_session=session).definition()
+        )
     assert [s["Name"] for s in definition["Steps"]] == [
         "MyTrain",
         "GovernancePopulateCard",

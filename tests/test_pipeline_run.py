@@ -14,8 +14,8 @@ def test_upsert_uploads_code_tags_and_starts_and_refuses_placeholders(capsys: py
     from mcgov.emulator import Emulator
     from mcgov.pipelines.churn.pipeline import code_uris
     from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
-    from mcgov.pipelines.upsert import upsert_and_start
     from mcgov.pipelines.session import SDK_CONFIG
+    from mcgov.pipelines.upsert import upsert_and_start
 
     with Emulator():
         trust = {

@@ -200,4 +200,3 @@ def test_the_cli_prints_the_shipped_definition_without_importing_an_sdk() -> Non
     from mcgov.steps.workflow.definition import governance_definition
 
     assert json.loads(proc.stdout) == governance_definition(ARNS)
-

@@ -89,8 +89,8 @@ def test_handler_error_is_caught_into_task_failed() -> None:
 
 
 def test_unknown_scenario_and_missing_handlers_raise() -> None:
-    from mcgov.steps.workflow.exceptions import InvalidWorkflowSettingError
     from mcgov.demo.local_run import run_local
+    from mcgov.steps.workflow.exceptions import InvalidWorkflowSettingError
 
     with pytest.raises(InvalidWorkflowSettingError, match="allowed, blocked, pending"):
         run_local("sideways")

@@ -104,7 +104,7 @@ def register_step(
     inference_instances: Sequence[str],
     transform_instances: Sequence[str],
 ) -> Any:
-    """The step that registers the trained model in ``model_package_group_name`` (step name ``<name>-RegisterModel``)."""
+    """The step registering the trained model in ``model_package_group_name`` (step name ``<name>-RegisterModel``)."""
     from sagemaker.model import Model
     from sagemaker.model_metrics import MetricsSource, ModelMetrics
     from sagemaker.workflow.model_step import ModelStep

@@ -2,7 +2,8 @@
 
 Same functions, same arguments and the same definition as ``jobs_v2``: ``Processor`` with the shapes of
 ``sagemaker.core``, ``ModelTrainer`` (``sagemaker.train``) and ``ModelBuilder.register`` in a ``ModelStep``
-(``sagemaker.mlops.workflow``). What still differs from v2, and why it is equivalent: ``normalise`` in ``tests/test_pipeline_sdk.py``.
+(``sagemaker.mlops.workflow``). What still differs from v2, and why it is equivalent: ``normalise`` in
+``tests/test_pipeline_sdk.py``.
 """
 
 from __future__ import annotations

@@ -198,8 +198,13 @@ def get_pipeline(
         base_job_name=f"{base_job_prefix}/evaluate",
         script="evaluate.py",
         code_uri=code["evaluate.py"],
-        inputs=[DataIn("model", model_data, "/opt/ml/processing/model"), DataIn("test", test_uri, "/opt/ml/processing/test")],
-        outputs=[DataOut("evaluation", "/opt/ml/processing/evaluation", output_uri("EvaluateChurnModel", "evaluation"))],
+        inputs=[
+            DataIn("model", model_data, "/opt/ml/processing/model"),
+            DataIn("test", test_uri, "/opt/ml/processing/test"),
+        ],
+        outputs=[
+            DataOut("evaluation", "/opt/ml/processing/evaluation", output_uri("EvaluateChurnModel", "evaluation"))
+        ],
     )
     steps.append(step_eval)
     evaluation_uri = kit.Join(

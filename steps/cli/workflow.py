@@ -31,7 +31,9 @@ def _definition(args: argparse.Namespace) -> int:
     given = {k: v for k, v in arns.items() if v}
     if args.hub:
         if given:
-            raise FlagCombinationError("--hub prints the hub workflow; leave out --populate-arn, --share-arn and --gate-arn")
+            raise FlagCombinationError(
+                "--hub prints the hub workflow; leave out --populate-arn, --share-arn and --gate-arn"
+            )
         print(definition_json(hub_definition()))
         return 0
     if given and len(given) != len(arns):

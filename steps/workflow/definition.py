@@ -72,7 +72,7 @@ class WorkflowLambdas:
 
     @classmethod
     def substitutions(cls) -> WorkflowLambdas:
-        """``${PopulateFunctionArn}``-style variables for ``AWS::StepFunctions::StateMachine`` DefinitionSubstitutions."""
+        """``${PopulateFunctionArn}``-style variables (``AWS::StepFunctions::StateMachine`` DefinitionSubstitutions)."""
         return cls(**{k: "${" + v + "}" for k, v in ROLE_SUBSTITUTIONS.items()})
 
     @classmethod

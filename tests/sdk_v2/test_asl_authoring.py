@@ -60,7 +60,9 @@ def test_loading_with_settings_gives_what_the_sdk_builds_with_them(
 
 
 def test_a_stale_file_is_reported(tmp_path) -> None:
-    (tmp_path / GOVERNANCE_FILE).write_text(render(build_workflow_definition(settings=WorkflowSettings(max_attempts=2))))
+    (tmp_path / GOVERNANCE_FILE).write_text(
+        render(build_workflow_definition(settings=WorkflowSettings(max_attempts=2)))
+    )
     assert set(stale(tmp_path)) == {tmp_path / name for name in AUTHORS}
 
 
