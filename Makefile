@@ -1,14 +1,21 @@
 # Two commands for a fresh machine: `make demo` and `make test`. Both create .venv when missing.
+# .venv holds the SageMaker Python SDK v3 (extra `pipelines`); .venv-v2 holds v2 and the stepfunctions SDK (extras
+# `pipelines-v2`, `stepfunctions`) for `make test-v2` (the authoring tests under v2) and `make asl`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENV_V2 := .venv-v2
+BIN_V2 := $(VENV_V2)/bin
+STAMP_V2 := $(VENV_V2)/.installed
+# The authoring tests that run under SDK v2 too (tests/sdk_v2 holds those that need the stepfunctions SDK).
+V2_TESTS := tests/test_pipeline_governance.py tests/test_pipeline_sdk.py tests/sdk_v2
 PYTEST_ARGS ?=
 # The one Lambda runtime: the package is built for it and the stack's PythonRuntime default equals it.
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
 
-.PHONY: demo test bench package clean
+.PHONY: demo test test-v2 asl bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +27,26 @@ $(STAMP): $(BIN)/python setup.py
 	PYTHONWARNINGS='ignore:Editable installation:UserWarning' $(BIN)/python -m pip install --quiet -e '.[dev,pipelines]'
 	touch $(STAMP)
 
+$(BIN_V2)/python:
+	$(PYTHON) -m venv $(VENV_V2)
+	$(BIN_V2)/python -m pip install --quiet --upgrade pip wheel
+
+$(STAMP_V2): $(BIN_V2)/python setup.py
+	$(BIN_V2)/python -m pip install --quiet -e '.[dev,pipelines-v2,stepfunctions]'
+	touch $(STAMP_V2)
+
 demo: $(STAMP)
 	$(BIN)/python -m mcgov.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-v2: $(STAMP_V2)
+	$(BIN_V2)/python -m pytest -q $(V2_TESTS)
+
+# Regenerate the shipped ASL (steps/workflow/*.asl.json) with the stepfunctions SDK; `make test-v2` checks it is current.
+asl: $(STAMP_V2)
+	$(BIN_V2)/python -m mcgov.pipelines.asl_files
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
 bench: $(STAMP)
@@ -35,4 +57,4 @@ package: $(STAMP)
 	$(BIN)/python tools/package_lambda.py --runtime $(LAMBDA_RUNTIME) --out $(PACKAGE_DIR)
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info
+	rm -rf $(VENV) $(VENV_V2) out build dist *.egg-info

@@ -32,6 +32,7 @@ setup(
     package_data={
         "mcgov.steps": ["VERSION"],
         "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
+        "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": ["sagemaker/schema/*.json", "sagemaker/schema/*.md", "fixtures/data/*"],
     },
@@ -41,9 +42,14 @@ setup(
         "PyYAML>=6.0",
     ],
     extras_require={
-        "pipelines": [
-            "sagemaker>=2.257.5,<3",
+        # Authoring SageMaker pipelines (mcgov.pipelines): the SageMaker Python SDK v3, or v2 for teams still on it.
+        "pipelines": ["sagemaker>=3"],
+        "pipelines-v2": ["sagemaker>=2.257.5,<3"],
+        # Authoring the Step Functions ASL (make asl): stepfunctions 2.3.0 imports only under sagemaker v2. Deploying
+        # or printing the workflow needs none of it: the authored ASL ships as package data.
+        "stepfunctions": [
             "stepfunctions==2.3.0",
+            "sagemaker>=2.257.5,<3",
             "setuptools<81",  # stepfunctions 2.3.0 imports pkg_resources, which setuptools 81+ no longer ships
         ],
         "emulator": [MOTO],
@@ -61,8 +67,6 @@ setup(
     entry_points={
         "console_scripts": [
             "mcgov=mcgov.steps.cli.main:main",
-            "run-pipeline=mcgov.pipelines.run_pipeline:main",
-            "get-pipeline-definition=mcgov.pipelines.get_pipeline_definition:main",
         ],
         "pytest11": ["mcgov_emulator=mcgov.emulator.pytest_plugin"],
     },

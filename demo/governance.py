@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mcgov.demo.local_run import DEFAULT_POLICY as POLICY
 from mcgov.demo.states import steps_text
-from mcgov.pipelines.local_run import DEFAULT_POLICY as POLICY
 from mcgov.steps.approval import approve_card
 from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate import decision_output, verify_consumers

@@ -1,6 +1,7 @@
 """Demo scene 8: hub-and-spoke. Two spoke accounts publish their cards to the hub (the demo's card account); the
-hub state machine (``pipelines.hub_workflow``: a Distributed Map, one child execution per spoke, the project's
-``hub_sync`` Lambdas in-process) syncs them; a re-run writes nothing; a changed source gives a new hub version.
+hub state machine (the shipped ASL of ``mcgov.steps.workflow``: a Distributed Map, one child execution per spoke,
+the project's ``hub_sync`` Lambdas in-process) syncs them; a re-run writes nothing; a changed source gives a new hub
+version.
 
 The demo's emulator admits the spokes in its organization (``any_account_in_organization``, what
 ``python -m mcgov.emulator.server`` does without ``--config``).
@@ -25,12 +26,12 @@ WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
 
 def hub_scene(emu: Any, out: Path) -> None:
     """Scene 8: spokes publish, the hub syncs (synced, then unchanged), one changed source gives a new hub version."""
-    from mcgov.pipelines.hub_workflow import build_hub_definition
     from mcgov.pipelines.local_run import _zip
     from mcgov.share_policies import parse_policy
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.handlers import hub_sync
     from mcgov.steps.hub import hub_card_name, publish, read_provenance
+    from mcgov.steps.workflow.definition import hub_definition
 
     hub = emu.account_id("card")
     data = {
@@ -55,7 +56,7 @@ def hub_scene(emu: Any, out: Path) -> None:
             f"({', '.join(f'{k.value} {n}' for k, n in report.counts.items() if n)})"
         )
     with _policy_uri(path):
-        machine = _deploy(emu, hub, build_hub_definition, _zip, hub_sync)
+        machine = _deploy(emu, hub, hub_definition, _zip, hub_sync)
         _sync(emu, machine, "hub state machine (Distributed Map, one child execution per spoke)")
         _sync(emu, machine, "re-run")
         CardStore(emu.session(SPOKES[0]).client("sagemaker")).update_content(CARD, _content(SPOKES[0], "v2"))

@@ -1,12 +1,14 @@
-"""Keep the generated parts of ``cloudformation/governance.yaml`` equal to their sources.
+"""The CloudFormation side of the workflows: keep ``cloudformation/governance.yaml`` equal to its sources, and build
+the stand-alone state-machine template.
 
-The governance state machine equals ``build_workflow_definition()`` and the hub state machine (``DeployHub``)
-``build_hub_definition()``: the ``Definition:`` line of each resource of ``GENERATED_DEFINITIONS``. The
+The governance state machine equals the shipped ASL (``mcgov.steps.workflow.definition.governance_definition()``) and
+the hub state machine (``DeployHub``) ``hub_definition()``: the ``Definition:`` line of each resource of
+``GENERATED_DEFINITIONS``; no SDK is needed. The
 ``PythonRuntime`` parameter's default equals the
 Lambda runtime named in ``lambda-runtime.txt`` (the one runtime the package is built for).
 ``python -m mcgov.pipelines.cfn_sync`` rewrites the ``Definition:`` and runtime ``Default:`` lines in place (one-line
-JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the stand-alone
-state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
+JSON, valid YAML); ``python -m mcgov.pipelines.cfn_sync --check`` exits 1 when the template is stale. Also writes the
+stand-alone state-machine template ``cloudformation/state-machine.json`` (functions deployed elsewhere).
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mcgov.pipelines.hub_workflow import build_hub_definition
-from mcgov.pipelines.workflow import build_workflow_definition, cloudformation_template
+from mcgov.steps.workflow.definition import (
+    ROLE_SUBSTITUTIONS,
+    WorkflowSettings,
+    governance_definition,
+    hub_definition,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOVERNANCE_TEMPLATE = REPO_ROOT / "cloudformation" / "governance.yaml"
@@ -32,8 +38,8 @@ _RESOURCE_DEFINITION = re.compile(
     r"^  (?P<resource>[A-Za-z0-9]+):\n(?P<body>(?:    .*\n)*?)(?P<indent>    +)Definition: .*$", re.MULTILINE
 )
 GENERATED_DEFINITIONS: dict[str, Callable[[], dict[str, Any]]] = {
-    "GovernanceStateMachine": lambda: build_workflow_definition(None),
-    "HubStateMachine": build_hub_definition,
+    "GovernanceStateMachine": governance_definition,
+    "HubStateMachine": hub_definition,
 }
 _RUNTIME_DEFAULT = re.compile(r"^(?P<head>  PythonRuntime:\n(?:    .*\n)*?    Default: ).*$", re.MULTILINE)
 
@@ -62,6 +68,75 @@ def render_governance(text: str, runtime: str | None = None) -> str:
         return f"{match.group(0)[: match.start('indent') - match.start()]}{match.group('indent')}Definition: {asl}"
 
     return _RESOURCE_DEFINITION.sub(definition, text)
+
+
+def state_machine_resource(role_arn: Any, settings: WorkflowSettings | None = None, name: Any = None) -> dict[str, Any]:
+    """``AWS::StepFunctions::StateMachine`` resource using the ASL with ``DefinitionSubstitutions`` from Fn::GetAtt."""
+    properties: dict[str, Any] = {
+        "StateMachineType": "STANDARD",
+        "RoleArn": role_arn,
+        "Definition": governance_definition(None, settings),
+        "DefinitionSubstitutions": {
+            "PopulateFunctionArn": {"Fn::GetAtt": ["PopulateCardFunction", "Arn"]},
+            "ShareFunctionArn": {"Fn::GetAtt": ["ShareCardFunction", "Arn"]},
+            "GateFunctionArn": {"Fn::GetAtt": ["CheckGateFunction", "Arn"]},
+        },
+    }
+    if name is not None:
+        properties["StateMachineName"] = name
+    return {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}
+
+
+def cloudformation_template(settings: WorkflowSettings | None = None) -> dict[str, Any]:
+    """Stand-alone template: the state machine plus its role, for functions deployed elsewhere (ARNs as parameters)."""
+    resource = state_machine_resource({"Fn::GetAtt": ["StateMachineRole", "Arn"]}, settings)
+    resource["Properties"]["DefinitionSubstitutions"] = {v: {"Ref": v} for v in ROLE_SUBSTITUTIONS.values()}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Model-card governance Step Functions workflow (populate, share, gate).",
+        "Parameters": {
+            v: {
+                "Type": "String",
+                "AllowedPattern": "^arn:aws[a-zA-Z-]*:lambda:.+$",
+                "Description": f"ARN of the {k} Lambda",
+            }
+            for k, v in ROLE_SUBSTITUTIONS.items()
+        },
+        "Resources": {
+            "StateMachineRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "states.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                    "Policies": [
+                        {
+                            "PolicyName": "invoke-governance-lambdas",
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {
+                                        "Effect": "Allow",
+                                        "Action": ["lambda:InvokeFunction"],
+                                        "Resource": [{"Ref": v} for v in ROLE_SUBSTITUTIONS.values()],
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                },
+            },
+            "GovernanceStateMachine": resource,
+        },
+        "Outputs": {"StateMachineArn": {"Value": {"Ref": "GovernanceStateMachine"}}},
+    }
 
 
 def render_state_machine_template() -> str:

@@ -9,8 +9,8 @@ class PipelineAuthoringError(GovernanceError):
     """Base class of the errors raised while building a pipeline, workflow or template."""
 
 
-class InvalidLambdaArnError(PipelineAuthoringError, BadInputError):
-    """A governance Lambda ARN is missing or malformed."""
+class SdkUnavailableError(PipelineAuthoringError, BadInputError):
+    """No supported SageMaker Python SDK is installed (the message names the version found and the extra to install)."""
 
 
 class InvalidGateModeError(PipelineAuthoringError, BadInputError):
@@ -25,20 +25,12 @@ class MissingCallbackQueueError(PipelineAuthoringError, BadInputError):
     """``gate_mode="callback"`` was chosen without the SQS queue the CallbackStep sends to."""
 
 
-class InvalidWorkflowSettingError(PipelineAuthoringError, BadInputError):
-    """A Step Functions workflow setting (attempts, waits, names) is out of range."""
-
-
 class PipelineModuleError(PipelineAuthoringError, BadInputError):
     """``--module-name`` does not name an importable module exposing ``get_pipeline``."""
 
 
 class InvalidKwargsError(PipelineAuthoringError, BadInputError):
     """``--kwargs`` or ``--tags`` is not a JSON (or Python literal) object/list of the expected shape."""
-
-
-class LocalRunUnavailableError(PipelineAuthoringError):
-    """The local (emulator) run cannot be performed in this installation (the ``emulator`` extra is missing)."""
 
 
 class PlaceholderInDefinitionError(PipelineAuthoringError, BadInputError):

@@ -1,5 +1,7 @@
-"""Reusable SageMaker Pipelines step factories: populate card -> share -> gate -> approve or fail.
+"""Reusable SageMaker Pipelines step factories: populate card -> share -> gate -> (approve, opt-in) or fail.
 
+Written once for the SageMaker Python SDK v3 (``sagemaker.mlops.workflow``) and v2 (``sagemaker.workflow``):
+``mcgov.pipelines.sdk`` supplies the classes of the installed one, and both render the same definition.
 Add governance to an existing pipeline::
 
     from mcgov.pipelines.governance import GovernanceLambdas, governance_steps
@@ -23,19 +25,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import LAMBDA_ARN, matches
-from mcgov.pipelines.exceptions import (
-    InvalidGateModeError,
-    InvalidGateWaitError,
-    InvalidLambdaArnError,
-    MissingCallbackQueueError,
-)
+from mcgov.pipelines import sdk
+from mcgov.pipelines.exceptions import InvalidGateModeError, InvalidGateWaitError, MissingCallbackQueueError
 from mcgov.pipelines.session import pipeline_session
 from mcgov.steps.gate.callback import CALLBACK_OUTPUTS
+from mcgov.steps.workflow.exceptions import InvalidLambdaArnError
 
 if TYPE_CHECKING:
-    from sagemaker.workflow.pipeline_context import PipelineSession
-    from sagemaker.workflow.steps import Step
+    Step = Any  # a pipeline step of the installed SDK (v3: sagemaker.mlops.workflow.steps.Step)
+    PipelineSession = Any  # the installed SDK's PipelineSession
 
 GATE_MODES = ("lambda", "callback")
 GATE_MAX_WAIT_SECONDS = 540
@@ -112,35 +112,23 @@ def governance_steps(
     callback_queue_url: Any = None,
     name_prefix: str = "Governance",
     embed_card: bool = False,
+    approve_package: bool = False,
     sagemaker_session: PipelineSession | None = None,
 ) -> list[Step]:
     """Return the governance steps to append to a pipeline's step list.
 
     ``populate`` reads the training job and evaluation reports (so it runs after both), ``share`` takes the
-    card ARN from ``populate``, the gate takes it from ``share``, and a ConditionStep on the gate decision's
-    ``allowed`` approves the model package (when ``register_step`` and ``lambda_arns.approve`` are given)
-    or fails with the gate's ``reason``. ``gate_mode="callback"`` replaces the gate LambdaStep with a
-    CallbackStep handled by the gate watcher (long waits); its success means the gate allowed, and its outputs
-    are ``mcgov.steps.gate.callback.CALLBACK_OUTPUTS``, the list the watcher sends. Optional inputs left as None
-    (``evaluation_format``, ``template_uri``, no ``register_step``) are omitted, never passed to the Lambda as null.
+    card ARN from ``populate``, the gate takes it from ``share`` (and, given ``register_step``, checks the model
+    package's group share and records the decision in its ModelLifeCycle), and a ConditionStep on the gate
+    decision's ``allowed`` fails with the gate's ``reason`` when it blocks. The pipeline does not approve the
+    model package: in a SageMaker Projects seed-code flow that approval is the human act that starts deployment.
+    ``approve_package=True`` opts in to a step that sets the registered package to Approved once the gate allowed
+    (it needs ``register_step`` and ``lambda_arns.approve``). ``gate_mode="callback"`` replaces the gate LambdaStep
+    with a CallbackStep handled by the gate watcher (long waits); its success means the gate allowed, and its
+    outputs are ``mcgov.steps.gate.callback.CALLBACK_OUTPUTS``, the list the watcher sends. Optional inputs left as
+    None (``evaluation_format``, ``template_uri``, no ``register_step``) are omitted, never passed to the Lambda as
+    null. ``SdkUnavailableError`` when no supported SageMaker Python SDK is installed.
     """
-    from sagemaker.lambda_helper import Lambda
-    from sagemaker.workflow.callback_step import (
-        CallbackOutput,
-        CallbackOutputTypeEnum,
-        CallbackStep,
-    )
-    from sagemaker.workflow.condition_step import ConditionStep
-    from sagemaker.workflow.conditions import ConditionEquals
-    from sagemaker.workflow.execution_variables import ExecutionVariables
-    from sagemaker.workflow.fail_step import FailStep
-    from sagemaker.workflow.functions import Join
-    from sagemaker.workflow.lambda_step import (
-        LambdaOutput,
-        LambdaOutputTypeEnum,
-        LambdaStep,
-    )
-
     if lambda_arns is None:
         raise InvalidLambdaArnError(
             "governance_steps needs lambda_arns=GovernanceLambdas(populate=..., share=..., gate=...); "
@@ -152,21 +140,31 @@ def governance_steps(
         isinstance(gate_wait_seconds, int) and 0 <= gate_wait_seconds <= GATE_MAX_WAIT_SECONDS
     ):
         raise InvalidGateWaitError(
-            f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step times out "
-            "after 10 minutes); for longer waits use gate_mode='callback'."
+            f"gate_wait_seconds={gate_wait_seconds!r} must be an int in 0..{GATE_MAX_WAIT_SECONDS} (a Lambda step "
+            "times out after 10 minutes); for longer waits use gate_mode='callback'."
         )
     if gate_mode == "callback" and not callback_queue_url:
         raise MissingCallbackQueueError(
-            "gate_mode='callback' needs callback_queue_url: pass the 'GateCallbackQueueUrl' output of the governance stack."
+            "gate_mode='callback' needs callback_queue_url: pass the 'GateCallbackQueueUrl' output of the governance "
+            "stack."
+        )
+    if approve_package and register_step is None:
+        raise BadInputError("approve_package=True needs register_step, the step that registers the model package.")
+    if approve_package and not lambda_arns.approve:
+        raise InvalidLambdaArnError(
+            "approve_package=True needs GovernanceLambdas.approve: pass the 'ApproveFunctionArn' output of the "
+            "governance stack (GovernanceLambdas.from_prefix sets it)."
         )
 
+    kit = sdk.load()
+    LambdaStep, LambdaOutputTypeEnum = kit.LambdaStep, kit.LambdaOutputTypeEnum
     session = sagemaker_session or pipeline_session(lambda_arns.region)
 
-    def _lambda(arn: str) -> Lambda:
-        return Lambda(function_arn=arn, session=session)
+    def _lambda(arn: str) -> Any:
+        return kit.Lambda(function_arn=arn, session=session)
 
-    def _out(name: str, kind: Any = LambdaOutputTypeEnum.String) -> LambdaOutput:
-        return LambdaOutput(output_name=name, output_type=kind)
+    def _out(name: str, kind: Any = LambdaOutputTypeEnum.String) -> Any:
+        return kit.LambdaOutput(output_name=name, output_type=kind)
 
     optional_inputs = {
         "evaluation_format": evaluation_format,
@@ -177,7 +175,7 @@ def governance_steps(
         "card_name": card_name,
         "training_job_name": training_step.properties.TrainingJobName,
         "evaluation_uris": list(evaluation_s3_uris),
-        "pipeline_execution_arn": ExecutionVariables.PIPELINE_EXECUTION_ARN,
+        "pipeline_execution_arn": kit.ExecutionVariables.PIPELINE_EXECUTION_ARN,
         **({"embed": True} if embed_card and register_step is not None else {}),  # the card inside the package
         **{name: value for name, value in optional_inputs.items() if value is not None},  # never null: omit it
     }
@@ -222,26 +220,26 @@ def governance_steps(
             outputs=[_out("allowed", LambdaOutputTypeEnum.Boolean), _out("status"), _out("reason")],
         )
     else:
-        gate = CallbackStep(
+        gate = kit.CallbackStep(
             name=f"{name_prefix}WaitForGate",
             display_name="Wait for share gate",
             description="The gate watcher resumes this step when the stage's shares are ASSOCIATED.",
             sqs_queue_url=callback_queue_url,
             inputs={"card_arn": card_arn_from_share, "stage": stage},
             outputs=[
-                CallbackOutput(output_name=o.name, output_type=CallbackOutputTypeEnum[o.output_type])
+                kit.CallbackOutput(output_name=o.name, output_type=kit.CallbackOutputTypeEnum[o.output_type])
                 for o in CALLBACK_OUTPUTS
             ],
         )
 
     approve_steps: list[Step] = []
-    if register_step is not None and lambda_arns.approve:
+    if approve_package:
         approve_steps.append(
             LambdaStep(
                 name=f"{name_prefix}ApproveModelPackage",
                 display_name="Approve model package",
                 description="Set the registered model package to Approved once the gate allowed it.",
-                lambda_func=_lambda(lambda_arns.approve),
+                lambda_func=_lambda(str(lambda_arns.approve)),
                 inputs={
                     "model_package_arn": register_step.properties.ModelPackageArn,
                     "card_arn": card_arn_from_share,
@@ -254,16 +252,16 @@ def governance_steps(
     if gate_mode == "callback":
         return [populate, share, gate, *approve_steps]
 
-    fail = FailStep(
+    fail = kit.FailStep(
         name=f"{name_prefix}GateBlocked",
-        error_message=Join(
+        error_message=kit.Join(
             on=": ", values=["Promotion blocked by the model-card share gate", gate.properties.Outputs["reason"]]
         ),
     )
-    condition = ConditionStep(
+    condition = kit.ConditionStep(
         name=f"{name_prefix}GateAllowed",
         display_name="Gate allowed?",
-        conditions=[ConditionEquals(left=gate.properties.Outputs["allowed"], right=True)],
+        conditions=[kit.ConditionEquals(left=gate.properties.Outputs["allowed"], right=True)],
         if_steps=approve_steps,
         else_steps=[fail],
     )

@@ -7,49 +7,22 @@ service errors and ``RetryableHandlerFailure`` (throttling, 5xx) with backoff, a
 into a ``{"spoke", "failed": true, "error", "cause"}`` record, so one spoke never fails the others.
 
 Plain ASL (the stepfunctions SDK 2.3.0 has no ItemProcessor); moto's engine runs it as it is (see
-docs/hub-and-spoke.md for where it differs from AWS).
+docs/hub-and-spoke.md for where it differs from AWS). What ships is the ASL this module builds (``make asl`` writes
+``mcgov/steps/workflow/hub.asl.json``, read by ``mcgov.steps.workflow.definition.hub_definition``).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Any
 
-from mcgov.identifiers import LAMBDA_ARN, matches
-from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
 from mcgov.pipelines.workflow import RETRYABLE_LAMBDA_ERRORS
 from mcgov.steps.handlers.runtime import RETRYABLE_ERROR_NAMES
+from mcgov.steps.workflow.definition import HubWorkflowSettings, hub_lambda_arn
 
-SUBSTITUTIONS = {"sync": "HubSyncFunctionArn", "spokes": "HubListSpokesFunctionArn"}
 RETRYABLE_SPOKE_ERRORS = list(RETRYABLE_ERROR_NAMES)  # the handlers' retryable failure, named where it is defined
 
 
-@dataclass(frozen=True)
-class HubWorkflowSettings:
-    """Bounded concurrency and the per-spoke task timeout."""
-
-    max_concurrency: int = 10
-    task_timeout_seconds: int = 900
-
-    def __post_init__(self) -> None:
-        for name, value, low, high in (
-            ("max_concurrency", self.max_concurrency, 1, 1000),
-            ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
-        ):
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidWorkflowSettingError(f"{name}={value!r} must be an int in {low}..{high}.")
-
-
-def _arn(name: str, value: str | None) -> str:
-    if value is None:
-        return "${" + SUBSTITUTIONS[name] + "}"
-    if not matches(LAMBDA_ARN, value):
-        raise InvalidLambdaArnError(f"hub workflow lambda {name}={value!r} is not a Lambda function ARN")
-    return value
-
-
-def _invoke(function: str, payload: dict[str, Any], timeout: int) -> dict[str, Any]:
+def _invoke(function: str, payload: dict[str, Any], timeout: int, intervals: tuple[int, int]) -> dict[str, Any]:
     return {
         "Type": "Task",
         "Resource": "arn:aws:states:::lambda:invoke",
@@ -57,8 +30,18 @@ def _invoke(function: str, payload: dict[str, Any], timeout: int) -> dict[str, A
         "Parameters": {"FunctionName": function, **payload},
         "ResultSelector": {"result.$": "$.Payload"},
         "Retry": [
-            {"ErrorEquals": RETRYABLE_LAMBDA_ERRORS, "IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2.0},
-            {"ErrorEquals": RETRYABLE_SPOKE_ERRORS, "IntervalSeconds": 5, "MaxAttempts": 3, "BackoffRate": 2.0},
+            {
+                "ErrorEquals": RETRYABLE_LAMBDA_ERRORS,
+                "IntervalSeconds": intervals[0],
+                "MaxAttempts": 6,
+                "BackoffRate": 2.0,
+            },
+            {
+                "ErrorEquals": RETRYABLE_SPOKE_ERRORS,
+                "IntervalSeconds": intervals[1],
+                "MaxAttempts": 3,
+                "BackoffRate": 2.0,
+            },
         ],
     }
 
@@ -72,14 +55,16 @@ def build_hub_definition(
     one result per spoke: the sync report of that spoke, or its failure record.
     """
     cfg = settings or HubWorkflowSettings()
+    intervals = cfg.retry_intervals()
     sync_task = _invoke(
-        _arn("sync", sync_arn),
+        hub_lambda_arn("sync", sync_arn),
         {"Payload": {"spoke.$": "$.spoke", "prune.$": "$.prune", "dry_run.$": "$.dry_run"}},
         cfg.task_timeout_seconds,
+        intervals,
     )
     sync_task["Catch"] = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "SpokeFailed"}]
     sync_task["End"] = True
-    list_task = _invoke(_arn("spokes", spokes_arn), {"Payload": {}}, 60)
+    list_task = _invoke(hub_lambda_arn("spokes", spokes_arn), {"Payload": {}}, 60, intervals)
     list_task.update({"ResultPath": "$.listed", "Next": "SyncSpokes"})
     return {
         "Comment": "Hub sync: one child execution per spoke of the hub-and-spoke policy, failures collected",
@@ -131,8 +116,3 @@ def build_hub_definition(
             },
         },
     }
-
-
-def hub_definition_json(sync_arn: str | None = None, spokes_arn: str | None = None, indent: int | None = 2) -> str:
-    """``build_hub_definition`` as JSON text (what ``mcgov workflow definition --hub`` prints)."""
-    return json.dumps(build_hub_definition(sync_arn, spokes_arn), indent=indent, sort_keys=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from sagemaker.workflow.pipeline_context import PipelineSession
+import boto3
+
+from mcgov.pipelines import sdk
 
 DEFAULT_REGION = "us-east-1"
 OFFLINE_BUCKET = "mcgov-offline-placeholder-bucket"
@@ -19,18 +20,15 @@ def resolve_region(region: str | None) -> str:
     return region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
-def pipeline_session(region: str | None = None, default_bucket: str | None = None) -> PipelineSession:
-    """A ``PipelineSession`` on a plain boto3 session that never calls AWS while rendering a definition.
+def pipeline_session(region: str | None = None, default_bucket: str | None = None) -> Any:
+    """A ``PipelineSession`` of the installed SDK on a plain boto3 session that never calls AWS while rendering.
 
     Building clients needs only a region; the bucket is fixed up front so ``default_bucket()`` does no
     lookup, telemetry is opted out, and no SDK config file is read, so ``Pipeline.definition()`` works
     without credentials or network.
     """
-    import boto3
-    from sagemaker.workflow.pipeline_context import PipelineSession
-
     boto_session = boto3.Session(region_name=resolve_region(region))
-    session = PipelineSession(
+    session = sdk.load().PipelineSession(
         boto_session=boto_session, default_bucket=default_bucket or OFFLINE_BUCKET, sagemaker_config=SDK_CONFIG
     )
     session._default_bucket = default_bucket or OFFLINE_BUCKET  # skip the bucket-exists lookup of default_bucket()

@@ -1,4 +1,7 @@
-"""Step Functions variant of the governance flow, built with the stepfunctions SDK (2.3.0), offline.
+"""Authoring of the governance workflow's ASL with the stepfunctions SDK (2.3.0, importable under sagemaker v2 only).
+
+What ships is the ASL this module builds (``make asl`` writes ``mcgov/steps/workflow/governance.asl.json``; the
+loader ``mcgov.steps.workflow.definition.governance_definition`` reads it, so deploying needs no SDK).
 
 populate (Lambda) -> share (Lambda) -> check gate (Lambda) -> Choice on ``$.gate.status``:
 ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise Wait (``$.poll.wait_seconds``,
@@ -18,19 +21,22 @@ Execution input: ``{"card": <populate_card event>, "stage": "<stage>"}``.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from mcgov.identifiers import LAMBDA_ARN, matches
 from mcgov.pipelines._sfn_compat import load_stepfunctions
-from mcgov.pipelines.exceptions import InvalidLambdaArnError, InvalidWorkflowSettingError
 from mcgov.steps.handlers.runtime import RETRYABLE_ERROR_NAMES
+from mcgov.steps.workflow.definition import (
+    LAMBDA_SERVICE_ERROR,
+    TASK_OUTPUTS,
+    WorkflowLambdas,
+    WorkflowSettings,
+    next_wait_comment,
+    timed_out_comment,
+)
 
 RETRYABLE_LAMBDA_ERRORS = [
-    "Lambda.ServiceException",
+    LAMBDA_SERVICE_ERROR,
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
@@ -38,75 +44,6 @@ RETRYABLE_LAMBDA_ERRORS = [
 ]
 RETRYABLE_HANDLER_ERRORS = [*RETRYABLE_ERROR_NAMES, "States.Timeout"]
 """The handlers' retryable error (``RetryableHandlerFailure``: throttling, 5xx, network) and a task timeout."""
-TASK_OUTPUTS = {
-    "PopulateCard": ("populate", ("card_arn", "card_version", "content_sha256", "result")),
-    "ShareCard": ("share", ("card_arn", "shares", "drift")),
-    "CheckGate": ("gate", ("allowed", "status", "reason", "reasons")),
-}
-"""Per task: where its output goes (``$.<key>``) and the Payload keys later states read."""
-ROLE_SUBSTITUTIONS = {"populate": "PopulateFunctionArn", "share": "ShareFunctionArn", "gate": "GateFunctionArn"}
-_SUBSTITUTION = re.compile(r"\$\{[A-Za-z0-9]+\}", re.ASCII)
-
-
-@dataclass(frozen=True)
-class WorkflowLambdas:
-    """Function ARNs (or ``${Name}`` CloudFormation substitution variables) of the three Task states."""
-
-    populate: str
-    share: str
-    gate: str
-
-    def __post_init__(self) -> None:
-        for field in ("populate", self.populate), ("share", self.share), ("gate", self.gate):
-            if not (matches(LAMBDA_ARN, field[1]) or matches(_SUBSTITUTION, field[1])):
-                raise InvalidLambdaArnError(
-                    f"workflow lambda {field[0]}={field[1]!r} is neither a Lambda function ARN nor a ${{Name}} "
-                    "substitution variable; pass the governance stack's function ARNs."
-                )
-
-    @classmethod
-    def substitutions(cls) -> WorkflowLambdas:
-        """``${PopulateFunctionArn}``-style variables for ``AWS::StepFunctions::StateMachine`` DefinitionSubstitutions."""
-        return cls(**{k: "${" + v + "}" for k, v in ROLE_SUBSTITUTIONS.items()})
-
-    @classmethod
-    def coerce(cls, value: WorkflowLambdas | Mapping[str, str] | None) -> WorkflowLambdas:
-        """Accept an instance, a mapping with populate/share/gate, or None (substitution variables)."""
-        if value is None:
-            return cls.substitutions()
-        if isinstance(value, WorkflowLambdas):
-            return value
-        missing = {"populate", "share", "gate"} - set(value)
-        if missing:
-            raise InvalidLambdaArnError(f"workflow lambda ARNs miss {sorted(missing)}; pass populate, share and gate.")
-        return cls(populate=value["populate"], share=value["share"], gate=value["gate"])
-
-
-@dataclass(frozen=True)
-class WorkflowSettings:
-    """Polling and timeout settings of the gate loop."""
-
-    initial_wait_seconds: int = 15
-    max_wait_seconds: int = 300
-    max_attempts: int = 40
-    task_timeout_seconds: int = 300
-    gate_task_timeout_seconds: int = 120
-
-    def __post_init__(self) -> None:
-        checks = (
-            ("initial_wait_seconds", self.initial_wait_seconds, 0, 3600),
-            ("max_wait_seconds", self.max_wait_seconds, 0, 86400),
-            ("max_attempts", self.max_attempts, 1, 10000),
-            ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
-            ("gate_task_timeout_seconds", self.gate_task_timeout_seconds, 1, 900),
-        )
-        for name, value, low, high in checks:
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidWorkflowSettingError(f"{name}={value!r} must be an int in {low}..{high}.")
-        if self.initial_wait_seconds > self.max_wait_seconds:
-            raise InvalidWorkflowSettingError(
-                f"initial_wait_seconds={self.initial_wait_seconds} exceeds max_wait_seconds={self.max_wait_seconds}; lower it or raise the cap."
-            )
 
 
 def _lambda_task_classes() -> tuple[type, type]:
@@ -154,6 +91,7 @@ def build_workflow_definition(
 
     arns = WorkflowLambdas.coerce(lambda_arns)
     cfg = settings or WorkflowSettings()
+    lambda_interval, handler_interval = cfg.retry_intervals()
     LambdaInvoke, FailWithCausePath = _lambda_task_classes()
 
     task_failed = FailWithCausePath(
@@ -179,10 +117,17 @@ def build_workflow_definition(
             timeout_seconds=timeout,
         )
         step.add_retry(
-            Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=2, max_attempts=6, backoff_rate=2.0)
+            Retry(
+                error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=lambda_interval, max_attempts=6, backoff_rate=2.0
+            )
         )
         step.add_retry(
-            Retry(error_equals=RETRYABLE_HANDLER_ERRORS, interval_seconds=5, max_attempts=4, backoff_rate=2.0)
+            Retry(
+                error_equals=RETRYABLE_HANDLER_ERRORS,
+                interval_seconds=handler_interval,
+                max_attempts=4,
+                backoff_rate=2.0,
+            )
         )
         step.add_catch(Catch(error_equals=["States.ALL"], next_step=task_failed, result_path="$.error"))
         gap = Fail(
@@ -240,7 +185,7 @@ def build_workflow_definition(
         "GateTimedOut",
         cause_path="$.gate.reason",
         error="GateTimedOut",
-        comment=f"Still PENDING after {cfg.max_attempts} checks.",
+        comment=timed_out_comment(cfg.max_attempts),
     )
     wait = Wait("WaitForAssociation", seconds_path="$.poll.wait_seconds")
     double = Pass(
@@ -256,7 +201,7 @@ def build_workflow_definition(
         parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds": cfg.max_wait_seconds},
         result_path="$.poll",
     )
-    backoff = Choice("NextWait", comment=f"Double the wait, capped at {cfg.max_wait_seconds} s.")
+    backoff = Choice("NextWait", comment=next_wait_comment(cfg.max_wait_seconds))
     backoff.add_choice(
         ChoiceRule.NumericGreaterThan(variable="$.poll.wait_seconds", value=cfg.max_wait_seconds // 2), cap
     )
@@ -274,81 +219,3 @@ def build_workflow_definition(
 
     graph = Graph(check_input, comment=comment)
     return graph.to_dict()
-
-
-def workflow_definition_json(
-    lambda_arns: WorkflowLambdas | Mapping[str, str] | None = None,
-    settings: WorkflowSettings | None = None,
-    indent: int | None = 2,
-) -> str:
-    """``build_workflow_definition`` as JSON text (what ``mcgov workflow definition`` prints)."""
-    return json.dumps(build_workflow_definition(lambda_arns, settings), indent=indent, sort_keys=True)
-
-
-def state_machine_resource(role_arn: Any, settings: WorkflowSettings | None = None, name: Any = None) -> dict[str, Any]:
-    """``AWS::StepFunctions::StateMachine`` resource using the ASL with ``DefinitionSubstitutions`` from Fn::GetAtt."""
-    properties: dict[str, Any] = {
-        "StateMachineType": "STANDARD",
-        "RoleArn": role_arn,
-        "Definition": build_workflow_definition(None, settings),
-        "DefinitionSubstitutions": {
-            "PopulateFunctionArn": {"Fn::GetAtt": ["PopulateCardFunction", "Arn"]},
-            "ShareFunctionArn": {"Fn::GetAtt": ["ShareCardFunction", "Arn"]},
-            "GateFunctionArn": {"Fn::GetAtt": ["CheckGateFunction", "Arn"]},
-        },
-    }
-    if name is not None:
-        properties["StateMachineName"] = name
-    return {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}
-
-
-def cloudformation_template(settings: WorkflowSettings | None = None) -> dict[str, Any]:
-    """Stand-alone template: the state machine plus its role, for functions deployed elsewhere (ARNs as parameters)."""
-    resource = state_machine_resource({"Fn::GetAtt": ["StateMachineRole", "Arn"]}, settings)
-    resource["Properties"]["DefinitionSubstitutions"] = {v: {"Ref": v} for v in ROLE_SUBSTITUTIONS.values()}
-    return {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "Model-card governance Step Functions workflow (populate, share, gate).",
-        "Parameters": {
-            v: {
-                "Type": "String",
-                "AllowedPattern": "^arn:aws[a-zA-Z-]*:lambda:.+$",
-                "Description": f"ARN of the {k} Lambda",
-            }
-            for k, v in ROLE_SUBSTITUTIONS.items()
-        },
-        "Resources": {
-            "StateMachineRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": "states.amazonaws.com"},
-                                "Action": "sts:AssumeRole",
-                            }
-                        ],
-                    },
-                    "Policies": [
-                        {
-                            "PolicyName": "invoke-governance-lambdas",
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [
-                                    {
-                                        "Effect": "Allow",
-                                        "Action": ["lambda:InvokeFunction"],
-                                        "Resource": [{"Ref": v} for v in ROLE_SUBSTITUTIONS.values()],
-                                    }
-                                ],
-                            },
-                        }
-                    ],
-                },
-            },
-            "GovernanceStateMachine": resource,
-        },
-        "Outputs": {"StateMachineArn": {"Value": {"Ref": "GovernanceStateMachine"}}},
-    }

@@ -32,8 +32,8 @@ def test_build_spec_has_the_phases_and_steps() -> None:
     assert any(shlex.split(c)[:2] == ["make", "test"] for c in _commands(spec, "pre_build"))
     build = "\n".join(_commands(spec, "build"))
     for needle in (
-        "get-pipeline-definition --module-name mcgov.pipelines.churn.pipeline",
-        "run-pipeline --module-name mcgov.pipelines.churn.pipeline",
+        "mcgov pipeline definition --module-name mcgov.pipelines.churn.pipeline",
+        "mcgov pipeline run --module-name mcgov.pipelines.churn.pipeline",
         "--role-arn",
         "workflow definition",
         "aws cloudformation deploy",

@@ -212,16 +212,14 @@ def test_prod_permission_is_read_only_subset_of_the_managed_one(template: dict[s
 
 def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
     from mcgov.pipelines.cfn_sync import main
-    from mcgov.pipelines.workflow import build_workflow_definition
+    from mcgov.steps.workflow.definition import HUB_SUBSTITUTIONS, governance_definition, hub_definition
 
     props = template["Resources"]["GovernanceStateMachine"]["Properties"]
-    assert props["Definition"] == build_workflow_definition(None)
+    assert props["Definition"] == governance_definition(None)
     assert set(props["DefinitionSubstitutions"]) == {"PopulateFunctionArn", "ShareFunctionArn", "GateFunctionArn"}
-    from mcgov.pipelines.hub_workflow import SUBSTITUTIONS, build_hub_definition
-
     hub = template["Resources"]["HubStateMachine"]["Properties"]
-    assert hub["Definition"] == build_hub_definition()
-    assert set(hub["DefinitionSubstitutions"]) == set(SUBSTITUTIONS.values())
+    assert hub["Definition"] == hub_definition()
+    assert set(hub["DefinitionSubstitutions"]) == set(HUB_SUBSTITUTIONS.values())
     assert main(["--check"]) == 0, "run python -m mcgov.pipelines.cfn_sync"
 
 

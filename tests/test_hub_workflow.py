@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.pipelines.hub_workflow import HubWorkflowSettings, build_hub_definition
 from mcgov.pipelines.local_run import _zip
 from mcgov.share_policies import parse_policy
 from mcgov.steps.card.store import CardStore
@@ -21,6 +20,10 @@ from mcgov.steps.handlers import hub_sync
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure
 from mcgov.steps.hub import publish
+from mcgov.steps.workflow.definition import HUB_FILE, HubWorkflowSettings, hub_definition, packaged_text
+
+FAST = 1
+"""Retry interval of the runs below: moto waits out a Retry's interval in real time."""
 
 HUB, SPOKES = "111111111111", ["444444444444", "555555555555", "777777777777"]
 POLICY = {
@@ -33,7 +36,7 @@ POLICY = {
 
 
 def test_definition_is_a_distributed_map_with_bounded_concurrency_and_a_catch() -> None:
-    definition = build_hub_definition(settings=HubWorkflowSettings(max_concurrency=7))
+    definition = hub_definition(settings=HubWorkflowSettings(max_concurrency=7))
     mapped = definition["States"]["SyncSpokes"]
     assert mapped["Type"] == "Map" and mapped["MaxConcurrency"] == 7
     assert mapped["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
@@ -47,7 +50,21 @@ def test_definition_is_a_distributed_map_with_bounded_concurrency_and_a_catch() 
 def test_cli_prints_the_hub_definition(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["workflow", "definition", "--hub"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == json.loads(json.dumps(build_hub_definition()))
+    assert printed == hub_definition()
+
+
+def test_the_shipped_hub_definition_is_what_its_authoring_code_builds() -> None:
+    """No SDK authors the hub ASL, so this runs under both SDKs (the governance one: tests/sdk_v2)."""
+    from mcgov.pipelines.asl_files import render
+    from mcgov.pipelines.hub_workflow import build_hub_definition
+
+    assert packaged_text(HUB_FILE) == render(build_hub_definition()), "run make asl"
+    arns = ("arn:aws:lambda:us-east-1:111111111111:function:s", "arn:aws:lambda:us-east-1:111111111111:function:l")
+    for settings in (
+        HubWorkflowSettings(),
+        HubWorkflowSettings(max_concurrency=3, task_timeout_seconds=60, retry_interval_seconds=1),
+    ):
+        assert hub_definition(*arns, settings) == build_hub_definition(*arns, settings)
 
 
 def _run(emu: Emulator, definition: dict[str, Any], execution_input: dict[str, Any], name: str) -> dict[str, Any]:
@@ -105,7 +122,12 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(
             )["FunctionArn"]
             emu.register_lambda_handler(arns[key], function)
         result = _run(
-            emu, build_hub_definition(arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2)), {}, "first"
+            emu,
+            hub_definition(
+                arns["sync"], arns["spokes"], HubWorkflowSettings(max_concurrency=2, retry_interval_seconds=FAST)
+            ),
+            {},
+            "first",
         )
         assert result["status"] == "SUCCEEDED", result
         assert len(result["map_runs"]) == 1
@@ -117,7 +139,8 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(
         hub = CardStore(session.client("sagemaker"))
         assert hub.describe(f"{SPOKES[0]}-churn")["ModelCardStatus"] == "Draft"
 
-        again = _run(emu, build_hub_definition(arns["sync"], arns["spokes"]), {"prune": True}, "again")
+        fast = HubWorkflowSettings(retry_interval_seconds=FAST)
+        again = _run(emu, hub_definition(arns["sync"], arns["spokes"], fast), {"prune": True}, "again")
         results = {r.get("spoke") or r["result"]["spoke"]: r for r in again["output"]["results"]}
         assert results[SPOKES[0]]["result"]["counts"] == {
             "synced": 0,

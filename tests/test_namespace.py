@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import zipfile
 from pathlib import Path
@@ -116,6 +119,7 @@ def test_the_wheel_holds_exactly_one_top_level_package(wheel):
         assert f"mcgov/{folder}/__init__.py" in names
     assert "mcgov/steps/VERSION" in names and "mcgov/share_policies/example.yaml" in names
     assert "mcgov/steps/handlers/populate_card.py" in names
+    assert {"mcgov/steps/workflow/governance.asl.json", "mcgov/steps/workflow/hub.asl.json"} <= set(names)
 
 
 def test_the_wheel_names_the_namespaced_entry_points(wheel):
@@ -123,9 +127,9 @@ def test_the_wheel_names_the_namespaced_entry_points(wheel):
         (entry_points,) = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
         text = archive.read(entry_points).decode()
     assert "mcgov = mcgov.steps.cli.main:main" in text
-    assert "run-pipeline = mcgov.pipelines.run_pipeline:main" in text
-    assert "get-pipeline-definition = mcgov.pipelines.get_pipeline_definition:main" in text
     assert "mcgov_emulator = mcgov.emulator.pytest_plugin" in text
+    scripts = text.split("[console_scripts]")[1].split("[")[0]
+    assert [line.split(" = ")[0] for line in scripts.strip().splitlines()] == ["mcgov"], "no generic console script"
 
 
 def test_a_seed_project_with_its_own_pipelines_and_steps_packages_imports_ours(tmp_path):
@@ -147,6 +151,71 @@ def test_a_seed_project_with_its_own_pipelines_and_steps_packages_imports_ours(t
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_a_seed_code_project_on_sdk_v3_renders_the_churn_definition_from_the_built_wheel(wheel, tmp_path):
+    """The done-when of SDK v3 support: a fresh venv, a seed-code project with its own ``pipelines`` package (and its
+    own ``pipelines.churn.pipeline``), ``sagemaker>=3`` and this project's wheel (built, not editable) render the
+    churn example with ``mcgov pipeline definition``.
+
+    For speed the venv reuses this venv's installed dependencies (a ``.pth`` line appends its site-packages to
+    ``sys.path``) and pip installs only the wheel, with ``--no-deps``. That still proves the non-editable install:
+    a folder a ``.pth`` line appends gets no ``.pth`` processing of its own, so the editable finder installed there
+    never runs, and the test checks that ``mcgov`` is imported from the wheel's files in the new venv.
+    """
+    venv, project = tmp_path / "venv", tmp_path / "project"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    (purelib / "reused-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    (project / "pipelines" / "churn").mkdir(parents=True)
+    (project / "pipelines" / "__init__.py").write_text("OWNER = 'user-pipelines'\n")
+    (project / "pipelines" / "churn" / "__init__.py").write_text("")
+    (project / "pipelines" / "churn" / "pipeline.py").write_text("def get_pipeline(**kwargs):\n    return 'user'\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
+    env.update(
+        PYTHONPATH=str(project),  # the seed code pip-installs its own package; on the path is the same here
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        AWS_CONFIG_FILE=str(tmp_path / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    probe = (
+        "import importlib.metadata as m, mcgov, pipelines, pipelines.churn.pipeline as user\n"
+        "import mcgov.pipelines.churn.pipeline as ours\n"
+        "assert pipelines.OWNER == 'user-pipelines' and user.get_pipeline() == 'user' and ours is not user\n"
+        "print(mcgov.__file__, m.version('sagemaker'))"
+    )
+    found, version = subprocess.run(
+        [str(python), "-c", probe], capture_output=True, text=True, env=env, cwd=project, check=True
+    ).stdout.split()
+    assert Path(found).is_relative_to(purelib), f"mcgov is imported from {found}, not from the wheel"
+    assert int(version.split(".")[0]) >= 3, f"sagemaker {version}"
+    result = subprocess.run(
+        [str(venv / "bin" / "mcgov"), "pipeline", "definition", "--module-name", "mcgov.pipelines.churn.pipeline"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    definition = json.loads(result.stdout)
+    names = [step["Name"] for step in definition["Steps"]]
+    assert names[:3] == ["TrainChurnModel", "EvaluateChurnModel", "RegisterChurnModel-RegisterModel"], names
+    gate = next(step for step in definition["Steps"] if step["Name"] == "GovernanceCheckGate")
+    assert gate["FunctionArn"] == "arn:aws:lambda:us-east-1:000000000000:function:mcgov-check-gate", "no region set"
 
 
 def test_no_lazy_export_shares_its_name_with_a_submodule():

@@ -1,4 +1,4 @@
-"""Console scripts: get-pipeline-definition (subprocess, offline) and run-pipeline's input checks."""
+"""``mcgov pipeline definition`` (a subprocess, offline, as the README runs it) and ``mcgov pipeline run``'s checks."""
 
 from __future__ import annotations
 
@@ -11,36 +11,29 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT_DIR = Path(sys.executable).parent
 
 
-def _offline_env(tmp_path: Path) -> dict[str, str]:
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """No AWS settings at all (no region either): what a fresh CodeBuild or laptop shell may have."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
         AWS_CONFIG_FILE=str(tmp_path / "none"),
         AWS_EC2_METADATA_DISABLED="true",
-        PYTHONPATH=str(REPO),
     )
     return env
 
 
-def _script(name: str) -> list[str]:
-    path = SCRIPT_DIR / name
-    if path.exists():
-        return [str(path)]
-    module = {
-        "get-pipeline-definition": "mcgov.pipelines.get_pipeline_definition",
-        "run-pipeline": "mcgov.pipelines.run_pipeline",
-    }[name]
-    return [sys.executable, "-m", module]
+def mcgov(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mcgov.steps.cli.main", *args]
 
 
-def test_get_pipeline_definition_prints_json_offline(tmp_path: Path) -> None:
+def test_the_readme_command_prints_the_churn_definition_offline_and_writes_the_file(tmp_path: Path) -> None:
     out_file = tmp_path / "definition.json"
     result = subprocess.run(
-        [
-            *_script("get-pipeline-definition"),
+        mcgov(
+            "pipeline",
+            "definition",
             "--module-name",
             "mcgov.pipelines.churn.pipeline",
             "--kwargs",
@@ -51,15 +44,15 @@ def test_get_pipeline_definition_prints_json_offline(tmp_path: Path) -> None:
             "my-bucket",
             "--file-name",
             str(out_file),
-        ],
+        ),
         capture_output=True,
         text=True,
-        timeout=180,
-        env=_offline_env(tmp_path),
+        timeout=300,
+        env=offline_env(tmp_path),
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    definition = json.loads(result.stdout)
+    definition = json.loads(result.stdout)  # stdout holds the JSON only: the SDKs log to stderr
     assert json.loads(out_file.read_text()) == definition
     names = [s["Name"] for s in definition["Steps"]]
     assert "GovernancePopulateCard" in names and "PreprocessChurnData" not in names
@@ -71,29 +64,34 @@ def test_get_pipeline_definition_prints_json_offline(tmp_path: Path) -> None:
     assert "s3://my-bucket/" in json.dumps(definition)
 
 
-def test_get_pipeline_definition_rejects_unknown_module(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*_script("get-pipeline-definition"), "--module-name", "mcgov.pipelines.nope"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=_offline_env(tmp_path),
-        cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    assert "mcgov.pipelines.nope" in result.stderr and result.stdout == ""
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--module-name", "mcgov.pipelines.nope"], "cannot import --module-name"),
+        (["--module-name", "mcgov.pipelines.sdk"], "has no get_pipeline(...) function"),
+        (["--module-name", "mcgov.pipelines.churn.pipeline", "--kwargs", "[1, 2]"], "--kwargs must be a JSON object"),
+    ],
+)
+def test_definition_bad_input_is_one_line_and_exit_2(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mcgov.steps.cli.main import main
+
+    assert main(["pipeline", "definition", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("mcgov: error: ") and said in err and err.count("\n") == 1
 
 
-def test_run_pipeline_needs_module_and_role(capsys: pytest.CaptureFixture[str]) -> None:
-    from mcgov.pipelines.run_pipeline import main
+def test_run_needs_module_and_role(capsys: pytest.CaptureFixture[str]) -> None:
+    from mcgov.steps.cli.main import main
 
-    assert main(["--module-name", "mcgov.pipelines.churn.pipeline"]) == 2
+    assert main(["pipeline", "run", "--module-name", "mcgov.pipelines.churn.pipeline"]) == 2
     assert "--role-arn" in capsys.readouterr().err
 
 
-def test_run_pipeline_refuses_placeholder_definitions() -> None:
+def test_run_refuses_placeholder_definitions() -> None:
     from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
-    from mcgov.pipelines.run_pipeline import check_no_placeholders
+    from mcgov.pipelines.upsert import check_no_placeholders
 
     with pytest.raises(PlaceholderInDefinitionError, match="lambda_arn_prefix"):
         check_no_placeholders('{"FunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:mcgov-populate-card"}')
@@ -101,8 +99,8 @@ def test_run_pipeline_refuses_placeholder_definitions() -> None:
 
 
 def test_kwargs_and_tags_parsing() -> None:
-    from mcgov.pipelines._utils import parse_kwargs, parse_tags
     from mcgov.pipelines.exceptions import InvalidKwargsError
+    from mcgov.pipelines.pipeline_module import parse_kwargs, parse_tags
 
     assert parse_kwargs('{"region": "eu-west-1", "include_preprocessing": true}') == {
         "region": "eu-west-1",
@@ -121,8 +119,40 @@ def test_kwargs_and_tags_parsing() -> None:
         parse_tags('[{"Key": "k"}]')
 
 
-def test_run_pipeline_local_rejects_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    from mcgov.pipelines.run_pipeline import main
+def test_an_sdk_failure_while_upserting_is_reported_with_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import mcgov.pipelines.upsert as upsert
+    from mcgov.steps.cli.main import main
 
-    assert main(["--local", "sideways"]) == 2
-    assert "allowed, blocked, pending" in capsys.readouterr().err
+    def failing(*args: object, **kwargs: object) -> None:
+        raise ValueError("the SDK refused the step arguments")
+
+    monkeypatch.setattr(upsert, "upsert_and_start", failing)
+    code = main(
+        [
+            "pipeline",
+            "run",
+            "--module-name",
+            "m",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--region",
+            "eu-west-1",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert (
+        code == 1 and err == "mcgov: failed: the SageMaker SDK failed: ValueError: the SDK refused the step arguments\n"
+    )
+
+
+def test_the_console_scripts_are_gone_and_the_group_is_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.metadata
+
+    from mcgov.steps.cli.main import main
+
+    scripts = {e.name for e in importlib.metadata.entry_points(group="console_scripts") if e.value.startswith("mcgov.")}
+    assert scripts == {"mcgov"}
+    assert main(["pipeline", "--help"]) == 0
+    assert "definition" in capsys.readouterr().out

@@ -1,13 +1,13 @@
-"""The churn pipeline definition renders offline and its governance steps are wired correctly."""
+"""The churn pipeline definition renders offline and its governance steps are wired correctly (SDK v3, and v2 in
+``make test-v2``)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from tests.test_pipeline_support import all_steps, offline, step_refs, walk
+from tests.test_pipeline_support import all_steps, churn_definition, step_refs, walk
 
 LAMBDAS = {
     "populate": "arn:aws:lambda:eu-west-1:123456789012:function:gov-populate-card",
@@ -17,73 +17,41 @@ LAMBDAS = {
 }
 
 
-def _render(**kwargs: Any) -> dict[str, Any]:
-    with offline():
-        from mcgov.pipelines.churn.pipeline import get_pipeline
-
-        return json.loads(get_pipeline(**kwargs).definition())
+QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate"
 
 
 @pytest.fixture(scope="module")
 def lambda_mode() -> dict[str, Any]:
-    return _render(lambda_arns=LAMBDAS, include_preprocessing=True, gate_wait_seconds=120)
+    """The default: the pipeline leaves the package's approval to the registry flow."""
+    return churn_definition(lambda_arns=LAMBDAS, include_preprocessing=True, gate_wait_seconds=120)
+
+
+@pytest.fixture(scope="module")
+def approving() -> dict[str, Any]:
+    """``approve_package=True``, the opt-in (the render the SDK parity test compares too)."""
+    return churn_definition(lambda_arns=LAMBDAS, include_preprocessing=True, approve_package=True)
 
 
 @pytest.fixture(scope="module")
 def callback_mode() -> dict[str, Any]:
-    """The CallbackStep variant on a minimal pipeline (training + register), cheaper than the full churn one."""
-    with offline():
-        from sagemaker.estimator import Estimator
-        from sagemaker.workflow.pipeline import Pipeline
-        from sagemaker.workflow.step_collections import RegisterModel
-        from sagemaker.workflow.steps import TrainingStep
-
-        from mcgov.pipelines.governance import GovernanceLambdas, governance_steps
-        from mcgov.pipelines.session import pipeline_session
-
-        session = pipeline_session("eu-west-1", "bucket")
-        estimator = Estimator(
-            image_uri="123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1",
-            role="arn:aws:iam::123456789012:role/r",
-            instance_type="ml.m5.large",
-            instance_count=1,
-            sagemaker_session=session,
-        )
-        train = TrainingStep(name="TrainChurnModel", step_args=estimator.fit("s3://bucket/train"))
-        register = RegisterModel(
-            name="RegisterChurnModel",
-            estimator=estimator,
-            model_data=train.properties.ModelArtifacts.S3ModelArtifacts,
-            content_types=["text/csv"],
-            response_types=["text/csv"],
-            inference_instances=["ml.m5.large"],
-            transform_instances=["ml.m5.large"],
-            model_package_group_name="g",
-        )
-        steps = governance_steps(
-            "card",
-            train,
-            ["s3://bucket/evaluation.json"],
-            register_step=register,
-            lambda_arns=GovernanceLambdas.from_prefix("arn:aws:lambda:eu-west-1:123456789012:function:gov-"),
-            gate_mode="callback",
-            callback_queue_url="https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate",
-            sagemaker_session=session,
-        )
-        return json.loads(Pipeline(name="P", steps=[train, register, *steps], sagemaker_session=session).definition())
+    """The CallbackStep variant, approving the package."""
+    return churn_definition(lambda_arns=LAMBDAS, gate_mode="callback", callback_queue_url=QUEUE, approve_package=True)
 
 
 def _by_name(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["Name"]: s for s in all_steps(definition)}
 
 
-@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+MODES = ["lambda_mode", "approving", "callback_mode"]
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_step_names_are_unique(mode: str, request: pytest.FixtureRequest) -> None:
     names = [s["Name"] for s in all_steps(request.getfixturevalue(mode))]
     assert len(names) == len(set(names)), names
 
 
-@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+@pytest.mark.parametrize("mode", MODES)
 def test_every_reference_resolves(mode: str, request: pytest.FixtureRequest) -> None:
     definition = request.getfixturevalue(mode)
     names = {s["Name"] for s in all_steps(definition)}
@@ -103,7 +71,7 @@ def test_every_reference_resolves(mode: str, request: pytest.FixtureRequest) -> 
             assert dep in names, f"{step['Name']} depends on unknown {dep}"
     joins = [n["Std:Join"] for n in walk(definition) if isinstance(n, dict) and "Std:Join" in n]
     assert all(set(j) == {"On", "Values"} for j in joins)
-    assert joins or mode == "callback_mode", "the churn pipeline joins the evaluation URI"
+    assert joins, "the churn pipeline joins the evaluation URI"
 
 
 def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any]) -> None:
@@ -143,16 +111,27 @@ def test_governance_steps_depend_on_the_right_outputs(lambda_mode: dict[str, Any
         "LeftValue": {"Get": "Steps.GovernanceCheckGate.OutputParameters['allowed']"},
         "RightValue": True,
     }
-    [approve] = condition["Arguments"]["IfSteps"]
-    assert approve["FunctionArn"] == LAMBDAS["approve"]
-    assert approve["Arguments"]["model_package_arn"] == {
-        "Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"
-    }
+    assert condition["Arguments"]["IfSteps"] == [], "by default the pipeline does not approve the package"
+    assert "approve" not in str([s.get("FunctionArn") for s in all_steps(lambda_mode)])
     [fail] = condition["Arguments"]["ElseSteps"]
     assert fail["Type"] == "Fail"
     assert {"Get": "Steps.GovernanceCheckGate.OutputParameters['reason']"} in fail["Arguments"]["ErrorMessage"][
         "Std:Join"
     ]["Values"]
+
+
+def test_approve_package_opts_in_to_approval_once_the_gate_allowed(approving: dict[str, Any]) -> None:
+    steps = _by_name(approving)
+    [approve] = steps["GovernanceGateAllowed"]["Arguments"]["IfSteps"]
+    assert approve["FunctionArn"] == LAMBDAS["approve"]
+    assert approve["Arguments"]["model_package_arn"] == {
+        "Get": "Steps.RegisterChurnModel-RegisterModel.ModelPackageArn"
+    }
+    assert approve["Arguments"]["card_arn"] == {"Get": "Steps.GovernanceShareCard.OutputParameters['card_arn']"}
+    register = steps["RegisterChurnModel-RegisterModel"]
+    assert register["Arguments"]["ModelApprovalStatus"] == {"Get": "Parameters.ModelApprovalStatus"}
+    [status] = [p for p in approving["Parameters"] if p["Name"] == "ModelApprovalStatus"]
+    assert status["DefaultValue"] == "PendingManualApproval", "registered for a human (or the opt-in) to approve"
 
 
 def test_preprocessing_feeds_training_when_enabled(lambda_mode: dict[str, Any]) -> None:
@@ -169,7 +148,7 @@ def test_callback_variant_waits_on_the_gate_watcher_queue(callback_mode: dict[st
     steps = _by_name(callback_mode)
     wait = steps["GovernanceWaitForGate"]
     assert wait["Type"] == "Callback"
-    assert wait["SqsQueueUrl"] == "https://sqs.eu-west-1.amazonaws.com/123456789012/gov-gate"
+    assert wait["SqsQueueUrl"] == QUEUE
     assert set(wait["Arguments"]) == {"card_arn", "stage"}
     assert step_refs(wait) == {"GovernanceShareCard"}
     assert [o["OutputName"] for o in wait["OutputParameters"]] == ["gate_allowed", "gate_status", "gate_reason"]
@@ -200,7 +179,7 @@ def test_callback_outputs_are_the_ones_the_gate_watcher_sends(callback_mode: dic
     assert "declared outputs" in output_problem([{"Name": "gate_decision", "Value": "ALLOWED"}])
 
 
-@pytest.mark.parametrize("mode", ["lambda_mode", "callback_mode"])
+@pytest.mark.parametrize("mode", MODES)
 def test_no_step_argument_is_null(mode: str, request: pytest.FixtureRequest) -> None:
     """Optional inputs (evaluation_format, template_uri, model_package_arn) are omitted, never sent as null."""
     for step in all_steps(request.getfixturevalue(mode)):

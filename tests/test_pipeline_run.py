@@ -1,6 +1,8 @@
-"""run-pipeline's upsert path against the project emulator (moto SageMaker Pipelines and S3)."""
+"""mcgov pipeline run: the upsert path against the project emulator (moto SageMaker Pipelines and S3)."""
 
 from __future__ import annotations
+
+import json
 
 import boto3
 import pytest
@@ -12,11 +14,19 @@ def test_upsert_uploads_code_tags_and_starts_and_refuses_placeholders(capsys: py
     from mcgov.emulator import Emulator
     from mcgov.pipelines.churn.pipeline import code_uris
     from mcgov.pipelines.exceptions import PlaceholderInDefinitionError
-    from mcgov.pipelines.run_pipeline import upsert_and_start
     from mcgov.pipelines.session import SDK_CONFIG
+    from mcgov.pipelines.upsert import upsert_and_start
 
-    role = "arn:aws:iam::123456789012:role/pipeline"
     with Emulator():
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }  # SDK v3 checks the pipeline role (its trust of SageMaker) before it upserts
+        role = boto3.client("iam").create_role(RoleName="pipeline", AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+            "Arn"
+        ]
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="artifacts")
         kwargs = {"region": "us-east-1", "default_bucket": "artifacts", "pipeline_name": "Churn"}
         with pytest.raises(PlaceholderInDefinitionError, match="lambda_arn_prefix"):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,22 @@ def offline(region: str = "eu-west-1") -> Iterator[pytest.MonkeyPatch]:
 
         mp.setattr(socket.socket, "connect", _no_network)
         yield mp
+
+
+@cache
+def _churn_text(kwargs: str) -> str:
+    with offline():
+        from mcgov.pipelines.churn.pipeline import get_pipeline
+
+        return get_pipeline(**json.loads(kwargs)).definition()
+
+
+def churn_definition(**kwargs: Any) -> dict[str, Any]:
+    """The churn example's definition for ``get_pipeline(**kwargs)``, rendered offline once per test session.
+
+    The SDK validates its whole config schema on every config lookup: a render takes about 10 s, so tests share them.
+    """
+    return json.loads(_churn_text(json.dumps(kwargs, sort_keys=True)))
 
 
 def walk(node: Any) -> Iterator[Any]:

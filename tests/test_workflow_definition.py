@@ -1,4 +1,8 @@
-"""The Step Functions ASL: structure, error handling and the bounded gate loop."""
+"""The shipped Step Functions ASL (``mcgov.steps.workflow``): structure, error handling and the bounded gate loop.
+
+These run on the package data, what deploys; that it equals what the stepfunctions SDK authors is checked under
+SDK v2 (``tests/sdk_v2``).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ ARNS = {
 
 @pytest.fixture(scope="module")
 def asl() -> dict[str, Any]:
-    from mcgov.pipelines.workflow import build_workflow_definition
+    from mcgov.steps.workflow.definition import governance_definition
 
-    return build_workflow_definition(ARNS)
+    return governance_definition(ARNS)
 
 
 def _targets(state: dict[str, Any]) -> list[str]:
@@ -121,18 +125,30 @@ def _simulate_waits(asl: dict[str, Any], checks: int) -> list[int]:
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
-    from mcgov.pipelines.workflow import WorkflowSettings, build_workflow_definition
+    from mcgov.steps.workflow.definition import WorkflowSettings, governance_definition
 
-    asl = build_workflow_definition(
-        ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8)
-    )
+    asl = governance_definition(ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8))
     assert _simulate_waits(asl, 7) == [10, 20, 40, 80, 100, 100, 100]
+    [limit] = [c for c in asl["States"]["GateDecision"]["Choices"] if c["Variable"] == "$.poll.attempt"]
+    assert limit["NumericGreaterThanEquals"] == 8
+
+
+def test_the_retry_interval_is_a_setting_whose_default_is_2_and_5_seconds() -> None:
+    from mcgov.steps.workflow.definition import WorkflowSettings, governance_definition
+
+    def intervals(asl: dict[str, Any]) -> set[tuple[str, int]]:
+        tasks = [s for s in asl["States"].values() if s["Type"] == "Task"]
+        return {(r["ErrorEquals"][0], r["IntervalSeconds"]) for t in tasks for r in t["Retry"]}
+
+    assert intervals(governance_definition(ARNS)) == {("Lambda.ServiceException", 2), ("RetryableHandlerFailure", 5)}
+    fast = governance_definition(ARNS, WorkflowSettings(retry_interval_seconds=1))
+    assert intervals(fast) == {("Lambda.ServiceException", 1), ("RetryableHandlerFailure", 1)}
 
 
 def test_default_arns_are_cloudformation_substitutions() -> None:
-    from mcgov.pipelines.workflow import workflow_definition_json
+    from mcgov.steps.workflow.definition import definition_json, governance_definition
 
-    text = workflow_definition_json()
+    text = definition_json(governance_definition())
     assert json.loads(text)["States"]["PopulateCard"]["Parameters"]["FunctionName"] == "${PopulateFunctionArn}"
     assert "${GateFunctionArn}" in text and "${ShareFunctionArn}" in text
 
@@ -143,31 +159,44 @@ def test_default_arns_are_cloudformation_substitutions() -> None:
         ({"max_attempts": 0}, "max_attempts"),
         ({"initial_wait_seconds": 500, "max_wait_seconds": 100}, "exceeds max_wait_seconds"),
         ({"task_timeout_seconds": 901}, "task_timeout_seconds"),
+        ({"retry_interval_seconds": 0}, "retry_interval_seconds"),
     ],
 )
 def test_bad_settings_raise(settings: dict[str, int], hint: str) -> None:
-    from mcgov.pipelines.exceptions import InvalidWorkflowSettingError
-    from mcgov.pipelines.workflow import WorkflowSettings
+    from mcgov.steps.workflow.definition import WorkflowSettings
+    from mcgov.steps.workflow.exceptions import InvalidWorkflowSettingError
 
     with pytest.raises(InvalidWorkflowSettingError, match=hint):
         WorkflowSettings(**settings)
 
 
 def test_bad_arns_raise() -> None:
-    from mcgov.pipelines.exceptions import InvalidLambdaArnError
-    from mcgov.pipelines.workflow import build_workflow_definition
+    from mcgov.steps.workflow.definition import governance_definition
+    from mcgov.steps.workflow.exceptions import InvalidLambdaArnError
 
     with pytest.raises(InvalidLambdaArnError, match="share"):
-        build_workflow_definition({**ARNS, "share": "share-card"})
+        governance_definition({**ARNS, "share": "share-card"})
     with pytest.raises(InvalidLambdaArnError, match="gate"):
-        build_workflow_definition({"populate": ARNS["populate"], "share": ARNS["share"]})
+        governance_definition({"populate": ARNS["populate"], "share": ARNS["share"]})
 
 
-def test_importing_the_sdk_leaves_the_root_logger_alone() -> None:
-    import logging
+def test_the_cli_prints_the_shipped_definition_without_importing_an_sdk() -> None:
+    import subprocess
+    import sys
 
-    from mcgov.pipelines._sfn_compat import load_stepfunctions
+    code = (
+        "import sys\nfrom mcgov.steps.cli.main import main\n"
+        "code = main(['workflow', 'definition', '--populate-arn', sys.argv[1], '--share-arn', sys.argv[2], "
+        "'--gate-arn', sys.argv[3]])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sagemaker', 'stepfunctions') "
+        "or m.startswith('mcgov.pipelines'))\n"
+        "print(loaded, file=sys.stderr)\nsys.exit(code)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, ARNS["populate"], ARNS["share"], ARNS["gate"]], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
+    from mcgov.steps.workflow.definition import governance_definition
 
-    level = logging.getLogger().level
-    assert load_stepfunctions().__version__ == "2.3.0"
-    assert logging.getLogger().level == level
+    assert json.loads(proc.stdout) == governance_definition(ARNS)

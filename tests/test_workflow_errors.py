@@ -23,9 +23,9 @@ _PATH = re.compile(r"\$(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 @pytest.fixture(scope="module")
 def asl() -> dict[str, Any]:
-    from mcgov.pipelines.workflow import build_workflow_definition
+    from mcgov.steps.workflow.definition import governance_definition
 
-    return build_workflow_definition()
+    return governance_definition()
 
 
 def _subclasses(cls: type) -> set[type]:
@@ -227,7 +227,7 @@ def _local_handlers(gate_outputs: list[Any], calls: list[str]) -> dict[str, Any]
 
 
 def test_a_missing_output_key_fails_the_execution_by_name_not_with_states_runtime() -> None:
-    from mcgov.pipelines.local_run import run_local
+    from mcgov.demo.local_run import run_local
 
     calls: list[str] = []
     result = run_local("allowed", handlers=_local_handlers([{"allowed": True, "reason": "ok", "reasons": []}], calls))
@@ -236,7 +236,7 @@ def test_a_missing_output_key_fails_the_execution_by_name_not_with_states_runtim
 
 
 def test_a_retryable_handler_failure_is_retried_and_a_handler_failure_is_caught() -> None:
-    from mcgov.pipelines.local_run import run_local
+    from mcgov.demo.local_run import run_local
 
     allowed = {"allowed": True, "status": "ALLOWED", "reason": "ok", "reasons": []}
     calls: list[str] = []

@@ -43,7 +43,7 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
 
 
 def _run(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None, **kwargs: Any) -> dict[str, Any]:
-    from mcgov.pipelines.local_run import run_local
+    from mcgov.demo.local_run import run_local
 
     return run_local("allowed", handlers=_handlers(statuses, seen), **kwargs)
 
@@ -89,8 +89,8 @@ def test_handler_error_is_caught_into_task_failed() -> None:
 
 
 def test_unknown_scenario_and_missing_handlers_raise() -> None:
-    from mcgov.pipelines.exceptions import InvalidWorkflowSettingError
-    from mcgov.pipelines.local_run import run_local
+    from mcgov.demo.local_run import run_local
+    from mcgov.steps.workflow.exceptions import InvalidWorkflowSettingError
 
     with pytest.raises(InvalidWorkflowSettingError, match="allowed, blocked, pending"):
         run_local("sideways")
@@ -108,7 +108,7 @@ def test_unknown_scenario_and_missing_handlers_raise() -> None:
 )
 def test_project_handlers_on_the_emulator(scenario: str, status: str, error: str | None, cause: str | None) -> None:
     """A blocked or timed-out gate carries the gate's reason as the cause, so a crash cannot pass for one."""
-    from mcgov.pipelines.local_run import run_local
+    from mcgov.demo.local_run import run_local
 
     result = run_local(scenario)
     assert (result["status"], result["error"]) == (status, error), result

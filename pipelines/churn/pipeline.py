@@ -2,8 +2,9 @@
 
 Same entry point as the SageMaker Projects seed code (``get_pipeline(region, role, default_bucket, ...)``);
 renders offline: pass ``sagemaker_session`` or let it build a ``PipelineSession`` that never calls AWS.
-Until real values are passed, Lambda ARNs, role and queue are placeholders in account 000000000000,
-which ``run-pipeline`` refuses to upsert.
+Written for the SageMaker Python SDK v3 and v2 alike: the job steps come from ``jobs_v3`` or ``jobs_v2`` and render
+the same definition. Until real values are passed, Lambda ARNs, role and queue are placeholders in account
+000000000000, which ``mcgov pipeline run`` refuses to upsert.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mcgov.pipelines import sdk
+from mcgov.pipelines.churn import jobs
+from mcgov.pipelines.churn.jobs import DataIn, DataOut
 from mcgov.pipelines.governance import (
     GovernanceLambdas,
     governance_steps,
@@ -23,14 +27,23 @@ from mcgov.pipelines.governance import (
 from mcgov.pipelines.session import pipeline_session, resolve_region
 
 if TYPE_CHECKING:
-    from sagemaker.workflow.pipeline import Pipeline
-    from sagemaker.workflow.pipeline_context import PipelineSession
+    Pipeline = Any  # the installed SDK's Pipeline
+    PipelineSession = Any  # the installed SDK's PipelineSession
 
 BASE_DIR = Path(__file__).resolve().parent
 PLACEHOLDER_ACCOUNT = "000000000000"
 PLACEHOLDER_ROLE = f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/mcgov-placeholder-pipeline-role"
 XGBOOST_VERSION = "1.7-1"
 CODE_FILES = ("preprocess.py", "evaluate.py")
+HYPERPARAMETERS = {
+    "objective": "binary:logistic",
+    "num_round": "100",
+    "max_depth": "5",
+    "eta": "0.2",
+    "gamma": "4",
+    "min_child_weight": "6",
+    "subsample": "0.8",
+}
 
 
 def code_uris(bucket: str, base_job_prefix: str) -> dict[str, str]:
@@ -40,7 +53,7 @@ def code_uris(bucket: str, base_job_prefix: str) -> dict[str, str]:
 
 
 def upload_pipeline_code(s3_client: Any, bucket: str, base_job_prefix: str = "churn") -> dict[str, str]:
-    """Upload the processing scripts to the URIs of ``code_uris`` (``run-pipeline`` calls it before upsert)."""
+    """Upload the processing scripts to the URIs of ``code_uris`` (``mcgov pipeline run`` calls it before upsert)."""
     uris = code_uris(bucket, base_job_prefix)
     for name, uri in uris.items():
         s3_client.upload_file(str(BASE_DIR / name), bucket, uri.split("/", 3)[3])
@@ -85,6 +98,7 @@ def get_pipeline(
     gate_wait_seconds: int = 300,
     callback_queue_url: str | None = None,
     include_preprocessing: bool = False,
+    approve_package: bool = False,
     evaluation_format: str | None = None,
     card_template_uri: str | None = None,
     sagemaker_project_name: str | None = None,
@@ -96,25 +110,19 @@ def get_pipeline(
     ``lambda_arn_prefix`` (``arn:aws:lambda:<region>:<account>:function:<stack>-``, also read from
     ``MCGOV_LAMBDA_ARN_PREFIX``) name the deployed governance Lambdas. ``gate_mode="callback"`` uses a
     CallbackStep answered by the gate watcher (``callback_queue_url`` = the stack's GateCallbackQueueUrl).
+    The model package is registered with ``ModelApprovalStatus`` (PendingManualApproval) and left for the
+    registry flow to approve; ``approve_package=True`` opts in to approving it once the gate allowed.
     ``sagemaker_project_name``/``sagemaker_project_arn`` are accepted so seed-code ``--kwargs`` work unchanged.
     """
-    from sagemaker import image_uris
-    from sagemaker.estimator import Estimator
-    from sagemaker.inputs import TrainingInput
-    from sagemaker.model_metrics import MetricsSource, ModelMetrics
-    from sagemaker.processing import ProcessingInput, ProcessingOutput, ScriptProcessor
-    from sagemaker.workflow.functions import Join
-    from sagemaker.workflow.parameters import ParameterString
-    from sagemaker.workflow.pipeline import Pipeline
-    from sagemaker.workflow.step_collections import RegisterModel
-    from sagemaker.workflow.steps import ProcessingStep, TrainingStep
-
+    kit = sdk.load()
+    job = jobs.for_sdk(kit.major)
     region = resolve_region(region)
     session = sagemaker_session or pipeline_session(region, default_bucket)
     bucket = default_bucket or session.default_bucket()
     role = role or PLACEHOLDER_ROLE
     lambdas = _lambdas(region, lambda_arns, lambda_arn_prefix)
     code = code_uris(bucket, base_job_prefix)
+    ParameterString = kit.ParameterString
 
     processing_instance_type = ParameterString(name="ProcessingInstanceType", default_value="ml.m5.xlarge")
     training_instance_type = ParameterString(name="TrainingInstanceType", default_value="ml.m5.xlarge")
@@ -131,31 +139,33 @@ def get_pipeline(
         stage,
     ]
 
-    image_uri = image_uris.retrieve(
-        framework="xgboost", region=region, version=XGBOOST_VERSION, py_version="py3", instance_type="ml.m5.xlarge"
-    )
+    image_uri = kit.image_uris.retrieve(framework="xgboost", region=region, version=XGBOOST_VERSION)
+
+    def output_uri(step_name: str, output_name: str) -> Any:
+        """``s3://<bucket>/<pipeline>/<execution id>/<step>/output/<name>``: a fresh folder per execution."""
+        execution_id = kit.ExecutionVariables.PIPELINE_EXECUTION_ID
+        return kit.Join(on="/", values=["s3:/", bucket, pipeline_name, execution_id, step_name, "output", output_name])
+
+    processing = {
+        "session": session,
+        "role": role,
+        "image_uri": image_uri,
+        "instance_type": processing_instance_type,
+    }
     steps: list[Any] = []
 
     if include_preprocessing:
-        preprocessor = ScriptProcessor(
-            image_uri=image_uri,
-            command=["python3"],
-            instance_type=processing_instance_type,
-            instance_count=1,
+        step_process = job.processing_step(
+            "PreprocessChurnData",
+            **processing,
             base_job_name=f"{base_job_prefix}/preprocess",
-            sagemaker_session=session,
-            role=role,
-        )
-        step_process = ProcessingStep(
-            name="PreprocessChurnData",
-            step_args=preprocessor.run(
-                code=code["preprocess.py"],
-                inputs=[ProcessingInput(source=input_data, destination="/opt/ml/processing/input")],
-                outputs=[
-                    ProcessingOutput(output_name=n, source=f"/opt/ml/processing/{n}")
-                    for n in ("train", "validation", "test")
-                ],
-            ),
+            script="preprocess.py",
+            code_uri=code["preprocess.py"],
+            inputs=[DataIn("data", input_data, "/opt/ml/processing/input")],
+            outputs=[
+                DataOut(n, f"/opt/ml/processing/{n}", output_uri("PreprocessChurnData", n))
+                for n in ("train", "validation", "test")
+            ],
         )
         steps.append(step_process)
         outputs = step_process.properties.ProcessingOutputConfig.Outputs
@@ -167,70 +177,53 @@ def get_pipeline(
         test_uri = ParameterString(name="TestDataUrl", default_value=f"{data}/test")
         parameters += [train_uri, validation_uri, test_uri]
 
-    estimator = Estimator(
+    step_train = job.training_step(
+        "TrainChurnModel",
+        session=session,
+        role=role,
         image_uri=image_uri,
         instance_type=training_instance_type,
-        instance_count=1,
-        output_path=f"s3://{bucket}/{base_job_prefix}/ChurnTrain",
         base_job_name=f"{base_job_prefix}/train",
-        sagemaker_session=session,
-        role=role,
-    )
-    estimator.set_hyperparameters(
-        objective="binary:logistic", num_round=100, max_depth=5, eta=0.2, gamma=4, min_child_weight=6, subsample=0.8
-    )
-    step_train = TrainingStep(
-        name="TrainChurnModel",
-        step_args=estimator.fit(
-            inputs={
-                "train": TrainingInput(s3_data=train_uri, content_type="text/csv"),
-                "validation": TrainingInput(s3_data=validation_uri, content_type="text/csv"),
-            }
-        ),
+        output_path=f"s3://{bucket}/{base_job_prefix}/ChurnTrain",
+        hyperparameters=HYPERPARAMETERS,
+        channels={"train": train_uri, "validation": validation_uri},
+        content_type="text/csv",
     )
     steps.append(step_train)
+    model_data = step_train.properties.ModelArtifacts.S3ModelArtifacts
 
-    evaluator = ScriptProcessor(
-        image_uri=image_uri,
-        command=["python3"],
-        instance_type=processing_instance_type,
-        instance_count=1,
+    step_eval = job.processing_step(
+        "EvaluateChurnModel",
+        **processing,
         base_job_name=f"{base_job_prefix}/evaluate",
-        sagemaker_session=session,
-        role=role,
-    )
-    step_eval = ProcessingStep(
-        name="EvaluateChurnModel",
-        step_args=evaluator.run(
-            code=code["evaluate.py"],
-            inputs=[
-                ProcessingInput(
-                    source=step_train.properties.ModelArtifacts.S3ModelArtifacts, destination="/opt/ml/processing/model"
-                ),
-                ProcessingInput(source=test_uri, destination="/opt/ml/processing/test"),
-            ],
-            outputs=[ProcessingOutput(output_name="evaluation", source="/opt/ml/processing/evaluation")],
-        ),
+        script="evaluate.py",
+        code_uri=code["evaluate.py"],
+        inputs=[
+            DataIn("model", model_data, "/opt/ml/processing/model"),
+            DataIn("test", test_uri, "/opt/ml/processing/test"),
+        ],
+        outputs=[
+            DataOut("evaluation", "/opt/ml/processing/evaluation", output_uri("EvaluateChurnModel", "evaluation"))
+        ],
     )
     steps.append(step_eval)
-    evaluation_uri = Join(
+    evaluation_uri = kit.Join(
         on="/",
         values=[step_eval.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri, "evaluation.json"],
     )
 
-    step_register = RegisterModel(
-        name="RegisterChurnModel",
-        estimator=estimator,
-        model_data=step_train.properties.ModelArtifacts.S3ModelArtifacts,
-        content_types=["text/csv"],
-        response_types=["text/csv"],
-        inference_instances=["ml.t2.medium", "ml.m5.large"],
-        transform_instances=["ml.m5.large"],
+    step_register = job.register_step(
+        "RegisterChurnModel",
+        session=session,
+        role=role,
+        image_uri=image_uri,
+        model_data=model_data,
         model_package_group_name=model_package_group_name,
         approval_status=model_approval_status,
-        model_metrics=ModelMetrics(
-            model_statistics=MetricsSource(s3_uri=evaluation_uri, content_type="application/json")
-        ),
+        metrics_uri=evaluation_uri,
+        content_type="text/csv",
+        inference_instances=["ml.t2.medium", "ml.m5.large"],
+        transform_instances=["ml.m5.large"],
     )
     steps.append(step_register)
 
@@ -247,9 +240,10 @@ def get_pipeline(
         gate_mode=gate_mode,
         gate_wait_seconds=gate_wait_seconds,
         callback_queue_url=callback_queue_url or placeholder_queue_url(region),
+        approve_package=approve_package,
         sagemaker_session=session,
     )
-    return Pipeline(name=pipeline_name, parameters=parameters, steps=steps, sagemaker_session=session)
+    return kit.Pipeline(name=pipeline_name, parameters=parameters, steps=steps, sagemaker_session=session)
 
 
 def get_pipeline_custom_tags(

@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from mcgov.share_policies import SharePolicy
-from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.common.policy import load_policy, split_s3_uri
@@ -48,29 +44,3 @@ def seconds(text: str) -> float:
 def print_json(data: Any, stream: Any = None) -> None:
     """``data`` as indented JSON; hidden characters are JSON escapes (the same data, none shown raw)."""
     (stream or sys.stdout).write(visible_json(json.dumps(json_safe(data), indent=2, ensure_ascii=False)) + "\n")
-
-
-def write_atomic(path: str, text: str, flag: str = "--output") -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file.
-
-    A directory, a device, FIFO or other non-regular file (replacing ``/dev/null`` as root would be a disaster),
-    or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise OutputPathError(f"{flag}: {path} is a directory; name a file")
-    if target.exists() and not target.is_file() or target.is_symlink():
-        raise OutputPathError(
-            f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
-            "or leave the flag out to print to stdout"
-        )
-    if not target.parent.is_dir():
-        raise OutputPathError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

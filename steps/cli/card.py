@@ -12,7 +12,8 @@ from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
-from mcgov.steps.cli._shared import print_json, read_policy, session, write_atomic
+from mcgov.steps.cli._shared import print_json, read_policy, session
+from mcgov.steps.common.files import write_atomic
 from mcgov.text import visible_json
 
 

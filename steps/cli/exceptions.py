@@ -5,13 +5,5 @@ from __future__ import annotations
 from mcgov.errors import BadInputError
 
 
-class OutputPathError(BadInputError):
-    """``--output`` names a directory, or a file in a folder that does not exist."""
-
-
-class AuthoringExtraMissing(BadInputError):
-    """The ``pipelines`` extra (sagemaker, stepfunctions) is not installed."""
-
-
 class FlagCombinationError(BadInputError):
     """Flags were given in a combination that does not fit (some of a set that goes together)."""

@@ -5,7 +5,7 @@ receives the parsed ``argparse.Namespace`` and returns the process exit code.
 Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input. Errors map through the
 typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
-(``mcgov.pipelines``) load only inside the ``workflow`` command.
+(``mcgov.pipelines``, the optional ``pipelines`` extra) load only inside the ``pipeline`` commands.
 Everything the commands write to stdout and stderr passes the one output sanitizer (``mcgov.text.visible``): a
 control, bidi or invisible character from a card, a file or AWS is shown escaped, never raw on the terminal.
 """
@@ -32,7 +32,19 @@ from mcgov.errors import BadInputError, GovernanceError
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.text import visible
 
-COMMAND_MODULES = ("card", "review", "approve", "assess", "share", "gate", "policy", "workflow", "reconcile", "hub")
+COMMAND_MODULES = (
+    "card",
+    "review",
+    "approve",
+    "assess",
+    "share",
+    "gate",
+    "policy",
+    "workflow",
+    "pipeline",
+    "reconcile",
+    "hub",
+)
 
 
 class _Parser(argparse.ArgumentParser):

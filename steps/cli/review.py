@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.steps.cli._shared import session, write_atomic
+from mcgov.steps.cli._shared import session
+from mcgov.steps.common.files import write_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:

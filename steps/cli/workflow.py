@@ -1,13 +1,14 @@
-"""``mcgov workflow definition``: print the Step Functions (ASL) definition of the governance workflow.
+"""``mcgov workflow definition``: print the Step Functions (ASL) definition of the governance or hub workflow.
 
-This is authoring, not runtime: it imports ``pipelines.workflow`` (the ``pipelines`` extra) on use only.
+It prints the shipped ASL (``mcgov.steps.workflow``, package data): no SDK is needed.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from mcgov.steps.cli.exceptions import AuthoringExtraMissing, FlagCombinationError
+from mcgov.steps.cli.exceptions import FlagCombinationError
+from mcgov.steps.workflow.definition import definition_json, governance_definition, hub_definition
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,20 +27,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _definition(args: argparse.Namespace) -> int:
-    if args.hub:
-        from mcgov.pipelines.hub_workflow import hub_definition_json
-
-        print(hub_definition_json())
-        return 0
-    try:
-        from mcgov.pipelines.workflow import workflow_definition_json
-    except ModuleNotFoundError as exc:
-        raise AuthoringExtraMissing(
-            f"{exc.name} is not installed: pip install 'model-card-governance[pipelines]'"
-        ) from None
     arns = {"populate": args.populate_arn, "share": args.share_arn, "gate": args.gate_arn}
     given = {k: v for k, v in arns.items() if v}
+    if args.hub:
+        if given:
+            raise FlagCombinationError(
+                "--hub prints the hub workflow; leave out --populate-arn, --share-arn and --gate-arn"
+            )
+        print(definition_json(hub_definition()))
+        return 0
     if given and len(given) != len(arns):
         raise FlagCombinationError("give all three of --populate-arn, --share-arn and --gate-arn, or none")
-    print(workflow_definition_json(given or None))
+    print(definition_json(governance_definition(given or None)))
     return 0

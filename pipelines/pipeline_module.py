@@ -1,4 +1,5 @@
-"""Helpers shared by the ``get-pipeline-definition`` and ``run-pipeline`` console scripts (seed-code shape)."""
+"""A seed-code pipeline module (``get_pipeline(...)`` and its optional hooks) and the ``--kwargs``/``--tags`` it is
+called with, for ``mcgov pipeline definition`` and ``mcgov pipeline run``."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def import_pipeline_module(module_name: str) -> Any:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         raise PipelineModuleError(
-            f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as mcgov.pipelines.churn.pipeline."
+            f"cannot import --module-name {module_name!r} ({exc}); use a dotted path such as "
+            "mcgov.pipelines.churn.pipeline."
         ) from exc
     if not callable(getattr(module, "get_pipeline", None)):
         raise PipelineModuleError(

@@ -1,0 +1,180 @@
+"""The one place that knows which SageMaker Python SDK is installed: v3 first (``sagemaker>=3``), v2 still working.
+
+v3 splits the SDK into ``sagemaker.core`` (sessions, pipeline variables, conditions, the Lambda helper) and
+``sagemaker.mlops.workflow`` (Pipeline and its steps); v2 keeps everything under ``sagemaker.workflow``. ``load()``
+imports the classes the authoring layer uses from wherever the installed SDK keeps them, so ``governance_steps()``
+and the churn example are written once. When neither SDK is usable it raises ``SdkUnavailableError``, naming the
+version it found and the extra that fixes it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from botocore.exceptions import NoRegionError
+
+from mcgov.pipelines.exceptions import SdkUnavailableError
+
+MIN_V2 = (2, 257, 5)
+INSTALL_HINT = (
+    "pip install 'model-card-governance[pipelines]' (sagemaker>=3) or "
+    "'model-card-governance[pipelines-v2]' (sagemaker>=2.257.5,<3)"
+)
+
+
+@dataclass(frozen=True)
+class Sdk:
+    """The installed SDK's version and the workflow classes the authoring layer uses, wherever that SDK keeps them."""
+
+    version: str
+    major: int
+    PipelineSession: Any
+    Pipeline: Any
+    ParameterString: Any
+    ExecutionVariables: Any
+    Join: Any
+    ConditionEquals: Any
+    Lambda: Any
+    LambdaStep: Any
+    LambdaOutput: Any
+    LambdaOutputTypeEnum: Any
+    CallbackStep: Any
+    CallbackOutput: Any
+    CallbackOutputTypeEnum: Any
+    ConditionStep: Any
+    FailStep: Any
+    image_uris: Any
+
+
+def installed_version() -> str | None:
+    """Version of the installed ``sagemaker`` distribution (None when absent)."""
+    try:
+        return importlib.metadata.version("sagemaker")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
+
+
+@cache
+def load() -> Sdk:
+    """The installed SDK's classes; ``SdkUnavailableError`` (bad input: exit 2 from the CLI) when none is usable."""
+    version = installed_version()
+    if version is None:
+        raise SdkUnavailableError(f"the SageMaker Python SDK (sagemaker) is not installed; {INSTALL_HINT}.")
+    release = _release(version)
+    if not release or (release < MIN_V2):
+        raise SdkUnavailableError(f"sagemaker {version} is installed, which mcgov does not support; {INSTALL_HINT}.")
+    try:
+        return _v3(version) if release[0] >= 3 else _v2(version)
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or str(exc)
+        raise SdkUnavailableError(
+            f"sagemaker {version} is installed but its workflow classes do not import (missing {missing}); "
+            f"{INSTALL_HINT}."
+        ) from exc
+    except NoRegionError as exc:  # v3 builds a boto3 client while its workflow package loads
+        raise SdkUnavailableError(
+            f"sagemaker {version} needs an AWS region to load its workflow classes; set AWS_REGION "
+            "(or AWS_DEFAULT_REGION, or a profile's region)."
+        ) from exc
+
+
+def _v3(version: str) -> Sdk:
+    # The optional `pipelines` extra: these imports stay inside the function.
+    from sagemaker.core import image_uris
+    from sagemaker.core.lambda_helper import Lambda
+    from sagemaker.core.workflow.conditions import ConditionEquals
+    from sagemaker.core.workflow.execution_variables import ExecutionVariables
+    from sagemaker.core.workflow.functions import Join
+    from sagemaker.core.workflow.parameters import ParameterString
+    from sagemaker.core.workflow.pipeline_context import PipelineSession
+    from sagemaker.mlops.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
+    from sagemaker.mlops.workflow.condition_step import ConditionStep
+    from sagemaker.mlops.workflow.fail_step import FailStep
+    from sagemaker.mlops.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
+    from sagemaker.mlops.workflow.pipeline import Pipeline
+
+    return Sdk(
+        version=version,
+        major=3,
+        PipelineSession=PipelineSession,
+        Pipeline=Pipeline,
+        ParameterString=ParameterString,
+        ExecutionVariables=ExecutionVariables,
+        Join=Join,
+        ConditionEquals=ConditionEquals,
+        Lambda=Lambda,
+        LambdaStep=LambdaStep,
+        LambdaOutput=LambdaOutput,
+        LambdaOutputTypeEnum=LambdaOutputTypeEnum,
+        CallbackStep=CallbackStep,
+        CallbackOutput=CallbackOutput,
+        CallbackOutputTypeEnum=CallbackOutputTypeEnum,
+        ConditionStep=ConditionStep,
+        FailStep=FailStep,
+        image_uris=image_uris,
+    )
+
+
+def _v2(version: str) -> Sdk:
+    # The optional `pipelines-v2` extra: these imports stay inside the function.
+    from sagemaker import image_uris
+    from sagemaker.lambda_helper import Lambda
+    from sagemaker.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
+    from sagemaker.workflow.condition_step import ConditionStep
+    from sagemaker.workflow.conditions import ConditionEquals
+    from sagemaker.workflow.execution_variables import ExecutionVariables
+    from sagemaker.workflow.fail_step import FailStep
+    from sagemaker.workflow.functions import Join
+    from sagemaker.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
+    from sagemaker.workflow.parameters import ParameterString
+    from sagemaker.workflow.pipeline import Pipeline
+    from sagemaker.workflow.pipeline_context import PipelineSession
+
+    return Sdk(
+        version=version,
+        major=2,
+        PipelineSession=PipelineSession,
+        Pipeline=Pipeline,
+        ParameterString=ParameterString,
+        ExecutionVariables=ExecutionVariables,
+        Join=Join,
+        ConditionEquals=ConditionEquals,
+        Lambda=Lambda,
+        LambdaStep=LambdaStep,
+        LambdaOutput=LambdaOutput,
+        LambdaOutputTypeEnum=LambdaOutputTypeEnum,
+        CallbackStep=CallbackStep,
+        CallbackOutput=CallbackOutput,
+        CallbackOutputTypeEnum=CallbackOutputTypeEnum,
+        ConditionStep=ConditionStep,
+        FailStep=FailStep,
+        image_uris=image_uris,
+    )
+
+
+@contextmanager
+def role_validation_off() -> Iterator[None]:
+    """v3's ModelTrainer checks its role with IAM calls as it is built (unless ``SAGEMAKER_VALIDATE_ROLE=false``).
+
+    A definition renders offline, without credentials; SageMaker checks the role when the pipeline runs.
+    """
+    saved = os.environ.get("SAGEMAKER_VALIDATE_ROLE")
+    os.environ["SAGEMAKER_VALIDATE_ROLE"] = "false"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SAGEMAKER_VALIDATE_ROLE", None)
+        else:
+            os.environ["SAGEMAKER_VALIDATE_ROLE"] = saved

@@ -1,0 +1,35 @@
+"""Writing the files a command or tool was asked to write."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from mcgov.errors import BadInputError
+
+
+def write_atomic(path: str, text: str, flag: str = "--output") -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file.
+
+    A directory, a device, FIFO or other non-regular file (replacing ``/dev/null`` as root would be a disaster),
+    or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise BadInputError(f"{flag}: {path} is a directory; name a file")
+    if target.exists() and not target.is_file() or target.is_symlink():
+        raise BadInputError(
+            f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
+            "or leave the flag out to print to stdout"
+        )
+    if not target.parent.is_dir():
+        raise BadInputError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""The Step Functions workflows as shipped: the authored ASL (package data) and the loader that applies settings."""
