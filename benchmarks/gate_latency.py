@@ -17,10 +17,10 @@ FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 
 def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> dict[str, Any]:
     """For each flip moment: seconds from flip to allowed, polls made, and the policy's poll interval."""
-    from mcgov.steps.approval import approve_card
+    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.service import populate_card
-    from mcgov.steps.gate import run_gate
-    from mcgov.steps.share import ensure_share
+    from mcgov.steps.gate.poller import run_gate
+    from mcgov.steps.share.converge import ensure_share
 
     rows: list[dict[str, Any]] = []
     for index, flip in enumerate(flips):

@@ -9,11 +9,12 @@ from typing import Any
 
 import yaml
 
-from mcgov.share_policies import parse_policy
-from mcgov.steps.approval import ApprovalStore
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.gate.package import gate_package
 from mcgov.steps.registry.embedded import approve_embedded, embed_card
-from mcgov.steps.share import ensure_share, ram_client
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.groups import group_arn_of_package
 
 REPO = Path(__file__).resolve().parents[1]

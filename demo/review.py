@@ -17,8 +17,12 @@ from typing import Any
 
 import yaml
 
-from mcgov.steps.review import CardInfo, diff_cards, render_diff_text, render_html, render_markdown
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import render_diff_text
 from mcgov.steps.review.export import CardExporter, export_job_name
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.layout import CardInfo
+from mcgov.steps.review.markdown import render_markdown
 
 EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CHANGED_METRICS = {"auc": 0.9634, "accuracy": 0.9401}  # what the second pipeline run measured

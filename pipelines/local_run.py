@@ -101,7 +101,7 @@ def _prepare_scenario(emu: Any, scenario: str, stage: str) -> None:
 
 def create_readonly_permission(session: Any) -> str:
     """What the CloudFormation stack creates once per card account: the prod stage's read-only permission."""
-    from mcgov.steps.share import ensure_readonly_permission
+    from mcgov.steps.share.converge import ensure_readonly_permission
 
     return ensure_readonly_permission(session.client("ram"))
 

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mcgov.share_policies import parse_policy
-from mcgov.steps.approval import ApprovalRecord, ApprovalStore, approval_problem, approve_card
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.check import approval_problem
 from mcgov.steps.approval.exceptions import NotApprovableError
-from mcgov.steps.approval.records import TAG_APPROVER, TAG_SHA256, TAG_VERSION, tag_value
+from mcgov.steps.approval.records import TAG_APPROVER, TAG_SHA256, TAG_VERSION, ApprovalRecord, tag_value
+from mcgov.steps.approval.service import approve_card
+from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.common.jsonutil import content_sha256
 
 POLICY = parse_policy(

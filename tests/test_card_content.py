@@ -8,14 +8,9 @@ import jsonschema
 import pytest
 
 from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
-from mcgov.steps.card.validation import (
-    content_sha256,
-    serialize_content,
-    validate_card_name,
-    validate_card_status,
-    validate_content,
-    validate_content_text,
-)
+from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
+from mcgov.steps.card.validation import serialize_content, validate_content, validate_content_text
+from mcgov.steps.common.jsonutil import content_sha256
 from tests.conftest import CASES, require_shared
 
 

@@ -10,7 +10,7 @@ from mcgov.emulator.fixtures import seed_pipeline_outputs
 from mcgov.steps.card.exceptions import ApprovalByPublishError, ArchivedCardError, CardInputError, CardNotFoundError
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.card.validation import content_sha256
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.handlers import populate_card as populate_handler
 
 

@@ -264,7 +264,8 @@ def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(
 
 
 def test_policy_model_refuses_customer_permission_names_over_36_characters() -> None:
-    from mcgov.share_policies import PolicyValidationError, parse_policy
+    from mcgov.share_policies.exceptions import PolicyValidationError
+    from mcgov.share_policies.loader import parse_policy
 
     def policy(name: str) -> dict[str, Any]:
         return {

@@ -12,12 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import CASES, assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import (  # noqa: E402
-    INTENTIONAL_DIFFERENCES,
-    bias_group_name,
-    parse_report,
-    top_shap_text_group_name,
-)
+from mcgov.steps.card.evaluation.api import parse_report
+from mcgov.steps.card.evaluation.clarify import bias_group_name, top_shap_text_group_name
+from mcgov.steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
 from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CASES.is_dir(), reason=f"real-world cases not found at {CASES} (../shared absent)")

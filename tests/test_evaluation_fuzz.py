@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import FORMATS, V2_ENUM_VALUES, parse_report  # noqa: E402
+from mcgov.steps.card.evaluation.api import FORMATS, V2_ENUM_VALUES, parse_report  # noqa: E402
 from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
 
 FMT_CHOICES = [None, *FORMATS, *V2_ENUM_VALUES, "CLARIFY_BIAS", "nonsense"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcgov.steps.card.evaluation import parse_report
+from mcgov.steps.card.evaluation.api import parse_report
 from mcgov.steps.card.exceptions import ReportFormatError
 
 

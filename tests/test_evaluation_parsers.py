@@ -13,13 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import (  # noqa: E402
-    FORMATS,
-    MAX_GRAPH_POINTS,
-    ParsedReport,
-    detect_format,
-    parse_report,
-)
+from mcgov.steps.card.evaluation._common import MAX_GRAPH_POINTS
+from mcgov.steps.card.evaluation.api import FORMATS, ParsedReport, detect_format, parse_report
 from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
 
 

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.gate import run_gate, verify_consumers
-from mcgov.steps.share import delete_share, ensure_share, ram_client
+from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, ensure_share
 from tests.conftest import REPO
 from tests.test_share_emulator import setup_card
 

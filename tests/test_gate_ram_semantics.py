@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from mcgov.steps.gate import check_once
-from mcgov.steps.share import ensure_share, ram_client
+from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.gate.poller import check_once
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.naming import TAG_PERMISSION
 from mcgov.steps.share.permissions import clear_permission_cache, forget_share_permissions
 from tests.conftest import REPO

@@ -17,14 +17,10 @@ from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
 from mcgov.steps.handlers.runtime import lambda_entry
-from mcgov.steps.registry import (
-    ApprovalStatus,
-    ModelPackage,
-    ModelPackageStore,
-    RegistryAccessDeniedError,
-    RegistryUnavailableError,
-)
-from mcgov.steps.share import ensure_readonly_permission
+from mcgov.steps.registry.exceptions import RegistryAccessDeniedError, RegistryUnavailableError
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
+from mcgov.steps.registry.store import ModelPackageStore
+from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

@@ -13,12 +13,15 @@ import yaml
 from botocore.exceptions import ClientError
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.hub import hub_card_name, publish, read_provenance, sync
+from mcgov.steps.hub.hub_side import sync
+from mcgov.steps.hub.naming import hub_card_name
 from mcgov.steps.hub.plan import Outcome
+from mcgov.steps.hub.provenance import read_provenance
+from mcgov.steps.hub.spoke_side import publish
 
 HUB, SPOKE_A, SPOKE_B, OUTSIDER = "111111111111", "444444444444", "555555555555", "666666666666"
 POLICY = {

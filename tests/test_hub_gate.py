@@ -6,12 +6,14 @@ import json
 from datetime import UTC, datetime
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.poller import check_once
-from mcgov.steps.hub import Provenance, publish, sync
-from mcgov.steps.share import ensure_share
+from mcgov.steps.hub.hub_side import sync
+from mcgov.steps.hub.provenance import Provenance
+from mcgov.steps.hub.spoke_side import publish
+from mcgov.steps.share.converge import ensure_share
 
 HUB, SPOKE, PROD = "111111111111", "444444444444", "333333333333"
 CARD_ARN = f"arn:aws:sagemaker:us-east-1:{SPOKE}:model-card/churn"

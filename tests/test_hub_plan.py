@@ -7,18 +7,12 @@ import json
 import pytest
 
 from mcgov.identifiers import is_card_name
-from mcgov.share_policies import HubSpokePolicy, PolicyValidationError, SharePolicy, parse_policy
-from mcgov.steps.hub import (
-    HubCopy,
-    Outcome,
-    SourceCard,
-    build_copy,
-    hub_card_name,
-    mirror_status,
-    plan_card,
-    plan_spoke,
-)
-from mcgov.steps.hub.provenance import COPY_SHA256, Provenance, read_provenance
+from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.share_policies.loader import parse_policy
+from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
+from mcgov.steps.hub.naming import hub_card_name
+from mcgov.steps.hub.plan import HubCopy, Outcome, SourceCard, mirror_status, plan_card, plan_spoke
+from mcgov.steps.hub.provenance import COPY_SHA256, Provenance, build_copy, read_provenance
 
 HUB, SPOKE = "111111111111", "444444444444"
 BASE = {

@@ -14,13 +14,13 @@ import yaml
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.pipelines.hub_workflow import HubWorkflowSettings, build_hub_definition
 from mcgov.pipelines.local_run import _zip
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.handlers import hub_sync
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure
-from mcgov.steps.hub import publish
+from mcgov.steps.hub.spoke_side import publish
 
 HUB, SPOKES = "111111111111", ["444444444444", "555555555555", "777777777777"]
 POLICY = {

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from mcgov import identifiers as ids
-from mcgov.share_policies import parse_policy
 from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.exceptions import ContentValidationError
 from mcgov.steps.card.identifiers import card_name_from, validate_card_name
 from tests.conftest import REPO

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 import mcgov.steps.cli.main as main
 from mcgov.errors import GovernanceError
-from mcgov.share_policies import UnknownStageError
+from mcgov.share_policies.exceptions import UnknownStageError
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")

@@ -12,17 +12,6 @@ import yaml
 from botocore.stub import Stubber
 
 from mcgov.errors import BadInputError
-from mcgov.share_policies import (
-    AWS_MANAGED_EXPORT_PERMISSION,
-    AWS_MANAGED_PERMISSION,
-    PolicyFileError,
-    PolicyUnavailableError,
-    PolicyValidationError,
-    UnknownStageError,
-    load_policy,
-    parse_policy,
-    parse_policy_text,
-)
 from mcgov.share_policies.documents import (
     check_card_arn,
     consumer_iam_policy,
@@ -30,6 +19,14 @@ from mcgov.share_policies.documents import (
     readonly_permission_template,
     render_all,
 )
+from mcgov.share_policies.exceptions import (
+    PolicyFileError,
+    PolicyUnavailableError,
+    PolicyValidationError,
+    UnknownStageError,
+)
+from mcgov.share_policies.loader import load_policy, parse_policy, parse_policy_text
+from mcgov.share_policies.models import AWS_MANAGED_EXPORT_PERMISSION, AWS_MANAGED_PERMISSION
 from mcgov.steps.common.policy import load_policy as steps_load_policy
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.approval import approve_card
-from mcgov.steps.gate import run_gate
-from mcgov.steps.reconcile import Outcome, parse_selection, reconcile
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.steps.approval.service import approve_card
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.reconcile.plan import Outcome, parse_selection
+from mcgov.steps.reconcile.run import reconcile
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import is_batch_share as is_batch_record
 from mcgov.steps.share.records import ResourceShare
 from tests.conftest import REPO

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mcgov.share_policies import load_policy
+from mcgov.share_policies.loader import load_policy
 from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
 from mcgov.steps.reconcile.plan import (
     Card,

@@ -7,19 +7,20 @@ from typing import Any
 
 import pytest
 
-from mcgov.share_policies import load_policy
-from mcgov.steps.approval import approve_card
+from mcgov.share_policies.loader import load_policy
+from mcgov.steps.approval.service import approve_card
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.registry import ArchivedEmbeddedCardError, EmbeddedContentError, ModelPackageStore
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
+from mcgov.steps.registry.exceptions import ArchivedEmbeddedCardError, EmbeddedContentError
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
     embedded_approval_problem,
     provenance,
 )
+from mcgov.steps.registry.store import ModelPackageStore
 from tests.conftest import REPO
 
 CARD_ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

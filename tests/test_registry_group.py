@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.cli.main import main
 from mcgov.steps.gate.package import gate_package, run_package_gate
-from mcgov.steps.registry import LifeCycleStageError, ModelPackageStore
+from mcgov.steps.registry.exceptions import LifeCycleStageError
 from mcgov.steps.registry.lifecycle import gate_lifecycle
-from mcgov.steps.share import ensure_share, ram_client
+from mcgov.steps.registry.store import ModelPackageStore
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.groups import group_arn_of_package, group_share_name
 from tests.test_gate_emulator import Waits
 from tests.test_registry_embedded import register_package

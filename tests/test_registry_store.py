@@ -9,15 +9,14 @@ import pytest
 from botocore.stub import Stubber
 
 from mcgov.steps.common.aws import AwsErrorKind
-from mcgov.steps.registry import (
-    ApprovalStatus,
-    ModelPackage,
+from mcgov.steps.registry.exceptions import (
     ModelPackageNotFoundError,
-    ModelPackageStore,
     RegistryRequestError,
     RegistryUnavailableError,
     UnexpectedResponseError,
 )
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
+from mcgov.steps.registry.store import ModelPackageStore
 
 MISSING = "arn:aws:sagemaker:us-east-1:111111111111:model-package/nowhere/1"
 

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from mcgov.steps.card.service import CardSources, build_card
-from mcgov.steps.review import CardInfo, render_html
-from mcgov.steps.review.layout import Metric, chart_shape_ok
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.layout import CardInfo, Metric, chart_shape_ok
 from tests.conftest import CASES, REPO
 from tests.test_review_render import hostile_card
 

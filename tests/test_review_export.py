@@ -8,8 +8,8 @@ import pytest
 
 from mcgov import identifiers as ids
 from mcgov.steps.cli.main import main
-from mcgov.steps.review import ReviewInputError
 from mcgov.steps.review import export as export_module
+from mcgov.steps.review.exceptions import ReviewInputError
 from mcgov.steps.review.export import (
     CardExporter,
     ExportFailedError,

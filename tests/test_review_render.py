@@ -12,7 +12,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from mcgov.steps.card.service import CardSources, build_card
-from mcgov.steps.review import CardInfo, ReviewInputError, build_view, render_html, render_markdown
+from mcgov.steps.review.exceptions import ReviewInputError
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.layout import CardInfo, build_view
+from mcgov.steps.review.markdown import render_markdown
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples" / "churn"
@@ -324,10 +327,10 @@ def test_malformed_chart_values_fall_back_to_the_table():
     assert [r["data-metric"] for r in rows] == [HOSTILE[5]]
 
 
-def test_importing_the_package_is_lazy():
+def test_importing_the_package_loads_no_submodule_and_the_renderer_no_sdk():
     code = (
-        "import sys, mcgov.steps.review as r; assert 'mcgov.steps.review.html' not in sys.modules; "
-        "r.render_html; assert 'mcgov.steps.review.html' in sys.modules; "
+        "import sys, mcgov.steps.review; assert 'mcgov.steps.review.html' not in sys.modules; "
+        "from mcgov.steps.review.html import render_html; assert 'mcgov.steps.review.html' in sys.modules; "
         "assert not {'pydantic', 'boto3', 'botocore'} & set(sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

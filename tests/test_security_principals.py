@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies import load_policy, parse_policy
+from mcgov.share_policies.loader import load_policy, parse_policy
 from mcgov.steps.cli.main import main
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.exceptions import ShareApiError
 from tests.conftest import REPO
 

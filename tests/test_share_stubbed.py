@@ -12,17 +12,12 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
-from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from mcgov.steps.share import (
-    client_config,
-    client_token,
-    delete_share,
-    ensure_share,
-    share_name,
-    share_tags,
-)
+from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.share.client import client_config
+from mcgov.steps.share.converge import delete_share, ensure_share
 from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError
-from mcgov.steps.share.naming import CLIENT_TOKEN_MAX
+from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, client_token, share_name, share_tags
 from mcgov.steps.share.plan import plan_associations, select_share
 from mcgov.steps.share.records import Association, ResourceShare
 from tests.conftest import REPO
@@ -324,7 +319,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
 
 
 def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
-    from mcgov.share_policies import UnknownStageError
+    from mcgov.share_policies.exceptions import UnknownStageError
 
     with Stubber(ram) as stub:
         with pytest.raises(UnknownStageError):

@@ -8,8 +8,8 @@ import pytest
 
 from mcgov.documents import parse_yaml
 from mcgov.errors import DocumentError
-from mcgov.share_policies import parse_policy
 from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.share_policies.loader import parse_policy
 
 BASE = {
     "version": 1,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.share_policies import SharePolicy
 from mcgov.share_policies.documents import check_card_arn
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.exceptions import NotApprovableError
 from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.approval.store import ApprovalStore, caller_arn

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.steps.card import limits as L
-from mcgov.steps.card.evaluation import parse_report
+from mcgov.steps.card.evaluation.api import parse_report
 from mcgov.steps.card.model_package import model_package_details
 from mcgov.steps.card.naming import shorten, truncate_text
 from mcgov.steps.card.ownership import GENERATED_KEY, merge_content

@@ -20,14 +20,11 @@ from mcgov.steps.card.exceptions import (
     SourceUnavailableError,
     TrainingJobError,
 )
+from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore, PublishResult
 from mcgov.steps.card.template import load_template
-from mcgov.steps.card.validation import (
-    serialize_content,
-    validate_card_name,
-    validate_card_status,
-)
+from mcgov.steps.card.validation import serialize_content
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from mcgov.share_policies import SharePolicy
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe

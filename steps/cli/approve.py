@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from mcgov.steps.approval import approve_card
+    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.share.targets import resolve_card_arn
 
@@ -37,7 +37,7 @@ def _approve(args: argparse.Namespace) -> int:
     result = approve_card(sagemaker, aws.client("sts", region_name=policy.region), policy, card_arn, note=args.note)
     output: dict[str, Any] = result.to_dict()
     if result.previous is not None and result.previous.version != result.record.version:
-        from mcgov.steps.review import diff_cards
+        from mcgov.steps.review.diff import diff_cards
         from mcgov.steps.review.diff_render import diff_to_dict, render_diff_text
 
         store = CardStore(sagemaker)

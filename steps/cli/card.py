@@ -8,11 +8,13 @@ from typing import Any
 
 from mcgov.documents import CONTENT
 from mcgov.steps.card import limits as L
+from mcgov.steps.card.identifiers import validate_card_name
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
+from mcgov.steps.card.validation import validate_content
 from mcgov.steps.cli._shared import print_json, read_policy, session, write_atomic
+from mcgov.steps.common.jsonutil import content_sha256
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -160,7 +162,9 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from mcgov.steps.share import delete_share, ram_client, resolve_card_arn
+    from mcgov.steps.share.client import ram_client
+    from mcgov.steps.share.converge import delete_share
+    from mcgov.steps.share.targets import resolve_card_arn
 
     aws = session(args)
     store = CardStore(aws.client("sagemaker"))

@@ -11,7 +11,8 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
 from mcgov.steps.gate.poller import run_stages
 from mcgov.steps.gate.verify import role_arn, verify_consumers
-from mcgov.steps.share import ram_client, resolve_card_arn, stage_names
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.targets import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

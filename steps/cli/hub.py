@@ -13,7 +13,7 @@ from mcgov.steps.hub.hub_side import hub_policy, sync
 from mcgov.steps.hub.report import render_table
 from mcgov.steps.hub.spoke_side import caller_account, publish
 from mcgov.steps.reconcile.report import render_table as render_reconcile
-from mcgov.steps.share import client_config, ram_client
+from mcgov.steps.share.client import client_config, ram_client
 
 HUB_MAX_ATTEMPTS = 10
 

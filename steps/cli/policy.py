@@ -8,7 +8,7 @@ from typing import Any
 from mcgov.share_policies.documents import render_all
 from mcgov.share_policies.models import HubSpokePolicy, Spoke
 from mcgov.steps.cli._shared import print_json, read_policy
-from mcgov.steps.share import resolve_card_arn, stage_names
+from mcgov.steps.share.targets import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

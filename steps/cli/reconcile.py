@@ -11,7 +11,8 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.reconcile.plan import parse_selection
 from mcgov.steps.reconcile.report import render_table
 from mcgov.steps.reconcile.run import reconcile
-from mcgov.steps.share import client_config, ram_client, stage_names
+from mcgov.steps.share.client import client_config, ram_client
+from mcgov.steps.share.targets import stage_names
 
 RECONCILE_MAX_ATTEMPTS = 10
 

@@ -16,7 +16,7 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.exceptions import PackageGateInputError
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
-from mcgov.steps.share import resolve_card_arn, stage_names
+from mcgov.steps.share.targets import resolve_card_arn, stage_names
 
 
 def check_embed(args: argparse.Namespace) -> None:

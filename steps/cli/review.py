@@ -77,7 +77,8 @@ class _Cards:
 
     def read(self, name_or_arn: str, version: int | None) -> tuple[dict[str, Any], Any]:
         from mcgov.steps.card.store import CardStore
-        from mcgov.steps.review import CardInfo, ReviewInputError
+        from mcgov.steps.review.exceptions import ReviewInputError
+        from mcgov.steps.review.layout import CardInfo
 
         if self._store is None:
             self._store = CardStore(session(self._args).client("sagemaker"))
@@ -115,7 +116,10 @@ def _label(info: Any) -> str:
 
 def _render(args: argparse.Namespace) -> int:
     from mcgov.errors import BadInputError
-    from mcgov.steps.review import CardInfo, diff_cards, render_html, render_markdown
+    from mcgov.steps.review.diff import diff_cards
+    from mcgov.steps.review.html import render_html
+    from mcgov.steps.review.layout import CardInfo
+    from mcgov.steps.review.markdown import render_markdown
 
     cards = _Cards(args)
     if args.content:
@@ -143,7 +147,8 @@ def _render(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from mcgov.errors import BadInputError
     from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review import diff_cards, diff_to_dict, render_diff_markdown, render_diff_text
+    from mcgov.steps.review.diff import diff_cards
+    from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:

@@ -9,9 +9,11 @@ from typing import Any
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.gate import share_status
-from mcgov.steps.share import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, stage_names
+from mcgov.steps.gate.reader import share_status
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, describe_card, ensure_share
 from mcgov.steps.share.groups import group_arn_of_package, resolve_package
+from mcgov.steps.share.targets import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:

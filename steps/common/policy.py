@@ -12,13 +12,9 @@ from typing import Any
 from mcgov import identifiers as ids
 from mcgov.documents import POLICY, too_large
 from mcgov.errors import GovernanceError
-from mcgov.share_policies import (
-    PolicyFileError,
-    PolicyUnavailableError,
-    SharePolicy,
-    parse_policy_text,
-    read_policy_file,
-)
+from mcgov.share_policies.exceptions import PolicyFileError, PolicyUnavailableError
+from mcgov.share_policies.loader import parse_policy_text, read_policy_file
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 

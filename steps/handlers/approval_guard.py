@@ -27,17 +27,19 @@ import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.gate import decision_output
+from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.registry import ApprovalStatus, ModelPackage, ModelPackageNotFoundError, ModelPackageStore
+from mcgov.steps.registry.exceptions import ModelPackageNotFoundError
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
     embedded_approval_problem,
     provenance,
 )
+from mcgov.steps.registry.store import ModelPackageStore
 
 CARD_TAG = "mcgov:model-card"
 DETAIL_TYPE = "SageMaker Model Package State Change"

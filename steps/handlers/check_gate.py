@@ -13,8 +13,9 @@ import boto3
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mcgov import identifiers as ids
-from mcgov.steps import gate
-from mcgov.steps.gate import Decision, decision_output
+from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.service import check as check_gate
+from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
 
@@ -41,7 +42,7 @@ class CheckGateEvent(BaseModel):
 
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
     """The gate with the deploy-time policy (``MCGOV_POLICY_URI``)."""
-    return gate.check(load_runtime_policy(), card_arn, stage, wait_seconds, session)
+    return check_gate(load_runtime_policy(), card_arn, stage, wait_seconds, session)
 
 
 @lambda_entry("check_gate")
@@ -58,7 +59,7 @@ def check_package(
 ) -> dict[str, Any]:
     """The package gate (the group share for ``model_package_group`` stages) with ``ModelLifeCycle`` recorded."""
     from mcgov.steps.gate.package import gate_package
-    from mcgov.steps.share import resolve_card_arn
+    from mcgov.steps.share.targets import resolve_card_arn
 
     policy = load_runtime_policy()
     policy.stage(stage, source="event.stage")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 
-from mcgov.share_policies import SharePolicy
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.policy import load_policy
 from mcgov.steps.handlers.exceptions import ConfigurationError
 

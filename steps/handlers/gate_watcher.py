@@ -22,8 +22,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.steps.common.aws import AwsFailure, aws_failure
-from mcgov.steps.gate import decision_output
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
+from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.runtime import (
     EventError,

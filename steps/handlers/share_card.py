@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict
 
 from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.share import describe_card, ensure_share, ram_client, resolve_card_arn
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import describe_card, ensure_share
+from mcgov.steps.share.targets import resolve_card_arn
 
 
 class ShareCardEvent(BaseModel):

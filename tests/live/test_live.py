@@ -16,11 +16,13 @@ import uuid
 import boto3
 import pytest
 
-from mcgov.share_policies import load_policy
+from mcgov.share_policies.loader import load_policy
 from mcgov.steps.card.service import publish_content
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.gate import role_arn, run_gate, verify_consumers
-from mcgov.steps.share import delete_share, ensure_share, ram_client
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, ensure_share
 
 pytestmark = pytest.mark.live
 
