@@ -20,8 +20,8 @@ import re
 from typing import Any
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.identifiers import parse_card_arn
-from mcgov.share_policies.exceptions import CardArnError, KmsKeyArnError
 from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
@@ -54,12 +54,12 @@ def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
     """Return ``card_arn`` if it is a model-card ARN in the policy's card account and region, else raise."""
     match = parse_card_arn(card_arn)
     if not match:
-        raise CardArnError(
+        raise BadInputError(
             f"{card_arn!r} is not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
             field="--card",
         )
     if match["account"] != policy.card_account or match["region"] != policy.region:
-        raise CardArnError(
+        raise BadInputError(
             f"card {card_arn} is not in the policy's card account {policy.card_account} / region {policy.region}; "
             "use the matching policy or fix card_account/region",
             field="--card",
@@ -71,12 +71,12 @@ def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
     """Return ``key_arn`` if it is a KMS key ARN in the policy's partition and region, else raise."""
     match = ids.KMS_KEY_ARN.fullmatch(key_arn) if isinstance(key_arn, str) and len(key_arn) <= 2048 else None
     if not match:
-        raise KmsKeyArnError(
+        raise BadInputError(
             f"{key_arn!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
             field=KMS_KEY_FLAG,
         )
     if match["region"] != policy.region or match["partition"] != ids.partition_of(policy.region):
-        raise KmsKeyArnError(
+        raise BadInputError(
             f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its region",
             field=KMS_KEY_FLAG,
         )

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.identifiers import matches
-from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
@@ -238,11 +238,11 @@ class SharePolicy(_Strict):
         return self
 
     def stage(self, name: str, *, source: str | None = None) -> Stage:
-        """Return stage ``name`` or raise ``UnknownStageError`` naming the defined stages."""
+        """Return stage ``name`` or raise ``BadInputError`` naming the defined stages."""
         try:
             return self.stages[name]
         except KeyError:
-            raise UnknownStageError(
+            raise BadInputError(
                 f"stage {name!r} is not defined; use one of {', '.join(sorted(self.stages))} or add it to the policy",
                 source=source,
                 field=f"stages.{name}" if ids.matches(ids.STAGE_NAME, name) else f"stages[{name!r}]",
@@ -337,11 +337,11 @@ class HubSpokePolicy(SharePolicy):
         return self
 
     def spoke(self, account: str, *, source: str | None = None) -> Spoke:
-        """The spoke ``account`` or ``UnknownSpokeError`` naming the policy's spokes."""
+        """The spoke ``account`` or ``BadInputError`` naming the policy's spokes."""
         for spoke in self.spokes:
             if spoke.account == account:
                 return spoke
-        raise UnknownSpokeError(
+        raise BadInputError(
             f"account {account} is not a spoke of this policy (spokes: {', '.join(s.account for s in self.spokes)}); "
             "add it to spokes or use a spoke's credentials",
             source=source,

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from mcgov.errors import BadInputError
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "cloudformation" / "governance.yaml"
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
@@ -264,7 +266,6 @@ def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(
 
 
 def test_policy_model_refuses_customer_permission_names_over_36_characters() -> None:
-    from mcgov.share_policies.exceptions import PolicyValidationError
     from mcgov.share_policies.loader import parse_policy
 
     def policy(name: str) -> dict[str, Any]:
@@ -277,7 +278,7 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
         }
 
     assert parse_policy(policy("x" * 36)).permission_arn.endswith("/" + "x" * 36)
-    with pytest.raises(PolicyValidationError, match="permission_arn: RAM permission names are at most 36 characters"):
+    with pytest.raises(BadInputError, match="permission_arn: RAM permission names are at most 36 characters"):
         parse_policy(policy("x" * 37))
     managed = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"  # 46: AWS's own names may be longer
     assert parse_policy({**policy("x"), "permission_arn": managed}).permission_arn == managed

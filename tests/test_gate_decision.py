@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import load_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
 from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.decision import SCHEMA_VERSION
 from mcgov.steps.gate.decision import evaluate as evaluate_with
-from mcgov.steps.gate.exceptions import VerificationInputError
 from mcgov.steps.gate.poller import backoff_delays, run_gate
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.gate.verify import verify_consumers
@@ -321,7 +321,7 @@ def test_verify_consumers_match_mismatch_and_missing(policy) -> None:
     other = {**card(), "Content": "{}"}
     changed = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(other)})
     assert not changed.allowed and "sha256" in changed.reasons[0] and "re-run the gate" in changed.reasons[0]
-    with pytest.raises(VerificationInputError):
+    with pytest.raises(BadInputError, match="no session or role given for account 333333333333"):
         verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {})
 
 

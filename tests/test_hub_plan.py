@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import is_card_name
-from mcgov.share_policies.exceptions import PolicyValidationError
 from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
 from mcgov.steps.hub.naming import hub_card_name
@@ -70,7 +70,7 @@ def test_hub_policy_is_a_share_policy_whose_card_account_is_the_hub() -> None:
     ],
 )
 def test_hub_policy_keeps_the_security_rules(change: dict, field: str | None, text: str) -> None:
-    with pytest.raises(PolicyValidationError) as caught:
+    with pytest.raises(BadInputError) as caught:
         parse_policy({**BASE, **change}, source="hub.yaml")
     assert caught.value.field == field and text in str(caught.value)
 

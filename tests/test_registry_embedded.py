@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import load_policy
 from mcgov.steps.approval.service import approve_card
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
-from mcgov.steps.registry.exceptions import ArchivedEmbeddedCardError, EmbeddedContentError
+from mcgov.steps.registry.exceptions import RegistryError
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
@@ -90,7 +91,7 @@ def test_conversion_drops_what_the_package_schema_lacks_and_says_so() -> None:
 
 def test_conversion_validates_before_any_write() -> None:
     bad = {"intended_uses": {"risk_rating": "Severe"}}
-    with pytest.raises(EmbeddedContentError, match="intended_uses.risk_rating"):
+    with pytest.raises(BadInputError, match="intended_uses.risk_rating"):
         to_package_card(bad, card_arn=CARD_ARN, card_sha256="a" * 64)
 
 
@@ -157,7 +158,7 @@ def test_archived_embedded_card_refuses_content_updates(emulator: Any, card_sess
     )
     with pytest.raises(sm.exceptions.ClientError, match="Archived"):
         sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": "{}"})
-    with pytest.raises(ArchivedEmbeddedCardError):
+    with pytest.raises(RegistryError, match="is Archived: SageMaker refuses content updates"):
         embed_card(sm, package, publish(sm, {**CONTENT, "intended_uses": {"risk_rating": "High"}}, package))
 
 

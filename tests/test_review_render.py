@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card.service import CardSources, build_card
-from mcgov.steps.review.exceptions import ReviewInputError
 from mcgov.steps.review.html import render_html
 from mcgov.steps.review.layout import CardInfo, build_view
 from mcgov.steps.review.markdown import render_markdown
@@ -315,7 +315,7 @@ def _table_rows(tokens) -> dict[str, str]:
 def test_rendering_is_deterministic_and_rejects_non_objects(churn):
     assert render_html(churn) == render_html(copy.deepcopy(churn))
     assert render_markdown(churn) == render_markdown(copy.deepcopy(churn))
-    with pytest.raises(ReviewInputError, match="JSON object"):
+    with pytest.raises(BadInputError, match="JSON object"):
         render_html([churn])
 
 

@@ -15,7 +15,7 @@ from mcgov.share_policies.loader import load_policy, parse_policy
 from mcgov.steps.cli.main import main
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
-from mcgov.steps.share.exceptions import ShareApiError
+from mcgov.steps.share.exceptions import ShareError
 from tests.conftest import REPO
 
 REGION = "us-east-1"
@@ -148,7 +148,7 @@ def test_external_principal_refused_unless_policy_allows_it() -> None:
             "region": REGION,
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
-        with pytest.raises(ShareApiError, match="OperationNotPermitted"):
+        with pytest.raises(ShareError, match="OperationNotPermitted"):
             ensure_share(ram, parse_policy(closed), CARD_ARN)
         statuses = {
             a["status"]

@@ -16,7 +16,7 @@ from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.reader import share_status
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
-from mcgov.steps.share.exceptions import ShareApiError
+from mcgov.steps.share.exceptions import ShareError
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -152,8 +152,9 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         session = emu.session("111111111111")
         card = setup_card(session)
         ram = ram_client(session, "us-east-1")
-        with pytest.raises(ShareApiError):
+        with pytest.raises(ShareError, match="RAM create_resource_share failed") as err:
             ensure_share(ram, parse_policy(data), card)
+        assert err.value.failure is not None and not err.value.retryable
         allowed = ensure_share(ram, parse_policy({**data, "allow_external_principals": True}), card)
         assert allowed.stages[0].added_principals == ["333333333333"]
 

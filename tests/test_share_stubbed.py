@@ -12,11 +12,12 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import load_policy, parse_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
 from mcgov.steps.share.client import client_config
 from mcgov.steps.share.converge import delete_share, ensure_share
-from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, client_token, share_name, share_tags
 from mcgov.steps.share.plan import plan_associations, select_share
 from mcgov.steps.share.records import Association, ResourceShare
@@ -186,7 +187,7 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
         expect_assocs(stub, old, "RESOURCE", [assoc(old, CARD, "RESOURCE")])
-        with pytest.raises(SharePermissionDriftError, match="--prune"):
+        with pytest.raises(ShareError, match="--prune"):
             ensure_share(ram, policy, CARD, stages=["prod"])
     with Stubber(ram) as stub:
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
@@ -297,7 +298,7 @@ def test_api_error_becomes_typed_error_with_fix(ram: Any) -> None:
     policy = load_policy(EXAMPLE)
     with Stubber(ram) as stub:
         stub.add_client_error("get_resource_shares", "AccessDeniedException", "not authorized", 403)
-        with pytest.raises(ShareApiError, match="get_resource_shares failed: AccessDeniedException.*re-run"):
+        with pytest.raises(ShareError, match="get_resource_shares failed: AccessDeniedException.*re-run"):
             ensure_share(ram, policy, CARD, stages=["staging"])
 
 
@@ -319,11 +320,11 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
 
 
 def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
-    from mcgov.share_policies.exceptions import UnknownStageError
 
     with Stubber(ram) as stub:
-        with pytest.raises(UnknownStageError):
+        with pytest.raises(BadInputError, match=r"stages\.qa: stage 'qa' is not defined") as err:
             ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["qa"])
+        assert err.value.field == "stages.qa"
         stub.assert_no_pending_responses()
 
 
@@ -419,7 +420,7 @@ def test_retries_are_bounded_then_typed_error(aws_env: None, no_sleep: list[floa
     ram = boto3.client("ram", region_name="us-east-1", config=client_config(max_attempts=3))
     flaky = FlakyTransport([(503, "ServiceUnavailableException")] * 5, {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
-    with pytest.raises(ShareApiError, match="ServiceUnavailableException"):
+    with pytest.raises(ShareError, match="ServiceUnavailableException"):
         ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["staging"])
     assert flaky.calls == 3
 
@@ -428,7 +429,7 @@ def test_non_retryable_error_is_not_retried(aws_env: None, no_sleep: list[float]
     ram = boto3.client("ram", region_name="us-east-1", config=client_config(max_attempts=5))
     flaky = FlakyTransport([(400, "InvalidParameterException")], {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
-    with pytest.raises(ShareApiError, match="InvalidParameterException"):
+    with pytest.raises(ShareError, match="InvalidParameterException"):
         ensure_share(
             ram,
             parse_policy(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.documents import check_card_arn
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.approval.exceptions import NotApprovableError
 from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.approval.store import ApprovalStore, caller_arn
 from mcgov.steps.card.store import CardStore
@@ -46,14 +46,14 @@ def approve_card(
     approver = caller_arn(sts)
     account = approver.split(":")[4] if approver.count(":") >= 5 else ""
     if account != policy.card_account:
-        raise NotApprovableError(
+        raise BadInputError(
             f"approving needs credentials of the card account {policy.card_account}; these are "
             f"{approver}: a consumer account can never approve a shared card"
         )
     cards, approvals = CardStore(sagemaker), ApprovalStore(sagemaker)
     card = cards.describe(arn)
     if card.get("ModelCardStatus") == "Archived":
-        raise NotApprovableError(
+        raise BadInputError(
             f"card {card.get('ModelCardName')} is Archived: an archived card cannot be approved; "
             "publish a new card instead"
         )

@@ -18,14 +18,8 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.steps.card.exceptions import (
-    ApprovalByPublishError,
-    ArchivedCardError,
-    CardAlreadyExistsError,
-    CardKeyMismatchError,
-    CardNotFoundError,
-    CardStoreError,
-)
+from mcgov.errors import BadInputError
+from mcgov.steps.card.exceptions import CardAlreadyExistsError, CardError, CardNotFoundError
 from mcgov.steps.card.identifiers import (
     card_name_from,
     validate_card_name,
@@ -98,7 +92,7 @@ class CardStore:
     def update_content(self, name_or_arn: str, content_text: str, *, current_status: str | None = None) -> None:
         status = current_status or self.describe(name_or_arn)["ModelCardStatus"]
         if status == "Archived":
-            raise ArchivedCardError(
+            raise CardError(
                 f"model card {name_or_arn!r} is Archived; SageMaker refuses content updates to archived cards. "
                 "Publish under a new card name, or leave the content unchanged."
             )
@@ -140,7 +134,7 @@ class CardStore:
         """
         validate_card_name(name)
         if status is not None and validate_card_status(status) not in PUBLISH_STATUSES:
-            raise ApprovalByPublishError(
+            raise BadInputError(
                 f"publishing never sets {status}: review the card, then run `mcgov card approve {name} --policy ...` "
                 "(it records the approved version)",
                 field="--status",
@@ -149,7 +143,7 @@ class CardStore:
         if current is not None and kms_key_id:
             existing_key = (current.get("SecurityConfig") or {}).get("KmsKeyId")
             if existing_key != kms_key_id:
-                raise CardKeyMismatchError(
+                raise BadInputError(
                     f"model card {name!r} is encrypted with {existing_key or 'the AWS owned key'}, not {kms_key_id}; "
                     "a card's KMS key is fixed at creation: publish under a new card name to change it"
                 )
@@ -207,12 +201,12 @@ class CardStore:
                 f"model card {name!r} not found in this account and region ({text})", failure=failure
             )
         if "archived" in text.lower():
-            raise ArchivedCardError(f"model card {name!r} is Archived: {text}", failure=failure)
+            raise CardError(f"model card {name!r} is Archived: {text}", failure=failure)
         if operation == "CreateModelCard" and (
             failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()
         ):
             raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
-        raise CardStoreError(f"{operation} {name!r} failed: {text}", failure=failure)
+        raise CardError(f"{operation} {name!r} failed: {text}", failure=failure)
 
 
 def _target_status(name: str, current: str, requested: str | None, content_changed: bool) -> str:
@@ -220,7 +214,7 @@ def _target_status(name: str, current: str, requested: str | None, content_chang
     card back to PendingReview. Submitting unchanged, Approved content for review keeps it Approved (a pipeline
     re-run converges), and an Archived card never leaves Archived through a publish."""
     if current == "Archived" and (content_changed or requested not in (None, "Archived")):
-        raise ArchivedCardError(
+        raise CardError(
             f"model card {name!r} is Archived: a publish never brings an archived card back "
             "(SageMaker refuses its content updates); publish under a new card name"
         )

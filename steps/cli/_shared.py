@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.cli.exceptions import OutputPathError
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.common.policy import load_policy, split_s3_uri
@@ -57,14 +57,14 @@ def write_atomic(path: str, text: str, flag: str = "--output") -> None:
     """
     target = Path(path)
     if target.is_dir():
-        raise OutputPathError(f"{flag}: {path} is a directory; name a file")
+        raise BadInputError(f"{flag}: {path} is a directory; name a file")
     if target.exists() and not target.is_file() or target.is_symlink():
-        raise OutputPathError(
+        raise BadInputError(
             f"{flag}: {path} is not a regular file (a device, pipe or link); name a plain file, "
             "or leave the flag out to print to stdout"
         )
     if not target.parent.is_dir():
-        raise OutputPathError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
+        raise BadInputError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -8,12 +8,11 @@ import sys
 from typing import Any
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.identifiers import matches
-from mcgov.steps.card.exceptions import CardInputError
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.gate.exceptions import PackageGateInputError
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
 from mcgov.steps.share.targets import resolve_card_arn, stage_names
@@ -23,7 +22,7 @@ def check_embed(args: argparse.Namespace) -> None:
     """Before anything is written: ``--embed`` needs ``--model-package`` as a versioned model package ARN."""
     package = getattr(args, "model_package", None)
     if getattr(args, "embed", False) and not (package and matches(ids.MODEL_PACKAGE_ARN, package)):
-        raise CardInputError(
+        raise BadInputError(
             "--embed needs --model-package ARN (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)",
             field="--embed",
         )
@@ -47,7 +46,7 @@ def cmd_check_package(args: argparse.Namespace) -> int:
 
     policy = read_policy(args, args.policy)
     if args.stage is None and len(policy.stages) != 1:
-        raise PackageGateInputError(
+        raise BadInputError(
             f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package name one with --stage"
         )
     stage = stage_names(policy, [args.stage] if args.stage else None, source=args.policy)[0]

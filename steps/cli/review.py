@@ -8,10 +8,32 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC
+import sys
+from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.steps.cli._shared import session, write_atomic
+from mcgov.documents import CONTENT
+from mcgov.errors import BadInputError
+from mcgov.steps.card.io import load_json
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.card.validation import validate_content
+from mcgov.steps.cli._shared import print_json, session, write_atomic
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
+from mcgov.steps.review.export import (
+    CardExporter,
+    ExportJob,
+    ExportStatus,
+    card_name_of,
+    check_s3_output,
+    check_version,
+    check_wait,
+    export_job_name,
+    job_failed,
+)
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.layout import CardInfo
+from mcgov.steps.review.markdown import render_markdown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,9 +98,6 @@ class _Cards:
         self._store: Any = None
 
     def read(self, name_or_arn: str, version: int | None) -> tuple[dict[str, Any], Any]:
-        from mcgov.steps.card.store import CardStore
-        from mcgov.steps.review.exceptions import ReviewInputError
-        from mcgov.steps.review.layout import CardInfo
 
         if self._store is None:
             self._store = CardStore(session(self._args).client("sagemaker"))
@@ -88,9 +107,9 @@ class _Cards:
         try:
             content = json.loads(content) if isinstance(content, str) else content
         except json.JSONDecodeError as exc:
-            raise ReviewInputError(f"card content is not JSON: {exc.msg}", source=where) from None
+            raise BadInputError(f"card content is not JSON: {exc.msg}", source=where) from None
         if not isinstance(content, dict):
-            raise ReviewInputError("card content is not a JSON object", source=where)
+            raise BadInputError("card content is not a JSON object", source=where)
         modified = described.get("LastModifiedTime")
         info = CardInfo(
             name=described.get("ModelCardName"),
@@ -103,9 +122,6 @@ class _Cards:
 
 
 def _content_file(path: str) -> dict[str, Any]:
-    from mcgov.documents import CONTENT
-    from mcgov.steps.card.io import load_json
-    from mcgov.steps.card.validation import validate_content
 
     return validate_content(load_json(path, limit=CONTENT).data, source=path)
 
@@ -115,11 +131,6 @@ def _label(info: Any) -> str:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from mcgov.errors import BadInputError
-    from mcgov.steps.review.diff import diff_cards
-    from mcgov.steps.review.html import render_html
-    from mcgov.steps.review.layout import CardInfo
-    from mcgov.steps.review.markdown import render_markdown
 
     cards = _Cards(args)
     if args.content:
@@ -145,10 +156,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from mcgov.errors import BadInputError
-    from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review.diff import diff_cards
-    from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:
@@ -182,21 +189,6 @@ def _emit(output: str | None, text: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import sys
-    from datetime import datetime
-
-    from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review.export import (
-        CardExporter,
-        ExportFailedError,
-        ExportJob,
-        ExportStatus,
-        card_name_of,
-        check_s3_output,
-        check_version,
-        check_wait,
-        export_job_name,
-    )
 
     wait = check_wait(args.wait)
     s3_output = check_s3_output(args.s3_output)
@@ -214,7 +206,7 @@ def _export(args: argparse.Namespace) -> int:
     if wait == 0:
         job = exporter.describe(arn)
         if job.status is ExportStatus.FAILED:
-            raise ExportFailedError(job)
+            raise job_failed(job)
     else:
         job = exporter.wait(arn, wait, progress=progress)
     print_json(job.to_dict())

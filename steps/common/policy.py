@@ -1,7 +1,7 @@
 """The one share-policy loader of the CLI and the Lambda handlers: a local path or an ``s3://`` URI.
 
 Parsing and validation are ``mcgov.share_policies``' (pure); this module only fetches the text. An object
-that is missing, forbidden or not UTF-8 is the caller's input (``PolicyFileError``, exit 2); a throttled or
+that is missing, forbidden or not UTF-8 is the caller's input (``BadInputError``, exit 2); a throttled or
 unavailable S3 is ``PolicyUnavailableError``, retryable.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from mcgov import identifiers as ids
 from mcgov.documents import POLICY, too_large
-from mcgov.errors import GovernanceError
-from mcgov.share_policies.exceptions import PolicyFileError, PolicyUnavailableError
+from mcgov.errors import BadInputError, GovernanceError
+from mcgov.share_policies.exceptions import PolicyUnavailableError
 from mcgov.share_policies.loader import parse_policy_text, read_policy_file
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
@@ -38,27 +38,25 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
         body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
     if len(body) > POLICY.max_bytes:
-        raise PolicyFileError(str(too_large(uri, POLICY)).removeprefix(f"{uri}: "), source=uri)
+        raise too_large(uri, POLICY)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise PolicyFileError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
+        raise BadInputError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
     """``s3://bucket/key`` -> (bucket, key) taken literally (``mcgov.identifiers.split_s3_uri``), else
-    ``PolicyFileError``."""
+    ``BadInputError``."""
     parts = ids.split_s3_uri(uri)
     if parts is None:
-        raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
+        raise BadInputError("not a valid s3://bucket/key URI; name the policy object", source=uri)
     return parts
 
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
     if failure.retryable:
         return PolicyUnavailableError(
-            f"cannot read the policy now ({failure.text}); {failure.hint}", source=uri, failure=failure
+            f"{uri}: cannot read the policy now ({failure.text}); {failure.hint}", failure=failure
         )
-    return PolicyFileError(
-        f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri, failure=failure
-    )
+    return BadInputError(f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri)

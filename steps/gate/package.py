@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision, association_problem
-from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
+from mcgov.steps.gate.exceptions import ConsumerAccessError
 from mcgov.steps.gate.poller import Clock, Progress, Sleep, check_once, run_gate
 from mcgov.steps.gate.verify import assumed_session
 from mcgov.steps.share.client import get_shares, list_associations
@@ -162,14 +163,12 @@ def verify_package_consumers(
     for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
         target = sessions_or_role_arns.get(account)
         if target is None:
-            raise VerificationInputError(
-                f"no session or role given for account {account}; pass one for every stage account"
-            )
+            raise BadInputError(f"no session or role given for account {account}; pass one for every stage account")
         check = decision.consumer_checks.setdefault(account, {})
         try:
             if isinstance(target, str):
                 if base_session is None:
-                    raise VerificationInputError("a role ARN was given without base_session to assume it from")
+                    raise BadInputError("a role ARN was given without base_session to assume it from")
                 session = assumed_session(base_session, target, session_factory or type(base_session), target_region)
             else:
                 session = target

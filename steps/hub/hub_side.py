@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.errors import GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.hub.exceptions import NotHubPolicyError, SpokeSyncError
+from mcgov.steps.hub.exceptions import SpokeSyncError
 from mcgov.steps.hub.naming import hub_card_name, share_back_stage, spoke_prefix
 from mcgov.steps.hub.plan import CardAction, HubCopy, Outcome, SourceCard, plan_spoke
 from mcgov.steps.hub.reader import copy_names, read_copy, read_source, shared_cards
@@ -27,10 +27,10 @@ Progress = Callable[[str], None]
 
 
 def hub_policy(policy: SharePolicy, source: str | None = None) -> HubSpokePolicy:
-    """``policy`` as a hub-and-spoke policy, or ``NotHubPolicyError``."""
+    """``policy`` as a hub-and-spoke policy, or ``BadInputError``."""
     if not isinstance(policy, HubSpokePolicy):
         where = f"{source}: " if source else ""
-        raise NotHubPolicyError(
+        raise BadInputError(
             f"{where}topology: this is a centralized policy; hub commands need "
             "topology: hub-and-spoke with hub_account and spokes"
         )

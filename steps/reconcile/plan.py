@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy, status_meets
 from mcgov.steps.card.limits import CARD_STATUSES
-from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
 from mcgov.steps.share.naming import (
     TAG_CARD_ARN,
     TAG_PERMISSION,
@@ -80,16 +80,16 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in ("status", "name-prefix") or not value:
-            raise SelectionError(f"--select {item!r}: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
+            raise BadInputError(f"--select {item!r}: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
         if key in values:
-            raise SelectionError(f"--select {key} given twice; give each key once (they are combined with AND)")
+            raise BadInputError(f"--select {key} given twice; give each key once (they are combined with AND)")
         values[key] = value
     status = values.get("status")
     if status is not None and status not in CARD_STATUSES:
-        raise SelectionError(f"--select status={status}: unknown card status; use one of {', '.join(CARD_STATUSES)}")
+        raise BadInputError(f"--select status={status}: unknown card status; use one of {', '.join(CARD_STATUSES)}")
     prefix = values.get("name-prefix")
     if prefix is not None and not ids.matches(ids.CARD_NAME_PREFIX, prefix):
-        raise SelectionError(
+        raise BadInputError(
             f"--select name-prefix={prefix!r}: not the beginning of a card name (letters, digits and "
             "hyphens, starting with a letter or digit, at most 63)"
         )
@@ -99,7 +99,7 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
 def check_capacity(capacity: int) -> int:
     """A batch capacity between 1 and RAM's resource associations per share."""
     if not 1 <= capacity <= RESOURCE_ASSOCIATIONS_PER_SHARE:
-        raise CapacityError(
+        raise BadInputError(
             f"batch capacity {capacity} is outside 1..{RESOURCE_ASSOCIATIONS_PER_SHARE} "
             "(RAM's resource associations per share); pick a value in range"
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
-from mcgov.steps.reconcile.exceptions import CardListError, QuotaExceededError
+from mcgov.steps.reconcile.exceptions import ReconcileError
 from mcgov.steps.reconcile.plan import (
     Card,
     Outcome,
@@ -26,7 +26,7 @@ from mcgov.steps.reconcile.plan import (
 )
 from mcgov.steps.reconcile.report import ReconcileReport
 from mcgov.steps.share.client import association_rows, call, get_shares, require_live
-from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import (
     MANAGED_BY,
     TAG_CARD_ARN,
@@ -66,8 +66,8 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
     return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
 
 
-def _card_list_error(failure: AwsFailure) -> CardListError:
-    return CardListError(
+def _card_list_error(failure: AwsFailure) -> ReconcileError:
+    return ReconcileError(
         f"ListModelCards failed: {failure.text}; check sagemaker:ListModelCards permission of the caller and re-run",
         failure=failure,
     )
@@ -111,14 +111,14 @@ def check_quotas(inventories: Mapping[str, StageInventory], plans: Sequence[Stag
     live = {s.arn for inv in inventories.values() for s in inv.shares if s.live}
     new = sum(p.new_shares for p in plans)
     if len(live) + new > RESOURCE_SHARES_PER_REGION:
-        raise QuotaExceededError(
+        raise ReconcileError(
             f"{len(live)} mcgov shares exist and {new} more are needed, over RAM's {RESOURCE_SHARES_PER_REGION} "
             "resource shares per Region; raise the quota in Service Quotas or narrow --select"
         )
     existing = sum(len(rows) for inv in inventories.values() for rows in inv.resource_rows.values())
     added = sum(len(c.cards) for p in plans for s in p.shares for c in s.calls)
     if existing + added > RESOURCE_ASSOCIATIONS_PER_REGION:
-        raise QuotaExceededError(
+        raise ReconcileError(
             f"{existing} resource associations exist and {added} more are planned, over RAM's "
             f"{RESOURCE_ASSOCIATIONS_PER_REGION} per Region; raise the quota in Service Quotas or narrow --select"
         )
@@ -156,7 +156,7 @@ def _execute_share(
             response = call(ram, write.operation, **params)
             if write.operation == "create_resource_share":
                 arn = item.arn = require_live(response, f"reconcile {item.stage}").arn
-        except (ShareApiError, ShareStateError) as exc:
+        except ShareError as exc:
             message = " ".join(str(exc).split())
             card_errors.update({c: message for c in write.cards})
             if write.principals or write.operation == "create_resource_share":

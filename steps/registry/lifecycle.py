@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mcgov.steps.registry.exceptions import LifeCycleStageError
+from mcgov.errors import BadInputError
 from mcgov.steps.registry.models import LifeCycle
 from mcgov.steps.registry.store import STAGE_DESCRIPTION_MAX, ModelPackageStore
 
@@ -26,7 +26,7 @@ ENTITY_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)
 def gate_lifecycle(stage: str, outcome: str, reason: str) -> LifeCycle:
     """The ``ModelLifeCycle`` recording one gate decision whose ``outcome`` is ALLOWED, PENDING or BLOCKED (pure)."""
     if not ENTITY_NAME.fullmatch(stage):
-        raise LifeCycleStageError(
+        raise BadInputError(
             f"stage {stage!r} cannot be a ModelLifeCycle Stage (letters, digits and inner "
             "hyphens, 1-63); rename the stage in the policy",
             field="stage",

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from mcgov.steps.review.exceptions import ReviewInputError
+from mcgov.errors import BadInputError
 from mcgov.steps.review.formatting import is_number, label, scalar_text
 
 STEP_PREFIX = "mcgov."
@@ -158,7 +158,7 @@ def build_view(content: Any, info: CardInfo | None = None) -> CardView:
     """Lay out card ``content`` for a reviewer: overview, intended uses, business details, training,
     evaluations, additional information, then the provenance footer."""
     if not isinstance(content, dict):
-        raise ReviewInputError(f"card content must be a JSON object, got {type(content).__name__}")
+        raise BadInputError(f"card content must be a JSON object, got {type(content).__name__}")
     info = info or CardInfo()
     overview = _dict(content.get("model_overview"))
     custom = _dict(_dict(content.get("additional_information")).get("custom_details"))

@@ -1,7 +1,7 @@
-"""The RAM client: its retry config, the one error mapping (``ShareApiError``), paging and the list reads.
+"""The RAM client: its retry config, the one error mapping (``ram_error``), paging and the list reads.
 
 Every call goes through ``call`` or ``paginate``, so whatever botocore raises once its retries are spent
-becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
+becomes a ``ShareError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from botocore.config import Config
 
 from mcgov.steps.common.aws import aws_errors
-from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.share.exceptions import ShareError, ram_error
 from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
 from mcgov.steps.share.records import Association, AssociationType, ResourceShare
@@ -32,12 +32,12 @@ def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMP
 
 
 def _api_errors(operation: str) -> AbstractContextManager[None]:
-    """Turn what botocore raises once its retries are spent into ``ShareApiError`` naming the call."""
-    return aws_errors("ram", operation, ShareApiError)
+    """Turn what botocore raises once its retries are spent into ``ShareError`` naming the call."""
+    return aws_errors("ram", operation, ram_error)
 
 
 def call(client: Any, operation: str, **kwargs: Any) -> dict:
-    """Call ``operation`` (snake_case); failures become ``ShareApiError``."""
+    """Call ``operation`` (snake_case); failures become ``ShareError``."""
     with _api_errors(operation):
         return getattr(client, operation)(**kwargs)
 
@@ -120,10 +120,10 @@ def list_card_shares(
 
 
 def require_live(response: dict, context: str) -> ResourceShare:
-    """The share of a CreateResourceShare response; ``ShareStateError`` when RAM did not make it live."""
+    """The share of a CreateResourceShare response; ``ShareError`` when RAM did not make it live."""
     share = ResourceShare.from_wire(response["resourceShare"])
     if not share.live:
-        raise ShareStateError(
+        raise ShareError(
             f"{context}: RAM returned share {share.arn} in status {share.status.value} "
             f"({share.status_message or 'no message'}); delete it with `mcgov share delete` and re-run"
         )

@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.share_policies.documents import READ_ACTIONS, READ_ONLY_PERMISSION_NAME, check_card_arn
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.card.exceptions import CardInputError, CardNotFoundError
+from mcgov.steps.card.exceptions import CardNotFoundError
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.share.client import (
     association_rows,
@@ -27,7 +28,7 @@ from mcgov.steps.share.client import (
     list_card_shares,
     require_live,
 )
-from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError, ShareStateError
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.groups import ensure_group_stage, group_stages, is_group_share
 from mcgov.steps.share.naming import client_token, is_our_share, share_name, share_tags
 from mcgov.steps.share.plan import ShareResult, StageShareResult, plan_associations, select_share
@@ -42,7 +43,7 @@ def describe_card(sagemaker: Any, card_arn: str) -> dict:
     try:
         return CardStore(sagemaker).describe(card_arn)
     except CardNotFoundError as exc:
-        raise CardInputError(f"{exc}; create it first or fix the name", field="--card") from None
+        raise BadInputError(f"{exc}; create it first or fix the name", field="--card") from None
 
 
 def ensure_share(
@@ -59,7 +60,7 @@ def ensure_share(
     One read pass covers every stage (the card's shares by tag, then their PRINCIPAL and RESOURCE rows in
     one call each), so a converged card costs three calls whatever the number of stages. Drift (principals,
     resources or duplicate shares the policy does not name) is reported and removed only with ``prune``.
-    Raises ``SharePermissionDriftError`` when a share carries another permission and ``prune`` is false.
+    Raises ``ShareError`` when a share carries another permission and ``prune`` is false.
     With ``package_group_arn``, the stages that set ``model_package_group`` also get the group's share
     (``mcgov.steps.share.groups``), read in the same pass.
     """
@@ -127,7 +128,7 @@ def _ensure_stage(
     selection = select_share(snapshot.of_stage(card_arn, stage), permission)
     if selection.stale_permission and not prune:
         arns = ", ".join(s.arn for s in selection.stale_permission)
-        raise SharePermissionDriftError(
+        raise ShareError(
             f"stage {stage}: share {arns} carries another RAM permission than {permission}; "
             "re-run with --prune to replace it"
         )
@@ -216,8 +217,8 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
         return call(
             ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE, policyTemplate=template
         )["permission"]["arn"]
-    except ShareApiError as exc:
-        if exc.code != "PermissionAlreadyExistsException":
+    except ShareError as exc:
+        if exc.failure is None or exc.failure.code != "PermissionAlreadyExistsException":
             raise
     kwargs: dict[str, Any] = {"resourceType": MODEL_CARD_RESOURCE_TYPE}
     while True:  # ListPermissions has no botocore paginator
@@ -228,4 +229,4 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
         if not page.get("nextToken"):
             break
         kwargs["nextToken"] = page["nextToken"]
-    raise ShareStateError(f"RAM says permission {name} exists but does not list it; check ram:ListPermissions rights")
+    raise ShareError(f"RAM says permission {name} exists but does not list it; check ram:ListPermissions rights")

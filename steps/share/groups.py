@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import MODEL_PACKAGE_ARN
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.share.client import call, delete_shares, list_associations, require_live
-from mcgov.steps.share.exceptions import ShareStateError
 from mcgov.steps.share.naming import (
     MANAGED_BY,
     TAG_CARD_ARN,
@@ -64,9 +64,10 @@ def group_arn_of_package(package_arn: str) -> str:
         MODEL_PACKAGE_ARN.fullmatch(package_arn) if isinstance(package_arn, str) and len(package_arn) <= 2048 else None
     )
     if match is None:
-        raise ShareStateError(
+        raise BadInputError(
             f"{package_arn!r} is not a versioned model package ARN "
-            "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)"
+            "(arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>)",
+            field="--model-package",
         )
     return (
         f"arn:{match['partition']}:sagemaker:{match['region']}:{match['account']}:model-package-group/{match['group']}"
@@ -76,19 +77,15 @@ def group_arn_of_package(package_arn: str) -> str:
 def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
     """``package_arn`` when it is a versioned model package ARN in the policy's card account and region (the account
     whose RAM shares its group and whose SageMaker records the gate's ``ModelLifeCycle``), else
-    ``PackageGroupInputError``."""
-    from mcgov.steps.share.exceptions import PackageGroupInputError
-
-    try:
-        group_arn_of_package(package_arn)
-    except ShareStateError as exc:
-        raise PackageGroupInputError(str(exc)) from None
+    ``BadInputError`` naming ``--model-package``."""
+    group_arn_of_package(package_arn)
     match = MODEL_PACKAGE_ARN.fullmatch(package_arn)
     assert match is not None
     if match["account"] != policy.card_account or match["region"] != policy.region:
-        raise PackageGroupInputError(
+        raise BadInputError(
             f"model package {package_arn} is not in the policy's card account {policy.card_account} / region "
-            f"{policy.region}; only the card account can share its model package group"
+            f"{policy.region}; only the card account can share its model package group",
+            field="--model-package",
         )
     return package_arn
 
@@ -173,10 +170,8 @@ def resolve_package(
     policy: SharePolicy, stages: Sequence[str], card: Mapping[str, Any], package_arn: str | None
 ) -> str | None:
     """The model package whose group the stages share: ``--model-package``, else the card's
-    ``model_package_details``; None when no stage needs a group. ``PackageGroupInputError`` when one does and
+    ``model_package_details``; None when no stage needs a group. ``BadInputError`` when one does and
     neither names a versioned package."""
-    from mcgov.steps.share.exceptions import PackageGroupInputError
-
     needed = group_stages(policy, stages)
     if package_arn is None and needed:
         from mcgov.steps.registry.provenance import package_arn_from_card  # the registry only when a card names one
@@ -185,7 +180,7 @@ def resolve_package(
     arn = package_arn
     if arn is None:
         if needed:
-            raise PackageGroupInputError(
+            raise BadInputError(
                 f"stage {needed[0]} sets model_package_group but the card names no model package "
                 "(model_package_details.model_package_arn); pass --model-package ARN",
                 field="--model-package",

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from mcgov.steps.share.exceptions import ShareStateError
+from mcgov.steps.share.exceptions import ShareError
 
 
 class ShareStatus(str, Enum):
@@ -81,7 +81,7 @@ def _enum(kind: type[Enum], value: Any, what: str) -> Any:
     try:
         return kind(value)
     except ValueError:
-        raise ShareStateError(
+        raise ShareError(
             f"RAM returned {what} status {value!r}, which this tool does not know; inspect it with `mcgov share status`"
         ) from None
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import is_card_name
 from mcgov.share_policies.documents import check_card_arn
-from mcgov.share_policies.exceptions import CardArnError
 from mcgov.share_policies.models import SharePolicy
 
 
@@ -22,7 +22,7 @@ def resolve_card_arn(policy: SharePolicy, name_or_arn: str) -> str:
     """A card ARN from a name (policy account + region) or an ARN (checked against the policy); a name that is
     not a valid card name is refused here, before any AWS call."""
     if not name_or_arn.startswith("arn:") and not is_card_name(name_or_arn):
-        raise CardArnError(
+        raise BadInputError(
             f"{name_or_arn!r} is not a model card name (1-63 letters, digits and hyphens, starting and "
             "ending with a letter or digit) nor a model-card ARN",
             field="--card",

@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card import limits
-from mcgov.steps.card.exceptions import ReportFormatError
 from mcgov.steps.card.naming import shorten, single_line
 
 MAX_GRAPH_POINTS = 100  # linear_graph points kept; longer curves are resampled (both end points kept)
@@ -36,9 +36,9 @@ class Recorder:
         self.items.append(text)
 
 
-def fail(message: str, source: str, field: str | None = None) -> ReportFormatError:
+def fail(message: str, source: str, field: str | None = None) -> BadInputError:
     """Build the one exception type every parser raises."""
-    return ReportFormatError(message, source=source, field=field)
+    return BadInputError(message, source=source, field=field)
 
 
 def short_json(value: Any, limit: int = 80) -> str:
@@ -356,7 +356,7 @@ def _groups_model() -> Any:
 
 
 def check_metric_groups(groups: Any, source: str) -> None:
-    """Raise ReportFormatError unless ``groups`` is valid card ``metric_groups``.
+    """Raise BadInputError unless ``groups`` is valid card ``metric_groups``.
 
     The card's content model judges the schema and its anchored limits; on top, the parsers' own promises:
     metric names unique inside a group, curves of at most ``MAX_GRAPH_POINTS`` points.

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card.evaluation._common import (
     Recorder,
     check_json_shape,
@@ -22,7 +23,6 @@ from mcgov.steps.card.evaluation.clarify import (
     parse_explainability,
 )
 from mcgov.steps.card.evaluation.quality import MONITOR_KEYS, QUALITY_SECTIONS, parse_quality
-from mcgov.steps.card.exceptions import ReportFormatError
 
 FORMATS = ("model-card-metrics", "clarify-bias", "clarify-explainability", "model-monitor", "evaluation-json")
 
@@ -104,7 +104,7 @@ def detect_formats(data: object) -> tuple[str, ...]:
 
 
 def detect_format(data: object, *, source: str) -> str:
-    """The (first) format of ``data``; ReportFormatError saying what was expected when nothing fits."""
+    """The (first) format of ``data``; BadInputError saying what was expected when nothing fits."""
     found = detect_formats(data)
     if found:
         return found[0]
@@ -122,7 +122,7 @@ def detect_format(data: object, *, source: str) -> str:
 
 
 def load_report_json(text: str | bytes | bytearray, *, source: str = "<report>") -> object:
-    """Decode JSON text; ReportFormatError (with line and column) when it is not valid JSON."""
+    """Decode JSON text; BadInputError (with line and column) when it is not valid JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -147,7 +147,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any], Recorder, tuple[str, ...] | None],
 def parse_report(data: object, *, fmt: str | None = None, source: str = "<report>") -> ParsedReport:
     """Parse a report (decoded JSON, or JSON text) into card metric groups; auto-detects unless ``fmt`` is given.
 
-    Raises ReportFormatError, and only that, for anything that is not a usable report.
+    Raises BadInputError, and only that, for anything that is not a usable report.
     """
     if isinstance(data, (str, bytes, bytearray)):
         data = load_report_json(data, source=source)
@@ -182,6 +182,6 @@ def parse_report(data: object, *, fmt: str | None = None, source: str = "<report
     try:
         groups = json.loads(json.dumps(groups, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise ReportFormatError(f"internal: output is not JSON ({exc})", source=source) from exc
+        raise BadInputError(f"internal: output is not JSON ({exc})", source=source) from exc
     check_metric_groups(groups, source)
     return ParsedReport(format=formats[0], metric_groups=groups, reductions=list(rec.items), formats=formats)
