@@ -34,7 +34,7 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
                 status="PendingReview",
             )
             approve_card(world["sagemaker"], world["sts"], policy, card.arn)
-            ensure_share(world["ram"], policy, card.arn, stages=[stage])
+            ensure_share(world["ram"], policy, card.arn, stages=[policy.stage(stage)])
             start = emu.clock.now()
             polls: list[float] = []
 
@@ -45,7 +45,7 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
                 world["ram"],
                 world["sagemaker"],
                 policy,
-                stage,
+                policy.stage(stage),
                 card.arn,
                 timeout=policy.gate.timeout_seconds,
                 sleep=emu.clock.advance,

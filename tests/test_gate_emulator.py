@@ -48,7 +48,7 @@ def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", ti
         ram_client(session, "us-east-1"),
         session.client("sagemaker", region_name="us-east-1"),
         policy,
-        stage,
+        policy.stage(stage),
         card,
         timeout=timeout,
         sleep=waits.sleep,
@@ -95,7 +95,7 @@ def test_association_failed_blocks(emulator: Any, card_session: Any) -> None:
     emulator.fail_association(principal="333333333333", message="account closed")
     policy = load_policy(EXAMPLE)
     card = setup_card(card_session)
-    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=[policy.stage("prod")])
     decision = gate(emulator, card_session, policy, card)
     assert not decision.allowed and "Account 333333333333 association FAILED (account closed)" in decision.reasons[0]
     assert decision.principals["333333333333"]["status"] == "FAILED"
@@ -106,7 +106,7 @@ def test_share_deleted_between_ensure_and_gate(emulator: Any, card_session: Any)
     card = setup_card(card_session)
     ram = ram_client(card_session, "us-east-1")
     ensure_share(ram, policy, card)
-    assert delete_share(ram, policy, card, ["prod"])
+    assert delete_share(ram, policy, card, [policy.stage("prod")])
     decision = gate(emulator, card_session, policy, card)
     assert not decision.allowed and not decision.pending
     assert "was deleted" in decision.reasons[0] and "share ensure" in decision.reasons[0]
@@ -116,13 +116,13 @@ def test_timeout_when_associations_never_settle(emulator: Any, card_session: Any
     emulator.set_association_delay(polls=10_000)
     policy = load_policy(EXAMPLE)
     card = setup_card(card_session)
-    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=[policy.stage("prod")])
     waits = Waits(emulator)
     decision = run_gate(
         ram_client(card_session, "us-east-1"),
         card_session.client("sagemaker", region_name="us-east-1"),
         policy,
-        "prod",
+        policy.stage("prod"),
         card,
         timeout=200,
         sleep=waits.sleep,

@@ -44,7 +44,7 @@ def _settled(emulator: Any, card_session: Any) -> tuple[Any, Any, Any, str]:
 def _gate(ram: Any, sm: Any, policy: Any, card: str, emulator: Any) -> Any:
     from datetime import datetime
 
-    return check_once(ram, sm, policy, "prod", card, datetime.fromtimestamp(emulator.clock.now(), tz=UTC))
+    return check_once(ram, sm, policy, policy.stage("prod"), card, datetime.fromtimestamp(emulator.clock.now(), tz=UTC))
 
 
 def _count(emulator: Any, operation: str) -> int:
@@ -55,7 +55,7 @@ def test_a_replaced_permission_blocks_although_the_tag_still_names_the_policy_pe
     emulator: Any, card_session: Any
 ) -> None:
     policy, ram, sm, card = _settled(emulator, card_session)
-    permission = policy.stage_permission("prod")
+    permission = policy.stage("prod").permission
     assert _gate(ram, sm, policy, card, emulator).allowed
     share = _prod_share(ram, card)
     ram.replace_permission_associations(fromPermissionArn=permission, toPermissionArn=AWS_MANAGED_PERMISSION)

@@ -104,6 +104,8 @@ def test_the_library_functions_check_their_inputs() -> None:
 
     policy = load_policy(EXAMPLE)
     with pytest.raises(BadInputError, match="^--kms-key-arn: "):
-        consumer_iam_policy(policy, CARD, "prod", "arn:aws:kms:us-east-1:111111111111:alias/x")
+        consumer_iam_policy(policy, CARD, policy.stage("prod"), "arn:aws:kms:us-east-1:111111111111:alias/x")
     with pytest.raises(BadInputError, match="^--card: .*not in the policy's card account 111111111111"):
-        kms_key_policy_statement(policy, "prod", "arn:aws:sagemaker:us-east-1:999999999999:model-card/x", KEY)
+        kms_key_policy_statement(
+            policy, policy.stage("prod"), "arn:aws:sagemaker:us-east-1:999999999999:model-card/x", KEY
+        )

@@ -13,7 +13,6 @@ from botocore.stub import Stubber
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.documents import (
-    check_card_arn,
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
@@ -50,8 +49,8 @@ def test_example_policy_loads_with_readonly_prod_permission() -> None:
     policy = load_policy(EXAMPLE)
     assert policy.card_account == "111111111111"
     assert policy.stages["staging"].accounts == ["222222222222"]
-    assert policy.stage_permission("staging") == AWS_MANAGED_PERMISSION
-    assert policy.stage_permission("prod") == "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
+    assert policy.stage("staging").permission == AWS_MANAGED_PERMISSION
+    assert policy.stage("prod").permission == "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
     assert policy.allow_external_principals is False
 
 
@@ -139,14 +138,15 @@ def test_unknown_stage_names_file_and_field() -> None:
 
 def test_card_arn_must_be_in_policy_account_and_region() -> None:
     policy = load_policy(EXAMPLE)
-    assert check_card_arn(policy, CARD) == CARD
+    assert policy.card_arn(CARD) == CARD
     for bad in (
         "arn:aws:sagemaker:us-east-1:999999999999:model-card/x",
         "arn:aws:sagemaker:eu-west-1:111111111111:model-card/x",
         "arn:aws:sagemaker:us-east-1:111111111111:model/x",
     ):
-        with pytest.raises(BadInputError):
-            check_card_arn(policy, bad)
+        with pytest.raises(BadInputError, match="^--card: ") as err:
+            policy.card_arn(bad)
+        assert err.value.field == "--card"
 
 
 def _actions(doc: dict) -> list[str]:
@@ -155,7 +155,7 @@ def _actions(doc: dict) -> list[str]:
 
 def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() -> None:
     policy = load_policy(EXAMPLE)
-    doc = consumer_iam_policy(policy, CARD, "staging")
+    doc = consumer_iam_policy(policy, CARD, policy.stage("staging"))
     assert _actions(doc) == [
         "sagemaker:DescribeModelCard",
         "sagemaker:ListModelCardVersions",
@@ -166,24 +166,25 @@ def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() ->
 
 def test_iam_policy_prod_readonly_has_no_update_and_no_export() -> None:
     policy = load_policy(EXAMPLE)
-    doc = consumer_iam_policy(policy, CARD, "prod")
+    doc = consumer_iam_policy(policy, CARD, policy.stage("prod"))
     assert _actions(doc) == ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
 
 
 def test_iam_policy_export_only_when_configured_and_granted() -> None:
     data = base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION, export={"s3_output_prefix": "s3://cards-bucket/exports/"})
-    doc = consumer_iam_policy(parse_policy(data), CARD, "prod")
+    exported = parse_policy(data)
+    doc = consumer_iam_policy(exported, CARD, exported.stage("prod"))
     actions = _actions(doc)
     assert "sagemaker:CreateModelCardExportJob" in actions and "s3:PutObject" in actions
     s3 = next(s for s in doc["Statement"] if s["Action"] == ["s3:PutObject"])
     assert s3["Resource"] == ["arn:aws:s3:::cards-bucket/exports/*"]
     export = next(s for s in doc["Statement"] if "sagemaker:CreateModelCardExportJob" in s["Action"])
     assert export["Resource"] == [CARD, f"{CARD}/export-job/*"]
-    without_export = consumer_iam_policy(parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION)), CARD, "prod")
+    no_prefix = parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION))
+    without_export = consumer_iam_policy(no_prefix, CARD, no_prefix.stage("prod"))
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(without_export))
-    not_granted = consumer_iam_policy(
-        parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"})), CARD, "prod"
-    )
+    read_only = parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"}))
+    not_granted = consumer_iam_policy(read_only, CARD, read_only.stage("prod"))
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(not_granted))
 
 
@@ -214,7 +215,8 @@ def test_rendered_documents_have_no_wildcard_actions_and_scoped_resources() -> N
 
 
 def test_kms_statement_is_restricted_to_sagemaker_and_s3_and_the_card() -> None:
-    statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod", CARD)
+    example = load_policy(EXAMPLE)
+    statement = kms_key_policy_statement(example, example.stage("prod"), CARD)
     assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::333333333333:root"]}
     assert statement["Condition"] == {

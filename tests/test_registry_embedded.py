@@ -9,8 +9,8 @@ import pytest
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import load_policy
-from mcgov.steps.approval.service import approve_card
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.cli.approve import approve
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
@@ -181,9 +181,8 @@ def test_card_approve_approves_both_and_the_record_is_checked(emulator: Any, car
     package = register_package(sm)
     card = publish(sm, CONTENT, package, status="PendingReview")
     embed_card(sm, package, card)
-    result = approve_card(
-        sm, card_session.client("sts"), load_policy(REPO / "share_policies" / "example.yaml"), "churn-model"
-    )
+    policy = load_policy(REPO / "share_policies" / "example.yaml")
+    result = approve(sm, card_session.client("sts"), policy, policy.card_arn("churn-model"))
     assert result.embedded == {"model_package_arn": package, "approved": True, "status_changed": True}
     store = ModelPackageStore(sm)
     described = store.describe(package)

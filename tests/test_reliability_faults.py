@@ -122,7 +122,14 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
         ensure_share(ram, world.policy, published.arn)
         for stage in world.policy.stages:
             decision = run_gate(
-                ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now
+                ram,
+                sm,
+                world.policy,
+                world.policy.stage(stage),
+                published.arn,
+                timeout=300,
+                sleep=world.sleep,
+                clock=world.now,
             )
             outcome.allowed[stage] = decision.allowed
             outcome.reasons[stage] = list(decision.reasons)

@@ -173,7 +173,7 @@ def test_prod_share_uses_the_readonly_permission(card: str, emulator: Any, card_
     result = ensure_share(ram, policy, card)
     for stage in result.stages:
         permissions = ram.list_resource_share_permissions(resourceShareArn=stage.share_arn)["permissions"]
-        assert [p["arn"] for p in permissions] == [policy.stage_permission(stage.stage)]
+        assert [p["arn"] for p in permissions] == [policy.stage(stage.stage).permission]
     assert next(s for s in result.stages if s.stage == "prod").permission_arn.endswith(":permission/ModelCardReadOnly")
     prod = emulator.session("333333333333").client("sagemaker")
     assert prod.describe_model_card(ModelCardName=card)["ModelCardArn"] == card

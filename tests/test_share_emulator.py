@@ -72,7 +72,7 @@ def test_ensure_creates_one_share_per_stage_and_rerun_is_a_no_op(world: dict) ->
 
 
 def test_prod_share_carries_the_readonly_permission(world: dict) -> None:
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["prod"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("prod")])
     perms = world["ram"].list_resource_share_permissions(resourceShareArn=result.stages[0].share_arn)["permissions"]
     assert [p["arn"] for p in perms] == ["arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"]
 
@@ -82,7 +82,7 @@ def test_two_concurrent_runs_create_one_share(world: dict) -> None:
 
     def run() -> None:
         try:
-            ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+            ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
         except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
 
@@ -107,29 +107,31 @@ def test_crash_after_create_before_associations_converges(world: dict, monkeypat
 
     monkeypatch.setattr(converge, "call", crashing)
     with pytest.raises(KeyboardInterrupt):
-        ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+        ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     monkeypatch.setattr(converge, "call", real_call)
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert not result.stages[0].created and result.stages[0].added_principals == ["222222222222"]
     assert len(our_shares(world["ram"])) == 1
 
 
 def test_drift_reported_then_pruned(world: dict) -> None:
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     arn = result.stages[0].share_arn
     world["ram"].associate_resource_share(resourceShareArn=arn, principals=["333333333333"])
-    reported = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    reported = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert reported.stages[0].drift_principals == ["333333333333"] and reported.drift
-    status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
         if a["status"] in ("ASSOCIATING", "ASSOCIATED")
     }
     assert live == {"222222222222", "333333333333"}
-    pruned = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"], prune=True)
+    pruned = ensure_share(
+        world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")], prune=True
+    )
     assert pruned.stages[0].removed_principals == ["333333333333"] and not pruned.drift
-    status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]

@@ -113,7 +113,7 @@ def test_first_run_creates_prod_share_with_readonly_permission_then_associates(r
             {"resourceShareAssociations": [assoc(arn, "333333333333", "PRINCIPAL", "ASSOCIATING")]},
             {"resourceShareArn": arn, "principals": ["333333333333"]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["prod"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("prod")])
         stub.assert_no_pending_responses()
     stage = result.stages[0]
     assert stage.created and stage.share_arn == arn and stage.permission_arn == READONLY
@@ -128,7 +128,7 @@ def test_converged_share_makes_no_write_calls(ram: Any) -> None:
         expect_list(stub, "staging", [share("staging", arn, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, arn, "PRINCIPAL", [assoc(arn, "222222222222", "PRINCIPAL")])
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created and result.stages[0].added_principals == []
 
@@ -146,7 +146,7 @@ def test_crash_after_create_before_associations_is_repaired_by_rerun(ram: Any) -
             {"resourceShareAssociations": []},
             {"resourceShareArn": arn, "principals": ["222222222222"], "resourceArns": [CARD]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created
     assert result.stages[0].added_principals == ["222222222222"] and result.stages[0].added_resources == [CARD]
@@ -160,7 +160,7 @@ def test_principal_drift_is_reported_and_removed_only_with_prune(ram: Any) -> No
         expect_list(stub, "staging", [share("staging", arn, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, arn, "PRINCIPAL", live)
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert result.stages[0].drift_principals == ["444444444444"] and result.stages[0].removed_principals == []
     assert result.drift
@@ -174,7 +174,7 @@ def test_principal_drift_is_reported_and_removed_only_with_prune(ram: Any) -> No
             {"resourceShareAssociations": []},
             {"resourceShareArn": arn, "principals": ["444444444444"]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"], prune=True)
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")], prune=True)
         stub.assert_no_pending_responses()
     assert result.stages[0].removed_principals == ["444444444444"] and not result.drift
 
@@ -188,7 +188,7 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
         expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
         expect_assocs(stub, old, "RESOURCE", [assoc(old, CARD, "RESOURCE")])
         with pytest.raises(ShareError, match="--prune"):
-            ensure_share(ram, policy, CARD, stages=["prod"])
+            ensure_share(ram, policy, CARD, stages=[policy.stage("prod")])
     with Stubber(ram) as stub:
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
@@ -208,7 +208,7 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
         )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "333333333333", "PRINCIPAL", "ASSOCIATING")])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE", "ASSOCIATING")])
-        result = ensure_share(ram, policy, CARD, stages=["prod"], prune=True)
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("prod")], prune=True)
         stub.assert_no_pending_responses()
     assert result.stages[0].deleted_shares == [old] and result.stages[0].share_arn == new
 
@@ -225,7 +225,7 @@ def test_share_allowing_external_principals_is_tightened(ram: Any) -> None:
             {"resourceShare": share("staging", arn, AWS_MANAGED_PERMISSION)},
             {"resourceShareArn": arn, "allowExternalPrincipals": False},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert result.stages[0].allow_external_updated
 
@@ -251,7 +251,7 @@ def test_deleted_share_is_recreated_with_a_fresh_client_token(ram: Any) -> None:
         expect_assocs(stub, new, "PRINCIPAL", [])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
         stub.add_response("associate_resource_share", {}, {"resourceShareArn": new, "principals": ["222222222222"]})
-        assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
+        assert ensure_share(ram, policy, CARD, stages=[policy.stage("staging")]).stages[0].created
         stub.assert_no_pending_responses()
 
 
@@ -268,7 +268,7 @@ def test_foreign_shares_returned_by_ram_are_ignored(ram: Any) -> None:
         )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "222222222222", "PRINCIPAL")])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
-        assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
+        assert ensure_share(ram, policy, CARD, stages=[policy.stage("staging")]).stages[0].created
 
 
 def test_list_calls_are_paginated(ram: Any) -> None:
@@ -288,7 +288,7 @@ def test_list_calls_are_paginated(ram: Any) -> None:
             {"associationType": "PRINCIPAL", "resourceShareArns": [arn], "nextToken": "t2"},
         )
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created
     assert result.stages[0].added_principals == [] and result.stages[0].drift_principals == ["444444444444"]
@@ -299,7 +299,7 @@ def test_api_error_becomes_typed_error_with_fix(ram: Any) -> None:
     with Stubber(ram) as stub:
         stub.add_client_error("get_resource_shares", "AccessDeniedException", "not authorized", 403)
         with pytest.raises(ShareError, match="get_resource_shares failed: AccessDeniedException.*re-run"):
-            ensure_share(ram, policy, CARD, stages=["staging"])
+            ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
 
 
 def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
@@ -315,7 +315,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
             ],
         )
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": live})
-        assert delete_share(ram, policy, CARD, ["prod"]) == [live]
+        assert delete_share(ram, policy, CARD, [policy.stage("prod")]) == [live]
         stub.assert_no_pending_responses()
 
 
@@ -323,7 +323,7 @@ def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
 
     with Stubber(ram) as stub:
         with pytest.raises(BadInputError, match=r"stages\.qa: stage 'qa' is not defined") as err:
-            ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["qa"])
+            ensure_share(ram, load_policy(EXAMPLE), CARD, stages=[load_policy(EXAMPLE).stage("qa")])
         assert err.value.field == "stages.qa"
         stub.assert_no_pending_responses()
 
@@ -421,7 +421,7 @@ def test_retries_are_bounded_then_typed_error(aws_env: None, no_sleep: list[floa
     flaky = FlakyTransport([(503, "ServiceUnavailableException")] * 5, {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
     with pytest.raises(ShareError, match="ServiceUnavailableException"):
-        ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["staging"])
+        ensure_share(ram, load_policy(EXAMPLE), CARD, stages=[load_policy(EXAMPLE).stage("staging")])
     assert flaky.calls == 3
 
 

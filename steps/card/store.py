@@ -22,7 +22,6 @@ from mcgov.errors import BadInputError
 from mcgov.steps.card.exceptions import CardAlreadyExistsError, CardError, CardNotFoundError
 from mcgov.steps.card.identifiers import (
     card_name_from,
-    validate_card_name,
     validate_card_status,
 )
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
@@ -79,7 +78,7 @@ class CardStore:
         kms_key_id: str | None = None,
     ) -> str:
         kwargs: dict[str, Any] = {
-            "ModelCardName": validate_card_name(name),
+            "ModelCardName": name,
             "Content": content_text,
             "ModelCardStatus": validate_card_status(status),
         }
@@ -130,9 +129,9 @@ class CardStore:
 
         ``current`` is the card as just described (``None``: it does not exist), to save a describe call.
         ``kms_key_id`` encrypts a new card (SageMaker fixes a card's key at creation; an existing card keeps
-        its key, and a different one is refused rather than silently ignored).
+        its key, and a different one is refused rather than silently ignored). ``name`` is checked by the card
+        service (``mcgov.steps.card.service``), the one place card names are validated.
         """
-        validate_card_name(name)
         if status is not None and validate_card_status(status) not in PUBLISH_STATUSES:
             raise BadInputError(
                 f"publishing never sets {status}: review the card, then run `mcgov card approve {name} --policy ...` "
@@ -207,6 +206,17 @@ class CardStore:
         ):
             raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
         raise CardError(f"{operation} {name!r} failed: {text}", failure=failure)
+
+
+def describe_card(
+    sagemaker: Any, name_or_arn: str, *, source: str | None = None, field: str = "--card"
+) -> dict[str, Any]:
+    """DescribeModelCard of a card the caller named (to share or gate it): a card that does not exist is bad input
+    naming ``field`` (a flag, or an event field with ``source``); any other failure is the store's ``CardError``."""
+    try:
+        return CardStore(sagemaker).describe(name_or_arn)
+    except CardNotFoundError as exc:
+        raise BadInputError(f"{exc}; create it first or fix the name", source=source, field=field) from None
 
 
 def _target_status(name: str, current: str, requested: str | None, content_changed: bool) -> str:

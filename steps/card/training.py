@@ -8,6 +8,7 @@ values that exceed a limit are shortened deterministically and recorded, never d
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from mcgov.errors import BadInputError
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.naming import shorten, single_line, truncate_text
 from mcgov.steps.card.secrets import REDACTED, is_secret
+from mcgov.steps.card.validation import validate_content
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,6 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
 
 def _check(details: dict[str, Any], custom: dict[str, str], source: str) -> None:
     """Refuse facts the card content model rejects (a control character in the ARN, say), naming the field."""
-    from mcgov.steps.card.validation import validate_content
 
     validate_content(
         {
@@ -188,7 +189,6 @@ def _cap(
 
 
 def _json_scalar(value: Any) -> str:
-    import json
 
     return json.dumps(value, sort_keys=True, default=str)
 

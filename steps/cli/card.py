@@ -8,13 +8,15 @@ from typing import Any
 
 from mcgov.documents import CONTENT
 from mcgov.steps.card import limits as L
-from mcgov.steps.card.identifiers import validate_card_name
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content
 from mcgov.steps.cli._shared import print_json, read_policy, session, write_atomic
+from mcgov.steps.cli.registry import check_embed, embed_published
 from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -125,9 +127,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from mcgov.steps.cli.registry import check_embed
-
-    validate_card_name(args.name)
     check_embed(args)
     clients = _Clients(args)
     if args.content:
@@ -146,8 +145,6 @@ def _publish(args: argparse.Namespace) -> int:
             status=args.status,
             kms_key_id=args.kms_key_id,
         )
-    from mcgov.steps.cli.registry import embed_published
-
     print_json(embed_published(args, clients.client("sagemaker"), result.to_dict()))
     return 0
 
@@ -162,16 +159,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from mcgov.steps.share.client import ram_client
-    from mcgov.steps.share.converge import delete_share
-    from mcgov.steps.share.targets import resolve_card_arn
-
     aws = session(args)
     store = CardStore(aws.client("sagemaker"))
     deleted_shares: list[str] = []
     if args.policy:
         policy = read_policy(args, args.policy)
-        card_arn = resolve_card_arn(policy, args.card)
+        card_arn = policy.card_arn(args.card)
         deleted_shares = delete_share(ram_client(aws, policy.region), policy, card_arn)
     card = store.describe(args.card)
     store.delete(card["ModelCardName"])

@@ -15,7 +15,7 @@ from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
-from mcgov.steps.share.targets import resolve_card_arn, stage_names
+from mcgov.steps.registry.lifecycle import gate_package
 
 
 def check_embed(args: argparse.Namespace) -> None:
@@ -42,21 +42,15 @@ def embed_published(args: argparse.Namespace, sagemaker: Any, published: dict[st
 
 def cmd_check_package(args: argparse.Namespace) -> int:
     """``mcgov gate check --model-package ARN``: the package gate of one stage, recorded on the package."""
-    from mcgov.steps.gate.package import gate_package
-
     policy = read_policy(args, args.policy)
     if args.stage is None and len(policy.stages) != 1:
         raise BadInputError(
             f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package name one with --stage"
         )
-    stage = stage_names(policy, [args.stage] if args.stage else None, source=args.policy)[0]
-    card_arn = resolve_card_arn(policy, args.card)
+    stage = policy.stages_named([args.stage] if args.stage else None, source=args.policy)[0]
+    card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
-    roles = (
-        {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
-        if args.verify_role
-        else None
-    )
+    roles = {a: role_arn(a, args.verify_role, args.role_pattern) for a in stage.accounts} if args.verify_role else None
     decision, package = gate_package(
         session,
         policy,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
+
 from mcgov import identifiers as ids
 from mcgov.documents import POLICY, too_large
 from mcgov.errors import BadInputError, GovernanceError
@@ -32,8 +34,6 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         return read_policy_file(uri)
     bucket, key = split_s3_uri(uri)
     if s3_client is None:
-        import boto3
-
         s3_client = boto3.client("s3")
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
         body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)

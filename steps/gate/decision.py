@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
+from mcgov.share_policies.models import CARD_STATUS_ORDER, PolicyStage, SharePolicy, status_meets
 from mcgov.steps.approval.check import approval_problem
 from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
@@ -104,7 +104,7 @@ def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | No
 
 def evaluate(
     policy: SharePolicy,
-    stage: str,
+    stage: PolicyStage,
     card: dict[str, Any],
     share_state: StageShareState,
     now: datetime,
@@ -115,14 +115,14 @@ def evaluate(
 
     ``approval`` is the card's approval record, read for stages that require Approved.
     """
-    stage_cfg = policy.stage(stage)
+    name = stage.name
     summary = card_summary(card)
     terminal: list[str] = []
     waiting: list[str] = []
     card_arn = summary["arn"] or ""
 
     status = summary["status"]
-    required = stage_cfg.required_card_status
+    required = stage.required_card_status
     if status == "Archived":
         terminal.append(f"Card {card_arn} is Archived; archived cards never pass the gate, create a new card.")
     elif status not in CARD_STATUS_ORDER:
@@ -134,33 +134,33 @@ def evaluate(
             if required == "Approved"
             else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)"
         )
-        terminal.append(f"Card status {status} is below {required} required for stage {stage}; {fix}.")
+        terminal.append(f"Card status {status} is below {required} required for stage {name}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(
             str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
         )
         if problem:
-            terminal.append(f"Stage {stage} requires a reviewed approval: {problem}.")
+            terminal.append(f"Stage {name} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
-    if stage_cfg.hub_copy_current:
-        problem = hub_copy_problem(stage, summary, hub_copy)
+    if stage.hub_copy_current:
+        problem = hub_copy_problem(name, summary, hub_copy)
         if problem:
             terminal.append(problem)
 
-    permission = policy.stage_permission(stage)
+    permission = stage.permission
     share = share_state.active
     principals: dict[str, dict[str, Any]] = {}
     resource: dict[str, Any] = {"arn": card_arn, "status": "MISSING", "status_message": None, "last_updated": None}
     if share is None:
-        terminal.append(_missing_share_reason(share_state, permission, stage))
-        for account in stage_cfg.accounts:
+        terminal.append(_missing_share_reason(share_state, permission, name))
+        for account in stage.accounts:
             principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
     else:
         share_arn = share.arn
         by_principal = latest_by_entity(share_state.principal_associations)
         window = policy.gate.invitation_window_seconds
-        for account in stage_cfg.accounts:
+        for account in stage.accounts:
             association = by_principal.get(account)
             principals[account] = _record(association)
             problem, transient = association_problem(
@@ -169,10 +169,10 @@ def evaluate(
             if problem:
                 (waiting if transient else terminal).append(problem)
         for extra, association in by_principal.items():
-            if extra not in stage_cfg.accounts and association.live:
+            if extra not in stage.accounts and association.live:
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
-                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage}; "
+                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {name}; "
                     "run `mcgov share ensure --prune` to remove it."
                 )
         by_resource = latest_by_entity(share_state.resource_associations)
@@ -185,7 +185,7 @@ def evaluate(
     reasons = terminal + waiting
     return Decision(
         allowed=not reasons,
-        stage=stage,
+        stage=name,
         reasons=reasons,
         card=summary,
         shares=[s.arn for s in share_state.shares if s.live],

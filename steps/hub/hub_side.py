@@ -22,6 +22,7 @@ from mcgov.steps.hub.reader import copy_names, read_copy, read_source, shared_ca
 from mcgov.steps.hub.report import HubReport, SpokeReport
 from mcgov.steps.reconcile.plan import Selection
 from mcgov.steps.reconcile.run import reconcile
+from mcgov.steps.share.converge import ensure_readonly_permission
 
 Progress = Callable[[str], None]
 
@@ -143,9 +144,8 @@ def sync_spoke(
 
 
 def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dry_run: bool) -> dict[str, Any]:
-    """Share the spoke's hub copies back with that spoke, read-only, through reconcile's batched shares."""
-    from mcgov.steps.share.converge import ensure_readonly_permission
-
+    """Share the spoke's hub copies back with that spoke, read-only, through reconcile's batched shares (``back``
+    holds that one stage)."""
     stage = share_back_stage(spoke)
     try:
         permission = ensure_readonly_permission(ram) if not dry_run else policy.permission_arn
@@ -159,9 +159,7 @@ def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dr
                 "stages": {stage: {"accounts": [spoke], "required_card_status": "Draft"}},
             }
         )
-        result = reconcile(
-            ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), stages=[stage], dry_run=dry_run
-        )
+        result = reconcile(ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), dry_run=dry_run)
     except GovernanceError as exc:
         return {"stage": stage, "error": _one_line(exc)}
     return {"stage": stage, "counts": {o.value: n for o, n in result.counts.items() if n}, "failed": result.failed}

@@ -92,7 +92,6 @@ def publish(
         sagemaker,
         publish_policy(policy, spoke, permission),
         selection=selection,
-        stages=[PUBLISH_STAGE],
         dry_run=dry_run,
         progress=progress,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.reconcile.exceptions import ReconcileError
 from mcgov.steps.reconcile.plan import (
@@ -43,7 +43,6 @@ from mcgov.steps.share.quotas import (
     RESOURCE_SHARES_PER_REGION,
 )
 from mcgov.steps.share.records import AssociationType, ResourceShare
-from mcgov.steps.share.targets import stage_names
 
 Progress = Callable[[str], None]
 
@@ -73,9 +72,7 @@ def _card_list_error(failure: AwsFailure) -> ReconcileError:
     )
 
 
-def read_inventory(
-    ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]
-) -> dict[str, StageInventory]:
+def read_inventory(ram: Any, stages: Sequence[PolicyStage], cards: Iterable[Card]) -> dict[str, StageInventory]:
     """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
     wanted = {c.arn for c in cards}
     shares = get_shares(
@@ -84,14 +81,15 @@ def read_inventory(
         resourceOwner="SELF",
         tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}],
     )
-    by_stage: dict[str, list[ResourceShare]] = {stage: [] for stage in stages}
+    permissions = {stage.name: stage.permission for stage in stages}
+    by_stage: dict[str, list[ResourceShare]] = {stage.name: [] for stage in stages}
     to_read: list[str] = []
     for share in shares:
         stage = share.tag(TAG_STAGE) or ""
         if stage not in by_stage or not (is_batch_share(share, stage) or share.tag(TAG_CARD_ARN) in wanted):
             continue
         by_stage[stage].append(share)
-        if share.live and share.tag(TAG_PERMISSION) == policy.stage_permission(stage):
+        if share.live and share.tag(TAG_PERMISSION) == permissions[stage]:
             to_read.append(share.arn)
     resources = association_rows(ram, to_read, AssociationType.RESOURCE, MAX_RESULTS)
     principals = association_rows(ram, to_read, AssociationType.PRINCIPAL, MAX_RESULTS)
@@ -170,7 +168,7 @@ def reconcile(
     policy: SharePolicy,
     *,
     selection: Selection | None = None,
-    stages: Sequence[str] | None = None,
+    stages: Sequence[PolicyStage] | None = None,
     dry_run: bool = False,
     capacity: int = BATCH_SHARE_CAPACITY,
     progress: Progress | None = None,
@@ -178,11 +176,12 @@ def reconcile(
     """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all)."""
     check_capacity(capacity)
     selection = selection or Selection()
-    names = stage_names(policy, stages)
+    resolved = policy.stages_named() if stages is None else stages
+    names = [stage.name for stage in resolved]
     say = progress or (lambda _line: None)
     cards = list_cards(sagemaker, selection)
-    inventories = read_inventory(ram, policy, names, cards)
-    plans = [plan_stage(policy, name, cards, inventories[name], capacity=capacity) for name in names]
+    inventories = read_inventory(ram, resolved, cards)
+    plans = [plan_stage(policy, stage, cards, inventories[stage.name], capacity=capacity) for stage in resolved]
     check_quotas(inventories, plans)
     total = sum(p.write_calls for p in plans)
     say(

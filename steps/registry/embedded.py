@@ -39,6 +39,7 @@ from mcgov.steps.card.content import (
     _Model,
 )
 from mcgov.steps.card.naming import truncate_text
+from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry.exceptions import RegistryError
 from mcgov.steps.registry.models import EmbeddedCard
@@ -251,6 +252,5 @@ def approve_embedded_for_card(sagemaker: Any, card: Mapping[str, Any], record: A
 
 def embed_published(sagemaker: Any, package_arn: str, card_arn: str) -> dict[str, Any]:
     """After a publish (CLI or the populate step): embed the card as it now is; ``{"embedded": ...}``."""
-    from mcgov.steps.card.store import CardStore
 
     return {"embedded": embed_card(sagemaker, package_arn, CardStore(sagemaker).describe(card_arn)).to_dict()}

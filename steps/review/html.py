@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from mcgov.steps.review import charts
+from mcgov.steps.review.diff_render import render_diff_html
 from mcgov.steps.review.formatting import exact, is_number, number, scalar_text, shorten
 from mcgov.steps.review.layout import (
     Block,
@@ -94,7 +95,6 @@ def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None)
     out.append(_header(view, diff is not None))
     out.append("<main>\n")
     if diff is not None:
-        from mcgov.steps.review.diff_render import render_diff_html
 
         out.append(f'<section id="changes" class="changes">\n<h2>Changes</h2>\n{render_diff_html(diff)}</section>\n')
     for section in view.sections:

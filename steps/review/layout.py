@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from mcgov.errors import BadInputError
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.formatting import is_number, label, scalar_text
 
 STEP_PREFIX = "mcgov."
@@ -374,7 +375,6 @@ def _additional(info: dict[str, Any]) -> tuple[Block, ...]:
 
 
 def _card_info(info: CardInfo, content: dict[str, Any]) -> tuple[Field, ...]:
-    from mcgov.steps.common.jsonutil import content_sha256
 
     rows = [
         Field("Card", info.name),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcgov.steps.review.diff_render import render_diff_markdown
 from mcgov.steps.review.formatting import is_number, md_code, md_text, number, scalar_text, shorten
 from mcgov.steps.review.layout import (
     Block,
@@ -33,7 +34,6 @@ def render_markdown(content: Any, *, info: CardInfo | None = None, diff: Any = N
     if view.info:
         out.append("\n" + _fields(view.info))
     if diff is not None:
-        from mcgov.steps.review.diff_render import render_diff_markdown
 
         body = render_diff_markdown(diff, heading="##").split("\n", 1)[1]
         out.append(

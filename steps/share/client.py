@@ -6,7 +6,7 @@ becomes a ``ShareError`` naming the call (through ``mcgov.steps.common.aws.aws_e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -108,15 +108,10 @@ def association_rows(
     return {arn: tuple(items) for arn, items in rows.items()}
 
 
-def list_card_shares(
-    ram: Any, card_arn: str, stages: Sequence[str], also: Callable[[ResourceShare], bool] | None = None
-) -> tuple[ResourceShare, ...]:
-    """The card's per-card shares of ``stages`` (and the card-tagged shares ``also`` keeps, such as its model
-    package group shares), in any status, found by the card tag in one listing."""
-    found = get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
-    return tuple(
-        s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages) or (also is not None and also(s))
-    )
+def list_card_shares(ram: Any, card_arn: str) -> list[ResourceShare]:
+    """Every share this account owns that carries the card's tag (per-card and model package group shares), in
+    any status, in one listing; callers keep the ones they name (``ShareSpec.owns``, ``is_our_share``)."""
+    return get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
 
 
 def require_live(response: dict, context: str) -> ResourceShare:

@@ -65,8 +65,8 @@ def test_share_and_gate_on_the_real_service(live):
     publish_content(name, {"model_overview": {"model_description": "mcgov live test"}}, sagemaker=sm, status="Approved")
     ram = ram_client(session, policy.region)
     arn = policy.card_arn(name)
-    ensure_share(ram, policy, arn, stages=[stage])
-    decision = run_gate(ram, sm, policy, stage, arn, timeout=policy.gate.timeout_seconds)
+    ensure_share(ram, policy, arn, stages=[policy.stage(stage)])
+    decision = run_gate(ram, sm, policy, policy.stage(stage), arn, timeout=policy.gate.timeout_seconds)
     assert decision.allowed, decision.reasons
     verify_role = os.environ.get("MCGOV_LIVE_VERIFY_ROLE")
     if verify_role:

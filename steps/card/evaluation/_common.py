@@ -11,8 +11,11 @@ import json
 import math
 from typing import Any
 
-from mcgov.errors import BadInputError
+from pydantic import TypeAdapter, ValidationError
+
+from mcgov.errors import BadInputError, describe_validation_error
 from mcgov.steps.card import limits
+from mcgov.steps.card.content import MetricGroup
 from mcgov.steps.card.naming import shorten, single_line
 
 MAX_GRAPH_POINTS = 100  # linear_graph points kept; longer curves are resampled (both end points kept)
@@ -348,9 +351,6 @@ def check_json_shape(data: Any, source: str) -> None:
 @functools.cache
 def _groups_model() -> Any:
     """The content model's metric groups (built on first use, like the content models themselves)."""
-    from pydantic import TypeAdapter
-
-    from mcgov.steps.card.content import MetricGroup
 
     return TypeAdapter(list[MetricGroup])
 
@@ -361,9 +361,6 @@ def check_metric_groups(groups: Any, source: str) -> None:
     The card's content model judges the schema and its anchored limits; on top, the parsers' own promises:
     metric names unique inside a group, curves of at most ``MAX_GRAPH_POINTS`` points.
     """
-    from pydantic import ValidationError
-
-    from mcgov.errors import describe_validation_error
 
     try:
         _groups_model().validate_python(groups, strict=True)
