@@ -66,7 +66,7 @@ def _plain(counts: dict[Any, int]) -> dict[str, int]:
 def _world(cards: int) -> Iterator[tuple[Any, Any, Any, Any]]:
     """A fresh emulator with ``cards`` Approved cards and the read-only permission: (emulator, ram, sagemaker, policy)."""
     from mcgov.emulator import Emulator
-    from mcgov.share_policies.loader import load_policy
+    from mcgov.steps.common.policy import load_policy
     from mcgov.steps.share.client import ram_client
 
     with Emulator() as emu:

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.documents import POLICY, decode_utf8, parse_yaml, read_file
 from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.parsing import POLICY, decode_utf8, parse_yaml, read_file
 from mcgov.share_policies.models import SharePolicy, policy_model
 
 

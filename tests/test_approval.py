@@ -10,9 +10,9 @@ import pytest
 from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.check import approval_problem
-from mcgov.steps.approval.records import TAG_APPROVER, TAG_SHA256, TAG_VERSION, ApprovalRecord, tag_value
 from mcgov.steps.approval.service import approve_card
 from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.approval.tags import TAG_APPROVER, TAG_SHA256, TAG_VERSION, ApprovalRecord, tag_value
 from mcgov.steps.common.jsonutil import content_sha256
 
 POLICY = parse_policy(

@@ -1,4 +1,4 @@
-"""Every document mcgov reads is parsed strictly and read within a size cap (mcgov.documents, steps.card.io)."""
+"""Every document mcgov reads is parsed strictly and read within a size cap (mcgov.parsing, steps.card.io)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from mcgov.documents import MAX_DEPTH, POLICY, REPORT, parse_json, parse_yaml
 from mcgov.errors import BadInputError
+from mcgov.parsing import MAX_DEPTH, POLICY, REPORT, parse_json, parse_yaml
 from mcgov.steps.card.io import load_json, load_yaml, read_text
 
 
@@ -174,7 +174,7 @@ def test_report_uris_are_taken_literally_or_refused(uri):
 
 
 def test_a_hash_or_question_mark_stays_in_the_key():
-    from mcgov.steps.card.io import parse_s3_uri
+    from mcgov.identifiers import split_s3_uri
 
-    assert parse_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
-    assert parse_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")
+    assert split_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
+    assert split_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")

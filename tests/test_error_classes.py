@@ -15,7 +15,7 @@ MAX_CLASSES = 25
 
 def product_exception_classes() -> list[type[BaseException]]:
     """Every exception class defined in ``mcgov`` (root modules), ``mcgov.steps`` and ``mcgov.share_policies``."""
-    names = ["mcgov.errors", "mcgov.documents", "mcgov.identifiers"]
+    names = ["mcgov.errors", "mcgov.parsing", "mcgov.identifiers"]
     for package in (mcgov.steps, mcgov.share_policies):
         names += [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
     found: dict[str, type[BaseException]] = {}

@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
 from mcgov.errors import BadInputError
-from mcgov.steps.card.evaluation._common import MAX_GRAPH_POINTS
 from mcgov.steps.card.evaluation.api import FORMATS, ParsedReport, detect_format, parse_report
+from mcgov.steps.card.evaluation.metrics import MAX_GRAPH_POINTS
 
 
 def _metrics(report: ParsedReport, group: int = 0) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mcgov.steps.card import limits
-from mcgov.steps.card.evaluation._common import MAX_GRAPH_POINTS
+from mcgov.steps.card.evaluation.metrics import MAX_GRAPH_POINTS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

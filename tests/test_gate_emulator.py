@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.share.client import ram_client

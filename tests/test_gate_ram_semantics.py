@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import check_once
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_share

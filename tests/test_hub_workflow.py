@@ -135,5 +135,5 @@ def test_handler_refuses_an_account_that_is_not_a_spoke(tmp_path: Path, monkeypa
     clear_policy_cache()
     with pytest.raises(HandlerFailure, match="666666666666 is not a spoke"):
         hub_sync.handler({"spoke": "666666666666"})
-    with pytest.raises(HandlerFailure, match="event field prune"):
+    with pytest.raises(HandlerFailure, match="event: prune: "):
         hub_sync.handler({"spoke": SPOKES[0], "prune": "yes"})

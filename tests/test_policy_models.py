@@ -12,16 +12,16 @@ import yaml
 from botocore.stub import Stubber
 
 from mcgov.errors import BadInputError
-from mcgov.share_policies.documents import (
+from mcgov.share_policies.exceptions import PolicyUnavailableError
+from mcgov.share_policies.iam import (
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
     render_all,
 )
-from mcgov.share_policies.exceptions import PolicyUnavailableError
-from mcgov.share_policies.loader import load_policy, parse_policy, parse_policy_text
+from mcgov.share_policies.loader import parse_policy, parse_policy_text
 from mcgov.share_policies.models import AWS_MANAGED_EXPORT_PERMISSION, AWS_MANAGED_PERMISSION
-from mcgov.steps.common.policy import load_policy as steps_load_policy
+from mcgov.steps.common.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -253,7 +253,7 @@ def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> N
 
 def test_share_policies_import_nothing_from_the_steps_layer() -> None:
     code = (
-        "import sys, mcgov.share_policies, mcgov.share_policies.documents\n"
+        "import sys, mcgov.share_policies, mcgov.share_policies.iam\n"
         "print(sorted(m for m in sys.modules if m.startswith('mcgov.steps')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
@@ -266,16 +266,16 @@ def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="latin1.yaml", Body="r\xe9gion: x".encode("latin-1"))
     assert (
-        steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
-        == steps_load_policy(str(EXAMPLE))
+        load_policy("s3://cfg/policy.yaml", s3_client=s3)
+        == load_policy(str(EXAMPLE))
         == load_policy(EXAMPLE)
     )
     with pytest.raises(BadInputError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
-        steps_load_policy("s3://cfg/missing.yaml", s3_client=s3)
+        load_policy("s3://cfg/missing.yaml", s3_client=s3)
     with pytest.raises(BadInputError, match="not UTF-8"):
-        steps_load_policy("s3://cfg/latin1.yaml", s3_client=s3)
+        load_policy("s3://cfg/latin1.yaml", s3_client=s3)
     with pytest.raises(BadInputError, match="s3://bucket/key"):
-        steps_load_policy("s3://cfg/", s3_client=s3)
+        load_policy("s3://cfg/", s3_client=s3)
 
 
 def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
@@ -290,7 +290,7 @@ def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
         with pytest.raises(
             PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry"
         ) as info:
-            steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
+            load_policy("s3://cfg/policy.yaml", s3_client=s3)
     assert info.value.retryable and not isinstance(info.value, BadInputError)
 
 
@@ -302,9 +302,9 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="policy.yaml#v2", Body=b"not: [a policy")
     with pytest.raises(BadInputError, match="invalid YAML"):
-        steps_load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
+        load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
     with pytest.raises(BadInputError, match="NoSuchKey"):
-        steps_load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
+        load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
     for uri in (
         "s3://cfg/policy.yaml\n",
         "s3://cfg\n/policy.yaml",
@@ -315,7 +315,7 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
         "s3://cfg:443/policy.yaml",
     ):
         with pytest.raises(BadInputError, match="not a valid s3://bucket/key URI"):
-            steps_load_policy(uri, s3_client=s3)
+            load_policy(uri, s3_client=s3)
     from mcgov.steps.cli.main import main
 
     monkeypatch.setattr(boto3, "Session", lambda *a, **k: (_ for _ in ()).throw(AssertionError("no AWS session")))

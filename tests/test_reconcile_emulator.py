@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.service import approve_card
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.reconcile.plan import Outcome, parse_selection
 from mcgov.steps.reconcile.run import reconcile
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import is_batch_share as is_batch_record
-from mcgov.steps.share.records import ResourceShare
+from mcgov.steps.share.ram_rows import ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"

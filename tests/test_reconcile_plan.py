@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mcgov.errors import BadInputError
-from mcgov.share_policies.loader import load_policy
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.reconcile.plan import (
     Card,
     Outcome,
@@ -24,7 +24,7 @@ from mcgov.steps.share.naming import (
     share_tags,
 )
 from mcgov.steps.share.plan import best_share, share_problems
-from mcgov.steps.share.records import Association, AssociationStatus, AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, AssociationType, ResourceShare
 from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "share_policies" / "example.yaml")

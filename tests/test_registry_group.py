@@ -178,7 +178,7 @@ GROUP_SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/g1"
 def _row(entity: str, kind: str, status: str = "ASSOCIATED", *, external: bool = False) -> Any:
     from datetime import datetime
 
-    from mcgov.steps.share.records import Association
+    from mcgov.steps.share.ram_rows import Association
 
     at = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
     return Association.from_wire(

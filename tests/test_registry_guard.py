@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mcgov.share_policies.loader import load_policy
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.handlers import approval_guard
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.registry.embedded import embed_card

@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from mcgov.share_policies.documents import (
+from mcgov.share_policies.iam import (
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
 )
-from mcgov.share_policies.loader import load_policy
+from mcgov.steps.common.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies.loader import load_policy, parse_policy
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.reader import share_status
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share

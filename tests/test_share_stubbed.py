@@ -13,14 +13,15 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
 from mcgov.errors import BadInputError
-from mcgov.share_policies.loader import load_policy, parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.share.client import client_config
 from mcgov.steps.share.converge import delete_share, ensure_share
 from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, client_token, share_name, share_tags
 from mcgov.steps.share.plan import plan_associations, select_share
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from mcgov.documents import parse_yaml
 from mcgov.errors import BadInputError
+from mcgov.parsing import parse_yaml
 from mcgov.share_policies.loader import parse_policy
 
 BASE = {

@@ -8,8 +8,8 @@ from typing import Any
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.approval.records import ApprovalRecord
 from mcgov.steps.approval.store import ApprovalStore, caller_arn
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcgov.steps.approval.exceptions import ApprovalError
-from mcgov.steps.approval.records import TAG_KEYS, TAG_PREFIX, ApprovalRecord
+from mcgov.steps.approval.tags import TAG_KEYS, TAG_PREFIX, ApprovalRecord
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 

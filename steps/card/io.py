@@ -7,9 +7,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
 from mcgov.errors import BadInputError
 from mcgov.identifiers import split_s3_uri
+from mcgov.parsing import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
 from mcgov.steps.card.exceptions import CardError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text
@@ -26,16 +26,6 @@ class LoadedDocument:
     sha256: str
 
 
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """(bucket, key) of an ``s3://`` input, taken literally (``mcgov.identifiers.split_s3_uri``)."""
-    parts = split_s3_uri(uri)
-    if parts is None:
-        raise BadInputError(
-            "not a valid s3://bucket/key URI (an S3 bucket name, then a key without control characters)", source=uri
-        )
-    return parts
-
-
 def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT) -> str:
     """Read a UTF-8 document of at most ``limit.max_bytes`` from a regular local file or S3.
 
@@ -46,7 +36,7 @@ def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT
 
 
 def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
-    bucket, key = parse_s3_uri(location)
+    bucket, key = split_s3_uri(location)
     if s3_client is None:
         raise BadInputError("an S3 client is needed to read S3 inputs", source=location)
     try:

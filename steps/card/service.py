@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import MODEL_PACKAGE, TRAINING_JOB
 from mcgov.errors import BadInputError
+from mcgov.parsing import MODEL_PACKAGE, TRAINING_JOB
 from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
 from mcgov.steps.card.exceptions import CardError
 from mcgov.steps.card.identifiers import validate_card_name, validate_card_status

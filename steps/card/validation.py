@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.documents import parse_json
 from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.parsing import parse_json
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import ModelCardContent
 from mcgov.steps.card.identifiers import validate_card_name, validate_card_status

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from mcgov.errors import BadInputError
+from mcgov.identifiers import split_s3_uri
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
-from mcgov.steps.common.policy import load_policy, split_s3_uri
+from mcgov.steps.common.policy import load_policy
 
 
 def session(args: argparse.Namespace) -> Any:

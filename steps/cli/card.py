@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from mcgov.documents import CONTENT
+from mcgov.parsing import CONTENT
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content

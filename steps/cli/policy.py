@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mcgov.share_policies.documents import render_all
+from mcgov.share_policies.iam import render_all
 from mcgov.share_policies.models import HubSpokePolicy, Spoke
 from mcgov.steps.cli._shared import print_json, read_policy
 

@@ -12,8 +12,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.documents import CONTENT
 from mcgov.errors import BadInputError
+from mcgov.parsing import CONTENT
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content

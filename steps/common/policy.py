@@ -1,4 +1,4 @@
-"""The one share-policy loader of the CLI and the Lambda handlers: a local path or an ``s3://`` URI.
+"""The one share-policy loader (CLI, Lambda handlers, tools and tests): a local path or an ``s3://`` URI.
 
 Parsing and validation are ``mcgov.share_policies``' (pure); this module only fetches the text. An object
 that is missing, forbidden or not UTF-8 is the caller's input (``BadInputError``, exit 2); a throttled or
@@ -7,25 +7,28 @@ unavailable S3 is ``PolicyUnavailableError``, retryable.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import boto3
 
-from mcgov import identifiers as ids
-from mcgov.documents import POLICY, too_large
 from mcgov.errors import BadInputError, GovernanceError
+from mcgov.identifiers import split_s3_uri
+from mcgov.parsing import POLICY, too_large
 from mcgov.share_policies.exceptions import PolicyUnavailableError
 from mcgov.share_policies.loader import parse_policy_text, read_policy_file
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 
-def load_policy(uri: str, s3_client: Any = None) -> SharePolicy:
-    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it.
+def load_policy(uri: str | Path, s3_client: Any = None) -> SharePolicy:
+    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it; ``BadInputError`` naming the
+    file and field.
 
     ``s3_client`` reads S3 URIs; without one, a default ``boto3`` client is created (only for S3).
     """
-    return parse_policy_text(read_policy_text(uri, s3_client), source=uri)
+    source = str(uri)
+    return parse_policy_text(read_policy_text(source, s3_client), source=source)
 
 
 def read_policy_text(uri: str, s3_client: Any = None) -> str:
@@ -43,15 +46,6 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadInputError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
-
-
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/key`` -> (bucket, key) taken literally (``mcgov.identifiers.split_s3_uri``), else
-    ``BadInputError``."""
-    parts = ids.split_s3_uri(uri)
-    if parts is None:
-        raise BadInputError("not a valid s3://bucket/key URI; name the policy object", source=uri)
-    return parts
 
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:

@@ -18,12 +18,12 @@ from typing import Any
 
 from mcgov.share_policies.models import CARD_STATUS_ORDER, PolicyStage, SharePolicy, status_meets
 from mcgov.steps.approval.check import approval_problem
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
-from mcgov.steps.share.records import Association, AssociationStatus, ShareStatus
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, ShareStatus
 
 SCHEMA_VERSION = 1
 

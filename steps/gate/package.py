@@ -27,7 +27,7 @@ from mcgov.steps.share.client import get_shares, list_associations
 from mcgov.steps.share.groups import group_arn_of_package
 from mcgov.steps.share.naming import TAG_CARD_ARN, group_share_name, is_group_share
 from mcgov.steps.share.plan import latest_by_entity
-from mcgov.steps.share.records import Association, AssociationType
+from mcgov.steps.share.ram_rows import Association, AssociationType
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from mcgov.steps.share.naming import BATCH_PREFIX, is_batch_share, share_name
 from mcgov.steps.share.permissions import share_permissions
 from mcgov.steps.share.plan import Candidate, best_share, share_order
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
-from mcgov.steps.share.records import AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import AssociationType, ResourceShare
 
 
 def read_stage_state(ram: Any, card_arn: str, stage: PolicyStage) -> StageShareState:

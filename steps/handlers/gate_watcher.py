@@ -53,7 +53,7 @@ class CallbackMessage(TokenOnly):
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list):
-        raise BadInputError("event field Records: expected the SQS records of the gate queue")
+        raise BadInputError("expected the SQS records of the gate queue", source="event", field="Records")
     session = boto3.Session()
     sagemaker = session.client("sagemaker")
     failures: list[dict[str, str]] = []

@@ -7,7 +7,7 @@ from typing import Any
 
 from mcgov.errors import BadInputError
 from mcgov.identifiers import partition_of
-from mcgov.share_policies.documents import READ_ONLY_PERMISSION_NAME
+from mcgov.share_policies.iam import READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.hub.exceptions import HubError

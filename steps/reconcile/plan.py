@@ -34,7 +34,7 @@ from mcgov.steps.share.quotas import (
     RESOURCE_ASSOCIATIONS_PER_SHARE,
     RESOURCES_PER_CALL,
 )
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 
 
 class Outcome(StrEnum):

@@ -42,7 +42,7 @@ from mcgov.steps.share.quotas import (
     RESOURCE_ASSOCIATIONS_PER_REGION,
     RESOURCE_SHARES_PER_REGION,
 )
-from mcgov.steps.share.records import AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import AssociationType, ResourceShare
 
 Progress = Callable[[str], None]
 

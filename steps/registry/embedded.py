@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mcgov.errors import BadInputError, describe_validation_error
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import (
     AdditionalInformation,

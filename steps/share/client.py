@@ -16,7 +16,7 @@ from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.share.exceptions import ShareError, ram_error
 from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
-from mcgov.steps.share.records import Association, AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
 DEFAULT_MAX_ATTEMPTS = 6
 

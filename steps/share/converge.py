@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.share_policies.documents import READ_ACTIONS, READ_ONLY_PERMISSION_NAME
+from mcgov.share_policies.iam import READ_ACTIONS, READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.share.client import (
     association_rows,
@@ -33,7 +33,7 @@ from mcgov.steps.share.client import (
 from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import ShareSpec, card_share, group_share, is_our_share
 from mcgov.steps.share.plan import ShareResult, StageShareResult, plan_associations, select_share
-from mcgov.steps.share.records import Association, AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
 MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
 

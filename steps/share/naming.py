@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mcgov.share_policies.models import PolicyStage
-from mcgov.steps.share.records import ResourceShare
+from mcgov.steps.share.ram_rows import ResourceShare
 
 TAG_CARD_ARN = "mcgov:card-arn"
 TAG_STAGE = "mcgov:stage"

@@ -16,9 +16,9 @@ import uuid
 import boto3
 import pytest
 
-from mcgov.share_policies.loader import load_policy
 from mcgov.steps.card.service import publish_content
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.gate.verify import role_arn, verify_consumers
 from mcgov.steps.share.client import ram_client
