@@ -38,8 +38,8 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
             start = emu.clock.now()
             polls: list[float] = []
 
-            def progress(_: str) -> None:
-                polls.append(emu.clock.now() - start)
+            def progress(_: str, polls: list[float] = polls, clock: Any = emu.clock, start: float = start) -> None:
+                polls.append(clock.now() - start)
 
             decision = run_gate(
                 world["ram"],

@@ -64,7 +64,8 @@ def _plain(counts: dict[Any, int]) -> dict[str, int]:
 
 @contextmanager
 def _world(cards: int) -> Iterator[tuple[Any, Any, Any, Any]]:
-    """A fresh emulator with ``cards`` Approved cards and the read-only permission: (emulator, ram, sagemaker, policy)."""
+    """A fresh emulator with ``cards`` Approved cards and the read-only permission:
+    (emulator, ram, sagemaker, policy)."""
     from mcgov.emulator import Emulator
     from mcgov.steps.common.policy import load_policy
     from mcgov.steps.share.client import ram_client

@@ -51,11 +51,12 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     policy = parse_policy(data)
     group = group_arn_of_package(package)
     emu.set_association_delay(polls=0)
+    prod = policy.stage("prod")
     result = ensure_share(
-        ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=[policy.stage("prod")], package_group_arn=group
+        ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=[prod], package_group_arn=group
     )
     print(f"   share ensure --model-package: group share {result.package_group_stages[0].share_name} for prod")
-    decision, recorded = gate_package(card_session, policy, policy.stage("prod"), card["ModelCardArn"], package, wait=60)
+    decision, recorded = gate_package(card_session, policy, prod, card["ModelCardArn"], package, wait=60)
     print(f"   gate check --model-package: allowed={decision.allowed}; ModelLifeCycle {recorded['lifecycle']}")
     seen = emu.session("prod").client("sagemaker").describe_model_package(ModelPackageName=package)
     print(

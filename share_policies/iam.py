@@ -61,7 +61,8 @@ def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
         )
     if match["region"] != policy.region or match["partition"] != ids.partition_of(policy.region):
         raise BadInputError(
-            f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its region",
+            f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its "
+            "region",
             field=KMS_KEY_FLAG,
         )
     return key_arn

@@ -273,7 +273,8 @@ class SharePolicy(_Strict):
                     source=source,
                     field=field,
                 )
-            return f"arn:{ids.partition_of(self.region)}:sagemaker:{self.region}:{self.card_account}:model-card/{name_or_arn}"
+            partition = ids.partition_of(self.region)
+            return f"arn:{partition}:sagemaker:{self.region}:{self.card_account}:model-card/{name_or_arn}"
         match = ids.parse_card_arn(name_or_arn)
         if not match:
             raise BadInputError(

@@ -26,8 +26,8 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
         "after the change: execution SUCCEEDED; 444444444444 synced 1; 555555555555 unchanged 1 (1 card writes)" in hub
     )
     assert (
-        "hub copy 444444444444-fraud-score v2 [PendingReview] from arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2"
-        in hub
+        "hub copy 444444444444-fraud-score v2 [PendingReview] from "
+        "arn:aws:sagemaker:us-east-1:444444444444:model-card/fraud-score v2" in hub
     )
     # scene 5b: the card inside the package; prod describes the package after the allowed package gate
     assert (

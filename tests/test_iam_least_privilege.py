@@ -144,7 +144,8 @@ def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def handlers_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
-    """Handlers (``approval_guard.handler``, ``hub_sync.list_spokes``...) each role runs, from the template's functions."""
+    """Handlers (``approval_guard.handler``, ``hub_sync.list_spokes``...) each role runs, from the template's
+    functions."""
     out: dict[str, set[str]] = defaultdict(set)
     for res in template["Resources"].values():
         if res["Type"] == "AWS::Lambda::Function":

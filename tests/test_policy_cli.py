@@ -119,12 +119,14 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
         (
             ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
             1,
-            "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, with backoff",
+            "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, "
+            "with backoff",
         ),
         (
             ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"),
             1,
-            "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role permission for DescribeModelCard",
+            "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role "
+            "permission for DescribeModelCard",
         ),
         (
             EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),

@@ -265,11 +265,7 @@ def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
     s3.create_bucket(Bucket="cfg")
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="latin1.yaml", Body="r\xe9gion: x".encode("latin-1"))
-    assert (
-        load_policy("s3://cfg/policy.yaml", s3_client=s3)
-        == load_policy(str(EXAMPLE))
-        == load_policy(EXAMPLE)
-    )
+    assert load_policy("s3://cfg/policy.yaml", s3_client=s3) == load_policy(str(EXAMPLE)) == load_policy(EXAMPLE)
     with pytest.raises(BadInputError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
         load_policy("s3://cfg/missing.yaml", s3_client=s3)
     with pytest.raises(BadInputError, match="not UTF-8"):

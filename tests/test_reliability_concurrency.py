@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable
@@ -184,5 +185,5 @@ def test_parallel_populate_with_two_contents_creates_only_real_changes(world: di
         for v in sorted(versions, key=lambda v: v["ModelCardVersion"])
     ]
     assert contents[0] == first
-    assert all(a != b for a, b in zip(contents, contents[1:])), "a version was created without a content change"
+    assert all(a != b for a, b in itertools.pairwise(contents)), "a version was created without a content change"
     assert len(contents) <= 1 + THREADS

@@ -10,7 +10,8 @@ from mcgov.steps.card import limits as L
 def validate_card_name(name: str) -> str:
     if not is_card_name(name):
         raise BadInputError(
-            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
+            f"invalid model card name {name!r}: use 1-63 letters, digits and hyphens, starting and ending with a "
+            "letter or digit",
             field="name",
         )
     return name

@@ -1,5 +1,6 @@
 """The model-registry options of ``mcgov card publish --embed``, ``mcgov share ensure --model-package`` and
-``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry``, ``share.groups`` and ``gate.package``."""
+``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry`` (``embedded``, ``lifecycle``),
+``mcgov.steps.share.groups`` and ``mcgov.steps.gate.package``."""
 
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 Blocked (fail closed) when: the share is missing/DELETED or carries another permission (as
 ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
-DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING beyond the policy's
-window (measured from the association's creationTime); an association is external while the policy forbids
-external principals; the share names principals the policy does not; the card status is below the stage's
-requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
-approve``) does not name its current version and content. ``pending`` is true when the only blockers can
-resolve by waiting.
+DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
+beyond the policy's window (measured from the association's creationTime); an association is external while the
+policy forbids external principals; the share names principals the policy does not; the card status is below the
+stage's requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
+approve``) does not name its current version and content. ``pending`` is true when the only blockers can resolve by
+waiting.
 """
 
 from __future__ import annotations
@@ -206,7 +206,8 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
         return (
             f"No share for stage {stage} carries RAM permission {permission} (ListResourceSharePermissions: {found}); "
             "a replaced permission leaves the share's tags unchanged: delete the share (`mcgov share delete`) and run "
-            f"`mcgov share ensure`, or associate {permission} with it again (AssociateResourceSharePermission, replace)."
+            f"`mcgov share ensure`, or associate {permission} with it again (AssociateResourceSharePermission, "
+            "replace)."
         )
     selection = select_share(state.shares, permission)
     if selection.stale_permission:

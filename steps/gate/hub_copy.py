@@ -63,7 +63,10 @@ def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | Non
         return f"Stage {stage} requires a current hub copy but {state.arn} carries no mcgov.hub provenance; {fix}."
     prov = state.provenance
     if prov.source_arn != card.get("arn"):
-        return f"Stage {stage}: hub copy {state.arn} is the copy of {prov.source_arn}, not {card.get('arn')}; ask the hub to delete it, then {fix}."
+        return (
+            f"Stage {stage}: hub copy {state.arn} is the copy of {prov.source_arn}, not {card.get('arn')}; "
+            f"ask the hub to delete it, then {fix}."
+        )
     if prov.source_version != card.get("version") or prov.source_sha256 != card.get("content_sha256"):
         return (
             f"Stage {stage} requires the hub copy to be current: {state.arn} holds version {prov.source_version} "

@@ -88,7 +88,8 @@ def verify_consumers(
         if not ok:
             decision.reasons.append(
                 f"Account {account} sees card version {seen['version']} / sha256 {seen['content_sha256']} but the gate "
-                f"checked version {decision.card.get('version')} / {decision.card.get('content_sha256')}; re-run the gate."
+                f"checked version {decision.card.get('version')} / {decision.card.get('content_sha256')}; re-run "
+                "the gate."
             )
     decision.allowed = not decision.reasons
     return decision

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from mcgov.errors import BadInputError
 from mcgov.steps.common.aws import AwsFailure, aws_failure
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
-from mcgov.steps.gate.service import decision_output
-from mcgov.steps.handlers.check_gate import check
+from mcgov.steps.gate.service import check, decision_output
+from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import get_logger, lambda_entry, log, parse_event
 
 logger = get_logger("mcgov.gate_watcher")
@@ -85,7 +85,10 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
         outcome = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
         return _fail_step(sagemaker, token, outcome)
     args = message.arguments
-    decision = decision_output(check(args.card_arn, args.stage, 0, session=session))
+    policy = load_runtime_policy()  # the message's stage and card are resolved here, once, naming its fields
+    stage = policy.stage(args.stage, source="event.stage")
+    card_arn = policy.card_arn(args.card_arn, source="event", field="card_arn")
+    decision = decision_output(check(policy, card_arn, stage, 0, session=session))
     outcome = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
     if decision["status"] == "BLOCKED":
         return _fail_step(sagemaker, message.token, outcome)

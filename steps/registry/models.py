@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from mcgov.steps.registry.exceptions import RegistryError
 
 
-class ApprovalStatus(str, Enum):
+class ApprovalStatus(StrEnum):
     """``ModelApprovalStatus`` of a model package."""
 
     APPROVED = "Approved"

@@ -182,8 +182,8 @@ class CardExporter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> ExportJob:
-        """Describe the job until it is Completed (returned) or Failed (``ReviewError``: ``job_failed``), or until ``timeout``
-        seconds passed (``ReviewError``: ``job_timed_out``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
+        """Describe the job until it is Completed (returned) or Failed (``job_failed``), or until ``timeout``
+        seconds passed (``job_timed_out``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
         Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``."""
         started = clock()
         delay = FIRST_POLL_SECONDS

@@ -95,7 +95,6 @@ def render_html(content: Any, *, info: CardInfo | None = None, diff: Any = None)
     out.append(_header(view, diff is not None))
     out.append("<main>\n")
     if diff is not None:
-
         out.append(f'<section id="changes" class="changes">\n<h2>Changes</h2>\n{render_diff_html(diff)}</section>\n')
     for section in view.sections:
         out.append(f'<section id="{_e(section.key)}" data-section="{_e(section.key)}">\n<h2>{_e(section.title)}</h2>\n')

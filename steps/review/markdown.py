@@ -34,7 +34,6 @@ def render_markdown(content: Any, *, info: CardInfo | None = None, diff: Any = N
     if view.info:
         out.append("\n" + _fields(view.info))
     if diff is not None:
-
         body = render_diff_markdown(diff, heading="##").split("\n", 1)[1]
         out.append(
             f"\n## Changes\n\nCompared with **{md_text(diff.old_label)}** (this page: {md_text(diff.new_label)}).\n{body}"

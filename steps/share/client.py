@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.config import Config
 
-from mcgov.steps.common.aws import aws_errors
-from mcgov.steps.share.exceptions import ShareError, ram_error
+from mcgov.steps.common.aws import AwsFailure, aws_errors
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
 from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
@@ -29,6 +29,15 @@ def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
 def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Any:
     """A RAM client for ``region`` with ``client_config``."""
     return session.client("ram", region_name=region, config=client_config(max_attempts))
+
+
+def ram_error(failure: AwsFailure) -> ShareError:
+    """The ``ShareError`` of a RAM call that failed after botocore's retries; the message names the call."""
+    return ShareError(
+        f"RAM {failure.operation} failed: {failure.text}; check the caller's ram:* permissions and the "
+        "resource state, then re-run (the command is idempotent)",
+        failure=failure,
+    )
 
 
 def _api_errors(operation: str) -> AbstractContextManager[None]:

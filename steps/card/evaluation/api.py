@@ -113,7 +113,8 @@ def detect_format(data: object, *, source: str) -> str:
         )
     raise BadInputError(
         f"unrecognised evaluation report (top-level keys {short_json(list(data))}); expected metric_groups, "
-        f"{', '.join(BIAS_SECTIONS)}, explanations or {', '.join(QUALITY_SECTIONS)}; or pass fmt= one of {', '.join(FORMATS)}",
+        f"{', '.join(BIAS_SECTIONS)}, explanations or {', '.join(QUALITY_SECTIONS)}; or pass fmt= one of "
+        f"{', '.join(FORMATS)}",
         source=source,
     )
 

@@ -239,7 +239,7 @@ def _pdp(entries: list[Any], labels: list[str], rec: Recorder) -> list[dict[str,
             headers = _pdp_headers(entry, len(predictions), labels, rec, where)
             series.extend(
                 (f"model_predictions - feature={feature}, label={header}", header, row)
-                for header, row in zip(headers, predictions)
+                for header, row in zip(headers, predictions, strict=True)
             )
         elif predictions is not None:
             rec.add(f"{where}: model_predictions of {feature!r} ignored, not a list")

@@ -61,7 +61,7 @@ def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str
                 rec.add(f"{where}: {axis} of {metric['name']!r} shortened to {short_axis!r}")
         elif isinstance(value, list):
             shortened = [shorten(v, limits.AXIS_NAME_MAX) for v in value]
-            changed = [v for v, s in zip(value, shortened) if v != s]
+            changed = [v for v, s in zip(value, shortened, strict=True) if v != s]
             if changed:
                 metric[axis] = shortened
                 add_note(metric, f"{axis} labels shortened: {', '.join(changed)}", rec)
@@ -144,7 +144,7 @@ def graph_metric(
         notes.append(
             f"{x_axis} ({len(xs):,}) and {y_axis} ({len(ys):,}) differ in length; kept {min(len(xs), len(ys)):,} pairs"
         )
-    pairs = list(zip(xs, ys))
+    pairs = list(zip(xs, ys, strict=False))  # lengths may differ: noted above
     points = [[x, y] for x, y in pairs if is_finite_number(x) and is_finite_number(y)]
     if len(points) != len(pairs):
         notes.append(f"dropped {len(pairs) - len(points):,} point(s) that were not finite numbers")
@@ -246,8 +246,8 @@ def per_class_metrics(
     supports = [support.get(c, 0) for c in classes]
     predictions = [predicted.get(c, 0) for c in classes]
     corrects = [correct.get(c, 0) for c in classes]
-    recall = [(k / s) if s else 0.0 for k, s in zip(corrects, supports)]
-    precision = [(k / p) if p else 0.0 for k, p in zip(corrects, predictions)]
+    recall = [(k / s) if s else 0.0 for k, s in zip(corrects, supports, strict=True)]
+    precision = [(k / p) if p else 0.0 for k, p in zip(corrects, predictions, strict=True)]
     note = (
         f"{name} is {len(rows)}x{len(cols)}, over the card limit of {side}x{side}; replaced by per-class "
         "bar charts: support (row total), predicted (column total), correct (diagonal), recall, precision "
