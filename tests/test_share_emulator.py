@@ -155,7 +155,8 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         session = emu.session("111111111111")
         card = setup_card(session)
         ram = ram_client(session, "us-east-1")
-        with pytest.raises(ShareError, match="RAM create_resource_share failed") as err:
+        refused = "RAM associate_resource_share failed: OperationNotPermittedException"
+        with pytest.raises(ShareError, match=refused) as err:
             ensure_share(ram, parse_policy(data), card)
         assert err.value.failure is not None and not err.value.retryable
         allowed = ensure_share(ram, parse_policy({**data, "allow_external_principals": True}), card)
