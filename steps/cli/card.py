@@ -89,16 +89,33 @@ def _sources(args: argparse.Namespace) -> CardSources:
 
 
 class _Clients:
-    """AWS clients created on first use, so an offline build needs no credentials."""
+    """AWS clients created on first use (their first call), so an offline build needs no credentials and the card
+    service checks its inputs (the card name) before any AWS setting is read."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._args = args
         self._session: Any = None
+        self._clients: dict[str, Any] = {}
 
     def client(self, name: str) -> Any:
-        if self._session is None:
-            self._session = session(self._args)
-        return self._session.client(name)
+        return _LazyClient(self, name)
+
+    def made(self, name: str) -> Any:
+        if name not in self._clients:
+            if self._session is None:
+                self._session = session(self._args)
+            self._clients[name] = self._session.client(name)
+        return self._clients[name]
+
+
+class _LazyClient:
+    """A boto3 client made by ``_Clients`` when one of its attributes is first used."""
+
+    def __init__(self, clients: _Clients, name: str) -> None:
+        self._clients, self._name = clients, name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._clients.made(self._name), attribute)
 
 
 def _needs(sources: CardSources, prefix: str) -> bool:

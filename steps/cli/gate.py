@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from mcgov.errors import exit_code
 from mcgov.steps.cli._shared import print_json, read_policy, seconds
 from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
@@ -70,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         ]
     if args.stage is not None:
         print_json(decisions[0].to_dict())
-        return 0 if decisions[0].allowed else 1
+        return exit_code(failed=not decisions[0].allowed)
     record = combined(decisions)
     print_json(record)
-    return 0 if record["allowed"] else 1
+    return exit_code(failed=not record["allowed"])

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from mcgov import identifiers as ids
-from mcgov.errors import BadInputError
+from mcgov.errors import BadInputError, exit_code
 from mcgov.identifiers import matches
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli._shared import print_json, read_policy
@@ -63,4 +63,4 @@ def cmd_check_package(args: argparse.Namespace) -> int:
         verify_roles=roles,
     )
     print_json({**decision.to_dict(), "model_package": package})
-    return 0 if decision.allowed else 1
+    return exit_code(failed=not decision.allowed)
