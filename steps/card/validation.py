@@ -16,17 +16,6 @@ from mcgov.errors import BadInputError, describe_validation_error
 from mcgov.parsing import parse_json
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import ModelCardContent
-from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
-from mcgov.steps.common.jsonutil import content_sha256
-
-__all__ = [
-    "content_sha256",
-    "serialize_content",
-    "validate_card_name",
-    "validate_card_status",
-    "validate_content",
-    "validate_content_text",
-]
 
 _UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"})
 
