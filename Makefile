@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
 
-.PHONY: demo test lint bench package clean
+.PHONY: demo test lint import-tree bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# import-linter reads packages from the file system, and the editable install maps the folders with an import hook:
-# the contracts (pyproject.toml) run on a tree of links with the installed layout (setup.py's FOLDERS under mcgov/).
+# The installed layout as a tree of links (mcgov/steps -> steps/ ...): the editable install maps the folders with an
+# import hook that import-linter and editors cannot follow, so they read this tree (pyproject.toml: [tool.pyright]).
 IMPORT_TREE := build/import-tree
-lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+import-tree:
 	rm -rf $(IMPORT_TREE) && mkdir -p $(IMPORT_TREE)/mcgov
 	ln -s $(CURDIR)/mcgov/*.py $(IMPORT_TREE)/mcgov/
 	for folder in steps pipelines share_policies emulator demo; do ln -s $(CURDIR)/$$folder $(IMPORT_TREE)/mcgov/; done
+
+lint: $(STAMP) import-tree
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	cd $(IMPORT_TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
