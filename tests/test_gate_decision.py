@@ -156,7 +156,7 @@ def test_card_status_ordering(policy, stage: str, status: str, allowed: bool) ->
         stage, [assoc(account, "PRINCIPAL")], permission=AWS_MANAGED_PERMISSION if stage == "staging" else READONLY
     )
     decision = evaluate(policy, policy.stage(stage), card(status), st, NOW)
-    assert decision.allowed is allowed
+    assert decision.allowed is allowed and decision.stage == stage
     if not allowed:
         assert not decision.pending and ("status" in decision.reasons[0] or "Archived" in decision.reasons[0])
 

@@ -115,7 +115,7 @@ def evaluate(
 
     ``approval`` is the card's approval record, read for stages that require Approved.
     """
-    name = stage.name
+    stage_name = stage.name
     summary = card_summary(card)
     terminal: list[str] = []
     waiting: list[str] = []
@@ -128,23 +128,23 @@ def evaluate(
     elif status not in CARD_STATUS_ORDER:
         terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
     elif not status_meets(status, required):
-        name = summary["name"] or card_arn
+        card_name = summary["name"] or card_arn
         fix = (
-            f"review the card, then approve it with `mcgov card approve {name} --policy ...`"
+            f"review the card, then approve it with `mcgov card approve {card_name} --policy ...`"
             if required == "Approved"
-            else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)"
+            else f"submit it with `mcgov card publish --name {card_name} --status {required}` (or the populate step)"
         )
-        terminal.append(f"Card status {status} is below {required} required for stage {name}; {fix}.")
+        terminal.append(f"Card status {status} is below {required} required for stage {stage_name}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(
             str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
         )
         if problem:
-            terminal.append(f"Stage {name} requires a reviewed approval: {problem}.")
+            terminal.append(f"Stage {stage_name} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
     if stage.hub_copy_current:
-        problem = hub_copy_problem(name, summary, hub_copy)
+        problem = hub_copy_problem(stage_name, summary, hub_copy)
         if problem:
             terminal.append(problem)
 
@@ -153,7 +153,7 @@ def evaluate(
     principals: dict[str, dict[str, Any]] = {}
     resource: dict[str, Any] = {"arn": card_arn, "status": "MISSING", "status_message": None, "last_updated": None}
     if share is None:
-        terminal.append(_missing_share_reason(share_state, permission, name))
+        terminal.append(_missing_share_reason(share_state, permission, stage_name))
         for account in stage.accounts:
             principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
     else:
@@ -172,7 +172,7 @@ def evaluate(
             if extra not in stage.accounts and association.live:
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
-                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {name}; "
+                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage_name}; "
                     "run `mcgov share ensure --prune` to remove it."
                 )
         by_resource = latest_by_entity(share_state.resource_associations)
@@ -185,7 +185,7 @@ def evaluate(
     reasons = terminal + waiting
     return Decision(
         allowed=not reasons,
-        stage=name,
+        stage=stage_name,
         reasons=reasons,
         card=summary,
         shares=[s.arn for s in share_state.shares if s.live],
