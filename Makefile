@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
 
-.PHONY: demo test test-v2 asl bench package clean
+.PHONY: demo test test-v2 asl lint import-tree bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,18 @@ test-v2: $(STAMP_V2)
 # Regenerate the shipped ASL (steps/workflow/*.asl.json) with the stepfunctions SDK; `make test-v2` checks it is current.
 asl: $(STAMP_V2)
 	$(BIN_V2)/python -m mcgov.pipelines.asl_files
+# The installed layout as a tree of links (mcgov/steps -> steps/ ...): the editable install maps the folders with an
+# import hook that import-linter and editors cannot follow, so they read this tree (pyproject.toml: [tool.pyright]).
+IMPORT_TREE := build/import-tree
+import-tree:
+	rm -rf $(IMPORT_TREE) && mkdir -p $(IMPORT_TREE)/mcgov
+	ln -s $(CURDIR)/mcgov/*.py $(IMPORT_TREE)/mcgov/
+	for folder in steps pipelines share_policies emulator demo; do ln -s $(CURDIR)/$$folder $(IMPORT_TREE)/mcgov/; done
+
+lint: $(STAMP) import-tree
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd $(IMPORT_TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
 bench: $(STAMP)

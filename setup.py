@@ -62,6 +62,8 @@ setup(
             "markdown-it-py>=3.0",  # tests parse rendered cards as CommonMark/GFM tables
             "cmarkgfm>=2024.1.14",  # GitHub's own parser (cmark-gfm, autolink extension): rendered cards make no link
             "detect-secrets==1.5.0",  # the anchor of the secret detectors (tests only)
+            "ruff==0.17.6",  # `make lint`: lint and format (config in pyproject.toml)
+            "import-linter==2.17",  # `make lint`: the import contracts in pyproject.toml
         ],
     },
     entry_points={

@@ -27,8 +27,8 @@ def table(rows: list[tuple[str, ...]]) -> str:
     header = ("benchmark", "case", "figure", "target")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
-    out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |", line]
-    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    out = [line, "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |", line]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     return "\n".join([*out, line])
 
 

@@ -1,4 +1,5 @@
-"""pytest plugin for ``benchmarks.reliability``: after the session, write the suites' counts to ``$MCGOV_BENCH_FIGURES``."""
+"""pytest plugin for ``benchmarks.reliability``: after the session, write the suites' counts to
+``$MCGOV_BENCH_FIGURES``."""
 
 from __future__ import annotations
 

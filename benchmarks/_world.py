@@ -39,9 +39,10 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     """Emulator with the churn pipeline's outputs seeded; yields clients, sources, policy and the emulator."""
     from mcgov.emulator import Emulator, EmulatorConfig
     from mcgov.emulator.fixtures import seed_pipeline_outputs
-    from mcgov.share_policies import load_policy
     from mcgov.steps.card.service import CardSources
-    from mcgov.steps.share import ensure_readonly_permission, ram_client
+    from mcgov.steps.common.policy import load_policy
+    from mcgov.steps.share.client import ram_client
+    from mcgov.steps.share.converge import ensure_readonly_permission
 
     with Emulator(EmulatorConfig(**config), frozen_clock=True) as emu:
         session = emu.session(emu.config.card_account)

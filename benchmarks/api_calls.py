@@ -22,10 +22,10 @@ GATE_STAGE = "prod"
 
 
 def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]]:
-    from mcgov.steps.approval import approve_card
+    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.service import populate_card
-    from mcgov.steps.gate import run_gate
-    from mcgov.steps.share import ensure_share
+    from mcgov.steps.gate.poller import run_gate
+    from mcgov.steps.share.converge import ensure_share
 
     emu, policy = world["emu"], world["policy"]
     steps: dict[str, Counter[str]] = {}
@@ -42,7 +42,7 @@ def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]
         world["ram"],
         world["sagemaker"],
         policy,
-        GATE_STAGE,
+        policy.stage(GATE_STAGE),
         card.arn,
         timeout=600,
         sleep=emu.clock.advance,
@@ -60,7 +60,7 @@ def _group_flow(
     """share + gate of a prod stage that also needs the model package group (two shares per stage: the card's
     and the group's ``mcgov-<card>-<stage>-mpg``)."""
     from mcgov.steps.gate.package import run_package_gate
-    from mcgov.steps.share import ensure_share
+    from mcgov.steps.share.converge import ensure_share
     from mcgov.steps.share.groups import group_arn_of_package
 
     emu = world["emu"]
@@ -71,7 +71,7 @@ def _group_flow(
         world["ram"],
         world["sagemaker"],
         policy,
-        GATE_STAGE,
+        policy.stage(GATE_STAGE),
         card_arn,
         package_arn,
         timeout=600,
@@ -87,8 +87,8 @@ def run_with_package_group() -> dict[str, Any]:
     """Calls of share + gate when prod also shares the model package group, first run and steady state."""
     import json
 
-    from mcgov.share_policies import parse_policy
-    from mcgov.steps.approval import approve_card
+    from mcgov.share_policies.loader import parse_policy
+    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.store import CardStore
 
     with seeded_world() as world:

@@ -43,7 +43,8 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
             (
                 "Lambda artefact",
                 f"`make package` for {imp['runtime']}",
-                f"{imp['artefact_zipped_bytes'] / 2**20:.1f} MiB zipped, {imp['artefact_unpacked_bytes'] / 2**20:.1f} MiB "
+                f"{imp['artefact_zipped_bytes'] / 2**20:.1f} MiB zipped, "
+                f"{imp['artefact_unpacked_bytes'] / 2**20:.1f} MiB "
                 f"unpacked, {imp['artefact_files']} files",
                 "<= 250 MiB unpacked (Lambda's limit)",
             )
@@ -71,7 +72,8 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
                 "AWS calls, 2 accounts",
                 f"{title}: {' / '.join(steps)} ({api['gate_stage']})",
                 " / ".join(str(s["total"]) for s in steps.values()),
-                f"<= {api['target_per_step']} per step, {'ok' if all(s['total'] <= api['target_per_step'] for s in steps.values()) else 'OVER'}"
+                f"<= {api['target_per_step']} per step, "
+                f"{'ok' if all(s['total'] <= api['target_per_step'] for s in steps.values()) else 'OVER'}"
                 if steady
                 else "-",
             )
@@ -118,7 +120,8 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
         (
             "hub sync",
             f"{size}, first run",
-            f"{first['calls_per_spoke']} hub calls per spoke, {first['card_writes']} card writes, {first['wall_seconds']} s",
+            f"{first['calls_per_spoke']} hub calls per spoke, {first['card_writes']} card writes, "
+            f"{first['wall_seconds']} s",
             "-",
         )
     )
@@ -126,7 +129,8 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
         (
             "hub sync",
             f"{size}, re-run",
-            f"{second['calls_per_spoke']} hub calls per spoke, {second['card_writes']} card writes, {second['wall_seconds']} s",
+            f"{second['calls_per_spoke']} hub calls per spoke, {second['card_writes']} card writes, "
+            f"{second['wall_seconds']} s",
             "0 writes " + ("ok" if second["card_writes"] == 0 else "OVER"),
         )
     )
@@ -288,7 +292,8 @@ def _faults(reliability: dict[str, Any]) -> str:
     total = sum(faults[key]["injected"] for key, _, _ in FAULT_ROWS)
     survived = sum(faults[key]["survived"] for key, _, _ in FAULT_ROWS)
     return (
-        f"A clean run makes {faults['clean_run']['calls']} AWS calls (indexes 0..{faults['clean_run']['calls'] - 1}).\n\n"
+        f"A clean run makes {faults['clean_run']['calls']} AWS calls (indexes "
+        f"0..{faults['clean_run']['calls'] - 1}).\n\n"
         + _markdown(("fault (botocore sees it as in AWS)", "call indexes", "survived", "absorbed by retries"), rows)
         + f"\nTotal: {total} injected faults, {survived} survived (the re-run converged).\n"
     )
@@ -338,7 +343,8 @@ def _fuzz(reliability: dict[str, Any]) -> str:
 def _suites(reliability: dict[str, Any], results: dict[str, Any]) -> str:
     env = results["environment"]
     return (
-        f"Counts below: one `make bench` run (`python -m benchmarks --write-docs`, recorded in `benchmarks/results.json`) "
+        "Counts below: one `make bench` run (`python -m benchmarks --write-docs`, recorded in "
+        "`benchmarks/results.json`) "
         f"on {env['cpus']} cores, Python {env['python']}, moto {env['moto']}, {env['date']}: "
         f"{reliability['tests']} tests in {len(reliability['suites'])} files, {reliability['wall_seconds']} s.\n"
     )

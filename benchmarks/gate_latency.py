@@ -17,10 +17,10 @@ FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 
 def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> dict[str, Any]:
     """For each flip moment: seconds from flip to allowed, polls made, and the policy's poll interval."""
-    from mcgov.steps.approval import approve_card
+    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.service import populate_card
-    from mcgov.steps.gate import run_gate
-    from mcgov.steps.share import ensure_share
+    from mcgov.steps.gate.poller import run_gate
+    from mcgov.steps.share.converge import ensure_share
 
     rows: list[dict[str, Any]] = []
     for index, flip in enumerate(flips):
@@ -34,18 +34,18 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
                 status="PendingReview",
             )
             approve_card(world["sagemaker"], world["sts"], policy, card.arn)
-            ensure_share(world["ram"], policy, card.arn, stages=[stage])
+            ensure_share(world["ram"], policy, card.arn, stages=[policy.stage(stage)])
             start = emu.clock.now()
             polls: list[float] = []
 
-            def progress(_: str) -> None:
-                polls.append(emu.clock.now() - start)
+            def progress(_: str, polls: list[float] = polls, clock: Any = emu.clock, start: float = start) -> None:
+                polls.append(clock.now() - start)
 
             decision = run_gate(
                 world["ram"],
                 world["sagemaker"],
                 policy,
-                stage,
+                policy.stage(stage),
                 card.arn,
                 timeout=policy.gate.timeout_seconds,
                 sleep=emu.clock.advance,

@@ -49,7 +49,7 @@ def _calls(emu: Any, start: int, account: str) -> dict[str, Any]:
 
 
 def _sync_run(emu: Any, ram: Any, sagemaker: Any, policy: Any, spokes: int) -> dict[str, Any]:
-    from mcgov.steps.hub import sync
+    from mcgov.steps.hub.hub_side import sync
 
     start = len(emu.api_calls)
     began = time.perf_counter()
@@ -71,9 +71,9 @@ def _sync_run(emu: Any, ram: Any, sagemaker: Any, policy: Any, spokes: int) -> d
 def run(spokes: int = 50, cards: int = 20) -> dict[str, Any]:
     """Publish ``cards`` cards from each of ``spokes`` spokes, sync twice; the figures (the re-run writes nothing)."""
     from mcgov.emulator import Emulator, EmulatorConfig
-    from mcgov.share_policies import parse_policy
-    from mcgov.steps.hub import publish
-    from mcgov.steps.share import ram_client
+    from mcgov.share_policies.loader import parse_policy
+    from mcgov.steps.hub.spoke_side import publish
+    from mcgov.steps.share.client import ram_client
 
     accounts = spoke_accounts(spokes)
     policy = parse_policy(

@@ -64,10 +64,11 @@ def _plain(counts: dict[Any, int]) -> dict[str, int]:
 
 @contextmanager
 def _world(cards: int) -> Iterator[tuple[Any, Any, Any, Any]]:
-    """A fresh emulator with ``cards`` Approved cards and the read-only permission: (emulator, ram, sagemaker, policy)."""
+    """A fresh emulator with ``cards`` Approved cards and the read-only permission:
+    (emulator, ram, sagemaker, policy)."""
     from mcgov.emulator import Emulator
-    from mcgov.share_policies import load_policy
-    from mcgov.steps.share import ram_client
+    from mcgov.steps.common.policy import load_policy
+    from mcgov.steps.share.client import ram_client
 
     with Emulator() as emu:
         session = emu.session(OWNER)
@@ -85,7 +86,7 @@ def run(cards: int = 1000) -> dict[str, Any]:
     Wall times are measured without tracemalloc; the first run's peak memory comes from a second fresh
     emulator running the same first reconcile under tracemalloc (its overhead would distort the time).
     """
-    from mcgov.steps.reconcile import reconcile
+    from mcgov.steps.reconcile.run import reconcile
 
     with _world(cards) as (emu, ram, sagemaker, policy):
         start = len(emu.api_calls)

@@ -73,7 +73,7 @@ def measure_matrix(classes: int) -> dict[str, Any]:
     """Parse time and peak traced memory of one confusion-matrix report (parse only: it cannot fit a card)."""
     import tracemalloc
 
-    from mcgov.steps.card.evaluation import parse_report
+    from mcgov.steps.card.evaluation.api import parse_report
 
     parse_report(confusion_report(30), source="warm-up.json")  # builds the lazy content models first
     report = confusion_report(classes)

@@ -27,10 +27,12 @@ WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
 def hub_scene(emu: Any, out: Path) -> None:
     """Scene 8: spokes publish, the hub syncs (synced, then unchanged), one changed source gives a new hub version."""
     from mcgov.pipelines.local_run import _zip
-    from mcgov.share_policies import parse_policy
+    from mcgov.share_policies.loader import parse_policy
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.handlers import hub_sync
-    from mcgov.steps.hub import hub_card_name, publish, read_provenance
+    from mcgov.steps.hub.naming import hub_card_name
+    from mcgov.steps.hub.provenance import read_provenance
+    from mcgov.steps.hub.spoke_side import publish
     from mcgov.steps.workflow.definition import hub_definition
 
     hub = emu.account_id("card")

@@ -9,11 +9,12 @@ from typing import Any
 
 import yaml
 
-from mcgov.share_policies import parse_policy
-from mcgov.steps.approval import ApprovalStore
-from mcgov.steps.gate.package import gate_package
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.registry.embedded import approve_embedded, embed_card
-from mcgov.steps.share import ensure_share, ram_client
+from mcgov.steps.registry.lifecycle import gate_package
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.groups import group_arn_of_package
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,11 +57,12 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     policy = parse_policy(data)
     group = group_arn_of_package(package)
     emu.set_association_delay(polls=0)
+    prod = policy.stage("prod")
     result = ensure_share(
-        ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=["prod"], package_group_arn=group
+        ram_client(card_session, policy.region), policy, card["ModelCardArn"], stages=[prod], package_group_arn=group
     )
     print(f"   share ensure --model-package: group share {result.package_group_stages[0].share_name} for prod")
-    decision, recorded = gate_package(card_session, policy, "prod", card["ModelCardArn"], package, wait=60)
+    decision, recorded = gate_package(card_session, policy, prod, card["ModelCardArn"], package, wait=60)
     print(f"   gate check --model-package: allowed={decision.allowed}; ModelLifeCycle {recorded['lifecycle']}")
     seen = emu.session("prod").client("sagemaker").describe_model_package(ModelPackageName=package)
     print(

@@ -1,14 +1,17 @@
-"""Root exceptions of every mcgov package, and the one formatter of pydantic validation errors.
+"""Root exceptions of every mcgov package, the one exit-code mapping, and the one formatter of pydantic
+validation errors.
 
 ``BadInputError`` marks a failure caused by the caller's input (a file, flag, event field or policy): the
 CLI prints its message on one line and exits 2, a handler reports it as a failure naming the field, and
-nothing has been written when it is raised.
+nothing has been written when it is raised. It is the one class of bad input: the message names the
+input (``source``) and the field once, as ``source: field: message``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from enum import IntEnum
 from typing import Any, Protocol
 
 
@@ -36,16 +39,34 @@ class GovernanceError(Exception):
 
 
 class BadInputError(GovernanceError):
-    """Input (a file, flag, event field or policy) is invalid; the message names it and the fix."""
+    """Input (a file, flag, event field or policy) is invalid; the message names it and the fix.
 
+    ``source`` (the file, URI, event or flag holding the input) and ``field`` (a key path inside it) prefix the
+    message once: ``source: field: message``. ``detail`` is the message without them.
+    """
 
-class DocumentError(BadInputError):
-    """A document is too large, too deep, not JSON/YAML, or has a duplicate key; the message names it."""
-
-    def __init__(self, message: str, *, source: str, field: str | None = None) -> None:
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None) -> None:
         self.source = source
         self.field = field
-        super().__init__(f"{source}: {field + ': ' if field else ''}{message}")
+        self.detail = message
+        super().__init__("".join(f"{part}: " for part in (source, field) if part) + message)
+
+
+class ExitCode(IntEnum):
+    """The exit codes of the command lines: 0 success (gate allowed), 1 failure (gate blocked, a card or an AWS
+    call failed), 2 bad input."""
+
+    OK = 0
+    FAILED = 1
+    BAD_INPUT = 2
+
+
+def exit_code(error: BaseException | None = None, *, failed: bool = False) -> ExitCode:
+    """The exit code of a run that raised ``error`` (``BadInputError`` -> 2, anything else -> 1), or, without an
+    error, of a run that ``failed`` (1) or not (0)."""
+    if error is not None:
+        return ExitCode.BAD_INPUT if isinstance(error, BadInputError) else ExitCode.FAILED
+    return ExitCode.FAILED if failed else ExitCode.OK
 
 
 def error_location(loc: Sequence[Any], union_tags: frozenset[str] = frozenset()) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mcgov.errors import BadInputError
+
 _A = re.ASCII
 
 ACCOUNT = re.compile(r"[0-9]{12}", _A)
@@ -90,22 +92,25 @@ def partition_of(region: str) -> str:
 S3_KEY_MAX_BYTES = 1024
 
 
-def split_s3_uri(uri: str) -> tuple[str, str] | None:
-    """``s3://bucket/key`` -> (bucket, key), taken literally, or None when it is not one.
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key), taken literally; ``BadInputError`` naming ``uri`` when it is not one.
 
     ``urlparse`` would silently drop a newline or tab and cut the key at ``#`` or ``?``, reading another object
     than the one named. The bucket must follow S3's naming rules; the key is 1-1024 UTF-8 bytes without control
     characters.
     """
-    if not isinstance(uri, str) or not uri.startswith("s3://"):
-        return None
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    bucket, _, key = uri.removeprefix("s3://").partition("/") if isinstance(uri, str) else ("", "", "")
     if (
-        matches(S3_PREFIX, f"s3://{bucket}/")
+        isinstance(uri, str)
+        and uri.startswith("s3://")
+        and matches(S3_PREFIX, f"s3://{bucket}/")
         and ".." not in bucket
         and key
         and len(key.encode("utf-8", "surrogatepass")) <= S3_KEY_MAX_BYTES
         and not any(c < " " or c == "\x7f" for c in key)
     ):
         return bucket, key
-    return None
+    raise BadInputError(
+        "not a valid s3://bucket/key URI (an S3 bucket name, then a key without control characters)",
+        source=uri if isinstance(uri, str) else repr(uri),
+    )

@@ -12,44 +12,36 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.documents import POLICY, decode_utf8, parse_yaml, read_file
-from mcgov.errors import DocumentError, describe_validation_error
-from mcgov.share_policies.exceptions import PolicyFileError, PolicyValidationError
+from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.parsing import POLICY, decode_utf8, parse_yaml, read_file
 from mcgov.share_policies.models import SharePolicy, policy_model
 
 
 def read_policy_file(path: str | Path) -> str:
-    """The text of a local policy file (a regular file of at most 1 MiB, UTF-8); ``PolicyFileError`` naming it."""
+    """The text of a local policy file (a regular file of at most 1 MiB, UTF-8); ``BadInputError`` naming it."""
     source = str(path)
-    try:
-        return decode_utf8(read_file(source, POLICY), source)
-    except DocumentError as exc:
-        raise PolicyFileError(str(exc).removeprefix(f"{source}: "), source=source) from None
+    return decode_utf8(read_file(source, POLICY), source)
 
 
 def load_policy(path: str | Path) -> SharePolicy:
-    """Read a local ``path`` and return the validated policy; raise a ``PolicyError`` naming file and field."""
+    """Read a local ``path`` and return the validated policy; raise a ``BadInputError`` naming file and field."""
     return parse_policy_text(read_policy_file(path), source=str(path))
 
 
 def parse_policy_text(text: str, source: str = "<policy>") -> SharePolicy:
     """Parse policy YAML ``text`` strictly (duplicate keys, aliases and deep nesting refused) and validate it;
     errors are prefixed with ``source``."""
-    try:
-        data = parse_yaml(text, source)
-    except DocumentError as exc:
-        raise PolicyFileError(str(exc).removeprefix(f"{source}: ") + "; fix the file", source=source) from None
-    return parse_policy(data, source=source)
+    return parse_policy(parse_yaml(text, source), source=source)
 
 
 def parse_policy(data: Any, *, source: str = "<policy>") -> SharePolicy:
     """Validate already-parsed policy data; errors are prefixed with ``source``."""
     if not isinstance(data, dict):
-        raise PolicyFileError(
+        raise BadInputError(
             "the policy must be a YAML mapping with version, card_account, region and stages", source=source
         )
     try:
         return policy_model(data).model_validate(data)
     except ValidationError as exc:
         field, message = describe_validation_error(exc.errors(include_url=False))
-        raise PolicyValidationError(message, source=source, field=field or None) from None
+        raise BadInputError(message, source=source, field=field or None) from None

@@ -12,13 +12,15 @@ picks the class from the data.
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.identifiers import matches
-from mcgov.share_policies.exceptions import UnknownSpokeError, UnknownStageError
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
@@ -268,24 +270,72 @@ class SharePolicy(_Strict):
                     )
         return self
 
-    def stage(self, name: str, *, source: str | None = None) -> Stage:
-        """Return stage ``name`` or raise ``UnknownStageError`` naming the defined stages."""
-        try:
-            return self.stages[name]
-        except KeyError:
-            raise UnknownStageError(
+    def stage(self, name: str, *, source: str | None = None) -> PolicyStage:
+        """Stage ``name`` resolved (``PolicyStage``), or ``BadInputError`` naming ``stages.<name>`` and the defined
+        stages (``source``: where the name came from). Resolve once, at the edge, and pass the result on."""
+        stage = self.stages.get(name) if isinstance(name, str) else None
+        if stage is None:
+            raise BadInputError(
                 f"no such stage; use one of {', '.join(sorted(self.stages))} or add it to the policy",
                 source=source,
                 field=f"stages.{name}" if ids.matches(ids.STAGE_NAME, name) else "stage",
-            ) from None
+            )
+        return PolicyStage(
+            name=name,
+            accounts=tuple(stage.accounts),
+            required_card_status=stage.required_card_status,
+            permission=stage.permission_arn or self.permission_arn,
+            hub_copy_current=stage.hub_copy_current,
+            model_package_group=stage.model_package_group,
+            require_assessment=stage.require_assessment,
+        )
 
-    def stage_permission(self, name: str) -> str:
-        """The RAM permission ARN used for stage ``name`` (the stage's own, else the policy default)."""
-        return self.stage(name).permission_arn or self.permission_arn
+    def stages_named(self, names: Iterable[str] | None = None, *, source: str | None = None) -> tuple[PolicyStage, ...]:
+        """The stages ``names`` (default: every stage of the policy, in policy order), each resolved by ``stage``."""
+        return tuple(self.stage(name, source=source) for name in (self.stages if names is None else names))
 
-    def card_arn(self, card_name: str) -> str:
-        """The ARN of card ``card_name`` in the policy's card account and region."""
-        return f"arn:aws:sagemaker:{self.region}:{self.card_account}:model-card/{card_name}"
+    def card_arn(self, name_or_arn: str, *, source: str | None = None, field: str = "--card") -> str:
+        """The ARN of a card named by name (in the policy's card account and region) or by ARN (which must be in
+        them), checked whole; ``BadInputError`` naming ``field`` (a flag, or an event field with ``source``)."""
+        if not isinstance(name_or_arn, str) or not name_or_arn.startswith("arn:"):
+            if not ids.is_card_name(name_or_arn):
+                raise BadInputError(
+                    "not a model card name (1-63 letters, digits and hyphens, starting and "
+                    "ending with a letter or digit) nor a model-card ARN",
+                    source=source,
+                    field=field,
+                )
+            partition = ids.partition_of(self.region)
+            return f"arn:{partition}:sagemaker:{self.region}:{self.card_account}:model-card/{name_or_arn}"
+        match = ids.parse_card_arn(name_or_arn)
+        if not match:
+            raise BadInputError(
+                "not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
+                source=source,
+                field=field,
+            )
+        if match["account"] != self.card_account or match["region"] != self.region:
+            raise BadInputError(
+                f"the card is not in the policy's card account {self.card_account} / region "
+                f"{self.region}; use the matching policy or fix card_account/region",
+                source=source,
+                field=field,
+            )
+        return name_or_arn
+
+
+@dataclass(frozen=True)
+class PolicyStage:
+    """One stage of a policy, resolved once (``SharePolicy.stage``): its name, accounts and required card status,
+    and ``permission``, the RAM permission ARN its share carries (its own ``permission_arn``, else the policy's)."""
+
+    name: str
+    accounts: tuple[str, ...]
+    required_card_status: str
+    permission: str
+    hub_copy_current: bool = False
+    model_package_group: bool = False
+    require_assessment: AssessmentRequirement | None = None
 
 
 class SpokeSelect(_Strict):
@@ -368,11 +418,11 @@ class HubSpokePolicy(SharePolicy):
         return self
 
     def spoke(self, account: str, *, source: str | None = None) -> Spoke:
-        """The spoke ``account`` or ``UnknownSpokeError`` naming the policy's spokes."""
+        """The spoke ``account`` or ``BadInputError`` naming the policy's spokes."""
         for spoke in self.spokes:
             if spoke.account == account:
                 return spoke
-        raise UnknownSpokeError(
+        raise BadInputError(
             f"account {account} is not a spoke of this policy (spokes: {', '.join(s.account for s in self.spokes)}); "
             "add it to spokes or use a spoke's credentials",
             source=source,

@@ -12,12 +12,12 @@ way AWS or the network does:
   so the retry repeats a write that already happened;
 * ``denied``: HTTP 400 ``AccessDeniedException``, not retryable.
 
-Faults are real HTTP responses or botocore's own exception classes raised from ``before-send``, so
-botocore's retry handler sees them exactly as it would in AWS. Except for ``lost_response`` the faulted
-request never reaches the emulator (botocore calls every ``before-send`` handler, so the injector points a
-faulted request at an address moto does not serve; botocore builds a new request for each retry). ``attempts`` is how many sends of the call
-fail (``ALWAYS``: every attempt, so retries are exhausted). Use ``instant_retries`` to make botocore's
-back-off sleeps free.
+Faults are real HTTP responses or botocore's own exception classes raised from ``before-send``, so botocore's retry
+handler sees them exactly as it would in AWS. Except for ``lost_response`` the faulted request never reaches the
+emulator (botocore calls every ``before-send`` handler, so the injector points a faulted request at an address moto
+does not serve; botocore builds a new request for each retry). ``attempts`` is how many sends of the call fail
+(``ALWAYS``: every attempt, so retries are exhausted). Use ``instant_retries`` to make botocore's back-off sleeps
+free.
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mcgov.share_policies import parse_policy
-from mcgov.steps.approval import ApprovalRecord, ApprovalStore, approval_problem, approve_card
-from mcgov.steps.approval.exceptions import NotApprovableError
-from mcgov.steps.approval.records import TAG_APPROVER, TAG_SHA256, TAG_VERSION, tag_value
+from mcgov.errors import BadInputError
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.check import approval_problem
+from mcgov.steps.approval.service import approve_card
+from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.approval.tags import TAG_APPROVER, TAG_SHA256, TAG_VERSION, ApprovalRecord, tag_value
 from mcgov.steps.common.jsonutil import content_sha256
 
 POLICY = parse_policy(
@@ -109,7 +111,7 @@ def test_an_approval_given_outside_mcgov_is_a_problem(card):
 def test_an_archived_card_cannot_be_approved(card, card_session):
     sm, arn = card
     sm.update_model_card(ModelCardName=arn, ModelCardStatus="Archived")
-    with pytest.raises(NotApprovableError, match="Archived"):
+    with pytest.raises(BadInputError, match="Archived"):
         approve_card(sm, card_session.client("sts"), POLICY, "churn", now=NOW)
     assert ApprovalStore(sm).read(arn) is None
 
@@ -128,6 +130,6 @@ def test_a_consumer_account_cannot_approve_and_nothing_is_written(card, emulator
         ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share])
     consumer = staging_session.client("sagemaker", region_name="us-east-1")
     assert consumer.describe_model_card(ModelCardName=arn)["ModelCardStatus"] == "PendingReview"  # it is shared
-    with pytest.raises(NotApprovableError, match="credentials of the card account 111111111111.*222222222222"):
+    with pytest.raises(BadInputError, match="credentials of the card account 111111111111.*222222222222"):
         approve_card(consumer, staging_session.client("sts"), POLICY, arn, now=NOW)
     assert _state(sm, arn)[0] == "PendingReview" and ApprovalStore(sm).read(arn) is None

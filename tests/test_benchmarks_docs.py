@@ -1,5 +1,6 @@
 """The figures of docs/performance.md and docs/reliability.md are exactly what ``benchmarks.docs`` renders from the
-recorded run (``benchmarks/results.json``, written by ``python -m benchmarks --write-docs``): a hand-edited figure fails."""
+recorded run (``benchmarks/results.json``, written by ``python -m benchmarks --write-docs``): a hand-edited figure
+fails."""
 
 from __future__ import annotations
 

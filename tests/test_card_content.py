@@ -7,15 +7,10 @@ import json
 import jsonschema
 import pytest
 
-from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
-from mcgov.steps.card.validation import (
-    content_sha256,
-    serialize_content,
-    validate_card_name,
-    validate_card_status,
-    validate_content,
-    validate_content_text,
-)
+from mcgov.errors import BadInputError
+from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
+from mcgov.steps.card.validation import serialize_content, validate_content, validate_content_text
+from mcgov.steps.common.jsonutil import content_sha256
 from tests.conftest import CASES, require_shared
 
 
@@ -70,7 +65,7 @@ def _metric(**kw):
     ],
 )
 def test_limits_the_published_schema_forgets_are_refused(content, field):
-    with pytest.raises(ContentValidationError) as err:
+    with pytest.raises(BadInputError) as err:
         validate_content(content, source="card.json")
     assert field in str(err.value)
     assert str(err.value).startswith("card.json: ")
@@ -78,8 +73,9 @@ def test_limits_the_published_schema_forgets_are_refused(content, field):
 
 def test_nan_and_infinity_are_not_numbers():
     for bad in (float("nan"), float("inf")):
-        with pytest.raises(ContentValidationError):
+        with pytest.raises(BadInputError, match=r"^<content>: evaluation_details\[0\]\.metric_groups\[0\]") as err:
             validate_content(_metric(name="m", type="number", value=bad))
+        assert err.value.source == "<content>" and err.value.field.startswith("evaluation_details[0]")
 
 
 def test_valid_metric_shapes_pass_and_keep_ints():
@@ -129,14 +125,14 @@ def test_valid_metric_shapes_pass_and_keep_ints():
 
 def test_content_over_100000_characters_is_refused_with_the_largest_sections():
     big = {"additional_information": {"custom_details": {f"k{i}": "v" * 1000 for i in range(101)}}}
-    with pytest.raises(CardLimitError, match="100,000 limit.*additional_information"):
+    with pytest.raises(BadInputError, match="100,000 limit.*additional_information"):
         validate_content(big)
 
 
 def test_content_text_checks_json_and_size():
-    with pytest.raises(ContentValidationError, match="not valid JSON"):
+    with pytest.raises(BadInputError, match="^<content>: invalid JSON"):
         validate_content_text("{nope")
-    with pytest.raises(CardLimitError):
+    with pytest.raises(BadInputError, match="^<content>: content is 100,001 characters, over the 100,000 limit"):
         validate_content_text(" " * 100_001)
     assert validate_content_text('{"model_overview": {"model_owner": "me"}}') == {
         "model_overview": {"model_owner": "me"}
@@ -169,13 +165,13 @@ def test_card_names(name, ok):
     if ok:
         assert validate_card_name(name) == name
     else:
-        with pytest.raises(ContentValidationError, match="not a model card name"):
+        with pytest.raises(BadInputError, match="not a model card name"):
             validate_card_name(name)
 
 
 def test_card_statuses():
     assert validate_card_status("Archived") == "Archived"
-    with pytest.raises(ContentValidationError, match="Draft, PendingReview, Approved, Archived"):
+    with pytest.raises(BadInputError, match="Draft, PendingReview, Approved, Archived"):
         validate_card_status("Published")
 
 
@@ -195,9 +191,9 @@ def test_real_card_contents_accepted_by_the_api_validate(strict_schema):
     [
         ("[" * 5000 + "]" * 5000, "nested deeper"),
         ('{"a": 1, "a": 2}', "duplicate key"),
-        ('{"n": ' + "9" * 5000 + "}", "not valid JSON"),
+        ('{"n": ' + "9" * 5000 + "}", "invalid JSON"),
     ],
 )
 def test_content_text_is_parsed_strictly(text, needle):
-    with pytest.raises(ContentValidationError, match=needle):
+    with pytest.raises(BadInputError, match=needle):
         validate_content_text(text)

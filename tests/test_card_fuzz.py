@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
-from mcgov.steps.card.exceptions import CardInputError, ModelPackageError, TemplateError, TrainingJobError
 from mcgov.steps.card.model_package import model_package_details
 from mcgov.steps.card.template import parse_template
 from mcgov.steps.card.training import training_facts
@@ -118,7 +118,7 @@ human_content = st.fixed_dictionaries(
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _assert_names_input(exc: CardInputError, source: str, data: object) -> None:
+def _assert_names_input(exc: BadInputError, source: str, data: object) -> None:
     """A typed error names the input file, and the field whenever the input is a JSON object."""
     assert exc.source == source and str(exc).startswith(f"{source}: ")
     if isinstance(data, dict):
@@ -130,7 +130,7 @@ def _assert_names_input(exc: CardInputError, source: str, data: object) -> None:
 def test_training_builder_raises_only_typed_errors(data):
     try:
         facts = training_facts(data, source="job.json")
-    except TrainingJobError as exc:
+    except BadInputError as exc:
         _assert_names_input(exc, "job.json", data)
         return
     content = {
@@ -149,7 +149,7 @@ def test_training_builder_raises_only_typed_errors(data):
 def test_model_package_builder_raises_only_typed_errors(data):
     try:
         details = model_package_details(data, source="package.json")
-    except ModelPackageError as exc:
+    except BadInputError as exc:
         _assert_names_input(exc, "package.json", data)
         return
     assert validate_content({"model_package_details": details}) == {"model_package_details": details}
@@ -160,7 +160,7 @@ def test_model_package_builder_raises_only_typed_errors(data):
 def test_template_raises_only_typed_errors(data):
     try:
         template = parse_template(data, source="template.yaml")
-    except TemplateError as exc:
+    except BadInputError as exc:
         assert exc.source == "template.yaml" and str(exc).startswith("template.yaml: ")
         return
     assert validate_content(template) == template
@@ -187,7 +187,7 @@ def test_whole_build_raises_only_typed_errors(job, report, package, template, ex
     )
     try:
         content = build_content(inputs)
-    except CardInputError as exc:
+    except BadInputError as exc:
         assert exc.source in ("job.json", "r.json", "package.json"), f"refused by final validation: {exc}"
         return
     assert validate_content(content) == content
@@ -202,7 +202,7 @@ def test_whole_build_raises_only_typed_errors(job, report, package, template, ex
     ],
 )
 def test_model_package_enum_fields_are_refused_by_name(field, value):
-    with pytest.raises(ModelPackageError) as caught:
+    with pytest.raises(BadInputError) as caught:
         model_package_details({"ModelPackageArn": "0", field: value}, source="package.json")
     assert caught.value.field == field
     assert str(caught.value).startswith(f"package.json: {field}: ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcgov.steps.card.exceptions import ContentValidationError, TemplateError
+from mcgov.errors import BadInputError
 from mcgov.steps.card.ownership import is_step_key, strip_step_owned
 from mcgov.steps.card.template import parse_template
 from mcgov.steps.card.validation import validate_content
@@ -22,17 +22,17 @@ from mcgov.steps.card.validation import validate_content
     ],
 )
 def test_hidden_characters_are_refused_naming_field_and_character(text, code):
-    with pytest.raises(ContentValidationError) as exc:
+    with pytest.raises(BadInputError) as exc:
         validate_content({"model_overview": {"model_description": text}}, source="c.json")
     message = str(exc.value)
     assert message.startswith("c.json: model_overview") and "model_description" in message and code in message
 
 
 def test_hidden_characters_in_dict_keys_and_metric_names_are_refused():
-    with pytest.raises(ContentValidationError, match="U\\+202E"):
+    with pytest.raises(BadInputError, match="U\\+202E"):
         validate_content({"additional_information": {"custom_details": {"k\u202e": "v"}}}, source="c.json")
     group = {"name": "g", "metric_data": [{"name": "auc\u202e", "type": "number", "value": 0.9}]}
-    with pytest.raises(ContentValidationError, match="U\\+202E"):
+    with pytest.raises(BadInputError, match="U\\+202E"):
         validate_content({"evaluation_details": [{"name": "e", "metric_groups": [group]}]}, source="c.json")
 
 
@@ -46,7 +46,7 @@ def test_line_breaks_and_tabs_in_free_text_are_kept():
 def test_ragged_matrices_are_refused():
     metric = {"name": "confusion", "type": "matrix", "value": [[1, 2], [3]]}
     content = {"evaluation_details": [{"name": "e", "metric_groups": [{"name": "g", "metric_data": [metric]}]}]}
-    with pytest.raises(ContentValidationError, match="same length"):
+    with pytest.raises(BadInputError, match="same length"):
         validate_content(content, source="c.json")
 
 
@@ -64,7 +64,7 @@ def test_ragged_matrices_are_refused():
 )
 def test_disguised_step_owned_keys_are_recognised(key):
     assert is_step_key(key)
-    with pytest.raises(TemplateError, match="filled by the pipeline step"):
+    with pytest.raises(BadInputError, match="filled by the pipeline step"):
         parse_template({"additional_information": {"custom_details": {key: "forged"}}}, source="t.yaml")
     stripped = strip_step_owned(
         {"additional_information": {"custom_details": {key: "forged", "team": "a"}}}, keep_model_package=False

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mcgov.steps.card.exceptions import ModelPackageError
+from mcgov.errors import BadInputError
 from mcgov.steps.card.model_package import model_package_details
 from mcgov.steps.card.service import CardSources, build_card, populate_card
 from tests.conftest import load_case
@@ -56,7 +56,7 @@ def test_matches_the_sdk_v2_content():
     ],
 )
 def test_bad_descriptions_name_the_field(bad, field):
-    with pytest.raises(ModelPackageError) as err:
+    with pytest.raises(BadInputError) as err:
         model_package_details(bad, source="package.json")
     assert field in str(err.value) and "package.json" in str(err.value)
 

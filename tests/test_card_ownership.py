@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcgov.steps.card.exceptions import TemplateError
+from mcgov.errors import BadInputError
 from mcgov.steps.card.ownership import merge_content
 from mcgov.steps.card.template import parse_template
 
@@ -87,7 +87,7 @@ def test_merge_is_idempotent():
     ],
 )
 def test_template_refuses_step_owned_and_invalid_fields(template, field):
-    with pytest.raises(TemplateError) as err:
+    with pytest.raises(BadInputError) as err:
         parse_template(template, source="card-template.yaml")
     assert field in str(err.value) and str(err.value).startswith("card-template.yaml: ")
 
@@ -98,5 +98,5 @@ def test_template_allows_user_provided_training_metrics_and_empty_file():
         "training_details": {"training_job_details": {"user_provided_training_metrics": [{"name": "m", "value": 1}]}}
     }
     assert parse_template(data, source="t.yaml") == data
-    with pytest.raises(TemplateError, match="mapping of content sections"):
+    with pytest.raises(BadInputError, match="mapping of content sections"):
         parse_template(["x"], source="t.yaml")

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from mcgov.steps.card.exceptions import TrainingJobError
+from mcgov.errors import BadInputError
 from mcgov.steps.card.secrets import REDACTED, is_secret_name
 from mcgov.steps.card.training import training_facts
 from mcgov.steps.card.validation import validate_content
@@ -129,11 +129,11 @@ def test_limits_are_reduced_and_recorded_not_dropped_silently():
     ],
 )
 def test_bad_descriptions_raise_a_typed_error_naming_the_field(bad, field):
-    with pytest.raises(TrainingJobError) as err:
+    with pytest.raises(BadInputError) as err:
         training_facts(bad, source="job.json")
     assert field in str(err.value) and "job.json" in str(err.value)
 
 
 def test_not_a_dict():
-    with pytest.raises(TrainingJobError):
+    with pytest.raises(BadInputError, match="^<training job>: a DescribeTrainingJob response must be a JSON object"):
         training_facts([1, 2])

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from mcgov.errors import BadInputError
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "cloudformation" / "governance.yaml"
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
@@ -224,7 +226,8 @@ def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
 
 
 def _evaluate(node: Any, refs: dict[str, str]) -> Any:
-    """Evaluate the intrinsic functions a name uses (Ref, Fn::Join, Fn::Select, Fn::Split, Fn::Sub without variables)."""
+    """Evaluate the intrinsic functions a name uses (Ref, Fn::Join, Fn::Select, Fn::Split, Fn::Sub without
+    variables)."""
     if isinstance(node, list):
         return [_evaluate(item, refs) for item in node]
     if not isinstance(node, dict):
@@ -262,7 +265,7 @@ def test_read_only_permission_name_is_at_most_36_characters_for_any_stack_name(
 
 
 def test_policy_model_refuses_customer_permission_names_over_36_characters() -> None:
-    from mcgov.share_policies import PolicyValidationError, parse_policy
+    from mcgov.share_policies.loader import parse_policy
 
     def policy(name: str) -> dict[str, Any]:
         return {
@@ -274,9 +277,10 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
         }
 
     assert parse_policy(policy("x" * 36)).permission_arn.endswith("/" + "x" * 36)
-    with pytest.raises(PolicyValidationError, match="permission_arn: RAM permission names are at most 36 characters"):
+    with pytest.raises(BadInputError, match="permission_arn: RAM permission names are at most 36 characters"):
         parse_policy(policy("x" * 37))
-    managed = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"  # 46: AWS's own names may be longer
+    # 46 characters: AWS's own permission names may be longer than a customer-managed one
+    managed = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
     assert parse_policy({**policy("x"), "permission_arn": managed}).permission_arn == managed
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mcgov.steps.cli.main import main
-from mcgov.steps.share import ensure_readonly_permission
+from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
 
 POLICY = str(REPO / "share_policies" / "example.yaml")

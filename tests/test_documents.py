@@ -1,4 +1,4 @@
-"""Every document mcgov reads is parsed strictly and read within a size cap (mcgov.documents, steps.card.io)."""
+"""Every document mcgov reads is parsed strictly and read within a size cap (mcgov.parsing, steps.card.io)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import sys
 
 import pytest
 
-from mcgov.documents import MAX_DEPTH, POLICY, REPORT, parse_json, parse_yaml
-from mcgov.errors import DocumentError
-from mcgov.steps.card.exceptions import InputReadError
+from mcgov.errors import BadInputError
+from mcgov.parsing import MAX_DEPTH, POLICY, REPORT, parse_json, parse_yaml
 from mcgov.steps.card.io import load_json, load_yaml, read_text
 
 
@@ -27,7 +26,7 @@ from mcgov.steps.card.io import load_json, load_yaml, read_text
     ],
 )
 def test_json_refuses_duplicates_depth_and_nonfinite(text, needle):
-    with pytest.raises(DocumentError, match="^f.json: ") as exc:
+    with pytest.raises(BadInputError, match="^f.json: ") as exc:
         parse_json(text, "f.json")
     assert needle in str(exc.value)
 
@@ -56,13 +55,13 @@ def _nested(depth: int) -> list:
     ],
 )
 def test_yaml_refuses_duplicates_aliases_depth(text, needle):
-    with pytest.raises(DocumentError, match="^p.yaml: ") as exc:
+    with pytest.raises(BadInputError, match="^p.yaml: ") as exc:
         parse_yaml(text, "p.yaml")
     assert needle in str(exc.value)
 
 
 def test_yaml_duplicate_error_names_the_line():
-    with pytest.raises(DocumentError, match="line 3"):
+    with pytest.raises(BadInputError, match="line 3"):
         parse_yaml("version: 1\nstages: {}\nversion: 2\n", "p.yaml")
 
 
@@ -74,7 +73,7 @@ def test_directory_fifo_and_device_are_refused_before_reading(tmp_path):
         (str(fifo), "not a regular file"),
         ("/dev/zero", "not a regular file"),
     ):
-        with pytest.raises(InputReadError, match=needle):
+        with pytest.raises(BadInputError, match=needle):
             read_text(location)
 
 
@@ -83,7 +82,7 @@ def test_a_file_over_its_cap_is_refused_naming_the_override(tmp_path, monkeypatc
     path.write_text('{"a": "' + "x" * 2000 + '"}')
     monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "1000")
     assert REPORT.max_bytes == 1000
-    with pytest.raises(InputReadError, match="larger than 1000 bytes.*MCGOV_MAX_REPORT_BYTES"):
+    with pytest.raises(BadInputError, match="larger than 1000 bytes.*MCGOV_MAX_REPORT_BYTES"):
         load_json(str(path))
     monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "１０")  # non-ASCII digits: ignored, default kept
     assert REPORT.max_bytes == REPORT.default
@@ -96,9 +95,9 @@ def test_s3_objects_are_capped_too(emulator, card_session, monkeypatch):
     s3.put_object(Bucket="mcgov-docs", Key="big.json", Body=b"[" + b"1," * 1000 + b"1]")
     s3.put_object(Bucket="mcgov-docs", Key="dup.yaml", Body=b"a: 1\na: 2\n")
     monkeypatch.setenv("MCGOV_MAX_REPORT_BYTES", "100")
-    with pytest.raises(InputReadError, match="s3://mcgov-docs/big.json: .*larger than 100 bytes"):
+    with pytest.raises(BadInputError, match="s3://mcgov-docs/big.json: .*larger than 100 bytes"):
         load_json("s3://mcgov-docs/big.json", s3_client=s3)
-    with pytest.raises(InputReadError, match="s3://mcgov-docs/dup.yaml: .*duplicate key 'a'"):
+    with pytest.raises(BadInputError, match="s3://mcgov-docs/dup.yaml: .*duplicate key 'a'"):
         load_yaml("s3://mcgov-docs/dup.yaml", s3_client=s3)
 
 
@@ -170,12 +169,12 @@ def _exit_code(main, argv):
 )
 def test_report_uris_are_taken_literally_or_refused(uri):
     """``urlparse`` would drop the newline or cut at ``#`` and read another object than the one named."""
-    with pytest.raises(InputReadError, match="not a valid s3://bucket/key URI"):
+    with pytest.raises(BadInputError, match="not a valid s3://bucket/key URI"):
         read_text(uri, s3_client=object())
 
 
 def test_a_hash_or_question_mark_stays_in_the_key():
-    from mcgov.steps.card.io import parse_s3_uri
+    from mcgov.identifiers import split_s3_uri
 
-    assert parse_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
-    assert parse_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")
+    assert split_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
+    assert split_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")

@@ -110,7 +110,8 @@ def test_api_limits_match_botocore_service_model() -> None:
 
 
 def mutations(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
-    """(path, replacement) pairs: every node replaced by every wrong value; objects gain a stray key and lose each key."""
+    """(path, replacement) pairs: every node replaced by every wrong value; objects gain a stray key and lose each
+    key."""
     out = [(path, value) for value in WRONG_VALUES] if path else []
     if isinstance(node, dict):
         out.append((path, {**node, "stray": 1}))
@@ -139,7 +140,9 @@ def test_validator_agrees_with_jsonschema_on_every_mutation() -> None:
     assert not list(ours.violations(VALID)) and reference.is_valid(VALID)
     cases = [replaced(VALID, path, value) for path, value in mutations(VALID)]
     verdicts = [(not list(ours.violations(case)), reference.is_valid(case)) for case in cases]
-    disagreements = [(case, mine, theirs) for case, (mine, theirs) in zip(cases, verdicts) if mine != theirs]
+    disagreements = [
+        (case, mine, theirs) for case, (mine, theirs) in zip(cases, verdicts, strict=True) if mine != theirs
+    ]
     assert not disagreements, disagreements[:3]
     assert sum(not mine for mine, _ in verdicts) > len(cases) // 2  # most mutations are invalid
 

@@ -12,13 +12,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import CASES, assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import (  # noqa: E402
-    INTENTIONAL_DIFFERENCES,
-    bias_group_name,
-    parse_report,
-    top_shap_text_group_name,
-)
-from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
+from mcgov.errors import BadInputError
+from mcgov.steps.card.evaluation.api import parse_report
+from mcgov.steps.card.evaluation.clarify import bias_group_name, top_shap_text_group_name
+from mcgov.steps.card.evaluation.differences import INTENTIONAL_DIFFERENCES
 
 pytestmark = pytest.mark.skipif(not CASES.is_dir(), reason=f"real-world cases not found at {CASES} (../shared absent)")
 
@@ -116,15 +113,15 @@ def test_fraud_bias_null_metrics_are_recorded_with_their_error() -> None:
 def test_empty_explainability_report_is_rejected() -> None:
     data = _load("sdk-issue-4772-empty-explainability")
     for fmt in (None, "clarify-explainability", "Clarify Explainability"):
-        with pytest.raises(ReportFormatError, match="empty"):
+        with pytest.raises(BadInputError, match="empty"):
             parse_report(data, fmt=fmt, source="analysis.json")
 
 
 def test_invalid_json_docs_example_is_rejected() -> None:
     text = (CASES / "awsdocs-clarify-pdp-INVALID-json" / "analysis_fragment_verbatim.txt").read_text()
-    with pytest.raises(ReportFormatError, match="not valid JSON .*line"):
+    with pytest.raises(BadInputError, match="not valid JSON .*line"):
         parse_report(text, source="analysis.json")
-    with pytest.raises(ReportFormatError):
+    with pytest.raises(BadInputError, match="not valid JSON"):
         parse_report(text.encode(), fmt="clarify-explainability")
 
 

@@ -1,4 +1,4 @@
-"""Property tests: any JSON in, only ReportFormatError out; any success is valid card content and deterministic."""
+"""Property tests: any JSON in, only BadInputError out; any success is valid card content and deterministic."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import FORMATS, V2_ENUM_VALUES, parse_report  # noqa: E402
-from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
+from mcgov.errors import BadInputError
+from mcgov.steps.card.evaluation.api import FORMATS, V2_ENUM_VALUES, parse_report  # noqa: E402
 
 FMT_CHOICES = [None, *FORMATS, *V2_ENUM_VALUES, "CLARIFY_BIAS", "nonsense"]
 KEYS = st.sampled_from(
@@ -96,7 +96,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 def _check(data: Any, fmt: str | None) -> None:
     try:
         report = parse_report(data, fmt=fmt, source="fuzz.json")
-    except ReportFormatError as exc:
+    except BadInputError as exc:
         assert str(exc).startswith("fuzz.json: ")
         return
     assert_card_valid(report.metric_groups)

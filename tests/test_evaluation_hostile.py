@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mcgov.steps.card.evaluation import parse_report
-from mcgov.steps.card.exceptions import ReportFormatError
+from mcgov.errors import BadInputError
+from mcgov.steps.card.evaluation.api import parse_report
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from mcgov.steps.card.exceptions import ReportFormatError
     ],
 )
 def test_text_where_a_well_known_number_belongs_is_bad_input(family, metric):
-    with pytest.raises(ReportFormatError) as exc:
+    with pytest.raises(BadInputError) as exc:
         parse_report({family: {metric: {"value": "high"}}}, source="evaluation.json")
     assert str(exc.value) == (
         f'evaluation.json: {family}.{metric}.value: {metric} must be a number, got the text "high"'
@@ -33,20 +33,20 @@ def test_text_under_an_unknown_name_stays_a_string_metric():
 
 @pytest.mark.parametrize("matrix", [[[5, -1], [2, 7]], {"a": {"a": 5, "b": -1}, "b": {"a": 2, "b": 7}}])
 def test_negative_confusion_counts_are_bad_input(matrix):
-    with pytest.raises(ReportFormatError, match="no cell may be negative"):
+    with pytest.raises(BadInputError, match="no cell may be negative"):
         parse_report({"multiclass_classification_metrics": {"confusion_matrix": matrix}}, source="e.json")
 
 
 def test_ragged_confusion_matrices_are_bad_input():
     with pytest.raises(
-        ReportFormatError, match="e.json: multiclass_classification_metrics.confusion_matrix: .*rectangular"
+        BadInputError, match="e.json: multiclass_classification_metrics.confusion_matrix: .*rectangular"
     ):
         parse_report({"multiclass_classification_metrics": {"confusion_matrix": [[1, 2], [3]]}}, source="e.json")
 
 
 def test_a_report_with_only_non_finite_values_is_reported_by_its_own_name():
     report = {"binary_classification_metrics": {"accuracy": {"value": float("nan")}, "auc": {"value": float("inf")}}}
-    with pytest.raises(ReportFormatError) as exc:
+    with pytest.raises(BadInputError) as exc:
         parse_report(report, source="s3://bucket/eval/evaluation.json")
     assert str(exc.value).startswith("s3://bucket/eval/evaluation.json: no usable metric")
 

@@ -13,14 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_evaluation_support import assert_card_valid  # noqa: E402
 
-from mcgov.steps.card.evaluation import (  # noqa: E402
-    FORMATS,
-    MAX_GRAPH_POINTS,
-    ParsedReport,
-    detect_format,
-    parse_report,
-)
-from mcgov.steps.card.exceptions import ReportFormatError  # noqa: E402
+from mcgov.errors import BadInputError
+from mcgov.steps.card.evaluation.api import FORMATS, ParsedReport, detect_format, parse_report
+from mcgov.steps.card.evaluation.metrics import MAX_GRAPH_POINTS
 
 
 def _metrics(report: ParsedReport, group: int = 0) -> dict[str, dict[str, Any]]:
@@ -369,7 +364,7 @@ def test_pdp_uses_the_single_kernel_shap_label_when_headers_are_missing() -> Non
 
 def test_empty_explanations_are_rejected() -> None:
     for data in ({}, {"explanations": {}}, {"version": "1.0", "explanations": None}):
-        with pytest.raises(ReportFormatError, match="empty"):
+        with pytest.raises(BadInputError, match="empty"):
             parse_report(data, fmt="clarify-explainability")
 
 
@@ -420,7 +415,7 @@ def test_pass_through_keeps_valid_content_unchanged() -> None:
     ],
 )
 def test_pass_through_rejects_invalid_metrics(metric: dict[str, Any], field: str) -> None:
-    with pytest.raises(ReportFormatError, match=field):
+    with pytest.raises(BadInputError, match=field):
         parse_report({"metric_groups": [{"name": "g", "metric_data": [metric]}]}, source="metrics.json")
 
 
@@ -514,19 +509,19 @@ def test_explicit_override_and_v2_aliases(fmt: str, groups: list[str]) -> None:
 
 
 def test_variant_alias_requires_its_section() -> None:
-    with pytest.raises(ReportFormatError, match="multiclass_classification_metrics"):
+    with pytest.raises(BadInputError, match="multiclass_classification_metrics"):
         parse_report({"regression_metrics": {"mse": 1.0}}, fmt="Model Monitor Model Quality Multiclass Classification")
 
 
 def test_override_forces_a_format_that_does_not_fit() -> None:
-    with pytest.raises(ReportFormatError, match="no bias section"):
+    with pytest.raises(BadInputError, match="no bias section"):
         parse_report({"regression_metrics": {"mse": 1.0}}, fmt="Clarify Bias")
-    with pytest.raises(ReportFormatError, match="metric_groups"):
+    with pytest.raises(BadInputError, match="metric_groups"):
         parse_report({"regression_metrics": {"mse": 1.0}}, fmt="MODEL_CARD_METRIC_SCHEMA")
 
 
 def test_unknown_format_name_lists_the_valid_ones() -> None:
-    with pytest.raises(ReportFormatError) as info:
+    with pytest.raises(BadInputError) as info:
         parse_report({"regression_metrics": {}}, fmt="clarify-shap", source="r.json")
     for name in FORMATS:
         assert name in str(info.value)
@@ -538,28 +533,28 @@ def test_unknown_format_name_lists_the_valid_ones() -> None:
     [({}, "empty"), ([1, 2], "must be a JSON object"), ({"accuracy": 0.9}, "unrecognised"), (None, "JSON object")],
 )
 def test_detection_failures(data: Any, message: str) -> None:
-    with pytest.raises(ReportFormatError, match=message):
+    with pytest.raises(BadInputError, match=message):
         detect_format(data, source="r.json")
-    with pytest.raises(ReportFormatError, match=message):
+    with pytest.raises(BadInputError, match=message):
         parse_report(data, source="r.json")
 
 
 def test_json_text_is_accepted_and_invalid_json_rejected() -> None:
     text = json.dumps({"regression_metrics": {"mse": {"value": 1.5, "standard_deviation": "NaN"}}})
     assert _parse(text).metric_groups[0]["metric_data"] == [{"name": "mse", "type": "number", "value": 1.5}]
-    with pytest.raises(ReportFormatError, match="line 1 column"):
+    with pytest.raises(BadInputError, match="line 1 column"):
         parse_report('{"regression_metrics": ', source="evaluation.json")
 
 
 def test_non_json_python_values_are_rejected() -> None:
-    with pytest.raises(ReportFormatError, match="not a string"):
+    with pytest.raises(BadInputError, match="not a string"):
         parse_report({"regression_metrics": {1: 2.0}})
-    with pytest.raises(ReportFormatError, match="not JSON"):
+    with pytest.raises(BadInputError, match="not JSON"):
         parse_report({"regression_metrics": {"mse": {1, 2}}})
 
 
 def test_error_carries_source() -> None:
-    with pytest.raises(ReportFormatError) as info:
+    with pytest.raises(BadInputError) as info:
         parse_report({"regression_metrics": []}, source="s3://bucket/evaluation.json")
     assert info.value.source == "s3://bucket/evaluation.json" and info.value.field == "regression_metrics"
 

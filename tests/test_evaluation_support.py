@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mcgov.steps.card import limits
-from mcgov.steps.card.evaluation import MAX_GRAPH_POINTS
+from mcgov.steps.card.evaluation.metrics import MAX_GRAPH_POINTS
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -36,14 +36,14 @@ def anchored_problems(groups: list[dict[str, Any]]) -> list[str]:
     """Limits the published schema does not enforce, checked here independently of the parser's own check."""
     problems = []
     for group in groups:
-        if not re.fullmatch(r".{1,%d}" % limits.GROUP_NAME_MAX, group["name"]):
+        if not re.fullmatch(rf".{{1,{limits.GROUP_NAME_MAX}}}", group["name"]):
             problems.append(f"group name {group['name']!r}")
         names = [m["name"] for m in group["metric_data"]]
         if len(names) != len(set(names)):
             problems.append(f"duplicate metric names in {group['name']!r}")
         for metric in group["metric_data"]:
             kind, value = metric["type"], metric["value"]
-            if not re.fullmatch(r".{1,%d}" % limits.METRIC_NAME_MAX, metric["name"]):
+            if not re.fullmatch(rf".{{1,{limits.METRIC_NAME_MAX}}}", metric["name"]):
                 problems.append(f"metric name {metric['name']!r}")
             if len(metric.get("notes", "")) > limits.NOTES_MAX:
                 problems.append(f"notes of {metric['name']!r}")

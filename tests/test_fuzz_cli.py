@@ -323,7 +323,7 @@ def _valid_callback(event: Any) -> bool:
     ("record", "reason"),
     [
         (None, "an SQS record must be an object"),
-        ({"messageId": "m1", "body": True}, "event field <event>: Input should be a valid dictionary"),
+        ({"messageId": "m1", "body": True}, "event: Input should be a valid dictionary"),
     ],
     ids=["null-record", "bool-body"],
 )
@@ -353,7 +353,7 @@ def test_gate_watcher_drops_a_message_with_a_malformed_token(
     with contextlib.redirect_stdout(io.StringIO()):
         result = gate_watcher.handler({"Records": [{"messageId": "m1", "body": body}]}, None)
     assert result["outcomes"][0]["status"] == "DROPPED"
-    assert result["outcomes"][0]["reason"] == "event field token: String should have at least 10 characters"
+    assert result["outcomes"][0]["reason"] == "event: token: String should have at least 10 characters"
 
 
 @pytest.mark.parametrize("name", sorted(HANDLER_EVENTS))

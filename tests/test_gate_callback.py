@@ -11,7 +11,7 @@ from botocore.stub import ANY, Stubber
 from mcgov.steps.gate.callback import CALLBACK_OUTPUTS, MAX_FAILURE_REASON
 from mcgov.steps.handlers import gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.share import ensure_readonly_permission
+from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

@@ -8,16 +8,18 @@ from typing import Any
 
 import pytest
 
-from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy
-from mcgov.steps.approval import ApprovalRecord
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.gate import backoff_delays, run_gate, verify_consumers
-from mcgov.steps.gate import evaluate as evaluate_with
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.decision import SCHEMA_VERSION
-from mcgov.steps.gate.exceptions import VerificationInputError
+from mcgov.steps.gate.decision import evaluate as evaluate_with
+from mcgov.steps.gate.poller import backoff_delays, run_gate
 from mcgov.steps.gate.state import StageShareState
-from mcgov.steps.share import share_name, share_tags
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.share.naming import share_name, share_tags
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -119,7 +121,7 @@ def policy():
 
 
 def test_all_associated_and_approved_is_allowed_with_full_record(policy) -> None:
-    decision = evaluate(policy, "prod", card(), state(), NOW)
+    decision = evaluate(policy, policy.stage("prod"), card(), state(), NOW)
     record = decision.to_dict()
     assert record["allowed"] is True and record["reasons"] == []
     assert record["schema_version"] == SCHEMA_VERSION == 1
@@ -153,15 +155,15 @@ def test_card_status_ordering(policy, stage: str, status: str, allowed: bool) ->
     st = state(
         stage, [assoc(account, "PRINCIPAL")], permission=AWS_MANAGED_PERMISSION if stage == "staging" else READONLY
     )
-    decision = evaluate(policy, stage, card(status), st, NOW)
-    assert decision.allowed is allowed
+    decision = evaluate(policy, policy.stage(stage), card(status), st, NOW)
+    assert decision.allowed is allowed and decision.stage == stage
     if not allowed:
         assert not decision.pending and ("status" in decision.reasons[0] or "Archived" in decision.reasons[0])
 
 
 def test_failed_association_blocks_with_status_message(policy) -> None:
     st = state(principals=[assoc("333333333333", "PRINCIPAL", "FAILED", message="account suspended")])
-    decision = evaluate(policy, "prod", card(), st, NOW)
+    decision = evaluate(policy, policy.stage("prod"), card(), st, NOW)
     assert not decision.allowed and not decision.pending
     assert "FAILED (account suspended)" in decision.reasons[0] and "mcgov share ensure" in decision.reasons[0]
     assert decision.principals["333333333333"]["status_message"] == "account suspended"
@@ -169,12 +171,14 @@ def test_failed_association_blocks_with_status_message(policy) -> None:
 
 @pytest.mark.parametrize("status", ["DISASSOCIATED", "DISASSOCIATING"])
 def test_disassociated_blocks(policy, status: str) -> None:
-    decision = evaluate(policy, "prod", card(), state(principals=[assoc("333333333333", "PRINCIPAL", status)]), NOW)
+    decision = evaluate(
+        policy, policy.stage("prod"), card(), state(principals=[assoc("333333333333", "PRINCIPAL", status)]), NOW
+    )
     assert not decision.allowed and not decision.pending and status in decision.reasons[0]
 
 
 def test_missing_association_and_missing_resource_block(policy) -> None:
-    decision = evaluate(policy, "prod", card(), state(principals=[], resources=[]), NOW)
+    decision = evaluate(policy, policy.stage("prod"), card(), state(principals=[], resources=[]), NOW)
     assert not decision.allowed and not decision.pending and len(decision.reasons) == 2
     assert "Account 333333333333 is not associated" in decision.reasons[0]
     assert f"Card {CARD} is not associated" in decision.reasons[1]
@@ -182,7 +186,9 @@ def test_missing_association_and_missing_resource_block(policy) -> None:
 
 
 def test_associating_is_pending(policy) -> None:
-    decision = evaluate(policy, "prod", card(), state(resources=[assoc(CARD, "RESOURCE", "ASSOCIATING")]), NOW)
+    decision = evaluate(
+        policy, policy.stage("prod"), card(), state(resources=[assoc(CARD, "RESOURCE", "ASSOCIATING")]), NOW
+    )
     assert not decision.allowed and decision.pending
     assert decision.reasons == [f"Card {CARD} is still ASSOCIATING; wait and re-check."]
 
@@ -191,31 +197,31 @@ def test_pending_invitation_within_window_waits_and_expired_blocks(policy) -> No
     fresh = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(days=1))
     old = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(days=8))
     ext_policy = policy.model_copy(update={"allow_external_principals": True})
-    waiting = evaluate(ext_policy, "prod", card(), state(principals=[fresh]), NOW)
+    waiting = evaluate(ext_policy, ext_policy.stage("prod"), card(), state(principals=[fresh]), NOW)
     assert not waiting.allowed and waiting.pending and "invitation" in waiting.reasons[0]
-    expired = evaluate(ext_policy, "prod", card(), state(principals=[old]), NOW)
+    expired = evaluate(ext_policy, ext_policy.stage("prod"), card(), state(principals=[old]), NOW)
     assert not expired.allowed and not expired.pending and "not accepted the RAM invitation" in expired.reasons[0]
 
 
 def test_external_principal_blocked_when_policy_forbids(policy) -> None:
     st = state(principals=[assoc("333333333333", "PRINCIPAL", external=True)])
-    decision = evaluate(policy, "prod", card(), st, NOW)
+    decision = evaluate(policy, policy.stage("prod"), card(), st, NOW)
     assert not decision.allowed and "allow_external_principals" in decision.reasons[0]
 
 
 def test_principal_not_in_policy_blocks(policy) -> None:
     st = state(principals=[assoc("333333333333", "PRINCIPAL"), assoc("444444444444", "PRINCIPAL")])
-    decision = evaluate(policy, "prod", card(), st, NOW)
+    decision = evaluate(policy, policy.stage("prod"), card(), st, NOW)
     assert not decision.allowed and "444444444444" in decision.reasons[0] and "--prune" in decision.reasons[0]
 
 
 def test_share_deleted_or_wrong_permission_blocks(policy) -> None:
-    deleted = evaluate(policy, "prod", card(), state(share_status="DELETED"), NOW)
+    deleted = evaluate(policy, policy.stage("prod"), card(), state(share_status="DELETED"), NOW)
     assert not deleted.allowed and "deleted" in deleted.reasons[0] and "share ensure" in deleted.reasons[0]
-    wrong = evaluate(policy, "prod", card(), state(permission=AWS_MANAGED_PERMISSION), NOW)
+    wrong = evaluate(policy, policy.stage("prod"), card(), state(permission=AWS_MANAGED_PERMISSION), NOW)
     assert not wrong.allowed and "another RAM permission" in wrong.reasons[0]
     none = StageShareState("prod", share_name(CARD, "prod"), (), None, (), ())
-    assert "No RAM share" in evaluate(policy, "prod", card(), none, NOW).reasons[0]
+    assert "No RAM share" in evaluate(policy, policy.stage("prod"), card(), none, NOW).reasons[0]
 
 
 def test_backoff_doubles_and_caps() -> None:
@@ -242,17 +248,21 @@ def _patch_reads(
 ) -> list[int]:
     calls = [0]
 
-    def read(ram: Any, policy: Any, card_arn: str, stage: str) -> StageShareState:
+    def read(ram: Any, card_arn: str, stage: Any) -> StageShareState:
         calls[0] += 1
         return states[min(calls[0] - 1, len(states) - 1)]
 
-    def describe(sm: Any, arn: str) -> dict:
-        if isinstance(card_resp, Exception):
-            raise card_resp
-        return card_resp
+    class FakeCards:
+        def __init__(self, sagemaker: Any) -> None:
+            pass
+
+        def describe(self, arn: str) -> dict:
+            if isinstance(card_resp, Exception):
+                raise card_resp
+            return card_resp
 
     monkeypatch.setattr("mcgov.steps.gate.poller.read_stage_state", read)
-    monkeypatch.setattr("mcgov.steps.gate.poller.describe_card", describe)
+    monkeypatch.setattr("mcgov.steps.gate.poller.CardStore", FakeCards)
     monkeypatch.setattr("mcgov.steps.gate.poller.ApprovalStore", FakeApprovals)
     return calls
 
@@ -262,7 +272,9 @@ def test_poller_waits_with_backoff_until_associated(policy, monkeypatch: pytest.
     calls = _patch_reads(monkeypatch, [associating] * 3 + [state()], card())
     clock = FakeClock()
     lines: list[str] = []
-    decision = run_gate(None, None, policy, "prod", CARD, sleep=clock.sleep, clock=clock, progress=lines.append)
+    decision = run_gate(
+        None, None, policy, policy.stage("prod"), CARD, sleep=clock.sleep, clock=clock, progress=lines.append
+    )
     assert decision.allowed and calls[0] == 4
     assert clock.sleeps == [5, 10, 20]
     assert len(lines) == 4 and "waiting" in lines[0] and "allowed" in lines[-1]
@@ -271,7 +283,7 @@ def test_poller_waits_with_backoff_until_associated(policy, monkeypatch: pytest.
 def test_poller_times_out(policy, monkeypatch: pytest.MonkeyPatch) -> None:
     _patch_reads(monkeypatch, [state(principals=[assoc("333333333333", "PRINCIPAL", "ASSOCIATING")])], card())
     clock = FakeClock()
-    decision = run_gate(None, None, policy, "prod", CARD, timeout=100, sleep=clock.sleep, clock=clock)
+    decision = run_gate(None, None, policy, policy.stage("prod"), CARD, timeout=100, sleep=clock.sleep, clock=clock)
     assert not decision.allowed and not decision.pending
     assert "still ASSOCIATING" in decision.reasons[0] and "Timed out" in decision.reasons[-1]
     assert sum(clock.sleeps) == 100 and clock.sleeps[-1] <= 60
@@ -280,14 +292,16 @@ def test_poller_times_out(policy, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_poller_stops_at_once_on_terminal_block(policy, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _patch_reads(monkeypatch, [state(principals=[assoc("333333333333", "PRINCIPAL", "FAILED")])], card())
     clock = FakeClock()
-    decision = run_gate(None, None, policy, "prod", CARD, sleep=clock.sleep, clock=clock)
+    decision = run_gate(None, None, policy, policy.stage("prod"), CARD, sleep=clock.sleep, clock=clock)
     assert not decision.allowed and calls[0] == 1 and clock.sleeps == []
     assert "Account 333333333333 association FAILED" in decision.reasons[0]
 
 
 def test_poller_fails_closed_on_errors(policy, monkeypatch: pytest.MonkeyPatch) -> None:
     _patch_reads(monkeypatch, [state()], RuntimeError("boom\nsecond line"))
-    decision = run_gate(None, None, policy, "prod", CARD, timeout=0, sleep=lambda s: None, clock=FakeClock())
+    decision = run_gate(
+        None, None, policy, policy.stage("prod"), CARD, timeout=0, sleep=lambda s: None, clock=FakeClock()
+    )
     assert not decision.allowed and "RuntimeError: boom second line" in decision.reasons[0]
 
 
@@ -310,17 +324,21 @@ class FakeSession:
 
 
 def test_verify_consumers_match_mismatch_and_missing(policy) -> None:
-    ok = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(card())})
+    ok = verify_consumers(
+        evaluate(policy, policy.stage("prod"), card(), state(), NOW), {"333333333333": FakeSession(card())}
+    )
     assert ok.allowed and ok.consumer_checks["333333333333"]["ok"]
     stale = verify_consumers(
-        evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(card(version=2))}
+        evaluate(policy, policy.stage("prod"), card(), state(), NOW), {"333333333333": FakeSession(card(version=2))}
     )
     assert not stale.allowed and "version 2" in stale.reasons[0]
     other = {**card(), "Content": "{}"}
-    changed = verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {"333333333333": FakeSession(other)})
+    changed = verify_consumers(
+        evaluate(policy, policy.stage("prod"), card(), state(), NOW), {"333333333333": FakeSession(other)}
+    )
     assert not changed.allowed and "sha256" in changed.reasons[0] and "re-run the gate" in changed.reasons[0]
-    with pytest.raises(VerificationInputError):
-        verify_consumers(evaluate(policy, "prod", card(), state(), NOW), {})
+    with pytest.raises(BadInputError, match="no session or role given for account 333333333333"):
+        verify_consumers(evaluate(policy, policy.stage("prod"), card(), state(), NOW), {})
 
 
 def test_verify_consumers_assumes_roles(policy, aws_env: None) -> None:
@@ -347,7 +365,7 @@ def test_verify_consumers_assumes_roles(policy, aws_env: None) -> None:
 
     base = Base()
     decision = verify_consumers(
-        evaluate(policy, "prod", card(), state(), NOW),
+        evaluate(policy, policy.stage("prod"), card(), state(), NOW),
         {"333333333333": "arn:aws:iam::333333333333:role/verify"},
         base_session=base,
         session_factory=Base,

@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.gate import run_gate, verify_consumers
-from mcgov.steps.share import delete_share, ensure_share, ram_client
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, ensure_share
 from tests.conftest import REPO
 from tests.test_share_emulator import setup_card
 
@@ -46,7 +49,7 @@ def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", ti
         ram_client(session, "us-east-1"),
         session.client("sagemaker", region_name="us-east-1"),
         policy,
-        stage,
+        policy.stage(stage),
         card,
         timeout=timeout,
         sleep=waits.sleep,
@@ -93,7 +96,7 @@ def test_association_failed_blocks(emulator: Any, card_session: Any) -> None:
     emulator.fail_association(principal="333333333333", message="account closed")
     policy = load_policy(EXAMPLE)
     card = setup_card(card_session)
-    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=[policy.stage("prod")])
     decision = gate(emulator, card_session, policy, card)
     assert not decision.allowed and "Account 333333333333 association FAILED (account closed)" in decision.reasons[0]
     assert decision.principals["333333333333"]["status"] == "FAILED"
@@ -104,7 +107,7 @@ def test_share_deleted_between_ensure_and_gate(emulator: Any, card_session: Any)
     card = setup_card(card_session)
     ram = ram_client(card_session, "us-east-1")
     ensure_share(ram, policy, card)
-    assert delete_share(ram, policy, card, ["prod"])
+    assert delete_share(ram, policy, card, [policy.stage("prod")])
     decision = gate(emulator, card_session, policy, card)
     assert not decision.allowed and not decision.pending
     assert "was deleted" in decision.reasons[0] and "share ensure" in decision.reasons[0]
@@ -114,13 +117,13 @@ def test_timeout_when_associations_never_settle(emulator: Any, card_session: Any
     emulator.set_association_delay(polls=10_000)
     policy = load_policy(EXAMPLE)
     card = setup_card(card_session)
-    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=["prod"])
+    ensure_share(ram_client(card_session, "us-east-1"), policy, card, stages=[policy.stage("prod")])
     waits = Waits(emulator)
     decision = run_gate(
         ram_client(card_session, "us-east-1"),
         card_session.client("sagemaker", region_name="us-east-1"),
         policy,
-        "prod",
+        policy.stage("prod"),
         card,
         timeout=200,
         sleep=waits.sleep,

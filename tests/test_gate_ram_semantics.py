@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from mcgov.steps.gate import check_once
-from mcgov.steps.share import ensure_share, ram_client
+from mcgov.share_policies.loader import parse_policy
+from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.poller import check_once
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.naming import TAG_PERMISSION
 from mcgov.steps.share.permissions import clear_permission_cache, forget_share_permissions
 from tests.conftest import REPO
@@ -42,7 +45,7 @@ def _settled(emulator: Any, card_session: Any) -> tuple[Any, Any, Any, str]:
 def _gate(ram: Any, sm: Any, policy: Any, card: str, emulator: Any) -> Any:
     from datetime import datetime
 
-    return check_once(ram, sm, policy, "prod", card, datetime.fromtimestamp(emulator.clock.now(), tz=UTC))
+    return check_once(ram, sm, policy, policy.stage("prod"), card, datetime.fromtimestamp(emulator.clock.now(), tz=UTC))
 
 
 def _count(emulator: Any, operation: str) -> int:
@@ -53,7 +56,7 @@ def test_a_replaced_permission_blocks_although_the_tag_still_names_the_policy_pe
     emulator: Any, card_session: Any
 ) -> None:
     policy, ram, sm, card = _settled(emulator, card_session)
-    permission = policy.stage_permission("prod")
+    permission = policy.stage("prod").permission
     assert _gate(ram, sm, policy, card, emulator).allowed
     share = _prod_share(ram, card)
     ram.replace_permission_associations(fromPermissionArn=permission, toPermissionArn=AWS_MANAGED_PERMISSION)

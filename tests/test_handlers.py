@@ -10,21 +10,17 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import ANY, Stubber
 
-from mcgov.steps.card.exceptions import CardStoreError
+from mcgov.steps.card.exceptions import CardError
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
 from mcgov.steps.handlers.runtime import lambda_entry
-from mcgov.steps.registry import (
-    ApprovalStatus,
-    ModelPackage,
-    ModelPackageStore,
-    RegistryAccessDeniedError,
-    RegistryUnavailableError,
-)
-from mcgov.steps.share import ensure_readonly_permission
+from mcgov.steps.registry.exceptions import RegistryError
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
+from mcgov.steps.registry.store import ModelPackageStore
+from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
 
 CARD = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
@@ -97,7 +93,7 @@ def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
     ],
 )
 def test_share_event_cannot_add_principals_or_policies(world, event, field):
-    with pytest.raises(HandlerFailure, match=f"EventError: event field {field}"):
+    with pytest.raises(HandlerFailure, match=f"BadInputError: event: {field}: "):
         share_card.handler(event)
     assert world.session("111111111111").client("ram").get_resource_shares(resourceOwner="SELF")["resourceShares"] == []
 
@@ -217,7 +213,7 @@ def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
         stub.add_client_error(
             "list_tags", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400
         )
-        with pytest.raises(RegistryUnavailableError, match="ThrottlingException: Rate exceeded; .*retry later") as info:
+        with pytest.raises(RegistryError, match="ThrottlingException: Rate exceeded; .*retry later") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert info.value.retryable and info.value.failure.kind is AwsErrorKind.THROTTLED
 
@@ -229,7 +225,7 @@ def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
             service_message="Rate exceeded",
             http_status_code=400,
         )
-        with pytest.raises(CardStoreError, match="ThrottlingException") as info:
+        with pytest.raises(CardError, match="ThrottlingException") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert info.value.retryable
 
@@ -254,7 +250,7 @@ def test_find_card_treats_only_not_found_as_no_card(aws_env):
         stub.add_client_error(
             "list_tags", service_error_code="AccessDeniedException", service_message="not allowed", http_status_code=400
         )
-        with pytest.raises(RegistryAccessDeniedError, match="grant the role sagemaker:ListTags") as info:
+        with pytest.raises(RegistryError, match="grant the role sagemaker:ListTags") as info:
             approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
     assert not info.value.retryable
 
@@ -264,10 +260,10 @@ def test_a_throttled_guard_fails_retryably_and_leaves_the_package_approved(world
     event = _approve(card_session, arn)
 
     def throttled(*_: Any, **__: Any) -> dict[str, str]:
-        raise RegistryUnavailableError("ListTags: Throttling; retry later", failure=_throttle_failure())
+        raise RegistryError("ListTags: Throttling; retry later", failure=_throttle_failure())
 
     monkeypatch.setattr(ModelPackageStore, "tags", throttled)
-    with pytest.raises(RetryableHandlerFailure, match="RegistryUnavailableError: ListTags: Throttling"):
+    with pytest.raises(RetryableHandlerFailure, match="RegistryError: ListTags: Throttling"):
         approval_guard.handler(event)
     package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
     assert package["ModelApprovalStatus"] == "Approved"
@@ -437,7 +433,7 @@ def test_the_policy_is_read_from_s3_and_a_missing_object_names_the_uri(world, ca
     assert {s["stage"] for s in share_card.handler({"card_arn": CARD})["shares"]} == {"staging", "prod"}
     monkeypatch.setenv("MCGOV_POLICY_URI", "s3://mcgov-config/missing.yaml")
     with pytest.raises(
-        HandlerFailure, match="PolicyFileError: s3://mcgov-config/missing.yaml: cannot read the policy object"
+        HandlerFailure, match="BadInputError: s3://mcgov-config/missing.yaml: cannot read the policy object"
     ) as info:
         share_card.handler({"card_arn": CARD})
     assert not info.value.retryable

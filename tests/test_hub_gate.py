@@ -6,12 +6,14 @@ import json
 from datetime import UTC, datetime
 
 from mcgov.emulator import Emulator, EmulatorConfig
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.poller import check_once
-from mcgov.steps.hub import Provenance, publish, sync
-from mcgov.steps.share import ensure_share
+from mcgov.steps.hub.hub_side import sync
+from mcgov.steps.hub.provenance import Provenance
+from mcgov.steps.hub.spoke_side import publish
+from mcgov.steps.share.converge import ensure_share
 
 HUB, SPOKE, PROD = "111111111111", "444444444444", "333333333333"
 CARD_ARN = f"arn:aws:sagemaker:us-east-1:{SPOKE}:model-card/churn"
@@ -61,20 +63,20 @@ def test_gate_blocks_until_the_hub_copy_is_current() -> None:
         policy = parse_policy(SPOKE_POLICY)
         ensure_share(ram, policy, CARD_ARN)
 
-        blocked = check_once(ram, sm, policy, "prod", CARD_ARN, NOW)
+        blocked = check_once(ram, sm, policy, policy.stage("prod"), CARD_ARN, NOW)
         assert not blocked.allowed and any("requires a current hub copy" in r for r in blocked.reasons), blocked.reasons
 
         hub_policy = parse_policy(HUB_POLICY)
         publish(ram, sm, spoke.client("sts"), hub_policy)
         hub = emu.session(HUB)
         assert not sync(hub.client("ram"), hub.client("sagemaker"), hub_policy).failed
-        allowed = check_once(ram, sm, policy, "prod", CARD_ARN, NOW)
+        allowed = check_once(ram, sm, policy, policy.stage("prod"), CARD_ARN, NOW)
         assert allowed.allowed, allowed.reasons
 
         CardStore(sm).update_content("churn", json.dumps({"model_overview": {"model_description": "v2"}}))
-        stale = check_once(ram, sm, policy, "prod", CARD_ARN, NOW)
+        stale = check_once(ram, sm, policy, policy.stage("prod"), CARD_ARN, NOW)
         assert not stale.allowed and any("requires the hub copy to be current" in r for r in stale.reasons), (
             stale.reasons
         )
         sync(hub.client("ram"), hub.client("sagemaker"), hub_policy)
-        assert check_once(ram, sm, policy, "prod", CARD_ARN, NOW).allowed
+        assert check_once(ram, sm, policy, policy.stage("prod"), CARD_ARN, NOW).allowed

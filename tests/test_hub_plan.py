@@ -6,19 +6,13 @@ import json
 
 import pytest
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import is_card_name
-from mcgov.share_policies import HubSpokePolicy, PolicyValidationError, SharePolicy, parse_policy
-from mcgov.steps.hub import (
-    HubCopy,
-    Outcome,
-    SourceCard,
-    build_copy,
-    hub_card_name,
-    mirror_status,
-    plan_card,
-    plan_spoke,
-)
-from mcgov.steps.hub.provenance import COPY_SHA256, Provenance, read_provenance
+from mcgov.share_policies.loader import parse_policy
+from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
+from mcgov.steps.hub.naming import hub_card_name
+from mcgov.steps.hub.plan import HubCopy, Outcome, SourceCard, mirror_status, plan_card, plan_spoke
+from mcgov.steps.hub.provenance import COPY_SHA256, Provenance, build_copy, read_provenance
 
 HUB, SPOKE = "111111111111", "444444444444"
 BASE = {
@@ -76,7 +70,7 @@ def test_hub_policy_is_a_share_policy_whose_card_account_is_the_hub() -> None:
     ],
 )
 def test_hub_policy_keeps_the_security_rules(change: dict, field: str | None, text: str) -> None:
-    with pytest.raises(PolicyValidationError) as caught:
+    with pytest.raises(BadInputError) as caught:
         parse_policy({**BASE, **change}, source="hub.yaml")
     assert caught.value.field == field and text in str(caught.value)
 
@@ -167,6 +161,7 @@ def test_policy_validate_summarises_the_hub_and_its_spokes(tmp_path, capsys: pyt
     )
     assert main(["policy", "validate", str(path)]) == 0
     assert capsys.readouterr().out == (
-        f"{path}: valid: hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, name-prefix churn-), "
+        f"{path}: valid: hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, name-prefix "
+        "churn-), "
         "555555555555; share back to spokes: yes; stages: audit (1 account(s), PendingReview)\n"
     )

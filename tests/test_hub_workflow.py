@@ -13,13 +13,13 @@ import yaml
 
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.pipelines.local_run import _zip
-from mcgov.share_policies import parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.handlers import hub_sync
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure
-from mcgov.steps.hub import publish
+from mcgov.steps.hub.spoke_side import publish
 from mcgov.steps.workflow.definition import HUB_FILE, HubWorkflowSettings, hub_definition, packaged_text
 
 FAST = 1
@@ -158,5 +158,5 @@ def test_handler_refuses_an_account_that_is_not_a_spoke(tmp_path: Path, monkeypa
     clear_policy_cache()
     with pytest.raises(HandlerFailure, match="666666666666 is not a spoke"):
         hub_sync.handler({"spoke": "666666666666"})
-    with pytest.raises(HandlerFailure, match="event field prune"):
+    with pytest.raises(HandlerFailure, match="event: prune: "):
         hub_sync.handler({"spoke": SPOKES[0], "prune": "yes"})

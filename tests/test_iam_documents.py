@@ -11,9 +11,10 @@ import json
 import pytest
 
 import mcgov.steps.cli.main as main
+from mcgov.errors import BadInputError
 from mcgov.identifiers import KMS_KEY_ARN
-from mcgov.share_policies import load_policy
-from mcgov.share_policies.documents import CARD_ARN_CONTEXT_KEY, consumer_iam_policy, kms_key_policy_statement
+from mcgov.share_policies.iam import CARD_ARN_CONTEXT_KEY, consumer_iam_policy, kms_key_policy_statement
+from mcgov.steps.common.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")
@@ -100,10 +101,11 @@ def test_the_key_arn_pattern_is_whole_and_ascii() -> None:
 
 
 def test_the_library_functions_check_their_inputs() -> None:
-    from mcgov.share_policies.exceptions import CardArnError, KmsKeyArnError
 
     policy = load_policy(EXAMPLE)
-    with pytest.raises(KmsKeyArnError, match="^--kms-key-arn: "):
-        consumer_iam_policy(policy, CARD, "prod", "arn:aws:kms:us-east-1:111111111111:alias/x")
-    with pytest.raises(CardArnError):
-        kms_key_policy_statement(policy, "prod", "arn:aws:sagemaker:us-east-1:999999999999:model-card/x", KEY)
+    with pytest.raises(BadInputError, match="^--kms-key-arn: "):
+        consumer_iam_policy(policy, CARD, policy.stage("prod"), "arn:aws:kms:us-east-1:111111111111:alias/x")
+    with pytest.raises(BadInputError, match="^--card: .*not in the policy's card account 111111111111"):
+        kms_key_policy_statement(
+            policy, policy.stage("prod"), "arn:aws:sagemaker:us-east-1:999999999999:model-card/x", KEY
+        )

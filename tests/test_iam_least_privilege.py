@@ -144,7 +144,8 @@ def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def handlers_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
-    """Handlers (``approval_guard.handler``, ``hub_sync.list_spokes``...) each role runs, from the template's functions."""
+    """Handlers (``approval_guard.handler``, ``hub_sync.list_spokes``...) each role runs, from the template's
+    functions."""
     out: dict[str, set[str]] = defaultdict(set)
     for res in template["Resources"].values():
         if res["Type"] == "AWS::Lambda::Function":
@@ -174,7 +175,7 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     external = policy.replace("allow_external_principals: false", "allow_external_principals: true", 1)
     assert external != policy
     s3.put_object(Bucket=BUCKET, Key="policy-external.yaml", Body=external.encode())
-    from mcgov.steps.share import ensure_readonly_permission
+    from mcgov.steps.share.converge import ensure_readonly_permission
 
     ensure_readonly_permission(card_session.client("ram"))
     sagemaker = card_session.client("sagemaker")
@@ -274,10 +275,10 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
 
 def _hub_scenarios(world: Any, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """The card account as the hub of staging and prod (spokes): list the spokes, sync new, changed and unchanged."""
-    from mcgov.share_policies import parse_policy
+    from mcgov.share_policies.loader import parse_policy
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.handlers import hub_sync
-    from mcgov.steps.hub import publish
+    from mcgov.steps.hub.spoke_side import publish
 
     spokes = [world.account_id("staging"), world.account_id("prod")]
     policy = {

@@ -7,9 +7,8 @@ import re
 import pytest
 
 from mcgov import identifiers as ids
-from mcgov.share_policies import parse_policy
-from mcgov.share_policies.exceptions import PolicyValidationError
-from mcgov.steps.card.exceptions import ContentValidationError
+from mcgov.errors import BadInputError
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.card.identifiers import card_name_from, validate_card_name
 from tests.conftest import REPO
 
@@ -42,7 +41,7 @@ def test_bad_accounts(value):
 )
 def test_bad_card_names(name):
     assert not ids.is_card_name(name)
-    with pytest.raises(ContentValidationError, match="not a model card name"):
+    with pytest.raises(BadInputError, match="not a model card name"):
         validate_card_name(name)
 
 
@@ -84,14 +83,14 @@ def test_policy_identifiers_are_checked_whole(path, value, field):
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
-    with pytest.raises(PolicyValidationError) as exc:
+    with pytest.raises(BadInputError) as exc:
         parse_policy(data, source="p.yaml")
     assert str(exc.value).startswith(f"p.yaml: {field}: ")
 
 
 def test_a_stage_name_with_a_newline_is_refused():
     data = {**POLICY, "stages": {"staging\n": POLICY["stages"]["staging"]}}
-    with pytest.raises(PolicyValidationError, match="stage name"):
+    with pytest.raises(BadInputError, match="stage name"):
         parse_policy(data, source="p.yaml")
 
 

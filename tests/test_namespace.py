@@ -218,15 +218,12 @@ def test_a_seed_code_project_on_sdk_v3_renders_the_churn_definition_from_the_bui
     assert gate["FunctionArn"] == "arn:aws:lambda:us-east-1:000000000000:function:mcgov-check-gate", "no region set"
 
 
-def test_no_lazy_export_shares_its_name_with_a_submodule():
-    import importlib
-    import pkgutil
-
-    clashes = {}
-    for folder in (REPO / "steps").iterdir():
-        if (folder / "__init__.py").exists():
-            package = importlib.import_module(f"mcgov.steps.{folder.name}")
-            exports = set(getattr(package, "_EXPORTS", {}))
-            clashes.update({folder.name: sorted(exports & {m.name for m in pkgutil.iter_modules(package.__path__)})})
-    assert {k: v for k, v in clashes.items() if v} == {}
-    assert any(getattr(importlib.import_module(f"mcgov.steps.{p}"), "_EXPORTS", None) for p in ("hub", "share", "gate"))
+def test_package_init_files_hold_a_docstring_only():
+    """Imports name the defining module: a package ``__init__`` exports nothing, so importing a package is free."""
+    offenders = []
+    for folder in ("mcgov", "steps", "share_policies"):
+        for init in sorted((REPO / folder).rglob("__init__.py")):
+            body = ast.parse(init.read_text()).body
+            if body[1:] or (body and not (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant))):
+                offenders.append(str(init.relative_to(REPO)))
+    assert offenders == []

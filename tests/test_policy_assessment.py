@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import RiskRating
 from mcgov.steps.card import content
@@ -72,7 +72,7 @@ def test_the_policy_risk_ratings_are_the_cards():
     ],
 )
 def test_a_badly_shaped_require_assessment_is_refused_naming_the_field(require, field, words):
-    with pytest.raises(PolicyValidationError) as caught:
+    with pytest.raises(BadInputError) as caught:
         parse_policy(_policy(require), source="p.yaml")
     assert str(caught.value).startswith(f"p.yaml: stages.prod.require_assessment.{field}: ")
     assert words in str(caught.value)
@@ -90,7 +90,7 @@ def test_a_badly_shaped_require_assessment_is_refused_naming_the_field(require, 
     ],
 )
 def test_badly_shaped_required_fields_are_refused_naming_the_field(table, field, words):
-    with pytest.raises(PolicyValidationError) as caught:
+    with pytest.raises(BadInputError) as caught:
         parse_policy(_policy(required_fields=table), source="p.yaml")
     assert str(caught.value).startswith(f"p.yaml: {field}: "), str(caught.value)
     assert words in str(caught.value)
@@ -124,7 +124,7 @@ def _load(tmp_path: Path, data: dict[str, Any]) -> Any:
 )
 def test_the_steps_loader_refuses_an_unknown_framework_and_a_path_that_is_not_in_a_card(tmp_path, data, field, words):
     parse_policy(data)  # well formed: the shape is share_policies', the meaning the steps'
-    with pytest.raises(PolicyValidationError) as caught:
+    with pytest.raises(BadInputError) as caught:
         _load(tmp_path, data)
     assert str(caught.value).startswith(f"{tmp_path / 'policy.yaml'}: {field}: {words}")
 

@@ -10,8 +10,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 import mcgov.steps.cli.main as main
-from mcgov.errors import GovernanceError
-from mcgov.share_policies import UnknownStageError
+from mcgov.errors import BadInputError, GovernanceError
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")
@@ -112,7 +111,7 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
     ("error", "code", "line"),
     [
         (
-            UnknownStageError("stage 'qa' is not defined", source="p.yaml", field="stages.qa"),
+            BadInputError("stage 'qa' is not defined", source="p.yaml", field="stages.qa"),
             2,
             "mcgov: error: p.yaml: stages.qa: stage 'qa' is not defined",
         ),
@@ -120,12 +119,14 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
         (
             ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
             1,
-            "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, with backoff",
+            "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, "
+            "with backoff",
         ),
         (
             ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"),
             1,
-            "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role permission for DescribeModelCard",
+            "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role "
+            "permission for DescribeModelCard",
         ),
         (
             EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),

@@ -12,25 +12,16 @@ import yaml
 from botocore.stub import Stubber
 
 from mcgov.errors import BadInputError
-from mcgov.share_policies import (
-    AWS_MANAGED_EXPORT_PERMISSION,
-    AWS_MANAGED_PERMISSION,
-    PolicyFileError,
-    PolicyUnavailableError,
-    PolicyValidationError,
-    UnknownStageError,
-    load_policy,
-    parse_policy,
-    parse_policy_text,
-)
-from mcgov.share_policies.documents import (
-    check_card_arn,
+from mcgov.share_policies.exceptions import PolicyUnavailableError
+from mcgov.share_policies.iam import (
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
     render_all,
 )
-from mcgov.steps.common.policy import load_policy as steps_load_policy
+from mcgov.share_policies.loader import parse_policy, parse_policy_text
+from mcgov.share_policies.models import AWS_MANAGED_EXPORT_PERMISSION, AWS_MANAGED_PERMISSION
+from mcgov.steps.common.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -58,8 +49,8 @@ def test_example_policy_loads_with_readonly_prod_permission() -> None:
     policy = load_policy(EXAMPLE)
     assert policy.card_account == "111111111111"
     assert policy.stages["staging"].accounts == ["222222222222"]
-    assert policy.stage_permission("staging") == AWS_MANAGED_PERMISSION
-    assert policy.stage_permission("prod") == "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
+    assert policy.stage("staging").permission == AWS_MANAGED_PERMISSION
+    assert policy.stage("prod").permission == "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
     assert policy.allow_external_principals is False
 
 
@@ -83,7 +74,7 @@ def test_bad_principals_are_refused_naming_file_and_field(
 ) -> None:
     data = base(stages={"prod": {"accounts": accounts, "required_card_status": "Approved"}})
     path = write(tmp_path, data)
-    with pytest.raises(PolicyValidationError) as info:
+    with pytest.raises(BadInputError) as info:
         load_policy(path)
     assert isinstance(info.value, BadInputError)
     assert str(info.value).startswith(f"{path}: {field}: ")
@@ -102,7 +93,7 @@ def test_same_account_in_two_stages_is_fine() -> None:
 
 def test_unquoted_account_id_gets_a_quoting_hint(tmp_path: Path) -> None:
     path = write(tmp_path, base(card_account=111111111111))
-    with pytest.raises(PolicyValidationError, match="card_account: .*quote"):
+    with pytest.raises(BadInputError, match="card_account: .*quote"):
         load_policy(path)
 
 
@@ -123,23 +114,23 @@ def test_unquoted_account_id_gets_a_quoting_hint(tmp_path: Path) -> None:
     ],
 )
 def test_schema_errors_name_the_field(data: dict, field: str) -> None:
-    with pytest.raises(PolicyValidationError) as info:
+    with pytest.raises(BadInputError) as info:
         parse_policy(data, source="p.yaml")
     assert str(info.value).startswith(f"p.yaml: {field}")
 
 
 def test_unreadable_and_non_mapping_files(tmp_path: Path) -> None:
-    with pytest.raises(PolicyFileError, match="cannot read"):
+    with pytest.raises(BadInputError, match="cannot read"):
         load_policy(tmp_path / "missing.yaml")
-    with pytest.raises(PolicyFileError, match="mapping"):
+    with pytest.raises(BadInputError, match="mapping"):
         load_policy(write(tmp_path, "- a\n- b\n"))
-    with pytest.raises(PolicyFileError, match="invalid YAML"):
+    with pytest.raises(BadInputError, match="invalid YAML"):
         load_policy(write(tmp_path, "stages: [\n"))
 
 
 def test_unknown_stage_names_file_and_field() -> None:
     policy = load_policy(EXAMPLE)
-    with pytest.raises(UnknownStageError) as info:
+    with pytest.raises(BadInputError) as info:
         policy.stage("qa", source="share_policies/example.yaml")
     assert str(info.value).startswith("share_policies/example.yaml: stages.qa: ")
     assert "prod, staging" in str(info.value)
@@ -147,14 +138,15 @@ def test_unknown_stage_names_file_and_field() -> None:
 
 def test_card_arn_must_be_in_policy_account_and_region() -> None:
     policy = load_policy(EXAMPLE)
-    assert check_card_arn(policy, CARD) == CARD
+    assert policy.card_arn(CARD) == CARD
     for bad in (
         "arn:aws:sagemaker:us-east-1:999999999999:model-card/x",
         "arn:aws:sagemaker:eu-west-1:111111111111:model-card/x",
         "arn:aws:sagemaker:us-east-1:111111111111:model/x",
     ):
-        with pytest.raises(BadInputError):
-            check_card_arn(policy, bad)
+        with pytest.raises(BadInputError, match="^--card: ") as err:
+            policy.card_arn(bad)
+        assert err.value.field == "--card"
 
 
 def _actions(doc: dict) -> list[str]:
@@ -163,7 +155,7 @@ def _actions(doc: dict) -> list[str]:
 
 def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() -> None:
     policy = load_policy(EXAMPLE)
-    doc = consumer_iam_policy(policy, CARD, "staging")
+    doc = consumer_iam_policy(policy, CARD, policy.stage("staging"))
     assert _actions(doc) == [
         "sagemaker:DescribeModelCard",
         "sagemaker:ListModelCardVersions",
@@ -174,24 +166,25 @@ def test_iam_policy_staging_managed_permission_grants_update_scoped_to_card() ->
 
 def test_iam_policy_prod_readonly_has_no_update_and_no_export() -> None:
     policy = load_policy(EXAMPLE)
-    doc = consumer_iam_policy(policy, CARD, "prod")
+    doc = consumer_iam_policy(policy, CARD, policy.stage("prod"))
     assert _actions(doc) == ["sagemaker:DescribeModelCard", "sagemaker:ListModelCardVersions"]
 
 
 def test_iam_policy_export_only_when_configured_and_granted() -> None:
     data = base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION, export={"s3_output_prefix": "s3://cards-bucket/exports/"})
-    doc = consumer_iam_policy(parse_policy(data), CARD, "prod")
+    exported = parse_policy(data)
+    doc = consumer_iam_policy(exported, CARD, exported.stage("prod"))
     actions = _actions(doc)
     assert "sagemaker:CreateModelCardExportJob" in actions and "s3:PutObject" in actions
     s3 = next(s for s in doc["Statement"] if s["Action"] == ["s3:PutObject"])
     assert s3["Resource"] == ["arn:aws:s3:::cards-bucket/exports/*"]
     export = next(s for s in doc["Statement"] if "sagemaker:CreateModelCardExportJob" in s["Action"])
     assert export["Resource"] == [CARD, f"{CARD}/export-job/*"]
-    without_export = consumer_iam_policy(parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION)), CARD, "prod")
+    no_prefix = parse_policy(base(permission_arn=AWS_MANAGED_EXPORT_PERMISSION))
+    without_export = consumer_iam_policy(no_prefix, CARD, no_prefix.stage("prod"))
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(without_export))
-    not_granted = consumer_iam_policy(
-        parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"})), CARD, "prod"
-    )
+    read_only = parse_policy(base(export={"s3_output_prefix": "s3://cards-bucket/exports/"}))
+    not_granted = consumer_iam_policy(read_only, CARD, read_only.stage("prod"))
     assert not any("Export" in a or a.startswith("s3:") for a in _actions(not_granted))
 
 
@@ -222,7 +215,8 @@ def test_rendered_documents_have_no_wildcard_actions_and_scoped_resources() -> N
 
 
 def test_kms_statement_is_restricted_to_sagemaker_and_s3_and_the_card() -> None:
-    statement = kms_key_policy_statement(load_policy(EXAMPLE), "prod", CARD)
+    example = load_policy(EXAMPLE)
+    statement = kms_key_policy_statement(example, example.stage("prod"), CARD)
     assert statement["Action"] == ["kms:GenerateDataKey", "kms:Decrypt"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::333333333333:root"]}
     assert statement["Condition"] == {
@@ -248,9 +242,9 @@ def test_readonly_permission_template_is_read_only() -> None:
 def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> None:
     policy = parse_policy_text(EXAMPLE.read_text(), source="s3://cfg/policy.yaml")
     assert policy == load_policy(EXAMPLE)
-    with pytest.raises(PolicyFileError, match=r"^s3://cfg/p.yaml: invalid YAML: .*fix the file"):
+    with pytest.raises(BadInputError, match=r"^s3://cfg/p.yaml: invalid YAML: .*fix the file"):
         parse_policy_text("stages: [\n", source="s3://cfg/p.yaml")
-    with pytest.raises(PolicyValidationError, match=r"^s3://cfg/p.yaml: stages.prod.accounts\[0\]: "):
+    with pytest.raises(BadInputError, match=r"^s3://cfg/p.yaml: stages.prod.accounts\[0\]: "):
         parse_policy_text(
             yaml.safe_dump(base(stages={"prod": {"accounts": ["*"], "required_card_status": "Approved"}})),
             source="s3://cfg/p.yaml",
@@ -259,7 +253,7 @@ def test_parse_policy_text_parses_and_validates_with_the_source_in_errors() -> N
 
 def test_share_policies_import_nothing_from_the_steps_layer() -> None:
     code = (
-        "import sys, mcgov.share_policies, mcgov.share_policies.documents\n"
+        "import sys, mcgov.share_policies, mcgov.share_policies.iam\n"
         "print(sorted(m for m in sys.modules if m.startswith('mcgov.steps')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
@@ -271,17 +265,13 @@ def test_the_steps_loader_reads_local_paths_and_s3(card_session) -> None:
     s3.create_bucket(Bucket="cfg")
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="latin1.yaml", Body="r\xe9gion: x".encode("latin-1"))
-    assert (
-        steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
-        == steps_load_policy(str(EXAMPLE))
-        == load_policy(EXAMPLE)
-    )
-    with pytest.raises(PolicyFileError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
-        steps_load_policy("s3://cfg/missing.yaml", s3_client=s3)
-    with pytest.raises(PolicyFileError, match="not UTF-8"):
-        steps_load_policy("s3://cfg/latin1.yaml", s3_client=s3)
-    with pytest.raises(PolicyFileError, match="s3://bucket/key"):
-        steps_load_policy("s3://cfg/", s3_client=s3)
+    assert load_policy("s3://cfg/policy.yaml", s3_client=s3) == load_policy(str(EXAMPLE)) == load_policy(EXAMPLE)
+    with pytest.raises(BadInputError, match=r"^s3://cfg/missing.yaml: cannot read the policy object \(NoSuchKey"):
+        load_policy("s3://cfg/missing.yaml", s3_client=s3)
+    with pytest.raises(BadInputError, match="not UTF-8"):
+        load_policy("s3://cfg/latin1.yaml", s3_client=s3)
+    with pytest.raises(BadInputError, match="s3://bucket/key"):
+        load_policy("s3://cfg/", s3_client=s3)
 
 
 def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
@@ -296,7 +286,7 @@ def test_a_throttled_s3_read_is_retryable_not_bad_input(aws_env) -> None:
         with pytest.raises(
             PolicyUnavailableError, match=r"^s3://cfg/policy.yaml: cannot read the policy now .*retry"
         ) as info:
-            steps_load_policy("s3://cfg/policy.yaml", s3_client=s3)
+            load_policy("s3://cfg/policy.yaml", s3_client=s3)
     assert info.value.retryable and not isinstance(info.value, BadInputError)
 
 
@@ -307,10 +297,10 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
     s3.create_bucket(Bucket="cfg")
     s3.put_object(Bucket="cfg", Key="policy.yaml", Body=EXAMPLE.read_bytes())
     s3.put_object(Bucket="cfg", Key="policy.yaml#v2", Body=b"not: [a policy")
-    with pytest.raises(PolicyFileError, match="invalid YAML"):
-        steps_load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
-    with pytest.raises(PolicyFileError, match="NoSuchKey"):
-        steps_load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
+    with pytest.raises(BadInputError, match="invalid YAML"):
+        load_policy("s3://cfg/policy.yaml#v2", s3_client=s3)
+    with pytest.raises(BadInputError, match="NoSuchKey"):
+        load_policy("s3://cfg/policy.yaml?versionId=1", s3_client=s3)
     for uri in (
         "s3://cfg/policy.yaml\n",
         "s3://cfg\n/policy.yaml",
@@ -320,8 +310,8 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
         "s3://cfg/" + "k" * 1025,
         "s3://cfg:443/policy.yaml",
     ):
-        with pytest.raises(PolicyFileError, match="not a valid s3://bucket/key URI"):
-            steps_load_policy(uri, s3_client=s3)
+        with pytest.raises(BadInputError, match="not a valid s3://bucket/key URI"):
+            load_policy(uri, s3_client=s3)
     from mcgov.steps.cli.main import main
 
     monkeypatch.setattr(boto3, "Session", lambda *a, **k: (_ for _ in ()).throw(AssertionError("no AWS session")))

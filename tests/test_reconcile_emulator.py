@@ -11,13 +11,16 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.approval import approve_card
-from mcgov.steps.gate import run_gate
-from mcgov.steps.reconcile import Outcome, parse_selection, reconcile
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.service import approve_card
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.reconcile.plan import Outcome, parse_selection
+from mcgov.steps.reconcile.run import reconcile
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import is_batch_share as is_batch_record
-from mcgov.steps.share.records import ResourceShare
+from mcgov.steps.share.ram_rows import ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -314,7 +317,14 @@ def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) ->
     world.approve(cards[1])
     waits = Waits(world.emu)
     decision = run_gate(
-        world.ram, world.sm, world.policy, "prod", cards[1], timeout=120, sleep=waits.sleep, clock=waits.clock
+        world.ram,
+        world.sm,
+        world.policy,
+        world.policy.stage("prod"),
+        cards[1],
+        timeout=120,
+        sleep=waits.sleep,
+        clock=waits.clock,
     )
     assert decision.allowed, decision.reasons
     assert decision.principals["333333333333"]["status"] == "ASSOCIATED"
@@ -323,7 +333,14 @@ def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) ->
     assert decision.shares == [prod["resourceShareArn"]]
     world.ram.associate_resource_share(resourceShareArn=prod["resourceShareArn"], principals=["222222222222"])
     blocked = run_gate(
-        world.ram, world.sm, world.policy, "prod", cards[1], timeout=0, sleep=waits.sleep, clock=waits.clock
+        world.ram,
+        world.sm,
+        world.policy,
+        world.policy.stage("prod"),
+        cards[1],
+        timeout=0,
+        sleep=waits.sleep,
+        clock=waits.clock,
     )
     assert not blocked.allowed and any(
         r.startswith(f"Share {prod['resourceShareArn']} also grants 222222222222") for r in blocked.reasons
@@ -333,15 +350,17 @@ def test_gate_allows_a_card_shared_only_through_a_batched_share(world: World) ->
 def test_gate_prefers_the_complete_share_when_a_per_card_share_is_incomplete(world: World) -> None:
     cards = make_cards(2)
     world.approve(cards[0])
-    ensure_share(world.ram, world.policy, cards[0], stages=["prod"])
+    ensure_share(world.ram, world.policy, cards[0], stages=[world.policy.stage("prod")])
     data = json.loads(json.dumps(load_policy(EXAMPLE).model_dump()))
     data["stages"]["prod"]["accounts"].append("222222222222")
     grown = parse_policy(data)
-    report, _ = world.run(grown, stages=["prod"])
+    report, _ = world.run(grown, stages=[grown.stage("prod")])
     row = next(r for r in report.rows if r["card_arn"] == cards[0])
     assert row["outcome"] == Outcome.SHARED and row["share"].startswith("mcgov-batch-prod-")
     waits = Waits(world.emu)
-    decision = run_gate(world.ram, world.sm, grown, "prod", cards[0], timeout=120, sleep=waits.sleep, clock=waits.clock)
+    decision = run_gate(
+        world.ram, world.sm, grown, grown.stage("prod"), cards[0], timeout=120, sleep=waits.sleep, clock=waits.clock
+    )
     assert decision.allowed, decision.reasons
 
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from mcgov.share_policies import load_policy
-from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
+from mcgov.errors import BadInputError
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.reconcile.plan import (
     Card,
     Outcome,
@@ -24,11 +24,11 @@ from mcgov.steps.share.naming import (
     share_tags,
 )
 from mcgov.steps.share.plan import best_share, share_problems
-from mcgov.steps.share.records import Association, AssociationStatus, AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, AssociationType, ResourceShare
 from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "share_policies" / "example.yaml")
-STAGING = POLICY.stage_permission("staging")
+STAGING = POLICY.stage("staging").permission
 ACCOUNT = "222222222222"
 
 
@@ -73,13 +73,13 @@ def test_parse_selection() -> None:
     assert parse_selection(None) == Selection()
     assert parse_selection(["status=Approved", "name-prefix=churn-"]) == Selection("Approved", "churn-")
     for bad in (["status=approved"], ["owner=me"], ["status"], ["status=Draft", "status=Approved"]):
-        with pytest.raises(SelectionError):
+        with pytest.raises(BadInputError, match="--select"):
             parse_selection(bad)
 
 
 @pytest.mark.parametrize("n", [1, 99, 100, 101, 250, 1000, 1001])
 def test_fresh_stage_needs_ceil_n_over_100_calls(n: int) -> None:
-    plan = plan_stage(POLICY, "staging", [card(i) for i in range(n)], inventory([], {}, {}))
+    plan = plan_stage(POLICY, POLICY.stage("staging"), [card(i) for i in range(n)], inventory([], {}, {}))
     assert plan.write_calls == math.ceil(n / 100)
     assert plan.new_shares == math.ceil(n / 1000)
     assert all(len(c.cards) <= 100 for s in plan.shares for c in s.calls)
@@ -92,7 +92,7 @@ def test_fresh_stage_needs_ceil_n_over_100_calls(n: int) -> None:
 def test_existing_share_is_filled_then_new_one_opened_and_missing_principal_rides_along() -> None:
     held = [card(i).arn for i in range(95)]
     inv = inventory([batch(1, "arn:s1")], {"arn:s1": held}, {"arn:s1": []})
-    plan = plan_stage(POLICY, "staging", [card(i) for i in range(120)], inv, capacity=100)
+    plan = plan_stage(POLICY, POLICY.stage("staging"), [card(i) for i in range(120)], inv, capacity=100)
     s1, s2 = plan.shares
     assert s1.calls[0].principals == (ACCOUNT,) and len(s1.calls[0].cards) == 5 and len(s1.calls) == 1
     assert s2.create and s2.index == 2 and len(s2.calls[0].cards) == 20
@@ -106,7 +106,7 @@ def test_existing_share_is_filled_then_new_one_opened_and_missing_principal_ride
 
 def test_drift_reported_and_drifted_share_not_filled() -> None:
     inv = inventory([batch(1, "arn:s1")], {"arn:s1": [card(0).arn]}, {"arn:s1": [ACCOUNT, "999999999999"]})
-    plan = plan_stage(POLICY, "staging", [card(0), card(1)], inv)
+    plan = plan_stage(POLICY, POLICY.stage("staging"), [card(0), card(1)], inv)
     by = {p.card.name: p for p in plan.cards}
     assert by["c-0000"].outcome is Outcome.DRIFT and "999999999999" in by["c-0000"].detail
     assert by["c-0001"].share == batch_share_name("staging", STAGING, 2)
@@ -119,7 +119,7 @@ def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_res
         {"arn:a": [card(0).arn], "arn:b": [card(1).arn], "arn:old": [card(2).arn]},
         {"arn:a": [ACCOUNT], "arn:b": [ACCOUNT], "arn:old": [ACCOUNT]},
     )
-    plan = plan_stage(POLICY, "staging", [card(0), card(1), card(2)], inv)
+    plan = plan_stage(POLICY, POLICY.stage("staging"), [card(0), card(1), card(2)], inv)
     assert {p.card.name: p.outcome for p in plan.cards} == {
         "c-0000": Outcome.ALREADY,
         "c-0001": Outcome.ALREADY,
@@ -132,15 +132,18 @@ def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_res
 
 def test_status_below_requirement_is_skipped() -> None:
     plan = plan_stage(
-        POLICY, "prod", [card(0, "PendingReview"), card(1, "Archived")], StageInventory("prod", (), {}, {})
+        POLICY,
+        POLICY.stage("prod"),
+        [card(0, "PendingReview"), card(1, "Archived")],
+        StageInventory("prod", (), {}, {}),
     )
     assert [p.outcome for p in plan.cards] == [Outcome.SKIPPED, Outcome.SKIPPED] and plan.write_calls == 0
     assert all("required for stage prod" in p.detail for p in plan.cards)
 
 
 def test_capacity_is_bounded_by_ram_quota() -> None:
-    with pytest.raises(CapacityError):
-        plan_stage(POLICY, "staging", [], inventory([], {}, {}), capacity=5001)
+    with pytest.raises(BadInputError, match="5001"):
+        plan_stage(POLICY, POLICY.stage("staging"), [], inventory([], {}, {}), capacity=5001)
 
 
 def test_gate_ranking_prefers_complete_then_waiting_then_per_card() -> None:

@@ -7,19 +7,21 @@ from typing import Any
 
 import pytest
 
-from mcgov.share_policies import load_policy
-from mcgov.steps.approval import approve_card
+from mcgov.errors import BadInputError
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.cli.approve import approve
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.registry import ArchivedEmbeddedCardError, EmbeddedContentError, ModelPackageStore
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
+from mcgov.steps.registry.exceptions import RegistryError
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
     embedded_approval_problem,
     provenance,
 )
+from mcgov.steps.registry.store import ModelPackageStore
 from tests.conftest import REPO
 
 CARD_ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
@@ -89,7 +91,7 @@ def test_conversion_drops_what_the_package_schema_lacks_and_says_so() -> None:
 
 def test_conversion_validates_before_any_write() -> None:
     bad = {"intended_uses": {"risk_rating": "Severe"}}
-    with pytest.raises(EmbeddedContentError, match="intended_uses.risk_rating"):
+    with pytest.raises(BadInputError, match="intended_uses.risk_rating"):
         to_package_card(bad, card_arn=CARD_ARN, card_sha256="a" * 64)
 
 
@@ -156,7 +158,7 @@ def test_archived_embedded_card_refuses_content_updates(emulator: Any, card_sess
     )
     with pytest.raises(sm.exceptions.ClientError, match="Archived"):
         sm.update_model_package(ModelPackageArn=package, ModelCard={"ModelCardContent": "{}"})
-    with pytest.raises(ArchivedEmbeddedCardError):
+    with pytest.raises(RegistryError, match="is Archived: SageMaker refuses content updates"):
         embed_card(sm, package, publish(sm, {**CONTENT, "intended_uses": {"risk_rating": "High"}}, package))
 
 
@@ -179,9 +181,8 @@ def test_card_approve_approves_both_and_the_record_is_checked(emulator: Any, car
     package = register_package(sm)
     card = publish(sm, CONTENT, package, status="PendingReview")
     embed_card(sm, package, card)
-    result = approve_card(
-        sm, card_session.client("sts"), load_policy(REPO / "share_policies" / "example.yaml"), "churn-model"
-    )
+    policy = load_policy(REPO / "share_policies" / "example.yaml")
+    result = approve(sm, card_session.client("sts"), policy, policy.card_arn("churn-model"))
     assert result.embedded == {"model_package_arn": package, "approved": True, "status_changed": True}
     store = ModelPackageStore(sm)
     described = store.describe(package)

@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
-from mcgov.share_policies import parse_policy
+from mcgov.errors import BadInputError
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.cli.main import main
-from mcgov.steps.gate.package import gate_package, run_package_gate
-from mcgov.steps.registry import LifeCycleStageError, ModelPackageStore
-from mcgov.steps.registry.lifecycle import gate_lifecycle
-from mcgov.steps.share import ensure_share, ram_client
-from mcgov.steps.share.groups import group_arn_of_package, group_share_name
+from mcgov.steps.gate.package import run_package_gate
+from mcgov.steps.registry.lifecycle import gate_lifecycle, gate_package
+from mcgov.steps.registry.store import ModelPackageStore
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
+from mcgov.steps.share.groups import group_arn_of_package
+from mcgov.steps.share.naming import group_share_name
 from tests.test_gate_emulator import Waits
 from tests.test_registry_embedded import register_package
 from tests.test_share_emulator import setup_card
@@ -75,7 +78,7 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(
         ram_client(card_session, "us-east-1"),
         card_session.client("sagemaker"),
         policy,
-        "prod",
+        policy.stage("prod"),
         card,
         package,
         timeout=120,
@@ -99,7 +102,7 @@ def test_package_gate_requires_the_group_and_records_the_lifecycle(
     policy, card, package, group = world(card_session)
     ram = ram_client(card_session, "us-east-1")
     ensure_share(ram, policy, card)  # the card only
-    decision, recorded = gate_package(card_session, policy, "prod", card, package, wait=0)
+    decision, recorded = gate_package(card_session, policy, policy.stage("prod"), card, package, wait=0)
     assert not decision.allowed and not decision.pending
     assert any("model package group" in r and "share ensure --model-package" in r for r in decision.reasons)
     lifecycle = ModelPackageStore(card_session.client("sagemaker")).describe(package).lifecycle
@@ -108,7 +111,7 @@ def test_package_gate_requires_the_group_and_records_the_lifecycle(
     ensure_share(ram, policy, card, package_group_arn=group)
     emulator.set_association_delay(polls=0)
     decision, recorded = gate_package(
-        card_session, policy, "prod", card, package, wait=60, verify_roles={"333333333333": prod_session}
+        card_session, policy, policy.stage("prod"), card, package, wait=60, verify_roles={"333333333333": prod_session}
     )
     assert decision.allowed, decision.reasons
     assert decision.consumer_checks["333333333333"]["model_package_arn"] == package
@@ -124,7 +127,7 @@ def test_lifecycle_values_fit_botocore_shape() -> None:
     recorded = gate_lifecycle("prod", "BLOCKED", "x " * 1000)
     assert recorded.stage_status == "Blocked" and len(recorded.stage_description) <= 1024
     assert gate_lifecycle("staging", "PENDING", "").stage_status == "Pending"
-    with pytest.raises(LifeCycleStageError):
+    with pytest.raises(BadInputError, match="^stage: stage 'prod-' cannot be a ModelLifeCycle Stage"):
         gate_lifecycle("prod-", "ALLOWED", "ok")
 
 
@@ -175,7 +178,7 @@ GROUP_SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/g1"
 def _row(entity: str, kind: str, status: str = "ASSOCIATED", *, external: bool = False) -> Any:
     from datetime import datetime
 
-    from mcgov.steps.share.records import Association
+    from mcgov.steps.share.ram_rows import Association
 
     at = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
     return Association.from_wire(
@@ -209,8 +212,9 @@ def test_group_share_rows_follow_the_card_share_rules(status: str, external: boo
     state = GroupShareState(
         GROUP_SHARE, (_row("333333333333", "PRINCIPAL", status, external=external),), (_row(group, "RESOURCE"),)
     )
+    policy = parse_policy(POLICY)
     terminal, waiting = group_problems(
-        parse_policy(POLICY), "prod", group, state, datetime(2024, 3, 1, 12, 1, tzinfo=UTC)
+        policy, policy.stage("prod"), group, state, datetime(2024, 3, 1, 12, 1, tzinfo=UTC)
     )
     assert (bool(waiting), bool(terminal)) == (waits, not waits)
     assert needle in (waiting or terminal)[0]
@@ -227,21 +231,19 @@ def test_group_share_rows_follow_the_card_share_rules(status: str, external: boo
     ],
 )
 def test_a_malformed_package_arn_is_refused(arn: str) -> None:
-    from mcgov.steps.share.exceptions import PackageGroupInputError, ShareStateError
     from mcgov.steps.share.groups import check_package_arn
 
-    with pytest.raises(ShareStateError):
+    with pytest.raises(BadInputError, match="^--model-package: .*not a versioned model package ARN"):
         group_arn_of_package(arn)
-    with pytest.raises(PackageGroupInputError):
+    with pytest.raises(BadInputError, match="^--model-package: .*not a versioned model package ARN"):
         check_package_arn(parse_policy(POLICY), arn)
 
 
 def test_a_package_of_another_account_is_refused_before_any_call() -> None:
-    from mcgov.steps.share.exceptions import PackageGroupInputError
-
     other = PACKAGE.replace("111111111111", "999999999999")
-    with pytest.raises(PackageGroupInputError, match="card account 111111111111"):
-        gate_package(object(), parse_policy(POLICY), "prod", CARD_OF_POLICY, other, wait=0)
+    policy = parse_policy(POLICY)
+    with pytest.raises(BadInputError, match="card account 111111111111"):
+        gate_package(object(), policy, policy.stage("prod"), CARD_OF_POLICY, other, wait=0)
 
 
 CARD_OF_POLICY = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

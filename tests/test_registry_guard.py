@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mcgov.share_policies import load_policy
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.policy import load_policy
 from mcgov.steps.handlers import approval_guard
 from mcgov.steps.handlers.config import clear_policy_cache
-from mcgov.steps.registry import ModelPackageStore
 from mcgov.steps.registry.embedded import embed_card
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
+from mcgov.steps.registry.store import ModelPackageStore
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from tests.conftest import REPO
 from tests.test_handlers import _approve
 from tests.test_registry_embedded import CONTENT, register_package

@@ -9,15 +9,9 @@ import pytest
 from botocore.stub import Stubber
 
 from mcgov.steps.common.aws import AwsErrorKind
-from mcgov.steps.registry import (
-    ApprovalStatus,
-    ModelPackage,
-    ModelPackageNotFoundError,
-    ModelPackageStore,
-    RegistryRequestError,
-    RegistryUnavailableError,
-    UnexpectedResponseError,
-)
+from mcgov.steps.registry.exceptions import ModelPackageNotFoundError, RegistryError
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
+from mcgov.steps.registry.store import ModelPackageStore
 
 MISSING = "arn:aws:sagemaker:us-east-1:111111111111:model-package/nowhere/1"
 
@@ -98,9 +92,9 @@ def test_throttling_is_retryable_and_a_refused_request_is_not(aws_env):
             service_message="concurrent update",
             http_status_code=400,
         )
-        with pytest.raises(RegistryUnavailableError, match="retry later") as throttled:
+        with pytest.raises(RegistryError, match="retry later") as throttled:
             store.describe(MISSING)
-        with pytest.raises(RegistryRequestError, match="ConflictException: concurrent update") as refused:
+        with pytest.raises(RegistryError, match="ConflictException: concurrent update") as refused:
             store.set_approval(MISSING, ApprovalStatus.APPROVED, "ok")
     assert throttled.value.retryable and throttled.value.__cause__ is None
     assert not refused.value.retryable
@@ -119,5 +113,5 @@ def test_tags_follow_every_page(aws_env):
 
 
 def test_an_unknown_approval_status_is_a_typed_error():
-    with pytest.raises(UnexpectedResponseError, match="unknown ModelApprovalStatus 'Frozen'"):
+    with pytest.raises(RegistryError, match="unknown ModelApprovalStatus 'Frozen'"):
         ModelPackage.from_response({"ModelPackageArn": MISSING, "ModelApprovalStatus": "Frozen"})

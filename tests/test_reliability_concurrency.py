@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable
@@ -10,9 +11,11 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.fixtures as seed
-from mcgov.share_policies import load_policy
 from mcgov.steps.card.service import CardSources, populate_card
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+from mcgov.steps.share.naming import share_name
 from tests.conftest import REPO
 
 THREADS = 8
@@ -182,5 +185,5 @@ def test_parallel_populate_with_two_contents_creates_only_real_changes(world: di
         for v in sorted(versions, key=lambda v: v["ModelCardVersion"])
     ]
     assert contents[0] == first
-    assert all(a != b for a, b in zip(contents, contents[1:])), "a version was created without a content change"
+    assert all(a != b for a, b in itertools.pairwise(contents)), "a version was created without a content change"
     assert len(contents) <= 1 + THREADS

@@ -21,11 +21,14 @@ from botocore.exceptions import BotoCoreError
 import mcgov.emulator.core as emulator_core
 import mcgov.emulator.fixtures as seed
 from mcgov.errors import GovernanceError
-from mcgov.share_policies import SharePolicy, load_policy
-from mcgov.steps.approval import approve_card
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.approval.service import approve_card
 from mcgov.steps.card.service import CardSources, populate_card
-from mcgov.steps.gate import run_gate
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client, share_name
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+from mcgov.steps.share.naming import share_name
 from tests.conftest import REPO
 from tests.faults import ALWAYS, FaultInjector, error_codes, instant_retries
 
@@ -119,7 +122,14 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
         ensure_share(ram, world.policy, published.arn)
         for stage in world.policy.stages:
             decision = run_gate(
-                ram, sm, world.policy, stage, published.arn, timeout=300, sleep=world.sleep, clock=world.now
+                ram,
+                sm,
+                world.policy,
+                world.policy.stage(stage),
+                published.arn,
+                timeout=300,
+                sleep=world.sleep,
+                clock=world.now,
             )
             outcome.allowed[stage] = decision.allowed
             outcome.reasons[stage] = list(decision.reasons)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import fits_chart

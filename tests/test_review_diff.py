@@ -10,7 +10,8 @@ from markdown_it import MarkdownIt
 
 from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.cli.main import main
-from mcgov.steps.review import diff_cards, diff_to_dict, render_diff_markdown, render_diff_text
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples" / "churn"

@@ -7,18 +7,11 @@ import json
 import pytest
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.steps.cli.main import main
-from mcgov.steps.review import ReviewInputError
 from mcgov.steps.review import export as export_module
-from mcgov.steps.review.export import (
-    CardExporter,
-    ExportFailedError,
-    ExportStatus,
-    ExportTimeoutError,
-    check_s3_output,
-    check_wait,
-    export_job_name,
-)
+from mcgov.steps.review.exceptions import ReviewError
+from mcgov.steps.review.export import CardExporter, ExportStatus, check_s3_output, check_wait, export_job_name
 
 STAGING = "222222222222"
 ALLOW_EXPORT = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
@@ -45,7 +38,7 @@ def test_job_names_match_the_service_pattern_within_63_characters(card, version)
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "3601", "1e9", "abc", "", "0x10"])
 def test_wait_must_be_finite_non_negative_and_capped(value):
-    with pytest.raises(ReviewInputError, match="^--wait: "):
+    with pytest.raises(BadInputError, match="^--wait: "):
         check_wait(value)
 
 
@@ -69,7 +62,7 @@ def test_wait_and_output_values_accepted():
     ],
 )
 def test_bad_s3_output_refused(value):
-    with pytest.raises(ReviewInputError, match="^--s3-output: "):
+    with pytest.raises(BadInputError, match="^--s3-output: "):
         check_s3_output(value)
 
 
@@ -123,10 +116,10 @@ def test_wait_polls_with_backoff_until_completed():
 
 def test_wait_stops_at_the_timeout_and_reports_failures():
     clock = Clock()
-    with pytest.raises(ExportTimeoutError, match="still InProgress after 3 s") as exc:
+    with pytest.raises(ReviewError, match="still InProgress after 3 s") as exc:
         CardExporter(FakeSageMaker(["InProgress"])).wait("arn", 3, sleep=clock.sleep, clock=clock)
-    assert clock.now == 3 and exc.value.job.arn == "arn"
-    with pytest.raises(ExportFailedError, match="export job j failed: bucket gone"):
+    assert clock.now == 3 and str(exc.value).endswith("--model-card-export-job-arn arn`")
+    with pytest.raises(ReviewError, match=r"export job j failed: bucket gone \(job arn\)$"):
         CardExporter(FakeSageMaker(["InProgress", "Failed"])).wait("arn", 60, sleep=Clock().sleep, clock=Clock())
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from mcgov.share_policies import load_policy
-from mcgov.share_policies.documents import (
+from mcgov.share_policies.iam import (
     consumer_iam_policy,
     kms_key_policy_statement,
     readonly_permission_template,
 )
+from mcgov.steps.common.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -89,11 +89,11 @@ def test_generated_documents_have_no_wildcards_for_every_stage() -> None:
     problems: list[str] = []
     checked = 0
     for stage in policy.stages:
-        for index, statement in enumerate(consumer_iam_policy(policy, card, stage)["Statement"]):
+        for index, statement in enumerate(consumer_iam_policy(policy, card, policy.stage(stage))["Statement"]):
             problems += wildcard_problems(statement, f"consumer_iam_policy[{stage}][{index}]")
             assert all(card in r for r in _as_list(statement["Resource"]) if "s3" not in r), statement
             checked += 1
-        kms = kms_key_policy_statement(policy, stage, card)
+        kms = kms_key_policy_statement(policy, policy.stage(stage), card)
         problems += wildcard_problems(kms, f"kms[{stage}]", key_policy=True)
         assert kms["Principal"]["AWS"] == [f"arn:aws:iam::{a}:root" for a in policy.stage(stage).accounts]
         assert kms["Condition"]["StringEquals"]["kms:ViaService"] == [

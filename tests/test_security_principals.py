@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies import load_policy, parse_policy
+from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.cli.main import main
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
-from mcgov.steps.share.exceptions import ShareApiError
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+from mcgov.steps.share.exceptions import ShareError
 from tests.conftest import REPO
 
 REGION = "us-east-1"
@@ -147,7 +149,7 @@ def test_external_principal_refused_unless_policy_allows_it() -> None:
             "region": REGION,
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
-        with pytest.raises(ShareApiError, match="OperationNotPermitted"):
+        with pytest.raises(ShareError, match="OperationNotPermitted"):
             ensure_share(ram, parse_policy(closed), CARD_ARN)
         statuses = {
             a["status"]
@@ -172,7 +174,7 @@ def test_prod_share_uses_the_readonly_permission(card: str, emulator: Any, card_
     result = ensure_share(ram, policy, card)
     for stage in result.stages:
         permissions = ram.list_resource_share_permissions(resourceShareArn=stage.share_arn)["permissions"]
-        assert [p["arn"] for p in permissions] == [policy.stage_permission(stage.stage)]
+        assert [p["arn"] for p in permissions] == [policy.stage(stage.stage).permission]
     assert next(s for s in result.stages if s.stage == "prod").permission_arn.endswith(":permission/ModelCardReadOnly")
     prod = emulator.session("333333333333").client("sagemaker")
     assert prod.describe_model_card(ModelCardName=card)["ModelCardArn"] == card

@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 
 import mcgov.emulator.core as emulator_core
-from mcgov.share_policies import load_policy, parse_policy
-from mcgov.steps.approval import ApprovalRecord, ApprovalStore
+from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.gate import share_status
-from mcgov.steps.share import ensure_readonly_permission, ensure_share, ram_client
-from mcgov.steps.share.exceptions import ShareApiError
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.reader import share_status
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+from mcgov.steps.share.exceptions import ShareError
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -70,7 +73,7 @@ def test_ensure_creates_one_share_per_stage_and_rerun_is_a_no_op(world: dict) ->
 
 
 def test_prod_share_carries_the_readonly_permission(world: dict) -> None:
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["prod"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("prod")])
     perms = world["ram"].list_resource_share_permissions(resourceShareArn=result.stages[0].share_arn)["permissions"]
     assert [p["arn"] for p in perms] == ["arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"]
 
@@ -80,7 +83,7 @@ def test_two_concurrent_runs_create_one_share(world: dict) -> None:
 
     def run() -> None:
         try:
-            ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+            ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
         except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(exc)
 
@@ -105,29 +108,31 @@ def test_crash_after_create_before_associations_converges(world: dict, monkeypat
 
     monkeypatch.setattr(converge, "call", crashing)
     with pytest.raises(KeyboardInterrupt):
-        ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+        ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     monkeypatch.setattr(converge, "call", real_call)
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert not result.stages[0].created and result.stages[0].added_principals == ["222222222222"]
     assert len(our_shares(world["ram"])) == 1
 
 
 def test_drift_reported_then_pruned(world: dict) -> None:
-    result = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    result = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     arn = result.stages[0].share_arn
     world["ram"].associate_resource_share(resourceShareArn=arn, principals=["333333333333"])
-    reported = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"])
+    reported = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert reported.stages[0].drift_principals == ["333333333333"] and reported.drift
-    status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
         if a["status"] in ("ASSOCIATING", "ASSOCIATED")
     }
     assert live == {"222222222222", "333333333333"}
-    pruned = ensure_share(world["ram"], world["policy"], world["card"], stages=["staging"], prune=True)
+    pruned = ensure_share(
+        world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")], prune=True
+    )
     assert pruned.stages[0].removed_principals == ["333333333333"] and not pruned.drift
-    status = share_status(world["ram"], world["policy"], world["card"], ["staging"])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
@@ -150,8 +155,10 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         session = emu.session("111111111111")
         card = setup_card(session)
         ram = ram_client(session, "us-east-1")
-        with pytest.raises(ShareApiError):
+        refused = "RAM associate_resource_share failed: OperationNotPermittedException"
+        with pytest.raises(ShareError, match=refused) as err:
             ensure_share(ram, parse_policy(data), card)
+        assert err.value.failure is not None and not err.value.retryable
         allowed = ensure_share(ram, parse_policy({**data, "allow_external_principals": True}), card)
         assert allowed.stages[0].added_principals == ["333333333333"]
 

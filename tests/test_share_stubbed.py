@@ -12,19 +12,16 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import ANY, Stubber
 
-from mcgov.share_policies import AWS_MANAGED_PERMISSION, load_policy, parse_policy
-from mcgov.steps.share import (
-    client_config,
-    client_token,
-    delete_share,
-    ensure_share,
-    share_name,
-    share_tags,
-)
-from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError
-from mcgov.steps.share.naming import CLIENT_TOKEN_MAX
+from mcgov.errors import BadInputError
+from mcgov.share_policies.loader import parse_policy
+from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.share.client import client_config
+from mcgov.steps.share.converge import delete_share, ensure_share
+from mcgov.steps.share.exceptions import ShareError
+from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, client_token, share_name, share_tags
 from mcgov.steps.share.plan import plan_associations, select_share
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
@@ -117,7 +114,7 @@ def test_first_run_creates_prod_share_with_readonly_permission_then_associates(r
             {"resourceShareAssociations": [assoc(arn, "333333333333", "PRINCIPAL", "ASSOCIATING")]},
             {"resourceShareArn": arn, "principals": ["333333333333"]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["prod"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("prod")])
         stub.assert_no_pending_responses()
     stage = result.stages[0]
     assert stage.created and stage.share_arn == arn and stage.permission_arn == READONLY
@@ -132,7 +129,7 @@ def test_converged_share_makes_no_write_calls(ram: Any) -> None:
         expect_list(stub, "staging", [share("staging", arn, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, arn, "PRINCIPAL", [assoc(arn, "222222222222", "PRINCIPAL")])
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created and result.stages[0].added_principals == []
 
@@ -150,7 +147,7 @@ def test_crash_after_create_before_associations_is_repaired_by_rerun(ram: Any) -
             {"resourceShareAssociations": []},
             {"resourceShareArn": arn, "principals": ["222222222222"], "resourceArns": [CARD]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created
     assert result.stages[0].added_principals == ["222222222222"] and result.stages[0].added_resources == [CARD]
@@ -164,7 +161,7 @@ def test_principal_drift_is_reported_and_removed_only_with_prune(ram: Any) -> No
         expect_list(stub, "staging", [share("staging", arn, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, arn, "PRINCIPAL", live)
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert result.stages[0].drift_principals == ["444444444444"] and result.stages[0].removed_principals == []
     assert result.drift
@@ -178,7 +175,7 @@ def test_principal_drift_is_reported_and_removed_only_with_prune(ram: Any) -> No
             {"resourceShareAssociations": []},
             {"resourceShareArn": arn, "principals": ["444444444444"]},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"], prune=True)
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")], prune=True)
         stub.assert_no_pending_responses()
     assert result.stages[0].removed_principals == ["444444444444"] and not result.drift
 
@@ -191,8 +188,8 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
         expect_assocs(stub, old, "RESOURCE", [assoc(old, CARD, "RESOURCE")])
-        with pytest.raises(SharePermissionDriftError, match="--prune"):
-            ensure_share(ram, policy, CARD, stages=["prod"])
+        with pytest.raises(ShareError, match="--prune"):
+            ensure_share(ram, policy, CARD, stages=[policy.stage("prod")])
     with Stubber(ram) as stub:
         expect_list(stub, "prod", [share("prod", old, AWS_MANAGED_PERMISSION)])
         expect_assocs(stub, old, "PRINCIPAL", [assoc(old, "333333333333", "PRINCIPAL")])
@@ -212,7 +209,7 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
         )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "333333333333", "PRINCIPAL", "ASSOCIATING")])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE", "ASSOCIATING")])
-        result = ensure_share(ram, policy, CARD, stages=["prod"], prune=True)
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("prod")], prune=True)
         stub.assert_no_pending_responses()
     assert result.stages[0].deleted_shares == [old] and result.stages[0].share_arn == new
 
@@ -229,7 +226,7 @@ def test_share_allowing_external_principals_is_tightened(ram: Any) -> None:
             {"resourceShare": share("staging", arn, AWS_MANAGED_PERMISSION)},
             {"resourceShareArn": arn, "allowExternalPrincipals": False},
         )
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert result.stages[0].allow_external_updated
 
@@ -255,7 +252,7 @@ def test_deleted_share_is_recreated_with_a_fresh_client_token(ram: Any) -> None:
         expect_assocs(stub, new, "PRINCIPAL", [])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
         stub.add_response("associate_resource_share", {}, {"resourceShareArn": new, "principals": ["222222222222"]})
-        assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
+        assert ensure_share(ram, policy, CARD, stages=[policy.stage("staging")]).stages[0].created
         stub.assert_no_pending_responses()
 
 
@@ -272,7 +269,7 @@ def test_foreign_shares_returned_by_ram_are_ignored(ram: Any) -> None:
         )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "222222222222", "PRINCIPAL")])
         expect_assocs(stub, new, "RESOURCE", [assoc(new, CARD, "RESOURCE")])
-        assert ensure_share(ram, policy, CARD, stages=["staging"]).stages[0].created
+        assert ensure_share(ram, policy, CARD, stages=[policy.stage("staging")]).stages[0].created
 
 
 def test_list_calls_are_paginated(ram: Any) -> None:
@@ -292,7 +289,7 @@ def test_list_calls_are_paginated(ram: Any) -> None:
             {"associationType": "PRINCIPAL", "resourceShareArns": [arn], "nextToken": "t2"},
         )
         expect_assocs(stub, arn, "RESOURCE", [assoc(arn, CARD, "RESOURCE")])
-        result = ensure_share(ram, policy, CARD, stages=["staging"])
+        result = ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
         stub.assert_no_pending_responses()
     assert not result.stages[0].created
     assert result.stages[0].added_principals == [] and result.stages[0].drift_principals == ["444444444444"]
@@ -302,8 +299,8 @@ def test_api_error_becomes_typed_error_with_fix(ram: Any) -> None:
     policy = load_policy(EXAMPLE)
     with Stubber(ram) as stub:
         stub.add_client_error("get_resource_shares", "AccessDeniedException", "not authorized", 403)
-        with pytest.raises(ShareApiError, match="get_resource_shares failed: AccessDeniedException.*re-run"):
-            ensure_share(ram, policy, CARD, stages=["staging"])
+        with pytest.raises(ShareError, match="get_resource_shares failed: AccessDeniedException.*re-run"):
+            ensure_share(ram, policy, CARD, stages=[policy.stage("staging")])
 
 
 def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
@@ -319,16 +316,16 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
             ],
         )
         stub.add_response("delete_resource_share", {"returnValue": True}, {"resourceShareArn": live})
-        assert delete_share(ram, policy, CARD, ["prod"]) == [live]
+        assert delete_share(ram, policy, CARD, [policy.stage("prod")]) == [live]
         stub.assert_no_pending_responses()
 
 
 def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
-    from mcgov.share_policies import UnknownStageError
 
     with Stubber(ram) as stub:
-        with pytest.raises(UnknownStageError):
-            ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["qa"])
+        with pytest.raises(BadInputError, match=r"stages\.qa: stage 'qa' is not defined") as err:
+            ensure_share(ram, load_policy(EXAMPLE), CARD, stages=[load_policy(EXAMPLE).stage("qa")])
+        assert err.value.field == "stages.qa"
         stub.assert_no_pending_responses()
 
 
@@ -424,8 +421,8 @@ def test_retries_are_bounded_then_typed_error(aws_env: None, no_sleep: list[floa
     ram = boto3.client("ram", region_name="us-east-1", config=client_config(max_attempts=3))
     flaky = FlakyTransport([(503, "ServiceUnavailableException")] * 5, {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
-    with pytest.raises(ShareApiError, match="ServiceUnavailableException"):
-        ensure_share(ram, load_policy(EXAMPLE), CARD, stages=["staging"])
+    with pytest.raises(ShareError, match="ServiceUnavailableException"):
+        ensure_share(ram, load_policy(EXAMPLE), CARD, stages=[load_policy(EXAMPLE).stage("staging")])
     assert flaky.calls == 3
 
 
@@ -433,7 +430,7 @@ def test_non_retryable_error_is_not_retried(aws_env: None, no_sleep: list[float]
     ram = boto3.client("ram", region_name="us-east-1", config=client_config(max_attempts=5))
     flaky = FlakyTransport([(400, "InvalidParameterException")], {"resourceShares": []})
     ram.meta.events.register("before-send.ram.*", flaky)
-    with pytest.raises(ShareApiError, match="InvalidParameterException"):
+    with pytest.raises(ShareError, match="InvalidParameterException"):
         ensure_share(
             ram,
             parse_policy(

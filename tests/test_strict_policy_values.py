@@ -6,10 +6,9 @@ import math
 
 import pytest
 
-from mcgov.documents import parse_yaml
-from mcgov.errors import DocumentError
-from mcgov.share_policies import parse_policy
-from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.errors import BadInputError
+from mcgov.parsing import parse_yaml
+from mcgov.share_policies.loader import parse_policy
 
 BASE = {
     "version": 1,
@@ -47,13 +46,13 @@ def _with(**changes):
     ],
 )
 def test_lax_values_are_refused_naming_the_field(changes, field):
-    with pytest.raises(PolicyValidationError) as exc:
+    with pytest.raises(BadInputError) as exc:
         parse_policy(_with(**changes), source="p.yaml")
     assert str(exc.value).startswith(f"p.yaml: {field}")
 
 
 def test_backoff_cap_below_the_interval_is_refused():
-    with pytest.raises(PolicyValidationError, match="backoff_cap_seconds"):
+    with pytest.raises(BadInputError, match="backoff_cap_seconds"):
         parse_policy(_with(gate={"poll_interval_seconds": 30, "backoff_cap_seconds": 10}), source="p.yaml")
 
 
@@ -71,7 +70,7 @@ def test_invitation_window_defaults_to_twelve_hours():
     ],
 )
 def test_permission_arns_must_be_in_the_policys_scope(arn, needle):
-    with pytest.raises(PolicyValidationError, match=needle):
+    with pytest.raises(BadInputError, match=needle):
         parse_policy(_with(permission_arn=arn), source="p.yaml")
 
 
@@ -86,5 +85,5 @@ def test_a_duplicated_stage_cannot_swap_accounts():
         "  staging: {accounts: ['222222222222'], required_card_status: PendingReview}\n"
         "  staging: {accounts: ['333333333333'], required_card_status: PendingReview}\n"
     )
-    with pytest.raises(DocumentError, match="duplicate key .staging."):
+    with pytest.raises(BadInputError, match="duplicate key .staging."):
         parse_policy(parse_yaml(text, "p.yaml"), source="p.yaml")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mcgov.documents import parse_yaml
+from mcgov.parsing import parse_yaml
 from mcgov.steps.card.template import parse_template
 from mcgov.steps.cli.main import main
 from tests.conftest import REPO

@@ -274,7 +274,8 @@ def build(
             byte_compile(stage, interpreter)
         else:
             log(
-                f"note: no Python {version} interpreter found (set MCGOV_LAMBDA_PYTHON); shipping .py files without .pyc"
+                f"note: no Python {version} interpreter found (set MCGOV_LAMBDA_PYTHON); shipping .py files "
+                "without .pyc"
             )
         unpacked = sum(p.stat().st_size for p in _files(stage))
         if unpacked > LAMBDA_UNZIPPED_LIMIT:
@@ -284,7 +285,8 @@ def build(
     size = artefact_size(artefact)
     compiled = f"byte-compiled by {interpreter}" if interpreter else "not byte-compiled"
     log(
-        f"{artefact}: {runtime}, {size.files} files, {size.zipped_bytes} bytes zipped, {size.unpacked_bytes} unpacked, {compiled}"
+        f"{artefact}: {runtime}, {size.files} files, {size.zipped_bytes} bytes zipped, {size.unpacked_bytes} "
+        f"unpacked, {compiled}"
     )
     return artefact
 

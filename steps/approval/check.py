@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 
 
 def review_hint(card_name: str, since: int | None) -> str:

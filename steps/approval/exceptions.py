@@ -1,17 +1,9 @@
-"""One exception class per way recording or reading an approval can fail."""
+"""The approval package's failure that is not the caller's input (bad input is ``mcgov.errors.BadInputError``)."""
 
 from __future__ import annotations
 
-from mcgov.errors import BadInputError, GovernanceError
+from mcgov.errors import GovernanceError
 
 
 class ApprovalError(GovernanceError):
-    """Base class of approval failures (exit code 1 unless also a BadInputError)."""
-
-
-class ApprovalStoreError(ApprovalError):
     """Reading or writing the approval tags, or the caller's identity, failed; the message names the call."""
-
-
-class NotApprovableError(ApprovalError, BadInputError):
-    """The card cannot be approved as it is (Archived, or not in the policy's card account)."""

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.share_policies import SharePolicy
-from mcgov.share_policies.documents import check_card_arn
-from mcgov.steps.approval.exceptions import NotApprovableError
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.store import ApprovalStore, caller_arn
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
 
 
 @dataclass(frozen=True)
 class ApprovalResult:
+    """What ``approve_card`` recorded; ``card`` is the card as approved (DescribeModelCard), ``embedded`` what the
+    CLI's approval of the card embedded in its model package did (``mcgov.steps.cli.approve``)."""
+
     card_arn: str
     record: ApprovalRecord
     previous: ApprovalRecord | None
     status_changed: bool
+    card: dict[str, Any] = field(default_factory=dict, repr=False)
     embedded: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,20 +43,21 @@ def approve_card(
 
     Sets ModelCardStatus to Approved (a call of its own: SageMaker refuses status and content together), then
     tags the card with the approved version, its content sha256, the caller's ARN and the time. The prod gate
-    allows only while the card still matches that record.
+    allows only while the card still matches that record. The card embedded in its model package, if any, is
+    approved by the caller (``mcgov card approve`` does both).
     """
-    arn = check_card_arn(policy, name_or_arn if name_or_arn.startswith("arn:") else policy.card_arn(name_or_arn))
+    arn = policy.card_arn(name_or_arn)
     approver = caller_arn(sts)
     account = approver.split(":")[4] if approver.count(":") >= 5 else ""
     if account != policy.card_account:
-        raise NotApprovableError(
+        raise BadInputError(
             f"approving needs credentials of the card account {policy.card_account}; these are "
             f"{approver}: a consumer account can never approve a shared card"
         )
     cards, approvals = CardStore(sagemaker), ApprovalStore(sagemaker)
     card = cards.describe(arn)
     if card.get("ModelCardStatus") == "Archived":
-        raise NotApprovableError(
+        raise BadInputError(
             f"card {card.get('ModelCardName')} is Archived: an archived card cannot be approved; "
             "publish a new card instead"
         )
@@ -71,7 +75,4 @@ def approve_card(
         note=note,
     )
     approvals.write(arn, record)
-    from mcgov.steps.registry.embedded import approve_embedded_for_card  # registry imports approval.records
-
-    embedded = approve_embedded_for_card(sagemaker, card, record)  # the card inside the model package, if any
-    return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed, embedded=embedded)
+    return ApprovalResult(card_arn=arn, record=record, previous=previous, status_changed=changed, card=card)

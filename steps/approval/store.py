@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcgov.steps.approval.exceptions import ApprovalStoreError
-from mcgov.steps.approval.records import TAG_KEYS, TAG_PREFIX, ApprovalRecord
+from mcgov.steps.approval.exceptions import ApprovalError
+from mcgov.steps.approval.tags import TAG_KEYS, TAG_PREFIX, ApprovalRecord
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 
-def _error(failure: AwsFailure) -> ApprovalStoreError:
-    return ApprovalStoreError(
+def _error(failure: AwsFailure) -> ApprovalError:
+    return ApprovalError(
         f"{failure.service} {failure.operation} failed: {failure.text}; check the caller's "
         "sagemaker:AddTags/ListTags/DeleteTags rights in the card account, then re-run",
         failure=failure,

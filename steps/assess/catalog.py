@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
 
-from mcgov.steps.assess.exceptions import UnknownFrameworkError
+from mcgov.errors import BadInputError
 
 FOLDER = "frameworks"
 SUFFIX = ".json"
@@ -32,7 +32,7 @@ def unknown_framework() -> str:
 
 
 def framework_text(name: str, *, field: str = "--framework") -> tuple[str, str]:
-    """(source label, text) of the packaged framework ``name``; ``UnknownFrameworkError`` naming ``field``."""
+    """(source label, text) of the packaged framework ``name``; ``BadInputError`` naming ``field``."""
     if name not in framework_names():
-        raise UnknownFrameworkError(f"{field}: {unknown_framework()}")
+        raise BadInputError(unknown_framework(), field=field)
     return f"{FOLDER}/{name}{SUFFIX}", _folder().joinpath(name + SUFFIX).read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """A framework as data: its requirements, the source clause of each, and the card fields that evidence it.
 
 A framework file (JSON, one per framework, see ``frameworks/``) is validated here, at load, with pydantic; a
-bad file is a ``FrameworkFileError`` naming the file, the row (index and id) and the field. What leaves this
+bad file is a ``BadInputError`` naming the file, the row (index and id) and the field. What leaves this
 module is the typed, frozen ``Framework`` with every content path already parsed.
 
 File shape::
@@ -39,10 +39,9 @@ from pydantic import (
     model_validator,
 )
 
-from mcgov.documents import SizeLimit, decode_utf8, parse_json, read_file
-from mcgov.errors import DocumentError, describe_validation_error
+from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.parsing import SizeLimit, decode_utf8, parse_json, read_file
 from mcgov.steps.assess.catalog import framework_text
-from mcgov.steps.assess.exceptions import FrameworkFileError
 from mcgov.steps.assess.paths import ContentPath, parse_content_path
 
 NOT_EVIDENCED = "not_evidenced_by_card"
@@ -157,20 +156,17 @@ class _File(_Strict):
 
 def parse_framework(text: str, source: str, *, expected_name: str | None = None) -> Framework:
     """Validate framework JSON ``text`` (errors name ``source``, the row and the field) and type it."""
-    try:
-        data = parse_json(text, source)
-    except DocumentError as exc:
-        raise FrameworkFileError(str(exc).removeprefix(f"{source}: "), source=source) from None
+    data = parse_json(text, source)
     if not isinstance(data, dict):
-        raise FrameworkFileError("a framework file is a JSON object with name, title and requirements", source=source)
+        raise BadInputError("a framework file is a JSON object with name, title and requirements", source=source)
     try:
         parsed = _File.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         field, message = describe_validation_error(errors, union_tags=_TAGS)
-        raise FrameworkFileError(message, source=source, field=_with_row_id(field, errors[0]["loc"], data)) from None
+        raise BadInputError(message, source=source, field=_with_row_id(field, errors[0]["loc"], data)) from None
     if expected_name is not None and parsed.name != expected_name:
-        raise FrameworkFileError(f"must equal the file name, {expected_name}", source=source, field="name")
+        raise BadInputError(f"must equal the file name, {expected_name}", source=source, field="name")
     return Framework(
         name=parsed.name,
         title=parsed.title,
@@ -204,7 +200,7 @@ def _requirement(row: _Row) -> Requirement:
 
 @cache
 def load_framework(name: str, *, field: str = "--framework") -> Framework:
-    """The packaged framework ``name``; ``UnknownFrameworkError`` (naming ``field``) lists the known ones."""
+    """The packaged framework ``name``; ``BadInputError`` (naming ``field``) lists the known ones."""
     source, text = framework_text(name, field=field)
     return parse_framework(text, source, expected_name=name)
 
@@ -212,8 +208,5 @@ def load_framework(name: str, *, field: str = "--framework") -> Framework:
 def load_framework_file(path: str | Path) -> Framework:
     """A framework from a local JSON file (a framework of your own, or a packaged one under review)."""
     source = str(path)
-    try:
-        text = decode_utf8(read_file(source, FRAMEWORK_FILE), source)
-    except DocumentError as exc:
-        raise FrameworkFileError(str(exc).removeprefix(f"{source}: "), source=source) from None
+    text = decode_utf8(read_file(source, FRAMEWORK_FILE), source)
     return parse_framework(text, source, expected_name=Path(source).name.removesuffix(".json"))

@@ -5,30 +5,26 @@ the card content model). ``mcgov.share_policies`` checks their shape; the steps'
 
 from __future__ import annotations
 
-from mcgov.share_policies.exceptions import PolicyValidationError
+from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.assess.catalog import framework_names, unknown_framework
+from mcgov.steps.assess.paths import parse_content_path
 
 
 def check_policy_fields(policy: SharePolicy, *, source: str) -> None:
-    """``PolicyValidationError`` naming the field when a stage's ``require_assessment`` names a framework that is
+    """``BadInputError`` naming the field when a stage's ``require_assessment`` names a framework that is
     not packaged, or a path of ``required_fields_by_risk_rating`` is not a card content path."""
     for name, stage in policy.stages.items():
         need = stage.require_assessment
         if need is not None and need.framework not in framework_names():
-            raise PolicyValidationError(
-                unknown_framework(), source=source, field=f"stages.{name}.require_assessment.framework"
-            )
+            raise BadInputError(unknown_framework(), source=source, field=f"stages.{name}.require_assessment.framework")
     if not policy.required_fields_by_risk_rating:
         return
-    # Imported on use: a gate whose policy makes no field mandatory never loads the card content models.
-    from mcgov.steps.assess.paths import parse_content_path
-
     for rating, paths in policy.required_fields_by_risk_rating.items():
         for index, path in enumerate(paths):
             try:
                 parse_content_path(path)
             except ValueError as exc:
-                raise PolicyValidationError(
+                raise BadInputError(
                     str(exc), source=source, field=f"required_fields_by_risk_rating.{rating}[{index}]"
                 ) from None

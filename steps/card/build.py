@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.steps.card import limits as L
-from mcgov.steps.card.evaluation import parse_report
+from mcgov.steps.card.evaluation.api import parse_report
 from mcgov.steps.card.model_package import model_package_details
 from mcgov.steps.card.naming import shorten, truncate_text
 from mcgov.steps.card.ownership import GENERATED_KEY, merge_content
@@ -115,7 +115,7 @@ def evaluation_entries(reports: tuple[ReportInput, ...] | list[ReportInput]) -> 
     """One generated evaluation entry per report, named after its file, with provenance in ``metadata``."""
     entries: list[dict[str, Any]] = []
     used: set[str] = set()
-    for report, label in zip(reports, entry_labels([r.location for r in reports])):
+    for report, label in zip(reports, entry_labels([r.location for r in reports]), strict=True):
         parsed = parse_report(report.data, fmt=report.fmt, source=report.location)
         name = _unique(shorten(label, L.GROUP_NAME_MAX), used)
         entry: dict[str, Any] = {"name": name}
@@ -143,9 +143,9 @@ def entry_labels(locations: list[str]) -> list[str]:
     parts = [[p for p in loc.replace("\\", "/").split("/") if p and p != "s3:"] or [loc] for loc in locations]
     depth = [1] * len(parts)
     while True:
-        labels = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        labels = ["/".join(p[-d:]) for p, d in zip(parts, depth, strict=True)]
         owners: dict[str, set[str]] = {}
-        for label, location in zip(labels, locations):
+        for label, location in zip(labels, locations, strict=True):
             owners.setdefault(label, set()).add(location)
         grow = [i for i, label in enumerate(labels) if len(owners[label]) > 1 and depth[i] < len(parts[i])]
         if not grow:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import is_card_name, parse_card_arn
 from mcgov.steps.card import limits as L
-from mcgov.steps.card.exceptions import ContentValidationError
 
 
 def validate_card_name(name: str) -> str:
     if not is_card_name(name):
-        raise ContentValidationError(
+        raise BadInputError(
             "not a model card name: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit",
             field="name",
         )
@@ -18,7 +18,7 @@ def validate_card_name(name: str) -> str:
 
 def validate_card_status(status: str) -> str:
     if status not in L.CARD_STATUSES:
-        raise ContentValidationError(f"not a card status: use one of {', '.join(L.CARD_STATUSES)}", field="status")
+        raise BadInputError(f"not a card status: use one of {', '.join(L.CARD_STATUSES)}", field="status")
     return status
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
-from mcgov.errors import DocumentError
+from mcgov.errors import BadInputError
 from mcgov.identifiers import split_s3_uri
-from mcgov.steps.card.exceptions import InputReadError, SourceUnavailableError
+from mcgov.parsing import REPORT, TEMPLATE, SizeLimit, decode_utf8, parse_json, parse_yaml, read_file, too_large
+from mcgov.steps.card.exceptions import CardError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import sha256_text
 
@@ -28,39 +26,19 @@ class LoadedDocument:
     sha256: str
 
 
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """(bucket, key) of an ``s3://`` input, taken literally (``mcgov.identifiers.split_s3_uri``)."""
-    parts = split_s3_uri(uri)
-    if parts is None:
-        raise InputReadError(
-            "not a valid s3://bucket/key URI (an S3 bucket name, then a key without control characters)", source=uri
-        )
-    return parts
-
-
 def read_text(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT) -> str:
     """Read a UTF-8 document of at most ``limit.max_bytes`` from a regular local file or S3.
 
     ``s3_client`` is required for S3 URIs. A FIFO, device or directory is refused before anything is read.
     """
-    with _input_errors(location):
-        body = _read_s3(location, s3_client, limit) if location.startswith("s3://") else read_file(location, limit)
-        return decode_utf8(body, location)
-
-
-@contextmanager
-def _input_errors(location: str) -> Iterator[None]:
-    """``mcgov.documents``' errors (size, depth, duplicate keys, encoding) as this package's ``InputReadError``."""
-    try:
-        yield
-    except DocumentError as exc:
-        raise InputReadError(str(exc).removeprefix(f"{location}: "), source=location) from None
+    body = _read_s3(location, s3_client, limit) if location.startswith("s3://") else read_file(location, limit)
+    return decode_utf8(body, location)
 
 
 def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
-    bucket, key = parse_s3_uri(location)
+    bucket, key = split_s3_uri(location)
     if s3_client is None:
-        raise InputReadError("an S3 client is needed to read S3 inputs", source=location)
+        raise BadInputError("an S3 client is needed to read S3 inputs", source=location)
     try:
         response = s3_client.get_object(Bucket=bucket, Key=key)
         if int(response.get("ContentLength") or 0) > limit.max_bytes:
@@ -71,10 +49,8 @@ def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
         failure = aws_failure(exc, "s3", "GetObject")
         assert failure is not None
         if failure.kind in _INPUT_ERROR_KINDS or failure.code in ("InvalidObjectState", "AllAccessDisabled"):
-            raise InputReadError(f"cannot read S3 object: {failure.text}", source=location) from None
-        raise SourceUnavailableError(
-            f"{location}: S3 read failed: {failure.text}; retry later", failure=failure
-        ) from None
+            raise BadInputError(f"cannot read S3 object: {failure.text}", source=location) from None
+        raise CardError(f"{location}: S3 read failed: {failure.text}; retry later", failure=failure) from None
     if len(body) > limit.max_bytes:
         raise too_large(location, limit)
     return body
@@ -86,12 +62,10 @@ def load_json(location: str, *, s3_client: Any = None, limit: SizeLimit = REPORT
     NaN and Infinity parse as floats: the report parsers judge them and say which metric holds one.
     """
     text = read_text(location, s3_client=s3_client, limit=limit)
-    with _input_errors(location):
-        return LoadedDocument(location, parse_json(text, location, allow_nonfinite=True), sha256_text(text))
+    return LoadedDocument(location, parse_json(text, location, allow_nonfinite=True), sha256_text(text))
 
 
 def load_yaml(location: str, *, s3_client: Any = None, limit: SizeLimit = TEMPLATE) -> LoadedDocument:
     """Read and strictly parse a YAML document (duplicate keys, aliases and over-deep nesting refused)."""
     text = read_text(location, s3_client=s3_client, limit=limit)
-    with _input_errors(location):
-        return LoadedDocument(location, parse_yaml(text, location), sha256_text(text))
+    return LoadedDocument(location, parse_yaml(text, location), sha256_text(text))

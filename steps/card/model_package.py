@@ -1,7 +1,7 @@
 """Build ``model_package_details`` from a DescribeModelPackage response (pure function).
 
 The result is checked against the card content model, so a value the card cannot hold (an approval status
-outside its enum, an empty name, a too-long image) is refused as a ``ModelPackageError`` naming the
+outside its enum, an empty name, a too-long image) is refused as a ``BadInputError`` naming the
 DescribeModelPackage field, never left for the final validation of the whole card.
 """
 
@@ -11,9 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.errors import describe_validation_error
+from mcgov.errors import BadInputError, describe_validation_error
 from mcgov.steps.card.content import ModelPackageDetails
-from mcgov.steps.card.exceptions import ModelPackageError
 from mcgov.steps.card.naming import truncate_text
 
 _SCALARS = (
@@ -32,9 +31,9 @@ _SCALARS = (
 def model_package_details(description: Any, *, source: str = "<model package>") -> dict[str, Any]:
     """Map DescribeModelPackage to ``model_package_details``: ARN, group, version, approval, containers, algorithm."""
     if not isinstance(description, dict):
-        raise ModelPackageError("a DescribeModelPackage response must be a JSON object", source=source)
+        raise BadInputError("a DescribeModelPackage response must be a JSON object", source=source)
     if not isinstance(description.get("ModelPackageArn"), str):
-        raise ModelPackageError(
+        raise BadInputError(
             "missing ModelPackageArn: pass a DescribeModelPackage response", source=source, field="ModelPackageArn"
         )
     out: dict[str, Any] = {}
@@ -43,12 +42,12 @@ def model_package_details(description: Any, *, source: str = "<model package>") 
         if value is None:
             continue
         if not isinstance(value, str):
-            raise ModelPackageError(f"expected a string, got {type(value).__name__}", source=source, field=key)
+            raise BadInputError(f"expected a string, got {type(value).__name__}", source=source, field=key)
         out[target] = truncate_text(value, max_length) if max_length else value
     version = description.get("ModelPackageVersion")
     if version is not None:
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise ModelPackageError("expected a positive integer", source=source, field="ModelPackageVersion")
+            raise BadInputError("expected a positive integer", source=source, field="ModelPackageVersion")
         out["model_package_version"] = version
     creator = description.get("CreatedBy")
     if isinstance(creator, dict) and isinstance(creator.get("UserProfileName"), str):
@@ -62,7 +61,7 @@ def model_package_details(description: Any, *, source: str = "<model package>") 
     if algorithms:
         first = algorithms[0]
         if not isinstance(first, dict) or not isinstance(first.get("AlgorithmName"), str):
-            raise ModelPackageError(
+            raise BadInputError(
                 "AlgorithmName is required",
                 source=source,
                 field="SourceAlgorithmSpecification.SourceAlgorithms[0].AlgorithmName",
@@ -92,7 +91,7 @@ def _check(details: dict[str, Any], source: str) -> None:
         if not field and ": " in message:  # a model-level check names the field in its message
             name, message = message.split(": ", 1)
             field = _WIRE_NAMES.get(name, name.title().replace("_", ""))
-        raise ModelPackageError(message, source=source, field=field) from None
+        raise BadInputError(message, source=source, field=field) from None
 
 
 def _list(description: dict[str, Any], path: tuple[str, str], source: str) -> list[Any]:
@@ -100,19 +99,19 @@ def _list(description: dict[str, Any], path: tuple[str, str], source: str) -> li
     if parent is None:
         return []
     if not isinstance(parent, dict):
-        raise ModelPackageError(f"expected an object, got {type(parent).__name__}", source=source, field=path[0])
+        raise BadInputError(f"expected an object, got {type(parent).__name__}", source=source, field=path[0])
     value = parent.get(path[1])
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ModelPackageError("expected a list", source=source, field=".".join(path))
+        raise BadInputError("expected a list", source=source, field=".".join(path))
     return value
 
 
 def _container(container: Any, index: int, source: str) -> dict[str, Any]:
     field = f"InferenceSpecification.Containers[{index}]"
     if not isinstance(container, dict) or not isinstance(container.get("Image"), str):
-        raise ModelPackageError("each container needs an Image string", source=source, field=field)
+        raise BadInputError("each container needs an Image string", source=source, field=field)
     out: dict[str, Any] = {"image": container["Image"]}
     if isinstance(container.get("ModelDataUrl"), str):
         out["model_data_url"] = container["ModelDataUrl"]

@@ -12,22 +12,15 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.documents import MODEL_PACKAGE, TRAINING_JOB
+from mcgov.errors import BadInputError
+from mcgov.parsing import MODEL_PACKAGE, TRAINING_JOB
 from mcgov.steps.card.build import BuildInputs, ReportInput, build_content
-from mcgov.steps.card.exceptions import (
-    CardInputError,
-    ModelPackageError,
-    SourceUnavailableError,
-    TrainingJobError,
-)
+from mcgov.steps.card.exceptions import CardError
+from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore, PublishResult
 from mcgov.steps.card.template import load_template
-from mcgov.steps.card.validation import (
-    serialize_content,
-    validate_card_name,
-    validate_card_status,
-)
+from mcgov.steps.card.validation import serialize_content
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 
 
@@ -47,7 +40,7 @@ class CardSources:
 def load_inputs(
     sources: CardSources, *, s3: Any = None, sagemaker: Any = None, existing: dict[str, Any] | None = None
 ) -> BuildInputs:
-    """Read every source; raises a ``CardInputError`` naming the first bad one."""
+    """Read every source; raises a ``BadInputError`` naming the first bad one."""
     training_job, training_source = None, "<training job>"
     if sources.training_job_path:
         training_source = sources.training_job_path
@@ -123,7 +116,7 @@ def describe_training_job(sagemaker: Any, name: str) -> dict[str, Any]:
         lambda: sagemaker.describe_training_job(TrainingJobName=name),
         "DescribeTrainingJob",
         name,
-        TrainingJobError,
+        BadInputError,
         f"training job {name}",
         "Check the training job name and region.",
     )
@@ -134,14 +127,14 @@ def describe_model_package(sagemaker: Any, arn: str) -> dict[str, Any]:
         lambda: sagemaker.describe_model_package(ModelPackageName=arn),
         "DescribeModelPackage",
         arn,
-        ModelPackageError,
+        BadInputError,
         arn,
         "Check the model package ARN and region.",
     )
 
 
 def _describe(
-    call: Any, operation: str, name: str, input_error: type[CardInputError], source: str, fix: str
+    call: Any, operation: str, name: str, input_error: type[BadInputError], source: str, fix: str
 ) -> dict[str, Any]:
     """Run a describe call: a wrong name is bad input; throttling, 5xx and network errors may pass on a retry."""
     try:
@@ -151,7 +144,7 @@ def _describe(
         assert failure is not None
     if failure.kind in _INPUT_ERROR_KINDS:
         raise input_error(f"{operation} failed: {failure.text}. {fix}", source=source)
-    raise SourceUnavailableError(f"{operation} {name} failed: {failure.text}; retry later", failure=failure)
+    raise CardError(f"{operation} {name} failed: {failure.text}; retry later", failure=failure)
 
 
 _INPUT_ERROR_KINDS = (AwsErrorKind.NOT_FOUND, AwsErrorKind.INVALID, AwsErrorKind.ACCESS_DENIED)

@@ -18,17 +18,10 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mcgov.steps.card.exceptions import (
-    ApprovalByPublishError,
-    ArchivedCardError,
-    CardAlreadyExistsError,
-    CardKeyMismatchError,
-    CardNotFoundError,
-    CardStoreError,
-)
+from mcgov.errors import BadInputError
+from mcgov.steps.card.exceptions import CardAlreadyExistsError, CardError, CardNotFoundError
 from mcgov.steps.card.identifiers import (
     card_name_from,
-    validate_card_name,
     validate_card_status,
 )
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
@@ -85,7 +78,7 @@ class CardStore:
         kms_key_id: str | None = None,
     ) -> str:
         kwargs: dict[str, Any] = {
-            "ModelCardName": validate_card_name(name),
+            "ModelCardName": name,
             "Content": content_text,
             "ModelCardStatus": validate_card_status(status),
         }
@@ -98,7 +91,7 @@ class CardStore:
     def update_content(self, name_or_arn: str, content_text: str, *, current_status: str | None = None) -> None:
         status = current_status or self.describe(name_or_arn)["ModelCardStatus"]
         if status == "Archived":
-            raise ArchivedCardError(
+            raise CardError(
                 f"model card {name_or_arn!r} is Archived; SageMaker refuses content updates to archived cards. "
                 "Publish under a new card name, or leave the content unchanged."
             )
@@ -136,11 +129,11 @@ class CardStore:
 
         ``current`` is the card as just described (``None``: it does not exist), to save a describe call.
         ``kms_key_id`` encrypts a new card (SageMaker fixes a card's key at creation; an existing card keeps
-        its key, and a different one is refused rather than silently ignored).
+        its key, and a different one is refused rather than silently ignored). ``name`` is checked by the card
+        service (``mcgov.steps.card.service``), the one place card names are validated.
         """
-        validate_card_name(name)
         if status is not None and validate_card_status(status) not in PUBLISH_STATUSES:
-            raise ApprovalByPublishError(
+            raise BadInputError(
                 f"publishing never sets {status}: review the card, then run `mcgov card approve {name} --policy ...` "
                 "(it records the approved version)",
                 field="--status",
@@ -149,7 +142,7 @@ class CardStore:
         if current is not None and kms_key_id:
             existing_key = (current.get("SecurityConfig") or {}).get("KmsKeyId")
             if existing_key != kms_key_id:
-                raise CardKeyMismatchError(
+                raise BadInputError(
                     f"model card {name!r} is encrypted with {existing_key or 'the AWS owned key'}, not {kms_key_id}; "
                     "a card's KMS key is fixed at creation: publish under a new card name to change it"
                 )
@@ -207,12 +200,23 @@ class CardStore:
                 f"model card {name!r} not found in this account and region ({text})", failure=failure
             )
         if "archived" in text.lower():
-            raise ArchivedCardError(f"model card {name!r} is Archived: {text}", failure=failure)
+            raise CardError(f"model card {name!r} is Archived: {text}", failure=failure)
         if operation == "CreateModelCard" and (
             failure.kind is AwsErrorKind.CONFLICT or "already exists" in text.lower()
         ):
             raise CardAlreadyExistsError(f"model card {name!r} already exists: {text}", failure=failure)
-        raise CardStoreError(f"{operation} {name!r} failed: {text}", failure=failure)
+        raise CardError(f"{operation} {name!r} failed: {text}", failure=failure)
+
+
+def describe_card(
+    sagemaker: Any, name_or_arn: str, *, source: str | None = None, field: str = "--card"
+) -> dict[str, Any]:
+    """DescribeModelCard of a card the caller named (to share or gate it): a card that does not exist is bad input
+    naming ``field`` (a flag, or an event field with ``source``); any other failure is the store's ``CardError``."""
+    try:
+        return CardStore(sagemaker).describe(name_or_arn)
+    except CardNotFoundError as exc:
+        raise BadInputError(f"{exc}; create it first or fix the name", source=source, field=field) from None
 
 
 def _target_status(name: str, current: str, requested: str | None, content_changed: bool) -> str:
@@ -220,7 +224,7 @@ def _target_status(name: str, current: str, requested: str | None, content_chang
     card back to PendingReview. Submitting unchanged, Approved content for review keeps it Approved (a pipeline
     re-run converges), and an Archived card never leaves Archived through a publish."""
     if current == "Archived" and (content_changed or requested not in (None, "Archived")):
-        raise ArchivedCardError(
+        raise CardError(
             f"model card {name!r} is Archived: a publish never brings an archived card back "
             "(SageMaker refuses its content updates); publish under a new card name"
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcgov.steps.card.exceptions import ContentValidationError, TemplateError
+from mcgov.errors import BadInputError
 from mcgov.steps.card.io import load_yaml
 from mcgov.steps.card.ownership import step_owned_paths
 from mcgov.steps.card.validation import validate_content
@@ -26,20 +26,17 @@ def parse_template(data: Any, *, source: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TemplateError(
+        raise BadInputError(
             "a card template must be a mapping of content sections (model_overview:, intended_uses: ...)", source=source
         )
     owned = step_owned_paths(data)
     if owned:
-        raise TemplateError(
+        raise BadInputError(
             "this field is filled by the pipeline step on every run; remove it from the template",
             source=source,
             field=owned[0],
         )
-    try:
-        return validate_content(data, source=source)
-    except ContentValidationError as exc:
-        raise TemplateError(str(exc).removeprefix(f"{source}: "), source=source) from None
+    return validate_content(data, source=source)
 
 
 def load_template(location: str, *, s3_client: Any = None) -> dict[str, Any]:

@@ -8,14 +8,16 @@ values that exceed a limit are shortened deterministically and recorded, never d
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card import limits as L
-from mcgov.steps.card.exceptions import TrainingJobError
 from mcgov.steps.card.naming import shorten, single_line, truncate_text
 from mcgov.steps.card.secrets import REDACTED, is_secret
+from mcgov.steps.card.validation import validate_content
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,12 @@ class TrainingFacts:
 
 
 def training_facts(description: Any, *, source: str = "<training job>") -> TrainingFacts:
-    """Map a DescribeTrainingJob response (dict) to card content. Raises ``TrainingJobError`` on bad input."""
+    """Map a DescribeTrainingJob response (dict) to card content. Raises ``BadInputError`` on bad input."""
     if not isinstance(description, dict):
-        raise TrainingJobError("a DescribeTrainingJob response must be a JSON object", source=source)
+        raise BadInputError("a DescribeTrainingJob response must be a JSON object", source=source)
     arn = description.get("TrainingJobArn")
     if not isinstance(arn, str) or not arn:
-        raise TrainingJobError(
+        raise BadInputError(
             "missing TrainingJobArn: pass a DescribeTrainingJob response", source=source, field="TrainingJobArn"
         )
     details: dict[str, Any] = {"training_arn": truncate_text(arn, L.URI_MAX)}
@@ -80,33 +82,27 @@ def training_facts(description: Any, *, source: str = "<training job>") -> Train
 
 def _check(details: dict[str, Any], custom: dict[str, str], source: str) -> None:
     """Refuse facts the card content model rejects (a control character in the ARN, say), naming the field."""
-    from mcgov.steps.card.exceptions import ContentValidationError
-    from mcgov.steps.card.validation import validate_content
 
-    try:
-        validate_content(
-            {
-                "training_details": {"training_job_details": details},
-                "additional_information": {"custom_details": custom},
-            },
-            source=source,
-        )
-    except ContentValidationError as exc:
-        message = str(exc).removeprefix(f"{source}: ").removeprefix(f"{exc.field}: ")
-        raise TrainingJobError(message, source=source, field=exc.field or "<training job>") from None
+    validate_content(
+        {
+            "training_details": {"training_job_details": details},
+            "additional_information": {"custom_details": custom},
+        },
+        source=source,
+    )
 
 
 def _dict(value: Any, name: str, source: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise TrainingJobError(f"expected an object, got {type(value).__name__}", source=source, field=name)
+        raise BadInputError(f"expected an object, got {type(value).__name__}", source=source, field=name)
     return value
 
 
 def _string(value: Any, name: str, source: str, max_length: int) -> str:
     if not isinstance(value, str):
-        raise TrainingJobError(f"expected a string, got {type(value).__name__}", source=source, field=name)
+        raise BadInputError(f"expected a string, got {type(value).__name__}", source=source, field=name)
     return truncate_text(value, max_length)
 
 
@@ -114,7 +110,7 @@ def _datasets(channels: Any, source: str) -> list[str]:
     if channels is None:
         return []
     if not isinstance(channels, list):
-        raise TrainingJobError("expected a list of channels", source=source, field="InputDataConfig")
+        raise BadInputError("expected a list of channels", source=source, field="InputDataConfig")
     uris: list[str] = []
     for i, channel in enumerate(channels):
         channel = _dict(channel, f"InputDataConfig[{i}]", source)
@@ -134,7 +130,7 @@ def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
     if items is None:
         return [], []
     if not isinstance(items, list):
-        raise TrainingJobError("expected a list", source=source, field="FinalMetricDataList")
+        raise BadInputError("expected a list", source=source, field="FinalMetricDataList")
     metrics: list[dict[str, Any]] = []
     notes: list[str] = []
     skipped: list[str] = []
@@ -143,7 +139,7 @@ def _metrics(items: Any, source: str) -> tuple[list[dict[str, Any]], list[str]]:
         name = item.get("MetricName")
         value = item.get("Value")
         if not isinstance(name, str) or not name:
-            raise TrainingJobError(
+            raise BadInputError(
                 "MetricName must be a non-empty string", source=source, field=f"FinalMetricDataList[{i}].MetricName"
             )
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -159,13 +155,13 @@ def _hyperparameters(params: Any, source: str) -> tuple[list[dict[str, str]], li
     if params is None:
         return [], [], []
     if not isinstance(params, dict):
-        raise TrainingJobError("expected an object of name -> value", source=source, field="HyperParameters")
+        raise BadInputError("expected an object of name -> value", source=source, field="HyperParameters")
     out: list[dict[str, str]] = []
     redacted: list[str] = []
     truncated: list[str] = []
     for name, value in params.items():
         if not str(name).strip():
-            raise TrainingJobError("hyperparameter names must not be empty", source=source, field="HyperParameters")
+            raise BadInputError("hyperparameter names must not be empty", source=source, field="HyperParameters")
         shown = shorten(single_line(str(name)), L.METRIC_NAME_MAX)
         text = value if isinstance(value, str) else _json_scalar(value)
         if is_secret(str(name), text):
@@ -193,7 +189,6 @@ def _cap(
 
 
 def _json_scalar(value: Any) -> str:
-    import json
 
     return json.dumps(value, sort_keys=True, default=str)
 

@@ -12,22 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.documents import parse_json
-from mcgov.errors import DocumentError, describe_validation_error
+from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.parsing import parse_json
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import ModelCardContent
-from mcgov.steps.card.exceptions import CardLimitError, ContentValidationError
-from mcgov.steps.card.identifiers import validate_card_name, validate_card_status
-from mcgov.steps.common.jsonutil import content_sha256
-
-__all__ = [
-    "content_sha256",
-    "serialize_content",
-    "validate_card_name",
-    "validate_card_status",
-    "validate_content",
-    "validate_content_text",
-]
 
 _UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_chart", "matrix"})
 
@@ -35,13 +23,13 @@ _UNION_TAGS = frozenset({"number", "string", "boolean", "linear_graph", "bar_cha
 def validate_content(data: Any, *, source: str = "<content>") -> dict[str, Any]:
     """Validate card content and return it normalized (``None`` fields dropped, service field order)."""
     if not isinstance(data, dict):
-        raise ContentValidationError(f"card content must be a JSON object, got {type(data).__name__}", source=source)
+        raise BadInputError(f"card content must be a JSON object, got {type(data).__name__}", source=source)
     try:
         model = ModelCardContent.model_validate(data)
     except ValidationError as exc:
         field, message = describe_validation_error(exc.errors(include_url=False), union_tags=_UNION_TAGS)
         field = field or "<content>"
-        raise ContentValidationError(message, source=source, field=field) from None
+        raise BadInputError(message, source=source, field=field) from None
     normalized = model.model_dump(mode="python", exclude_none=True)
     serialize_content(normalized, source=source)
     return normalized
@@ -52,9 +40,9 @@ def serialize_content(content: dict[str, Any], *, source: str = "<content>") -> 
     try:
         text = json.dumps(content, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ContentValidationError(f"content is not JSON-serializable: {exc}", source=source) from None
+        raise BadInputError(f"content is not JSON-serializable: {exc}", source=source) from None
     if len(text) > L.CONTENT_MAX_CHARS:
-        raise CardLimitError(
+        raise BadInputError(
             f"serialized content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit; "
             f"largest sections: {_largest_sections(content)}. Remove or split evaluation reports.",
             source=source,
@@ -65,17 +53,13 @@ def serialize_content(content: dict[str, Any], *, source: str = "<content>") -> 
 def validate_content_text(text: str, *, source: str = "<content>") -> dict[str, Any]:
     """Validate a ``Content`` string as the service receives it."""
     if not isinstance(text, str):
-        raise ContentValidationError("content must be a JSON string", source=source)
+        raise BadInputError("content must be a JSON string", source=source)
     if len(text) > L.CONTENT_MAX_CHARS:
-        raise CardLimitError(
+        raise BadInputError(
             f"content is {len(text):,} characters, over the {L.CONTENT_MAX_CHARS:,} limit", source=source
         )
-    try:
-        data = parse_json(text, source)  # strict: duplicate keys, deep nesting and non-finite numbers refused
-    except DocumentError as exc:
-        detail = str(exc).removeprefix(f"{source}: ").removeprefix("invalid JSON: ")
-        raise ContentValidationError(f"content is not valid JSON: {detail}", source=source) from None
-    return validate_content(data, source=source)
+    # strict: duplicate keys, deep nesting and non-finite numbers are invalid JSON naming ``source``
+    return validate_content(parse_json(text, source), source=source)
 
 
 def _largest_sections(content: dict[str, Any]) -> str:

@@ -8,10 +8,11 @@ import math
 import sys
 from typing import Any
 
-from mcgov.share_policies import SharePolicy
+from mcgov.identifiers import split_s3_uri
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
-from mcgov.steps.common.policy import load_policy, split_s3_uri
+from mcgov.steps.common.policy import load_policy
 from mcgov.text import visible_json
 
 

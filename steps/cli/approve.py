@@ -2,6 +2,8 @@
 
 Registered into the ``card`` group. Run with card-account credentials. Prints the approval record and, when
 the card was approved before, what changed since that approved version (the diff the reviewer signed off).
+The command composes the two approvals: the card's (``mcgov.steps.approval``) and the card embedded in its
+model package, if any (``mcgov.steps.registry.embedded``).
 """
 
 from __future__ import annotations
@@ -9,10 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
+from mcgov.share_policies.models import SharePolicy
+from mcgov.steps.approval.service import ApprovalResult, approve_card
+from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli._shared import print_json, read_policy, session
 from mcgov.steps.cli.review import card_commands
+from mcgov.steps.registry.embedded import approve_embedded_for_card
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import diff_to_dict, render_diff_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,21 +34,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     approve.set_defaults(func=_approve)
 
 
-def _approve(args: argparse.Namespace) -> int:
-    from mcgov.steps.approval import approve_card
-    from mcgov.steps.card.store import CardStore
-    from mcgov.steps.share.targets import resolve_card_arn
+def approve(sagemaker: Any, sts: Any, policy: SharePolicy, card_arn: str, *, note: str = "") -> ApprovalResult:
+    """Approve the card, then the card embedded in its model package (``model_package_details``), if any."""
+    result = approve_card(sagemaker, sts, policy, card_arn, note=note)
+    return replace(result, embedded=approve_embedded_for_card(sagemaker, result.card, result.record))
 
+
+def _approve(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
-    card_arn = resolve_card_arn(policy, args.card)  # a bad name or another account's ARN: exit 2, no AWS call
+    card_arn = policy.card_arn(args.card)  # a bad name or another account's ARN: exit 2, no AWS call
     aws = session(args)
     sagemaker = aws.client("sagemaker", region_name=policy.region)
-    result = approve_card(sagemaker, aws.client("sts", region_name=policy.region), policy, card_arn, note=args.note)
+    result = approve(sagemaker, aws.client("sts", region_name=policy.region), policy, card_arn, note=args.note)
     output: dict[str, Any] = result.to_dict()
     if result.previous is not None and result.previous.version != result.record.version:
-        from mcgov.steps.review import diff_cards
-        from mcgov.steps.review.diff_render import diff_to_dict, render_diff_text
-
         store = CardStore(sagemaker)
         old = json.loads(store.describe(result.card_arn, result.previous.version).get("Content") or "{}")
         new = json.loads(store.describe(result.card_arn, result.record.version).get("Content") or "{}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from mcgov.documents import CONTENT, parse_json
-from mcgov.errors import DocumentError
+from mcgov.errors import BadInputError
+from mcgov.parsing import CONTENT, parse_json
 from mcgov.steps.assess.assessment import assess
 from mcgov.steps.assess.catalog import framework_names
 from mcgov.steps.assess.framework import load_framework
@@ -73,5 +73,5 @@ def _card_content(args: argparse.Namespace) -> dict[str, object]:
     content = described.get("Content") or "{}"
     data = parse_json(content, where) if isinstance(content, str) else content
     if not isinstance(data, dict):
-        raise DocumentError("the card content is not a JSON object", source=where)
+        raise BadInputError("the card content is not a JSON object", source=where)
     return data

@@ -6,14 +6,18 @@ import argparse
 import json
 from typing import Any
 
-from mcgov.documents import CONTENT
+from mcgov.parsing import CONTENT
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.card.validation import content_sha256, validate_card_name, validate_content
+from mcgov.steps.card.validation import validate_content
 from mcgov.steps.cli._shared import print_json, read_policy, session
+from mcgov.steps.cli.registry import check_embed, embed_published
 from mcgov.steps.common.files import write_atomic
+from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share
 from mcgov.text import visible_json
 
 
@@ -87,16 +91,33 @@ def _sources(args: argparse.Namespace) -> CardSources:
 
 
 class _Clients:
-    """AWS clients created on first use, so an offline build needs no credentials."""
+    """AWS clients created on first use (their first call), so an offline build needs no credentials and the card
+    service checks its inputs (the card name) before any AWS setting is read."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._args = args
         self._session: Any = None
+        self._clients: dict[str, Any] = {}
 
     def client(self, name: str) -> Any:
-        if self._session is None:
-            self._session = session(self._args)
-        return self._session.client(name)
+        return _LazyClient(self, name)
+
+    def made(self, name: str) -> Any:
+        if name not in self._clients:
+            if self._session is None:
+                self._session = session(self._args)
+            self._clients[name] = self._session.client(name)
+        return self._clients[name]
+
+
+class _LazyClient:
+    """A boto3 client made by ``_Clients`` when one of its attributes is first used."""
+
+    def __init__(self, clients: _Clients, name: str) -> None:
+        self._clients, self._name = clients, name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._clients.made(self._name), attribute)
 
 
 def _needs(sources: CardSources, prefix: str) -> bool:
@@ -125,9 +146,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from mcgov.steps.cli.registry import check_embed
-
-    validate_card_name(args.name)
     check_embed(args)
     clients = _Clients(args)
     if args.content:
@@ -146,8 +164,6 @@ def _publish(args: argparse.Namespace) -> int:
             status=args.status,
             kms_key_id=args.kms_key_id,
         )
-    from mcgov.steps.cli.registry import embed_published
-
     print_json(embed_published(args, clients.client("sagemaker"), result.to_dict()))
     return 0
 
@@ -162,14 +178,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from mcgov.steps.share import delete_share, ram_client, resolve_card_arn
-
     aws = session(args)
     store = CardStore(aws.client("sagemaker"))
     deleted_shares: list[str] = []
     if args.policy:
         policy = read_policy(args, args.policy)
-        card_arn = resolve_card_arn(policy, args.card)
+        card_arn = policy.card_arn(args.card)
         deleted_shares = delete_share(ram_client(aws, policy.region), policy, card_arn)
     card = store.describe(args.card)
     store.delete(card["ModelCardName"])

@@ -1,4 +1,8 @@
-"""One exception class per way a command line itself can be wrong (exit code 2, one line naming the flag)."""
+"""Bad command lines of ``mcgov workflow``: exit code 2, one line naming the flag.
+
+Every other bad command line raises ``mcgov.errors.BadInputError``; these two stay while
+``steps/cli/workflow.py`` (its authoring side is rebuilt on another branch) names them.
+"""
 
 from __future__ import annotations
 

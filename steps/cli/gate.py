@@ -6,12 +6,14 @@ import argparse
 import sys
 from typing import Any
 
+from mcgov.errors import exit_code
 from mcgov.steps.cli._shared import print_json, read_policy, seconds
+from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
 from mcgov.steps.gate.poller import run_stages
 from mcgov.steps.gate.verify import role_arn, verify_consumers
-from mcgov.steps.share import ram_client, resolve_card_arn, stage_names
+from mcgov.steps.share.client import ram_client
 
 
 def register(subparsers: Any) -> None:
@@ -41,12 +43,10 @@ def register(subparsers: Any) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     if getattr(args, "model_package", None):
-        from mcgov.steps.cli.registry import cmd_check_package
-
         return cmd_check_package(args)
     policy = read_policy(args, args.policy)
-    stages = stage_names(policy, None if args.stage is None else [args.stage], source=args.policy)
-    card_arn = resolve_card_arn(policy, args.card)
+    stages = policy.stages_named(None if args.stage is None else [args.stage], source=args.policy)
+    card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
     decisions = run_stages(
         ram_client(session, policy.region),
@@ -61,17 +61,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         decisions = [
             verify_consumers(
                 d,
-                {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(d.stage).accounts},
+                {a: role_arn(a, args.verify_role, args.role_pattern) for a in stage.accounts},
                 base_session=session,
                 region=policy.region,
             )
             if d.allowed
             else d
-            for d in decisions
+            for stage, d in zip(stages, decisions, strict=True)
         ]
     if args.stage is not None:
         print_json(decisions[0].to_dict())
-        return 0 if decisions[0].allowed else 1
+        return exit_code(failed=not decisions[0].allowed)
     record = combined(decisions)
     print_json(record)
-    return 0 if record["allowed"] else 1
+    return exit_code(failed=not record["allowed"])

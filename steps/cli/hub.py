@@ -6,14 +6,14 @@ import argparse
 import sys
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.hub.exceptions import WrongHubAccountError
 from mcgov.steps.hub.hub_side import hub_policy, sync
 from mcgov.steps.hub.report import render_table
 from mcgov.steps.hub.spoke_side import caller_account, publish
 from mcgov.steps.reconcile.report import render_table as render_reconcile
-from mcgov.steps.share import client_config, ram_client
+from mcgov.steps.share.client import client_config, ram_client
 
 HUB_MAX_ATTEMPTS = 10
 
@@ -66,7 +66,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     ram, sagemaker, sts = _clients(args, policy.region)
     account = caller_account(sts)
     if account != policy.hub_account:
-        raise WrongHubAccountError(
+        raise BadInputError(
             f"{args.policy}: hub_account is {policy.hub_account} but the credentials are of "
             f"{account}; run hub sync with the hub account's credentials"
         )

@@ -2,8 +2,8 @@
 
 Each command group lives in its own module exposing ``register(subparsers)``; a command's handler
 receives the parsed ``argparse.Namespace`` and returns the process exit code.
-Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input. Errors map through the
-typed hierarchy (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
+Exit codes: 0 success (gate allowed), 1 gate blocked or AWS failure, 2 bad input, through the one mapping
+``mcgov.errors.exit_code`` (``BadInputError`` -> 2, any other ``GovernanceError`` -> 1); a botocore error no adapter
 mapped goes through the one AWS error mapper (``mcgov.steps.common.aws.unmapped_aws_error``). Authoring modules
 (``mcgov.pipelines``, the optional ``pipelines`` extra) load only inside the ``pipeline`` commands.
 Everything the commands write to stdout and stderr passes the one output sanitizer (``mcgov.text.visible``): a
@@ -28,7 +28,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 
-from mcgov.errors import BadInputError, GovernanceError
+from mcgov.errors import ExitCode, GovernanceError, exit_code
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.text import visible
 
@@ -119,24 +119,22 @@ def _run(argv: Sequence[str] | None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return int(args.func(args))
-    except BadInputError as exc:
-        print(f"mcgov: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
     except GovernanceError as exc:
-        print(f"mcgov: failed: {_one_line(exc)}", file=sys.stderr)
-        return 1
+        code = exit_code(exc)
+        print(f"mcgov: {'error' if code is ExitCode.BAD_INPUT else 'failed'}: {_one_line(exc)}", file=sys.stderr)
+        return code
     except (NoRegionError, NoCredentialsError, ProfileNotFound) as exc:
         print(
             f"mcgov: error: AWS settings: {_one_line(exc)} (set --profile/--region or AWS_PROFILE/AWS_REGION)",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.BAD_INPUT
     except (BotoCoreError, ClientError) as exc:
         print(f"mcgov: failed: {_one_line(unmapped_aws_error(exc))}", file=sys.stderr)
-        return 1
+        return exit_code(unmapped_aws_error(exc))
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return ExitCode.FAILED
 
 
 def _one_line(exc: BaseException) -> str:

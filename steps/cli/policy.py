@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mcgov.share_policies.documents import render_all
+from mcgov.share_policies.iam import render_all
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke, Stage
 from mcgov.steps.cli._shared import print_json, read_policy
-from mcgov.steps.share import resolve_card_arn, stage_names
 
 
 def register(subparsers: Any) -> None:
@@ -66,7 +65,7 @@ def _spoke(spoke: Spoke) -> str:
 
 def cmd_render_iam(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
-    card_arn = resolve_card_arn(policy, args.card)
-    stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
+    card_arn = policy.card_arn(args.card)
+    stages = policy.stages_named([args.stage], source=args.policy) if args.stage else None
     print_json(render_all(policy, card_arn, stages, args.kms_key_arn))
     return 0

@@ -11,7 +11,7 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.reconcile.plan import parse_selection
 from mcgov.steps.reconcile.report import render_table
 from mcgov.steps.reconcile.run import reconcile
-from mcgov.steps.share import client_config, ram_client, stage_names
+from mcgov.steps.share.client import client_config, ram_client
 
 RECONCILE_MAX_ATTEMPTS = 10
 
@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
     selection = parse_selection(args.select)
-    stages = stage_names(policy, [args.stage], source=args.policy) if args.stage else None
+    stages = policy.stages_named([args.stage], source=args.policy) if args.stage else None
     session = make_session(getattr(args, "profile", None), policy.region)
     report = reconcile(
         ram_client(session, policy.region, RECONCILE_MAX_ATTEMPTS),

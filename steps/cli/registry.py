@@ -1,5 +1,6 @@
 """The model-registry options of ``mcgov card publish --embed``, ``mcgov share ensure --model-package`` and
-``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry``, ``share.groups`` and ``gate.package``."""
+``mcgov gate check --model-package``; the logic is in ``mcgov.steps.registry`` (``embedded``, ``lifecycle``),
+``mcgov.steps.share.groups`` and ``mcgov.steps.gate.package``."""
 
 from __future__ import annotations
 
@@ -8,22 +9,21 @@ import sys
 from typing import Any
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError, exit_code
 from mcgov.identifiers import matches
-from mcgov.steps.card.exceptions import CardInputError
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.gate.exceptions import PackageGateInputError
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
-from mcgov.steps.share import resolve_card_arn, stage_names
+from mcgov.steps.registry.lifecycle import gate_package
 
 
 def check_embed(args: argparse.Namespace) -> None:
     """Before anything is written: ``--embed`` needs ``--model-package`` as a versioned model package ARN."""
     package = getattr(args, "model_package", None)
     if getattr(args, "embed", False) and not (package and matches(ids.MODEL_PACKAGE_ARN, package)):
-        raise CardInputError(
+        raise BadInputError(
             "--embed needs --model-package ARN (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)",
             field="--embed",
         )
@@ -43,21 +43,15 @@ def embed_published(args: argparse.Namespace, sagemaker: Any, published: dict[st
 
 def cmd_check_package(args: argparse.Namespace) -> int:
     """``mcgov gate check --model-package ARN``: the package gate of one stage, recorded on the package."""
-    from mcgov.steps.gate.package import gate_package
-
     policy = read_policy(args, args.policy)
     if args.stage is None and len(policy.stages) != 1:
-        raise PackageGateInputError(
+        raise BadInputError(
             f"--stage: the policy has stages {', '.join(policy.stages)}; with --model-package name one with --stage"
         )
-    stage = stage_names(policy, [args.stage] if args.stage else None, source=args.policy)[0]
-    card_arn = resolve_card_arn(policy, args.card)
+    stage = policy.stages_named([args.stage] if args.stage else None, source=args.policy)[0]
+    card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
-    roles = (
-        {a: role_arn(a, args.verify_role, args.role_pattern) for a in policy.stage(stage).accounts}
-        if args.verify_role
-        else None
-    )
+    roles = {a: role_arn(a, args.verify_role, args.role_pattern) for a in stage.accounts} if args.verify_role else None
     decision, package = gate_package(
         session,
         policy,
@@ -69,4 +63,4 @@ def cmd_check_package(args: argparse.Namespace) -> int:
         verify_roles=roles,
     )
     print_json({**decision.to_dict(), "model_package": package})
-    return 0 if decision.allowed else 1
+    return exit_code(failed=not decision.allowed)

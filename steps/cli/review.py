@@ -8,12 +8,37 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.steps.cli._shared import session
+from mcgov.errors import BadInputError
+from mcgov.parsing import CONTENT
+from mcgov.steps.approval.exceptions import ApprovalError
+from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.card.io import load_json
+from mcgov.steps.card.store import CardStore
+from mcgov.steps.card.validation import validate_content
+from mcgov.steps.cli._shared import print_json, session
+from mcgov.steps.common.aws import AwsFailure
 from mcgov.steps.common.files import write_atomic
+from mcgov.steps.review.diff import diff_cards
+from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
+from mcgov.steps.review.export import (
+    CardExporter,
+    ExportJob,
+    ExportStatus,
+    card_name_of,
+    check_s3_output,
+    check_version,
+    check_wait,
+    export_job_name,
+    job_failed,
+)
+from mcgov.steps.review.html import render_html
+from mcgov.steps.review.markdown import render_markdown
+from mcgov.steps.review.view import CardInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,9 +108,6 @@ class _Cards:
         return self._client
 
     def read(self, name_or_arn: str, version: int | None) -> tuple[dict[str, Any], Any]:
-        from mcgov.steps.card.store import CardStore
-        from mcgov.steps.review.exceptions import ReviewInputError
-        from mcgov.steps.review.view import CardInfo
 
         described = CardStore(self._sagemaker()).describe(name_or_arn, version)
         where = f"{name_or_arn} version {described.get('ModelCardVersion', version or 'latest')}"
@@ -93,9 +115,9 @@ class _Cards:
         try:
             content = json.loads(content) if isinstance(content, str) else content
         except json.JSONDecodeError as exc:
-            raise ReviewInputError(f"card content is not JSON: {exc.msg}", source=where) from None
+            raise BadInputError(f"card content is not JSON: {exc.msg}", source=where) from None
         if not isinstance(content, dict):
-            raise ReviewInputError("card content is not a JSON object", source=where)
+            raise BadInputError("card content is not a JSON object", source=where)
         modified = described.get("LastModifiedTime")
         info = CardInfo(
             name=described.get("ModelCardName"),
@@ -109,22 +131,15 @@ class _Cards:
     def with_approval(self, info: Any) -> Any:
         """``info`` with the card's approval record (its tags), or why it could not be read: a consumer account
         may not list another account's tags, and the page then says the approval is unknown."""
-        from mcgov.steps.approval.exceptions import ApprovalStoreError
-        from mcgov.steps.approval.store import ApprovalStore
-        from mcgov.steps.common.aws import AwsFailure
-
         try:
             return replace(info, approval=ApprovalStore(self._sagemaker()).read(info.arn))
-        except ApprovalStoreError as exc:  # the code only: an AWS message may echo the caller's input
+        except ApprovalError as exc:  # the code only: an AWS message may echo the caller's input
             failure = exc.failure
             code = failure.code if isinstance(failure, AwsFailure) else "an error"
             return replace(info, approval_error=f"sagemaker ListTags failed with {code}")
 
 
 def _content_file(path: str) -> dict[str, Any]:
-    from mcgov.documents import CONTENT
-    from mcgov.steps.card.io import load_json
-    from mcgov.steps.card.validation import validate_content
 
     return validate_content(load_json(path, limit=CONTENT).data, source=path)
 
@@ -134,11 +149,6 @@ def _label(info: Any) -> str:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from mcgov.errors import BadInputError
-    from mcgov.steps.review.diff import diff_cards
-    from mcgov.steps.review.html import render_html
-    from mcgov.steps.review.markdown import render_markdown
-    from mcgov.steps.review.view import CardInfo
 
     cards = _Cards(args)
     if args.content:
@@ -166,10 +176,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from mcgov.errors import BadInputError
-    from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review.diff import diff_cards
-    from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:
@@ -203,20 +209,6 @@ def _emit(output: str | None, text: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import sys
-
-    from mcgov.steps.cli._shared import print_json
-    from mcgov.steps.review.export import (
-        CardExporter,
-        ExportFailedError,
-        ExportJob,
-        ExportStatus,
-        card_name_of,
-        check_s3_output,
-        check_version,
-        check_wait,
-        export_job_name,
-    )
 
     wait = check_wait(args.wait)
     s3_output = check_s3_output(args.s3_output)
@@ -234,7 +226,7 @@ def _export(args: argparse.Namespace) -> int:
     if wait == 0:
         job = exporter.describe(arn)
         if job.status is ExportStatus.FAILED:
-            raise ExportFailedError(job)
+            raise job_failed(job)
     else:
         job = exporter.wait(arn, wait, progress=progress)
     print_json(job.to_dict())

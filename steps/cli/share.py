@@ -6,11 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import PolicyStage, SharePolicy
+from mcgov.steps.card.store import describe_card
 from mcgov.steps.cli._shared import print_json, read_policy
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.gate import share_status
-from mcgov.steps.share import delete_share, describe_card, ensure_share, ram_client, resolve_card_arn, stage_names
+from mcgov.steps.gate.reader import share_status
+from mcgov.steps.registry.provenance import package_arn_from_card
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, ensure_share
 from mcgov.steps.share.groups import group_arn_of_package, resolve_package
 
 
@@ -39,10 +42,11 @@ def register(subparsers: Any) -> None:
         command.set_defaults(func=func)
 
 
-def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str] | None]:
+def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, tuple[PolicyStage, ...]]:
+    """The policy, the card and the stages (``--stage``, default every stage), resolved once, and the session."""
     policy = read_policy(args, args.policy)
-    stages = stage_names(policy, args.stage, source=args.policy) if args.stage else None
-    card_arn = resolve_card_arn(policy, args.card)
+    stages = policy.stages_named(args.stage, source=args.policy)
+    card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
     return policy, card_arn, session, stages
 
@@ -50,7 +54,10 @@ def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, list[str]
 def cmd_ensure(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
     card = describe_card(session.client("sagemaker", region_name=policy.region), card_arn)
-    package = resolve_package(policy, stages or list(policy.stages), card, args.model_package)
+    named = args.model_package
+    if named is None and any(stage.model_package_group for stage in stages):
+        named = package_arn_from_card(card)
+    package = resolve_package(policy, stages, named)
     result = ensure_share(
         ram_client(session, policy.region),
         policy,
@@ -73,7 +80,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
-    print_json(share_status(ram_client(session, policy.region), policy, card_arn, stages))
+    print_json(share_status(ram_client(session, policy.region), card_arn, stages))
     return 0
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import boto3
@@ -26,7 +26,7 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
     return boto3.Session(profile_name=profile, region_name=region)
 
 
-class AwsErrorKind(str, Enum):
+class AwsErrorKind(StrEnum):
     """What a failed AWS call means for the caller."""
 
     THROTTLED = "throttled"  # rate or quota exceeded: retry later, with backoff

@@ -1,35 +1,36 @@
-"""The one share-policy loader of the CLI and the Lambda handlers: a local path or an ``s3://`` URI.
+"""The one share-policy loader (CLI, Lambda handlers, tools and tests): a local path or an ``s3://`` URI.
 
 Parsing and validation are ``mcgov.share_policies``' (pure); this module only fetches the text. An object
-that is missing, forbidden or not UTF-8 is the caller's input (``PolicyFileError``, exit 2); a throttled or
+that is missing, forbidden or not UTF-8 is the caller's input (``BadInputError``, exit 2); a throttled or
 unavailable S3 is ``PolicyUnavailableError``, retryable.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from mcgov import identifiers as ids
-from mcgov.documents import POLICY, too_large
-from mcgov.errors import GovernanceError
-from mcgov.share_policies import (
-    PolicyFileError,
-    PolicyUnavailableError,
-    SharePolicy,
-    parse_policy_text,
-    read_policy_file,
-)
+import boto3
+
+from mcgov.errors import BadInputError, GovernanceError
+from mcgov.identifiers import split_s3_uri
+from mcgov.parsing import POLICY, too_large
+from mcgov.share_policies.exceptions import PolicyUnavailableError
+from mcgov.share_policies.loader import parse_policy_text, read_policy_file
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.assess.policy import check_policy_fields
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 
 
-def load_policy(uri: str, s3_client: Any = None) -> SharePolicy:
-    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it (the assessment fields too).
+def load_policy(uri: str | Path, s3_client: Any = None) -> SharePolicy:
+    """Read the policy at ``uri`` (a path or ``s3://bucket/key``) and validate it (the assessment fields too);
+    ``BadInputError`` naming the file and field.
 
     ``s3_client`` reads S3 URIs; without one, a default ``boto3`` client is created (only for S3).
     """
-    policy = parse_policy_text(read_policy_text(uri, s3_client), source=uri)
-    check_policy_fields(policy, source=uri)
+    source = str(uri)
+    policy = parse_policy_text(read_policy_text(source, s3_client), source=source)
+    check_policy_fields(policy, source=source)
     return policy
 
 
@@ -39,33 +40,20 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         return read_policy_file(uri)
     bucket, key = split_s3_uri(uri)
     if s3_client is None:
-        import boto3
-
         s3_client = boto3.client("s3")
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
         body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
     if len(body) > POLICY.max_bytes:
-        raise PolicyFileError(str(too_large(uri, POLICY)).removeprefix(f"{uri}: "), source=uri)
+        raise too_large(uri, POLICY)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise PolicyFileError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
-
-
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/key`` -> (bucket, key) taken literally (``mcgov.identifiers.split_s3_uri``), else
-    ``PolicyFileError``."""
-    parts = ids.split_s3_uri(uri)
-    if parts is None:
-        raise PolicyFileError("not a valid s3://bucket/key URI; name the policy object", source=uri)
-    return parts
+        raise BadInputError("the policy object is not UTF-8 text; upload it as UTF-8 YAML", source=uri) from None
 
 
 def _read_error(uri: str, failure: AwsFailure) -> GovernanceError:
     if failure.retryable:
         return PolicyUnavailableError(
-            f"cannot read the policy now ({failure.text}); {failure.hint}", source=uri, failure=failure
+            f"{uri}: cannot read the policy now ({failure.text}); {failure.hint}", failure=failure
         )
-    return PolicyFileError(
-        f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri, failure=failure
-    )
+    return BadInputError(f"cannot read the policy object ({failure.text}); {failure.hint}", source=uri)

@@ -2,12 +2,12 @@
 
 Blocked (fail closed) when: the share is missing/DELETED or carries another permission (as
 ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
-DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING beyond the policy's
-window (measured from the association's creationTime); an association is external while the policy forbids
-external principals; the share names principals the policy does not; the card status is below the stage's
-requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
-approve``) does not name its current version and content. ``pending`` is true when the only blockers can
-resolve by waiting.
+DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
+beyond the policy's window (measured from the association's creationTime); an association is external while the
+policy forbids external principals; the share names principals the policy does not; the card status is below the
+stage's requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
+approve``) does not name its current version and content. ``pending`` is true when the only blockers can resolve by
+waiting.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.share_policies.models import CARD_STATUS_ORDER, SharePolicy, status_meets
+from mcgov.share_policies.models import CARD_STATUS_ORDER, PolicyStage, SharePolicy, status_meets
 from mcgov.steps.approval.check import approval_problem
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
-from mcgov.steps.share.records import Association, AssociationStatus, ShareStatus
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, ShareStatus
 
 SCHEMA_VERSION = 1
 
@@ -104,7 +104,7 @@ def blocked(stage: str, reason: str, now: datetime, *, card: dict[str, Any] | No
 
 def evaluate(
     policy: SharePolicy,
-    stage: str,
+    stage: PolicyStage,
     card: dict[str, Any],
     share_state: StageShareState,
     now: datetime,
@@ -115,52 +115,52 @@ def evaluate(
 
     ``approval`` is the card's approval record, read for stages that require Approved.
     """
-    stage_cfg = policy.stage(stage)
+    stage_name = stage.name
     summary = card_summary(card)
     terminal: list[str] = []
     waiting: list[str] = []
     card_arn = summary["arn"] or ""
 
     status = summary["status"]
-    required = stage_cfg.required_card_status
+    required = stage.required_card_status
     if status == "Archived":
         terminal.append(f"Card {card_arn} is Archived; archived cards never pass the gate, create a new card.")
     elif status not in CARD_STATUS_ORDER:
         terminal.append(f"Card {card_arn} has unknown status {status!r}; set it to {required} or above.")
     elif not status_meets(status, required):
-        name = summary["name"] or card_arn
+        card_name = summary["name"] or card_arn
         fix = (
-            f"review the card, then approve it with `mcgov card approve {name} --policy ...`"
+            f"review the card, then approve it with `mcgov card approve {card_name} --policy ...`"
             if required == "Approved"
-            else f"submit it with `mcgov card publish --name {name} --status {required}` (or the populate step)"
+            else f"submit it with `mcgov card publish --name {card_name} --status {required}` (or the populate step)"
         )
-        terminal.append(f"Card status {status} is below {required} required for stage {stage}; {fix}.")
+        terminal.append(f"Card status {status} is below {required} required for stage {stage_name}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(
             str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
         )
         if problem:
-            terminal.append(f"Stage {stage} requires a reviewed approval: {problem}.")
+            terminal.append(f"Stage {stage_name} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
-    if stage_cfg.hub_copy_current:
-        problem = hub_copy_problem(stage, summary, hub_copy)
+    if stage.hub_copy_current:
+        problem = hub_copy_problem(stage_name, summary, hub_copy)
         if problem:
             terminal.append(problem)
 
-    permission = policy.stage_permission(stage)
+    permission = stage.permission
     share = share_state.active
     principals: dict[str, dict[str, Any]] = {}
     resource: dict[str, Any] = {"arn": card_arn, "status": "MISSING", "status_message": None, "last_updated": None}
     if share is None:
-        terminal.append(_missing_share_reason(share_state, permission, stage))
-        for account in stage_cfg.accounts:
+        terminal.append(_missing_share_reason(share_state, permission, stage_name))
+        for account in stage.accounts:
             principals[account] = {"status": "MISSING", "status_message": None, "last_updated": None}
     else:
         share_arn = share.arn
         by_principal = latest_by_entity(share_state.principal_associations)
         window = policy.gate.invitation_window_seconds
-        for account in stage_cfg.accounts:
+        for account in stage.accounts:
             association = by_principal.get(account)
             principals[account] = _record(association)
             problem, transient = association_problem(
@@ -169,10 +169,10 @@ def evaluate(
             if problem:
                 (waiting if transient else terminal).append(problem)
         for extra, association in by_principal.items():
-            if extra not in stage_cfg.accounts and association.live:
+            if extra not in stage.accounts and association.live:
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
-                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage}; "
+                    f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage_name}; "
                     "run `mcgov share ensure --prune` to remove it."
                 )
         by_resource = latest_by_entity(share_state.resource_associations)
@@ -185,7 +185,7 @@ def evaluate(
     reasons = terminal + waiting
     return Decision(
         allowed=not reasons,
-        stage=stage,
+        stage=stage_name,
         reasons=reasons,
         card=summary,
         shares=[s.arn for s in share_state.shares if s.live],
@@ -206,7 +206,8 @@ def _missing_share_reason(state: StageShareState, permission: str, stage: str) -
         return (
             f"No share for stage {stage} carries RAM permission {permission} (ListResourceSharePermissions: {found}); "
             "a replaced permission leaves the share's tags unchanged: delete the share (`mcgov share delete`) and run "
-            f"`mcgov share ensure`, or associate {permission} with it again (AssociateResourceSharePermission, replace)."
+            f"`mcgov share ensure`, or associate {permission} with it again (AssociateResourceSharePermission, "
+            "replace)."
         )
     selection = select_share(state.shares, permission)
     if selection.stale_permission:

@@ -1,22 +1,19 @@
 """The gate's hub-copy condition (stage ``hub_copy_current``): the hub's copy of the card holds its latest version.
 
-``HubCopyState`` is what the reader found (``read_hub_copy``, the adapter: DescribeModelCard of the copy by ARN,
-readable by the spoke when the hub policy sets ``share_back_to_spokes``); ``hub_copy_problem`` is pure.
+Pure: ``HubCopyState`` is what the reader found (``mcgov.steps.gate.reader.read_hub_copy``: DescribeModelCard of
+the copy by ARN, readable by the spoke when the hub policy sets ``share_back_to_spokes``); ``hub_copy_problem``
+judges it.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.errors import GovernanceError
 from mcgov.identifiers import parse_card_arn, partition_of
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.card.exceptions import CardNotFoundError
-from mcgov.steps.card.store import CardStore
 from mcgov.steps.hub.naming import hub_card_arn
-from mcgov.steps.hub.provenance import Provenance, read_provenance
+from mcgov.steps.hub.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -47,22 +44,6 @@ def copy_arn(policy: SharePolicy, card_arn: str) -> str:
     )
 
 
-def read_hub_copy(sagemaker: Any, policy: SharePolicy, card_arn: str) -> HubCopyState:
-    """Describe the hub copy by ARN; a missing copy and a failed read are states, not exceptions."""
-    arn = copy_arn(policy, card_arn)
-    try:
-        card = CardStore(sagemaker).describe(arn)
-    except CardNotFoundError:
-        return HubCopyState(arn=arn, found=False)
-    except GovernanceError as exc:
-        return HubCopyState(arn=arn, found=False, error=" ".join(str(exc).split()))
-    try:
-        content = json.loads(card.get("Content") or "{}")
-    except json.JSONDecodeError:
-        content = {}
-    return HubCopyState(arn=arn, found=True, provenance=read_provenance(content if isinstance(content, dict) else {}))
-
-
 def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | None) -> str | None:
     """Why the hub copy is not current for ``card`` (a ``card_summary``), or None when it is."""
     fix = (
@@ -82,7 +63,10 @@ def hub_copy_problem(stage: str, card: dict[str, Any], state: HubCopyState | Non
         return f"Stage {stage} requires a current hub copy but {state.arn} carries no mcgov.hub provenance; {fix}."
     prov = state.provenance
     if prov.source_arn != card.get("arn"):
-        return f"Stage {stage}: hub copy {state.arn} is the copy of {prov.source_arn}, not {card.get('arn')}; ask the hub to delete it, then {fix}."
+        return (
+            f"Stage {stage}: hub copy {state.arn} is the copy of {prov.source_arn}, not {card.get('arn')}; "
+            f"ask the hub to delete it, then {fix}."
+        )
     if prov.source_version != card.get("version") or prov.source_sha256 != card.get("content_sha256"):
         return (
             f"Stage {stage} requires the hub copy to be current: {state.arn} holds version {prov.source_version} "

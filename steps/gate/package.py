@@ -1,5 +1,6 @@
-"""The gate for a model package: the card's gate, plus the package group's share for stages that need it, and
-the outcome recorded on the package (``ModelLifeCycle``).
+"""The gate for a model package: the card's gate, plus the package group's share for stages that need it.
+
+The outcome is recorded on the package (``ModelLifeCycle``) by ``mcgov.steps.registry.lifecycle.gate_package``.
 
 For a stage with ``model_package_group: true`` the group share (``mcgov-<card>-<stage>-mpg``, see
 ``mcgov.steps.share.groups``) must be live and have every stage account and the group ASSOCIATED: a prod account
@@ -12,20 +13,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision, association_problem
-from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
+from mcgov.steps.gate.exceptions import ConsumerAccessError
 from mcgov.steps.gate.poller import Clock, Progress, Sleep, check_once, run_gate
 from mcgov.steps.gate.verify import assumed_session
 from mcgov.steps.share.client import get_shares, list_associations
-from mcgov.steps.share.groups import check_package_arn, group_arn_of_package, group_share_name, is_group_share
-from mcgov.steps.share.naming import TAG_CARD_ARN
+from mcgov.steps.share.groups import group_arn_of_package
+from mcgov.steps.share.naming import TAG_CARD_ARN, group_share_name, is_group_share
 from mcgov.steps.share.plan import latest_by_entity
-from mcgov.steps.share.records import Association, AssociationType
+from mcgov.steps.share.ram_rows import Association, AssociationType
 
 
 @dataclass(frozen=True)
@@ -57,19 +59,19 @@ def read_group_state(ram: Any, card_arn: str, stage: str) -> GroupShareState:
 
 
 def group_problems(
-    policy: SharePolicy, stage: str, group_arn: str, state: GroupShareState, now: datetime
+    policy: SharePolicy, stage: PolicyStage, group_arn: str, state: GroupShareState, now: datetime
 ) -> tuple[list[str], list[str]]:
     """(terminal, waiting) reasons keeping the group share from granting the stage's accounts (pure)."""
     if state.share_arn is None:
         return [
-            f"No RAM share of model package group {group_arn} exists for stage {stage}; run "
+            f"No RAM share of model package group {group_arn} exists for stage {stage.name}; run "
             "`mcgov share ensure --model-package ...` first."
         ], []
     terminal: list[str] = []
     waiting: list[str] = []
     window = policy.gate.invitation_window_seconds
     principals = latest_by_entity(state.principals)
-    rows = [(f"Account {a}", principals.get(a), policy.allow_external_principals) for a in policy.stage(stage).accounts]
+    rows = [(f"Account {a}", principals.get(a), policy.allow_external_principals) for a in stage.accounts]
     rows.append((f"Model package group {group_arn}", latest_by_entity(state.resources).get(group_arn), True))
     for what, row, allow_external in rows:  # the card share's rules (decision.association_problem), one fix command
         problem, transient = association_problem(
@@ -77,11 +79,11 @@ def group_problems(
         )
         if problem:
             (waiting if transient else terminal).append(problem)
-    extra = [p for p, row in principals.items() if p not in policy.stage(stage).accounts and row.live]
+    extra = [p for p, row in principals.items() if p not in stage.accounts and row.live]
     if extra:
         terminal.append(
             f"Share {state.share_arn} also grants {', '.join(extra)}, which the policy does not name "
-            f"for stage {stage}; run `mcgov share ensure --prune`."
+            f"for stage {stage.name}; run `mcgov share ensure --prune`."
         )
     return terminal, waiting
 
@@ -98,15 +100,15 @@ def add_problems(decision: Decision, terminal: list[str], waiting: list[str]) ->
 
 
 def check_package_once(
-    ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, package_arn: str, now: datetime
+    ram: Any, sagemaker: Any, policy: SharePolicy, stage: PolicyStage, card_arn: str, package_arn: str, now: datetime
 ) -> Decision:
     """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed)."""
     decision = check_once(ram, sagemaker, policy, stage, card_arn, now)
-    if not policy.stage(stage).model_package_group:
+    if not stage.model_package_group:
         return decision
     try:
         group_arn = group_arn_of_package(package_arn)
-        terminal, waiting = group_problems(policy, stage, group_arn, read_group_state(ram, card_arn, stage), now)
+        terminal, waiting = group_problems(policy, stage, group_arn, read_group_state(ram, card_arn, stage.name), now)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything, as check_once does
         terminal, waiting = (
             [
@@ -122,7 +124,7 @@ def run_package_gate(
     ram: Any,
     sagemaker: Any,
     policy: SharePolicy,
-    stage: str,
+    stage: PolicyStage,
     card_arn: str,
     package_arn: str,
     *,
@@ -162,14 +164,12 @@ def verify_package_consumers(
     for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
         target = sessions_or_role_arns.get(account)
         if target is None:
-            raise VerificationInputError(
-                f"no session or role given for account {account}; pass one for every stage account"
-            )
+            raise BadInputError(f"no session or role given for account {account}; pass one for every stage account")
         check = decision.consumer_checks.setdefault(account, {})
         try:
             if isinstance(target, str):
                 if base_session is None:
-                    raise VerificationInputError("a role ARN was given without base_session to assume it from")
+                    raise BadInputError("a role ARN was given without base_session to assume it from")
                 session = assumed_session(base_session, target, session_factory or type(base_session), target_region)
             else:
                 session = target
@@ -187,49 +187,3 @@ def verify_package_consumers(
         check["model_package_arn"] = seen.get("ModelPackageArn")
     decision.allowed = not decision.reasons
     return decision
-
-
-def package_output(package_arn: str, lifecycle: Any) -> dict[str, Any]:
-    """The ``model_package`` part of the gate's JSON: the package and the ``ModelLifeCycle`` recorded."""
-    return {"arn": package_arn, "lifecycle": lifecycle.to_wire() if lifecycle is not None else None}
-
-
-def outcome(decision: Decision) -> str:
-    return "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
-
-
-def gate_package(
-    session: Any,
-    policy: SharePolicy,
-    stage: str,
-    card_arn: str,
-    package_arn: str,
-    *,
-    wait: float | None,
-    progress: Progress | None = None,
-    verify_roles: Mapping[str, Any] | None = None,
-) -> tuple[Decision, dict[str, Any]]:
-    """The gate of ``stage`` for a card and a package, consumer checks (card and package by ARN) when
-    ``verify_roles`` is given, and the outcome recorded as the package's ``ModelLifeCycle``."""
-    from mcgov.steps.gate.service import decision_output
-    from mcgov.steps.gate.verify import verify_consumers
-    from mcgov.steps.registry.lifecycle import record_gate
-    from mcgov.steps.share.client import ram_client
-
-    check_package_arn(policy, package_arn)  # before any call: a package of another account is refused, not recorded
-    ram = ram_client(session, policy.region)
-    sagemaker = session.client("sagemaker", region_name=policy.region)
-    if wait is not None and wait <= 0:
-        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(UTC))
-    else:
-        decision = run_package_gate(
-            ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait, progress=progress
-        )
-    if verify_roles and decision.allowed:
-        decision = verify_consumers(decision, verify_roles, base_session=session, region=policy.region)
-        decision = verify_package_consumers(
-            decision, package_arn, verify_roles, base_session=session, region=policy.region
-        )
-    output = decision_output(decision)
-    lifecycle = record_gate(sagemaker, package_arn, stage, output["status"], output["reason"])
-    return decision, package_output(package_arn, lifecycle)

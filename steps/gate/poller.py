@@ -7,25 +7,19 @@ injected so tests never really wait.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
-from mcgov.steps.gate.hub_copy import read_hub_copy
-from mcgov.steps.gate.reader import read_stage_state
+from mcgov.steps.gate.reader import read_hub_copy, read_stage_state
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 Progress = Callable[[str], None]
-
-
-def describe_card(sagemaker: Any, card_arn: str) -> dict[str, Any]:
-    """The card's latest version (``CardNotFoundError`` when it does not exist or is not shared with us)."""
-    return CardStore(sagemaker).describe(card_arn)
 
 
 def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
@@ -33,22 +27,25 @@ def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
     return lambda n: min(interval * (2 ** min(n, 62)), cap)
 
 
-def check_once(ram: Any, sagemaker: Any, policy: SharePolicy, stage: str, card_arn: str, now: datetime) -> Decision:
+def check_once(
+    ram: Any, sagemaker: Any, policy: SharePolicy, stage: PolicyStage, card_arn: str, now: datetime
+) -> Decision:
     """One evaluation; errors become a blocked decision whose reason is the exception."""
     card: dict[str, Any] | None = None
     try:
-        card = describe_card(sagemaker, card_arn)
-        state = read_stage_state(ram, policy, card_arn, stage)
-        approval = (
-            ApprovalStore(sagemaker).read(card_arn) if policy.stage(stage).required_card_status == "Approved" else None
-        )
-        hub_copy = read_hub_copy(sagemaker, policy, card_arn) if policy.stage(stage).hub_copy_current else None
+        card = CardStore(sagemaker).describe(card_arn)  # not found: not shared with us, or no such card
+        state = read_stage_state(ram, card_arn, stage)
+        approval = ApprovalStore(sagemaker).read(card_arn) if stage.required_card_status == "Approved" else None
+        hub_copy = read_hub_copy(sagemaker, policy, card_arn) if stage.hub_copy_current else None
         return evaluate(policy, stage, card, state, now, approval, hub_copy)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         summary = card_summary(card) if card else {"arn": card_arn}
         text = " ".join(str(exc).split())
         return blocked(
-            stage, f"Gate check failed ({type(exc).__name__}: {text}); fix the cause and re-run.", now, card=summary
+            stage.name,
+            f"Gate check failed ({type(exc).__name__}: {text}); fix the cause and re-run.",
+            now,
+            card=summary,
         )
 
 
@@ -56,7 +53,7 @@ def run_gate(
     ram: Any,
     sagemaker: Any,
     policy: SharePolicy,
-    stage: str,
+    stage: PolicyStage,
     card_arn: str,
     *,
     timeout: float | None = None,
@@ -81,7 +78,8 @@ def run_gate(
         if progress is not None:
             state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
             progress(
-                f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {'; '.join(decision.reasons) or 'all associated'}"
+                f"gate {stage.name}: poll {attempt + 1} after {elapsed:.0f}s: {state}: "
+                f"{'; '.join(decision.reasons) or 'all associated'}"
             )
         if decision.allowed or not decision.pending:
             return decision
@@ -101,7 +99,7 @@ def run_stages(
     ram: Any,
     sagemaker: Any,
     policy: SharePolicy,
-    stages: list[str],
+    stages: Sequence[PolicyStage],
     card_arn: str,
     *,
     timeout: float | None = None,

@@ -1,4 +1,4 @@
-"""The gate as one call: resolve the card, build the clients, check once or poll, and the JSON output form."""
+"""The gate as one call: build the clients, check once or poll; and the decision's output form."""
 
 from __future__ import annotations
 
@@ -7,23 +7,23 @@ from typing import Any
 
 import boto3
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.poller import check_once, run_gate
 from mcgov.steps.share.client import ram_client
-from mcgov.steps.share.targets import resolve_card_arn
 
 
-def check(policy: SharePolicy, card: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
-    """Run the gate of ``policy`` for ``stage`` and ``card`` (name or ARN), polling at most ``wait_seconds``."""
+def check(policy: SharePolicy, card_arn: str, stage: PolicyStage, wait_seconds: float, session: Any = None) -> Decision:
+    """Run the gate of ``policy`` for ``stage`` and ``card_arn``, polling at most ``wait_seconds``.
+
+    Takes what the edge (a handler, the CLI) resolved once: ``policy.stage(...)`` and ``policy.card_arn(...)``.
+    """
     session = session or boto3.Session()
-    policy.stage(stage, source="event.stage")
-    arn = resolve_card_arn(policy, card)
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
     if wait_seconds <= 0:
-        return check_once(ram, sagemaker, policy, stage, arn, datetime.now(UTC))
-    return run_gate(ram, sagemaker, policy, stage, arn, timeout=wait_seconds)
+        return check_once(ram, sagemaker, policy, stage, card_arn, datetime.now(UTC))
+    return run_gate(ram, sagemaker, policy, stage, card_arn, timeout=wait_seconds)
 
 
 def decision_output(decision: Decision) -> dict[str, Any]:

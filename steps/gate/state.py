@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.gate.decision import Decision, card_summary
-from mcgov.steps.gate.exceptions import ConsumerAccessError, VerificationInputError
+from mcgov.steps.gate.exceptions import ConsumerAccessError
 
 DEFAULT_ROLE_PATTERN = "arn:aws:iam::{account}:role/{name}"
 
@@ -17,7 +18,7 @@ def role_arn(account: str, name: str, pattern: str = DEFAULT_ROLE_PATTERN) -> st
     try:
         return pattern.format(account=account, name=name)
     except (KeyError, IndexError, ValueError):
-        raise VerificationInputError(
+        raise BadInputError(
             "--verify-role: the pattern is invalid; use placeholders {account} and {name} only"
         ) from None
 
@@ -56,13 +57,11 @@ def verify_consumers(
     for account in [a for a, p in decision.principals.items() if p.get("in_policy", True)]:
         target = sessions_or_role_arns.get(account)
         if target is None:
-            raise VerificationInputError(
-                f"no session or role given for account {account}; pass one for every stage account"
-            )
+            raise BadInputError(f"no session or role given for account {account}; pass one for every stage account")
         try:
             if isinstance(target, str):
                 if base_session is None:
-                    raise VerificationInputError("a role ARN was given without base_session to assume it from")
+                    raise BadInputError("a role ARN was given without base_session to assume it from")
                 factory = session_factory or type(base_session)
                 session = assumed_session(base_session, target, factory, target_region)
             else:
@@ -89,7 +88,8 @@ def verify_consumers(
         if not ok:
             decision.reasons.append(
                 f"Account {account} sees card version {seen['version']} / sha256 {seen['content_sha256']} but the gate "
-                f"checked version {decision.card.get('version')} / {decision.card.get('content_sha256')}; re-run the gate."
+                f"checked version {decision.card.get('version')} / {decision.card.get('content_sha256')}; re-run "
+                "the gate."
             )
     decision.allowed = not decision.reasons
     return decision

@@ -26,18 +26,21 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
+from mcgov.share_policies.models import PolicyStage, status_meets
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.gate import decision_output
-from mcgov.steps.handlers.check_gate import check
-from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV
+from mcgov.steps.common.jsonutil import content_sha256
+from mcgov.steps.gate.service import check, decision_output
+from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV, load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.registry import ApprovalStatus, ModelPackage, ModelPackageNotFoundError, ModelPackageStore
+from mcgov.steps.registry.exceptions import ModelPackageNotFoundError
+from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
     embedded_approval_problem,
     provenance,
 )
+from mcgov.steps.registry.store import ModelPackageStore
 
 CARD_TAG = "mcgov:model-card"
 DETAIL_TYPE = "SageMaker Model Package State Change"
@@ -77,7 +80,8 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
         return {**out, "action": "ignored", "reason": f"package is {status} now (duplicate or stale event)"}
     card = find_card(packages, CardStore(sagemaker), package)
     if card is None and package.model_card is not None:
-        allowed, decision_reason = _embedded_only(packages, package, stage)
+        resolved = load_runtime_policy().stage(stage, source=APPROVAL_STAGE_ENV)
+        allowed, decision_reason = _embedded_only(packages, package, resolved)
         out["card"] = "embedded"
     elif card is None:
         decision_reason = (
@@ -86,7 +90,10 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
         )
         allowed = False
     else:
-        decision = decision_output(check(card, stage, 0, session=session))
+        policy = load_runtime_policy()
+        resolved = policy.stage(stage, source=APPROVAL_STAGE_ENV)
+        card_arn = policy.card_arn(card, source=package_arn, field="card")
+        decision = decision_output(check(policy, card_arn, resolved, 0, session=session))
         allowed, decision_reason = decision["allowed"], decision["reason"]
         problem = _embedded_problem(packages, package, CardStore(sagemaker).describe(card)) if allowed else None
         if problem:
@@ -122,8 +129,6 @@ def find_card(packages: ModelPackageStore, cards: CardStore, package: ModelPacka
 
 def _embedded_problem(packages: ModelPackageStore, package: ModelPackage, card: dict[str, Any]) -> str | None:
     """Why the card embedded beside the standalone ``card`` makes the approval unsafe (None when it does not)."""
-    from mcgov.steps.common.jsonutil import content_sha256
-
     if package.model_card is None:
         return None
     recorded = provenance(package.model_card)
@@ -136,22 +141,18 @@ def _embedded_problem(packages: ModelPackageStore, package: ModelPackage, card: 
     return embedded_approval_problem(package, packages.tags(package.arn))
 
 
-def _embedded_only(packages: ModelPackageStore, package: ModelPackage, stage: str) -> tuple[bool, str]:
+def _embedded_only(packages: ModelPackageStore, package: ModelPackage, stage: PolicyStage) -> tuple[bool, str]:
     """The guard's verdict on a package whose only card is the embedded one."""
-    from mcgov.share_policies.models import status_meets
-    from mcgov.steps.handlers.config import load_runtime_policy
-
-    stage_cfg = load_runtime_policy().stage(stage, source=APPROVAL_STAGE_ENV)
     status = package.model_card.status if package.model_card else None
-    if stage_cfg.model_package_group:
+    if stage.model_package_group:
         return False, (
-            f"stage {stage} needs the model package group shared beside a standalone card, and {package.arn} "
+            f"stage {stage.name} needs the model package group shared beside a standalone card, and {package.arn} "
             "has only an embedded card; publish the card and run `mcgov share ensure --model-package ...`"
         )
-    if not status_meets(str(status), stage_cfg.required_card_status):
+    if not status_meets(str(status), stage.required_card_status):
         return (
             False,
-            f"the card embedded in {package.arn} is {status}, below {stage_cfg.required_card_status} for {stage}",
+            f"the card embedded in {package.arn} is {status}, below {stage.required_card_status} for {stage.name}",
         )
     problem = embedded_approval_problem(package, packages.tags(package.arn))
     return (False, problem) if problem else (True, "gate allowed (embedded card)")

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from mcgov import identifiers as ids
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.registry import ApprovalStatus, ModelPackageStore
+from mcgov.steps.registry.models import ApprovalStatus
+from mcgov.steps.registry.store import ModelPackageStore
 
 
 class ApproveEvent(BaseModel):

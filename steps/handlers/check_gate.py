@@ -13,10 +13,12 @@ import boto3
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mcgov import identifiers as ids
-from mcgov.steps import gate
-from mcgov.steps.gate import Decision, decision_output
+from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.service import check as check_gate
+from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
+from mcgov.steps.registry.lifecycle import gate_package
 
 
 class CheckGateEvent(BaseModel):
@@ -40,8 +42,13 @@ class CheckGateEvent(BaseModel):
 
 
 def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -> Decision:
-    """The gate with the deploy-time policy (``MCGOV_POLICY_URI``)."""
-    return gate.check(load_runtime_policy(), card_arn, stage, wait_seconds, session)
+    """The gate with the deploy-time policy (``MCGOV_POLICY_URI``); the event's stage and card are resolved here,
+    once, and bad ones name the event field."""
+    policy = load_runtime_policy()
+    resolved = policy.stage(stage, source="event.stage")
+    return check_gate(
+        policy, policy.card_arn(card_arn, source="event", field="card_arn"), resolved, wait_seconds, session
+    )
 
 
 @lambda_entry("check_gate")
@@ -57,12 +64,8 @@ def check_package(
     card_arn: str, stage: str, package_arn: str, wait_seconds: float, session: Any = None
 ) -> dict[str, Any]:
     """The package gate (the group share for ``model_package_group`` stages) with ``ModelLifeCycle`` recorded."""
-    from mcgov.steps.gate.package import gate_package
-    from mcgov.steps.share import resolve_card_arn
-
     policy = load_runtime_policy()
-    policy.stage(stage, source="event.stage")
-    decision, package = gate_package(
-        session or boto3.Session(), policy, stage, resolve_card_arn(policy, card_arn), package_arn, wait=wait_seconds
-    )
+    resolved = policy.stage(stage, source="event.stage")
+    card = policy.card_arn(card_arn, source="event", field="card_arn")
+    decision, package = gate_package(session or boto3.Session(), policy, resolved, card, package_arn, wait=wait_seconds)
     return {**decision_output(decision), "model_package": package}

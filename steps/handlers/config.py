@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import os
 
-from mcgov.share_policies import SharePolicy
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.policy import load_policy
-from mcgov.steps.handlers.exceptions import ConfigurationError
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
@@ -21,7 +21,7 @@ GATE_MARGIN_SECONDS = 10.0
 def policy_uri() -> str:
     uri = os.environ.get(POLICY_ENV)
     if not uri:
-        raise ConfigurationError(
+        raise BadInputError(
             f"{POLICY_ENV} is not set: point it at the share policy (s3://bucket/key.yaml or a packaged path)"
         )
     return uri

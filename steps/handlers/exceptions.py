@@ -1,17 +1,9 @@
-"""One exception class per way a Lambda handler can fail; Lambda reports the class name as the error type,
-which the state machines' Retry and Catch lists name."""
+"""The errors a Lambda handler raises; Lambda reports the class name as the error type, which the state
+machines' Retry and Catch lists name (a bad event or configuration is ``mcgov.errors.BadInputError`` inside)."""
 
 from __future__ import annotations
 
-from mcgov.errors import BadInputError, GovernanceError
-
-
-class EventError(BadInputError):
-    """The Lambda event does not have the documented shape."""
-
-
-class ConfigurationError(BadInputError):
-    """A required Lambda environment variable is missing or invalid."""
+from mcgov.errors import GovernanceError
 
 
 class HandlerFailure(GovernanceError):

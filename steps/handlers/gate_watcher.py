@@ -21,17 +21,12 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
+from mcgov.errors import BadInputError
 from mcgov.steps.common.aws import AwsFailure, aws_failure
-from mcgov.steps.gate import decision_output
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
-from mcgov.steps.handlers.check_gate import check
-from mcgov.steps.handlers.runtime import (
-    EventError,
-    get_logger,
-    lambda_entry,
-    log,
-    parse_event,
-)
+from mcgov.steps.gate.service import check, decision_output
+from mcgov.steps.handlers.config import load_runtime_policy
+from mcgov.steps.handlers.runtime import get_logger, lambda_entry, log, parse_event
 
 logger = get_logger("mcgov.gate_watcher")
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
@@ -58,7 +53,7 @@ class CallbackMessage(TokenOnly):
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list):
-        raise EventError("event field Records: expected the SQS records of the gate queue")
+        raise BadInputError("expected the SQS records of the gate queue", source="event", field="Records")
     session = boto3.Session()
     sagemaker = session.client("sagemaker")
     failures: list[dict[str, str]] = []
@@ -82,7 +77,7 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
         body = None
     try:
         message = parse_event(CallbackMessage, body)
-    except EventError as exc:
+    except BadInputError as exc:
         token = _usable_token(body)
         if token is None:
             log(logger, "dropped a callback message without a usable token", message_id=message_id, error=str(exc))
@@ -90,7 +85,10 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
         outcome = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
         return _fail_step(sagemaker, token, outcome)
     args = message.arguments
-    decision = decision_output(check(args.card_arn, args.stage, 0, session=session))
+    policy = load_runtime_policy()  # the message's stage and card are resolved here, once, naming its fields
+    stage = policy.stage(args.stage, source="event.stage")
+    card_arn = policy.card_arn(args.card_arn, source="event", field="card_arn")
+    decision = decision_output(check(policy, card_arn, stage, 0, session=session))
     outcome = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
     if decision["status"] == "BLOCKED":
         return _fail_step(sagemaker, message.token, outcome)
@@ -119,7 +117,7 @@ def _usable_token(body: Any) -> str | None:
     token = body.get("token") if isinstance(body, dict) else None
     try:
         return parse_event(TokenOnly, {"token": token}).token
-    except EventError:
+    except BadInputError:
         return None
 
 

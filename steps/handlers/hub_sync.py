@@ -16,7 +16,7 @@ from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.hub.exceptions import SpokeSyncError
 from mcgov.steps.hub.hub_side import hub_policy, sync_spoke
-from mcgov.steps.share import client_config, ram_client
+from mcgov.steps.share.client import client_config, ram_client
 
 
 class HubSyncEvent(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mcgov.steps.card.service import CardSources, populate_card
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.registry.embedded import embed_published
 
 
 class PopulateCardEvent(BaseModel):
@@ -54,9 +55,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         kms_key_id=request.kms_key_id,
     )
     embedded: dict[str, Any] = {}
-    if request.embed:  # the registry code loads only for runs that embed the card in a model package
-        from mcgov.steps.registry.embedded import embed_published
-
+    if request.embed:
         embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn)
     return {
         **embedded,

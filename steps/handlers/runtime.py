@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
-from mcgov.errors import GovernanceError, describe_validation_error
+from mcgov.errors import BadInputError, GovernanceError, describe_validation_error
 from mcgov.steps.card.secrets import redact_text
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.steps.common.jsonutil import json_safe
-from mcgov.steps.handlers.exceptions import EventError, HandlerFailure, RetryableHandlerFailure
+from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
 
 Event = TypeVar("Event", bound=BaseModel)
 
@@ -86,12 +86,13 @@ def log(logger: logging.Logger, message: str, **fields: Any) -> None:
 
 
 def parse_event(model: type[Event], event: Any) -> Event:
-    """Validate the event against ``model``; a bad event raises ``EventError`` naming the field."""
+    """Validate the event against ``model``; a bad event raises ``BadInputError`` naming the field
+    (``event: <field>: <message>``)."""
     try:
         return model.model_validate(event)
     except ValidationError as exc:
         field, message = describe_validation_error(exc.errors(include_url=False))
-        raise EventError(f"event field {field or '<event>'}: {message}") from None
+        raise BadInputError(message, source="event", field=field or None) from None
 
 
 def remaining_seconds(context: Any, default: float = 60.0) -> float:

@@ -7,9 +7,11 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict
 
+from mcgov.steps.card.store import describe_card
 from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
-from mcgov.steps.share import describe_card, ensure_share, ram_client, resolve_card_arn
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import ensure_share
 
 
 class ShareCardEvent(BaseModel):
@@ -24,9 +26,10 @@ class ShareCardEvent(BaseModel):
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ShareCardEvent, event)
     policy = load_runtime_policy()
-    card_arn = resolve_card_arn(policy, request.card_arn)
+    card_arn = policy.card_arn(request.card_arn, source="event", field="card_arn")
     session = boto3.Session()
-    describe_card(session.client("sagemaker", region_name=policy.region), card_arn)  # no share for a missing card
+    sagemaker = session.client("sagemaker", region_name=policy.region)
+    describe_card(sagemaker, card_arn, source="event", field="card_arn")  # no share for a missing card
     result = ensure_share(ram_client(session, policy.region), policy, card_arn)
     shares = [
         {"stage": s.stage, "share_arn": s.share_arn, "permission_arn": s.permission_arn, "created": s.created}

@@ -12,25 +12,26 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.errors import GovernanceError
+from mcgov.errors import BadInputError, GovernanceError
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.hub.exceptions import NotHubPolicyError, SpokeSyncError
+from mcgov.steps.hub.exceptions import SpokeSyncError
 from mcgov.steps.hub.naming import hub_card_name, share_back_stage, spoke_prefix
 from mcgov.steps.hub.plan import CardAction, HubCopy, Outcome, SourceCard, plan_spoke
 from mcgov.steps.hub.reader import copy_names, read_copy, read_source, shared_cards
 from mcgov.steps.hub.report import HubReport, SpokeReport
 from mcgov.steps.reconcile.plan import Selection
 from mcgov.steps.reconcile.run import reconcile
+from mcgov.steps.share.converge import ensure_readonly_permission
 
 Progress = Callable[[str], None]
 
 
 def hub_policy(policy: SharePolicy, source: str | None = None) -> HubSpokePolicy:
-    """``policy`` as a hub-and-spoke policy, or ``NotHubPolicyError``."""
+    """``policy`` as a hub-and-spoke policy, or ``BadInputError``."""
     if not isinstance(policy, HubSpokePolicy):
         where = f"{source}: " if source else ""
-        raise NotHubPolicyError(
+        raise BadInputError(
             f"{where}topology: this is a centralized policy; hub commands need "
             "topology: hub-and-spoke with hub_account and spokes"
         )
@@ -143,9 +144,8 @@ def sync_spoke(
 
 
 def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dry_run: bool) -> dict[str, Any]:
-    """Share the spoke's hub copies back with that spoke, read-only, through reconcile's batched shares."""
-    from mcgov.steps.share.converge import ensure_readonly_permission
-
+    """Share the spoke's hub copies back with that spoke, read-only, through reconcile's batched shares (``back``
+    holds that one stage)."""
     stage = share_back_stage(spoke)
     try:
         permission = ensure_readonly_permission(ram) if not dry_run else policy.permission_arn
@@ -159,9 +159,7 @@ def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dr
                 "stages": {stage: {"accounts": [spoke], "required_card_status": "Draft"}},
             }
         )
-        result = reconcile(
-            ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), stages=[stage], dry_run=dry_run
-        )
+        result = reconcile(ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), dry_run=dry_run)
     except GovernanceError as exc:
         return {"stage": stage, "error": _one_line(exc)}
     return {"stage": stage, "counts": {o.value: n for o, n in result.counts.items() if n}, "failed": result.failed}

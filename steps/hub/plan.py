@@ -95,7 +95,8 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
             **base,
             outcome=Outcome.DRIFT,
             detail=(
-                f"hub card {name} exists but is not a hub copy (no mcgov.hub provenance); rename or delete it, then re-run"
+                f"hub card {name} exists but is not a hub copy (no mcgov.hub provenance); rename or delete it, "
+                "then re-run"
             ),
         )
     if copy is not None and provenance is not None:
@@ -121,7 +122,8 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
                 **base,
                 outcome=Outcome.DRIFT,
                 detail=(
-                    f"hub copy {name} was set to {copy.status} in the hub (sync set {mirror_status(provenance.source_status)}); "
+                    f"hub copy {name} was set to {copy.status} in the hub (sync set "
+                    f"{mirror_status(provenance.source_status)}); "
                     f"not overwritten: set it back with `mcgov card publish` or delete it, then re-run"
                 ),
             )
@@ -148,7 +150,8 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
             **base,
             outcome=Outcome.FAILED,
             detail=(
-                f"the copy would be {len(text):,} characters with its provenance, over SageMaker's {CONTENT_MAX_CHARS:,}; "
+                f"the copy would be {len(text):,} characters with its provenance, over SageMaker's "
+                f"{CONTENT_MAX_CHARS:,}; "
                 "shorten the spoke's card"
             ),
         )

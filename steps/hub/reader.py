@@ -13,7 +13,7 @@ from mcgov.steps.hub.exceptions import SpokeSyncError
 from mcgov.steps.hub.naming import spoke_prefix
 from mcgov.steps.hub.plan import HubCopy, SourceCard
 from mcgov.steps.share.client import paginate
-from mcgov.steps.share.exceptions import ShareApiError
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.quotas import MAX_RESULTS, MODEL_CARDS_PAGE_SIZE
 
 MODEL_CARD_TYPE = "sagemaker:ModelCard"
@@ -42,7 +42,7 @@ def shared_cards(ram: Any, spoke: str, region: str) -> list[str]:
             resourceOwner="OTHER-ACCOUNTS",
             resourceType=MODEL_CARD_TYPE,
         )
-    except ShareApiError as exc:
+    except ShareError as exc:
         raise SpokeSyncError(
             f"spoke {spoke}: {exc}; check the hub's ram:ListResources right, then re-run", failure=exc.failure
         ) from None
@@ -55,7 +55,7 @@ def shared_cards(ram: Any, spoke: str, region: str) -> list[str]:
 
 
 def read_source(store: CardStore, arn: str) -> SourceCard:
-    """The source card's latest version, read by ARN (``CardStoreError``/``CardNotFoundError`` on failure)."""
+    """The source card's latest version, read by ARN (``CardError``/``CardNotFoundError`` on failure)."""
     card = store.describe(arn)
     text = card.get("Content") or "{}"
     match = parse_card_arn(arn)

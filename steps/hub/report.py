@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcgov.errors import exit_code
 from mcgov.steps.hub.plan import CardAction, Outcome
 from mcgov.text import visible
 
@@ -75,7 +76,7 @@ class HubReport:
     @property
     def exit_code(self) -> int:
         """0 when every spoke synced (drift and gone are reported, not failures), 1 when anything failed."""
-        return 1 if self.failed else 0
+        return exit_code(failed=self.failed)
 
     def counts(self) -> dict[str, int]:
         total: dict[str, int] = {}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.identifiers import partition_of
-from mcgov.share_policies.documents import READ_ONLY_PERMISSION_NAME
+from mcgov.share_policies.iam import READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke
 from mcgov.steps.common.aws import AwsFailure, aws_errors
-from mcgov.steps.hub.exceptions import CallerIdentityError, NotASpokeError
+from mcgov.steps.hub.exceptions import HubError
 from mcgov.steps.hub.naming import PUBLISH_STAGE
 from mcgov.steps.reconcile.plan import Selection
 from mcgov.steps.reconcile.report import ReconcileReport
@@ -19,8 +20,8 @@ from mcgov.steps.share.converge import ensure_readonly_permission
 Progress = Callable[[str], None]
 
 
-def _identity_error(failure: AwsFailure) -> CallerIdentityError:
-    return CallerIdentityError(
+def _identity_error(failure: AwsFailure) -> HubError:
+    return HubError(
         f"sts GetCallerIdentity failed: {failure.text}; check the credentials, then re-run", failure=failure
     )
 
@@ -32,12 +33,12 @@ def caller_account(sts: Any) -> str:
 
 
 def spoke_of(policy: HubSpokePolicy, account: str) -> Spoke:
-    """The policy's spoke for ``account``; ``NotASpokeError`` for the hub or any account the policy does not name."""
+    """The policy's spoke for ``account``; ``BadInputError`` for the hub or any account the policy does not name."""
     for spoke in policy.spokes:
         if spoke.account == account:
             return spoke
     role = "the hub" if account == policy.hub_account else "not a spoke"
-    raise NotASpokeError(
+    raise BadInputError(
         f"account {account} is {role} of this policy (spokes: "
         f"{', '.join(s.account for s in policy.spokes)}); run hub publish with a spoke's credentials"
     )
@@ -91,7 +92,6 @@ def publish(
         sagemaker,
         publish_policy(policy, spoke, permission),
         selection=selection,
-        stages=[PUBLISH_STAGE],
         dry_run=dry_run,
         progress=progress,
     )

@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from mcgov import identifiers as ids
-from mcgov.share_policies.models import SharePolicy, status_meets
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import PolicyStage, SharePolicy, status_meets
 from mcgov.steps.card.limits import CARD_STATUSES
-from mcgov.steps.reconcile.exceptions import CapacityError, SelectionError
 from mcgov.steps.share.naming import (
     TAG_CARD_ARN,
     TAG_PERMISSION,
@@ -34,7 +34,7 @@ from mcgov.steps.share.quotas import (
     RESOURCE_ASSOCIATIONS_PER_SHARE,
     RESOURCES_PER_CALL,
 )
-from mcgov.steps.share.records import Association, ResourceShare
+from mcgov.steps.share.ram_rows import Association, ResourceShare
 
 
 class Outcome(StrEnum):
@@ -80,16 +80,16 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in ("status", "name-prefix") or not value:
-            raise SelectionError(f"--select: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
+            raise BadInputError(f"--select: use status=<{'|'.join(CARD_STATUSES)}> or name-prefix=<prefix>")
         if key in values:
-            raise SelectionError(f"--select {key} given twice; give each key once (they are combined with AND)")
+            raise BadInputError(f"--select {key} given twice; give each key once (they are combined with AND)")
         values[key] = value
     status = values.get("status")
     if status is not None and status not in CARD_STATUSES:
-        raise SelectionError(f"--select status={status}: unknown card status; use one of {', '.join(CARD_STATUSES)}")
+        raise BadInputError(f"--select status: unknown card status; use one of {', '.join(CARD_STATUSES)}")
     prefix = values.get("name-prefix")
     if prefix is not None and not ids.matches(ids.CARD_NAME_PREFIX, prefix):
-        raise SelectionError(
+        raise BadInputError(
             "--select name-prefix: not the beginning of a card name (letters, digits and "
             "hyphens, starting with a letter or digit, at most 63)"
         )
@@ -99,7 +99,7 @@ def parse_selection(items: Iterable[str] | None) -> Selection:
 def check_capacity(capacity: int) -> int:
     """A batch capacity between 1 and RAM's resource associations per share."""
     if not 1 <= capacity <= RESOURCE_ASSOCIATIONS_PER_SHARE:
-        raise CapacityError(
+        raise BadInputError(
             f"batch capacity {capacity} is outside 1..{RESOURCE_ASSOCIATIONS_PER_SHARE} "
             "(RAM's resource associations per share); pick a value in range"
         )
@@ -178,7 +178,7 @@ class StagePlan:
 
 def plan_stage(
     policy: SharePolicy,
-    stage: str,
+    stage: PolicyStage,
     cards: Sequence[Card],
     inventory: StageInventory,
     *,
@@ -187,9 +187,7 @@ def plan_stage(
 ) -> StagePlan:
     """Plan one stage: classify every card, fill batched shares, and list the write calls in order."""
     check_capacity(capacity)
-    cfg = policy.stage(stage)
-    permission = policy.stage_permission(stage)
-    accounts = list(cfg.accounts)
+    name, permission, accounts = stage.name, stage.permission, list(stage.accounts)
     live_shares = sorted((s for s in inventory.shares if s.live), key=share_order)
     matching = [s for s in live_shares if s.tag(TAG_PERMISSION) == permission]
     other: list[dict[str, Any]] = [
@@ -200,9 +198,9 @@ def plan_stage(
             f"{s.tag(TAG_PERMISSION)} instead of {permission}; its cards are shared again through batched shares",
         }
         for s in live_shares
-        if s.tag(TAG_PERMISSION) != permission and is_batch_share(s, stage)
+        if s.tag(TAG_PERMISSION) != permission and is_batch_share(s, name)
     ]
-    batches = [s for s in matching if is_batch_share(s, stage)]
+    batches = [s for s in matching if is_batch_share(s, name)]
     canonical: dict[int, ResourceShare] = {}
     for share in batches:
         index = batch_index(share) or 0
@@ -223,7 +221,7 @@ def plan_stage(
         arn = share.arn
         principals = live_entities(inventory.principal_rows.get(arn, ()))
         work[arn] = ShareWork(
-            stage=stage,
+            stage=name,
             name=share.name,
             index=batch_index(share) or 0,
             arn=arn,
@@ -245,15 +243,15 @@ def plan_stage(
     to_place: list[CardPlan] = []
     to_fix: set[str] = set()
     for card in sorted(cards, key=lambda c: c.arn):
-        if not status_meets(card.status, cfg.required_card_status):
+        if not status_meets(card.status, stage.required_card_status):
             plans.append(
                 CardPlan(
                     card,
-                    stage,
+                    name,
                     Outcome.SKIPPED,
                     detail=(
-                        f"status {card.status} is below {cfg.required_card_status} required for stage {stage}; "
-                        f"set the card to {cfg.required_card_status} after review"
+                        f"status {card.status} is below {stage.required_card_status} required for stage {name}; "
+                        f"set the card to {stage.required_card_status} after review"
                     ),
                 )
             )
@@ -262,7 +260,7 @@ def plan_stage(
         own = per_card.get(card.arn)
         if own is not None and card.arn in resources_by_share.get(own.arn, ()):
             candidates.insert(0, own)
-        plan = _classify(card, stage, candidates, work, inventory, accounts)
+        plan = _classify(card, name, candidates, work, inventory, accounts)
         if plan.outcome is Outcome.WOULD_SHARE and plan.share_arn:
             to_fix.add(plan.share_arn)
         elif plan.outcome is Outcome.WOULD_SHARE:
@@ -278,10 +276,10 @@ def plan_stage(
                 principals=item.missing_principals,
             )
         )
-    _place(policy, stage, permission, accounts, to_place, canonical, work, inventory, capacity, per_call)
+    _place(policy, name, permission, accounts, to_place, canonical, work, inventory, capacity, per_call)
     ordered = sorted(work.values(), key=lambda w: (w.index, w.arn or ""))
     return StagePlan(
-        stage=stage,
+        stage=name,
         permission_arn=permission,
         cards=plans,
         shares=[w for w in ordered if w.calls or w.drift_principals or w.create],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcgov.errors import exit_code
 from mcgov.steps.reconcile.plan import Outcome, Selection
 from mcgov.text import visible
 
@@ -42,7 +43,7 @@ class ReconcileReport:
     @property
     def exit_code(self) -> int:
         """0 converged (drift is reported, not fixed), 1 when any card failed."""
-        return 1 if self.failed else 0
+        return exit_code(failed=self.failed)
 
     def to_dict(self) -> dict[str, Any]:
         return {

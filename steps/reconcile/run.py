@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from mcgov.share_policies.models import SharePolicy
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
-from mcgov.steps.reconcile.exceptions import CardListError, QuotaExceededError
+from mcgov.steps.reconcile.exceptions import ReconcileError
 from mcgov.steps.reconcile.plan import (
     Card,
     Outcome,
@@ -26,7 +26,7 @@ from mcgov.steps.reconcile.plan import (
 )
 from mcgov.steps.reconcile.report import ReconcileReport
 from mcgov.steps.share.client import association_rows, call, get_shares, require_live
-from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import (
     MANAGED_BY,
     TAG_CARD_ARN,
@@ -42,8 +42,7 @@ from mcgov.steps.share.quotas import (
     RESOURCE_ASSOCIATIONS_PER_REGION,
     RESOURCE_SHARES_PER_REGION,
 )
-from mcgov.steps.share.records import AssociationType, ResourceShare
-from mcgov.steps.share.targets import stage_names
+from mcgov.steps.share.ram_rows import AssociationType, ResourceShare
 
 Progress = Callable[[str], None]
 
@@ -66,16 +65,14 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
     return sorted((c for c in cards.values() if selection.matches(c)), key=lambda c: c.arn)
 
 
-def _card_list_error(failure: AwsFailure) -> CardListError:
-    return CardListError(
+def _card_list_error(failure: AwsFailure) -> ReconcileError:
+    return ReconcileError(
         f"ListModelCards failed: {failure.text}; check sagemaker:ListModelCards permission of the caller and re-run",
         failure=failure,
     )
 
 
-def read_inventory(
-    ram: Any, policy: SharePolicy, stages: Sequence[str], cards: Iterable[Card]
-) -> dict[str, StageInventory]:
+def read_inventory(ram: Any, stages: Sequence[PolicyStage], cards: Iterable[Card]) -> dict[str, StageInventory]:
     """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
     wanted = {c.arn for c in cards}
     shares = get_shares(
@@ -84,14 +81,15 @@ def read_inventory(
         resourceOwner="SELF",
         tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}],
     )
-    by_stage: dict[str, list[ResourceShare]] = {stage: [] for stage in stages}
+    permissions = {stage.name: stage.permission for stage in stages}
+    by_stage: dict[str, list[ResourceShare]] = {stage.name: [] for stage in stages}
     to_read: list[str] = []
     for share in shares:
         stage = share.tag(TAG_STAGE) or ""
         if stage not in by_stage or not (is_batch_share(share, stage) or share.tag(TAG_CARD_ARN) in wanted):
             continue
         by_stage[stage].append(share)
-        if share.live and share.tag(TAG_PERMISSION) == policy.stage_permission(stage):
+        if share.live and share.tag(TAG_PERMISSION) == permissions[stage]:
             to_read.append(share.arn)
     resources = association_rows(ram, to_read, AssociationType.RESOURCE, MAX_RESULTS)
     principals = association_rows(ram, to_read, AssociationType.PRINCIPAL, MAX_RESULTS)
@@ -111,14 +109,14 @@ def check_quotas(inventories: Mapping[str, StageInventory], plans: Sequence[Stag
     live = {s.arn for inv in inventories.values() for s in inv.shares if s.live}
     new = sum(p.new_shares for p in plans)
     if len(live) + new > RESOURCE_SHARES_PER_REGION:
-        raise QuotaExceededError(
+        raise ReconcileError(
             f"{len(live)} mcgov shares exist and {new} more are needed, over RAM's {RESOURCE_SHARES_PER_REGION} "
             "resource shares per Region; raise the quota in Service Quotas or narrow --select"
         )
     existing = sum(len(rows) for inv in inventories.values() for rows in inv.resource_rows.values())
     added = sum(len(c.cards) for p in plans for s in p.shares for c in s.calls)
     if existing + added > RESOURCE_ASSOCIATIONS_PER_REGION:
-        raise QuotaExceededError(
+        raise ReconcileError(
             f"{existing} resource associations exist and {added} more are planned, over RAM's "
             f"{RESOURCE_ASSOCIATIONS_PER_REGION} per Region; raise the quota in Service Quotas or narrow --select"
         )
@@ -156,7 +154,7 @@ def _execute_share(
             response = call(ram, write.operation, **params)
             if write.operation == "create_resource_share":
                 arn = item.arn = require_live(response, f"reconcile {item.stage}").arn
-        except (ShareApiError, ShareStateError) as exc:
+        except ShareError as exc:
             message = " ".join(str(exc).split())
             card_errors.update({c: message for c in write.cards})
             if write.principals or write.operation == "create_resource_share":
@@ -170,7 +168,7 @@ def reconcile(
     policy: SharePolicy,
     *,
     selection: Selection | None = None,
-    stages: Sequence[str] | None = None,
+    stages: Sequence[PolicyStage] | None = None,
     dry_run: bool = False,
     capacity: int = BATCH_SHARE_CAPACITY,
     progress: Progress | None = None,
@@ -178,11 +176,12 @@ def reconcile(
     """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all)."""
     check_capacity(capacity)
     selection = selection or Selection()
-    names = stage_names(policy, stages)
+    resolved = policy.stages_named() if stages is None else stages
+    names = [stage.name for stage in resolved]
     say = progress or (lambda _line: None)
     cards = list_cards(sagemaker, selection)
-    inventories = read_inventory(ram, policy, names, cards)
-    plans = [plan_stage(policy, name, cards, inventories[name], capacity=capacity) for name in names]
+    inventories = read_inventory(ram, resolved, cards)
+    plans = [plan_stage(policy, stage, cards, inventories[stage.name], capacity=capacity) for stage in resolved]
     check_quotas(inventories, plans)
     total = sum(p.write_calls for p in plans)
     say(

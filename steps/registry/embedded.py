@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mcgov.errors import describe_validation_error
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.errors import BadInputError, describe_validation_error
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card import limits as L
 from mcgov.steps.card.content import (
     AdditionalInformation,
@@ -39,12 +39,9 @@ from mcgov.steps.card.content import (
     _Model,
 )
 from mcgov.steps.card.naming import truncate_text
+from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.registry.exceptions import (
-    ArchivedEmbeddedCardError,
-    EmbeddedContentError,
-    NotEmbeddableError,
-)
+from mcgov.steps.registry.exceptions import RegistryError
 from mcgov.steps.registry.models import EmbeddedCard
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
@@ -92,7 +89,7 @@ class Conversion:
 
 
 def to_package_card(content: Mapping[str, Any], *, card_arn: str, card_sha256: str) -> Conversion:
-    """Convert standalone ``content`` to the package-card schema (pure); ``EmbeddedContentError`` if it cannot fit."""
+    """Convert standalone ``content`` to the package-card schema (pure); ``BadInputError`` if it cannot fit."""
     out = copy.deepcopy(dict(content))
     dropped: list[str] = []
     if out.pop("model_package_details", None) is not None:
@@ -106,7 +103,7 @@ def to_package_card(content: Mapping[str, Any], *, card_arn: str, card_sha256: s
     additional = out.setdefault("additional_information", {})
     custom = additional.setdefault("custom_details", {}) if isinstance(additional, dict) else None
     if not isinstance(custom, dict):
-        raise EmbeddedContentError(
+        raise BadInputError(
             "additional_information.custom_details must be an object",
             source=card_arn,
             field="additional_information.custom_details",
@@ -121,7 +118,7 @@ def to_package_card(content: Mapping[str, Any], *, card_arn: str, card_sha256: s
     normalized = validate_package_card(out, source=card_arn)
     conversion = Conversion(normalized, tuple(dropped))
     if len(conversion.text) > L.CONTENT_MAX_CHARS:
-        raise EmbeddedContentError(
+        raise BadInputError(
             f"the package card is {len(conversion.text):,} characters, over the "
             f"{L.CONTENT_MAX_CHARS:,} of ModelCardContent",
             source=card_arn,
@@ -130,12 +127,12 @@ def to_package_card(content: Mapping[str, Any], *, card_arn: str, card_sha256: s
 
 
 def validate_package_card(data: Any, *, source: str = "<package card>") -> dict[str, Any]:
-    """``data`` checked against ``PackageCardContent`` and normalized; ``EmbeddedContentError`` names the field."""
+    """``data`` checked against ``PackageCardContent`` and normalized; ``BadInputError`` names the field."""
     try:
         model = PackageCardContent.model_validate(data)
     except ValidationError as exc:
         field, message = describe_validation_error(exc.errors(include_url=False), union_tags=_UNION_TAGS)
-        raise EmbeddedContentError(f"package card: {message}", source=source, field=field or "<content>") from None
+        raise BadInputError(f"package card: {message}", source=source, field=field or "<content>") from None
     return model.model_dump(mode="python", exclude_none=True)
 
 
@@ -178,11 +175,11 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     """
     arn, status, text = card.get("ModelCardArn"), card.get("ModelCardStatus"), card.get("Content")
     if not isinstance(text, str) or not isinstance(arn, str):
-        raise NotEmbeddableError(
+        raise BadInputError(
             f"card {arn or card.get('ModelCardName')} has no content to embed; publish it first", field="--embed"
         )
     if status == "Archived":
-        raise NotEmbeddableError(
+        raise BadInputError(
             f"card {arn} is Archived: an archived card is not embedded in a new package; publish a new card",
             field="--embed",
         )
@@ -193,7 +190,7 @@ def embed_card(sagemaker: Any, package_arn: str, card: Mapping[str, Any]) -> Emb
     current = package.model_card
     changed = current is None or parsed_json(current.content) != conversion.content
     if current is not None and current.status == "Archived" and changed:
-        raise ArchivedEmbeddedCardError(
+        raise RegistryError(
             f"the card of model package {package_arn} is Archived: SageMaker refuses content updates to it; "
             "register a new model package version and embed the card there"
         )
@@ -255,6 +252,5 @@ def approve_embedded_for_card(sagemaker: Any, card: Mapping[str, Any], record: A
 
 def embed_published(sagemaker: Any, package_arn: str, card_arn: str) -> dict[str, Any]:
     """After a publish (CLI or the populate step): embed the card as it now is; ``{"embedded": ...}``."""
-    from mcgov.steps.card.store import CardStore
 
     return {"embedded": embed_card(sagemaker, package_arn, CardStore(sagemaker).describe(card_arn)).to_dict()}

@@ -10,11 +10,21 @@ so the registry shows why a version was not promoted.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from mcgov.steps.registry.exceptions import LifeCycleStageError
+from mcgov.errors import BadInputError
+from mcgov.share_policies.models import PolicyStage, SharePolicy
+from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.package import check_package_once, run_package_gate, verify_package_consumers
+from mcgov.steps.gate.poller import Progress
+from mcgov.steps.gate.service import decision_output
+from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.registry.models import LifeCycle
 from mcgov.steps.registry.store import STAGE_DESCRIPTION_MAX, ModelPackageStore
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.groups import check_package_arn
 
 APPROVED = "Approved"
 BLOCKED = "Blocked"
@@ -26,7 +36,7 @@ ENTITY_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", re.ASCII)
 def gate_lifecycle(stage: str, outcome: str, reason: str) -> LifeCycle:
     """The ``ModelLifeCycle`` recording one gate decision whose ``outcome`` is ALLOWED, PENDING or BLOCKED (pure)."""
     if not ENTITY_NAME.fullmatch(stage):
-        raise LifeCycleStageError(
+        raise BadInputError(
             "the stage name cannot be a ModelLifeCycle Stage (letters, digits and inner "
             "hyphens, 1-63); rename the stage in the policy",
             field="stage",
@@ -42,3 +52,38 @@ def record_gate(sagemaker: Any, package_arn: str, stage: str, outcome: str, reas
     if store.describe(package_arn).lifecycle != lifecycle:
         store.set_lifecycle(package_arn, lifecycle)
     return lifecycle
+
+
+def gate_package(
+    session: Any,
+    policy: SharePolicy,
+    stage: PolicyStage,
+    card_arn: str,
+    package_arn: str,
+    *,
+    wait: float | None,
+    progress: Progress | None = None,
+    verify_roles: Mapping[str, Any] | None = None,
+) -> tuple[Decision, dict[str, Any]]:
+    """The gate of ``stage`` for a card and a package (``mcgov.steps.gate.package``), consumer checks (card and
+    package by ARN) when ``verify_roles`` is given, and the outcome recorded as the package's ``ModelLifeCycle``.
+
+    Returns the decision and the ``model_package`` part of the gate's JSON (the package and the lifecycle).
+    """
+    check_package_arn(policy, package_arn)  # before any call: a package of another account is refused, not recorded
+    ram = ram_client(session, policy.region)
+    sagemaker = session.client("sagemaker", region_name=policy.region)
+    if wait is not None and wait <= 0:
+        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(UTC))
+    else:
+        decision = run_package_gate(
+            ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait, progress=progress
+        )
+    if verify_roles and decision.allowed:
+        decision = verify_consumers(decision, verify_roles, base_session=session, region=policy.region)
+        decision = verify_package_consumers(
+            decision, package_arn, verify_roles, base_session=session, region=policy.region
+        )
+    output = decision_output(decision)
+    lifecycle = record_gate(sagemaker, package_arn, stage.name, output["status"], output["reason"])
+    return decision, {"arn": package_arn, "lifecycle": lifecycle.to_wire()}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
-from mcgov.steps.registry.exceptions import UnexpectedResponseError
+from mcgov.steps.registry.exceptions import RegistryError
 
 
-class ApprovalStatus(str, Enum):
+class ApprovalStatus(StrEnum):
     """``ModelApprovalStatus`` of a model package."""
 
     APPROVED = "Approved"
@@ -34,7 +34,7 @@ class EmbeddedCard:
             return None
         status = value.get("ModelCardStatus")
         if status is not None and status not in CARD_STATUSES:
-            raise UnexpectedResponseError(
+            raise RegistryError(
                 f"unknown embedded ModelCardStatus {status!r}; expected one of "
                 f"{', '.join(CARD_STATUSES)} (upgrade model-card-governance)"
             )
@@ -93,7 +93,7 @@ class ModelPackage:
         try:
             approval = ApprovalStatus(status) if status else None
         except ValueError:
-            raise UnexpectedResponseError(
+            raise RegistryError(
                 f"model package {response.get('ModelPackageArn')}: unknown ModelApprovalStatus {status!r}; "
                 f"expected one of {', '.join(s.value for s in ApprovalStatus)} (upgrade model-card-governance)"
             ) from None

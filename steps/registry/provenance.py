@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mcgov.steps.approval.records import ApprovalRecord
+from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.registry.models import EmbeddedCard, ModelPackage
 

@@ -8,13 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcgov.steps.common.aws import AwsErrorKind, AwsFailure, aws_errors
-from mcgov.steps.registry.exceptions import (
-    ModelPackageNotFoundError,
-    RegistryAccessDeniedError,
-    RegistryError,
-    RegistryRequestError,
-    RegistryUnavailableError,
-)
+from mcgov.steps.registry.exceptions import ModelPackageNotFoundError, RegistryError
 from mcgov.steps.registry.models import ApprovalStatus, LifeCycle, ModelPackage
 
 APPROVAL_DESCRIPTION_MAX = 1024
@@ -101,13 +95,13 @@ def _error(failure: AwsFailure, arn: str) -> RegistryError:
             failure=failure,
         )
     if failure.kind is AwsErrorKind.ACCESS_DENIED:
-        return RegistryAccessDeniedError(
+        return RegistryError(
             f"{call}: access denied ({failure.text}); grant the role "
             f"sagemaker:{failure.operation} on the model package",
             failure=failure,
         )
     if failure.retryable:
-        return RegistryUnavailableError(
+        return RegistryError(
             f"{call}: {failure.text}; SageMaker is throttling or unavailable, retry later", failure=failure
         )
-    return RegistryRequestError(f"{call}: refused ({failure.text}); check the request", failure=failure)
+    return RegistryError(f"{call}: refused ({failure.text}); check the request", failure=failure)

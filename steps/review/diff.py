@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mcgov.steps.review.exceptions import ReviewInputError
+from mcgov.errors import BadInputError
 from mcgov.steps.review.formatting import is_number
 
 SECTIONS = (
@@ -122,7 +122,7 @@ def diff_cards(old: Any, new: Any, *, old_label: str = "old", new_label: str = "
     """Compare two card contents; the result lists changes in reviewer order."""
     for content, label in ((old, old_label), (new, new_label)):
         if not isinstance(content, dict):
-            raise ReviewInputError(f"card content must be a JSON object, got {type(content).__name__}", source=label)
+            raise BadInputError(f"card content must be a JSON object, got {type(content).__name__}", source=label)
     old_evals, new_evals = _evaluations(old), _evaluations(new)
     fields = _field_changes(_flatten_card(old), _flatten_card(new))
     for name in [n for n in old_evals if n in new_evals]:

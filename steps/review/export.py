@@ -21,13 +21,9 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mcgov import identifiers as ids
+from mcgov.errors import BadInputError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
-from mcgov.steps.review.exceptions import (
-    ExportError,
-    ExportFailedError,
-    ExportTimeoutError,
-    ReviewInputError,
-)
+from mcgov.steps.review.exceptions import ReviewError
 
 MAX_WAIT_SECONDS = 3600.0
 DEFAULT_WAIT_SECONDS = 600.0
@@ -78,9 +74,9 @@ def check_wait(value: Any, *, field: str = "--wait") -> float:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise ReviewInputError("not a number of seconds", source=field) from None
+        raise BadInputError("not a number of seconds", source=field) from None
     if not math.isfinite(seconds) or not 0 <= seconds <= MAX_WAIT_SECONDS:
-        raise ReviewInputError(f"must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}", source=field)
+        raise BadInputError(f"must be a finite number of seconds from 0 to {MAX_WAIT_SECONDS:g}", source=field)
     return seconds
 
 
@@ -96,7 +92,7 @@ def check_s3_output(value: Any, *, field: str = "--s3-output") -> str:
         and not any(c < " " or c == "\x7f" for c in prefix)
     )
     if not valid:
-        raise ReviewInputError("not an S3 output path (s3://bucket/prefix)", source=field)
+        raise BadInputError("not an S3 output path (s3://bucket/prefix)", source=field)
     return value
 
 
@@ -105,7 +101,7 @@ def check_version(value: Any, *, field: str = "--version") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
-        raise ReviewInputError("not a card version (a positive integer)", source=field)
+        raise BadInputError("not a card version (a positive integer)", source=field)
     return value
 
 
@@ -114,7 +110,7 @@ def card_name_of(name_or_arn: str) -> str:
     match = ids.parse_card_arn(name_or_arn)
     name = match["name"] if match else name_or_arn
     if not ids.is_card_name(name):
-        raise ReviewInputError("not a model-card name or ARN", source="NAME_OR_ARN")
+        raise BadInputError("not a model-card name or ARN", source="NAME_OR_ARN")
     return name
 
 
@@ -143,7 +139,7 @@ class CardExporter:
             kwargs["ModelCardVersion"] = version
         found = self._call("DescribeModelCard", name_or_arn, **kwargs).get("ModelCardVersion")
         if not isinstance(found, int):
-            raise ExportError(f"DescribeModelCard {name_or_arn} gave no ModelCardVersion")
+            raise ReviewError(f"DescribeModelCard {name_or_arn} gave no ModelCardVersion")
         return found
 
     def start(self, name_or_arn: str, s3_output: str, *, version: int | None = None, job_name: str) -> str:
@@ -163,7 +159,7 @@ class CardExporter:
         try:
             status = ExportStatus(raw.get("Status"))
         except ValueError:
-            raise ExportError(f"DescribeModelCardExportJob {job_arn}: unknown status {raw.get('Status')!r}") from None
+            raise ReviewError(f"DescribeModelCardExportJob {job_arn}: unknown status {raw.get('Status')!r}") from None
         return ExportJob(
             arn=str(raw.get("ModelCardExportJobArn") or job_arn),
             name=str(raw.get("ModelCardExportJobName", "")),
@@ -184,8 +180,8 @@ class CardExporter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> ExportJob:
-        """Describe the job until it is Completed (returned) or Failed (``ExportFailedError``), or until ``timeout``
-        seconds passed (``ExportTimeoutError``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
+        """Describe the job until it is Completed (returned) or Failed (``job_failed``), or until ``timeout``
+        seconds passed (``job_timed_out``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
         Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``."""
         started = clock()
         delay = FIRST_POLL_SECONDS
@@ -196,12 +192,12 @@ class CardExporter:
                 progress(job, elapsed)
             if job.status is ExportStatus.COMPLETED:
                 if not job.pdf_uri:
-                    raise ExportError(f"export job {job.name} completed without ExportArtifacts.S3ExportArtifacts")
+                    raise ReviewError(f"export job {job.name} completed without ExportArtifacts.S3ExportArtifacts")
                 return job
             if job.status is ExportStatus.FAILED:
-                raise ExportFailedError(job)
+                raise job_failed(job)
             if elapsed >= timeout:
-                raise ExportTimeoutError(job, timeout)
+                raise job_timed_out(job, timeout)
             sleep(min(delay, timeout - elapsed))
             delay = min(delay * 2, POLL_SECONDS)
 
@@ -218,4 +214,19 @@ class CardExporter:
                 "a consumer account needs the share's permission AWSRAMPermissionSageMakerModelCardsAllowExport "
                 "and an IAM policy with the export actions (mcgov policy render-iam)"
             )
-        raise ExportError(f"{operation} {subject} failed: {failure.text}; {hint}", failure=failure)
+        raise ReviewError(f"{operation} {subject} failed: {failure.text}; {hint}", failure=failure)
+
+
+def job_failed(job: ExportJob) -> ReviewError:
+    """The error of an export job that ended Failed: SageMaker's FailureReason and the job."""
+    return ReviewError(
+        f"export job {job.name} failed: {job.failure_reason or 'SageMaker gave no reason'} (job {job.arn})"
+    )
+
+
+def job_timed_out(job: ExportJob, waited: float) -> ReviewError:
+    """The error of an export job still running when the wait ran out (it may still complete)."""
+    return ReviewError(
+        f"export job {job.name} still {job.status.value} after {waited:g} s; check it later with "
+        f"`aws sagemaker describe-model-card-export-job --model-card-export-job-arn {job.arn}`"
+    )

@@ -15,7 +15,7 @@ from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
 from mcgov.steps.review.diff import CardDiff, split_recorded
 from mcgov.steps.review.diff_render import field_line
-from mcgov.steps.review.exceptions import ReviewInputError
+from mcgov.errors import BadInputError
 from mcgov.steps.review.formatting import label, scalar_text
 from mcgov.steps.review.view import (
     Approval,
@@ -89,7 +89,7 @@ def build_view(
     """Lay out card ``content`` for a reviewer; ``generated_at`` (the caller's clock) is printed in the footer,
     ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix)."""
     if not isinstance(content, dict):
-        raise ReviewInputError(f"card content must be a JSON object, got {type(content).__name__}")
+        raise BadInputError(f"card content must be a JSON object, got {type(content).__name__}")
     info = info or CardInfo()
     overview = _dict(content.get("model_overview"))
     additional = _dict(content.get("additional_information"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mcgov.steps.review.chart_math import Auc, MatrixAxes
 
 if TYPE_CHECKING:
-    from mcgov.steps.approval.records import ApprovalRecord
+    from mcgov.steps.approval.tags import ApprovalRecord
     from mcgov.steps.review.diff import CardDiff
 
 

@@ -1,22 +1,22 @@
-"""The RAM client: its retry config, the one error mapping (``ShareApiError``), paging and the list reads.
+"""The RAM client: its retry config, the one error mapping (``ram_error``), paging and the list reads.
 
 Every call goes through ``call`` or ``paginate``, so whatever botocore raises once its retries are spent
-becomes a ``ShareApiError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
+becomes a ``ShareError`` naming the call (through ``mcgov.steps.common.aws.aws_errors``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from botocore.config import Config
 
-from mcgov.steps.common.aws import aws_errors
-from mcgov.steps.share.exceptions import ShareApiError, ShareStateError
+from mcgov.steps.common.aws import AwsFailure, aws_errors
+from mcgov.steps.share.exceptions import ShareError
 from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
-from mcgov.steps.share.records import Association, AssociationType, ResourceShare
+from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
 DEFAULT_MAX_ATTEMPTS = 6
 
@@ -31,13 +31,22 @@ def ram_client(session: Any, region: str, max_attempts: int = DEFAULT_MAX_ATTEMP
     return session.client("ram", region_name=region, config=client_config(max_attempts))
 
 
+def ram_error(failure: AwsFailure) -> ShareError:
+    """The ``ShareError`` of a RAM call that failed after botocore's retries; the message names the call."""
+    return ShareError(
+        f"RAM {failure.operation} failed: {failure.text}; check the caller's ram:* permissions and the "
+        "resource state, then re-run (the command is idempotent)",
+        failure=failure,
+    )
+
+
 def _api_errors(operation: str) -> AbstractContextManager[None]:
-    """Turn what botocore raises once its retries are spent into ``ShareApiError`` naming the call."""
-    return aws_errors("ram", operation, ShareApiError)
+    """Turn what botocore raises once its retries are spent into ``ShareError`` naming the call."""
+    return aws_errors("ram", operation, ram_error)
 
 
 def call(client: Any, operation: str, **kwargs: Any) -> dict:
-    """Call ``operation`` (snake_case); failures become ``ShareApiError``."""
+    """Call ``operation`` (snake_case); failures become ``ShareError``."""
     with _api_errors(operation):
         return getattr(client, operation)(**kwargs)
 
@@ -108,22 +117,17 @@ def association_rows(
     return {arn: tuple(items) for arn, items in rows.items()}
 
 
-def list_card_shares(
-    ram: Any, card_arn: str, stages: Sequence[str], also: Callable[[ResourceShare], bool] | None = None
-) -> tuple[ResourceShare, ...]:
-    """The card's per-card shares of ``stages`` (and the card-tagged shares ``also`` keeps, such as its model
-    package group shares), in any status, found by the card tag in one listing."""
-    found = get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
-    return tuple(
-        s for s in found if any(is_our_share(s, card_arn, stage) for stage in stages) or (also is not None and also(s))
-    )
+def list_card_shares(ram: Any, card_arn: str) -> list[ResourceShare]:
+    """Every share this account owns that carries the card's tag (per-card and model package group shares), in
+    any status, in one listing; callers keep the ones they name (``ShareSpec.owns``, ``is_our_share``)."""
+    return get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
 
 
 def require_live(response: dict, context: str) -> ResourceShare:
-    """The share of a CreateResourceShare response; ``ShareStateError`` when RAM did not make it live."""
+    """The share of a CreateResourceShare response; ``ShareError`` when RAM did not make it live."""
     share = ResourceShare.from_wire(response["resourceShare"])
     if not share.live:
-        raise ShareStateError(
+        raise ShareError(
             f"{context}: RAM returned share {share.arn} in status {share.status.value} "
             f"({share.status_message or 'no message'}); delete it with `mcgov share delete` and re-run"
         )

@@ -2,10 +2,15 @@
 
 Call sequence of ``ensure_share`` (Stubber tests pin it): one read pass for every stage -- GetResourceShares
 (paginated, card tag) -> GetResourceShareAssociations PRINCIPAL and RESOURCE of all live shares -- then per
-stage [DeleteResourceShare stale/duplicates, prune only] -> [CreateResourceShare with a deterministic
+share [DeleteResourceShare stale/duplicates, prune only] -> [CreateResourceShare with a deterministic
 clientToken, then the new share's associations] -> [UpdateResourceShare if allowExternalPrincipals differs]
 -> [AssociateResourceShare] -> [DisassociateResourceShare, prune only]. Every run starts from a fresh read,
 so a crash between two calls is repaired by the next run.
+
+One converge (``converge_share``) serves the card's share of each stage and, for the stages that set
+``model_package_group``, the model package group's share beside it: both are a ``ShareSpec``
+(``mcgov.steps.share.naming``), both carry the card tag, so a converged card costs three calls with or without
+groups; a first run adds one CreateResourceShare and two association reads per share.
 """
 
 from __future__ import annotations
@@ -15,10 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.share_policies.documents import READ_ACTIONS, READ_ONLY_PERMISSION_NAME, check_card_arn
-from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.card.exceptions import CardInputError, CardNotFoundError
-from mcgov.steps.card.store import CardStore
+from mcgov.share_policies.iam import READ_ACTIONS, READ_ONLY_PERMISSION_NAME
+from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.share.client import (
     association_rows,
     call,
@@ -27,22 +30,12 @@ from mcgov.steps.share.client import (
     list_card_shares,
     require_live,
 )
-from mcgov.steps.share.exceptions import ShareApiError, SharePermissionDriftError, ShareStateError
-from mcgov.steps.share.groups import ensure_group_stage, group_stages, is_group_share
-from mcgov.steps.share.naming import client_token, is_our_share, share_name, share_tags
+from mcgov.steps.share.exceptions import ShareError
+from mcgov.steps.share.naming import ShareSpec, card_share, group_share, is_our_share
 from mcgov.steps.share.plan import ShareResult, StageShareResult, plan_associations, select_share
-from mcgov.steps.share.records import Association, AssociationType, ResourceShare
-from mcgov.steps.share.targets import stage_names
+from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
 MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
-
-
-def describe_card(sagemaker: Any, card_arn: str) -> dict:
-    """DescribeModelCard of the card to share; bad ``--card`` input (exit code 2) when it does not exist."""
-    try:
-        return CardStore(sagemaker).describe(card_arn)
-    except CardNotFoundError as exc:
-        raise CardInputError(f"{exc}; create it first or fix the name", field="--card") from None
 
 
 def ensure_share(
@@ -50,7 +43,7 @@ def ensure_share(
     policy: SharePolicy,
     card_arn: str,
     *,
-    stages: Sequence[str] | None = None,
+    stages: Sequence[PolicyStage] | None = None,
     prune: bool = False,
     package_group_arn: str | None = None,
 ) -> ShareResult:
@@ -59,58 +52,38 @@ def ensure_share(
     One read pass covers every stage (the card's shares by tag, then their PRINCIPAL and RESOURCE rows in
     one call each), so a converged card costs three calls whatever the number of stages. Drift (principals,
     resources or duplicate shares the policy does not name) is reported and removed only with ``prune``.
-    Raises ``SharePermissionDriftError`` when a share carries another permission and ``prune`` is false.
-    With ``package_group_arn``, the stages that set ``model_package_group`` also get the group's share
-    (``mcgov.steps.share.groups``), read in the same pass.
+    Raises ``ShareError`` when a share carries another permission and ``prune`` is false.
+    With ``package_group_arn``, the stages that set ``model_package_group`` also get the group's share,
+    read in the same pass. ``stages`` are resolved (``SharePolicy.stage``); default: every stage of the policy.
     """
-    check_card_arn(policy, card_arn)
-    names = stage_names(policy, stages)
-    grouped = group_stages(policy, names) if package_group_arn else []
-    snapshot = read_card_shares(ram, card_arn, names, grouped)
-    result = ShareResult(
-        card_arn=card_arn,
-        stages=[_ensure_stage(ram, policy, card_arn, name, prune, snapshot) for name in names],
+    policy.card_arn(card_arn)
+    resolved = policy.stages_named() if stages is None else stages
+    cards = [card_share(card_arn, stage) for stage in resolved]
+    groups = (
+        [group_share(card_arn, stage, package_group_arn) for stage in resolved if stage.model_package_group]
+        if package_group_arn
+        else []
     )
+    snapshot = read_card_shares(ram, card_arn, [*cards, *groups])
+    result = ShareResult(card_arn=card_arn, stages=[converge_share(ram, policy, s, prune, snapshot) for s in cards])
     if package_group_arn:
         result.package_group_arn = package_group_arn
-        result.package_group_stages = [
-            ensure_group_stage(
-                ram,
-                policy,
-                card_arn,
-                package_group_arn,
-                name,
-                prune,
-                snapshot.shares,
-                snapshot.principals,
-                snapshot.resources,
-            )
-            for name in grouped
-        ]
+        result.package_group_stages = [converge_share(ram, policy, s, prune, snapshot) for s in groups]
     return result
 
 
 @dataclass(frozen=True)
 class CardShares:
-    """One read of a card's per-card shares (all stages) and the association rows of the live ones."""
+    """One read of a card's shares (every requested spec) and the association rows of the live ones."""
 
     shares: tuple[ResourceShare, ...]
     principals: Mapping[str, tuple[Association, ...]]
     resources: Mapping[str, tuple[Association, ...]]
 
-    def of_stage(self, card_arn: str, stage: str) -> list[ResourceShare]:
-        return [s for s in self.shares if is_our_share(s, card_arn, stage)]
 
-
-def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str], group_stages: Sequence[str] = ()) -> CardShares:
-    """The card's shares for ``stages`` (and its model package group shares for ``group_stages``), by the card
-    tag, and their associations, in three calls."""
-    shares = list_card_shares(
-        ram,
-        card_arn,
-        stages,
-        (lambda s: any(is_group_share(s, card_arn, g) for g in group_stages)) if group_stages else None,
-    )
+def read_card_shares(ram: Any, card_arn: str, specs: Sequence[ShareSpec]) -> CardShares:
+    """The card's shares that ``specs`` name, found by the card tag, and their associations, in three calls."""
+    shares = tuple(s for s in list_card_shares(ram, card_arn) if any(spec.owns(s) for spec in specs))
     live = [s.arn for s in shares if s.live]
     return CardShares(
         shares,
@@ -119,16 +92,19 @@ def read_card_shares(ram: Any, card_arn: str, stages: Sequence[str], group_stage
     )
 
 
-def _ensure_stage(
-    ram: Any, policy: SharePolicy, card_arn: str, stage: str, prune: bool, snapshot: CardShares
+def converge_share(
+    ram: Any, policy: SharePolicy, spec: ShareSpec, prune: bool, snapshot: CardShares
 ) -> StageShareResult:
-    permission = policy.stage_permission(stage)
-    result = StageShareResult(stage=stage, share_name=share_name(card_arn, stage), permission_arn=permission)
-    selection = select_share(snapshot.of_stage(card_arn, stage), permission)
+    """Bring the share ``spec`` names to the policy: keep the oldest live one carrying its permission, create it
+    when missing, set ``allowExternalPrincipals``, associate the stage's accounts and the resource; remove drift
+    (and stale or duplicate shares) only with ``prune``."""
+    permission = spec.permission_tag
+    result = StageShareResult(stage=spec.stage.name, share_name=spec.name, permission_arn=permission)
+    selection = select_share([s for s in snapshot.shares if spec.owns(s)], permission)
     if selection.stale_permission and not prune:
         arns = ", ".join(s.arn for s in selection.stale_permission)
-        raise SharePermissionDriftError(
-            f"stage {stage}: share {arns} carries another RAM permission than {permission}; "
+        raise ShareError(
+            f"{spec.context}: share {arns} carries another RAM permission than {permission}; "
             "re-run with --prune to replace it"
         )
     result.duplicate_shares = [s.arn for s in selection.duplicates]
@@ -136,8 +112,7 @@ def _ensure_stage(
         result.deleted_shares.extend(delete_shares(ram, (*selection.stale_permission, *selection.duplicates)))
     share = selection.active
     if share is None:
-        generation = selection.generation + len(result.deleted_shares)
-        share = _create(ram, policy, card_arn, stage, permission, generation)
+        share = _create(ram, policy, spec, selection.generation + len(result.deleted_shares))
         result.created = True
     result.share_arn = share.arn
     external = share.allow_external_principals
@@ -155,7 +130,7 @@ def _ensure_stage(
     else:
         principal_rows = list(snapshot.principals.get(result.share_arn, ()))
         resource_rows = list(snapshot.resources.get(result.share_arn, ()))
-    plan = plan_associations(policy.stage(stage).accounts, card_arn, principal_rows, resource_rows, prune=prune)
+    plan = plan_associations(spec.stage.accounts, spec.resource_arn, principal_rows, resource_rows, prune=prune)
     _change(ram, "associate_resource_share", result.share_arn, plan.add_principals, plan.add_resources)
     _change(ram, "disassociate_resource_share", result.share_arn, plan.remove_principals, plan.remove_resources)
     result.added_principals = list(plan.add_principals)
@@ -179,28 +154,31 @@ def _change(ram: Any, operation: str, share_arn: str, principals: Sequence[str],
     call(ram, operation, **kwargs)
 
 
-def _create(
-    ram: Any, policy: SharePolicy, card_arn: str, stage: str, permission: str, generation: int
-) -> ResourceShare:
+def _create(ram: Any, policy: SharePolicy, spec: ShareSpec, generation: int) -> ResourceShare:
+    """CreateResourceShare of ``spec`` (no ``permissionArns`` for RAM's default permission)."""
+    params: dict[str, Any] = {"name": spec.name, "resourceArns": [spec.resource_arn]}
+    if spec.permission is not None:
+        params["permissionArns"] = [spec.permission]
     response = call(
         ram,
         "create_resource_share",
-        name=share_name(card_arn, stage),
-        resourceArns=[card_arn],
-        permissionArns=[permission],
+        **params,
         allowExternalPrincipals=policy.allow_external_principals,
-        tags=share_tags(card_arn, stage, permission),
-        clientToken=client_token(card_arn, stage, permission, policy.allow_external_principals, generation),
+        tags=spec.tag_list(),
+        clientToken=spec.client_token(policy.allow_external_principals, generation),
     )
-    return require_live(response, f"stage {stage}")
+    return require_live(response, spec.context)
 
 
-def delete_share(ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[str] | None = None) -> list[str]:
-    """Delete every live share of ``card_arn`` for the requested stages; return the deleted ARNs."""
-    check_card_arn(policy, card_arn)
+def delete_share(
+    ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[PolicyStage] | None = None
+) -> list[str]:
+    """Delete every live share of ``card_arn`` for ``stages`` (default: every stage); return the deleted ARNs."""
+    policy.card_arn(card_arn)
+    names = [stage.name for stage in (policy.stages_named() if stages is None else stages)]
     deleted: list[str] = []
-    for share in list_card_shares(ram, card_arn, stage_names(policy, stages)):
-        if share.live:
+    for share in list_card_shares(ram, card_arn):
+        if share.live and any(is_our_share(share, card_arn, name) for name in names):
             call(ram, "delete_resource_share", resourceShareArn=share.arn)
             deleted.append(share.arn)
     return deleted
@@ -216,8 +194,8 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
         return call(
             ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE, policyTemplate=template
         )["permission"]["arn"]
-    except ShareApiError as exc:
-        if exc.code != "PermissionAlreadyExistsException":
+    except ShareError as exc:
+        if exc.failure is None or exc.failure.code != "PermissionAlreadyExistsException":
             raise
     kwargs: dict[str, Any] = {"resourceType": MODEL_CARD_RESOURCE_TYPE}
     while True:  # ListPermissions has no botocore paginator
@@ -228,4 +206,4 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
         if not page.get("nextToken"):
             break
         kwargs["nextToken"] = page["nextToken"]
-    raise ShareStateError(f"RAM says permission {name} exists but does not list it; check ram:ListPermissions rights")
+    raise ShareError(f"RAM says permission {name} exists but does not list it; check ram:ListPermissions rights")

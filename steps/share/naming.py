@@ -1,24 +1,33 @@
-"""Deterministic share identity: one RAM share per (card, stage), named and tagged from the policy.
+"""Deterministic share identity: the names, tags and clientTokens of every share mcgov writes.
 
-A RAM share carries one permission per resource type, so each stage gets its own share; the stage's
-permission ARN is recorded in a tag and a share whose tag disagrees with the policy is replaced only
-with ``prune``.
+A RAM share carries one permission per resource type, so each stage gets its own share of the card
+(``mcgov-<card>-<stage>``); the stage's permission ARN is recorded in a tag and a share whose tag disagrees
+with the policy is replaced only with ``prune``. A stage that sets ``model_package_group`` also gets the
+group's share (``mcgov-<card>-<stage>-mpg``), created with RAM's default permission of
+``sagemaker:ModelPackageGroup``. ``ShareSpec`` is what one such share must be, for the one converge
+(``mcgov.steps.share.converge``). ``reconcile`` writes batched shares (``mcgov-batch-<stage>-<hash>-<n>``).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from mcgov.steps.share.records import ResourceShare
+from mcgov.share_policies.models import PolicyStage
+from mcgov.steps.share.ram_rows import ResourceShare
 
 TAG_CARD_ARN = "mcgov:card-arn"
 TAG_STAGE = "mcgov:stage"
 TAG_PERMISSION = "mcgov:permission-arn"
 TAG_MANAGED_BY = "mcgov:managed-by"
 TAG_BATCH = "mcgov:batch"
+TAG_PACKAGE_GROUP = "mcgov:model-package-group"
 MANAGED_BY = "model-card-governance"
 BATCH_PREFIX = "mcgov-batch-"
+GROUP_SHARE_SUFFIX = "-mpg"
 CLIENT_TOKEN_MAX = 64
+DEFAULT_PERMISSION = "default"  # the TAG_PERMISSION value of a share created with RAM's default permission
 
 
 def card_name_of(card_arn: str) -> str:
@@ -62,6 +71,87 @@ def is_our_share(share: ResourceShare, card_arn: str, stage: str) -> bool:
         share.name == share_name(card_arn, stage)
         and tags.get(TAG_CARD_ARN) == card_arn
         and tags.get(TAG_STAGE) == stage
+    )
+
+
+def group_share_name(card_arn: str, stage: str) -> str:
+    """``mcgov-<card-name>-<stage>-mpg``."""
+    return f"mcgov-{card_name_of(card_arn)}-{stage}{GROUP_SHARE_SUFFIX}"
+
+
+def is_group_share(share: ResourceShare, card_arn: str, stage: str) -> bool:
+    """True when ``share`` is the (card, stage) model package group share, by name and tags."""
+    tags = share.tag_map
+    return (
+        share.name == group_share_name(card_arn, stage)
+        and tags.get(TAG_CARD_ARN) == card_arn
+        and tags.get(TAG_STAGE) == stage
+        and TAG_PACKAGE_GROUP in tags
+    )
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    """What one share of a card must be: its name and tags, the resource it shares, the permission it carries
+    (``None``: RAM's default permission of the resource type) and the material of its clientToken."""
+
+    stage: PolicyStage
+    card_arn: str
+    name: str
+    resource_arn: str
+    permission: str | None
+    tags: Mapping[str, str]
+    token_stage: str
+    token_resource: str
+    context: str
+
+    @property
+    def permission_tag(self) -> str:
+        """The ``mcgov:permission-arn`` tag value the share carries."""
+        return self.permission or DEFAULT_PERMISSION
+
+    def owns(self, share: ResourceShare) -> bool:
+        """True when ``share`` is this share (any status), by name and tags."""
+        if TAG_PACKAGE_GROUP in self.tags:
+            return is_group_share(share, self.card_arn, self.stage.name)
+        return is_our_share(share, self.card_arn, self.stage.name)
+
+    def tag_list(self) -> list[dict[str, str]]:
+        """The tags in RAM's shape, written on creation."""
+        return _as_tags(dict(self.tags))
+
+    def client_token(self, allow_external: bool, generation: int) -> str:
+        return client_token(self.card_arn, self.token_stage, self.token_resource, allow_external, generation)
+
+
+def card_share(card_arn: str, stage: PolicyStage) -> ShareSpec:
+    """The share of the card for ``stage``, with the stage's permission."""
+    return ShareSpec(
+        stage=stage,
+        card_arn=card_arn,
+        name=share_name(card_arn, stage.name),
+        resource_arn=card_arn,
+        permission=stage.permission,
+        tags={TAG_CARD_ARN: card_arn, **_managed(stage.name, stage.permission)},
+        token_stage=stage.name,
+        token_resource=stage.permission,
+        context=f"stage {stage.name}",
+    )
+
+
+def group_share(card_arn: str, stage: PolicyStage, group_arn: str) -> ShareSpec:
+    """The share of the model package group beside the card's, for a ``model_package_group`` stage (RAM's
+    default permission of the group, no ``permissionArns``)."""
+    return ShareSpec(
+        stage=stage,
+        card_arn=card_arn,
+        name=group_share_name(card_arn, stage.name),
+        resource_arn=group_arn,
+        permission=None,
+        tags={TAG_CARD_ARN: card_arn, **_managed(stage.name, DEFAULT_PERMISSION), TAG_PACKAGE_GROUP: group_arn},
+        token_stage=stage.name + GROUP_SHARE_SUFFIX,
+        token_resource=group_arn,
+        context=f"stage {stage.name} model package group",
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION
-from mcgov.steps.share.records import Association, AssociationStatus, ResourceShare, epoch
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, ResourceShare, epoch
 
 Candidate = tuple[ResourceShare, Sequence[Association], Sequence[Association]]
 """A share that may grant a card, with its PRINCIPAL rows and the card's RESOURCE rows."""

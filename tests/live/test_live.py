@@ -16,11 +16,13 @@ import uuid
 import boto3
 import pytest
 
-from mcgov.share_policies import load_policy
 from mcgov.steps.card.service import publish_content
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.gate import role_arn, run_gate, verify_consumers
-from mcgov.steps.share import delete_share, ensure_share, ram_client
+from mcgov.steps.common.policy import load_policy
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.share.client import ram_client
+from mcgov.steps.share.converge import delete_share, ensure_share
 
 pytestmark = pytest.mark.live
 
@@ -63,8 +65,8 @@ def test_share_and_gate_on_the_real_service(live):
     publish_content(name, {"model_overview": {"model_description": "mcgov live test"}}, sagemaker=sm, status="Approved")
     ram = ram_client(session, policy.region)
     arn = policy.card_arn(name)
-    ensure_share(ram, policy, arn, stages=[stage])
-    decision = run_gate(ram, sm, policy, stage, arn, timeout=policy.gate.timeout_seconds)
+    ensure_share(ram, policy, arn, stages=[policy.stage(stage)])
+    decision = run_gate(ram, sm, policy, policy.stage(stage), arn, timeout=policy.gate.timeout_seconds)
     assert decision.allowed, decision.reasons
     verify_role = os.environ.get("MCGOV_LIVE_VERIFY_ROLE")
     if verify_role:

@@ -8,21 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mcgov.steps.card.evaluation._common import (
-    Recorder,
-    check_json_shape,
-    check_metric_groups,
-    fail,
-    short_json,
-)
+from mcgov.errors import BadInputError
 from mcgov.steps.card.evaluation.card_metrics import parse_card_metrics
+from mcgov.steps.card.evaluation.checks import check_json_shape, check_metric_groups
 from mcgov.steps.card.evaluation.clarify import (
     BIAS_SECTIONS,
     parse_bias,
     parse_explainability,
 )
+from mcgov.steps.card.evaluation.metrics import Recorder
 from mcgov.steps.card.evaluation.quality import MONITOR_KEYS, QUALITY_SECTIONS, parse_quality
-from mcgov.steps.card.exceptions import ReportFormatError
+from mcgov.steps.card.evaluation.values import short_json
 
 FORMATS = ("model-card-metrics", "clarify-bias", "clarify-explainability", "model-monitor", "evaluation-json")
 
@@ -79,11 +75,11 @@ def resolve_format(fmt: str, *, source: str = "<report>") -> tuple[str, tuple[st
         hit = FORMAT_ALIASES.get(_normalize(fmt))
         if hit:
             return hit
-    raise fail(
+    raise BadInputError(
         f"unknown report format {short_json(fmt)}; use one of {', '.join(FORMATS)} "
         f"or an SDK v2 EvaluationMetricTypeEnum value ({', '.join(V2_ENUM_VALUES)})",
-        source,
-        "fmt",
+        source=source,
+        field="fmt",
     )
 
 
@@ -104,31 +100,37 @@ def detect_formats(data: object) -> tuple[str, ...]:
 
 
 def detect_format(data: object, *, source: str) -> str:
-    """The (first) format of ``data``; ReportFormatError saying what was expected when nothing fits."""
+    """The (first) format of ``data``; BadInputError saying what was expected when nothing fits."""
     found = detect_formats(data)
     if found:
         return found[0]
     if not isinstance(data, dict):
-        raise fail(f"an evaluation report must be a JSON object, got {type(data).__name__}", source)
+        raise BadInputError(f"an evaluation report must be a JSON object, got {type(data).__name__}", source=source)
     if not data:
-        raise fail(
-            "the report is empty ({}); check that the job wrote it and that the right file/S3 object was read", source
+        raise BadInputError(
+            "the report is empty ({}); check that the job wrote it and that the right file/S3 object was read",
+            source=source,
         )
-    raise fail(
+    raise BadInputError(
         f"unrecognised evaluation report (top-level keys {short_json(list(data))}); expected metric_groups, "
-        f"{', '.join(BIAS_SECTIONS)}, explanations or {', '.join(QUALITY_SECTIONS)}; or pass fmt= one of {', '.join(FORMATS)}",
-        source,
+        f"{', '.join(BIAS_SECTIONS)}, explanations or {', '.join(QUALITY_SECTIONS)}; or pass fmt= one of "
+        f"{', '.join(FORMATS)}",
+        source=source,
     )
 
 
 def load_report_json(text: str | bytes | bytearray, *, source: str = "<report>") -> object:
-    """Decode JSON text; ReportFormatError (with line and column) when it is not valid JSON."""
+    """Decode JSON text; BadInputError (with line and column) when it is not valid JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise fail(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); fix the file", source) from exc
+        raise BadInputError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); fix the file", source=source
+        ) from exc
     except (ValueError, RecursionError) as exc:
-        raise fail(f"not valid JSON ({exc.__class__.__name__}); write the report as UTF-8 JSON", source) from exc
+        raise BadInputError(
+            f"not valid JSON ({exc.__class__.__name__}); write the report as UTF-8 JSON", source=source
+        ) from exc
 
 
 def _parse_quality(data: dict[str, Any], rec: Recorder, sections: tuple[str, ...] | None) -> list[dict[str, Any]]:
@@ -147,7 +149,7 @@ _PARSERS: dict[str, Callable[[dict[str, Any], Recorder, tuple[str, ...] | None],
 def parse_report(data: object, *, fmt: str | None = None, source: str = "<report>") -> ParsedReport:
     """Parse a report (decoded JSON, or JSON text) into card metric groups; auto-detects unless ``fmt`` is given.
 
-    Raises ReportFormatError, and only that, for anything that is not a usable report.
+    Raises BadInputError, and only that, for anything that is not a usable report.
     """
     if isinstance(data, (str, bytes, bytearray)):
         data = load_report_json(data, source=source)
@@ -160,7 +162,7 @@ def parse_report(data: object, *, fmt: str | None = None, source: str = "<report
         formats = (chosen,)
     check_json_shape(data, source)
     if not isinstance(data, dict):
-        raise fail(f"an evaluation report must be a JSON object, got {type(data).__name__}", source)
+        raise BadInputError(f"an evaluation report must be a JSON object, got {type(data).__name__}", source=source)
     rec = Recorder(source)
     if fmt is not None and formats[0] == "clarify-bias" and "explanations" in data:
         rec.add("explanations ignored because fmt='clarify-bias' was given; omit fmt to parse bias and explanations")
@@ -171,17 +173,17 @@ def parse_report(data: object, *, fmt: str | None = None, source: str = "<report
     groups = [g for g in groups if g.get("metric_data")]
     if not groups:
         details = "; ".join(rec.items[-3:])
-        raise fail(
+        raise BadInputError(
             "no usable metric: every value is missing or not a finite number"
             + (f" ({details})" if details else "")
             + "; fix the report or leave it out",
-            source,
+            source=source,
         )
     for name in empty:
         rec.add(f"group {name!r} left out: it has no usable metric")
     try:
         groups = json.loads(json.dumps(groups, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise ReportFormatError(f"internal: output is not JSON ({exc})", source=source) from exc
+        raise BadInputError(f"internal: output is not JSON ({exc})", source=source) from exc
     check_metric_groups(groups, source)
     return ParsedReport(format=formats[0], metric_groups=groups, reductions=list(rec.items), formats=formats)

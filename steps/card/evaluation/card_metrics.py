@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card import limits
-from mcgov.steps.card.evaluation._common import (
+from mcgov.steps.card.evaluation.metrics import (
     MAX_GRAPH_POINTS,
     METRIC_KEYS,
     METRIC_TYPES,
     Recorder,
     add_note,
-    fail,
     finish_group,
     finish_metric,
     graph_metric,
-    is_finite_number,
-    is_number,
-    short_json,
 )
+from mcgov.steps.card.evaluation.values import is_finite_number, is_number, short_json
 
 _AXIS_KIND = {"linear_graph": (str, str), "bar_chart": (list, str), "matrix": (list, list)}
 
@@ -26,11 +24,15 @@ _AXIS_KIND = {"linear_graph": (str, str), "bar_chart": (list, str), "matrix": (l
 def parse_card_metrics(data: dict[str, Any], rec: Recorder) -> list[dict[str, Any]]:
     """Validate each group and metric; raise on wrong structure, skip (and record) non-finite numbers."""
     if "metric_groups" not in data:
-        raise fail('missing "metric_groups"; expected {"metric_groups": [{"name", "metric_data"}]}', rec.source)
+        raise BadInputError(
+            'missing "metric_groups"; expected {"metric_groups": [{"name", "metric_data"}]}', source=rec.source
+        )
     groups = data["metric_groups"]
     if not isinstance(groups, list):
-        raise fail(
-            'must be a list: {"metric_groups": [{"name": ..., "metric_data": [...]}]}', rec.source, "metric_groups"
+        raise BadInputError(
+            'must be a list: {"metric_groups": [{"name": ..., "metric_data": [...]}]}',
+            source=rec.source,
+            field="metric_groups",
         )
     for key in data:
         if key != "metric_groups":
@@ -39,14 +41,18 @@ def parse_card_metrics(data: dict[str, Any], rec: Recorder) -> list[dict[str, An
     for i, group in enumerate(groups):
         where = f"metric_groups[{i}]"
         if not isinstance(group, dict):
-            raise fail('must be an object {"name": str, "metric_data": [...]}', rec.source, where)
+            raise BadInputError('must be an object {"name": str, "metric_data": [...]}', source=rec.source, field=where)
         extra = [k for k in group if k not in ("name", "metric_data")]
         if extra:
-            raise fail(f"unknown key(s) {extra}; a group has only name and metric_data", rec.source, where)
+            raise BadInputError(
+                f"unknown key(s) {extra}; a group has only name and metric_data", source=rec.source, field=where
+            )
         if not isinstance(group.get("name"), str) or not group["name"]:
-            raise fail("name must be a non-empty string", rec.source, f"{where}.name")
+            raise BadInputError("name must be a non-empty string", source=rec.source, field=f"{where}.name")
         if not isinstance(group.get("metric_data"), list):
-            raise fail("metric_data must be a list of metrics", rec.source, f"{where}.metric_data")
+            raise BadInputError(
+                "metric_data must be a list of metrics", source=rec.source, field=f"{where}.metric_data"
+            )
         metrics = []
         for j, metric in enumerate(group["metric_data"]):
             checked = _metric(metric, rec, f"{where}.metric_data[{j}]")
@@ -58,20 +64,22 @@ def parse_card_metrics(data: dict[str, Any], rec: Recorder) -> list[dict[str, An
 
 def _metric(metric: Any, rec: Recorder, where: str) -> dict[str, Any] | None:
     if not isinstance(metric, dict):
-        raise fail("a metric must be an object with name, type and value", rec.source, where)
+        raise BadInputError("a metric must be an object with name, type and value", source=rec.source, field=where)
     unknown = [k for k in metric if k not in METRIC_KEYS]
     if unknown:
-        raise fail(f"unknown key(s) {unknown}; allowed: {list(METRIC_KEYS)}", rec.source, where)
+        raise BadInputError(f"unknown key(s) {unknown}; allowed: {list(METRIC_KEYS)}", source=rec.source, field=where)
     for key in ("name", "type", "value"):
         if key not in metric:
-            raise fail(f"{key!r} is required", rec.source, where)
+            raise BadInputError(f"{key!r} is required", source=rec.source, field=where)
     name, kind, value = metric["name"], metric["type"], metric["value"]
     if not isinstance(name, str) or not name:
-        raise fail("name must be a non-empty string", rec.source, f"{where}.name")
+        raise BadInputError("name must be a non-empty string", source=rec.source, field=f"{where}.name")
     if kind not in METRIC_TYPES:
-        raise fail(f"type {short_json(kind)} is not one of {list(METRIC_TYPES)}", rec.source, f"{where}.type")
+        raise BadInputError(
+            f"type {short_json(kind)} is not one of {list(METRIC_TYPES)}", source=rec.source, field=f"{where}.type"
+        )
     if "notes" in metric and not isinstance(metric["notes"], str):
-        raise fail("notes must be a string", rec.source, f"{where}.notes")
+        raise BadInputError("notes must be a string", source=rec.source, field=f"{where}.notes")
     x_kind, y_kind = _AXIS_KIND.get(kind, (str, str))
     for axis, expected in (("x_axis_name", x_kind), ("y_axis_name", y_kind)):
         if axis in metric:
@@ -83,26 +91,32 @@ def _metric(metric: Any, rec: Recorder, where: str) -> dict[str, Any] | None:
             )
             if not ok:
                 wanted = "a string" if expected is str else "a list of strings"
-                raise fail(f"{axis} of a {kind} metric must be {wanted}", rec.source, f"{where}.{axis}")
+                raise BadInputError(
+                    f"{axis} of a {kind} metric must be {wanted}", source=rec.source, field=f"{where}.{axis}"
+                )
     out = dict(metric)
     if kind in ("number", "string", "boolean"):
         return _simple(out, rec, where)
     if not isinstance(value, list) or not value:
-        raise fail(f"value of a {kind} metric must be a non-empty list", rec.source, f"{where}.value")
+        raise BadInputError(
+            f"value of a {kind} metric must be a non-empty list", source=rec.source, field=f"{where}.value"
+        )
     if kind == "linear_graph":
         return _graph(out, rec, where)
     rows = value if kind == "matrix" else [value]
     if kind == "matrix":
         side = limits.MATRIX_MAX_SIDE
         if len(value) > side or not all(isinstance(r, list) and 1 <= len(r) <= side for r in value):
-            raise fail(
+            raise BadInputError(
                 f"a matrix must be 1-{side} rows of 1-{side} numbers; split it or write per-class metrics",
-                rec.source,
-                f"{where}.value",
+                source=rec.source,
+                field=f"{where}.value",
             )
     for row in rows:
         if not all(is_number(v) for v in row):
-            raise fail(f"value of a {kind} metric must contain only numbers", rec.source, f"{where}.value")
+            raise BadInputError(
+                f"value of a {kind} metric must contain only numbers", source=rec.source, field=f"{where}.value"
+            )
     if not all(is_finite_number(v) for row in rows for v in row):
         rec.add(f"{where}: metric {name!r} skipped, its value holds a non-finite number (NaN/Infinity)")
         return None
@@ -113,17 +127,25 @@ def _simple(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any]
     kind, value = metric["type"], metric["value"]
     if kind == "number":
         if not is_number(value):
-            raise fail(
-                f"value of a number metric must be a number, got {short_json(value)}", rec.source, f"{where}.value"
+            raise BadInputError(
+                f"value of a number metric must be a number, got {short_json(value)}",
+                source=rec.source,
+                field=f"{where}.value",
             )
         if not is_finite_number(value):
             rec.add(f"{where}: metric {metric['name']!r} skipped, value {short_json(value)} is not a finite number")
             return None
     elif kind == "string" and not isinstance(value, str):
-        raise fail(f"value of a string metric must be a string, got {short_json(value)}", rec.source, f"{where}.value")
+        raise BadInputError(
+            f"value of a string metric must be a string, got {short_json(value)}",
+            source=rec.source,
+            field=f"{where}.value",
+        )
     elif kind == "boolean" and not isinstance(value, bool):
-        raise fail(
-            f"value of a boolean metric must be true/false, got {short_json(value)}", rec.source, f"{where}.value"
+        raise BadInputError(
+            f"value of a boolean metric must be true/false, got {short_json(value)}",
+            source=rec.source,
+            field=f"{where}.value",
         )
     return metric
 
@@ -131,7 +153,9 @@ def _simple(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any]
 def _graph(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str, Any] | None:
     points = metric["value"]
     if not all(isinstance(p, list) and len(p) == 2 and all(is_number(v) for v in p) for p in points):
-        raise fail("value of a linear_graph metric must be [[x, y], ...] numbers", rec.source, f"{where}.value")
+        raise BadInputError(
+            "value of a linear_graph metric must be [[x, y], ...] numbers", source=rec.source, field=f"{where}.value"
+        )
     if len(points) <= MAX_GRAPH_POINTS and all(is_finite_number(v) for p in points for v in p):
         return metric
     rebuilt = graph_metric(

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcgov.steps.card.evaluation._common import (
+from mcgov.errors import BadInputError
+from mcgov.steps.card.evaluation.metrics import (
     Recorder,
-    as_text,
     bar_metric,
-    fail,
     finish_group,
     finish_metric,
     graph_metric,
-    is_finite_number,
     number_metric,
     scalar_metric,
-    short_json,
 )
+from mcgov.steps.card.evaluation.values import as_text, is_finite_number, short_json
 
 BIAS_SECTIONS = ("pre_training_bias_metrics", "post_training_bias_metrics")
 EXPLAINABILITY_KINDS = ("kernel_shap", "pdp")
@@ -41,10 +39,10 @@ def parse_bias(data: dict[str, Any], rec: Recorder) -> list[dict[str, Any]]:
     """One group per (section, facet, value_or_threshold); null metrics are skipped and recorded."""
     present = [key for key in data if key in BIAS_SECTIONS]
     if not present:
-        raise fail(
+        raise BadInputError(
             "no bias section found; a Clarify bias report has a top-level pre_training_bias_metrics "
             f"and/or post_training_bias_metrics object (top-level keys seen: {short_json(list(data))})",
-            rec.source,
+            source=rec.source,
         )
     for key in data:
         if key not in present and key not in ("version", "explanations"):
@@ -57,7 +55,11 @@ def parse_bias(data: dict[str, Any], rec: Recorder) -> list[dict[str, Any]]:
 
 def _bias_section(key: str, section: Any, rec: Recorder) -> list[dict[str, Any]]:
     if not isinstance(section, dict) or not isinstance(section.get("facets"), dict):
-        raise fail('must be an object with "facets": {FACET: [{"value_or_threshold", "metrics"}]}', rec.source, key)
+        raise BadInputError(
+            'must be an object with "facets": {FACET: [{"value_or_threshold", "metrics"}]}',
+            source=rec.source,
+            field=key,
+        )
     label = as_text(section["label"]) if "label" in section else None
     label_value = as_text(section["label_value_or_threshold"]) if "label_value_or_threshold" in section else None
     if label is None or label_value is None:
@@ -66,10 +68,14 @@ def _bias_section(key: str, section: Any, rec: Recorder) -> list[dict[str, Any]]
     for facet, items in section["facets"].items():
         where = f"{key}.facets.{facet}"
         if not isinstance(items, list):
-            raise fail("must be a list of {value_or_threshold, metrics} objects", rec.source, where)
+            raise BadInputError(
+                "must be a list of {value_or_threshold, metrics} objects", source=rec.source, field=where
+            )
         for index, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("metrics"), list):
-                raise fail('must be an object with a "metrics" list', rec.source, f"{where}[{index}]")
+                raise BadInputError(
+                    'must be an object with a "metrics" list', source=rec.source, field=f"{where}[{index}]"
+                )
             value = as_text(item.get("value_or_threshold", f"#{index}"))
             name = bias_group_name(key, label, label_value, facet, value)
             metrics = merged.setdefault(name, [])
@@ -103,17 +109,21 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     """kernel_shap groups in label order (shap values, then top text per feature), then one pdp group."""
     explanations = data.get("explanations")
     if not data or explanations is None or explanations == {}:
-        raise fail(
+        raise BadInputError(
             'the explainability report is empty (no "explanations"); check that the Clarify job finished and that '
             "the right S3 object (analysis.json, ContentType application/json) was read",
-            rec.source,
-            "explanations",
+            source=rec.source,
+            field="explanations",
         )
     if not isinstance(explanations, dict):
-        raise fail('must be an object with "kernel_shap" and/or "pdp"', rec.source, "explanations")
+        raise BadInputError(
+            'must be an object with "kernel_shap" and/or "pdp"', source=rec.source, field="explanations"
+        )
     if not any(kind in explanations for kind in EXPLAINABILITY_KINDS):
-        raise fail(
-            f"has neither kernel_shap nor pdp (keys seen: {short_json(list(explanations))})", rec.source, "explanations"
+        raise BadInputError(
+            f"has neither kernel_shap nor pdp (keys seen: {short_json(list(explanations))})",
+            source=rec.source,
+            field="explanations",
         )
     for key in explanations:
         if key not in EXPLAINABILITY_KINDS:
@@ -123,8 +133,10 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     if "kernel_shap" in explanations:
         kernel_shap = explanations["kernel_shap"]
         if not isinstance(kernel_shap, dict):
-            raise fail(
-                "must be an object of label -> {global_shap_values, ...}", rec.source, "explanations.kernel_shap"
+            raise BadInputError(
+                "must be an object of label -> {global_shap_values, ...}",
+                source=rec.source,
+                field="explanations.kernel_shap",
             )
         labels = list(kernel_shap)
         for label, body in kernel_shap.items():
@@ -132,7 +144,7 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
     if "pdp" in explanations:
         pdp = explanations["pdp"]
         if not isinstance(pdp, list):
-            raise fail("must be a list of per-feature objects", rec.source, "explanations.pdp")
+            raise BadInputError("must be a list of per-feature objects", source=rec.source, field="explanations.pdp")
         metrics = _pdp(pdp, labels, rec)
         if metrics:
             groups.append(finish_group(PDP_GROUP, [finish_metric(m, rec, PDP_GROUP) for m in metrics], rec))
@@ -144,7 +156,7 @@ def parse_explainability(data: dict[str, Any], rec: Recorder) -> list[dict[str, 
 def _shap_label(label: str, body: Any, rec: Recorder) -> list[dict[str, Any]]:
     where = f"explanations.kernel_shap.{label}"
     if not isinstance(body, dict):
-        raise fail("must be an object with global_shap_values", rec.source, where)
+        raise BadInputError("must be an object with global_shap_values", source=rec.source, field=where)
     for key in body:
         if key not in ("global_shap_values", "global_top_shap_text"):
             rec.add(f"{where}.{key} ignored")
@@ -152,17 +164,23 @@ def _shap_label(label: str, body: Any, rec: Recorder) -> list[dict[str, Any]]:
     if "global_shap_values" in body:
         values = body["global_shap_values"]
         if not isinstance(values, dict):
-            raise fail("must be an object of feature -> SHAP value", rec.source, f"{where}.global_shap_values")
+            raise BadInputError(
+                "must be an object of feature -> SHAP value", source=rec.source, field=f"{where}.global_shap_values"
+            )
         name = f"explanations - global_shap_values, label={label}"
         groups.extend(_shap_group(name, values, rec, f"{where}.global_shap_values"))
     if "global_top_shap_text" in body:
         texts = body["global_top_shap_text"]
         if not isinstance(texts, dict):
-            raise fail("must be an object of feature -> {token: value}", rec.source, f"{where}.global_top_shap_text")
+            raise BadInputError(
+                "must be an object of feature -> {token: value}",
+                source=rec.source,
+                field=f"{where}.global_top_shap_text",
+            )
         for feature, tokens in texts.items():
             sub = f"{where}.global_top_shap_text.{feature}"
             if not isinstance(tokens, dict):
-                raise fail("must be an object of token -> SHAP value", rec.source, sub)
+                raise BadInputError("must be an object of token -> SHAP value", source=rec.source, field=sub)
             groups.extend(_shap_group(top_shap_text_group_name(label, feature), tokens, rec, sub))
     return groups
 
@@ -221,7 +239,7 @@ def _pdp(entries: list[Any], labels: list[str], rec: Recorder) -> list[dict[str,
             headers = _pdp_headers(entry, len(predictions), labels, rec, where)
             series.extend(
                 (f"model_predictions - feature={feature}, label={header}", header, row)
-                for header, row in zip(headers, predictions)
+                for header, row in zip(headers, predictions, strict=True)
             )
         elif predictions is not None:
             rec.add(f"{where}: model_predictions of {feature!r} ignored, not a list")

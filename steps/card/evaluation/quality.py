@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card import limits
-from mcgov.steps.card.evaluation._common import (
+from mcgov.steps.card.evaluation.metrics import (
     Recorder,
     add_note,
     bar_metric,
-    fail,
     finish_group,
     finish_metric,
     graph_metric,
-    is_finite_number,
-    is_nan_like,
     matrix_metrics,
     number_metric,
     per_class_metrics,
     scalar_metric,
-    short_json,
 )
+from mcgov.steps.card.evaluation.values import is_finite_number, is_nan_like, short_json
 
 QUALITY_SECTIONS = ("regression_metrics", "binary_classification_metrics", "multiclass_classification_metrics")
 # Metrics these families always report as numbers (SageMaker Model Monitor / Autopilot / evaluation.json):
@@ -80,10 +78,10 @@ def parse_quality(
     """One group per model-quality section present (all of them, in file order)."""
     present = [key for key in data if key in sections]
     if not present:
-        raise fail(
+        raise BadInputError(
             f"no model-quality section found; expected a top-level object {' or '.join(sections)} "
             f"(top-level keys seen: {short_json(list(data))})",
-            rec.source,
+            source=rec.source,
         )
     for key in data:
         if key not in present and key not in MONITOR_KEYS:
@@ -92,8 +90,10 @@ def parse_quality(
     for key in present:
         section = data[key]
         if not isinstance(section, dict):
-            raise fail(
-                'must be an object of metric name -> {"value": number, "standard_deviation": number}', rec.source, key
+            raise BadInputError(
+                'must be an object of metric name -> {"value": number, "standard_deviation": number}',
+                source=rec.source,
+                field=key,
             )
         metrics: list[dict[str, Any]] = []
         for name, entry in section.items():
@@ -107,7 +107,9 @@ def parse_quality(
 def _entry(name: str, value: Any, rec: Recorder, where: str) -> list[dict[str, Any]]:
     """The metrics for one section entry; unusable entries are recorded and yield nothing."""
     if isinstance(value, str) and not is_nan_like(value) and name.strip().lower() in NUMERIC_METRICS:
-        raise fail(f"{name} must be a number, got the text {short_json(value)}", rec.source, where)
+        raise BadInputError(
+            f"{name} must be a number, got the text {short_json(value)}", source=rec.source, field=where
+        )
     if isinstance(value, dict):
         return _dict_entry(name, value, rec, where)
     if isinstance(value, list):
@@ -194,7 +196,9 @@ def _sparse_per_class(
                 rec.add(f"{where}: matrix {name!r} skipped, a cell is not a finite number")
                 return []
             if count < 0:
-                raise fail("a confusion matrix holds counts: no cell may be negative", rec.source, where)
+                raise BadInputError(
+                    "a confusion matrix holds counts: no cell may be negative", source=rec.source, field=where
+                )
             support[actual] = support.get(actual, 0) + count
             predicted[label] = predicted.get(label, 0) + count
     correct = {actual: row.get(actual, 0) for actual, row in value.items()}
@@ -209,7 +213,9 @@ def _list_entry(name: str, value: list[Any], rec: Recorder, where: str) -> list[
         return []
     if all(isinstance(row, list) for row in value):
         if "confusion_matrix" in name.lower() and len({len(row) for row in value}) != 1:
-            raise fail("a confusion matrix must be rectangular: every row the same length", rec.source, where)
+            raise BadInputError(
+                "a confusion matrix must be rectangular: every row the same length", source=rec.source, field=where
+            )
         if "confusion_matrix" in name.lower():
             labels = [str(i) for i in range(max(len(value), len(value[0])))]
             return matrix_metrics(name, labels[: len(value)], labels[: len(value[0])], value, rec, where)

@@ -1,25 +1,20 @@
-"""Shared building blocks: numbers, names, notes, metric builders and the final output check.
+"""Card metrics built from report values: names, axes and values made to fit the card's limits, curves resampled,
+large matrices replaced by per-class bar charts, and every reduction recorded (pure).
 
-Everything here is pure: plain data in, plain data out. Whatever is reduced (shortened, resampled,
-skipped) is written to a :class:`Recorder` and, when a metric survives, to that metric's ``notes``.
+Whatever is reduced (shortened, resampled, skipped) is written to a :class:`Recorder` and, when a metric survives,
+to that metric's ``notes``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import math
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card import limits
-from mcgov.steps.card.exceptions import ReportFormatError
+from mcgov.steps.card.evaluation.values import is_finite_number, is_nan_like, short_json
 from mcgov.steps.card.naming import shorten, single_line
 
 MAX_GRAPH_POINTS = 100  # linear_graph points kept; longer curves are resampled (both end points kept)
-MAX_NESTING = 64  # deeper JSON is rejected before parsing (no report format nests that deep)
-NAN_STRINGS = frozenset(
-    {"", "nan", "-nan", "na", "n/a", "none", "null", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
-)
 METRIC_TYPES = ("number", "string", "boolean", "linear_graph", "bar_chart", "matrix")
 METRIC_KEYS = ("name", "type", "value", "notes", "x_axis_name", "y_axis_name")
 
@@ -34,51 +29,6 @@ class Recorder:
     def add(self, text: str) -> None:
         """Record one reduction."""
         self.items.append(text)
-
-
-def fail(message: str, source: str, field: str | None = None) -> ReportFormatError:
-    """Build the one exception type every parser raises."""
-    return ReportFormatError(message, source=source, field=field)
-
-
-def short_json(value: Any, limit: int = 80) -> str:
-    """A short, deterministic text rendering of a JSON value for messages and notes."""
-    try:
-        text = json.dumps(value, sort_keys=True, allow_nan=True, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def as_text(value: Any) -> str:
-    """Render a label, facet value or class key as text (strings unchanged, others as JSON)."""
-    return value if isinstance(value, str) else short_json(value, limit=1_000)
-
-
-def is_number(value: Any) -> bool:
-    """True for int/float that is not bool (finite or not)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int/float (not bool) that a JSON document and the card API can carry."""
-    if not is_number(value):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
-
-
-def is_nan_like(value: Any) -> bool:
-    """None, a non-finite float, or a string such as "NaN", "NA" or "Infinity"."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return not is_finite_number(value)
-    return isinstance(value, str) and value.strip().lower() in NAN_STRINGS
 
 
 def add_note(metric: dict[str, Any], text: str, rec: Recorder) -> None:
@@ -111,7 +61,7 @@ def finish_metric(metric: dict[str, Any], rec: Recorder, where: str) -> dict[str
                 rec.add(f"{where}: {axis} of {metric['name']!r} shortened to {short_axis!r}")
         elif isinstance(value, list):
             shortened = [shorten(v, limits.AXIS_NAME_MAX) for v in value]
-            changed = [v for v, s in zip(value, shortened) if v != s]
+            changed = [v for v, s in zip(value, shortened, strict=True) if v != s]
             if changed:
                 metric[axis] = shortened
                 add_note(metric, f"{axis} labels shortened: {', '.join(changed)}", rec)
@@ -194,7 +144,7 @@ def graph_metric(
         notes.append(
             f"{x_axis} ({len(xs):,}) and {y_axis} ({len(ys):,}) differ in length; kept {min(len(xs), len(ys)):,} pairs"
         )
-    pairs = list(zip(xs, ys))
+    pairs = list(zip(xs, ys, strict=False))  # lengths may differ: noted above
     points = [[x, y] for x, y in pairs if is_finite_number(x) and is_finite_number(y)]
     if len(points) != len(pairs):
         notes.append(f"dropped {len(pairs) - len(points):,} point(s) that were not finite numbers")
@@ -256,7 +206,7 @@ def matrix_metrics(
         rec.add(f"{where}: matrix {name!r} skipped, a cell is not a finite number")
         return []
     if "confusion" in name.lower() and any(v < 0 for row in cells for v in row):
-        raise fail("a confusion matrix holds counts: no cell may be negative", rec.source, where)
+        raise BadInputError("a confusion matrix holds counts: no cell may be negative", source=rec.source, field=where)
     side = limits.MATRIX_MAX_SIDE
     if len(rows) <= side and len(cols) <= side:
         return [{"name": name, "type": "matrix", "x_axis_name": rows, "y_axis_name": cols, "value": cells}]
@@ -296,8 +246,8 @@ def per_class_metrics(
     supports = [support.get(c, 0) for c in classes]
     predictions = [predicted.get(c, 0) for c in classes]
     corrects = [correct.get(c, 0) for c in classes]
-    recall = [(k / s) if s else 0.0 for k, s in zip(corrects, supports)]
-    precision = [(k / p) if p else 0.0 for k, p in zip(corrects, predictions)]
+    recall = [(k / s) if s else 0.0 for k, s in zip(corrects, supports, strict=True)]
+    precision = [(k / p) if p else 0.0 for k, p in zip(corrects, predictions, strict=True)]
     note = (
         f"{name} is {len(rows)}x{len(cols)}, over the card limit of {side}x{side}; replaced by per-class "
         "bar charts: support (row total), predicted (column total), correct (diagonal), recall, precision "
@@ -323,59 +273,3 @@ def per_class_metrics(
         )
     add_note(out[0], note, rec)
     return out
-
-
-def check_json_shape(data: Any, source: str) -> None:
-    """Reject non-JSON values (non-string keys, sets, objects) and nesting deeper than ``MAX_NESTING``."""
-    stack: list[tuple[Any, int, str]] = [(data, 0, "$")]
-    while stack:
-        value, depth, path = stack.pop()
-        if depth > MAX_NESTING:
-            raise fail(
-                f"nested deeper than {MAX_NESTING} levels; no evaluation report format nests that deep", source, path
-            )
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise fail(f"object key {key!r} is not a string; write the report as JSON", source, path)
-                stack.append((item, depth + 1, f"{path}.{key}"))
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
-        elif not (value is None or isinstance(value, (str, int, float, bool))):
-            raise fail(f"value of type {type(value).__name__} is not JSON; write the report as JSON", source, path)
-
-
-@functools.cache
-def _groups_model() -> Any:
-    """The content model's metric groups (built on first use, like the content models themselves)."""
-    from pydantic import TypeAdapter
-
-    from mcgov.steps.card.content import MetricGroup
-
-    return TypeAdapter(list[MetricGroup])
-
-
-def check_metric_groups(groups: Any, source: str) -> None:
-    """Raise ReportFormatError unless ``groups`` is valid card ``metric_groups``.
-
-    The card's content model judges the schema and its anchored limits; on top, the parsers' own promises:
-    metric names unique inside a group, curves of at most ``MAX_GRAPH_POINTS`` points.
-    """
-    from pydantic import ValidationError
-
-    from mcgov.errors import describe_validation_error
-
-    try:
-        _groups_model().validate_python(groups, strict=True)
-    except ValidationError as exc:
-        field, message = describe_validation_error(exc.errors(include_url=False), root="metric_groups")
-        raise fail(message, source, field) from None
-    for i, group in enumerate(groups):
-        names = [m["name"] for m in group["metric_data"]]
-        if len(names) != len(set(names)):
-            raise fail("metric names inside a group must be unique", source, f"metric_groups[{i}].metric_data")
-        for j, metric in enumerate(group["metric_data"]):
-            if metric["type"] == "linear_graph" and len(metric["value"]) > MAX_GRAPH_POINTS:
-                raise fail(
-                    f"a curve has at most {MAX_GRAPH_POINTS} points", source, f"metric_groups[{i}].metric_data[{j}]"
-                )

@@ -17,14 +17,15 @@ Decrypt/GenerateDataKey it would never match.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from mcgov import identifiers as ids
-from mcgov.identifiers import parse_card_arn
-from mcgov.share_policies.exceptions import CardArnError, KmsKeyArnError
+from mcgov.errors import BadInputError
 from mcgov.share_policies.models import (
     AWS_MANAGED_EXPORT_PERMISSION,
     AWS_MANAGED_PERMISSION,
+    PolicyStage,
     SharePolicy,
 )
 
@@ -50,49 +51,33 @@ def permission_actions(permission_arn: str) -> tuple[str, ...]:
     return MANAGED_PERMISSION_ACTIONS.get(permission_arn, READ_ACTIONS)
 
 
-def check_card_arn(policy: SharePolicy, card_arn: str) -> str:
-    """Return ``card_arn`` if it is a model-card ARN in the policy's card account and region, else raise."""
-    match = parse_card_arn(card_arn)
-    if not match:
-        raise CardArnError(
-            "not a model-card ARN (arn:aws:sagemaker:<region>:<account>:model-card/<name>)",
-            field="--card",
-        )
-    if match["account"] != policy.card_account or match["region"] != policy.region:
-        raise CardArnError(
-            f"card {card_arn} is not in the policy's card account {policy.card_account} / region {policy.region}; "
-            "use the matching policy or fix card_account/region",
-            field="--card",
-        )
-    return card_arn
-
-
 def check_kms_key_arn(policy: SharePolicy, key_arn: str) -> str:
     """Return ``key_arn`` if it is a KMS key ARN in the policy's partition and region, else raise."""
     match = ids.KMS_KEY_ARN.fullmatch(key_arn) if isinstance(key_arn, str) and len(key_arn) <= 2048 else None
     if not match:
-        raise KmsKeyArnError(
+        raise BadInputError(
             "not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
             field=KMS_KEY_FLAG,
         )
     if match["region"] != policy.region or match["partition"] != ids.partition_of(policy.region):
-        raise KmsKeyArnError(
-            f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its region",
+        raise BadInputError(
+            f"key {key_arn} is not in the policy's region {policy.region}; a card is encrypted with a key of its "
+            "region",
             field=KMS_KEY_FLAG,
         )
     return key_arn
 
 
 def consumer_iam_policy(
-    policy: SharePolicy, card_arn: str, stage: str, kms_key_arn: str | None = None
+    policy: SharePolicy, card_arn: str, stage: PolicyStage, kms_key_arn: str | None = None
 ) -> dict[str, Any]:
     """IAM identity policy for principals of ``stage``'s accounts: least privilege on this one card.
 
     With ``kms_key_arn`` (the card is encrypted with that customer key) it also grants ``kms:GenerateDataKey``
     and ``kms:Decrypt`` on the key, as AWS's cross-account model-card page asks of the shared account.
     """
-    check_card_arn(policy, card_arn)
-    granted = permission_actions(policy.stage_permission(stage))
+    policy.card_arn(card_arn)
+    granted = permission_actions(stage.permission)
     card_actions = [a for a in (*READ_ACTIONS, UPDATE_ACTION) if a in granted]
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadSharedModelCard", "Effect": "Allow", "Action": card_actions, "Resource": [card_arn]}
@@ -128,7 +113,7 @@ def consumer_iam_policy(
 
 
 def kms_key_policy_statement(
-    policy: SharePolicy, stage: str, card_arn: str, kms_key_arn: str | None = None
+    policy: SharePolicy, stage: PolicyStage, card_arn: str, kms_key_arn: str | None = None
 ) -> dict[str, Any]:
     """Key-policy statement letting ``stage``'s accounts use the card's key for this card only.
 
@@ -136,13 +121,12 @@ def kms_key_policy_statement(
     calls KMS for them and only with the card's ARN as encryption context. ``Resource`` is the key ARN when
     given, else ``"*"`` (in a key policy: this key).
     """
-    check_card_arn(policy, card_arn)
-    accounts = policy.stage(stage).accounts
+    policy.card_arn(card_arn)
     partition = ids.partition_of(policy.region)
     return {
-        "Sid": f"McgovModelCardKey{_pascal(stage)}",
+        "Sid": f"McgovModelCardKey{_pascal(stage.name)}",
         "Effect": "Allow",
-        "Principal": {"AWS": [f"arn:{partition}:iam::{account}:root" for account in accounts]},
+        "Principal": {"AWS": [f"arn:{partition}:iam::{account}:root" for account in stage.accounts]},
         "Action": list(KMS_ACTIONS),
         "Resource": check_kms_key_arn(policy, kms_key_arn) if kms_key_arn is not None else "*",
         "Condition": {
@@ -174,22 +158,21 @@ def readonly_permission_template(name: str = READ_ONLY_PERMISSION_NAME) -> dict[
 
 
 def render_all(
-    policy: SharePolicy, card_arn: str, stages: list[str] | None = None, kms_key_arn: str | None = None
+    policy: SharePolicy, card_arn: str, stages: Sequence[PolicyStage] | None = None, kms_key_arn: str | None = None
 ) -> dict[str, Any]:
-    """Every generated document for ``stages`` (default: all), keyed by stage."""
-    names = stages if stages is not None else list(policy.stages)
+    """Every generated document for ``stages`` (default: every stage of the policy), keyed by stage name."""
     if kms_key_arn is not None:
         check_kms_key_arn(policy, kms_key_arn)
     return {
         "card_arn": card_arn,
         "kms_key_arn": kms_key_arn,
         "stages": {
-            name: {
-                "permission_arn": policy.stage_permission(name),
-                "consumer_iam_policy": consumer_iam_policy(policy, card_arn, name, kms_key_arn),
-                "kms_key_policy_statement": kms_key_policy_statement(policy, name, card_arn, kms_key_arn),
+            stage.name: {
+                "permission_arn": stage.permission,
+                "consumer_iam_policy": consumer_iam_policy(policy, card_arn, stage, kms_key_arn),
+                "kms_key_policy_statement": kms_key_policy_statement(policy, stage, card_arn, kms_key_arn),
             }
-            for name in names
+            for stage in (policy.stages_named() if stages is None else stages)
         },
         "readonly_permission_template": readonly_permission_template(),
     }

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
-from mcgov.steps.share.exceptions import ShareStateError
+from mcgov.steps.share.exceptions import ShareError
 
 
-class ShareStatus(str, Enum):
+class ShareStatus(StrEnum):
     """Status of a RAM resource share."""
 
     PENDING = "PENDING"
@@ -30,7 +30,7 @@ class ShareStatus(str, Enum):
         return self in (ShareStatus.ACTIVE, ShareStatus.PENDING)
 
 
-class AssociationStatus(str, Enum):
+class AssociationStatus(StrEnum):
     """Status of one principal or resource association of a share (botocore's ``ResourceShareAssociationStatus``)."""
 
     ASSOCIATING = "ASSOCIATING"
@@ -53,7 +53,7 @@ class AssociationStatus(str, Enum):
         return self in (AssociationStatus.ASSOCIATING, AssociationStatus.RESTORING)
 
 
-class AssociationType(str, Enum):
+class AssociationType(StrEnum):
     """What an association attaches to a share."""
 
     PRINCIPAL = "PRINCIPAL"
@@ -77,11 +77,11 @@ def epoch(value: datetime | None) -> float:
     return value.timestamp() if value else 0.0
 
 
-def _enum(kind: type[Enum], value: Any, what: str) -> Any:
+def _enum(kind: type[StrEnum], value: Any, what: str) -> Any:
     try:
         return kind(value)
     except ValueError:
-        raise ShareStateError(
+        raise ShareError(
             f"RAM returned {what} status {value!r}, which this tool does not know; inspect it with `mcgov share status`"
         ) from None
 

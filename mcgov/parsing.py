@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.errors import DocumentError
+from mcgov.errors import BadInputError
 
 MAX_DEPTH = 64
 
@@ -55,8 +55,8 @@ CONTENT = SizeLimit("card content", 4 * MiB, "CONTENT")
 LIMITS = (REPORT, TRAINING_JOB, MODEL_PACKAGE, TEMPLATE, POLICY, CONTENT)
 
 
-def too_large(location: str, limit: SizeLimit) -> DocumentError:
-    return DocumentError(
+def too_large(location: str, limit: SizeLimit) -> BadInputError:
+    return BadInputError(
         f"the {limit.kind} is larger than {limit.max_bytes} bytes; shrink it or raise MCGOV_MAX_{limit.env}_BYTES",
         source=location,
     )
@@ -69,15 +69,15 @@ def read_file(location: str, limit: SizeLimit) -> bytes:
         info = os.stat(location)
         if not stat.S_ISREG(info.st_mode):
             kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise DocumentError(f"{kind}; name a regular file", source=location)
+            raise BadInputError(f"{kind}; name a regular file", source=location)
         if info.st_size > limit.max_bytes:
             raise too_large(location, limit)
         with open(location, "rb") as handle:
             body = handle.read(limit.max_bytes + 1)
     except OSError as exc:
-        raise DocumentError(f"cannot read file: {exc.strerror or exc}", source=location) from None
+        raise BadInputError(f"cannot read file: {exc.strerror or exc}", source=location) from None
     except ValueError as exc:  # an embedded NUL in the path
-        raise DocumentError(f"not a usable path ({exc})", source=location) from None
+        raise BadInputError(f"not a usable path ({exc})", source=location) from None
     if len(body) > limit.max_bytes:
         raise too_large(location, limit)
     return body
@@ -87,7 +87,7 @@ def decode_utf8(body: bytes, location: str) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise DocumentError("file is not UTF-8 text", source=location) from None
+        raise BadInputError("file is not UTF-8 text", source=location) from None
 
 
 def check_depth(data: Any, source: str, max_depth: int = MAX_DEPTH) -> None:
@@ -103,7 +103,7 @@ def check_depth(data: Any, source: str, max_depth: int = MAX_DEPTH) -> None:
         else:
             continue
         if depth > max_depth:
-            raise DocumentError(f"nested deeper than {max_depth} levels; flatten the document", source=source)
+            raise BadInputError(f"nested deeper than {max_depth} levels; flatten the document", source=source)
         stack.extend((child, depth + 1) for child in children)
 
 
@@ -112,7 +112,7 @@ def _no_duplicates(source: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise DocumentError("duplicate key; keep one of them", source=source, field=repr(key))
+                raise BadInputError("duplicate key; keep one of them", source=source, field=repr(key))
             out[key] = value
         return out
 
@@ -121,7 +121,7 @@ def _no_duplicates(source: str) -> Any:
 
 def _refuse_constant(source: str) -> Any:
     def hook(name: str) -> float:
-        raise DocumentError(f"{name} is not a number; use a finite value", source=source)
+        raise BadInputError(f"{name} is not a number; use a finite value", source=source)
 
     return hook
 
@@ -134,11 +134,11 @@ def parse_json(text: str, source: str, *, allow_nonfinite: bool = False) -> Any:
     try:
         data = json.loads(text, **kwargs)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
+        raise BadInputError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source) from None
     except RecursionError:
-        raise DocumentError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
+        raise BadInputError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
     except ValueError as exc:  # e.g. integer strings longer than Python's limit
-        raise DocumentError(f"invalid JSON: {' '.join(str(exc).split())}", source=source) from None
+        raise BadInputError(f"invalid JSON: {' '.join(str(exc).split())}", source=source) from None
     check_depth(data, source)
     return data
 
@@ -150,18 +150,18 @@ def parse_yaml(text: str, source: str) -> Any:
     try:
         loader = _strict_loader(yaml)(text)
     except yaml.YAMLError as exc:  # the reader refuses NUL and other control characters up front
-        raise DocumentError(f"invalid YAML: {' '.join(str(exc).split())}", source=source) from None
+        raise BadInputError(f"invalid YAML: {' '.join(str(exc).split())}; fix the file", source=source) from None
     try:
         data = loader.get_single_data()
-    except DocumentError:
+    except BadInputError:
         raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise DocumentError(f"invalid YAML: {problem}{where}", source=source) from None
+        raise BadInputError(f"invalid YAML: {problem}{where}; fix the file", source=source) from None
     except RecursionError:
-        raise DocumentError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
+        raise BadInputError(f"nested deeper than {MAX_DEPTH} levels; flatten the document", source=source) from None
     finally:
         loader.dispose()
     check_depth(data, source)
