@@ -127,7 +127,7 @@ def test_lifecycle_values_fit_botocore_shape() -> None:
     recorded = gate_lifecycle("prod", "BLOCKED", "x " * 1000)
     assert recorded.stage_status == "Blocked" and len(recorded.stage_description) <= 1024
     assert gate_lifecycle("staging", "PENDING", "").stage_status == "Pending"
-    with pytest.raises(BadInputError, match="^stage: stage 'prod-' cannot be a ModelLifeCycle Stage"):
+    with pytest.raises(BadInputError, match="^stage: the stage name cannot be a ModelLifeCycle Stage"):
         gate_lifecycle("prod-", "ALLOWED", "ok")
 
 

@@ -323,7 +323,7 @@ def test_delete_share_deletes_only_live_shares(ram: Any) -> None:
 def test_unknown_stage_refused_before_any_call(ram: Any) -> None:
 
     with Stubber(ram) as stub:
-        with pytest.raises(BadInputError, match=r"stages\.qa: stage 'qa' is not defined") as err:
+        with pytest.raises(BadInputError, match=r"stages\.qa: no such stage; use one of prod, staging") as err:
             ensure_share(ram, load_policy(EXAMPLE), CARD, stages=[load_policy(EXAMPLE).stage("qa")])
         assert err.value.field == "stages.qa"
         stub.assert_no_pending_responses()
