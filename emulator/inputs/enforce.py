@@ -14,7 +14,16 @@ from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
-from moto.core.routing import NotFound, get_service_router
+from moto.core.routing import (
+    ActionConstraintContext,
+    MethodNotAllowed,
+    NotFound,
+    RequiredArg,
+    RequiredHeader,
+    _get_path_info_for_matching,
+    _match_path,
+    get_service_router,
+)
 
 from mcgov.emulator.aws_errors import ErrorResponse, error_response
 from mcgov.emulator.inputs.check import check, message
@@ -70,15 +79,42 @@ def identify(response: Any) -> tuple[ServiceModel, OperationModel, RequestParts,
     parts = request_parts(response)
     routed, uri_params = None, {}
     if model.protocol.startswith("rest"):
-        try:
-            matched, uri_params = get_service_router(model.service_name).match(response.normalized_request)
-            routed = matched.name
-        except (NotFound, NotImplementedError):
+        routed, uri_params = route(model.service_name, model.protocol, response.normalized_request)
+        if routed is None:
             return None
     name = operation_name(model, parts, routed)
     if name is None:
         return None
     return model, operation_model(model.service_name, name), parts, uri_params
+
+
+def route(service: str, protocol: str, request: Any) -> tuple[str | None, dict[str, str]]:
+    """The operation of a REST request and its URI labels, by moto's router (built from the model).
+
+    moto's router also requires the operation's required query-string members and headers; a request missing
+    one is matched here on path and method alone, so it meets the "must not be null" rule instead of a 404.
+    """
+    router = get_service_router(service)
+    try:
+        matched, params = router.match(request)
+        return matched.name, params
+    except (NotFound, NotImplementedError):
+        pass
+    try:
+        matcher = router._get_router(protocol)._map.bind(request.host)
+        rule, arguments = _match_path(matcher, _get_path_info_for_matching(request.raw_path), request.method)
+    except (NotFound, MethodNotAllowed, AttributeError):
+        return None, {}
+    context = ActionConstraintContext(request)
+    names = [
+        candidate.operation.name
+        for candidate in rule._action_selector.candidates
+        if all(
+            (isinstance(c, RequiredArg | RequiredHeader) and c.value is None) or c.accept(context)
+            for c in candidate.constraints
+        )
+    ]
+    return (names[0], dict(arguments)) if len(names) == 1 else (None, {})
 
 
 def refusal(response: Any) -> ErrorResponse | None:
