@@ -32,7 +32,13 @@ setup(
     package_data={
         "mcgov.steps": ["VERSION"],
         "mcgov.share_policies": ["*.yaml"],
-        "mcgov.emulator": ["sagemaker/schema/*.json", "sagemaker/schema/*.md", "fixtures/data/*"],
+        "mcgov.emulator": [
+            "sagemaker/schema/*.json",
+            "sagemaker/schema/*.md",
+            "fixtures/data/*",
+            "iam/data/*.json",
+            "iam/data/*.md",
+        ],
     },
     install_requires=[
         "boto3>=1.34",
