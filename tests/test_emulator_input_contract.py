@@ -319,3 +319,26 @@ def test_list_model_cards_name_contains_with_trailing_hyphen_fails_as_in_aws(cli
         .input_shape.members["NameContains"]
         .metadata["pattern"],
     }
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "kwargs", "code", "text"),
+    [
+        ("sagemaker", "ListModelCards", {"MaxResults": "ten"}, "SerializationException", "STRING_VALUE cannot be"),
+        ("sagemaker", "ListModelCards", {"NameContains": {"a": 1}}, "SerializationException", "Start of structure"),
+        ("sagemaker", "ListModelCards", {"NameContains": ["a"]}, "SerializationException", "Start of list"),
+        ("ram", "GetResourceShares", {"resourceOwner": "SELF", "maxResults": "x"}, "SerializationException", ""),
+        ("lambda", "ListFunctions", {"MaxItems": "x"}, "SerializationException", "'maxItems' as a number"),
+        ("iam", "ListRoles", {"MaxItems": "x"}, "ValidationError", "'maxItems' as a number"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused(
+    clients: dict[str, Any], service: str, operation: str, kwargs: dict[str, Any], code: str, text: str
+) -> None:
+    client = clients.get(service) or boto3.client(
+        service, region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+    with pytest.raises(ClientError) as exc:
+        getattr(client, xform_name(operation))(**kwargs)
+    assert exc.value.response["Error"]["Code"] == code
+    assert text in exc.value.response["Error"]["Message"]

@@ -110,6 +110,7 @@ def _member(value: dict[str, Any], *names: str) -> Any:
 def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str, partition: str) -> str | None:
     text = arn_format
     for variable in reference.variables(arn_format):
+        filled: str | None
         if variable == "Partition":
             filled = partition
         elif variable == "Region":

@@ -77,7 +77,8 @@ def identify(response: Any) -> tuple[ServiceModel, OperationModel, RequestParts,
     if model is None or model.protocol not in CHECKED_PROTOCOLS:
         return None
     parts = request_parts(response)
-    routed, uri_params = None, {}
+    routed: str | None = None
+    uri_params: dict[str, str] = {}
     if model.protocol.startswith("rest"):
         routed, uri_params = route(model.service_name, model.protocol, response.normalized_request)
         if routed is None:
@@ -101,14 +102,14 @@ def route(service: str, protocol: str, request: Any) -> tuple[str | None, dict[s
     except (NotFound, NotImplementedError):
         pass
     try:
-        matcher = router._get_router(protocol)._map.bind(request.host)
+        matcher = router._get_router(protocol)._map.bind(request.host)  # type: ignore[attr-defined]
         rule, arguments = _match_path(matcher, _get_path_info_for_matching(request.raw_path), request.method)
     except (NotFound, MethodNotAllowed, AttributeError):
         return None, {}
     context = ActionConstraintContext(request)
     names = [
         candidate.operation.name
-        for candidate in rule._action_selector.candidates
+        for candidate in rule._action_selector.candidates  # type: ignore[attr-defined]
         if all(
             (isinstance(c, RequiredArg | RequiredHeader) and c.value is None) or c.accept(context)
             for c in candidate.constraints

@@ -162,7 +162,7 @@ def _query_value(shape: Shape, form: dict[str, str], prefix: str) -> Any:
             item_prefix = prefix
         else:
             item_prefix = f"{prefix}.{shape.member.serialization.get('name', 'member')}"
-        items = []
+        items: list[Any] = []
         while (item := _query_value(shape.member, form, f"{item_prefix}.{len(items) + 1}")) is not None:
             items.append(item)
         return items or None
