@@ -34,7 +34,13 @@ setup(
         "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
         "mcgov.share_policies": ["*.yaml"],
-        "mcgov.emulator": ["sagemaker/schema/*.json", "sagemaker/schema/*.md", "fixtures/data/*"],
+        "mcgov.emulator": [
+            "sagemaker/schema/*.json",
+            "sagemaker/schema/*.md",
+            "fixtures/data/*",
+            "iam/data/*.json",
+            "iam/data/*.md",
+        ],
     },
     install_requires=[
         "boto3>=1.34",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -176,6 +178,52 @@ class Emulator:
                 region_name=region,
             )
         return self._sessions[key]
+
+    def create_role(
+        self,
+        name: str,
+        policies: Mapping[str, Mapping[str, Any] | str] | None = None,
+        managed_policy_arns: Sequence[str] = (),
+        account: str = "card",
+        path: str = "/",
+    ) -> str:
+        """Create an IAM role in ``account`` with inline ``policies`` (name -> document) and managed policies
+        attached; sessions of it (``session_for_role``) are then authorized by those policies. Returns its ARN."""
+        iam = self.session(account).client("iam")
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{self.account_id(account)}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        arn: str = iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        for policy_name, document in (policies or {}).items():
+            text = document if isinstance(document, str) else json.dumps(document)
+            iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=text)
+        for policy_arn in managed_policy_arns:
+            iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        return arn
+
+    def session_for_role(
+        self, role_arn: str, session_name: str = "emulator", region: str | None = None
+    ) -> boto3.Session:
+        """A boto3 session of ``role_arn`` (AssumeRole): if the role exists, its policies authorize every call."""
+        account = role_arn.split(":")[4]
+        creds = (
+            self.session(account, region)
+            .client("sts")
+            .assume_role(RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
+        )
+        return boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=region or self.config.region,
+        )
 
     def fail_association(
         self,

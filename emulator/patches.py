@@ -3,6 +3,11 @@
 * RAM and SageMaker: the ``BackendDict``s build emulator subclasses (whose module's ``urls.py``
   routes requests to emulator response classes).
 * Lambda: ``LambdaResponse.invoke`` runs registered in-process handlers.
+* API input rules: ``BaseResponse.call_action`` refuses a request whose input breaks the botocore model
+  (``mcgov.emulator.inputs``) with the error AWS sends, before moto acts on it; ``parse_parameters``
+  (moto's own model-driven parsing) no longer crashes on a value of the wrong type, so that refusal is reached.
+* IAM for role sessions: ``call_action`` (and S3's ``_bucket_response``/``_key_response``) refuse a request of an
+  assumed-role session of an existing role that its policies do not allow (``mcgov.emulator.iam``).
 * The call log: ``BaseResponse.call_action`` records (account, service, operation) of every request
   of every service except S3, whose ``S3Response`` never goes through ``call_action``; S3 requests are
   recorded when ``S3Response.setup_class`` has parsed them, with the operation name moto's botocore-based
@@ -21,6 +26,9 @@ from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 
 from mcgov.emulator.awslambda.responses import make_invoke
+from mcgov.emulator.iam.enforce import refusal as iam_refusal
+from mcgov.emulator.iam.enforce import s3_refusal
+from mcgov.emulator.inputs.enforce import refusal as input_refusal
 from mcgov.emulator.ram.models import EmulatorRamBackend
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
 from mcgov.emulator.state import get_state
@@ -46,9 +54,12 @@ def _record(response: BaseResponse) -> None:
         pass
 
 
-def _recording_call_action(original: Any) -> Any:
+def _checking_call_action(original: Any) -> Any:
     def call_action(self: BaseResponse) -> Any:
         _record(self)
+        refused = input_refusal(self) or iam_refusal(self)
+        if refused is not None:
+            return refused
         return original(self)
 
     return call_action
@@ -60,6 +71,26 @@ def _recording_s3_setup(original: Any) -> Any:
         _record(self)
 
     return setup_class
+
+
+def _tolerant_parse_parameters(original: Any) -> Any:
+    def parse_parameters(self: BaseResponse, request: Any) -> None:
+        try:
+            original(self, request)
+        except (ValueError, TypeError, AttributeError):  # a value of the wrong type: call_action refuses it
+            self.params = {}
+
+    return parse_parameters
+
+
+def _authorized_s3(original: Any) -> Any:
+    def respond(self: S3Response, request: Any, full_url: str) -> Any:
+        refused = s3_refusal(self)
+        if refused is not None:
+            return refused
+        return original(self, request, full_url)
+
+    return respond
 
 
 def is_applied() -> bool:
@@ -75,12 +106,18 @@ def apply() -> None:
     _originals["sagemaker"] = sagemaker_backends.backend
     _originals["invoke"] = LambdaResponse.__dict__["invoke"]
     _originals["call_action"] = BaseResponse.__dict__["call_action"]
+    _originals["parse_parameters"] = BaseResponse.__dict__["parse_parameters"]
     _originals["s3_setup_class"] = S3Response.__dict__["setup_class"]
+    _originals["s3_bucket"] = S3Response.__dict__["_bucket_response"]
+    _originals["s3_key"] = S3Response.__dict__["_key_response"]
     _swap_backend(ram_backends, EmulatorRamBackend)
     _swap_backend(sagemaker_backends, EmulatorSageMakerBackend)
     LambdaResponse.invoke = make_invoke(_originals["invoke"])  # type: ignore[method-assign]
-    BaseResponse.call_action = _recording_call_action(_originals["call_action"])  # type: ignore[method-assign]
+    BaseResponse.call_action = _checking_call_action(_originals["call_action"])  # type: ignore[method-assign]
+    BaseResponse.parse_parameters = _tolerant_parse_parameters(_originals["parse_parameters"])  # type: ignore[method-assign]
     S3Response.setup_class = _recording_s3_setup(_originals["s3_setup_class"])  # type: ignore[method-assign]
+    S3Response._bucket_response = _authorized_s3(_originals["s3_bucket"])  # type: ignore[method-assign]
+    S3Response._key_response = _authorized_s3(_originals["s3_key"])  # type: ignore[method-assign]
 
 
 def revert() -> None:
@@ -91,4 +128,7 @@ def revert() -> None:
     _swap_backend(sagemaker_backends, _originals.pop("sagemaker"))
     LambdaResponse.invoke = _originals.pop("invoke")  # type: ignore[method-assign]
     BaseResponse.call_action = _originals.pop("call_action")  # type: ignore[method-assign]
+    BaseResponse.parse_parameters = _originals.pop("parse_parameters")  # type: ignore[method-assign]
     S3Response.setup_class = _originals.pop("s3_setup_class")  # type: ignore[method-assign]
+    S3Response._bucket_response = _originals.pop("s3_bucket")  # type: ignore[method-assign]
+    S3Response._key_response = _originals.pop("s3_key")  # type: ignore[method-assign]

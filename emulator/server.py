@@ -5,10 +5,15 @@ Serves moto's ThreadedMotoServer with the emulator patches, so CLI runs work wit
 ``GET /_emulator/credentials/<account id or label>`` (an STS AssumeRole in the emulator), or with
 the ``x-moto-account-id`` request header. Control endpoints (JSON bodies):
 
-* ``POST /_emulator/fail-association`` ``{"principal": "2222...", "resource_arn": null, "share_arn": null, "message": "..."}``
+* ``POST /_emulator/fail-association``
+  ``{"principal": "2222...", "resource_arn": null, "share_arn": null, "message": "..."}``
 * ``POST /_emulator/clock/advance`` ``{"seconds": 3600}``
 * ``POST /_emulator/association-delay`` ``{"polls": 3, "seconds": null}``
 * ``GET /_emulator/state``: config, clock time, injected failures and the number of calls served.
+
+Every request, ``/moto-api`` and ``/_emulator`` included, must name a loopback host (``Host: localhost``,
+``127.0.0.1`` or ``[::1]``, any port) and carry no ``Origin`` other than a loopback page's: anything else gets 403
+(``mcgov.emulator.loopback``). Binding beyond loopback (``--host 0.0.0.0``) prints a warning.
 
 The config file is a JSON object with ``EmulatorConfig`` fields. Without ``--config`` the organization admits every
 12-digit account (``any_account_in_organization``), so a hub and its spokes of any ids share within it;
@@ -39,6 +44,7 @@ from mcgov.emulator import patches
 from mcgov.emulator.config import Clock, EmulatorConfig
 from mcgov.emulator.core import moto_config
 from mcgov.emulator.exceptions import EmulatorConfigError, EmulatorNotStartedError
+from mcgov.emulator.loopback import LoopbackGuard, is_loopback_bind
 from mcgov.emulator.state import EmulatorState, FailureRule, set_state
 
 CONTROL_PREFIX = "/_emulator/"
@@ -111,7 +117,9 @@ class EmulatorServer:
         """Endpoint URL for AWS_ENDPOINT_URL / boto3 ``endpoint_url``."""
         if self._server is None:
             raise EmulatorNotStartedError("Start the server first.")
-        return f"http://{self.host}:{self._server.server_address[1]}"
+        wildcard = self.host in ("0.0.0.0", "::", "")  # a wildcard bind is reached on loopback
+        host = "127.0.0.1" if wildcard else self.host
+        return f"http://{host}:{self._server.server_address[1]}"
 
     def start(self) -> EmulatorServer:
         """Apply the patches and serve in a daemon thread."""
@@ -120,7 +128,14 @@ class EmulatorServer:
         self._saved_config = {k: dict(v) for k, v in default_user_config.items() if isinstance(v, dict)}
         for key, value in moto_config(True).items():
             default_user_config.setdefault(key, {}).update(value)  # type: ignore[misc]
-        app = ControlApp(DomainDispatcherApplication(create_backend_app), self)
+        if not is_loopback_bind(self.host):
+            print(
+                f"warning: the emulator listens on {self.host}, beyond loopback: other machines can reach it "
+                "(it still answers only requests whose Host is localhost, 127.0.0.1 or [::1]).",
+                file=sys.stderr,
+                flush=True,
+            )
+        app = LoopbackGuard(ControlApp(DomainDispatcherApplication(create_backend_app), self))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -69,6 +69,15 @@ def is_card_name(value: Any) -> bool:
     return matches(CARD_NAME, value, CARD_NAME_MAX)
 
 
+def name_contains_for_prefix(prefix: str) -> str:
+    """The ``NameContains`` that lists every card starting with card-name prefix ``prefix``.
+
+    ListModelCards refuses a ``NameContains`` ending with ``-`` (it must match the card-name pattern), so trailing
+    hyphens are dropped; ``NameContains`` is a substring filter, so callers keep only names starting with ``prefix``.
+    """
+    return prefix.rstrip("-")
+
+
 def parse_card_arn(value: Any) -> re.Match[str] | None:
     """The match of a model-card ARN (groups: partition, region, account, name), or None."""
     return CARD_ARN.fullmatch(value) if isinstance(value, str) and len(value) <= 2048 else None

@@ -97,7 +97,7 @@ def test_permission_name_is_ascii_and_whole(card_session: boto3.Session, name: s
         card_session.client("ram").create_permission(
             name=name, resourceType="sagemaker:ModelCard", policyTemplate=READ_TEMPLATE
         )
-    assert code(exc) == "InvalidParameterException"
+    assert code(exc) == "ValidationException"  # the model's PermissionName pattern, checked before RAM's own rules
 
 
 def test_card_update_waits_for_the_state_lock(emulator: Emulator, card_session: boto3.Session) -> None:

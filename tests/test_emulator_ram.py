@@ -68,7 +68,7 @@ def test_customer_managed_permission_is_stored_on_share(ram) -> None:
     share = ram.create_resource_share(name="ro", resourceArns=[card_arn()], permissionArns=[arn])["resourceShare"]
     perms = ram.list_resource_share_permissions(resourceShareArn=share["resourceShareArn"])["permissions"]
     assert [p["arn"] for p in perms] == [arn]
-    local = ram.list_permissions(permissionType="LOCAL")["permissions"]
+    local = ram.list_permissions(permissionType="CUSTOMER_MANAGED")["permissions"]
     assert [p["arn"] for p in local] == [arn]
     with pytest.raises(ClientError) as exc:
         ram.create_permission(name="ReadOnlyCards", resourceType="sagemaker:ModelCard", policyTemplate=template)

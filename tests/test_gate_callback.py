@@ -40,23 +40,23 @@ def _record(message_id: str, body: Any) -> dict[str, Any]:
 def test_an_allowed_step_gets_exactly_the_declared_outputs(world: Any) -> None:
     share_card.handler({"card_arn": CARD})
     out = gate_watcher.handler(
-        {"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+        {"Records": [_record("m1", {"token": "token00001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
     )
     assert out["outcomes"][0]["status"] == "ALLOWED" and out["batchItemFailures"] == []
-    completed = world.pipeline_callbacks("111111111111")["token-0001"]
+    completed = world.pipeline_callbacks("111111111111")["token00001"]
     assert completed["outcome"] == "success"
     assert [p["Name"] for p in completed["outputs"]] == [o.name for o in CALLBACK_OUTPUTS]
     assert {"Name": "gate_status", "Value": "ALLOWED"} in completed["outputs"]
 
 
 def test_a_message_with_arguments_the_pipeline_cannot_have_sent_fails_the_step(world: Any) -> None:
-    body = {"token": "token-0003", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["444444444444"]}}
+    body = {"token": "token00003", "arguments": {"card_arn": CARD, "stage": "staging", "accounts": ["444444444444"]}}
     out = gate_watcher.handler({"Records": [_record("m3", body)]})
     [outcome] = out["outcomes"]
     assert (
         outcome["status"] == "REFUSED" and "arguments.accounts" in outcome["reason"] and out["batchItemFailures"] == []
     )
-    failed = world.pipeline_callbacks("111111111111")["token-0003"]
+    failed = world.pipeline_callbacks("111111111111")["token00003"]
     assert failed["outcome"] == "failure" and "arguments.accounts" in failed["reason"]
     assert len(failed["reason"]) <= MAX_FAILURE_REASON
 
@@ -64,7 +64,7 @@ def test_a_message_with_arguments_the_pipeline_cannot_have_sent_fails_the_step(w
 def test_a_refused_success_fails_the_step_with_the_reason(world: Any, card_session: Any) -> None:
     share_card.handler({"card_arn": CARD})
     sagemaker = card_session.client("sagemaker")
-    record = _record("m4", {"token": "token-0004", "arguments": {"card_arn": CARD, "stage": "staging"}})
+    record = _record("m4", {"token": "token00004", "arguments": {"card_arn": CARD, "stage": "staging"}})
     with Stubber(sagemaker) as stub:
         stub.add_client_error(
             "send_pipeline_execution_step_success",
@@ -75,7 +75,7 @@ def test_a_refused_success_fails_the_step_with_the_reason(world: Any, card_sessi
         stub.add_response(
             "send_pipeline_execution_step_failure",
             {"PipelineExecutionArn": "arn:p"},
-            {"CallbackToken": "token-0004", "FailureReason": ANY},
+            {"CallbackToken": "token00004", "FailureReason": ANY},
         )
         outcome = gate_watcher.process(record, card_session, sagemaker)
         stub.assert_no_pending_responses()
@@ -90,10 +90,10 @@ def test_outputs_that_do_not_match_the_declaration_fail_the_step(
         gate_watcher, "success_parameters", lambda decision: [{"Name": "gate_decision", "Value": "ALLOWED"}]
     )
     out = gate_watcher.handler(
-        {"Records": [_record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+        {"Records": [_record("m5", {"token": "token00005", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
     )
     assert out["outcomes"][0]["status"] == "REFUSED" and "declared outputs" in out["outcomes"][0]["reason"]
-    assert world.pipeline_callbacks("111111111111")["token-0005"]["outcome"] == "failure"
+    assert world.pipeline_callbacks("111111111111")["token00005"]["outcome"] == "failure"
 
 
 def test_only_a_message_without_a_usable_token_is_dropped(world: Any) -> None:

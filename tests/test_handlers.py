@@ -312,11 +312,11 @@ def _record(message_id: str, body: Any) -> dict[str, Any]:
 
 def test_gate_watcher_completes_callback_steps(world, card_session):
     share_card.handler({"card_arn": CARD})
-    message = {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}}
+    message = {"token": "token00001", "arguments": {"card_arn": CARD, "stage": "staging"}}
     first = gate_watcher.handler({"Records": [_record("m1", message)]})
     assert first["batchItemFailures"] == [{"itemIdentifier": "m1"}]
     assert gate_watcher.handler({"Records": [_record("m1", message)]})["batchItemFailures"] == []
-    completed = world.pipeline_callbacks("111111111111")["token-0001"]
+    completed = world.pipeline_callbacks("111111111111")["token00001"]
     assert completed["outcome"] == "success"
     assert {"Name": "gate_allowed", "Value": "true"} in completed["outputs"]
 
@@ -329,10 +329,10 @@ def test_gate_watcher_fails_blocked_steps_and_drops_malformed_messages(world, ca
         stub.add_response(
             "send_pipeline_execution_step_failure",
             {"PipelineExecutionArn": "arn:p"},
-            {"CallbackToken": "token-0002", "FailureReason": ANY},
+            {"CallbackToken": "token00002", "FailureReason": ANY},
         )
         out = gate_watcher.process(
-            _record("m2", {"token": "token-0002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
+            _record("m2", {"token": "token00002", "arguments": {"card_arn": CARD, "stage": "staging"}}),
             card_session,
             sagemaker,
         )
@@ -350,7 +350,7 @@ def test_gate_watcher_retries_a_throttled_completion_and_drops_a_refused_one(wor
     world.fail_association(principal="222222222222", message="denied by SCP")
     share_card.handler({"card_arn": CARD})
     sagemaker = card_session.client("sagemaker")
-    record = _record("m5", {"token": "token-0005", "arguments": {"card_arn": CARD, "stage": "staging"}})
+    record = _record("m5", {"token": "token00005", "arguments": {"card_arn": CARD, "stage": "staging"}})
     with Stubber(sagemaker) as stub:
         stub.add_client_error(
             "send_pipeline_execution_step_failure",
@@ -377,7 +377,7 @@ def test_gate_watcher_retries_a_throttled_completion_and_drops_a_refused_one(wor
 def test_gate_watcher_drops_a_message_whose_token_was_already_used(world, card_session):
     world.set_association_delay(polls=0)
     share_card.handler({"card_arn": CARD})
-    message = {"token": "token-0009", "arguments": {"card_arn": CARD, "stage": "staging"}}
+    message = {"token": "token00009", "arguments": {"card_arn": CARD, "stage": "staging"}}
     assert gate_watcher.handler({"Records": [_record("m1", message)]})["outcomes"][0]["status"] == "ALLOWED"
     again = gate_watcher.handler({"Records": [_record("m1", message)]})
     assert again["outcomes"][0]["status"] == "DROPPED" and again["batchItemFailures"] == []
@@ -386,7 +386,7 @@ def test_gate_watcher_drops_a_message_whose_token_was_already_used(world, card_s
 def test_gate_watcher_reports_pending_messages_as_batch_failures(world):
     share_card.handler({"card_arn": CARD})
     out = gate_watcher.handler(
-        {"Records": [_record("m1", {"token": "token-0001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
+        {"Records": [_record("m1", {"token": "token00001", "arguments": {"card_arn": CARD, "stage": "staging"}})]}
     )
     assert out["batchItemFailures"] == [{"itemIdentifier": "m1"}]
     with pytest.raises(HandlerFailure, match="Records"):

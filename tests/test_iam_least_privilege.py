@@ -261,9 +261,9 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
     )  # reads the approval record
     sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
     assert run(approval_guard.handler, _approval_event(package))["action"] == "kept"
-    assert run(gate_watcher.handler, _callback("token-allowed", "staging"))["outcomes"][0]["status"] == "ALLOWED"
-    assert run(gate_watcher.handler, _callback("token-blocked", "prod"))["outcomes"][0]["status"] == "BLOCKED"
-    assert world.pipeline_callbacks(CARD_ACCOUNT)["token-blocked"]["outcome"] != "success"
+    assert run(gate_watcher.handler, _callback("tokenallow", "staging"))["outcomes"][0]["status"] == "ALLOWED"
+    assert run(gate_watcher.handler, _callback("tokenblock", "prod"))["outcomes"][0]["status"] == "BLOCKED"
+    assert world.pipeline_callbacks(CARD_ACCOUNT)["tokenblock"]["outcome"] != "success"
     assert run(approve_model_package.handler, {"model_package_arn": package})["approval_status"] == "Approved"
     monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy-external.yaml")
     clear_policy_cache()

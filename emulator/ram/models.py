@@ -515,8 +515,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             permissions = [p for p in permissions if p.same_type(resource_type)]
             if not permissions:
                 raise InvalidParameterException(f"Invalid resource type: {resource_type}")
-        wanted = {"AWS": "AWS_MANAGED", "LOCAL": "CUSTOMER_MANAGED"}.get(permission_type)
-        return [p for p in permissions if wanted is None or p.permission_type == wanted]
+        return [p for p in permissions if permission_type == "ALL" or p.permission_type == permission_type]
 
     def create_permission(
         self,

@@ -36,7 +36,7 @@ MODEL_PACKAGE_GROUP_ACTIONS = [
     "sagemaker:ListModelPackages",
 ]
 PERMISSION_NAME = re.compile(r"^[\w.-]{1,36}$", re.ASCII)  # fullmatch: no trailing newline, ASCII letters
-PERMISSION_TYPES = ("ALL", "AWS", "LOCAL")
+PERMISSION_TYPES = ("ALL", "AWS_MANAGED", "CUSTOMER_MANAGED")  # botocore PermissionTypeFilter
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mcgov.identifiers import parse_card_arn
+from mcgov.identifiers import name_contains_for_prefix, parse_card_arn
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.common.jsonutil import content_sha256
@@ -75,7 +75,7 @@ def copy_names(sagemaker: Any, spoke: str) -> dict[str, str]:
     prefix = spoke_prefix(spoke)
     with aws_errors("sagemaker", "ListModelCards", _spoke_error):
         pages = sagemaker.get_paginator("list_model_cards").paginate(
-            NameContains=prefix, PaginationConfig={"PageSize": MODEL_CARDS_PAGE_SIZE}
+            NameContains=name_contains_for_prefix(prefix), PaginationConfig={"PageSize": MODEL_CARDS_PAGE_SIZE}
         )
         summaries = [s for page in pages for s in page.get("ModelCardSummaries", [])]
     return {

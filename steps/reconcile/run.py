@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from mcgov.identifiers import name_contains_for_prefix
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.reconcile.exceptions import ReconcileError
@@ -51,7 +52,7 @@ def list_cards(sagemaker: Any, selection: Selection) -> list[Card]:
     """Every model card of the account matching ``selection`` (status filtered here, on the latest version)."""
     kwargs: dict[str, Any] = {"SortBy": "Name", "SortOrder": "Ascending"}
     if selection.name_prefix:
-        kwargs["NameContains"] = selection.name_prefix
+        kwargs["NameContains"] = name_contains_for_prefix(selection.name_prefix)  # selection.matches: exact
     kwargs["PaginationConfig"] = {"PageSize": MODEL_CARDS_PAGE_SIZE}
     with aws_errors("sagemaker", "list_model_cards", _card_list_error):
         summaries = [

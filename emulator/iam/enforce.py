@@ -1,0 +1,319 @@
+"""Authorize requests of role sessions against the role's identity policies, before moto acts on them.
+
+Who is checked: a caller whose credentials come from ``sts:AssumeRole`` into a role that exists in the emulator's
+IAM (created by a test, a stack or ``CreateRole``). The default identity, and sessions of roles that do not exist
+(the ``emulator-<account>`` account switch of ``Emulator.session``), keep full access.
+
+For each IAM action of the operation (``reference.actions_for``), each resource it acts on (the request's ARNs
+matching one of the action's resource types in the IAM reference, or the ARN built from the request's names;
+``*`` for an action without resource types) and each request context (RAM authorizes every resource and every
+principal of a share request in its own context), the role's inline and attached managed policies must allow and
+not deny (``policy.evaluate``). Otherwise the request gets AccessDenied shaped per protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import ServiceModel
+from moto.core.routing import NotFound, get_service_router
+from moto.utilities.utils import get_partition
+
+from mcgov.emulator.aws_errors import ErrorResponse, error_response
+from mcgov.emulator.iam import reference
+from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate
+from mcgov.emulator.inputs.enforce import identify, service_model
+from mcgov.emulator.inputs.parse import Unreadable, read_input
+
+ALWAYS_KNOWN = frozenset(
+    {
+        "aws:PrincipalArn",
+        "aws:PrincipalAccount",
+        "aws:RequestedRegion",
+        "aws:ResourceAccount",
+        "aws:RequestTag/",
+        "aws:TagKeys",
+        "aws:CalledVia",
+        "aws:CalledViaFirst",
+        "aws:CalledViaLast",
+        "aws:SourceArn",
+        "aws:SourceAccount",
+        "aws:ViaAWSService",
+        "aws:SecureTransport",
+    }
+)
+RAM_ENTITY_KEYS = frozenset({"ram:RequestedResourceType", "ram:ResourceArn", "ram:Principal"})
+# IAM reference ARN variables whose request member has another name.
+VARIABLE_MEMBERS = {"BucketName": ("Bucket",), "ObjectName": ("Key",), "StateMachineName": ("name",)}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An assumed-role session of a role that exists in the emulator."""
+
+    account: str
+    role_arn: str
+    session_arn: str
+    documents: tuple[str, ...]
+
+
+def caller_of(response: Any) -> Caller | None:
+    """The checked role session making this request, or None (default identity, or a role that does not exist)."""
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    account = response.current_account
+    partition = get_partition(response.region)
+    try:
+        session = sts_backends[account][partition].get_assumed_role_from_access_key(response.access_key)
+    except KeyError:
+        return None
+    if session is None:
+        return None
+    iam = iam_backends[account][partition]
+    role = next((r for r in iam.roles.values() if r.arn == session.role_arn), None)
+    if role is None:
+        return None
+    documents = list(role.policies.values())
+    for policy in role.managed_policies.values():
+        documents.extend(v.document for v in policy.versions if v.is_default)
+    role_name = session.role_arn.rsplit("/", 1)[-1]
+    return Caller(
+        account=account,
+        role_arn=session.role_arn,
+        session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session.session_name}",
+        documents=tuple(documents),
+    )
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _member(value: dict[str, Any], *names: str) -> Any:
+    lowered = {k.lower(): v for k, v in value.items()}
+    for name in names:
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None
+
+
+def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str, partition: str) -> str | None:
+    text = arn_format
+    for variable in reference.variables(arn_format):
+        filled: str | None
+        if variable == "Partition":
+            filled = partition
+        elif variable == "Region":
+            filled = region
+        elif variable == "Account":
+            filled = account
+        elif variable == "RoleNameWithPath":
+            name = _member(value, "RoleName")
+            filled = None if name is None else (str(_member(value, "Path") or "/") + str(name)).lstrip("/")
+        else:
+            found = _member(value, variable, *VARIABLE_MEMBERS.get(variable, ()))
+            filled = found if isinstance(found, str) and not found.startswith("arn:") else None
+        if filled is None:
+            return None
+        text = text.replace("${" + variable + "}", filled)
+    return text
+
+
+def resources_of(action: str, value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
+    """The resource ARNs ``action`` acts on in this request (``["*"]`` for an action without resource types)."""
+    types = reference.resource_types(action)
+    if types is None:
+        raise Unsupported(f"action {action!r} (not in the IAM reference)")
+    named = [t for t in types if t]
+    if not named:
+        return ["*"]
+    arns = [s for s in _strings(value) if s.startswith("arn:")]
+    found: list[str] = []
+    for resource_type in named:
+        arn_format = reference.arn_format(action, resource_type)
+        if arn_format:
+            found.extend(a for a in arns if reference.arn_regex(arn_format).fullmatch(a) and a not in found)
+    if found:
+        return found
+    for resource_type in named:
+        arn_format = reference.arn_format(action, resource_type)
+        built = _built_arn(arn_format, value, region, account, partition) if arn_format else None
+        if built:
+            return [built]
+    if "" in types:
+        return ["*"]
+    raise Unsupported(f"the resource of {action!r} in this request")
+
+
+def _request_tags(value: dict[str, Any]) -> dict[str, str] | None:
+    tags = _member(value, "Tags")
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
+    if isinstance(tags, list):
+        out = {}
+        for tag in tags:
+            if isinstance(tag, dict):
+                key, val = _member(tag, "Key"), _member(tag, "Value")
+                if key is not None:
+                    out[str(key)] = str(val or "")
+        return out
+    return None
+
+
+def _resource_tags(arn: str, region: str) -> dict[str, str] | None:
+    """Tags of a resource the emulator can read (SageMaker resources, RAM shares), else None."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6:
+        return None
+    service, arn_region, account = parts[2], parts[3] or region, parts[4]
+    if service == "sagemaker":
+        from moto.sagemaker.models import sagemaker_backends
+
+        try:
+            tags = sagemaker_backends[account][arn_region]._get_resource_from_arn(arn).tags or []
+        except Exception:  # noqa: BLE001 - a resource that does not exist has no tags
+            tags = []
+        return {t["Key"]: t["Value"] for t in tags}
+    if service == "ram" and parts[5].startswith("resource-share/"):
+        from moto.ram.models import ram_backends
+
+        shares = getattr(ram_backends[account][arn_region], "shares", {})
+        share = shares.get(arn)
+        return {t.get("key"): t.get("value") for t in (share.tags if share else [])}
+    return None
+
+
+def _ram_contexts(value: dict[str, Any]) -> list[dict[str, Any]]:
+    """RAM authorizes each resource and each principal of a share request in its own context."""
+    from mcgov.emulator.ram.arns import resource_type_of
+
+    contexts: list[dict[str, Any]] = []
+    for arn in _member(value, "resourceArns") or []:
+        contexts.append({"ram:ResourceArn": arn, "ram:RequestedResourceType": resource_type_of(arn)})
+    for principal in _member(value, "principals") or []:
+        contexts.append({"ram:Principal": principal})
+    return contexts or [{}]
+
+
+def contexts_of(
+    caller: Caller, service: str, action: str, resource: str, value: dict[str, Any], region: str
+) -> list[RequestContext]:
+    """The request contexts one action on one resource is authorized in."""
+    keys: dict[str, Any] = {
+        "aws:PrincipalArn": caller.role_arn,
+        "aws:PrincipalAccount": caller.account,
+        "aws:RequestedRegion": region,
+        "aws:ResourceAccount": resource.split(":")[4] if resource.count(":") >= 5 else caller.account,
+        "aws:ViaAWSService": False,
+        "aws:SecureTransport": True,
+    }
+    known = set(ALWAYS_KNOWN)
+    tags = _request_tags(value)
+    if tags:
+        keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+        keys["aws:TagKeys"] = list(tags)
+    resource_tags = _resource_tags(resource, region) if resource != "*" else None
+    if resource_tags is not None:
+        known.add("aws:ResourceTag/")
+        keys.update({f"aws:ResourceTag/{k}": v for k, v in resource_tags.items()})
+        prefix = resource.split(":")[2]
+        known.add(f"{prefix}:ResourceTag/")
+        keys.update({f"{prefix}:ResourceTag/{k}": v for k, v in resource_tags.items()})
+    entity_contexts: list[dict[str, Any]] = [{}]
+    if service == "ram":
+        known |= RAM_ENTITY_KEYS
+        name = _member(value, "name")
+        if isinstance(name, str):
+            keys["ram:ResourceShareName"] = name
+        allows = _member(value, "allowExternalPrincipals")
+        if isinstance(allows, bool):
+            keys["ram:RequestedAllowsExternalPrincipals"] = allows
+        if action in ("ram:CreateResourceShare", "ram:AssociateResourceShare", "ram:DisassociateResourceShare"):
+            entity_contexts = _ram_contexts(value)
+    return [RequestContext(action, resource, {**keys, **extra}, frozenset(known)) for extra in entity_contexts]
+
+
+def _denied(model: ServiceModel, caller: Caller, action: str, resource: str, why: str) -> ErrorResponse:
+    on = "" if resource == "*" else f" on resource: {resource}"
+    message = f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
+    if model.protocol == "query":
+        return error_response(model, "AccessDenied", message, status=403)
+    if model.protocol == "rest-xml":
+        return error_response(model, "AccessDenied", message, status=403)
+    status = 400 if model.protocol == "json" else 403
+    return error_response(model, "AccessDeniedException", message, status=status)
+
+
+def authorize(
+    model: ServiceModel, caller: Caller, service: str, operation: str, value: dict[str, Any], region: str
+) -> ErrorResponse | None:
+    """AccessDenied for the first action/resource/context the role's policies do not allow, else None."""
+    partition = get_partition(region)
+    for action in reference.actions_for(service, operation):
+        if action in reference.ALWAYS_ALLOWED:
+            continue
+        try:
+            resources = resources_of(action, value, region, caller.account, partition)
+        except Unsupported as exc:
+            return _denied(model, caller, action, "*", f"because the emulator cannot determine {exc} and denies")
+        for resource in resources:
+            try:
+                for context in contexts_of(caller, service, action, resource, value, region):
+                    outcome = evaluate(caller.documents, context)
+                    if outcome.decision is Decision.EXPLICIT_DENY:
+                        return _denied(
+                            model, caller, action, resource, "with an explicit deny in an identity-based policy"
+                        )
+                    if outcome.decision is Decision.IMPLICIT_DENY:
+                        return _denied(
+                            model,
+                            caller,
+                            action,
+                            resource,
+                            f"because no identity-based policy allows the {action} action",
+                        )
+            except Unsupported as exc:
+                return _denied(
+                    model, caller, action, resource, f"because the emulator does not evaluate {exc}; it denies"
+                )
+    return None
+
+
+def refusal(response: Any) -> ErrorResponse | None:
+    """AccessDenied when a checked role session is not allowed this request (json, rest-json, query)."""
+    caller = caller_of(response)
+    if caller is None:
+        return None
+    found = identify(response)
+    if found is None:
+        return None
+    model, operation, parts, uri_params = found
+    try:
+        value = read_input(operation, parts, uri_params)
+    except Unreadable:
+        return None  # the input rules answer SerializationException
+    return authorize(model, caller, model.service_name, operation.name, value, response.region)
+
+
+def s3_refusal(response: Any) -> ErrorResponse | None:
+    """The same for S3 (rest-xml): the operation and Bucket/Key come from moto's S3 router."""
+    caller = caller_of(response)
+    if caller is None:
+        return None
+    model = service_model("s3")
+    try:
+        operation, params = get_service_router("s3").match(response.normalized_request)
+    except (NotFound, NotImplementedError):
+        return None
+    assert model is not None
+    return authorize(model, caller, "s3", operation.name, dict(params), response.region)
