@@ -20,6 +20,7 @@ from mcgov.emulator.exceptions import (
     EmulatorNotStartedError,
 )
 from mcgov.emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
+from mcgov.steps.common import clock as wait_clock
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -91,9 +92,14 @@ class Emulator:
         *,
         frozen_clock: bool = False,
         execute_state_machines: bool = True,
+        virtual_time: bool = False,
     ) -> None:
+        """``virtual_time=True``: while running, the product's waits (gate polls, export polls) advance
+        ``self.clock`` instead of sleeping (``mcgov.steps.common.clock.install``); the pytest fixture turns it on."""
         self.config = config or EmulatorConfig()
         self.clock = Clock(frozen=frozen_clock)
+        self.virtual_time = virtual_time
+        self._previous_clock: wait_clock.WaitClock | None = None
         self.state = EmulatorState(config=self.config, clock=self.clock)
         self.execute_state_machines = execute_state_machines
         self._mock: Any = None
@@ -123,6 +129,8 @@ class Emulator:
         self._previous_state = set_state(self.state)
         self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
         self._mock.start()
+        if self.virtual_time:
+            self._previous_clock = wait_clock.install(self.clock)
         _active = self
         return self
 
@@ -136,6 +144,9 @@ class Emulator:
         finally:
             self._mock = None
             _active = None
+            if self.virtual_time:
+                wait_clock.install(self._previous_clock)
+                self._previous_clock = None
             patches.revert()
             botocore.session.create_loader = create_loader
             if self._previous_state is not None:

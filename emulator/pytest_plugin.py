@@ -2,7 +2,8 @@
 
 * ``emulator``: a started ``Emulator`` with the default ``EmulatorConfig`` (card account
   111111111111, staging 222222222222, prod 333333333333), stopped after the test; environment
-  variables it sets are restored afterwards.
+  variables it sets are restored afterwards. It runs on virtual time: the product's waits (the gate's polls,
+  the export's polls) advance ``emulator.clock`` instead of sleeping.
 * ``card_session`` / ``staging_session`` / ``prod_session``: boto3 sessions acting as those accounts.
 """
 
@@ -24,7 +25,7 @@ def emulator() -> Iterator[Emulator]:
     """A running emulator with the default configuration."""
     from mcgov.emulator.core import Emulator
 
-    emu = Emulator()
+    emu = Emulator(virtual_time=True)
     emu.start()
     try:
         yield emu

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC
 from typing import Any
 
@@ -142,7 +143,8 @@ def test_cli_share_and_gate_with_model_package(
     policy, card, package, group = world(card_session)
     path = tmp_path / "policy.yaml"
     path.write_text(json.dumps(POLICY))
-    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
+    real_sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", real_sleeps.append)
     assert main(["share", "ensure", "--card", "churn-model", "--policy", str(path)]) == 2  # no package known
     assert "--model-package" in capsys.readouterr().err
     assert main(["share", "ensure", "--card", "churn-model", "--policy", str(path), "--model-package", package]) == 0
@@ -166,6 +168,7 @@ def test_cli_share_and_gate_with_model_package(
     out = json.loads(capsys.readouterr().out)
     assert rc == 0, out["reasons"]
     assert out["model_package"]["lifecycle"]["StageStatus"] == "Approved"
+    assert real_sleeps == []  # the gate's polls ran on the emulator's clock
 
 
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1"

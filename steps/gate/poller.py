@@ -1,12 +1,11 @@
 """Imperative shell of the gate: read the card and RAM, evaluate, back off and re-poll until decided.
 
-Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` are
-injected so tests never really wait.
+Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` default to the
+clock of ``mcgov.steps.common.clock`` (real time unless an emulator provides its own), looked up at each call.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.common import clock as wait_clock
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
 from mcgov.steps.gate.hub_copy import read_hub_copy
 from mcgov.steps.gate.reader import read_stage_state
@@ -60,8 +60,8 @@ def run_gate(
     card_arn: str,
     *,
     timeout: float | None = None,
-    sleep: Sleep = time.sleep,
-    clock: Clock = time.time,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
     progress: Progress | None = None,
     check: Callable[[datetime], Decision] | None = None,
 ) -> Decision:
@@ -70,6 +70,9 @@ def run_gate(
     ``check(now)`` makes one evaluation (default: ``check_once`` of the card); the package gate passes its own.
     """
     check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now))
+    waits = wait_clock.for_clients(ram, sagemaker)
+    sleep = waits.sleep if sleep is None else sleep
+    clock = waits.now if clock is None else clock
     settings = policy.gate
     limit = settings.timeout_seconds if timeout is None else timeout
     delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
@@ -105,11 +108,14 @@ def run_stages(
     card_arn: str,
     *,
     timeout: float | None = None,
-    sleep: Sleep = time.sleep,
-    clock: Clock = time.time,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
     progress: Progress | None = None,
 ) -> list[Decision]:
     """``run_gate`` for each stage in turn, sharing one wait budget (default: the policy's timeout)."""
+    waits = wait_clock.for_clients(ram, sagemaker)
+    sleep = waits.sleep if sleep is None else sleep
+    clock = waits.now if clock is None else clock
     limit = policy.gate.timeout_seconds if timeout is None else timeout
     start = clock()
     return [
