@@ -99,7 +99,7 @@ class Clock:
     """Emulator clock: wall-clock time plus an offset that ``advance`` moves forward.
 
     With ``frozen=True`` the clock only moves when ``advance`` is called (deterministic tests). ``now`` and
-    ``sleep`` make it a ``mcgov.steps.common.clock.WaitClock``: under virtual time a wait advances it at once.
+    ``sleep`` make it a ``mcgov.clock.WaitClock``: under virtual time a wait advances it at once.
     """
 
     def __init__(self, frozen: bool = False, start: float | None = None) -> None:

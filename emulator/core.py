@@ -11,6 +11,7 @@ import botocore.session
 from botocore.loaders import Loader, create_loader
 from moto import mock_aws
 
+from mcgov import clock as wait_clock
 from mcgov.emulator import patches
 from mcgov.emulator.awslambda.models import register_handler
 from mcgov.emulator.config import Clock, EmulatorConfig
@@ -20,7 +21,6 @@ from mcgov.emulator.exceptions import (
     EmulatorNotStartedError,
 )
 from mcgov.emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
-from mcgov.steps.common import clock as wait_clock
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -95,7 +95,7 @@ class Emulator:
         virtual_time: bool = False,
     ) -> None:
         """``virtual_time=True``: while running, the product's waits (gate polls, export polls) advance
-        ``self.clock`` instead of sleeping (``mcgov.steps.common.clock.install``); the pytest fixture turns it on."""
+        ``self.clock`` instead of sleeping (``mcgov.clock.install``); the pytest fixture turns it on."""
         self.config = config or EmulatorConfig()
         self.clock = Clock(frozen=frozen_clock)
         self.virtual_time = virtual_time

@@ -33,7 +33,8 @@ def test_handlers_and_cli_never_load_the_authoring_sdks_or_moto():
 def test_gate_lambdas_do_not_load_the_content_models_parsers_or_yaml():
     code = (
         "import sys\nimport mcgov.steps.handlers.check_gate\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('mcgov.steps.card.content', 'mcgov.steps.card.evaluation', 'yaml'))))"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.startswith(('mcgov.steps.card.content', 'mcgov.steps.card.evaluation', 'yaml'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"

@@ -9,10 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+from mcgov import clock as wait_clock
 from mcgov.emulator.core import Emulator
 from mcgov.emulator.server import EmulatorServer
 from mcgov.steps.cli.main import main
-from mcgov.steps.common import clock as wait_clock
 from mcgov.steps.share import ensure_readonly_permission
 from tests.conftest import REPO
 

@@ -1,7 +1,7 @@
 """Imperative shell of the gate: read the card and RAM, evaluate, back off and re-poll until decided.
 
 Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` default to the
-clock of ``mcgov.steps.common.clock`` (real time unless an emulator provides its own), looked up at each call.
+clock of ``mcgov.clock`` (real time unless an emulator provides its own), looked up at each call.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from mcgov import clock as wait_clock
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.common import clock as wait_clock
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
 from mcgov.steps.gate.hub_copy import read_hub_copy
 from mcgov.steps.gate.reader import read_stage_state
@@ -83,9 +83,8 @@ def run_gate(
         elapsed = clock() - start
         if progress is not None:
             state = "allowed" if decision.allowed else ("waiting" if decision.pending else "blocked")
-            progress(
-                f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {'; '.join(decision.reasons) or 'all associated'}"
-            )
+            reasons = "; ".join(decision.reasons) or "all associated"
+            progress(f"gate {stage}: poll {attempt + 1} after {elapsed:.0f}s: {state}: {reasons}")
         if decision.allowed or not decision.pending:
             return decision
         remaining = limit - elapsed

@@ -19,8 +19,8 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mcgov import clock as wait_clock
 from mcgov import identifiers as ids
-from mcgov.steps.common import clock as wait_clock
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.review.exceptions import (
     ExportError,
@@ -189,7 +189,7 @@ class CardExporter:
         """Describe the job until it is Completed (returned) or Failed (``ExportFailedError``), or until ``timeout``
         seconds passed (``ExportTimeoutError``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
         Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``; ``sleep`` and ``clock`` default to
-        ``mcgov.steps.common.clock``'s."""
+        ``mcgov.clock``'s."""
         waits = wait_clock.for_clients(self._sm)
         sleep = waits.sleep if sleep is None else sleep
         clock = waits.now if clock is None else clock

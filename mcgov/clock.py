@@ -4,12 +4,15 @@ The gate poller and the export wait call ``for_clients(...)`` and use its ``now(
 ``sleep(seconds)``. Nothing in the product installs another clock, so a Lambda or a CLI run against AWS always
 waits for real. Virtual time needs one of two explicit acts, both made by the emulator or its user:
 
-* in-process, ``install(clock)``: the emulator's pytest plugin installs the emulator's clock for a test
-  (``sleep`` advances it) and puts the previous one back afterwards;
+* in-process, ``install(clock)``: an ``Emulator(virtual_time=True)`` (what the pytest fixture starts) installs
+  its clock while it runs (``sleep`` advances it) and puts the previous one back when it stops;
 * an emulator server, ``MCGOV_EMULATOR_CLOCK=1`` in the waiting process's environment: honoured only when every
   client the wait is for calls the same plain-http loopback endpoint (``AWS_ENDPOINT_URL=http://127.0.0.1:5000``)
   and that endpoint answers the emulator's ``GET /_emulator/state``; ``sleep`` then advances the server's clock
   (``POST /_emulator/clock/advance``) and ``now`` reads it. Otherwise, or when a control request fails, time is real.
+
+It sits at the package root and imports nothing else of ``mcgov``: the emulator installs its clock here without
+importing the product.
 """
 
 from __future__ import annotations
