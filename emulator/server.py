@@ -10,6 +10,9 @@ the ``x-moto-account-id`` request header. Control endpoints (JSON bodies):
 * ``POST /_emulator/association-delay`` ``{"polls": 3, "seconds": null}``
 * ``GET /_emulator/state``: config, clock time, injected failures and the number of calls served.
 
+A process that waits on this server (the ``mcgov`` gate) with ``MCGOV_EMULATOR_CLOCK=1`` advances this clock instead
+of sleeping (``mcgov.clock``; honoured only for a loopback ``http://`` endpoint that answers the control routes).
+
 The config file is a JSON object with ``EmulatorConfig`` fields. Without ``--config`` the organization admits every
 12-digit account (``any_account_in_organization``), so a hub and its spokes of any ids share within it;
 ``--organization configured`` keeps only the configured accounts in it.
