@@ -26,18 +26,20 @@ EXTERNAL = {
 
 
 class Waits:
-    """Fake sleep that also advances the emulator clock; ``clock`` reads it."""
+    """Fake sleep that also advances the emulator clock; ``clock`` is the emulator time at creation plus the sleeps
+    (no real time, so the gate's elapsed time is exactly what it slept, however loaded the machine is)."""
 
     def __init__(self, emu: Any) -> None:
         self.emu = emu
         self.sleeps: list[float] = []
+        self.start = emu.clock.now()
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.emu.clock.advance(seconds)
 
     def clock(self) -> float:
-        return self.emu.clock.now()
+        return self.start + sum(self.sleeps)
 
 
 def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", timeout: float = 120) -> Any:

@@ -72,6 +72,7 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(
     with pytest.raises(prod.exceptions.ClientError, match="AccessDenied"):
         prod.describe_model_package(ModelPackageName=package)
     ensure_share(ram_client(card_session, "us-east-1"), policy, card, package_group_arn=group)
+    waits = Waits(emulator)
     run_package_gate(
         ram_client(card_session, "us-east-1"),
         card_session.client("sagemaker"),
@@ -80,8 +81,8 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(
         card,
         package,
         timeout=120,
-        sleep=Waits(emulator).sleep,
-        clock=Waits(emulator).clock,
+        sleep=waits.sleep,
+        clock=waits.clock,
     )
     assert prod.describe_model_package(ModelPackageName=package)["ModelPackageArn"] == package
     assert prod.describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupName"] == "churn-packages"
