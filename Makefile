@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist); each test file stays on one worker, so module-scoped
+# fixtures are built once. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+# Bytecode, and pytest's rewritten modules, are cached under .venv even where PYTHONDONTWRITEBYTECODE is set: the
+# tests that start Python subprocesses then import compiled modules, and the source tree stays clean.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
 # The one Lambda runtime: the package is built for it and the stack's PythonRuntime default equals it.
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
@@ -22,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/python -m mcgov.demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
 bench: $(STAMP)
