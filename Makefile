@@ -7,9 +7,9 @@ PYTEST_ARGS ?=
 # The suite runs on PYTEST_WORKERS processes (pytest-xdist); each test file stays on one worker, so module-scoped
 # fixtures are built once. PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2
-# Bytecode, and pytest's rewritten modules, are cached under .venv even where PYTHONDONTWRITEBYTECODE is set: the
-# tests that start Python subprocesses then import compiled modules, and the source tree stays clean.
-TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
+# Bytecode and pytest's rewritten modules are cached in __pycache__ (ignored by git) even where
+# PYTHONDONTWRITEBYTECODE is set: the tests that start Python subprocesses then import compiled modules.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
 # The one Lambda runtime: the package is built for it and the stack's PythonRuntime default equals it.
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
