@@ -68,7 +68,7 @@ def test_the_backoff_runs_on_the_emulator_clock(emulator, card_session, tmp_path
     assert real_sleeps == []
 
 
-def test_without_virtual_time_waits_are_real(tmp_path):
+def test_without_virtual_time_waits_are_real():
     with Emulator() as emu:
         assert wait_clock.for_clients(emu.session("card").client("ram")) is wait_clock.REAL
     with Emulator(virtual_time=True) as emu:
