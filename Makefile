@@ -11,6 +11,12 @@ STAMP_V2 := $(VENV_V2)/.installed
 # The authoring tests that run under SDK v2 too (tests/sdk_v2 holds those that need the stepfunctions SDK).
 V2_TESTS := tests/test_pipeline_governance.py tests/test_pipeline_sdk.py tests/sdk_v2
 PYTEST_ARGS ?=
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist); each test file stays on one worker, so module-scoped
+# fixtures are built once. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+# Bytecode and pytest's rewritten modules are cached in __pycache__ (ignored by git) even where
+# PYTHONDONTWRITEBYTECODE is set: the tests that start Python subprocesses then import compiled modules.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
 # The one Lambda runtime: the package is built for it and the stack's PythonRuntime default equals it.
 LAMBDA_RUNTIME := $(shell cat lambda-runtime.txt)
 PACKAGE_DIR ?= dist
@@ -39,7 +45,7 @@ demo: $(STAMP)
 	$(BIN)/python -m mcgov.demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-v2: $(STAMP_V2)
 	$(BIN_V2)/python -m pytest -q $(V2_TESTS)

@@ -62,6 +62,7 @@ setup(
         "dev": [
             MOTO,
             "pytest>=8",
+            "pytest-xdist>=3.6",  # `make test` runs on two workers
             "hypothesis>=6.100",
             "jsonschema>=4.20",
             "cfn-lint>=1.0",

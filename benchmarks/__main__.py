@@ -42,7 +42,7 @@ def environment() -> dict[str, Any]:
 
 
 def sections(args: argparse.Namespace) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
-    from benchmarks import api_calls, gate_latency, hub, import_time, reconcile, reliability, report_build
+    from benchmarks import api_calls, gate_latency, hub, import_time, reconcile, reliability, report_build, user_test
 
     return [
         ("import_time", lambda: import_time.measure(samples=args.import_samples, with_sagemaker=True)),
@@ -50,6 +50,7 @@ def sections(args: argparse.Namespace) -> list[tuple[str, Callable[[], dict[str,
         ("reconcile", lambda: reconcile.run(args.reconcile_cards)),
         ("hub", lambda: hub.run(args.hub_spokes, args.hub_cards)),
         ("gate_latency", gate_latency.run),
+        ("user_test", user_test.run),
         ("report_build", report_build.run),
         ("reliability", reliability.run),
     ]

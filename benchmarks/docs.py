@@ -164,6 +164,16 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
             "-",
         )
     )
+    if "user_test" in results:  # recorded since virtual time (issue 19)
+        user = results["user_test"]
+        rows.append(
+            (
+                "user's emulator test",
+                "`mcgov` publish -> share -> gate on the `emulator` fixture, default 5 s polls",
+                f"{user['test_s']} s (the gate waited {user['emulator_clock_waited_s']} s of emulator time)",
+                _verdict(user["test_s"], user["target_s"], " s"),
+            )
+        )
     for key, data in results["report_build"].items():
         name = "largest real report" if key == "largest_real" else data["report"]
         if key.startswith("confusion_"):

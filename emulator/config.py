@@ -98,7 +98,8 @@ class AnyAccount(frozenset):  # type: ignore[type-arg]
 class Clock:
     """Emulator clock: wall-clock time plus an offset that ``advance`` moves forward.
 
-    With ``frozen=True`` the clock only moves when ``advance`` is called (deterministic tests).
+    With ``frozen=True`` the clock only moves when ``advance`` is called (deterministic tests). ``now`` and
+    ``sleep`` make it a ``mcgov.clock.WaitClock``: under virtual time a wait advances it at once.
     """
 
     def __init__(self, frozen: bool = False, start: float | None = None) -> None:
@@ -117,3 +118,7 @@ class Clock:
             raise EmulatorConfigError("The emulator clock cannot go backwards; pass seconds >= 0.")
         self._offset += seconds
         return self.now()
+
+    def sleep(self, seconds: float) -> None:
+        """A virtual sleep: advance by ``seconds`` (negative counts as 0) without waiting."""
+        self.advance(max(0.0, seconds))

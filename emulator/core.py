@@ -9,8 +9,11 @@ from types import TracebackType
 from typing import Any
 
 import boto3
+import botocore.session
+from botocore.loaders import Loader, create_loader
 from moto import mock_aws
 
+from mcgov import clock as wait_clock
 from mcgov.emulator import patches
 from mcgov.emulator.awslambda.models import register_handler
 from mcgov.emulator.config import Clock, EmulatorConfig
@@ -42,6 +45,35 @@ REMOVED_ENV = (
     "AWS_SHARED_CREDENTIALS_FILE",
 )
 _active: Emulator | None = None
+BOTO3_DATA_PATH = os.path.join(os.path.dirname(boto3.__file__), "data")
+
+
+class SharedLoader(Loader):
+    """A botocore ``Loader`` shared by every session: service models are parsed once per process.
+
+    boto3 appends its data path to each session's loader; this one holds it already and hands out a copy
+    of its search paths, so the list never grows.
+    """
+
+    @property
+    def search_paths(self) -> list[str]:
+        return list(self._search_paths)
+
+
+_shared_loaders: dict[str | None, SharedLoader] = {}
+
+
+def shared_loader(search_path_string: str | None = None) -> SharedLoader:
+    """The process-wide loader for ``AWS_DATA_PATH`` = ``search_path_string`` (what ``create_loader`` builds)."""
+    loader = _shared_loaders.get(search_path_string)
+    if loader is None:
+        paths = create_loader(search_path_string).search_paths
+        if BOTO3_DATA_PATH not in paths:
+            paths.append(BOTO3_DATA_PATH)
+        loader = _shared_loaders[search_path_string] = SharedLoader(
+            extra_search_paths=paths, include_default_search_paths=False
+        )
+    return loader
 
 
 def moto_config(execute_state_machines: bool) -> dict[str, Any]:
@@ -62,9 +94,14 @@ class Emulator:
         *,
         frozen_clock: bool = False,
         execute_state_machines: bool = True,
+        virtual_time: bool = False,
     ) -> None:
+        """``virtual_time=True``: while running, the product's waits (gate polls, export polls) advance
+        ``self.clock`` instead of sleeping (``mcgov.clock.install``); the pytest fixture turns it on."""
         self.config = config or EmulatorConfig()
         self.clock = Clock(frozen=frozen_clock)
+        self.virtual_time = virtual_time
+        self._previous_clock: wait_clock.WaitClock | None = None
         self.state = EmulatorState(config=self.config, clock=self.clock)
         self.execute_state_machines = execute_state_machines
         self._mock: Any = None
@@ -90,9 +127,12 @@ class Emulator:
         os.environ.update(FAKE_ENV)
         os.environ["AWS_DEFAULT_REGION"] = self.config.region
         patches.apply()
+        botocore.session.create_loader = shared_loader  # sessions made while running parse each model once
         self._previous_state = set_state(self.state)
         self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
         self._mock.start()
+        if self.virtual_time:
+            self._previous_clock = wait_clock.install(self.clock)
         _active = self
         return self
 
@@ -106,7 +146,11 @@ class Emulator:
         finally:
             self._mock = None
             _active = None
+            if self.virtual_time:
+                wait_clock.install(self._previous_clock)
+                self._previous_clock = None
             patches.revert()
+            botocore.session.create_loader = create_loader
             if self._previous_state is not None:
                 set_state(self._previous_state)
             for key, value in self._saved_env.items():

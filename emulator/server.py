@@ -14,6 +14,8 @@ the ``x-moto-account-id`` request header. Control endpoints (JSON bodies):
 Every request, ``/moto-api`` and ``/_emulator`` included, must name a loopback host (``Host: localhost``,
 ``127.0.0.1`` or ``[::1]``, any port) and carry no ``Origin`` other than a loopback page's: anything else gets 403
 (``mcgov.emulator.loopback``). Binding beyond loopback (``--host 0.0.0.0``) prints a warning.
+A process that waits on this server (the ``mcgov`` gate) with ``MCGOV_EMULATOR_CLOCK=1`` advances this clock instead
+of sleeping (``mcgov.clock``; honoured only for a loopback ``http://`` endpoint that answers the control routes).
 
 The config file is a JSON object with ``EmulatorConfig`` fields. Without ``--config`` the organization admits every
 12-digit account (``any_account_in_organization``), so a hub and its spokes of any ids share within it;

@@ -4,6 +4,7 @@ for the runtime of ``lambda-runtime.txt``."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = ["buildspec.yml", "buildspec-deploy.yml"]
+MAKE_VARIABLES = ("PYTEST_ARGS", "PYTEST_WORKERS")
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -73,18 +75,20 @@ def test_tests_are_published_as_a_junit_report() -> None:
     assert any(Path(junit) == base / pattern for pattern in report["files"]), (junit, report)
 
 
-def test_make_test_passes_pytest_args_through() -> None:
+def _make_test_args(*overrides: str) -> list[str]:
+    """The arguments `make -n test` gives pytest, free of the make variables of a `make test` running this test."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", *MAKE_VARIABLES)}
     dry_run = subprocess.run(
-        ["make", "-n", "test", "PYTEST_ARGS=--junitxml=out/junit.xml"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
+        ["make", "-n", "test", *overrides], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
-    [pytest_line] = [line for line in dry_run.stdout.splitlines() if "-m pytest" in line]
-    assert pytest_line.split()[-1] == "--junitxml=out/junit.xml"
-    plain = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, check=True)
-    assert [line.split()[-2:] for line in plain.stdout.splitlines() if "-m pytest" in line] == [["pytest", "-q"]]
+    [pytest_line] = [line for line in dry_run.stdout.splitlines() if " -m pytest " in line]
+    return pytest_line.split(" -m pytest ")[1].split()
+
+
+def test_make_test_passes_pytest_args_through() -> None:
+    assert _make_test_args("PYTEST_ARGS=--junitxml=out/junit.xml")[-1] == "--junitxml=out/junit.xml"
+    assert _make_test_args() == ["-q", "-n", "2", "--dist", "loadfile"]
+    assert _make_test_args("PYTEST_WORKERS=0") == ["-q", "-n", "0", "--dist", "loadfile"]
 
 
 @pytest.mark.parametrize("name", SPECS)

@@ -29,18 +29,20 @@ EXTERNAL = {
 
 
 class Waits:
-    """Fake sleep that also advances the emulator clock; ``clock`` reads it."""
+    """Fake sleep that also advances the emulator clock; ``clock`` is the emulator time at creation plus the sleeps
+    (no real time, so the gate's elapsed time is exactly what it slept, however loaded the machine is)."""
 
     def __init__(self, emu: Any) -> None:
         self.emu = emu
         self.sleeps: list[float] = []
+        self.start = emu.clock.now()
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.emu.clock.advance(seconds)
 
     def clock(self) -> float:
-        return self.emu.clock.now()
+        return self.start + sum(self.sleeps)
 
 
 def gate(emu: Any, session: Any, policy: Any, card: str, stage: str = "prod", timeout: float = 120) -> Any:
@@ -179,8 +181,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, session: Any, argv: list[str]) -> i
     monkeypatch.setattr(main, "COMMAND_MODULES", ("share", "gate", "policy"))
     for module in ("mcgov.steps.cli.share", "mcgov.steps.cli.gate"):
         monkeypatch.setattr(f"{module}.make_session", lambda profile, region: session)
-    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
-    return main.main(argv)
+    return main.main(argv)  # the gate's waits run on the emulator fixture's virtual time
 
 
 def test_cli_share_ensure_status_and_gate_exit_codes(

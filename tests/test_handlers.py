@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import boto3
@@ -73,7 +74,9 @@ def test_gate_blocks_when_card_status_is_below_the_stage_requirement(world):
 
 def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
     share_card.handler({"card_arn": CARD})
-    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
+    real_sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", real_sleeps.append)
+    before = world.clock.now()
 
     class Context:
         def get_remaining_time_in_millis(self) -> int:
@@ -81,6 +84,7 @@ def test_gate_with_bounded_wait_inside_the_lambda(world, monkeypatch):
 
     out = check_gate.handler({"card_arn": CARD, "stage": "staging", "wait_seconds": 30}, Context())
     assert out["status"] == "ALLOWED"
+    assert real_sleeps == [] and world.clock.now() - before >= 5  # one poll interval, on the emulator's clock
 
 
 @pytest.mark.parametrize(

@@ -104,13 +104,15 @@ EVENTS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def deployed(emulator, card_session, monkeypatch):
-    clear_policy_cache()
-    monkeypatch.setenv("MCGOV_POLICY_URI", POLICY)
-    emulator.act_as("card")
-    yield emulator
-    clear_policy_cache()
+@pytest.fixture(scope="module")
+def deployed(module_emulator):
+    """One emulator for every refusal below: each test checks that its own handler call wrote nothing."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        clear_policy_cache()
+        monkeypatch.setenv("MCGOV_POLICY_URI", POLICY)
+        module_emulator.act_as("card")
+        yield module_emulator
+        clear_policy_cache()
 
 
 @pytest.mark.parametrize("value, why", IDENTIFIERS, ids=[why for _, why in IDENTIFIERS])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC
 from typing import Any
 
@@ -74,6 +75,7 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(
     with pytest.raises(prod.exceptions.ClientError, match="AccessDenied"):
         prod.describe_model_package(ModelPackageName=package)
     ensure_share(ram_client(card_session, "us-east-1"), policy, card, package_group_arn=group)
+    waits = Waits(emulator)
     run_package_gate(
         ram_client(card_session, "us-east-1"),
         card_session.client("sagemaker"),
@@ -82,8 +84,8 @@ def test_prod_reads_the_package_only_while_the_group_is_shared(
         card,
         package,
         timeout=120,
-        sleep=Waits(emulator).sleep,
-        clock=Waits(emulator).clock,
+        sleep=waits.sleep,
+        clock=waits.clock,
     )
     assert prod.describe_model_package(ModelPackageName=package)["ModelPackageArn"] == package
     assert prod.describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupName"] == "churn-packages"
@@ -145,7 +147,8 @@ def test_cli_share_and_gate_with_model_package(
     policy, card, package, group = world(card_session)
     path = tmp_path / "policy.yaml"
     path.write_text(json.dumps(POLICY))
-    monkeypatch.setattr("mcgov.steps.gate.poller.time.sleep", lambda s: None)
+    real_sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", real_sleeps.append)
     assert main(["share", "ensure", "--card", "churn-model", "--policy", str(path)]) == 2  # no package known
     assert "--model-package" in capsys.readouterr().err
     assert main(["share", "ensure", "--card", "churn-model", "--policy", str(path), "--model-package", package]) == 0
@@ -169,6 +172,7 @@ def test_cli_share_and_gate_with_model_package(
     out = json.loads(capsys.readouterr().out)
     assert rc == 0, out["reasons"]
     assert out["model_package"]["lifecycle"]["StageStatus"] == "Approved"
+    assert real_sleeps == []  # the gate's polls ran on the emulator's clock
 
 
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1"

@@ -49,9 +49,12 @@ class World:
     policy: SharePolicy
     reference: dict[str, Any] = field(default_factory=dict)
     clients: tuple[Any, Any, Any] = ()  # type: ignore[assignment]
+    unfaulted: tuple[Any, Any, Any] = ()  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.clients = (self.base.client("sagemaker"), self.base.client("s3"), ram_client(self.base, REGION))
+        # what the reviewer and the checks use: never attached to an injector
+        self.unfaulted = (self.base.client("sagemaker"), self.base.client("sts"), self.base.client("ram"))
 
     def sleep(self, seconds: float) -> None:
         self.emu.clock.advance(seconds)
@@ -116,9 +119,9 @@ def _flow(world: World, card: str, sm: Any, s3: Any, ram: Any) -> Outcome:
     try:
         published = populate_card(card, sources, sagemaker=sm, s3=s3, status="PendingReview")
         outcome.content_sha256, outcome.card_result = published.content_sha256, published.result
-        reviewer = world.base.client("sagemaker")
+        reviewer, sts, _ = world.unfaulted
         if reviewer.describe_model_card(ModelCardName=published.arn)["ModelCardStatus"] != "Approved":
-            approve_card(reviewer, world.base.client("sts"), world.policy, published.arn)  # a person, not faulted
+            approve_card(reviewer, sts, world.policy, published.arn)  # a person, not faulted
         ensure_share(ram, world.policy, published.arn)
         for stage in world.policy.stages:
             decision = run_gate(
@@ -145,12 +148,11 @@ def converged_problems(world: World, card: str, rerun: Outcome) -> list[str]:
         problems.append(f"re-run did not complete: {rerun}")
     if rerun.content_sha256 != world.reference["sha"]:
         problems.append(f"content hash {rerun.content_sha256} != clean run's {world.reference['sha']}")
-    sm = world.base.client("sagemaker")
+    sm, _, ram = world.unfaulted
     versions = sm.list_model_card_versions(ModelCardName=card)["ModelCardVersionSummaryList"]
     if len(versions) != 2:
         problems.append(f"{len(versions)} card versions, expected 2 (submitted, then approved)")
     arn = world.policy.card_arn(card)
-    ram = world.base.client("ram")
     for stage, cfg in world.policy.stages.items():
         shares = ram.get_resource_shares(resourceOwner="SELF", name=share_name(arn, stage))["resourceShares"]
         if [s["status"] for s in shares] != ["ACTIVE"]:

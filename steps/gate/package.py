@@ -10,7 +10,6 @@ invitations and ``ASSOCIATING`` rows are waited for like the card's.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,8 +128,8 @@ def run_package_gate(
     package_arn: str,
     *,
     timeout: float | None = None,
-    sleep: Sleep = time.sleep,
-    clock: Clock = time.time,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
     progress: Progress | None = None,
 ) -> Decision:
     """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""

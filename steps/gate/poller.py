@@ -1,16 +1,16 @@
 """Imperative shell of the gate: read the card and RAM, evaluate, back off and re-poll until decided.
 
-Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` are
-injected so tests never really wait.
+Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` default to the
+clock of ``mcgov.clock`` (real time unless an emulator provides its own), looked up at each call.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from mcgov import clock as wait_clock
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
@@ -57,8 +57,8 @@ def run_gate(
     card_arn: str,
     *,
     timeout: float | None = None,
-    sleep: Sleep = time.sleep,
-    clock: Clock = time.time,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
     progress: Progress | None = None,
     check: Callable[[datetime], Decision] | None = None,
 ) -> Decision:
@@ -67,6 +67,9 @@ def run_gate(
     ``check(now)`` makes one evaluation (default: ``check_once`` of the card); the package gate passes its own.
     """
     check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now))
+    waits = wait_clock.for_clients(ram, sagemaker)
+    sleep = waits.sleep if sleep is None else sleep
+    clock = waits.now if clock is None else clock
     settings = policy.gate
     limit = settings.timeout_seconds if timeout is None else timeout
     delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
@@ -103,11 +106,14 @@ def run_stages(
     card_arn: str,
     *,
     timeout: float | None = None,
-    sleep: Sleep = time.sleep,
-    clock: Clock = time.time,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
     progress: Progress | None = None,
 ) -> list[Decision]:
     """``run_gate`` for each stage in turn, sharing one wait budget (default: the policy's timeout)."""
+    waits = wait_clock.for_clients(ram, sagemaker)
+    sleep = waits.sleep if sleep is None else sleep
+    clock = waits.now if clock is None else clock
     limit = policy.gate.timeout_seconds if timeout is None else timeout
     start = clock()
     return [

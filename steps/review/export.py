@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +19,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mcgov import clock as wait_clock
 from mcgov import identifiers as ids
 from mcgov.errors import BadInputError
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
@@ -177,12 +177,16 @@ class CardExporter:
         timeout: float,
         *,
         progress: Callable[[ExportJob, float], None] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> ExportJob:
         """Describe the job until it is Completed (returned) or Failed (``job_failed``), or until ``timeout``
         seconds passed (``job_timed_out``; with 0, one look). ``progress(job, elapsed)`` sees every poll.
-        Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``."""
+        Polls come after ``FIRST_POLL_SECONDS``, doubling up to ``POLL_SECONDS``; ``sleep`` and ``clock`` default to
+        ``mcgov.clock``'s."""
+        waits = wait_clock.for_clients(self._sm)
+        sleep = waits.sleep if sleep is None else sleep
+        clock = waits.now if clock is None else clock
         started = clock()
         delay = FIRST_POLL_SECONDS
         while True:
