@@ -13,7 +13,7 @@ from mcgov import clock as wait_clock
 from mcgov.emulator.core import Emulator
 from mcgov.emulator.server import EmulatorServer
 from mcgov.steps.cli.main import main
-from mcgov.steps.share import ensure_readonly_permission
+from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
 
 POLICY = str(REPO / "share_policies" / "example.yaml")
