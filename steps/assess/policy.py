@@ -8,7 +8,6 @@ from __future__ import annotations
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.assess.catalog import framework_names, unknown_framework
-from mcgov.steps.assess.paths import parse_content_path
 
 
 def check_policy_fields(policy: SharePolicy, *, source: str) -> None:
@@ -20,6 +19,9 @@ def check_policy_fields(policy: SharePolicy, *, source: str) -> None:
             raise BadInputError(unknown_framework(), source=source, field=f"stages.{name}.require_assessment.framework")
     if not policy.required_fields_by_risk_rating:
         return
+    # Interim (replaced by a light path table): the gate Lambda must not load the card content models.
+    from mcgov.steps.assess.paths import parse_content_path
+
     for rating, paths in policy.required_fields_by_risk_rating.items():
         for index, path in enumerate(paths):
             try:
