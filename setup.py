@@ -1,4 +1,4 @@
-"""model-card-governance: fill SageMaker model cards at pipeline run time, share them with AWS RAM, and gate promotion on the share being ASSOCIATED.
+"""Packaging of model-card-governance (``mcgov``).
 
 The repository's folders install as subpackages of one package, ``mcgov`` (``steps/`` -> ``mcgov.steps``,
 ``pipelines/`` -> ``mcgov.pipelines`` ...), so a project with its own ``pipelines`` or ``steps`` package can
@@ -23,7 +23,10 @@ MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.
 setup(
     name="model-card-governance",
     version=VERSION,
-    description=__doc__.splitlines()[0],
+    description=(
+        "model-card-governance: fill SageMaker model cards at pipeline run time, share them with AWS RAM, "
+        "and gate promotion on the share being ASSOCIATED."
+    ),
     long_description=(HERE / "README.md").read_text() if (HERE / "README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.11",

@@ -40,7 +40,7 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
     from mcgov.emulator import Emulator, EmulatorConfig
     from mcgov.emulator.fixtures import seed_pipeline_outputs
     from mcgov.steps.card.service import CardSources
-    from mcgov.steps.common.policy import load_policy
+    from mcgov.steps.policy import load_policy
     from mcgov.steps.share.client import ram_client
     from mcgov.steps.share.converge import ensure_readonly_permission
 

@@ -67,7 +67,7 @@ def _world(cards: int) -> Iterator[tuple[Any, Any, Any, Any]]:
     """A fresh emulator with ``cards`` Approved cards and the read-only permission:
     (emulator, ram, sagemaker, policy)."""
     from mcgov.emulator import Emulator
-    from mcgov.steps.common.policy import load_policy
+    from mcgov.steps.policy import load_policy
     from mcgov.steps.share.client import ram_client
 
     with Emulator() as emu:

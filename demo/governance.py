@@ -9,10 +9,10 @@ from typing import Any
 from mcgov.demo.local_run import DEFAULT_POLICY as POLICY
 from mcgov.demo.states import steps_text
 from mcgov.steps.approval.service import approve_card
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.handlers.check_gate import check
+from mcgov.steps.policy import load_policy
 
 
 def consumer_view(emu: Any, card_arn: str, out: Path) -> None:

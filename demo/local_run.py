@@ -29,7 +29,7 @@ from mcgov.pipelines.local_run import (
     default_handlers,
     deploy_workflow,
 )
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.workflow.definition import WorkflowSettings
 from mcgov.steps.workflow.exceptions import InvalidWorkflowSettingError
 

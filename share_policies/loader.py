@@ -1,7 +1,7 @@
 """Parse and validate share policies: YAML text or already-parsed data -> ``SharePolicy``.
 
 Reading a policy from wherever it lives (a local path or ``s3://``) is the steps layer's job:
-``mcgov.steps.common.policy.load_policy``, used by the CLI and the Lambda handlers. ``load_policy`` here
+``mcgov.steps.policy.load_policy``, used by the CLI and the Lambda handlers. ``load_policy`` here
 reads a local file only, for tools and tests that hold one.
 """
 

@@ -12,12 +12,12 @@ from mcgov.errors import BadInputError
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
 from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.decision import SCHEMA_VERSION
 from mcgov.steps.gate.decision import evaluate as evaluate_with
 from mcgov.steps.gate.poller import backoff_delays, run_gate
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.naming import share_name, share_tags
 from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO

@@ -9,9 +9,9 @@ import pytest
 
 import mcgov.emulator.core as emulator_core
 from mcgov.share_policies.loader import parse_policy
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import delete_share, ensure_share
 from tests.conftest import REPO

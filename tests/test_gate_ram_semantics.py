@@ -10,8 +10,8 @@ import pytest
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import check_once
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_share
 from mcgov.steps.share.naming import TAG_PERMISSION

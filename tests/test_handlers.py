@@ -415,7 +415,7 @@ def test_approve_model_package_handler(world, card_session):
 
 
 def test_the_policy_is_read_once_per_container(world, monkeypatch):
-    import mcgov.steps.common.policy as policy_loader
+    import mcgov.steps.policy as policy_loader
 
     reads = []
     original = policy_loader.read_policy_text

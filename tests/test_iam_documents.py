@@ -14,7 +14,7 @@ import mcgov.steps.cli.main as main
 from mcgov.errors import BadInputError
 from mcgov.identifiers import KMS_KEY_ARN
 from mcgov.share_policies.iam import CARD_ARN_CONTEXT_KEY, consumer_iam_policy, kms_key_policy_statement
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLE = str(REPO / "share_policies" / "example.yaml")

@@ -1,7 +1,7 @@
 """Share-policy fields for assessment: ``stages.<name>.require_assessment`` and ``required_fields_by_risk_rating``.
 
 Their shape is checked by ``mcgov.share_policies``; that the framework is packaged and each path is a card content
-path is checked by the steps' loader (``mcgov.steps.common.policy.load_policy``: the CLI's and the handlers'),
+path is checked by the steps' loader (``mcgov.steps.policy.load_policy``: the CLI's and the handlers'),
 so ``mcgov policy validate`` checks both."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import RiskRating
 from mcgov.steps.card import content
 from mcgov.steps.cli.main import main
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 
 BASE: dict[str, Any] = {
     "version": 1,

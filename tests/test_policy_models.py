@@ -21,7 +21,7 @@ from mcgov.share_policies.iam import (
 )
 from mcgov.share_policies.loader import parse_policy, parse_policy_text
 from mcgov.share_policies.models import AWS_MANAGED_EXPORT_PERMISSION, AWS_MANAGED_PERMISSION
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "share_policies" / "example.yaml"

@@ -13,8 +13,8 @@ from botocore.awsrequest import AWSResponse
 
 from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.service import approve_card
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.policy import load_policy
 from mcgov.steps.reconcile.plan import Outcome, parse_selection
 from mcgov.steps.reconcile.run import reconcile
 from mcgov.steps.share.client import ram_client

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mcgov.errors import BadInputError
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.reconcile.plan import (
     Card,
     Outcome,

@@ -12,7 +12,7 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.approve import approve
 from mcgov.steps.cli.main import main
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
 from mcgov.steps.registry.exceptions import RegistryError
 from mcgov.steps.registry.provenance import (

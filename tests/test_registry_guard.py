@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.handlers import approval_guard
 from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.policy import load_policy
 from mcgov.steps.registry.embedded import embed_card
 from mcgov.steps.registry.store import ModelPackageStore
 from mcgov.steps.share.client import ram_client

@@ -12,7 +12,7 @@ import pytest
 
 import mcgov.emulator.fixtures as seed
 from mcgov.steps.card.service import CardSources, populate_card
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import share_name

@@ -24,8 +24,8 @@ from mcgov.errors import GovernanceError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.service import approve_card
 from mcgov.steps.card.service import CardSources, populate_card
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.naming import share_name

@@ -13,7 +13,7 @@ from mcgov.share_policies.iam import (
     kms_key_policy_statement,
     readonly_permission_template,
 )
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"

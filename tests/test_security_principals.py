@@ -13,7 +13,7 @@ import pytest
 import mcgov.emulator.core as emulator_core
 from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.cli.main import main
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.exceptions import ShareError

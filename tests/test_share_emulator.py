@@ -13,8 +13,8 @@ from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.reader import share_status
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from mcgov.steps.share.exceptions import ShareError

@@ -15,7 +15,7 @@ from botocore.stub import ANY, Stubber
 from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import parse_policy
 from mcgov.share_policies.models import AWS_MANAGED_PERMISSION
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import client_config
 from mcgov.steps.share.converge import delete_share, ensure_share
 from mcgov.steps.share.exceptions import ShareError

@@ -1,8 +1,9 @@
 """Parsing of the ARNs and principals RAM accepts (shareable resources, accounts, IAM, organizations).
 
 Sources: https://docs.aws.amazon.com/ram/latest/userguide/shareable.html (``sagemaker:ModelCard`` and
-``sagemaker:ModelPackageGroup`` are shareable), https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html (principal
-forms: account id, organization/OU ARN, IAM role/user ARN, service principal) and botocore's
+``sagemaker:ModelPackageGroup`` are shareable),
+https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html
+(principal forms: account id, organization/OU ARN, IAM role/user ARN, service principal) and botocore's
 ``sagemaker/*/service-2.json`` shapes ``ModelCardArn`` / ``EntityName`` (the card name pattern).
 """
 

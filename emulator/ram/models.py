@@ -155,7 +155,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         now = self.now()
         org = self.state.config.org_accounts
         touched = []
-        for kind, entity, account in [("PRINCIPAL", p, a) for p, a in zip(principals, accounts)] + [
+        for kind, entity, account in [("PRINCIPAL", p, a) for p, a in zip(principals, accounts, strict=False)] + [
             ("RESOURCE", r, None) for r in resource_arns
         ]:
             assoc = share.associations.get((kind, entity))

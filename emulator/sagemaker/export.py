@@ -6,7 +6,8 @@ decides where AWS documents nothing (docs/emulator.md lists these):
 
 * The job belongs to the card: its ARN is ``<card ARN>/export-job/<job name>`` (the ARN pattern of the API
   reference), in the card owner's account, so a consumer exporting a shared card by ARN describes the job by
-  that ARN, and both calls need the share's permission to allow the action (``AWSRAMPermissionSageMakerModelCardsAllowExport``).
+  that ARN, and both calls need the share's permission to allow the action
+  (``AWSRAMPermissionSageMakerModelCardsAllowExport``).
 * A job is InProgress when created and for ``IN_PROGRESS_POLLS`` DescribeModelCardExportJob calls; the next
   Describe runs it: it renders the card version chosen at creation and writes
   ``<S3OutputPath>/<card name>/<job name>/<card name>.pdf`` (Completed), or fails with a FailureReason.

@@ -201,7 +201,7 @@ class Validator:
             yield Violation(path, f"has {len(instance)} items, more than {schema['maxItems']}")
         items = schema.get("items")
         if isinstance(items, list):
-            for index, (value, sub) in enumerate(zip(instance, items)):
+            for index, (value, sub) in enumerate(zip(instance, items, strict=False)):
                 yield from self.violations(value, sub, f"{path}[{index}]")
         elif items is not None:
             for index, value in enumerate(instance):

@@ -110,7 +110,7 @@ def parse_content(content: Any, member: str = "content", label: str = "Content")
 
 def check_schema(validator: Validator, parsed: dict[str, Any], what: str) -> None:
     """Refuse ``parsed`` when ``validator`` finds violations, naming at most ``MAX_REPORTED`` of them."""
-    found = [str(v) for _, v in zip(range(MAX_REPORTED + 1), validator.violations(parsed))]
+    found = [str(v) for _, v in zip(range(MAX_REPORTED + 1), validator.violations(parsed), strict=False)]
     if found:
         more = "; ..." if len(found) > MAX_REPORTED else ""
         raise ValidationError(f"{what}: " + "; ".join(found[:MAX_REPORTED]) + more)

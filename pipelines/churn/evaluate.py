@@ -39,7 +39,7 @@ def _auc(labels: Sequence[int], scores: Sequence[float]) -> float:
     negatives = len(labels) - positives
     if not positives or not negatives:
         return 0.0
-    rank_sum = sum(r for r, y in zip(ranks, labels) if y == 1)
+    rank_sum = sum(r for r, y in zip(ranks, labels, strict=False) if y == 1)
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
@@ -50,10 +50,10 @@ def compute_metrics(labels: Sequence[int], scores: Sequence[float], threshold: f
             f"need as many scores as labels and at least one row (got {len(labels)} labels, {len(scores)} scores)"
         )
     predicted = [1 if s >= threshold else 0 for s in scores]
-    tp = sum(1 for y, p in zip(labels, predicted) if y == 1 and p == 1)
-    tn = sum(1 for y, p in zip(labels, predicted) if y == 0 and p == 0)
-    fp = sum(1 for y, p in zip(labels, predicted) if y == 0 and p == 1)
-    fn = sum(1 for y, p in zip(labels, predicted) if y == 1 and p == 0)
+    tp = sum(1 for y, p in zip(labels, predicted, strict=False) if y == 1 and p == 1)
+    tn = sum(1 for y, p in zip(labels, predicted, strict=False) if y == 0 and p == 0)
+    fp = sum(1 for y, p in zip(labels, predicted, strict=False) if y == 0 and p == 1)
+    fn = sum(1 for y, p in zip(labels, predicted, strict=False) if y == 1 and p == 0)
     n = len(labels)
     accuracy = (tp + tn) / n
     precision = _ratio(tp, tp + fp)

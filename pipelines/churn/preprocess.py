@@ -49,7 +49,7 @@ def main() -> None:
         reader = csv.reader(handle)
         header = next(reader)
         records = [r for r in reader if r]
-    for name, part in zip(("train", "validation", "test"), split(to_rows(header, records))):
+    for name, part in zip(("train", "validation", "test"), split(to_rows(header, records)), strict=False):
         out = BASE / name
         out.mkdir(parents=True, exist_ok=True)
         with (out / f"{name}.csv").open("w", newline="") as handle:

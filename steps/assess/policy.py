@@ -1,6 +1,6 @@
 """The share-policy fields about assessment, checked with what only the steps know (the packaged frameworks and
 the card content model). ``mcgov.share_policies`` checks their shape; the steps' policy loader
-(``mcgov.steps.common.policy.load_policy``, the one loader of the CLI and the handlers) calls this after it.
+(``mcgov.steps.policy.load_policy``, the one loader of the CLI and the handlers) calls this after it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from mcgov.identifiers import split_s3_uri
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import json_safe
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 from mcgov.text import visible_json
 
 

@@ -11,7 +11,7 @@ import os
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.common.policy import load_policy
+from mcgov.steps.policy import load_policy
 
 POLICY_ENV = "MCGOV_POLICY_URI"
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"

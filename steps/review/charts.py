@@ -7,7 +7,6 @@ sharply; values are carried in ``data-value`` attributes for tools and tests.
 
 from __future__ import annotations
 
-
 from mcgov.steps.review.chart_math import (
     axis_range,
     bar_labels,

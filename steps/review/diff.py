@@ -70,7 +70,10 @@ class MetricChange:
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """A hyperparameter added, removed or given a new value (``list`` is ``hyper_parameters`` or ``user_provided_...``)."""
+    """A hyperparameter added, removed or given a new value.
+
+    ``list`` is ``hyper_parameters`` or ``user_provided_...``.
+    """
 
     list: str
     name: str
@@ -162,7 +165,7 @@ def _evaluations(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
         else []
     )
     names = _unique([str(e.get("name", f"evaluation {i + 1}")) for i, e in enumerate(entries)])
-    return dict(zip(names, entries))
+    return dict(zip(names, entries, strict=False))
 
 
 def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
@@ -212,7 +215,7 @@ MetricKey = tuple[str, str, str]
 def _metric_list(items: Any) -> list[tuple[str, Any]]:
     metrics = [m for m in items if isinstance(m, dict)] if isinstance(items, list) else []
     names = _unique([str(m.get("name", "")) for m in metrics])
-    return [(n, m.get("value")) for n, m in zip(names, metrics)]
+    return [(n, m.get("value")) for n, m in zip(names, metrics, strict=False)]
 
 
 def _training_metrics(content: dict[str, Any]) -> dict[MetricKey, Any]:
@@ -231,7 +234,7 @@ def _evaluation_metrics(entries: dict[str, dict[str, Any]]) -> dict[MetricKey, A
             if isinstance(entry.get("metric_groups"), list)
             else []
         )
-        for group_name, group in zip(_unique([str(g.get("name", "")) for g in groups]), groups):
+        for group_name, group in zip(_unique([str(g.get("name", "")) for g in groups]), groups, strict=False):
             out.update(
                 {(entry_name, group_name, name): value for name, value in _metric_list(group.get("metric_data"))}
             )

@@ -18,7 +18,7 @@ from mcgov.text import visible
 def diff_to_dict(diff: CardDiff) -> dict[str, Any]:
     """The diff as JSON-ready data, with each metric's status."""
     data = asdict(diff)
-    for item, change in zip(data["metrics"], diff.metrics):
+    for item, change in zip(data["metrics"], diff.metrics, strict=False):
         item["status"] = change.status
     data["unchanged"] = diff.unchanged
     return data

@@ -13,7 +13,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from botocore import xform_name
@@ -33,7 +33,7 @@ JOB_NAME_MAX = 63
 S3_OUTPUT_MAX = 1024
 
 
-class ExportStatus(str, Enum):
+class ExportStatus(StrEnum):
     """``ModelCardExportJobStatus``."""
 
     IN_PROGRESS = "InProgress"

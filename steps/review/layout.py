@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
 from mcgov.steps.review.diff import CardDiff, split_recorded
 from mcgov.steps.review.diff_render import field_line
-from mcgov.errors import BadInputError
 from mcgov.steps.review.formatting import label, scalar_text
 from mcgov.steps.review.view import (
     Approval,

@@ -18,9 +18,9 @@ import pytest
 
 from mcgov.steps.card.service import publish_content
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.common.policy import load_policy
 from mcgov.steps.gate.poller import run_gate
 from mcgov.steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import delete_share, ensure_share
 
