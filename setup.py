@@ -34,7 +34,7 @@ setup(
     package_dir={NAMESPACE: NAMESPACE, **{f"{NAMESPACE}.{folder}": folder for folder in FOLDERS}},
     package_data={
         "mcgov.steps": ["VERSION"],
-        "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
+        "mcgov.steps.assess": ["content_tree.json", "frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": [

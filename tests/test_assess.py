@@ -21,9 +21,11 @@ from mcgov.steps.assess.checks import assessment_problem, required_fields_proble
 from mcgov.steps.assess.framework import NOT_EVIDENCED, load_framework, load_framework_file
 from mcgov.steps.assess.paths import content_paths, is_present, parse_content_path
 from mcgov.steps.assess.report import assessment_json, assessment_table
+from mcgov.steps.card.content import ModelCardContent
 from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.card.validation import validate_content
 from tests.conftest import REPO
+from tools import content_tree
 
 EXAMPLES = REPO / "examples" / "churn"
 FRAMEWORKS = REPO / "steps" / "assess" / "frameworks"
@@ -209,6 +211,22 @@ def test_an_unknown_framework_name_lists_the_known_ones_without_echoing_it():
 
 
 # --- content paths ------------------------------------------------------------------------------------------
+
+
+def test_the_path_table_is_what_the_content_model_generates():
+    """``steps/assess/content_tree.json`` is current: regenerating it (``python tools/content_tree.py``) changes
+    nothing, so a field added to the content model is a path the moment the table is regenerated."""
+    shipped = (REPO / "steps" / "assess" / "content_tree.json").read_text(encoding="utf-8")
+    assert content_tree.render() == shipped
+    assert json.loads(shipped)["evaluation_details"]["list"]["metadata"] == "map"
+
+
+def test_the_path_table_follows_the_content_model_field_by_field():
+    paths = set(content_paths())
+    assert {f for f in ModelCardContent.model_fields} <= paths
+    assert "model_overview.inference_environment.container_image" in paths
+    assert "evaluation_details[].metric_groups" in paths and "evaluation_details[].metric_groups[].name" in paths
+    assert "additional_information.custom_details" in paths and "model_overview.model_description.x" not in paths
 
 
 def test_every_path_a_framework_reads_is_a_content_path():

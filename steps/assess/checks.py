@@ -23,9 +23,11 @@ from mcgov.steps.assess.paths import parse_content_path
 FIRST_MISSING = 3
 
 
-def assessment_problem(content: Mapping[str, Any], requirement: AssessmentRequirement) -> str | None:
+def assessment_problem(
+    content: Mapping[str, Any], requirement: AssessmentRequirement, card: str = "NAME"
+) -> str | None:
     """Why the card scores below ``requirement.min_score`` against its framework (the first missing items and
-    the fix), or None."""
+    the fix), or None; ``card`` names the card in the command the fix gives."""
     framework = load_framework(requirement.framework, field="require_assessment.framework")
     assessment = assess(content, framework)
     if assessment.score >= requirement.min_score:
@@ -39,7 +41,7 @@ def assessment_problem(content: Mapping[str, Any], requirement: AssessmentRequir
         f"the card scores {_floor(assessment.score)} against {framework.name} ({assessment.points:g} of "
         f"{len(assessment.counted)} requirements), below the {requirement.min_score:g} this stage requires; "
         f"first missing: {items}{f' and {more} more' if more > 0 else ''}; fill these fields in the card template "
-        f"(or the card) and publish again; `mcgov card assess NAME --framework {framework.name}` lists them all"
+        f"(or the card) and publish again; `mcgov card assess {card} --framework {framework.name}` lists them all"
     )
 
 
