@@ -8,6 +8,9 @@ policy forbids external principals; the share names principals the policy does n
 stage's requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
 approve``) does not name its current version and content. ``pending`` is true when the only blockers can resolve by
 waiting.
+
+Blocked too when the card's content scores below the stage's ``require_assessment`` or lacks a field that
+``required_fields_by_risk_rating`` makes mandatory for its risk rating (``content_rules``, on the same response).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from mcgov.share_policies.models import CARD_STATUS_ORDER, PolicyStage, SharePol
 from mcgov.steps.approval.check import approval_problem
 from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
+from mcgov.steps.gate.content_rules import content_problems
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
@@ -143,6 +147,7 @@ def evaluate(
             terminal.append(f"Stage {stage_name} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
+    terminal.extend(content_problems(policy, stage, card))
     if stage.hub_copy_current:
         problem = hub_copy_problem(stage_name, summary, hub_copy)
         if problem:
