@@ -50,7 +50,7 @@ def _result_json(result: RequirementResult) -> dict[str, Any]:
 def score_line(assessment: Assessment) -> str:
     """``score 0.66: 14 covered, 5 partial, 6 missing of 25 counted; 16 not evidenced by a card (not counted)``."""
     return (
-        f"score {assessment.score:.2f}: {assessment.count(Status.COVERED)} covered, "
+        f"score {assessment.score_text}: {assessment.count(Status.COVERED)} covered, "
         f"{assessment.count(Status.PARTIAL)} partial, {assessment.count(Status.MISSING)} missing "
         f"of {len(assessment.counted)} counted; {assessment.count(Status.NOT_EVIDENCED)} not evidenced by a card "
         "(not counted)"
