@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcgov.steps.assess.framework import Framework, Requirement
+if TYPE_CHECKING:  # types only: assessing and reporting load no pydantic (the card renderer uses them)
+    from mcgov.steps.assess.framework import Framework, Requirement
 
 
 class Status(Enum):

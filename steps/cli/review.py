@@ -17,6 +17,8 @@ from mcgov.errors import BadInputError
 from mcgov.parsing import CONTENT
 from mcgov.steps.approval.exceptions import ApprovalError
 from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.assess.assessment import assess
+from mcgov.steps.assess.framework import load_framework
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content
@@ -55,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--diff-from",
         metavar="VERSION_OR_PATH",
         help="add the changes since this version of the card (or this content JSON file)",
+    )
+    render.add_argument(
+        "--framework",
+        metavar="NAME",
+        help="add a coverage section: the card assessed against this framework (`mcgov card assess --list-frameworks`)",
     )
     render.set_defaults(func=_render)
 
@@ -150,6 +157,7 @@ def _label(info: Any) -> str:
 
 def _render(args: argparse.Namespace) -> int:
 
+    framework = load_framework(args.framework) if args.framework else None  # a bad name fails before any read
     cards = _Cards(args)
     if args.content:
         if args.version is not None:
@@ -171,7 +179,11 @@ def _render(args: argparse.Namespace) -> int:
     if not args.content:
         info = cards.with_approval(info)
     renderer = render_html if args.format == "html" else render_markdown
-    _emit(args.output, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC)))
+    assessment = assess(content, framework) if framework is not None else None
+    _emit(
+        args.output,
+        renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC), assessment=assessment),
+    )
     return 0
 
 

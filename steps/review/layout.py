@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.errors import BadInputError
+from mcgov.steps.assess.assessment import Assessment, Status
+from mcgov.steps.assess.report import counts_line
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
 from mcgov.steps.review.diff import CardDiff, split_recorded
@@ -23,6 +25,8 @@ from mcgov.steps.review.view import (
     Block,
     CardInfo,
     CardView,
+    Coverage,
+    CoverageRow,
     Evaluation,
     Field,
     Fields,
@@ -84,10 +88,16 @@ _KNOWN_SECTIONS = (
 
 
 def build_view(
-    content: Any, info: CardInfo | None = None, *, generated_at: datetime | None = None, diff: CardDiff | None = None
+    content: Any,
+    info: CardInfo | None = None,
+    *,
+    generated_at: datetime | None = None,
+    diff: CardDiff | None = None,
+    assessment: Assessment | None = None,
 ) -> CardView:
     """Lay out card ``content`` for a reviewer; ``generated_at`` (the caller's clock) is printed in the footer,
-    ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix)."""
+    ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix),
+    ``assessment`` (of this content against a framework) the coverage section."""
     if not isinstance(content, dict):
         raise BadInputError(f"card content must be a JSON object, got {type(content).__name__}")
     info = info or CardInfo()
@@ -124,6 +134,48 @@ def build_view(
         generated=Generated(__version__, _timestamp(generated_at) if generated_at is not None else None),
         changes=changes,
         changes_note=_recorded_note(len(recorded)) if recorded else None,
+        coverage=coverage_of(assessment) if assessment is not None else None,
+    )
+
+
+COVERAGE_CAVEAT = (
+    "Presence, not adequacy: a requirement is covered when the card has text in the fields that evidence it, not "
+    "when that text is true or sufficient; a requirement a card cannot evidence is listed and not counted."
+)
+_STATUS_TEXT = {
+    Status.COVERED: "covered",
+    Status.PARTIAL: "partial",
+    Status.MISSING: "missing",
+    Status.NOT_EVIDENCED: "not evidenced by a card",
+}
+
+
+def coverage_of(assessment: Assessment) -> Coverage:
+    """The coverage section of an assessment: the score and counts (as ``mcgov card assess`` prints them) and
+    every row."""
+    framework = assessment.framework
+    rows = tuple(
+        CoverageRow(
+            id=r.requirement.id,
+            title=r.requirement.title,
+            source=r.requirement.source,
+            status=r.status.value,
+            status_text=_STATUS_TEXT[r.status],
+            evidence=r.evidence,
+            missing=r.missing,
+            reason=r.requirement.reason,
+        )
+        for r in assessment.results
+    )
+    return Coverage(
+        framework=framework.name,
+        title=framework.title,
+        version=framework.version,
+        url=framework.url,
+        score=assessment.score_text,
+        summary=counts_line(assessment),
+        caveat=COVERAGE_CAVEAT,
+        rows=rows,
     )
 
 
