@@ -8,6 +8,10 @@
 4. The card as the staging account sees it, by ARN; the consumer check of version and content hash.
 5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
 6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
+7. Review: a changed run, its diff, the HTML/Markdown renders, the PDF exported from staging.
+8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
+9. Prod requires EU AI Act Annex IV coverage of 0.8: blocked with the missing items, the template filled, the
+   card re-published and approved, then allowed.
 """
 
 from __future__ import annotations
@@ -104,6 +108,9 @@ def main() -> int:
             governance.blocked_scenario(emu, workflow, card_event, OUT)
             review.review_scene(emu, workflow, card_event, OUT)
             hub.hub_scene(emu, OUT)
+            from mcgov.demo.assessment import assessment_scene
+
+            assessment_scene(emu, workflow, card_event, policy, OUT)
     finally:
         if previous_policy is None:
             os.environ.pop("MCGOV_POLICY_URI", None)
