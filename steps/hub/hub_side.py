@@ -125,7 +125,7 @@ def sync_spoke(
         say(f"hub sync {spoke}: failed: {_one_line(exc)}")
         return SpokeReport(spoke=spoke, error=_one_line(exc), retryable=exc.retryable, failure=exc.failure)
     sources, copies, failed = _read(store, spoke, arns, names)
-    planned = plan_spoke(spoke, sources, copies, when, prune=prune)
+    planned = plan_spoke(spoke, sources, copies, when, prune=prune, listed=arns)
     done: list[CardAction] = []
     for action in planned:
         writes = action.outcome is Outcome.SYNCED or action.archive
