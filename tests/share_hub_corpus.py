@@ -43,6 +43,11 @@ OWNERSHIP: tuple[Case, ...] = (
         "the same on a per-card share: share ensure reports it and --prune removes it",
     ),
     Case(
+        "principal_added_to_second_share",
+        "the card sits in two shares of the policy and an account is added by hand to the one the gate does not "
+        "pick: the card is readable beyond the policy all the same, so the gate blocks and reconcile reports it",
+    ),
+    Case(
         "legacy_exact_is_adopted",
         "a share made before ownership tags that grants exactly the stage's accounts is used as it is: no new share, "
         "no write, the gate allows",

@@ -254,6 +254,26 @@ def test_ownership_per_card_principal_added_by_hand(acct: Account, capsys: pytes
     assert pruned.removed_principals == [HAND] and not pruned.drift and acct.gate(a, churn).allowed
 
 
+def test_ownership_principal_added_to_second_share(acct: Account) -> None:
+    churn = acct.card("churn")
+    a = policy("a", [PROD])
+    reconcile(acct.ram, acct.sm, a)
+    (batch,) = acct.shares("a")
+    per_card = ensure_share(acct.ram, a, churn).stages[0].share_arn  # the card now sits in two shares of A
+    acct.ram.associate_resource_share(resourceShareArn=batch["resourceShareArn"], principals=[HAND])
+
+    decision = acct.gate(a, churn)  # the clean per-card share is judged; the other one still grants HAND
+    assert not decision.allowed and any(batch["resourceShareArn"] in r and HAND in r for r in decision.reasons)
+    status = share_status(acct.ram, churn, [a.stage("prod")], a.policy_id)["stages"][0]
+    assert status["share"]["resourceShareArn"] == per_card
+    assert status["drift"]["other_shares"] == {batch["resourceShareArn"]: [HAND]}
+    report = reconcile(acct.ram, acct.sm, a)
+    assert rows(report)["churn"]["outcome"] is Outcome.DRIFT and HAND in rows(report)["churn"]["detail"]
+    pruned = reconcile(acct.ram, acct.sm, a, prune=True)
+    assert rows(pruned)["churn"]["outcome"] is Outcome.SHARED and f"loses {HAND}" in rows(pruned)["churn"]["detail"]
+    assert acct.live(batch["resourceShareArn"], "PRINCIPAL") == {PROD} and acct.gate(a, churn).allowed
+
+
 def test_ownership_legacy_exact_is_adopted(acct: Account, emu: Emulator) -> None:
     churn = acct.card("churn")
     a = policy("a", [PROD])
@@ -291,7 +311,7 @@ def test_ownership_legacy_with_extra_principal(acct: Account) -> None:
     assert not decision.allowed
     assert any(legacy in r and HAND in r and "made before ownership tags" in r for r in decision.reasons)
     status = share_status(acct.ram, churn, [a.stage("prod")], a.policy_id)["stages"][0]
-    assert status["drift"]["legacy_shares"] == {legacy: [HAND]}
+    assert status["drift"]["other_shares"] == {legacy: [HAND]}
 
     left = reconcile(acct.ram, acct.sm, a)
     assert rows(left)["churn"]["outcome"] is Outcome.OTHER_POLICY and acct.live(legacy, "RESOURCE") == {churn}

@@ -4,8 +4,8 @@ Blocked (fail closed) when: the share is missing/DELETED or carries another perm
 ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
 DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
 beyond the policy's window (measured from the association's creationTime); an association is external while the
-policy forbids external principals; the policy's share names principals the policy does not, or a share made
-before ownership tags grants the card to such principals (another policy's shares are not judged); the card status
+policy forbids external principals; a share of the policy (or made before ownership tags) holding the card names
+principals the policy does not (another policy's shares are not judged); the card status
 is below the stage's requirement or Archived; a stage that requires Approved gets a card whose approval record
 (``mcgov card approve``) does not name its current version and content. ``pending`` is true when the only blockers
 can resolve by waiting.
@@ -182,11 +182,11 @@ def evaluate(
         problem, transient = association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
         if problem:
             (waiting if transient else terminal).append(problem)
-    for legacy_arn, extra in sorted(share_state.legacy_drift.items()):
+    for other_arn, extra in sorted(share_state.drift_shares.items()):
+        old = " (made before ownership tags)" if share_state.ownership.get(other_arn) == "legacy" else ""
         terminal.append(
-            f"Share {legacy_arn} (made before ownership tags) also grants the card to {', '.join(extra)}, which the "
-            f"policy does not name for stage {stage_name}; run `mcgov share ensure --prune` (or `mcgov reconcile "
-            "--prune`) to take the card out of it."
+            f"Share {other_arn}{old} also grants the card to {', '.join(extra)}, which the policy does not name "
+            f"for stage {stage_name}; run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
         )
 
     reasons = terminal + waiting

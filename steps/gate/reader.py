@@ -20,7 +20,7 @@ from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.hub.provenance import read_provenance
 from mcgov.steps.share.client import get_associations, get_shares, list_associations, list_stage_shares
 from mcgov.steps.share.naming import BATCH_PREFIX, TAG_POLICY_ID, Owner, is_batch_share, share_name
-from mcgov.steps.share.ownership import Ownership, ownership
+from mcgov.steps.share.ownership import ownership
 from mcgov.steps.share.permissions import share_permissions
 from mcgov.steps.share.plan import Candidate, best_share, live_entities, share_order
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
@@ -37,7 +37,9 @@ def read_stage_state(ram: Any, card_arn: str, stage: PolicyStage, policy_id: str
     ``mcgov.steps.share.ownership``) count, and only live ones carrying the stage's permission as RAM lists it
     (ListResourceSharePermissions, read once per share and process: ``mcgov.steps.share.permissions``), not as
     the share's tag says; ``active`` is the one with the fewest problems (``best_share``), its PRINCIPAL rows and
-    the card's RESOURCE rows are returned. Another policy's shares are listed in ``other_policies``, not judged.
+    the card's RESOURCE rows are returned. Any other share of the policy (or made before ownership tags) holding
+    the card that grants an account the stage does not name is ``drift_shares``. Another policy's shares are
+    listed in ``other_policies``, not judged.
     """
     owner = Owner.of(policy_id, stage)
     name, permission = stage.name, stage.permission
@@ -66,10 +68,10 @@ def read_stage_state(ram: Any, card_arn: str, stage: PolicyStage, policy_id: str
     ]
     chosen = best_share(candidates, stage.accounts, card_arn)
     holding = _shares_holding(card_rows)
-    legacy_drift = {
+    drift = {
         s.arn: tuple(sorted(set(live_entities(principal_rows[s.arn])) - set(stage.accounts)))
         for s in mine
-        if s.live and kinds[s.arn] is Ownership.LEGACY and s.arn in holding
+        if s.live and s.arn in holding and (chosen is None or s.arn != chosen[0].arn)
     }
     return StageShareState(
         stage=name,
@@ -82,7 +84,7 @@ def read_stage_state(ram: Any, card_arn: str, stage: PolicyStage, policy_id: str
         policy_id=policy_id,
         accounts=tuple(stage.accounts),
         ownership={arn: kind.value for arn, kind in kinds.items()},
-        legacy_drift={arn: extra for arn, extra in legacy_drift.items() if extra},
+        drift_shares={arn: extra for arn, extra in drift.items() if extra},
         other_policies=foreign,
     )
 

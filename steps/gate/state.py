@@ -19,8 +19,8 @@ class StageShareState:
     ``mcgov.steps.share.ownership``); ``other_policies`` are live shares of the card and stage another policy
     owns (ARN -> its policy id), which the gate does not judge. ``permissions`` maps each live candidate share's ARN
     to the permission ARNs RAM lists for it (ListResourceSharePermissions), the permission the gate judges instead
-    of the share's tag. ``legacy_drift``: shares made before ownership tags that hold the card live and grant
-    accounts the stage does not name (ARN -> those accounts).
+    of the share's tag. ``drift_shares``: the other shares read (the policy's, or made before ownership tags) that
+    hold the card live and grant accounts the stage does not name (ARN -> those accounts).
     """
 
     stage: str
@@ -33,7 +33,7 @@ class StageShareState:
     policy_id: str = ""
     accounts: tuple[str, ...] = ()
     ownership: Mapping[str, str] = field(default_factory=dict)
-    legacy_drift: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    drift_shares: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     other_policies: Mapping[str, str] = field(default_factory=dict)
 
     def other_permission(self, permission_arn: str) -> tuple[ResourceShare, ...]:
@@ -45,13 +45,13 @@ class StageShareState:
         )
 
     def drift(self) -> dict[str, Any]:
-        """Where the chosen share's principals differ from the stage's accounts, and the old shares that grant the
+        """Where the chosen share's principals differ from the stage's accounts, and the other shares that grant the
         card beyond them (pure: ``share status`` prints it, the gate blocks on the same facts)."""
         live = live_entities(self.principal_associations) if self.active else []
         return {
             "extra_principals": sorted(p for p in live if p not in self.accounts),
             "missing_principals": [a for a in self.accounts if a not in live],
-            "legacy_shares": {arn: list(extra) for arn, extra in sorted(self.legacy_drift.items())},
+            "other_shares": {arn: list(extra) for arn, extra in sorted(self.drift_shares.items())},
         }
 
     def to_dict(self) -> dict:

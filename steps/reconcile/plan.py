@@ -294,6 +294,7 @@ def plan_stage(
         and s.allow_external_principals in (None, policy.allow_external_principals)
     ]
     legacy = [s for s in live_shares if kinds[s.arn] is Ownership.LEGACY]
+    owned_arns = {s.arn for s in owned}
 
     work: dict[str, ShareWork] = {}
     for share in batches:
@@ -349,19 +350,12 @@ def plan_stage(
             plans.append(_other_policy(card, name, claim))
             continue
         plan = _classify(card, name, candidates, work, principals_of, accounts)
-        if plan.outcome is Outcome.DRIFT and prune and plan.share_arn in {s.arn for s in owned}:
-            item = work.get(plan.share_arn) or removals.setdefault(
-                plan.share_arn, _removal(name, plan.share or "", plan.share_arn, principals_of, accounts)
-            )
-            item.prune_principals()
-            plan.outcome, plan.detail = (
-                Outcome.WOULD_SHARE,
-                f"share {plan.share} loses {', '.join(item.drift_principals)}",
-            )
-        elif plan.outcome is Outcome.WOULD_SHARE and plan.share_arn:
+        if plan.outcome is Outcome.WOULD_SHARE and plan.share_arn:
             to_fix.add(plan.share_arn)
         elif plan.outcome is Outcome.WOULD_SHARE:
             to_place.append(plan)
+        drifted = [s for s in candidates if s.arn in owned_arns and set(principals_of[s.arn]) - set(accounts)]
+        _owned_drift(plan, drifted, principals_of, accounts, prune, work, removals)
         for share in holding:
             _legacy_holding(plan, share, principals_of[share.arn], accounts, prune, removals, name)
         plans.append(plan)
@@ -401,6 +395,38 @@ def _other_policy(card: Card, stage: str, claim: Sequence[str]) -> CardPlan:
             "into this policy's shares"
         )
     return CardPlan(card, stage, Outcome.OTHER_POLICY, detail=detail)
+
+
+def _owned_drift(
+    plan: CardPlan,
+    drifted: Sequence[ResourceShare],
+    principals_of: Mapping[str, Sequence[str]],
+    accounts: Sequence[str],
+    prune: bool,
+    work: dict[str, ShareWork],
+    removals: dict[str, ShareWork],
+) -> None:
+    """Shares of the policy holding the card that grant accounts the stage does not name (any of them, not only the
+    one the card counts as shared by): drift, or with ``prune`` their extra principals are taken off."""
+    if not drifted:
+        return
+    if prune:
+        losses = []
+        for share in drifted:
+            item = work.get(share.arn) or removals.setdefault(
+                share.arn, _removal(plan.stage, share.name, share.arn, principals_of, accounts)
+            )
+            item.prune_principals()
+            losses.append(f"share {share.name} loses {', '.join(item.drift_principals)}")
+        if plan.outcome in (Outcome.ALREADY, Outcome.DRIFT):
+            plan.outcome, plan.detail = Outcome.WOULD_SHARE, "; ".join(losses)
+        else:
+            plan.detail = "; ".join([plan.detail, *losses])
+    elif plan.outcome is Outcome.ALREADY:
+        share = drifted[0]
+        extra = sorted(set(principals_of[share.arn]) - set(accounts))
+        plan.outcome = Outcome.DRIFT
+        plan.detail = f"share {share.name} also grants {', '.join(extra)}, not in the policy; re-run with --prune"
 
 
 def _removal(
