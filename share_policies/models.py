@@ -11,6 +11,7 @@ picks the class from the data.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerM
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
+POLICY_ID = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
+DEFAULT_POLICY_ID = "default"
 
 
 def status_meets(card_status: str, required: str) -> bool:
@@ -149,6 +152,11 @@ class HubLocation(_Strict):
 class SharePolicy(_Strict):
     """A whole share policy file (centralized topology: the card account shares its own cards).
 
+    ``policy_id`` names the policy on every RAM share it makes (the ``mcgov:policy-id`` tag): a share belongs to
+    one (policy id, stage), and only that policy reuses or changes it. It stays the same when accounts are
+    added or removed; the loader fills it from the file name when the policy does not set it
+    (``mcgov.share_policies.loader.default_policy_id``).
+
     ``required_fields_by_risk_rating``: card content paths that must be present in a card of that
     ``intended_uses.risk_rating``; that each is a real content path is checked by the steps' policy loader
     (``mcgov.steps.assess.policy``), which knows the content model.
@@ -156,6 +164,7 @@ class SharePolicy(_Strict):
 
     version: Literal[1]
     topology: Literal["centralized"] = "centralized"
+    policy_id: str = DEFAULT_POLICY_ID
     card_account: str
     region: str
     allow_external_principals: bool = False
@@ -174,6 +183,16 @@ class SharePolicy(_Strict):
         if isinstance(value, dict) and any(key not in typing.get_args(RiskRating) for key in value):
             raise ValueError(
                 "a key is not a card risk rating (intended_uses.risk_rating); use High, Medium, Low or Unknown"
+            )
+        return value
+
+    @field_validator("policy_id")
+    @classmethod
+    def _policy_id(cls, value: str) -> str:
+        if not POLICY_ID.fullmatch(value):
+            raise ValueError(
+                "must be 1-63 lowercase letters, digits and hyphens, starting with a letter (it names the "
+                "policy on every share it makes: keep it when the file moves, unique per card account and region)"
             )
         return value
 

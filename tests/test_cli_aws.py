@@ -80,7 +80,9 @@ def test_the_policy_may_live_in_s3(cli, card_session):
         Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes()
     )
     code, out, err = cli("policy", "validate", "s3://mcgov-config/policy.yaml")
-    assert code == 0 and out.startswith("s3://mcgov-config/policy.yaml: valid: card account 111111111111"), err
+    assert code == 0 and out.startswith(
+        "s3://mcgov-config/policy.yaml: valid: policy example, card account 111111111111"
+    ), err
     code, out, err = cli("policy", "validate", "s3://mcgov-config/missing.yaml")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("mcgov: error: s3://mcgov-config/missing.yaml: cannot read the policy object (NoSuchKey")

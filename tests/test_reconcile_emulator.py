@@ -182,6 +182,7 @@ def test_selection_by_status_and_name_prefix_and_status_requirements(world: Worl
         Outcome.DRIFT: 0,
         Outcome.FAILED: 0,
         Outcome.SKIPPED: 2 + 2 + 2,
+        Outcome.OTHER_POLICY: 0,
     }
     assert writes(calls) == 0
 

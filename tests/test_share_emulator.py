@@ -121,18 +121,19 @@ def test_drift_reported_then_pruned(world: dict) -> None:
     world["ram"].associate_resource_share(resourceShareArn=arn, principals=["333333333333"])
     reported = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert reported.stages[0].drift_principals == ["333333333333"] and reported.drift
-    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")], world["policy"].policy_id)
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
         if a["status"] in ("ASSOCIATING", "ASSOCIATED")
     }
     assert live == {"222222222222", "333333333333"}
+    assert status["stages"][0]["drift"]["extra_principals"] == ["333333333333"]
     pruned = ensure_share(
         world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")], prune=True
     )
     assert pruned.stages[0].removed_principals == ["333333333333"] and not pruned.drift
-    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")], world["policy"].policy_id)
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]

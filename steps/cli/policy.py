@@ -35,12 +35,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     stages += _required_fields(policy)
     if isinstance(policy, HubSpokePolicy):
         print(
-            f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
+            f"{args.path}: valid: policy {policy.policy_id}, hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
             f"{len(policy.spokes)} spoke(s): {', '.join(_spoke(s) for s in policy.spokes)}; "
             f"share back to spokes: {'yes' if policy.share_back_to_spokes else 'no'}; stages: {stages or 'none'}"
         )
         return 0
-    print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
+    print(
+        f"{args.path}: valid: policy {policy.policy_id}, card account {policy.card_account}, {policy.region}; "
+        f"stages: {stages}"
+    )
     return 0
 
 

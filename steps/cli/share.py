@@ -68,11 +68,9 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     )
     print_json(result.to_dict())
     for stage in (*result.stages, *result.package_group_stages):
-        kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
-        if kept:
+        for line in stage.kept_drift():
             print(
-                f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "
-                "re-run with --prune to remove",
+                f"mcgov: warning: stage {stage.stage}: {line}, not named by the policy; re-run with --prune to remove",
                 file=sys.stderr,
             )
     return 0
@@ -80,7 +78,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
-    print_json(share_status(ram_client(session, policy.region), card_arn, stages))
+    print_json(share_status(ram_client(session, policy.region), card_arn, stages, policy.policy_id))
     return 0
 
 

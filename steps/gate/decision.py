@@ -4,10 +4,11 @@ Blocked (fail closed) when: the share is missing/DELETED or carries another perm
 ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
 DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
 beyond the policy's window (measured from the association's creationTime); an association is external while the
-policy forbids external principals; the share names principals the policy does not; the card status is below the
-stage's requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
-approve``) does not name its current version and content. ``pending`` is true when the only blockers can resolve by
-waiting.
+policy forbids external principals; a share of the policy (or made before ownership tags) holding the card names
+principals the policy does not (another policy's shares are not judged); the card status
+is below the stage's requirement or Archived; a stage that requires Approved gets a card whose approval record
+(``mcgov card approve``) does not name its current version and content. ``pending`` is true when the only blockers
+can resolve by waiting.
 
 Blocked too when the card's content scores below the stage's ``require_assessment`` or lacks a field that
 ``required_fields_by_risk_rating`` makes mandatory for its risk rating (``content_rules``, on the same response).
@@ -178,7 +179,7 @@ def evaluate(
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
                     f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage_name}; "
-                    "run `mcgov share ensure --prune` to remove it."
+                    "run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
                 )
         by_resource = latest_by_entity(share_state.resource_associations)
         association = by_resource.get(card_arn)
@@ -186,6 +187,12 @@ def evaluate(
         problem, transient = association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
         if problem:
             (waiting if transient else terminal).append(problem)
+    for other_arn, extra in sorted(share_state.drift_shares.items()):
+        old = " (made before ownership tags)" if share_state.ownership.get(other_arn) == "legacy" else ""
+        terminal.append(
+            f"Share {other_arn}{old} also grants the card to {', '.join(extra)}, which the policy does not name "
+            f"for stage {stage_name}; run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
+        )
 
     reasons = terminal + waiting
     return Decision(

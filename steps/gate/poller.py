@@ -34,7 +34,7 @@ def check_once(
     card: dict[str, Any] | None = None
     try:
         card = CardStore(sagemaker).describe(card_arn)  # not found: not shared with us, or no such card
-        state = read_stage_state(ram, card_arn, stage)
+        state = read_stage_state(ram, card_arn, stage, policy.policy_id)
         approval = ApprovalStore(sagemaker).read(card_arn) if stage.required_card_status == "Approved" else None
         hub_copy = read_hub_copy(sagemaker, policy, card_arn) if stage.hub_copy_current else None
         return evaluate(policy, stage, card, state, now, approval, hub_copy)

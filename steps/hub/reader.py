@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from mcgov.identifiers import name_contains_for_prefix, parse_card_arn
+from mcgov.parsing import parse_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.common.jsonutil import content_sha256
@@ -55,7 +56,8 @@ def shared_cards(ram: Any, spoke: str, region: str) -> list[str]:
 
 
 def read_source(store: CardStore, arn: str) -> SourceCard:
-    """The source card's latest version, read by ARN (``CardError``/``CardNotFoundError`` on failure)."""
+    """The source card's latest version, read by ARN (``CardError``/``CardNotFoundError`` on failure; content that
+    is not strict JSON is ``BadInputError`` naming the source)."""
     card = store.describe(arn)
     text = card.get("Content") or "{}"
     match = parse_card_arn(arn)
@@ -65,7 +67,7 @@ def read_source(store: CardStore, arn: str) -> SourceCard:
         account=match["account"] if match else "",
         version=int(card["ModelCardVersion"]),
         status=card["ModelCardStatus"],
-        content=json.loads(text),
+        content=parse_json(text, f"{arn} Content"),
         content_sha256=content_sha256(text),
     )
 
