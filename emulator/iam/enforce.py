@@ -61,7 +61,6 @@ class Caller:
 
 def caller_of(response: Any) -> Caller | None:
     """The checked role session making this request, or None (default identity, or a role that does not exist)."""
-    from moto.iam.models import iam_backends
     from moto.sts.models import sts_backends
 
     account = response.current_account
@@ -72,20 +71,33 @@ def caller_of(response: Any) -> Caller | None:
         return None
     if session is None:
         return None
-    iam = iam_backends[account][partition]
-    role = next((r for r in iam.roles.values() if r.arn == session.role_arn), None)
-    if role is None:
+    documents = role_documents(session.role_arn)
+    if documents is None:
         return None
-    documents = list(role.policies.values())
-    for policy in role.managed_policies.values():
-        documents.extend(v.document for v in policy.versions if v.is_default)
     role_name = session.role_arn.rsplit("/", 1)[-1]
     return Caller(
         account=account,
         role_arn=session.role_arn,
         session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session.session_name}",
-        documents=tuple(documents),
+        documents=documents,
     )
+
+
+def role_documents(role_arn: str) -> tuple[str, ...] | None:
+    """The inline policies and the default versions of the attached managed policies of a role (None: no such role)."""
+    from moto.iam.models import iam_backends
+
+    parts = role_arn.split(":")
+    if len(parts) < 6:
+        return None
+    iam = iam_backends[parts[4]][parts[1]]
+    role = next((r for r in iam.roles.values() if r.arn == role_arn), None)
+    if role is None:
+        return None
+    documents = list(role.policies.values())
+    for policy in role.managed_policies.values():
+        documents.extend(v.document for v in policy.versions if v.is_default)
+    return tuple(documents)
 
 
 def _strings(value: Any) -> Iterator[str]:

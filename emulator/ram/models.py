@@ -23,11 +23,14 @@ from mcgov.emulator.ram.associations import (
     ASSOCIATION_STATUSES,
     ASSOCIATION_TYPES,
     RESTARTABLE,
+    TRANSITIONAL,
     Association,
     Invitation,
     advance,
     answer_invitation,
+    due_time,
 )
+from mcgov.emulator.ram.events import announce
 from mcgov.emulator.ram.exceptions import (
     IdempotentParameterMismatchException,
     InvalidClientTokenException,
@@ -78,6 +81,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         self.customer_permissions: dict[str, Permission] = {}
         self.client_tokens: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self.model_card_permissions = managed_model_card_permissions(self.state.clock.now())
+        self.pending: dict[int, Association] = {}  # ASSOCIATING / DISASSOCIATING rows, for the clock's sweep
 
     @property
     def state(self) -> EmulatorState:
@@ -130,6 +134,33 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             self.client_tokens[key] = (fingerprint, copy.deepcopy(result))
             return result
 
+    # Association changes: the clock's sweep and the state-change events
+
+    def watch(self, assoc: Association) -> None:
+        """Follow a new association: its status changes are swept on the clock and announced as events."""
+        assoc.watcher = self.association_changed
+        self.association_changed(assoc)
+
+    def association_changed(self, assoc: Association) -> None:
+        """An association is new or changed status: index it while transitional, and announce it."""
+        if assoc.status in TRANSITIONAL:
+            self.pending[id(assoc)] = assoc
+        else:
+            self.pending.pop(id(assoc), None)
+        announce(assoc, self.state)
+
+    def sweep(self) -> None:
+        """Apply the lifecycle (no poll) to every transitional association: what the clock made due happens now."""
+        with self.state.lock:
+            for assoc in list(self.pending.values()):
+                advance(assoc, self.state, poll=False)
+
+    def next_due(self) -> float | None:
+        """The earliest time a transitional association changes without a poll, if any."""
+        with self.state.lock:
+            times = [t for t in (due_time(a, self.state) for a in list(self.pending.values())) if t is not None]
+        return min(times) if times else None
+
     # Shares and associations
 
     def get_share(self, arn: str | None) -> Share:
@@ -171,6 +202,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     external=account is not None and account not in org,
                 )
                 share.associations[(kind, entity)] = assoc
+                self.watch(assoc)
             elif assoc.status in RESTARTABLE:
                 assoc.restart(now)
             else:
