@@ -9,7 +9,8 @@
 * IAM for role sessions: ``call_action`` (and S3's ``_bucket_response``/``_key_response``) refuse a request of an
   assumed-role session of an existing role that its policies do not allow (``mcgov.emulator.iam``).
 * EventBridge, EventBridge Scheduler: the ``BackendDict``s build emulator subclasses (checked patterns, PutEvents
-  and delivery to targets, schedules that fire); after every request ``call_action`` pumps the event hub
+  and delivery to targets, schedules that fire), and CloudFormation learns ``AWS::Scheduler::Schedule``; after every
+  request ``call_action`` pumps the event hub
   (``mcgov.emulator.events.hub``), so what became due is delivered before the caller goes on.
 * The call log: ``BaseResponse.call_action`` records (account, service, operation) of every request
   of every service except S3, whose ``S3Response`` never goes through ``call_action``; S3 requests are
@@ -37,6 +38,7 @@ from mcgov.emulator.iam.enforce import s3_refusal
 from mcgov.emulator.inputs.enforce import refusal as input_refusal
 from mcgov.emulator.ram.models import EmulatorRamBackend
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+from mcgov.emulator.scheduler.cloudformation import ScheduleResource
 from mcgov.emulator.scheduler.models import EmulatorSchedulerBackend
 from mcgov.emulator.state import get_state
 
@@ -100,6 +102,19 @@ def _authorized_s3(original: Any) -> Any:
     return respond
 
 
+CLOUDFORMATION_MODELS = (ScheduleResource,)  # resource types moto's CloudFormation lacks
+
+
+def _register_cloudformation_models() -> None:
+    """Make moto's CloudFormation see ``CLOUDFORMATION_MODELS`` (it caches ``CloudFormationModel``'s subclasses)."""
+    from moto.cloudformation import parsing
+
+    known = {m.cloudformation_type() for m in parsing.get_model_list()}
+    if any(model.cloudformation_type() not in known for model in CLOUDFORMATION_MODELS):
+        for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+            cached.cache_clear()
+
+
 def is_applied() -> bool:
     """True while the patches are in effect."""
     return bool(_originals)
@@ -123,6 +138,7 @@ def apply() -> None:
     _swap_backend(sagemaker_backends, EmulatorSageMakerBackend)
     _swap_backend(events_backends, EmulatorEventsBackend)
     _swap_backend(scheduler_backends, EmulatorSchedulerBackend)
+    _register_cloudformation_models()
     LambdaResponse.invoke = make_invoke(_originals["invoke"])  # type: ignore[method-assign]
     BaseResponse.call_action = _checking_call_action(_originals["call_action"])  # type: ignore[method-assign]
     BaseResponse.parse_parameters = _tolerant_parse_parameters(_originals["parse_parameters"])  # type: ignore[method-assign]

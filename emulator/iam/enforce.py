@@ -149,6 +149,8 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
     named = [t for t in types if t]
     if not named:
         return ["*"]
+    if action == "events:PutEvents":
+        return _event_buses(value, region, account, partition)
     arns = [s for s in _strings(value) if s.startswith("arn:")]
     found: list[str] = []
     for resource_type in named:
@@ -165,6 +167,17 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
     if "" in types:
         return ["*"]
     raise Unsupported(f"the resource of {action!r} in this request")
+
+
+def _event_buses(value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
+    """PutEvents acts on the bus of each entry (``EventBusName``, a name or an ARN; none: the default bus)."""
+    buses: list[str] = []
+    for entry in _member(value, "Entries") or []:
+        name = str(_member(entry, "EventBusName") or "default") if isinstance(entry, dict) else "default"
+        arn = name if name.startswith("arn:") else f"arn:{partition}:events:{region}:{account}:event-bus/{name}"
+        if arn not in buses:
+            buses.append(arn)
+    return buses or [f"arn:{partition}:events:{region}:{account}:event-bus/default"]
 
 
 def _request_tags(value: dict[str, Any]) -> dict[str, str] | None:
