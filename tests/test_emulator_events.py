@@ -18,7 +18,12 @@ GATE = {"source": ["mcgov"], "detail-type": ["Gate Decision"]}
 
 
 def put(session: boto3.Session, bus: str = "default", **entry: Any) -> dict[str, Any]:
-    base = {"Source": "mcgov", "DetailType": "Gate Decision", "Detail": json.dumps({"allowed": True}), "EventBusName": bus}
+    base = {
+        "Source": "mcgov",
+        "DetailType": "Gate Decision",
+        "Detail": json.dumps({"allowed": True}),
+        "EventBusName": bus,
+    }
     return session.client("events").put_events(Entries=[{**base, **entry}])
 
 
@@ -150,9 +155,7 @@ def test_rule_to_lambda_needs_the_function_permission(emulator: Emulator, card_s
     assert emulator.events.deliveries()[-1].outcome == "delivered"
 
 
-def test_lambda_function_errors_are_retried_twice_on_the_clock(
-    emulator: Emulator, card_session: boto3.Session
-) -> None:
+def test_lambda_function_errors_are_retried_twice_on_the_clock(emulator: Emulator, card_session: boto3.Session) -> None:
     watcher = Recorder(emulator, fail_times=5)
     rule_to_lambda(card_session, "gate", GATE, function(emulator, card_session, "watcher", watcher))
     start = emulator.clock.now()
@@ -194,7 +197,9 @@ def test_rule_state_and_pattern_decide_delivery(emulator: Emulator, card_session
             {
                 "InputTransformer": {
                     "InputPathsMap": {"card": "$.detail.card", "ok": "$.detail.allowed"},
-                    "InputTemplate": '{"text": "<card> allowed: <ok>", "card": <card>, "ok": <ok>, "rule": "<aws.events.rule-name>"}',
+                    "InputTemplate": (
+                        '{"text": "<card> allowed: <ok>", "card": <card>, "ok": <ok>, "rule": "<aws.events.rule-name>"}'
+                    ),
                 }
             },
             {"text": "churn allowed: true", "card": "churn", "ok": True, "rule": "gate"},
@@ -208,9 +213,7 @@ def test_target_input(emulator: Emulator, card_session: boto3.Session, target: d
     assert watcher.events == [expected]
 
 
-def test_rule_to_step_functions_needs_a_role_that_may_start_it(
-    emulator: Emulator, card_session: boto3.Session
-) -> None:
+def test_rule_to_step_functions_needs_a_role_that_may_start_it(emulator: Emulator, card_session: boto3.Session) -> None:
     sfn = card_session.client("stepfunctions")
     definition = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
     machine = sfn.create_state_machine(
@@ -218,11 +221,18 @@ def test_rule_to_step_functions_needs_a_role_that_may_start_it(
     )["stateMachineArn"]
     role = emulator.create_role(
         "events-to-sfn",
-        {"start": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": machine}]}},
+        {
+            "start": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": machine}],
+            }
+        },
     )
     events = card_session.client("events")
     events.put_rule(Name="gate", EventPattern=json.dumps(GATE))
-    events.put_targets(Rule="gate", Targets=[{"Id": "no-role", "Arn": machine}, {"Id": "sm", "Arn": machine, "RoleArn": role}])
+    events.put_targets(
+        Rule="gate", Targets=[{"Id": "no-role", "Arn": machine}, {"Id": "sm", "Arn": machine, "RoleArn": role}]
+    )
     out = put(card_session)
     by_target = {d.target_id: d for d in emulator.events.deliveries()}
     assert by_target["no-role"].outcome == "failed" and "RoleArn" in (by_target["no-role"].error or "")
@@ -259,7 +269,9 @@ def test_a_target_runs_after_the_request_and_may_put_events_itself(
     emulator.act_as("card")
     rule_to_lambda(card_session, "gate", GATE, function(emulator, card_session, "relay", relay))
     watcher = Recorder(emulator)
-    rule_to_lambda(card_session, "relayed", {"detail-type": ["Relayed"]}, function(emulator, card_session, "w", watcher))
+    rule_to_lambda(
+        card_session, "relayed", {"detail-type": ["Relayed"]}, function(emulator, card_session, "w", watcher)
+    )
     put(card_session)
     assert seen == ["Gate Decision"]
     assert [e["detail-type"] for e in watcher.events] == ["Relayed"]

@@ -104,7 +104,9 @@ def test_failure_disassociation_and_suspension(
     share_arn = share(card_session, [STAGING, "333333333333"])
     emulator.fail_association(principal=STAGING, message="SCP denied")
     failed = [e for e in watcher.events if e["detail"]["status"] == "failed"]
-    assert [(e["detail"]["associatedEntity"], e["detail"]["statusMessage"]) for e in failed] == [(STAGING, "SCP denied")]
+    assert [(e["detail"]["associatedEntity"], e["detail"]["statusMessage"]) for e in failed] == [
+        (STAGING, "SCP denied")
+    ]
     emulator.clock.advance(60)
     card_session.client("ram").disassociate_resource_share(resourceShareArn=share_arn, principals=["333333333333"])
     emulator.set_association_status(share_arn, card_arn(), "SUSPENDED")
@@ -113,9 +115,7 @@ def test_failure_disassociation_and_suspension(
     assert watcher.events[-1]["detail"]["status"] == "suspended"
 
 
-def test_the_principal_account_hears_about_its_own_association(
-    emulator: Emulator, card_session: boto3.Session
-) -> None:
+def test_the_principal_account_hears_about_its_own_association(emulator: Emulator, card_session: boto3.Session) -> None:
     emulator.set_association_delay(polls=None, seconds=None)
     share(card_session, [STAGING])
     assert statuses(emulator, "staging") == [("PRINCIPAL", "associating"), ("PRINCIPAL", "associated")]
@@ -172,9 +172,12 @@ def test_dropped_events_never_arrive(emulator: Emulator, card_session: boto3.Ses
     # associating and associated, each for the principal (to the owner and to staging) and the resource (the owner)
     assert len(emulator.events.dropped) == 6
     assert {d.account for d in emulator.events.dropped} == {CARD, STAGING}
-    assert card_session.client("ram").get_resource_share_associations(associationType="PRINCIPAL")[
-        "resourceShareAssociations"
-    ][0]["status"] == "ASSOCIATED"  # the association itself is unaffected
+    assert (
+        card_session.client("ram").get_resource_share_associations(associationType="PRINCIPAL")[
+            "resourceShareAssociations"
+        ][0]["status"]
+        == "ASSOCIATED"
+    )  # the association itself is unaffected
 
 
 def test_a_seeded_drop_rate_is_repeatable(emulator: Emulator, card_session: boto3.Session) -> None:
