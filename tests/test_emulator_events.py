@@ -326,3 +326,62 @@ def test_background_pump_delivers_without_requests(emulator: Emulator, card_sess
     finally:
         emulator.events.stop_background()
     assert delivered == ["ran"]
+
+
+@pytest.mark.parametrize("with_permission", [True, False])
+def test_a_stack_rule_reaches_its_function_only_with_the_stack_permission(
+    emulator: Emulator, card_session: boto3.Session, with_permission: bool
+) -> None:
+    role = card_session.client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    watcher = Recorder(emulator)
+    emulator.register_lambda_handler("watcher", watcher)
+    function_properties = {
+        "FunctionName": "watcher",
+        "Runtime": "python3.12",
+        "Handler": "index.handler",
+        "Role": role,
+        "Code": {"ZipFile": "def handler(event, context):\n    return event\n"},
+    }
+    resources: dict[str, Any] = {
+        "Watcher": {"Type": "AWS::Lambda::Function", "Properties": function_properties},
+        "Rule": {
+            "Type": "AWS::Events::Rule",
+            "Properties": {"EventPattern": GATE, "Targets": [{"Id": "w", "Arn": {"Fn::GetAtt": ["Watcher", "Arn"]}}]},
+        },
+    }
+    if with_permission:
+        resources["Permission"] = {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": {"Ref": "Watcher"},
+                "Action": "lambda:InvokeFunction",
+                "Principal": "events.amazonaws.com",
+                "SourceArn": {"Fn::GetAtt": ["Rule", "Arn"]},
+            },
+        }
+    card_session.client("cloudformation").create_stack(StackName="s", TemplateBody=json.dumps({"Resources": resources}))
+    put(card_session)
+    assert len(watcher.events) == (1 if with_permission else 0)
+    [delivery] = emulator.events.deliveries()
+    assert delivery.outcome == ("delivered" if with_permission else "failed")
+
+
+def test_a_target_role_replaces_the_resource_policy(emulator: Emulator, card_session: boto3.Session) -> None:
+    watcher = Recorder(emulator)
+    fn = function(emulator, card_session, "watcher", watcher)
+    invoke = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn}],
+    }
+    allowed = emulator.create_role("events-invoke", {"invoke": invoke})
+    denied = emulator.create_role("events-nothing", {})
+    events = card_session.client("events")
+    events.put_rule(Name="gate", EventPattern=json.dumps(GATE))
+    events.put_targets(
+        Rule="gate",
+        Targets=[{"Id": "allowed", "Arn": fn, "RoleArn": allowed}, {"Id": "denied", "Arn": fn, "RoleArn": denied}],
+    )
+    put(card_session)
+    by_target = {d.target_id: d for d in emulator.events.deliveries()}
+    assert by_target["allowed"].outcome == "delivered" and len(watcher.events) == 1
+    assert by_target["denied"].outcome == "failed" and "lambda:InvokeFunction" in (by_target["denied"].error or "")

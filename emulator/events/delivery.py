@@ -4,9 +4,12 @@ Targets: Lambda functions (the in-process handler registered with ``Emulator.reg
 must exist), SQS queues, SNS topics, Step Functions state machines (StartExecution), event buses and CloudWatch Logs
 log groups (moto's backends). Sources for the rules applied:
 
-* A rule invokes Lambda asynchronously, with the function's resource-based policy allowing
-  ``events.amazonaws.com`` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
-  a Step Functions target needs the target's ``RoleArn`` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html).
+* A rule invokes Lambda asynchronously. A Lambda, SNS or SQS target with a ``RoleArn`` is called as that role (it
+  must allow ``lambda:InvokeFunction``, ``sns:Publish`` or ``sqs:SendMessage``); without one, a Lambda target needs
+  the function's resource-based policy to allow ``events.amazonaws.com``
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html); a Step Functions target
+  needs a ``RoleArn`` allowing ``states:StartExecution``
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html).
 * A schedule calls its target as its execution role ``RoleArn``, which must allow the templated action
   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role).
 * A function error of an asynchronous invocation is retried twice, one minute then two minutes later
@@ -14,7 +17,7 @@ log groups (moto's backends). Sources for the rules applied:
 * A target that cannot be reached sends the event to the target's ``DeadLetterConfig`` SQS queue, if any
   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
 
-Not modelled: the SQS queue policy and SNS topic policy a rule target needs in AWS (the deliveries are allowed).
+Not modelled: the SQS queue policy and SNS topic policy a rule target without a role needs in AWS (allowed here).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, eva
 
 LAMBDA_RETRY_DELAYS = (60.0, 120.0)
 EVENTS_PRINCIPAL = "events.amazonaws.com"
+# The action a rule target's execution role must allow, for the targets that may use a role or a resource policy.
+RULE_ROLE_ACTIONS = {"lambda": "lambda:InvokeFunction", "sqs": "sqs:SendMessage", "sns": "sns:Publish"}
 # The action a schedule's role must allow for each templated target type.
 SCHEDULER_ACTIONS = {
     "lambda": "lambda:InvokeFunction",
@@ -126,6 +131,8 @@ def permission_error(via: Via, target: Mapping[str, Any]) -> str | None:
         if action is None:
             return f"the emulator does not invoke {service} targets"
         return _role_error(str(role_arn or ""), action, arn)
+    if role_arn and service in RULE_ROLE_ACTIONS:  # an execution role instead of the resource-based policy
+        return _role_error(str(role_arn), RULE_ROLE_ACTIONS[service], arn)
     if service == "lambda":
         return _lambda_policy_error(via, arn)
     if service == "states":
