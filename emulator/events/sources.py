@@ -30,7 +30,7 @@ class RamLifecycle:
     def run(self, now: float) -> None:
         for backend in _ram_backends():
             if backend.pending:
-                backend.sweep()
+                backend.sweep(now)
 
     def next_due(self, now: float) -> float | None:
         return _earliest([b.next_due() for b in _ram_backends() if b.pending])
@@ -52,9 +52,14 @@ class TimeToLive:
 
     def __init__(self, hub: EventHub) -> None:
         self.hub = hub
+        self.last: float | None = None
 
     def run(self, now: float) -> None:
-        delete_expired(now, self.hub.config.ttl_deletion_after_seconds)
+        after = self.hub.config.ttl_deletion_after_seconds
+        if after is None or (self.last is not None and now - self.last < 1.0):
+            return  # TTL is in whole seconds: one scan per emulator-clock second is enough
+        self.last = now
+        delete_expired(now, after)
 
     def next_due(self, now: float) -> float | None:
         return None

@@ -82,6 +82,8 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         self.client_tokens: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self.model_card_permissions = managed_model_card_permissions(self.state.clock.now())
         self.pending: dict[int, Association] = {}  # ASSOCIATING / DISASSOCIATING rows, for the clock's sweep
+        self.changes = 0  # bumped when a row changes status or is polled: the cached next due time is stale
+        self._due: tuple[tuple[Any, ...], float | None] | None = None
 
     @property
     def state(self) -> EmulatorState:
@@ -143,23 +145,40 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
 
     def association_changed(self, assoc: Association) -> None:
         """An association is new or changed status: index it while transitional, and announce it."""
+        self.changes += 1
         if assoc.status in TRANSITIONAL:
             self.pending[id(assoc)] = assoc
         else:
             self.pending.pop(id(assoc), None)
         announce(assoc, self.state)
 
-    def sweep(self) -> None:
-        """Apply the lifecycle (no poll) to every transitional association: what the clock made due happens now."""
+    def sweep(self, now: float) -> None:
+        """Apply the lifecycle (no poll) to the transitional associations once one is due: it happens now."""
+        due = self.next_due()
+        if due is None or due > now:
+            return
         with self.state.lock:
             for assoc in list(self.pending.values()):
                 advance(assoc, self.state, poll=False)
 
     def next_due(self) -> float | None:
-        """The earliest time a transitional association changes without a poll, if any."""
+        """The earliest time a transitional association changes without a poll, if any (cached until a row changes
+        or is polled, or the delays or injected failures change)."""
+        cfg = self.state.config
+        key = (
+            self.changes,
+            len(self.state.failures),
+            cfg.associate_after_polls,
+            cfg.associate_after_seconds,
+            cfg.invitation_ttl_seconds,
+        )
+        if self._due is not None and self._due[0] == key:
+            return self._due[1]
         with self.state.lock:
             times = [t for t in (due_time(a, self.state) for a in list(self.pending.values())) if t is not None]
-        return min(times) if times else None
+        due = min(times) if times else None
+        self._due = (key, due)
+        return due
 
     # Shares and associations
 
@@ -380,6 +399,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     if entity and assoc.entity != entity:
                         continue
                     advance(assoc, self.state, poll=True)
+                    self.changes += 1
                     if status is None or assoc.status == status:
                         rows.append(assoc)
         return rows
