@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import boto3
@@ -205,3 +207,45 @@ def test_delayed_events_arrive_on_the_clock(emulator: Emulator, card_session: bo
     assert len(watcher.events) == 2
     assert [round(t - start) for t in watcher.times] == [5, 5]
     assert watcher.events[0]["time"] <= watcher.events[1]["time"]
+
+
+def test_a_ram_event_completes_a_state_machine_waiting_on_a_task_token(
+    emulator: Emulator, card_session: boto3.Session
+) -> None:
+    """The shape of an event-driven gate: a task registers its token, the RAM event's watcher completes it."""
+    emulator.act_as("card")
+    tokens: list[str] = []
+    register = function(emulator, card_session, "register", lambda event, context: tokens.append(event["token"]))
+
+    def watcher(event: dict[str, Any], context: Any) -> None:
+        if event["detail"]["status"] == "associated" and event["detail"]["associationType"] == "PRINCIPAL":
+            for token in tokens:
+                boto3.client("stepfunctions", region_name="us-east-1").send_task_success(
+                    taskToken=token, output=json.dumps({"allowed": True})
+                )
+
+    rule_to_lambda(card_session, "ram", RAM_PATTERN, function(emulator, card_session, "watcher", watcher))
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": register, "Payload": {"token.$": "$$.Task.Token"}},
+        "End": True,
+    }
+    sfn = card_session.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name="gate",
+        definition=json.dumps({"StartAt": "Wait", "States": {"Wait": task}}),
+        roleArn=f"arn:aws:iam::{CARD}:role/gate",
+    )["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    deadline = time.monotonic() + 10
+    while not tokens and time.monotonic() < deadline:
+        time.sleep(0.01)  # moto runs the execution on its own thread
+    emulator.set_association_delay(polls=None, seconds=30)
+    share(card_session, [STAGING])
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    emulator.clock.advance(30)
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    described = sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"allowed": True}
