@@ -17,6 +17,8 @@ from mcgov import clock as wait_clock
 from mcgov.emulator import patches
 from mcgov.emulator.awslambda.models import register_handler
 from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.events.control import EventsControl
+from mcgov.emulator.events.sources import clock_sources
 from mcgov.emulator.exceptions import (
     EmulatorAlreadyStartedError,
     EmulatorConfigError,
@@ -103,6 +105,7 @@ class Emulator:
         self.virtual_time = virtual_time
         self._previous_clock: wait_clock.WaitClock | None = None
         self.state = EmulatorState(config=self.config, clock=self.clock)
+        self.events = EventsControl(self.state.events, self.account_id, self.config.region)
         self.execute_state_machines = execute_state_machines
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
@@ -131,6 +134,8 @@ class Emulator:
         self._previous_state = set_state(self.state)
         self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
         self._mock.start()
+        self.state.events.sources = clock_sources(self.state.events)
+        self.clock.listener = self.state.events
         if self.virtual_time:
             self._previous_clock = wait_clock.install(self.clock)
         _active = self
@@ -141,6 +146,8 @@ class Emulator:
         global _active
         if self._mock is None:
             return
+        self.state.events.stop_background()
+        self.clock.listener = None
         try:
             self._mock.stop()
         finally:
@@ -286,6 +293,7 @@ class Emulator:
             rules.append(FailureRule(message=message, resource_arn=resource_arn, share_arn=share_arn))
         with self.state.lock:
             self.state.failures.extend(rules)
+        self.state.events.pump()
         return rules[0]
 
     def clear_failures(self) -> None:
@@ -300,6 +308,7 @@ class Emulator:
                 raise EmulatorConfigError("Association delays must be >= 0.")
         self.config.associate_after_polls = polls
         self.config.associate_after_seconds = seconds
+        self.state.events.pump()
 
     def set_association_status(self, share_arn: str, entity: str, status: str, message: str | None = None) -> None:
         """Put one association of a card-account share in ``status`` (SUSPENDED, SUSPENDING, RESTORING... as
@@ -313,6 +322,7 @@ class Emulator:
         if not isinstance(backend, EmulatorRamBackend):
             raise EmulatorConfigError("The emulator's RAM backend is not installed; start the emulator first.")
         backend.set_association_status(share_arn, entity, status, message)
+        self.state.events.pump()
 
     def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
         """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""

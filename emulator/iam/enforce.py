@@ -61,7 +61,6 @@ class Caller:
 
 def caller_of(response: Any) -> Caller | None:
     """The checked role session making this request, or None (default identity, or a role that does not exist)."""
-    from moto.iam.models import iam_backends
     from moto.sts.models import sts_backends
 
     account = response.current_account
@@ -72,20 +71,33 @@ def caller_of(response: Any) -> Caller | None:
         return None
     if session is None:
         return None
-    iam = iam_backends[account][partition]
-    role = next((r for r in iam.roles.values() if r.arn == session.role_arn), None)
-    if role is None:
+    documents = role_documents(session.role_arn)
+    if documents is None:
         return None
-    documents = list(role.policies.values())
-    for policy in role.managed_policies.values():
-        documents.extend(v.document for v in policy.versions if v.is_default)
     role_name = session.role_arn.rsplit("/", 1)[-1]
     return Caller(
         account=account,
         role_arn=session.role_arn,
         session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session.session_name}",
-        documents=tuple(documents),
+        documents=documents,
     )
+
+
+def role_documents(role_arn: str) -> tuple[str, ...] | None:
+    """The inline policies and the default versions of the attached managed policies of a role (None: no such role)."""
+    from moto.iam.models import iam_backends
+
+    parts = role_arn.split(":")
+    if len(parts) < 6:
+        return None
+    iam = iam_backends[parts[4]][parts[1]]
+    role = next((r for r in iam.roles.values() if r.arn == role_arn), None)
+    if role is None:
+        return None
+    documents = list(role.policies.values())
+    for policy in role.managed_policies.values():
+        documents.extend(v.document for v in policy.versions if v.is_default)
+    return tuple(documents)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -137,6 +149,8 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
     named = [t for t in types if t]
     if not named:
         return ["*"]
+    if action == "events:PutEvents":
+        return _event_buses(value, region, account, partition)
     arns = [s for s in _strings(value) if s.startswith("arn:")]
     found: list[str] = []
     for resource_type in named:
@@ -153,6 +167,17 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
     if "" in types:
         return ["*"]
     raise Unsupported(f"the resource of {action!r} in this request")
+
+
+def _event_buses(value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
+    """PutEvents acts on the bus of each entry (``EventBusName``, a name or an ARN; none: the default bus)."""
+    buses: list[str] = []
+    for entry in _member(value, "Entries") or []:
+        name = str(_member(entry, "EventBusName") or "default") if isinstance(entry, dict) else "default"
+        arn = name if name.startswith("arn:") else f"arn:{partition}:events:{region}:{account}:event-bus/{name}"
+        if arn not in buses:
+            buses.append(arn)
+    return buses or [f"arn:{partition}:events:{region}:{account}:event-bus/default"]
 
 
 def _request_tags(value: dict[str, Any]) -> dict[str, str] | None:
