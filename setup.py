@@ -36,6 +36,7 @@ setup(
         "mcgov.steps": ["VERSION"],
         "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
+        "mcgov.steps.stack": ["governance.yaml"],  # the CloudFormation template (mcgov stack template)
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": [
             "sagemaker/schema/*.json",

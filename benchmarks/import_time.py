@@ -22,10 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks._world import REPO
-
-sys.path.insert(0, str(REPO / "tools"))
-import package_lambda as pkg  # noqa: E402 - the packaging tool is a script folder, not an installed package
+from mcgov.steps.stack import lambda_package as pkg
 
 _PROBE = (
     "import sys, time\n"

@@ -1,4 +1,5 @@
-"""cloudformation/governance.yaml: cfn-lint clean, least privilege, and consistent with the code."""
+"""The stack template (steps/stack/governance.yaml, package data): cfn-lint clean, least privilege, consistent with
+the code."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import pytest
 
 from mcgov.errors import BadInputError
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+TEMPLATE = STACK_TEMPLATE
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
 HANDLERS = {
     "PopulateCardFunction": "mcgov.steps.handlers.populate_card.handler",

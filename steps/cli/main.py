@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "pipeline",
     "reconcile",
     "hub",
+    "stack",
 )
 
 
