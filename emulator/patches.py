@@ -25,6 +25,7 @@ from moto.ram.models import ram_backends
 from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 
+from mcgov.emulator import cloudformation
 from mcgov.emulator.awslambda.responses import make_invoke
 from mcgov.emulator.iam.enforce import refusal as iam_refusal
 from mcgov.emulator.iam.enforce import s3_refusal
@@ -102,6 +103,7 @@ def apply() -> None:
     """Install the patches (a second call does nothing)."""
     if _originals:
         return
+    cloudformation.register()
     _originals["ram"] = ram_backends.backend
     _originals["sagemaker"] = sagemaker_backends.backend
     _originals["invoke"] = LambdaResponse.__dict__["invoke"]
@@ -124,6 +126,7 @@ def revert() -> None:
     """Restore moto's original behaviour (a second call does nothing)."""
     if not _originals:
         return
+    cloudformation.unregister()
     _swap_backend(ram_backends, _originals.pop("ram"))
     _swap_backend(sagemaker_backends, _originals.pop("sagemaker"))
     LambdaResponse.invoke = _originals.pop("invoke")  # type: ignore[method-assign]
