@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mcgov import identifiers as ids
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
@@ -67,5 +67,5 @@ def check_package(
     policy = load_runtime_policy()
     resolved = policy.stage(stage, source="event.stage")
     card = policy.card_arn(card_arn, source="event", field="card_arn")
-    decision, package = gate_package(session or boto3.Session(), policy, resolved, card, package_arn, wait=wait_seconds)
+    decision, package = gate_package(session or make_session(), policy, resolved, card, package_arn, wait=wait_seconds)
     return {**decision_output(decision), "model_package": package}

@@ -17,12 +17,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.errors import BadInputError
-from mcgov.steps.common.aws import AwsFailure, aws_failure
+from mcgov.steps.common.aws import AwsFailure, aws_failure, make_session
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.handlers.config import load_runtime_policy
@@ -54,7 +53,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list):
         raise BadInputError("expected the SQS records of the gate queue", source="event", field="Records")
-    session = boto3.Session()
+    session = make_session()
     sagemaker = session.client("sagemaker")
     failures: list[dict[str, str]] = []
     outcomes: list[dict[str, str]] = []
