@@ -68,7 +68,7 @@ def _best(interpreter: Interpreter, samples: int, runs: dict[str, tuple[tuple[st
 
 
 def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]:
-    runtime = pkg.lambda_runtime()
+    runtime = pkg.default_runtime()
     python = pkg.runtime_python(pkg.python_version(runtime))
     handlers = pkg.HANDLERS
     runs = {

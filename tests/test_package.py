@@ -121,6 +121,8 @@ def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: 
         "typing_extensions",
         "annotated_types",
         "typing_inspection",
+        "aws_lambda_powertools",
+        "aws_xray_sdk",  # Tracer, when the stack's Tracing parameter turns it on
     } <= top
     assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, (
         top
@@ -222,4 +224,4 @@ def test_runtime_requirements_leave_out_what_lambda_provides(tmp_path: Path) -> 
     wheel = pkg.build_project_wheel(tmp_path)
     requirements = pkg.runtime_requirements(wheel)
     names = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requirements}
-    assert names == {"pydantic", "pyyaml"}, requirements
+    assert names == {"pydantic", "pyyaml", "aws-lambda-powertools[tracer]"}, requirements

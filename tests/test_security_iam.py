@@ -28,6 +28,8 @@ UNSCOPABLE = {
     "ram:ListPermissions",
     "ram:ListPrincipals",
     "sagemaker:ListModelCards",
+    "xray:PutTraceSegments",  # X-Ray writes take no resource (Service Authorization Reference; Tracing=true only)
+    "xray:PutTelemetryRecords",
 }  # SageMaker List* actions take no resource (Service Authorization Reference)
 
 

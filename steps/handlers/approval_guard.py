@@ -31,7 +31,7 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV, load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_guard_revert
 from mcgov.steps.registry.exceptions import ModelPackageNotFoundError
 from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.provenance import (
@@ -104,6 +104,7 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
     packages.set_approval(
         package_arn, ApprovalStatus.PENDING_MANUAL_APPROVAL, f"Reverted by model-card governance: {decision_reason}"
     )
+    record_guard_revert()
     return {**out, "action": "reverted", "reason": decision_reason}
 
 

@@ -267,7 +267,7 @@ def install_dependencies(
 def remove_runtime_provided(stage: Path) -> None:
     """Delete from ``stage`` the distributions the Lambda runtime provides (every file their RECORD lists)."""
     for info in sorted(stage.glob("*.dist-info")):
-        name = _distribution_name(info.name.rsplit("-", 1)[0])
+        name = _distribution_name(info.name.removesuffix(".dist-info").rsplit("-", 1)[0])
         if name not in RUNTIME_PROVIDED:
             continue
         record = info / "RECORD"
