@@ -33,6 +33,17 @@ _PROBE = (
     "print('import-seconds', time.perf_counter() - t)\n"
 )
 _FLOOR = "from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator\n"
+# What each Powertools for AWS Lambda utility adds to the floor (in the artefact only): the handlers use the first
+# three; BatchProcessor and the parser's envelopes cost more than they give (docs/deploy.md), the X-Ray SDK loads
+# only with the stack's Tracing=true.
+POWERTOOLS = {
+    "logger": ("aws_lambda_powertools.logging.logger",),
+    "metrics": ("aws_lambda_powertools.metrics.metrics",),
+    "parameters": ("aws_lambda_powertools.utilities.parameters.base",),
+    "batch_processor": ("aws_lambda_powertools.utilities.batch",),
+    "parser_envelopes": ("aws_lambda_powertools.utilities.parser", "aws_lambda_powertools.utilities.parser.envelopes"),
+    "tracer_xray": ("aws_lambda_powertools.tracing.tracer", "aws_xray_sdk.core"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,8 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
         "all": (handlers, ""),
         **{m: ((m,), "") for m in handlers},
     }
+    if python is not None:
+        runs.update({f"powertools:{name}": (("boto3", *modules), _FLOOR) for name, modules in POWERTOOLS.items()})
     with tempfile.TemporaryDirectory(prefix="mcgov-bench-") as tmp:
         result: dict[str, object] = {"runtime": runtime}
         if python is not None:
@@ -106,6 +119,10 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
         floor_ratio=round(best["floor"] / boto3_s, 2),
         target_ratio=1.5,
     )
+    if python is not None:  # milliseconds each utility adds to the floor (boto3 + pydantic)
+        result["powertools_over_floor_ms"] = {
+            name: round((best[f"powertools:{name}"] - best["floor"]) * 1000, 1) for name in POWERTOOLS
+        }
     if with_sagemaker:
         here = Interpreter(sys.executable, (), ())
         local = _best(here, samples, {"boto3": (("boto3",), ""), "sagemaker": (("sagemaker",), "")})
