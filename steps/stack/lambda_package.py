@@ -74,7 +74,7 @@ _SOURCE_IGNORED = {
     ".pytest_cache",
     ".hypothesis",
 }
-_RUNTIME = re.compile(r"^python(?P<version>3\.\d+)$")
+_RUNTIME = re.compile(r"python(?P<version>3\.\d+)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def default_runtime() -> str:
 
 def python_version(runtime: str) -> str:
     """``python3.12`` -> ``3.12``."""
-    match = _RUNTIME.match(runtime)
+    match = _RUNTIME.fullmatch(runtime)
     if not match:
         raise BadInputError("not a Lambda Python runtime; use one such as python3.12", field="--runtime")
     return match.group("version")
