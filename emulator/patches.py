@@ -31,6 +31,7 @@ from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 from moto.scheduler.models import scheduler_backends
 
+from mcgov.emulator import cloudformation
 from mcgov.emulator.awslambda.responses import make_invoke
 from mcgov.emulator.events.models import EmulatorEventsBackend
 from mcgov.emulator.iam.enforce import refusal as iam_refusal
@@ -124,6 +125,7 @@ def apply() -> None:
     """Install the patches (a second call does nothing)."""
     if _originals:
         return
+    cloudformation.register()
     _originals["ram"] = ram_backends.backend
     _originals["sagemaker"] = sagemaker_backends.backend
     _originals["events"] = events_backends.backend
@@ -151,6 +153,7 @@ def revert() -> None:
     """Restore moto's original behaviour (a second call does nothing)."""
     if not _originals:
         return
+    cloudformation.unregister()
     _swap_backend(ram_backends, _originals.pop("ram"))
     _swap_backend(sagemaker_backends, _originals.pop("sagemaker"))
     _swap_backend(events_backends, _originals.pop("events"))

@@ -52,7 +52,7 @@ HANDLER_SUFFIXES = {
 
 @dataclass(frozen=True)
 class GovernanceLambdas:
-    """ARNs of the deployed governance Lambdas (see cloudformation/governance.yaml outputs)."""
+    """ARNs of the deployed governance Lambdas (see steps/stack/governance.yaml outputs)."""
 
     populate: str
     share: str

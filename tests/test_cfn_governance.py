@@ -1,4 +1,5 @@
-"""cloudformation/governance.yaml: cfn-lint clean, least privilege, and consistent with the code."""
+"""The stack template (steps/stack/governance.yaml, package data): cfn-lint clean, least privilege, consistent with
+the code."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import pytest
 
 from mcgov.errors import BadInputError
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+TEMPLATE = STACK_TEMPLATE
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
 HANDLERS = {
     "PopulateCardFunction": "mcgov.steps.handlers.populate_card.handler",
@@ -31,6 +33,8 @@ NO_RESOURCE_LEVEL = {
     "ram:ListPrincipals",
     "ram:CreateResourceShare",
     "sagemaker:ListModelCards",
+    "xray:PutTraceSegments",  # Tracing=true only (X-Ray has no resource-level permission for them)
+    "xray:PutTelemetryRecords",
 }
 HUB_RESOURCES = {
     "HubSyncRole",
@@ -41,6 +45,7 @@ HUB_RESOURCES = {
     "HubSyncFunction",
     "HubListSpokesFunction",
     "HubStateMachine",
+    "HubTracingPolicy",
 }
 OWN_MODEL_CARDS = "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1c2fa620-982a-11e3-aff7-50e2416294e0"
@@ -118,11 +123,20 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
         props = res[logical]["Properties"]
         assert props["Handler"] == handler
         assert props["Code"] == {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}
+        variables = props["Environment"]["Variables"]
         if logical not in ("ApproveModelPackageFunction", "PopulateCardFunction"):  # they read no share policy
-            assert props["Environment"]["Variables"]["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+            assert variables["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+            assert variables["MCGOV_POLICY_MAX_AGE"] == {"Ref": "PolicyMaxAgeSeconds"}
         else:
-            assert "Environment" not in props
+            assert "MCGOV_POLICY_URI" not in variables
         assert props["Runtime"] == {"Ref": "PythonRuntime"}
+        # Powertools: Tracer only with Tracing=true; Lambda's JSON log format, filtered at LogLevel.
+        assert variables["POWERTOOLS_TRACE_DISABLED"] == {"Fn::If": ["TracingEnabled", "false", "true"]}
+        assert props["TracingConfig"] == {"Mode": {"Fn::If": ["TracingEnabled", "Active", "PassThrough"]}}
+        assert props["LoggingConfig"]["LogFormat"] == "JSON"
+        assert props["LoggingConfig"]["ApplicationLogLevel"] == {"Ref": "LogLevel"}
+        assert res[props["LoggingConfig"]["LogGroup"]["Ref"]]["Type"] == "AWS::Logs::LogGroup"
+    assert template["Parameters"]["Tracing"]["Default"] == "false"
     assert set(template["Parameters"]["PythonRuntime"]["AllowedValues"]) <= {"python3.11", "python3.12"}
 
 
@@ -131,7 +145,7 @@ def test_hub_resources_exist_only_with_deploy_hub(template: dict[str, Any]) -> N
     assert template["Parameters"]["DeployHub"]["Default"] == "false"
     assert template["Conditions"]["HubEnabled"] == {"Fn::Equals": [{"Ref": "DeployHub"}, "true"]}
     res = template["Resources"]
-    conditional = {name for name, r in res.items() if r.get("Condition") == "HubEnabled"}
+    conditional = {name for name, r in res.items() if r.get("Condition") in ("HubEnabled", "HubTracingEnabled")}
     assert conditional == HUB_RESOURCES
     centralized = json.dumps({n: r for n, r in res.items() if n not in HUB_RESOURCES})
     for name in HUB_RESOURCES:

@@ -1,4 +1,4 @@
-"""Each Lambda role in cloudformation/governance.yaml grants exactly what its handlers call.
+"""Each Lambda role in the stack template (steps/stack/governance.yaml) grants exactly what its handlers call.
 
 The handlers run on the emulator through representative events (every branch that makes a different AWS
 call); the emulator's call log gives the operations each handler called, mapped to IAM actions. Every called
@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 from tests.conftest import REPO
 
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+TEMPLATE = STACK_TEMPLATE
 CARD_ACCOUNT = "111111111111"
 CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
 BUCKET = "pipeline-bucket"

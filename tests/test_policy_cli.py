@@ -118,19 +118,19 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
         (GovernanceError("RAM refused the share; retry later"), 1, "mcgov: failed: RAM refused the share; retry later"),
         (
             ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
-            1,
+            3,
             "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, "
             "with backoff",
         ),
         (
             ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"),
-            1,
+            3,
             "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role "
             "permission for DescribeModelCard",
         ),
         (
             EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),
-            1,
+            3,
             "mcgov: failed: AWS call failed: EndpointConnectionError: ",
         ),
     ],

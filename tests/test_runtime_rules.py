@@ -7,8 +7,8 @@ import re
 import subprocess
 import sys
 
+from mcgov.steps.stack.lambda_package import HANDLERS  # every handler module the Lambda artefact ships
 from tests.conftest import REPO
-from tools.package_lambda import HANDLERS  # every handler module the Lambda artefact ships
 
 FORBIDDEN = ("sagemaker", "stepfunctions", "moto")
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from mcgov.errors import exit_code
-from mcgov.steps.cli._shared import print_json, read_policy, seconds
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy, seconds
 from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
@@ -48,6 +48,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     stages = policy.stages_named(None if args.stage is None else [args.stage], source=args.policy)
     card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
+    check_card_account(session, policy, args.policy)
     decisions = run_stages(
         ram_client(session, policy.region),
         session.client("sagemaker", region_name=policy.region),

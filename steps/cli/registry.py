@@ -12,7 +12,7 @@ from mcgov import identifiers as ids
 from mcgov.errors import BadInputError, exit_code
 from mcgov.identifiers import matches
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.verify import role_arn
 from mcgov.steps.registry.embedded import embed_card
@@ -51,6 +51,7 @@ def cmd_check_package(args: argparse.Namespace) -> int:
     stage = policy.stages_named([args.stage] if args.stage else None, source=args.policy)[0]
     card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
+    check_card_account(session, policy, args.policy)
     roles = {a: role_arn(a, args.verify_role, args.role_pattern) for a in stage.accounts} if args.verify_role else None
     decision, package = gate_package(
         session,

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--content", metavar="PATH", help="a content JSON file instead of a card in SageMaker")
     render.add_argument("--version", type=int, help="card version (default: latest)")
     render.add_argument("--format", choices=("html", "markdown"), default="html")
-    render.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    render.add_argument("--out", metavar="PATH", help="write here instead of stdout")
     render.add_argument(
         "--diff-from",
         metavar="VERSION_OR_PATH",
@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--from", dest="from_version", type=int, metavar="N", help="old version of the card")
     diff.add_argument("--to", dest="to_version", type=int, metavar="M", help="new version (default: latest)")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    diff.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    diff.add_argument("--out", metavar="PATH", help="write here instead of stdout")
     diff.set_defaults(func=_diff)
 
     export = commands.add_parser(
@@ -180,10 +180,7 @@ def _render(args: argparse.Namespace) -> int:
         info = cards.with_approval(info)
     renderer = render_html if args.format == "html" else render_markdown
     assessment = assess(content, framework) if framework is not None else None
-    _emit(
-        args.output,
-        renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC), assessment=assessment),
-    )
+    _emit(args.out, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC), assessment=assessment))
     return 0
 
 
@@ -204,12 +201,12 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         raise BadInputError("give two content files, or one card name or ARN with --from N")
     if args.format == "json":
-        if args.output:
-            write_atomic(args.output, json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n")
+        if args.out:
+            write_atomic(args.out, json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n")
         else:
             print_json(diff_to_dict(diff))
         return 0
-    _emit(args.output, render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff))
+    _emit(args.out, render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff))
     return 0
 
 

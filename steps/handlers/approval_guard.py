@@ -23,15 +23,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.share_policies.models import PolicyStage, status_meets
 from mcgov.steps.card.store import CardStore
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV, load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_guard_revert
 from mcgov.steps.registry.exceptions import ModelPackageNotFoundError
 from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.provenance import (
@@ -66,7 +66,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     change = parse_event(PackageStateChange, event)
     if change.detail_type != DETAIL_TYPE or change.detail.ModelApprovalStatus != ApprovalStatus.APPROVED.value:
         return {"action": "ignored", "reason": "not an approval", "model_package_arn": change.detail.ModelPackageArn}
-    return guard(boto3.Session(), change.detail.ModelPackageArn, os.environ.get(APPROVAL_STAGE_ENV, "staging"))
+    return guard(make_session(), change.detail.ModelPackageArn, os.environ.get(APPROVAL_STAGE_ENV, "staging"))
 
 
 def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
@@ -104,6 +104,7 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
     packages.set_approval(
         package_arn, ApprovalStatus.PENDING_MANUAL_APPROVAL, f"Reverted by model-card governance: {decision_reason}"
     )
+    record_guard_revert()
     return {**out, "action": "reverted", "reason": decision_reason}
 
 
