@@ -40,3 +40,17 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
+
+
+REVIEWER_ROLE = "CardReviewer"  # the approver of share_policies/example.yaml
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def reviewer_role(emulator: Any, account: str = "card") -> str:
+    """The example policy's approver role (``CardReviewer``) in ``account``, allowed everything: tests of who approves,
+    not of IAM. Returns its ARN (``emulator.session_for_role`` / ``emulator.act_as`` use it)."""
+    iam = emulator.session(account).client("iam")
+    try:
+        return str(iam.get_role(RoleName=REVIEWER_ROLE)["Role"]["Arn"])
+    except iam.exceptions.NoSuchEntityException:
+        return str(emulator.create_role(REVIEWER_ROLE, {"all": ALLOW_ALL}, account=account))

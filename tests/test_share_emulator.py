@@ -149,6 +149,7 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
+        "approvers": ["arn:aws:iam::111111111111:role/emulator-111111111111"],
         "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     }
     with emulator_core.Emulator(cfg) as emu:
