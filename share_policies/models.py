@@ -26,7 +26,8 @@ from mcgov.share_policies.approvers import APPROVERS_MAX, ApproverPattern, parse
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
-RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
+RiskRating = Literal["High", "Medium", "Low", "Unknown"]
+_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})  # the card's intended_uses.risk_rating values
 
 
 def status_meets(card_status: str, required: str) -> bool:
@@ -83,6 +84,10 @@ class Stage(_Strict):
     @field_validator("model_package_group")
     @classmethod
     def _group(cls, value: bool | str) -> bool | str:
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+            raise ValueError(
+                "write true or false (YAML 1.2: yes/no/on/off are text), or the name of the model package group"
+            )
         if isinstance(value, str) and not ids.is_card_name(value):
             raise ValueError(
                 "not a model package group name (1-63 letters, digits and hyphens, starting and ending with a "

@@ -37,7 +37,7 @@ def setup_card(session: Any, name: str = "churn-model", status: str = "Approved"
             ApprovalRecord(
                 card["ModelCardVersion"],
                 content_sha256(card["Content"]),
-                "arn:aws:iam::111111111111:role/reviewer",
+                "arn:aws:sts::111111111111:assumed-role/emulator-111111111111/emulator-111111111111",
                 "2024-03-01T11:00:00Z",
             ),
         )

@@ -133,10 +133,11 @@ def approve_card(
         raise BadInputError(f"card {name} is Archived: an archived card cannot be approved; publish a new card instead")
     current, sha = int(card["ModelCardVersion"]), content_sha256(card.get("Content") or "{}")
     if current != version:
+        diff = f", `mcgov card diff {name} --from {version}`" if version < current else ""
         raise BadInputError(
             f"card {name} is at version {current}, not the reviewed version: it changed since the review, or another "
-            f"version was named; review version {current} (`mcgov card render {name}`, `mcgov card diff {name} "
-            f"--from {version}`), then approve it with --version {current}",
+            f"version was named; review version {current} (`mcgov card render {name}`{diff}), then approve it with "
+            f"--version {current}",
             field="--version",
         )
     if sha256 is not None and sha256 != sha:

@@ -43,7 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--embed",
         action="store_true",
         help="also write the card into --model-package ARN's ModelCard "
-        "(model package model card schema; what does not fit is dropped with a note)",
+        "(model package model card schema; what does not fit is dropped with a note); needs --policy",
+    )
+    publish.add_argument(
+        "--policy",
+        metavar="PATH",
+        help="share policy (with --embed: the package must be in a group it names, model_package_group)",
     )
     _add_source_options(publish)
     publish.set_defaults(func=_publish)
