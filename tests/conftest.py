@@ -54,3 +54,21 @@ def reviewer_role(emulator: Any, account: str = "card") -> str:
         return str(iam.get_role(RoleName=REVIEWER_ROLE)["Role"]["Arn"])
     except iam.exceptions.NoSuchEntityException:
         return str(emulator.create_role(REVIEWER_ROLE, {"all": ALLOW_ALL}, account=account))
+
+
+def approve_current(emulator: Any, policy: Any, card_arn: str, *, accept_unidentified: bool = False) -> Any:
+    """What a reviewer does before prod: ``mcgov card approve`` of the card's current version, as a CardReviewer
+    session (the example policy's approver); ``accept_unidentified`` for cards written outside ``mcgov publish``."""
+    from mcgov.steps.approval.service import approve_card
+
+    session = emulator.session_for_role(reviewer_role(emulator), "jane")
+    sagemaker = session.client("sagemaker", region_name=policy.region)
+    version = sagemaker.describe_model_card(ModelCardName=card_arn)["ModelCardVersion"]
+    return approve_card(
+        sagemaker,
+        session.client("sts", region_name=policy.region),
+        policy,
+        card_arn,
+        version=version,
+        accept_edits_from=("unidentified",) if accept_unidentified else (),
+    )
