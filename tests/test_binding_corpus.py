@@ -362,3 +362,14 @@ def test_3_publish_embed_refuses_another_groups_package(cli: Cli, registry: Any,
     assert cli.card()["ModelCardVersion"] == before and "ModelCard" not in sm.describe_model_package(
         ModelPackageName=unrelated
     )
+
+
+def test_3_share_ensure_shares_only_the_stages_group(cli: Cli, registry: Any):
+    policy, _package, unrelated, _sm = registry
+    code, out, err = cli.run("share", "ensure", "--card", "churn", "--policy", policy, "--model-package", unrelated)
+    assert code == 2 and out == {} and "--model-package" in err and "group" in err
+    ram = cli.emulator.session("card").client("ram")
+    names = [s["name"] for s in ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]]
+    assert not any("unrelated" in n for n in names)
+    group_rows = ram.get_resource_share_associations(associationType="RESOURCE")["resourceShareAssociations"]
+    assert not any("unrelated-models" in r["associatedEntity"] for r in group_rows)

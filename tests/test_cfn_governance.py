@@ -275,7 +275,7 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
             "card_account": "111111111111",
             "region": "us-east-1",
             "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
-            "approvers": ["arn:aws:iam::111111111111:role/emulator-111111111111"],
+            "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
 
