@@ -26,8 +26,8 @@ from mcgov.share_policies.approvers import APPROVERS_MAX, ApproverPattern, parse
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
-RiskRating = Literal["High", "Medium", "Low", "Unknown"]
-_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})  # the card's intended_uses.risk_rating values
+RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
+_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})  # text in YAML 1.2
 
 
 def status_meets(card_status: str, required: str) -> bool:
