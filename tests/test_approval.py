@@ -137,3 +137,23 @@ def test_a_consumer_account_cannot_approve_and_nothing_is_written(card, emulator
     with pytest.raises(BadInputError, match="credentials of the card account 111111111111.*222222222222"):
         approve_card(consumer, staging_session.client("sts"), POLICY, arn, version=1, now=NOW)
     assert _state(sm, arn)[0] == "PendingReview" and ApprovalStore(sm).read(arn) is None
+
+
+def test_the_written_versions_tag_keeps_ranges_and_drops_the_oldest_when_full():
+    from mcgov.steps.card.written import VALUE_MAX, format_written, parse_written
+
+    assert format_written({1, 2, 3, 5, 8, 9}) == "1-3 5 8-9"
+    assert parse_written("1-3 5 8-9") == {1, 2, 3, 5, 8, 9}
+    assert parse_written("3-1 x 0 \u0661 7-99999999 4") == {4}  # malformed parts attribute nothing
+    many = format_written(set(range(1, 400, 2)))
+    assert len(many) <= VALUE_MAX and "399" in many and not many.startswith("1 ")
+
+
+def test_a_publish_records_only_its_own_content_writes(card):
+    sm, arn = card
+    store = CardStore(sm)
+    assert store.written_versions(arn) == {1}
+    store.publish("churn", CONTENT, status="Draft")  # a status change only: nothing recorded
+    sm.update_model_card(ModelCardName=arn, Content=json.dumps({"model_overview": {"model_description": "x"}}))
+    store.publish("churn", json.dumps({"model_overview": {"model_description": "y"}}))
+    assert store.written_versions(arn) == {1, 4}
