@@ -93,7 +93,7 @@ def test_cfn_lint_is_clean(path: Path) -> None:
 
 
 def test_no_wildcard_actions_and_star_resources_only_where_the_api_requires(template: dict[str, Any]) -> None:
-    statements = _statements(template)
+    statements = [(owner, st) for owner, st in _statements(template) if owner != "DenyApprovalRecordTags"]
     assert len(statements) > 10
     for owner, st in statements:
         actions = _as_list(st["Action"])
@@ -105,6 +105,8 @@ def test_no_wildcard_actions_and_star_resources_only_where_the_api_requires(temp
 
 def test_model_card_actions_are_scoped_to_model_card_arns(template: dict[str, Any]) -> None:
     for owner, st in _statements(template):
+        if st["Effect"] == "Deny":  # DenyApprovalRecordTags: a deny holds everywhere
+            continue
         if any(a.endswith("ModelCard") or "ModelCardVersions" in a for a in _as_list(st["Action"])):
             resources = [r["Fn::Sub"] for r in _as_list(st["Resource"])]
             if owner == "HubSyncRole" and st.get("Sid") == "ReadSpokeCards":  # spokes' cards, read only, by account
@@ -287,6 +289,7 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
             "card_account": "111111111111",
             "region": "us-east-1",
             "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
+            "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
 
@@ -406,6 +409,8 @@ def test_kms_statements_exist_only_with_a_key_and_only_through_sagemaker(templat
     found = {}
     for name, st in _raw_statements(template):
         plain = st.get("Fn::If", [None, st])[1]
+        if plain.get("Sid") == "VerifyApprovalSignatures":  # the approval signing key (test_approval_signing_key)
+            continue
         if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
             assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
             assert plain["Resource"] == {"Ref": "KmsKeyArn"}
@@ -443,3 +448,70 @@ def test_the_kms_key_parameter_accepts_what_the_cli_accepts() -> None:
         # AllowedPattern "must match the entire parameter value" (CloudFormation Parameters page): fullmatch.
         assert bool(pattern.fullmatch(value)) is bool(KMS_KEY_ARN.fullmatch(value)), value
     assert pattern.fullmatch("") and not KMS_KEY_ARN.fullmatch("")  # empty: no key, no KMS statement
+
+
+def test_every_lambda_role_is_denied_writing_the_approval_record(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    deny = res["DenyApprovalRecordTags"]["Properties"]
+    assert deny["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "NoApprovalRecordTags",
+            "Effect": "Deny",
+            "Action": ["sagemaker:AddTags", "sagemaker:CreateModelCard", "sagemaker:CreateModelPackage"],
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": ["mcgov:approval:*"]}},
+        }
+    ]
+    lambda_roles = {
+        name
+        for name, r in res.items()
+        if r["Type"] == "AWS::IAM::Role"
+        and r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        == {"Service": "lambda.amazonaws.com"}
+    }
+    attached = {ref["Ref"] for ref in deny["Roles"]} | {
+        name
+        for name in lambda_roles
+        if {"Ref": "DenyApprovalRecordTags"} in res[name]["Properties"].get("ManagedPolicyArns", [])
+    }
+    assert lambda_roles and attached == lambda_roles
+
+
+def test_only_the_approver_roles_may_sign_with_the_approval_key(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    key = res["ApprovalSigningKey"]
+    assert key["Condition"] == "SignApprovals"
+    assert (key["Properties"]["KeySpec"], key["Properties"]["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    signers = [
+        st for st in statements if "kms:Sign" in _as_list(st["Action"]) or "kms:CreateGrant" in _as_list(st["Action"])
+    ]
+    assert signers == [
+        {
+            "Sid": "OnlyApproversSign",
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Ref": "ApproverRoleArns"}},
+            "Action": ["kms:Sign"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "RAW"}},
+        }
+    ]
+    assert all("*" not in a for st in statements for a in _as_list(st["Action"]))  # no kms:* to the account root
+    verify = [
+        st["Fn::If"]
+        for _, st in _raw_statements(template)
+        if "Fn::If" in st and st["Fn::If"][1].get("Sid") == "VerifyApprovalSignatures"
+    ]
+    assert verify == [
+        [
+            "SignApprovals",
+            {
+                "Sid": "VerifyApprovalSignatures",
+                "Effect": "Allow",
+                "Action": ["kms:Verify"],
+                "Resource": {"Fn::GetAtt": ["ApprovalSigningKey", "Arn"]},
+            },
+            {"Ref": "AWS::NoValue"},
+        ]
+    ]
+    assert template["Outputs"]["ApprovalSigningKeyArn"]["Condition"] == "SignApprovals"

@@ -31,7 +31,8 @@ def cli(monkeypatch: pytest.MonkeyPatch, aws_env: None):
 def policy_file(tmp_path: Path, accounts: str) -> str:
     path = tmp_path / "p.yaml"
     path.write_text(
-        f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\nstages:\n  prod:\n'
+        f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\n'
+        "approvers: [arn:aws:iam::111111111111:role/CardReviewer]\nstages:\n  prod:\n"
         f"    accounts: {accounts}\n    required_card_status: Approved\n"
     )
     return str(path)

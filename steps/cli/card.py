@@ -48,14 +48,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish.add_argument(
         "--policy",
         metavar="PATH",
-        help="share policy: publish in its card account and region (the credentials' account is checked first)",
+        help="share policy: publish in its card account and region (the credentials' account is checked first); "
+        "with --embed the package must be in a group it names (model_package_group)",
     )
     publish.add_argument("--kms-key-id", help="KMS key to encrypt a new card with (fixed at creation)")
     publish.add_argument(
         "--embed",
         action="store_true",
         help="also write the card into --model-package ARN's ModelCard "
-        "(model package model card schema; what does not fit is dropped with a note)",
+        "(model package model card schema; what does not fit is dropped with a note); needs --policy",
     )
     _add_source_options(publish)
     publish.set_defaults(func=_publish)

@@ -12,6 +12,7 @@ from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
 from mcgov.steps.gate.poller import run_stages
+from mcgov.steps.gate.service import kms_client
 from mcgov.steps.gate.verify import role_arn, verify_consumers
 from mcgov.steps.share.client import ram_client
 
@@ -57,6 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         card_arn,
         timeout=args.wait,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
+        kms=kms_client(session, policy),
     )
     if args.verify_role:
         decisions = [

@@ -15,6 +15,7 @@ from typing import Any
 
 from mcgov.errors import BadInputError
 from mcgov.parsing import CONTENT
+from mcgov.steps.approval.check import approve_command
 from mcgov.steps.approval.exceptions import ApprovalError
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.assess.assessment import assess
@@ -25,6 +26,7 @@ from mcgov.steps.card.validation import validate_content
 from mcgov.steps.cli._shared import print_json, session
 from mcgov.steps.common.aws import AwsFailure
 from mcgov.steps.common.files import write_atomic
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.diff import diff_cards
 from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 from mcgov.steps.review.export import (
@@ -54,6 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     render.add_argument("--format", choices=("html", "markdown"), default="html")
     render.add_argument("--out", metavar="PATH", help="write here instead of stdout")
     render.add_argument(
+        "--policy", metavar="PATH", help="the share policy to name in the approve command the page shows"
+    )
+    render.add_argument(
         "--diff-from",
         metavar="VERSION_OR_PATH",
         help="add the changes since this version of the card (or this content JSON file)",
@@ -76,6 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--to", dest="to_version", type=int, metavar="M", help="new version (default: latest)")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--out", metavar="PATH", help="write here instead of stdout")
+    diff.add_argument("--policy", metavar="PATH", help="the share policy to name in the approve command printed")
     diff.set_defaults(func=_diff)
 
     export = commands.add_parser(
@@ -177,7 +183,7 @@ def _render(args: argparse.Namespace) -> int:
             old, old_label = _content_file(args.diff_from), args.diff_from
         diff = diff_cards(old, content, old_label=old_label, new_label=label)
     if not args.content:
-        info = cards.with_approval(info)
+        info = replace(cards.with_approval(info), policy=args.policy)
     renderer = render_html if args.format == "html" else render_markdown
     assessment = assess(content, framework) if framework is not None else None
     _emit(args.out, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC), assessment=assessment))
@@ -186,6 +192,7 @@ def _render(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
 
+    approve: dict[str, Any] | None = None
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:
             raise BadInputError("--from/--to apply to one card name or ARN, not to two content files")
@@ -198,16 +205,36 @@ def _diff(args: argparse.Namespace) -> int:
         old, old_info = cards.read(args.cards[0], args.from_version)
         new, new_info = cards.read(args.cards[0], args.to_version)
         diff = diff_cards(old, new, old_label=_label(old_info), new_label=_label(new_info))
+        approve = _approve_hint(new_info, content_sha256(new), args.policy)
     else:
         raise BadInputError("give two content files, or one card name or ARN with --from N")
     if args.format == "json":
+        data = {**diff_to_dict(diff), **({"approve": approve} if approve else {})}
         if args.out:
-            write_atomic(args.out, json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n")
+            write_atomic(args.out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         else:
-            print_json(diff_to_dict(diff))
+            print_json(data)
         return 0
-    _emit(args.out, render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff))
+    text = render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff)
+    if approve:
+        line = f"To approve {approve['card']} version {approve['version']} (content sha256 {approve['content_sha256']})"
+        command = approve["command"]
+        text += f"\n{line} after review:\n  {command}\n" if args.format == "text" else f"\n{line}:\n\n    {command}\n"
+    _emit(args.out, text)
     return 0
+
+
+def _approve_hint(info: CardInfo, sha256: str, policy: str | None) -> dict[str, Any] | None:
+    """The version and content a reviewer of this diff would approve, and the exact command."""
+    card = info.name or info.arn
+    if card is None or info.version is None:
+        return None
+    return {
+        "card": card,
+        "version": info.version,
+        "content_sha256": sha256,
+        "command": approve_command(card, info.version, sha256, policy),
+    }
 
 
 def _emit(output: str | None, text: str) -> None:

@@ -58,7 +58,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     named = args.model_package
     if named is None and any(stage.model_package_group for stage in stages):
         named = package_arn_from_card(card)
-    package = resolve_package(policy, stages, named)
+    package = resolve_package(policy, stages, named, card_arn)
     result = ensure_share(
         ram_client(session, policy.region),
         policy,

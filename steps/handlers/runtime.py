@@ -183,8 +183,8 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
 
         @functools.wraps(func)
         def wrapper(event: Any, context: Any = None) -> dict[str, Any]:
-            if os.environ.get("MCGOV_LOG_LEVEL"):  # read per invocation: a process may set it after the import
-                logger.setLevel(os.environ["MCGOV_LOG_LEVEL"])
+            # read per invocation (a process may change it after the import); unset: Powertools' own chain
+            logger.setLevel(os.environ.get("MCGOV_LOG_LEVEL") or None)
             logger.append_keys(
                 cold_start=_cold_start(),
                 handler=name,
