@@ -36,6 +36,7 @@ setup(
         "mcgov.steps": ["VERSION"],
         "mcgov.steps.assess": ["content_tree.json", "frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
+        "mcgov.steps.stack": ["governance.yaml"],  # the CloudFormation template (mcgov stack template)
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": [
             "sagemaker/schema/*.json",
@@ -49,6 +50,8 @@ setup(
         "boto3>=1.34",
         "pydantic>=2.6,<3",
         "PyYAML>=6.0",
+        # The Lambda handlers' Logger, Metrics, Parameters and (tracing on) Tracer, which needs the X-Ray SDK.
+        "aws-lambda-powertools[tracer]>=3.37,<4",
     ],
     extras_require={
         # Authoring SageMaker pipelines (mcgov.pipelines): the SageMaker Python SDK v3, or v2 for teams still on it.

@@ -21,6 +21,7 @@ from mcgov.steps.approval.service import approve_card
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.assess.assessment import assess
 from mcgov.steps.assess.framework import load_framework
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.handlers.check_gate import check
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.policy import load_policy
@@ -83,11 +84,22 @@ def assessment_scene(emu: Any, workflow: Any, card_event: dict[str, Any], policy
         )
         for reason in check(CARD, "prod", 0).reasons:
             print(f"   reason: {reason}")
-        session = emu.session("card")
-        approval = approve_card(
-            session.client("sagemaker"), session.client("sts"), load_policy(str(path)), CARD, note="Annex IV review"
+        reviewed = load_policy(str(path))
+        reviewer = emu.session_for_role(f"arn:aws:iam::{reviewed.card_account}:role/CardReviewer", "jane")
+        read = reviewer.client("sagemaker").describe_model_card(ModelCardName=CARD)
+        approve_card(
+            reviewer.client("sagemaker"),
+            reviewer.client("sts"),
+            reviewed,
+            CARD,
+            version=read["ModelCardVersion"],
+            sha256=content_sha256(read["Content"]),
+            note="Annex IV review",
         )
-        print(f"   a reviewer approves version {approval.record.version} (`mcgov card approve {CARD}`)")
+        print(
+            f"   a reviewer approves version {read['ModelCardVersion']} "
+            f"(`mcgov card approve {CARD} --version {read['ModelCardVersion']}`)"
+        )
         allowed = workflow.execute({"card": {**event, "template_uri": template}, "stage": "prod"})
         print(f"   after the fix: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
         (out / "gate-prod-annex-iv.json").write_text(json.dumps(allowed["output"], indent=2) + "\n")

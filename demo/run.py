@@ -120,8 +120,9 @@ def main() -> int:
 
 
 def quiet_logs() -> None:
-    """The handlers' JSON logs and moto's engine traces are for CloudWatch; keep the demo readable."""
+    """The handlers' JSON logs and EMF metrics and moto's engine traces are for CloudWatch; keep the demo readable."""
     os.environ.setdefault("MCGOV_LOG_LEVEL", "CRITICAL")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF metric lines are for CloudWatch too
     logging.getLogger("moto").setLevel(logging.CRITICAL)
     logging.getLogger("moto").propagate = False
 

@@ -192,13 +192,14 @@ class Emulator:
             f"Unknown account {account!r}; use a 12-digit id or one of {sorted(self.config.accounts)}."
         )
 
-    def act_as(self, account: str) -> boto3.Session:
-        """Make the default credentials (the environment, as a Lambda or the CLI sees them) act as ``account``.
+    def act_as(self, account: str, session_name: str = "emulator") -> boto3.Session:
+        """Make the default credentials (the environment, as a Lambda or the CLI sees them) act as ``account`` (an
+        id or label), or as a session of the role ``account`` when it is a role ARN (``session_for_role``).
 
         Handlers and ``mcgov`` build their clients from the default session; after this call they act in
         ``account``. The environment is restored when the emulator stops.
         """
-        session = self.session(account)
+        session = self.session_for_role(account, session_name) if account.startswith("arn:") else self.session(account)
         creds = session.get_credentials().get_frozen_credentials()
         os.environ.update(
             {

@@ -3,6 +3,8 @@
 * RAM and SageMaker: the ``BackendDict``s build emulator subclasses (whose module's ``urls.py``
   routes requests to emulator response classes).
 * Lambda: ``LambdaResponse.invoke`` runs registered in-process handlers.
+* KMS: ``KmsResponse.sign``/``verify`` sign the message's bytes and fail an invalid signature as AWS does
+  (``mcgov.emulator.kms``).
 * API input rules: ``BaseResponse.call_action`` refuses a request whose input breaks the botocore model
   (``mcgov.emulator.inputs``) with the error AWS sends, before moto acts on it; ``parse_parameters``
   (moto's own model-driven parsing) no longer crashes on a value of the wrong type, so that refusal is reached.
@@ -26,16 +28,20 @@ from moto.awslambda.responses import LambdaResponse
 from moto.core.base_backend import BackendDict
 from moto.core.responses import BaseResponse
 from moto.events.models import events_backends
+from moto.kms.responses import KmsResponse
 from moto.ram.models import ram_backends
 from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 from moto.scheduler.models import scheduler_backends
 
+from mcgov.emulator import cloudformation
 from mcgov.emulator.awslambda.responses import make_invoke
 from mcgov.emulator.events.models import EmulatorEventsBackend
 from mcgov.emulator.iam.enforce import refusal as iam_refusal
 from mcgov.emulator.iam.enforce import s3_refusal
 from mcgov.emulator.inputs.enforce import refusal as input_refusal
+from mcgov.emulator.kms import sign as kms_sign
+from mcgov.emulator.kms import verify as kms_verify
 from mcgov.emulator.ram.models import EmulatorRamBackend
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
 from mcgov.emulator.scheduler.cloudformation import ScheduleResource
@@ -124,6 +130,7 @@ def apply() -> None:
     """Install the patches (a second call does nothing)."""
     if _originals:
         return
+    cloudformation.register()
     _originals["ram"] = ram_backends.backend
     _originals["sagemaker"] = sagemaker_backends.backend
     _originals["events"] = events_backends.backend
@@ -134,6 +141,8 @@ def apply() -> None:
     _originals["s3_setup_class"] = S3Response.__dict__["setup_class"]
     _originals["s3_bucket"] = S3Response.__dict__["_bucket_response"]
     _originals["s3_key"] = S3Response.__dict__["_key_response"]
+    _originals["kms_sign"] = KmsResponse.__dict__["sign"]
+    _originals["kms_verify"] = KmsResponse.__dict__["verify"]
     _swap_backend(ram_backends, EmulatorRamBackend)
     _swap_backend(sagemaker_backends, EmulatorSageMakerBackend)
     _swap_backend(events_backends, EmulatorEventsBackend)
@@ -145,12 +154,15 @@ def apply() -> None:
     S3Response.setup_class = _recording_s3_setup(_originals["s3_setup_class"])  # type: ignore[method-assign]
     S3Response._bucket_response = _authorized_s3(_originals["s3_bucket"])  # type: ignore[method-assign]
     S3Response._key_response = _authorized_s3(_originals["s3_key"])  # type: ignore[method-assign]
+    KmsResponse.sign = kms_sign  # type: ignore[method-assign,assignment]
+    KmsResponse.verify = kms_verify  # type: ignore[method-assign,assignment]
 
 
 def revert() -> None:
     """Restore moto's original behaviour (a second call does nothing)."""
     if not _originals:
         return
+    cloudformation.unregister()
     _swap_backend(ram_backends, _originals.pop("ram"))
     _swap_backend(sagemaker_backends, _originals.pop("sagemaker"))
     _swap_backend(events_backends, _originals.pop("events"))
@@ -161,3 +173,5 @@ def revert() -> None:
     S3Response.setup_class = _originals.pop("s3_setup_class")  # type: ignore[method-assign]
     S3Response._bucket_response = _originals.pop("s3_bucket")  # type: ignore[method-assign]
     S3Response._key_response = _originals.pop("s3_key")  # type: ignore[method-assign]
+    KmsResponse.sign = _originals.pop("kms_sign")  # type: ignore[method-assign]
+    KmsResponse.verify = _originals.pop("kms_verify")  # type: ignore[method-assign]

@@ -63,7 +63,7 @@ def test_publish_show_share_gate_delete(cli, tmp_path, emulator):
     deleted = json.loads(out)
     assert deleted["deleted_card"] == published["arn"] and len(deleted["deleted_shares"]) == 2
     code, _, err = cli("card", "show", "churn-model")
-    assert code == 1 and "not found" in err and err.count("\n") == 1
+    assert code == 3 and "not found" in err and err.count("\n") == 1  # an AWS error: exit 3
 
 
 def test_workflow_definition_prints_asl(cli):

@@ -35,7 +35,7 @@ CONTENT = json.dumps({"model_overview": {"model_description": "x"}})
 APPROVAL = ApprovalRecord(
     version=3,
     content_sha256=content_sha256(CONTENT),
-    approver="arn:aws:iam::111111111111:role/reviewer",
+    approver="arn:aws:sts::111111111111:assumed-role/CardReviewer/jane",  # an approver of example.yaml
     approved_at="2024-03-01T11:00:00Z",
 )
 

@@ -1,4 +1,4 @@
-"""Each Lambda role in cloudformation/governance.yaml grants exactly what its handlers call.
+"""Each Lambda role in the stack template (steps/stack/governance.yaml) grants exactly what its handlers call.
 
 The handlers run on the emulator through representative events (every branch that makes a different AWS
 call); the emulator's call log gives the operations each handler called, mapped to IAM actions. Every called
@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 from tests.conftest import REPO
 
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+TEMPLATE = STACK_TEMPLATE
 CARD_ACCOUNT = "111111111111"
 CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
 BUCKET = "pipeline-bucket"
@@ -118,9 +119,12 @@ def _cfn_loader() -> type[yaml.SafeLoader]:
 
 
 def _actions(statement: Any) -> set[str]:
-    """Allowed actions of one statement; a conditional (Fn::If) statement counts when its condition holds."""
+    """Allowed actions of one statement; a conditional (Fn::If) statement counts when its condition holds; a Deny
+    grants nothing."""
     if "Fn::If" in statement:
         statement = statement["Fn::If"][1]
+    if statement.get("Effect") == "Deny":
+        return set()
     actions = statement["Action"]
     return set(actions if isinstance(actions, list) else [actions])
 
@@ -171,6 +175,11 @@ def world(emulator: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch) -> 
     where = seed_pipeline_outputs(card_session, bucket=BUCKET)
     s3 = card_session.client("s3")
     policy = (REPO / "share_policies" / "example.yaml").read_text()
+    for stage in ("PendingReview", "Approved"):  # both stages promote packages of the group named like the card
+        policy = policy.replace(
+            f"required_card_status: {stage}\n", f"required_card_status: {stage}\n    model_package_group: true\n", 1
+        )
+    assert policy.count("model_package_group: true") == 2
     s3.put_object(Bucket=BUCKET, Key="policy.yaml", Body=policy.encode())
     external = policy.replace("allow_external_principals: false", "allow_external_principals: true", 1)
     assert external != policy
@@ -247,8 +256,9 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
         "evaluation_uris": [where["evaluation"]],
         "template_uri": where["template"],
     }
-    assert run(populate_card.handler, {**build, "model_package_arn": package})["result"] == "created"
-    assert run(populate_card.handler, {**build, "status": "PendingReview"})["result"] == "updated"
+    assert run(populate_card.handler, {**build, "model_package_arn": package, "embed": True})["result"] == "created"
+    submitted = {**build, "model_package_arn": package, "embed": True, "status": "PendingReview"}
+    assert run(populate_card.handler, submitted)["result"] == "updated"
     sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
     assert run(approval_guard.handler, _approval_event(package))["action"] == "reverted"  # not shared yet
     assert run(approval_guard.handler, _approval_event(package))["action"] == "ignored"  # no longer approved
@@ -259,18 +269,74 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
     assert (
         run(check_gate.handler, {"card_arn": CARD, "stage": "prod"})["status"] == "BLOCKED"
     )  # reads the approval record
+    from mcgov.steps.policy import load_policy
+    from mcgov.steps.share.converge import ensure_share
+    from mcgov.steps.share.groups import group_arn_of_package
+
+    policy = load_policy(f"s3://{BUCKET}/policy.yaml", s3_client=card_session.client("s3"))
+    ensure_share(card_session.client("ram"), policy, CARD, package_group_arn=group_arn_of_package(package))
+    world.set_association_delay(polls=0)
     sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
     assert run(approval_guard.handler, _approval_event(package))["action"] == "kept"
+    monkeypatch.setenv("MCGOV_APPROVAL_STAGE", "prod")  # reads the card's approval record: not approved, reverted
+    sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    assert run(approval_guard.handler, _approval_event(package))["action"] == "reverted"
+    monkeypatch.delenv("MCGOV_APPROVAL_STAGE")
     assert run(gate_watcher.handler, _callback("tokenallow", "staging"))["outcomes"][0]["status"] == "ALLOWED"
     assert run(gate_watcher.handler, _callback("tokenblock", "prod"))["outcomes"][0]["status"] == "BLOCKED"
     assert world.pipeline_callbacks(CARD_ACCOUNT)["tokenblock"]["outcome"] != "success"
     assert run(approve_model_package.handler, {"model_package_arn": package})["approval_status"] == "Approved"
+    _signed_scenarios(world, run, monkeypatch, policy, package)
     monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy-external.yaml")
     clear_policy_cache()
     shared = run(share_card.handler, {"card_arn": CARD})
     assert all(s["allow_external_updated"] for s in shared["stages"]), shared
     _hub_scenarios(world, run, monkeypatch)
     return dict(called)
+
+
+def _signed_scenarios(
+    world: Any, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, policy: Any, package: str
+) -> None:
+    """A policy requiring signed approvals: the gate, the guard and the watcher verify the approval with kms:Verify."""
+    from mcgov.steps.approval.service import approve_card
+    from tests.conftest import reviewer_role
+
+    card = world.session("card")
+    key = card.client("kms").create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
+    signed = (REPO / "share_policies" / "example.yaml").read_text() + f"approval_signing_key_arn: {key}\n"
+    card.client("s3").put_object(Bucket=BUCKET, Key="policy-signed.yaml", Body=signed.encode())
+    monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy-signed.yaml")
+    reviewer = world.session_for_role(reviewer_role(world), "jane")
+    sagemaker = reviewer.client("sagemaker")
+    version = sagemaker.describe_model_card(ModelCardName=CARD)["ModelCardVersion"]
+    signed_policy = policy.model_copy(update={"approval_signing_key_arn": key})
+    approve_card(sagemaker, reviewer.client("sts"), signed_policy, CARD, version=version, kms=reviewer.client("kms"))
+    world.act_as("card")
+    assert run(check_gate_handler(), {"card_arn": CARD, "stage": "prod"})["status"] == "BLOCKED"  # prod: FAILED
+    assert run(gate_watcher_handler(), _callback("tokensigne", "prod"))["outcomes"][0]["status"] == "BLOCKED"
+    monkeypatch.setenv("MCGOV_APPROVAL_STAGE", "prod")
+    card.client("sagemaker").update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    assert run(approval_guard_handler(), _approval_event(package))["action"] == "reverted"
+    monkeypatch.delenv("MCGOV_APPROVAL_STAGE")
+
+
+def check_gate_handler() -> Callable[..., Any]:
+    from mcgov.steps.handlers import check_gate
+
+    return check_gate.handler
+
+
+def gate_watcher_handler() -> Callable[..., Any]:
+    from mcgov.steps.handlers import gate_watcher
+
+    return gate_watcher.handler
+
+
+def approval_guard_handler() -> Callable[..., Any]:
+    from mcgov.steps.handlers import approval_guard
+
+    return approval_guard.handler
 
 
 def _hub_scenarios(world: Any, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -324,7 +390,7 @@ def test_each_role_grants_exactly_what_its_handlers_call(
             roles, _reason = NOT_CALLED_BY_THE_CODE.get(action, (frozenset(), ""))
             if role not in roles:
                 problems.append(f"{role}: grants {action}, which {sorted(modules)} never call")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     for action, (roles, reason) in NOT_CALLED_BY_THE_CODE.items():
         assert reason and all(action in granted[r] for r in roles), f"stale allow-list entry {action}"
 

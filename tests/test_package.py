@@ -1,5 +1,6 @@
-"""``make package``: the Lambda zip is built for the runtime it deploys to, imports every handler there, and is
-deterministic. The runtime is named once, in ``lambda-runtime.txt``."""
+"""``make package`` and ``mcgov stack package`` (``mcgov.steps.stack.lambda_package``): the Lambda zip is built for
+the runtime it deploys to, imports every handler there, and is deterministic. The runtime is named once, in
+``lambda-runtime.txt``, and the template's ``PythonRuntime`` default equals it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tools import package_lambda as pkg
+from mcgov.steps.stack import lambda_package as pkg
 
 REPO = Path(__file__).resolve().parents[1]
-RUNTIME = pkg.lambda_runtime()
+RUNTIME = (REPO / "lambda-runtime.txt").read_text().strip()
 VERSION = pkg.python_version(RUNTIME)
 RUNTIME_PYTHON = pkg.runtime_python(VERSION)
 NEEDS_RUNTIME_PYTHON = pytest.mark.skipif(
@@ -58,8 +59,9 @@ def test_the_runtime_is_named_once() -> None:
     stale = GOVERNANCE_TEMPLATE.read_text().replace(f"Default: {RUNTIME}", "Default: python3.9")
     assert render_governance(stale) == render_governance(GOVERNANCE_TEMPLATE.read_text())
     assert f"Default: {RUNTIME}\n" in render_governance(stale)
+    assert pkg.default_runtime() == RUNTIME, "mcgov stack package builds for the template's runtime"
     dry_run = subprocess.run(["make", "-n", "package"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    [command] = [line for line in dry_run.splitlines() if "tools/package_lambda.py" in line]
+    [command] = [line for line in dry_run.splitlines() if "-m mcgov.steps.stack.lambda_package" in line]
     assert command.split()[command.split().index("--runtime") + 1] == RUNTIME
 
 
@@ -121,6 +123,8 @@ def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: 
         "typing_extensions",
         "annotated_types",
         "typing_inspection",
+        "aws_lambda_powertools",
+        "aws_xray_sdk",  # Tracer, when the stack's Tracing parameter turns it on
     } <= top
     assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, (
         top
@@ -209,14 +213,17 @@ def test_compiling_and_zipping_give_the_same_bytes(unpacked: Path, tmp_path: Pat
 
 
 def test_a_bad_runtime_name_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert pkg.main(["--runtime", "nodejs20.x", "--out", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "nodejs20.x" in err
-    assert list(tmp_path.iterdir()) == []
+    from mcgov.steps.cli.main import main
+
+    for run in (pkg.main, lambda argv: main(["stack", "package", *argv])):
+        assert run(["--runtime", "nodejs20.x", "--out", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--runtime" in err and "nodejs20.x" not in err, err
+        assert list(tmp_path.iterdir()) == []
 
 
 def test_runtime_requirements_leave_out_what_lambda_provides(tmp_path: Path) -> None:
     wheel = pkg.build_project_wheel(tmp_path)
     requirements = pkg.runtime_requirements(wheel)
     names = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requirements}
-    assert names == {"pydantic", "pyyaml"}, requirements
+    assert names == {"pydantic", "pyyaml", "aws-lambda-powertools[tracer]"}, requirements

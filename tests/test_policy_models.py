@@ -33,6 +33,7 @@ def base(**overrides: object) -> dict:
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
+        "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
         "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     }
     data.update(overrides)
@@ -336,7 +337,7 @@ def test_policy_id_defaults_to_the_file_name(source: str, expected: str) -> None
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
-        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
+        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "PendingReview"}},
     }
     assert default_policy_id(source) == expected
     assert parse_policy(data, source=source).policy_id == expected

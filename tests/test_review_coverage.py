@@ -178,11 +178,11 @@ def test_cli_render_with_a_framework(tmp_path, capsys, churn):  # noqa: F811
     content = tmp_path / "churn.json"
     content.write_text(json.dumps(churn))
     out = tmp_path / "page.md"
-    argv = ["card", "render", "--content", str(content), "--format", "markdown", "--output", str(out)]
+    argv = ["card", "render", "--content", str(content), "--format", "markdown", "--out", str(out)]
     assert main([*argv, "--framework", "nist-ai-rmf"]) == 0
     assert "## Coverage: " in out.read_text() and "`nist-ai-rmf`" in out.read_text()
     html = tmp_path / "page.html"
-    assert main(["card", "render", "--content", str(content), "--output", str(html), "--framework", ANNEX_IV]) == 0
+    assert main(["card", "render", "--content", str(content), "--out", str(html), "--framework", ANNEX_IV]) == 0
     assert 'data-score="0.76"' in html.read_text()
     capsys.readouterr()
 

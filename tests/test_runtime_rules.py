@@ -7,8 +7,8 @@ import re
 import subprocess
 import sys
 
+from mcgov.steps.stack.lambda_package import HANDLERS  # every handler module the Lambda artefact ships
 from tests.conftest import REPO
-from tools.package_lambda import HANDLERS  # every handler module the Lambda artefact ships
 
 FORBIDDEN = ("sagemaker", "stepfunctions", "moto")
 
@@ -50,7 +50,8 @@ def test_the_gate_evaluates_assessment_and_required_fields_without_the_content_m
         "policy = parse_policy({'version': 1, 'card_account': '111111111111', 'region': 'us-east-1',\n"
         "    'stages': {'prod': {'accounts': ['333333333333'], 'required_card_status': 'Approved',\n"
         "        'require_assessment': {'framework': 'eu-ai-act-annex-iv', 'min_score': 0.8}}},\n"
-        "    'required_fields_by_risk_rating': {'High': ['evaluation_details[].datasets']}})\n"
+        "    'required_fields_by_risk_rating': {'High': ['evaluation_details[].datasets']},\n"
+        "    'approvers': ['arn:aws:iam::111111111111:role/CardReviewer']})\n"
         "check_policy_fields(policy, source='p.yaml')\n"
         "card = {'ModelCardName': 'c', 'Content': json.dumps({'intended_uses': {'risk_rating': 'High'}})}\n"
         "problems = content_problems(policy, policy.stage('prod'), card)\n"

@@ -37,7 +37,7 @@ def setup_card(session: Any, name: str = "churn-model", status: str = "Approved"
             ApprovalRecord(
                 card["ModelCardVersion"],
                 content_sha256(card["Content"]),
-                "arn:aws:iam::111111111111:role/reviewer",
+                "arn:aws:sts::111111111111:assumed-role/CardReviewer/jane",  # the example policy's approver
                 "2024-03-01T11:00:00Z",
             ),
         )
@@ -150,6 +150,7 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
+        "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
         "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     }
     with emulator_core.Emulator(cfg) as emu:

@@ -344,7 +344,7 @@ def test_policy_validate_refuses_reserved_names(
         "version": 1,
         "card_account": CARD_ACCOUNT,
         "region": REGION,
-        "stages": {"prod": {"accounts": [PROD], "required_card_status": "Approved"}},
+        "stages": {"prod": {"accounts": [PROD], "required_card_status": "PendingReview"}},
         **patch,
     }
     path = tmp_path / "policy.yaml"

@@ -4,6 +4,8 @@ Who is checked: a caller whose credentials come from ``sts:AssumeRole`` into a r
 IAM (created by a test, a stack or ``CreateRole``). The default identity, and sessions of roles that do not exist
 (the ``emulator-<account>`` account switch of ``Emulator.session``), keep full access.
 
+KMS keys: a request on an existing key is also judged by the key's policy (``key_policy``), as KMS does.
+
 For each IAM action of the operation (``reference.actions_for``), each resource it acts on (the request's ARNs
 matching one of the action's resource types in the IAM reference, or the ARN built from the request's names;
 ``*`` for an action without resource types) and each request context (RAM authorizes every resource and every
@@ -23,6 +25,7 @@ from moto.utilities.utils import get_partition
 
 from mcgov.emulator.aws_errors import ErrorResponse, error_response
 from mcgov.emulator.iam import reference
+from mcgov.emulator.iam.key_policy import key_policy_text, verdict
 from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate
 from mcgov.emulator.inputs.enforce import identify, service_model
 from mcgov.emulator.inputs.parse import Unreadable, read_input
@@ -45,6 +48,8 @@ ALWAYS_KNOWN = frozenset(
     }
 )
 RAM_ENTITY_KEYS = frozenset({"ram:RequestedResourceType", "ram:ResourceArn", "ram:Principal"})
+# KMS keys the emulator populates (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+KMS_KEYS = frozenset({"kms:CallerAccount", "kms:SigningAlgorithm", "kms:MessageType"})
 # IAM reference ARN variables whose request member has another name.
 VARIABLE_MEMBERS = {"BucketName": ("Bucket",), "ObjectName": ("Key",), "StateMachineName": ("name",)}
 
@@ -255,6 +260,15 @@ def contexts_of(
         known.add(f"{prefix}:ResourceTag/")
         keys.update({f"{prefix}:ResourceTag/{k}": v for k, v in resource_tags.items()})
     entity_contexts: list[dict[str, Any]] = [{}]
+    if service == "kms":
+        known |= KMS_KEYS
+        keys["kms:CallerAccount"] = caller.account
+        for key, member in (("kms:SigningAlgorithm", "SigningAlgorithm"), ("kms:MessageType", "MessageType")):
+            found = _member(value, member)
+            if isinstance(found, str):
+                keys[key] = found
+        if action in ("kms:Sign", "kms:Verify") and "kms:MessageType" not in keys:
+            keys["kms:MessageType"] = "RAW"  # the API's default
     if service == "ram":
         known |= RAM_ENTITY_KEYS
         name = _member(value, "name")
@@ -292,6 +306,7 @@ def authorize(
         except Unsupported as exc:
             return _denied(model, caller, action, "*", f"because the emulator cannot determine {exc} and denies")
         for resource in resources:
+            key_policy = key_policy_text(resource) if service == "kms" else None
             try:
                 for context in contexts_of(caller, service, action, resource, value, region):
                     outcome = evaluate(caller.documents, context)
@@ -299,6 +314,11 @@ def authorize(
                         return _denied(
                             model, caller, action, resource, "with an explicit deny in an identity-based policy"
                         )
+                    if key_policy is not None:
+                        why = _key_refusal(key_policy, resource, caller, context, outcome.decision)
+                        if why:
+                            return _denied(model, caller, action, resource, why)
+                        continue
                     if outcome.decision is Decision.IMPLICIT_DENY:
                         return _denied(
                             model,
@@ -311,6 +331,20 @@ def authorize(
                 return _denied(
                     model, caller, action, resource, f"because the emulator does not evaluate {exc}; it denies"
                 )
+    return None
+
+
+def _key_refusal(
+    key_policy: str, resource: str, caller: Caller, context: RequestContext, identity: Decision
+) -> str | None:
+    """Why the key policy (with the identity policies, when it delegates to IAM) refuses this context, or None."""
+    found = verdict(key_policy, resource.split(":")[4], caller.role_arn, caller.session_arn, context)
+    if found.decision is Decision.EXPLICIT_DENY:
+        return "with an explicit deny in the key policy"
+    if found.decision is Decision.IMPLICIT_DENY:
+        return f"because no key policy statement allows the {context.action} action"
+    if found.through_iam and identity is not Decision.ALLOW:
+        return f"because no identity-based policy allows the {context.action} action"
     return None
 
 

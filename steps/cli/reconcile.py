@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import print_json, read_policy, report_output
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.reconcile.plan import parse_selection
 from mcgov.steps.reconcile.report import render_table
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
         "shares made before ownership tags that are not the policy's",
     )
     parser.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (as --output json)")
     parser.set_defaults(func=cmd_reconcile)
 
 
@@ -54,8 +54,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         prune=args.prune,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
-    if args.json:
-        print_json(report.to_dict())
+    if (form := report_output(args)) != "table":
+        print_json(report.to_dict(), output=form)
     else:
         sys.stdout.write(render_table(report))
     if report.drift:

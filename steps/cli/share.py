@@ -8,7 +8,7 @@ from typing import Any
 
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.card.store import describe_card
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.reader import share_status
 from mcgov.steps.registry.provenance import package_arn_from_card
@@ -48,6 +48,7 @@ def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, tuple[Pol
     stages = policy.stages_named(args.stage, source=args.policy)
     card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
+    check_card_account(session, policy, args.policy)
     return policy, card_arn, session, stages
 
 
@@ -57,7 +58,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     named = args.model_package
     if named is None and any(stage.model_package_group for stage in stages):
         named = package_arn_from_card(card)
-    package = resolve_package(policy, stages, named)
+    package = resolve_package(policy, stages, named, card_arn)
     result = ensure_share(
         ram_client(session, policy.region),
         policy,

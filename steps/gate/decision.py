@@ -5,9 +5,10 @@ ListResourceSharePermissions reports it, not its tag); an account or the card is
 DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
 beyond the policy's window (measured from the association's creationTime); an association is external while the
 policy forbids external principals; a share of the policy (or made before ownership tags) holding the card names
-principals the policy does not (another policy's shares are not judged); the card status
-is below the stage's requirement or Archived; a stage that requires Approved gets a card whose approval record
-(``mcgov card approve``) does not name its current version and content. ``pending`` is true when the only blockers
+principals the policy does not (another policy's shares are not judged); the card status is below the stage's
+requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card approve``)
+does not name its current version and content, names an approver the policy does not list, or (with
+``approval_signing_key_arn``) carries no signature kms:Verify accepts. ``pending`` is true when the only blockers
 can resolve by waiting.
 
 Blocked too when the card's content scores below the stage's ``require_assessment`` or lacks a field that
@@ -125,10 +126,13 @@ def evaluate(
     now: datetime,
     approval: ApprovalRecord | None = None,
     hub_copy: HubCopyState | None = None,
+    signature_problem: str | None = None,
 ) -> Decision:
     """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content.
 
-    ``approval`` is the card's approval record, read for stages that require Approved.
+    ``approval`` is the card's approval record, read for stages that require Approved; its approver must be one of
+    the policy's ``approvers``; ``signature_problem`` is what the check of its signature found when the policy
+    requires signed approvals (``mcgov.steps.approval.signing.signature_problem``).
     """
     stage_name = stage.name
     summary = card_summary(card)
@@ -145,14 +149,21 @@ def evaluate(
     elif not status_meets(status, required):
         card_name = summary["name"] or card_arn
         fix = (
-            f"review the card, then approve it with `mcgov card approve {card_name} --policy ...`"
+            f"review the card, then approve the version you read with `mcgov card approve {card_name} --policy ... "
+            f"--version {summary['version']}`"
             if required == "Approved"
             else f"submit it with `mcgov card publish --name {card_name} --status {required}` (or the populate step)"
         )
         terminal.append(f"Card status {status} is below {required} required for stage {stage_name}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(
-            str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
+            str(summary["name"] or card_arn),
+            status,
+            summary["version"],
+            summary["content_sha256"],
+            approval,
+            policy.approver_patterns,
+            signature_problem,
         )
         if problem:
             terminal.append(f"Stage {stage_name} requires a reviewed approval: {problem}.")

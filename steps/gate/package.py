@@ -107,10 +107,18 @@ def add_problems(decision: Decision, terminal: list[str], waiting: list[str]) ->
 
 
 def check_package_once(
-    ram: Any, sagemaker: Any, policy: SharePolicy, stage: PolicyStage, card_arn: str, package_arn: str, now: datetime
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stage: PolicyStage,
+    card_arn: str,
+    package_arn: str,
+    now: datetime,
+    kms: Any = None,
 ) -> Decision:
-    """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed)."""
-    decision = check_once(ram, sagemaker, policy, stage, card_arn, now)
+    """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed). That the
+    package belongs to the card and the stage's group is ``mcgov.steps.registry.binding``'s check."""
+    decision = check_once(ram, sagemaker, policy, stage, card_arn, now, kms)
     if not stage.model_package_group:
         return decision
     try:
@@ -141,6 +149,7 @@ def run_package_gate(
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     progress: Progress | None = None,
+    kms: Any = None,
 ) -> Decision:
     """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""
     return run_gate(
@@ -153,7 +162,7 @@ def run_package_gate(
         sleep=sleep,
         clock=clock,
         progress=progress,
-        check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now),
+        check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now, kms),
     )
 
 

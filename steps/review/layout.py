@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.errors import BadInputError
+from mcgov.steps.approval.check import approve_command
 from mcgov.steps.assess.assessment import Assessment, Status
 from mcgov.steps.assess.report import counts_line
 from mcgov.steps.common.jsonutil import content_sha256
@@ -423,6 +424,7 @@ def approval_of(info: CardInfo, sha256: str | None) -> Approval:
         return Approval(
             ApprovalState.NONE,
             "Not approved through mcgov: the card carries no approval record from `mcgov card approve`." + outside,
+            _approve_rows(info, sha256),
         )
     rows = (
         Field("Approver", record.approver or "(not recorded)", code=record.approver.startswith("arn:")),
@@ -440,8 +442,24 @@ def approval_of(info: CardInfo, sha256: str | None) -> Approval:
     if info.status != "Approved":
         changes.append(f"the card's status is {info.status or 'unknown'}, not Approved")
     if changes:
-        return Approval(ApprovalState.NOT_CURRENT, "Not approved in this version: " + "; ".join(changes) + ".", rows)
+        return Approval(
+            ApprovalState.NOT_CURRENT,
+            "Not approved in this version: " + "; ".join(changes) + ".",
+            rows + _approve_rows(info, sha256),
+        )
     return Approval(ApprovalState.APPROVED, "Approved through mcgov: this version and content.", rows)
+
+
+def _approve_rows(info: CardInfo, sha256: str | None) -> tuple[Field, ...]:
+    """What an approver runs after reviewing this page: the version, the content sha256 and the exact command."""
+    card = info.name or info.arn
+    if card is None or info.version is None or sha256 is None:
+        return ()
+    return (
+        Field("Reviewed version", str(info.version)),
+        Field("Reviewed content sha256", sha256, code=True),
+        Field("Approve this version", approve_command(card, info.version, sha256, info.policy), code=True),
+    )
 
 
 def _appendix(custom: dict[str, Any], entries: Any) -> tuple[Block, ...]:

@@ -26,6 +26,7 @@ class CardInfo:
     last_modified: str | None = None
     approval: ApprovalRecord | None = None
     approval_error: str | None = None
+    policy: str | None = None  # the share policy named to `mcgov card render --policy`, for the approve command
 
 
 @dataclass(frozen=True)
