@@ -279,9 +279,7 @@ def test_poller_waits_on_the_gate_schedule_until_associated(policy, monkeypatch:
     assert len(lines) == 4 and "waiting" in lines[0] and "allowed" in lines[-1]
 
 
-def test_poller_anchors_its_schedule_on_the_association_creation_time(
-    policy, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_poller_anchors_its_schedule_on_the_association_creation_time(policy, monkeypatch: pytest.MonkeyPatch) -> None:
     """An association created 600 s before the gate starts: the gate continues its schedule (gaps of the cap)."""
     created = NOW - timedelta(seconds=600)
     associating = state(principals=[assoc("333333333333", "PRINCIPAL", "ASSOCIATING", created=created)])
