@@ -14,6 +14,8 @@ And one it creates wrongly: moto's ``AWS::StepFunctions::StateMachine`` reads on
 template's ``Definition`` object and its ``DefinitionSubstitutions`` are ignored) and writes to the state machine
 backend the API does not read when state machines execute; the model here replaces it: ``Definition`` as JSON,
 each ``${Name}`` of ``DefinitionSubstitutions`` replaced, created through the backend Step Functions' API uses.
+And one it creates partly: moto's ``AWS::DynamoDB::Table`` ignores ``TimeToLiveSpecification``; ``register()`` wraps it
+so the table's TTL is set as DynamoDB's ``UpdateTimeToLive`` sets it.
 
 Properties are those of the CloudFormation resource reference (AWS::RAM::Permission, AWS::SQS::QueuePolicy,
 AWS::CloudWatch::Alarm, AWS::Lambda::EventInvokeConfig); docs/emulator.md lists the sources. ``register()`` makes
@@ -30,6 +32,8 @@ from moto.awslambda.utils import get_backend as lambda_backend
 from moto.cloudformation import parsing
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.table import Table
 from moto.ram.models import ram_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import StateMachine
@@ -225,15 +229,36 @@ def register() -> None:
     if "clean_json" not in _originals:
         _originals["clean_json"] = parsing.clean_json
         parsing.clean_json = _clean_json
+    if "table" not in _originals:
+        _originals["table"] = Table.__dict__["create_from_cloudformation_json"]
+        Table.create_from_cloudformation_json = classmethod(_table_with_ttl)  # type: ignore[method-assign,assignment]
 
 
 def unregister() -> None:
     """Restore moto's ``clean_json`` (the models stay listed: moto has no model of its own for their types)."""
     if "clean_json" in _originals:
         parsing.clean_json = _originals.pop("clean_json")
+    if "table" in _originals:
+        Table.create_from_cloudformation_json = _originals.pop("table")  # type: ignore[method-assign]
 
 
 _originals: dict[str, Any] = {}
+
+
+def _table_with_ttl(
+    cls: type[Table],
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kw: Any,
+) -> Table:
+    """moto's ``AWS::DynamoDB::Table``, then its ``TimeToLiveSpecification`` (moto ignores it) as UpdateTimeToLive."""
+    table: Table = _originals["table"].__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kw)
+    spec = cloudformation_json["Properties"].get("TimeToLiveSpecification")
+    if spec:
+        dynamodb_backends[account_id][region_name].update_time_to_live(table.name, dict(spec))
+    return table
 
 
 def _clean_json(resource_json: Any, resources_map: Any) -> Any:

@@ -35,6 +35,9 @@ NO_RESOURCE_LEVEL = {
     "sagemaker:ListModelCards",
     "xray:PutTraceSegments",  # Tracing=true only (X-Ray has no resource-level permission for them)
     "xray:PutTelemetryRecords",
+    # Step Functions task tokens (Service Authorization Reference: no resource type; emulator/iam/data)
+    "states:SendTaskSuccess",
+    "states:SendTaskFailure",
 }
 HUB_RESOURCES = {
     "HubSyncRole",
@@ -333,8 +336,12 @@ def _queue_alarm(resources: dict[str, Any], queue: str) -> dict[str, Any]:
 def test_every_asynchronously_invoked_function_has_a_failure_queue_with_an_alarm(template: dict[str, Any]) -> None:
     res = template["Resources"]
     targets = _async_targets(res)
-    assert targets == {"ApprovalGuardFunction"}
-    for function in targets:
+    assert targets == {"ApprovalGuardFunction", "GateEventsFunction"}
+    # A failed wake-up of waiting gates only delays them: the re-check schedule and each gate's polling path decide
+    # them anyway (docs/gate.md), so gate-events has retries and the schedule instead of a failure queue.
+    assert res["RamStateChangeRule"]["Properties"]["Targets"][0]["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    assert res["GateRecheckSchedule"]["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": ["GateEventsFunction", "Arn"]}
+    for function in targets - {"GateEventsFunction"}:
         configs = [
             r["Properties"]
             for r in res.values()

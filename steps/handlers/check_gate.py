@@ -2,22 +2,31 @@
 
 ``status`` is ALLOWED, PENDING (associations still in progress: call again later, as the Step Functions
 loop does) or BLOCKED (a reason waiting cannot fix, or the wait ran out); ``reason`` joins the reasons for a
-FailStep or a Fail state.
+FailStep or a Fail state; ``next_check_seconds`` is when to look again (``mcgov.steps.gate.schedule``: jittered,
+lined up with the first association time), the Step Functions loop's wait.
+
+With ``task_token`` (a ``.waitForTaskToken`` state passing ``$$.Task.Token`` and ``$$.Execution.Id``) the gate
+checks once and completes the token itself when it is decided (SendTaskSuccess with the output, SendTaskFailure
+``GateBlocked``); a PENDING gate registers itself for the event path (``mcgov.steps.gate.wakeup``), so the RAM
+event's watcher completes the token as soon as RAM settles.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import clock
 from mcgov import identifiers as ids
 from mcgov.steps.common.aws import make_session
+from mcgov.steps.gate.completion import complete_task
 from mcgov.steps.gate.decision import Decision
+from mcgov.steps.gate.registrations import Handle, HandleKind, RegistrationStore
 from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
-from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
+from mcgov.steps.gate.wakeup import next_check_seconds, register_pending
+from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy, registration_table
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_gate, remaining_seconds
 from mcgov.steps.registry.lifecycle import gate_package
 
@@ -29,6 +38,14 @@ class CheckGateEvent(BaseModel):
     stage: str
     wait_seconds: int = Field(default=0, ge=0, le=900)
     model_package_arn: str | None = None
+    task_token: str | None = Field(default=None, min_length=1, max_length=2048)
+    execution_arn: str | None = Field(default=None, max_length=2048)
+
+    @model_validator(mode="after")
+    def _token_wait(self) -> CheckGateEvent:
+        if self.task_token is not None and (self.execution_arn is None or self.model_package_arn or self.wait_seconds):
+            raise ValueError("task_token comes with execution_arn, without model_package_arn and wait_seconds")
+        return self
 
     @field_validator("model_package_arn")
     @classmethod
@@ -60,9 +77,40 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     started = waits.now()
     if request.model_package_arn:
         output = check_package(request.card_arn, request.stage, request.model_package_arn, budget)
+    elif request.task_token is not None:
+        output = wait_for_event(request, started)
     else:
-        output = decision_output(check(request.card_arn, request.stage, budget))
+        policy = load_runtime_policy()
+        decision = check(request.card_arn, request.stage, budget)
+        output = decision_output(decision)
+        card_arn = policy.card_arn(request.card_arn, source="event", field="card_arn")
+        output["next_check_seconds"] = next_check_seconds(
+            policy, card_arn, decision.stage, decision, started, waits.now()
+        )
     record_gate(str(output["status"]), waits.now() - started if budget > 0 else None)
+    return output
+
+
+def wait_for_event(request: CheckGateEvent, started: float, session: Any = None) -> dict[str, Any]:
+    """The token wait: check once; decided -> complete the task token; PENDING -> register for the event path."""
+    assert request.task_token is not None and request.execution_arn is not None
+    session = session or make_session()
+    policy = load_runtime_policy()
+    stage = policy.stage(request.stage, source="event.stage")
+    card_arn = policy.card_arn(request.card_arn, source="event", field="card_arn")
+    decision = check_gate(policy, card_arn, stage, 0, session)
+    output = decision_output(decision)
+    now = clock.for_clients().now()
+    output["next_check_seconds"] = next_check_seconds(policy, card_arn, stage.name, decision, started, now)
+    if output["status"] in ("ALLOWED", "BLOCKED"):
+        sfn = session.client("stepfunctions", region_name=policy.region)
+        outcome = {"status": output["status"], "reason": output["reason"]}
+        output["completion"] = complete_task(sfn, request.task_token, outcome, output)["status"]
+        return output
+    table = registration_table()
+    store = RegistrationStore(session.client("dynamodb", region_name=policy.region), table) if table else None
+    handle = Handle(HandleKind.TASK_TOKEN, request.task_token, request.execution_arn)
+    output["registration"] = register_pending(store, policy, card_arn, stage, decision, handle, now)
     return output
 
 
