@@ -14,8 +14,9 @@ And one it creates wrongly: moto's ``AWS::StepFunctions::StateMachine`` reads on
 template's ``Definition`` object and its ``DefinitionSubstitutions`` are ignored) and writes to the state machine
 backend the API does not read when state machines execute; the model here replaces it: ``Definition`` as JSON,
 each ``${Name}`` of ``DefinitionSubstitutions`` replaced, created through the backend Step Functions' API uses.
-And one it creates partly: moto's ``AWS::DynamoDB::Table`` ignores ``TimeToLiveSpecification``; ``register()`` wraps it
-so the table's TTL is set as DynamoDB's ``UpdateTimeToLive`` sets it.
+And two it creates partly, which ``register()`` wraps: moto's ``AWS::DynamoDB::Table`` ignores
+``TimeToLiveSpecification`` (set here as DynamoDB's ``UpdateTimeToLive`` sets it) and moto's ``AWS::IAM::Role`` ignores
+``ManagedPolicyArns`` (attached here as IAM's ``AttachRolePolicy`` attaches them).
 
 Properties are those of the CloudFormation resource reference (AWS::RAM::Permission, AWS::SQS::QueuePolicy,
 AWS::CloudWatch::Alarm, AWS::Lambda::EventInvokeConfig); docs/emulator.md lists the sources. ``register()`` makes
@@ -34,10 +35,12 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
+from moto.iam.models import Role, iam_backends
 from moto.ram.models import ram_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
+from moto.utilities.utils import get_partition
 
 
 class _Created:
@@ -229,17 +232,19 @@ def register() -> None:
     if "clean_json" not in _originals:
         _originals["clean_json"] = parsing.clean_json
         parsing.clean_json = _clean_json
-    if "table" not in _originals:
-        _originals["table"] = Table.__dict__["create_from_cloudformation_json"]
-        Table.create_from_cloudformation_json = classmethod(_table_with_ttl)  # type: ignore[method-assign,assignment]
+    for key, model, wrapper in _WRAPPED:
+        if key not in _originals:
+            _originals[key] = model.__dict__["create_from_cloudformation_json"]
+            model.create_from_cloudformation_json = classmethod(wrapper)  # type: ignore[method-assign,assignment]
 
 
 def unregister() -> None:
     """Restore moto's ``clean_json`` (the models stay listed: moto has no model of its own for their types)."""
     if "clean_json" in _originals:
         parsing.clean_json = _originals.pop("clean_json")
-    if "table" in _originals:
-        Table.create_from_cloudformation_json = _originals.pop("table")  # type: ignore[method-assign]
+    for key, model, _ in _WRAPPED:
+        if key in _originals:
+            model.create_from_cloudformation_json = _originals.pop(key)  # type: ignore[method-assign]
 
 
 _originals: dict[str, Any] = {}
@@ -259,6 +264,25 @@ def _table_with_ttl(
     if spec:
         dynamodb_backends[account_id][region_name].update_time_to_live(table.name, dict(spec))
     return table
+
+
+def _role_with_managed_policies(
+    cls: type[Role],
+    resource_name: str,
+    cloudformation_json: dict[str, Any],
+    account_id: str,
+    region_name: str,
+    **kw: Any,
+) -> Role:
+    """moto's ``AWS::IAM::Role``, then each of its ``ManagedPolicyArns`` (moto ignores them) as AttachRolePolicy."""
+    role: Role = _originals["role"].__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kw)
+    backend = iam_backends[account_id][get_partition(region_name)]
+    for arn in cloudformation_json["Properties"].get("ManagedPolicyArns", []):
+        backend.attach_role_policy(arn, role.name)
+    return role
+
+
+_WRAPPED = (("table", Table, _table_with_ttl), ("role", Role, _role_with_managed_policies))
 
 
 def _clean_json(resource_json: Any, resources_map: Any) -> Any:

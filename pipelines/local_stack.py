@@ -91,7 +91,7 @@ def deploy_stack(
         functions[logical], roles[logical] = config["FunctionArn"], config["Role"]
         chosen = (handlers or {}).get(config["FunctionName"]) or (handlers or {}).get(logical)
         handler = chosen or _project_handler(config["Handler"])
-        environment = config.get("Environment", {}).get("Variables", {})
+        environment = {k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()}
         emu.register_lambda_handler(config["FunctionArn"], as_function(emu, config["Role"], environment, handler))
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     return LocalStack(name=name, outputs=outputs, functions=functions, roles=roles)

@@ -45,6 +45,7 @@ NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
                 "ApproveModelPackageRole",
                 "HubSyncRole",
                 "HubListSpokesRole",
+                "GateEventsRole",
             }
         ),
         LAMBDA_LOGS,
@@ -60,6 +61,7 @@ NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
                 "ApproveModelPackageRole",
                 "HubSyncRole",
                 "HubListSpokesRole",
+                "GateEventsRole",
             }
         ),
         LAMBDA_LOGS,
@@ -72,7 +74,6 @@ NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
         for action in (
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
-            "sqs:ChangeMessageVisibility",
             "sqs:GetQueueAttributes",
         )
     },
@@ -85,7 +86,7 @@ NOT_CALLED_BY_THE_CODE: dict[str, tuple[frozenset[str], str]] = {
         "CreateResourceShare with tags is also authorized as ram:TagResource (Service Authorization Reference)",
     ),
     "kms:Decrypt": (
-        frozenset({"PopulateCardRole", "GateReaderRole", "ApprovalGuardRole", "GateWatcherRole"}),
+        frozenset({"PopulateCardRole", "GateReaderRole", "ApprovalGuardRole", "GateWatcherRole", "GateEventsRole"}),
         "SageMaker calls KMS on the role's behalf (kms:ViaService) to read a card encrypted with KmsKeyArn",
     ),
     "kms:GenerateDataKey": (
@@ -143,6 +144,11 @@ def granted_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
         documents += [
             resources[ref["Ref"]]["Properties"]["PolicyDocument"] for ref in props.get("ManagedPolicyArns", [])
         ]
+        documents += [  # AWS::IAM::Policy resources naming the role (inline policies kept apart in the template)
+            r["Properties"]["PolicyDocument"]
+            for r in resources.values()
+            if r["Type"] == "AWS::IAM::Policy" and {"Ref": name} in r["Properties"]["Roles"]
+        ]
         out[name] = {a for doc in documents for st in doc["Statement"] for a in _actions(st)}
     return out
 
@@ -160,7 +166,9 @@ def handlers_by_role(template: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def iam_action(service: str, operation: str) -> str:
-    return S3_ACTIONS.get(operation, f"s3:{operation}") if service == "s3" else f"{service}:{operation}"
+    if service == "s3":
+        return S3_ACTIONS.get(operation, f"s3:{operation}")
+    return f"{'states' if service == 'stepfunctions' else service}:{operation}"
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +294,7 @@ def run_scenarios(world: Any, card_session: Any, monkeypatch: pytest.MonkeyPatch
     assert run(gate_watcher.handler, _callback("tokenblock", "prod"))["outcomes"][0]["status"] == "BLOCKED"
     assert world.pipeline_callbacks(CARD_ACCOUNT)["tokenblock"]["outcome"] != "success"
     assert run(approve_model_package.handler, {"model_package_arn": package})["approval_status"] == "Approved"
+    _event_scenarios(world, card_session, run, monkeypatch, policy)
     _signed_scenarios(world, run, monkeypatch, policy, package)
     monkeypatch.setenv("MCGOV_POLICY_URI", f"s3://{BUCKET}/policy-external.yaml")
     clear_policy_cache()
@@ -319,6 +328,95 @@ def _signed_scenarios(
     card.client("sagemaker").update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
     assert run(approval_guard_handler(), _approval_event(package))["action"] == "reverted"
     monkeypatch.delenv("MCGOV_APPROVAL_STAGE")
+    _registered_prod_gate(world, card, signed_policy)
+    woken = run(gate_events_handler(), {"recheck": "all"})["outcomes"]  # reads the approval, verifies its signature
+    assert [o["status"] for o in woken] == ["BLOCKED"]
+    assert world.pipeline_callbacks(CARD_ACCOUNT)["tokenprod1"]["outcome"] == "failure"
+
+
+def _registered_prod_gate(world: Any, session: Any, policy: Any) -> None:
+    """A CallbackStep gate of the card's prod stage, as gate-watcher registers it (table of ``_event_scenarios``)."""
+    from mcgov.steps.gate.registrations import Handle, HandleKind, RegistrationStore, registration
+
+    share = "arn:aws:ram:us-east-1:111111111111:resource-share/0a1b2c3d-0000-4000-8000-000000000001"
+    handle = Handle(HandleKind.PIPELINE_CALLBACK, "tokenprod1", "tokenprod1")
+    record = registration(
+        policy, card_arn=CARD, stage="prod", share_arns=[share], handle=handle, anchor=None, now=world.clock.now()
+    )
+    RegistrationStore(session.client("dynamodb"), "gates").put(record)
+
+
+def _event_scenarios(
+    world: Any, card_session: Any, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, policy: Any
+) -> None:
+    """The event path: gates register (a token wait, a CallbackStep message), gate-events wakes them on a RAM event
+    and on the schedule, completing them (task token success and failure, pipeline step) and deleting them."""
+    from mcgov.steps.handlers import check_gate, gate_events, gate_watcher
+    from mcgov.steps.share.converge import ensure_share
+
+    ddb = card_session.client("dynamodb")
+    ddb.create_table(
+        TableName="gates",
+        KeySchema=[{"AttributeName": "share_arn", "KeyType": "HASH"}, {"AttributeName": "gate_id", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "share_arn", "AttributeType": "S"},
+            {"AttributeName": "gate_id", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("MCGOV_GATE_TABLE", "gates")
+    sqs = card_session.client("sqs")
+    url = sqs.create_queue(QueueName="gate-callbacks")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    world.set_association_delay(polls=None, seconds=60)
+    card = CARD.replace("churn-model", "events-card")
+    card_session.client("sagemaker").create_model_card(
+        ModelCardName="events-card", ModelCardStatus="PendingReview", Content=json.dumps({"model_overview": {}})
+    )
+    [staging] = [s for s in ensure_share(card_session.client("ram"), policy, card).stages if s.stage == "staging"]
+    execution = "arn:aws:states:us-east-1:111111111111:execution:gate:one"
+    token_wait = {"card_arn": card, "stage": "staging", "task_token": "tok-wait-1", "execution_arn": execution}
+    assert run(check_gate.handler, token_wait)["registration"]["registered"] is True
+    sqs.send_message(
+        QueueUrl=url,
+        MessageBody=json.dumps({"token": "tokenwatch", "arguments": {"card_arn": card, "stage": "staging"}}),
+    )
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    record = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "eventSourceARN": queue_arn,
+    }
+    waiting = run(gate_watcher.handler, {"Records": [record]})["outcomes"][0]
+    assert waiting["registration"]["registered"] is True and waiting["next_check_seconds"] is not None
+    ram_event = {
+        "source": "aws.ram",
+        "detail-type": "Resource Sharing State Change",
+        "resources": [staging.share_arn],
+    }
+    assert [o["status"] for o in run(gate_events.handler, ram_event)["outcomes"]] == ["PENDING", "PENDING"]
+    world.clock.advance(61)
+    woken = run(gate_events.handler, {"recheck": "all"})["outcomes"]
+    assert sorted(o["status"] for o in woken) == ["ALLOWED", "DROPPED"]  # the made-up task token is unknown
+    assert world.pipeline_callbacks(CARD_ACCOUNT)["tokenwatch"]["outcome"] == "success"
+    again = {**token_wait, "stage": "prod", "execution_arn": execution.replace(":one", ":two")}
+    decided = run(check_gate.handler, again)  # not approved, blocked at its first check: the token is failed at once
+    assert decided["status"] == "BLOCKED" and decided["completion"] == "DROPPED"
+    other = CARD.replace("churn-model", "events-card-2")
+    card_session.client("sagemaker").create_model_card(
+        ModelCardName="events-card-2", ModelCardStatus="PendingReview", Content=json.dumps({"model_overview": {}})
+    )
+    ensure_share(card_session.client("ram"), policy, other)
+    pending = {**token_wait, "card_arn": other, "execution_arn": execution.replace(":one", ":three")}
+    assert run(check_gate.handler, pending)["registration"]["registered"] is True
+    world.fail_association(principal="222222222222", message="denied by an SCP")
+    blocked = run(gate_events.handler, {"recheck": "all"})["outcomes"]
+    assert [o["status"] for o in blocked] == ["DROPPED"] and "SendTaskFailure" in blocked[0]["reason"]
+    world.clear_failures()
+    world.set_association_delay(polls=0)
+    allowed = run(check_gate.handler, {**token_wait, "execution_arn": execution.replace(":one", ":four")})
+    assert allowed["status"] == "ALLOWED" and allowed["completion"] == "DROPPED"  # SendTaskSuccess at once
 
 
 def check_gate_handler() -> Callable[..., Any]:
@@ -331,6 +429,12 @@ def gate_watcher_handler() -> Callable[..., Any]:
     from mcgov.steps.handlers import gate_watcher
 
     return gate_watcher.handler
+
+
+def gate_events_handler() -> Callable[..., Any]:
+    from mcgov.steps.handlers import gate_events
+
+    return gate_events.handler
 
 
 def approval_guard_handler() -> Callable[..., Any]:

@@ -146,6 +146,17 @@ def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str
     return text
 
 
+_CALLBACK_ACTIONS = ("sagemaker:SendPipelineExecutionStepSuccess", "sagemaker:SendPipelineExecutionStepFailure")
+
+
+def _queue_of_url(url: Any, region: str, partition: str) -> str | None:
+    """The queue ARN a request's ``QueueUrl`` names (``.../<account>/<name>``), or None."""
+    parts = url.rstrip("/").split("/") if isinstance(url, str) else []
+    if len(parts) < 2 or not (parts[-2].isascii() and parts[-2].isdigit() and len(parts[-2]) == 12):
+        return None
+    return f"arn:{partition}:sqs:{region}:{parts[-2]}:{parts[-1]}"
+
+
 def resources_of(action: str, value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
     """The resource ARNs ``action`` acts on in this request (``["*"]`` for an action without resource types)."""
     types = reference.resource_types(action)
@@ -156,6 +167,15 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
         return ["*"]
     if action == "events:PutEvents":
         return _event_buses(value, region, account, partition)
+    queue = _queue_of_url(_member(value, "QueueUrl"), region, partition) if action.startswith("sqs:") else None
+    if queue:
+        return [queue]
+    if action in _CALLBACK_ACTIONS:
+        from mcgov.emulator.sagemaker.models import callback_execution_arn
+
+        token = _member(value, "CallbackToken")
+        if isinstance(token, str):
+            return [callback_execution_arn(partition, region, account, token)]
     arns = [s for s in _strings(value) if s.startswith("arn:")]
     found: list[str] = []
     for resource_type in named:

@@ -243,4 +243,10 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         if token in self.pipeline_callbacks:
             raise ValidationError(message=f"Callback token {token} has already been used.")
         self.pipeline_callbacks[token] = {"outcome": outcome, "outputs": outputs or [], "reason": reason}
-        return f"arn:aws:sagemaker:{self.region_name}:{self.account_id}:pipeline/emulated/execution/{token[:12]}"
+        return callback_execution_arn("aws", self.region_name, self.account_id, token)
+
+
+def callback_execution_arn(partition: str, region: str, account: str, token: str) -> str:
+    """The pipeline execution the emulator ties to a CallbackStep token (it runs no pipeline behind tokens): what
+    SendPipelineExecutionStepSuccess/Failure answer, and the resource IAM authorizes them on."""
+    return f"arn:{partition}:sagemaker:{region}:{account}:pipeline/emulated/execution/{token[:12]}"

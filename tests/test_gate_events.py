@@ -1,0 +1,251 @@
+"""The event-driven gate on the deployed stack: a waiting gate registers itself, RAM's state-change event reaches the
+stack's rule, and gate-events completes the gate at the flip; the re-check schedule catches lost events.
+
+The stack is the shipped template deployed on the emulator's CloudFormation (``mcgov.pipelines.local_stack``); each
+function runs its handler in-process with the function's environment and as a session of its execution role, so the
+emulator's IAM checks every call against the stack's grants.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+import pytest
+
+from mcgov.emulator import Emulator
+from mcgov.pipelines.local_stack import LocalStack, deploy_stack
+from mcgov.steps.handlers.config import clear_policy_cache
+from mcgov.steps.share.converge import ensure_readonly_permission
+from mcgov.steps.share.permissions import clear_permission_cache
+from tests.conftest import REPO
+
+CARD_ACCOUNT = "111111111111"
+CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
+FLIP_SECONDS = 30
+
+
+@pytest.fixture
+def stack(emulator: Emulator, card_session: boto3.Session) -> Any:
+    clear_policy_cache()
+    clear_permission_cache()
+    deployed = deploy_stack(emulator, card_session, policy_uri=str(REPO / "share_policies" / "example.yaml"))
+    ensure_readonly_permission(card_session.client("ram"))
+    card_session.client("sagemaker").create_model_card(
+        ModelCardName="churn-model",
+        ModelCardStatus="PendingReview",
+        Content=json.dumps({"model_overview": {"model_description": "churn"}}),
+    )
+    emulator.set_association_delay(polls=None, seconds=FLIP_SECONDS)  # nobody polls: the flip comes by time
+    yield deployed
+    clear_policy_cache()
+    clear_permission_cache()
+
+
+def invoke(session: boto3.Session, stack: LocalStack, function: str, event: Any) -> Any:
+    """Invoke one of the stack's functions (its handler, as its role) and return its result."""
+    out = session.client("lambda").invoke(FunctionName=stack.functions[function], Payload=json.dumps(event).encode())
+    payload = json.loads(out["Payload"].read())
+    assert "FunctionError" not in out, payload
+    return payload
+
+
+def callback_record(session: boto3.Session, stack: LocalStack, token: str, stage: str) -> dict[str, Any]:
+    """A CallbackStep message as the SQS event source mapping hands it to gate-watcher (received from the queue).
+
+    moto's own event source mapping deletes a batch whatever ``batchItemFailures`` says, so the test turns it off and
+    plays the mapping itself."""
+    lam = session.client("lambda")
+    for mapping in lam.list_event_source_mappings()["EventSourceMappings"]:
+        if mapping["FunctionArn"] == stack.functions["GateWatcherFunction"]:
+            lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+    sqs = session.client("sqs")
+    url, arn = stack.outputs["GateCallbackQueueUrl"], stack.outputs["GateCallbackQueueArn"]
+    sqs.send_message(
+        QueueUrl=url, MessageBody=json.dumps({"token": token, "arguments": {"card_arn": CARD, "stage": stage}})
+    )
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message["Attributes"],
+        "eventSourceARN": arn,
+    }
+
+
+def registrations(session: boto3.Session, stack: LocalStack) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = session.client("dynamodb").scan(
+        TableName=stack.outputs["GateRegistrationsTableName"]
+    )["Items"]
+    return items
+
+
+def wait_callback_step(emulator: Emulator, session: boto3.Session, stack: LocalStack, token: str, stage: str) -> Any:
+    """Share the card and hand a CallbackStep message to gate-watcher: the gate is PENDING and registers itself."""
+    invoke(session, stack, "ShareCardFunction", {"card_arn": CARD})
+    record = callback_record(session, stack, token, stage)
+    out = invoke(session, stack, "GateWatcherFunction", {"Records": [record]})
+    [outcome] = out["outcomes"]
+    assert outcome["status"] == "PENDING" and out["batchItemFailures"] == [{"itemIdentifier": record["messageId"]}]
+    assert outcome["registration"]["registered"] is True, outcome
+    return outcome
+
+
+def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    start = emulator.clock.now()
+    outcome = wait_callback_step(emulator, card_session, stack, "tokenevnt1", "staging")
+    interval = 5  # the example policy's poll interval: young associations are polled once per interval
+    assert 1 <= outcome["next_check_seconds"] <= interval * 1.1 + 1  # the redelivery: the gate's next poll
+    [item] = registrations(card_session, stack)
+    assert item["stage"]["S"] == "staging" and item["handle_kind"]["S"] == "pipeline-callback"
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT) == {}
+    emulator.clock.advance(FLIP_SECONDS + 1)
+    completed = emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt1"]
+    assert completed["outcome"] == "success" and {"Name": "gate_status", "Value": "ALLOWED"} in completed["outputs"]
+    share = item["share_arn"]["S"]
+    ram = card_session.client("ram")
+    flipped = max(  # the later of the card's and the account's association: then the gate can pass
+        row["lastUpdatedTime"].timestamp()
+        for kind in ("PRINCIPAL", "RESOURCE")
+        for row in ram.get_resource_share_associations(associationType=kind, resourceShareArns=[share])[
+            "resourceShareAssociations"
+        ]
+    )
+    woke = [
+        d
+        for d in emulator.events.deliveries(target=stack.functions["GateEventsFunction"])
+        if json.loads(d.input).get("detail", {}).get("resourceShareArn") == share  # the schedule's input has none
+        and json.loads(d.input)["detail"]["status"] == "associated"
+    ]
+    assert woke and all(d.outcome == "delivered" for d in woke)
+    assert max(d.time for d in woke) == pytest.approx(flipped, abs=0.5)  # at the flip, not a poll later
+    assert flipped - start == pytest.approx(FLIP_SECONDS, abs=1)
+    assert registrations(card_session, stack) == []
+    assert emulator.events.errors == []
+
+
+def test_an_event_naming_no_share_wakes_every_waiting_gate(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    emulator.events.configure(ram_detail="documented")  # what AWS documents: event and status, no share
+    wait_callback_step(emulator, card_session, stack, "tokenevnt2", "staging")
+    emulator.clock.advance(FLIP_SECONDS + 1)
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt2"]["outcome"] == "success"
+    assert registrations(card_session, stack) == []
+
+
+def test_the_schedule_completes_a_gate_whose_events_were_lost(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    emulator.events.configure(drop_rate=1.0, seed=1)  # every RAM event lost
+    wait_callback_step(emulator, card_session, stack, "tokenevnt3", "staging")
+    emulator.clock.advance(FLIP_SECONDS + 1)
+    assert emulator.events.dropped and emulator.pipeline_callbacks(CARD_ACCOUNT) == {}
+    emulator.clock.advance(60)  # GateRecheckRate: rate(1 minute)
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt3"]["outcome"] == "success"
+    assert registrations(card_session, stack) == []
+
+
+def test_a_failed_association_fails_the_step_and_a_pending_gate_stays(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    wait_callback_step(emulator, card_session, stack, "tokenevnt4", "staging")
+    early = invoke(
+        card_session,
+        stack,
+        "GateEventsFunction",
+        {"source": "aws.ram", "detail-type": "Resource Sharing State Change", "detail": {}},
+    )
+    assert [o["status"] for o in early["outcomes"]] == ["PENDING"]  # a hint only: RAM still says ASSOCIATING
+    assert len(registrations(card_session, stack)) == 1
+    emulator.fail_association(principal="222222222222", message="denied by an SCP")
+    failed = emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt4"]
+    assert failed["outcome"] == "failure" and "FAILED" in failed["reason"]
+    assert registrations(card_session, stack) == []
+
+
+def test_a_step_functions_token_wait_is_completed_by_the_event(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    invoke(card_session, stack, "ShareCardFunction", {"card_arn": CARD})
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {
+            "FunctionName": stack.functions["CheckGateFunction"],
+            "Payload": {
+                "card_arn": CARD,
+                "stage": "staging",
+                "task_token.$": "$$.Task.Token",
+                "execution_arn.$": "$$.Execution.Id",
+            },
+        },
+        "End": True,
+    }
+    sfn = card_session.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name="gate-wait",
+        definition=json.dumps({"StartAt": "WaitForGateEvent", "States": {"WaitForGateEvent": task}}),
+        roleArn=f"arn:aws:iam::{CARD_ACCOUNT}:role/gate",
+    )["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+    deadline = time.monotonic() + 20
+    while not registrations(card_session, stack) and time.monotonic() < deadline:
+        time.sleep(0.02)  # moto runs the execution on its own thread
+    [item] = registrations(card_session, stack)
+    assert item["handle_kind"]["S"] == "task-token" and item["waiter"]["S"] == execution
+    emulator.clock.advance(FLIP_SECONDS + 1)
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    described = sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "SUCCEEDED", described
+    output = json.loads(described["output"])
+    assert output["status"] == "ALLOWED" and output["allowed"] is True and output["stage"] == "staging"
+    assert registrations(card_session, stack) == []
+
+
+def test_a_stored_item_that_breaks_the_rules_is_reported_never_acted_on(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+) -> None:
+    share = "arn:aws:ram:us-east-1:444444444444:resource-share/0a1b2c3d-0000-4000-8000-000000000000"
+    hostile = {
+        "share_arn": {"S": share},
+        "gate_id": {"S": "x"},
+        "card_arn": {"S": CARD},
+        "stage": {"S": "staging"},
+        "shares": {"SS": [share]},  # another account's share
+        "handle_kind": {"S": "pipeline-callback"},
+        "token": {"S": "tokenevil1"},
+        "waiter": {"S": "tokenevil1"},
+        "registered_at": {"N": str(int(emulator.clock.now()))},
+        "expires_at": {"N": str(int(emulator.clock.now()) + 3600)},
+    }
+    table = stack.outputs["GateRegistrationsTableName"]
+    card_session.client("dynamodb").put_item(TableName=table, Item=hostile)
+    out = invoke(card_session, stack, "GateEventsFunction", {"recheck": "all"})
+    assert out["outcomes"] == [] and len(out["unreadable"]) == 1
+    assert "share_arns" in out["unreadable"][0]["reason"] and "tokenevil1" not in json.dumps(out)
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT) == {}
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"source": "aws.sagemaker", "detail-type": "Resource Sharing State Change"},
+        {"source": "aws.ram", "detail-type": "Something Else"},
+        {"recheck": "some"},
+        {"recheck": "all", "card_arn": CARD},
+    ],
+)
+def test_events_of_another_shape_are_refused(
+    emulator: Emulator, card_session: boto3.Session, stack: LocalStack, event: dict[str, Any]
+) -> None:
+    out = card_session.client("lambda").invoke(
+        FunctionName=stack.functions["GateEventsFunction"], Payload=json.dumps(event).encode()
+    )
+    assert out.get("FunctionError") and "BadInputError" in out["Payload"].read().decode()
