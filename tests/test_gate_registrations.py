@@ -60,10 +60,7 @@ def test_the_id_names_the_waiting_gate_not_its_current_token(policy: Any) -> Non
         ({"stage": "qa"}, "stage"),
         ({"share_arns": []}, "share_arns"),
         (
-            {
-                "share_arns": [SHARE] * 1
-                + [SHARE.replace("0000-4000", f"{i:04d}-4000") for i in range(1, MAX_SHARES + 1)]
-            },
+            {"share_arns": [SHARE] + [SHARE.replace("0000-4000", f"{i:04d}-4000") for i in range(1, MAX_SHARES + 1)]},
             "share_arns",
         ),
         ({"share_arns": [SHARE.replace("111111111111", "444444444444")]}, "share_arns"),
