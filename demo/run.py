@@ -12,6 +12,8 @@
 8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
 9. Prod requires EU AI Act Annex IV coverage of 0.8: blocked with the missing items, the template filled, the
    card re-published and approved, then allowed.
+10. An event-driven gate: the stack deployed on the emulator; RAM's state-change event completes a waiting
+    CallbackStep at the flip.
 """
 
 from __future__ import annotations
@@ -111,6 +113,9 @@ def main() -> int:
             from mcgov.demo.assessment import assessment_scene
 
             assessment_scene(emu, workflow, card_event, policy, OUT)
+            from mcgov.demo.events import event_driven_scene
+
+            event_driven_scene(emu, str(policy))
     finally:
         if previous_policy is None:
             os.environ.pop("MCGOV_POLICY_URI", None)

@@ -77,6 +77,11 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert template["training_details"]["training_observations"] and template["model_overview"]["model_version"] == 2
     page = (tmp_path / "out" / "churn-model-eu.html").read_text()
     assert 'data-framework="eu-ai-act-annex-iv" data-score="0.94"' in page and 'data-approval="approved"' in page
+    # scene 10: the event-driven gate on the deployed stack
+    scene = out[out.index("== 10. An event-driven gate") :]
+    assert "CallbackStep message -> gate-watcher: PENDING, registered True" in scene
+    assert "RAM event (" in scene and "associated) -> gate-events re-checked the gate: ALLOWED" in scene
+    assert "-> pipeline step success" in scene and "registrations left: 0" in scene
 
 
 def test_step_names_read_as_what_each_step_does():

@@ -101,6 +101,7 @@ def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
     outcome = wait_callback_step(emulator, card_session, stack, "tokenevnt1", "staging")
     interval = 5  # the example policy's poll interval: young associations are polled once per interval
     assert 1 <= outcome["next_check_seconds"] <= interval * 1.1 + 1  # the redelivery: the gate's next poll
+    assert outcome["visibility_set"] is True  # ChangeMessageVisibility under the watcher's role
     [item] = registrations(card_session, stack)
     assert item["stage"]["S"] == "staging" and item["handle_kind"]["S"] == "pipeline-callback"
     assert emulator.pipeline_callbacks(CARD_ACCOUNT) == {}

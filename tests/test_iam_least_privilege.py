@@ -389,7 +389,7 @@ def _event_scenarios(
         "eventSourceARN": queue_arn,
     }
     waiting = run(gate_watcher.handler, {"Records": [record]})["outcomes"][0]
-    assert waiting["registration"]["registered"] is True and waiting["next_check_seconds"] is not None
+    assert waiting["registration"]["registered"] is True and waiting["visibility_set"] is True
     ram_event = {
         "source": "aws.ram",
         "detail-type": "Resource Sharing State Change",

@@ -111,7 +111,8 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, A
     delay = next_check_seconds(
         policy, card_arn, stage.name, gate, sent if sent is not None else waits.now(), waits.now()
     )
-    outcome["next_check_seconds"] = _redeliver_after(session, record, min(delay, MAX_VISIBILITY_SECONDS))
+    outcome["next_check_seconds"] = min(delay, MAX_VISIBILITY_SECONDS)
+    outcome["visibility_set"] = _redeliver_after(session, record, outcome["next_check_seconds"])
     return outcome
 
 
@@ -122,12 +123,12 @@ def _sent_at(record: dict[str, Any]) -> float | None:
     return int(sent) / 1000.0 if isinstance(sent, str) and sent.isascii() and sent.isdigit() else None
 
 
-def _redeliver_after(session: Any, record: dict[str, Any], seconds: int) -> int | None:
-    """ChangeMessageVisibility of the record to ``seconds``; None (the queue's VisibilityTimeout applies) when the
+def _redeliver_after(session: Any, record: dict[str, Any], seconds: int) -> bool:
+    """ChangeMessageVisibility of the record to ``seconds``; False (the queue's VisibilityTimeout applies) when the
     record names no queue and receipt, or the call fails."""
     queue_arn, receipt = record.get("eventSourceARN"), record.get("receiptHandle")
     if not (isinstance(queue_arn, str) and queue_arn.count(":") == 5 and isinstance(receipt, str) and receipt):
-        return None
+        return False
     _, _, _, region, account, name = queue_arn.split(":")
     sqs = session.client("sqs", region_name=region)
     try:
@@ -139,8 +140,8 @@ def _redeliver_after(session: Any, record: dict[str, Any], seconds: int) -> int 
     except (ClientError, BotoCoreError) as exc:
         failure = aws_failure(exc, "sqs", "ChangeMessageVisibility")
         logger.warning("kept the queue's visibility timeout", extra={"error": failure.text if failure else ""})
-        return None
-    return seconds
+        return False
+    return True
 
 
 def _usable_token(body: Any) -> str | None:
