@@ -74,8 +74,9 @@ def event_driven_scene(emu: Any, policy_uri: str) -> None:
         raise RuntimeError("the event path did not complete the demo's gate")
     at, outcome, event = completed[card]
     step = emu.pipeline_callbacks("card")["demoevent1"]
+    detail = event["detail"]
     print(
-        f"   +{at - started:.2f} s after sharing: RAM event ({event['detail'].get('associationType')} {event['detail']['status']}) "
+        f"   +{at - started:.2f} s after sharing: RAM event ({detail.get('associationType')} {detail['status']}) "
         f"-> gate-events re-checked the gate: {outcome['status']} -> pipeline step {step['outcome']}"
     )
     left = session.client("dynamodb").scan(TableName=table)["Count"]
