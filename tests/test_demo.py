@@ -22,7 +22,7 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
     # human step names, not the state machine's bookkeeping
-    assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
+    assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (25 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out
     assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
     hub = out[out.index("== 8. Hub-and-spoke") :]
@@ -89,8 +89,7 @@ def test_step_names_read_as_what_each_step_does():
         ["CheckInput", "Prepare", "PopulateCard", "HasPopulateCardOutput", "PopulateCardOutputMissing"]
     ) == ("populate card -> populate card: output incomplete")
     assert steps_text(["ShareCard", "TaskFailed"]) == "share -> a task failed"
-    assert steps_text(["CheckGate", "GateDecision", "WaitForAssociation", "NextWait", "CapWait", "CheckGate"]) == (
-        "gate: waiting"
-    )
+    assert steps_text(["CheckGate", "GateDecision", "WaitForGateEvent", "NextCheck", "CheckGate"]) == "gate: waiting"
+    assert steps_text(["WaitForGateEvent", "WaitForAssociation", "NextCheck"]) == "gate: waiting ×2"
     assert steps_text(["CheckGate", "GateTimedOut", "SomethingNew"]) == "gate: timed out -> SomethingNew"
     assert steps_text(["InvalidExecutionInput"]) == "invalid input"

@@ -16,6 +16,7 @@ import boto3
 import pytest
 
 from mcgov.emulator import Emulator
+from mcgov.emulator.fixtures import seed_pipeline_outputs
 from mcgov.pipelines.local_stack import LocalStack, deploy_stack
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.share.converge import ensure_readonly_permission
@@ -25,13 +26,19 @@ from tests.conftest import REPO
 CARD_ACCOUNT = "111111111111"
 CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
 FLIP_SECONDS = 30
+ARTIFACTS = "mcgov-events-artifacts"
 
 
 @pytest.fixture
 def stack(emulator: Emulator, card_session: boto3.Session) -> Any:
     clear_policy_cache()
     clear_permission_cache()
-    deployed = deploy_stack(emulator, card_session, policy_uri=str(REPO / "share_policies" / "example.yaml"))
+    deployed = deploy_stack(
+        emulator,
+        card_session,
+        policy_uri=str(REPO / "share_policies" / "example.yaml"),
+        parameters={"ArtifactBucket": ARTIFACTS},
+    )
     ensure_readonly_permission(card_session.client("ram"))
     card_session.client("sagemaker").create_model_card(
         ModelCardName="churn-model",
@@ -170,34 +177,28 @@ def test_a_failed_association_fails_the_step_and_a_pending_gate_stays(
     assert registrations(card_session, stack) == []
 
 
-def test_a_step_functions_token_wait_is_completed_by_the_event(
+def test_the_stacks_state_machine_waits_on_a_task_token_that_the_event_completes(
     emulator: Emulator, card_session: boto3.Session, stack: LocalStack
 ) -> None:
-    invoke(card_session, stack, "ShareCardFunction", {"card_arn": CARD})
-    task = {
-        "Type": "Task",
-        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-        "Parameters": {
-            "FunctionName": stack.functions["CheckGateFunction"],
-            "Payload": {
-                "card_arn": CARD,
-                "stage": "staging",
-                "task_token.$": "$$.Task.Token",
-                "execution_arn.$": "$$.Execution.Id",
-            },
-        },
-        "End": True,
+    """The shipped workflow: CheckGate is PENDING, WaitForGateEvent registers the execution's task token, and RAM's
+    event completes it (before its timeout, the next poll): the execution goes on to GateAllowed."""
+    where = seed_pipeline_outputs(card_session, bucket=ARTIFACTS)  # the stack's ArtifactBucket
+    card_event = {
+        "card_name": "churn-sfn",
+        "training_job_name": where["training_job_name"],
+        "evaluation_uris": [where["evaluation"]],
+        "template_uri": where["template"],
+        "status": "PendingReview",
     }
     sfn = card_session.client("stepfunctions")
-    machine = sfn.create_state_machine(
-        name="gate-wait",
-        definition=json.dumps({"StartAt": "WaitForGateEvent", "States": {"WaitForGateEvent": task}}),
-        roleArn=f"arn:aws:iam::{CARD_ACCOUNT}:role/gate",
-    )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
-    deadline = time.monotonic() + 20
+    execution = sfn.start_execution(
+        stateMachineArn=stack.outputs["StateMachineArn"], input=json.dumps({"card": card_event, "stage": "staging"})
+    )["executionArn"]
+    deadline = time.monotonic() + 60
     while not registrations(card_session, stack) and time.monotonic() < deadline:
-        time.sleep(0.02)  # moto runs the execution on its own thread
+        if sfn.describe_execution(executionArn=execution)["status"] != "RUNNING":
+            break
+        time.sleep(0.02)  # moto runs the execution on its own thread, on real time
     [item] = registrations(card_session, stack)
     assert item["handle_kind"]["S"] == "task-token" and item["waiter"]["S"] == execution
     emulator.clock.advance(FLIP_SECONDS + 1)
@@ -205,8 +206,13 @@ def test_a_step_functions_token_wait_is_completed_by_the_event(
         time.sleep(0.02)
     described = sfn.describe_execution(executionArn=execution)
     assert described["status"] == "SUCCEEDED", described
+    events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    states = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+    after = states[states.index("WaitForGateEvent") + 1 :]
+    assert after[:3] == ["HasCheckGateOutput", "KeepCheckGateOutput", "GateDecision"] and "NextCheck" not in after
+    assert states[-1] == "GateAllowed"
     output = json.loads(described["output"])
-    assert output["status"] == "ALLOWED" and output["allowed"] is True and output["stage"] == "staging"
+    assert output["gate"]["status"] == "ALLOWED" and output["gate"]["allowed"] is True
     assert registrations(card_session, stack) == []
 
 

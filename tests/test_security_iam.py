@@ -30,6 +30,8 @@ UNSCOPABLE = {
     "sagemaker:ListModelCards",
     "xray:PutTraceSegments",  # X-Ray writes take no resource (Service Authorization Reference; Tracing=true only)
     "xray:PutTelemetryRecords",
+    "states:SendTaskSuccess",  # task tokens: no resource type (Service Authorization Reference; emulator/iam/data)
+    "states:SendTaskFailure",
 }  # SageMaker List* actions take no resource (Service Authorization Reference)
 
 

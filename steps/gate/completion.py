@@ -22,8 +22,19 @@ from mcgov.steps.common.aws import AwsFailure, aws_failure
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
 from mcgov.steps.gate.registrations import Handle, HandleKind
 
-TASK_OUTPUT_KEYS = ("allowed", "status", "reason", "reasons", "stage", "checked_at")
-"""What SendTaskSuccess sends: the keys the state machine reads after the gate (HasCheckGateOutput), and context."""
+TASK_OUTPUT = {
+    "allowed": False,
+    "status": "",
+    "reason": "",
+    "reasons": [],
+    "next_check_seconds": 0,
+    "shares": [],
+    "waiting_since": None,
+    "stage": "",
+    "checked_at": None,
+}
+"""What SendTaskSuccess sends: the keys the state machine reads after the gate (HasCheckGateOutput, the check's
+output), each from the decision or this default, and context."""
 MAX_TASK_CAUSE = 32_768
 GATE_BLOCKED_ERROR = "GateBlocked"
 
@@ -85,7 +96,7 @@ def complete_task(sfn: Any, token: str, outcome: dict[str, Any], decision: dict[
     try:
         if outcome["status"] == "ALLOWED":
             operation = "SendTaskSuccess"
-            output = {key: decision[key] for key in TASK_OUTPUT_KEYS if key in decision}
+            output = {key: decision.get(key, default) for key, default in TASK_OUTPUT.items()}
             sfn.send_task_success(taskToken=token, output=json.dumps(output))
         else:
             operation = "SendTaskFailure"

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mcgov.errors import GovernanceError
@@ -39,19 +39,29 @@ def register_pending(
     handle: Handle,
     now: float,
 ) -> dict[str, Any]:
-    """Register the PENDING ``decision``'s gate; ``{"registered": bool, "reason": ...}`` (never raises)."""
+    """Register the PENDING ``decision``'s gate (its shares, its first pending association time); ``register``."""
+    since = decision.waiting_since()
+    anchor = since.timestamp() if since is not None else None
+    return register(store, policy, card_arn, stage, decision.shares, anchor, handle, now)
+
+
+def register(
+    store: RegistrationStore | None,
+    policy: SharePolicy,
+    card_arn: str,
+    stage: PolicyStage,
+    shares: Sequence[str],
+    anchor: float | None,
+    handle: Handle,
+    now: float,
+) -> dict[str, Any]:
+    """Check and write a waiting gate's registration; ``{"registered": bool, ...}`` (never raises: a gate that
+    cannot register is decided by its polling path)."""
     if store is None:
         return {"registered": False, "reason": "no registrations table (MCGOV_GATE_TABLE unset): polling only"}
-    since = decision.waiting_since()
     try:
         record = registration(
-            policy,
-            card_arn=card_arn,
-            stage=stage.name,
-            share_arns=decision.shares,
-            handle=handle,
-            anchor=since.timestamp() if since is not None else None,
-            now=now,
+            policy, card_arn=card_arn, stage=stage.name, share_arns=shares, handle=handle, anchor=anchor, now=now
         )
         store.put(record)
     except GovernanceError as exc:
