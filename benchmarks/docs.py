@@ -244,7 +244,8 @@ def _import_budget(imp: dict[str, Any]) -> str:
 
 def _import_modules(imp: dict[str, Any]) -> str:
     modules = imp["modules"]
-    rows = [(package, f"{ms}") for package, ms in list(modules["own_ms_by_package"].items())[:20]]
+    largest = sorted(modules["own_ms_by_package"].items(), key=lambda item: (-item[1], item[0]))[:20]
+    rows = [(package, f"{ms}") for package, ms in largest]
     return (
         f"`python -X importtime` of `{modules['handler']}` (the slowest handler) after `import boto3`: each "
         "module's own time, summed per package (the project's per sub-package), the 20 largest:\n\n"
