@@ -13,6 +13,9 @@ from mcgov.demo.states import steps_text
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    # what the demo quiets (quiet_logs sets them only when unset), undone after the test: later tests read the logs
+    monkeypatch.setenv("MCGOV_LOG_LEVEL", "CRITICAL")
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     assert main() == 0
     out = capsys.readouterr().out
     assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
