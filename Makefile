@@ -65,6 +65,7 @@ lint: $(STAMP) import-tree
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd $(IMPORT_TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
+	$(BIN)/mypy
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
 bench: $(STAMP)
