@@ -41,7 +41,7 @@ def _sha256(text: str) -> str:
     return text
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     approve = card_commands(sub).add_parser(
         "approve", help="approve the reviewed version of a card and record who approved which version and content"
     )

@@ -74,7 +74,7 @@ def _redacted(node: Any) -> Any:
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever ``sys.stdout`` is at emit time (Lambda's log stream, or a test's capture)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stdout
 
@@ -122,7 +122,8 @@ def correlation_id(event: Any) -> str | None:
     """The event's pipeline execution ARN, else its card ARN, else its model package ARN (an ARN's shape only)."""
     if not isinstance(event, dict):
         return None
-    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    detail = event.get("detail")
+    detail = detail if isinstance(detail, dict) else {}
     for value in (
         event.get("pipeline_execution_arn"),
         event.get("card_arn"),
@@ -194,7 +195,7 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             logger.set_correlation_id(correlation_id(event))
             logger.info("start")
             try:
-                result = json_safe(traced(event, context))
+                result: dict[str, Any] = json_safe(traced(event, context))
             except (ClientError, BotoCoreError) as exc:
                 raise _failed(name, unmapped_aws_error(exc)) from None
             except GovernanceError as exc:
