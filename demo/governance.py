@@ -156,7 +156,9 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
         sha256=sha,
         note="reviewed in the demo",
     )
-    put_events(reviewer.client("events"), [approval_event(policy, approval)])  # what `mcgov card approve` puts
+    event = approval_event(policy, approval)  # what `mcgov card approve` puts on the policy's bus
+    if event is not None:
+        put_events(reviewer.client("events"), [event])
     for write in approval.writes:
         print(f"   {write.line(policy.card_account)}")
     print(

@@ -574,7 +574,7 @@ def test_the_optional_topic_receives_the_mcgov_events_of_the_bus(template: dict[
     ]
 
 
-@pytest.mark.filterwarnings("ignore:Tried to parse AWS::SNS::TopicPolicy")  # moto lacks it (docs/emulator.md)
+@pytest.mark.filterwarnings("ignore:Tried to parse AWS..SNS..TopicPolicy")  # moto lacks it (docs/emulator.md)
 def test_the_deployed_stack_delivers_to_the_topic_and_its_roles_may_put_on_that_bus_only(
     emulator: Any, card_session: Any
 ) -> None:

@@ -82,9 +82,7 @@ def gate_decision(policy: SharePolicy, record: Mapping[str, Any]) -> Entry | Non
     bus = _bus(policy)
     if bus is None:
         return None
-    card = record.get("card") if isinstance(record.get("card"), Mapping) else {}
-    package = record.get("model_package") if isinstance(record.get("model_package"), Mapping) else {}
-    resources = (_arn(card.get("arn")), _arn(package.get("arn")))
+    resources = (_arn(_mapping(record.get("card")).get("arn")), _arn(_mapping(record.get("model_package")).get("arn")))
     detail = {"schema_version": SCHEMA_VERSION, "policy_id": policy.policy_id, **_sanitized(dict(record))}
     return fit(Entry(bus, GATE_DECISION, detail, tuple(r for r in resources if r)), _shrink_gate_record)
 
@@ -173,14 +171,14 @@ def _shrink_gate_record(detail: dict[str, Any], step: int) -> dict[str, Any]:
         detail = {**detail, "principals": None, "principals_by_status": dict(sorted(counts.items()))}
     detail.pop("consumer_checks", None)
     if step >= 2:
-        reasons = detail.get("reasons") if isinstance(detail.get("reasons"), list) else []
+        reasons = _list(detail.get("reasons"))
         detail["reasons"] = [_cut(str(r)) for r in reasons[:REASONS_KEPT]]
         detail["reasons_omitted"] = max(0, len(reasons) - REASONS_KEPT)
         detail["reason"] = _cut(str(detail.get("reason", "")))
-        detail["shares"] = (detail.get("shares") or [])[:REASONS_KEPT]
+        detail["shares"] = _list(detail.get("shares"))[:REASONS_KEPT]
     if step >= 3:
         kept = ("schema_version", "policy_id", "status", "allowed", "pending", "stage", "checked_at", "reason")
-        card = detail.get("card") if isinstance(detail.get("card"), Mapping) else {}
+        card = _mapping(detail.get("card"))
         detail = {
             **{key: detail.get(key) for key in kept},
             "card": {key: card.get(key) for key in ("arn", "name", "version", "status", "content_sha256")},
@@ -195,6 +193,14 @@ def _shrink_reason(detail: dict[str, Any], step: int) -> dict[str, Any]:
 
 def _cut(text: str) -> str:
     return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _bus(policy: SharePolicy) -> str | None:
