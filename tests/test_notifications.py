@@ -450,6 +450,17 @@ def test_gate_check_puts_each_decision_and_a_failure_keeps_the_exit_code(world: 
     assert code == 1 and not blocked["allowed"] and err.count("mcgov: warning: notification not sent") == 1
 
 
+def test_the_package_gate_puts_its_decision_with_the_package(world: Any, cli: Any, card_session: Any) -> None:
+    policy = world.use(BUS)
+    package = _approved_package(card_session)
+    argv = ("gate", "check", "--card", "churn-model", "--policy", str(policy), "--stage", "staging", "--wait", "0")
+    code, decision, err = cli(*argv, "--model-package", package)
+    assert code == 1 and not decision["allowed"], err
+    [event] = _received(world)
+    assert event["resources"] == [CARD, package] and event["detail"]["model_package"] == decision["model_package"]
+    assert event["detail"]["status"] == "BLOCKED" and event["detail"]["reasons"] == decision["reasons"]
+
+
 def test_card_approve_puts_card_approved_and_a_failure_keeps_exit_0(world: Any, cli: Any) -> None:
     policy = world.use(BUS)
     version = world.session("card").client("sagemaker").describe_model_card(ModelCardName="churn-model")
