@@ -416,3 +416,26 @@ def test_a_copy_whose_source_is_no_longer_shared_is_gone() -> None:
     assert hub_view(policy, copy, provenance, SourceRead(listed=False), "now").state is HubState.GONE
     unread = hub_view(policy, copy, provenance, SourceRead(listed=True, error="denied"), "now")
     assert unread.state is HubState.UNREADABLE and unread.detail == "denied"
+
+
+def test_the_emulator_searches_model_cards_as_search_records(world: World) -> None:
+    """Search(Resource=ModelCard): the latest version with Content and Tags, paged; what it cannot answer it refuses."""
+    (arn,) = make_cards(["searched"], "Draft")
+    make_cards([f"other-{i}" for i in range(11)], "Draft")
+    world.sm.update_model_card(ModelCardName=arn, ModelCardStatus="PendingReview")
+    world.sm.add_tags(ResourceArn=arn, Tags=[{"Key": "team", "Value": "risk"}])
+    first = world.sm.search(Resource="ModelCard")
+    assert len(first["Results"]) == 10 and first["NextToken"]
+    pages = list(world.sm.get_paginator("search").paginate(Resource="ModelCard", PaginationConfig={"PageSize": 5}))
+    records = {r["ModelCard"]["ModelCardName"]: r["ModelCard"] for p in pages for r in p["Results"]}
+    assert len(pages) == 3 and len(records) == 12
+    card = records["searched"]
+    assert (card["ModelCardVersion"], card["ModelCardStatus"], card["Content"]) == (2, "PendingReview", CONTENT)
+    assert card["Tags"] == [{"Key": "team", "Value": "risk"}]
+    for kwargs in (
+        {"SearchExpression": {"Filters": [{"Name": "ModelCardName", "Operator": "Equals", "Value": "x"}]}},
+        {"CrossAccountFilterOption": "CrossAccount"},
+        {"NextToken": "forged"},
+    ):
+        with pytest.raises(world.sm.exceptions.ClientError, match="ValidationException"):
+            world.sm.search(Resource="ModelCard", **kwargs)
