@@ -193,17 +193,25 @@ def test_approval_changed_and_unlisted_approver(world: World) -> None:
     assert row.card.read == "direct"  # an Approved card whose approval does not hold is read again
 
 
-def test_a_card_search_has_not_indexed_yet_is_read_directly(world: World) -> None:
-    make_cards(["indexed", "fresh"], "Draft")
+def test_what_search_has_not_indexed_yet_is_read_directly(world: World) -> None:
+    make_cards(["indexed", "fresh", "moved"], "Draft")
 
     def lagging_index(parsed: dict[str, Any], **_: Any) -> None:
         parsed["Results"] = [r for r in parsed.get("Results", []) if r["ModelCard"]["ModelCardName"] != "fresh"]
+        for result in parsed["Results"]:
+            if result["ModelCard"]["ModelCardName"] == "moved":
+                result["ModelCard"]["ModelCardStatus"] = "PendingReview"  # the index before a status change
 
     world.sm.meta.events.register("after-call.sagemaker.Search", lagging_index)
     inventory, calls = world.inventory()
     found = rows(inventory)
-    assert set(found) == {"indexed", "fresh"} and found["fresh"].card.read == "direct"
-    assert calls["sagemaker.DescribeModelCard"] == 1 and calls["sagemaker.ListTags"] == 1
+    assert {name: row.card.read for name, row in found.items()} == {
+        "indexed": "search",
+        "fresh": "direct",
+        "moved": "direct",
+    }
+    assert found["moved"].card.status == "Draft"
+    assert calls["sagemaker.DescribeModelCard"] == 2 and calls["sagemaker.ListTags"] == 2
 
 
 class FakeArchive:

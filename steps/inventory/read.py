@@ -120,7 +120,7 @@ def read_cards(sagemaker: Any, policy: SharePolicy) -> list[CardRecord]:
         fresh = (
             record is not None
             and record.status == summary.get("ModelCardStatus")
-            and record.last_modified == summary.get("LastModifiedTime")
+            and _same_time(record.last_modified, summary.get("LastModifiedTime"))
         )
         if fresh and record is not None and not _looks_wrong(policy, record):
             cards[arn] = record
@@ -129,6 +129,13 @@ def read_cards(sagemaker: Any, policy: SharePolicy) -> list[CardRecord]:
         if direct is not None:
             cards[arn] = direct
     return sorted(cards.values(), key=lambda c: (c.name, c.arn))
+
+
+def _same_time(first: Any, second: Any) -> bool:
+    """Two LastModifiedTime values of one card agree (within a second: the two APIs need not share a precision)."""
+    if not isinstance(first, datetime) or not isinstance(second, datetime):
+        return first == second
+    return abs((first - second).total_seconds()) < 1
 
 
 def _looks_wrong(policy: SharePolicy, card: CardRecord) -> bool:
@@ -179,7 +186,8 @@ def read_fleet(
     """Read every card, the policy's shares and (hub policy) the copies' sources; build the inventory."""
     cards = read_cards(sagemaker, policy)
     stages = policy.stages_named()
-    inventories = read_inventory(ram, policy, stages, [Card(c.arn, c.name, c.status) for c in cards], claims=True)
+    listed = [Card(c.arn, c.name, c.status) for c in cards]
+    inventories = read_inventory(ram, policy, stages, listed, claims=True) if stages else {}
     hub = read_hub_sources(sagemaker, ram, cards) if isinstance(policy, HubSpokePolicy) else None
     known = decisions.last_decisions([c.arn for c in cards]) if decisions is not None else None
     notes = []

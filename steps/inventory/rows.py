@@ -248,10 +248,7 @@ class Inventory:
             "status": dict(sorted(Counter(r.card.status for r in self.rows).items())),
             "approval": _counts(r.approval.state.value for r in self.rows),
             "stages": {s: _counts(r.stages[s].state.value for r in self.rows) for s in stages},
-            "last_decision": {
-                s: _counts((r.decisions[s].status if r.decisions.get(s) else "unknown") for r in self.rows)
-                for s in stages
-            },
+            "last_decision": {s: _counts(_decision_status(r.decisions.get(s)) for r in self.rows) for s in stages},
             "hub": _counts(r.hub.state.value for r in self.rows if r.hub) if self.hub else None,
         }
 
@@ -280,6 +277,10 @@ class Inventory:
                 "cards": [row.to_dict() for row in self.rows],
             }
         )
+
+
+def _decision_status(decision: LastDecision | None) -> str:
+    return decision.status if decision is not None else "unknown"
 
 
 def _counts(values: Any) -> dict[str, int]:
