@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.share_policies.loader import parse_policy
 from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.card.store import CardStore
@@ -36,6 +37,7 @@ from mcgov.steps.reconcile.run import reconcile
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
 from tests.conftest import REPO, approve_current
+from tests.test_hub_emulator import HUB, POLICY, SPOKE_A, clients, content, publish_all, run_sync, seed
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
 REGION = "us-east-1"
@@ -385,16 +387,12 @@ def test_hostile_text_is_shown_escaped_in_the_table_and_the_page() -> None:
 
 
 def test_hub_copies_current_stale_drift_and_gone(tmp_path: Path) -> None:
-    from tests.test_hub_emulator import HUB, POLICY, SPOKE_A, clients, content, publish_all, run_sync, seed
-
-    from mcgov.emulator import Emulator, EmulatorConfig
-
     with Emulator(EmulatorConfig(any_account_in_organization=True)) as emu:
         emu.set_association_delay(polls=None, seconds=None)
         seed(emu)
         publish_all(emu)
         run_sync(emu)
-        spoke_ram, spoke_sm, _ = clients(emu, SPOKE_A)
+        _, spoke_sm, _ = clients(emu, SPOKE_A)
         CardStore(spoke_sm).update_content(f"arn:aws:sagemaker:{REGION}:{SPOKE_A}:model-card/churn", content("v2"))
         hub_ram, hub_sm, _ = clients(emu, HUB)
         edited = json.loads(CardStore(hub_sm).describe(f"{SPOKE_A}-ltv")["Content"])
@@ -412,7 +410,6 @@ def test_hub_copies_current_stale_drift_and_gone(tmp_path: Path) -> None:
     assert inventory.to_dict()["topology"] == "hub-and-spoke"
     assert inventory.summary()["hub"] == {"current": 1, "drift": 1, "stale": 1}
     assert calls["ram.ListResources"] == 1 and calls["sagemaker.DescribeModelCard"] == 3  # one per copy's source
-    del spoke_ram
 
 
 def test_a_copy_whose_source_is_no_longer_shared_is_gone() -> None:

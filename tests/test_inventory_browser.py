@@ -16,8 +16,9 @@ PROBE = """(() => {
   const names = () => visible().map((r) => r.cells[0].innerText);
   const summary = {};
   for (const table of document.querySelectorAll('#summary table[data-summary]')) {
+    const cells = [...table.querySelectorAll('td[data-pick]')];
     summary[table.dataset.summary] = Object.fromEntries(
-      [...table.querySelectorAll('td[data-pick]')].map((td) => [td.dataset.value, Number(td.nextElementSibling.dataset.count)]));
+      cells.map((td) => [td.dataset.value, Number(td.nextElementSibling.dataset.count)]));
   }
   const out = {summary, rows: visible().length, shown: document.getElementById('shown').textContent,
                scripts: document.scripts.length, images: document.images.length, loaded: names()};
@@ -35,7 +36,8 @@ PROBE = """(() => {
   text.value = ''; text.dispatchEvent(new Event('input'));
   const pick = document.querySelector('#summary table[data-summary="approval"] td[data-pick][data-value="missing"]');
   pick.click();
-  out.picked = {rows: visible().length, select: document.querySelector(`select[data-filter="${pick.dataset.pick}"]`).value};
+  const chosen = document.querySelector(`select[data-filter="${pick.dataset.pick}"]`);
+  out.picked = {rows: visible().length, select: chosen.value};
   return out;
 })()"""
 
