@@ -444,3 +444,36 @@ def test_the_emulator_searches_model_cards_as_search_records(world: World) -> No
     ):
         with pytest.raises(world.sm.exceptions.ClientError, match="ValidationException"):
             world.sm.search(Resource="ModelCard", **kwargs)
+
+
+def test_cli_shows_hostile_aws_text_escaped(world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A share name with a terminal escape and HTML, an approver tag with a line separator: escaped on the terminal,
+    JSON escapes in --json, text in the page."""
+    (arn,) = make_cards(["plain"], "PendingReview")
+    hostile = "mcgov-\x1b[2J<b>boom</b>\u202e"
+    tags = {
+        "mcgov:managed-by": "model-card-governance",
+        "mcgov:stage": "staging",
+        "mcgov:policy-id": "example",
+        "mcgov:card-arn": arn,
+        "mcgov:permission-arn": world.policy.stage("staging").permission,
+    }
+    world.ram.create_resource_share(
+        name=hostile,
+        resourceArns=[arn],
+        principals=["222222222222", "333333333333"],
+        tags=[{"key": k, "value": v} for k, v in tags.items()],
+    )
+    world.sm.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:approval:approver", "Value": "eve\u2028root"}])
+    world.emu.act_as("card")
+    page = tmp_path / "page.html"
+    assert main(["inventory", "--policy", str(EXAMPLE), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "drift" in out
+    assert main(["inventory", "--policy", str(EXAMPLE), "--json"]) == 0
+    text = capsys.readouterr().out
+    assert "\x1b" not in text and "\\u001b[2J<b>boom</b>\\u202e" in text
+    (card,) = json.loads(text)["cards"]
+    assert card["stages"]["staging"]["state"] == "drift" and card["stages"]["staging"]["share_name"] == hostile
+    html = page.read_text(encoding="utf-8")
+    assert "\x1b" not in html and "<b>boom" not in html and "&lt;b&gt;boom&lt;/b&gt;" in html
