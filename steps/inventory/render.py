@@ -94,6 +94,8 @@ th{background:#f0f3f6;font-weight:600}
 .state{display:inline-block;padding:0 8px;border-radius:9px;font-weight:600;white-space:nowrap;background:#e8edf2}
 .good{background:#d9f0dc;color:#1d5e28}.wait{background:#fdebc8;color:#7a4b00}.bad{background:#f8d7d3;color:#8a1c12}
 .detail{display:block;color:var(--muted);font-size:.88em;white-space:pre-wrap}
+details.detail summary{cursor:pointer}
+.name{white-space:nowrap}
 code{font:.88em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 footer{margin-top:18px;color:var(--muted);font-size:.85em}
 """.strip()
@@ -120,8 +122,8 @@ def _tone(state: str) -> str:
     return "" if state in _NEUTRAL else "bad"
 
 
-def _badge(state: str) -> str:
-    return f'<span class="state {_tone(state)}">{_e(state)}</span>'
+def _badge(state: str, tone: str | None = None) -> str:
+    return f'<span class="state {_tone(state) if tone is None else tone}">{_e(state)}</span>'
 
 
 def _columns(inventory: Inventory) -> list[tuple[str, str, str]]:
@@ -137,6 +139,11 @@ def _columns(inventory: Inventory) -> list[tuple[str, str, str]]:
     return columns
 
 
+def _why(text: str | None) -> str:
+    """The gate's reasons, folded: a row stays one line high until someone opens them."""
+    return f'<details class="detail"><summary>why</summary>{_e(text)}</details>' if text else ""
+
+
 def _cells(row: CardRow, inventory: Inventory) -> list[tuple[str, str, str]]:
     """(filter value, sort key, inner HTML) per column of ``row``."""
     card = row.card
@@ -144,15 +151,15 @@ def _cells(row: CardRow, inventory: Inventory) -> list[tuple[str, str, str]]:
     who = approval.record.approver if approval.record else ""
     allowed = {True: "", False: " (not in approvers)", None: ""}[approval.approver_allowed]
     cells = [
-        ("", card.name, f'<span title="{_e(card.arn)}">{_e(card.name)}</span>'),
-        (card.status, card.status, _e(card.status)),
+        ("", card.name, f'<span class="name" title="{_e(card.arn)}">{_e(card.name)}</span>'),
+        (card.status, card.status, f'<span class="name">{_e(card.status)}</span>'),
         ("", str(card.version or 0), _e(card.version if card.version is not None else "-")),
         (
             approval.state.value,
             approval.state.value,
             _badge(approval.state.value)
             + (f'<span class="detail">{_e(who)}{_e(allowed)}</span>' if who else "")
-            + (f'<span class="detail">{_e(approval.problem)}</span>' if approval.problem else ""),
+            + _why(approval.problem),
         ),
     ]
     for stage in inventory.policy.stages:
@@ -163,7 +170,7 @@ def _cells(row: CardRow, inventory: Inventory) -> list[tuple[str, str, str]]:
             (
                 share.state.value,
                 share.state.value,
-                _badge(share.state.value) + eligible + (f'<span class="detail">{_e(detail)}</span>' if detail else ""),
+                _badge(share.state.value) + eligible + _why(detail),
             )
         )
         decision = row.decisions.get(stage)
@@ -182,7 +189,7 @@ def _cells(row: CardRow, inventory: Inventory) -> list[tuple[str, str, str]]:
                     hub.state.value,
                     hub.state.value,
                     _badge(hub.state.value) + f'<span class="detail">{_e(prov.source_arn)} v{_e(prov.source_version)}, '
-                    f"synced {_e(prov.synced_at)}</span>" + f'<span class="detail">{_e(hub.detail)}</span>',
+                    f"synced {_e(prov.synced_at)}</span>" + _why(hub.detail),
                 )
             )
     return cells
@@ -197,10 +204,14 @@ def _summary(inventory: Inventory) -> str:
     if inventory.hub:
         tables.append(("Hub copies", "hub", summary["hub"]))
     index = {key: i for i, (key, _, _) in enumerate(_columns(inventory))}
+
+    def tone(key: str) -> str | None:
+        return "" if key == "status" else None
+
     out = [f'<section id="summary" data-cards="{summary["cards"]}">\n']
     for title, key, counts in tables:
         body = "".join(
-            f'<tr><td data-pick="f{index[key]}" data-value="{_e(state)}">{_badge(state)}</td>'
+            f'<tr><td data-pick="f{index[key]}" data-value="{_e(state)}">{_badge(state, tone(key))}</td>'
             f'<td class="count" data-count="{count}">{count}</td></tr>'
             for state, count in counts.items()
         )
