@@ -36,6 +36,7 @@ from mcgov.steps.reconcile.plan import StageInventory
 from mcgov.steps.reconcile.run import reconcile
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+from mcgov.steps.share.ram_rows import Association, AssociationStatus, AssociationType, ResourceShare, ShareStatus
 from tests.conftest import REPO, approve_current
 from tests.test_hub_emulator import HUB, POLICY, SPOKE_A, clients, content, publish_all, run_sync, seed
 
@@ -477,3 +478,45 @@ def test_cli_shows_hostile_aws_text_escaped(world: World, capsys: pytest.Capture
     assert card["stages"]["staging"]["state"] == "drift" and card["stages"]["staging"]["share_name"] == hostile
     html = page.read_text(encoding="utf-8")
     assert "\x1b" not in html and "<b>boom" not in html and "&lt;b&gt;boom&lt;/b&gt;" in html
+
+
+def _share(arn: str, tags: dict[str, str]) -> ResourceShare:
+    return ResourceShare(arn=arn, name=arn.rsplit("/", 1)[1], status=ShareStatus.ACTIVE, tags=tuple(tags.items()))
+
+
+def _row(share: str, entity: str, kind: str, status: str, at: int) -> Association:
+    when = datetime.fromtimestamp(at, tz=UTC)
+    return Association(share, entity, AssociationType(kind), AssociationStatus(status), last_updated_time=when)
+
+
+def test_share_state_rules_on_rows_read() -> None:
+    """Pure: a card taken out of a share is not shared by it; a share made before ownership tags that grants exactly
+    the stage's accounts counts (adopted); one that grants more is drift."""
+    policy = load_policy(EXAMPLE)
+    card = CardRecord(f"arn:aws:sagemaker:{REGION}:{OWNER}:model-card/a", "a", "PendingReview", 1, CONTENT, {})
+    permission = policy.stage("staging").permission
+    legacy = {"mcgov:managed-by": "model-card-governance", "mcgov:stage": "staging", "mcgov:permission-arn": permission}
+    owned = {**legacy, "mcgov:policy-id": "example"}
+
+    def state(shares: list[Any], resources: dict[str, list[Any]], principals: dict[str, list[Any]]) -> Any:
+        inventory = StageInventory("staging", tuple(shares), resources, principals)
+        empty = StageInventory("prod", (), {}, {})
+        built = build_inventory(policy, [card], {"staging": inventory, "prod": empty}, NOW)
+        return built.rows[0].stages["staging"]
+
+    left = "arn:aws:ram:us-east-1:111111111111:resource-share/left"
+    rows_left = [
+        _row(left, card.arn, "RESOURCE", "ASSOCIATED", 1),
+        _row(left, card.arn, "RESOURCE", "DISASSOCIATED", 2),
+    ]
+    granted = [_row(left, "222222222222", "PRINCIPAL", "ASSOCIATED", 1)]
+    assert state([_share(left, owned)], {left: rows_left}, {left: granted}).state is ShareState.NOT_SHARED
+
+    old = "arn:aws:ram:us-east-1:111111111111:resource-share/old"
+    held = [_row(old, card.arn, "RESOURCE", "ASSOCIATED", 1)]
+    exact = [_row(old, "222222222222", "PRINCIPAL", "ASSOCIATED", 1)]
+    adopted = state([_share(old, legacy)], {old: held}, {old: exact})
+    assert adopted.state is ShareState.ASSOCIATED and adopted.share_name == "old"
+    wider = [*exact, _row(old, "333333333333", "PRINCIPAL", "ASSOCIATED", 1)]
+    drift = state([_share(old, legacy)], {old: held}, {old: wider})
+    assert drift.state is ShareState.DRIFT and "333333333333" in drift.problems[0]
