@@ -134,7 +134,7 @@ def read_cards(sagemaker: Any, policy: SharePolicy) -> list[CardRecord]:
 def _same_time(first: Any, second: Any) -> bool:
     """Two LastModifiedTime values of one card agree (within a second: the two APIs need not share a precision)."""
     if not isinstance(first, datetime) or not isinstance(second, datetime):
-        return first == second
+        return bool(first == second)
     return abs((first - second).total_seconds()) < 1
 
 

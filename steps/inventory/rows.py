@@ -254,7 +254,7 @@ class Inventory:
 
     def to_dict(self) -> dict[str, Any]:
         policy = self.policy
-        return json_safe(
+        data: dict[str, Any] = json_safe(
             {
                 "schema_version": SCHEMA_VERSION,
                 "policy_id": policy.policy_id,
@@ -277,6 +277,7 @@ class Inventory:
                 "cards": [row.to_dict() for row in self.rows],
             }
         )
+        return data
 
 
 def _decision_status(decision: LastDecision | None) -> str:
