@@ -14,7 +14,8 @@ from mcgov.demo.states import steps_text
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for name in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):  # the demo quiets the logs; not for later tests
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # recorded, so the teardown restores what was there (or nothing)
+        monkeypatch.delenv(name)
     assert main() == 0
     out = capsys.readouterr().out
     assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
