@@ -15,14 +15,16 @@ from moto import mock_aws
 
 from mcgov import clock as wait_clock
 from mcgov.emulator import patches
-from mcgov.emulator.awslambda.models import register_handler
+from mcgov.emulator.awslambda.models import find_handler, register_handler
+from mcgov.emulator.awslambda.runtime import PollResult, function_config, poll_sqs
 from mcgov.emulator.config import Clock, EmulatorConfig
 from mcgov.emulator.exceptions import (
     EmulatorAlreadyStartedError,
     EmulatorConfigError,
     EmulatorNotStartedError,
 )
-from mcgov.emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
+from mcgov.emulator.iam.sessions import Credentials, set_default_credentials
+from mcgov.emulator.state import Authorization, EmulatorState, FailureRule, LambdaHandler, set_state
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -192,17 +194,20 @@ class Emulator:
         ``account``. The environment is restored when the emulator stops.
         """
         session = self.session(account)
-        creds = session.get_credentials().get_frozen_credentials()
-        os.environ.update(
-            {
-                "AWS_ACCESS_KEY_ID": creds.access_key,
-                "AWS_SECRET_ACCESS_KEY": creds.secret_key,
-                "AWS_SESSION_TOKEN": creds.token,
-                "AWS_SECURITY_TOKEN": creds.token,
-            }
-        )
-        boto3.DEFAULT_SESSION = None
+        self._set_default_credentials(session)
         return session
+
+    def act_as_role(self, role_arn: str, session_name: str = "emulator") -> boto3.Session:
+        """Make the default credentials a session of ``role_arn``: handlers and ``mcgov`` then act as the role
+        (its policies authorize every call when it exists). Restored when the emulator stops."""
+        session = self.session_for_role(role_arn, session_name)
+        self._set_default_credentials(session)
+        return session
+
+    @staticmethod
+    def _set_default_credentials(session: boto3.Session) -> None:
+        creds = session.get_credentials().get_frozen_credentials()
+        set_default_credentials(Credentials(creds.access_key, creds.secret_key, creds.token))
 
     def session(self, account: str, region: str | None = None) -> boto3.Session:
         """A boto3 session whose calls act as ``account`` (id or label), via STS AssumeRole in moto."""
@@ -317,6 +322,39 @@ class Emulator:
     def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
         """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""
         return register_handler(function_name_or_arn, handler, self.state)
+
+    def poll_event_source(
+        self,
+        function_name_or_arn: str,
+        queue_url: str,
+        *,
+        batch_size: int = 10,
+        report_batch_item_failures: bool = True,
+    ) -> PollResult:
+        """One poll of an SQS event source mapping of a registered function, as Lambda runs it with the function's
+        role (``awslambda.runtime.poll_sqs``). moto's own event source mappings invoke moto's function, not the
+        registered handler: declare the mapping here instead."""
+        self._require_started()
+        handler = find_handler(function_name_or_arn)
+        function = function_config(function_name_or_arn, self.config.card_account, self.config.region)
+        if handler is None or function is None:
+            raise EmulatorConfigError(
+                f"{function_name_or_arn!r} is not a registered Lambda function; create it and register its handler."
+            )
+        return poll_sqs(
+            handler, function, queue_url, batch_size=batch_size, report_batch_item_failures=report_batch_item_failures
+        )
+
+    @property
+    def authorizations(self) -> list[Authorization]:
+        """Every IAM decision made for role sessions (their requests, and services acting with their roles)."""
+        with self.state.lock:
+            return list(self.state.authorizations)
+
+    @property
+    def denials(self) -> list[Authorization]:
+        """The refused ones among ``authorizations``."""
+        return [a for a in self.authorizations if not a.allowed]
 
     @property
     def api_calls(self) -> list[tuple[str, str, str]]:

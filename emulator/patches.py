@@ -8,6 +8,8 @@
   (moto's own model-driven parsing) no longer crashes on a value of the wrong type, so that refusal is reached.
 * IAM for role sessions: ``call_action`` (and S3's ``_bucket_response``/``_key_response``) refuse a request of an
   assumed-role session of an existing role that its policies do not allow (``mcgov.emulator.iam``).
+* Step Functions (``mcgov.emulator.stepfunctions``): Lambda tasks and Distributed Map runs act with the state
+  machine's role; the ResultWriter writes the result files moto leaves out.
 * The call log: ``BaseResponse.call_action`` records (account, service, operation) of every request
   of every service except S3, whose ``S3Response`` never goes through ``call_action``; S3 requests are
   recorded when ``S3Response.setup_class`` has parsed them, with the operation name moto's botocore-based
@@ -32,8 +34,10 @@ from mcgov.emulator.inputs.enforce import refusal as input_refusal
 from mcgov.emulator.ram.models import EmulatorRamBackend
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
 from mcgov.emulator.state import get_state
+from mcgov.emulator.stepfunctions import patch_targets
 
 _originals: dict[str, Any] = {}
+_MISSING = object()
 
 
 def _swap_backend(backends: BackendDict[Any], cls: type) -> None:
@@ -118,6 +122,10 @@ def apply() -> None:
     S3Response.setup_class = _recording_s3_setup(_originals["s3_setup_class"])  # type: ignore[method-assign]
     S3Response._bucket_response = _authorized_s3(_originals["s3_bucket"])  # type: ignore[method-assign]
     S3Response._key_response = _authorized_s3(_originals["s3_key"])  # type: ignore[method-assign]
+    for index, (owner, name, wrap) in enumerate(patch_targets()):
+        own = vars(owner).get(name, _MISSING)
+        _originals[f"sfn{index}"] = own
+        setattr(owner, name, wrap(getattr(owner, name)))
 
 
 def revert() -> None:
@@ -132,3 +140,9 @@ def revert() -> None:
     S3Response.setup_class = _originals.pop("s3_setup_class")  # type: ignore[method-assign]
     S3Response._bucket_response = _originals.pop("s3_bucket")  # type: ignore[method-assign]
     S3Response._key_response = _originals.pop("s3_key")  # type: ignore[method-assign]
+    for index, (owner, name, _wrap) in enumerate(patch_targets()):
+        own = _originals.pop(f"sfn{index}")
+        if own is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)

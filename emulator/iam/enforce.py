@@ -13,6 +13,7 @@ not deny (``policy.evaluate``). Otherwise the request gets AccessDenied shaped p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +24,10 @@ from moto.utilities.utils import get_partition
 
 from mcgov.emulator.aws_errors import ErrorResponse, error_response
 from mcgov.emulator.iam import reference
-from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate
+from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate, statements
 from mcgov.emulator.inputs.enforce import identify, service_model
 from mcgov.emulator.inputs.parse import Unreadable, read_input
+from mcgov.emulator.state import Authorization, get_state
 
 ALWAYS_KNOWN = frozenset(
     {
@@ -61,7 +63,6 @@ class Caller:
 
 def caller_of(response: Any) -> Caller | None:
     """The checked role session making this request, or None (default identity, or a role that does not exist)."""
-    from moto.iam.models import iam_backends
     from moto.sts.models import sts_backends
 
     account = response.current_account
@@ -72,20 +73,57 @@ def caller_of(response: Any) -> Caller | None:
         return None
     if session is None:
         return None
-    iam = iam_backends[account][partition]
-    role = next((r for r in iam.roles.values() if r.arn == session.role_arn), None)
+    return role_caller(session.role_arn, session.session_name)
+
+
+def _role(role_arn: str) -> Any:
+    """The emulator IAM's role of ``role_arn``, or None."""
+    from moto.iam.models import iam_backends
+
+    parts = role_arn.split(":")
+    if len(parts) < 6:
+        return None
+    try:
+        iam = iam_backends[parts[4]][parts[1]]
+    except KeyError:
+        return None
+    return next((r for r in iam.roles.values() if r.arn == role_arn), None)
+
+
+def role_caller(role_arn: str, session_name: str) -> Caller | None:
+    """A session of ``role_arn`` as the policies check it, or None when the role does not exist (full access)."""
+    role = _role(role_arn)
     if role is None:
         return None
     documents = list(role.policies.values())
     for policy in role.managed_policies.values():
         documents.extend(v.document for v in policy.versions if v.is_default)
-    role_name = session.role_arn.rsplit("/", 1)[-1]
+    partition, account = role_arn.split(":")[1], role_arn.split(":")[4]
+    role_name = role_arn.rsplit("/", 1)[-1]
     return Caller(
         account=account,
-        role_arn=session.role_arn,
-        session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session.session_name}",
+        role_arn=role_arn,
+        session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}",
         documents=tuple(documents),
     )
+
+
+def trusts_service(role_arn: str, service: str) -> bool:
+    """True when the role exists and its trust policy lets ``service`` (``lambda.amazonaws.com``) assume it."""
+    role = _role(role_arn)
+    if role is None:
+        return False
+    try:
+        trust = json.loads(role.assume_role_policy_document)
+    except (TypeError, ValueError):
+        return False
+    for statement in statements(trust):
+        principal = statement.get("Principal")
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        services = services if isinstance(services, list) else [services]
+        if statement.get("Effect") == "Allow" and service in services:
+            return True
+    return False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -244,20 +282,45 @@ def contexts_of(
 
 
 def _denied(model: ServiceModel, caller: Caller, action: str, resource: str, why: str) -> ErrorResponse:
-    on = "" if resource == "*" else f" on resource: {resource}"
-    message = f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
     if model.protocol == "query":
-        return error_response(model, "AccessDenied", message, status=403)
+        return error_response(model, "AccessDenied", denial_message(caller, action, resource, why), status=403)
     if model.protocol == "rest-xml":
-        return error_response(model, "AccessDenied", message, status=403)
+        return error_response(model, "AccessDenied", denial_message(caller, action, resource, why), status=403)
     status = 400 if model.protocol == "json" else 403
-    return error_response(model, "AccessDeniedException", message, status=status)
+    return error_response(model, "AccessDeniedException", denial_message(caller, action, resource, why), status=status)
+
+
+def denial_message(caller: Caller, action: str, resource: str, why: str) -> str:
+    """AccessDenied's message as AWS words it."""
+    on = "" if resource == "*" else f" on resource: {resource}"
+    return f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
+
+
+def _why_denied(caller: Caller, contexts: list[RequestContext]) -> str:
+    """Why the role's policies refuse one of ``contexts`` (the sentence AWS ends its message with), or ``""``."""
+    for context in contexts:
+        try:
+            outcome = evaluate(caller.documents, context)
+        except Unsupported as exc:
+            return f"because the emulator does not evaluate {exc}; it denies"
+        if outcome.decision is Decision.EXPLICIT_DENY:
+            return "with an explicit deny in an identity-based policy"
+        if outcome.decision is Decision.IMPLICIT_DENY:
+            return f"because no identity-based policy allows the {context.action} action"
+    return ""
+
+
+def _record(caller: Caller, action: str, resource: str, why: str, by: str) -> None:
+    get_state().record_authorization(
+        Authorization(caller.role_arn, action, resource, allowed=not why, by=by, reason=why)
+    )
 
 
 def authorize(
     model: ServiceModel, caller: Caller, service: str, operation: str, value: dict[str, Any], region: str
 ) -> ErrorResponse | None:
-    """AccessDenied for the first action/resource/context the role's policies do not allow, else None."""
+    """AccessDenied for the first action/resource/context the role's policies do not allow, else None; every
+    decision goes to the authorization log (``EmulatorState.authorizations``)."""
     partition = get_partition(region)
     for action in reference.actions_for(service, operation):
         if action in reference.ALWAYS_ALLOWED:
@@ -265,28 +328,54 @@ def authorize(
         try:
             resources = resources_of(action, value, region, caller.account, partition)
         except Unsupported as exc:
-            return _denied(model, caller, action, "*", f"because the emulator cannot determine {exc} and denies")
+            why = f"because the emulator cannot determine {exc} and denies"
+            _record(caller, action, "*", why, "request")
+            return _denied(model, caller, action, "*", why)
         for resource in resources:
             try:
-                for context in contexts_of(caller, service, action, resource, value, region):
-                    outcome = evaluate(caller.documents, context)
-                    if outcome.decision is Decision.EXPLICIT_DENY:
-                        return _denied(
-                            model, caller, action, resource, "with an explicit deny in an identity-based policy"
-                        )
-                    if outcome.decision is Decision.IMPLICIT_DENY:
-                        return _denied(
-                            model,
-                            caller,
-                            action,
-                            resource,
-                            f"because no identity-based policy allows the {action} action",
-                        )
+                contexts = contexts_of(caller, service, action, resource, value, region)
             except Unsupported as exc:
-                return _denied(
-                    model, caller, action, resource, f"because the emulator does not evaluate {exc}; it denies"
-                )
+                contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+            else:
+                why = _why_denied(caller, contexts)
+            _record(caller, action, resource, why, "request")
+            if why:
+                return _denied(model, caller, action, resource, why)
     return None
+
+
+def service_check(
+    caller: Caller,
+    action: str,
+    resource: str,
+    region: str,
+    *,
+    by: str,
+    forwarded: bool = False,
+    keys: dict[str, Any] | None = None,
+) -> str | None:
+    """A service acting with ``caller``'s role (Lambda writing logs, RAM attaching a resource policy ...): the
+    AccessDenied message when the role's policies refuse ``action`` on ``resource``, else None; logged with ``by``.
+
+    ``forwarded``: the service calls with the caller's own credentials while serving the caller's request
+    (``aws:ViaAWSService`` true, ``aws:CalledVia`` the service), as AWS's forward access sessions do.
+    """
+    service = action.split(":", 1)[0]
+    try:
+        contexts = contexts_of(caller, service, action, resource, {}, region)
+    except Unsupported as exc:
+        contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+    else:
+        extra: dict[str, Any] = dict(keys or {})
+        if forwarded:
+            extra.update({"aws:ViaAWSService": True, "aws:CalledVia": [f"{by}.amazonaws.com"]})
+            extra.update({"aws:CalledViaFirst": f"{by}.amazonaws.com", "aws:CalledViaLast": f"{by}.amazonaws.com"})
+        contexts = [
+            RequestContext(c.action, c.resource, {**c.keys, **extra}, c.known | frozenset(extra)) for c in contexts
+        ]
+        why = _why_denied(caller, contexts)
+    _record(caller, action, resource, why, by)
+    return denial_message(caller, action, resource, why) if why else None
 
 
 def refusal(response: Any) -> ErrorResponse | None:
