@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+import secrets
+import string
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -24,6 +27,7 @@ from mcgov.emulator.exceptions import (
     EmulatorNotStartedError,
 )
 from mcgov.emulator.iam.sessions import Credentials, set_default_credentials
+from mcgov.emulator.stack import DeployedStack, deploy_stack, import_handler, load_template
 from mcgov.emulator.state import Authorization, EmulatorState, FailureRule, LambdaHandler, set_state
 
 FAKE_ENV = {
@@ -319,6 +323,29 @@ class Emulator:
             raise EmulatorConfigError("The emulator's RAM backend is not installed; start the emulator first.")
         backend.set_association_status(share_arn, entity, status, message)
 
+    def deploy_stack(
+        self,
+        template: str | Path | Mapping[str, Any],
+        *,
+        stack_name: str,
+        parameters: Mapping[str, Any] | None = None,
+        account: str = "card",
+        handlers: Callable[[str], LambdaHandler] | None = import_handler,
+        definitions: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> DeployedStack:
+        """Deploy a CloudFormation template's roles and run-time resources in ``account`` (``mcgov.emulator.stack``):
+        its functions run their ``Handler`` in-process, under their roles."""
+        loaded = template if isinstance(template, Mapping) else load_template(template)
+        return deploy_stack(
+            self.session(account),
+            loaded,
+            stack_name=stack_name,
+            parameters=parameters,
+            handlers=handlers,
+            register=self.register_lambda_handler,
+            definitions=definitions,
+        )
+
     def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
         """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""
         return register_handler(function_name_or_arn, handler, self.state)
@@ -361,6 +388,16 @@ class Emulator:
         """(account, service, operation) of every request the emulator served, oldest first."""
         with self.state.lock:
             return list(self.state.api_calls)
+
+    def issue_callback_token(self, pipeline_execution_arn: str, token: str | None = None) -> str:
+        """A CallbackStep's token, as SageMaker puts it in the step's SQS message: ten letters and digits, issued for
+        ``pipeline_execution_arn`` (its account completes it; IAM authorizes the completion on that execution)."""
+        from moto.sagemaker.models import sagemaker_backends
+
+        token = token or "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
+        account, region = pipeline_execution_arn.split(":")[4], pipeline_execution_arn.split(":")[3]
+        sagemaker_backends[account][region].callback_tokens[token] = pipeline_execution_arn
+        return token
 
     def pipeline_callbacks(self, account: str, region: str | None = None) -> dict[str, dict[str, Any]]:
         """CallbackStep completions sent from ``account``: token -> {outcome, outputs, reason}."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import io
 import json
 import re
@@ -405,19 +406,34 @@ def _placeholder_code() -> bytes:
     return buffer.getvalue()
 
 
+def import_handler(handler: str) -> LambdaHandler:
+    """The callable a function's ``Handler`` names (``package.module.function``), imported as Lambda's Python
+    runtime imports it."""
+    module, _, name = handler.rpartition(".")
+    if not module:
+        raise TemplateError(f"Handler {handler!r} is not <module>.<function>")
+    found = getattr(importlib.import_module(module), name, None)
+    if not callable(found):
+        raise TemplateError(f"Handler {handler!r}: {module} has no function {name}")
+    return found  # type: ignore[no-any-return]
+
+
 def deploy_stack(
     session: Any,
     template: Mapping[str, Any],
     *,
     stack_name: str,
     parameters: Mapping[str, Any] | None = None,
-    handlers: Callable[[str], LambdaHandler] | None = None,
+    handlers: Callable[[str], LambdaHandler] | None = import_handler,
     register: Callable[[str, LambdaHandler], Any] | None = None,
+    definitions: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> DeployedStack:
     """Create the stack's run-time resources in ``session``'s account and region (see the module docstring).
 
     ``handlers`` maps a function's ``Handler`` (``mcgov.steps.handlers.share_card.handler``) to the callable to
-    run; ``register`` is ``Emulator.register_lambda_handler``.
+    run (default: the function it names); ``register`` is ``Emulator.register_lambda_handler``. ``definitions``
+    replaces the ``Definition`` of state machines by logical id (``DefinitionSubstitutions`` still apply): a
+    local run with shorter waits than the template's.
     """
     account = session.client("sts").get_caller_identity()["Account"]
     resolver = Resolver(
@@ -463,6 +479,9 @@ def deploy_stack(
         names = queues if kind == "AWS::SQS::Queue" else [n for n, r in resources.items() if r["Type"] == kind]
         for logical in names:
             props = resolver.properties(logical)
+            if kind == "AWS::StepFunctions::StateMachine" and logical in (definitions or {}):
+                props = {**props, "Definition": dict((definitions or {})[logical])}
+                props.pop("DefinitionString", None)
             if kind == "AWS::Lambda::Function":
                 _function(session, stack, logical, props, handlers, register)
             else:

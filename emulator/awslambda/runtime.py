@@ -54,13 +54,13 @@ class Function:
 
 def function_config(function_name_or_arn: str, account: str, region: str) -> Function | None:
     """The configuration of a function moto knows (the ARN's account wins over ``account``), or None."""
-    from moto.awslambda.models import lambda_backends
+    from moto.awslambda.utils import get_backend
 
     parts = function_name_or_arn.split(":")
     if function_name_or_arn.startswith("arn:") and len(parts) >= 7:
         account, region = parts[4], parts[3]
     try:
-        function = lambda_backends[account][region].get_function(function_key(function_name_or_arn))
+        function = get_backend(account, region).get_function(function_key(function_name_or_arn))
     except Exception:  # noqa: BLE001 - a function moto does not know runs as before
         return None
     config = function.event_invoke_config[0].config if function.event_invoke_config else {}

@@ -14,6 +14,7 @@ not deny (``policy.evaluate``). Otherwise the request gets AccessDenied shaped p
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,8 @@ def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str
         elif variable == "RoleNameWithPath":
             name = _member(value, "RoleName")
             filled = None if name is None else (str(_member(value, "Path") or "/") + str(name)).lstrip("/")
+        elif variable == "QueueName" and isinstance(_member(value, "QueueUrl"), str):
+            filled = str(_member(value, "QueueUrl")).rstrip("/").rsplit("/", 1)[-1]  # SQS names queues by URL
         else:
             found = _member(value, variable, *VARIABLE_MEMBERS.get(variable, ()))
             filled = found if isinstance(found, str) and not found.startswith("arn:") else None
@@ -188,9 +191,23 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
         built = _built_arn(arn_format, value, region, account, partition) if arn_format else None
         if built:
             return [built]
+    execution = _callback_execution(action, value, region, account)
+    if execution:
+        return [execution]
     if "" in types:
         return ["*"]
     raise Unsupported(f"the resource of {action!r} in this request")
+
+
+def _callback_execution(action: str, value: dict[str, Any], region: str, account: str) -> str | None:
+    """The pipeline execution a CallbackStep token belongs to (SendPipelineExecutionStepSuccess/Failure name only
+    the token; ``Emulator.issue_callback_token`` records which execution issued it)."""
+    if action not in ("sagemaker:SendPipelineExecutionStepSuccess", "sagemaker:SendPipelineExecutionStepFailure"):
+        return None
+    from moto.sagemaker.models import sagemaker_backends
+
+    tokens = getattr(sagemaker_backends[account][region], "callback_tokens", {})
+    return tokens.get(str(_member(value, "CallbackToken")))
 
 
 def _request_tags(value: dict[str, Any]) -> dict[str, str] | None:
@@ -316,6 +333,58 @@ def _record(caller: Caller, action: str, resource: str, why: str, by: str) -> No
     )
 
 
+# A resource type RAM shares -> the action RAM attaches its resource-based policy with, on the sharer's behalf
+# (RAM user guide, troubleshooting "AccessDeniedException": "To attach permissions to a resource share, you need
+# resourceOwningService:PutPolicyAction", https://docs.aws.amazon.com/ram/latest/userguide/tshoot-access-denied.html;
+# SageMaker's actions: the IAM reference, sagemaker:PutResourcePolicy and sagemaker:PutModelPackageGroupPolicy).
+RAM_POLICY_ACTIONS = {
+    "sagemaker:ModelCard": "sagemaker:PutResourcePolicy",
+    "sagemaker:ModelPackageGroup": "sagemaker:PutModelPackageGroupPolicy",
+}
+SHARE_WRITES = ("CreateResourceShare", "AssociateResourceShare")
+
+
+def implied_actions(
+    service: str, operation: str, value: dict[str, Any], region: str, account: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, resource, condition keys) a request is also authorized as, beyond its own action.
+
+    * CreateResourceShare with ``tags`` is also authorized as ``ram:TagResource`` on the new share (the Service
+      Authorization Reference's RAM page, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsresourceaccessmanagerram.html).
+    * A Create/AssociateResourceShare whose share then holds a resource of a type in ``RAM_POLICY_ACTIONS`` (and
+      names a resource or a principal): RAM attaches that resource's policy with the caller's permissions.
+    """
+    if service != "ram" or operation not in SHARE_WRITES:
+        return []
+    from mcgov.emulator.ram.arns import resource_type_of
+
+    partition = get_partition(region)
+    implied: list[tuple[str, str, dict[str, Any]]] = []
+    share_arn = _member(value, "resourceShareArn")
+    tags = _request_tags(value)
+    if operation == "CreateResourceShare" and tags:
+        new_share = f"arn:{partition}:ram:{region}:{account}:resource-share/{uuid.uuid4()}"
+        implied.append(("ram:TagResource", new_share, {}))
+    resources = [str(a) for a in _member(value, "resourceArns") or []]
+    if isinstance(share_arn, str):
+        from moto.ram.models import ram_backends
+
+        share = getattr(ram_backends[account][region], "shares", {}).get(share_arn)
+        if share is not None:
+            resources += [a.entity for a in share.rows("RESOURCE")]
+    if resources or _member(value, "principals"):
+        types = set()
+        for arn in resources:
+            try:
+                types.add(resource_type_of(arn))
+            except Exception:  # noqa: BLE001 - a malformed ARN: RAM refuses the request itself
+                continue
+        for resource_type in sorted(types):
+            if resource_type in RAM_POLICY_ACTIONS:
+                implied.append((RAM_POLICY_ACTIONS[resource_type], "*", {}))
+    return implied
+
+
 def authorize(
     model: ServiceModel, caller: Caller, service: str, operation: str, value: dict[str, Any], region: str
 ) -> ErrorResponse | None:
@@ -341,6 +410,18 @@ def authorize(
             _record(caller, action, resource, why, "request")
             if why:
                 return _denied(model, caller, action, resource, why)
+    for action, resource, _keys in implied_actions(service, operation, value, region, caller.account):
+        by = "ram" if action.startswith("sagemaker:") else "request"
+        try:
+            contexts = contexts_of(caller, service, action, resource, value, region)
+        except Unsupported as exc:
+            contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+        else:
+            contexts = [c for c in contexts if not (c.keys.keys() & RAM_ENTITY_KEYS)] or contexts[:1]
+            why = _why_denied(caller, contexts)
+        _record(caller, action, resource, why, by)
+        if why:
+            return _denied(model, caller, action, resource, why)
     return None
 
 
