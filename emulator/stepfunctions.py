@@ -68,17 +68,20 @@ def role_client(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _failure(env: Any, error: str, cause: str) -> Exception:
     from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
-    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
     from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
         FailureEvent,
         FailureEventException,
+    )
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+        StatesErrorNameType,
     )
     from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
     return FailureEventException(
         failure_event=FailureEvent(
             env=env,
-            error_name=CustomErrorName(error),
+            error_name=StatesErrorName(typ=StatesErrorNameType["States" + error.removeprefix("States.")]),
             event_type=HistoryEventType.ExecutionFailed,
             event_details=EventDetails(
                 executionFailedEventDetails=ExecutionFailedEventDetails(error=error, cause=cause)
