@@ -179,3 +179,42 @@ def test_handler_refuses_an_account_that_is_not_a_spoke(tmp_path: Path, monkeypa
         hub_sync.handler({"spoke": "666666666666"})
     with pytest.raises(HandlerFailure, match="event: prune: "):
         hub_sync.handler({"spoke": SPOKES[0], "prune": "yes"})
+
+
+def test_the_execution_output_stays_a_summary_however_many_cards_the_spokes_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sync reports of 1,200 cards each: without the ResultWriter the Map's output (every report) would
+    pass the 256 KiB a state's output may hold (States.DataLimitExceeded); with it the execution's output is a
+    summary of a few hundred bytes and the reports are in S3."""
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(POLICY))
+    monkeypatch.setenv("MCGOV_POLICY_URI", str(path))
+    clear_policy_cache()
+    rows = [
+        {"card": f"card-{i:04d}", "outcome": "unchanged", "hub_card": f"444444444444-card-{i:04d}"} for i in range(1000)
+    ]
+
+    def sync(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"spoke": event["spoke"], "counts": {"unchanged": len(rows)}, "cards": rows}
+
+    with Emulator(EmulatorConfig(any_account_in_organization=True)) as emu:
+        session = emu.act_as(HUB)
+        session.client("s3").create_bucket(Bucket=RESULTS)
+        role = session.client("iam").create_role(RoleName="lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        arns = {}
+        for key, function in (("sync", sync), ("spokes", hub_sync.list_spokes)):
+            arns[key] = session.client("lambda").create_function(
+                FunctionName=f"mcgov-hub-{key}",
+                Runtime="python3.12",
+                Role=role,
+                Handler="index.handler",
+                Code={"ZipFile": _zip()},
+            )["FunctionArn"]
+            emu.register_lambda_handler(arns[key], function)
+        settings = HubWorkflowSettings(retry_interval_seconds=FAST)
+        result = _run(emu, hub_definition(arns["sync"], arns["spokes"], settings, RESULTS), {}, "big")
+    assert result["status"] == "SUCCEEDED"
+    assert len(json.dumps(result["output"])) < 1024
+    assert sum(len(json.dumps(r)) for r in result["by_spoke"].values()) > 256 * 1024
+    assert {s: len(r["cards"]) for s, r in result["by_spoke"].items()} == {s: 1200 for s in SPOKES}
