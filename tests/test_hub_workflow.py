@@ -192,7 +192,7 @@ def test_the_execution_output_stays_a_summary_however_many_cards_the_spokes_repo
     monkeypatch.setenv("MCGOV_POLICY_URI", str(path))
     clear_policy_cache()
     rows = [
-        {"card": f"card-{i:04d}", "outcome": "unchanged", "hub_card": f"444444444444-card-{i:04d}"} for i in range(1000)
+        {"card": f"card-{i:04d}", "outcome": "unchanged", "hub_card": f"444444444444-card-{i:04d}"} for i in range(1200)
     ]
 
     def sync(event: dict[str, Any], context: Any) -> dict[str, Any]:
