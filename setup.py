@@ -19,6 +19,10 @@ PACKAGES = [NAMESPACE] + [
 ]
 
 MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.2.5"
+# The SDK the Lambda package bundles (lambda-sdk.txt); the tests run on the same versions.
+LAMBDA_SDK = [line.strip() for line in (HERE / "lambda-sdk.txt").read_text().splitlines() if line.strip()[:1].isalpha()]
+# botocore learned ModelPackage's ModelLifeCycle (the gate records its decision there) after 1.35.36; 1.35.99 has it.
+SDK_FLOOR = "boto3>=1.35.99"
 
 setup(
     name="model-card-governance",
@@ -46,7 +50,7 @@ setup(
         ],
     },
     install_requires=[
-        "boto3>=1.34",
+        SDK_FLOOR,
         "pydantic>=2.6,<3",
         "PyYAML>=6.0",
     ],
@@ -64,6 +68,7 @@ setup(
         "emulator": [MOTO],
         "dev": [
             MOTO,
+            *LAMBDA_SDK,
             "pytest>=8",
             "pytest-xdist>=3.6",  # `make test` runs on two workers
             "hypothesis>=6.100",

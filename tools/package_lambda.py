@@ -4,8 +4,9 @@ The package is built for Lambda, not for the machine running the build:
 
 * the ``mcgov`` package comes from a wheel build of this project, without ``mcgov.pipelines``,
   ``mcgov.emulator`` and ``mcgov.demo`` (never imported at run time);
-* its runtime requirements (the wheel's ``Requires-Dist`` without extras, minus boto3/botocore, which the
-  Lambda runtime provides) are resolved for the runtime's CPython version on ``manylinux2014_x86_64``,
+* its runtime requirements (the wheel's ``Requires-Dist`` without extras, boto3 and botocore replaced by the exact
+  versions of ``lambda-sdk.txt``: the package ships the SDK the tests ran on, as AWS advises, instead of the
+  runtime's, whose version AWS changes) are resolved for the runtime's CPython version on ``manylinux2014_x86_64``,
   binary wheels only; downloaded wheels are cached under ``build/lambda-wheels/`` (delete it, or pass
   ``--refresh``, to resolve again);
 * everything is byte-compiled by an interpreter of the runtime's version when one is found (``$MCGOV_LAMBDA_PYTHON``,
@@ -33,12 +34,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RUNTIME_FILE = REPO / "lambda-runtime.txt"
+SDK_FILE = REPO / "lambda-sdk.txt"
 WHEEL_CACHE = REPO / "build" / "lambda-wheels"
 ARTEFACT_NAME = "mcgov-lambda.zip"
 PLATFORM = "manylinux2014_x86_64"
 PACKAGE = "mcgov"
 EXCLUDED_SUBPACKAGES = ("pipelines", "emulator", "demo")
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
+BUNDLED_SDK = frozenset({"boto3", "botocore"})
 HANDLERS = tuple(
     f"mcgov.steps.handlers.{name}"
     for name in (
@@ -51,8 +53,6 @@ HANDLERS = tuple(
         "hub_sync",
     )
 )
-# What the Lambda Python runtime provides, and this package leaves out: boto3 and its pure-Python dependencies.
-RUNTIME_BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 _SOURCE_IGNORED = {
@@ -165,13 +165,24 @@ def build_project_wheel(work: Path) -> Path:
     return wheel
 
 
+def bundled_sdk(path: Path = SDK_FILE) -> list[str]:
+    """The pinned SDK requirements of ``lambda-sdk.txt`` (``boto3==X``, ``botocore==X``)."""
+    pins = [line.strip() for line in path.read_text().splitlines() if line.strip()[:1].isalpha()]
+    if sorted(re.split(r"==", p, maxsplit=1)[0].lower() for p in pins) != sorted(BUNDLED_SDK) or not all(
+        re.fullmatch(r"[a-z0-9]+==\d+(\.\d+)+", p) for p in pins
+    ):
+        raise PackagingError(f"{path.name}: expected exact pins of {sorted(BUNDLED_SDK)} (boto3==X.Y.Z)")
+    return pins
+
+
 def runtime_requirements(wheel: Path) -> list[str]:
-    """The wheel's unconditional ``Requires-Dist`` entries, without the packages the Lambda runtime provides."""
+    """The wheel's unconditional ``Requires-Dist`` entries, the SDK pinned to ``lambda-sdk.txt``."""
     with zipfile.ZipFile(wheel) as archive:
         [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         message = email.parser.Parser().parsestr(archive.read(metadata).decode())
     requirements = [r.strip() for r in message.get_all("Requires-Dist") or [] if ";" not in r]
-    return [r for r in requirements if re.split(r"[\s<>=!~\[(]", r, maxsplit=1)[0].lower() not in RUNTIME_PROVIDED]
+    kept = [r for r in requirements if re.split(r"[\s<>=!~\[(]", r, maxsplit=1)[0].lower() not in BUNDLED_SDK]
+    return [*kept, *bundled_sdk()]
 
 
 def _is_runtime_member(name: str) -> bool:
@@ -298,21 +309,6 @@ def artefact_size(artefact: Path) -> ArtefactSize:
     return ArtefactSize(
         zipped_bytes=Path(artefact).stat().st_size, unpacked_bytes=sum(i.file_size for i in infos), files=len(infos)
     )
-
-
-def runtime_boto3(dest: Path) -> Path:
-    """A folder holding (links to) boto3 and its pure-Python dependencies only, as the Lambda runtime provides them,
-    taken from this interpreter's installation (they are pure Python, so any 3.x can import them)."""
-    import importlib
-
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in RUNTIME_BOTO3_MODULES:
-        source = Path(importlib.import_module(name).__file__ or "")
-        source = source.parent if source.name == "__init__.py" else source
-        link = dest / source.name
-        if not link.exists():
-            link.symlink_to(source, target_is_directory=source.is_dir())
-    return dest
 
 
 def unpack(artefact: Path, dest: Path) -> Path:
