@@ -167,6 +167,7 @@ def test_state_machine_syncs_every_spoke_and_collects_a_failing_one(
             "drift": 0,
             "gone": 0,
             "failed": 0,
+            "pending": 0,
         }
 
 

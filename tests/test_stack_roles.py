@@ -250,7 +250,7 @@ def world() -> Iterator[World]:
         region=REGION,
         card_account=CARD_ACCOUNT,
         accounts={"staging": STAGING, "prod": PROD, "hub": HUB},
-        any_account_in_organization=True,
+        organization_accounts=[CARD_ACCOUNT, STAGING, PROD],  # the hub is outside: the spokes invite it
     )
     with Emulator(config, virtual_time=True) as emu:
         template = load_template(TEMPLATE)
@@ -279,6 +279,7 @@ def world() -> Iterator[World]:
             "topology": "hub-and-spoke",
             "hub_account": HUB,
             "region": REGION,
+            "allow_external_principals": True,
             "spokes": [{"account": STAGING}, {"account": PROD}],
         }
         hub_session.client("s3").put_object(
@@ -384,6 +385,7 @@ def test_the_hub_map_writes_its_results_to_s3_and_returns_a_summary(world: World
     children = json.loads(s3.get_object(Bucket=details["Bucket"], Key=succeeded["Key"])["Body"].read())
     by_spoke = {json.loads(c["Input"])["spoke"]: json.loads(c["Output"])["result"] for c in children}
     assert {s: r["counts"]["synced"] for s, r in by_spoke.items()} == {STAGING: 1, PROD: 1}
+    assert all(len(r["accepted_invitations"]) == 1 and r["pending"] == [] for r in by_spoke.values())
     assert output["spokes"] == [STAGING, PROD] and "synced" not in json.dumps(output)
 
 
