@@ -430,7 +430,7 @@ def deploy_stack(
 ) -> DeployedStack:
     """Create the stack's run-time resources in ``session``'s account and region (see the module docstring).
 
-    ``handlers`` maps a function's ``Handler`` (``mcgov.steps.handlers.share_card.handler``) to the callable to
+    ``handlers`` maps a function's ``Handler`` (``package.module.handler``) to the callable to
     run (default: the function it names); ``register`` is ``Emulator.register_lambda_handler``. ``definitions``
     replaces the ``Definition`` of state machines by logical id (``DefinitionSubstitutions`` still apply): a
     local run with shorter waits than the template's.
