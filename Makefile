@@ -70,9 +70,10 @@ lint: $(STAMP) import-tree
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_FLAGS)
 
-# dist/mcgov-lambda.zip for Lambda's $(LAMBDA_RUNTIME) (manylinux x86_64), whatever Python runs the build.
+# dist/mcgov-lambda.zip for Lambda's $(LAMBDA_RUNTIME) (manylinux x86_64), whatever Python runs the build
+# (`mcgov stack package` is the same packager, for a wheel install).
 package: $(STAMP)
-	$(BIN)/python tools/package_lambda.py --runtime $(LAMBDA_RUNTIME) --out $(PACKAGE_DIR)
+	$(BIN)/python -m mcgov.steps.stack.lambda_package --runtime $(LAMBDA_RUNTIME) --out $(PACKAGE_DIR)
 
 clean:
 	rm -rf $(VENV) $(VENV_V2) out build dist *.egg-info

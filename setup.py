@@ -19,8 +19,9 @@ PACKAGES = [NAMESPACE] + [
 ]
 
 MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.2.5"
-# The SDK the Lambda package bundles (lambda-sdk.txt); the tests run on the same versions.
-LAMBDA_SDK = [line.strip() for line in (HERE / "lambda-sdk.txt").read_text().splitlines() if line.strip()[:1].isalpha()]
+# The SDK the Lambda package bundles (steps/stack/lambda-sdk.txt, package data); the tests run on the same versions.
+SDK_PINS = (HERE / "steps" / "stack" / "lambda-sdk.txt").read_text().splitlines()
+LAMBDA_SDK = [line.strip() for line in SDK_PINS if line.strip()[:1].isalpha()]
 # botocore learned ModelPackage's ModelLifeCycle (the gate records its decision there) after 1.35.36; 1.35.99 has it.
 SDK_FLOOR = "boto3>=1.35.99"
 
@@ -38,8 +39,10 @@ setup(
     package_dir={NAMESPACE: NAMESPACE, **{f"{NAMESPACE}.{folder}": folder for folder in FOLDERS}},
     package_data={
         "mcgov.steps": ["VERSION"],
-        "mcgov.steps.assess": ["frameworks/*.json", "frameworks/SOURCES.md"],
+        "mcgov.steps.assess": ["content_tree.json", "frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
+        # the CloudFormation template (mcgov stack template) and the SDK the Lambda package bundles
+        "mcgov.steps.stack": ["governance.yaml", "lambda-sdk.txt"],
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": [
             "sagemaker/schema/*.json",
@@ -53,6 +56,8 @@ setup(
         SDK_FLOOR,
         "pydantic>=2.6,<3",
         "PyYAML>=6.0",
+        # The Lambda handlers' Logger, Metrics, Parameters and (tracing on) Tracer, which needs the X-Ray SDK.
+        "aws-lambda-powertools[tracer]>=3.37,<4",
     ],
     extras_require={
         # Authoring SageMaker pipelines (mcgov.pipelines): the SageMaker Python SDK v3, or v2 for teams still on it.

@@ -49,7 +49,10 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
         where = seed_pipeline_outputs(session, bucket="mcgov-bench")
         ram = ram_client(session, REGION)
         ensure_readonly_permission(ram)
+        allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        reviewer = emu.session_for_role(emu.create_role("CardReviewer", {"all": allow_all}), "jane")  # the approver
         yield {
+            "reviewer": reviewer,
             "emu": emu,
             "sagemaker": session.client("sagemaker"),
             "s3": session.client("s3"),
@@ -62,6 +65,17 @@ def seeded_world(**config: Any) -> Iterator[dict[str, Any]]:
                 template=where["template"],
             ),
         }
+
+
+def approve(world: dict[str, Any], card_arn: str) -> None:
+    """A reviewer's step before prod (not counted): `mcgov card approve` of the card's current version."""
+    from mcgov.steps.approval.service import approve_card
+
+    sagemaker = world["reviewer"].client("sagemaker", region_name=REGION)
+    version = sagemaker.describe_model_card(ModelCardName=card_arn)["ModelCardVersion"]
+    approve_card(
+        sagemaker, world["reviewer"].client("sts", region_name=REGION), world["policy"], card_arn, version=version
+    )
 
 
 def bench_main(

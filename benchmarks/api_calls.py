@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from benchmarks._world import CallCounter, bench_main, seeded_world
+from benchmarks._world import CallCounter, approve, bench_main, seeded_world
 
 TARGET_PER_STEP = 10
 TARGET_TOTAL = 10
@@ -22,7 +22,6 @@ GATE_STAGE = "prod"
 
 
 def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]]:
-    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.service import populate_card
     from mcgov.steps.gate.poller import run_gate
     from mcgov.steps.share.converge import ensure_share
@@ -34,7 +33,7 @@ def _flow(world: dict[str, Any], counter: CallCounter) -> dict[str, Counter[str]
     )
     steps["populate"] = counter.take()
     if world["sagemaker"].describe_model_card(ModelCardName=card.arn)["ModelCardStatus"] != "Approved":
-        approve_card(world["sagemaker"], world["sts"], policy, card.arn)  # a reviewer's step, not counted
+        approve(world, card.arn)  # a reviewer's step, not counted
     counter.take()
     ensure_share(world["ram"], policy, card.arn)
     steps["share"] = counter.take()
@@ -88,7 +87,6 @@ def run_with_package_group() -> dict[str, Any]:
     import json
 
     from mcgov.share_policies.loader import parse_policy
-    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.store import CardStore
 
     with seeded_world() as world:
@@ -108,7 +106,7 @@ def run_with_package_group() -> dict[str, Any]:
         )["ModelPackageArn"]
         content = {"model_package_details": {"model_package_arn": package}}
         card = CardStore(sm).publish("churn-model", json.dumps(content), status="PendingReview").arn
-        approve_card(sm, world["sts"], policy, card)
+        approve(world, card)
         counter = CallCounter()
         counter.attach(sm, world["s3"], world["ram"])
         first = _group_flow(world, counter, policy, card, package)

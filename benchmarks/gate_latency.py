@@ -10,14 +10,13 @@ import statistics
 import sys
 from typing import Any
 
-from benchmarks._world import bench_main, seeded_world
+from benchmarks._world import approve, bench_main, seeded_world
 
 FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 
 
 def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> dict[str, Any]:
     """For each flip moment: seconds from flip to allowed, polls made, and the policy's poll interval."""
-    from mcgov.steps.approval.service import approve_card
     from mcgov.steps.card.service import populate_card
     from mcgov.steps.gate.poller import run_gate
     from mcgov.steps.share.converge import ensure_share
@@ -33,7 +32,7 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
                 s3=world["s3"],
                 status="PendingReview",
             )
-            approve_card(world["sagemaker"], world["sts"], policy, card.arn)
+            approve(world, card.arn)
             ensure_share(world["ram"], policy, card.arn, stages=[policy.stage(stage)])
             start = emu.clock.now()
             polls: list[float] = []

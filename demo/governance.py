@@ -8,7 +8,9 @@ from typing import Any
 
 from mcgov.demo.local_run import DEFAULT_POLICY as POLICY
 from mcgov.demo.states import steps_text
+from mcgov.errors import BadInputError
 from mcgov.steps.approval.service import approve_card
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.handlers.check_gate import check
@@ -38,22 +40,80 @@ def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
         print(f"   prod cannot update it (read-only permission): {exc.response['Error']['Code']}")
 
 
+REVIEWER_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "ReviewAndApproveCards",
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:DescribeModelCard",
+                "sagemaker:UpdateModelCard",
+                "sagemaker:ListTags",
+                "sagemaker:AddTags",
+            ],
+            "Resource": "arn:aws:sagemaker:us-east-1:111111111111:model-card/*",
+        },
+        {
+            "Sid": "ApproveTheEmbeddedCard",
+            "Effect": "Allow",
+            "Action": ["sagemaker:DescribeModelPackage", "sagemaker:UpdateModelPackage"],
+            "Resource": "arn:aws:sagemaker:us-east-1:111111111111:model-package/*",
+        },
+    ],
+}
+
+
 def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
-    """Scene 5: prod requires an Approved card; blocked until a reviewer approves it."""
-    _title("5. Promote to prod: the policy requires an Approved card")
+    """Scene 5: prod requires an Approved card; blocked until one of the policy's approvers approves the version
+    they reviewed."""
+    _title("5. Promote to prod: the policy requires an Approved card, approved by one of its approvers")
     blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
-    card_session = emu.session("card")
+    policy = load_policy(str(POLICY))
+    print(f"   approvers (share policy): {', '.join(policy.approvers)}")
+    reviewer_arn = emu.create_role("CardReviewer", {"review-and-approve": REVIEWER_POLICY})
+    reviewer = emu.session_for_role(reviewer_arn, "jane")
+    card = reviewer.client("sagemaker").describe_model_card(ModelCardName=card_event["card_name"])
+    version, sha = card["ModelCardVersion"], content_sha256(card["Content"])
+    print(f"   the reviewer reads the card (`mcgov card render` prints): version {version}, sha256 {sha[:12]}...")
+    try:
+        approve_card(
+            emu.session("card").client("sagemaker"),
+            emu.session("card").client("sts"),
+            policy,
+            card_event["card_name"],
+            version=version,
+        )
+    except BadInputError as exc:
+        print(f"   the pipeline's own role tries to approve: refused ({_first_clause(exc)})")
+    try:
+        approve_card(
+            reviewer.client("sagemaker"),
+            reviewer.client("sts"),
+            policy,
+            card_event["card_name"],
+            version=version,
+            sha256="0" * 64,
+        )
+    except BadInputError as exc:
+        print(f"   approving content other than the reviewed one: refused ({_first_clause(exc)})")
+    command = f"mcgov card approve {card_event['card_name']} --policy {POLICY.name} --version {version}"
+    print(f"   $ {command} --sha256 {sha[:12]}...")
     approval = approve_card(
-        card_session.client("sagemaker"),
-        card_session.client("sts"),
-        load_policy(str(POLICY)),
+        reviewer.client("sagemaker"),
+        reviewer.client("sts"),
+        policy,
         card_event["card_name"],
+        version=version,
+        sha256=sha,
         note="reviewed in the demo",
     )
+    for write in approval.writes:
+        print(f"   {write.line(policy.card_account)}")
     print(
-        f"   a reviewer runs `mcgov card approve`: version {approval.record.version} approved by "
-        f"{approval.record.approver}"
+        f"   approved: version {approval.record.version} (the status change after the reviewed version {version}) "
+        f"by {approval.record.approver}"
     )
     allowed = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   after review: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
@@ -78,6 +138,10 @@ def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: P
         f"record in {out / 'gate-blocked.json'}"
     )
     emu.clear_failures()
+
+
+def _first_clause(exc: BaseException) -> str:
+    return str(exc).split("; ")[0].split(": review")[0]
 
 
 def _title(text: str) -> None:

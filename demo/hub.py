@@ -1,5 +1,5 @@
 """Demo scene 8: hub-and-spoke. Two spoke accounts publish their cards to the hub (the demo's card account); the
-hub's stack (``cloudformation/governance.yaml`` with ``DeployHub=true``, deployed from the template: the hub state
+hub's stack (``steps/stack/governance.yaml`` with ``DeployHub=true``, deployed from the template: the hub state
 machine, a Distributed Map with one child execution per spoke, the project's ``hub_sync`` Lambdas in-process, each
 under its role) syncs them and writes the per-spoke results to its results bucket; a re-run writes nothing; a
 changed source gives a new hub version.

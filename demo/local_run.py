@@ -1,6 +1,6 @@
 """Run the governance workflow on a fresh project emulator: ``python -m mcgov.demo.local_run SCENARIO``.
 
-The emulator (moto + project patches) deploys the governance stack from ``cloudformation/governance.yaml`` and
+The emulator (moto + project patches) deploys the governance stack from ``steps/stack/governance.yaml`` and
 executes the shipped ASL for real, each Lambda handler in-process under its own role (``mcgov.demo.stack``).
 Scenarios shape the RAM association lifecycle of the stage's account:
 

@@ -22,6 +22,24 @@ POLICY = REPO / "share_policies" / "example.yaml"
 GROUP = "churn-packages"
 
 
+def _unrelated_package(sm: Any, package: str) -> str:
+    """A package of another group whose embedded card is a copy of ``package``'s (it names this card and sha256)."""
+    sm.create_model_package_group(ModelPackageGroupName="unrelated-models")
+    other = sm.create_model_package(
+        ModelPackageGroupName="unrelated-models",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )["ModelPackageArn"]
+    sm.update_model_package(
+        ModelPackageArn=other, ModelCard=sm.describe_model_package(ModelPackageName=package)["ModelCard"]
+    )
+    return str(other)
+
+
 def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     """Scene 5b, after the card was approved for prod."""
     print("\n== 5b. The model registry: the card inside the package, the package group shared beside it")
@@ -53,8 +71,14 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
     approved = approve_embedded(sm, package, card["ModelCardArn"], ApprovalStore(sm).read(card["ModelCardArn"]))
     print(f"   `mcgov card approve` approves the embedded card too: approved={approved['approved']}")
     data = yaml.safe_load(POLICY.read_text())
-    data["stages"]["prod"]["model_package_group"] = True
+    data["stages"]["prod"]["model_package_group"] = GROUP  # prod promotes packages of this group only
     policy = parse_policy(data)
+    other = _unrelated_package(sm, package)
+    refused, note = gate_package(card_session, policy, policy.stage("prod"), card["ModelCardArn"], other, wait=0)
+    print(
+        f"   a package of another group carrying this card's embedded card: allowed={refused.allowed} "
+        f"({refused.reasons[0].split(';')[0]}); {note['note']}"
+    )
     group = group_arn_of_package(package)
     emu.set_association_delay(polls=0)
     prod = policy.stage("prod")

@@ -1,7 +1,7 @@
 """The demo: the whole governance job, run through the Step Functions workflow on the embedded emulator.
 
 1. A finished churn pipeline: training job and evaluation report (and the card template) in S3.
-2. The governance stack, deployed from ``cloudformation/governance.yaml``: its roles, the Lambdas (this project's
+2. The governance stack, deployed from ``steps/stack/governance.yaml``: its roles, the Lambdas (this project's
    handlers in-process, each under its own role) and the state machine (under its role), plus the prod stage's
    read-only RAM permission.
 3. An execution for staging: populate the card -> share it -> gate loop until ASSOCIATED -> allowed.
@@ -9,6 +9,11 @@
 4. The card as the staging account sees it, by ARN; the consumer check of version and content hash.
 5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
 6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
+7. Review: a changed run, its diff, the HTML/Markdown renders, the PDF exported from staging.
+8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
+9. Prod requires EU AI Act Annex IV coverage of 0.8: blocked with the missing items, the template filled, the
+   card re-published and approved, then allowed.
+10. Under the stacks' roles: what the emulator's IAM authorized under each role, and anything it refused.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ def main() -> int:
                 artifact_bucket=f"mcgov-demo-{config.card_account}",
                 settings=with_settings(max_attempts=6),
             )
-            print(f"   stack mcgov from cloudformation/governance.yaml: {len(stack.arns)} resources")
+            print(f"   stack mcgov from steps/stack/governance.yaml: {len(stack.arns)} resources")
             print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
             for key, arn in workflow.lambda_arns.items():
                 print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
@@ -108,6 +113,9 @@ def main() -> int:
             governance.blocked_scenario(emu, workflow, card_event, OUT)
             review.review_scene(emu, workflow, card_event, OUT)
             hub.hub_scene(emu, OUT)
+            from mcgov.demo.assessment import assessment_scene
+
+            assessment_scene(emu, workflow, card_event, policy, OUT)
             show_roles(emu)
     finally:
         if previous_policy is None:
@@ -126,7 +134,7 @@ def _name(arn: str) -> str:
 
 def show_roles(emu: Any) -> None:
     """The stacks' roles: what the emulator's IAM authorized under them, and anything it refused."""
-    title("9. Under the stacks' roles")
+    title("10. Under the stacks' roles")
     decisions = emu.authorizations
     roles = {d.role_arn for d in decisions}
     denied = [d for d in decisions if not d.allowed]
@@ -139,8 +147,9 @@ def show_roles(emu: Any) -> None:
 
 
 def quiet_logs() -> None:
-    """The handlers' JSON logs and moto's engine traces are for CloudWatch; keep the demo readable."""
+    """The handlers' JSON logs and EMF metrics and moto's engine traces are for CloudWatch; keep the demo readable."""
     os.environ.setdefault("MCGOV_LOG_LEVEL", "CRITICAL")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF metric lines are for CloudWatch too
     logging.getLogger("moto").setLevel(logging.CRITICAL)
     logging.getLogger("moto").propagate = False
 

@@ -1,4 +1,4 @@
-"""The governance stack as the demo deploys it: ``cloudformation/governance.yaml`` on the emulator, from the template
+"""The governance stack as the demo deploys it: ``steps/stack/governance.yaml`` on the emulator, from the template
 itself (``Emulator.deploy_stack``), so every Lambda runs under its own role and the state machine under its role,
 as in an account. Only the workflow's waits differ: the state machine gets the demo's settings (moto waits out a
 Wait state in real time)."""
@@ -6,13 +6,12 @@ Wait state in real time)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from mcgov.pipelines.local_run import HANDLER_MODULES, Handler, LocalWorkflow
+from mcgov.steps.stack.template import TEMPLATE
 from mcgov.steps.workflow.definition import WorkflowSettings, governance_definition
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "cloudformation" / "governance.yaml"
 FUNCTIONS = {"populate": "PopulateCardFunction", "share": "ShareCardFunction", "gate": "CheckGateFunction"}
 
 

@@ -18,6 +18,9 @@ Usage in tests or scripts::
         emu.set_association_delay(polls=3)       # or seconds=30 (both None: immediately)
         emu.register_lambda_handler("populate-card", handler)  # handler(event, context) runs in-process
         emu.api_calls                            # [(account, service, operation), ...] of every request, S3 too
+        emu.events.log("default", account="card")  # events that entered a bus (RAM state changes, PutEvents)
+        emu.events.deliveries()                  # every delivery to a rule's or a schedule's target
+        emu.events.configure(drop_rate=0.2, delay_seconds=5, seed=1)  # RAM events: best effort
 
 With pytest, the ``emulator`` fixture (plus ``card_session``, ``staging_session``, ``prod_session``)
 comes from ``mcgov.emulator.pytest_plugin``. For CLI runs, ``python -m mcgov.emulator.server --port 5000`` serves
@@ -63,6 +66,11 @@ SageMaker model cards
 SageMaker pipelines and model packages
   * ``SendPipelineExecutionStepSuccess``/``Failure`` (absent from moto) complete a CallbackStep token once;
     ``Emulator.pipeline_callbacks(account)`` lists what was sent. Versioned model packages can be tagged.
+EventBridge, EventBridge Scheduler, DynamoDB TTL (``emulator.events``; docs/emulator.md, "Events, schedules and TTL")
+  * Association status changes put ``aws.ram`` "Resource Sharing State Change" events on the owner's and the
+    principal's default bus; rules deliver matching events (patterns checked as AWS does) to Lambda handlers, SQS,
+    SNS, Step Functions and buses; schedules fire; all on the emulator clock, which stops at every due time.
+  * Expired DynamoDB items stay until ``configure(ttl_deletion_after_seconds=...)`` or ``delete_expired_items()``.
 Lambda / Step Functions
   * ``register_lambda_handler`` makes ``lambda.invoke`` (and Step Functions Task states, which moto
     executes for real inside the emulator) run the Python callable; exceptions become

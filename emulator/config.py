@@ -6,7 +6,7 @@ import json
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mcgov.emulator.exceptions import EmulatorConfigError
 
@@ -95,17 +95,32 @@ class AnyAccount(frozenset):  # type: ignore[type-arg]
         return isinstance(item, str) and len(item) == 12 and item.isascii() and item.isdigit()
 
 
+class ClockListener(Protocol):
+    """What the clock tells when it advances (the event hub): due times to stop at, and a pump to run there."""
+
+    def next_due(self) -> float | None: ...
+
+    def pump(self) -> int: ...
+
+    def busy(self) -> bool: ...
+
+
+MAX_STOPS = 1_000_000
+
+
 class Clock:
     """Emulator clock: wall-clock time plus an offset that ``advance`` moves forward.
 
     With ``frozen=True`` the clock only moves when ``advance`` is called (deterministic tests). ``now`` and
-    ``sleep`` make it a ``mcgov.clock.WaitClock``: under virtual time a wait advances it at once.
+    ``sleep`` make it a ``mcgov.clock.WaitClock``: under virtual time a wait advances it at once. With a
+    ``listener`` (the event hub), ``advance`` stops at every due time on the way and lets the listener pump there.
     """
 
     def __init__(self, frozen: bool = False, start: float | None = None) -> None:
         self._frozen = frozen
         self._base = time.time() if start is None else start
         self._offset = 0.0
+        self.listener: ClockListener | None = None
 
     def now(self) -> float:
         """Current emulator time as epoch seconds."""
@@ -116,7 +131,24 @@ class Clock:
         """Move the clock forward by ``seconds`` (>= 0) and return the new time."""
         if seconds < 0:
             raise EmulatorConfigError("The emulator clock cannot go backwards; pass seconds >= 0.")
-        self._offset += seconds
+        listener = self.listener
+        end = self._offset + seconds
+        if listener is None or listener.busy():  # inside a pump (a handler that waits): just move
+            self._offset = end
+            return self.now()
+        previous: float | None = None
+        for _ in range(MAX_STOPS):
+            due = listener.next_due()
+            if due is None or (previous is not None and due <= previous):
+                break  # nothing due, or the pump could not make progress at this instant
+            step = max(due - self.now(), 0.0)
+            if self._offset + step > end:
+                break
+            self._offset += step
+            listener.pump()
+            previous = due
+        self._offset = max(self._offset, end)
+        listener.pump()
         return self.now()
 
     def sleep(self, seconds: float) -> None:

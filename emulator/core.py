@@ -21,6 +21,8 @@ from mcgov.emulator import patches
 from mcgov.emulator.awslambda.models import find_handler, register_handler
 from mcgov.emulator.awslambda.runtime import PollResult, function_config, poll_sqs
 from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.events.control import EventsControl
+from mcgov.emulator.events.sources import clock_sources
 from mcgov.emulator.exceptions import (
     EmulatorAlreadyStartedError,
     EmulatorConfigError,
@@ -109,6 +111,7 @@ class Emulator:
         self.virtual_time = virtual_time
         self._previous_clock: wait_clock.WaitClock | None = None
         self.state = EmulatorState(config=self.config, clock=self.clock)
+        self.events = EventsControl(self.state.events, self.account_id, self.config.region)
         self.execute_state_machines = execute_state_machines
         self._mock: Any = None
         self._saved_env: dict[str, str | None] = {}
@@ -137,6 +140,8 @@ class Emulator:
         self._previous_state = set_state(self.state)
         self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
         self._mock.start()
+        self.state.events.sources = clock_sources(self.state.events)
+        self.clock.listener = self.state.events
         if self.virtual_time:
             self._previous_clock = wait_clock.install(self.clock)
         _active = self
@@ -147,6 +152,8 @@ class Emulator:
         global _active
         if self._mock is None:
             return
+        self.state.events.stop_background()
+        self.clock.listener = None
         try:
             self._mock.stop()
         finally:
@@ -191,20 +198,14 @@ class Emulator:
             f"Unknown account {account!r}; use a 12-digit id or one of {sorted(self.config.accounts)}."
         )
 
-    def act_as(self, account: str) -> boto3.Session:
-        """Make the default credentials (the environment, as a Lambda or the CLI sees them) act as ``account``.
+    def act_as(self, account: str, session_name: str = "emulator") -> boto3.Session:
+        """Make the default credentials (the environment, as a Lambda or the CLI sees them) act as ``account`` (an
+        id or label), or as a session of the role ``account`` when it is a role ARN (``session_for_role``).
 
         Handlers and ``mcgov`` build their clients from the default session; after this call they act in
         ``account``. The environment is restored when the emulator stops.
         """
-        session = self.session(account)
-        self._set_default_credentials(session)
-        return session
-
-    def act_as_role(self, role_arn: str, session_name: str = "emulator") -> boto3.Session:
-        """Make the default credentials a session of ``role_arn``: handlers and ``mcgov`` then act as the role
-        (its policies authorize every call when it exists). Restored when the emulator stops."""
-        session = self.session_for_role(role_arn, session_name)
+        session = self.session_for_role(account, session_name) if account.startswith("arn:") else self.session(account)
         self._set_default_credentials(session)
         return session
 
@@ -295,6 +296,7 @@ class Emulator:
             rules.append(FailureRule(message=message, resource_arn=resource_arn, share_arn=share_arn))
         with self.state.lock:
             self.state.failures.extend(rules)
+        self.state.events.pump()
         return rules[0]
 
     def clear_failures(self) -> None:
@@ -309,6 +311,7 @@ class Emulator:
                 raise EmulatorConfigError("Association delays must be >= 0.")
         self.config.associate_after_polls = polls
         self.config.associate_after_seconds = seconds
+        self.state.events.pump()
 
     def set_association_status(self, share_arn: str, entity: str, status: str, message: str | None = None) -> None:
         """Put one association of a card-account share in ``status`` (SUSPENDED, SUSPENDING, RESTORING... as
@@ -322,6 +325,7 @@ class Emulator:
         if not isinstance(backend, EmulatorRamBackend):
             raise EmulatorConfigError("The emulator's RAM backend is not installed; start the emulator first.")
         backend.set_association_status(share_arn, entity, status, message)
+        self.state.events.pump()
 
     def deploy_stack(
         self,

@@ -10,6 +10,10 @@ the ``x-moto-account-id`` request header. Control endpoints (JSON bodies):
 * ``POST /_emulator/clock/advance`` ``{"seconds": 3600}``
 * ``POST /_emulator/association-delay`` ``{"polls": 3, "seconds": null}``
 * ``GET /_emulator/state``: config, clock time, injected failures and the number of calls served.
+* ``POST /_emulator/events/config`` ``{"delay_seconds": 2, "drop_rate": 0.5, "seed": 7, "ram_detail": "documented"}``
+* ``GET /_emulator/events?bus=default&account=card``: the events that entered a bus (``bus`` may be an ARN).
+* ``GET /_emulator/events/deliveries``: every delivery attempt to a rule's or a schedule's target.
+* ``POST /_emulator/events/pump``: deliver what is due now (a background thread also does it every 0.2 s).
 
 Every request, ``/moto-api`` and ``/_emulator`` included, must name a loopback host (``Host: localhost``,
 ``127.0.0.1`` or ``[::1]``, any port) and carry no ``Origin`` other than a loopback page's: anything else gets 403
@@ -28,7 +32,7 @@ import argparse
 import json
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -45,6 +49,8 @@ from werkzeug.wrappers import Request, Response
 from mcgov.emulator import patches
 from mcgov.emulator.config import Clock, EmulatorConfig
 from mcgov.emulator.core import moto_config
+from mcgov.emulator.events.control import EventsControl
+from mcgov.emulator.events.sources import clock_sources
 from mcgov.emulator.exceptions import EmulatorConfigError, EmulatorNotStartedError
 from mcgov.emulator.loopback import LoopbackGuard, is_loopback_bind
 from mcgov.emulator.state import EmulatorState, FailureRule, set_state
@@ -65,15 +71,25 @@ class ControlApp:
             return self.moto_app(environ, start_response)
         request = Request(environ)
         try:
-            body = self.handle(request.method, request.path[len(CONTROL_PREFIX) :], request.get_json(silent=True) or {})
+            body = self.handle(
+                request.method, request.path[len(CONTROL_PREFIX) :], request.get_json(silent=True) or {}, request.args
+            )
             response = Response(json.dumps(body, default=str), 200, mimetype="application/json")
         except (EmulatorConfigError, KeyError, TypeError, ValueError) as exc:
             response = Response(json.dumps({"error": str(exc)}), 400, mimetype="application/json")
         return response(environ, start_response)
 
-    def handle(self, method: str, route: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Run one control command and return its JSON result."""
+    def handle(
+        self, method: str, route: str, body: dict[str, Any], query: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Run one control command and return its JSON result; what it made due is pumped before answering."""
+        result = self._handle(method, route, body, query or {})
+        self.server.state.events.pump()
+        return result
+
+    def _handle(self, method: str, route: str, body: dict[str, Any], query: Mapping[str, str]) -> dict[str, Any]:
         state = self.server.state
+        events = self.server.events
         if method == "POST" and route == "fail-association":
             if not body.get("principal") and not body.get("resource_arn"):
                 raise EmulatorConfigError("Pass principal and/or resource_arn.")
@@ -97,6 +113,15 @@ class ControlApp:
                 "failures": [asdict(f) for f in state.failures],
                 "api_calls": len(state.api_calls),
             }
+        if method == "POST" and route == "events/config":
+            return asdict(events.configure(**body))
+        if method == "GET" and route == "events":
+            log = events.log(query.get("bus", "default"), query.get("account", "card"), query.get("region"))
+            return {"events": log}
+        if method == "GET" and route == "events/deliveries":
+            return {"deliveries": [asdict(d) for d in events.deliveries()]}
+        if method == "POST" and route == "events/pump":
+            return {"ran": events.pump()}
         if method == "GET" and route.startswith("credentials/"):
             return self.server.credentials(route.split("/", 1)[1])
         raise EmulatorConfigError(f"Unknown control request {method} {CONTROL_PREFIX}{route}.")
@@ -105,9 +130,17 @@ class ControlApp:
 class EmulatorServer:
     """A moto server with the emulator patches and a control endpoint; ``port=0`` picks a free port."""
 
-    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 5000) -> None:
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 5000,
+        pump_interval: float | None = 0.2,
+    ) -> None:
         self.config = config or EmulatorConfig()
         self.state = EmulatorState(config=self.config, clock=Clock())
+        self.events = EventsControl(self.state.events, self.account_id, self.config.region)
+        self.pump_interval = pump_interval
         self.host, self.port = host, port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -141,12 +174,19 @@ class EmulatorServer:
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+        hub = self.state.events
+        hub.sources = clock_sources(hub)
+        self.state.clock.listener = hub
+        if self.pump_interval:
+            hub.start_background(self.pump_interval)
         return self
 
     def stop(self) -> None:
         """Stop serving, revert the patches and moto config (idempotent)."""
         if self._server is None:
             return
+        self.state.events.stop_background()
+        self.state.clock.listener = None
         self._server.shutdown()
         self._server.server_close()
         if self._thread:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mcgov.emulator.config import Clock, EmulatorConfig
+from mcgov.emulator.events.hub import EventHub
 
 LambdaHandler = Callable[[Any, Any], Any]
 
@@ -62,6 +63,10 @@ class EmulatorState:
     lambda_handlers: dict[str, LambdaHandler] = field(default_factory=dict)
     authorizations: list[Authorization] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    events: EventHub = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.events = EventHub(self.clock)
 
     def failure_for(self, share_arn: str, association_type: str, entity: str) -> str | None:
         """The message of the newest injected failure matching an association, if any."""

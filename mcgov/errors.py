@@ -53,19 +53,22 @@ class BadInputError(GovernanceError):
 
 
 class ExitCode(IntEnum):
-    """The exit codes of the command lines: 0 success (gate allowed), 1 failure (gate blocked, a card or an AWS
-    call failed), 2 bad input."""
+    """The exit codes of the command lines: 0 success (gate allowed), 1 failure (gate blocked, a card, spoke or
+    build failed), 2 bad input, 3 an AWS, credentials or permission error (the message ends with a hint)."""
 
     OK = 0
     FAILED = 1
     BAD_INPUT = 2
+    AWS = 3
 
 
 def exit_code(error: BaseException | None = None, *, failed: bool = False) -> ExitCode:
-    """The exit code of a run that raised ``error`` (``BadInputError`` -> 2, anything else -> 1), or, without an
-    error, of a run that ``failed`` (1) or not (0)."""
+    """The exit code of a run that raised ``error`` (``BadInputError`` -> 2; an error carrying the AWS call's
+    ``failure`` -> 3; anything else -> 1), or, without an error, of a run that ``failed`` (1) or not (0)."""
     if error is not None:
-        return ExitCode.BAD_INPUT if isinstance(error, BadInputError) else ExitCode.FAILED
+        if isinstance(error, BadInputError):
+            return ExitCode.BAD_INPUT
+        return ExitCode.AWS if getattr(error, "failure", None) is not None else ExitCode.FAILED
     return ExitCode.FAILED if failed else ExitCode.OK
 
 

@@ -1,4 +1,5 @@
-"""The CloudFormation side of the workflows: keep ``cloudformation/governance.yaml`` equal to its sources, and build
+"""The CloudFormation side of the workflows: keep the stack template (``mcgov.steps.stack.template.TEMPLATE``, package
+data: ``steps/stack/governance.yaml``) equal to its sources, and build
 the stand-alone state-machine template.
 
 The governance state machine equals the shipped ASL (``mcgov.steps.workflow.definition.governance_definition()``) and
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mcgov.steps.stack.template import TEMPLATE
 from mcgov.steps.workflow.definition import (
     ROLE_SUBSTITUTIONS,
     WorkflowSettings,
@@ -29,7 +31,7 @@ from mcgov.steps.workflow.definition import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-GOVERNANCE_TEMPLATE = REPO_ROOT / "cloudformation" / "governance.yaml"
+GOVERNANCE_TEMPLATE = TEMPLATE
 STATE_MACHINE_TEMPLATE = REPO_ROOT / "cloudformation" / "state-machine.json"
 LAMBDA_RUNTIME_FILE = REPO_ROOT / "lambda-runtime.txt"
 _DEFINITION_LINE = re.compile(r"^(?P<indent>\s+)Definition: .*$", re.MULTILINE)

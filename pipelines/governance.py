@@ -52,7 +52,7 @@ HANDLER_SUFFIXES = {
 
 @dataclass(frozen=True)
 class GovernanceLambdas:
-    """ARNs of the deployed governance Lambdas (see cloudformation/governance.yaml outputs)."""
+    """ARNs of the deployed governance Lambdas (see steps/stack/governance.yaml outputs)."""
 
     populate: str
     share: str
@@ -111,17 +111,19 @@ def governance_steps(
     gate_wait_seconds: int = 300,
     callback_queue_url: Any = None,
     name_prefix: str = "Governance",
-    embed_card: bool = False,
+    embed_card: bool | None = None,
     approve_package: bool = False,
     sagemaker_session: PipelineSession | None = None,
 ) -> list[Step]:
     """Return the governance steps to append to a pipeline's step list.
 
     ``populate`` reads the training job and evaluation reports (so it runs after both), ``share`` takes the
-    card ARN from ``populate``, the gate takes it from ``share`` (and, given ``register_step``, checks the model
-    package's group share and records the decision in its ModelLifeCycle), and a ConditionStep on the gate
-    decision's ``allowed`` fails with the gate's ``reason`` when it blocks. The pipeline does not approve the
-    model package: in a SageMaker Projects seed-code flow that approval is the human act that starts deployment.
+    card ARN from ``populate``, the gate takes it from ``share`` (and, given ``register_step``, checks that the
+    package is the card's for the stage and its group share, and records the decision in its ModelLifeCycle; the
+    card is embedded in the package unless ``embed_card=False``, since the gate accepts no package without it),
+    and a ConditionStep on the gate decision's ``allowed`` fails with the gate's ``reason`` when it blocks. The
+    pipeline does not approve the model package: in a SageMaker Projects seed-code flow that approval is the human
+    act that starts deployment.
     ``approve_package=True`` opts in to a step that sets the registered package to Approved once the gate allowed
     (it needs ``register_step`` and ``lambda_arns.approve``). ``gate_mode="callback"`` replaces the gate LambdaStep
     with a CallbackStep handled by the gate watcher (long waits); its success means the gate allowed, and its
@@ -156,6 +158,9 @@ def governance_steps(
             "governance stack (GovernanceLambdas.from_prefix sets it)."
         )
 
+    # The package gate and the approval guard accept a package only with the card embedded in it (its binding to
+    # the card: mcgov.steps.registry.binding), so a registered package gets the card unless the caller says not to.
+    embed = register_step is not None if embed_card is None else embed_card
     kit = sdk.load()
     LambdaStep, LambdaOutputTypeEnum = kit.LambdaStep, kit.LambdaOutputTypeEnum
     session = sagemaker_session or pipeline_session(lambda_arns.region)
@@ -176,7 +181,7 @@ def governance_steps(
         "training_job_name": training_step.properties.TrainingJobName,
         "evaluation_uris": list(evaluation_s3_uris),
         "pipeline_execution_arn": kit.ExecutionVariables.PIPELINE_EXECUTION_ARN,
-        **({"embed": True} if embed_card and register_step is not None else {}),  # the card inside the package
+        **({"embed": True} if embed and register_step is not None else {}),  # the card inside the package
         **{name: value for name, value in optional_inputs.items() if value is not None},  # never null: omit it
     }
     populate = LambdaStep(

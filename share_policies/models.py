@@ -11,6 +11,7 @@ picks the class from the data.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,11 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from mcgov import identifiers as ids
 from mcgov.errors import BadInputError
 from mcgov.identifiers import matches
+from mcgov.share_policies.approvers import APPROVERS_MAX, ApproverPattern, parse_approver
 
 AWS_MANAGED_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
 AWS_MANAGED_EXPORT_PERMISSION = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCardsAllowExport"
 CARD_STATUS_ORDER: dict[str, int] = {"Draft": 0, "PendingReview": 1, "Approved": 2}
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]  # the card's intended_uses.risk_rating values
+POLICY_ID = re.compile(r"[a-z][a-z0-9-]{0,62}", re.ASCII)
+DEFAULT_POLICY_ID = "default"
+_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})  # text in YAML 1.2
 
 
 def status_meets(card_status: str, required: str) -> bool:
@@ -63,8 +68,11 @@ class Stage(_Strict):
     ``hub_copy_current``: the gate also requires the hub's copy of the card (policy ``hub``) to hold the card's
     latest version, i.e. the organisation's hub lists what is being promoted.
 
-    ``model_package_group``: the stage also needs the model package group of the package being promoted, shared
-    through RAM (``sagemaker:ModelPackageGroup``) beside the card; the gate requires its associations too.
+    ``model_package_group``: the model package group whose packages the stage promotes, shared through RAM
+    (``sagemaker:ModelPackageGroup``) beside the card; the gate requires its associations too, and accepts a
+    package only from this group. ``true`` names the group called like the card (the card ``churn-model``, the
+    group ``churn-model``); a string names the group (a SageMaker ``EntityName``); ``false`` (default): none, and
+    the stage accepts no package.
 
     ``require_assessment``: the card must score at least ``min_score`` against a framework (``mcgov card assess``).
     """
@@ -73,8 +81,22 @@ class Stage(_Strict):
     required_card_status: Literal["Draft", "PendingReview", "Approved"]
     permission_arn: str | None = None
     hub_copy_current: bool = False
-    model_package_group: bool = False
+    model_package_group: bool | str = False
     require_assessment: AssessmentRequirement | None = None
+
+    @field_validator("model_package_group")
+    @classmethod
+    def _group(cls, value: bool | str) -> bool | str:
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+            raise ValueError(
+                "write true or false (YAML 1.2: yes/no/on/off are text), or the name of the model package group"
+            )
+        if isinstance(value, str) and not ids.is_card_name(value):
+            raise ValueError(
+                "not a model package group name (1-63 letters, digits and hyphens, starting and ending with a "
+                "letter or digit); write true for the group named like the card"
+            )
+        return value
 
     @field_validator("accounts")
     @classmethod
@@ -156,6 +178,11 @@ class HubLocation(_Strict):
 class SharePolicy(_Strict):
     """A whole share policy file (centralized topology: the card account shares its own cards).
 
+    ``policy_id`` names the policy on every RAM share it makes (the ``mcgov:policy-id`` tag): a share belongs to
+    one (policy id, stage), and only that policy reuses or changes it. It stays the same when accounts are
+    added or removed; the loader fills it from the file name when the policy does not set it
+    (``mcgov.share_policies.loader.default_policy_id``).
+
     ``required_fields_by_risk_rating``: card content paths that must be present in a card of that
     ``intended_uses.risk_rating``; that each is a real content path is checked by the steps' policy loader
     (``mcgov.steps.assess.policy``), which knows the content model.
@@ -163,6 +190,7 @@ class SharePolicy(_Strict):
 
     version: Literal[1]
     topology: Literal["centralized"] = "centralized"
+    policy_id: str = DEFAULT_POLICY_ID
     card_account: str
     region: str
     allow_external_principals: bool = False
@@ -174,6 +202,30 @@ class SharePolicy(_Strict):
     required_fields_by_risk_rating: (
         dict[RiskRating, list[Annotated[str, Field(min_length=1, max_length=300)]]] | None
     ) = None
+    approvers: list[str] = Field(default_factory=list, max_length=APPROVERS_MAX)
+    approval_signing_key_arn: str | None = None
+
+    @field_validator("approvers")
+    @classmethod
+    def _approvers(cls, approvers: list[str]) -> list[str]:
+        for index, text in enumerate(approvers):
+            try:
+                parse_approver(text)
+            except ValueError as exc:
+                raise ValueError(f"[{index}] {exc}") from None
+            if text in approvers[:index]:
+                raise ValueError(f"[{index}] this approver is listed twice; remove the duplicate")
+        return approvers
+
+    @field_validator("approval_signing_key_arn")
+    @classmethod
+    def _signing_key(cls, value: str | None) -> str | None:
+        if value is not None and not matches(ids.KMS_KEY_ARN, value):
+            raise ValueError(
+                "not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; an alias is not accepted: key "
+                "policies and IAM authorize kms:Sign and kms:Verify by key ARN)"
+            )
+        return value
 
     @field_validator("required_fields_by_risk_rating", mode="before")
     @classmethod
@@ -181,6 +233,16 @@ class SharePolicy(_Strict):
         if isinstance(value, dict) and any(key not in typing.get_args(RiskRating) for key in value):
             raise ValueError(
                 "a key is not a card risk rating (intended_uses.risk_rating); use High, Medium, Low or Unknown"
+            )
+        return value
+
+    @field_validator("policy_id")
+    @classmethod
+    def _policy_id(cls, value: str) -> str:
+        if not POLICY_ID.fullmatch(value):
+            raise ValueError(
+                "must be 1-63 lowercase letters, digits and hyphens, starting with a letter (it names the "
+                "policy on every share it makes: keep it when the file moves, unique per card account and region)"
             )
         return value
 
@@ -277,6 +339,42 @@ class SharePolicy(_Strict):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _approvers_in_scope(self) -> SharePolicy:
+        """Approvers are principals of the card account (the only account that can write an approval record); a
+        stage requiring Approved needs at least one; a signing key lives in the card account and region."""
+        partition = ids.partition_of(self.region)
+        for index, pattern in enumerate(self.approver_patterns):
+            if pattern.partition != partition or pattern.account != self.card_account:
+                raise ValueError(
+                    f"approvers[{index}]: an approver must be a principal of the card account {self.card_account} "
+                    f"in partition {partition}: only the card account can record an approval (consumer accounts "
+                    "cannot tag a shared card)"
+                )
+        for name, stage in self.stages.items():
+            if stage.required_card_status == "Approved" and not self.approvers:
+                raise ValueError(
+                    f"approvers: stage {name} requires an Approved card, so the policy must name who may approve: "
+                    "add approvers: [arn:aws:iam::<card account>:role/<reviewer role>, ...]"
+                )
+        key = self.approval_signing_key_arn
+        if key is not None:
+            match = ids.KMS_KEY_ARN.fullmatch(key)
+            assert match is not None  # checked by the field validator
+            if (match["partition"], match["region"], match["account"]) != (partition, self.region, self.card_account):
+                raise ValueError(
+                    f"approval_signing_key_arn: the key must be in the card account {self.card_account} and region "
+                    f"{self.region} (the approver signs there and the gate verifies there)"
+                )
+            if not self.approvers:
+                raise ValueError("approval_signing_key_arn: signed approvals need approvers; add approvers:")
+        return self
+
+    @property
+    def approver_patterns(self) -> tuple[ApproverPattern, ...]:
+        """The ``approvers`` entries, parsed (they were checked when the policy was read)."""
+        return tuple(parse_approver(text) for text in self.approvers)
+
     def stage(self, name: str, *, source: str | None = None) -> PolicyStage:
         """Stage ``name`` resolved (``PolicyStage``), or ``BadInputError`` naming ``stages.<name>`` and the defined
         stages (``source``: where the name came from). Resolve once, at the edge, and pass the result on."""
@@ -293,8 +391,9 @@ class SharePolicy(_Strict):
             required_card_status=stage.required_card_status,
             permission=stage.permission_arn or self.permission_arn,
             hub_copy_current=stage.hub_copy_current,
-            model_package_group=stage.model_package_group,
+            model_package_group=stage.model_package_group is not False,
             require_assessment=stage.require_assessment,
+            package_group=stage.model_package_group if isinstance(stage.model_package_group, str) else None,
         )
 
     def stages_named(self, names: Iterable[str] | None = None, *, source: str | None = None) -> tuple[PolicyStage, ...]:
@@ -334,7 +433,8 @@ class SharePolicy(_Strict):
 @dataclass(frozen=True)
 class PolicyStage:
     """One stage of a policy, resolved once (``SharePolicy.stage``): its name, accounts and required card status,
-    and ``permission``, the RAM permission ARN its share carries (its own ``permission_arn``, else the policy's)."""
+    and ``permission``, the RAM permission ARN its share carries (its own ``permission_arn``, else the policy's).
+    ``model_package_group`` is true when the stage promotes packages of one group (``package_group_name``)."""
 
     name: str
     accounts: tuple[str, ...]
@@ -343,6 +443,14 @@ class PolicyStage:
     hub_copy_current: bool = False
     model_package_group: bool = False
     require_assessment: AssessmentRequirement | None = None
+    package_group: str | None = None
+
+    def package_group_name(self, card_arn: str) -> str | None:
+        """The model package group this stage promotes packages from: the policy's name for it, or (with
+        ``model_package_group: true``) the card's own name; None when the stage names no group."""
+        if not self.model_package_group:
+            return None
+        return self.package_group or card_arn.rsplit("/", 1)[-1]
 
 
 class SpokeSelect(_Strict):

@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from mcgov.errors import BadInputError, GovernanceError
 from mcgov.identifiers import split_s3_uri
 from mcgov.parsing import POLICY, too_large
@@ -19,7 +17,7 @@ from mcgov.share_policies.exceptions import PolicyUnavailableError
 from mcgov.share_policies.loader import parse_policy_text, read_policy_file
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.assess.policy import check_policy_fields
-from mcgov.steps.common.aws import AwsFailure, aws_errors
+from mcgov.steps.common.aws import AwsFailure, aws_errors, make_session
 
 
 def load_policy(uri: str | Path, s3_client: Any = None) -> SharePolicy:
@@ -40,7 +38,7 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
         return read_policy_file(uri)
     bucket, key = split_s3_uri(uri)
     if s3_client is None:
-        s3_client = boto3.client("s3")
+        s3_client = make_session().client("s3")
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
         body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
     if len(body) > POLICY.max_bytes:

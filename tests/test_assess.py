@@ -15,15 +15,17 @@ import pytest
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import parse_policy
-from mcgov.steps.assess.assessment import Status, assess
+from mcgov.steps.assess.assessment import Assessment, RequirementResult, Status, assess
 from mcgov.steps.assess.catalog import framework_names
 from mcgov.steps.assess.checks import assessment_problem, required_fields_problem
-from mcgov.steps.assess.framework import NOT_EVIDENCED, load_framework, load_framework_file
+from mcgov.steps.assess.framework import NOT_EVIDENCED, Framework, Requirement, load_framework, load_framework_file
 from mcgov.steps.assess.paths import content_paths, is_present, parse_content_path
-from mcgov.steps.assess.report import assessment_json, assessment_table
+from mcgov.steps.assess.report import assessment_json, assessment_table, score_line
+from mcgov.steps.card.content import ModelCardContent
 from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.card.validation import validate_content
 from tests.conftest import REPO
+from tools import content_tree
 
 EXAMPLES = REPO / "examples" / "churn"
 FRAMEWORKS = REPO / "steps" / "assess" / "frameworks"
@@ -211,6 +213,22 @@ def test_an_unknown_framework_name_lists_the_known_ones_without_echoing_it():
 # --- content paths ------------------------------------------------------------------------------------------
 
 
+def test_the_path_table_is_what_the_content_model_generates():
+    """``steps/assess/content_tree.json`` is current: regenerating it (``python tools/content_tree.py``) changes
+    nothing, so a field added to the content model is a path the moment the table is regenerated."""
+    shipped = (REPO / "steps" / "assess" / "content_tree.json").read_text(encoding="utf-8")
+    assert content_tree.render() == shipped
+    assert json.loads(shipped)["evaluation_details"]["list"]["metadata"] == "map"
+
+
+def test_the_path_table_follows_the_content_model_field_by_field():
+    paths = set(content_paths())
+    assert {f for f in ModelCardContent.model_fields} <= paths
+    assert "model_overview.inference_environment.container_image" in paths
+    assert "evaluation_details[].metric_groups" in paths and "evaluation_details[].metric_groups[].name" in paths
+    assert "additional_information.custom_details" in paths and "model_overview.model_description.x" not in paths
+
+
 def test_every_path_a_framework_reads_is_a_content_path():
     known = set(content_paths())
     for name in NAMES:
@@ -371,6 +389,7 @@ POLICY = {
     "version": 1,
     "card_account": "111111111111",
     "region": "us-east-1",
+    "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
     "stages": {
         "prod": {
             "accounts": ["333333333333"],
@@ -431,3 +450,28 @@ def test_a_card_without_a_valid_risk_rating_fails_a_policy_with_required_fields(
         card["intended_uses"]["risk_rating"] = rating
     problem = required_fields_problem(card, _with_required({"High": ["model_overview.model_description"]}))
     assert problem is not None and words in problem and "set it to High, Medium, Low, Unknown" in problem
+
+
+def _assessment_of(covered: int, partial: int, missing: int) -> Assessment:
+    statuses = [Status.COVERED] * covered + [Status.PARTIAL] * partial + [Status.MISSING] * missing
+    rows = tuple(Requirement(id=f"R{i}", title="t", source="s", evidence=()) for i in range(len(statuses)))
+    framework = Framework(name="f", title="t", version="1", url="https://x", scope="s", requirements=rows)
+    return Assessment(framework, tuple(RequirementResult(r, s, (), ()) for r, s in zip(rows, statuses, strict=True)))
+
+
+@pytest.mark.parametrize(
+    "covered, partial, missing, text",
+    [
+        (14, 1, 10, "0.58"),
+        (19, 0, 6, "0.76"),
+        (1, 0, 2, "0.33"),
+        (2, 0, 1, "0.66"),
+        (3, 0, 0, "1.00"),
+        (0, 0, 4, "0.00"),
+    ],
+)
+def test_the_score_prints_rounded_down_exactly(covered, partial, missing, text):
+    """29/50 prints 0.58 (``floor(0.58 * 100)`` is 57 in floating point); 2/3 prints 0.66, never the 0.67 above it."""
+    assessment = _assessment_of(covered, partial, missing)
+    assert assessment.score_text == text
+    assert score_line(assessment).startswith(f"score {text}: ")

@@ -32,6 +32,7 @@ def test_build_spec_has_the_phases_and_steps() -> None:
     assert {"install", "pre_build", "build"} <= set(spec["phases"])
     assert any("pip install -e '.[pipelines]'" in c for c in _commands(spec, "install"))
     assert any(shlex.split(c)[:2] == ["make", "test"] for c in _commands(spec, "pre_build"))
+    assert "mkdir -p out && mcgov stack template > out/governance.yaml" in _commands(spec, "pre_build")
     build = "\n".join(_commands(spec, "build"))
     for needle in (
         "mcgov pipeline definition --module-name mcgov.pipelines.churn.pipeline",
@@ -39,7 +40,7 @@ def test_build_spec_has_the_phases_and_steps() -> None:
         "--role-arn",
         "workflow definition",
         "aws cloudformation deploy",
-        "cloudformation/governance.yaml",
+        "--template-file out/governance.yaml",
         "lambda_arn_prefix",
     ):
         assert needle in build, needle

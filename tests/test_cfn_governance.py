@@ -1,4 +1,5 @@
-"""cloudformation/governance.yaml: cfn-lint clean, least privilege, and consistent with the code."""
+"""The stack template (steps/stack/governance.yaml, package data): cfn-lint clean, least privilege, consistent with
+the code."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 
 from mcgov.emulator.iam.reference import resource_types
 from mcgov.errors import BadInputError
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 from mcgov.steps.workflow.definition import HUB_RESULTS_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
+TEMPLATE = STACK_TEMPLATE
 STANDALONE = REPO / "cloudformation" / "state-machine.json"
 HANDLERS = {
     "PopulateCardFunction": "mcgov.steps.handlers.populate_card.handler",
@@ -35,6 +37,7 @@ HUB_RESOURCES = {
     "HubListSpokesFunction",
     "HubStateMachine",
     "HubSyncResults",
+    "HubTracingPolicy",
 }
 OWN_MODEL_CARDS = "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
 STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1c2fa620-982a-11e3-aff7-50e2416294e0"
@@ -82,7 +85,7 @@ def test_cfn_lint_is_clean(path: Path) -> None:
 
 
 def test_no_wildcard_actions_and_star_resources_only_where_the_api_requires(template: dict[str, Any]) -> None:
-    statements = _statements(template)
+    statements = [(owner, st) for owner, st in _statements(template) if owner != "DenyApprovalRecordTags"]
     assert len(statements) > 10
     for owner, st in statements:
         actions = _as_list(st["Action"])
@@ -94,6 +97,8 @@ def test_no_wildcard_actions_and_star_resources_only_where_the_api_requires(temp
 
 def test_model_card_actions_are_scoped_to_model_card_arns(template: dict[str, Any]) -> None:
     for owner, st in _statements(template):
+        if st["Effect"] == "Deny":  # DenyApprovalRecordTags: a deny holds everywhere
+            continue
         if any(a.endswith("ModelCard") or "ModelCardVersions" in a for a in _as_list(st["Action"])):
             resources = [r["Fn::Sub"] for r in _as_list(st["Resource"])]
             if owner == "HubSyncRole" and st.get("Sid") == "ReadSpokeCards":  # spokes' cards, read only, by account
@@ -112,11 +117,20 @@ def test_lambdas_run_the_contract_handlers_with_the_deploy_time_policy(template:
         props = res[logical]["Properties"]
         assert props["Handler"] == handler
         assert props["Code"] == {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}
+        variables = props["Environment"]["Variables"]
         if logical not in ("ApproveModelPackageFunction", "PopulateCardFunction"):  # they read no share policy
-            assert props["Environment"]["Variables"]["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+            assert variables["MCGOV_POLICY_URI"] == {"Ref": "PolicyUri"}
+            assert variables["MCGOV_POLICY_MAX_AGE"] == {"Ref": "PolicyMaxAgeSeconds"}
         else:
-            assert "Environment" not in props
+            assert "MCGOV_POLICY_URI" not in variables
         assert props["Runtime"] == {"Ref": "PythonRuntime"}
+        # Powertools: Tracer only with Tracing=true; Lambda's JSON log format, filtered at LogLevel.
+        assert variables["POWERTOOLS_TRACE_DISABLED"] == {"Fn::If": ["TracingEnabled", "false", "true"]}
+        assert props["TracingConfig"] == {"Mode": {"Fn::If": ["TracingEnabled", "Active", "PassThrough"]}}
+        assert props["LoggingConfig"]["LogFormat"] == "JSON"
+        assert props["LoggingConfig"]["ApplicationLogLevel"] == {"Ref": "LogLevel"}
+        assert res[props["LoggingConfig"]["LogGroup"]["Ref"]]["Type"] == "AWS::Logs::LogGroup"
+    assert template["Parameters"]["Tracing"]["Default"] == "false"
     assert set(template["Parameters"]["PythonRuntime"]["AllowedValues"]) <= {"python3.11", "python3.12"}
 
 
@@ -125,7 +139,7 @@ def test_hub_resources_exist_only_with_deploy_hub(template: dict[str, Any]) -> N
     assert template["Parameters"]["DeployHub"]["Default"] == "false"
     assert template["Conditions"]["HubEnabled"] == {"Fn::Equals": [{"Ref": "DeployHub"}, "true"]}
     res = template["Resources"]
-    conditional = {name for name, r in res.items() if r.get("Condition") == "HubEnabled"}
+    conditional = {name for name, r in res.items() if r.get("Condition") in ("HubEnabled", "HubTracingEnabled")}
     assert conditional == HUB_RESOURCES
     centralized = json.dumps({n: r for n, r in res.items() if n not in HUB_RESOURCES})
     for name in HUB_RESOURCES:
@@ -324,6 +338,7 @@ def test_policy_model_refuses_customer_permission_names_over_36_characters() -> 
             "card_account": "111111111111",
             "region": "us-east-1",
             "permission_arn": f"arn:aws:ram:us-east-1:111111111111:permission/{name}",
+            "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
 
@@ -443,6 +458,8 @@ def test_kms_statements_exist_only_with_a_key_and_only_through_sagemaker(templat
     found = {}
     for name, st in _raw_statements(template):
         plain = st.get("Fn::If", [None, st])[1]
+        if plain.get("Sid") == "VerifyApprovalSignatures":  # the approval signing key (test_approval_signing_key)
+            continue
         if any(a.startswith("kms:") for a in _as_list(plain.get("Action", []))):
             assert st["Fn::If"][0] == "HasKmsKey" and st["Fn::If"][2] == {"Ref": "AWS::NoValue"}, name
             assert plain["Resource"] == {"Ref": "KmsKeyArn"}
@@ -480,3 +497,70 @@ def test_the_kms_key_parameter_accepts_what_the_cli_accepts() -> None:
         # AllowedPattern "must match the entire parameter value" (CloudFormation Parameters page): fullmatch.
         assert bool(pattern.fullmatch(value)) is bool(KMS_KEY_ARN.fullmatch(value)), value
     assert pattern.fullmatch("") and not KMS_KEY_ARN.fullmatch("")  # empty: no key, no KMS statement
+
+
+def test_every_lambda_role_is_denied_writing_the_approval_record(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    deny = res["DenyApprovalRecordTags"]["Properties"]
+    assert deny["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "NoApprovalRecordTags",
+            "Effect": "Deny",
+            "Action": ["sagemaker:AddTags", "sagemaker:CreateModelCard", "sagemaker:CreateModelPackage"],
+            "Resource": "*",
+            "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": ["mcgov:approval:*"]}},
+        }
+    ]
+    lambda_roles = {
+        name
+        for name, r in res.items()
+        if r["Type"] == "AWS::IAM::Role"
+        and r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        == {"Service": "lambda.amazonaws.com"}
+    }
+    attached = {ref["Ref"] for ref in deny["Roles"]} | {
+        name
+        for name in lambda_roles
+        if {"Ref": "DenyApprovalRecordTags"} in res[name]["Properties"].get("ManagedPolicyArns", [])
+    }
+    assert lambda_roles and attached == lambda_roles
+
+
+def test_only_the_approver_roles_may_sign_with_the_approval_key(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    key = res["ApprovalSigningKey"]
+    assert key["Condition"] == "SignApprovals"
+    assert (key["Properties"]["KeySpec"], key["Properties"]["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    signers = [
+        st for st in statements if "kms:Sign" in _as_list(st["Action"]) or "kms:CreateGrant" in _as_list(st["Action"])
+    ]
+    assert signers == [
+        {
+            "Sid": "OnlyApproversSign",
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Ref": "ApproverRoleArns"}},
+            "Action": ["kms:Sign"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "RAW"}},
+        }
+    ]
+    assert all("*" not in a for st in statements for a in _as_list(st["Action"]))  # no kms:* to the account root
+    verify = [
+        st["Fn::If"]
+        for _, st in _raw_statements(template)
+        if "Fn::If" in st and st["Fn::If"][1].get("Sid") == "VerifyApprovalSignatures"
+    ]
+    assert verify == [
+        [
+            "SignApprovals",
+            {
+                "Sid": "VerifyApprovalSignatures",
+                "Effect": "Allow",
+                "Action": ["kms:Verify"],
+                "Resource": {"Fn::GetAtt": ["ApprovalSigningKey", "Arn"]},
+            },
+            {"Ref": "AWS::NoValue"},
+        ]
+    ]
+    assert template["Outputs"]["ApprovalSigningKeyArn"]["Condition"] == "SignApprovals"

@@ -35,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def churn_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     path = tmp_path / "churn.json"
-    code, _, err = run(capsys, *BUILD, "--output", str(path))
+    code, _, err = run(capsys, *BUILD, "--out", str(path))
     assert code == 0, err
     return path
 
@@ -153,5 +153,5 @@ def test_a_card_by_name_or_by_arn_and_version_on_the_emulator(cli, churn_file, t
 
 def test_a_card_that_does_not_exist_is_an_aws_failure(cli):
     code, out, err = cli("card", "assess", "no-such-card", "--framework", "iso-42001")
-    assert code == 1 and out == "" and err.count("\n") == 1
+    assert code == 3 and out == "" and err.count("\n") == 1  # an AWS error: exit 3
     assert "no-such-card" in err

@@ -63,7 +63,7 @@ def test_publish_show_share_gate_delete(cli, tmp_path, emulator):
     deleted = json.loads(out)
     assert deleted["deleted_card"] == published["arn"] and len(deleted["deleted_shares"]) == 2
     code, _, err = cli("card", "show", "churn-model")
-    assert code == 1 and "not found" in err and err.count("\n") == 1
+    assert code == 3 and "not found" in err and err.count("\n") == 1  # an AWS error: exit 3
 
 
 def test_workflow_definition_prints_asl(cli):
@@ -80,7 +80,9 @@ def test_the_policy_may_live_in_s3(cli, card_session):
         Bucket="mcgov-config", Key="policy.yaml", Body=(REPO / "share_policies" / "example.yaml").read_bytes()
     )
     code, out, err = cli("policy", "validate", "s3://mcgov-config/policy.yaml")
-    assert code == 0 and out.startswith("s3://mcgov-config/policy.yaml: valid: card account 111111111111"), err
+    assert code == 0 and out.startswith(
+        "s3://mcgov-config/policy.yaml: valid: policy example, card account 111111111111"
+    ), err
     code, out, err = cli("policy", "validate", "s3://mcgov-config/missing.yaml")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("mcgov: error: s3://mcgov-config/missing.yaml: cannot read the policy object (NoSuchKey")

@@ -45,7 +45,7 @@ def test_build_prints_validated_content_and_is_deterministic(capsys, strict_sche
 
 def test_build_writes_output_file_and_validate_accepts_it(capsys, tmp_path):
     target = tmp_path / "card.json"
-    code, out, _ = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--output", str(target))
+    code, out, _ = run(capsys, "card", "build", "--training-job", JOB, "--evaluation", EVAL, "--out", str(target))
     assert code == 0 and out == ""
     code, out, _ = run(capsys, "card", "validate", str(target))
     assert code == 0 and json.loads(out)["valid"] is True
@@ -54,9 +54,9 @@ def test_build_writes_output_file_and_validate_accepts_it(capsys, tmp_path):
 @pytest.mark.parametrize("where, words", [("dir", "is a directory"), ("missing", "does not exist")])
 def test_output_to_a_directory_or_a_missing_folder_is_bad_input(capsys, tmp_path, where, words):
     target = tmp_path if where == "dir" else tmp_path / "no-such-folder" / "card.json"
-    code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--output", str(target))
+    code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--out", str(target))
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith("mcgov: error: --output: ") and words in err
+    assert err.startswith("mcgov: error: --out: ") and words in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -105,7 +105,7 @@ def _bad(tmp_path, name, text):
 def test_bad_input_exits_2_with_one_line_naming_file_and_field(capsys, tmp_path, make_args, expected):
     out_file = tmp_path / "never.json"
     code, out, err = run(
-        capsys, *make_args(tmp_path), *(["--output", str(out_file)] if make_args(tmp_path)[1] == "build" else [])
+        capsys, *make_args(tmp_path), *(["--out", str(out_file)] if make_args(tmp_path)[1] == "build" else [])
     )
     assert code == 2
     assert out == ""
@@ -145,7 +145,7 @@ def test_output_never_replaces_a_device_fifo_or_link(capsys, tmp_path):
     os.mkfifo(fifo)
     link.symlink_to(tmp_path / "elsewhere.json")
     for target in (fifo, link):  # a FIFO stands for every non-regular file (devices included) without risking one
-        code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--output", str(target))
+        code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--out", str(target))
         assert code == 2 and "not a regular file" in err and err.count("\n") == 1
     assert not (tmp_path / "elsewhere.json").exists() and sorted(p.name for p in tmp_path.iterdir()) == [
         "link.json",

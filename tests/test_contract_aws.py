@@ -16,7 +16,7 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import REPO
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 from tests.contract import Backend
 
 UPDATABLE = "arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerModelCards"
@@ -241,7 +241,7 @@ def test_sagemaker_has_no_resource_policy_operation_for_cards() -> None:
 def _resource_policy_statements() -> list[dict[str, Any]]:
     from cfnlint.decode import decode
 
-    template, errors = decode(str(REPO / "cloudformation" / "governance.yaml"))
+    template, errors = decode(str(STACK_TEMPLATE))
     assert not errors, errors
     found = []
     for resource in json.loads(json.dumps(template))["Resources"].values():
@@ -325,7 +325,7 @@ def test_the_share_role_can_share_a_card_with_its_scoped_grants(backend: Backend
     role_arn = backend.share_role_arn
     if not backend.live:
         stack = backend.emulator.deploy_stack(  # type: ignore[attr-defined]
-            REPO / "cloudformation" / "governance.yaml",
+            STACK_TEMPLATE,
             stack_name="mcgov-contract",
             parameters={"CodeBucket": "c", "CodeKey": "k", "PolicyUri": "policy.yaml", "ArtifactBucket": "a"},
             handlers=None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import yaml
+
 from mcgov.demo.run import main
 from mcgov.demo.states import steps_text
 
@@ -63,6 +65,20 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "PDF s3://mcgov-demo-exports-222222222222/cards/churn-model/churn-model-v" in out
     pdf = (tmp_path / "out" / "churn-model.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-1.4") and b"(churn-model)" in pdf and b"(auc: 0.9634)" in pdf
+    # scene 9: prod requires Annex IV at 0.8: blocked with the missing items, template filled, re-published, allowed
+    scene = out[out.index("== 9. Prod requires EU AI Act Annex IV coverage of 0.8") :]
+    assert "first run: execution FAILED (GateBlocked)" in scene
+    assert "reason: Stage prod requires an assessment: the card scores 0.74 against eu-ai-act-annex-iv" in scene
+    assert "first missing: IV.1(a).version (missing: model_overview.model_version or" in scene
+    assert "IV.2(d).provenance   missing  training_details.training_observations" in scene
+    assert "re-published: card v2 [PendingReview]" in scene
+    after = scene[scene.index("re-published") :]
+    assert "requires an assessment" not in after and "below Approved required for stage prod" in after
+    assert "after the fix: execution SUCCEEDED: all associations are ASSOCIATED" in scene and "score now 0.94" in scene
+    template = yaml.safe_load((tmp_path / "out" / "card-template-annex-iv.yaml").read_text())
+    assert template["training_details"]["training_observations"] and template["model_overview"]["model_version"] == 2
+    page = (tmp_path / "out" / "churn-model-eu.html").read_text()
+    assert 'data-framework="eu-ai-act-annex-iv" data-score="0.94"' in page and 'data-approval="approved"' in page
 
 
 def test_step_names_read_as_what_each_step_does():

@@ -132,7 +132,7 @@ def test_each_kind_of_input_is_read_within_its_own_cap(tmp_path, monkeypatch, ca
     big = tmp_path / "big.json"
     big.write_text('{"x": "' + "a" * 200 + '"}')
     monkeypatch.setenv(env, "100")
-    assert _exit_code(main, ["card", "build", flag, str(big), "--output", str(tmp_path / "out.json")]) == 2
+    assert _exit_code(main, ["card", "build", flag, str(big), "--out", str(tmp_path / "out.json")]) == 2
     assert env in capsys.readouterr().err
 
 

@@ -39,6 +39,7 @@ INVITATION_ARN = f"arn:aws:ram:us-east-1:{ACCOUNT}:resource-share-invitation/0a1
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/mcgov-test"
 MACHINE_ARN = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:mcgov"
 EXECUTION_ARN = f"arn:aws:states:us-east-1:{ACCOUNT}:execution:mcgov:run-1"
+KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CONTENT = json.dumps({"model_overview": {"model_description": "churn"}})
 TRUST = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}]}
@@ -113,6 +114,16 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
     "iam": {"CreateRole": {"RoleName": "mcgov-test", "AssumeRolePolicyDocument": TRUST, "Path": "/"}},
+    "kms": {
+        "Sign": {"KeyId": KEY_ARN, "Message": b"record", "MessageType": "RAW", "SigningAlgorithm": "ECDSA_SHA_256"},
+        "Verify": {
+            "KeyId": KEY_ARN,
+            "Message": b"record",
+            "MessageType": "RAW",
+            "Signature": b"0" * 70,
+            "SigningAlgorithm": "ECDSA_SHA_256",
+        },
+    },
     "stepfunctions": {
         "CreateStateMachine": {"name": "mcgov", "definition": "{}", "roleArn": ROLE_ARN, "type": "STANDARD"},
         "DescribeExecution": {"executionArn": EXECUTION_ARN},

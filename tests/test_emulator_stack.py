@@ -10,7 +10,7 @@ import pytest
 
 from mcgov.emulator import Emulator
 from mcgov.emulator.stack import Resolver, TemplateError, load_template
-from tests.conftest import REPO
+from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
 
 TEMPLATE = """
 Parameters:
@@ -112,7 +112,7 @@ def test_what_the_resolver_does_not_evaluate_is_refused() -> None:
 
 
 def test_the_governance_templates_permission_name_is_36_characters_at_most_for_any_stack_name() -> None:
-    template = load_template(REPO / "cloudformation" / "governance.yaml")
+    template = load_template(STACK_TEMPLATE)
     for name in ("m", "a" + "-b" * 63 + "c"):
         r = Resolver(template, stack_name=name, account="111111111111", region="us-east-1", parameters=PARAMETERS)
         permission = r.names["ProdReadOnlyModelCardPermission"]
@@ -129,9 +129,7 @@ PARAMETERS = {
 
 
 def test_deploy_creates_the_run_time_resources_and_skips_the_rest(emulator: Emulator) -> None:
-    stack = emulator.deploy_stack(
-        REPO / "cloudformation" / "governance.yaml", stack_name="mcgov", parameters=PARAMETERS, handlers=None
-    )
+    stack = emulator.deploy_stack(STACK_TEMPLATE, stack_name="mcgov", parameters=PARAMETERS, handlers=None)
     session = emulator.session("card")
     role = session.client("iam").get_role(RoleName=stack.refs["ShareCardRole"])["Role"]
     assert json.loads(json.dumps(role["AssumeRolePolicyDocument"]))["Statement"][0]["Principal"] == {

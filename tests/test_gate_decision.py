@@ -18,7 +18,7 @@ from mcgov.steps.gate.poller import backoff_delays, run_gate
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.policy import load_policy
-from mcgov.steps.share.naming import share_name, share_tags
+from mcgov.steps.share.naming import Owner, share_name, share_tags
 from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO
 
@@ -33,7 +33,7 @@ CONTENT = json.dumps({"model_overview": {"model_description": "x"}})
 APPROVAL = ApprovalRecord(
     version=3,
     content_sha256=content_sha256(CONTENT),
-    approver="arn:aws:iam::111111111111:role/reviewer",
+    approver="arn:aws:sts::111111111111:assumed-role/CardReviewer/jane",  # an approver of example.yaml
     approved_at="2024-03-01T11:00:00Z",
 )
 
@@ -96,7 +96,7 @@ def state(
             "resourceShareArn": SHARE,
             "name": share_name(CARD, stage),
             "status": share_status,
-            "tags": share_tags(CARD, stage, permission),
+            "tags": share_tags(CARD, Owner("default", stage, ("333333333333",)), permission),
             "creationTime": NOW,
         }
     )
@@ -249,7 +249,7 @@ def _patch_reads(
 ) -> list[int]:
     calls = [0]
 
-    def read(ram: Any, card_arn: str, stage: Any) -> StageShareState:
+    def read(ram: Any, card_arn: str, stage: Any, policy_id: str) -> StageShareState:
         calls[0] += 1
         return states[min(calls[0] - 1, len(states) - 1)]
 

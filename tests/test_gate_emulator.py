@@ -23,6 +23,7 @@ EXTERNAL = {
     "card_account": "111111111111",
     "region": "us-east-1",
     "allow_external_principals": True,
+    "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
     "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     "gate": {"invitation_window_seconds": 3600},
 }

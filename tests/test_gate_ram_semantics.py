@@ -120,6 +120,7 @@ def test_an_unanswered_invitation_expires_after_12_hours_and_the_gate_says_reass
                 "card_account": "111111111111",
                 "region": "us-east-1",
                 "allow_external_principals": True,
+                "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
                 "stages": {"prod": {"accounts": [OUTSIDER], "required_card_status": "Approved"}},
             }
         )

@@ -6,20 +6,16 @@ import json
 import time
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import ANY, Stubber
 
-from mcgov.steps.card.exceptions import CardError
-from mcgov.steps.card.store import CardStore
-from mcgov.steps.common.aws import AwsErrorKind, aws_failure
+from mcgov.steps.common.aws import aws_failure
 from mcgov.steps.handlers import approval_guard, check_gate, gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
 from mcgov.steps.handlers.runtime import lambda_entry
 from mcgov.steps.registry.exceptions import RegistryError
-from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.store import ModelPackageStore
 from mcgov.steps.share.converge import ensure_readonly_permission
 from tests.conftest import REPO
@@ -111,10 +107,10 @@ def test_unknown_stage_and_missing_policy_are_clear_failures(world, monkeypatch)
         share_card.handler({"card_arn": CARD})
 
 
-def _package(session: Any, card: str | None) -> str:
+def _package(session: Any) -> str:
     sm = session.client("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName="churn-packages")
-    arn = sm.create_model_package(
+    return sm.create_model_package(
         ModelPackageGroupName="churn-packages",
         ModelApprovalStatus="PendingManualApproval",
         InferenceSpecification={
@@ -123,9 +119,6 @@ def _package(session: Any, card: str | None) -> str:
             "SupportedResponseMIMETypes": ["text/csv"],
         },
     )["ModelPackageArn"]
-    if card:
-        sm.add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:model-card", "Value": card}])
-    return arn
 
 
 def _approve(session: Any, arn: str) -> dict[str, Any]:
@@ -141,33 +134,8 @@ def _approve(session: Any, arn: str) -> dict[str, Any]:
     }
 
 
-def test_approval_before_the_card_is_associated_is_reverted(world, card_session):
-    arn = _package(card_session, "churn-model")
-    out = approval_guard.handler(_approve(card_session, arn))
-    assert out["action"] == "reverted" and out["card"] == "churn-model"
-    assert "No RAM share mcgov-churn-model-staging" in out["reason"] and "mcgov share ensure" in out["reason"]
-    package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
-    assert package["ModelApprovalStatus"] == "PendingManualApproval"
-    assert package["ApprovalDescription"] == f"Reverted by model-card governance: {out['reason']}"[:1024]
-    again = approval_guard.handler(_approve(card_session, arn) | {})
-    assert again["action"] == "reverted" and again["reason"] == out["reason"]
-
-
-def test_approval_after_association_stays_and_duplicates_are_harmless(world, card_session):
-    arn = _package(card_session, CARD)
-    share_card.handler({"card_arn": CARD})
-    check_gate.handler({"card_arn": CARD, "stage": "staging"})
-    event = _approve(card_session, arn)
-    assert approval_guard.handler(event)["action"] == "kept"
-    assert approval_guard.handler(event)["action"] == "kept"
-    assert (
-        card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
-        == "Approved"
-    )
-
-
 def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_session):
-    arn = _package(card_session, CARD)
+    arn = _package(card_session)
     event = _approve(card_session, arn)
     card_session.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
     assert approval_guard.handler(event)["action"] == "ignored"
@@ -177,105 +145,35 @@ def test_stale_event_for_a_package_no_longer_approved_is_ignored(world, card_ses
     )
 
 
-def test_package_without_a_card_is_reverted_with_instructions(world, card_session):
-    arn = _package(card_session, None)
-    out = approval_guard.handler(_approve(card_session, arn))
-    assert out["action"] == "reverted" and "mcgov:model-card" in out["reason"] and "card" not in out
-
-
-def test_a_card_named_like_the_package_group_is_found(world, card_session):
-    card_session.client("sagemaker").create_model_card(
-        ModelCardName="churn-packages",
-        ModelCardStatus="Draft",
-        Content=json.dumps({"model_overview": {"model_owner": "team"}}),
-    )
-    arn = _package(card_session, None)
-    out = approval_guard.handler(_approve(card_session, arn))
-    assert out["action"] == "reverted" and out["card"] == "churn-packages"
-    assert (
-        "Card status Draft is below PendingReview" in out["reason"]
-        and "No RAM share mcgov-churn-packages-staging" in out["reason"]
-    )
-
-
-PACKAGE = ModelPackage(
-    arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/churn-packages/1",
-    group_name="churn-packages",
-    version=1,
-    approval_status=ApprovalStatus.APPROVED,
-    approval_description=None,
-)
-
-
-def _stubbed_sagemaker() -> Any:
-    return boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
-
-
-def test_find_card_does_not_turn_throttling_into_no_card(aws_env):
-    sagemaker = _stubbed_sagemaker()
-    with Stubber(sagemaker) as stub:
-        stub.add_client_error(
-            "list_tags", service_error_code="ThrottlingException", service_message="Rate exceeded", http_status_code=400
-        )
-        with pytest.raises(RegistryError, match="ThrottlingException: Rate exceeded; .*retry later") as info:
-            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
-    assert info.value.retryable and info.value.failure.kind is AwsErrorKind.THROTTLED
-
-    with Stubber(sagemaker) as stub:
-        stub.add_response("list_tags", {"Tags": []})
-        stub.add_client_error(
-            "describe_model_card",
-            service_error_code="ThrottlingException",
-            service_message="Rate exceeded",
-            http_status_code=400,
-        )
-        with pytest.raises(CardError, match="ThrottlingException") as info:
-            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
-    assert info.value.retryable
-
-
-def test_find_card_treats_only_not_found_as_no_card(aws_env):
-    sagemaker = _stubbed_sagemaker()
-    with Stubber(sagemaker) as stub:
-        stub.add_client_error(
-            "list_tags",
-            service_error_code="ValidationException",
-            service_message=f"Model package {PACKAGE.arn} not found",
-            http_status_code=400,
-        )
-        stub.add_client_error(
-            "describe_model_card",
-            service_error_code="ResourceNotFound",
-            service_message="Modelcard churn-packages does not exist",
-            http_status_code=400,
-        )
-        assert approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE) is None
-    with Stubber(sagemaker) as stub:
-        stub.add_client_error(
-            "list_tags", service_error_code="AccessDeniedException", service_message="not allowed", http_status_code=400
-        )
-        with pytest.raises(RegistryError, match="grant the role sagemaker:ListTags") as info:
-            approval_guard.find_card(ModelPackageStore(sagemaker), CardStore(sagemaker), PACKAGE)
-    assert not info.value.retryable
+def test_package_without_an_embedded_card_is_reverted_with_instructions(world, card_session):
+    arn = _package(card_session)
+    card_session.client("sagemaker").add_tags(ResourceArn=arn, Tags=[{"Key": "mcgov:model-card", "Value": CARD}])
+    out = approval_guard.handler(_approve(card_session, arn))  # a tag naming the card is not evidence
+    assert out["action"] == "reverted" and "carries no card embedded" in out["reason"] and "card" not in out
+    assert "mcgov card publish --embed" in out["reason"]
+    package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert package["ModelApprovalStatus"] == "PendingManualApproval"
+    assert package["ApprovalDescription"] == f"Reverted by model-card governance: {out['reason']}"[:1024]
 
 
 def test_a_throttled_guard_fails_retryably_and_leaves_the_package_approved(world, card_session, monkeypatch):
-    arn = _package(card_session, CARD)
+    arn = _package(card_session)
     event = _approve(card_session, arn)
 
     def throttled(*_: Any, **__: Any) -> dict[str, str]:
-        raise RegistryError("ListTags: Throttling; retry later", failure=_throttle_failure())
+        raise RegistryError("DescribeModelPackage: Throttling; retry later", failure=_throttle_failure())
 
-    monkeypatch.setattr(ModelPackageStore, "tags", throttled)
-    with pytest.raises(RetryableHandlerFailure, match="RegistryError: ListTags: Throttling"):
+    monkeypatch.setattr(ModelPackageStore, "describe", throttled)
+    with pytest.raises(RetryableHandlerFailure, match="RegistryError: DescribeModelPackage: Throttling"):
         approval_guard.handler(event)
+    monkeypatch.undo()
     package = card_session.client("sagemaker").describe_model_package(ModelPackageName=arn)
     assert package["ModelApprovalStatus"] == "Approved"
 
 
 def _throttle_failure() -> Any:
-    error = ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "ListTags")
-    return aws_failure(error, "sagemaker", "ListTags")
+    error = ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "DescribeModelPackage")
+    return aws_failure(error, "sagemaker", "DescribeModelPackage")
 
 
 @pytest.mark.parametrize(
@@ -407,7 +305,7 @@ def test_logs_are_one_json_object_per_line(world, capsys):
 def test_approve_model_package_handler(world, card_session):
     from mcgov.steps.handlers import approve_model_package
 
-    arn = _package(card_session, CARD)
+    arn = _package(card_session)
     out = approve_model_package.handler({"model_package_arn": arn, "card_arn": CARD, "stage": "staging"})
     assert out == {"model_package_arn": arn, "approval_status": "Approved"}
     with pytest.raises(HandlerFailure, match="model_package_arn"):

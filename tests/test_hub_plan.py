@@ -161,7 +161,8 @@ def test_policy_validate_summarises_the_hub_and_its_spokes(tmp_path, capsys: pyt
     )
     assert main(["policy", "validate", str(path)]) == 0
     assert capsys.readouterr().out == (
-        f"{path}: valid: hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, name-prefix "
+        f"{path}: valid: policy hub, hub-and-spoke, hub {HUB}, us-east-1; 2 spoke(s): {SPOKE} (status Approved, "
+        "name-prefix "
         "churn-), "
         "555555555555; share back to spokes: yes; stages: audit (1 account(s), PendingReview)\n"
     )

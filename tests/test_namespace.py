@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
-import sysconfig
 import textwrap
 import zipfile
 from pathlib import Path
@@ -17,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.wheel_install import build_wheel, clean_env, install_in_venv
 
 FOLDERS = ("steps", "pipelines", "share_policies", "emulator", "demo")
 OUR_CODE = ("mcgov", *FOLDERS, "tests", "benchmarks")
@@ -70,43 +68,9 @@ def test_the_check_accepts_namespaced_imports():
     assert _bare_imports("import mcgov.steps.card\nfrom mcgov.pipelines import x\nm = 'mcgov.emulator.core'") == []
 
 
-def _copy_source(destination: Path) -> Path:
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
-    for name in filter(None, (item.decode() for item in tracked)):
-        if (REPO / name).is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, target)
-    return destination
-
-
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    source = _copy_source(tmp_path_factory.mktemp("src"))
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("model_card_governance-*.whl")
-    return built
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_exactly_one_top_level_package(wheel):
@@ -158,39 +122,16 @@ def test_a_seed_code_project_on_sdk_v3_renders_the_churn_definition_from_the_bui
     own ``pipelines.churn.pipeline``), ``sagemaker>=3`` and this project's wheel (built, not editable) render the
     churn example with ``mcgov pipeline definition``.
 
-    For speed the venv reuses this venv's installed dependencies (a ``.pth`` line appends its site-packages to
-    ``sys.path``) and pip installs only the wheel, with ``--no-deps``. That still proves the non-editable install:
-    a folder a ``.pth`` line appends gets no ``.pth`` processing of its own, so the editable finder installed there
-    never runs, and the test checks that ``mcgov`` is imported from the wheel's files in the new venv.
+    The venv reuses this venv's dependencies (``tests.wheel_install``); mcgov comes from the wheel's files.
     """
-    venv, project = tmp_path / "venv", tmp_path / "project"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    purelib = Path(
-        subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    (purelib / "reused-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
+    venv, project = install_in_venv(wheel, tmp_path / "venv"), tmp_path / "project"
+    python, purelib = venv.python, venv.purelib
     (project / "pipelines" / "churn").mkdir(parents=True)
     (project / "pipelines" / "__init__.py").write_text("OWNER = 'user-pipelines'\n")
     (project / "pipelines" / "churn" / "__init__.py").write_text("")
     (project / "pipelines" / "churn" / "pipeline.py").write_text("def get_pipeline(**kwargs):\n    return 'user'\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
-    env.update(
-        PYTHONPATH=str(project),  # the seed code pip-installs its own package; on the path is the same here
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-    )
+    env = clean_env(tmp_path)
+    env["PYTHONPATH"] = str(project)  # the seed code pip-installs its own package; on the path is the same here
     probe = (
         "import importlib.metadata as m, mcgov, pipelines, pipelines.churn.pipeline as user\n"
         "import mcgov.pipelines.churn.pipeline as ours\n"
@@ -203,7 +144,7 @@ def test_a_seed_code_project_on_sdk_v3_renders_the_churn_definition_from_the_bui
     assert Path(found).is_relative_to(purelib), f"mcgov is imported from {found}, not from the wheel"
     assert int(version.split(".")[0]) >= 3, f"sagemaker {version}"
     result = subprocess.run(
-        [str(venv / "bin" / "mcgov"), "pipeline", "definition", "--module-name", "mcgov.pipelines.churn.pipeline"],
+        [str(venv.mcgov), "pipeline", "definition", "--module-name", "mcgov.pipelines.churn.pipeline"],
         capture_output=True,
         text=True,
         env=env,

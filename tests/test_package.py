@@ -1,5 +1,6 @@
-"""``make package``: the Lambda zip is built for the runtime it deploys to, imports every handler there, and is
-deterministic. The runtime is named once, in ``lambda-runtime.txt``."""
+"""``make package`` and ``mcgov stack package`` (``mcgov.steps.stack.lambda_package``): the Lambda zip is built for
+the runtime it deploys to, imports every handler there, and is deterministic. The runtime is named once, in
+``lambda-runtime.txt``, and the template's ``PythonRuntime`` default equals it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tools import package_lambda as pkg
+from mcgov.errors import GovernanceError
+from mcgov.steps.stack import lambda_package as pkg
 
 REPO = Path(__file__).resolve().parents[1]
-RUNTIME = pkg.lambda_runtime()
+RUNTIME = (REPO / "lambda-runtime.txt").read_text().strip()
 VERSION = pkg.python_version(RUNTIME)
 RUNTIME_PYTHON = pkg.runtime_python(VERSION)
 NEEDS_RUNTIME_PYTHON = pytest.mark.skipif(
@@ -52,8 +54,9 @@ def test_the_runtime_is_named_once() -> None:
     stale = GOVERNANCE_TEMPLATE.read_text().replace(f"Default: {RUNTIME}", "Default: python3.9")
     assert render_governance(stale) == render_governance(GOVERNANCE_TEMPLATE.read_text())
     assert f"Default: {RUNTIME}\n" in render_governance(stale)
+    assert pkg.default_runtime() == RUNTIME, "mcgov stack package builds for the template's runtime"
     dry_run = subprocess.run(["make", "-n", "package"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    [command] = [line for line in dry_run.splitlines() if "tools/package_lambda.py" in line]
+    [command] = [line for line in dry_run.splitlines() if "-m mcgov.steps.stack.lambda_package" in line]
     assert command.split()[command.split().index("--runtime") + 1] == RUNTIME
 
 
@@ -99,6 +102,8 @@ def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: 
         "mcgov/__init__.py",
         "mcgov/errors.py",
         "mcgov/steps/VERSION",
+        "mcgov/steps/assess/content_tree.json",  # the gate's path table: assessing loads no content model
+        "mcgov/steps/assess/frameworks/eu-ai-act-annex-iv.json",
         "mcgov/share_policies/__init__.py",
         *(f"{h.replace('.', '/')}.py" for h in pkg.HANDLERS),
     ):
@@ -113,6 +118,8 @@ def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: 
         "typing_extensions",
         "annotated_types",
         "typing_inspection",
+        "aws_lambda_powertools",
+        "aws_xray_sdk",  # Tracer, when the stack's Tracing parameter turns it on
         *("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3"),  # the bundled SDK
     } <= top
     assert not top & {"bin", "tools", "steps"}, top
@@ -207,7 +214,7 @@ def test_the_tests_run_on_the_sdk_the_package_bundles() -> None:
 def test_the_sdk_file_must_pin_exact_versions(tmp_path: Path) -> None:
     for text in ("boto3>=1.35\nbotocore==1.35.99\n", "boto3==1.35.99\n", "boto3==1.35.99\nbotocore==x\n"):
         (tmp_path / "sdk.txt").write_text(text)
-        with pytest.raises(pkg.PackagingError, match="exact pins"):
+        with pytest.raises(GovernanceError, match="exact pins"):
             pkg.bundled_sdk(tmp_path / "sdk.txt")
 
 
@@ -227,10 +234,13 @@ def test_compiling_and_zipping_give_the_same_bytes(unpacked: Path, tmp_path: Pat
 
 
 def test_a_bad_runtime_name_is_one_line_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert pkg.main(["--runtime", "nodejs20.x", "--out", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "nodejs20.x" in err
-    assert list(tmp_path.iterdir()) == []
+    from mcgov.steps.cli.main import main
+
+    for run in (pkg.main, lambda argv: main(["stack", "package", *argv])):
+        assert run(["--runtime", "nodejs20.x", "--out", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--runtime" in err and "nodejs20.x" not in err, err
+        assert list(tmp_path.iterdir()) == []
 
 
 def test_runtime_requirements_pin_the_sdk_of_lambda_sdk_txt(tmp_path: Path) -> None:
@@ -238,5 +248,5 @@ def test_runtime_requirements_pin_the_sdk_of_lambda_sdk_txt(tmp_path: Path) -> N
     wheel = pkg.build_project_wheel(tmp_path)
     requirements = pkg.runtime_requirements(wheel)
     names = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requirements}
-    assert names == {"pydantic", "pyyaml", "boto3", "botocore"}, requirements
+    assert names == {"pydantic", "pyyaml", "aws-lambda-powertools[tracer]", "boto3", "botocore"}, requirements
     assert [r for r in requirements if r.lower().startswith(("boto3", "botocore"))] == pkg.bundled_sdk()

@@ -24,6 +24,7 @@ BASE: dict[str, Any] = {
     "version": 1,
     "card_account": "111111111111",
     "region": "us-east-1",
+    "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
     "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
 }
 

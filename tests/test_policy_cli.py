@@ -31,7 +31,8 @@ def cli(monkeypatch: pytest.MonkeyPatch, aws_env: None):
 def policy_file(tmp_path: Path, accounts: str) -> str:
     path = tmp_path / "p.yaml"
     path.write_text(
-        f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\nstages:\n  prod:\n'
+        f'version: 1\ncard_account: "111111111111"\nregion: us-east-1\n'
+        "approvers: [arn:aws:iam::111111111111:role/CardReviewer]\nstages:\n  prod:\n"
         f"    accounts: {accounts}\n    required_card_status: Approved\n"
     )
     return str(path)
@@ -118,19 +119,19 @@ def test_render_iam_prints_documents(cli, capsys: pytest.CaptureFixture[str]) ->
         (GovernanceError("RAM refused the share; retry later"), 1, "mcgov: failed: RAM refused the share; retry later"),
         (
             ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "GetResourceShares"),
-            1,
+            3,
             "mcgov: failed: GetResourceShares failed: ThrottlingException: Rate exceeded; throttled: retry later, "
             "with backoff",
         ),
         (
             ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeModelCard"),
-            1,
+            3,
             "mcgov: failed: DescribeModelCard failed: AccessDeniedException: no; grant the caller's role "
             "permission for DescribeModelCard",
         ),
         (
             EndpointConnectionError(endpoint_url="https://ram.us-east-1.amazonaws.com"),
-            1,
+            3,
             "mcgov: failed: AWS call failed: EndpointConnectionError: ",
         ),
     ],

@@ -33,6 +33,7 @@ def base(**overrides: object) -> dict:
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
+        "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
         "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     }
     data.update(overrides)
@@ -316,3 +317,28 @@ def test_an_s3_policy_uri_is_taken_literally_never_silently_altered(card_session
 
     monkeypatch.setattr(boto3, "Session", lambda *a, **k: (_ for _ in ()).throw(AssertionError("no AWS session")))
     assert main(["policy", "validate", "s3://cfg/policy.yaml\n"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("share_policies/churn-team.yaml", "churn-team"),
+        ("s3://config/policies/churn-team.yaml", "churn-team"),
+        ("policies/Churn_Team.v2.yml", "churn-team-v2"),
+        ("policies/mcgov-prod.yaml", "prod"),
+        ("policies/2024.yaml", "default"),
+        ("<policy>", "default"),
+    ],
+)
+def test_policy_id_defaults_to_the_file_name(source: str, expected: str) -> None:
+    from mcgov.share_policies.loader import default_policy_id
+
+    data = {
+        "version": 1,
+        "card_account": "111111111111",
+        "region": "us-east-1",
+        "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "PendingReview"}},
+    }
+    assert default_policy_id(source) == expected
+    assert parse_policy(data, source=source).policy_id == expected
+    assert parse_policy({**data, "policy_id": "explicit"}, source=source).policy_id == "explicit"

@@ -1,7 +1,8 @@
 """The README's commands run as written: every command of its shell blocks runs (``mcgov`` ones through the CLI on
-the emulator, in the account and region their ARNs name, with the cards and files they refer to), the ``make``
-targets exist, the ``aws`` deploy names the template's parameters and every required one, and every
-``python -m`` module and ``mcgov`` command the text mentions exists."""
+the emulator, in the account and region their ARNs name, with the cards and files they refer to; ``mcgov stack
+package``, which ``tests/test_package.py`` and ``tests/test_stack_deploy.py`` run, is parsed), the ``make`` targets
+exist, the ``aws`` uploads and deploy fit what ``mcgov stack`` writes and name the template's parameters and every
+required one, and every ``python -m`` module and ``mcgov`` command the text mentions exists."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import io
 import json
 import re
 import shlex
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -57,18 +59,22 @@ def test_make_targets_exist(command: list[str]) -> None:
 
 def test_the_deploy_commands_fit_the_template_and_the_package() -> None:
     from mcgov.emulator.stack import load_template
+    from mcgov.steps.cli.main import build_parser
+    from mcgov.steps.stack.lambda_package import ARTEFACT_NAME
+    from mcgov.steps.stack.template import TEMPLATE
 
-    [upload] = [c for c in _named("aws") if c[1:3] == ["s3", "cp"]]
+    [package] = [c for c in _named("mcgov") if c[1:3] == ["stack", "package"]]
+    [template_command] = [c for c in _named("mcgov") if c[1:3] == ["stack", "template"]]
+    uploads = {c[3]: c[4] for c in _named("aws") if c[1:3] == ["s3", "cp"]}
     [deploy] = [c for c in _named("aws") if c[1:3] == ["cloudformation", "deploy"]]
-    template = load_template(REPO / deploy[deploy.index("--template-file") + 1])
+    assert template_command[-2] == ">" and deploy[deploy.index("--template-file") + 1] == template_command[-1]
+    declared = load_template(TEMPLATE)["Parameters"]
     overrides = dict(w.split("=", 1) for w in deploy[deploy.index("--parameter-overrides") + 1 :])
-    declared = template["Parameters"]
     assert set(overrides) <= set(declared), set(overrides) - set(declared)
     assert {name for name, spec in declared.items() if "Default" not in spec} <= set(overrides)
-    dry_run = subprocess.run(["make", "-n", "package"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    out_dir = re.search(r"--out (\S+)", dry_run)
-    assert out_dir and upload[3] == f"{out_dir.group(1)}/mcgov-lambda.zip"
-    assert upload[4] == f"s3://{overrides['CodeBucket']}/{overrides['CodeKey']}"
+    out_dir = build_parser().parse_args(package[1:]).out
+    assert uploads.pop(f"{out_dir}/{ARTEFACT_NAME}") == f"s3://{overrides['CodeBucket']}/{overrides['CodeKey']}"
+    assert list(uploads.values()) == [overrides["PolicyUri"]]
     assert "CAPABILITY_IAM" in deploy
 
 
@@ -91,11 +97,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
             (folder / name).write_text(json.dumps(content))
         for bucket in ("review-bucket", "staging-bucket"):
             emu.session("card").client("s3").create_bucket(Bucket=bucket)
+        (folder / "share_policies").mkdir()  # the user's policy of the "Deploy" steps: the example's
+        shutil.copyfile(REPO / "share_policies" / "example.yaml", folder / "share_policies" / "churn.yaml")
         emu.folder = folder  # type: ignore[attr-defined]
         yield emu
 
 
-@pytest.mark.parametrize("command", _named("mcgov"), ids=" ".join)
+@pytest.mark.parametrize("command", [c for c in _named("mcgov") if c[1:3] != ["stack", "package"]], ids=" ".join)
 def test_each_mcgov_command_runs_as_written(
     world: Emulator, command: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,12 +118,18 @@ def test_each_mcgov_command_runs_as_written(
     monkeypatch.setenv("AWS_DEFAULT_REGION", region)
     world.act_as(account)
     out, err = io.StringIO(), io.StringIO()
-    written = folder / command[command.index("--output") + 1] if "--output" in command else None
+    redirected = command[-2:-1] == [">"]  # the shell's redirection of stdout to a file
+    if redirected:
+        written, command = folder / command[-1], command[:-2]
+    else:
+        written = folder / command[command.index("--out") + 1] if "--out" in command else None
     if written is not None and written.exists():
         written.unlink()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(command[1:])
     assert code == 0, err.getvalue()
+    if redirected and written is not None:
+        written.write_text(out.getvalue())
     assert out.getvalue().strip() or (written is not None and written.read_text().strip()), "nothing was printed"
 
 

@@ -17,6 +17,7 @@ from mcgov.steps.reconcile.plan import (
     plan_stage,
 )
 from mcgov.steps.share.naming import (
+    Owner,
     batch_share_name,
     batch_share_tags,
     is_batch_share,
@@ -29,6 +30,7 @@ from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "share_policies" / "example.yaml")
 STAGING = POLICY.stage("staging").permission
+OWNER = Owner.of(POLICY.policy_id, POLICY.stage("staging"))
 ACCOUNT = "222222222222"
 
 
@@ -43,11 +45,11 @@ def batch(
     return ResourceShare.from_wire(
         {
             "resourceShareArn": arn,
-            "name": batch_share_name("staging", permission, index),
+            "name": batch_share_name("staging", permission, index, POLICY.policy_id),
             "status": status,
             "allowExternalPrincipals": False,
             "creationTime": created,
-            "tags": batch_share_tags("staging", permission, index),
+            "tags": batch_share_tags(OWNER, permission, index),
         }
     )
 
@@ -109,7 +111,7 @@ def test_drift_reported_and_drifted_share_not_filled() -> None:
     plan = plan_stage(POLICY, POLICY.stage("staging"), [card(0), card(1)], inv)
     by = {p.card.name: p for p in plan.cards}
     assert by["c-0000"].outcome is Outcome.DRIFT and "999999999999" in by["c-0000"].detail
-    assert by["c-0001"].share == batch_share_name("staging", STAGING, 2)
+    assert by["c-0001"].share == batch_share_name("staging", STAGING, 2, POLICY.policy_id)
 
 
 def test_duplicates_and_stale_permission_are_noted_and_cards_in_stale_shares_reshared() -> None:
@@ -154,7 +156,7 @@ def test_gate_ranking_prefers_complete_then_waiting_then_per_card() -> None:
             "name": share_name(arn, "staging"),
             "status": "ACTIVE",
             "creationTime": 0,
-            "tags": share_tags(arn, "staging", STAGING),
+            "tags": share_tags(arn, OWNER, STAGING),
         }
     )
     batched = batch(1, "arn:s1", created=5)

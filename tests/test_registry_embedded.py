@@ -15,14 +15,9 @@ from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.policy import load_policy
 from mcgov.steps.registry.embedded import DROPPED_NOTE, embed_card, to_package_card
 from mcgov.steps.registry.exceptions import RegistryError
-from mcgov.steps.registry.provenance import (
-    PROVENANCE_CARD_ARN,
-    PROVENANCE_SHA256,
-    embedded_approval_problem,
-    provenance,
-)
+from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, PROVENANCE_SHA256, provenance
 from mcgov.steps.registry.store import ModelPackageStore
-from tests.conftest import REPO
+from tests.conftest import REPO, reviewer_role
 
 CARD_ARN = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"
 CONTENT = {
@@ -176,40 +171,47 @@ def test_emulator_refuses_content_outside_the_package_schema(emulator: Any, card
     assert "ModelCard" not in sm.describe_model_package(ModelPackageName=package)
 
 
-def test_card_approve_approves_both_and_the_record_is_checked(emulator: Any, card_session: Any) -> None:
+def test_card_approve_approves_both_and_writes_no_package_tags(emulator: Any, card_session: Any) -> None:
     sm = card_session.client("sagemaker")
     package = register_package(sm)
     card = publish(sm, CONTENT, package, status="PendingReview")
     embed_card(sm, package, card)
     policy = load_policy(REPO / "share_policies" / "example.yaml")
-    result = approve(sm, card_session.client("sts"), policy, policy.card_arn("churn-model"))
+    reviewer = emulator.session_for_role(reviewer_role(emulator), "jane")
+    result = approve(
+        reviewer.client("sagemaker"),
+        reviewer.client("sts"),
+        policy,
+        policy.card_arn("churn-model"),
+        version=card["ModelCardVersion"],
+    )
     assert result.embedded == {"model_package_arn": package, "approved": True, "status_changed": True}
     store = ModelPackageStore(sm)
-    described = store.describe(package)
-    assert described.model_card.status == "Approved"
-    assert embedded_approval_problem(described, store.tags(package)) is None
-    sm.update_model_package(
-        ModelPackageArn=package,
-        ModelCard={
-            "ModelCardContent": json.dumps({"intended_uses": {"risk_rating": "Low"}}),
-            "ModelCardStatus": "Approved",
-        },
-    )
-    assert "changed since it was approved" in embedded_approval_problem(store.describe(package), store.tags(package))
+    assert store.describe(package).model_card.status == "Approved"
+    assert not [k for k in store.tags(package) if k.startswith("mcgov:")]  # package tags are never evidence
+
+
+def embed_policy(tmp_path: Any, group: str = "churn-packages") -> str:
+    """The example policy whose prod stage promotes packages of ``group``."""
+    import yaml
+
+    data = yaml.safe_load((REPO / "share_policies" / "example.yaml").read_text())
+    data["stages"]["prod"]["model_package_group"] = group
+    path = tmp_path / "policy.yaml"
+    path.write_text(json.dumps(data))
+    return str(path)
 
 
 def test_cli_publish_embed(emulator: Any, card_session: Any, tmp_path: Any, capsys: Any) -> None:
     emulator.act_as("card")
     sm = card_session.client("sagemaker")
     package = register_package(sm)
+    other = register_package(sm, group="another-group")
     path = tmp_path / "content.json"
     path.write_text(json.dumps({**CONTENT, "model_package_details": {"model_package_arn": package}}))
-    assert (
-        main(
-            ["card", "publish", "--name", "churn-model", "--content", str(path), "--embed", "--model-package", package]
-        )
-        == 0
-    )
+    policy = embed_policy(tmp_path)
+    publish = ["card", "publish", "--name", "churn-model", "--content", str(path), "--embed", "--policy", policy]
+    assert main([*publish, "--model-package", package]) == 0
     out = capsys.readouterr()
     printed = json.loads(out.out)
     assert printed["embedded"]["content_sha256"] == printed["content_sha256"]
@@ -217,6 +219,14 @@ def test_cli_publish_embed(emulator: Any, card_session: Any, tmp_path: Any, caps
     assert main(["card", "publish", "--name", "other-card", "--content", str(path), "--embed"]) == 2
     assert "--embed" in capsys.readouterr().err
     assert CardStore(sm).find("other-card") is None
+    versions = CardStore(sm).describe("churn-model")["ModelCardVersion"]
+    assert main([*publish, "--model-package", other]) == 2  # a package of a group the policy does not name
+    err = capsys.readouterr().err
+    assert err.startswith("mcgov: error: --model-package: the package's group is not a group the policy names")
+    assert "ModelCard" not in sm.describe_model_package(ModelPackageName=other)
+    assert CardStore(sm).describe("churn-model")["ModelCardVersion"] == versions  # nothing written
+    no_policy = ["card", "publish", "--name", "churn-model", "--content", str(path), "--embed"]
+    assert main([*no_policy, "--model-package", package]) == 2 and "--policy" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,10 @@ import pytest
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.loader import parse_policy
+from mcgov.steps.card.store import CardStore
 from mcgov.steps.cli.main import main
 from mcgov.steps.gate.package import run_package_gate
+from mcgov.steps.registry.embedded import embed_card
 from mcgov.steps.registry.lifecycle import gate_lifecycle, gate_package
 from mcgov.steps.registry.store import ModelPackageStore
 from mcgov.steps.share.client import ram_client
@@ -29,21 +31,33 @@ POLICY = {
     "region": "us-east-1",
     "stages": {
         "staging": {"accounts": ["222222222222"], "required_card_status": "Draft"},
-        "prod": {"accounts": ["333333333333"], "required_card_status": "Draft", "model_package_group": True},
+        "prod": {
+            "accounts": ["333333333333"],
+            "required_card_status": "Draft",
+            "model_package_group": "churn-packages",
+        },
     },
 }
 
 
 def world(card_session: Any) -> tuple[Any, str, str, str]:
+    """The card, and a package of the policy's prod group with the card embedded in it."""
     policy = parse_policy(POLICY)
     card = setup_card(card_session, status="Draft")
-    package = register_package(card_session.client("sagemaker"))
+    sm = card_session.client("sagemaker")
+    package = register_package(sm)
+    embed_card(sm, package, CardStore(sm).describe(card))
     return policy, card, package, group_arn_of_package(package)
 
 
 def test_policy_field_is_strict() -> None:
-    assert parse_policy(POLICY).stage("prod").model_package_group is True
-    assert parse_policy(POLICY).stage("staging").model_package_group is False
+    prod = parse_policy(POLICY).stage("prod")
+    assert prod.model_package_group is True and prod.package_group_name("arn:x:model-card/c") == "churn-packages"
+    staging = parse_policy(POLICY).stage("staging")
+    assert staging.model_package_group is False and staging.package_group_name("arn:x:model-card/c") is None
+    own = json.loads(json.dumps(POLICY))
+    own["stages"]["prod"]["model_package_group"] = True
+    assert parse_policy(own).stage("prod").package_group_name("arn:x:model-card/churn-model") == "churn-model"
     bad = json.loads(json.dumps(POLICY))
     bad["stages"]["prod"]["model_package_group"] = "yes"
     with pytest.raises(Exception, match="model_package_group"):

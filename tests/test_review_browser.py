@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 
 from mcgov.steps.approval.tags import ApprovalRecord
+from mcgov.steps.assess.assessment import assess
+from mcgov.steps.assess.framework import load_framework
 from mcgov.steps.card.service import CardSources, build_card
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import fits_chart
@@ -433,3 +435,40 @@ def test_every_heatmap_of_the_real_world_cases_is_readable(browser, tmp_path):
     for heatmap in dom["heatmaps"]:
         worst = min(heatmap, key=lambda c: _contrast(c["ink"], c["cell"]))
         assert _contrast(worst["ink"], worst["cell"]) >= 4.5, worst
+
+
+COVERAGE_PROBE = """(() => {
+  const shown = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const section = document.querySelector('section#coverage');
+  const rows = [...document.querySelectorAll('section#coverage tr[data-requirement]')];
+  const link = document.querySelector('nav a[href="#coverage"]');
+  return {shown: shown(section), framework: section && section.dataset.framework,
+          score: section && section.dataset.score,
+          badge: section && section.querySelector('.badge').innerText, link: shown(link),
+          width: section ? section.getBoundingClientRect().width : 0,
+          rows: rows.map((tr) => ({id: tr.dataset.requirement, status: tr.dataset.status, shown: shown(tr),
+                                   cells: [...tr.children].map((c) => c.innerText)})),
+          pageWidth: document.documentElement.scrollWidth};
+})()"""
+
+
+def test_the_coverage_section_is_visible_with_every_requirement(browser, tmp_path):
+    content = _churn()
+    assessment = assess(content, load_framework("eu-ai-act-annex-iv"))
+    page = tmp_path / "coverage.html"
+    page.write_text(render_html(content, info=CardInfo(name="churn"), assessment=assessment), encoding="utf-8")
+    dom, events = browser.open(page.as_uri(), COVERAGE_PROBE)
+    assert _problems(events, page.as_uri()) == []
+    assert dom["shown"] and dom["link"] and dom["framework"] == "eu-ai-act-annex-iv" and dom["score"] == "0.76"
+    assert dom["badge"] == "Score 0.76" and dom["width"] > 600 and dom["pageWidth"] <= 1400
+    assert [r["id"] for r in dom["rows"]] == [r.requirement.id for r in assessment.results]
+    assert all(r["shown"] and len(r["cells"]) == 6 for r in dom["rows"])
+    rows = {r["id"]: r for r in dom["rows"]}
+    assert rows["IV.1(a).version"]["cells"][3:] == [
+        "missing",
+        "",
+        "model_overview.model_version or model_package_details.model_package_version",
+    ]
+    hardware = rows["IV.1(b)"]
+    assert hardware["status"] == "not_evidenced_by_card" and hardware["cells"][3] == "not evidenced by a card"
+    assert hardware["cells"][5].startswith("A model card describes the model")

@@ -119,7 +119,7 @@ def test_cli_diff_and_render_from_files(v1, v2, tmp_path, capsys):
     assert main(["card", "diff", str(old), str(new), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["evaluations_added"] == ["holdout.json"]
     page = tmp_path / "card.html"
-    assert main(["card", "render", "--content", str(new), "--diff-from", str(old), "--output", str(page)]) == 0
+    assert main(["card", "render", "--content", str(new), "--diff-from", str(old), "--out", str(page)]) == 0
     html = page.read_text()
     assert capsys.readouterr().out == "" and 'id="changes"' in html and "auc 0.9512 -&gt; 0.9634 (+0.0122)" in html
     assert main(["card", "render", "--content", str(new), "--format", "markdown"]) == 0
@@ -141,7 +141,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(argv, message, v1, tmp_path, capsy
     old.write_text(json.dumps(v1))
     bad.write_text(json.dumps({"model_overview": {"model_owner": 5}}))
     output = tmp_path / "never.html"
-    code = main([a.format(old=old, bad=bad) for a in argv] + (["--output", str(output)] if argv[1] == "render" else []))
+    code = main([a.format(old=old, bad=bad) for a in argv] + (["--out", str(output)] if argv[1] == "render" else []))
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1 and not output.exists()
 

@@ -182,7 +182,7 @@ def test_cli_without_the_share_is_access_denied(emulator, card_session, fast_pol
         ModelCardName="churn-model", Content=json.dumps(CONTENT), ModelCardStatus="Draft"
     )["ModelCardArn"]
     emulator.act_as("staging")
-    assert main(["card", "export", arn, "--s3-output", "s3://staging-exports/"]) == 1
+    assert main(["card", "export", arn, "--s3-output", "s3://staging-exports/"]) == 3  # a permission error
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("mcgov: failed: DescribeModelCard ")
     assert "AccessDeniedException" in err

@@ -26,7 +26,7 @@ from mcgov.steps.review.markdown import APPENDIX_SUMMARY, render_markdown
 from mcgov.steps.review.view import ApprovalState, CardInfo
 from mcgov.steps.share.converge import ensure_readonly_permission
 from mcgov.steps.version import __version__
-from tests.conftest import REPO
+from tests.conftest import REPO, reviewer_role
 
 EXAMPLES = REPO / "examples" / "churn"
 HOSTILE = [
@@ -584,8 +584,12 @@ def test_cli_render_shows_the_approval_read_from_the_card_tags(emulator, card_se
     )["ModelCardArn"]
     page = _render_cli(capsys, "churn-model")
     assert 'data-approval="none"' in page and "carries no approval record" in page
+    assert "mcgov card approve churn-model --policy POLICY.yaml --version 1 --sha256 " in page
     assert main(["share", "ensure", "--card", "churn-model", "--policy", POLICY]) == 0
-    assert main(["card", "approve", "churn-model", "--policy", POLICY, "--note", "ticket 42"]) == 0
+    emulator.act_as(reviewer_role(emulator))  # the example policy's approver
+    approve = ["card", "approve", "churn-model", "--policy", POLICY, "--version", "1", "--note", "ticket 42"]
+    assert main([*approve, "--accept-edits-from", "unidentified"]) == 0  # created without mcgov publish
+    emulator.act_as("card")
     capsys.readouterr()
     page = _render_cli(capsys, "churn-model")
     block = page[page.index('<section id="approval"') : page.index("</section>", page.index('id="approval"'))]

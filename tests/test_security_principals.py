@@ -147,6 +147,7 @@ def test_external_principal_refused_unless_policy_allows_it() -> None:
             "version": 1,
             "card_account": "111111111111",
             "region": REGION,
+            "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
             "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
         }
         with pytest.raises(ShareError, match="OperationNotPermitted"):

@@ -37,7 +37,7 @@ def setup_card(session: Any, name: str = "churn-model", status: str = "Approved"
             ApprovalRecord(
                 card["ModelCardVersion"],
                 content_sha256(card["Content"]),
-                "arn:aws:iam::111111111111:role/reviewer",
+                "arn:aws:sts::111111111111:assumed-role/CardReviewer/jane",  # the example policy's approver
                 "2024-03-01T11:00:00Z",
             ),
         )
@@ -121,18 +121,19 @@ def test_drift_reported_then_pruned(world: dict) -> None:
     world["ram"].associate_resource_share(resourceShareArn=arn, principals=["333333333333"])
     reported = ensure_share(world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")])
     assert reported.stages[0].drift_principals == ["333333333333"] and reported.drift
-    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")], world["policy"].policy_id)
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
         if a["status"] in ("ASSOCIATING", "ASSOCIATED")
     }
     assert live == {"222222222222", "333333333333"}
+    assert status["stages"][0]["drift"]["extra_principals"] == ["333333333333"]
     pruned = ensure_share(
         world["ram"], world["policy"], world["card"], stages=[world["policy"].stage("staging")], prune=True
     )
     assert pruned.stages[0].removed_principals == ["333333333333"] and not pruned.drift
-    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")])
+    status = share_status(world["ram"], world["card"], [world["policy"].stage("staging")], world["policy"].policy_id)
     live = {
         a["associatedEntity"]
         for a in status["stages"][0]["principal_associations"]
@@ -149,6 +150,7 @@ def test_external_principal_refused_unless_policy_allows() -> None:
         "version": 1,
         "card_account": "111111111111",
         "region": "us-east-1",
+        "approvers": ["arn:aws:iam::111111111111:role/CardReviewer"],
         "stages": {"prod": {"accounts": ["333333333333"], "required_card_status": "Approved"}},
     }
     with emulator_core.Emulator(cfg) as emu:

@@ -19,7 +19,7 @@ from mcgov.steps.policy import load_policy
 from mcgov.steps.share.client import client_config
 from mcgov.steps.share.converge import delete_share, ensure_share
 from mcgov.steps.share.exceptions import ShareError
-from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, client_token, share_name, share_tags
+from mcgov.steps.share.naming import CLIENT_TOKEN_MAX, Owner, client_token, share_name, share_tags
 from mcgov.steps.share.plan import plan_associations, select_share
 from mcgov.steps.share.ram_rows import Association, ResourceShare
 from tests.conftest import REPO
@@ -31,6 +31,12 @@ READONLY = "arn:aws:ram:us-east-1:111111111111:permission/ModelCardReadOnly"
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
+def owner(stage: str) -> Owner:
+    """The owner of the example policy's share of ``stage``."""
+    policy = load_policy(EXAMPLE)
+    return Owner.of(policy.policy_id, policy.stage(stage))
+
+
 def share(stage: str, arn: str, permission: str, status: str = "ACTIVE", external: bool = False) -> dict[str, Any]:
     return {
         "resourceShareArn": arn,
@@ -38,7 +44,7 @@ def share(stage: str, arn: str, permission: str, status: str = "ACTIVE", externa
         "owningAccountId": "111111111111",
         "allowExternalPrincipals": external,
         "status": status,
-        "tags": share_tags(CARD, stage, permission),
+        "tags": share_tags(CARD, owner(stage), permission),
         "creationTime": T0,
         "lastUpdatedTime": T0,
     }
@@ -83,11 +89,13 @@ def expect_assocs(stub: Stubber, share_arn: str, kind: str, items: list[dict]) -
 
 
 def test_client_token_is_deterministic_and_short() -> None:
-    token = client_token(CARD.replace("churn-model", "x" * 63), "a" * 32, READONLY, False, 0)
+    long_card, policy_id = CARD.replace("churn-model", "x" * 63), "p" * 63
+    token = client_token(long_card, "a" * 32, READONLY, False, 0, policy_id)
     assert len(token) <= CLIENT_TOKEN_MAX
-    assert token == client_token(CARD.replace("churn-model", "x" * 63), "a" * 32, READONLY, False, 0)
-    assert token != client_token(CARD, "prod", READONLY, False, 0)
-    assert token != client_token(CARD.replace("churn-model", "x" * 63), "a" * 32, READONLY, False, 1)
+    assert token == client_token(long_card, "a" * 32, READONLY, False, 0, policy_id)
+    assert token != client_token(CARD, "prod", READONLY, False, 0, policy_id)
+    assert token != client_token(long_card, "a" * 32, READONLY, False, 1, policy_id)
+    assert token != client_token(long_card, "a" * 32, READONLY, False, 0, "another-policy")
 
 
 def test_first_run_creates_prod_share_with_readonly_permission_then_associates(ram: Any) -> None:
@@ -103,8 +111,8 @@ def test_first_run_creates_prod_share_with_readonly_permission_then_associates(r
                 "resourceArns": [CARD],
                 "permissionArns": [READONLY],
                 "allowExternalPrincipals": False,
-                "tags": share_tags(CARD, "prod", READONLY),
-                "clientToken": client_token(CARD, "prod", READONLY, False, 0),
+                "tags": share_tags(CARD, owner("prod"), READONLY),
+                "clientToken": client_token(CARD, "prod", READONLY, False, 0, "example"),
             },
         )
         expect_assocs(stub, arn, "PRINCIPAL", [])
@@ -204,7 +212,7 @@ def test_stale_permission_share_refused_without_prune_and_replaced_with_prune(ra
                 "permissionArns": [READONLY],
                 "allowExternalPrincipals": False,
                 "tags": ANY,
-                "clientToken": client_token(CARD, "prod", READONLY, False, 1),
+                "clientToken": client_token(CARD, "prod", READONLY, False, 1, "example"),
             },
         )
         expect_assocs(stub, new, "PRINCIPAL", [assoc(new, "333333333333", "PRINCIPAL", "ASSOCIATING")])
@@ -246,7 +254,7 @@ def test_deleted_share_is_recreated_with_a_fresh_client_token(ram: Any) -> None:
                 "permissionArns": [AWS_MANAGED_PERMISSION],
                 "allowExternalPrincipals": False,
                 "tags": ANY,
-                "clientToken": client_token(CARD, "staging", AWS_MANAGED_PERMISSION, False, 1),
+                "clientToken": client_token(CARD, "staging", AWS_MANAGED_PERMISSION, False, 1, "example"),
             },
         )
         expect_assocs(stub, new, "PRINCIPAL", [])

@@ -1,4 +1,4 @@
-"""The stack under its own roles: cloudformation/governance.yaml deployed on the emulator from the template itself
+"""The stack under its own roles: steps/stack/governance.yaml deployed on the emulator from the template itself
 (``mcgov.emulator.stack``: its intrinsic functions resolved for a stack name, account and region), every Lambda run
 by the Lambda service under its execution role and every state machine under its role, through every scenario the
 demo has.
@@ -30,9 +30,9 @@ import yaml
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.emulator.stack import DeployedStack, load_template
 from mcgov.emulator.state import LambdaHandler
+from mcgov.steps.stack.template import TEMPLATE
 from tests.conftest import REPO
 
-TEMPLATE = REPO / "cloudformation" / "governance.yaml"
 CARD_ACCOUNT, STAGING, PROD, HUB = "111111111111", "222222222222", "333333333333", "444444444444"
 REGION = "us-east-1"
 CARD_NAME = "churn-model"
@@ -236,7 +236,7 @@ def _export_scenario(world: World) -> None:
     document = json.loads(out.getvalue())["stages"]["staging"]["consumer_iam_policy"]
     emu.session(STAGING).client("s3").create_bucket(Bucket=EXPORTS)
     world.consumer_role = emu.create_role("card-exporter", {"render-iam": document}, account=STAGING)
-    emu.act_as_role(world.consumer_role, "exporter")
+    emu.act_as(world.consumer_role, "exporter")
     err = io.StringIO()
     with redirect_stderr(err), redirect_stdout(io.StringIO()):
         code = main(["card", "export", CARD, "--s3-output", f"s3://{EXPORTS}/cards/"])

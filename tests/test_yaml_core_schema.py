@@ -48,6 +48,7 @@ def _policy(tmp_path: Path, extra: str) -> str:
     path = tmp_path / "policy.yaml"
     path.write_text(
         'version: 1\ncard_account: "111111111111"\nregion: us-east-1\n'
+        "approvers: [arn:aws:iam::111111111111:role/CardReviewer]\n"
         'stages:\n  prod:\n    accounts: ["333333333333"]\n    required_card_status: Approved\n' + extra
     )
     return str(path)

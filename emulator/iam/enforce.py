@@ -4,6 +4,8 @@ Who is checked: a caller whose credentials come from ``sts:AssumeRole`` into a r
 IAM (created by a test, a stack or ``CreateRole``). The default identity, and sessions of roles that do not exist
 (the ``emulator-<account>`` account switch of ``Emulator.session``), keep full access.
 
+KMS keys: a request on an existing key is also judged by the key's policy (``key_policy``), as KMS does.
+
 For each IAM action of the operation (``reference.actions_for``), each resource it acts on (the request's ARNs
 matching one of the action's resource types in the IAM reference, or the ARN built from the request's names;
 ``*`` for an action without resource types) and each request context (RAM authorizes every resource and every
@@ -25,6 +27,7 @@ from moto.utilities.utils import get_partition
 
 from mcgov.emulator.aws_errors import ErrorResponse, error_response
 from mcgov.emulator.iam import reference
+from mcgov.emulator.iam.key_policy import key_policy_text, verdict
 from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate, statements
 from mcgov.emulator.inputs.enforce import identify, service_model
 from mcgov.emulator.inputs.parse import Unreadable, read_input
@@ -48,6 +51,8 @@ ALWAYS_KNOWN = frozenset(
     }
 )
 RAM_ENTITY_KEYS = frozenset({"ram:RequestedResourceType", "ram:ResourceArn", "ram:Principal"})
+# KMS keys the emulator populates (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
+KMS_KEYS = frozenset({"kms:CallerAccount", "kms:SigningAlgorithm", "kms:MessageType"})
 # IAM reference ARN variables whose request member has another name.
 VARIABLE_MEMBERS = {"BucketName": ("Bucket",), "ObjectName": ("Key",), "StateMachineName": ("name",)}
 
@@ -91,21 +96,29 @@ def _role(role_arn: str) -> Any:
     return next((r for r in iam.roles.values() if r.arn == role_arn), None)
 
 
-def role_caller(role_arn: str, session_name: str) -> Caller | None:
-    """A session of ``role_arn`` as the policies check it, or None when the role does not exist (full access)."""
+def role_documents(role_arn: str) -> tuple[str, ...] | None:
+    """The inline policies and the default versions of the attached managed policies of a role (None: no such role)."""
     role = _role(role_arn)
     if role is None:
         return None
     documents = list(role.policies.values())
     for policy in role.managed_policies.values():
         documents.extend(v.document for v in policy.versions if v.is_default)
+    return tuple(documents)
+
+
+def role_caller(role_arn: str, session_name: str) -> Caller | None:
+    """A session of ``role_arn`` as the policies check it, or None when the role does not exist (full access)."""
+    documents = role_documents(role_arn)
+    if documents is None:
+        return None
     partition, account = role_arn.split(":")[1], role_arn.split(":")[4]
     role_name = role_arn.rsplit("/", 1)[-1]
     return Caller(
         account=account,
         role_arn=role_arn,
         session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}",
-        documents=tuple(documents),
+        documents=documents,
     )
 
 
@@ -178,6 +191,8 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
     named = [t for t in types if t]
     if not named:
         return ["*"]
+    if action == "events:PutEvents":
+        return _event_buses(value, region, account, partition)
     arns = [s for s in _strings(value) if s.startswith("arn:")]
     found: list[str] = []
     for resource_type in named:
@@ -208,6 +223,17 @@ def _callback_execution(action: str, value: dict[str, Any], region: str, account
 
     tokens = getattr(sagemaker_backends[account][region], "callback_tokens", {})
     return tokens.get(str(_member(value, "CallbackToken")))
+
+
+def _event_buses(value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
+    """PutEvents acts on the bus of each entry (``EventBusName``, a name or an ARN; none: the default bus)."""
+    buses: list[str] = []
+    for entry in _member(value, "Entries") or []:
+        name = str(_member(entry, "EventBusName") or "default") if isinstance(entry, dict) else "default"
+        arn = name if name.startswith("arn:") else f"arn:{partition}:events:{region}:{account}:event-bus/{name}"
+        if arn not in buses:
+            buses.append(arn)
+    return buses or [f"arn:{partition}:events:{region}:{account}:event-bus/default"]
 
 
 def _request_tags(value: dict[str, Any]) -> dict[str, str] | None:
@@ -285,6 +311,15 @@ def contexts_of(
         known.add(f"{prefix}:ResourceTag/")
         keys.update({f"{prefix}:ResourceTag/{k}": v for k, v in resource_tags.items()})
     entity_contexts: list[dict[str, Any]] = [{}]
+    if service == "kms":
+        known |= KMS_KEYS
+        keys["kms:CallerAccount"] = caller.account
+        for key, member in (("kms:SigningAlgorithm", "SigningAlgorithm"), ("kms:MessageType", "MessageType")):
+            found = _member(value, member)
+            if isinstance(found, str):
+                keys[key] = found
+        if action in ("kms:Sign", "kms:Verify") and "kms:MessageType" not in keys:
+            keys["kms:MessageType"] = "RAW"  # the API's default
     if service == "ram":
         known |= RAM_ENTITY_KEYS
         name = _member(value, "name")
@@ -313,15 +348,21 @@ def denial_message(caller: Caller, action: str, resource: str, why: str) -> str:
     return f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
 
 
-def _why_denied(caller: Caller, contexts: list[RequestContext]) -> str:
-    """Why the role's policies refuse one of ``contexts`` (the sentence AWS ends its message with), or ``""``."""
+def _why_denied(caller: Caller, contexts: list[RequestContext], key_policy: str | None = None) -> str:
+    """Why the role's policies (and, on a KMS key, the key policy) refuse one of ``contexts`` (the sentence AWS ends
+    its message with), or ``""``."""
     for context in contexts:
         try:
             outcome = evaluate(caller.documents, context)
+            if outcome.decision is Decision.EXPLICIT_DENY:
+                return "with an explicit deny in an identity-based policy"
+            if key_policy is not None:
+                why = _key_refusal(key_policy, context.resource, caller, context, outcome.decision)
+                if why:
+                    return why
+                continue
         except Unsupported as exc:
             return f"because the emulator does not evaluate {exc}; it denies"
-        if outcome.decision is Decision.EXPLICIT_DENY:
-            return "with an explicit deny in an identity-based policy"
         if outcome.decision is Decision.IMPLICIT_DENY:
             return f"because no identity-based policy allows the {context.action} action"
     return ""
@@ -401,12 +442,13 @@ def authorize(
             _record(caller, action, "*", why, "request")
             return _denied(model, caller, action, "*", why)
         for resource in resources:
+            key_policy = key_policy_text(resource) if service == "kms" else None
             try:
                 contexts = contexts_of(caller, service, action, resource, value, region)
             except Unsupported as exc:
                 contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
             else:
-                why = _why_denied(caller, contexts)
+                why = _why_denied(caller, contexts, key_policy)
             _record(caller, action, resource, why, "request")
             if why:
                 return _denied(model, caller, action, resource, why)
@@ -457,6 +499,20 @@ def service_check(
         why = _why_denied(caller, contexts)
     _record(caller, action, resource, why, by)
     return denial_message(caller, action, resource, why) if why else None
+
+
+def _key_refusal(
+    key_policy: str, resource: str, caller: Caller, context: RequestContext, identity: Decision
+) -> str | None:
+    """Why the key policy (with the identity policies, when it delegates to IAM) refuses this context, or None."""
+    found = verdict(key_policy, resource.split(":")[4], caller.role_arn, caller.session_arn, context)
+    if found.decision is Decision.EXPLICIT_DENY:
+        return "with an explicit deny in the key policy"
+    if found.decision is Decision.IMPLICIT_DENY:
+        return f"because no key policy statement allows the {context.action} action"
+    if found.through_iam and identity is not Decision.ALLOW:
+        return f"because no identity-based policy allows the {context.action} action"
+    return None
 
 
 def refusal(response: Any) -> ErrorResponse | None:

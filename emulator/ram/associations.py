@@ -14,7 +14,8 @@ DISASSOCIATED from the share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from mcgov.emulator.state import EmulatorState
 
@@ -30,6 +31,7 @@ ASSOCIATION_STATUSES = (
 )
 ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE")
 RESTARTABLE = ("DISASSOCIATED", "FAILED", "DISASSOCIATING")
+TRANSITIONAL = ("ASSOCIATING", "DISASSOCIATING")
 
 
 @dataclass
@@ -61,10 +63,14 @@ class Association:
     started_at: float = 0.0
     last_updated_time: float = 0.0
     invitation: Invitation | None = None
+    watcher: Callable[[Association], None] | None = field(default=None, repr=False, compare=False)
 
     def set_status(self, status: str, now: float, message: str | None = None) -> None:
-        """Move to ``status`` and stamp the update time."""
+        """Move to ``status`` and stamp the update time; a change of status is told to the ``watcher``."""
+        changed = status != self.status
         self.status, self.status_message, self.last_updated_time = status, message, now
+        if changed and self.watcher is not None:
+            self.watcher(self)
 
     def restart(self, now: float) -> None:
         """Start associating again (re-association after DISASSOCIATED or FAILED)."""
@@ -130,3 +136,28 @@ def advance(assoc: Association, state: EmulatorState, *, poll: bool) -> None:
         assoc.polls += 1
     if by_polls or by_time or immediate:
         assoc.set_status("ASSOCIATED", now)
+
+
+def due_time(assoc: Association, state: EmulatorState) -> float | None:
+    """When ``advance`` (without a poll) will change this association, or None if only a poll or an answer will.
+
+    A change that needs nothing but a sweep (DISASSOCIATING, an injected failure, no delay, polls already seen) is
+    due at the association's last update; a delay in seconds or an invitation's expiry at that time.
+    """
+    cfg = state.config
+    if assoc.status == "DISASSOCIATING":
+        return assoc.last_updated_time
+    if assoc.status != "ASSOCIATING":
+        return None
+    if state.failure_for(assoc.share_arn, assoc.association_type, assoc.entity) is not None:
+        return assoc.last_updated_time
+    invitation = assoc.invitation
+    if invitation is not None:
+        return invitation.timestamp + cfg.invitation_ttl_seconds if invitation.status == "PENDING" else None
+    if cfg.associate_after_polls is None and cfg.associate_after_seconds is None:
+        return assoc.last_updated_time
+    if cfg.associate_after_polls is not None and assoc.polls >= cfg.associate_after_polls:
+        return assoc.last_updated_time
+    if cfg.associate_after_seconds is not None:
+        return assoc.started_at + cfg.associate_after_seconds
+    return None

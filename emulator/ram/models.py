@@ -23,11 +23,14 @@ from mcgov.emulator.ram.associations import (
     ASSOCIATION_STATUSES,
     ASSOCIATION_TYPES,
     RESTARTABLE,
+    TRANSITIONAL,
     Association,
     Invitation,
     advance,
     answer_invitation,
+    due_time,
 )
+from mcgov.emulator.ram.events import announce
 from mcgov.emulator.ram.exceptions import (
     IdempotentParameterMismatchException,
     InvalidClientTokenException,
@@ -78,6 +81,9 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         self.customer_permissions: dict[str, Permission] = {}
         self.client_tokens: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         self.model_card_permissions = managed_model_card_permissions(self.state.clock.now())
+        self.pending: dict[int, Association] = {}  # ASSOCIATING / DISASSOCIATING rows, for the clock's sweep
+        self.changes = 0  # bumped when a row changes status or is polled: the cached next due time is stale
+        self._due: tuple[tuple[Any, ...], float | None] | None = None
 
     @property
     def state(self) -> EmulatorState:
@@ -130,6 +136,50 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
             self.client_tokens[key] = (fingerprint, copy.deepcopy(result))
             return result
 
+    # Association changes: the clock's sweep and the state-change events
+
+    def watch(self, assoc: Association) -> None:
+        """Follow a new association: its status changes are swept on the clock and announced as events."""
+        assoc.watcher = self.association_changed
+        self.association_changed(assoc)
+
+    def association_changed(self, assoc: Association) -> None:
+        """An association is new or changed status: index it while transitional, and announce it."""
+        self.changes += 1
+        if assoc.status in TRANSITIONAL:
+            self.pending[id(assoc)] = assoc
+        else:
+            self.pending.pop(id(assoc), None)
+        announce(assoc, self.state)
+
+    def sweep(self, now: float) -> None:
+        """Apply the lifecycle (no poll) to the transitional associations once one is due: it happens now."""
+        due = self.next_due()
+        if due is None or due > now:
+            return
+        with self.state.lock:
+            for assoc in list(self.pending.values()):
+                advance(assoc, self.state, poll=False)
+
+    def next_due(self) -> float | None:
+        """The earliest time a transitional association changes without a poll, if any (cached until a row changes
+        or is polled, or the delays or injected failures change)."""
+        cfg = self.state.config
+        key = (
+            self.changes,
+            len(self.state.failures),
+            cfg.associate_after_polls,
+            cfg.associate_after_seconds,
+            cfg.invitation_ttl_seconds,
+        )
+        if self._due is not None and self._due[0] == key:
+            return self._due[1]
+        with self.state.lock:
+            times = [t for t in (due_time(a, self.state) for a in list(self.pending.values())) if t is not None]
+        due = min(times) if times else None
+        self._due = (key, due)
+        return due
+
     # Shares and associations
 
     def get_share(self, arn: str | None) -> Share:
@@ -171,6 +221,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     external=account is not None and account not in org,
                 )
                 share.associations[(kind, entity)] = assoc
+                self.watch(assoc)
             elif assoc.status in RESTARTABLE:
                 assoc.restart(now)
             else:
@@ -348,6 +399,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                     if entity and assoc.entity != entity:
                         continue
                     advance(assoc, self.state, poll=True)
+                    self.changes += 1
                     if status is None or assoc.status == status:
                         rows.append(assoc)
         return rows

@@ -49,8 +49,14 @@ def backend_of(account: str, region: str, ref: str) -> EmulatorSageMakerBackend:
 
 
 def card_json(card: FakeModelCard) -> dict[str, Any]:
-    """DescribeModelCardResponse of one version; LastModifiedTime is that version's modification time."""
-    out = {**card.describe(), "LastModifiedTime": card.last_modified_time}
+    """DescribeModelCardResponse of one version; LastModifiedTime is that version's modification time.
+
+    ``CreatedBy`` and ``LastModifiedBy`` are ``UserContext`` objects naming no writer: the API reference documents
+    their ``IamIdentity`` for "model package groups, model packages and project entities only"
+    (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UserContext.html), and the user profile fields
+    are a Studio user's (the "Model card state change" event example of the EventBridge page), which the emulator
+    has none of. An IAM writer of a card, a consumer account's included, is therefore never identified."""
+    out = {**card.describe(), "LastModifiedTime": card.last_modified_time, "CreatedBy": {}, "LastModifiedBy": {}}
     return {k: v for k, v in out.items() if v is not None}
 
 

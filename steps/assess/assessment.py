@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mcgov.steps.assess.framework import Framework, Requirement
+if TYPE_CHECKING:  # types only: assessing and reporting load no pydantic (the card renderer uses them)
+    from mcgov.steps.assess.framework import Framework, Requirement
 
 
 class Status(Enum):
@@ -54,6 +55,13 @@ class Assessment:
     def score(self) -> float:
         """``points`` over the number of counted requirements (a framework always has one; see ``framework``)."""
         return self.points / len(self.counted)
+
+    @property
+    def score_text(self) -> str:
+        """The score to two decimals, rounded down in integer arithmetic (29/50 is 0.58, where ``floor(0.58 * 100)``
+        gives 57), so a score below a minimum never prints as the minimum."""
+        hundredths = sum(_HALF_POINTS[r.status] for r in self.counted) * 100 // (2 * len(self.counted))
+        return f"{hundredths // 100}.{hundredths % 100:02d}"
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)

@@ -10,7 +10,6 @@ the rating out must not skip the fields a High card needs).
 
 from __future__ import annotations
 
-import math
 import typing
 from collections.abc import Mapping
 from typing import Any
@@ -23,9 +22,11 @@ from mcgov.steps.assess.paths import parse_content_path
 FIRST_MISSING = 3
 
 
-def assessment_problem(content: Mapping[str, Any], requirement: AssessmentRequirement) -> str | None:
+def assessment_problem(
+    content: Mapping[str, Any], requirement: AssessmentRequirement, card: str = "NAME"
+) -> str | None:
     """Why the card scores below ``requirement.min_score`` against its framework (the first missing items and
-    the fix), or None."""
+    the fix), or None; ``card`` names the card in the command the fix gives."""
     framework = load_framework(requirement.framework, field="require_assessment.framework")
     assessment = assess(content, framework)
     if assessment.score >= requirement.min_score:
@@ -36,10 +37,10 @@ def assessment_problem(content: Mapping[str, Any], requirement: AssessmentRequir
     )
     more = len(shortfalls) - FIRST_MISSING
     return (
-        f"the card scores {_floor(assessment.score)} against {framework.name} ({assessment.points:g} of "
+        f"the card scores {assessment.score_text} against {framework.name} ({assessment.points:g} of "
         f"{len(assessment.counted)} requirements), below the {requirement.min_score:g} this stage requires; "
         f"first missing: {items}{f' and {more} more' if more > 0 else ''}; fill these fields in the card template "
-        f"(or the card) and publish again; `mcgov card assess NAME --framework {framework.name}` lists them all"
+        f"(or the card) and publish again; `mcgov card assess {card} --framework {framework.name}` lists them all"
     )
 
 
@@ -50,11 +51,6 @@ def _present(path: str, content: Mapping[str, Any]) -> bool:
         return parse_content_path(path).present(content)
     except ValueError:
         return False
-
-
-def _floor(score: float) -> str:
-    """Two decimals rounded down, so a blocked score never prints as the minimum it missed."""
-    return f"{math.floor(score * 100) / 100:.2f}"
 
 
 def required_fields_problem(content: Mapping[str, Any], policy: SharePolicy) -> str | None:

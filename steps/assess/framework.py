@@ -99,7 +99,7 @@ _PathText = Annotated[str, Field(max_length=300), AfterValidator(_path)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class _AnyOf(_Strict):

@@ -1,4 +1,8 @@
-"""Card content paths: parsed and checked against the content model, and read from a content dict.
+"""Card content paths: parsed and checked against the content model's path table, and read from a content dict.
+
+The table (``content_tree.json``, package data) is generated from the pydantic content model by
+``tools/content_tree.py`` and checked current by a test, so checking a path or assessing a card loads no content
+model (the gate Lambda evaluates policies with this module).
 
 A path names card content the way ``mcgov card show`` prints it (snake_case)::
 
@@ -14,18 +18,15 @@ has the field present.
 
 from __future__ import annotations
 
+import json
 import re
-import types
-import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Union
+from importlib import resources
+from typing import Any
 
-from pydantic import BaseModel
-
-from mcgov.steps.card.content import ModelCardContent
-
+TREE_FILE = "content_tree.json"
 _SEGMENT = re.compile(r"(?P<name>[a-z][a-z_]*)(?:\[(?P<key>[^\[\]]*)\])?")
 KEY_MAX = 256
 
@@ -67,60 +68,45 @@ class ContentPath:
 
 
 def is_present(value: Any) -> bool:
-    """Non-empty after stripping (see the module docstring)."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, bool | int | float):
-        return True
-    if isinstance(value, list):
-        return any(is_present(item) for item in value)
-    if isinstance(value, Mapping):
-        return any(is_present(item) for item in value.values())
+    """Non-empty after stripping (see the module docstring); iterative, so no nesting depth can make it raise."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.strip():
+                return True
+        elif isinstance(item, bool | int | float):
+            return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
     return False
 
 
 @dataclass(frozen=True)
 class _Shape:
-    """What a model field holds: another model, a list of models, a string map, or a value with no fields."""
+    """What a field holds: fields of its own (``object``), a list of objects (``list``), a string map, or a leaf."""
 
-    kind: str  # model | models | map | leaf
-    model: type[BaseModel] | None = None
-
-
-def _strip(annotation: Any) -> Any:
-    """``X | None`` and ``Annotated[X, ...]`` -> ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
+    kind: str  # object | list | map | leaf
+    fields: Mapping[str, Any] | None = None
 
 
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+def _shape(entry: Any) -> _Shape:
+    if isinstance(entry, dict):
+        ((kind, fields),) = entry.items()
+        return _Shape(kind, fields)
+    return _Shape(entry)
 
 
 @cache
-def _fields(model: type[BaseModel]) -> dict[str, _Shape]:
-    shapes: dict[str, _Shape] = {}
-    for name, info in model.model_fields.items():
-        annotation = _strip(info.annotation)
-        origin = typing.get_origin(annotation)
-        if _is_model(annotation):
-            shapes[name] = _Shape("model", annotation)
-        elif origin is list and _is_model(item := _strip(typing.get_args(annotation)[0])):
-            shapes[name] = _Shape("models", item)
-        elif origin is dict:
-            shapes[name] = _Shape("map")
-        else:
-            shapes[name] = _Shape("leaf")
-    return shapes
+def _root() -> Mapping[str, Any]:
+    """The content path table (package data generated from the content model by ``tools/content_tree.py``)."""
+    return json.loads(resources.files(__package__).joinpath(TREE_FILE).read_text(encoding="utf-8"))
+
+
+def _fields(fields: Mapping[str, Any]) -> dict[str, _Shape]:
+    return {name: _shape(entry) for name, entry in fields.items()}
 
 
 _SYNTAX = (
@@ -141,15 +127,15 @@ def parse_content_path(text: str) -> ContentPath:
     body, key = _split_key(text)
     parts = body.split(".")
     segments: list[Segment] = []
-    model: type[BaseModel] | None = ModelCardContent
+    fields: Mapping[str, Any] | None = _root()
     where = "the card content"
     for index, part in enumerate(parts):
         match = _SEGMENT.fullmatch(part)
         if match is None or (key is not None and index == len(parts) - 1 and match["key"] is not None):
             raise ValueError(_SYNTAX if not segments else f"after {where}: {_SYNTAX}")
-        if model is None:
+        if fields is None:
             raise ValueError(f"{where} has no fields; end the path there")
-        shapes = _fields(model)
+        shapes = _fields(fields)
         name, last = match["name"], index == len(parts) - 1
         bracket = key if last and key is not None else match["key"]
         if name not in shapes:
@@ -157,12 +143,12 @@ def parse_content_path(text: str) -> ContentPath:
         shape = shapes[name]
         here = f"{where}.{name}" if segments else name
         if bracket == "":
-            if shape.kind != "models":
+            if shape.kind != "list":
                 raise ValueError(f"{here} is not a list of objects; remove the []")
             if last:
                 raise ValueError(f"{here}[] must be followed by one of its fields; or write {here} for the whole list")
             segments.append(Segment(name, each=True))
-            model, where = shape.model, f"{here}[]"
+            fields, where = shape.fields, f"{here}[]"
         elif bracket is not None:
             if shape.kind != "map":
                 raise ValueError(f"{here} is not a map of keys; remove the [KEY]")
@@ -172,10 +158,10 @@ def parse_content_path(text: str) -> ContentPath:
                 raise ValueError(f"{here}[KEY] ends a path; remove what follows it")
             segments.append(Segment(name, key=bracket))
         else:
-            if shape.kind == "models" and not last:
+            if shape.kind == "list" and not last:
                 raise ValueError(f"{here} is a list; write {here}[] to read a field of each item")
             segments.append(Segment(name))
-            model, where = (shape.model if shape.kind == "model" else None), here
+            fields, where = (shape.fields if shape.kind == "object" else None), here
     return ContentPath(text, tuple(segments))
 
 
@@ -190,13 +176,11 @@ def _split_key(text: str) -> tuple[str, str | None]:
 def content_paths() -> Iterator[str]:
     """Every path to a field of the content model (``[]`` through lists of objects, no map keys)."""
 
-    def walk(model: type[BaseModel], prefix: str) -> Iterator[str]:
-        for name, shape in _fields(model).items():
+    def walk(fields: Mapping[str, Any], prefix: str) -> Iterator[str]:
+        for name, shape in _fields(fields).items():
             path = prefix + name
             yield path
-            if shape.kind == "model" and shape.model is not None:
-                yield from walk(shape.model, path + ".")
-            elif shape.kind == "models" and shape.model is not None:
-                yield from walk(shape.model, path + "[].")
+            if shape.fields is not None:
+                yield from walk(shape.fields, path + ("." if shape.kind == "object" else "[]."))
 
-    return walk(ModelCardContent, "")
+    return walk(_root(), "")

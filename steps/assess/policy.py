@@ -1,6 +1,7 @@
 """The share-policy fields about assessment, checked with what only the steps know (the packaged frameworks and
-the card content model). ``mcgov.share_policies`` checks their shape; the steps' policy loader
-(``mcgov.steps.policy.load_policy``, the one loader of the CLI and the handlers) calls this after it.
+the card content paths, read from the path table: no content model is loaded). ``mcgov.share_policies`` checks
+their shape; the steps' policy loader (``mcgov.steps.policy.load_policy``, the one loader of the CLI and the
+handlers) calls this after it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.assess.catalog import framework_names, unknown_framework
+from mcgov.steps.assess.paths import parse_content_path
 
 
 def check_policy_fields(policy: SharePolicy, *, source: str) -> None:
@@ -19,9 +21,6 @@ def check_policy_fields(policy: SharePolicy, *, source: str) -> None:
             raise BadInputError(unknown_framework(), source=source, field=f"stages.{name}.require_assessment.framework")
     if not policy.required_fields_by_risk_rating:
         return
-    # Interim (replaced by a light path table): the gate Lambda must not load the card content models.
-    from mcgov.steps.assess.paths import parse_content_path
-
     for rating, paths in policy.required_fields_by_risk_rating.items():
         for index, path in enumerate(paths):
             try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcgov.steps.assess.assessment import Assessment, RequirementResult, Status
-from mcgov.steps.assess.framework import Framework
+
+if TYPE_CHECKING:
+    from mcgov.steps.assess.framework import Framework
 
 _STATUS_TEXT = {
     Status.COVERED: "covered",
@@ -49,11 +51,15 @@ def _result_json(result: RequirementResult) -> dict[str, Any]:
 
 def score_line(assessment: Assessment) -> str:
     """``score 0.66: 14 covered, 5 partial, 6 missing of 25 counted; 16 not evidenced by a card (not counted)``."""
+    return f"score {assessment.score_text}: {counts_line(assessment)}"
+
+
+def counts_line(assessment: Assessment) -> str:
+    """``14 covered, 5 partial, 6 missing of 25 counted; 16 not evidenced by a card (not counted)``."""
     return (
-        f"score {assessment.score:.2f}: {assessment.count(Status.COVERED)} covered, "
-        f"{assessment.count(Status.PARTIAL)} partial, {assessment.count(Status.MISSING)} missing "
-        f"of {len(assessment.counted)} counted; {assessment.count(Status.NOT_EVIDENCED)} not evidenced by a card "
-        "(not counted)"
+        f"{assessment.count(Status.COVERED)} covered, {assessment.count(Status.PARTIAL)} partial, "
+        f"{assessment.count(Status.MISSING)} missing of {len(assessment.counted)} counted; "
+        f"{assessment.count(Status.NOT_EVIDENCED)} not evidenced by a card (not counted)"
     )
 
 

@@ -6,7 +6,9 @@ separate calls, and writes nothing when nothing changed (so a re-run creates no 
 
 ``publish`` is the one rule for ``mcgov card publish`` and the populate step: it never approves (approval is
 ``mcgov card approve``), changed content sends an Approved card back to PendingReview, and an Archived card
-never leaves Archived through it.
+never leaves Archived through it. After a content write whose result it read back, it records the version in the
+card's ``mcgov:written-versions`` tag (``mcgov.steps.card.written``): the evidence ``mcgov card approve`` has that
+the card account, not a consumer, wrote that content.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from mcgov.steps.card.identifiers import (
     card_name_from,
     validate_card_status,
 )
+from mcgov.steps.card.written import WRITTEN_TAG, format_written, parse_written
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import content_sha256
 
@@ -115,6 +118,26 @@ class CardStore:
     def delete(self, name: str) -> None:
         self._call("DeleteModelCard", name, ModelCardName=card_name_from(name))
 
+    def tags(self, card_arn: str) -> dict[str, str]:
+        """ListTags of the card, every page (the card account only: consumers may not list a shared card's tags)."""
+        tags: dict[str, str] = {}
+        kwargs: dict[str, Any] = {"ResourceArn": card_arn}
+        while True:
+            page = self._call("ListTags", card_arn, **kwargs)
+            tags.update({t["Key"]: t.get("Value", "") for t in page.get("Tags", [])})
+            if not page.get("NextToken"):
+                return tags
+            kwargs["NextToken"] = page["NextToken"]
+
+    def written_versions(self, card_arn: str) -> frozenset[int]:
+        """The versions the card account recorded writing (``mcgov:written-versions``)."""
+        return parse_written(self.tags(card_arn).get(WRITTEN_TAG))
+
+    def record_written(self, card_arn: str, version: int) -> None:
+        """Add ``version`` to the card's ``mcgov:written-versions`` tag (ListTags, then AddTags)."""
+        value = format_written(self.written_versions(card_arn) | {version})
+        self._call("AddTags", card_arn, ResourceArn=card_arn, Tags=[{"Key": WRITTEN_TAG, "Value": value}])
+
     def publish(
         self,
         name: str,
@@ -149,7 +172,7 @@ class CardStore:
         if current is None:
             try:
                 self.create(name, content_text, status or "Draft", tags, kms_key_id)
-                return self._result(name, "created", content_text)
+                return self._recorded(self._result(name, "created", content_text))
             except CardAlreadyExistsError:
                 current = self.describe(name)  # a concurrent run, or a retried create whose response was lost
         content_changed = _parsed(current.get("Content")) != json.loads(content_text)
@@ -160,7 +183,15 @@ class CardStore:
             self.update_status(name, target)
         if not content_changed and target == current["ModelCardStatus"]:
             return self._result(name, "unchanged", content_text, current)
-        return self._result(name, "updated", content_text)
+        result = self._result(name, "updated", content_text)
+        return self._recorded(result) if content_changed else result
+
+    def _recorded(self, result: PublishResult) -> PublishResult:
+        """Record the version of a content write this run read back as its own (nothing when another writer
+        overtook it: its version is unknown, and the content then counts as an unidentified write)."""
+        if result.version is not None:
+            self.record_written(result.arn, result.version)
+        return result
 
     def _result(
         self, name: str, result: str, content_text: str, described: dict[str, Any] | None = None

@@ -10,7 +10,9 @@ from typing import Any
 
 from mcgov.identifiers import split_s3_uri
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.common.aws import make_session
+from mcgov.steps.cli.output import chosen_output, render_table, render_text
+from mcgov.steps.common.aws import AwsErrorKind, AwsFailure, make_session
+from mcgov.steps.common.exceptions import AwsCallError
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.policy import load_policy
 from mcgov.text import visible_json
@@ -42,6 +44,34 @@ def seconds(text: str) -> float:
     return value
 
 
-def print_json(data: Any, stream: Any = None) -> None:
-    """``data`` as indented JSON; hidden characters are JSON escapes (the same data, none shown raw)."""
-    (stream or sys.stdout).write(visible_json(json.dumps(json_safe(data), indent=2, ensure_ascii=False)) + "\n")
+def print_json(data: Any, stream: Any = None, *, output: str | None = None) -> None:
+    """``data`` in the run's ``--output`` form (``output`` overrides it): indented JSON by default, where hidden
+    characters are JSON escapes (the same data, none shown raw); ``text`` or ``table`` (``mcgov.steps.cli.output``)."""
+    form, safe = output or chosen_output(), json_safe(data)
+    if form == "text":
+        text = render_text(safe)
+    elif form == "table":
+        text = render_table(safe)
+    else:
+        text = visible_json(json.dumps(safe, indent=2, ensure_ascii=False)) + "\n"
+    (stream or sys.stdout).write(text)
+
+
+def report_output(args: argparse.Namespace) -> str:
+    """The output form of a report command (``reconcile``, ``hub``, ``card assess``): ``--json`` is ``--output json``;
+    the default is the report's table."""
+    return "json" if getattr(args, "json", False) else chosen_output("table")
+
+
+def check_card_account(aws: Any, policy: SharePolicy, source: str) -> None:
+    """Before any other call: the credentials must be of the policy's card account (STS GetCallerIdentity); a card
+    published, shared or gated from another account would only show up later as "not found". The message names
+    both accounts (account ids, not secrets) and which credentials to use; exit 3, as a credentials error."""
+    caller = str(aws.client("sts", region_name=policy.region).get_caller_identity()["Account"])
+    if caller != policy.card_account:
+        message = (
+            f"{source}: the policy's card_account is {policy.card_account} but the credentials are of account "
+            f"{caller}; run with credentials of account {policy.card_account} (--profile or AWS_PROFILE)"
+        )
+        failure = AwsFailure("sts", "GetCallerIdentity", "WrongAccount", message, AwsErrorKind.ACCESS_DENIED)
+        raise AwsCallError(message, failure=failure)

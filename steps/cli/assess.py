@@ -19,7 +19,7 @@ from mcgov.steps.assess.report import assessment_json, assessment_table, framewo
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content
-from mcgov.steps.cli._shared import print_json, session
+from mcgov.steps.cli._shared import print_json, report_output, session
 from mcgov.steps.cli.exceptions import FlagCombinationError
 from mcgov.steps.cli.review import card_commands
 
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--content", metavar="PATH", help="a content JSON file instead of a card in SageMaker")
     parser.add_argument("--version", type=int, metavar="N", help="card version (default: latest)")
     parser.add_argument("--framework", metavar="NAME", help="one of --list-frameworks")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help="print JSON (as --output json)")
     parser.add_argument("--list-frameworks", action="store_true", help="list the frameworks and exit")
     parser.set_defaults(func=_assess)
 
@@ -42,8 +42,8 @@ def _assess(args: argparse.Namespace) -> int:
         if args.card or args.content or args.version is not None or args.framework:
             raise FlagCombinationError("--list-frameworks: takes no card, --content, --version or --framework")
         frameworks = [load_framework(name) for name in framework_names()]
-        if args.json:
-            print_json(frameworks_json(frameworks))
+        if (form := report_output(args)) != "table":
+            print_json(frameworks_json(frameworks), output=form)
         else:
             print(frameworks_table(frameworks), end="")
         return 0
@@ -56,8 +56,8 @@ def _assess(args: argparse.Namespace) -> int:
     framework = load_framework(args.framework)
     content = _content_file(args.content) if args.content else _card_content(args)
     assessment = assess(content, framework)
-    if args.json:
-        print_json(assessment_json(assessment))
+    if (form := report_output(args)) != "table":
+        print_json(assessment_json(assessment), output=form)
     else:
         print(assessment_table(assessment), end="")
     return 0

@@ -12,13 +12,15 @@ from mcgov.steps.card.io import load_json
 from mcgov.steps.card.service import CardSources, build_card, populate_card, publish_content
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content
-from mcgov.steps.cli._shared import print_json, read_policy, session
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy, session
 from mcgov.steps.cli.registry import check_embed, embed_published
 from mcgov.steps.common.files import write_atomic
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.share.client import ram_client
 from mcgov.steps.share.converge import delete_share
 from mcgov.text import visible_json
+
+PUBLISH_STATUSES = tuple(status for status in L.CARD_STATUSES if status != "Approved")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     build = commands.add_parser("build", help="build validated card content offline from pipeline outputs")
     _add_source_options(build)
-    build.add_argument("--output", help="write the content JSON here instead of stdout")
+    build.add_argument("--out", help="write the content JSON here instead of stdout")
     build.set_defaults(func=_build)
 
     validate = commands.add_parser("validate", help="validate a content JSON file")
@@ -37,13 +39,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     publish = commands.add_parser("publish", help="create or update a card (no new version when unchanged)")
     publish.add_argument("--name", required=True, help="model card name")
     publish.add_argument("--content", help="a content JSON file (instead of the build options)")
-    publish.add_argument("--status", choices=L.CARD_STATUSES, help="card status to set (a separate API call)")
+    publish.add_argument(
+        "--status",
+        type=_publish_status,
+        metavar="{" + ",".join(PUBLISH_STATUSES) + "}",
+        help="card status to set (a separate API call); approving is a reviewer's act: mcgov card approve",
+    )
+    publish.add_argument(
+        "--policy",
+        metavar="PATH",
+        help="share policy: publish in its card account and region (the credentials' account is checked first); "
+        "with --embed the package must be in a group it names (model_package_group)",
+    )
     publish.add_argument("--kms-key-id", help="KMS key to encrypt a new card with (fixed at creation)")
     publish.add_argument(
         "--embed",
         action="store_true",
         help="also write the card into --model-package ARN's ModelCard "
-        "(model package model card schema; what does not fit is dropped with a note)",
+        "(model package model card schema; what does not fit is dropped with a note); needs --policy",
     )
     _add_source_options(publish)
     publish.set_defaults(func=_publish)
@@ -57,6 +70,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete.add_argument("card", metavar="NAME_OR_ARN")
     delete.add_argument("--policy", metavar="PATH", help="share policy: delete the card's shares first")
     delete.set_defaults(func=_delete)
+
+
+def _publish_status(text: str) -> str:
+    """argparse type of ``publish --status``: a status a publisher may set (Approved is ``mcgov card approve``'s)."""
+    if text == "Approved":
+        raise argparse.ArgumentTypeError("a card is approved by a reviewer: run mcgov card approve")
+    if text not in PUBLISH_STATUSES:
+        raise argparse.ArgumentTypeError(f"use one of {', '.join(PUBLISH_STATUSES)}")
+    return text
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -132,8 +154,8 @@ def _build(args: argparse.Namespace) -> int:
     sagemaker = clients.client("sagemaker") if sources.training_job_name or _needs(sources, "arn:") else None
     content = build_card(sources, s3=s3, sagemaker=sagemaker)
     text = visible_json(json.dumps(content, indent=2, ensure_ascii=False)) + "\n"
-    if args.output:
-        write_atomic(args.output, text)
+    if args.out:
+        write_atomic(args.out, text)
     else:
         print(text, end="")
     return 0
@@ -148,6 +170,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     check_embed(args)
     clients = _Clients(args)
+    if args.policy:
+        policy = read_policy(args, args.policy)
+        policy.card_arn(args.name)  # a name the policy's account cannot hold: exit 2, no AWS call
+        args.region = policy.region
+        check_card_account(session(args), policy, args.policy)
     if args.content:
         content = validate_content(load_json(args.content, limit=CONTENT).data, source=args.content)
         result = publish_content(

@@ -7,11 +7,12 @@ import sys
 from typing import Any
 
 from mcgov.errors import exit_code
-from mcgov.steps.cli._shared import print_json, read_policy, seconds
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy, seconds
 from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
 from mcgov.steps.gate.poller import run_stages
+from mcgov.steps.gate.service import kms_client
 from mcgov.steps.gate.verify import role_arn, verify_consumers
 from mcgov.steps.share.client import ram_client
 
@@ -48,6 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     stages = policy.stages_named(None if args.stage is None else [args.stage], source=args.policy)
     card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
+    check_card_account(session, policy, args.policy)
     decisions = run_stages(
         ram_client(session, policy.region),
         session.client("sagemaker", region_name=policy.region),
@@ -56,6 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         card_arn,
         timeout=args.wait,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
+        kms=kms_client(session, policy),
     )
     if args.verify_role:
         decisions = [

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from mcgov.errors import BadInputError
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import print_json, read_policy, report_output
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.hub.hub_side import hub_policy, sync
 from mcgov.steps.hub.report import render_table
@@ -24,14 +24,14 @@ def register(subparsers: Any) -> None:
     pub = sub.add_parser("publish", help="in a spoke: share its selected cards with the hub, read-only")
     pub.add_argument("--policy", required=True, help="hub-and-spoke policy YAML file")
     pub.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
-    pub.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    pub.add_argument("--json", action="store_true", help="print the report as JSON (as --output json)")
     pub.set_defaults(func=cmd_publish)
     syn = sub.add_parser("sync", help="in the hub: copy every spoke's shared cards, with provenance")
     syn.add_argument("--policy", required=True, help="hub-and-spoke policy YAML file")
     syn.add_argument("--spoke", action="append", metavar="ACCOUNT", help="only this spoke (repeatable)")
     syn.add_argument("--prune", action="store_true", help="archive hub copies whose source is no longer shared")
     syn.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
-    syn.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    syn.add_argument("--json", action="store_true", help="print the report as JSON (as --output json)")
     syn.set_defaults(func=cmd_sync)
 
 
@@ -52,8 +52,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     policy = hub_policy(read_policy(args, args.policy), args.policy)
     ram, sagemaker, sts = _clients(args, policy.region)
     report = publish(ram, sagemaker, sts, policy, dry_run=args.dry_run, progress=_progress)
-    if args.json:
-        print_json(report.to_dict())
+    if (form := report_output(args)) != "table":
+        print_json(report.to_dict(), output=form)
     else:
         sys.stdout.write(render_reconcile(report))
     return report.exit_code
@@ -71,8 +71,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"{account}; run hub sync with the hub account's credentials"
         )
     report = sync(ram, sagemaker, policy, spokes=args.spoke, prune=args.prune, dry_run=args.dry_run, progress=_progress)
-    if args.json:
-        print_json(report.to_dict())
+    if (form := report_output(args)) != "table":
+        print_json(report.to_dict(), output=form)
     else:
         sys.stdout.write(render_table(report))
     if report.drift:

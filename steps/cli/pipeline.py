@@ -11,10 +11,10 @@ import argparse
 import os
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mcgov.errors import GovernanceError
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.files import write_atomic
 
 
@@ -44,8 +44,6 @@ def _module_flags(parser: argparse.ArgumentParser) -> None:
         "-n", "--module-name", required=True, help="module with get_pipeline(...), e.g. mcgov.pipelines.churn.pipeline"
     )
     parser.add_argument("--kwargs", help="JSON object of get_pipeline keyword arguments")
-    # Also accepted after the subcommand; SUPPRESS keeps `mcgov --region R pipeline ...` from being overwritten.
-    parser.add_argument("--region", default=argparse.SUPPRESS, help="AWS region (default: the AWS settings)")
 
 
 def _region(args: argparse.Namespace) -> str:
@@ -55,7 +53,7 @@ def _region(args: argparse.Namespace) -> str:
     """
     from mcgov.pipelines.session import resolve_region  # the optional `pipelines` extra: loaded on use only
 
-    region = getattr(args, "region", None) or boto3.Session(profile_name=args.profile).region_name
+    region = getattr(args, "region", None) or make_session(args.profile).region_name
     chosen = resolve_region(region)
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         os.environ["AWS_DEFAULT_REGION"] = chosen

@@ -8,6 +8,7 @@ from typing import Any
 from mcgov.share_policies.iam import render_all
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke, Stage
 from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli.output import chosen_output
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +28,12 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """One line saying what the policy does (the default, ``--output text``), or its summary as data."""
     policy = read_policy(args, args.path)
+    form = chosen_output("text")
+    if form != "text":
+        print_json(_summary(args.path, policy), output=form)
+        return 0
     stages = ", ".join(
         f"{n} ({len(s.accounts)} account(s), {s.required_card_status}{_assessment(s)})"
         for n, s in policy.stages.items()
@@ -35,13 +41,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     stages += _required_fields(policy)
     if isinstance(policy, HubSpokePolicy):
         print(
-            f"{args.path}: valid: hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
+            f"{args.path}: valid: policy {policy.policy_id}, hub-and-spoke, hub {policy.hub_account}, {policy.region}; "
             f"{len(policy.spokes)} spoke(s): {', '.join(_spoke(s) for s in policy.spokes)}; "
             f"share back to spokes: {'yes' if policy.share_back_to_spokes else 'no'}; stages: {stages or 'none'}"
         )
         return 0
-    print(f"{args.path}: valid: card account {policy.card_account}, {policy.region}; stages: {stages}")
+    print(
+        f"{args.path}: valid: policy {policy.policy_id}, card account {policy.card_account}, {policy.region}; "
+        f"stages: {stages}"
+    )
     return 0
+
+
+def _summary(path: str, policy: SharePolicy) -> dict[str, Any]:
+    """The validated policy as data: its accounts, region and stages (account ids are not secrets)."""
+    stages = {
+        name: {
+            "accounts": list(stage.accounts),
+            "required_card_status": stage.required_card_status,
+            "require_assessment": stage.require_assessment.model_dump() if stage.require_assessment else None,
+        }
+        for name, stage in policy.stages.items()
+    }
+    summary: dict[str, Any] = {"path": path, "valid": True, "region": policy.region, "stages": stages}
+    if isinstance(policy, HubSpokePolicy):
+        spokes = [s.account for s in policy.spokes]
+        return {**summary, "topology": "hub-and-spoke", "hub_account": policy.hub_account, "spokes": spokes}
+    return {**summary, "topology": "centralized", "card_account": policy.card_account}
 
 
 def _assessment(stage: Stage) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import print_json, read_policy, report_output
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.reconcile.plan import parse_selection
 from mcgov.steps.reconcile.report import render_table
@@ -28,8 +28,14 @@ def register(subparsers: Any) -> None:
         help="status=<Draft|PendingReview|Approved|Archived> or name-prefix=<prefix> (repeatable, AND)",
     )
     parser.add_argument("--stage", help="only this stage (default: every stage of the policy)")
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove what the policy does not name: extra principals of its shares, and the selected cards from "
+        "shares made before ownership tags that are not the policy's",
+    )
     parser.add_argument("--dry-run", action="store_true", help="plan and report only; make no write call")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (as --output json)")
     parser.set_defaults(func=cmd_reconcile)
 
 
@@ -45,16 +51,17 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         selection=selection,
         stages=stages,
         dry_run=args.dry_run,
+        prune=args.prune,
         progress=lambda line: print(line, file=sys.stderr, flush=True),
     )
-    if args.json:
-        print_json(report.to_dict())
+    if (form := report_output(args)) != "table":
+        print_json(report.to_dict(), output=form)
     else:
         sys.stdout.write(render_table(report))
     if report.drift:
         print(
             "mcgov: warning: some shares grant accounts the policy does not name (outcome 'drift'); "
-            "the gate blocks those cards until the accounts are removed",
+            "the gate blocks those cards until the accounts are removed (re-run with --prune)",
             file=sys.stderr,
         )
     return report.exit_code

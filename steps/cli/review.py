@@ -15,14 +15,18 @@ from typing import Any
 
 from mcgov.errors import BadInputError
 from mcgov.parsing import CONTENT
+from mcgov.steps.approval.check import approve_command
 from mcgov.steps.approval.exceptions import ApprovalError
 from mcgov.steps.approval.store import ApprovalStore
+from mcgov.steps.assess.assessment import assess
+from mcgov.steps.assess.framework import load_framework
 from mcgov.steps.card.io import load_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.card.validation import validate_content
 from mcgov.steps.cli._shared import print_json, session
 from mcgov.steps.common.aws import AwsFailure
 from mcgov.steps.common.files import write_atomic
+from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.diff import diff_cards
 from mcgov.steps.review.diff_render import diff_to_dict, render_diff_markdown, render_diff_text
 from mcgov.steps.review.export import (
@@ -50,11 +54,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--content", metavar="PATH", help="a content JSON file instead of a card in SageMaker")
     render.add_argument("--version", type=int, help="card version (default: latest)")
     render.add_argument("--format", choices=("html", "markdown"), default="html")
-    render.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    render.add_argument("--out", metavar="PATH", help="write here instead of stdout")
+    render.add_argument(
+        "--policy", metavar="PATH", help="the share policy to name in the approve command the page shows"
+    )
     render.add_argument(
         "--diff-from",
         metavar="VERSION_OR_PATH",
         help="add the changes since this version of the card (or this content JSON file)",
+    )
+    render.add_argument(
+        "--framework",
+        metavar="NAME",
+        help="add a coverage section: the card assessed against this framework (`mcgov card assess --list-frameworks`)",
     )
     render.set_defaults(func=_render)
 
@@ -68,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--from", dest="from_version", type=int, metavar="N", help="old version of the card")
     diff.add_argument("--to", dest="to_version", type=int, metavar="M", help="new version (default: latest)")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    diff.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+    diff.add_argument("--out", metavar="PATH", help="write here instead of stdout")
+    diff.add_argument("--policy", metavar="PATH", help="the share policy to name in the approve command printed")
     diff.set_defaults(func=_diff)
 
     export = commands.add_parser(
@@ -150,6 +163,7 @@ def _label(info: Any) -> str:
 
 def _render(args: argparse.Namespace) -> int:
 
+    framework = load_framework(args.framework) if args.framework else None  # a bad name fails before any read
     cards = _Cards(args)
     if args.content:
         if args.version is not None:
@@ -169,14 +183,16 @@ def _render(args: argparse.Namespace) -> int:
             old, old_label = _content_file(args.diff_from), args.diff_from
         diff = diff_cards(old, content, old_label=old_label, new_label=label)
     if not args.content:
-        info = cards.with_approval(info)
+        info = replace(cards.with_approval(info), policy=args.policy)
     renderer = render_html if args.format == "html" else render_markdown
-    _emit(args.output, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC)))
+    assessment = assess(content, framework) if framework is not None else None
+    _emit(args.out, renderer(content, info=info, diff=diff, generated_at=datetime.now(UTC), assessment=assessment))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
 
+    approve: dict[str, Any] | None = None
     if len(args.cards) == 2:
         if args.from_version is not None or args.to_version is not None:
             raise BadInputError("--from/--to apply to one card name or ARN, not to two content files")
@@ -189,16 +205,36 @@ def _diff(args: argparse.Namespace) -> int:
         old, old_info = cards.read(args.cards[0], args.from_version)
         new, new_info = cards.read(args.cards[0], args.to_version)
         diff = diff_cards(old, new, old_label=_label(old_info), new_label=_label(new_info))
+        approve = _approve_hint(new_info, content_sha256(new), args.policy)
     else:
         raise BadInputError("give two content files, or one card name or ARN with --from N")
     if args.format == "json":
-        if args.output:
-            write_atomic(args.output, json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False) + "\n")
+        data = {**diff_to_dict(diff), **({"approve": approve} if approve else {})}
+        if args.out:
+            write_atomic(args.out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         else:
-            print_json(diff_to_dict(diff))
+            print_json(data)
         return 0
-    _emit(args.output, render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff))
+    text = render_diff_text(diff) if args.format == "text" else render_diff_markdown(diff)
+    if approve:
+        line = f"To approve {approve['card']} version {approve['version']} (content sha256 {approve['content_sha256']})"
+        command = approve["command"]
+        text += f"\n{line} after review:\n  {command}\n" if args.format == "text" else f"\n{line}:\n\n    {command}\n"
+    _emit(args.out, text)
     return 0
+
+
+def _approve_hint(info: CardInfo, sha256: str, policy: str | None) -> dict[str, Any] | None:
+    """The version and content a reviewer of this diff would approve, and the exact command."""
+    card = info.name or info.arn
+    if card is None or info.version is None:
+        return None
+    return {
+        "card": card,
+        "version": info.version,
+        "content_sha256": sha256,
+        "command": approve_command(card, info.version, sha256, policy),
+    }
 
 
 def _emit(output: str | None, text: str) -> None:

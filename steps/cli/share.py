@@ -8,7 +8,7 @@ from typing import Any
 
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.card.store import describe_card
-from mcgov.steps.cli._shared import print_json, read_policy
+from mcgov.steps.cli._shared import check_card_account, print_json, read_policy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.reader import share_status
 from mcgov.steps.registry.provenance import package_arn_from_card
@@ -48,6 +48,7 @@ def _context(args: argparse.Namespace) -> tuple[SharePolicy, str, Any, tuple[Pol
     stages = policy.stages_named(args.stage, source=args.policy)
     card_arn = policy.card_arn(args.card)
     session = make_session(args.profile, policy.region)
+    check_card_account(session, policy, args.policy)
     return policy, card_arn, session, stages
 
 
@@ -57,7 +58,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     named = args.model_package
     if named is None and any(stage.model_package_group for stage in stages):
         named = package_arn_from_card(card)
-    package = resolve_package(policy, stages, named)
+    package = resolve_package(policy, stages, named, card_arn)
     result = ensure_share(
         ram_client(session, policy.region),
         policy,
@@ -68,11 +69,9 @@ def cmd_ensure(args: argparse.Namespace) -> int:
     )
     print_json(result.to_dict())
     for stage in (*result.stages, *result.package_group_stages):
-        kept = sorted(set(stage.drift_principals) - set(stage.removed_principals))
-        if kept:
+        for line in stage.kept_drift():
             print(
-                f"mcgov: warning: stage {stage.stage}: share grants {', '.join(kept)} not named by the policy; "
-                "re-run with --prune to remove",
+                f"mcgov: warning: stage {stage.stage}: {line}, not named by the policy; re-run with --prune to remove",
                 file=sys.stderr,
             )
     return 0
@@ -80,7 +79,7 @@ def cmd_ensure(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     policy, card_arn, session, stages = _context(args)
-    print_json(share_status(ram_client(session, policy.region), card_arn, stages))
+    print_json(share_status(ram_client(session, policy.region), card_arn, stages, policy.policy_id))
     return 0
 
 

@@ -1,13 +1,15 @@
 """boto3 sessions, and the one mapper from what botocore raises to a typed ``AwsFailure``.
 
-botocore reads ``AWS_PROFILE``, ``AWS_REGION``/``AWS_DEFAULT_REGION`` and ``AWS_ENDPOINT_URL`` itself, so
-the CLI runs unchanged against a moto server. Every adapter turns botocore's exceptions into its own typed
-error through ``aws_failure``/``aws_errors``, so each failure is classified once, the same way: throttled
+``make_session`` is the one session factory (CLI and Lambda handlers): botocore reads ``AWS_PROFILE``,
+``AWS_DEFAULT_REGION`` and ``AWS_ENDPOINT_URL`` itself, so the CLI runs unchanged against a moto server, and
+``make_session`` adds ``AWS_REGION`` as the AWS CLI reads it. Every adapter turns botocore's exceptions into its
+own typed error through ``aws_failure``/``aws_errors``, so each failure is classified once, the same way: throttled
 and unavailable are worth a retry (and Step Functions retries them), the others are not.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,14 +18,40 @@ from enum import StrEnum
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 
 from mcgov.steps.common.exceptions import AwsCallError
 
 
 def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
-    """Return a session for ``profile``/``region``, falling back to the environment's defaults."""
-    return boto3.Session(profile_name=profile, region_name=region)
+    """A session for ``profile`` and ``region``, else the AWS settings: the region is ``region``, else
+    ``AWS_REGION``, else what botocore reads (``AWS_DEFAULT_REGION``, then the profile's ``region``).
+
+    The AWS CLI's order: "AWS_REGION ... If defined, this environment variable overrides the values in the
+    environment variable AWS_DEFAULT_REGION and the profile setting region" (AWS CLI user guide, "Environment
+    variables to configure the AWS CLI", https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html);
+    botocore 1.44 reads ``AWS_DEFAULT_REGION`` only, so ``AWS_REGION`` alone gave no region.
+    """
+    return boto3.Session(profile_name=profile, region_name=region or os.environ.get("AWS_REGION") or None)
+
+
+# No credentials, region or profile: the caller's settings, not the service, are at fault (no retry helps).
+SETTINGS_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    NoRegionError,
+    ProfileNotFound,
+)
 
 
 class AwsErrorKind(StrEnum):
@@ -35,6 +63,7 @@ class AwsErrorKind(StrEnum):
     ACCESS_DENIED = "access_denied"
     CONFLICT = "conflict"  # exists already, in use, a concurrent change
     INVALID = "invalid"  # the request itself is wrong
+    SETTINGS = "settings"  # no credentials, region or profile: the caller's AWS settings
     OTHER = "other"
 
     @property
@@ -166,6 +195,8 @@ _HINTS = {
     AwsErrorKind.ACCESS_DENIED: "grant the caller's role permission for {operation} (and check its credentials)",
     AwsErrorKind.CONFLICT: "a concurrent change or an existing resource: re-read it, then retry",
     AwsErrorKind.INVALID: "fix the request (the parameters named in the message)",
+    AwsErrorKind.SETTINGS: "give credentials and a region (--profile, --region, or AWS_PROFILE, AWS_REGION and the "
+    "standard AWS settings)",
     AwsErrorKind.OTHER: "look the error code up in the service's documentation",
 }
 
@@ -226,6 +257,8 @@ def aws_failure(exc: BaseException, service: str, operation: str) -> AwsFailure 
         )
     if isinstance(exc, ParamValidationError):
         return AwsFailure(service, operation, "ParamValidationError", _without_values(str(exc)), AwsErrorKind.INVALID)
+    if isinstance(exc, SETTINGS_ERRORS):
+        return AwsFailure(service, operation, type(exc).__name__, str(exc), AwsErrorKind.SETTINGS)
     if isinstance(exc, BotoCoreError):
         return AwsFailure(service, operation, type(exc).__name__, f"{exc} (after retries)", AwsErrorKind.UNAVAILABLE)
     return None

@@ -9,7 +9,7 @@ from pathlib import Path
 from mcgov.errors import BadInputError
 
 
-def write_atomic(path: str, text: str, flag: str = "--output") -> None:
+def write_atomic(path: str, text: str, flag: str = "--out") -> None:
     """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a file.
 
     A directory, a device, FIFO or other non-regular file (replacing ``/dev/null`` as root would be a disaster),

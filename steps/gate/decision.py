@@ -4,10 +4,15 @@ Blocked (fail closed) when: the share is missing/DELETED or carries another perm
 ListResourceSharePermissions reports it, not its tag); an account or the card is FAILED,
 DISASSOCIATING/DISASSOCIATED, SUSPENDED/SUSPENDING or not associated, or still RESTORING; an invitation is PENDING
 beyond the policy's window (measured from the association's creationTime); an association is external while the
-policy forbids external principals; the share names principals the policy does not; the card status is below the
-stage's requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card
-approve``) does not name its current version and content. ``pending`` is true when the only blockers can resolve by
-waiting.
+policy forbids external principals; a share of the policy (or made before ownership tags) holding the card names
+principals the policy does not (another policy's shares are not judged); the card status is below the stage's
+requirement or Archived; a stage that requires Approved gets a card whose approval record (``mcgov card approve``)
+does not name its current version and content, names an approver the policy does not list, or (with
+``approval_signing_key_arn``) carries no signature kms:Verify accepts. ``pending`` is true when the only blockers
+can resolve by waiting.
+
+Blocked too when the card's content scores below the stage's ``require_assessment`` or lacks a field that
+``required_fields_by_risk_rating`` makes mandatory for its risk rating (``content_rules``, on the same response).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from mcgov.share_policies.models import CARD_STATUS_ORDER, PolicyStage, SharePol
 from mcgov.steps.approval.check import approval_problem
 from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256, json_safe
+from mcgov.steps.gate.content_rules import content_problems
 from mcgov.steps.gate.hub_copy import HubCopyState, hub_copy_problem
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.share.plan import latest_by_entity, select_share
@@ -110,10 +116,13 @@ def evaluate(
     now: datetime,
     approval: ApprovalRecord | None = None,
     hub_copy: HubCopyState | None = None,
+    signature_problem: str | None = None,
 ) -> Decision:
     """Decide whether ``card`` may be promoted to ``stage``; never raises for RAM/card content.
 
-    ``approval`` is the card's approval record, read for stages that require Approved.
+    ``approval`` is the card's approval record, read for stages that require Approved; its approver must be one of
+    the policy's ``approvers``; ``signature_problem`` is what the check of its signature found when the policy
+    requires signed approvals (``mcgov.steps.approval.signing.signature_problem``).
     """
     stage_name = stage.name
     summary = card_summary(card)
@@ -130,19 +139,27 @@ def evaluate(
     elif not status_meets(status, required):
         card_name = summary["name"] or card_arn
         fix = (
-            f"review the card, then approve it with `mcgov card approve {card_name} --policy ...`"
+            f"review the card, then approve the version you read with `mcgov card approve {card_name} --policy ... "
+            f"--version {summary['version']}`"
             if required == "Approved"
             else f"submit it with `mcgov card publish --name {card_name} --status {required}` (or the populate step)"
         )
         terminal.append(f"Card status {status} is below {required} required for stage {stage_name}; {fix}.")
     elif required == "Approved":
         problem = approval_problem(
-            str(summary["name"] or card_arn), status, summary["version"], summary["content_sha256"], approval
+            str(summary["name"] or card_arn),
+            status,
+            summary["version"],
+            summary["content_sha256"],
+            approval,
+            policy.approver_patterns,
+            signature_problem,
         )
         if problem:
             terminal.append(f"Stage {stage_name} requires a reviewed approval: {problem}.")
     if summary["content_sha256"] is None:
         terminal.append(f"Card {card_arn} has no Content string; describe the card and fix its content.")
+    terminal.extend(content_problems(policy, stage, card))
     if stage.hub_copy_current:
         problem = hub_copy_problem(stage_name, summary, hub_copy)
         if problem:
@@ -173,7 +190,7 @@ def evaluate(
                 principals[extra] = {**_record(association), "in_policy": False}
                 terminal.append(
                     f"Share {share_arn} also grants {extra}, which the policy does not name for stage {stage_name}; "
-                    "run `mcgov share ensure --prune` to remove it."
+                    "run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
                 )
         by_resource = latest_by_entity(share_state.resource_associations)
         association = by_resource.get(card_arn)
@@ -181,6 +198,12 @@ def evaluate(
         problem, transient = association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
         if problem:
             (waiting if transient else terminal).append(problem)
+    for other_arn, extra in sorted(share_state.drift_shares.items()):
+        old = " (made before ownership tags)" if share_state.ownership.get(other_arn) == "legacy" else ""
+        terminal.append(
+            f"Share {other_arn}{old} also grants the card to {', '.join(extra)}, which the policy does not name "
+            f"for stage {stage_name}; run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
+        )
 
     reasons = terminal + waiting
     return Decision(

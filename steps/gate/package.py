@@ -24,7 +24,7 @@ from mcgov.steps.gate.poller import Clock, Progress, Sleep, check_once, run_gate
 from mcgov.steps.gate.verify import assumed_session
 from mcgov.steps.share.client import get_shares, list_associations
 from mcgov.steps.share.groups import group_arn_of_package
-from mcgov.steps.share.naming import TAG_CARD_ARN, group_share_name, is_group_share
+from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_POLICY_ID, group_share_name, is_group_share
 from mcgov.steps.share.plan import latest_by_entity
 from mcgov.steps.share.ram_rows import Association, AssociationType
 
@@ -38,15 +38,23 @@ class GroupShareState:
     resources: tuple[Association, ...]
 
 
-def read_group_state(ram: Any, card_arn: str, stage: str) -> GroupShareState:
-    """The live group share of (card, stage) and its rows: GetResourceShares, then two association reads."""
+def read_group_state(ram: Any, card_arn: str, stage: str, policy_id: str) -> GroupShareState:
+    """The live group share of (card, stage) of policy ``policy_id`` (else one made before ownership tags; another
+    policy's never) and its rows: GetResourceShares, then two association reads."""
     found = get_shares(
         ram,
         resourceOwner="SELF",
         name=group_share_name(card_arn, stage),
         tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}],
     )
-    live = sorted((s for s in found if s.live and is_group_share(s, card_arn, stage)), key=lambda s: s.arn)
+    live = sorted(
+        (
+            s
+            for s in found
+            if s.live and is_group_share(s, card_arn, stage) and s.tag(TAG_POLICY_ID) in (None, policy_id)
+        ),
+        key=lambda s: (s.tag(TAG_POLICY_ID) is None, s.arn),
+    )
     if not live:
         return GroupShareState(None, (), ())
     arn = live[0].arn
@@ -99,15 +107,25 @@ def add_problems(decision: Decision, terminal: list[str], waiting: list[str]) ->
 
 
 def check_package_once(
-    ram: Any, sagemaker: Any, policy: SharePolicy, stage: PolicyStage, card_arn: str, package_arn: str, now: datetime
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stage: PolicyStage,
+    card_arn: str,
+    package_arn: str,
+    now: datetime,
+    kms: Any = None,
 ) -> Decision:
-    """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed)."""
-    decision = check_once(ram, sagemaker, policy, stage, card_arn, now)
+    """``check_once`` of the card, then the group share for a ``model_package_group`` stage (fail closed). That the
+    package belongs to the card and the stage's group is ``mcgov.steps.registry.binding``'s check."""
+    decision = check_once(ram, sagemaker, policy, stage, card_arn, now, kms)
     if not stage.model_package_group:
         return decision
     try:
         group_arn = group_arn_of_package(package_arn)
-        terminal, waiting = group_problems(policy, stage, group_arn, read_group_state(ram, card_arn, stage.name), now)
+        terminal, waiting = group_problems(
+            policy, stage, group_arn, read_group_state(ram, card_arn, stage.name, policy.policy_id), now
+        )
     except Exception as exc:  # noqa: BLE001 - fail closed on anything, as check_once does
         terminal, waiting = (
             [
@@ -131,6 +149,7 @@ def run_package_gate(
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     progress: Progress | None = None,
+    kms: Any = None,
 ) -> Decision:
     """``run_gate`` with ``check_package_once``: poll until allowed, blocked, or the timeout."""
     return run_gate(
@@ -143,7 +162,7 @@ def run_package_gate(
         sleep=sleep,
         clock=clock,
         progress=progress,
-        check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now),
+        check=lambda now: check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, now, kms),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from mcgov import clock as wait_clock
 from mcgov.share_policies.models import PolicyStage, SharePolicy
+from mcgov.steps.approval.signing import signature_problem
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
@@ -28,16 +29,25 @@ def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
 
 
 def check_once(
-    ram: Any, sagemaker: Any, policy: SharePolicy, stage: PolicyStage, card_arn: str, now: datetime
+    ram: Any,
+    sagemaker: Any,
+    policy: SharePolicy,
+    stage: PolicyStage,
+    card_arn: str,
+    now: datetime,
+    kms: Any = None,
 ) -> Decision:
-    """One evaluation; errors become a blocked decision whose reason is the exception."""
+    """One evaluation; errors become a blocked decision whose reason is the exception. ``kms`` verifies a signed
+    approval (policies with ``approval_signing_key_arn``; without a client such a stage blocks)."""
     card: dict[str, Any] | None = None
     try:
         card = CardStore(sagemaker).describe(card_arn)  # not found: not shared with us, or no such card
-        state = read_stage_state(ram, card_arn, stage)
+        state = read_stage_state(ram, card_arn, stage, policy.policy_id)
         approval = ApprovalStore(sagemaker).read(card_arn) if stage.required_card_status == "Approved" else None
+        key = policy.approval_signing_key_arn
+        signature = signature_problem(kms, key, card_arn, approval) if key and approval is not None else None
         hub_copy = read_hub_copy(sagemaker, policy, card_arn) if stage.hub_copy_current else None
-        return evaluate(policy, stage, card, state, now, approval, hub_copy)
+        return evaluate(policy, stage, card, state, now, approval, hub_copy, signature)
     except Exception as exc:  # noqa: BLE001 - fail closed on anything
         summary = card_summary(card) if card else {"arn": card_arn}
         text = " ".join(str(exc).split())
@@ -61,12 +71,13 @@ def run_gate(
     clock: Clock | None = None,
     progress: Progress | None = None,
     check: Callable[[datetime], Decision] | None = None,
+    kms: Any = None,
 ) -> Decision:
     """Poll until allowed, blocked for a reason waiting cannot fix, or ``timeout`` (default: policy) elapses.
 
     ``check(now)`` makes one evaluation (default: ``check_once`` of the card); the package gate passes its own.
     """
-    check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now))
+    check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now, kms))
     waits = wait_clock.for_clients(ram, sagemaker)
     sleep = waits.sleep if sleep is None else sleep
     clock = waits.now if clock is None else clock
@@ -109,6 +120,7 @@ def run_stages(
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     progress: Progress | None = None,
+    kms: Any = None,
 ) -> list[Decision]:
     """``run_gate`` for each stage in turn, sharing one wait budget (default: the policy's timeout)."""
     waits = wait_clock.for_clients(ram, sagemaker)
@@ -127,6 +139,7 @@ def run_stages(
             sleep=sleep,
             clock=clock,
             progress=progress,
+            kms=kms,
         )
         for stage in stages
     ]

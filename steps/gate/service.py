@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
 from mcgov.share_policies.models import PolicyStage, SharePolicy
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.poller import check_once, run_gate
 from mcgov.steps.share.client import ram_client
@@ -18,12 +17,18 @@ def check(policy: SharePolicy, card_arn: str, stage: PolicyStage, wait_seconds: 
 
     Takes what the edge (a handler, the CLI) resolved once: ``policy.stage(...)`` and ``policy.card_arn(...)``.
     """
-    session = session or boto3.Session()
+    session = session or make_session()
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
+    kms = kms_client(session, policy)
     if wait_seconds <= 0:
-        return check_once(ram, sagemaker, policy, stage, card_arn, datetime.now(UTC))
-    return run_gate(ram, sagemaker, policy, stage, card_arn, timeout=wait_seconds)
+        return check_once(ram, sagemaker, policy, stage, card_arn, datetime.now(UTC), kms)
+    return run_gate(ram, sagemaker, policy, stage, card_arn, timeout=wait_seconds, kms=kms)
+
+
+def kms_client(session: Any, policy: SharePolicy) -> Any:
+    """The KMS client that verifies signed approvals, for a policy with ``approval_signing_key_arn`` (else None)."""
+    return session.client("kms", region_name=policy.region) if policy.approval_signing_key_arn else None
 
 
 def decision_output(decision: Decision) -> dict[str, Any]:

@@ -9,6 +9,7 @@ Handler strings:
 - ``mcgov.steps.handlers.gate_watcher.handler``: complete a pipeline CallbackStep once the gate decides
 - ``mcgov.steps.handlers.approve_model_package.handler``: approve the model package after an allowed gate
 
-They import boto3 and pydantic only. A failure leaves as ``HandlerFailure`` (``RetryableHandlerFailure``
-when the same event may pass later); ``runtime.py`` holds what they share, ``config.py`` the deploy-time policy.
+They import boto3, pydantic and Powertools for AWS Lambda only. A failure leaves as ``HandlerFailure``
+(``RetryableHandlerFailure`` when the same event may pass later); ``runtime.py`` holds what they share (logs, metrics,
+tracing), ``config.py`` the deploy-time policy.
 """

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from mcgov import identifiers as ids
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.registry.models import ApprovalStatus
 from mcgov.steps.registry.store import ModelPackageStore
@@ -39,7 +39,7 @@ class ApproveEvent(BaseModel):
 @lambda_entry("approve_model_package")
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ApproveEvent, event)
-    packages = ModelPackageStore(boto3.client("sagemaker"))
+    packages = ModelPackageStore(make_session().client("sagemaker"))
     packages.set_approval(
         request.model_package_arn,
         ApprovalStatus.APPROVED,

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mcgov import clock
 from mcgov import identifiers as ids
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event, remaining_seconds
+from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_gate, remaining_seconds
 from mcgov.steps.registry.lifecycle import gate_package
 
 
@@ -55,9 +56,14 @@ def check(card_arn: str, stage: str, wait_seconds: float, session: Any = None) -
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(CheckGateEvent, event)
     budget = max(0.0, min(float(request.wait_seconds), remaining_seconds(context, default=900.0) - GATE_MARGIN_SECONDS))
+    waits = clock.for_clients()  # the clock the gate's waits read (virtual time under the emulator)
+    started = waits.now()
     if request.model_package_arn:
-        return check_package(request.card_arn, request.stage, request.model_package_arn, budget)
-    return decision_output(check(request.card_arn, request.stage, budget))
+        output = check_package(request.card_arn, request.stage, request.model_package_arn, budget)
+    else:
+        output = decision_output(check(request.card_arn, request.stage, budget))
+    record_gate(str(output["status"]), waits.now() - started if budget > 0 else None)
+    return output
 
 
 def check_package(
@@ -67,5 +73,5 @@ def check_package(
     policy = load_runtime_policy()
     resolved = policy.stage(stage, source="event.stage")
     card = policy.card_arn(card_arn, source="event", field="card_arn")
-    decision, package = gate_package(session or boto3.Session(), policy, resolved, card, package_arn, wait=wait_seconds)
+    decision, package = gate_package(session or make_session(), policy, resolved, card, package_arn, wait=wait_seconds)
     return {**decision_output(decision), "model_package": package}

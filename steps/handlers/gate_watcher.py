@@ -17,18 +17,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcgov.errors import BadInputError
-from mcgov.steps.common.aws import AwsFailure, aws_failure
+from mcgov.steps.common.aws import AwsFailure, aws_failure, make_session
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.handlers.config import load_runtime_policy
-from mcgov.steps.handlers.runtime import get_logger, lambda_entry, log, parse_event
+from mcgov.steps.handlers.runtime import lambda_entry, logger, parse_event, record_gate
 
-logger = get_logger("mcgov.gate_watcher")
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
 
 
@@ -54,7 +52,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     records = event.get("Records") if isinstance(event, dict) else None
     if not isinstance(records, list):
         raise BadInputError("expected the SQS records of the gate queue", source="event", field="Records")
-    session = boto3.Session()
+    session = make_session()
     sagemaker = session.client("sagemaker")
     failures: list[dict[str, str]] = []
     outcomes: list[dict[str, str]] = []
@@ -80,7 +78,9 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
     except BadInputError as exc:
         token = _usable_token(body)
         if token is None:
-            log(logger, "dropped a callback message without a usable token", message_id=message_id, error=str(exc))
+            logger.warning(
+                "dropped a callback message without a usable token", extra={"message_id": message_id, "error": str(exc)}
+            )
             return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
         outcome = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
         return _fail_step(sagemaker, token, outcome)
@@ -90,6 +90,7 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
     card_arn = policy.card_arn(args.card_arn, source="event", field="card_arn")
     decision = decision_output(check(policy, card_arn, stage, 0, session=session))
     outcome = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
+    record_gate(decision["status"])
     if decision["status"] == "BLOCKED":
         return _fail_step(sagemaker, message.token, outcome)
     if decision["status"] != "ALLOWED":
@@ -133,11 +134,9 @@ def _fail_step(sagemaker: Any, token: str, outcome: dict[str, str]) -> dict[str,
         failure = _failure(exc, operation)
         if failure.retryable:
             return _retry(outcome, operation, failure)
-        log(
-            logger,
+        logger.error(
             "could not fail the pipeline step; dropping the message",
-            message_id=outcome["message_id"],
-            error=failure.text,
+            extra={"message_id": outcome["message_id"], "error": failure.text},
         )
         return {
             **outcome,
@@ -155,11 +154,9 @@ def _failure(exc: Exception, operation: str) -> AwsFailure:
 
 
 def _retry(outcome: dict[str, str], operation: str, failure: AwsFailure) -> dict[str, str]:
-    log(
-        logger,
+    logger.warning(
         "could not complete the pipeline step yet; SQS delivers the message again",
-        message_id=outcome["message_id"],
-        error=failure.text,
+        extra={"message_id": outcome["message_id"], "error": failure.text},
     )
     return {
         **outcome,

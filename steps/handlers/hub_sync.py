@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
 
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.hub.exceptions import SpokeSyncError
@@ -34,7 +34,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(HubSyncEvent, event)
     policy = hub_policy(load_runtime_policy(), "MCGOV_POLICY_URI")
     policy.spoke(request.spoke, source="event.spoke")
-    session = boto3.Session()
+    session = make_session()
     report = sync_spoke(
         ram_client(session, policy.region),
         session.client("sagemaker", region_name=policy.region, config=client_config()),

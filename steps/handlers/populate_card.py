@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import boto3
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mcgov.steps.card.service import CardSources, populate_card
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.registry.embedded import embed_published
 
@@ -49,14 +49,14 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     result = populate_card(
         request.card_name,
         sources,
-        sagemaker=boto3.client("sagemaker"),
-        s3=boto3.client("s3"),
+        sagemaker=make_session().client("sagemaker"),
+        s3=make_session().client("s3"),
         status=request.status,
         kms_key_id=request.kms_key_id,
     )
     embedded: dict[str, Any] = {}
     if request.embed:
-        embedded = embed_published(boto3.client("sagemaker"), str(request.model_package_arn), result.arn)
+        embedded = embed_published(make_session().client("sagemaker"), str(request.model_package_arn), result.arn)
     return {
         **embedded,
         "card_arn": result.arn,

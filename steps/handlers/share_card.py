@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from pydantic import BaseModel, ConfigDict
 
 from mcgov.steps.card.store import describe_card
+from mcgov.steps.common.aws import make_session
 from mcgov.steps.handlers.config import load_runtime_policy
 from mcgov.steps.handlers.runtime import lambda_entry, parse_event
 from mcgov.steps.share.client import ram_client
@@ -27,7 +27,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = parse_event(ShareCardEvent, event)
     policy = load_runtime_policy()
     card_arn = policy.card_arn(request.card_arn, source="event", field="card_arn")
-    session = boto3.Session()
+    session = make_session()
     sagemaker = session.client("sagemaker", region_name=policy.region)
     describe_card(sagemaker, card_arn, source="event", field="card_arn")  # no share for a missing card
     result = ensure_share(ram_client(session, policy.region), policy, card_arn)

@@ -19,7 +19,7 @@ from mcgov.errors import BadInputError, GovernanceError
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.hub.exceptions import SpokeSyncError
-from mcgov.steps.hub.naming import hub_card_name, share_back_stage, spoke_prefix
+from mcgov.steps.hub.naming import hub_card_name, hub_owner_id, share_back_stage, spoke_prefix
 from mcgov.steps.hub.plan import CardAction, HubCopy, Outcome, SourceCard, plan_spoke
 from mcgov.steps.hub.reader import (
     Invitation,
@@ -162,7 +162,7 @@ def sync_spoke(
     arns = listed.available
     pending = tuple(sorted(set(listed.pending) | set(waiting)))
     sources, copies, failed = _read(store, spoke, arns, names)
-    planned = plan_spoke(spoke, sources, copies, when, prune=prune)
+    planned = plan_spoke(spoke, sources, copies, when, prune=prune, listed=arns)
     done: list[CardAction] = []
     for action in planned:
         writes = action.outcome is Outcome.SYNCED or action.archive
@@ -194,6 +194,7 @@ def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dr
         back = SharePolicy.model_validate(
             {
                 "version": 1,
+                "policy_id": hub_owner_id(policy.hub_account),
                 "card_account": policy.hub_account,
                 "region": policy.region,
                 "allow_external_principals": policy.allow_external_principals,
@@ -201,7 +202,9 @@ def _share_back(ram: Any, sagemaker: Any, policy: HubSpokePolicy, spoke: str, dr
                 "stages": {stage: {"accounts": [spoke], "required_card_status": "Draft"}},
             }
         )
-        result = reconcile(ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), dry_run=dry_run)
+        result = reconcile(
+            ram, sagemaker, back, selection=Selection(name_prefix=spoke_prefix(spoke)), dry_run=dry_run, claims=False
+        )
     except GovernanceError as exc:
         return {"stage": stage, "error": _one_line(exc)}
     return {"stage": stage, "counts": {o.value: n for o, n in result.counts.items() if n}, "failed": result.failed}

@@ -1,14 +1,15 @@
-"""Names of hub copies and of the RAM stages hub-and-spoke uses (pure)."""
+"""Names of hub copies, of the RAM stages hub-and-spoke uses and of the policy id owning their shares (pure).
+
+The stage names are reserved for the product: ``mcgov.share_policies.reserved``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from mcgov.identifiers import CARD_NAME_MAX
+from mcgov.share_policies.reserved import PRODUCT_POLICY_PREFIX, SHARE_BACK_STAGE_PREFIX
 from mcgov.steps.card.naming import NAME_HASH_CHARS
-
-PUBLISH_STAGE = "hub"  # the spoke's share of its cards with the hub (batched shares mcgov-batch-hub-...)
-SHARE_BACK_STAGE_PREFIX = "spoke-"  # the hub's share of a spoke's copies back with that spoke
 
 
 def spoke_prefix(spoke_account: str) -> str:
@@ -35,3 +36,10 @@ def hub_card_arn(partition: str, region: str, hub_account: str, spoke_account: s
 
 def share_back_stage(spoke_account: str) -> str:
     return SHARE_BACK_STAGE_PREFIX + spoke_account
+
+
+def hub_owner_id(hub_account: str) -> str:
+    """The policy id that owns the shares hub-and-spoke makes for hub ``hub_account``: a spoke's publish shares
+    (stage ``hub``) and the hub's share-back shares (stage ``spoke-<account>``); ``mcgov-`` keeps it apart from
+    every user policy id."""
+    return f"{PRODUCT_POLICY_PREFIX}hub-{hub_account}"

@@ -2,19 +2,27 @@
 
 Rules: a missing copy is created; an unchanged source (same ARN, version, content sha256 and status as the copy's
 provenance) writes nothing; a changed source gives a new copy version; a copy edited in the hub (content or status)
-is drift and is never overwritten; a copy whose source is no longer shared is gone (archived with ``prune``).
+is drift and is never overwritten; a copy whose source RAM no longer lists is gone (archived with ``prune``): a
+source RAM still lists but that could not be read (throttled, denied) is FAILED, and its copy stays.
 The hub never approves: an Approved source gives a PendingReview copy (see ``mirror_status``).
+
+Spoke content is input: the copy (the source's content, its ``mcgov.*`` keys replaced by the hub's provenance:
+``mcgov.steps.hub.provenance``) passes the validation of a published card (``mcgov.steps.card.validation``,
+hidden characters included) before it is written; refused content is FAILED naming the field, never the value, and
+the copy is left as it is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mcgov.errors import BadInputError
 from mcgov.steps.card.limits import CONTENT_MAX_CHARS
+from mcgov.steps.card.validation import validate_content
 from mcgov.steps.hub.naming import hub_card_name
 from mcgov.steps.hub.provenance import Provenance, build_copy, copy_sha256, read_provenance, recorded_copy_sha256
 
@@ -143,6 +151,9 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
                     f"(`mcgov card delete {name}`) so the next sync recreates it at version {source.version}"
                 ),
             )
+    refused = _refused(spoke, source, now)
+    if refused:
+        return CardAction(**base, outcome=Outcome.FAILED, detail=refused)
     provenance = Provenance(source.arn, source.version, source.content_sha256, source.status, now)
     text = json.dumps(build_copy(dict(source.content), provenance), separators=(",", ":"), ensure_ascii=False)
     if len(text) > CONTENT_MAX_CHARS:
@@ -168,6 +179,23 @@ def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) ->
         status=mirror_status(source.status),
         create=copy is None,
     )
+
+
+def _refused(spoke: str, source: SourceCard, now: str) -> str | None:
+    """Why the copy of ``source`` may not be written (the validation of a published card, on the copy as it would
+    be written), naming the field and never the value; None when it may."""
+    if not isinstance(source.content, Mapping):
+        return f"the source's content is not a JSON object; fix the card in spoke {spoke}, then re-run"
+    provenance = Provenance(source.arn, source.version, source.content_sha256, source.status, now)
+    try:
+        validate_content(build_copy(dict(source.content), provenance), source="content")
+    except BadInputError as exc:
+        field = f"{exc.field}: " if exc.field else ""
+        return (
+            f"the source's content is refused ({field}{exc.detail}); the hub copy is left as it is: fix the card "
+            f"in spoke {spoke}, then re-run"
+        )
+    return None
 
 
 def provenance_version(copy: HubCopy) -> int | None:
@@ -204,12 +232,21 @@ def plan_gone(spoke: str, copies: Sequence[HubCopy], shared_arns: set[str], prun
 
 
 def plan_spoke(
-    spoke: str, sources: Sequence[SourceCard], copies: Mapping[str, HubCopy], now: str, *, prune: bool = False
+    spoke: str,
+    sources: Sequence[SourceCard],
+    copies: Mapping[str, HubCopy],
+    now: str,
+    *,
+    prune: bool = False,
+    listed: Iterable[str] = (),
 ) -> list[CardAction]:
-    """Every action of one spoke: one per shared source card, then the gone copies (``copies`` by hub name)."""
+    """Every action of one spoke: one per source card read, then the gone copies (``copies`` by hub name).
+
+    ``listed``: every source ARN RAM lists as shared, read or not; a copy is gone only when its source is not
+    among them (a source that could not be read is still shared: its copy stays)."""
     actions = [
         plan_card(spoke, s, copies.get(hub_card_name(spoke, s.name)), now) for s in sorted(sources, key=lambda s: s.arn)
     ]
     expected = {a.hub_name for a in actions}
     leftovers = [c for name, c in copies.items() if name not in expected]
-    return actions + plan_gone(spoke, leftovers, {s.arn for s in sources}, prune)
+    return actions + plan_gone(spoke, leftovers, {s.arn for s in sources} | set(listed), prune)

@@ -2,6 +2,11 @@
 
 ``mcgov.hub.copy_sha256`` is the sha256 of the copy's content without that key, as the sync wrote it: a hub copy
 whose content no longer hashes to it was edited in the hub (drift).
+
+A spoke's card may carry ``mcgov.*`` keys of its own (its pipeline's, or forged ones such as a
+``mcgov.hub.source_arn`` naming another card): the hub cannot check them, so ``build_copy`` drops every key the
+product owns (``mcgov.steps.card.ownership.is_step_key``: however cased, padded or disguised) and writes its own
+provenance in their place. Nothing in a copy's ``mcgov.*`` keys comes from the spoke.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.steps.card.naming import normalize_key
+from mcgov.steps.card.ownership import is_step_key
 from mcgov.steps.common.jsonutil import content_sha256
 
 PREFIX = "mcgov.hub."
@@ -83,17 +88,13 @@ def copy_sha256(content: dict[str, Any]) -> str:
 
 
 def build_copy(source_content: dict[str, Any], provenance: Provenance) -> dict[str, Any]:
-    """The hub copy: the source's content, its own ``mcgov.hub.*`` keys dropped, plus ``provenance``."""
+    """The hub copy: the source's content, its own ``mcgov.*`` keys dropped, plus ``provenance``."""
     content = copy.deepcopy(source_content)
     info = content.get("additional_information")
     if not isinstance(info, dict):
         info = content["additional_information"] = {}
     details = info.get("custom_details")
-    kept = (
-        {k: v for k, v in details.items() if not normalize_key(k).startswith(PREFIX)}
-        if isinstance(details, dict)
-        else {}
-    )
+    kept = {k: v for k, v in details.items() if not is_step_key(k)} if isinstance(details, dict) else {}
     info["custom_details"] = {**kept, **provenance.to_details()}
     info["custom_details"][COPY_SHA256] = copy_sha256(content)
     return content

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcgov.identifiers import name_contains_for_prefix, parse_card_arn
+from mcgov.parsing import parse_json
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.common.jsonutil import content_sha256
@@ -115,7 +116,8 @@ def accept_invitation(ram: Any, invitation: Invitation) -> None:
 
 
 def read_source(store: CardStore, arn: str) -> SourceCard:
-    """The source card's latest version, read by ARN (``CardError``/``CardNotFoundError`` on failure)."""
+    """The source card's latest version, read by ARN (``CardError``/``CardNotFoundError`` on failure; content that
+    is not strict JSON is ``BadInputError`` naming the source)."""
     card = store.describe(arn)
     text = card.get("Content") or "{}"
     match = parse_card_arn(arn)
@@ -125,7 +127,7 @@ def read_source(store: CardStore, arn: str) -> SourceCard:
         account=match["account"] if match else "",
         version=int(card["ModelCardVersion"]),
         status=card["ModelCardStatus"],
-        content=json.loads(text),
+        content=parse_json(text, f"{arn} Content"),
         content_sha256=content_sha256(text),
     )
 

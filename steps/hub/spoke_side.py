@@ -9,9 +9,10 @@ from mcgov.errors import BadInputError
 from mcgov.identifiers import partition_of
 from mcgov.share_policies.iam import READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import HubSpokePolicy, SharePolicy, Spoke
+from mcgov.share_policies.reserved import PUBLISH_STAGE
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.hub.exceptions import HubError
-from mcgov.steps.hub.naming import PUBLISH_STAGE
+from mcgov.steps.hub.naming import hub_owner_id
 from mcgov.steps.reconcile.plan import Selection
 from mcgov.steps.reconcile.report import ReconcileReport
 from mcgov.steps.reconcile.run import reconcile
@@ -45,10 +46,12 @@ def spoke_of(policy: HubSpokePolicy, account: str) -> Spoke:
 
 
 def publish_policy(policy: HubSpokePolicy, spoke: Spoke, permission_arn: str) -> SharePolicy:
-    """The centralized policy a spoke publishes with: its cards, one stage ``hub`` whose only account is the hub."""
+    """The centralized policy a spoke publishes with: its cards, one stage ``hub`` whose only account is the hub,
+    owned by the hub's product id (``hub_owner_id``), never by a user policy of the spoke."""
     return SharePolicy.model_validate(
         {
             "version": 1,
+            "policy_id": hub_owner_id(policy.hub_account),
             "card_account": spoke.account,
             "region": policy.region,
             "allow_external_principals": policy.allow_external_principals,
@@ -93,5 +96,6 @@ def publish(
         publish_policy(policy, spoke, permission),
         selection=selection,
         dry_run=dry_run,
+        claims=False,
         progress=progress,
     )

@@ -20,6 +20,7 @@ class ReconcileReport:
     selection: Selection
     stages: list[str]
     cards: int
+    policy_id: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
     shares: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
@@ -49,6 +50,7 @@ class ReconcileReport:
         return {
             "schema_version": SCHEMA_VERSION,
             "dry_run": self.dry_run,
+            "policy_id": self.policy_id,
             "selection": self.selection.to_dict(),
             "stages": self.stages,
             "cards": self.cards,
@@ -63,7 +65,7 @@ class ReconcileReport:
 def render_table(report: ReconcileReport) -> str:
     """Counts per outcome, then one row per (card, stage) that is not 'already shared'."""
     lines = [
-        f"reconcile{' (dry run: nothing written)' if report.dry_run else ''}: "
+        f"reconcile{' (dry run: nothing written)' if report.dry_run else ''}: policy {report.policy_id}: "
         f"{report.cards} card(s) x {len(report.stages)} stage(s) ({', '.join(report.stages)})",
         "",
         f"{'OUTCOME':<18} COUNT",
@@ -74,7 +76,14 @@ def render_table(report: ReconcileReport) -> str:
         width = max(len(r["name"]) for r in rows)
         stage_width = max(len(r["stage"]) for r in rows)
         lines += ["", f"{'CARD':<{width}}  {'STAGE':<{stage_width}}  {'OUTCOME':<16}  DETAIL"]
-        order = {Outcome.FAILED: 0, Outcome.DRIFT: 1, Outcome.SHARED: 2, Outcome.WOULD_SHARE: 2, Outcome.SKIPPED: 3}
+        order = {
+            Outcome.FAILED: 0,
+            Outcome.DRIFT: 1,
+            Outcome.OTHER_POLICY: 2,
+            Outcome.SHARED: 3,
+            Outcome.WOULD_SHARE: 3,
+            Outcome.SKIPPED: 4,
+        }
         for row in sorted(rows, key=lambda r: (order.get(r["outcome"], 9), r["name"], r["stage"])):
             lines.append(
                 f"{row['name']:<{width}}  {row['stage']:<{stage_width}}  {row['outcome'].value:<16}  {row['detail']}"

@@ -22,6 +22,7 @@ from mcgov.steps.reconcile.plan import (
     ShareWork,
     StageInventory,
     StagePlan,
+    card_claims,
     check_capacity,
     plan_stage,
 )
@@ -32,7 +33,7 @@ from mcgov.steps.share.naming import (
     MANAGED_BY,
     TAG_CARD_ARN,
     TAG_MANAGED_BY,
-    TAG_PERMISSION,
+    TAG_POLICY_ID,
     TAG_STAGE,
     is_batch_share,
 )
@@ -73,33 +74,41 @@ def _card_list_error(failure: AwsFailure) -> ReconcileError:
     )
 
 
-def read_inventory(ram: Any, stages: Sequence[PolicyStage], cards: Iterable[Card]) -> dict[str, StageInventory]:
-    """The mcgov shares of ``stages`` (batched ones, and per-card ones of ``cards``) and their live rows."""
+def read_inventory(
+    ram: Any, policy: SharePolicy, stages: Sequence[PolicyStage], cards: Iterable[Card], *, claims: bool = True
+) -> dict[str, StageInventory]:
+    """The mcgov shares of ``stages`` that are the policy's or made before ownership tags (batched ones, and
+    per-card ones of ``cards``) and their live rows; with ``claims``, which of ``cards`` other policies' shares
+    hold (``card_claims``: the resource rows of every live batched share and per-card share of ``cards`` are
+    read for it)."""
     wanted = {c.arn for c in cards}
+    names = {stage.name for stage in stages}
     shares = get_shares(
         ram,
         page_size=MAX_RESULTS,
         resourceOwner="SELF",
         tagFilters=[{"tagKey": TAG_MANAGED_BY, "tagValues": [MANAGED_BY]}],
     )
-    permissions = {stage.name: stage.permission for stage in stages}
-    by_stage: dict[str, list[ResourceShare]] = {stage.name: [] for stage in stages}
-    to_read: list[str] = []
-    for share in shares:
+    relevant = [s for s in shares if is_batch_share(s) or s.tag(TAG_CARD_ARN) in wanted]
+    mine = [s for s in relevant if s.tag(TAG_POLICY_ID) in (None, policy.policy_id)]
+    read = [s.arn for s in (relevant if claims else mine) if s.live and (claims or s.tag(TAG_STAGE) in names)]
+    resources = association_rows(ram, read, AssociationType.RESOURCE, MAX_RESULTS)
+    principals = association_rows(
+        ram, [s.arn for s in mine if s.arn in resources], AssociationType.PRINCIPAL, MAX_RESULTS
+    )
+    claimed = card_claims(policy, [s for s in relevant if s.arn in resources], resources, principals) if claims else {}
+    by_stage: dict[str, list[ResourceShare]] = {name: [] for name in names}
+    for share in mine:
         stage = share.tag(TAG_STAGE) or ""
-        if stage not in by_stage or not (is_batch_share(share, stage) or share.tag(TAG_CARD_ARN) in wanted):
-            continue
-        by_stage[stage].append(share)
-        if share.live and share.tag(TAG_PERMISSION) == permissions[stage]:
-            to_read.append(share.arn)
-    resources = association_rows(ram, to_read, AssociationType.RESOURCE, MAX_RESULTS)
-    principals = association_rows(ram, to_read, AssociationType.PRINCIPAL, MAX_RESULTS)
+        if stage in by_stage:
+            by_stage[stage].append(share)
     return {
         stage: StageInventory(
             stage=stage,
             shares=tuple(items),
             resource_rows={s.arn: resources[s.arn] for s in items if s.arn in resources},
             principal_rows={s.arn: principals[s.arn] for s in items if s.arn in principals},
+            claims={c: who for c, who in claimed.items() if c in wanted},
         )
         for stage, items in by_stage.items()
     }
@@ -136,11 +145,14 @@ def _execute_share(
             "create_resource_share": "create",
             "associate_resource_share": "associate",
             "update_resource_share": "update",
+            "disassociate_resource_share": "disassociate",
         }[write.operation]
+        sign = "-" if write.operation == "disassociate_resource_share" else "+"
         extra = f", +principals {','.join(write.principals)}" if write.principals else ""
+        extra += f", -principals {','.join(write.removed)}" if write.removed else ""
         progress(
             f"reconcile {item.stage}: {'dry-run: would ' if dry_run else ''}{verb} {item.name}: "
-            f"+{len(write.cards)} card(s){extra} [{counter[0]}/{total}]"
+            f"{sign}{len(write.cards)} card(s){extra} [{counter[0]}/{total}]"
         )
         if dry_run:
             continue
@@ -158,7 +170,7 @@ def _execute_share(
         except ShareError as exc:
             message = " ".join(str(exc).split())
             card_errors.update({c: message for c in write.cards})
-            if write.principals or write.operation == "create_resource_share":
+            if write.principals or write.removed or write.operation == "create_resource_share":
                 share_error = message
     return card_errors, share_error
 
@@ -171,25 +183,34 @@ def reconcile(
     selection: Selection | None = None,
     stages: Sequence[PolicyStage] | None = None,
     dry_run: bool = False,
+    prune: bool = False,
+    claims: bool = True,
     capacity: int = BATCH_SHARE_CAPACITY,
     progress: Progress | None = None,
 ) -> ReconcileReport:
-    """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all)."""
+    """Share every selected card of the card account as ``policy`` says, for ``stages`` (default: all), through
+    the policy's own shares (``mcgov.steps.reconcile.plan``). ``prune`` removes what the policy does not name;
+    ``claims`` (default) leaves alone the cards other policies' shares hold (the product's own publish and share
+    back pass False: their selection names their cards)."""
     check_capacity(capacity)
     selection = selection or Selection()
     resolved = policy.stages_named() if stages is None else stages
     names = [stage.name for stage in resolved]
     say = progress or (lambda _line: None)
     cards = list_cards(sagemaker, selection)
-    inventories = read_inventory(ram, resolved, cards)
-    plans = [plan_stage(policy, stage, cards, inventories[stage.name], capacity=capacity) for stage in resolved]
+    inventories = read_inventory(ram, policy, resolved, cards, claims=claims)
+    plans = [
+        plan_stage(policy, stage, cards, inventories[stage.name], capacity=capacity, prune=prune) for stage in resolved
+    ]
     check_quotas(inventories, plans)
     total = sum(p.write_calls for p in plans)
     say(
         f"reconcile: {len(cards)} card(s) selected, stages {', '.join(names)}: {total} write call(s) "
         f"{'would be made' if dry_run else 'to make'}"
     )
-    report = ReconcileReport(dry_run=dry_run, selection=selection, stages=names, cards=len(cards))
+    report = ReconcileReport(
+        dry_run=dry_run, selection=selection, stages=names, cards=len(cards), policy_id=policy.policy_id
+    )
     counter = [0]
     for plan in plans:
         card_errors: dict[str, str] = {}
@@ -209,10 +230,14 @@ def reconcile(
                     "added_cards": sum(len(c.cards) for c in item.calls),
                     "added_principals": sorted({p for c in item.calls for p in c.principals}),
                     "drift_principals": list(item.drift_principals),
+                    "removed_principals": list(item.removed_principals),
+                    "removed_cards": sorted(
+                        {c for w in item.calls if w.operation == "disassociate_resource_share" for c in w.cards}
+                    ),
                     "error": share_error,
                 }
             )
-        drifted = {s.name: s for s in plan.shares if s.drift_principals}
+        drifted = {s.name: s for s in plan.shares if s.kept_drift}
         for entry in plan.cards:
             sharing = entry.outcome is Outcome.WOULD_SHARE
             outcome = Outcome.SHARED if sharing and not dry_run else entry.outcome
@@ -223,8 +248,8 @@ def reconcile(
             elif sharing and entry.share in drifted:
                 outcome = Outcome.DRIFT
                 detail = (
-                    f"{detail}; share also grants {', '.join(drifted[entry.share].drift_principals)}, "
-                    "not in the policy: disassociate them"
+                    f"{detail}; share also grants {', '.join(drifted[entry.share].kept_drift)}, "
+                    "not in the policy: re-run with --prune to remove them"
                 )
             report.rows.append(
                 {

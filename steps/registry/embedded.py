@@ -46,7 +46,6 @@ from mcgov.steps.registry.models import EmbeddedCard
 from mcgov.steps.registry.provenance import (
     PROVENANCE_CARD_ARN,
     PROVENANCE_SHA256,
-    TAG_EMBEDDED_SHA256,
     package_arn_from_card,
     parsed_json,
     provenance,
@@ -218,7 +217,9 @@ def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: Ap
     """Set the package's embedded card Approved for ``record`` (an ``ApprovalRecord`` of the standalone card).
 
     Refused (``approved: false`` with the reason) when the embedded card was made from another card or another
-    content: approving it would approve content nobody reviewed; re-run ``mcgov card publish --embed`` first.
+    content: approving it would approve content nobody reviewed; re-run ``mcgov card publish --embed`` first. The
+    embedded status is what the registry shows; no gate trusts it (nor package tags): the gate and the guard check
+    that the embedded card holds the standalone card's approved content (``mcgov.steps.registry.binding``).
     """
     store = ModelPackageStore(sagemaker)
     package = store.describe(package_arn)
@@ -237,7 +238,6 @@ def approve_embedded(sagemaker: Any, package_arn: str, card_arn: str, record: Ap
         return {**out, "reason": "the embedded card is Archived"}
     if card.status != "Approved":
         store.set_model_card(package_arn, card.content, "Approved")
-    store.add_tags(package_arn, {**record.to_tags(), TAG_EMBEDDED_SHA256: content_sha256(card.content)})
     return {**out, "approved": True, "status_changed": card.status != "Approved"}
 
 

@@ -16,11 +16,12 @@ from typing import Any
 
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import PolicyStage, SharePolicy
-from mcgov.steps.gate.decision import Decision
-from mcgov.steps.gate.package import check_package_once, run_package_gate, verify_package_consumers
-from mcgov.steps.gate.poller import Progress
-from mcgov.steps.gate.service import decision_output
+from mcgov.steps.gate.decision import Decision, blocked
+from mcgov.steps.gate.package import verify_package_consumers
+from mcgov.steps.gate.poller import Progress, run_gate
+from mcgov.steps.gate.service import decision_output, kms_client
 from mcgov.steps.gate.verify import verify_consumers
+from mcgov.steps.registry.binding import check_bound_package_once, identity_problem
 from mcgov.steps.registry.models import LifeCycle
 from mcgov.steps.registry.store import STAGE_DESCRIPTION_MAX, ModelPackageStore
 from mcgov.steps.share.client import ram_client
@@ -65,20 +66,33 @@ def gate_package(
     progress: Progress | None = None,
     verify_roles: Mapping[str, Any] | None = None,
 ) -> tuple[Decision, dict[str, Any]]:
-    """The gate of ``stage`` for a card and a package (``mcgov.steps.gate.package``), consumer checks (card and
-    package by ARN) when ``verify_roles`` is given, and the outcome recorded as the package's ``ModelLifeCycle``.
+    """The gate of ``stage`` for a card and a package bound to it (``mcgov.steps.registry.binding``), consumer checks
+    (card and package by ARN) when ``verify_roles`` is given, and the outcome recorded as the package's
+    ``ModelLifeCycle``. A package that is not the card's for the stage (another group, no card embedded from this
+    card) blocks and is left untouched.
 
     Returns the decision and the ``model_package`` part of the gate's JSON (the package and the lifecycle).
     """
     check_package_arn(policy, package_arn)  # before any call: a package of another account is refused, not recorded
     ram = ram_client(session, policy.region)
     sagemaker = session.client("sagemaker", region_name=policy.region)
+    kms = kms_client(session, policy)
+    package = ModelPackageStore(sagemaker).describe(package_arn)
+    unrelated = identity_problem(stage, card_arn, package)
+    if unrelated:  # not this card's package: nothing is written to it
+        return blocked(stage.name, unrelated, datetime.now(UTC), card={"arn": card_arn}), {
+            "arn": package_arn,
+            "lifecycle": None,
+            "note": "not recorded: the package is not this card's package for the stage",
+        }
+
+    def check(now: datetime) -> Decision:
+        return check_bound_package_once(ram, sagemaker, policy, stage, card_arn, package, now, kms)
+
     if wait is not None and wait <= 0:
-        decision = check_package_once(ram, sagemaker, policy, stage, card_arn, package_arn, datetime.now(UTC))
+        decision = check(datetime.now(UTC))
     else:
-        decision = run_package_gate(
-            ram, sagemaker, policy, stage, card_arn, package_arn, timeout=wait, progress=progress
-        )
+        decision = run_gate(ram, sagemaker, policy, stage, card_arn, timeout=wait, progress=progress, check=check)
     if verify_roles and decision.allowed:
         decision = verify_consumers(decision, verify_roles, base_session=session, region=policy.region)
         decision = verify_package_consumers(

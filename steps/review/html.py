@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from mcgov.steps.assess.assessment import Assessment
 from mcgov.steps.review.charts import chart
 from mcgov.steps.review.diff_render import render_diff_html
 from mcgov.steps.review.formatting import exact, html_text, is_number, number, scalar_text, shorten
@@ -18,6 +19,8 @@ from mcgov.steps.review.view import (
     Block,
     CardInfo,
     CardView,
+    Coverage,
+    CoverageRow,
     Evaluation,
     Field,
     Fields,
@@ -79,6 +82,15 @@ details.chart-data summary{cursor:pointer;font-size:.85em;color:var(--muted)}
 details.appendix{margin-top:36px;padding:8px 12px;border:1px solid var(--line);border-radius:4px;background:#fafbfc}
 details.appendix>summary{cursor:pointer;font-weight:600;color:var(--accent)}
 details.appendix h3{font-size:1em}
+.coverage-score{font-weight:600}
+table.coverage{table-layout:fixed}
+table.coverage thead th:nth-child(1){width:15%}table.coverage thead th:nth-child(2){width:18%}
+table.coverage thead th:nth-child(3){width:16%}table.coverage thead th:nth-child(4){width:11%}
+table.coverage td.status{font-weight:600}
+table.coverage code{overflow-wrap:normal}
+.status-covered{color:#1d5e28}.status-partial{color:#7a4b00}.status-missing{color:#8a1c12}
+.status-not_evidenced_by_card{color:var(--muted)}
+tr.not-evidenced td{color:var(--muted)}
 footer{margin-top:18px;padding-top:10px;border-top:2px solid var(--line);font-size:.85em;color:var(--muted)}
 @page{size:A4;margin:14mm}
 @media print{
@@ -97,11 +109,17 @@ def _e(text: Any) -> str:
 
 
 def render_html(
-    content: Any, *, info: CardInfo | None = None, diff: Any = None, generated_at: datetime | None = None
+    content: Any,
+    *,
+    info: CardInfo | None = None,
+    diff: Any = None,
+    generated_at: datetime | None = None,
+    assessment: Assessment | None = None,
 ) -> str:
-    """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top and
+    """The HTML page of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section at the top,
+    ``assessment`` (of ``content`` against a framework) a "Coverage" section after the card's, and
     ``generated_at`` (the caller's clock, so a test can pin it) goes in the footer."""
-    view = build_view(content, info, generated_at=generated_at, diff=diff)
+    view = build_view(content, info, generated_at=generated_at, diff=diff, assessment=assessment)
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n',
@@ -125,6 +143,8 @@ def render_html(
         out.append("</section>\n")
     if not view.sections:
         out.append('<p class="empty">The card holds no content yet.</p>\n')
+    if view.coverage is not None:
+        out.append(_coverage(view.coverage))
     out.append("</main>\n")
     out.append(_appendix(view.appendix))
     out.append(_footer(view.generated))
@@ -143,6 +163,7 @@ def _header(view: CardView, with_changes: bool) -> str:
         [("approval", "Approval")]
         + ([("changes", "Changes")] if with_changes else [])
         + [(s.key, s.title) for s in view.sections]
+        + ([("coverage", "Coverage")] if view.coverage is not None else [])
         + ([("appendix", "Appendix")] if view.appendix else [])
     )
     nav = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in links)
@@ -159,6 +180,41 @@ def _approval(approval: Approval) -> str:
         f'<section id="approval" class="approval approval-{_e(approval.state.value)}" '
         f'data-approval="{_e(approval.state.value)}">\n<h2>Approval</h2>\n<p>{_e(approval.summary)}</p>\n{rows}'
         "</section>\n"
+    )
+
+
+def _coverage(coverage: Coverage) -> str:
+    head = "".join(
+        f'<th scope="col">{c}</th>' for c in ("Requirement", "Title", "Source", "Status", "Evidence", "Missing")
+    )
+    rows = "".join(_coverage_row(r) for r in coverage.rows)
+    return (
+        f'<section id="coverage" class="coverage" data-framework="{_e(coverage.framework)}" '
+        f'data-score="{_e(coverage.score)}">\n<h2>Coverage: {_e(coverage.title)}</h2>\n'
+        f'<p class="coverage-score"><span class="badge">Score {_e(coverage.score)}</span> against '
+        f"<code>{_e(coverage.framework)}</code>: {_e(coverage.summary)}.</p>\n"
+        f'<p class="coverage-source">Text: {_e(coverage.version)}, <code>{_e(coverage.url)}</code></p>\n'
+        + _note(Note("Caveat", coverage.caveat))
+        + f'<table class="coverage"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n</section>\n'
+    )
+
+
+def _path(path: str) -> str:
+    """A content path in code, breakable after each dot (``<wbr>``) rather than inside a field name."""
+    return "<code>" + _e(path).replace(".", ".<wbr>") + "</code>"
+
+
+def _coverage_row(row: CoverageRow) -> str:
+    evidence = "<br>".join(_path(path) for path in row.evidence)
+    if row.reason is not None:
+        missing, css = _e(row.reason), ' class="not-evidenced"'
+    else:
+        missing, css = "<br>".join(_path(path) for path in row.missing), ""
+    return (
+        f'<tr{css} data-requirement="{_e(row.id)}" data-status="{_e(row.status)}"><th scope="row">{_e(row.id)}</th>'
+        f"<td>{_e(row.title)}</td><td>{_e(row.source)}</td>"
+        f'<td class="status status-{_e(row.status)}">{_e(row.status_text)}</td>'
+        f"<td>{evidence}</td><td>{missing}</td></tr>"
     )
 
 

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mcgov.errors import BadInputError
+from mcgov.steps.approval.check import approve_command
+from mcgov.steps.assess.assessment import Assessment, Status
+from mcgov.steps.assess.report import counts_line
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
 from mcgov.steps.review.diff import CardDiff, split_recorded
@@ -23,6 +26,8 @@ from mcgov.steps.review.view import (
     Block,
     CardInfo,
     CardView,
+    Coverage,
+    CoverageRow,
     Evaluation,
     Field,
     Fields,
@@ -84,10 +89,16 @@ _KNOWN_SECTIONS = (
 
 
 def build_view(
-    content: Any, info: CardInfo | None = None, *, generated_at: datetime | None = None, diff: CardDiff | None = None
+    content: Any,
+    info: CardInfo | None = None,
+    *,
+    generated_at: datetime | None = None,
+    diff: CardDiff | None = None,
+    assessment: Assessment | None = None,
 ) -> CardView:
     """Lay out card ``content`` for a reviewer; ``generated_at`` (the caller's clock) is printed in the footer,
-    ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix)."""
+    ``diff`` gives the changes since an older version (those to what mcgov recorded go to the appendix),
+    ``assessment`` (of this content against a framework) the coverage section."""
     if not isinstance(content, dict):
         raise BadInputError(f"card content must be a JSON object, got {type(content).__name__}")
     info = info or CardInfo()
@@ -124,6 +135,48 @@ def build_view(
         generated=Generated(__version__, _timestamp(generated_at) if generated_at is not None else None),
         changes=changes,
         changes_note=_recorded_note(len(recorded)) if recorded else None,
+        coverage=coverage_of(assessment) if assessment is not None else None,
+    )
+
+
+COVERAGE_CAVEAT = (
+    "Presence, not adequacy: a requirement is covered when the card has text in the fields that evidence it, not "
+    "when that text is true or sufficient; a requirement a card cannot evidence is listed and not counted."
+)
+_STATUS_TEXT = {
+    Status.COVERED: "covered",
+    Status.PARTIAL: "partial",
+    Status.MISSING: "missing",
+    Status.NOT_EVIDENCED: "not evidenced by a card",
+}
+
+
+def coverage_of(assessment: Assessment) -> Coverage:
+    """The coverage section of an assessment: the score and counts (as ``mcgov card assess`` prints them) and
+    every row."""
+    framework = assessment.framework
+    rows = tuple(
+        CoverageRow(
+            id=r.requirement.id,
+            title=r.requirement.title,
+            source=r.requirement.source,
+            status=r.status.value,
+            status_text=_STATUS_TEXT[r.status],
+            evidence=r.evidence,
+            missing=r.missing,
+            reason=r.requirement.reason,
+        )
+        for r in assessment.results
+    )
+    return Coverage(
+        framework=framework.name,
+        title=framework.title,
+        version=framework.version,
+        url=framework.url,
+        score=assessment.score_text,
+        summary=counts_line(assessment),
+        caveat=COVERAGE_CAVEAT,
+        rows=rows,
     )
 
 
@@ -371,6 +424,7 @@ def approval_of(info: CardInfo, sha256: str | None) -> Approval:
         return Approval(
             ApprovalState.NONE,
             "Not approved through mcgov: the card carries no approval record from `mcgov card approve`." + outside,
+            _approve_rows(info, sha256),
         )
     rows = (
         Field("Approver", record.approver or "(not recorded)", code=record.approver.startswith("arn:")),
@@ -388,8 +442,24 @@ def approval_of(info: CardInfo, sha256: str | None) -> Approval:
     if info.status != "Approved":
         changes.append(f"the card's status is {info.status or 'unknown'}, not Approved")
     if changes:
-        return Approval(ApprovalState.NOT_CURRENT, "Not approved in this version: " + "; ".join(changes) + ".", rows)
+        return Approval(
+            ApprovalState.NOT_CURRENT,
+            "Not approved in this version: " + "; ".join(changes) + ".",
+            rows + _approve_rows(info, sha256),
+        )
     return Approval(ApprovalState.APPROVED, "Approved through mcgov: this version and content.", rows)
+
+
+def _approve_rows(info: CardInfo, sha256: str | None) -> tuple[Field, ...]:
+    """What an approver runs after reviewing this page: the version, the content sha256 and the exact command."""
+    card = info.name or info.arn
+    if card is None or info.version is None or sha256 is None:
+        return ()
+    return (
+        Field("Reviewed version", str(info.version)),
+        Field("Reviewed content sha256", sha256, code=True),
+        Field("Approve this version", approve_command(card, info.version, sha256, info.policy), code=True),
+    )
 
 
 def _appendix(custom: dict[str, Any], entries: Any) -> tuple[Block, ...]:

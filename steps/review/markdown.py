@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from mcgov.steps.assess.assessment import Assessment
 from mcgov.steps.review.chart_math import bar_labels, matrix_axes
 from mcgov.steps.review.diff_render import render_diff_markdown
 from mcgov.steps.review.formatting import is_number, md_code, md_text, number, scalar_text, shorten
@@ -18,6 +19,7 @@ from mcgov.steps.review.view import (
     Approval,
     Block,
     CardInfo,
+    Coverage,
     Evaluation,
     Field,
     Fields,
@@ -33,11 +35,17 @@ APPENDIX_SUMMARY = "Appendix: how mcgov built this card (provenance, report hash
 
 
 def render_markdown(
-    content: Any, *, info: CardInfo | None = None, diff: Any = None, generated_at: datetime | None = None
+    content: Any,
+    *,
+    info: CardInfo | None = None,
+    diff: Any = None,
+    generated_at: datetime | None = None,
+    assessment: Assessment | None = None,
 ) -> str:
-    """The Markdown of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section after the approval and
+    """The Markdown of card ``content``; ``diff`` (a ``CardDiff``) adds a "Changes" section after the approval,
+    ``assessment`` (of ``content`` against a framework) a "Coverage" section after the card's, and
     ``generated_at`` (the caller's clock) goes in the last line."""
-    view = build_view(content, info, generated_at=generated_at, diff=diff)
+    view = build_view(content, info, generated_at=generated_at, diff=diff, assessment=assessment)
     out = [f"# {md_text(view.title)}\n"]
     if view.risk_rating:
         out.append(f"\n**Risk rating:** {md_text(view.risk_rating)}\n")
@@ -55,12 +63,33 @@ def render_markdown(
         out.append("".join(_block(b, 3) for b in section.blocks))
     if not view.sections:
         out.append("\n_The card holds no content yet._\n")
+    if view.coverage is not None:
+        out.append(_coverage(view.coverage))
     if view.appendix:
         # a collapsed block on GitHub; the tags are the renderer's own, every card text inside is escaped
         appendix = "".join(_block(b, 3) for b in view.appendix)
         out.append(f"\n<details>\n<summary>{APPENDIX_SUMMARY}</summary>\n{appendix}\n</details>\n")
     out.append(_generated(view.generated))
     return "".join(out)
+
+
+def _coverage(coverage: Coverage) -> str:
+    lines = [
+        "| Requirement | Title | Source | Status | Evidence | Missing |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in coverage.rows:
+        evidence = "<br>".join(md_code(path) for path in row.evidence)
+        missing = md_text(row.reason) if row.reason is not None else "<br>".join(md_code(p) for p in row.missing)
+        cells = (md_text(row.id), md_text(row.title), md_text(row.source), md_text(row.status_text), evidence, missing)
+        lines.append("| " + " | ".join(cells) + " |")
+    return (
+        f"\n## Coverage: {md_text(coverage.title)}\n\n**Score {md_text(coverage.score)}** against "
+        f"{md_code(coverage.framework)}: {md_text(coverage.summary)}.\n\n"
+        f"Text: {md_text(coverage.version)}, {md_code(coverage.url)}\n\n> **Caveat:** {md_text(coverage.caveat)}\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def _approval(approval: Approval) -> str:

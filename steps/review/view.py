@@ -26,6 +26,7 @@ class CardInfo:
     last_modified: str | None = None
     approval: ApprovalRecord | None = None
     approval_error: str | None = None
+    policy: str | None = None  # the share policy named to `mcgov card render --policy`, for the approve command
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,41 @@ class Generated:
 
 
 @dataclass(frozen=True)
+class CoverageRow:
+    """One requirement of a framework as the card meets it: ``status`` is the assessment's (``covered``,
+    ``partial``, ``missing`` or ``not_evidenced_by_card``, then ``reason`` says why), ``status_text`` how it reads."""
+
+    id: str
+    title: str
+    source: str
+    status: str
+    status_text: str
+    evidence: tuple[str, ...]
+    missing: tuple[str, ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The card assessed against a framework (``mcgov card render --framework``): the score (two decimals, rounded
+    down), ``summary`` (rows per status), a caveat and one row per requirement, in the framework's order."""
+
+    framework: str
+    title: str
+    version: str
+    url: str
+    score: str
+    summary: str
+    caveat: str
+    rows: tuple[CoverageRow, ...]
+
+
+@dataclass(frozen=True)
 class CardView:
     """The page: header facts, the approval, the changes since an older version (when asked for), the card's
-    non-empty sections, then an appendix of what the tool recorded (``mcgov.*`` provenance, parser notes, and
-    the changes to them, which ``changes_note`` points to) and the generated-at line."""
+    non-empty sections, the coverage of a framework (when asked for), then an appendix of what the tool recorded
+    (``mcgov.*`` provenance, parser notes, and the changes to them, which ``changes_note`` points to) and the
+    generated-at line."""
 
     title: str
     info: tuple[Field, ...]
@@ -149,3 +181,4 @@ class CardView:
     generated: Generated
     changes: CardDiff | None = None
     changes_note: str | None = None
+    coverage: Coverage | None = None

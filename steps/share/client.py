@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.share.exceptions import ShareError
-from mcgov.steps.share.naming import TAG_CARD_ARN, is_our_share, share_name
+from mcgov.steps.share.naming import TAG_CARD_ARN, is_card_share, share_name
 from mcgov.steps.share.quotas import SHARE_ARNS_PER_READ
 from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
@@ -86,14 +86,14 @@ def get_associations(
 
 
 def list_stage_shares(ram: Any, card_arn: str, stage: str) -> list[ResourceShare]:
-    """Every share of this (card, stage), in any status, recognised by name and tags."""
+    """Every share of this (card, stage), in any status and of any owner, recognised by name and tags."""
     shares = get_shares(
         ram,
         resourceOwner="SELF",
         name=share_name(card_arn, stage),
         tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}],
     )
-    return [s for s in shares if is_our_share(s, card_arn, stage)]
+    return [s for s in shares if is_card_share(s, card_arn, stage)]
 
 
 def list_associations(ram: Any, share_arn: str, association_type: AssociationType) -> list[Association]:
@@ -119,7 +119,7 @@ def association_rows(
 
 def list_card_shares(ram: Any, card_arn: str) -> list[ResourceShare]:
     """Every share this account owns that carries the card's tag (per-card and model package group shares), in
-    any status, in one listing; callers keep the ones they name (``ShareSpec.owns``, ``is_our_share``)."""
+    any status, in one listing; callers keep the ones they name (``ShareSpec.matches``, ``is_card_share``)."""
     return get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
 
 

@@ -11,6 +11,11 @@ One converge (``converge_share``) serves the card's share of each stage and, for
 ``model_package_group``, the model package group's share beside it: both are a ``ShareSpec``
 (``mcgov.steps.share.naming``), both carry the card tag, so a converged card costs three calls with or without
 groups; a first run adds one CreateResourceShare and two association reads per share.
+
+Ownership (``mcgov.steps.share.ownership``): only the policy's own shares (``mcgov:policy-id``) are reused and
+changed. Another policy's share of the same card and stage is left alone and listed; a share made before ownership
+tags is used as it is when its principals are exactly the stage's, else reported and, with ``prune``, deleted (a
+per-card share holds this card only).
 """
 
 from __future__ import annotations
@@ -31,8 +36,16 @@ from mcgov.steps.share.client import (
     require_live,
 )
 from mcgov.steps.share.exceptions import ShareError
-from mcgov.steps.share.naming import ShareSpec, card_share, group_share, is_our_share
-from mcgov.steps.share.plan import ShareResult, StageShareResult, plan_associations, select_share
+from mcgov.steps.share.naming import TAG_PERMISSION, TAG_POLICY_ID, ShareSpec, card_share, group_share, is_card_share
+from mcgov.steps.share.ownership import Ownership, is_legacy, ownership
+from mcgov.steps.share.plan import (
+    ShareResult,
+    StageShareResult,
+    live_entities,
+    plan_associations,
+    select_share,
+    share_order,
+)
 from mcgov.steps.share.ram_rows import Association, AssociationType, ResourceShare
 
 MODEL_CARD_RESOURCE_TYPE = "sagemaker:ModelCard"
@@ -55,16 +68,18 @@ def ensure_share(
     Raises ``ShareError`` when a share carries another permission and ``prune`` is false.
     With ``package_group_arn``, the stages that set ``model_package_group`` also get the group's share,
     read in the same pass. ``stages`` are resolved (``SharePolicy.stage``); default: every stage of the policy.
+    Only the shares of ``policy.policy_id`` are reused and changed (the module docstring).
     """
     policy.card_arn(card_arn)
     resolved = policy.stages_named() if stages is None else stages
-    cards = [card_share(card_arn, stage) for stage in resolved]
+    owner = policy.policy_id
+    cards = [card_share(card_arn, stage, owner) for stage in resolved]
     groups = (
-        [group_share(card_arn, stage, package_group_arn) for stage in resolved if stage.model_package_group]
+        [group_share(card_arn, stage, package_group_arn, owner) for stage in resolved if stage.model_package_group]
         if package_group_arn
         else []
     )
-    snapshot = read_card_shares(ram, card_arn, [*cards, *groups])
+    snapshot = read_card_shares(ram, card_arn, [*cards, *groups], owner)
     result = ShareResult(card_arn=card_arn, stages=[converge_share(ram, policy, s, prune, snapshot) for s in cards])
     if package_group_arn:
         result.package_group_arn = package_group_arn
@@ -80,11 +95,18 @@ class CardShares:
     principals: Mapping[str, tuple[Association, ...]]
     resources: Mapping[str, tuple[Association, ...]]
 
+    def live_principals(self, share_arn: str) -> list[str]:
+        return live_entities(self.principals.get(share_arn, ()))
 
-def read_card_shares(ram: Any, card_arn: str, specs: Sequence[ShareSpec]) -> CardShares:
-    """The card's shares that ``specs`` name, found by the card tag, and their associations, in three calls."""
-    shares = tuple(s for s in list_card_shares(ram, card_arn) if any(spec.owns(s) for spec in specs))
-    live = [s.arn for s in shares if s.live]
+    def live_resources(self, share_arn: str) -> list[str]:
+        return live_entities(self.resources.get(share_arn, ()))
+
+
+def read_card_shares(ram: Any, card_arn: str, specs: Sequence[ShareSpec], policy_id: str) -> CardShares:
+    """The card's shares that ``specs`` name (any owner), found by the card tag, and the associations of the live
+    ones of ``policy_id`` or made before ownership tags (another policy's are not read), in three calls."""
+    shares = tuple(s for s in list_card_shares(ram, card_arn) if any(spec.matches(s) for spec in specs))
+    live = [s.arn for s in shares if s.live and s.tag(TAG_POLICY_ID) in (None, policy_id)]
     return CardShares(
         shares,
         association_rows(ram, live, AssociationType.PRINCIPAL),
@@ -95,12 +117,21 @@ def read_card_shares(ram: Any, card_arn: str, specs: Sequence[ShareSpec]) -> Car
 def converge_share(
     ram: Any, policy: SharePolicy, spec: ShareSpec, prune: bool, snapshot: CardShares
 ) -> StageShareResult:
-    """Bring the share ``spec`` names to the policy: keep the oldest live one carrying its permission, create it
-    when missing, set ``allowExternalPrincipals``, associate the stage's accounts and the resource; remove drift
-    (and stale or duplicate shares) only with ``prune``."""
+    """Bring the share ``spec`` names to the policy: keep the policy's oldest live share carrying its permission
+    (or a share made before ownership tags that already grants exactly the stage's accounts), create it when
+    missing, set ``allowExternalPrincipals``, associate the stage's accounts and the resource; remove drift
+    (and stale, duplicate or superseded shares) only with ``prune``. Another policy's shares are listed, never
+    touched."""
     permission = spec.permission_tag
-    result = StageShareResult(stage=spec.stage.name, share_name=spec.name, permission_arn=permission)
-    selection = select_share([s for s in snapshot.shares if spec.owns(s)], permission)
+    result = StageShareResult(
+        stage=spec.stage.name, share_name=spec.name, permission_arn=permission, policy_id=spec.owner.policy_id
+    )
+    matching = [s for s in snapshot.shares if spec.matches(s)]
+    kinds = {s.arn: ownership(s, spec.owner, snapshot.live_principals(s.arn)) for s in matching}
+    result.other_policies = {
+        s.arn: s.tag(TAG_POLICY_ID) or "" for s in matching if s.live and kinds[s.arn] is Ownership.FOREIGN
+    }
+    selection = select_share([s for s in matching if kinds[s.arn] is Ownership.OWNED], permission)
     if selection.stale_permission and not prune:
         arns = ", ".join(s.arn for s in selection.stale_permission)
         raise ShareError(
@@ -110,9 +141,16 @@ def converge_share(
     result.duplicate_shares = [s.arn for s in selection.duplicates]
     if prune:
         result.deleted_shares.extend(delete_shares(ram, (*selection.stale_permission, *selection.duplicates)))
+    generation = selection.generation + len(result.deleted_shares)
+    legacy = sorted((s for s in matching if s.live and is_legacy(s)), key=share_order)
     share = selection.active
+    adopted = None if share is not None else next((s for s in legacy if _adoptable(s, spec, policy, snapshot)), None)
+    _legacy(ram, spec, [s for s in legacy if s is not adopted], prune, snapshot, result)
+    if adopted is not None:  # grants exactly the stage's accounts already: used as it is, never written
+        result.share_arn, result.adopted = adopted.arn, True
+        return result
     if share is None:
-        share = _create(ram, policy, spec, selection.generation + len(result.deleted_shares))
+        share = _create(ram, policy, spec, generation)
         result.created = True
     result.share_arn = share.arn
     external = share.allow_external_principals
@@ -140,6 +178,38 @@ def converge_share(
     result.removed_principals = list(plan.remove_principals)
     result.removed_resources = list(plan.remove_resources)
     return result
+
+
+def _adoptable(share: ResourceShare, spec: ShareSpec, policy: SharePolicy, snapshot: CardShares) -> bool:
+    """A share made before ownership tags that already is what ``spec`` asks: exactly the stage's accounts
+    (``Ownership.ADOPTED``), the spec's permission, the policy's external setting, and the resource, live."""
+    external = share.allow_external_principals
+    return (
+        ownership(share, spec.owner, snapshot.live_principals(share.arn)) is Ownership.ADOPTED
+        and share.tag(TAG_PERMISSION) == spec.permission_tag
+        and (external is None or external == policy.allow_external_principals)
+        and set(snapshot.live_resources(share.arn)) == {spec.resource_arn}
+    )
+
+
+def _legacy(
+    ram: Any,
+    spec: ShareSpec,
+    shares: Sequence[ResourceShare],
+    prune: bool,
+    snapshot: CardShares,
+    result: StageShareResult,
+) -> None:
+    """Report the (card, stage) shares made before ownership tags that are not used: drift when one grants an
+    account the stage does not name, superseded otherwise; ``prune`` deletes them (they hold this card only)."""
+    for share in shares:
+        extra = sorted(set(snapshot.live_principals(share.arn)) - set(spec.stage.accounts))
+        if extra:
+            result.legacy_drift[share.arn] = extra
+        else:
+            result.legacy_shares.append(share.arn)
+    if prune:
+        result.deleted_shares.extend(delete_shares(ram, shares))
 
 
 def _change(ram: Any, operation: str, share_arn: str, principals: Sequence[str], resources: Sequence[str]) -> None:
@@ -173,12 +243,14 @@ def _create(ram: Any, policy: SharePolicy, spec: ShareSpec, generation: int) -> 
 def delete_share(
     ram: Any, policy: SharePolicy, card_arn: str, stages: Sequence[PolicyStage] | None = None
 ) -> list[str]:
-    """Delete every live share of ``card_arn`` for ``stages`` (default: every stage); return the deleted ARNs."""
+    """Delete every live share of ``card_arn`` for ``stages`` (default: every stage) that is the policy's or was made
+    before ownership tags (another policy's shares stay); return the deleted ARNs."""
     policy.card_arn(card_arn)
     names = [stage.name for stage in (policy.stages_named() if stages is None else stages)]
     deleted: list[str] = []
     for share in list_card_shares(ram, card_arn):
-        if share.live and any(is_our_share(share, card_arn, name) for name in names):
+        mine = share.tag(TAG_POLICY_ID) in (None, policy.policy_id)
+        if share.live and mine and any(is_card_share(share, card_arn, name) for name in names):
             call(ram, "delete_resource_share", resourceShareArn=share.arn)
             deleted.append(share.arn)
     return deleted

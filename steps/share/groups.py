@@ -52,17 +52,30 @@ def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
     return package_arn
 
 
-def resolve_package(policy: SharePolicy, stages: Sequence[PolicyStage], package_arn: str | None) -> str | None:
+def resolve_package(
+    policy: SharePolicy, stages: Sequence[PolicyStage], package_arn: str | None, card_arn: str | None = None
+) -> str | None:
     """The model package whose group the stages share (``--model-package``, else the one the card names in its
     ``model_package_details``: the caller reads it), checked; None when no stage needs a group.
-    ``BadInputError`` naming ``--model-package`` when one does and no versioned package is named."""
-    needed = [stage.name for stage in stages if stage.model_package_group]
+    ``BadInputError`` naming ``--model-package`` when one does and no versioned package is named, or (given
+    ``card_arn``) when the package's group is not the group the policy names for such a stage: a group is shared
+    only with the stages that promote its packages."""
+    needed = [stage for stage in stages if stage.model_package_group]
     if package_arn is None:
         if needed:
             raise BadInputError(
-                f"stage {needed[0]} sets model_package_group but the card names no model package "
+                f"stage {needed[0].name} sets model_package_group but the card names no model package "
                 "(model_package_details.model_package_arn); pass --model-package ARN",
                 field="--model-package",
             )
         return None
-    return check_package_arn(policy, package_arn)
+    check_package_arn(policy, package_arn)
+    group = group_arn_of_package(package_arn).rsplit("/", 1)[-1]
+    for stage in needed if card_arn else ():
+        if stage.package_group_name(str(card_arn)) != group:
+            raise BadInputError(
+                f"the package's group is not the group stage {stage.name} promotes (model_package_group); share "
+                "a package of that group, or name this group in the policy",
+                field="--model-package",
+            )
+    return package_arn

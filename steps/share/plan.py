@@ -100,13 +100,21 @@ def live_entities(associations: Iterable[Association]) -> list[str]:
 
 @dataclass
 class StageShareResult:
-    """What ``ensure_share`` found and did for one stage."""
+    """What ``ensure_share`` found and did for one stage.
+
+    ``adopted``: the share in use was made before ownership tags and grants exactly the stage's accounts (used as it
+    is). ``legacy_drift``: such shares of the card that grant accounts the stage does not name (share ARN -> those
+    accounts); ``legacy_shares``: the other ones, superseded. ``other_policies``: live shares of the card and stage
+    that another policy owns (share ARN -> its policy id), never touched.
+    """
 
     stage: str
     share_name: str
     permission_arn: str
+    policy_id: str = ""
     share_arn: str | None = None
     created: bool = False
+    adopted: bool = False
     added_principals: list[str] = field(default_factory=list)
     added_resources: list[str] = field(default_factory=list)
     drift_principals: list[str] = field(default_factory=list)
@@ -115,10 +123,34 @@ class StageShareResult:
     removed_resources: list[str] = field(default_factory=list)
     duplicate_shares: list[str] = field(default_factory=list)
     deleted_shares: list[str] = field(default_factory=list)
+    legacy_drift: dict[str, list[str]] = field(default_factory=dict)
+    legacy_shares: list[str] = field(default_factory=list)
+    other_policies: dict[str, str] = field(default_factory=dict)
     allow_external_updated: bool = False
 
+    @property
+    def drift(self) -> bool:
+        """True when a share of this policy's still grants something the stage does not name (not pruned)."""
+        return bool(
+            set(self.drift_principals) - set(self.removed_principals)
+            or set(self.drift_resources) - set(self.removed_resources)
+            or set(self.duplicate_shares) - set(self.deleted_shares)
+            or set(self.legacy_drift) - set(self.deleted_shares)
+        )
+
+    def kept_drift(self) -> list[str]:
+        """One line per drift left in place (not pruned), naming the share and the accounts."""
+        lines = []
+        kept = sorted(set(self.drift_principals) - set(self.removed_principals))
+        if kept:
+            lines.append(f"share {self.share_arn} grants {', '.join(kept)}")
+        for arn, accounts in sorted(self.legacy_drift.items()):
+            if arn not in self.deleted_shares:
+                lines.append(f"share {arn} (made before ownership tags) grants {', '.join(accounts)}")
+        return lines
+
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {**self.__dict__, "drift": self.drift}
 
 
 @dataclass
@@ -133,12 +165,7 @@ class ShareResult:
     @property
     def drift(self) -> bool:
         """True when something the policy does not name is still on a share (not pruned)."""
-        return any(
-            set(s.drift_principals) - set(s.removed_principals)
-            or set(s.drift_resources) - set(s.removed_resources)
-            or set(s.duplicate_shares) - set(s.deleted_shares)
-            for s in (*self.stages, *self.package_group_stages)
-        )
+        return any(s.drift for s in (*self.stages, *self.package_group_stages))
 
     def to_dict(self) -> dict:
         out = {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}

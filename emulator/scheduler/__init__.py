@@ -1,0 +1,1 @@
+"""EventBridge Scheduler for the emulator: schedule expressions and schedules that fire on the emulator clock."""
