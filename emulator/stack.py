@@ -9,7 +9,8 @@ evaluates what CloudFormation evaluates for one stack: parameters (given or defa
 ``Fn::Select``, ``Fn::Split``, ``Fn::FindInMap`` and ``Fn::Base64`` (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html).
 A function or reference it does not know raises ``TemplateError``: nothing is guessed.
 
-``deploy_stack`` creates, in one account, the resources an emulated stack needs at run time: IAM managed policies
+``deploy_stack`` creates, in one account, the resources an emulated stack needs at run time: KMS keys (key policy,
+spec and usage as written; their ARNs, which KMS chooses, known from then on), IAM managed policies
 and roles (trust, inline and managed policies as written), log groups, SQS queues and queue policies, Lambda
 functions (each running the handler ``handlers(<Handler>)`` returns, in-process, under its role), their event
 invoke configurations, state machines (``DefinitionSubstitutions`` applied), S3 buckets and customer-managed RAM
@@ -135,6 +136,7 @@ class Resolver:
         self.parameters = self._parameters(parameters or {})
         self._conditions: dict[str, bool] = {}
         self.names: dict[str, str] = {}
+        self.created: dict[str, str] = {}  # logical id -> ARN of a resource whose ARN the service chose (KMS keys)
         for logical, resource in self.resources().items():
             self.names[logical] = self._name_of(logical, resource)
 
@@ -211,6 +213,10 @@ class Resolver:
         if logical not in resources:
             raise TemplateError(f"resource {logical} does not exist (or its Condition is false)")
         kind, name = resources[logical]["Type"], self.names[logical]
+        if logical in self.created:
+            return self.created[logical]
+        if kind == "AWS::KMS::Key":
+            raise TemplateError(f"the ARN of {logical} ({kind}) is known once the key is created")
         p, r, a = self.partition, self.region, self.account
         formats = {
             "AWS::IAM::Role": f"arn:{p}:iam::{a}:role/{name}",
@@ -240,6 +246,8 @@ class Resolver:
             return self.arn(name)
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.names[name]}"
+        if kind == "AWS::KMS::Key":
+            return self.arn(name).rsplit("/", 1)[-1]  # the key id
         return self.names[name]
 
     def get_att(self, logical: str, attribute: str) -> Any:
@@ -250,7 +258,7 @@ class Resolver:
             return self.arn(logical)
         if attribute in ("QueueName", "Name", "StateMachineName"):
             return self.names[logical]
-        if attribute == "QueueUrl":
+        if attribute in ("QueueUrl", "KeyId"):
             return self.ref(logical)
         raise TemplateError(f"Fn::GetAtt {logical}.{attribute} is not evaluated")
 
@@ -442,6 +450,7 @@ def deploy_stack(
     stack = DeployedStack(resolver)
     resources = resolver.resources()
     order = (
+        "AWS::KMS::Key",  # first: policies name its ARN, which KMS chooses
         "AWS::IAM::ManagedPolicy",
         "AWS::IAM::Role",
         "AWS::Logs::LogGroup",
@@ -457,9 +466,10 @@ def deploy_stack(
     for logical, resource in resources.items():
         if resource["Type"] not in order:
             stack.skipped[logical] = resource["Type"]
-        elif resource["Type"] != "AWS::SQS::QueuePolicy":
+        elif resource["Type"] not in ("AWS::SQS::QueuePolicy", "AWS::KMS::Key"):
             stack.refs[logical] = resolver.ref(logical)
     creators: dict[str, Callable[[Any, DeployedStack, str, dict[str, Any]], None]] = {
+        "AWS::KMS::Key": _kms_key,
         "AWS::IAM::ManagedPolicy": _managed_policy,
         "AWS::IAM::Role": _role,
         "AWS::Logs::LogGroup": _log_group,
@@ -487,6 +497,20 @@ def deploy_stack(
             else:
                 creators[kind](session, stack, logical, props)
     return stack
+
+
+def _kms_key(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    kwargs: dict[str, Any] = {
+        "Policy": json.dumps(props["KeyPolicy"]),
+        "KeySpec": props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        "KeyUsage": props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+    }
+    if props.get("Description"):
+        kwargs["Description"] = props["Description"]
+    arn = session.client("kms").create_key(**kwargs)["KeyMetadata"]["Arn"]
+    stack.resolver.created[logical] = arn
+    stack.arns[logical] = arn
+    stack.refs[logical] = stack.resolver.ref(logical)
 
 
 def _managed_policy(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:

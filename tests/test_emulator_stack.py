@@ -139,7 +139,11 @@ def test_deploy_creates_the_run_time_resources_and_skips_the_rest(emulator: Emul
     assert [p["PolicyArn"] for p in attached["AttachedPolicies"]] == [stack.arns["GateReaderPolicy"]]
     function = session.client("lambda").get_function(FunctionName=stack.arns["ShareCardFunction"])["Configuration"]
     assert function["Role"] == stack.arns["ShareCardRole"] and function["Timeout"] == 270
-    assert function["Environment"]["Variables"] == {"MCGOV_POLICY_URI": "s3://p/policy.yaml"}
+    assert function["Environment"]["Variables"] == {
+        "MCGOV_POLICY_URI": "s3://p/policy.yaml",
+        "MCGOV_POLICY_MAX_AGE": "300",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
     config = session.client("lambda").get_function_event_invoke_config(FunctionName=stack.arns["ApprovalGuardFunction"])
     assert config["DestinationConfig"]["OnFailure"]["Destination"] == stack.arns["ApprovalGuardFailureQueue"]
     [source] = stack.event_sources

@@ -31,7 +31,7 @@ from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.emulator.stack import DeployedStack, load_template
 from mcgov.emulator.state import LambdaHandler
 from mcgov.steps.stack.template import TEMPLATE
-from tests.conftest import REPO
+from tests.conftest import REPO, reviewer_role
 
 CARD_ACCOUNT, STAGING, PROD, HUB = "111111111111", "222222222222", "333333333333", "444444444444"
 REGION = "us-east-1"
@@ -68,14 +68,20 @@ class World:
     emu: Emulator
     governance: DeployedStack
     hub: DeployedStack
+    reviewer_role: str
     outcomes: dict[str, Any] = field(default_factory=dict)
     consumer_role: str = ""
 
 
-def _policy(permission_arn: str, external: bool = False) -> bytes:
+def _policy(stack: DeployedStack, external: bool = False) -> bytes:
+    """The example policy for the stack: its read-only permission for prod, its signing key for approvals (only the
+    approvers, CardReviewer, sign), both stages promoting packages of the group named like the card."""
     data = yaml.safe_load((REPO / "share_policies" / "example.yaml").read_text())
     data["stages"]["staging"]["permission_arn"] = EXPORT_PERMISSION  # staging may export PDFs
-    data["stages"]["prod"]["permission_arn"] = permission_arn  # the stack's read-only permission
+    data["stages"]["prod"]["permission_arn"] = stack.arns["ProdReadOnlyModelCardPermission"]
+    data["approval_signing_key_arn"] = stack.outputs["ApprovalSigningKeyArn"]
+    for stage in data["stages"].values():
+        stage["model_package_group"] = True
     data["export"] = {"s3_output_prefix": f"s3://{EXPORTS}/cards/"}
     data["allow_external_principals"] = external
     return yaml.safe_dump(data).encode()
@@ -126,7 +132,8 @@ def _approval_event(package: str) -> dict[str, Any]:
 
 def _governance_scenarios(world: World) -> None:
     """populate (with and without embed), share, gate (with and without a package), the approval guard (kept,
-    reverted, ignored, failed to its destination), the gate watcher's queue, package approval, the workflow."""
+    reverted, ignored, failed to its destination), the gate watcher's queue, a signed approval verified by the gate,
+    the guard and the watcher, package approval, the workflow."""
     from mcgov.emulator.fixtures import seed_pipeline_outputs
 
     emu, stack, seen = world.emu, world.governance, world.outcomes
@@ -155,6 +162,9 @@ def _governance_scenarios(world: World) -> None:
     seen["share"] = _invoke(emu, fn["ShareCardFunction"], {"card_arn": CARD})
     seen["gate pending"] = _invoke(emu, fn["CheckGateFunction"], {"card_arn": CARD, "stage": "staging"})
     seen["gate allowed"] = _invoke(emu, fn["CheckGateFunction"], {"card_arn": CARD, "stage": "staging"})
+    emu.set_association_delay(polls=0)
+    _share_package_group(world, package)
+    emu.set_association_delay(polls=1)
     seen["gate package"] = _invoke(
         emu, fn["CheckGateFunction"], {"card_arn": CARD, "stage": "staging", "model_package_arn": package}
     )
@@ -173,30 +183,91 @@ def _governance_scenarios(world: World) -> None:
     seen["guard failure record"] = json.loads(failed[0]["Body"]) if failed else None
 
     # The CallbackStep's messages, polled by the event source mapping with the watcher's role.
-    (source,) = stack.event_sources
-    execution = f"arn:aws:sagemaker:{REGION}:{CARD_ACCOUNT}:pipeline/churn/execution/run0001"
-    for token, stage in (("tokenallow", "staging"), ("tokenblock", "prod")):
-        emu.issue_callback_token(execution, token)
-        body = {"token": token, "arguments": {"card_arn": CARD, "stage": stage}}
-        sqs.send_message(QueueUrl=source.queue_url, MessageBody=json.dumps(body))
-    seen["watcher poll"] = emu.poll_event_source(
-        source.function,
-        source.queue_url,
-        batch_size=source.batch_size,
-        report_batch_item_failures=source.report_batch_item_failures,
+    seen["watcher poll"] = _watch(world, (("tokenallow", "staging"), ("tokenblock", "prod")))
+
+    # Prod: the association is fixed, a reviewer approves with the stack's signing key (kms:Sign, which its key
+    # policy grants the approvers only), and the gate, the watcher and a prod registry's guard verify the signature
+    # (kms:Verify) before they allow.
+    emu.clear_failures()
+    emu.set_association_delay(polls=0)
+    seen["share fixed"] = _invoke(emu, fn["ShareCardFunction"], {"card_arn": CARD})
+    _share_package_group(world, package)
+    seen["approve card"] = _approve(world)
+    seen["gate prod signed"] = _invoke(
+        emu, fn["CheckGateFunction"], {"card_arn": CARD, "stage": "prod", "model_package_arn": package}
     )
+    seen["watcher poll signed"] = _watch(world, (("tokensigns", "prod"),))
+    guard = card_session.client("lambda")
+    variables = guard.get_function_configuration(FunctionName=fn["ApprovalGuardFunction"])["Environment"]["Variables"]
+    guard.update_function_configuration(
+        FunctionName=fn["ApprovalGuardFunction"],
+        Environment={"Variables": {**variables, "MCGOV_APPROVAL_STAGE": "prod"}},
+    )
+    sagemaker.update_model_package(ModelPackageArn=package, ModelApprovalStatus="Approved")
+    seen["guard prod signed"] = _invoke(emu, fn["ApprovalGuardFunction"], _approval_event(package))
+    guard.update_function_configuration(FunctionName=fn["ApprovalGuardFunction"], Environment={"Variables": variables})
+
     seen["callbacks"] = emu.pipeline_callbacks(CARD_ACCOUNT)
     seen["approve"] = _invoke(emu, fn["ApproveModelPackageFunction"], {"model_package_arn": package})
 
     # The operator turns allow_external_principals on in the deploy-time policy: the share role updates the shares.
-    card_session.client("s3").put_object(
-        Bucket=POLICIES, Key="policy.yaml", Body=_policy(fn["ProdReadOnlyModelCardPermission"], external=True)
-    )
+    card_session.client("s3").put_object(Bucket=POLICIES, Key="policy.yaml", Body=_policy(stack, external=True))
     seen["share external"] = _invoke(emu, fn["ShareCardFunction"], {"card_arn": CARD})
 
     # The Step Functions workflow, under the state machine's role.
     emu.set_association_delay(polls=None, seconds=None)
     seen["workflow"] = _execute(emu, fn["GovernanceStateMachine"], {"card": build, "stage": "staging"})
+
+
+def _share_package_group(world: World, package: str) -> None:
+    """The operator shares the card's package group (``mcgov share ensure --model-package``, not a function of the
+    stack): the stages' packages are promoted from it."""
+    from mcgov.steps.cli.main import main
+
+    with tempfile.TemporaryDirectory() as tmp, redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()) as err:
+        written = Path(tmp) / "policy.yaml"
+        written.write_bytes(_stored_policy(world))
+        code = main(["share", "ensure", "--card", CARD, "--policy", str(written), "--model-package", package])
+    assert code == 0, err.getvalue()
+
+
+def _approve(world: World) -> tuple[int, str]:
+    """``mcgov card approve`` of the current version by a session of CardReviewer, the policy's approver."""
+    from mcgov.steps.cli.main import main
+
+    emu = world.emu
+    version = emu.session("card").client("sagemaker").describe_model_card(ModelCardName=CARD)["ModelCardVersion"]
+    emu.act_as(world.reviewer_role, "jane")
+    err = io.StringIO()
+    with tempfile.TemporaryDirectory() as tmp, redirect_stdout(io.StringIO()), redirect_stderr(err):
+        written = Path(tmp) / "policy.yaml"
+        written.write_bytes(_stored_policy(world))
+        code = main(["card", "approve", CARD, "--policy", str(written), "--version", str(version)])
+    emu.act_as("card")
+    return code, err.getvalue()
+
+
+def _stored_policy(world: World) -> bytes:
+    body: bytes = world.emu.session("card").client("s3").get_object(Bucket=POLICIES, Key="policy.yaml")["Body"].read()
+    return body
+
+
+def _watch(world: World, tokens: tuple[tuple[str, str], ...]) -> Any:
+    """Send the CallbackStep messages of ``tokens`` (token, stage) and poll them once, as the event source mapping."""
+    emu = world.emu
+    (source,) = world.governance.event_sources
+    execution = f"arn:aws:sagemaker:{REGION}:{CARD_ACCOUNT}:pipeline/churn/execution/run0001"
+    sqs = emu.session("card").client("sqs")
+    for token, stage in tokens:
+        emu.issue_callback_token(execution, token)
+        body = {"token": token, "arguments": {"card_arn": CARD, "stage": stage}}
+        sqs.send_message(QueueUrl=source.queue_url, MessageBody=json.dumps(body))
+    return emu.poll_event_source(
+        source.function,
+        source.queue_url,
+        batch_size=source.batch_size,
+        report_batch_item_failures=source.report_batch_item_failures,
+    )
 
 
 def _hub_scenarios(world: World) -> None:
@@ -227,7 +298,7 @@ def _export_scenario(world: World) -> None:
     from mcgov.steps.cli.main import main
 
     emu = world.emu
-    local = emu.session("card").client("s3").get_object(Bucket=POLICIES, Key="policy.yaml")["Body"].read()
+    local = _stored_policy(world)
     out = io.StringIO()
     with tempfile.TemporaryDirectory() as tmp, redirect_stdout(out):
         written = Path(tmp) / "policy.yaml"
@@ -255,6 +326,7 @@ def world() -> Iterator[World]:
     with Emulator(config, virtual_time=True) as emu:
         template = load_template(TEMPLATE)
         card_session = emu.act_as("card")
+        reviewer = reviewer_role(emu)  # the example policy's approver, who alone signs with the stack's key
         for bucket in (ARTIFACTS, POLICIES):
             card_session.client("s3").create_bucket(Bucket=bucket)
         governance = emu.deploy_stack(
@@ -266,12 +338,11 @@ def world() -> Iterator[World]:
                 "PolicyUri": f"s3://{POLICIES}/policy.yaml",
                 "PolicyBucket": POLICIES,
                 "ArtifactBucket": ARTIFACTS,
+                "ApproverRoleArns": reviewer,
             },
             handlers=handler_for,
         )
-        card_session.client("s3").put_object(
-            Bucket=POLICIES, Key="policy.yaml", Body=_policy(governance.arns["ProdReadOnlyModelCardPermission"])
-        )
+        card_session.client("s3").put_object(Bucket=POLICIES, Key="policy.yaml", Body=_policy(governance))
         hub_session = emu.session(HUB)
         hub_session.client("s3").create_bucket(Bucket=HUB_POLICIES)
         hub_policy = {
@@ -300,7 +371,7 @@ def world() -> Iterator[World]:
             },
             handlers=handler_for,
         )
-        world = World(emu, governance, hub)
+        world = World(emu, governance, hub, reviewer)
         _governance_scenarios(world)
         _hub_scenarios(world)
         _export_scenario(world)
@@ -336,13 +407,13 @@ def test_every_action_a_role_is_granted_is_used_by_some_scenario(world: World) -
 
 
 def test_every_function_ran_under_its_own_role(world: World) -> None:
-    """Each function's role made calls, and only the stack's roles (and the consumer's) acted."""
+    """Each function's role made calls, and only the stack's roles (and the consumer's and the reviewer's) acted."""
     acted = {d.role_arn for d in world.emu.authorizations}
     for stack, logical in _stack_roles(world).values():
         if logical in stack.roles("lambda.amazonaws.com"):
             assert stack.arns[logical] in acted, f"{logical} made no call"
     roles = {stack.arns[logical] for stack, logical in _stack_roles(world).values()}
-    assert acted == roles | {world.consumer_role}
+    assert acted == roles | {world.consumer_role, world.reviewer_role}
 
 
 def test_the_scenarios_did_what_the_demo_shows(world: World) -> None:
@@ -360,12 +431,15 @@ def test_the_scenarios_did_what_the_demo_shows(world: World) -> None:
         record["requestContext"]["condition"] == "RetriesExhausted"
         and record["requestContext"]["approximateInvokeCount"] == 3
     )
-    poll = seen["watcher poll"]
-    assert (poll.received, len(poll.deleted), poll.kept) == (2, 2, [])
-    assert (
-        seen["callbacks"]["tokenallow"]["outcome"] == "success"
-        and seen["callbacks"]["tokenblock"]["outcome"] != "success"
-    )
+    for poll, count in ((seen["watcher poll"], 2), (seen["watcher poll signed"], 1)):
+        assert (poll.received, len(poll.deleted), poll.kept) == (count, count, [])
+    callbacks = seen["callbacks"]
+    assert callbacks["tokenallow"]["outcome"] == "success" and callbacks["tokenblock"]["outcome"] != "success"
+    assert callbacks["tokensigns"]["outcome"] == "success", callbacks["tokensigns"]
+    assert seen["approve card"][0] == 0, seen["approve card"][1]
+    assert seen["gate prod signed"]["status"] == "ALLOWED", seen["gate prod signed"]
+    assert seen["gate prod signed"]["approval"]["signed"] is True
+    assert seen["guard prod signed"]["action"] == "kept", seen["guard prod signed"]
     assert seen["approve"]["approval_status"] == "Approved"
     assert all(s["allow_external_updated"] for s in seen["share external"]["stages"])
     assert seen["workflow"]["status"] == "SUCCEEDED", seen["workflow"]
@@ -406,3 +480,23 @@ def test_a_role_missing_a_grant_is_denied_and_the_log_says_which(world: World) -
     assert (denial.role_arn, denial.action, denial.allowed) == (watcher, "sagemaker:UpdateModelPackage", False)
     with emu.state.lock:
         del emu.state.authorizations[-1]  # the probe is not a scenario
+
+
+def test_only_the_approvers_sign_with_the_stacks_key(world: World) -> None:
+    """The reviewer's approval was signed under the key policy (which names the approvers), and a role of the stack
+    that may verify cannot sign: its key policy grants kms:Sign to the approvers only."""
+    from botocore.exceptions import ClientError
+
+    emu = world.emu
+    key = world.governance.arns["ApprovalSigningKey"]
+    signed = [d for d in emu.authorizations if d.action == "kms:Sign"]
+    assert [(d.role_arn, d.resource, d.allowed) for d in signed] == [(world.reviewer_role, key, True)]
+    verified = {d.role_arn for d in emu.authorizations if d.action == "kms:Verify" and d.allowed}
+    arns = world.governance.arns
+    assert verified == {arns["GateReaderRole"], arns["ApprovalGuardRole"], arns["GateWatcherRole"]}
+    before = len(emu.authorizations)
+    kms = emu.session_for_role(arns["GateReaderRole"], "probe").client("kms")
+    with pytest.raises(ClientError, match="no key policy statement allows the kms:Sign action"):
+        kms.sign(KeyId=key, Message=b"approval", MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
+    with emu.state.lock:
+        del emu.state.authorizations[before:]  # the probe is not a scenario
