@@ -13,6 +13,9 @@ from mcgov.demo.states import steps_text
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    for quiet in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):  # the demo sets them: restored after the test
+        monkeypatch.setenv(quiet, "")  # records the variable's state (absent included), which teardown puts back
+        monkeypatch.delenv(quiet)
     assert main() == 0
     out = capsys.readouterr().out
     assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
@@ -25,7 +28,7 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out
     assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
-    roles = out[out.index("== 9. Under the stacks' roles") :]
+    roles = out[out.index("== 10. Under the stacks' roles") :]
     assert ", 0 denied" in roles and "DENIED" not in roles  # every Lambda and state machine ran under its role
     hub = out[out.index("== 8. Hub-and-spoke") : out.index("== 9.")]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2

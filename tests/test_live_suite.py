@@ -12,7 +12,7 @@ import pytest
 
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.steps.share.converge import ensure_readonly_permission
-from tests.conftest import REPO
+from tests.conftest import REPO, reviewer_role
 
 POLICY = REPO / "share_policies" / "example.yaml"
 
@@ -26,16 +26,19 @@ def live_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
         emu.set_association_delay(polls=1)
         ensure_readonly_permission(emu.session("card").client("ram"))  # the prod stage's (the stack creates it)
         card = emu.session("card").get_credentials().get_frozen_credentials()
+        reviewer = emu.session_for_role(reviewer_role(emu), "live").get_credentials().get_frozen_credentials()
         credentials = tmp_path / "credentials"
         credentials.write_text(
-            "[card-account]\n"
-            f"aws_access_key_id = {card.access_key}\n"
-            f"aws_secret_access_key = {card.secret_key}\n"
-            f"aws_session_token = {card.token}\n"
+            "".join(
+                f"[{profile}]\naws_access_key_id = {c.access_key}\naws_secret_access_key = {c.secret_key}\n"
+                f"aws_session_token = {c.token}\n"
+                for profile, c in (("card-account", card), ("approver", reviewer))
+            )
         )
         monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
         monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
         monkeypatch.setenv("MCGOV_LIVE_PROFILE", "card-account")
+        monkeypatch.setenv("MCGOV_LIVE_APPROVER_PROFILE", "approver")  # a CardReviewer session, the policy's approver
         monkeypatch.setenv("MCGOV_LIVE_POLICY", str(POLICY))
         emu.act_as("staging")
         yield emu, importlib.import_module("tests.live.test_live")
@@ -65,11 +68,21 @@ def test_share_and_gate_pass_for_each_stage_publishing_pending_review(
     """prod requires an Approved card: the suite publishes PendingReview and approves as a reviewer does."""
     emu, module = live_suite
     monkeypatch.setenv("MCGOV_LIVE_STAGE", stage)
+    approvals: list[Any] = []
+    real_approve = module.approve_card
+
+    def approve(*args: Any, **kwargs: Any) -> Any:
+        approvals.append(real_approve(*args, **kwargs))
+        return approvals[-1]
+
+    monkeypatch.setattr(module, "approve_card", approve)
     before = len(emu.api_calls)
     _run(module, "test_share_and_gate_on_the_real_service")
     card_calls = [op for account, _, op in emu.api_calls[before:] if account == emu.config.card_account]
     assert "CreateModelCard" in card_calls and "DeleteModelCard" in card_calls
-    assert ("AddTags" in card_calls) is (stage == "prod")  # the approval record
+    assert [a.record.approver for a in approvals] == (
+        [f"arn:aws:sts::{emu.config.card_account}:assumed-role/CardReviewer/live"] if stage == "prod" else []
+    )
 
 
 def test_the_live_suite_is_collected_by_the_live_marker() -> None:

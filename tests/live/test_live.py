@@ -3,14 +3,17 @@
 Needs credentials for the card account (the default ones, or ``MCGOV_LIVE_PROFILE``) and:
   MCGOV_LIVE_POLICY   path to a share policy whose card_account/region are the account you are in
   MCGOV_LIVE_STAGE    a stage of that policy to share with and gate on (default: staging)
+  MCGOV_LIVE_APPROVER_PROFILE  for a stage requiring an Approved card: a profile whose credentials are a session of
+                      one of the policy's ``approvers``
 Optional: MCGOV_LIVE_REGION (default: the policy's), MCGOV_LIVE_VERIFY_ROLE (role name to assume in the stage
 accounts for the consumer check).
 
 The card is published PendingReview, as a pipeline publishes it (Approved is a reviewer's decision, which
-publishing refuses). When the stage requires an Approved card, the test approves it as a reviewer does
-(``mcgov card approve``: the status and the approval record), with the same credentials. Every test deletes the
-card and shares it created (named mcgov-live-<random>). ``tests/test_live_suite.py`` runs these tests on the
-emulator, so they are known to pass as documented.
+publishing refuses). When the stage requires an Approved card, the test approves the published version as a
+reviewer does (``mcgov card approve``: the status and the approval record, signed when the policy names
+``approval_signing_key_arn``), with the approver's credentials. Every test deletes the card and shares it created
+(named mcgov-live-<random>). ``tests/test_live_suite.py`` runs these tests on the emulator, so they are known to
+pass as documented.
 """
 
 from __future__ import annotations
@@ -77,18 +80,38 @@ def test_publish_is_idempotent_on_the_real_service(live: tuple[SharePolicy, Any,
     assert status.result == "updated" and json.loads(card["Content"]) == content
 
 
+def approver_session(policy: SharePolicy) -> boto3.Session:
+    """The reviewer's session (``MCGOV_LIVE_APPROVER_PROFILE``): one of the policy's approvers."""
+    profile = os.environ.get("MCGOV_LIVE_APPROVER_PROFILE")
+    if not profile:
+        pytest.skip("the stage requires an Approved card: set MCGOV_LIVE_APPROVER_PROFILE to an approver's profile")
+    return boto3.Session(profile_name=profile, region_name=os.environ.get("MCGOV_LIVE_REGION") or policy.region)
+
+
 def test_share_and_gate_on_the_real_service(live: tuple[SharePolicy, Any, str]) -> None:
     policy, session, name = live
     stage = policy.stage(os.environ.get("MCGOV_LIVE_STAGE", "staging"), source="MCGOV_LIVE_STAGE")
+    reviewer = approver_session(policy) if stage.required_card_status == "Approved" else None
     sm = session.client("sagemaker")
     content = {"model_overview": {"model_description": "mcgov live test"}}
     assert publish_content(name, content, sagemaker=sm, status=PUBLISHED_STATUS).result == "created"
-    if stage.required_card_status == "Approved":
-        approve_card(sm, session.client("sts"), policy, name, note="mcgov live suite")
-    ram = ram_client(session, policy.region)
     arn = policy.card_arn(name)
+    signed = policy.approval_signing_key_arn is not None
+    if reviewer is not None:
+        read = reviewer.client("sagemaker")
+        approve_card(
+            read,
+            reviewer.client("sts"),
+            policy,
+            arn,
+            version=read.describe_model_card(ModelCardName=arn)["ModelCardVersion"],
+            note="mcgov live suite",
+            kms=reviewer.client("kms") if signed else None,
+        )
+    ram = ram_client(session, policy.region)
     ensure_share(ram, policy, arn, stages=[stage])
-    decision = run_gate(ram, sm, policy, stage, arn, timeout=policy.gate.timeout_seconds)
+    kms = session.client("kms") if signed else None
+    decision = run_gate(ram, sm, policy, stage, arn, timeout=policy.gate.timeout_seconds, kms=kms)
     assert decision.allowed, decision.reasons
     verify_role = os.environ.get("MCGOV_LIVE_VERIFY_ROLE")
     if verify_role:
