@@ -140,7 +140,7 @@ def show_roles(emu: Any) -> None:
     denied = [d for d in decisions if not d.allowed]
     print(
         f"   {len(decisions) - len(denied)} calls and service actions authorized under {len(roles)} roles "
-        f"(each Lambda's, each state machine's), {len(denied)} denied"
+        f"(each Lambda's, each state machine's, the reviewer's), {len(denied)} denied"
     )
     for d in denied:
         print(f"   DENIED {_name(d.role_arn)}: {d.action} on {d.resource}")
