@@ -84,6 +84,8 @@ setup(
             "detect-secrets==1.5.0",  # the anchor of the secret detectors (tests only)
             "ruff==0.17.6",  # `make lint`: lint and format (config in pyproject.toml)
             "import-linter==2.17",  # `make lint`: the import contracts in pyproject.toml
+            "mypy==2.4.1",  # `make lint`: the type check (config in pyproject.toml)
+            "types-PyYAML==6.0.12.20261122",  # PyYAML's types, for mypy
         ],
     },
     entry_points={

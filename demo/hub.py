@@ -30,6 +30,7 @@ WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
 def hub_scene(emu: Any, out: Path) -> None:
     """Scene 8: spokes publish, the hub syncs (synced, then unchanged), one changed source gives a new hub version."""
     from mcgov.share_policies.loader import parse_policy
+    from mcgov.share_policies.models import HubSpokePolicy
     from mcgov.steps.card.store import CardStore
     from mcgov.steps.hub.naming import hub_card_name
     from mcgov.steps.hub.provenance import read_provenance
@@ -46,6 +47,7 @@ def hub_scene(emu: Any, out: Path) -> None:
     path = out / "hub-policy.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     policy = parse_policy(data)
+    assert isinstance(policy, HubSpokePolicy), "topology: hub-and-spoke"
     print(f"\n== 8. Hub-and-spoke: spokes {' and '.join(SPOKES)} publish, the hub {hub} syncs ({path})")
     delay = emu.config.associate_after_polls, emu.config.associate_after_seconds
     emu.set_association_delay(polls=None, seconds=None)  # the spokes' shares are ASSOCIATED when the hub lists them

@@ -7,7 +7,8 @@
 3. An execution for staging: populate the card -> share it -> gate loop until ASSOCIATED -> allowed.
    A second execution with the same inputs creates no new card version.
 4. The card as the staging account sees it, by ARN; the consumer check of version and content hash.
-5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
+5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission); the
+   decision events (gate decisions, the approval) a platform team's queue received from the policy's event bus.
 6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
 7. Review: a changed run, its diff, the HTML/Markdown renders, the PDF exported from staging.
 8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
@@ -75,6 +76,9 @@ def main() -> int:
             print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
             for key, arn in workflow.lambda_arns.items():
                 print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
+            from mcgov.demo import governance
+
+            governance.notifications(emu, policy)
 
             card_event = {
                 "card_name": CARD_NAME,
@@ -102,8 +106,6 @@ def main() -> int:
             OUT.mkdir(exist_ok=True)
             (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
             print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
-
-            from mcgov.demo import governance
 
             governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
             governance.prod_after_review(emu, workflow, card_event, OUT)

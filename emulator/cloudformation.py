@@ -24,7 +24,8 @@ does.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from moto.awslambda.utils import get_backend as lambda_backend
 from moto.cloudformation import parsing
@@ -35,12 +36,15 @@ from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
 
+from mcgov.emulator.ram.models import EmulatorRamBackend
+
 
 class _Created:
     """A resource created through its service's backend; only its physical id and attributes are kept. (Each model
     names ``CloudFormationModel`` as a direct base: moto lists models with ``__subclasses__()``, direct ones only.)"""
 
     attributes: dict[str, str] = {}
+    create_from_cloudformation_json: ClassVar[Callable[..., Any]]  # each model defines its own
 
     def __init__(self, physical_id: str, attributes: dict[str, str] | None = None) -> None:
         self.physical_resource_id = physical_id
@@ -61,7 +65,7 @@ class _Created:
         return True
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc,override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: Any,
         new_resource_name: str,
@@ -72,7 +76,7 @@ class _Created:
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc,override]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         return None
@@ -92,11 +96,13 @@ class RamPermission(_Created, CloudFormationModel):
         return ("Arn", "Version", "PermissionType", "IsResourceTypeDefault")
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> RamPermission:
         properties = cloudformation_json["Properties"]
-        permission = ram_backends[account_id][region_name].create_permission(
+        backend = ram_backends[account_id][region_name]
+        assert isinstance(backend, EmulatorRamBackend), "the emulator's RAM backend (patches.apply)"
+        permission = backend.create_permission(
             properties.get("Name", resource_name),
             properties.get("ResourceType"),
             json.dumps(properties.get("PolicyTemplate")),
@@ -116,7 +122,7 @@ class SqsQueuePolicy(_Created, CloudFormationModel):
         return "AWS::SQS::QueuePolicy"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> SqsQueuePolicy:
         properties = cloudformation_json["Properties"]
@@ -142,7 +148,7 @@ class CloudWatchAlarm(_Created, CloudFormationModel):
         return ("Arn",)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> CloudWatchAlarm:
         p = cloudformation_json["Properties"]
@@ -173,7 +179,7 @@ class LambdaEventInvokeConfig(_Created, CloudFormationModel):
         return "AWS::Lambda::EventInvokeConfig"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> LambdaEventInvokeConfig:
         p = cloudformation_json["Properties"]
@@ -196,7 +202,7 @@ class StepFunctionsStateMachine(_Created, CloudFormationModel):
         return StateMachine.has_cfn_attr(attr)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> StateMachine:
         p = cloudformation_json["Properties"]
@@ -210,7 +216,7 @@ class StepFunctionsStateMachine(_Created, CloudFormationModel):
         )
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc,override]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         stepfunctions_backend(account_id, region_name).delete_state_machine(resource_name)

@@ -15,6 +15,7 @@ import boto3
 import botocore.session
 from botocore.loaders import Loader, create_loader
 from moto import mock_aws
+from moto.core.config import DefaultConfig
 
 from mcgov import clock as wait_clock
 from mcgov.emulator import patches
@@ -84,7 +85,7 @@ def shared_loader(search_path_string: str | None = None) -> SharedLoader:
     return loader
 
 
-def moto_config(execute_state_machines: bool) -> dict[str, Any]:
+def moto_config(execute_state_machines: bool) -> DefaultConfig:
     """The moto user config the emulator runs with (no Docker; optional real SFN execution)."""
     return {
         "lambda": {"use_docker": False},
@@ -138,7 +139,7 @@ class Emulator:
         patches.apply()
         botocore.session.create_loader = shared_loader  # sessions made while running parse each model once
         self._previous_state = set_state(self.state)
-        self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
+        self._mock = mock_aws(config=moto_config(self.execute_state_machines))
         self._mock.start()
         self.state.events.sources = clock_sources(self.state.events)
         self.clock.listener = self.state.events

@@ -24,6 +24,17 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "consumer check passed" in out and "prod cannot update it" in out
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
+    # scene 5: the decision events the platform team's rule forwarded from the policy's bus (source mcgov)
+    events = out[out.index("events the platform team's queue received") : out.index("== 5b.")].splitlines()[1:]
+    assert [line.split()[:3] for line in events if line.strip()] == [
+        ["Gate", "Decision", "staging:"],
+        ["Gate", "Decision", "staging:"],
+        ["Gate", "Decision", "prod:"],
+        ["Card", "Approved", "churn-model"],
+        ["Gate", "Decision", "prod:"],
+    ]
+    assert "Gate Decision  prod: BLOCKED (churn-model v1)" in out and "Gate Decision  prod: ALLOWED" in out
+    assert "Card Approved  churn-model v2 by arn:aws:sts::111111111111:assumed-role/CardReviewer/jane" in out
     # human step names, not the state machine's bookkeeping
     assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out

@@ -86,7 +86,8 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(
     )
     logs = capsys.readouterr().out
     records = [json.loads(line) for line in logs.splitlines() if line.strip()]
-    assert records and all("level" in r and "message" in r for r in records), logs
+    state = _logger_state()
+    assert records and all("level" in r and "message" in r for r in records), (logs, state)
     assert leaked(logs) == []
     card = card_session.client("sagemaker").describe_model_card(ModelCardName=result["card_arn"])
     assert leaked(card["Content"]) == []
@@ -103,3 +104,20 @@ def test_populate_card_handler_logs_and_card_carry_no_secret(
             None,
         )
     assert ENV_SECRET not in capsys.readouterr().out
+
+
+def _logger_state() -> dict[str, Any]:
+    """What decides whether the handlers' log lines reach stdout (shown when none did)."""
+    import logging
+    import sys
+
+    from mcgov.steps.handlers.runtime import logger
+
+    inner = logger._logger
+    return {
+        "level": inner.level,
+        "disabled": inner.disabled,
+        "handlers": [type(h).__name__ for h in inner.handlers],
+        "manager_disable": logging.root.manager.disable,
+        "stdout": type(sys.stdout).__name__,
+    }

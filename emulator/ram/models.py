@@ -99,8 +99,9 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         out = []
         for account in list(ram_backends.keys()):
             regional = ram_backends[account]
-            if self.region_name in regional.keys() and isinstance(regional[self.region_name], EmulatorRamBackend):
-                out.append(regional[self.region_name])
+            backend = regional[self.region_name] if self.region_name in regional.keys() else None
+            if isinstance(backend, EmulatorRamBackend):
+                out.append(backend)
         return out
 
     def idempotent(
@@ -404,7 +405,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                         rows.append(assoc)
         return rows
 
-    def list_resources(  # type: ignore[override]
+    def list_resources(
         self,
         owner: str | None,
         share_arns: list[str] | None = None,
@@ -504,7 +505,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                             out.append((assoc, assoc.invitation))
         return out
 
-    def get_resource_share_invitations(  # type: ignore[override]
+    def get_resource_share_invitations(
         self, invitation_arns: list[str] | None = None, share_arns: list[str] | None = None
     ) -> list[Invitation]:
         """GetResourceShareInvitations for invitations received by the caller."""

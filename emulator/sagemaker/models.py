@@ -77,7 +77,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         return out
 
     @locked
-    def create_model_card(  # type: ignore[override]
+    def create_model_card(
         self,
         model_card_name: str,
         security_config: dict[str, str] | None,
@@ -117,9 +117,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         raise ResourceNotFound(f"Modelcard with name {model_card_name} and version: {version} does not exist")
 
     @locked
-    def update_model_card(  # type: ignore[override]
-        self, model_card_name: str, content: str | None, model_card_status: str | None
-    ) -> str:
+    def update_model_card(self, model_card_name: str, content: str | None, model_card_status: str | None) -> str:
         """UpdateModelCard: keep what is not given; a new version only when something changes.
 
         Content and ModelCardStatus in one call are refused (botocore's ``UpdateModelCard`` documentation:

@@ -93,7 +93,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         owner = account or self.current_account
         backend = backend_of(owner, region or self.region, ref)
         if owner == self.current_account:
-            return backend, name  # type: ignore[return-value]
+            return backend, name
         if name not in backend.model_cards:
             raise ResourceNotFound(f"Modelcard {ref} does not exist.")
         access = access_allowed(region or self.region, ref, owner, self.current_account, f"sagemaker:{action}")
@@ -108,7 +108,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
                 f"sagemaker:{action} on resource: {ref} because {reason}. Share the card with "
                 f"AWS RAM (permission {_permission_for(action)}) and wait for ASSOCIATED."
             )
-        return backend, name  # type: ignore[return-value]
+        return backend, name
 
     def describe_model_card(self) -> ActionResult:
         backend, name = self.card_backend("DescribeModelCard")
@@ -266,11 +266,12 @@ class EmulatorSageMakerResponse(SageMakerResponse):
 
     def create_model_card_export_job(self) -> ActionResult:
         backend, name = self.card_backend("CreateModelCardExportJob")
+        output_config: Any = self._get_param("OutputConfig") or {}  # a request value (the backend checks it)
         arn = backend.create_model_card_export_job(
             name,
             self._get_param("ModelCardVersion"),
             self._get_param("ModelCardExportJobName"),
-            (self._get_param("OutputConfig") or {}).get("S3OutputPath"),
+            output_config.get("S3OutputPath"),
             caller=self.current_account,
             caller_role=getattr(caller_of(self), "role_arn", None),
         )

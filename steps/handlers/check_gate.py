@@ -2,7 +2,8 @@
 
 ``status`` is ALLOWED, PENDING (associations still in progress: call again later, as the Step Functions
 loop does) or BLOCKED (a reason waiting cannot fix, or the wait ran out); ``reason`` joins the reasons for a
-FailStep or a Fail state.
+FailStep or a Fail state. With the policy's ``notifications``, an ALLOWED or BLOCKED decision is also put on its
+event bus (``Gate Decision``); PENDING, which the loop asks again, is not.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from mcgov.steps.gate.decision import Decision
 from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_gate, remaining_seconds
+from mcgov.steps.handlers.runtime import lambda_entry, notify, parse_event, record_gate, remaining_seconds
+from mcgov.steps.notify.entries import FINAL_STATUSES, gate_decision
 from mcgov.steps.registry.lifecycle import gate_package
 
 
@@ -63,6 +65,8 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     else:
         output = decision_output(check(request.card_arn, request.stage, budget))
     record_gate(str(output["status"]), waits.now() - started if budget > 0 else None)
+    if output["status"] in FINAL_STATUSES:
+        notify(make_session(), [gate_decision(load_runtime_policy(), output)])
     return output
 
 

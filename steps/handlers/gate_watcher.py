@@ -25,7 +25,8 @@ from mcgov.steps.common.aws import AwsFailure, aws_failure, make_session
 from mcgov.steps.gate.callback import failure_reason, output_problem, success_parameters
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.handlers.config import load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, logger, parse_event, record_gate
+from mcgov.steps.handlers.runtime import lambda_entry, logger, notify, parse_event, record_gate
+from mcgov.steps.notify.entries import FINAL_STATUSES, gate_decision
 
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
 
@@ -91,6 +92,8 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, s
     decision = decision_output(check(policy, card_arn, stage, 0, session=session))
     outcome = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
     record_gate(decision["status"])
+    if decision["status"] in FINAL_STATUSES:
+        notify(session, [gate_decision(policy, decision)])
     if decision["status"] == "BLOCKED":
         return _fail_step(sagemaker, message.token, outcome)
     if decision["status"] != "ALLOWED":

@@ -245,7 +245,7 @@ def install_dependencies(
     cache = (cache_root or default_wheel_cache()) / f"cp{version.replace('.', '')}-{PLATFORM}"
     cache.mkdir(parents=True, exist_ok=True)
     target = ["--platform", PLATFORM, "--python-version", version, "--implementation", "cp", "--only-binary=:all:"]
-    install = [
+    install: list[str | Path] = [
         sys.executable,
         "-m",
         "pip",

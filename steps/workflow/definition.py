@@ -210,7 +210,7 @@ def governance_definition(
     """
     arns = WorkflowLambdas.coerce(lambda_arns)
     cfg = settings or WorkflowSettings()
-    asl = json.loads(packaged_text(GOVERNANCE_FILE))
+    asl: dict[str, Any] = json.loads(packaged_text(GOVERNANCE_FILE))
     states = asl["States"]
     intervals = cfg.retry_intervals()
     for state_id, (key, _) in TASK_OUTPUTS.items():
@@ -252,7 +252,7 @@ def hub_definition(
     lists the result files (one record per spoke: its sync report, or its failure record).
     """
     cfg = settings or HubWorkflowSettings()
-    asl = json.loads(packaged_text(HUB_FILE))
+    asl: dict[str, Any] = json.loads(packaged_text(HUB_FILE))
     intervals = cfg.retry_intervals()
     listing = asl["States"]["ListSpokes"]
     listing["Parameters"]["FunctionName"] = hub_lambda_arn("spokes", spokes_arn)
