@@ -66,19 +66,20 @@ def main() -> int:
             )
             print(f"   (staging may export PDFs: AllowExport permission, {policy})")
             create_readonly_permission(card_session)
+            from mcgov.demo import governance
+
+            bus = governance.notifications(emu, policy)
             stack, workflow = deploy_governance(
                 emu,
                 policy_uri=str(policy.resolve()),
                 artifact_bucket=f"mcgov-demo-{config.card_account}",
                 settings=with_settings(max_attempts=6),
+                notification_bus_arn=bus,
             )
             print(f"   stack mcgov from steps/stack/governance.yaml: {len(stack.arns)} resources")
             print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
             for key, arn in workflow.lambda_arns.items():
                 print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
-            from mcgov.demo import governance
-
-            governance.notifications(emu, policy)
 
             card_event = {
                 "card_name": CARD_NAME,

@@ -36,9 +36,11 @@ def deploy_governance(
     settings: WorkflowSettings,
     handlers: Mapping[str, Handler] | None = None,
     stack_name: str = "mcgov",
+    notification_bus_arn: str = "",
 ) -> tuple[Any, LocalWorkflow]:
     """The stack in the card account, and its governance workflow. ``handlers`` (keys populate/share/gate) replace
-    those functions' handlers (tests use stand-ins); the others run the template's."""
+    those functions' handlers (tests use stand-ins); the others run the template's. ``notification_bus_arn``: the
+    policy's notifications bus (``NotificationBusArn``: the gate, guard and watcher roles may put events there)."""
     replaced = {f"{HANDLER_MODULES[key]}.handler": handler for key, handler in (handlers or {}).items()}
 
     def handler_for(path: str) -> Any:
@@ -49,7 +51,7 @@ def deploy_governance(
     stack = emu.deploy_stack(
         TEMPLATE,
         stack_name=stack_name,
-        parameters=parameters(policy_uri, artifact_bucket),
+        parameters=parameters(policy_uri, artifact_bucket, NotificationBusArn=notification_bus_arn),
         handlers=handler_for,
         definitions={"GovernanceStateMachine": governance_definition(None, settings)},
     )

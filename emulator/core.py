@@ -399,9 +399,14 @@ class Emulator:
         ``pipeline_execution_arn`` (its account completes it; IAM authorizes the completion on that execution)."""
         from moto.sagemaker.models import sagemaker_backends
 
+        from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+
         token = token or "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
         account, region = pipeline_execution_arn.split(":")[4], pipeline_execution_arn.split(":")[3]
-        sagemaker_backends[account][region].callback_tokens[token] = pipeline_execution_arn
+        backend = sagemaker_backends[account][region]
+        if not isinstance(backend, EmulatorSageMakerBackend):
+            raise EmulatorConfigError("The emulator's SageMaker backend is not installed; start the emulator first.")
+        backend.callback_tokens[token] = pipeline_execution_arn
         return token
 
     def pipeline_callbacks(self, account: str, region: str | None = None) -> dict[str, dict[str, Any]]:

@@ -10,11 +10,11 @@ evaluates what CloudFormation evaluates for one stack: parameters (given or defa
 A function or reference it does not know raises ``TemplateError``: nothing is guessed.
 
 ``deploy_stack`` creates, in one account, the resources an emulated stack needs at run time: KMS keys (key policy,
-spec and usage as written; their ARNs, which KMS chooses, known from then on), IAM managed policies
-and roles (trust, inline and managed policies as written), log groups, SQS queues and queue policies, Lambda
-functions (each running the handler ``handlers(<Handler>)`` returns, in-process, under its role), their event
-invoke configurations, state machines (``DefinitionSubstitutions`` applied), S3 buckets and customer-managed RAM
-permissions. SQS event source mappings are returned (``DeployedStack.event_sources``) for
+spec and usage as written; their ARNs, which KMS chooses, known from then on), IAM managed policies and roles
+(trust, inline and managed policies as written, a managed policy's ``Roles`` included), log groups, SQS queues and
+queue policies, Lambda functions (each running the handler ``handlers(<Handler>)`` returns, in-process, under its
+role), their event invoke configurations, state machines (``DefinitionSubstitutions`` applied), S3 buckets and
+customer-managed RAM permissions. SQS event source mappings are returned (``DeployedStack.event_sources``) for
 ``Emulator.poll_event_source``. Every other resource type is listed in ``DeployedStack.skipped``.
 """
 
@@ -68,8 +68,10 @@ def _template_loader() -> type[yaml.SafeLoader]:
                 value = str(value).split(".", 1)
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
-        else:
+        elif isinstance(node, yaml.MappingNode):
             value = loader.construct_mapping(node, deep=True)
+        else:
+            raise TemplateError(f"!{suffix}: not a scalar, list or mapping")
         return {key: value}
 
     Loader.add_multi_constructor("!", construct)
@@ -423,7 +425,7 @@ def import_handler(handler: str) -> LambdaHandler:
     found = getattr(importlib.import_module(module), name, None)
     if not callable(found):
         raise TemplateError(f"Handler {handler!r}: {module} has no function {name}")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def deploy_stack(
@@ -535,7 +537,11 @@ def _role(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any
         )
         documents.append(policy["PolicyDocument"])
     managed = {arn: logical_id for logical_id, arn in stack.arns.items()}
-    for arn in props.get("ManagedPolicyArns", []):
+    attached = list(props.get("ManagedPolicyArns", []))
+    for other, resource in stack.resolver.resources().items():  # a managed policy may name its roles (Roles)
+        if resource["Type"] == "AWS::IAM::ManagedPolicy" and name in stack.resolver.properties(other).get("Roles", []):
+            attached.append(stack.arns[other])
+    for arn in attached:
         iam.attach_role_policy(RoleName=name, PolicyArn=arn)
         if arn in managed:
             documents.append(stack.resolver.properties(managed[arn])["PolicyDocument"])
@@ -617,7 +623,7 @@ def _function(
 
 
 def _invoke_config(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
-    kwargs = {k: props[k] for k in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds") if k in props}
+    kwargs: dict[str, Any] = {k: props[k] for k in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds") if k in props}
     if "DestinationConfig" in props:
         kwargs["DestinationConfig"] = props["DestinationConfig"]
     session.client("lambda").put_function_event_invoke_config(

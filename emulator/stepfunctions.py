@@ -27,7 +27,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -36,8 +36,11 @@ from mcgov.emulator.iam.enforce import role_caller, service_check, trusts_servic
 from mcgov.emulator.iam.sessions import assume_role
 
 STATES_PRINCIPAL = "states.amazonaws.com"
-MAP_RUN_ACTIONS = (("states:StartExecution", "state machine"), ("states:DescribeExecution", "execution"))
-MAP_RUN_ACTIONS += (("states:StopExecution", "execution"),)
+MAP_RUN_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("states:StartExecution", "state machine"),
+    ("states:DescribeExecution", "execution"),
+    ("states:StopExecution", "execution"),
+)
 RESULT_WRITER_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload")
 
 _children: dict[str, list[dict[str, Any]]] = {}
@@ -83,8 +86,9 @@ def _failure(env: Any, error: str, cause: str) -> Exception:
             env=env,
             error_name=StatesErrorName(typ=StatesErrorNameType["States" + error.removeprefix("States.")]),
             event_type=HistoryEventType.ExecutionFailed,
-            event_details=EventDetails(
-                executionFailedEventDetails=ExecutionFailedEventDetails(error=error, cause=cause)
+            event_details=cast(
+                EventDetails,
+                {"executionFailedEventDetails": ExecutionFailedEventDetails(error=error, cause=cause)},
             ),
         )
     )
@@ -190,8 +194,12 @@ def _handle_put_object(env: Any, resource_runtime_part: Any, state_credentials: 
     if role is not None:
         caller = role_caller(role, "states")
         for action in RESULT_WRITER_ACTIONS[1:]:
-            denied = service_check(caller, action, f"arn:aws:s3:::{bucket}/{folder}*", region, by="states")
-            if caller and denied:
+            denied = (
+                service_check(caller, action, f"arn:aws:s3:::{bucket}/{folder}*", region, by="states")
+                if caller
+                else None
+            )
+            if denied:
                 raise _failure(env, "States.ResultWriterFailed", denied)
     from moto.s3.models import s3_backends
 

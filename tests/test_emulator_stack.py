@@ -136,7 +136,10 @@ def test_deploy_creates_the_run_time_resources_and_skips_the_rest(emulator: Emul
         "Service": "lambda.amazonaws.com"
     }
     attached = session.client("iam").list_attached_role_policies(RoleName=stack.refs["GateWatcherRole"])
-    assert [p["PolicyArn"] for p in attached["AttachedPolicies"]] == [stack.arns["GateReaderPolicy"]]
+    assert {p["PolicyArn"] for p in attached["AttachedPolicies"]} == {
+        stack.arns["GateReaderPolicy"],  # the role's ManagedPolicyArns
+        stack.arns["DenyApprovalRecordTags"],  # the managed policy's Roles
+    }
     function = session.client("lambda").get_function(FunctionName=stack.arns["ShareCardFunction"])["Configuration"]
     assert function["Role"] == stack.arns["ShareCardRole"] and function["Timeout"] == 270
     assert function["Environment"]["Variables"] == {

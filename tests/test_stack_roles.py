@@ -75,11 +75,13 @@ class World:
 
 def _policy(stack: DeployedStack, external: bool = False) -> bytes:
     """The example policy for the stack: its read-only permission for prod, its signing key for approvals (only the
-    approvers, CardReviewer, sign), both stages promoting packages of the group named like the card."""
+    approvers, CardReviewer, sign), its notifications bus, both stages promoting packages of the group named like
+    the card."""
     data = yaml.safe_load((REPO / "share_policies" / "example.yaml").read_text())
     data["stages"]["staging"]["permission_arn"] = EXPORT_PERMISSION  # staging may export PDFs
     data["stages"]["prod"]["permission_arn"] = stack.arns["ProdReadOnlyModelCardPermission"]
     data["approval_signing_key_arn"] = stack.outputs["ApprovalSigningKeyArn"]
+    data["notifications"] = {"event_bus_arn": stack.resolver.parameters["NotificationBusArn"]}
     for stage in data["stages"].values():
         stage["model_package_group"] = True
     data["export"] = {"s3_output_prefix": f"s3://{EXPORTS}/cards/"}
@@ -329,6 +331,7 @@ def world() -> Iterator[World]:
         reviewer = reviewer_role(emu)  # the example policy's approver, who alone signs with the stack's key
         for bucket in (ARTIFACTS, POLICIES):
             card_session.client("s3").create_bucket(Bucket=bucket)
+        bus = card_session.client("events").create_event_bus(Name="mcgov-decisions")["EventBusArn"]
         governance = emu.deploy_stack(
             template,
             stack_name="mcgov",
@@ -339,6 +342,7 @@ def world() -> Iterator[World]:
                 "PolicyBucket": POLICIES,
                 "ArtifactBucket": ARTIFACTS,
                 "ApproverRoleArns": reviewer,
+                "NotificationBusArn": bus,
             },
             handlers=handler_for,
         )
@@ -498,5 +502,20 @@ def test_only_the_approvers_sign_with_the_stacks_key(world: World) -> None:
     kms = emu.session_for_role(arns["GateReaderRole"], "probe").client("kms")
     with pytest.raises(ClientError, match="no key policy statement allows the kms:Sign action"):
         kms.sign(KeyId=key, Message=b"approval", MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
+    with emu.state.lock:
+        del emu.state.authorizations[before:]  # the probe is not a scenario
+
+
+def test_no_function_role_may_write_the_approval_record(world: World) -> None:
+    """DenyApprovalRecordTags (a managed policy naming the function roles) refuses the populate role, which may tag
+    cards (its written-versions record), the approval record's tags."""
+    from botocore.exceptions import ClientError
+
+    emu = world.emu
+    before = len(emu.authorizations)
+    populate = world.governance.arns["PopulateCardRole"]
+    sagemaker = emu.session_for_role(populate, "probe").client("sagemaker")
+    with pytest.raises(ClientError, match="explicit deny"):
+        sagemaker.add_tags(ResourceArn=CARD, Tags=[{"Key": "mcgov:approval:version", "Value": "1"}])
     with emu.state.lock:
         del emu.state.authorizations[before:]  # the probe is not a scenario

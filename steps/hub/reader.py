@@ -66,7 +66,8 @@ def shared_cards(ram: Any, spoke: str, region: str) -> SharedCards:
         raise SpokeSyncError(
             f"spoke {spoke}: {exc}; check the hub's ram:ListResources right, then re-run", failure=exc.failure
         ) from None
-    available, pending = set(), set()
+    available: set[str] = set()
+    pending: set[str] = set()
     for row in rows:
         match = parse_card_arn(row.get("arn"))
         if match and match["account"] == spoke and match["region"] == region:
