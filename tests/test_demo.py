@@ -14,7 +14,7 @@ from mcgov.demo.states import steps_text
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for quiet in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):  # the demo sets them: restored after the test
-        monkeypatch.setenv(quiet, "")  # records the variable's state (absent included), which teardown puts back
+        monkeypatch.setenv(quiet, "")  # records its state, absent included (delenv of an absent one does not)
         monkeypatch.delenv(quiet)
     assert main() == 0
     out = capsys.readouterr().out

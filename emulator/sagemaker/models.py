@@ -27,6 +27,7 @@ from mcgov.emulator.sagemaker.validation import (
 from mcgov.emulator.state import get_state
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
+SEARCH_PAGE_DEFAULT = 10
 
 
 def locked(method: _Method) -> _Method:
@@ -192,6 +193,28 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             if job.polls > export.IN_PROGRESS_POLLS:
                 export.run(job)
         return job.describe()
+
+    @locked
+    def search_model_cards(
+        self, sort_order: str | None, max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Search(Resource=ModelCard) of this account: the latest version of each card, with its Content and Tags
+        (botocore ``SearchRecord.ModelCard``), ``max_results`` (default 10) per page in card-name order;
+        ``next_token`` is the offset this method handed out (anything else is a ValidationException)."""
+        names = sorted(self.model_cards, reverse=sort_order == "Descending")
+        start = 0
+        if next_token is not None:
+            if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(names):
+                raise ValidationError("Invalid pagination token because it was not issued by this endpoint.")
+            start = int(next_token)
+        end = start + (max_results or SEARCH_PAGE_DEFAULT)
+        records = []
+        for name in names[start:end]:
+            card = self.latest_card(name)
+            tags = list(self.card_tags(name))
+            record = {**card.describe(), "LastModifiedTime": card.last_modified_time, "Tags": tags}
+            records.append({"ModelCard": {k: v for k, v in record.items() if v is not None}})
+        return records, (str(end) if end < len(names) else None)
 
     @locked
     def card_tags(self, model_card_name: str) -> list[dict[str, str]]:

@@ -150,6 +150,21 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         backend_of(owner, region or self.region, self._get_param("ModelCardName")).delete_model_card(name)
         return EmptyResult()
 
+    def search(self) -> ActionResult:
+        """Search(Resource=ModelCard) answers with this account's cards (``search_model_cards``); a
+        SearchExpression or a cross-account search of model cards is refused rather than answered wrongly.
+        Other resources are moto's."""
+        if self._get_param("Resource") != "ModelCard":
+            return super().search()
+        if self._get_param("SearchExpression") or self._get_param("CrossAccountFilterOption") == "CrossAccount":
+            raise ValidationError(
+                "The emulator searches model cards of the caller's account without a SearchExpression only."
+            )
+        records, next_token = self.own_backend().search_model_cards(
+            self._get_param("SortOrder"), self._get_param("MaxResults"), self._get_param("NextToken")
+        )
+        return ActionResult({"Results": records, **({"NextToken": next_token} if next_token else {})})
+
     def _own_tagged_resource(self, action: str) -> None:
         """Tag calls on another account's resource are refused: RAM's model-card permissions grant no tagging
         (their actions are Describe/List/Update/Export), and no other resource policy exists."""

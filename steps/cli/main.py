@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "workflow",
     "pipeline",
     "reconcile",
+    "inventory",
     "hub",
     "stack",
 )
