@@ -78,9 +78,10 @@ REVIEWER_POLICY = {
 }
 
 
-def notifications(emu: Any, policy: Path) -> None:
+def notifications(emu: Any, policy: Path) -> str:
     """Scene 2's notifications: the event bus the policy names (``notifications.event_bus_arn``) and a platform
-    team's rule on it (source ``mcgov``) forwarding every decision event to an SQS queue."""
+    team's rule on it (source ``mcgov``) forwarding every decision event to an SQS queue; returns the bus ARN (the
+    stack's ``NotificationBusArn``)."""
     card = emu.session("card")
     events, sqs = card.client("events"), card.client("sqs")
     bus = events.create_event_bus(Name=BUS_NAME)["EventBusArn"]
@@ -92,6 +93,7 @@ def notifications(emu: Any, policy: Path) -> None:
     policy.write_text(policy.read_text() + f"notifications:\n  event_bus_arn: {bus}\n")
     print(f"   notifications (the policy's notifications.event_bus_arn): {bus}")
     print(f"   a platform team's rule on it (source {SOURCE}) forwards the decision events to SQS {DECISIONS_QUEUE}")
+    return str(bus)
 
 
 def show_events(emu: Any) -> None:

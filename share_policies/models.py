@@ -120,6 +120,10 @@ class Stage(_Strict):
         return None if value is None else _check_permission_arn(value)
 
 
+MODEL_CARD_INVITATION_TTL_SECONDS = 43200
+"""RAM expires an unanswered invitation to a model-card share after 12 hours."""
+
+
 class GateSettings(_Strict):
     """Polling and time limits of the association gate."""
 
@@ -127,8 +131,11 @@ class GateSettings(_Strict):
     backoff_cap_seconds: float = Field(default=60, ge=1, le=3600)
     timeout_seconds: float = Field(default=900, ge=0, le=86400)
     # RAM invitations for resource types outside RAM's short list (model cards included) expire after 12 hours:
-    # https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html
-    invitation_window_seconds: float = Field(default=43200, gt=0, le=604800)
+    # https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html. A longer window would
+    # keep a gate PENDING on an invitation RAM has already expired.
+    invitation_window_seconds: float = Field(
+        default=MODEL_CARD_INVITATION_TTL_SECONDS, gt=0, le=MODEL_CARD_INVITATION_TTL_SECONDS
+    )
 
     @model_validator(mode="after")
     def _cap_not_below_interval(self) -> GateSettings:

@@ -39,7 +39,9 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out
     assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
-    hub = out[out.index("== 8. Hub-and-spoke") :]
+    roles = out[out.index("== 10. Under the stacks' roles") :]
+    assert ", 0 denied" in roles and "DENIED" not in roles  # every Lambda and state machine ran under its role
+    hub = out[out.index("== 8. Hub-and-spoke") : out.index("== 9.")]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2
     assert "execution SUCCEEDED; 444444444444 synced 1; 555555555555 synced 1 (2 card writes)" in hub
     assert "re-run: execution SUCCEEDED; 444444444444 unchanged 1; 555555555555 unchanged 1 (0 card writes)" in hub

@@ -49,6 +49,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.pipeline_callbacks: dict[str, dict[str, Any]] = {}
+        self.callback_tokens: dict[str, str] = {}  # token -> the pipeline execution of its CallbackStep
         self.model_card_export_jobs: dict[str, export.ExportJob] = {}
         self.package_cards: dict[str, dict[str, Any]] = {}
         self.package_lifecycles: dict[str, dict[str, str]] = {}
@@ -151,7 +152,13 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
 
     @locked
     def create_model_card_export_job(
-        self, model_card_name: str, version: int | None, job_name: str, output_path: str, caller: str
+        self,
+        model_card_name: str,
+        version: int | None,
+        job_name: str,
+        output_path: str,
+        caller: str,
+        caller_role: str | None = None,
     ) -> str:
         """CreateModelCardExportJob on a card of this account (``caller`` may be a consumer of a shared card)."""
         export.validate_job_request(job_name, output_path)
@@ -171,6 +178,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             content=card.content,
             output_path=output_path,
             caller=caller,
+            caller_role=caller_role,
         )
         return arn
 
@@ -264,4 +272,6 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         if token in self.pipeline_callbacks:
             raise ValidationError(message=f"Callback token {token} has already been used.")
         self.pipeline_callbacks[token] = {"outcome": outcome, "outputs": outputs or [], "reason": reason}
-        return f"arn:aws:sagemaker:{self.region_name}:{self.account_id}:pipeline/emulated/execution/{token[:12]}"
+        return self.callback_tokens.get(
+            token, f"arn:aws:sagemaker:{self.region_name}:{self.account_id}:pipeline/emulated/execution/{token[:12]}"
+        )

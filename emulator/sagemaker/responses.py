@@ -14,6 +14,7 @@ from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mcgov.emulator.iam.enforce import caller_of
 from mcgov.emulator.ram.models import access_allowed
 from mcgov.emulator.sagemaker.exceptions import AccessDeniedException
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
@@ -287,6 +288,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
             self._get_param("ModelCardExportJobName"),
             output_config.get("S3OutputPath"),
             caller=self.current_account,
+            caller_role=getattr(caller_of(self), "role_arn", None),
         )
         return ActionResult({"ModelCardExportJobArn": arn})
 

@@ -224,6 +224,7 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             finally:
                 if metrics.metric_set:
                     metrics.flush_metrics()
+                    metrics.clear_metrics()  # POWERTOOLS_METRICS_DISABLED: flush neither prints nor clears
             logger.info("done", extra={"result": result})
             return result
 
