@@ -54,7 +54,8 @@ test-v2: $(STAMP_V2)
 asl: $(STAMP_V2)
 	$(BIN_V2)/python -m mcgov.pipelines.asl_files
 # The installed layout as a tree of links (mcgov/steps -> steps/ ...): the editable install maps the folders with an
-# import hook that import-linter and editors cannot follow, so they read this tree (pyproject.toml: [tool.pyright]).
+# import hook that import-linter, mypy and editors cannot follow, so they read this tree (pyproject.toml: [tool.pyright],
+# [tool.mypy]).
 IMPORT_TREE := build/import-tree
 import-tree:
 	rm -rf $(IMPORT_TREE) && mkdir -p $(IMPORT_TREE)/mcgov
@@ -65,6 +66,7 @@ lint: $(STAMP) import-tree
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	cd $(IMPORT_TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
+	$(BIN)/mypy
 
 # `make bench BENCH_FLAGS=--write-docs` records the run in benchmarks/results.json and regenerates the docs' figures.
 bench: $(STAMP)

@@ -19,6 +19,11 @@ PACKAGES = [NAMESPACE] + [
 ]
 
 MOTO = "moto[sagemaker,ram,stepfunctions,sts,s3,iam,awslambda-simple,server]==5.2.5"
+# The SDK the Lambda package bundles (steps/stack/lambda-sdk.txt, package data); the tests run on the same versions.
+SDK_PINS = (HERE / "steps" / "stack" / "lambda-sdk.txt").read_text().splitlines()
+LAMBDA_SDK = [line.strip() for line in SDK_PINS if line.strip()[:1].isalpha()]
+# botocore learned ModelPackage's ModelLifeCycle (the gate records its decision there) after 1.35.36; 1.35.99 has it.
+SDK_FLOOR = "boto3>=1.35.99"
 
 setup(
     name="model-card-governance",
@@ -36,7 +41,8 @@ setup(
         "mcgov.steps": ["VERSION"],
         "mcgov.steps.assess": ["content_tree.json", "frameworks/*.json", "frameworks/SOURCES.md"],
         "mcgov.steps.workflow": ["*.asl.json"],  # the shipped Step Functions definitions (make asl writes them)
-        "mcgov.steps.stack": ["governance.yaml"],  # the CloudFormation template (mcgov stack template)
+        # the CloudFormation template (mcgov stack template) and the SDK the Lambda package bundles
+        "mcgov.steps.stack": ["governance.yaml", "lambda-sdk.txt"],
         "mcgov.share_policies": ["*.yaml"],
         "mcgov.emulator": [
             "sagemaker/schema/*.json",
@@ -47,7 +53,7 @@ setup(
         ],
     },
     install_requires=[
-        "boto3>=1.34",
+        SDK_FLOOR,
         "pydantic>=2.6,<3",
         "PyYAML>=6.0",
         # The Lambda handlers' Logger, Metrics, Parameters and (tracing on) Tracer, which needs the X-Ray SDK.
@@ -67,6 +73,7 @@ setup(
         "emulator": [MOTO],
         "dev": [
             MOTO,
+            *LAMBDA_SDK,
             "pytest>=8",
             "pytest-xdist>=3.6",  # `make test` runs on two workers
             "hypothesis>=6.100",
@@ -77,6 +84,8 @@ setup(
             "detect-secrets==1.5.0",  # the anchor of the secret detectors (tests only)
             "ruff==0.17.6",  # `make lint`: lint and format (config in pyproject.toml)
             "import-linter==2.17",  # `make lint`: the import contracts in pyproject.toml
+            "mypy==2.4.1",  # `make lint`: the type check (config in pyproject.toml)
+            "types-PyYAML==6.0.12.20261122",  # PyYAML's types, for mypy
         ],
     },
     entry_points={

@@ -1,7 +1,7 @@
 """``make bench``: run every benchmark once and print one table; a benchmark that raises fails the run.
 
     python -m benchmarks [--import-samples 5] [--reconcile-cards 1000] [--hub-spokes 50 --hub-cards 20]
-                         [--json | --write-docs]
+                         [--inventory-cards 5000] [--json | --write-docs]
 
 ``--json`` prints the results instead of the table. ``--write-docs`` records them in ``benchmarks/results.json``
 and regenerates the figure blocks of docs/performance.md and docs/reliability.md (``benchmarks.docs``).
@@ -42,13 +42,24 @@ def environment() -> dict[str, Any]:
 
 
 def sections(args: argparse.Namespace) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
-    from benchmarks import api_calls, gate_latency, hub, import_time, reconcile, reliability, report_build, user_test
+    from benchmarks import (
+        api_calls,
+        gate_latency,
+        hub,
+        import_time,
+        inventory,
+        reconcile,
+        reliability,
+        report_build,
+        user_test,
+    )
 
     return [
         ("import_time", lambda: import_time.measure(samples=args.import_samples, with_sagemaker=True)),
         ("api_calls", api_calls.run),
         ("reconcile", lambda: reconcile.run(args.reconcile_cards)),
         ("hub", lambda: hub.run(args.hub_spokes, args.hub_cards)),
+        ("inventory", lambda: inventory.run(args.inventory_cards)),
         ("gate_latency", gate_latency.run),
         ("user_test", user_test.run),
         ("report_build", report_build.run),
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reconcile-cards", type=int, default=1000)
     parser.add_argument("--hub-spokes", type=int, default=50)
     parser.add_argument("--hub-cards", type=int, default=20)
+    parser.add_argument("--inventory-cards", type=int, default=5000)
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
     output.add_argument(

@@ -134,6 +134,16 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
             "0 writes " + ("ok" if second["card_writes"] == 0 else "OVER"),
         )
     )
+    inv = results["inventory"]
+    rows.append(
+        (
+            "inventory",
+            f"{inv['cards']} cards x {inv['stages']} stages, {inv['shares']} shares",
+            f"{inv['calls']} AWS calls, {inv['wall_seconds']} s",
+            f"2 x cards/100 + shares/500 + rows/500 + 1 = {inv['formula_calls']} "
+            + ("ok" if inv["matches_formula"] else "OVER"),
+        )
+    )
     group = api["with_package_group"]
     for label, title in (("first_run", "first run"), ("steady_state", "associations done")):
         rows.append(
@@ -300,6 +310,15 @@ def _hub(hub: dict[str, Any]) -> str:
     )
 
 
+def _inventory(inv: dict[str, Any]) -> str:
+    rows = [(op, str(n)) for op, n in inv["operations"].items()]
+    return (
+        f"{inv['cards']} cards x {inv['stages']} stages ({inv['shares']} batched shares, {inv['resource_rows']} "
+        f"resource associations), {inv['calls']} calls in {inv['wall_seconds']} s:\n\n"
+        + _markdown(("operation", "calls"), rows)
+    )
+
+
 FAULT_ROWS = (
     ("throttle", "400 `ThrottlingException` (S3: 503 `SlowDown`), once", "every index"),
     ("internal", "500 `InternalFailure`, once", "sample (every 4th + every write)"),
@@ -392,6 +411,7 @@ def render_blocks(results: dict[str, Any]) -> dict[str, dict[str, str]]:
             "api-calls": _api_calls(results["api_calls"]),
             "reconcile": _reconcile(results["reconcile"]),
             "hub": _hub(results["hub"]),
+            "inventory": _inventory(results["inventory"]),
         },
         "reliability": {
             "environment": _suites(reliability, results),

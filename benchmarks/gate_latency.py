@@ -3,7 +3,7 @@ decided?
 
 * Polling (``run_gate``, the schedule every poller follows: the Step Functions wait, the SQS redelivery): flips at
   known emulator-clock moments, latency in poll intervals (``median_overhead_vs_interval``, target <= 1.5).
-* Event-driven (``event_driven``): the stack deployed on the emulator (``mcgov.pipelines.local_stack``), a
+* Event-driven (``event_driven``): the stack deployed on the emulator (``Emulator.deploy_stack``), a
   CallbackStep gate registered by gate-watcher; RAM's state-change event reaches the stack's rule and gate-events
   completes the step. Measured on real time, as seconds from the association's flip (its ``lastUpdatedTime``) to
   the completed step (``median_latency_s``, target <= 1.0); the emulator pumps every ``PUMP_SECONDS``, and delivers
@@ -109,11 +109,11 @@ def _event_driven(flips: int, stage: str) -> dict[str, Any]:
 
     from benchmarks._world import EXAMPLE_POLICY, REGION
     from mcgov.emulator import Emulator, EmulatorConfig
-    from mcgov.pipelines.local_stack import deploy_stack, function_environment
-    from mcgov.steps.handlers import gate_events, gate_watcher
+    from mcgov.steps.handlers import gate_events
     from mcgov.steps.policy import load_policy
     from mcgov.steps.share.client import ram_client
     from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+    from mcgov.steps.stack.template import TEMPLATE
 
     policy = load_policy(EXAMPLE_POLICY)
     completed: dict[str, float] = {}
@@ -121,33 +121,40 @@ def _event_driven(flips: int, stage: str) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     with Emulator(config) as emu:  # real time: the watcher's own work counts
         session = emu.session("card")
+        stack = emu.deploy_stack(
+            TEMPLATE,
+            stack_name="mcgov",
+            parameters={
+                "CodeBucket": "mcgov-code",
+                "CodeKey": "mcgov-lambda.zip",
+                "PolicyUri": str(EXAMPLE_POLICY),
+                "ArtifactBucket": "mcgov-bench",
+            },
+        )
 
-        def watcher(event: Any, context: Any) -> Any:
+        def watcher(event: Any, context: Any) -> Any:  # gate-events, timed (still run under its role)
             out = gate_events.handler(event, context)
             for outcome in out["outcomes"]:
                 if outcome["status"] == "ALLOWED":
                     completed.setdefault(outcome["card_arn"], emu.clock.now())
             return out
 
-        stack = deploy_stack(emu, session, policy_uri=str(EXAMPLE_POLICY), handlers={"GateEventsFunction": watcher})
-        role = stack.roles["GateWatcherFunction"]
-        watcher_env = {
-            "MCGOV_POLICY_URI": str(EXAMPLE_POLICY),
-            "MCGOV_GATE_TABLE": stack.outputs["GateRegistrationsTableName"],
-        }
-        ram, sagemaker = ram_client(session, REGION), session.client("sagemaker")
+        emu.register_lambda_handler(stack.arns["GateEventsFunction"], watcher)
+        queue = stack.refs["GateCallbackQueue"]
+        ram, sagemaker, sqs = ram_client(session, REGION), session.client("sagemaker"), session.client("sqs")
         ensure_readonly_permission(ram)
         emu.set_association_delay(polls=None, seconds=EVENT_FLIP_SECONDS)
+        execution = f"arn:aws:sagemaker:{REGION}:{policy.card_account}:pipeline/churn/execution/bench0001"
         for index in range(flips):
             name = f"event-{index}"
             card = sagemaker.create_model_card(
                 ModelCardName=name, ModelCardStatus="PendingReview", Content=json.dumps({"model_overview": {}})
             )["ModelCardArn"]
             [shared] = ensure_share(ram, policy, card, stages=[policy.stage(stage)]).stages
-            body = {"token": f"bench{index:05d}", "arguments": {"card_arn": card, "stage": stage}}
-            with function_environment(emu, role, watcher_env):
-                out = gate_watcher.handler({"Records": [{"messageId": name, "body": json.dumps(body)}]})
-            [outcome] = out["outcomes"]
+            body = {"token": emu.issue_callback_token(execution), "arguments": {"card_arn": card, "stage": stage}}
+            sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+            polled = emu.poll_event_source(stack.arns["GateWatcherFunction"], queue)  # gate-watcher, as its role
+            [outcome] = polled.response["outcomes"]
             if outcome["status"] != "PENDING" or not outcome["registration"]["registered"]:
                 raise RuntimeError(f"the gate did not wait on the event path: {outcome}")
             deadline = time.monotonic() + 30

@@ -1,10 +1,11 @@
 """Cold-import time of the Lambda handlers, from the deployment artefact, as a ratio to ``import boto3``.
 
 The artefact is built (``make package``), unpacked as Lambda unpacks it into ``/var/task``, and imported by a
-fresh interpreter of the runtime's Python (``lambda-runtime.txt``) that sees only the artefact and boto3, as in
-Lambda: each sample is a new process, samples alternate and the fastest one (least disturbed by other load) is
-kept. The time is the interpreter's CPU time for the imports (``time.process_time``): what a cold start spends,
-without the wall-clock time other processes on a shared machine take (which made the ratios swing by 0.5).
+fresh interpreter of the runtime's Python (``lambda-runtime.txt``) that sees only the artefact (which bundles the
+SDK of ``steps/stack/lambda-sdk.txt``; ``import boto3`` is timed from it too), as in Lambda: each sample is a new
+process, samples alternate and the fastest one (least disturbed by other load) is kept. The time is the
+interpreter's CPU time for the imports (``time.process_time``): what a cold start spends, without the wall-clock
+time other processes on a shared machine take (which made the ratios swing by 0.5).
 A Lambda imports one handler, so the figure that matters is each handler's own ratio; ``ratio`` is the
 largest (target <= 1.5). ``floor_ratio`` is ``import boto3`` plus pydantic's model API, what the runtime rule
 (boto3 + pydantic) costs before any project module. Without an interpreter of the runtime's version the
@@ -131,8 +132,7 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
             artefact = pkg.build(Path(tmp) / "dist", log=lambda line: None)
             size = pkg.artefact_size(artefact)
             task = pkg.unpack(artefact, Path(tmp) / "task")
-            boto3_dir = pkg.runtime_boto3(Path(tmp) / "runtime")
-            interpreter = Interpreter(str(python), ("-I", "-S"), (str(task), str(boto3_dir)))
+            interpreter = Interpreter(str(python), ("-I", "-S"), (str(task),))
             result.update(
                 source=f"unpacked {pkg.ARTEFACT_NAME} under {python}",
                 artefact_zipped_bytes=size.zipped_bytes,

@@ -1,8 +1,10 @@
-"""Demo scenes 4-6: the consumer's view by ARN, prod after review, and a blocked gate."""
+"""Demo scenes 4-6: the consumer's view by ARN, prod after review (with the decision events it put), and a blocked
+gate."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +12,17 @@ from mcgov.demo.local_run import DEFAULT_POLICY as POLICY
 from mcgov.demo.states import steps_text
 from mcgov.errors import BadInputError
 from mcgov.steps.approval.service import approve_card
+from mcgov.steps.cli.approve import approval_event
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.handlers.check_gate import check
+from mcgov.steps.notify.bus import put_events
+from mcgov.steps.notify.entries import DETAIL_TYPES, SOURCE
 from mcgov.steps.policy import load_policy
+
+BUS_NAME = "governance"
+DECISIONS_QUEUE = "mcgov-decisions"
 
 
 def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
@@ -60,8 +68,49 @@ REVIEWER_POLICY = {
             "Action": ["sagemaker:DescribeModelPackage", "sagemaker:UpdateModelPackage"],
             "Resource": "arn:aws:sagemaker:us-east-1:111111111111:model-package/*",
         },
+        {
+            "Sid": "AnnounceApprovals",
+            "Effect": "Allow",
+            "Action": ["events:PutEvents"],
+            "Resource": f"arn:aws:events:us-east-1:111111111111:event-bus/{BUS_NAME}",
+        },
     ],
 }
+
+
+def notifications(emu: Any, policy: Path) -> str:
+    """Scene 2's notifications: the event bus the policy names (``notifications.event_bus_arn``) and a platform
+    team's rule on it (source ``mcgov``) forwarding every decision event to an SQS queue; returns the bus ARN (the
+    stack's ``NotificationBusArn``)."""
+    card = emu.session("card")
+    events, sqs = card.client("events"), card.client("sqs")
+    bus = events.create_event_bus(Name=BUS_NAME)["EventBusArn"]
+    queue = sqs.create_queue(QueueName=DECISIONS_QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pattern = {"source": [SOURCE], "detail-type": list(DETAIL_TYPES)}
+    events.put_rule(Name="mcgov-decisions", EventBusName=BUS_NAME, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule="mcgov-decisions", EventBusName=BUS_NAME, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    policy.write_text(policy.read_text() + f"notifications:\n  event_bus_arn: {bus}\n")
+    print(f"   notifications (the policy's notifications.event_bus_arn): {bus}")
+    print(f"   a platform team's rule on it (source {SOURCE}) forwards the decision events to SQS {DECISIONS_QUEUE}")
+    return str(bus)
+
+
+def show_events(emu: Any) -> None:
+    """The decision events the platform team's queue received so far, one line each."""
+    sqs = emu.session("card").client("sqs")
+    queue = sqs.get_queue_url(QueueName=DECISIONS_QUEUE)["QueueUrl"]
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    print(f"   events the platform team's queue received ({DECISIONS_QUEUE}):")
+    for message in received:
+        event = json.loads(message["Body"])
+        detail = event["detail"]
+        if event["detail-type"] == "Card Approved":
+            what = f"{detail['card_name']} v{detail['version']} by {detail['approver']}"
+        else:
+            what = f"{detail['stage']}: {detail['status']} ({detail['card']['name']} v{detail['card']['version']})"
+        print(f"     {event['detail-type']:14} {what}")
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
 
 def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
@@ -70,7 +119,7 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
     _title("5. Promote to prod: the policy requires an Approved card, approved by one of its approvers")
     blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
-    policy = load_policy(str(POLICY))
+    policy = load_policy(os.environ["MCGOV_POLICY_URI"])  # the deployed policy: the demo's, with notifications
     print(f"   approvers (share policy): {', '.join(policy.approvers)}")
     reviewer_arn = emu.create_role("CardReviewer", {"review-and-approve": REVIEWER_POLICY})
     reviewer = emu.session_for_role(reviewer_arn, "jane")
@@ -109,6 +158,9 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
         sha256=sha,
         note="reviewed in the demo",
     )
+    event = approval_event(policy, approval)  # what `mcgov card approve` puts on the policy's bus
+    if event is not None:
+        put_events(reviewer.client("events"), [event])
     for write in approval.writes:
         print(f"   {write.line(policy.card_account)}")
     print(
@@ -118,6 +170,7 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
     allowed = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   after review: execution {allowed['status']}: {allowed['output']['gate']['reason']}")
     (out / "gate-prod.json").write_text(json.dumps(allowed["output"], indent=2) + "\n")
+    show_events(emu)
 
 
 def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:

@@ -1,7 +1,8 @@
 """Demo scene 8: hub-and-spoke. Two spoke accounts publish their cards to the hub (the demo's card account); the
-hub state machine (the shipped ASL of ``mcgov.steps.workflow``: a Distributed Map, one child execution per spoke,
-the project's ``hub_sync`` Lambdas in-process) syncs them; a re-run writes nothing; a changed source gives a new hub
-version.
+hub's stack (``steps/stack/governance.yaml`` with ``DeployHub=true``, deployed from the template: the hub state
+machine, a Distributed Map with one child execution per spoke, the project's ``hub_sync`` Lambdas in-process, each
+under its role) syncs them and writes the per-spoke results to its results bucket; a re-run writes nothing; a
+changed source gives a new hub version.
 
 The demo's emulator admits the spokes in its organization (``any_account_in_organization``, what
 ``python -m mcgov.emulator.server`` does without ``--config``).
@@ -19,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from mcgov.steps.workflow.results import map_run_results
+
 SPOKES = ("444444444444", "555555555555")
 CARD = "fraud-score"
 WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
@@ -26,14 +29,12 @@ WRITES = frozenset({"CreateModelCard", "UpdateModelCard"})
 
 def hub_scene(emu: Any, out: Path) -> None:
     """Scene 8: spokes publish, the hub syncs (synced, then unchanged), one changed source gives a new hub version."""
-    from mcgov.pipelines.local_run import _zip
     from mcgov.share_policies.loader import parse_policy
+    from mcgov.share_policies.models import HubSpokePolicy
     from mcgov.steps.card.store import CardStore
-    from mcgov.steps.handlers import hub_sync
     from mcgov.steps.hub.naming import hub_card_name
     from mcgov.steps.hub.provenance import read_provenance
     from mcgov.steps.hub.spoke_side import publish
-    from mcgov.steps.workflow.definition import hub_definition
 
     hub = emu.account_id("card")
     data = {
@@ -46,6 +47,7 @@ def hub_scene(emu: Any, out: Path) -> None:
     path = out / "hub-policy.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     policy = parse_policy(data)
+    assert isinstance(policy, HubSpokePolicy), "topology: hub-and-spoke"
     print(f"\n== 8. Hub-and-spoke: spokes {' and '.join(SPOKES)} publish, the hub {hub} syncs ({path})")
     delay = emu.config.associate_after_polls, emu.config.associate_after_seconds
     emu.set_association_delay(polls=None, seconds=None)  # the spokes' shares are ASSOCIATED when the hub lists them
@@ -58,7 +60,7 @@ def hub_scene(emu: Any, out: Path) -> None:
             f"({', '.join(f'{k.value} {n}' for k, n in report.counts.items() if n)})"
         )
     with _policy_uri(path):
-        machine = _deploy(emu, hub, hub_definition, _zip, hub_sync)
+        machine = _deploy(emu, path)
         _sync(emu, machine, "hub state machine (Distributed Map, one child execution per spoke)")
         _sync(emu, machine, "re-run")
         CardStore(emu.session(SPOKES[0]).client("sagemaker")).update_content(CARD, _content(SPOKES[0], "v2"))
@@ -95,25 +97,25 @@ def _policy_uri(path: Path) -> Iterator[None]:
         clear_policy_cache()
 
 
-def _deploy(emu: Any, hub: str, build: Any, code: Any, handlers: Any) -> str:
-    """The two hub Lambdas (handlers in-process) and the hub state machine in the hub account; its ARN."""
-    session = emu.session(hub)
-    role = session.client("iam").create_role(RoleName="mcgov-hub-demo", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    lam = session.client("lambda")
-    arns = {}
-    for key, handler in (("sync", handlers.handler), ("spokes", handlers.list_spokes)):
-        arns[key] = lam.create_function(
-            FunctionName=f"mcgov-hub-{key}",
-            Runtime="python3.12",
-            Role=role,
-            Handler="index.handler",
-            Code={"ZipFile": code()},
-        )["FunctionArn"]
-        emu.register_lambda_handler(arns[key], handler)
-    definition = json.dumps(build(arns["sync"], arns["spokes"]))
-    return session.client("stepfunctions").create_state_machine(
-        name="mcgov-hub-sync", definition=definition, roleArn=role
-    )["stateMachineArn"]
+def _deploy(emu: Any, policy: Path) -> str:
+    """The hub's stack (DeployHub=true, the hub-and-spoke policy) in the hub account; its state machine's ARN."""
+    from mcgov.demo.stack import TEMPLATE, parameters
+
+    stack = emu.deploy_stack(
+        TEMPLATE,
+        stack_name="mcgov-hub",
+        parameters=parameters(
+            str(policy.resolve()),
+            f"mcgov-demo-{emu.account_id('card')}",
+            DeployHub="true",
+            HubSpokeAccounts=",".join(SPOKES),
+        ),
+    )
+    print(
+        f"   hub stack mcgov-hub (DeployHub=true): state machine {stack.arns['HubStateMachine'].rsplit(':', 1)[-1]}, "
+        f"results bucket {stack.refs['HubSyncResults']}"
+    )
+    return str(stack.arns["HubStateMachine"])
 
 
 def _sync(emu: Any, machine: str, label: str) -> None:
@@ -127,15 +129,18 @@ def _sync(emu: Any, machine: str, label: str) -> None:
         "status"
     ] == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.1)
-    results = json.loads(described.get("output") or "{}").get("results", [])
+    summary = json.loads(described.get("output") or "{}")
+    session = emu.session(machine.split(":")[4])
     spokes = []
-    for item in results:
-        result = item.get("result", item)
+    for child in map_run_results(session.client("s3"), summary["results"]) if "results" in summary else []:
+        result = child.output.get("result", child.output) if isinstance(child.output, dict) else {}
         counts = (
             ", ".join(f"{k} {n}" for k, n in result["counts"].items() if n) or "no card shared"
             if "counts" in result
-            else f"failed: {item.get('cause')}"
+            else f"failed: {result.get('cause') or child.cause}"
         )
-        spokes.append(f"{result.get('spoke')} {counts}")
+        spokes.append(f"{child.input.get('spoke')} {counts}")
     writes = sum(1 for _, _, op in emu.api_calls[start:] if op in WRITES)
     print(f"   {label}: execution {described['status']}; {'; '.join(sorted(spokes))} ({writes} card writes)")
+    if "results" in summary:
+        print(f"     results: s3://{summary['results']['Bucket']}/{summary['results']['Key']}")

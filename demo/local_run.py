@@ -1,6 +1,7 @@
 """Run the governance workflow on a fresh project emulator: ``python -m mcgov.demo.local_run SCENARIO``.
 
-The emulator (moto + project patches) executes the shipped ASL for real and runs the Lambda handlers in-process.
+The emulator (moto + project patches) deploys the governance stack from ``steps/stack/governance.yaml`` and
+executes the shipped ASL for real, each Lambda handler in-process under its own role (``mcgov.demo.stack``).
 Scenarios shape the RAM association lifecycle of the stage's account:
 
 * ``allowed``: associations become ASSOCIATED after one poll -> the execution SUCCEEDS;
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from mcgov.demo.stack import deploy_governance
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.pipelines.local_run import (
     FUNCTIONS,
@@ -27,7 +29,6 @@ from mcgov.pipelines.local_run import (
     Handler,
     create_readonly_permission,
     default_handlers,
-    deploy_workflow,
 )
 from mcgov.steps.policy import load_policy
 from mcgov.steps.workflow.definition import WorkflowSettings
@@ -95,7 +96,13 @@ def run_local(
     with _environment({"MCGOV_POLICY_URI": policy}), Emulator(EmulatorConfig()) as emu:
         session = emu.act_as("card")
         create_readonly_permission(session)
-        workflow = deploy_workflow(emu, session, chosen, settings or LOCAL_SETTINGS)
+        _stack, workflow = deploy_governance(
+            emu,
+            policy_uri=str(Path(policy).resolve()),
+            artifact_bucket="mcgov-local-artifacts",
+            settings=settings or LOCAL_SETTINGS,
+            handlers=chosen,
+        )
         _prepare_scenario(emu, scenario, stage)
         return {"scenario": scenario, **workflow.execute({"card": event, "stage": stage})}
 

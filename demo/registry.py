@@ -68,7 +68,9 @@ def registry_scene(emu: Any, card_name: str, out: Path) -> None:
             "model_overview keeps only model_creator and model_artifact and which has no model_package_details; "
             "the package card lists what it left out under mcgov.embedded.dropped, and the model card keeps it all)"
         )
-    approved = approve_embedded(sm, package, card["ModelCardArn"], ApprovalStore(sm).read(card["ModelCardArn"]))
+    record = ApprovalStore(sm).read(card["ModelCardArn"])
+    assert record is not None, "scene 5 approved the card"
+    approved = approve_embedded(sm, package, card["ModelCardArn"], record)
     print(f"   `mcgov card approve` approves the embedded card too: approved={approved['approved']}")
     data = yaml.safe_load(POLICY.read_text())
     data["stages"]["prod"]["model_package_group"] = GROUP  # prod promotes packages of this group only

@@ -1,12 +1,14 @@
 """The demo: the whole governance job, run through the Step Functions workflow on the embedded emulator.
 
 1. A finished churn pipeline: training job and evaluation report (and the card template) in S3.
-2. The governance stack: the three Lambdas (running this project's handlers in-process) and the state
-   machine built by ``pipelines.workflow``, plus the prod stage's read-only RAM permission.
+2. The governance stack, deployed from ``steps/stack/governance.yaml``: its roles, the Lambdas (this project's
+   handlers in-process, each under its own role) and the state machine (under its role), plus the prod stage's
+   read-only RAM permission.
 3. An execution for staging: populate the card -> share it -> gate loop until ASSOCIATED -> allowed.
    A second execution with the same inputs creates no new card version.
 4. The card as the staging account sees it, by ARN; the consumer check of version and content hash.
-5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission).
+5. Prod needs an Approved card: blocked until a reviewer approves, then allowed (read-only permission); the
+   decision events (gate decisions, the approval) a platform team's queue received from the policy's event bus.
 6. A blocked gate: the staging account's association FAILS; the execution fails with the reason.
 7. Review: a changed run, its diff, the HTML/Markdown renders, the PDF exported from staging.
 8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
@@ -14,6 +16,7 @@
    card re-published and approved, then allowed.
 10. An event-driven gate: the stack deployed on the emulator; RAM's state-change event completes a waiting
     CallbackStep at the flip.
+11. Under the stacks' roles: what the emulator's IAM authorized under each role, and anything it refused.
 """
 
 from __future__ import annotations
@@ -37,11 +40,8 @@ PIPELINE_EXECUTION_ARN = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/chur
 
 def main() -> int:
     quiet_logs()
-    from mcgov.pipelines.local_run import (
-        create_readonly_permission,
-        deploy_workflow,
-        with_settings,
-    )
+    from mcgov.demo.stack import deploy_governance
+    from mcgov.pipelines.local_run import create_readonly_permission, with_settings
 
     config = EmulatorConfig(
         region="us-east-1",
@@ -68,10 +68,20 @@ def main() -> int:
             )
             print(f"   (staging may export PDFs: AllowExport permission, {policy})")
             create_readonly_permission(card_session)
-            workflow = deploy_workflow(emu, card_session, settings=with_settings(max_attempts=6))
-            print(f"   state machine {workflow.state_machine_arn}")
+            from mcgov.demo import governance
+
+            bus = governance.notifications(emu, policy)
+            stack, workflow = deploy_governance(
+                emu,
+                policy_uri=str(policy.resolve()),
+                artifact_bucket=f"mcgov-demo-{config.card_account}",
+                settings=with_settings(max_attempts=6),
+                notification_bus_arn=bus,
+            )
+            print(f"   stack mcgov from steps/stack/governance.yaml: {len(stack.arns)} resources")
+            print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
             for key, arn in workflow.lambda_arns.items():
-                print(f"   lambda {key:9} {arn}")
+                print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
 
             card_event = {
                 "card_name": CARD_NAME,
@@ -100,8 +110,6 @@ def main() -> int:
             (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
             print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
 
-            from mcgov.demo import governance
-
             governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
             governance.prod_after_review(emu, workflow, card_event, OUT)
             from mcgov.demo.registry import registry_scene
@@ -115,13 +123,35 @@ def main() -> int:
             assessment_scene(emu, workflow, card_event, policy, OUT)
             from mcgov.demo.events import event_driven_scene
 
-            event_driven_scene(emu, str(policy))
+            event_driven_scene(emu, stack)
+            show_roles(emu)
     finally:
         if previous_policy is None:
             os.environ.pop("MCGOV_POLICY_URI", None)
         else:
             os.environ["MCGOV_POLICY_URI"] = previous_policy
     return 0
+
+
+_LOGICAL = {"populate": "PopulateCardFunction", "share": "ShareCardFunction", "gate": "CheckGateFunction"}
+
+
+def _name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def show_roles(emu: Any) -> None:
+    """The stacks' roles: what the emulator's IAM authorized under them, and anything it refused."""
+    title("11. Under the stacks' roles")
+    decisions = emu.authorizations
+    roles = {d.role_arn for d in decisions}
+    denied = [d for d in decisions if not d.allowed]
+    print(
+        f"   {len(decisions) - len(denied)} calls and service actions authorized under {len(roles)} roles "
+        f"(each Lambda's, each state machine's, the reviewer's), {len(denied)} denied"
+    )
+    for d in denied:
+        print(f"   DENIED {_name(d.role_arn)}: {d.action} on {d.resource}")
 
 
 def quiet_logs() -> None:

@@ -14,9 +14,6 @@ And one it creates wrongly: moto's ``AWS::StepFunctions::StateMachine`` reads on
 template's ``Definition`` object and its ``DefinitionSubstitutions`` are ignored) and writes to the state machine
 backend the API does not read when state machines execute; the model here replaces it: ``Definition`` as JSON,
 each ``${Name}`` of ``DefinitionSubstitutions`` replaced, created through the backend Step Functions' API uses.
-And two it creates partly, which ``register()`` wraps: moto's ``AWS::DynamoDB::Table`` ignores
-``TimeToLiveSpecification`` (set here as DynamoDB's ``UpdateTimeToLive`` sets it) and moto's ``AWS::IAM::Role`` ignores
-``ManagedPolicyArns`` (attached here as IAM's ``AttachRolePolicy`` attaches them).
 
 Properties are those of the CloudFormation resource reference (AWS::RAM::Permission, AWS::SQS::QueuePolicy,
 AWS::CloudWatch::Alarm, AWS::Lambda::EventInvokeConfig); docs/emulator.md lists the sources. ``register()`` makes
@@ -27,20 +24,19 @@ does.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from moto.awslambda.utils import get_backend as lambda_backend
 from moto.cloudformation import parsing
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
-from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.table import Table
-from moto.iam.models import Role, iam_backends
 from moto.ram.models import ram_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
-from moto.utilities.utils import get_partition
+
+from mcgov.emulator.ram.models import EmulatorRamBackend
 
 
 class _Created:
@@ -48,6 +44,7 @@ class _Created:
     names ``CloudFormationModel`` as a direct base: moto lists models with ``__subclasses__()``, direct ones only.)"""
 
     attributes: dict[str, str] = {}
+    create_from_cloudformation_json: ClassVar[Callable[..., Any]]  # each model defines its own
 
     def __init__(self, physical_id: str, attributes: dict[str, str] | None = None) -> None:
         self.physical_resource_id = physical_id
@@ -68,7 +65,7 @@ class _Created:
         return True
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc,override]
+    def update_from_cloudformation_json(
         cls,
         original_resource: Any,
         new_resource_name: str,
@@ -79,7 +76,7 @@ class _Created:
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc,override]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         return None
@@ -99,11 +96,13 @@ class RamPermission(_Created, CloudFormationModel):
         return ("Arn", "Version", "PermissionType", "IsResourceTypeDefault")
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> RamPermission:
         properties = cloudformation_json["Properties"]
-        permission = ram_backends[account_id][region_name].create_permission(
+        backend = ram_backends[account_id][region_name]
+        assert isinstance(backend, EmulatorRamBackend), "the emulator's RAM backend (patches.apply)"
+        permission = backend.create_permission(
             properties.get("Name", resource_name),
             properties.get("ResourceType"),
             json.dumps(properties.get("PolicyTemplate")),
@@ -123,7 +122,7 @@ class SqsQueuePolicy(_Created, CloudFormationModel):
         return "AWS::SQS::QueuePolicy"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> SqsQueuePolicy:
         properties = cloudformation_json["Properties"]
@@ -149,7 +148,7 @@ class CloudWatchAlarm(_Created, CloudFormationModel):
         return ("Arn",)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> CloudWatchAlarm:
         p = cloudformation_json["Properties"]
@@ -180,7 +179,7 @@ class LambdaEventInvokeConfig(_Created, CloudFormationModel):
         return "AWS::Lambda::EventInvokeConfig"
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> LambdaEventInvokeConfig:
         p = cloudformation_json["Properties"]
@@ -203,7 +202,7 @@ class StepFunctionsStateMachine(_Created, CloudFormationModel):
         return StateMachine.has_cfn_attr(attr)
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc,override]
+    def create_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
     ) -> StateMachine:
         p = cloudformation_json["Properties"]
@@ -217,7 +216,7 @@ class StepFunctionsStateMachine(_Created, CloudFormationModel):
         )
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc,override]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         stepfunctions_backend(account_id, region_name).delete_state_machine(resource_name)
@@ -232,57 +231,15 @@ def register() -> None:
     if "clean_json" not in _originals:
         _originals["clean_json"] = parsing.clean_json
         parsing.clean_json = _clean_json
-    for key, model, wrapper in _WRAPPED:
-        if key not in _originals:
-            _originals[key] = model.__dict__["create_from_cloudformation_json"]
-            model.create_from_cloudformation_json = classmethod(wrapper)  # type: ignore[method-assign,assignment]
 
 
 def unregister() -> None:
     """Restore moto's ``clean_json`` (the models stay listed: moto has no model of its own for their types)."""
     if "clean_json" in _originals:
         parsing.clean_json = _originals.pop("clean_json")
-    for key, model, _ in _WRAPPED:
-        if key in _originals:
-            model.create_from_cloudformation_json = _originals.pop(key)  # type: ignore[method-assign]
 
 
 _originals: dict[str, Any] = {}
-
-
-def _table_with_ttl(
-    cls: type[Table],
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kw: Any,
-) -> Table:
-    """moto's ``AWS::DynamoDB::Table``, then its ``TimeToLiveSpecification`` (moto ignores it) as UpdateTimeToLive."""
-    table: Table = _originals["table"].__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kw)
-    spec = cloudformation_json["Properties"].get("TimeToLiveSpecification")
-    if spec:
-        dynamodb_backends[account_id][region_name].update_time_to_live(table.name, dict(spec))
-    return table
-
-
-def _role_with_managed_policies(
-    cls: type[Role],
-    resource_name: str,
-    cloudformation_json: dict[str, Any],
-    account_id: str,
-    region_name: str,
-    **kw: Any,
-) -> Role:
-    """moto's ``AWS::IAM::Role``, then each of its ``ManagedPolicyArns`` (moto ignores them) as AttachRolePolicy."""
-    role: Role = _originals["role"].__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kw)
-    backend = iam_backends[account_id][get_partition(region_name)]
-    for arn in cloudformation_json["Properties"].get("ManagedPolicyArns", []):
-        backend.attach_role_policy(arn, role.name)
-    return role
-
-
-_WRAPPED = (("table", Table, _table_with_ttl), ("role", Role, _role_with_managed_policies))
 
 
 def _clean_json(resource_json: Any, resources_map: Any) -> Any:

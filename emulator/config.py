@@ -88,7 +88,7 @@ class EmulatorConfig:
         return cls.from_dict(data)
 
 
-class AnyAccount(frozenset):  # type: ignore[type-arg]
+class AnyAccount(frozenset[str]):
     """The organization of ``any_account_in_organization``: every 12-digit account id is a member."""
 
     def __contains__(self, item: object) -> bool:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+import secrets
+import string
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -12,10 +15,12 @@ import boto3
 import botocore.session
 from botocore.loaders import Loader, create_loader
 from moto import mock_aws
+from moto.core.config import DefaultConfig
 
 from mcgov import clock as wait_clock
 from mcgov.emulator import patches
-from mcgov.emulator.awslambda.models import register_handler
+from mcgov.emulator.awslambda.models import find_handler, register_handler
+from mcgov.emulator.awslambda.runtime import PollResult, function_config, poll_sqs
 from mcgov.emulator.config import Clock, EmulatorConfig
 from mcgov.emulator.events.control import EventsControl
 from mcgov.emulator.events.sources import clock_sources
@@ -24,7 +29,9 @@ from mcgov.emulator.exceptions import (
     EmulatorConfigError,
     EmulatorNotStartedError,
 )
-from mcgov.emulator.state import EmulatorState, FailureRule, LambdaHandler, set_state
+from mcgov.emulator.iam.sessions import Credentials, set_default_credentials
+from mcgov.emulator.stack import DeployedStack, deploy_stack, import_handler, load_template
+from mcgov.emulator.state import Authorization, EmulatorState, FailureRule, LambdaHandler, set_state
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -78,7 +85,7 @@ def shared_loader(search_path_string: str | None = None) -> SharedLoader:
     return loader
 
 
-def moto_config(execute_state_machines: bool) -> dict[str, Any]:
+def moto_config(execute_state_machines: bool) -> DefaultConfig:
     """The moto user config the emulator runs with (no Docker; optional real SFN execution)."""
     return {
         "lambda": {"use_docker": False},
@@ -132,7 +139,7 @@ class Emulator:
         patches.apply()
         botocore.session.create_loader = shared_loader  # sessions made while running parse each model once
         self._previous_state = set_state(self.state)
-        self._mock = mock_aws(config=moto_config(self.execute_state_machines))  # type: ignore[arg-type]
+        self._mock = mock_aws(config=moto_config(self.execute_state_machines))
         self._mock.start()
         self.state.events.sources = clock_sources(self.state.events)
         self.clock.listener = self.state.events
@@ -200,17 +207,13 @@ class Emulator:
         ``account``. The environment is restored when the emulator stops.
         """
         session = self.session_for_role(account, session_name) if account.startswith("arn:") else self.session(account)
-        creds = session.get_credentials().get_frozen_credentials()
-        os.environ.update(
-            {
-                "AWS_ACCESS_KEY_ID": creds.access_key,
-                "AWS_SECRET_ACCESS_KEY": creds.secret_key,
-                "AWS_SESSION_TOKEN": creds.token,
-                "AWS_SECURITY_TOKEN": creds.token,
-            }
-        )
-        boto3.DEFAULT_SESSION = None
+        self._set_default_credentials(session)
         return session
+
+    @staticmethod
+    def _set_default_credentials(session: boto3.Session) -> None:
+        creds = session.get_credentials().get_frozen_credentials()
+        set_default_credentials(Credentials(creds.access_key, creds.secret_key, creds.token))
 
     def session(self, account: str, region: str | None = None) -> boto3.Session:
         """A boto3 session whose calls act as ``account`` (id or label), via STS AssumeRole in moto."""
@@ -325,15 +328,86 @@ class Emulator:
         backend.set_association_status(share_arn, entity, status, message)
         self.state.events.pump()
 
+    def deploy_stack(
+        self,
+        template: str | Path | Mapping[str, Any],
+        *,
+        stack_name: str,
+        parameters: Mapping[str, Any] | None = None,
+        account: str = "card",
+        handlers: Callable[[str], LambdaHandler] | None = import_handler,
+        definitions: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> DeployedStack:
+        """Deploy a CloudFormation template's roles and run-time resources in ``account`` (``mcgov.emulator.stack``):
+        its functions run their ``Handler`` in-process, under their roles."""
+        loaded = template if isinstance(template, Mapping) else load_template(template)
+        return deploy_stack(
+            self.session(account),
+            loaded,
+            stack_name=stack_name,
+            parameters=parameters,
+            handlers=handlers,
+            register=self.register_lambda_handler,
+            definitions=definitions,
+        )
+
     def register_lambda_handler(self, function_name_or_arn: str, handler: LambdaHandler) -> str:
         """Run ``handler(event, context)`` in-process when that Lambda function is invoked."""
         return register_handler(function_name_or_arn, handler, self.state)
+
+    def poll_event_source(
+        self,
+        function_name_or_arn: str,
+        queue_url: str,
+        *,
+        batch_size: int = 10,
+        report_batch_item_failures: bool = True,
+    ) -> PollResult:
+        """One poll of an SQS event source mapping of a registered function, as Lambda runs it with the function's
+        role (``awslambda.runtime.poll_sqs``). moto's own event source mappings invoke moto's function, not the
+        registered handler: declare the mapping here instead."""
+        self._require_started()
+        handler = find_handler(function_name_or_arn)
+        function = function_config(function_name_or_arn, self.config.card_account, self.config.region)
+        if handler is None or function is None:
+            raise EmulatorConfigError(
+                f"{function_name_or_arn!r} is not a registered Lambda function; create it and register its handler."
+            )
+        return poll_sqs(
+            handler, function, queue_url, batch_size=batch_size, report_batch_item_failures=report_batch_item_failures
+        )
+
+    @property
+    def authorizations(self) -> list[Authorization]:
+        """Every IAM decision made for role sessions (their requests, and services acting with their roles)."""
+        with self.state.lock:
+            return list(self.state.authorizations)
+
+    @property
+    def denials(self) -> list[Authorization]:
+        """The refused ones among ``authorizations``."""
+        return [a for a in self.authorizations if not a.allowed]
 
     @property
     def api_calls(self) -> list[tuple[str, str, str]]:
         """(account, service, operation) of every request the emulator served, oldest first."""
         with self.state.lock:
             return list(self.state.api_calls)
+
+    def issue_callback_token(self, pipeline_execution_arn: str, token: str | None = None) -> str:
+        """A CallbackStep's token, as SageMaker puts it in the step's SQS message: ten letters and digits, issued for
+        ``pipeline_execution_arn`` (its account completes it; IAM authorizes the completion on that execution)."""
+        from moto.sagemaker.models import sagemaker_backends
+
+        from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
+
+        token = token or "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(10))
+        account, region = pipeline_execution_arn.split(":")[4], pipeline_execution_arn.split(":")[3]
+        backend = sagemaker_backends[account][region]
+        if not isinstance(backend, EmulatorSageMakerBackend):
+            raise EmulatorConfigError("The emulator's SageMaker backend is not installed; start the emulator first.")
+        backend.callback_tokens[token] = pipeline_execution_arn
+        return token
 
     def pipeline_callbacks(self, account: str, region: str | None = None) -> dict[str, dict[str, Any]]:
         """CallbackStep completions sent from ``account``: token -> {outcome, outputs, reason}."""

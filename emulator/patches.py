@@ -10,6 +10,8 @@
   (moto's own model-driven parsing) no longer crashes on a value of the wrong type, so that refusal is reached.
 * IAM for role sessions: ``call_action`` (and S3's ``_bucket_response``/``_key_response``) refuse a request of an
   assumed-role session of an existing role that its policies do not allow (``mcgov.emulator.iam``).
+* Step Functions (``mcgov.emulator.stepfunctions``): Lambda tasks and Distributed Map runs act with the state
+  machine's role; the ResultWriter writes the result files moto leaves out.
 * EventBridge, EventBridge Scheduler: the ``BackendDict``s build emulator subclasses (checked patterns, PutEvents
   and delivery to targets, schedules that fire), and CloudFormation learns ``AWS::Scheduler::Schedule``; after every
   request ``call_action`` pumps the event hub
@@ -47,8 +49,10 @@ from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
 from mcgov.emulator.scheduler.cloudformation import ScheduleResource
 from mcgov.emulator.scheduler.models import EmulatorSchedulerBackend
 from mcgov.emulator.state import get_state
+from mcgov.emulator.stepfunctions import patch_targets
 
 _originals: dict[str, Any] = {}
+_MISSING = object()
 
 
 def _swap_backend(backends: BackendDict[Any], cls: type) -> None:
@@ -154,6 +158,10 @@ def apply() -> None:
     S3Response.setup_class = _recording_s3_setup(_originals["s3_setup_class"])  # type: ignore[method-assign]
     S3Response._bucket_response = _authorized_s3(_originals["s3_bucket"])  # type: ignore[method-assign]
     S3Response._key_response = _authorized_s3(_originals["s3_key"])  # type: ignore[method-assign]
+    for index, (owner, name, wrap) in enumerate(patch_targets()):
+        own = vars(owner).get(name, _MISSING)
+        _originals[f"sfn{index}"] = own
+        setattr(owner, name, wrap(getattr(owner, name)))
     KmsResponse.sign = kms_sign  # type: ignore[method-assign,assignment]
     KmsResponse.verify = kms_verify  # type: ignore[method-assign,assignment]
 
@@ -173,5 +181,11 @@ def revert() -> None:
     S3Response.setup_class = _originals.pop("s3_setup_class")  # type: ignore[method-assign]
     S3Response._bucket_response = _originals.pop("s3_bucket")  # type: ignore[method-assign]
     S3Response._key_response = _originals.pop("s3_key")  # type: ignore[method-assign]
+    for index, (owner, name, _wrap) in enumerate(patch_targets()):
+        own = _originals.pop(f"sfn{index}")
+        if own is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)
     KmsResponse.sign = _originals.pop("kms_sign")  # type: ignore[method-assign]
     KmsResponse.verify = _originals.pop("kms_verify")  # type: ignore[method-assign]

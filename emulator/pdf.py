@@ -208,7 +208,7 @@ def _info_string(text: str) -> bytes:
 def paginate(lines: Iterable[Line]) -> list[list[tuple[Line, str, float]]]:
     """Pages of (line, wrapped text, baseline y); a heading never ends a page with nothing after it."""
     pages: list[list[tuple[Line, str, float]]] = [[]]
-    y = PAGE_HEIGHT - MARGIN
+    y: float = PAGE_HEIGHT - MARGIN
     bottom = MARGIN
     for line in lines:
         width = PAGE_WIDTH - 2 * MARGIN - line.style.indent

@@ -14,6 +14,24 @@ LambdaHandler = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True)
+class Authorization:
+    """One IAM decision the emulator made for a checked role session.
+
+    ``by`` says who acted with the role: ``request`` (the session's own API call), or the service that acts with
+    the role on its behalf (``lambda`` writing logs or polling a queue, ``ram`` attaching a shared resource's
+    policy, ``states`` running a state machine, ``sagemaker`` writing an export, ``events`` or ``scheduler``
+    calling a rule's or a schedule's target). ``reason`` is empty when allowed.
+    """
+
+    role_arn: str
+    action: str
+    resource: str
+    allowed: bool
+    by: str = "request"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class FailureRule:
     """Make matching ASSOCIATING associations become FAILED with ``message``.
 
@@ -44,6 +62,7 @@ class EmulatorState:
     failures: list[FailureRule] = field(default_factory=list)
     api_calls: list[tuple[str, str, str]] = field(default_factory=list)
     lambda_handlers: dict[str, LambdaHandler] = field(default_factory=dict)
+    authorizations: list[Authorization] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     events: EventHub = field(init=False)
 
@@ -61,6 +80,11 @@ class EmulatorState:
         """Append one (account, service, operation) entry to the call log."""
         with self.lock:
             self.api_calls.append((account, service, operation))
+
+    def record_authorization(self, decision: Authorization) -> None:
+        """Append one IAM decision to the authorization log."""
+        with self.lock:
+            self.authorizations.append(decision)
 
 
 _state = EmulatorState()

@@ -51,6 +51,14 @@ KMS_KEY_ARN = re.compile(
     r":key/(?P<key_id>mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
     _A,
 )
+# EventBridge event buses of an account (PutEvents ``EventBusName`` as an ARN; botocore ``NonPartnerEventBusNameOrArn``:
+# names of 1-256 letters, digits and ``. - _``; a partner bus, whose name holds ``/``, cannot receive PutEvents).
+EVENT_BUS_NAME_MAX = 256
+EVENT_BUS_ARN = re.compile(
+    rf"arn:(?P<partition>{PARTITION}):events:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
+    rf":event-bus/(?P<name>[.\-_A-Za-z0-9]{{1,{EVENT_BUS_NAME_MAX}}})",
+    _A,
+)
 S3_PREFIX = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/(?:[^*?\x00-\x1f\x7f]*/)?", _A)
 
 

@@ -190,7 +190,7 @@ def _strict_loader(yaml: Any) -> Any:
     if cached is not None:
         return cached
 
-    class StrictLoader(yaml.SafeLoader):  # type: ignore[name-defined,misc]
+    class StrictLoader(yaml.SafeLoader):
         yaml_implicit_resolvers: dict[Any, list[Any]] = {}  # PyYAML's 1.1 table, replaced below by the core schema
 
         def __init__(self, stream: str) -> None:

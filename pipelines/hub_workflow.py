@@ -4,7 +4,10 @@ ListSpokes (Lambda ``hub_sync.list_spokes``: the spokes come from the deploy-tim
 -> SyncSpokes, a Map in DISTRIBUTED mode: one child workflow execution per spoke (STANDARD), at most
 ``max_concurrency`` at a time; each child runs SyncSpoke (Lambda ``hub_sync.handler``, one spoke), retries Lambda
 service errors and ``RetryableHandlerFailure`` (throttling, 5xx) with backoff, and catches any other failure
-into a ``{"spoke", "failed": true, "error", "cause"}`` record, so one spoke never fails the others.
+into a ``{"spoke", "failed": true, "error", "cause"}`` record, so one spoke never fails the others. The Map writes the
+children's results to S3 (``ResultWriter``: ``<bucket>/hub-sync/<map run id>/``; a Map's output in the execution
+is capped at 256 KiB, which one report per card passes at about a thousand cards), and the execution's output is a
+summary: the spokes, the Map Run and where its results are.
 
 Plain ASL (the stepfunctions SDK 2.3.0 has no ItemProcessor); moto's engine runs it as it is (see
 docs/hub-and-spoke.md for where it differs from AWS). What ships is the ASL this module builds (``make asl`` writes
@@ -17,7 +20,12 @@ from typing import Any
 
 from mcgov.pipelines.workflow import RETRYABLE_LAMBDA_ERRORS
 from mcgov.steps.handlers.runtime import RETRYABLE_ERROR_NAMES
-from mcgov.steps.workflow.definition import HubWorkflowSettings, hub_lambda_arn
+from mcgov.steps.workflow.definition import (
+    HUB_RESULTS_PREFIX,
+    HubWorkflowSettings,
+    hub_lambda_arn,
+    hub_results_bucket,
+)
 
 RETRYABLE_SPOKE_ERRORS = list(RETRYABLE_ERROR_NAMES)  # the handlers' retryable failure, named where it is defined
 
@@ -47,12 +55,16 @@ def _invoke(function: str, payload: dict[str, Any], timeout: int, intervals: tup
 
 
 def build_hub_definition(
-    sync_arn: str | None = None, spokes_arn: str | None = None, settings: HubWorkflowSettings | None = None
+    sync_arn: str | None = None,
+    spokes_arn: str | None = None,
+    settings: HubWorkflowSettings | None = None,
+    results_bucket: str | None = None,
 ) -> dict[str, Any]:
-    """ASL of the hub sync (no AWS call); None ARNs give ``${HubSyncFunctionArn}``-style substitutions.
+    """ASL of the hub sync (no AWS call); None ARNs (bucket) give ``${HubSyncFunctionArn}``-style substitutions.
 
-    Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output: ``{"spokes": [...], "results": [...]}``,
-    one result per spoke: the sync report of that spoke, or its failure record.
+    Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output: ``{"spokes": [...], "map_run_arn": ...,
+    "results": {"Bucket", "Key"}}``: the manifest of the Map's result files in S3 (one record per spoke: its sync
+    report, or its failure record).
     """
     cfg = settings or HubWorkflowSettings()
     intervals = cfg.retry_intervals()
@@ -105,14 +117,21 @@ def build_hub_definition(
                         },
                     },
                 },
-                "ResultSelector": {"results.$": "$"},
+                "ResultWriter": {
+                    "Resource": "arn:aws:states:::s3:putObject",
+                    "Parameters": {"Bucket": hub_results_bucket(results_bucket), "Prefix": HUB_RESULTS_PREFIX},
+                },
                 "ResultPath": "$.synced",
                 "Next": "Report",
             },
             "Report": {
                 "Type": "Pass",
                 "End": True,
-                "Parameters": {"spokes.$": "$.listed.result.spokes", "results.$": "$.synced.results"},
+                "Parameters": {
+                    "spokes.$": "$.listed.result.spokes",
+                    "map_run_arn.$": "$.synced.MapRunArn",
+                    "results.$": "$.synced.ResultWriterDetails",
+                },
             },
         },
     }

@@ -120,6 +120,10 @@ class Stage(_Strict):
         return None if value is None else _check_permission_arn(value)
 
 
+MODEL_CARD_INVITATION_TTL_SECONDS = 43200
+"""RAM expires an unanswered invitation to a model-card share after 12 hours."""
+
+
 class GateSettings(_Strict):
     """Polling and time limits of the association gate."""
 
@@ -127,8 +131,11 @@ class GateSettings(_Strict):
     backoff_cap_seconds: float = Field(default=60, ge=1, le=3600)
     timeout_seconds: float = Field(default=900, ge=0, le=86400)
     # RAM invitations for resource types outside RAM's short list (model cards included) expire after 12 hours:
-    # https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html
-    invitation_window_seconds: float = Field(default=43200, gt=0, le=604800)
+    # https://docs.aws.amazon.com/ram/latest/userguide/working-with-shared-invitations.html. A longer window would
+    # keep a gate PENDING on an invitation RAM has already expired.
+    invitation_window_seconds: float = Field(
+        default=MODEL_CARD_INVITATION_TTL_SECONDS, gt=0, le=MODEL_CARD_INVITATION_TTL_SECONDS
+    )
 
     @model_validator(mode="after")
     def _cap_not_below_interval(self) -> GateSettings:
@@ -147,6 +154,24 @@ class ExportSettings(_Strict):
     def _prefix(cls, value: str) -> str:
         if not matches(ids.S3_PREFIX, value, 1024):
             raise ValueError("must look like s3://bucket/prefix/ (ending with '/', no wildcards)")
+        return value
+
+
+class Notifications(_Strict):
+    """``notifications``: where the gate, ``mcgov card approve`` and the approval guard put their decisions as
+    EventBridge events (source ``mcgov``; docs/notifications.md). ``event_bus_arn`` is an event bus of the card
+    account and the policy's region (that it is in them is checked with the policy)."""
+
+    event_bus_arn: str
+
+    @field_validator("event_bus_arn")
+    @classmethod
+    def _bus(cls, value: str) -> str:
+        if not matches(ids.EVENT_BUS_ARN, value):
+            raise ValueError(
+                "not an EventBridge event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>, the name 1-256 "
+                "letters, digits, '.', '-' and '_'); for the default bus write event-bus/default"
+            )
         return value
 
 
@@ -197,6 +222,7 @@ class SharePolicy(_Strict):
     ) = None
     approvers: list[str] = Field(default_factory=list, max_length=APPROVERS_MAX)
     approval_signing_key_arn: str | None = None
+    notifications: Notifications | None = None
 
     @field_validator("approvers")
     @classmethod
@@ -361,6 +387,22 @@ class SharePolicy(_Strict):
                 )
             if not self.approvers:
                 raise ValueError("approval_signing_key_arn: signed approvals need approvers; add approvers:")
+        return self
+
+    @model_validator(mode="after")
+    def _notifications_in_scope(self) -> SharePolicy:
+        """The event bus is in the card account and the policy's region (the gate and the approvers put events
+        there with card-account credentials; a bus of another account would need its resource policy)."""
+        if self.notifications is None:
+            return self
+        match = ids.EVENT_BUS_ARN.fullmatch(self.notifications.event_bus_arn)
+        assert match is not None  # checked by the field validator
+        partition = ids.partition_of(self.region)
+        if (match["partition"], match["region"], match["account"]) != (partition, self.region, self.card_account):
+            raise ValueError(
+                f"notifications.event_bus_arn: the event bus must be in the card account {self.card_account} and "
+                f"region {self.region} (partition {partition}); create the bus there, or use its default bus"
+            )
         return self
 
     @property

@@ -40,7 +40,7 @@ def read_policy_text(uri: str, s3_client: Any = None) -> str:
     if s3_client is None:
         s3_client = make_session().client("s3")
     with aws_errors("s3", "GetObject", lambda failure: _read_error(uri, failure)):
-        body = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
+        body: bytes = s3_client.get_object(Bucket=bucket, Key=key)["Body"].read(POLICY.max_bytes + 1)
     if len(body) > POLICY.max_bytes:
         raise too_large(uri, POLICY)
     try:

@@ -7,7 +7,7 @@ The same tests run on both. ``EmulatorBackend`` is what ``make test`` uses; ``Li
   MCGOV_LIVE_PROFILE            AWS profile of the card (owner) account (default: the default credentials)
   MCGOV_LIVE_CONSUMER_PROFILE   profile of a second account in the same organization (consumer tests)
   MCGOV_LIVE_EXTERNAL_ACCOUNT   an account outside the organization (invitation tests; optional)
-  MCGOV_LIVE_SHARE_ROLE_ARN     the stack's ShareCardRole, assumable by the owner credentials (optional)
+  MCGOV_LIVE_SHARE_ROLE_ARN     the stack's ShareCardRole; the test copies its grants into a role it may assume
 
 Everything a test creates is named ``mcgov-contract-<random>`` and deleted afterwards.
 """

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from mcgov.emulator.iam.reference import resource_types
 from mcgov.errors import BadInputError
 from mcgov.steps.stack.template import TEMPLATE as STACK_TEMPLATE
+from mcgov.steps.workflow.definition import HUB_RESULTS_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = STACK_TEMPLATE
@@ -25,20 +27,6 @@ HANDLERS = {
     "HubSyncFunction": "mcgov.steps.handlers.hub_sync.handler",
     "HubListSpokesFunction": "mcgov.steps.handlers.hub_sync.list_spokes",
 }
-NO_RESOURCE_LEVEL = {
-    "ram:GetResourceShares",
-    "ram:GetResourceShareAssociations",
-    "ram:ListResources",
-    "ram:ListPermissions",
-    "ram:ListPrincipals",
-    "ram:CreateResourceShare",
-    "sagemaker:ListModelCards",
-    "xray:PutTraceSegments",  # Tracing=true only (X-Ray has no resource-level permission for them)
-    "xray:PutTelemetryRecords",
-    # Step Functions task tokens (Service Authorization Reference: no resource type; emulator/iam/data)
-    "states:SendTaskSuccess",
-    "states:SendTaskFailure",
-}
 HUB_RESOURCES = {
     "HubSyncRole",
     "HubListSpokesRole",
@@ -48,6 +36,7 @@ HUB_RESOURCES = {
     "HubSyncFunction",
     "HubListSpokesFunction",
     "HubStateMachine",
+    "HubSyncResults",
     "HubTracingPolicy",
 }
 OWN_MODEL_CARDS = "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
@@ -102,8 +91,8 @@ def test_no_wildcard_actions_and_star_resources_only_where_the_api_requires(temp
         actions = _as_list(st["Action"])
         assert all("*" not in a for a in actions), f"{owner}: wildcard action in {actions}"
         assert st["Effect"] == "Allow"
-        if "*" in _as_list(st["Resource"]):
-            assert set(actions) <= NO_RESOURCE_LEVEL, f"{owner}: {actions} on Resource '*'"
+        if "*" in _as_list(st["Resource"]):  # only actions the IAM reference gives no resource type
+            assert all(resource_types(a) == [""] for a in actions), f"{owner}: {actions} on Resource '*'"
 
 
 def test_model_card_actions_are_scoped_to_model_card_arns(template: dict[str, Any]) -> None:
@@ -156,9 +145,8 @@ def test_hub_resources_exist_only_with_deploy_hub(template: dict[str, Any]) -> N
     for name in HUB_RESOURCES:
         assert f'"{name}"' not in centralized, f"{name} is referenced by a resource of the centralized stack"
     hub_outputs = {n for n, o in template["Outputs"].items() if any(h in json.dumps(o) for h in HUB_RESOURCES)}
-    assert (
-        hub_outputs == {"HubStateMachineArn"} and template["Outputs"]["HubStateMachineArn"]["Condition"] == "HubEnabled"
-    )
+    assert hub_outputs == {"HubStateMachineArn", "HubSyncResultsBucket"}
+    assert all(template["Outputs"][name]["Condition"] == "HubEnabled" for name in hub_outputs)
 
 
 def test_hub_state_machine_may_only_invoke_its_lambdas_and_run_its_own_children(template: dict[str, Any]) -> None:
@@ -168,6 +156,7 @@ def test_hub_state_machine_may_only_invoke_its_lambdas_and_run_its_own_children(
     assert machine["DefinitionSubstitutions"] == {
         "HubSyncFunctionArn": {"Fn::GetAtt": ["HubSyncFunction", "Arn"]},
         "HubListSpokesFunctionArn": {"Fn::GetAtt": ["HubListSpokesFunction", "Arn"]},
+        "HubResultsBucket": {"Ref": "HubSyncResults"},
     }
     name = machine["StateMachineName"]["Fn::Sub"]
     grants = {
@@ -183,11 +172,15 @@ def test_hub_state_machine_may_only_invoke_its_lambdas_and_run_its_own_children(
     assert grants["states:StartExecution"]["Fn::Sub"].endswith(f":stateMachine:{name}")
     for action in ("states:DescribeExecution", "states:StopExecution"):
         assert grants[action]["Fn::Sub"].endswith(f":execution:{name}/*")
+    results = ("s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload")
+    for action in results:  # the ResultWriter's, on its prefix of the results bucket only
+        assert grants[action] == {"Fn::Sub": f"${{HubSyncResults.Arn}}/{HUB_RESULTS_PREFIX}/*"}
     assert set(grants) == {
         "lambda:InvokeFunction",
         "states:StartExecution",
         "states:DescribeExecution",
         "states:StopExecution",
+        *results,
     }
 
 
@@ -233,15 +226,68 @@ def test_prod_permission_is_read_only_subset_of_the_managed_one(template: dict[s
 
 def test_state_machine_is_the_exported_asl(template: dict[str, Any]) -> None:
     from mcgov.pipelines.cfn_sync import main
-    from mcgov.steps.workflow.definition import HUB_SUBSTITUTIONS, governance_definition, hub_definition
+    from mcgov.steps.workflow.definition import (
+        HUB_RESULTS_SUBSTITUTION,
+        HUB_SUBSTITUTIONS,
+        governance_definition,
+        hub_definition,
+    )
 
     props = template["Resources"]["GovernanceStateMachine"]["Properties"]
     assert props["Definition"] == governance_definition(None)
     assert set(props["DefinitionSubstitutions"]) == {"PopulateFunctionArn", "ShareFunctionArn", "GateFunctionArn"}
     hub = template["Resources"]["HubStateMachine"]["Properties"]
     assert hub["Definition"] == hub_definition()
-    assert set(hub["DefinitionSubstitutions"]) == set(HUB_SUBSTITUTIONS.values())
+    assert set(hub["DefinitionSubstitutions"]) == {*HUB_SUBSTITUTIONS.values(), HUB_RESULTS_SUBSTITUTION}
     assert main(["--check"]) == 0, "run python -m mcgov.pipelines.cfn_sync"
+
+
+LAMBDA_TIMEOUT_MARGIN_SECONDS = 30
+"""How much longer a Task waits than its function may run: invocation and start-up time."""
+LAMBDA_STEP_LIMIT_SECONDS = 600
+"""A SageMaker Pipelines Lambda step times out after 10 minutes."""
+
+
+def _states(states: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every state of a definition, those of Map item processors and Parallel branches included."""
+    found = []
+    for name, state in states.items():
+        found.append((name, state))
+        for inner in (state.get("ItemProcessor"), state.get("Iterator"), *state.get("Branches", [])):
+            if inner:
+                found += _states(inner["States"])
+    return found
+
+
+def test_every_task_outlasts_the_function_it_invokes(template: dict[str, Any]) -> None:
+    """Over the whole template: a Lambda Task's TimeoutSeconds is at least its function's Timeout plus a margin,
+    so the function times out first (with its own error) and Step Functions never abandons, and then retries
+    alongside, a call that is still running."""
+    res = template["Resources"]
+    checked = []
+    for machine, resource in res.items():
+        if resource["Type"] != "AWS::StepFunctions::StateMachine":
+            continue
+        substitutions = resource["Properties"]["DefinitionSubstitutions"]
+        for name, state in _states(resource["Properties"]["Definition"]["States"]):
+            if state.get("Type") != "Task" or not state["Resource"].startswith("arn:aws:states:::lambda:invoke"):
+                continue
+            variable = state["Parameters"]["FunctionName"].removeprefix("${").removesuffix("}")
+            function = substitutions[variable]["Fn::GetAtt"][0]
+            timeout = res[function]["Properties"]["Timeout"]
+            assert state["TimeoutSeconds"] >= timeout + LAMBDA_TIMEOUT_MARGIN_SECONDS, (machine, name, function)
+            checked.append(function)
+    assert sorted(checked) == sorted(
+        ["PopulateCardFunction", "ShareCardFunction", "CheckGateFunction", "HubSyncFunction", "HubListSpokesFunction"]
+    )
+
+
+def test_the_gate_function_outlasts_its_longest_wait_within_a_pipeline_lambda_step(template: dict[str, Any]) -> None:
+    from mcgov.pipelines.governance import GATE_MAX_WAIT_SECONDS
+    from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS
+
+    timeout = template["Resources"]["CheckGateFunction"]["Properties"]["Timeout"]
+    assert GATE_MAX_WAIT_SECONDS + GATE_MARGIN_SECONDS <= timeout <= LAMBDA_STEP_LIMIT_SECONDS
 
 
 def _evaluate(node: Any, refs: dict[str, str]) -> Any:

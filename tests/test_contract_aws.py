@@ -252,35 +252,89 @@ def _resource_policy_statements() -> list[dict[str, Any]]:
     return found
 
 
-def test_the_resource_policy_family_is_granted_on_this_accounts_model_cards_only() -> None:
+def test_the_resource_policy_action_is_granted_on_star_as_the_iam_reference_requires() -> None:
+    """sagemaker:PutResourcePolicy has no resource type in the IAM reference: a statement scoped to model-card/*
+    never matches it. The share role gets it on "*" (RAM attaches a shared card's policy with it), and nothing of
+    the family the Lambdas never need (Get/DeleteResourcePolicy: they neither read nor remove a card's policy)."""
+    from mcgov.emulator.iam.reference import resource_types
+
     [statement] = _resource_policy_statements()
-    assert sorted(statement["Action"]) == [
-        "sagemaker:DeleteResourcePolicy",
-        "sagemaker:GetResourcePolicy",
-        "sagemaker:PutResourcePolicy",
-    ]
-    assert statement["Resource"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-card/*"
+    assert statement["Action"] == ["sagemaker:PutResourcePolicy"] and statement["Resource"] == "*"
+    for action in ("sagemaker:PutResourcePolicy", "sagemaker:GetResourcePolicy", "sagemaker:DeleteResourcePolicy"):
+        assert resource_types(action) == [""], action
+
+
+def assumable_copy(backend: Backend, role_arn: str) -> boto3.Session:
+    """A session with the grants of ``role_arn`` for the test runner: the stack's roles trust only their service
+    (``lambda.amazonaws.com``), so the test copies the role's inline and attached policies into a temporary role its
+    own account may assume (deleted after the test), and assumes that."""
+    iam, sts = backend.client("iam"), backend.client("sts")
+    source = role_arn.rsplit("/", 1)[-1]
+    copy = backend.unique("mcgov-contract-role")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{backend.owner_account}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
     }
+    copied = iam.create_role(RoleName=copy, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    names = iam.list_role_policies(RoleName=source)["PolicyNames"]
+    attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=source)["AttachedPolicies"]]
 
+    def delete() -> None:
+        for name in names:
+            iam.delete_role_policy(RoleName=copy, PolicyName=name)
+        for arn in attached:
+            iam.detach_role_policy(RoleName=copy, PolicyArn=arn)
+        iam.delete_role(RoleName=copy)
 
-def test_the_share_role_can_share_a_card_with_its_scoped_grants(backend: Backend) -> None:
-    """Live only: the stack's ShareCardRole (resource-policy family scoped to model-card/*) creates a share."""
-    if not backend.live:
-        pytest.skip("the emulator does not evaluate IAM; checked on a live account with MCGOV_LIVE_SHARE_ROLE_ARN")
-    if not backend.share_role_arn:
-        pytest.skip("set MCGOV_LIVE_SHARE_ROLE_ARN to the stack's ShareCardRole to check its grants")
-    _, arn = new_card(backend)
-    creds = backend.client("sts").assume_role(RoleArn=backend.share_role_arn, RoleSessionName="mcgov-contract")[
-        "Credentials"
-    ]
-    role = boto3.Session(
+    backend.cleanups.append(delete)
+    for name in names:
+        document = iam.get_role_policy(RoleName=source, PolicyName=name)["PolicyDocument"]
+        iam.put_role_policy(
+            RoleName=copy,
+            PolicyName=name,
+            PolicyDocument=document if isinstance(document, str) else json.dumps(document),
+        )
+    for arn in attached:
+        iam.attach_role_policy(RoleName=copy, PolicyArn=arn)
+    for _ in range(12):  # IAM is eventually consistent: a new role can take seconds to be assumable
+        try:
+            creds = sts.assume_role(RoleArn=copied, RoleSessionName="mcgov-contract")["Credentials"]
+            break
+        except ClientError:
+            backend.pause()
+    else:
+        pytest.fail(f"could not assume {copied}, the copy of {role_arn}; check the runner's sts:AssumeRole rights")
+    return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
         region_name=backend.region,
     )
-    ram = role.client("ram")
+
+
+def test_the_share_role_can_share_a_card_with_its_scoped_grants(backend: Backend) -> None:
+    """The grants of the stack's ShareCardRole (PutResourcePolicy on "*", the RAM statements as deployed) share a
+    card, used by the test runner through a copy of the role. On the emulator the stack is deployed from the
+    template (its IAM evaluates the copy's policies); live, MCGOV_LIVE_SHARE_ROLE_ARN names the deployed role."""
+    role_arn = backend.share_role_arn
+    if not backend.live:
+        stack = backend.emulator.deploy_stack(  # type: ignore[attr-defined]
+            STACK_TEMPLATE,
+            stack_name="mcgov-contract",
+            parameters={"CodeBucket": "c", "CodeKey": "k", "PolicyUri": "policy.yaml", "ArtifactBucket": "a"},
+            handlers=None,
+        )
+        role_arn = stack.arns["ShareCardRole"]
+    if not role_arn:
+        pytest.skip("set MCGOV_LIVE_SHARE_ROLE_ARN to the stack's ShareCardRole to check its grants")
+    _, arn = new_card(backend)
+    ram = assumable_copy(backend, role_arn).client("ram")
     tags = [{"key": "mcgov:managed-by", "value": "model-card-governance"}]
     share = ram.create_resource_share(name=backend.unique(), resourceArns=[arn], tags=tags)["resourceShare"][
         "resourceShareArn"

@@ -8,7 +8,9 @@ it afterwards).
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,24 @@ import pytest
 from tests.contract import Backend
 
 CARD = {"model_overview": {"model_creator": "risk team"}, "intended_uses": {"risk_rating": "Low"}}
+XGBOOST_VERSION = "1.7-1"
+
+
+def xgboost_image(region: str) -> str:
+    """SageMaker's XGBoost inference image in ``region``, from the image table the installed SageMaker Python SDK
+    ships (``image_uri_config/xgboost.json``; read as a file: importing the SDK takes seconds). The algorithm images
+    live in a different account in each region, and a model package's image must be in its region."""
+    spec = importlib.util.find_spec("sagemaker")
+    folders = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    tables = [f / sub / "image_uri_config" / "xgboost.json" for f in folders for sub in ("core", ".")]
+    table = next((t for t in tables if t.is_file()), None)
+    if table is None:
+        pytest.skip("the SageMaker Python SDK (extra `pipelines`) names the XGBoost image of each region")
+    config = json.loads(table.read_text())["inference"]["versions"][XGBOOST_VERSION]
+    if region not in config["registries"]:
+        pytest.skip(f"SageMaker's XGBoost {XGBOOST_VERSION} image is not in {region}")
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{config['registries'][region]}.dkr.ecr.{region}.{suffix}/{config['repository']}:{XGBOOST_VERSION}"
 
 
 @pytest.fixture
@@ -33,13 +53,18 @@ def register_package(backend: Backend) -> str:
         ModelPackageGroupName=group,
         ModelApprovalStatus="PendingManualApproval",
         InferenceSpecification={
-            "Containers": [{"Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"}],
+            "Containers": [{"Image": xgboost_image(backend.region)}],
             "SupportedContentTypes": ["text/csv"],
             "SupportedResponseMIMETypes": ["text/csv"],
         },
     )["ModelPackageArn"]
     backend.cleanups.append(lambda: sm.delete_model_package(ModelPackageName=arn))
     return arn
+
+
+def test_the_image_is_the_one_of_the_region_under_test() -> None:
+    assert xgboost_image("us-east-1") == "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    assert xgboost_image("eu-west-1") == "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
 def test_model_card_round_trips_on_create_update_and_describe(registry_session: Any) -> None:

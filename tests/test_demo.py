@@ -13,9 +13,9 @@ from mcgov.demo.states import steps_text
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    # what the demo quiets (quiet_logs sets them only when unset), undone after the test: later tests read the logs
-    monkeypatch.setenv("MCGOV_LOG_LEVEL", "CRITICAL")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    for name in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):  # the demo quiets the logs; not for later tests
+        monkeypatch.setenv(name, "")  # recorded, so the teardown restores what was there (or nothing)
+        monkeypatch.delenv(name)
     assert main() == 0
     out = capsys.readouterr().out
     assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
@@ -24,11 +24,24 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "consumer check passed" in out and "prod cannot update it" in out
     assert "before review: execution FAILED (GateBlocked)" in out and "after review: execution SUCCEEDED" in out
     assert "execution FAILED with GateBlocked" in out
+    # scene 5: the decision events the platform team's rule forwarded from the policy's bus (source mcgov)
+    events = out[out.index("events the platform team's queue received") : out.index("== 5b.")].splitlines()[1:]
+    assert [line.split()[:3] for line in events if line.strip()] == [
+        ["Gate", "Decision", "staging:"],
+        ["Gate", "Decision", "staging:"],
+        ["Gate", "Decision", "prod:"],
+        ["Card", "Approved", "churn-model"],
+        ["Gate", "Decision", "prod:"],
+    ]
+    assert "Gate Decision  prod: BLOCKED (churn-model v1)" in out and "Gate Decision  prod: ALLOWED" in out
+    assert "Card Approved  churn-model v2 by arn:aws:sts::111111111111:assumed-role/CardReviewer/jane" in out
     # human step names, not the state machine's bookkeeping
     assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (25 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out
     assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
-    hub = out[out.index("== 8. Hub-and-spoke") :]
+    roles = out[out.index("== 11. Under the stacks' roles") :]
+    assert ", 0 denied" in roles and "DENIED" not in roles  # every Lambda and state machine ran under its role
+    hub = out[out.index("== 8. Hub-and-spoke") : out.index("== 9.")]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2
     assert "execution SUCCEEDED; 444444444444 synced 1; 555555555555 synced 1 (2 card writes)" in hub
     assert "re-run: execution SUCCEEDED; 444444444444 unchanged 1; 555555555555 unchanged 1 (0 card writes)" in hub

@@ -209,6 +209,8 @@ def test_ram_authorizes_each_resource_and_principal_in_its_own_context(card: str
         ),
         allow("ram:CreateResourceShare", "*", Condition={"Null": {"ram:Principal": "false"}}),
         allow("ram:AssociateResourceShare", shares, Condition={"StringEquals": {"aws:ResourceTag/managed": "yes"}}),
+        allow("ram:TagResource", shares),  # tags on create (implied; see the tests below)
+        allow("sagemaker:PutResourcePolicy", "*"),  # RAM attaches the card's policy with the caller's rights
     )
     ram = session.client("ram")
     tags = [{"key": "managed", "value": "yes"}]
@@ -218,6 +220,38 @@ def test_ram_authorizes_each_resource_and_principal_in_its_own_context(card: str
     ram.associate_resource_share(resourceShareArn=arn, principals=["333333333333"])
     other = ram.create_resource_share(name="u", principals=[STAGING], tags=[{"key": "managed", "value": "no"}])
     denied(lambda: ram.associate_resource_share(resourceShareArn=other["resourceShare"]["resourceShareArn"]))
+
+
+def test_tags_on_create_are_also_authorized_as_ram_tag_resource(card: str, role: RoleSession) -> None:
+    create = allow("ram:CreateResourceShare", "*")
+    put_policy = allow("sagemaker:PutResourcePolicy", "*")
+    tags = [{"key": "managed", "value": "yes"}]
+    ram = role(create, put_policy).client("ram")
+    error = denied(lambda: ram.create_resource_share(name="s", resourceArns=[card], tags=tags))
+    assert "ram:TagResource on resource: arn:aws:ram:us-east-1:111111111111:resource-share/" in error["Message"]
+    assert ram.create_resource_share(name="untagged", resourceArns=[card])["resourceShare"]["name"] == "untagged"
+    tag_ours = allow(
+        "ram:TagResource",
+        f"arn:aws:ram:us-east-1:{CARD}:resource-share/*",
+        Condition={"StringEquals": {"aws:RequestTag/managed": "yes"}},
+    )
+    ram = role(create, put_policy, tag_ours).client("ram")
+    assert ram.create_resource_share(name="t", resourceArns=[card], tags=tags)["resourceShare"]["name"] == "t"
+    denied(lambda: ram.create_resource_share(name="u", resourceArns=[card], tags=[{"key": "managed", "value": "no"}]))
+
+
+def test_sharing_a_card_needs_sagemakers_put_resource_policy_on_star(card: str, role: RoleSession) -> None:
+    """RAM attaches a shared resource's policy with the sharer's permissions ("PutPolicyAction", RAM troubleshooting);
+    for a model card that is sagemaker:PutResourcePolicy, which has no resource type: only "*" grants it."""
+    create = allow("ram:CreateResourceShare", "*")
+    ram = role(create).client("ram")
+    error = denied(lambda: ram.create_resource_share(name="s", resourceArns=[card]))
+    assert "sagemaker:PutResourcePolicy" in error["Message"]
+    assert ram.create_resource_share(name="principals-only", principals=[STAGING])["resourceShare"]
+    scoped = role(create, allow("sagemaker:PutResourcePolicy", CARDS)).client("ram")
+    denied(lambda: scoped.create_resource_share(name="s", resourceArns=[card]))
+    shared = role(create, allow("sagemaker:PutResourcePolicy", "*")).client("ram")
+    assert shared.create_resource_share(name="s", resourceArns=[card])["resourceShare"]["name"] == "s"
 
 
 def test_an_unknown_condition_key_denies_and_says_which(card: str, role: RoleSession) -> None:

@@ -35,6 +35,7 @@ ACCOUNT = "111111111111"
 CARD_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-card/churn"
 PACKAGE_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/churn/1"
 SHARE_ARN = f"arn:aws:ram:us-east-1:{ACCOUNT}:resource-share/0a1b2c3d-4e5f-4a5b-8c9d-0e1f2a3b4c5d"
+INVITATION_ARN = f"arn:aws:ram:us-east-1:{ACCOUNT}:resource-share-invitation/0a1b2c3d-4e5f-4a5b-8c9d-0e1f2a3b4c5d"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/mcgov-test"
 MACHINE_ARN = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:mcgov"
 EXECUTION_ARN = f"arn:aws:states:us-east-1:{ACCOUNT}:execution:mcgov:run-1"
@@ -79,6 +80,7 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
         "UpdateModelPackage": {"ModelPackageArn": PACKAGE_ARN, "ModelApprovalStatus": "Approved"},
     },
     "ram": {
+        "AcceptResourceShareInvitation": {"resourceShareInvitationArn": INVITATION_ARN, "clientToken": "invite-1"},
         "AssociateResourceShare": {"resourceShareArn": SHARE_ARN, "principals": ["222222222222"]},
         "CreatePermission": {
             "name": "mcgov-read",
@@ -89,7 +91,9 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
         "DeleteResourceShare": {"resourceShareArn": SHARE_ARN},
         "DisassociateResourceShare": {"resourceShareArn": SHARE_ARN, "principals": ["222222222222"]},
         "GetResourceShareAssociations": {"associationType": "PRINCIPAL", "maxResults": 100},
+        "GetResourceShareInvitations": {"maxResults": 100},
         "GetResourceShares": {"resourceOwner": "SELF", "resourceShareStatus": "ACTIVE", "maxResults": 100},
+        "ListPendingInvitationResources": {"resourceShareInvitationArn": INVITATION_ARN, "maxResults": 100},
         "ListPermissions": {"resourceType": "sagemaker:ModelCard", "maxResults": 100},
         "ListResourceSharePermissions": {"resourceShareArn": SHARE_ARN, "maxResults": 100},
         "ListResources": {"resourceOwner": "OTHER-ACCOUNTS", "resourceType": "sagemaker:ModelCard"},

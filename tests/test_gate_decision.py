@@ -196,8 +196,9 @@ def test_associating_is_pending(policy) -> None:
 
 
 def test_pending_invitation_within_window_waits_and_expired_blocks(policy) -> None:
-    fresh = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(days=1))
-    old = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(days=8))
+    # the example policy's window: the 12 hours RAM gives a model-card invitation
+    fresh = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(hours=11))
+    old = assoc("333333333333", "PRINCIPAL", "ASSOCIATING", external=True, created=NOW - timedelta(hours=13))
     ext_policy = policy.model_copy(update={"allow_external_principals": True})
     waiting = evaluate(ext_policy, ext_policy.stage("prod"), card(), state(principals=[fresh]), NOW)
     assert not waiting.allowed and waiting.pending and "invitation" in waiting.reasons[0]

@@ -1,9 +1,10 @@
 """The event-driven gate on the deployed stack: a waiting gate registers itself, RAM's state-change event reaches the
 stack's rule, and gate-events completes the gate at the flip; the re-check schedule catches lost events.
 
-The stack is the shipped template deployed on the emulator's CloudFormation (``mcgov.pipelines.local_stack``); each
-function runs its handler in-process with the function's environment and as a session of its execution role, so the
-emulator's IAM checks every call against the stack's grants.
+The stack is the shipped template deployed on the emulator (``Emulator.deploy_stack``); each function runs its
+handler in-process with the function's environment and as a session of its execution role, so the emulator's IAM
+checks every call against the stack's grants; the CallbackStep queue is polled as Lambda's event source mapping
+polls it (``Emulator.poll_event_source``).
 """
 
 from __future__ import annotations
@@ -17,27 +18,33 @@ import pytest
 
 from mcgov.emulator import Emulator
 from mcgov.emulator.fixtures import seed_pipeline_outputs
-from mcgov.pipelines.local_stack import LocalStack, deploy_stack
+from mcgov.emulator.stack import DeployedStack
 from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.share.converge import ensure_readonly_permission
 from mcgov.steps.share.permissions import clear_permission_cache
+from mcgov.steps.stack.template import TEMPLATE
 from tests.conftest import REPO
 
 CARD_ACCOUNT = "111111111111"
 CARD = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:model-card/churn-model"
 FLIP_SECONDS = 30
 ARTIFACTS = "mcgov-events-artifacts"
+PIPELINE_EXECUTION = f"arn:aws:sagemaker:us-east-1:{CARD_ACCOUNT}:pipeline/churn/execution/events0001"
 
 
 @pytest.fixture
 def stack(emulator: Emulator, card_session: boto3.Session) -> Any:
     clear_policy_cache()
     clear_permission_cache()
-    deployed = deploy_stack(
-        emulator,
-        card_session,
-        policy_uri=str(REPO / "share_policies" / "example.yaml"),
-        parameters={"ArtifactBucket": ARTIFACTS},
+    deployed = emulator.deploy_stack(
+        TEMPLATE,
+        stack_name="mcgov",
+        parameters={
+            "CodeBucket": "mcgov-code",
+            "CodeKey": "mcgov-lambda.zip",
+            "PolicyUri": str(REPO / "share_policies" / "example.yaml"),
+            "ArtifactBucket": ARTIFACTS,
+        },
     )
     ensure_readonly_permission(card_session.client("ram"))
     card_session.client("sagemaker").create_model_card(
@@ -51,61 +58,47 @@ def stack(emulator: Emulator, card_session: boto3.Session) -> Any:
     clear_permission_cache()
 
 
-def invoke(session: boto3.Session, stack: LocalStack, function: str, event: Any) -> Any:
+def invoke(session: boto3.Session, stack: DeployedStack, function: str, event: Any) -> Any:
     """Invoke one of the stack's functions (its handler, as its role) and return its result."""
-    out = session.client("lambda").invoke(FunctionName=stack.functions[function], Payload=json.dumps(event).encode())
+    out = session.client("lambda").invoke(FunctionName=stack.arns[function], Payload=json.dumps(event).encode())
     payload = json.loads(out["Payload"].read())
     assert "FunctionError" not in out, payload
     return payload
 
 
-def callback_record(session: boto3.Session, stack: LocalStack, token: str, stage: str) -> dict[str, Any]:
-    """A CallbackStep message as the SQS event source mapping hands it to gate-watcher (received from the queue).
-
-    moto's own event source mapping deletes a batch whatever ``batchItemFailures`` says, so the test turns it off and
-    plays the mapping itself."""
-    lam = session.client("lambda")
-    for mapping in lam.list_event_source_mappings()["EventSourceMappings"]:
-        if mapping["FunctionArn"] == stack.functions["GateWatcherFunction"]:
-            lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
-    sqs = session.client("sqs")
-    url, arn = stack.outputs["GateCallbackQueueUrl"], stack.outputs["GateCallbackQueueArn"]
-    sqs.send_message(
-        QueueUrl=url, MessageBody=json.dumps({"token": token, "arguments": {"card_arn": CARD, "stage": stage}})
-    )
-    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message["Attributes"],
-        "eventSourceARN": arn,
-    }
+def send_callback(emulator: Emulator, session: boto3.Session, stack: DeployedStack, stage: str) -> tuple[str, Any]:
+    """A CallbackStep message (its token issued for a pipeline execution), and one poll of the gate-watcher's event
+    source mapping, as Lambda makes it under the function's role."""
+    token = emulator.issue_callback_token(PIPELINE_EXECUTION)
+    queue = stack.refs["GateCallbackQueue"]
+    body = {"token": token, "arguments": {"card_arn": CARD, "stage": stage}}
+    session.client("sqs").send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+    return token, emulator.poll_event_source(stack.arns["GateWatcherFunction"], queue)
 
 
-def registrations(session: boto3.Session, stack: LocalStack) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = session.client("dynamodb").scan(
-        TableName=stack.outputs["GateRegistrationsTableName"]
-    )["Items"]
+def registrations(session: boto3.Session, stack: DeployedStack) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = session.client("dynamodb").scan(TableName=stack.refs["GateRegistrationsTable"])[
+        "Items"
+    ]
     return items
 
 
-def wait_callback_step(emulator: Emulator, session: boto3.Session, stack: LocalStack, token: str, stage: str) -> Any:
-    """Share the card and hand a CallbackStep message to gate-watcher: the gate is PENDING and registers itself."""
+def wait_callback_step(emulator: Emulator, session: boto3.Session, stack: DeployedStack, stage: str) -> Any:
+    """Share the card and hand a CallbackStep message to gate-watcher: the gate is PENDING and registers itself,
+    the message kept for redelivery. Returns (token, outcome)."""
     invoke(session, stack, "ShareCardFunction", {"card_arn": CARD})
-    record = callback_record(session, stack, token, stage)
-    out = invoke(session, stack, "GateWatcherFunction", {"Records": [record]})
-    [outcome] = out["outcomes"]
-    assert outcome["status"] == "PENDING" and out["batchItemFailures"] == [{"itemIdentifier": record["messageId"]}]
+    token, polled = send_callback(emulator, session, stack, stage)
+    [outcome] = polled.response["outcomes"]
+    assert outcome["status"] == "PENDING" and polled.kept == [outcome["message_id"]] and not polled.deleted
     assert outcome["registration"]["registered"] is True, outcome
-    return outcome
+    return token, outcome
 
 
 def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
     start = emulator.clock.now()
-    outcome = wait_callback_step(emulator, card_session, stack, "tokenevnt1", "staging")
+    token, outcome = wait_callback_step(emulator, card_session, stack, "staging")
     interval = 5  # the example policy's poll interval: young associations are polled once per interval
     assert 1 <= outcome["next_check_seconds"] <= interval * 1.1 + 1  # the redelivery: the gate's next poll
     assert outcome["visibility_set"] is True  # ChangeMessageVisibility under the watcher's role
@@ -113,7 +106,7 @@ def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
     assert item["stage"]["S"] == "staging" and item["handle_kind"]["S"] == "pipeline-callback"
     assert emulator.pipeline_callbacks(CARD_ACCOUNT) == {}
     emulator.clock.advance(FLIP_SECONDS + 1)
-    completed = emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt1"]
+    completed = emulator.pipeline_callbacks(CARD_ACCOUNT)[token]
     assert completed["outcome"] == "success" and {"Name": "gate_status", "Value": "ALLOWED"} in completed["outputs"]
     share = item["share_arn"]["S"]
     ram = card_session.client("ram")
@@ -126,7 +119,7 @@ def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
     )
     woke = [
         d
-        for d in emulator.events.deliveries(target=stack.functions["GateEventsFunction"])
+        for d in emulator.events.deliveries(target=stack.arns["GateEventsFunction"])
         if json.loads(d.input).get("detail", {}).get("resourceShareArn") == share  # the schedule's input has none
         and json.loads(d.input)["detail"]["status"] == "associated"
     ]
@@ -138,31 +131,31 @@ def test_a_ram_event_completes_a_waiting_callback_step_at_the_flip(
 
 
 def test_an_event_naming_no_share_wakes_every_waiting_gate(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
     emulator.events.configure(ram_detail="documented")  # what AWS documents: event and status, no share
-    wait_callback_step(emulator, card_session, stack, "tokenevnt2", "staging")
+    token, _ = wait_callback_step(emulator, card_session, stack, "staging")
     emulator.clock.advance(FLIP_SECONDS + 1)
-    assert emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt2"]["outcome"] == "success"
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT)[token]["outcome"] == "success"
     assert registrations(card_session, stack) == []
 
 
 def test_the_schedule_completes_a_gate_whose_events_were_lost(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
     emulator.events.configure(drop_rate=1.0, seed=1)  # every RAM event lost
-    wait_callback_step(emulator, card_session, stack, "tokenevnt3", "staging")
+    token, _ = wait_callback_step(emulator, card_session, stack, "staging")
     emulator.clock.advance(FLIP_SECONDS + 1)
     assert emulator.events.dropped and emulator.pipeline_callbacks(CARD_ACCOUNT) == {}
     emulator.clock.advance(60)  # GateRecheckRate: rate(1 minute)
-    assert emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt3"]["outcome"] == "success"
+    assert emulator.pipeline_callbacks(CARD_ACCOUNT)[token]["outcome"] == "success"
     assert registrations(card_session, stack) == []
 
 
 def test_a_failed_association_fails_the_step_and_a_pending_gate_stays(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
-    wait_callback_step(emulator, card_session, stack, "tokenevnt4", "staging")
+    token, _ = wait_callback_step(emulator, card_session, stack, "staging")
     early = invoke(
         card_session,
         stack,
@@ -172,13 +165,13 @@ def test_a_failed_association_fails_the_step_and_a_pending_gate_stays(
     assert [o["status"] for o in early["outcomes"]] == ["PENDING"]  # a hint only: RAM still says ASSOCIATING
     assert len(registrations(card_session, stack)) == 1
     emulator.fail_association(principal="222222222222", message="denied by an SCP")
-    failed = emulator.pipeline_callbacks(CARD_ACCOUNT)["tokenevnt4"]
+    failed = emulator.pipeline_callbacks(CARD_ACCOUNT)[token]
     assert failed["outcome"] == "failure" and "FAILED" in failed["reason"]
     assert registrations(card_session, stack) == []
 
 
 def test_the_stacks_state_machine_waits_on_a_task_token_that_the_event_completes(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
     """The shipped workflow: CheckGate is PENDING, WaitForGateEvent registers the execution's task token, and RAM's
     event completes it (before its timeout, the next poll): the execution goes on to GateAllowed."""
@@ -217,7 +210,7 @@ def test_the_stacks_state_machine_waits_on_a_task_token_that_the_event_completes
 
 
 def test_a_stored_item_that_breaks_the_rules_is_reported_never_acted_on(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack
 ) -> None:
     share = "arn:aws:ram:us-east-1:444444444444:resource-share/0a1b2c3d-0000-4000-8000-000000000000"
     hostile = {
@@ -232,7 +225,7 @@ def test_a_stored_item_that_breaks_the_rules_is_reported_never_acted_on(
         "registered_at": {"N": str(int(emulator.clock.now()))},
         "expires_at": {"N": str(int(emulator.clock.now()) + 3600)},
     }
-    table = stack.outputs["GateRegistrationsTableName"]
+    table = stack.refs["GateRegistrationsTable"]
     card_session.client("dynamodb").put_item(TableName=table, Item=hostile)
     out = invoke(card_session, stack, "GateEventsFunction", {"recheck": "all"})
     assert out["outcomes"] == [] and len(out["unreadable"]) == 1
@@ -250,9 +243,9 @@ def test_a_stored_item_that_breaks_the_rules_is_reported_never_acted_on(
     ],
 )
 def test_events_of_another_shape_are_refused(
-    emulator: Emulator, card_session: boto3.Session, stack: LocalStack, event: dict[str, Any]
+    emulator: Emulator, card_session: boto3.Session, stack: DeployedStack, event: dict[str, Any]
 ) -> None:
     out = card_session.client("lambda").invoke(
-        FunctionName=stack.functions["GateEventsFunction"], Payload=json.dumps(event).encode()
+        FunctionName=stack.arns["GateEventsFunction"], Payload=json.dumps(event).encode()
     )
     assert out.get("FunctionError") and "BadInputError" in out["Payload"].read().decode()

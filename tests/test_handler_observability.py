@@ -89,6 +89,22 @@ def test_gate_metrics_allowed_blocked_and_wait_seconds(world, capsys) -> None:
     assert "GateWaitSeconds" not in _metrics(blobs), "no wait asked, none recorded"
 
 
+def test_disabled_metrics_do_not_outlive_their_invocation(world, capsys, monkeypatch) -> None:
+    """With POWERTOOLS_METRICS_DISABLED an invocation prints no metric, and a later one (a warm container whose
+    metrics are on) prints only its own."""
+    share_card.handler({"card_arn": CARD})
+    world.set_association_delay(polls=0)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    for _ in range(2):
+        assert check_gate.handler({"card_arn": CARD, "stage": "staging"})["status"] == "ALLOWED"
+    _, blobs = _lines(capsys)
+    assert blobs == [] and not runtime.metrics.metric_set
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED")
+    assert check_gate.handler({"card_arn": CARD, "stage": "staging"})["status"] == "ALLOWED"
+    _, blobs = _lines(capsys)
+    assert _metrics(blobs)["GateAllowed"] == ([1.0], "Count")
+
+
 def test_guard_reverts_are_counted(world, card_session, capsys) -> None:
     sm = card_session.client("sagemaker")
     sm.create_model_package_group(ModelPackageGroupName="churn-model")

@@ -294,3 +294,83 @@ def test_cli_publish_and_sync(
     assert SPOKE_B in table and SPOKE_A not in table.split("\n", 3)[3]
     assert main(["hub", "sync", "--policy", str(path), "--spoke", OUTSIDER]) == 2
     assert "not a spoke" in capsys.readouterr().err
+
+
+@pytest.fixture
+def outside() -> Iterator[Emulator]:
+    """The hub outside its spokes' organization: a spoke's share reaches it as an invitation."""
+    config = EmulatorConfig(organization_accounts=[SPOKE_A, SPOKE_B, OUTSIDER])
+    with Emulator(config) as emulator:
+        emulator.set_association_delay(polls=None, seconds=None)
+        yield emulator
+
+
+EXTERNAL_POLICY = {**POLICY, "allow_external_principals": True}
+
+
+def _invitations(emu: Emulator) -> dict[str, str]:
+    rows = emu.session(HUB).client("ram").get_resource_share_invitations()["resourceShareInvitations"]
+    return {r["senderAccountId"]: r["status"] for r in rows}
+
+
+def _outsider_shares_a_card(emu: Emulator) -> None:
+    """An account that is not a spoke invites the hub to a model-card share."""
+    _, sm, _ = clients(emu, OUTSIDER)
+    arn = CardStore(sm).create("stranger", content("not ours"), "Draft")
+    ram = emu.session(OUTSIDER).client("ram")
+    ram.create_resource_share(name="s", resourceArns=[arn], principals=[HUB], allowExternalPrincipals=True)
+
+
+def test_the_hub_accepts_its_spokes_invitations_and_only_theirs(
+    outside: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emu = outside
+    _, sm_a, _ = clients(emu, SPOKE_A)
+    CardStore(sm_a).create("churn", content("churn v1"), "Draft")
+    assert not publish(*clients(emu, SPOKE_A), parse_policy(EXTERNAL_POLICY)).failed
+    _outsider_shares_a_card(emu)
+    assert _invitations(emu) == {SPOKE_A: "PENDING", OUTSIDER: "PENDING"}
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(EXTERNAL_POLICY))
+    emu.act_as(HUB)
+
+    assert main(["hub", "sync", "--policy", str(path), "--dry-run", "--json"]) == 0  # a dry run accepts nothing
+    dry = {s["spoke"]: s for s in json.loads(capsys.readouterr().out)["spokes"]}
+    assert dry[SPOKE_A]["counts"]["pending"] == 1 and dry[SPOKE_A]["accepted_invitations"] == []
+    assert dry[SPOKE_A]["pending"] == [f"arn:aws:sagemaker:us-east-1:{SPOKE_A}:model-card/churn"]
+    assert _invitations(emu) == {SPOKE_A: "PENDING", OUTSIDER: "PENDING"}
+
+    assert main(["hub", "sync", "--policy", str(path), "--json"]) == 0
+    report = {s["spoke"]: s for s in json.loads(capsys.readouterr().out)["spokes"]}
+    assert len(report[SPOKE_A]["accepted_invitations"]) == 1
+    assert report[SPOKE_A]["counts"]["synced"] == 1 and report[SPOKE_A]["counts"]["pending"] == 0
+    assert _invitations(emu) == {SPOKE_A: "ACCEPTED", OUTSIDER: "PENDING"}  # the outsider's is left alone
+    assert CardStore(emu.session(HUB).client("sagemaker")).find(hub_card_name(OUTSIDER, "stranger")) is None
+
+
+def test_shares_still_associating_are_pending_not_failed(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 0 means nothing failed: a spoke's cards RAM is still associating are counted and listed as pending."""
+    seed(emu)
+    emu.set_association_delay(polls=10**6)
+    publish_all(emu)
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(POLICY))
+    emu.act_as(HUB)
+    assert main(["hub", "sync", "--policy", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["counts"]["pending"] == 3 and out["counts"]["synced"] == 0 and out["converged"] is True
+    by_spoke = {s["spoke"]: s for s in out["spokes"]}
+    assert by_spoke[SPOKE_A]["counts"]["pending"] == 2 and by_spoke[SPOKE_B]["counts"]["pending"] == 1
+    assert main(["hub", "sync", "--policy", str(path)]) == 0
+    table = capsys.readouterr().out
+    assert "PENDING" in table.splitlines()[2]
+    assert (
+        f"pending: spoke {SPOKE_A} shares 2 card(s) not yet ASSOCIATED (an invitation not accepted, or an "
+        "association in progress); not a failure: the next sync copies them"
+    ) in table
+    emu.set_association_delay(polls=None, seconds=None)
+    assert main(["hub", "sync", "--policy", str(path), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["counts"]["pending"] == 0 and again["counts"]["synced"] == 3

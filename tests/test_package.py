@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from mcgov.errors import GovernanceError
 from mcgov.steps.stack import lambda_package as pkg
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,12 +35,6 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def unpacked(artefact: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pkg.unpack(artefact, tmp_path_factory.mktemp("task"))
-
-
-@pytest.fixture(scope="session")
-def boto3_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with boto3 and its pure-Python dependencies only (what the Lambda runtime provides)."""
-    return pkg.runtime_boto3(tmp_path_factory.mktemp("runtime"))
 
 
 def _names(artefact: Path) -> list[str]:
@@ -125,10 +120,12 @@ def test_the_package_holds_the_runtime_code_and_its_dependencies_only(artefact: 
         "typing_inspection",
         "aws_lambda_powertools",
         "aws_xray_sdk",  # Tracer, when the stack's Tracing parameter turns it on
+        *("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3"),  # the bundled SDK
     } <= top
-    assert not top & {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "bin", "tools", "steps"}, (
-        top
-    )
+    assert not top & {"bin", "tools", "steps"}, top
+    pins = dict(p.split("==") for p in pkg.bundled_sdk())
+    for name, version in pins.items():
+        assert f"{name}-{version}.dist-info/METADATA" in names, f"{name} {version} (lambda-sdk.txt) is not bundled"
     subpackages = {n.split("/")[1] for n in names if n.startswith("mcgov/") and n.count("/") > 1}
     assert not subpackages & set(pkg.EXCLUDED_SUBPACKAGES), subpackages
     size = pkg.artefact_size(artefact)
@@ -171,16 +168,21 @@ def test_no_module_a_handler_can_reach_imports_what_is_left_out(unpacked: Path) 
 
 
 @NEEDS_RUNTIME_PYTHON
-def test_every_handler_imports_in_the_runtime_with_only_the_package_and_boto3(unpacked: Path, boto3_only: Path) -> None:
+def test_every_handler_imports_in_the_runtime_with_only_the_package(unpacked: Path) -> None:
+    """Nothing from the runtime's own boto3: the package's SDK (lambda-sdk.txt) knows every shape the product sends,
+    ModelLifeCycle included (absent from botocore 1.35.36, which a Lambda runtime may still provide)."""
     probe = f"""
 import importlib, json, sys
-sys.path[:0] = [{str(unpacked)!r}, {str(boto3_only)!r}]
+sys.path[:0] = [{str(unpacked)!r}]
 handlers = {list(pkg.HANDLERS)!r}
 callables = [callable(importlib.import_module(name).handler) for name in handlers]
-import pydantic_core._pydantic_core as core, yaml
+import pydantic_core._pydantic_core as core, yaml, boto3, botocore, botocore.session
+model = botocore.session.get_session().get_service_model("sagemaker")
 print(json.dumps({{"version": "%d.%d" % sys.version_info[:2], "callables": callables, "core": core.__file__,
                   "cyaml": yaml.__with_libyaml__, "left_out": sorted(m for m in sys.modules if m.split(".")[:2] in
-                  (["mcgov", "pipelines"], ["mcgov", "emulator"], ["mcgov", "demo"]))}}))
+                  (["mcgov", "pipelines"], ["mcgov", "emulator"], ["mcgov", "demo"])),
+                  "sdk": {{"boto3": [boto3.__version__, boto3.__file__], "botocore": [botocore.__version__,
+                  botocore.__file__]}}, "lifecycle": "ModelLifeCycle" in model.shape_names}}))
 """
     done = subprocess.run(
         [str(RUNTIME_PYTHON), "-I", "-S", "-c", probe],
@@ -195,6 +197,25 @@ print(json.dumps({{"version": "%d.%d" % sys.version_info[:2], "callables": calla
     assert found["callables"] == [True] * len(pkg.HANDLERS)
     assert Path(found["core"]).is_relative_to(unpacked) and found["cyaml"] is True
     assert found["left_out"] == []
+    pins = dict(p.split("==") for p in pkg.bundled_sdk())
+    for name, (version, path) in found["sdk"].items():
+        assert version == pins[name] and Path(path).is_relative_to(unpacked), (name, version, path)
+    assert found["lifecycle"] is True
+
+
+def test_the_tests_run_on_the_sdk_the_package_bundles() -> None:
+    """AWS advises shipping the SDK you tested: the dev extra pins what lambda-sdk.txt bundles."""
+    import boto3
+    import botocore
+
+    assert pkg.bundled_sdk() == [f"boto3=={boto3.__version__}", f"botocore=={botocore.__version__}"]
+
+
+def test_the_sdk_file_must_pin_exact_versions(tmp_path: Path) -> None:
+    for text in ("boto3>=1.35\nbotocore==1.35.99\n", "boto3==1.35.99\n", "boto3==1.35.99\nbotocore==x\n"):
+        (tmp_path / "sdk.txt").write_text(text)
+        with pytest.raises(GovernanceError, match="exact pins"):
+            pkg.bundled_sdk(tmp_path / "sdk.txt")
 
 
 @NEEDS_RUNTIME_PYTHON
@@ -222,8 +243,10 @@ def test_a_bad_runtime_name_is_one_line_and_writes_nothing(tmp_path: Path, capsy
         assert list(tmp_path.iterdir()) == []
 
 
-def test_runtime_requirements_leave_out_what_lambda_provides(tmp_path: Path) -> None:
+def test_runtime_requirements_pin_the_sdk_of_lambda_sdk_txt(tmp_path: Path) -> None:
+    """The wheel asks boto3>=<floor>; the package pins the exact SDK instead (and nothing else changes)."""
     wheel = pkg.build_project_wheel(tmp_path)
     requirements = pkg.runtime_requirements(wheel)
     names = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requirements}
-    assert names == {"pydantic", "pyyaml", "aws-lambda-powertools[tracer]"}, requirements
+    assert names == {"pydantic", "pyyaml", "aws-lambda-powertools[tracer]", "boto3", "botocore"}, requirements
+    assert [r for r in requirements if r.lower().startswith(("boto3", "botocore"))] == pkg.bundled_sdk()

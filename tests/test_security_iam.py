@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from mcgov.emulator.iam.reference import resource_types
 from mcgov.share_policies.iam import (
     consumer_iam_policy,
     kms_key_policy_statement,
@@ -18,21 +19,11 @@ from mcgov.steps.stack.template import TEMPLATE
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "share_policies" / "example.yaml"
-# Read/list RAM calls and CreateResourceShare do not support resource-level scoping (Service Authorization
-# Reference, "Actions defined by AWS RAM"), so "*" is accepted for them and only them.
-UNSCOPABLE = {
-    "ram:CreateResourceShare",
-    "ram:GetResourceShares",
-    "ram:GetResourceShareAssociations",
-    "ram:ListResources",
-    "ram:ListPermissions",
-    "ram:ListPrincipals",
-    "sagemaker:ListModelCards",
-    "xray:PutTraceSegments",  # X-Ray writes take no resource (Service Authorization Reference; Tracing=true only)
-    "xray:PutTelemetryRecords",
-    "states:SendTaskSuccess",  # task tokens: no resource type (Service Authorization Reference; emulator/iam/data)
-    "states:SendTaskFailure",
-}  # SageMaker List* actions take no resource (Service Authorization Reference)
+
+
+def unscopable(action: str) -> bool:
+    """An action the IAM reference gives no resource type (Service Authorization Reference): only "*" grants it."""
+    return resource_types(action) == [""]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -50,8 +41,8 @@ def wildcard_problems(statement: dict[str, Any], where: str, *, key_policy: bool
             problems.append(f"{where}: wildcard action {action!r}")
     if statement.get("Effect") == "Allow" and not key_policy and "Principal" not in statement:
         for resource in _as_list(statement.get("Resource", [])):
-            if resource == "*" and not set(actions) <= UNSCOPABLE:
-                problems.append(f"{where}: Resource '*' for {sorted(set(actions) - UNSCOPABLE)}")
+            if resource == "*" and not all(unscopable(a) for a in actions):
+                problems.append(f"{where}: Resource '*' for {sorted(a for a in actions if not unscopable(a))}")
     return problems
 
 

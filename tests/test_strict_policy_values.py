@@ -87,3 +87,14 @@ def test_a_duplicated_stage_cannot_swap_accounts():
     )
     with pytest.raises(BadInputError, match="duplicate key .staging."):
         parse_policy(parse_yaml(text, "p.yaml"), source="p.yaml")
+
+
+def test_the_invitation_window_stops_at_the_twelve_hours_ram_gives_a_model_card_invitation() -> None:
+    """RAM expires model-card invitations after 12 hours; a longer window is refused, and the example holds 12 h."""
+    from mcgov.steps.policy import load_policy
+    from tests.conftest import REPO
+
+    assert load_policy(str(REPO / "share_policies" / "example.yaml")).gate.invitation_window_seconds == 43200
+    assert parse_policy({**BASE, "gate": {"invitation_window_seconds": 43200}}).gate.invitation_window_seconds == 43200
+    with pytest.raises(BadInputError, match=r"gate\.invitation_window_seconds"):
+        parse_policy({**BASE, "gate": {"invitation_window_seconds": 43201}})

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "emulator" / "iam" / "data" / "iam-reference.json"
 VERSION = "0.15.2"
 PREFIXES = ("sagemaker", "ram", "sts", "s3", "lambda", "states", "iam", "cloudformation", "events", "dynamodb")
-PREFIXES += ("kms", "sqs", "scheduler")
+PREFIXES += ("kms", "sqs", "scheduler", "logs", "xray")
 
 
 def load_database() -> dict:

@@ -16,16 +16,18 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 
 
-def expired_keys(table: object, cutoff: float) -> list[tuple[object, object | None]]:
+def expired_keys(table: Table, cutoff: float) -> list[tuple[DynamoType, DynamoType | None]]:
     """(hash key, range key) of the items whose TTL attribute is a Number at or before ``cutoff``."""
     ttl = getattr(table, "ttl", {}) or {}
     if ttl.get("TimeToLiveStatus") != "ENABLED" or not ttl.get("AttributeName"):
         return []
     name = ttl["AttributeName"]
     keys = []
-    for item in table.all_items():  # type: ignore[attr-defined]
+    for item in table.all_items():
         value = item.attrs.get(name)
         if value is None or value.type != "N":
             continue

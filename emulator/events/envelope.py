@@ -68,7 +68,7 @@ def json_path(document: Any, path: str) -> tuple[bool, Any]:
     values = [document]
     wildcard = False
     for step in steps:
-        found = []
+        found: list[Any] = []
         for value in values:
             if step == "*":
                 wildcard = True

@@ -100,7 +100,7 @@ class Source(Protocol):
 class _Job:
     due: float
     seq: int
-    action: Callable[[], None] = field(compare=False)
+    action: Callable[[], object] = field(compare=False)
 
 
 class EventHub:
@@ -135,12 +135,14 @@ class EventHub:
 
     # Queue
 
-    def at(self, due: float, action: Callable[[], None]) -> None:
+    def at(self, due: float, action: Callable[[], object]) -> None:
         """Run ``action`` from a pump once the clock reaches ``due``."""
         with self._lock:
             heapq.heappush(self._jobs, _Job(due, next(self._seq), action))
 
-    def emit_service_event(self, account: str, region: str, event: dict[str, Any], publish: Callable[[], None]) -> None:
+    def emit_service_event(
+        self, account: str, region: str, event: dict[str, Any], publish: Callable[[], object]
+    ) -> None:
         """A service (RAM) emitted ``event``: lose it (``drop_rate``) or ``publish`` it after ``delay_seconds``."""
         now = self.clock.now()
         with self._lock:
@@ -193,7 +195,7 @@ class EventHub:
             self._guarded(job.action)
             ran += 1
 
-    def _guarded(self, action: Callable[[], None]) -> None:
+    def _guarded(self, action: Callable[[], object]) -> None:
         """Run one action; an exception is logged in ``errors``, never raised into the request that pumped."""
         try:
             action()

@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from moto.events.exceptions import InvalidEventPatternException, ValidationException
 from moto.events.models import EventBus, EventsBackend, Rule, events_backends
+from moto.events.utils import EventMessageType
 
 from mcgov.emulator.events.delivery import Via, deliver
 from mcgov.emulator.events.envelope import make_event, target_input
@@ -90,7 +91,7 @@ def publish(account: str, region: str, bus_name: str, event: dict[str, Any]) -> 
 class EmulatorEventsBackend(EventsBackend):
     """moto's EventBridge backend with the behaviour above."""
 
-    def put_rule(  # type: ignore[override]
+    def put_rule(
         self,
         name: str,
         description: str | None = None,
@@ -230,5 +231,5 @@ class EmulatorEventsBackend(EventsBackend):
         name = str(target.get("Id", "")).removeprefix("Events-Archive-")
         archive = self.archives.get(name)
         if archive is not None:
-            archive.events.append(event)
+            archive.events.append(cast("EventMessageType", event))  # an envelope of make_event
         return True

@@ -15,6 +15,8 @@ not deny (``policy.evaluate``). Otherwise the request gets AccessDenied shaped p
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +28,10 @@ from moto.utilities.utils import get_partition
 from mcgov.emulator.aws_errors import ErrorResponse, error_response
 from mcgov.emulator.iam import reference
 from mcgov.emulator.iam.key_policy import key_policy_text, verdict
-from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate
+from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate, statements
 from mcgov.emulator.inputs.enforce import identify, service_model
 from mcgov.emulator.inputs.parse import Unreadable, read_input
+from mcgov.emulator.state import Authorization, get_state
 
 ALWAYS_KNOWN = frozenset(
     {
@@ -76,33 +79,65 @@ def caller_of(response: Any) -> Caller | None:
         return None
     if session is None:
         return None
-    documents = role_documents(session.role_arn)
-    if documents is None:
-        return None
-    role_name = session.role_arn.rsplit("/", 1)[-1]
-    return Caller(
-        account=account,
-        role_arn=session.role_arn,
-        session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session.session_name}",
-        documents=documents,
-    )
+    return role_caller(session.role_arn, session.session_name)
 
 
-def role_documents(role_arn: str) -> tuple[str, ...] | None:
-    """The inline policies and the default versions of the attached managed policies of a role (None: no such role)."""
+def _role(role_arn: str) -> Any:
+    """The emulator IAM's role of ``role_arn``, or None."""
     from moto.iam.models import iam_backends
 
     parts = role_arn.split(":")
     if len(parts) < 6:
         return None
-    iam = iam_backends[parts[4]][parts[1]]
-    role = next((r for r in iam.roles.values() if r.arn == role_arn), None)
+    try:
+        iam = iam_backends[parts[4]][parts[1]]
+    except KeyError:
+        return None
+    return next((r for r in iam.roles.values() if r.arn == role_arn), None)
+
+
+def role_documents(role_arn: str) -> tuple[str, ...] | None:
+    """The inline policies and the default versions of the attached managed policies of a role (None: no such role)."""
+    role = _role(role_arn)
     if role is None:
         return None
     documents = list(role.policies.values())
     for policy in role.managed_policies.values():
         documents.extend(v.document for v in policy.versions if v.is_default)
     return tuple(documents)
+
+
+def role_caller(role_arn: str, session_name: str) -> Caller | None:
+    """A session of ``role_arn`` as the policies check it, or None when the role does not exist (full access)."""
+    documents = role_documents(role_arn)
+    if documents is None:
+        return None
+    partition, account = role_arn.split(":")[1], role_arn.split(":")[4]
+    role_name = role_arn.rsplit("/", 1)[-1]
+    return Caller(
+        account=account,
+        role_arn=role_arn,
+        session_arn=f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}",
+        documents=documents,
+    )
+
+
+def trusts_service(role_arn: str, service: str) -> bool:
+    """True when the role exists and its trust policy lets ``service`` (``lambda.amazonaws.com``) assume it."""
+    role = _role(role_arn)
+    if role is None:
+        return False
+    try:
+        trust = json.loads(role.assume_role_policy_document)
+    except (TypeError, ValueError):
+        return False
+    for statement in statements(trust):
+        principal = statement.get("Principal")
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        services = services if isinstance(services, list) else [services]
+        if statement.get("Effect") == "Allow" and service in services:
+            return True
+    return False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -137,6 +172,8 @@ def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str
         elif variable == "RoleNameWithPath":
             name = _member(value, "RoleName")
             filled = None if name is None else (str(_member(value, "Path") or "/") + str(name)).lstrip("/")
+        elif variable == "QueueName" and isinstance(_member(value, "QueueUrl"), str):
+            filled = str(_member(value, "QueueUrl")).rstrip("/").rsplit("/", 1)[-1]  # SQS names queues by URL
         else:
             found = _member(value, variable, *VARIABLE_MEMBERS.get(variable, ()))
             filled = found if isinstance(found, str) and not found.startswith("arn:") else None
@@ -144,17 +181,6 @@ def _built_arn(arn_format: str, value: dict[str, Any], region: str, account: str
             return None
         text = text.replace("${" + variable + "}", filled)
     return text
-
-
-_CALLBACK_ACTIONS = ("sagemaker:SendPipelineExecutionStepSuccess", "sagemaker:SendPipelineExecutionStepFailure")
-
-
-def _queue_of_url(url: Any, region: str, partition: str) -> str | None:
-    """The queue ARN a request's ``QueueUrl`` names (``.../<account>/<name>``), or None."""
-    parts = url.rstrip("/").split("/") if isinstance(url, str) else []
-    if len(parts) < 2 or not (parts[-2].isascii() and parts[-2].isdigit() and len(parts[-2]) == 12):
-        return None
-    return f"arn:{partition}:sqs:{region}:{parts[-2]}:{parts[-1]}"
 
 
 def resources_of(action: str, value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
@@ -167,15 +193,6 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
         return ["*"]
     if action == "events:PutEvents":
         return _event_buses(value, region, account, partition)
-    queue = _queue_of_url(_member(value, "QueueUrl"), region, partition) if action.startswith("sqs:") else None
-    if queue:
-        return [queue]
-    if action in _CALLBACK_ACTIONS:
-        from mcgov.emulator.sagemaker.models import callback_execution_arn
-
-        token = _member(value, "CallbackToken")
-        if isinstance(token, str):
-            return [callback_execution_arn(partition, region, account, token)]
     arns = [s for s in _strings(value) if s.startswith("arn:")]
     found: list[str] = []
     for resource_type in named:
@@ -189,9 +206,23 @@ def resources_of(action: str, value: dict[str, Any], region: str, account: str, 
         built = _built_arn(arn_format, value, region, account, partition) if arn_format else None
         if built:
             return [built]
+    execution = _callback_execution(action, value, region, account)
+    if execution:
+        return [execution]
     if "" in types:
         return ["*"]
     raise Unsupported(f"the resource of {action!r} in this request")
+
+
+def _callback_execution(action: str, value: dict[str, Any], region: str, account: str) -> str | None:
+    """The pipeline execution a CallbackStep token belongs to (SendPipelineExecutionStepSuccess/Failure name only
+    the token; ``Emulator.issue_callback_token`` records which execution issued it)."""
+    if action not in ("sagemaker:SendPipelineExecutionStepSuccess", "sagemaker:SendPipelineExecutionStepFailure"):
+        return None
+    from moto.sagemaker.models import sagemaker_backends
+
+    tokens = getattr(sagemaker_backends[account][region], "callback_tokens", {})
+    return tokens.get(str(_member(value, "CallbackToken")))
 
 
 def _event_buses(value: dict[str, Any], region: str, account: str, partition: str) -> list[str]:
@@ -303,20 +334,103 @@ def contexts_of(
 
 
 def _denied(model: ServiceModel, caller: Caller, action: str, resource: str, why: str) -> ErrorResponse:
-    on = "" if resource == "*" else f" on resource: {resource}"
-    message = f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
     if model.protocol == "query":
-        return error_response(model, "AccessDenied", message, status=403)
+        return error_response(model, "AccessDenied", denial_message(caller, action, resource, why), status=403)
     if model.protocol == "rest-xml":
-        return error_response(model, "AccessDenied", message, status=403)
+        return error_response(model, "AccessDenied", denial_message(caller, action, resource, why), status=403)
     status = 400 if model.protocol == "json" else 403
-    return error_response(model, "AccessDeniedException", message, status=status)
+    return error_response(model, "AccessDeniedException", denial_message(caller, action, resource, why), status=status)
+
+
+def denial_message(caller: Caller, action: str, resource: str, why: str) -> str:
+    """AccessDenied's message as AWS words it."""
+    on = "" if resource == "*" else f" on resource: {resource}"
+    return f"User: {caller.session_arn} is not authorized to perform: {action}{on} {why}"
+
+
+def _why_denied(caller: Caller, contexts: list[RequestContext], key_policy: str | None = None) -> str:
+    """Why the role's policies (and, on a KMS key, the key policy) refuse one of ``contexts`` (the sentence AWS ends
+    its message with), or ``""``."""
+    for context in contexts:
+        try:
+            outcome = evaluate(caller.documents, context)
+            if outcome.decision is Decision.EXPLICIT_DENY:
+                return "with an explicit deny in an identity-based policy"
+            if key_policy is not None:
+                why = _key_refusal(key_policy, context.resource, caller, context, outcome.decision)
+                if why:
+                    return why
+                continue
+        except Unsupported as exc:
+            return f"because the emulator does not evaluate {exc}; it denies"
+        if outcome.decision is Decision.IMPLICIT_DENY:
+            return f"because no identity-based policy allows the {context.action} action"
+    return ""
+
+
+def _record(caller: Caller, action: str, resource: str, why: str, by: str) -> None:
+    get_state().record_authorization(
+        Authorization(caller.role_arn, action, resource, allowed=not why, by=by, reason=why)
+    )
+
+
+# A resource type RAM shares -> the action RAM attaches its resource-based policy with, on the sharer's behalf
+# (RAM user guide, troubleshooting "AccessDeniedException": "To attach permissions to a resource share, you need
+# resourceOwningService:PutPolicyAction", https://docs.aws.amazon.com/ram/latest/userguide/tshoot-access-denied.html;
+# SageMaker's actions: the IAM reference, sagemaker:PutResourcePolicy and sagemaker:PutModelPackageGroupPolicy).
+RAM_POLICY_ACTIONS = {
+    "sagemaker:ModelCard": "sagemaker:PutResourcePolicy",
+    "sagemaker:ModelPackageGroup": "sagemaker:PutModelPackageGroupPolicy",
+}
+SHARE_WRITES = ("CreateResourceShare", "AssociateResourceShare")
+
+
+def implied_actions(
+    service: str, operation: str, value: dict[str, Any], region: str, account: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, resource, condition keys) a request is also authorized as, beyond its own action.
+
+    * CreateResourceShare with ``tags`` is also authorized as ``ram:TagResource`` on the new share (the Service
+      Authorization Reference's RAM page, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsresourceaccessmanagerram.html).
+    * A Create/AssociateResourceShare whose share then holds a resource of a type in ``RAM_POLICY_ACTIONS`` (and
+      names a resource or a principal): RAM attaches that resource's policy with the caller's permissions.
+    """
+    if service != "ram" or operation not in SHARE_WRITES:
+        return []
+    from mcgov.emulator.ram.arns import resource_type_of
+
+    partition = get_partition(region)
+    implied: list[tuple[str, str, dict[str, Any]]] = []
+    share_arn = _member(value, "resourceShareArn")
+    tags = _request_tags(value)
+    if operation == "CreateResourceShare" and tags:
+        new_share = f"arn:{partition}:ram:{region}:{account}:resource-share/{uuid.uuid4()}"
+        implied.append(("ram:TagResource", new_share, {}))
+    resources = [str(a) for a in _member(value, "resourceArns") or []]
+    if isinstance(share_arn, str):
+        from moto.ram.models import ram_backends
+
+        share = getattr(ram_backends[account][region], "shares", {}).get(share_arn)
+        if share is not None:
+            resources += [a.entity for a in share.rows("RESOURCE")]
+    if resources or _member(value, "principals"):
+        types = set()
+        for arn in resources:
+            try:
+                types.add(resource_type_of(arn))
+            except Exception:  # noqa: BLE001 - a malformed ARN: RAM refuses the request itself
+                continue
+        for resource_type in sorted(types):
+            if resource_type in RAM_POLICY_ACTIONS:
+                implied.append((RAM_POLICY_ACTIONS[resource_type], "*", {}))
+    return implied
 
 
 def authorize(
     model: ServiceModel, caller: Caller, service: str, operation: str, value: dict[str, Any], region: str
 ) -> ErrorResponse | None:
-    """AccessDenied for the first action/resource/context the role's policies do not allow, else None."""
+    """AccessDenied for the first action/resource/context the role's policies do not allow, else None; every
+    decision goes to the authorization log (``EmulatorState.authorizations``)."""
     partition = get_partition(region)
     for action in reference.actions_for(service, operation):
         if action in reference.ALWAYS_ALLOWED:
@@ -324,34 +438,67 @@ def authorize(
         try:
             resources = resources_of(action, value, region, caller.account, partition)
         except Unsupported as exc:
-            return _denied(model, caller, action, "*", f"because the emulator cannot determine {exc} and denies")
+            why = f"because the emulator cannot determine {exc} and denies"
+            _record(caller, action, "*", why, "request")
+            return _denied(model, caller, action, "*", why)
         for resource in resources:
             key_policy = key_policy_text(resource) if service == "kms" else None
             try:
-                for context in contexts_of(caller, service, action, resource, value, region):
-                    outcome = evaluate(caller.documents, context)
-                    if outcome.decision is Decision.EXPLICIT_DENY:
-                        return _denied(
-                            model, caller, action, resource, "with an explicit deny in an identity-based policy"
-                        )
-                    if key_policy is not None:
-                        why = _key_refusal(key_policy, resource, caller, context, outcome.decision)
-                        if why:
-                            return _denied(model, caller, action, resource, why)
-                        continue
-                    if outcome.decision is Decision.IMPLICIT_DENY:
-                        return _denied(
-                            model,
-                            caller,
-                            action,
-                            resource,
-                            f"because no identity-based policy allows the {action} action",
-                        )
+                contexts = contexts_of(caller, service, action, resource, value, region)
             except Unsupported as exc:
-                return _denied(
-                    model, caller, action, resource, f"because the emulator does not evaluate {exc}; it denies"
-                )
+                contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+            else:
+                why = _why_denied(caller, contexts, key_policy)
+            _record(caller, action, resource, why, "request")
+            if why:
+                return _denied(model, caller, action, resource, why)
+    for action, resource, _keys in implied_actions(service, operation, value, region, caller.account):
+        by = "ram" if action.startswith("sagemaker:") else "request"
+        try:
+            contexts = contexts_of(caller, service, action, resource, value, region)
+        except Unsupported as exc:
+            contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+        else:
+            contexts = [c for c in contexts if not (c.keys.keys() & RAM_ENTITY_KEYS)] or contexts[:1]
+            why = _why_denied(caller, contexts)
+        _record(caller, action, resource, why, by)
+        if why:
+            return _denied(model, caller, action, resource, why)
     return None
+
+
+def service_check(
+    caller: Caller,
+    action: str,
+    resource: str,
+    region: str,
+    *,
+    by: str,
+    forwarded: bool = False,
+    keys: dict[str, Any] | None = None,
+) -> str | None:
+    """A service acting with ``caller``'s role (Lambda writing logs, RAM attaching a resource policy ...): the
+    AccessDenied message when the role's policies refuse ``action`` on ``resource``, else None; logged with ``by``.
+
+    ``forwarded``: the service calls with the caller's own credentials while serving the caller's request
+    (``aws:ViaAWSService`` true, ``aws:CalledVia`` the service), as AWS's forward access sessions do.
+    """
+    service = action.split(":", 1)[0]
+    try:
+        contexts = contexts_of(caller, service, action, resource, {}, region)
+    except Unsupported as exc:
+        contexts, why = [], f"because the emulator does not evaluate {exc}; it denies"
+    else:
+        extra: dict[str, Any] = dict(keys or {})
+        if forwarded:
+            extra.update({"aws:ViaAWSService": True, "aws:CalledVia": [f"{by}.amazonaws.com"]})
+            extra.update({"aws:CalledViaFirst": f"{by}.amazonaws.com", "aws:CalledViaLast": f"{by}.amazonaws.com"})
+        contexts = [
+            RequestContext(c.action, c.resource, {**c.keys, **extra}, c.known | frozenset(extra)) for c in contexts
+        ]
+        why = _why_denied(caller, contexts)
+    _record(caller, action, resource, why, by)
+    return denial_message(caller, action, resource, why) if why else None
 
 
 def _key_refusal(

@@ -44,6 +44,16 @@ def principal_has_access(share: Share, account: str, org_accounts: frozenset[str
     return False
 
 
+def reaches(principal: str, account: str, org_accounts: frozenset[str]) -> bool:
+    """True when a share's principal entry names ``account`` (itself, its organization, or one of its IAM ARNs)."""
+    if principal == account:
+        return True
+    if ORG_PRINCIPAL.fullmatch(principal) and account in org_accounts:
+        return True
+    iam = IAM_PRINCIPAL.fullmatch(principal)
+    return bool(iam and iam.group(1) == account)
+
+
 def shares_granting(
     shares: Iterable[Share], resource_arn: str, account: str, org_accounts: frozenset[str]
 ) -> list[Share]:

@@ -19,6 +19,7 @@ something changed and read the associations itself.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from mcgov.emulator.events.envelope import make_event
@@ -82,5 +83,5 @@ def announce(assoc: Association, state: EmulatorState) -> None:
             account,
             region,
             event,
-            lambda account=account, event=event: publish(account, region, "default", event),  # type: ignore[misc]
+            partial(publish, account, region, "default", event),
         )

@@ -17,7 +17,7 @@ from typing import Any
 from moto.moto_api._internal import mock_random as random
 from moto.ram.models import ResourceAccessManagerBackend, ram_backends
 
-from mcgov.emulator.ram.access import NO_ACCESS, Access, access_of, principal_has_access, shares_granting
+from mcgov.emulator.ram.access import NO_ACCESS, Access, access_of, principal_has_access, reaches, shares_granting
 from mcgov.emulator.ram.arns import principal_account, resource_type_of
 from mcgov.emulator.ram.associations import (
     ASSOCIATION_STATUSES,
@@ -99,8 +99,9 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
         out = []
         for account in list(ram_backends.keys()):
             regional = ram_backends[account]
-            if self.region_name in regional.keys() and isinstance(regional[self.region_name], EmulatorRamBackend):
-                out.append(regional[self.region_name])
+            backend = regional[self.region_name] if self.region_name in regional.keys() else None
+            if isinstance(backend, EmulatorRamBackend):
+                out.append(backend)
         return out
 
     def idempotent(
@@ -404,37 +405,91 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                         rows.append(assoc)
         return rows
 
-    def list_resources(  # type: ignore[override]
+    def list_resources(
         self,
         owner: str | None,
         share_arns: list[str] | None = None,
         resource_arns: list[str] | None = None,
         resource_type: str | None = None,
-    ) -> list[tuple[Share, Association, str]]:
-        """ListResources: (share, ASSOCIATED resource row, resource type) of own or received shares."""
+    ) -> list[tuple[Share, Association, str, str]]:
+        """ListResources: (share, resource row, resource type, status) of own or received shares.
+
+        An ASSOCIATED resource is AVAILABLE. A received share's resource that is still ASSOCIATING, or reaches
+        this account through an in-organization principal still ASSOCIATING, is listed PENDING (botocore's
+        ``ResourceStatus``); a share that waits for this account's invitation is not listed (the invitation is,
+        with its resources: ``list_pending_invitation_resources``).
+        """
         owner = check_owner(owner)
+        rows = []
         if owner == "SELF":
-            shares = list(self.shares.values())
-            for share in shares:
+            for share in self.shares.values():
                 for assoc in share.associations.values():
                     advance(assoc, self.state, poll=False)
+                rows += [(share, a, "AVAILABLE") for a in share.rows("RESOURCE") if a.status == "ASSOCIATED"]
         else:
-            shares = self.received_shares()
-        rows = []
-        for share in shares:
+            for share in self.shares_reaching(self.account_id):
+                principal_ready = principal_has_access(share, self.account_id, self.state.config.org_accounts)
+                for assoc in share.rows("RESOURCE"):
+                    advance(assoc, self.state, poll=False)
+                    if assoc.status == "ASSOCIATED":
+                        rows.append((share, assoc, "AVAILABLE" if principal_ready else "PENDING"))
+                    elif assoc.status == "ASSOCIATING":
+                        rows.append((share, assoc, "PENDING"))
+        out = []
+        for share, assoc, status in rows:
             if share_arns and share.arn not in share_arns:
                 continue
-            for assoc in share.rows("RESOURCE"):
-                advance(assoc, self.state, poll=False)
-                rtype = resource_type_of(assoc.entity)
-                if assoc.status != "ASSOCIATED":
+            rtype = resource_type_of(assoc.entity)
+            if resource_arns and assoc.entity not in resource_arns:
+                continue
+            if resource_type and rtype.lower() != resource_type.lower():
+                continue
+            out.append((share, assoc, rtype, status))
+        return out
+
+    def shares_reaching(self, account: str) -> list[Share]:
+        """Other accounts' ACTIVE shares whose principal for ``account`` is ASSOCIATED, or ASSOCIATING without an
+        invitation (inside the organization)."""
+        org = self.state.config.org_accounts
+        out = []
+        with self.state.lock:
+            for backend in self.backends():
+                if backend.account_id == account:
                     continue
-                if resource_arns and assoc.entity not in resource_arns:
-                    continue
-                if resource_type and rtype.lower() != resource_type.lower():
-                    continue
-                rows.append((share, assoc, rtype))
-        return rows
+                for share in backend.shares.values():
+                    if share.status != "ACTIVE":
+                        continue
+                    for assoc in share.rows("PRINCIPAL"):
+                        advance(assoc, self.state, poll=False)
+                    if principal_has_access(share, account, org) or any(
+                        a.status == "ASSOCIATING" and a.invitation is None and reaches(a.entity, account, org)
+                        for a in share.rows("PRINCIPAL")
+                    ):
+                        out.append(share)
+        return out
+
+    def list_pending_invitation_resources(self, invitation_arn: str | None) -> list[tuple[Share, Association, str]]:
+        """ListPendingInvitationResources: the resources of a share whose invitation this account has not answered
+        (https://docs.aws.amazon.com/ram/latest/APIReference/API_ListPendingInvitationResources.html)."""
+        _assoc, invitation = self.find_invitation(invitation_arn)
+        if invitation.status == "REJECTED":
+            raise ResourceShareInvitationAlreadyRejectedException(
+                f"ResourceShareInvitation {invitation.arn} has already been rejected."
+            )
+        if invitation.status == "EXPIRED":
+            raise ResourceShareInvitationExpiredException(
+                f"ResourceShareInvitation {invitation.arn} has expired; ask the owner to re-invite."
+            )
+        share = next(
+            (b.shares[invitation.share_arn] for b in self.backends() if invitation.share_arn in b.shares), None
+        )
+        if share is None:
+            return []
+        return [
+            (share, a, resource_type_of(a.entity))
+            for a in share.rows("RESOURCE")
+            if a.status in ("ASSOCIATED", "ASSOCIATING")
+        ]
 
     # Invitations
 
@@ -450,7 +505,7 @@ class EmulatorRamBackend(ResourceAccessManagerBackend):
                             out.append((assoc, assoc.invitation))
         return out
 
-    def get_resource_share_invitations(  # type: ignore[override]
+    def get_resource_share_invitations(
         self, invitation_arns: list[str] | None = None, share_arns: list[str] | None = None
     ) -> list[Invitation]:
         """GetResourceShareInvitations for invitations received by the caller."""

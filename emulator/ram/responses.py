@@ -117,14 +117,14 @@ def permission_detail_json(permission: Permission) -> dict[str, Any]:
     return {**permission_summary_json(permission), "permission": permission.policy}
 
 
-def resource_json(row: tuple[Share, Association, str]) -> dict[str, Any]:
-    """Resource (a shared resource as ListResources reports it)."""
-    share, assoc, resource_type = row
+def resource_json(row: tuple[Share, Association, str, str]) -> dict[str, Any]:
+    """Resource (a shared resource as ListResources reports it; status AVAILABLE or PENDING)."""
+    share, assoc, resource_type, status = row
     return {
         "arn": assoc.entity,
         "type": resource_type,
         "resourceShareArn": share.arn,
-        "status": "AVAILABLE",
+        "status": status,
         "creationTime": assoc.creation_time,
         "lastUpdatedTime": assoc.last_updated_time,
         "resourceRegionScope": "REGIONAL",
@@ -319,3 +319,7 @@ class EmulatorRamResponse(ResourceAccessManagerResponse):
             resource_type=p.get("resourceType"),
         )
         return json.dumps(paged("resources", rows, p, resource_json))
+
+    def list_pending_invitation_resources(self) -> str:
+        rows = self.backend.list_pending_invitation_resources(self.params.get("resourceShareInvitationArn"))
+        return json.dumps(paged("resources", [(*row, "PENDING") for row in rows], self.params, resource_json))

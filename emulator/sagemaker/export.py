@@ -15,7 +15,9 @@ decides where AWS documents nothing (docs/emulator.md lists these):
   account owns the bucket, or when the bucket policy has an Allow statement for s3:PutObject naming the account
   (``"*"``, the account id, its root or any principal ARN of the account) on the object, and no Deny statement
   matching it. A statement with a Condition is not evaluated: such an Allow is ignored and such a Deny applies.
-  Identity policies are not evaluated (the emulator has no IAM). A bucket that does not exist fails the job too.
+  When the caller is a session of a role of the emulator's IAM, that role's policies must also allow
+  ``s3:PutObject`` on the object (SageMaker writes with the caller's credentials: a forward access session).
+  A bucket that does not exist fails the job too.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class ExportJob:
     content: str
     output_path: str
     caller: str
+    caller_role: str | None = None
     created_at: datetime = field(default_factory=utcnow)
     last_modified_at: datetime = field(default_factory=utcnow)
     status: str = "InProgress"
@@ -127,7 +130,7 @@ def run(job: ExportJob) -> None:
 
     bucket, prefix = validate_job_request(job.name, job.output_path)
     key = artifact_key(prefix, job.card_name, job.name)
-    reason = write_denied(job.caller, bucket, key)
+    reason = write_denied(job.caller, bucket, key) or role_denied(job, bucket, key)
     job.last_modified_at = utcnow()
     if reason:
         job.status, job.failure_reason = "Failed", reason
@@ -154,6 +157,20 @@ def write_denied(caller: str, bucket: str, key: str) -> str | None:
         f"Access denied writing the model card PDF to s3://{bucket}/{key}: the bucket belongs to account {owner} "
         f"and its bucket policy does not allow s3:PutObject for account {caller}."
     )
+
+
+def role_denied(job: ExportJob, bucket: str, key: str) -> str | None:
+    """Why the caller's role may not write the PDF (None when it may, or the caller is no checked role)."""
+    from mcgov.emulator.iam.enforce import role_caller, service_check
+
+    caller = role_caller(job.caller_role, "sagemaker") if job.caller_role else None
+    if caller is None:
+        return None
+    region = job.card_arn.split(":")[3]
+    denied = service_check(
+        caller, "s3:PutObject", f"arn:aws:s3:::{bucket}/{key}", region, by="sagemaker", forwarded=True
+    )
+    return f"Access denied writing the model card PDF to s3://{bucket}/{key}: {denied}" if denied else None
 
 
 def policy_allows_put(policy: bytes | str | None, account: str, object_arn: str) -> bool:

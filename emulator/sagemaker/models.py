@@ -27,6 +27,7 @@ from mcgov.emulator.sagemaker.validation import (
 from mcgov.emulator.state import get_state
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
+SEARCH_PAGE_DEFAULT = 10
 
 
 def locked(method: _Method) -> _Method:
@@ -48,6 +49,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.pipeline_callbacks: dict[str, dict[str, Any]] = {}
+        self.callback_tokens: dict[str, str] = {}  # token -> the pipeline execution of its CallbackStep
         self.model_card_export_jobs: dict[str, export.ExportJob] = {}
         self.package_cards: dict[str, dict[str, Any]] = {}
         self.package_lifecycles: dict[str, dict[str, str]] = {}
@@ -76,7 +78,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         return out
 
     @locked
-    def create_model_card(  # type: ignore[override]
+    def create_model_card(
         self,
         model_card_name: str,
         security_config: dict[str, str] | None,
@@ -116,9 +118,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         raise ResourceNotFound(f"Modelcard with name {model_card_name} and version: {version} does not exist")
 
     @locked
-    def update_model_card(  # type: ignore[override]
-        self, model_card_name: str, content: str | None, model_card_status: str | None
-    ) -> str:
+    def update_model_card(self, model_card_name: str, content: str | None, model_card_status: str | None) -> str:
         """UpdateModelCard: keep what is not given; a new version only when something changes.
 
         Content and ModelCardStatus in one call are refused (botocore's ``UpdateModelCard`` documentation:
@@ -152,7 +152,13 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
 
     @locked
     def create_model_card_export_job(
-        self, model_card_name: str, version: int | None, job_name: str, output_path: str, caller: str
+        self,
+        model_card_name: str,
+        version: int | None,
+        job_name: str,
+        output_path: str,
+        caller: str,
+        caller_role: str | None = None,
     ) -> str:
         """CreateModelCardExportJob on a card of this account (``caller`` may be a consumer of a shared card)."""
         export.validate_job_request(job_name, output_path)
@@ -172,6 +178,7 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             content=card.content,
             output_path=output_path,
             caller=caller,
+            caller_role=caller_role,
         )
         return arn
 
@@ -186,6 +193,28 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
             if job.polls > export.IN_PROGRESS_POLLS:
                 export.run(job)
         return job.describe()
+
+    @locked
+    def search_model_cards(
+        self, sort_order: str | None, max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Search(Resource=ModelCard) of this account: the latest version of each card, with its Content and Tags
+        (botocore ``SearchRecord.ModelCard``), ``max_results`` (default 10) per page in card-name order;
+        ``next_token`` is the offset this method handed out (anything else is a ValidationException)."""
+        names = sorted(self.model_cards, reverse=sort_order == "Descending")
+        start = 0
+        if next_token is not None:
+            if not (next_token.isascii() and next_token.isdigit()) or int(next_token) > len(names):
+                raise ValidationError("Invalid pagination token because it was not issued by this endpoint.")
+            start = int(next_token)
+        end = start + (max_results or SEARCH_PAGE_DEFAULT)
+        records = []
+        for name in names[start:end]:
+            card = self.latest_card(name)
+            tags = list(self.card_tags(name))
+            record = {**card.describe(), "LastModifiedTime": card.last_modified_time, "Tags": tags}
+            records.append({"ModelCard": {k: v for k, v in record.items() if v is not None}})
+        return records, (str(end) if end < len(names) else None)
 
     @locked
     def card_tags(self, model_card_name: str) -> list[dict[str, str]]:
@@ -243,10 +272,6 @@ class EmulatorSageMakerBackend(SageMakerModelBackend):
         if token in self.pipeline_callbacks:
             raise ValidationError(message=f"Callback token {token} has already been used.")
         self.pipeline_callbacks[token] = {"outcome": outcome, "outputs": outputs or [], "reason": reason}
-        return callback_execution_arn("aws", self.region_name, self.account_id, token)
-
-
-def callback_execution_arn(partition: str, region: str, account: str, token: str) -> str:
-    """The pipeline execution the emulator ties to a CallbackStep token (it runs no pipeline behind tokens): what
-    SendPipelineExecutionStepSuccess/Failure answer, and the resource IAM authorizes them on."""
-    return f"arn:{partition}:sagemaker:{region}:{account}:pipeline/emulated/execution/{token[:12]}"
+        return self.callback_tokens.get(
+            token, f"arn:aws:sagemaker:{self.region_name}:{self.account_id}:pipeline/emulated/execution/{token[:12]}"
+        )

@@ -14,6 +14,7 @@ from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeModelCard, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mcgov.emulator.iam.enforce import caller_of
 from mcgov.emulator.ram.models import access_allowed
 from mcgov.emulator.sagemaker.exceptions import AccessDeniedException
 from mcgov.emulator.sagemaker.models import EmulatorSageMakerBackend
@@ -92,7 +93,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
         owner = account or self.current_account
         backend = backend_of(owner, region or self.region, ref)
         if owner == self.current_account:
-            return backend, name  # type: ignore[return-value]
+            return backend, name
         if name not in backend.model_cards:
             raise ResourceNotFound(f"Modelcard {ref} does not exist.")
         access = access_allowed(region or self.region, ref, owner, self.current_account, f"sagemaker:{action}")
@@ -107,7 +108,7 @@ class EmulatorSageMakerResponse(SageMakerResponse):
                 f"sagemaker:{action} on resource: {ref} because {reason}. Share the card with "
                 f"AWS RAM (permission {_permission_for(action)}) and wait for ASSOCIATED."
             )
-        return backend, name  # type: ignore[return-value]
+        return backend, name
 
     def describe_model_card(self) -> ActionResult:
         backend, name = self.card_backend("DescribeModelCard")
@@ -148,6 +149,21 @@ class EmulatorSageMakerResponse(SageMakerResponse):
             )
         backend_of(owner, region or self.region, self._get_param("ModelCardName")).delete_model_card(name)
         return EmptyResult()
+
+    def search(self) -> ActionResult:
+        """Search(Resource=ModelCard) answers with this account's cards (``search_model_cards``); a
+        SearchExpression or a cross-account search of model cards is refused rather than answered wrongly.
+        Other resources are moto's."""
+        if self._get_param("Resource") != "ModelCard":
+            return super().search()
+        if self._get_param("SearchExpression") or self._get_param("CrossAccountFilterOption") == "CrossAccount":
+            raise ValidationError(
+                "The emulator searches model cards of the caller's account without a SearchExpression only."
+            )
+        records, next_token = self.own_backend().search_model_cards(
+            self._get_param("SortOrder"), self._get_param("MaxResults"), self._get_param("NextToken")
+        )
+        return ActionResult({"Results": records, **({"NextToken": next_token} if next_token else {})})
 
     def _own_tagged_resource(self, action: str) -> None:
         """Tag calls on another account's resource are refused: RAM's model-card permissions grant no tagging
@@ -265,12 +281,14 @@ class EmulatorSageMakerResponse(SageMakerResponse):
 
     def create_model_card_export_job(self) -> ActionResult:
         backend, name = self.card_backend("CreateModelCardExportJob")
+        output_config: Any = self._get_param("OutputConfig") or {}  # a request value (the backend checks it)
         arn = backend.create_model_card_export_job(
             name,
             self._get_param("ModelCardVersion"),
             self._get_param("ModelCardExportJobName"),
-            (self._get_param("OutputConfig") or {}).get("S3OutputPath"),
+            output_config.get("S3OutputPath"),
             caller=self.current_account,
+            caller_role=getattr(caller_of(self), "role_arn", None),
         )
         return ActionResult({"ModelCardExportJobArn": arn})
 

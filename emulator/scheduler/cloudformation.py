@@ -14,7 +14,9 @@ from moto.core.common_models import CloudFormationModel
 from moto.scheduler.models import Schedule, scheduler_backends
 
 
-def _create(name: str, properties: dict[str, Any], account_id: str, region_name: str) -> Schedule:
+# ``properties`` is template JSON, handed on as moto's own CreateSchedule response handler hands on request fields
+# (Any): moto annotates the optional ones (Description, EndDate ...) as str, yet takes None for them.
+def _create(name: str, properties: Any, account_id: str, region_name: str) -> Schedule:
     return scheduler_backends[account_id][region_name].create_schedule(
         description=properties.get("Description"),
         end_date=properties.get("EndDate"),
@@ -63,7 +65,7 @@ class ScheduleResource(CloudFormationModel):
         raise UnformattedGetAttTemplateException()
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],
@@ -76,7 +78,7 @@ class ScheduleResource(CloudFormationModel):
         return cls(_create(name, properties, account_id, region_name), account_id, region_name)
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
+    def update_from_cloudformation_json(
         cls,
         original_resource: ScheduleResource,
         new_resource_name: str,
@@ -89,7 +91,7 @@ class ScheduleResource(CloudFormationModel):
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc]
+    def delete_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],

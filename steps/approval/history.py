@@ -89,7 +89,7 @@ def content_writes(
     for run in runs:
         first = run[0]
         version = int(first.get("ModelCardVersion") or 0)
-        modified = first.get("LastModifiedTime")
+        modified: Any = first.get("LastModifiedTime")
         when = modified.isoformat() if hasattr(modified, "isoformat") else (str(modified) if modified else None)
         account = reported_account(first.get("LastModifiedBy"))
         if account is not None:

@@ -102,7 +102,8 @@ def _shape(entry: Any) -> _Shape:
 @cache
 def _root() -> Mapping[str, Any]:
     """The content path table (package data generated from the content model by ``tools/content_tree.py``)."""
-    return json.loads(resources.files(__package__).joinpath(TREE_FILE).read_text(encoding="utf-8"))
+    root: Mapping[str, Any] = json.loads(resources.files(__package__).joinpath(TREE_FILE).read_text(encoding="utf-8"))
+    return root
 
 
 def _fields(fields: Mapping[str, Any]) -> dict[str, _Shape]:

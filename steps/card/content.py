@@ -15,22 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from mcgov.steps.card import limits as L
 from mcgov.text import first_hidden
 
-
-def _text(max_length: int) -> Any:
-    return Annotated[str, Field(max_length=max_length)]
-
-
-def _name(max_length: int) -> Any:
-    return Annotated[str, Field(min_length=1, max_length=max_length, pattern=r"^.+$")]
-
-
-Text1024 = _text(1024)
-Text2048 = _text(2048)
-Uri = _text(L.URI_MAX)
-AxisName = _text(L.AXIS_NAME_MAX)
-GroupName = _name(L.GROUP_NAME_MAX)
-MetricName = _name(L.METRIC_NAME_MAX)
-Notes = _text(L.NOTES_MAX)
+Text1024 = Annotated[str, Field(max_length=1024)]
+Text2048 = Annotated[str, Field(max_length=2048)]
+Uri = Annotated[str, Field(max_length=L.URI_MAX)]
+AxisName = Annotated[str, Field(max_length=L.AXIS_NAME_MAX)]
+GroupName = Annotated[str, Field(min_length=1, max_length=L.GROUP_NAME_MAX, pattern=r"^.+$")]
+MetricName = Annotated[str, Field(min_length=1, max_length=L.METRIC_NAME_MAX, pattern=r"^.+$")]
+Notes = Annotated[str, Field(max_length=L.NOTES_MAX)]
 Number = int | float
 UriList = Annotated[list[Uri], Field(max_length=L.MAX_URI_LIST)]
 RiskRating = Literal["High", "Medium", "Low", "Unknown"]
@@ -82,8 +73,8 @@ class BusinessDetails(_Model):
 
 class ObjectiveFunctionSpec(_Model):
     function: Literal["Maximize", "Minimize"] | None = None
-    facet: _text(63) | None = None
-    condition: _text(63) | None = None
+    facet: Annotated[str, Field(max_length=63)] | None = None
+    condition: Annotated[str, Field(max_length=63)] | None = None
 
 
 class ObjectiveFunction(_Model):
@@ -187,30 +178,30 @@ class MetricGroup(_Model):
 
 class EvaluationJob(_Model):
     name: GroupName
-    evaluation_observation: _text(L.EVALUATION_OBSERVATION_MAX) | None = None
-    evaluation_job_arn: _text(L.EVALUATION_JOB_ARN_MAX) | None = None
+    evaluation_observation: Annotated[str, Field(max_length=L.EVALUATION_OBSERVATION_MAX)] | None = None
+    evaluation_job_arn: Annotated[str, Field(max_length=L.EVALUATION_JOB_ARN_MAX)] | None = None
     datasets: Annotated[list[Uri], Field(max_length=L.MAX_EVALUATION_DATASETS)] | None = None
-    metadata: dict[str, _text(L.CUSTOM_DETAIL_MAX)] | None = None
+    metadata: dict[str, Annotated[str, Field(max_length=L.CUSTOM_DETAIL_MAX)]] | None = None
     metric_groups: list[MetricGroup] | None = None
 
 
 class AdditionalInformation(_Model):
     ethical_considerations: Text2048 | None = None
     caveats_and_recommendations: Text2048 | None = None
-    custom_details: dict[str, _text(L.CUSTOM_DETAIL_MAX)] | None = None
+    custom_details: dict[str, Annotated[str, Field(max_length=L.CUSTOM_DETAIL_MAX)]] | None = None
 
 
 class ModelPackageCreator(_Model):
-    user_profile_name: _text(63) | None = None
+    user_profile_name: Annotated[str, Field(max_length=63)] | None = None
 
 
 class SourceAlgorithm(_Model):
-    algorithm_name: _text(170)
+    algorithm_name: Annotated[str, Field(max_length=170)]
     model_data_url: Uri | None = None
 
 
 class InferenceContainer(_Model):
-    image: _text(255)
+    image: Annotated[str, Field(max_length=255)]
     model_data_url: Uri | None = None
     nearest_model_name: str | None = None
 
@@ -226,8 +217,8 @@ class ModelPackageDetails(_Model):
     model_package_status: Literal["Pending", "InProgress", "Completed", "Failed", "Deleting"] | None = None
     model_approval_status: Literal["Approved", "Rejected", "PendingManualApproval"] | None = None
     approval_description: Text1024 | None = None
-    model_package_group_name: _name(63) | None = None
-    model_package_name: _name(63) | None = None
+    model_package_group_name: Annotated[str, Field(min_length=1, max_length=63, pattern=r"^.+$")] | None = None
+    model_package_name: Annotated[str, Field(min_length=1, max_length=63, pattern=r"^.+$")] | None = None
     model_package_version: Annotated[Number, Field(ge=1)] | None = None
     domain: str | None = None
     task: str | None = None

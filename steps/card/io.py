@@ -44,7 +44,7 @@ def _read_s3(location: str, s3_client: Any, limit: SizeLimit) -> bytes:
         if int(response.get("ContentLength") or 0) > limit.max_bytes:
             response["Body"].close()
             raise too_large(location, limit)
-        body = response["Body"].read(limit.max_bytes + 1)
+        body: bytes = response["Body"].read(limit.max_bytes + 1)
     except (BotoCoreError, ClientError) as exc:
         failure = aws_failure(exc, "s3", "GetObject")
         assert failure is not None

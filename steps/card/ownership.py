@@ -11,7 +11,7 @@ suggested defaults, fill only what is empty.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from mcgov.steps.card.naming import normalize_key
 
@@ -32,7 +32,7 @@ def is_step_key(key: Any) -> bool:
 
 
 def is_generated_evaluation(entry: Any) -> bool:
-    return _get(entry, "metadata", GENERATED_KEY) == "true"
+    return bool(_get(entry, "metadata", GENERATED_KEY) == "true")
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -76,7 +76,7 @@ def strip_step_owned(content: dict[str, Any], *, keep_model_package: bool) -> di
     if isinstance(custom, dict):
         for key in [k for k in custom if is_step_key(k)]:
             del custom[key]
-    return _prune_empty(human)
+    return cast("dict[str, Any]", _prune_empty(human))
 
 
 def fill_empty(base: dict[str, Any], filler: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +122,8 @@ def _section(content: dict[str, Any], name: str) -> dict[str, Any]:
     """The dict at ``content[name]``, replacing a missing or malformed value (validation reports the latter)."""
     if not isinstance(content.get(name), dict):
         content[name] = {}
-    return content[name]
+    section: dict[str, Any] = content[name]
+    return section
 
 
 def merge_content(
@@ -137,7 +138,7 @@ def merge_content(
     human = strip_step_owned(existing or {}, keep_model_package=keep_package)
     human = fill_empty(human, template or {})
     human = fill_empty(human, defaults or {})
-    return _prune_empty(apply_generated(human, generated))
+    return cast("dict[str, Any]", _prune_empty(apply_generated(human, generated)))
 
 
 def _is_empty(value: Any) -> bool:

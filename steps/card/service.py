@@ -7,6 +7,7 @@ the whole content has been built and validated.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,12 @@ def describe_model_package(sagemaker: Any, arn: str) -> dict[str, Any]:
 
 
 def _describe(
-    call: Any, operation: str, name: str, input_error: type[BadInputError], source: str, fix: str
+    call: Callable[[], dict[str, Any]],
+    operation: str,
+    name: str,
+    input_error: type[BadInputError],
+    source: str,
+    fix: str,
 ) -> dict[str, Any]:
     """Run a describe call: a wrong name is bad input; throttling, 5xx and network errors may pass on a retry."""
     try:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
@@ -30,7 +31,14 @@ from mcgov.steps.card.written import WRITTEN_TAG, format_written, parse_written
 from mcgov.steps.common.aws import AwsErrorKind, aws_failure
 from mcgov.steps.common.jsonutil import content_sha256
 
-_UNREAD = object()
+
+class _Unread(Enum):
+    """The default of ``publish(current=...)``: the card was not read yet."""
+
+    TOKEN = 0
+
+
+_UNREAD: Final = _Unread.TOKEN
 
 
 PUBLISH_STATUSES = ("Draft", "PendingReview", "Archived")
@@ -89,7 +97,8 @@ class CardStore:
             kwargs["SecurityConfig"] = {"KmsKeyId": kms_key_id}
         if tags:
             kwargs["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-        return self._call("CreateModelCard", name, **kwargs)["ModelCardArn"]
+        arn: str = self._call("CreateModelCard", name, **kwargs)["ModelCardArn"]
+        return arn
 
     def update_content(self, name_or_arn: str, content_text: str, *, current_status: str | None = None) -> None:
         status = current_status or self.describe(name_or_arn)["ModelCardStatus"]
@@ -145,7 +154,7 @@ class CardStore:
         *,
         status: str | None = None,
         tags: dict[str, str] | None = None,
-        current: dict[str, Any] | None | object = _UNREAD,
+        current: dict[str, Any] | None | _Unread = _UNREAD,
         kms_key_id: str | None = None,
     ) -> PublishResult:
         """Create the card or bring it to ``content_text`` and ``status``; unchanged inputs write nothing.
@@ -221,7 +230,8 @@ class CardStore:
     def _call(self, operation: str, name: str, **kwargs: Any) -> dict[str, Any]:
         method = getattr(self._sm, xform_name(operation))
         try:
-            return method(**kwargs)
+            response: dict[str, Any] = method(**kwargs)
+            return response
         except (BotoCoreError, ClientError) as exc:
             failure = aws_failure(exc, "sagemaker", operation)
             assert failure is not None

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from mcgov.identifiers import split_s3_uri
@@ -14,6 +15,8 @@ from mcgov.steps.cli.output import chosen_output, render_table, render_text
 from mcgov.steps.common.aws import AwsErrorKind, AwsFailure, make_session
 from mcgov.steps.common.exceptions import AwsCallError
 from mcgov.steps.common.jsonutil import json_safe
+from mcgov.steps.notify.bus import put_events
+from mcgov.steps.notify.entries import Entry
 from mcgov.steps.policy import load_policy
 from mcgov.text import visible_json
 
@@ -75,3 +78,14 @@ def check_card_account(aws: Any, policy: SharePolicy, source: str) -> None:
         )
         failure = AwsFailure("sts", "GetCallerIdentity", "WrongAccount", message, AwsErrorKind.ACCESS_DENIED)
         raise AwsCallError(message, failure=failure)
+
+
+def notify(aws: Any, entries: Sequence[Entry | None]) -> None:
+    """Put the notification ``entries`` (None: the policy sets no notifications) on their bus; a failure is one
+    warning line on stderr and changes neither the output nor the exit code."""
+    wanted = [entry for entry in entries if entry is not None]
+    if not wanted:
+        return
+    delivery = put_events(aws.client("events", region_name=wanted[0].region), wanted)
+    if delivery.failed:
+        print(f"mcgov: warning: notification not sent: {delivery.problem}", file=sys.stderr)

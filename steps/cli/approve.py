@@ -6,6 +6,7 @@ and ``mcgov card diff`` print both and this command. It always shows the reviewe
 each content version since the last approval (every version, for a first approval) and the diff since the last
 approved version; the same in the JSON on stdout. The command composes the two approvals: the card's
 (``mcgov.steps.approval``) and the card embedded in its model package, if any (``mcgov.steps.registry.embedded``).
+With the policy's ``notifications``, the approval is put on its event bus (``Card Approved``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any
 from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.approval.service import ApprovalResult, approve_card
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.cli._shared import print_json, read_policy, session
+from mcgov.steps.cli._shared import notify, print_json, read_policy, session
 from mcgov.steps.cli.review import card_commands
+from mcgov.steps.notify.entries import Entry, card_approved
 from mcgov.steps.registry.embedded import approve_embedded_for_card
 from mcgov.steps.review.diff import diff_cards
 from mcgov.steps.review.diff_render import diff_to_dict, render_diff_text
@@ -41,7 +43,7 @@ def _sha256(text: str) -> str:
     return text
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     approve = card_commands(sub).add_parser(
         "approve", help="approve the reviewed version of a card and record who approved which version and content"
     )
@@ -96,6 +98,20 @@ def approve(
     return replace(result, embedded=approve_embedded_for_card(sagemaker, result.card, result.record))
 
 
+def approval_event(policy: SharePolicy, result: ApprovalResult) -> Entry | None:
+    """The ``Card Approved`` event of an approval (None when the policy sets no notifications)."""
+    record = result.record
+    return card_approved(
+        policy,
+        result.card_arn,
+        version=record.version,
+        content_sha256=record.content_sha256,
+        approver=record.approver,
+        approved_at=record.approved_at,
+        signed=bool(record.signature),
+    )
+
+
 def _approve(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
     card_arn = policy.card_arn(args.card)  # a bad name or another account's ARN: exit 2, no AWS call
@@ -112,6 +128,7 @@ def _approve(args: argparse.Namespace) -> int:
         accept_edits_from=tuple(args.accept_edits_from),
         kms=aws.client("kms", region_name=policy.region) if policy.approval_signing_key_arn else None,
     )
+    notify(aws, [approval_event(policy, result)])
     output: dict[str, Any] = result.to_dict()
     since = f"since the approval of version {result.previous.version}" if result.previous else "(first approval)"
     print(f"Content writes {since}:", file=sys.stderr)

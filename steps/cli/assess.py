@@ -24,7 +24,7 @@ from mcgov.steps.cli.exceptions import FlagCombinationError
 from mcgov.steps.cli.review import card_commands
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = card_commands(sub).add_parser(
         "assess", help="score a card against a framework (EU AI Act Annex IV, NIST AI RMF, ISO/IEC 42001)"
     )

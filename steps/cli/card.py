@@ -23,7 +23,7 @@ from mcgov.text import visible_json
 PUBLISH_STATUSES = tuple(status for status in L.CARD_STATUSES if status != "Approved")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     card = sub.add_parser("card", help="build, validate, publish and show model cards")
     commands = card.add_subparsers(dest="command", required=True, parser_class=type(card))
 

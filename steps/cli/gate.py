@@ -1,4 +1,5 @@
-"""``mcgov gate check``: print the decision JSON; exit 0 allowed, 1 blocked, 2 bad input."""
+"""``mcgov gate check``: print the decision JSON; exit 0 allowed, 1 blocked, 2 bad input. With the policy's
+``notifications``, each stage's decision is also put on its event bus (``Gate Decision``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import sys
 from typing import Any
 
 from mcgov.errors import exit_code
-from mcgov.steps.cli._shared import check_card_account, print_json, read_policy, seconds
+from mcgov.steps.cli._shared import check_card_account, notify, print_json, read_policy, seconds
 from mcgov.steps.cli.registry import cmd_check_package
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import combined
 from mcgov.steps.gate.poller import run_stages
-from mcgov.steps.gate.service import kms_client
+from mcgov.steps.gate.service import decision_output, kms_client
 from mcgov.steps.gate.verify import role_arn, verify_consumers
+from mcgov.steps.notify.entries import gate_decision
 from mcgov.steps.share.client import ram_client
 
 
@@ -72,6 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             else d
             for stage, d in zip(stages, decisions, strict=True)
         ]
+    notify(session, [gate_decision(policy, decision_output(d)) for d in decisions])
     if args.stage is not None:
         print_json(decisions[0].to_dict())
         return exit_code(failed=not decisions[0].allowed)

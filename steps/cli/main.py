@@ -22,7 +22,7 @@ import platform
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -42,13 +42,14 @@ COMMAND_MODULES = (
     "workflow",
     "pipeline",
     "reconcile",
+    "inventory",
     "hub",
     "stack",
 )
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep it to one line, without the values
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep it to one line, without the values
         self.exit(2, f"{self.prog}: error: {_redacted(_without_values(message))}\n")
 
 

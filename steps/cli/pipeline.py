@@ -18,7 +18,7 @@ from mcgov.steps.common.aws import make_session
 from mcgov.steps.common.files import write_atomic
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pipeline = sub.add_parser("pipeline", help="SageMaker pipeline of a seed-code module: definition or run")
     commands = pipeline.add_subparsers(dest="command", required=True, parser_class=type(pipeline))
 

@@ -12,9 +12,11 @@ from mcgov import identifiers as ids
 from mcgov.errors import BadInputError, exit_code
 from mcgov.identifiers import matches
 from mcgov.steps.card.store import CardStore
-from mcgov.steps.cli._shared import check_card_account, print_json, read_policy
+from mcgov.steps.cli._shared import check_card_account, notify, print_json, read_policy
 from mcgov.steps.common.aws import make_session
+from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.verify import role_arn
+from mcgov.steps.notify.entries import gate_decision
 from mcgov.steps.registry.embedded import embed_card
 from mcgov.steps.registry.lifecycle import gate_package
 from mcgov.steps.share.groups import check_package_arn, group_arn_of_package
@@ -85,5 +87,6 @@ def cmd_check_package(args: argparse.Namespace) -> int:
         progress=lambda line: print(line, file=sys.stderr, flush=True),
         verify_roles=roles,
     )
+    notify(session, [gate_decision(policy, {**decision_output(decision), "model_package": package})])
     print_json({**decision.to_dict(), "model_package": package})
     return exit_code(failed=not decision.allowed)

@@ -45,7 +45,7 @@ from mcgov.steps.review.markdown import render_markdown
 from mcgov.steps.review.view import CardInfo
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands = card_commands(sub)
 
     render = commands.add_parser("render", help="render a card as one self-contained HTML page or GitHub Markdown")
@@ -99,7 +99,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=_export)
 
 
-def card_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+def card_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """The sub-command list of the ``card`` group, created when no other module registered it."""
     card = sub.choices.get("card") or sub.add_parser("card", help="model cards")
     for action in card._actions:
@@ -131,7 +133,7 @@ class _Cards:
             raise BadInputError(f"card content is not JSON: {exc.msg}", source=where) from None
         if not isinstance(content, dict):
             raise BadInputError("card content is not a JSON object", source=where)
-        modified = described.get("LastModifiedTime")
+        modified: Any = described.get("LastModifiedTime")
         info = CardInfo(
             name=described.get("ModelCardName"),
             arn=described.get("ModelCardArn"),

@@ -14,7 +14,7 @@ from mcgov.steps.stack import lambda_package
 from mcgov.steps.stack.template import template_text
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stack = sub.add_parser("stack", help="the CloudFormation template and the Lambda package of the governance stack")
     commands = stack.add_subparsers(dest="command", required=True, parser_class=type(stack))
     template = commands.add_parser("template", help="print the CloudFormation template (YAML)")

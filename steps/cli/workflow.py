@@ -11,7 +11,7 @@ from mcgov.steps.cli.exceptions import FlagCombinationError
 from mcgov.steps.workflow.definition import definition_json, governance_definition, hub_definition
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     workflow = sub.add_parser("workflow", help="Step Functions definition of the governance workflow")
     commands = workflow.add_subparsers(dest="command", required=True, parser_class=type(workflow))
     definition = commands.add_parser(

@@ -39,14 +39,18 @@ MAX_TASK_CAUSE = 32_768
 GATE_BLOCKED_ERROR = "GateBlocked"
 
 
-def complete(handle: Handle, outcome: dict[str, Any], decision: dict[str, Any], *, sagemaker: Any, sfn: Any) -> dict:
+def complete(
+    handle: Handle, outcome: dict[str, Any], decision: dict[str, Any], *, sagemaker: Any, sfn: Any
+) -> dict[str, Any]:
     """Complete ``handle`` with ``decision`` (a ``decision_output`` record, ALLOWED or BLOCKED)."""
     if handle.kind is HandleKind.PIPELINE_CALLBACK:
         return complete_pipeline_step(sagemaker, handle.token, outcome, decision)
     return complete_task(sfn, handle.token, outcome, decision)
 
 
-def complete_pipeline_step(sagemaker: Any, token: str, outcome: dict[str, Any], decision: dict[str, Any]) -> dict:
+def complete_pipeline_step(
+    sagemaker: Any, token: str, outcome: dict[str, Any], decision: dict[str, Any]
+) -> dict[str, Any]:
     """ALLOWED: SendPipelineExecutionStepSuccess with the CallbackStep's declared outputs; BLOCKED (or refused):
     SendPipelineExecutionStepFailure with the reason."""
     if outcome["status"] != "ALLOWED":
@@ -68,7 +72,7 @@ def complete_pipeline_step(sagemaker: Any, token: str, outcome: dict[str, Any], 
     return outcome
 
 
-def fail_pipeline_step(sagemaker: Any, token: str, outcome: dict[str, Any]) -> dict:
+def fail_pipeline_step(sagemaker: Any, token: str, outcome: dict[str, Any]) -> dict[str, Any]:
     """SendPipelineExecutionStepFailure with the outcome's reason; RETRY when throttled, DROPPED when the token is
     no longer accepted."""
     operation = "SendPipelineExecutionStepFailure"
@@ -89,7 +93,7 @@ def fail_pipeline_step(sagemaker: Any, token: str, outcome: dict[str, Any]) -> d
     return outcome
 
 
-def complete_task(sfn: Any, token: str, outcome: dict[str, Any], decision: dict[str, Any]) -> dict:
+def complete_task(sfn: Any, token: str, outcome: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
     """ALLOWED: SendTaskSuccess with the gate's output (``TASK_OUTPUT_KEYS``); BLOCKED: SendTaskFailure with error
     ``GateBlocked`` and the reasons as the cause. A token Step Functions no longer knows (TaskTimedOut,
     TaskDoesNotExist, InvalidToken) is DROPPED."""
@@ -122,5 +126,5 @@ def _failure(exc: Exception, service: str, operation: str) -> AwsFailure:
     return failure
 
 
-def _retry(outcome: dict[str, Any], operation: str, failure: AwsFailure) -> dict:
+def _retry(outcome: dict[str, Any], operation: str, failure: AwsFailure) -> dict[str, Any]:
     return {**outcome, "status": "RETRY", "reason": f"{operation}: {failure.text}; {failure.hint}"}

@@ -61,7 +61,7 @@ class Decision:
         return min(times, default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe(
+        record: dict[str, Any] = json_safe(
             {
                 "schema_version": SCHEMA_VERSION,
                 "allowed": self.allowed,
@@ -77,11 +77,12 @@ class Decision:
                 "approval": self.approval,
             }
         )
+        return record
 
 
 def combined(decisions: list[Decision]) -> dict[str, Any]:
     """The record of a gate over several stages: allowed only when every stage is, each stage listed."""
-    return json_safe(
+    record: dict[str, Any] = json_safe(
         {
             "schema_version": SCHEMA_VERSION,
             "allowed": bool(decisions) and all(d.allowed for d in decisions),
@@ -90,6 +91,7 @@ def combined(decisions: list[Decision]) -> dict[str, Any]:
             "checked_at": max((d.checked_at for d in decisions), default=None),
         }
     )
+    return record
 
 
 def card_summary(card: dict[str, Any]) -> dict[str, Any]:
@@ -208,10 +210,10 @@ def evaluate(
         problem, transient = association_problem(f"Card {card_arn}", association, share_arn, now, window, True)
         if problem:
             (waiting if transient else terminal).append(problem)
-    for other_arn, extra in sorted(share_state.drift_shares.items()):
+    for other_arn, others in sorted(share_state.drift_shares.items()):
         old = " (made before ownership tags)" if share_state.ownership.get(other_arn) == "legacy" else ""
         terminal.append(
-            f"Share {other_arn}{old} also grants the card to {', '.join(extra)}, which the policy does not name "
+            f"Share {other_arn}{old} also grants the card to {', '.join(others)}, which the policy does not name "
             f"for stage {stage_name}; run `mcgov share ensure --prune` (or `mcgov reconcile --prune`) to remove it."
         )
 

@@ -100,7 +100,7 @@ def _shares_holding(card_rows: Sequence[Association]) -> set[str]:
     return {arn for arn, row in latest.items() if row.live}
 
 
-def share_status(ram: Any, card_arn: str, stages: Sequence[PolicyStage], policy_id: str) -> dict:
+def share_status(ram: Any, card_arn: str, stages: Sequence[PolicyStage], policy_id: str) -> dict[str, Any]:
     """Shares and associations of every stage of ``stages`` for policy ``policy_id``, as plain data (RAM's field
     names), with each share's ownership and the drift the gate blocks on."""
     return {

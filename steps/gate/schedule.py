@@ -2,8 +2,9 @@
 
 Every poller of a (card, stage) polls at the same moments: ``run_gate``'s loop, the Step Functions wait (the
 check_gate Lambda's ``next_check_seconds``) and the gate watcher's SQS redelivery. (The event path's re-check
-schedule is the stack's ``GateRecheckRate``, for every registered gate at once.) The moments are a grid that starts at the *anchor*, when the stage's first pending association
-was created (``Decision.waiting_since``; the poller's own start when RAM reports none):
+schedule is the stack's ``GateRecheckRate``, for every registered gate at once.) The moments are a grid that starts
+at the *anchor*, when the stage's first pending association was created (``Decision.waiting_since``; the poller's
+own start when RAM reports none):
 ``t_0 = anchor``, ``t_k+1 = t_k + gap(t_k - anchor)``, with ``gap(e) = min(cap, max(interval, GROWTH * e))``.
 So a poller that starts late (a new Lambda, a redelivered message) continues the schedule instead of restarting
 its back-off, and a flip is seen within one poll interval during the first ``1 / GROWTH`` intervals, then within

@@ -54,7 +54,7 @@ class StageShareState:
             "other_shares": {arn: list(extra) for arn, extra in sorted(self.drift_shares.items())},
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "policy_id": self.policy_id,

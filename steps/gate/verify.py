@@ -23,7 +23,7 @@ def role_arn(account: str, name: str, pattern: str = DEFAULT_ROLE_PATTERN) -> st
         ) from None
 
 
-def assumed_session(base_session: Any, arn: str, session_factory: Callable[..., Any], region: str) -> Any:
+def assumed_session(base_session: Any, arn: str, session_factory: Callable[..., Any], region: str | None) -> Any:
     """A session for role ``arn`` assumed with ``base_session``'s credentials (``ConsumerAccessError`` on failure)."""
     with aws_errors("sts", "assume_role", ConsumerAccessError):
         creds = base_session.client("sts", region_name=region).assume_role(

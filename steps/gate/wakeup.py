@@ -102,11 +102,13 @@ def wake(
     output: Output,
     sagemaker: Any,
     sfn: Any,
+    decided: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Re-check the registrations of ``shares`` (every registration when None or empty) and finish the decided
-    ones. ``check(policy, card_arn, stage)`` is the gate's one check; ``output`` its ``decision_output``."""
+    ones. ``check(policy, card_arn, stage)`` is the gate's one check; ``output`` its ``decision_output``;
+    ``decided`` sees each allowed or blocked decision record (the handler's notifications)."""
     found, unreadable = store.for_shares(policy, shares, now) if shares else store.all(policy, now)
-    outcomes = [_wake_one(store, policy, record, check, output, sagemaker, sfn) for record in found]
+    outcomes = [_wake_one(store, policy, record, check, output, sagemaker, sfn, decided) for record in found]
     return {
         "shares": list(shares or ()),
         "checked": len(found),
@@ -123,12 +125,15 @@ def _wake_one(
     output: Output,
     sagemaker: Any,
     sfn: Any,
+    decided: Callable[[dict[str, Any]], None] | None,
 ) -> dict[str, Any]:
     base = {"gate_id": record.gate_id, "card_arn": record.card_arn, "stage": record.stage, "kind": record.handle.kind}
     decision = output(check(policy, record.card_arn, policy.stage(record.stage, source="registration.stage")))
     outcome = {**base, "status": decision["status"], "reason": decision["reason"]}
     if outcome["status"] not in ("ALLOWED", "BLOCKED"):
         return outcome
+    if decided is not None:
+        decided(decision)
     outcome = complete(record.handle, outcome, decision, sagemaker=sagemaker, sfn=sfn)
     if outcome["status"] in FINISHED:
         store.delete(record)

@@ -9,7 +9,8 @@ The package's card is the one its embedded card was made from (``mcgov.card.arn`
 (``mcgov.steps.registry.binding``): in the group the policy names for the stage, its embedded card holding the
 card's approved (or, below Approved, current) content, and the card shared and ASSOCIATED for the stage, with a
 reviewed approval where the stage requires one. Everything else is reverted: a package with no embedded card, one
-in another group, an embedded card alone (shared nowhere). Package tags are never evidence.
+in another group, an embedded card alone (shared nowhere). Package tags are never evidence. A revert is put on the
+policy's ``notifications`` bus as ``Package Approval Reverted``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from mcgov.share_policies.models import SharePolicy
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.service import kms_client
 from mcgov.steps.handlers.config import APPROVAL_STAGE_ENV, load_runtime_policy
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_guard_revert
+from mcgov.steps.handlers.runtime import lambda_entry, notify, parse_event, record_guard_revert
+from mcgov.steps.notify.entries import package_reverted
 from mcgov.steps.registry.binding import check_bound_package_once
 from mcgov.steps.registry.models import ApprovalStatus, ModelPackage
 from mcgov.steps.registry.provenance import PROVENANCE_CARD_ARN, provenance
@@ -98,6 +100,7 @@ def guard(session: Any, package_arn: str, stage: str) -> dict[str, Any]:
         package_arn, ApprovalStatus.PENDING_MANUAL_APPROVAL, f"Reverted by model-card governance: {reason}"
     )
     record_guard_revert()
+    notify(session, [package_reverted(policy, package_arn, card_arn, stage, reason)])
     return {**out, "action": "reverted", "reason": reason}
 
 

@@ -4,7 +4,8 @@
 loop does) or BLOCKED (a reason waiting cannot fix, or the wait ran out); ``reason`` joins the reasons for a
 FailStep or a Fail state; ``next_check_seconds`` is when to look again (``mcgov.steps.gate.schedule``: jittered,
 lined up with the first association time ``waiting_since``; capped at the event's ``max_wait_seconds``, at least
-1), the Step Functions loop's wait.
+1), the Step Functions loop's wait. With the policy's ``notifications``, an ALLOWED or BLOCKED decision is also put
+on its event bus (``Gate Decision``); PENDING, which the loop asks again, is not.
 
 With ``task_token`` (the state machine's ``WaitForGateEvent``, a ``.waitForTaskToken`` state passing
 ``$$.Task.Token``, ``$$.Execution.Id`` and the last check's ``shares`` and ``waiting_since``) the Lambda registers
@@ -27,7 +28,8 @@ from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.wakeup import next_check_seconds, register
 from mcgov.steps.handlers.config import GATE_MARGIN_SECONDS, load_runtime_policy, registration_table
-from mcgov.steps.handlers.runtime import lambda_entry, parse_event, record_gate, remaining_seconds
+from mcgov.steps.handlers.runtime import lambda_entry, notify, parse_event, record_gate, remaining_seconds
+from mcgov.steps.notify.entries import FINAL_STATUSES, gate_decision
 from mcgov.steps.registry.lifecycle import gate_package
 
 
@@ -97,6 +99,8 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         since = decision.waiting_since()
         output["waiting_since"] = since.timestamp() if since is not None else None
     record_gate(str(output["status"]), waits.now() - started if budget > 0 else None)
+    if output["status"] in FINAL_STATUSES:
+        notify(make_session(), [gate_decision(load_runtime_policy(), output)])
     return output
 
 

@@ -4,8 +4,9 @@ waiting gates registered in the registrations table (``MCGOV_GATE_TABLE``).
 
 An event naming shares re-checks the gates waiting on them; an event naming none (AWS documents only
 ``detail.event`` and ``detail.status``) and the schedule re-check every waiting gate. The event is a hint: each
-gate is decided by the normal gate check, then completed through its handle (``mcgov.steps.gate.wakeup``). A
-failure to read the table fails the invocation (EventBridge and Lambda retry it); the polling paths still decide.
+gate is decided by the normal gate check, then completed through its handle (``mcgov.steps.gate.wakeup``); with
+the policy's ``notifications``, each allowed or blocked decision is put on its bus (``Gate Decision``). A failure to
+read the table fails the invocation (EventBridge and Lambda retry it); the polling paths still decide.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from mcgov.steps.gate.registrations import RegistrationStore
 from mcgov.steps.gate.service import decision_output, kms_client
 from mcgov.steps.gate.wakeup import shares_named, wake
 from mcgov.steps.handlers.config import TABLE_ENV, load_runtime_policy, registration_table
-from mcgov.steps.handlers.runtime import lambda_entry, logger, parse_event, record_gate
+from mcgov.steps.handlers.runtime import lambda_entry, logger, notify, parse_event, record_gate
+from mcgov.steps.notify.entries import gate_decision
 from mcgov.steps.share.client import ram_client
 
 RAM_SOURCE = "aws.ram"
@@ -72,6 +74,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     def check(policy: SharePolicy, card_arn: str, stage: PolicyStage) -> Decision:
         return check_once(ram_reader, sagemaker, policy, stage, card_arn, datetime.fromtimestamp(waits.now(), UTC), kms)
 
+    decisions: list[dict[str, Any]] = []
     result = wake(
         RegistrationStore(session.client("dynamodb", region_name=policy.region), table),
         policy,
@@ -81,7 +84,10 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         output=decision_output,
         sagemaker=sagemaker,
         sfn=session.client("stepfunctions", region_name=policy.region),
+        decided=decisions.append,
     )
+    if decisions:
+        notify(session, [gate_decision(policy, decision) for decision in decisions])
     for outcome in result["outcomes"]:
         record_gate(outcome["status"])
     if result["unreadable"]:

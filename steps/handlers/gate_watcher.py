@@ -30,7 +30,8 @@ from mcgov.steps.gate.registrations import Handle, HandleKind, RegistrationStore
 from mcgov.steps.gate.service import check, decision_output
 from mcgov.steps.gate.wakeup import next_check_seconds, register_pending
 from mcgov.steps.handlers.config import load_runtime_policy, registration_table
-from mcgov.steps.handlers.runtime import lambda_entry, logger, parse_event, record_gate
+from mcgov.steps.handlers.runtime import lambda_entry, logger, notify, parse_event, record_gate
+from mcgov.steps.notify.entries import FINAL_STATUSES, gate_decision
 
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
 MAX_VISIBILITY_SECONDS = 43_200  # SQS ChangeMessageVisibility: at most 12 hours
@@ -90,8 +91,8 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, A
         token = _usable_token(body)
         if token is None:
             return {"message_id": message_id, "status": "DROPPED", "reason": str(exc)}
-        outcome = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
-        return fail_pipeline_step(sagemaker, token, outcome)
+        refused = {"message_id": message_id, "status": "REFUSED", "reason": f"callback message refused: {exc}"}
+        return fail_pipeline_step(sagemaker, token, refused)
     args = message.arguments
     policy = load_runtime_policy()  # the message's stage and card are resolved here, once, naming its fields
     stage = policy.stage(args.stage, source="event.stage")
@@ -101,7 +102,8 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, A
     decision = decision_output(gate)
     outcome: dict[str, Any] = {"message_id": message_id, "status": decision["status"], "reason": decision["reason"]}
     record_gate(decision["status"])
-    if decision["status"] in ("ALLOWED", "BLOCKED"):
+    if decision["status"] in FINAL_STATUSES:
+        notify(session, [gate_decision(policy, decision)])
         return complete_pipeline_step(sagemaker, message.token, outcome, decision)
     table = registration_table()
     store = RegistrationStore(session.client("dynamodb", region_name=policy.region), table) if table else None
@@ -111,8 +113,9 @@ def process(record: dict[str, Any], session: Any, sagemaker: Any) -> dict[str, A
     delay = next_check_seconds(
         policy, card_arn, stage.name, gate, sent if sent is not None else waits.now(), waits.now()
     )
-    outcome["next_check_seconds"] = min(delay, MAX_VISIBILITY_SECONDS)
-    outcome["visibility_set"] = _redeliver_after(session, record, outcome["next_check_seconds"])
+    redelivery = min(delay, MAX_VISIBILITY_SECONDS)
+    outcome["next_check_seconds"] = redelivery
+    outcome["visibility_set"] = _redeliver_after(session, record, redelivery)
     return outcome
 
 

@@ -8,7 +8,8 @@ results.
   function's ``LoggingConfig`` ``ApplicationLogLevel``). The correlation id is the event's pipeline execution ARN,
   else its card ARN, else its model package ARN (each only when it has an ARN's shape).
 * **Metrics** (namespace ``ModelCardGovernance``, dimension ``service``): ``GateAllowed``, ``GateBlocked``,
-  ``GateWaitSeconds``, ``GuardReverts``; flushed after each invocation that recorded one.
+  ``GateWaitSeconds``, ``GuardReverts``, ``NotificationsFailed`` (events ``notify`` could not put); flushed after
+  each invocation that recorded one.
 * **Tracer** is built only when ``POWERTOOLS_TRACE_DISABLED`` is ``false`` (the stack's ``Tracing`` parameter): its
   construction imports the X-Ray SDK, which a function without tracing never loads.
 """
@@ -21,7 +22,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
@@ -36,6 +37,8 @@ from mcgov.steps.card.secrets import redact_text
 from mcgov.steps.common.aws import unmapped_aws_error
 from mcgov.steps.common.jsonutil import json_safe
 from mcgov.steps.handlers.exceptions import HandlerFailure, RetryableHandlerFailure
+from mcgov.steps.notify.bus import put_events
+from mcgov.steps.notify.entries import Entry
 
 Event = TypeVar("Event", bound=BaseModel)
 
@@ -74,7 +77,7 @@ def _redacted(node: Any) -> Any:
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever ``sys.stdout`` is at emit time (Lambda's log stream, or a test's capture)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stdout
 
@@ -118,11 +121,27 @@ def record_guard_revert() -> None:
     metrics.add_metric(name="GuardReverts", unit=MetricUnit.Count, value=1)
 
 
+def notify(session: Any, entries: Sequence[Entry | None]) -> None:
+    """Put the notification ``entries`` (None: the policy sets no notifications) on their bus. A failure never
+    changes the handler's outcome: it is logged (a warning) and counted (``NotificationsFailed``)."""
+    wanted = [entry for entry in entries if entry is not None]
+    if not wanted:
+        return
+    delivery = put_events(session.client("events", region_name=wanted[0].region), wanted)
+    if delivery.failed:
+        logger.warning(
+            "notification not sent",
+            extra={"failed": delivery.failed, "sent": delivery.sent, "error": delivery.problem},
+        )
+        metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=delivery.failed)
+
+
 def correlation_id(event: Any) -> str | None:
     """The event's pipeline execution ARN, else its card ARN, else its model package ARN (an ARN's shape only)."""
     if not isinstance(event, dict):
         return None
-    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    detail = event.get("detail")
+    detail = detail if isinstance(detail, dict) else {}
     for value in (
         event.get("pipeline_execution_arn"),
         event.get("card_arn"),
@@ -194,7 +213,7 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             logger.set_correlation_id(correlation_id(event))
             logger.info("start")
             try:
-                result = json_safe(traced(event, context))
+                result: dict[str, Any] = json_safe(traced(event, context))
             except (ClientError, BotoCoreError) as exc:
                 raise _failed(name, unmapped_aws_error(exc)) from None
             except GovernanceError as exc:
@@ -205,6 +224,7 @@ def lambda_entry(name: str) -> Callable[[Callable[..., dict[str, Any]]], Callabl
             finally:
                 if metrics.metric_set:
                     metrics.flush_metrics()
+                    metrics.clear_metrics()  # POWERTOOLS_METRICS_DISABLED: flush neither prints nor clears
             logger.info("done", extra={"result": result})
             return result
 

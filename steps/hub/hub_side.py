@@ -1,8 +1,11 @@
 """Imperative shell of the hub sync: per spoke, read (adapters), plan (pure), write, report.
 
 A spoke that fails (listing denied, throttled past botocore's retries) is reported and the next spoke runs; a
-card that fails is reported and the next card runs. All state lives in the cards (provenance in the hub copies),
-so a run stopped at any point converges when run again.
+card that fails is reported and the next card runs. A card the spoke shares that RAM has not finished associating
+(an invitation not yet accepted, or an association still in progress) is reported as pending, not failed: the
+next run copies it. When the hub is outside a spoke's organization, RAM invites it: the sync accepts the
+invitations of the spoke it syncs (a policy spoke), and no other. All state lives in the cards (provenance in the
+hub copies), so a run stopped at any point converges when run again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from mcgov.steps.card.store import CardStore
 from mcgov.steps.hub.exceptions import SpokeSyncError
 from mcgov.steps.hub.naming import hub_card_name, hub_owner_id, share_back_stage, spoke_prefix
 from mcgov.steps.hub.plan import CardAction, HubCopy, Outcome, SourceCard, plan_spoke
-from mcgov.steps.hub.reader import copy_names, read_copy, read_source, shared_cards
+from mcgov.steps.hub.reader import (
+    Invitation,
+    accept_invitation,
+    copy_names,
+    invitation_resources,
+    pending_invitations,
+    read_copy,
+    read_source,
+    shared_cards,
+)
 from mcgov.steps.hub.report import HubReport, SpokeReport
 from mcgov.steps.reconcile.plan import Selection
 from mcgov.steps.reconcile.run import reconcile
@@ -102,6 +114,28 @@ def _write(store: CardStore, action: CardAction, copies: dict[str, HubCopy]) -> 
     return action
 
 
+MODEL_CARD_TYPE = "sagemaker:ModelCard"
+
+
+def _answer_invitations(ram: Any, spoke: str, dry_run: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Accept the spoke's unanswered invitations that share model cards only (RAM invites the hub when it is outside
+    the spoke's organization); only this spoke's (a policy spoke's) are looked at, so another account's invitation is
+    never accepted. Returns (accepted invitation ARNs, the cards of invitations left unanswered: dry run, or an
+    invitation that shares something else)."""
+    accepted: list[str] = []
+    waiting: list[str] = []
+    invitations: list[Invitation] = pending_invitations(ram, spoke)
+    for invitation in invitations:
+        resources = invitation_resources(ram, invitation)
+        cards = [arn for arn, kind in resources if kind == MODEL_CARD_TYPE]
+        if dry_run or not resources or len(cards) != len(resources):
+            waiting += cards
+            continue
+        accept_invitation(ram, invitation)
+        accepted.append(invitation.arn)
+    return tuple(accepted), tuple(waiting)
+
+
 def sync_spoke(
     ram: Any,
     sagemaker: Any,
@@ -119,11 +153,14 @@ def sync_spoke(
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     store = CardStore(sagemaker)
     try:
-        arns = shared_cards(ram, spoke, policy.region)
+        accepted, waiting = _answer_invitations(ram, spoke, dry_run)
+        listed = shared_cards(ram, spoke, policy.region)
         names = copy_names(sagemaker, spoke)
     except SpokeSyncError as exc:
         say(f"hub sync {spoke}: failed: {_one_line(exc)}")
         return SpokeReport(spoke=spoke, error=_one_line(exc), retryable=exc.retryable, failure=exc.failure)
+    arns = listed.available
+    pending = tuple(sorted(set(listed.pending) | set(waiting)))
     sources, copies, failed = _read(store, spoke, arns, names)
     planned = plan_spoke(spoke, sources, copies, when, prune=prune, listed=arns)
     done: list[CardAction] = []
@@ -135,9 +172,14 @@ def sync_spoke(
             action = _write(store, action, copies)
         done.append(action)
     shared_back = _share_back(ram, sagemaker, policy, spoke, dry_run) if policy.share_back_to_spokes else None
-    report = SpokeReport(spoke=spoke, actions=tuple(failed + done), shared_back=shared_back)
+    report = SpokeReport(
+        spoke=spoke, actions=tuple(failed + done), shared_back=shared_back, pending=pending, accepted=accepted
+    )
     say(
-        f"hub sync {spoke}: {len(arns)} shared card(s): "
+        f"hub sync {spoke}: {len(arns)} shared card(s)"
+        + (f", {len(pending)} not yet ASSOCIATED" if pending else "")
+        + (f", {len(accepted)} invitation(s) accepted" if accepted else "")
+        + ": "
         + ", ".join(f"{k} {v}" for k, v in report.counts(dry_run).items() if v)
     )
     return report

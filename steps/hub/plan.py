@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from mcgov.errors import BadInputError
 from mcgov.steps.card.limits import CONTENT_MAX_CHARS
@@ -78,6 +78,15 @@ class CardAction:
     archive: bool = False
 
 
+class _ActionBase(TypedDict):
+    """The fields every ``CardAction`` of one source card shares."""
+
+    spoke: str
+    hub_name: str
+    source_arn: str
+    source_version: int
+
+
 def mirror_status(source_status: str) -> str:
     """The hub copy's status for a source status: the same, except Approved -> PendingReview.
 
@@ -96,7 +105,7 @@ def _status_edited(copy: HubCopy, provenance: Provenance) -> bool:
 def plan_card(spoke: str, source: SourceCard, copy: HubCopy | None, now: str) -> CardAction:
     """The action for one shared source card and its hub copy (None: there is none yet)."""
     name = hub_card_name(spoke, source.name)
-    base = {"spoke": spoke, "hub_name": name, "source_arn": source.arn, "source_version": source.version}
+    base: _ActionBase = {"spoke": spoke, "hub_name": name, "source_arn": source.arn, "source_version": source.version}
     provenance = read_provenance(dict(copy.content)) if copy is not None else None
     if copy is not None and provenance is None:
         return CardAction(

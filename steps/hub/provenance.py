@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mcgov.steps.card.ownership import is_step_key
 from mcgov.steps.common.jsonutil import content_sha256
@@ -71,7 +71,7 @@ def read_provenance(content: dict[str, Any]) -> Provenance | None:
         isinstance(v, str) for v in values
     ):
         return None
-    arn, digest, status, at = values
+    arn, digest, status, at = cast("list[str]", values)  # each checked to be a str above
     return Provenance(arn, int(version), digest, status, at)
 
 

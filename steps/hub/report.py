@@ -11,6 +11,8 @@ from mcgov.text import visible
 
 SCHEMA_VERSION = 1
 REPORTED = (Outcome.SYNCED, Outcome.UNCHANGED, Outcome.DRIFT, Outcome.GONE, Outcome.FAILED)
+PENDING = "pending"
+"""The count of a spoke's cards that are shared but not yet ASSOCIATED: not a failure (exit 0), copied next run."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class SpokeReport:
     retryable: bool = False
     shared_back: dict[str, Any] | None = None
     failure: Any = None  # the AwsFailure behind ``error``, when there is one
+    pending: tuple[str, ...] = ()  # cards shared but not yet ASSOCIATED (invitation pending, or associating)
+    accepted: tuple[str, ...] = ()  # invitations of this spoke the run accepted
 
     @property
     def failed(self) -> bool:
@@ -33,6 +37,7 @@ class SpokeReport:
         counts = {o.value: 0 for o in shown}
         for action in self.actions:
             counts[action.outcome.value] = counts.get(action.outcome.value, 0) + 1
+        counts[PENDING] = len(self.pending)
         return counts
 
     def to_dict(self, dry_run: bool = False) -> dict[str, Any]:
@@ -42,6 +47,8 @@ class SpokeReport:
             "error": self.error,
             "retryable": self.retryable,
             "counts": self.counts(dry_run),
+            "pending": list(self.pending),
+            "accepted_invitations": list(self.accepted),
             "shared_back": self.shared_back,
             "results": [
                 {
@@ -100,7 +107,9 @@ class HubReport:
 
 def render_table(report: HubReport) -> str:
     """One row of counts per spoke, then the rows that need a look (failed, drift, gone, synced)."""
-    columns = list(report.spokes[0].counts(report.dry_run)) if report.spokes else [o.value for o in REPORTED]
+    columns = (
+        list(report.spokes[0].counts(report.dry_run)) if report.spokes else [*(o.value for o in REPORTED), PENDING]
+    )
     lines = [
         f"hub sync into {report.hub_account}{' (dry run: nothing written)' if report.dry_run else ''}: "
         f"{len(report.spokes)} spoke(s)",
@@ -112,6 +121,16 @@ def render_table(report: HubReport) -> str:
         lines.append(
             f"{spoke.spoke:<14}" + "".join(f"{counts[c]:>12}" for c in columns) + f"  {spoke.error or ''}".rstrip()
         )
+    waiting = [s for s in report.spokes if s.pending]
+    if waiting:
+        lines.append("")
+    for spoke in waiting:
+        lines.append(
+            f"pending: spoke {spoke.spoke} shares {len(spoke.pending)} card(s) not yet ASSOCIATED (an invitation not "
+            "accepted, or an association in progress); not a failure: the next sync copies them"
+        )
+    for spoke in (s for s in report.spokes if s.accepted):
+        lines.append(f"accepted: {len(spoke.accepted)} resource-share invitation(s) from spoke {spoke.spoke}")
     order = {Outcome.FAILED: 0, Outcome.DRIFT: 1, Outcome.GONE: 2, Outcome.SYNCED: 3, Outcome.WOULD_SYNC: 3}
     rows = sorted(
         (a for s in report.spokes for a in s.actions if a.outcome in order),

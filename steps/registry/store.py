@@ -59,7 +59,8 @@ class ModelPackageStore:
     def describe_group(self, name_or_arn: str) -> dict[str, Any]:
         """DescribeModelPackageGroup (another account's group by ARN while it is shared with this one)."""
         with aws_errors("sagemaker", "DescribeModelPackageGroup", lambda f: _error(f, name_or_arn)):
-            return self._sm.describe_model_package_group(ModelPackageGroupName=name_or_arn)
+            group: dict[str, Any] = self._sm.describe_model_package_group(ModelPackageGroupName=name_or_arn)
+            return group
 
     def list_versions(self, group_name_or_arn: str) -> list[dict[str, Any]]:
         """ListModelPackages of a group, every page (another account's group by ARN while shared)."""

@@ -93,7 +93,7 @@ def check_s3_output(value: Any, *, field: str = "--s3-output") -> str:
     )
     if not valid:
         raise BadInputError("not an S3 output path (s3://bucket/prefix)", source=field)
-    return value
+    return str(value)
 
 
 def check_version(value: Any, *, field: str = "--version") -> int | None:
@@ -157,7 +157,7 @@ class CardExporter:
         """DescribeModelCardExportJob as an ``ExportJob``."""
         raw = self._call("DescribeModelCardExportJob", job_arn, ModelCardExportJobArn=job_arn)
         try:
-            status = ExportStatus(raw.get("Status"))
+            status = ExportStatus(raw.get("Status", ""))
         except ValueError:
             raise ReviewError(f"DescribeModelCardExportJob {job_arn}: unknown status {raw.get('Status')!r}") from None
         return ExportJob(

@@ -10,14 +10,14 @@ import json
 import math
 import re
 from html import escape
-from typing import Any
+from typing import Any, TypeGuard
 
 from mcgov.text import defuse_autolinks, visible, visible_json
 
 _ACRONYMS = {"arn": "ARN", "id": "ID", "uri": "URI", "gb": "GB", "kms": "KMS", "auc": "AUC", "sha256": "SHA-256"}
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """A finite int or float (not a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -17,7 +17,7 @@ from mcgov.steps.assess.assessment import Assessment, Status
 from mcgov.steps.assess.report import counts_line
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.review.chart_math import curve_auc, curve_kind, fits_chart, matrix_axes
-from mcgov.steps.review.diff import CardDiff, split_recorded
+from mcgov.steps.review.diff import CardDiff, FieldChange, split_recorded
 from mcgov.steps.review.diff_render import field_line
 from mcgov.steps.review.formatting import label, scalar_text
 from mcgov.steps.review.view import (
@@ -119,7 +119,8 @@ def build_view(
     risk = _dict(content.get("intended_uses")).get("risk_rating")
     sha256 = _sha256(content)
     appendix = _appendix(custom, content.get("evaluation_details"))
-    changes, recorded = None, ()
+    changes: CardDiff | None = None
+    recorded: tuple[FieldChange, ...] = ()
     if diff is not None:
         changes, recorded = split_recorded(diff)
         if recorded:

@@ -160,7 +160,7 @@ def _chart(metric: Metric) -> str:
     if metric.type == "linear_graph":
         xs = [p[0] for p in metric.value]
         ys = [p[1] for p in metric.value]
-        rows = [
+        rows: list[tuple[str, ...]] = [
             ("points", str(len(metric.value))),
             (f"{metric.x_axis or 'x'} range", f"{number(min(xs))} – {number(max(xs))}"),
             (f"{metric.y_axis or 'y'} range", f"{number(min(ys))} – {number(max(ys))}"),

@@ -45,19 +45,20 @@ def _api_errors(operation: str) -> AbstractContextManager[None]:
     return aws_errors("ram", operation, ram_error)
 
 
-def call(client: Any, operation: str, **kwargs: Any) -> dict:
+def call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
     """Call ``operation`` (snake_case); failures become ``ShareError``."""
     with _api_errors(operation):
-        return getattr(client, operation)(**kwargs)
+        response: dict[str, Any] = getattr(client, operation)(**kwargs)
+        return response
 
 
 def paginate(
     client: Any, operation: str, result_key: str, *, page_size: int | None = None, **kwargs: Any
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """All items of a paginated list call (``page_size`` items per request when given)."""
     if page_size is not None:
         kwargs["PaginationConfig"] = {"PageSize": page_size}
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     with _api_errors(operation):
         for page in client.get_paginator(operation).paginate(**kwargs):
             items.extend(page.get(result_key, []))
@@ -123,7 +124,7 @@ def list_card_shares(ram: Any, card_arn: str) -> list[ResourceShare]:
     return get_shares(ram, resourceOwner="SELF", tagFilters=[{"tagKey": TAG_CARD_ARN, "tagValues": [card_arn]}])
 
 
-def require_live(response: dict, context: str) -> ResourceShare:
+def require_live(response: dict[str, Any], context: str) -> ResourceShare:
     """The share of a CreateResourceShare response; ``ShareError`` when RAM did not make it live."""
     share = ResourceShare.from_wire(response["resourceShare"])
     if not share.live:

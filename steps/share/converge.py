@@ -27,6 +27,7 @@ from typing import Any
 
 from mcgov.share_policies.iam import READ_ACTIONS, READ_ONLY_PERMISSION_NAME
 from mcgov.share_policies.models import PolicyStage, SharePolicy
+from mcgov.steps.common.aws import AwsFailure
 from mcgov.steps.share.client import (
     association_rows,
     call,
@@ -263,18 +264,20 @@ def ensure_readonly_permission(ram: Any, name: str = READ_ONLY_PERMISSION_NAME) 
     """
     template = json.dumps({"Effect": "Allow", "Action": list(READ_ACTIONS)})
     try:
-        return call(
+        created: str = call(
             ram, "create_permission", name=name, resourceType=MODEL_CARD_RESOURCE_TYPE, policyTemplate=template
         )["permission"]["arn"]
+        return created
     except ShareError as exc:
-        if exc.failure is None or exc.failure.code != "PermissionAlreadyExistsException":
+        if not isinstance(exc.failure, AwsFailure) or exc.failure.code != "PermissionAlreadyExistsException":
             raise
     kwargs: dict[str, Any] = {"resourceType": MODEL_CARD_RESOURCE_TYPE}
     while True:  # ListPermissions has no botocore paginator
         page = call(ram, "list_permissions", **kwargs)
         for permission in page.get("permissions", []):
             if permission.get("name") == name:
-                return permission["arn"]
+                arn: str = permission["arn"]
+                return arn
         if not page.get("nextToken"):
             break
         kwargs["nextToken"] = page["nextToken"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mcgov.steps.share.naming import TAG_CARD_ARN, TAG_PERMISSION
 from mcgov.steps.share.ram_rows import Association, AssociationStatus, ResourceShare, epoch
@@ -149,7 +150,7 @@ class StageShareResult:
                 lines.append(f"share {arn} (made before ownership tags) grants {', '.join(accounts)}")
         return lines
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "drift": self.drift}
 
 
@@ -167,7 +168,7 @@ class ShareResult:
         """True when something the policy does not name is still on a share (not pruned)."""
         return any(s.drift for s in (*self.stages, *self.package_group_stages))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {"card_arn": self.card_arn, "drift": self.drift, "stages": [s.to_dict() for s in self.stages]}
         if self.package_group_arn:
             out["package_group"] = {

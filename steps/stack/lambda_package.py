@@ -5,10 +5,11 @@ The package is built for Lambda, not for the machine running the build, from the
 * the ``mcgov`` package as the wheel lays it out: from the installed distribution's files (a wheel install, no
   clone needed), or, in a source checkout (an editable install), from a wheel built from a copy of the sources;
   without ``mcgov.pipelines``, ``mcgov.emulator`` and ``mcgov.demo`` (never imported at run time);
-* its runtime requirements (``Requires-Dist`` without extras) are resolved for the runtime's CPython version on
-  ``manylinux2014_x86_64``, binary wheels only; what the Lambda runtime provides (boto3 and its dependencies)
-  is left out. Downloaded wheels are cached (``--wheel-cache``; default ``$XDG_CACHE_HOME/mcgov/lambda-wheels``);
-  ``--refresh`` resolves again;
+* its runtime requirements (``Requires-Dist`` without extras, boto3 and botocore replaced by the exact versions of
+  ``lambda-sdk.txt`` beside this module: the package ships the SDK the tests ran on, as AWS advises, instead of the
+  runtime's, whose version AWS changes) are resolved for the runtime's CPython version on ``manylinux2014_x86_64``,
+  binary wheels only. Downloaded wheels are cached (``--wheel-cache``; default
+  ``$XDG_CACHE_HOME/mcgov/lambda-wheels``); ``--refresh`` resolves again;
 * everything is byte-compiled by an interpreter of the runtime's version when one is found (``$MCGOV_LAMBDA_PYTHON``,
   ``python3.X`` on PATH, or pyenv's ``versions/3.X*``); otherwise the package ships ``.py`` only and says so;
 * the zip is deterministic: sorted entries, fixed timestamps and permissions.
@@ -42,9 +43,9 @@ ARTEFACT_NAME = "mcgov-lambda.zip"
 PLATFORM = "manylinux2014_x86_64"
 PACKAGE = "mcgov"
 EXCLUDED_SUBPACKAGES = ("pipelines", "emulator", "demo")
-# What the Lambda Python runtime provides (boto3 and its dependencies), by distribution name: left out of the zip
-# even when a requirement depends on one (aws-lambda-powertools needs jmespath).
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "python-dateutil", "six", "urllib3"})
+# The SDK the package bundles, pinned exactly (package data; setup.py's dev extra pins the same versions).
+SDK_FILE = Path(__file__).with_name("lambda-sdk.txt")
+BUNDLED_SDK = frozenset({"boto3", "botocore"})
 HANDLERS = tuple(
     f"mcgov.steps.handlers.{name}"
     for name in (
@@ -58,8 +59,6 @@ HANDLERS = tuple(
         "hub_sync",
     )
 )
-# The import names of RUNTIME_PROVIDED: what the benchmarks and tests put beside the unpacked zip as "the runtime".
-RUNTIME_BOTO3_MODULES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "six", "urllib3")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 _SOURCE_IGNORED = {
@@ -169,10 +168,21 @@ def build_project_wheel(work: Path, source_root: Path = SOURCE_ROOT) -> Path:
     return wheel
 
 
+def bundled_sdk(path: Path = SDK_FILE) -> list[str]:
+    """The pinned SDK requirements of ``lambda-sdk.txt`` (``boto3==X``, ``botocore==X``)."""
+    pins = [line.strip() for line in path.read_text().splitlines() if line.strip()[:1].isalpha()]
+    if sorted(re.split(r"==", p, maxsplit=1)[0].lower() for p in pins) != sorted(BUNDLED_SDK) or not all(
+        re.fullmatch(r"[a-z0-9]+==\d+(\.\d+)+", p) for p in pins
+    ):
+        raise GovernanceError(f"{path.name}: expected exact pins of {sorted(BUNDLED_SDK)} (boto3==X.Y.Z)")
+    return pins
+
+
 def _unconditional(requirements: Sequence[str]) -> list[str]:
-    """``Requires-Dist`` entries without a marker (no extra), less what the Lambda runtime provides."""
+    """``Requires-Dist`` entries without a marker (no extra), the SDK pinned to ``lambda-sdk.txt``."""
     kept = [r.strip() for r in requirements if ";" not in r]
-    return [r for r in kept if _distribution_name(re.split(r"[\s<>=!~\[(]", r, maxsplit=1)[0]) not in RUNTIME_PROVIDED]
+    unpinned = [r for r in kept if _distribution_name(re.split(r"[\s<>=!~\[(]", r, maxsplit=1)[0]) not in BUNDLED_SDK]
+    return [*unpinned, *bundled_sdk()]
 
 
 def _distribution_name(name: str) -> str:
@@ -180,7 +190,7 @@ def _distribution_name(name: str) -> str:
 
 
 def runtime_requirements(wheel: Path) -> list[str]:
-    """The wheel's unconditional ``Requires-Dist`` entries, without the packages the Lambda runtime provides."""
+    """The wheel's unconditional ``Requires-Dist`` entries, the SDK pinned to ``lambda-sdk.txt``."""
     with zipfile.ZipFile(wheel) as archive:
         [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         message = email.parser.Parser().parsestr(archive.read(metadata).decode())
@@ -232,12 +242,11 @@ def stage_package(work: Path, stage: Path, *, log: Callable[[str], None] = print
 def install_dependencies(
     requirements: Sequence[str], stage: Path, version: str, *, refresh: bool = False, cache_root: Path | None = None
 ) -> None:
-    """Install ``requirements`` into ``stage`` for CPython ``version`` on Lambda's platform (wheels cached), then
-    remove what the Lambda runtime provides."""
+    """Install ``requirements`` into ``stage`` for CPython ``version`` on Lambda's platform (wheels cached)."""
     cache = (cache_root or default_wheel_cache()) / f"cp{version.replace('.', '')}-{PLATFORM}"
     cache.mkdir(parents=True, exist_ok=True)
     target = ["--platform", PLATFORM, "--python-version", version, "--implementation", "cp", "--only-binary=:all:"]
-    install = [
+    install: list[str | Path] = [
         sys.executable,
         "-m",
         "pip",
@@ -262,24 +271,6 @@ def install_dependencies(
     if not installed:
         _run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", cache, *target, *requirements])
         _run(install)
-    remove_runtime_provided(stage)
-
-
-def remove_runtime_provided(stage: Path) -> None:
-    """Delete from ``stage`` the distributions the Lambda runtime provides (every file their RECORD lists)."""
-    for info in sorted(stage.glob("*.dist-info")):
-        name = _distribution_name(info.name.removesuffix(".dist-info").rsplit("-", 1)[0])
-        if name not in RUNTIME_PROVIDED:
-            continue
-        record = info / "RECORD"
-        for line in record.read_text().splitlines() if record.is_file() else []:
-            path = stage / line.split(",", 1)[0]
-            if path.is_file() and path.resolve().is_relative_to(stage.resolve()):
-                path.unlink()
-        shutil.rmtree(info, ignore_errors=True)
-    for folder in sorted((p for p in stage.iterdir() if p.is_dir()), reverse=True):
-        if not any(f.is_file() for f in folder.rglob("*")):
-            shutil.rmtree(folder)
 
 
 def byte_compile(stage: Path, interpreter: Path) -> None:
@@ -368,21 +359,6 @@ def artefact_size(artefact: Path) -> ArtefactSize:
     return ArtefactSize(
         zipped_bytes=Path(artefact).stat().st_size, unpacked_bytes=sum(i.file_size for i in infos), files=len(infos)
     )
-
-
-def runtime_boto3(dest: Path) -> Path:
-    """A folder holding (links to) boto3 and its pure-Python dependencies only, as the Lambda runtime provides them,
-    taken from this interpreter's installation (they are pure Python, so any 3.x can import them)."""
-    import importlib
-
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in RUNTIME_BOTO3_MODULES:
-        source = Path(importlib.import_module(name).__file__ or "")
-        source = source.parent if source.name == "__init__.py" else source
-        link = dest / source.name
-        if not link.exists():
-            link.symlink_to(source, target_is_directory=source.is_dir())
-    return dest
 
 
 def unpack(artefact: Path, dest: Path) -> Path:

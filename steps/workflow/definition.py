@@ -40,6 +40,11 @@ TASK_OUTPUTS = {
 states read."""
 ROLE_SUBSTITUTIONS = {"populate": "PopulateFunctionArn", "share": "ShareFunctionArn", "gate": "GateFunctionArn"}
 HUB_SUBSTITUTIONS = {"sync": "HubSyncFunctionArn", "spokes": "HubListSpokesFunctionArn"}
+HUB_RESULTS_SUBSTITUTION = "HubResultsBucket"
+"""The DefinitionSubstitutions variable of the bucket the hub Map's ResultWriter writes to."""
+HUB_RESULTS_PREFIX = "hub-sync"
+"""The ResultWriter's prefix: each Map Run writes ``hub-sync/<map run id>/manifest.json`` and its result files."""
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", re.ASCII)
 _SUBSTITUTION = re.compile(r"\$\{[A-Za-z0-9]+\}", re.ASCII)
 
 
@@ -92,6 +97,10 @@ class WorkflowLambdas:
 class WorkflowSettings:
     """Polling, timeout and retry settings of the governance workflow.
 
+    The task timeouts outlast the stack's functions by 30 s (populate and share: 270 s, gate: 600 s, the gate's
+    timeout being a pipeline Lambda step's): a function that runs out of time fails with its own error, and Step
+    Functions never abandons a call that is still running (which a retry would then run twice).
+
     The gate decides how long to wait before each check (``next_check_seconds``, its poll schedule);
     ``max_wait_seconds`` caps it (at least 1 s: a task's timeout). ``retry_interval_seconds`` is the IntervalSeconds
     of every Task's Retry; None keeps the defaults (``LAMBDA_RETRY_INTERVAL_SECONDS``,
@@ -102,7 +111,7 @@ class WorkflowSettings:
     max_wait_seconds: int = 300
     max_attempts: int = 40
     task_timeout_seconds: int = 300
-    gate_task_timeout_seconds: int = 120
+    gate_task_timeout_seconds: int = 630
     retry_interval_seconds: int | None = None
 
     def __post_init__(self) -> None:
@@ -161,6 +170,18 @@ def hub_lambda_arn(name: str, value: str | None) -> str:
     return value
 
 
+def hub_results_bucket(value: str | None) -> str:
+    """The bucket of the hub Map's results: an S3 bucket name, or None for ``${HubResultsBucket}``."""
+    if value is None:
+        return "${" + HUB_RESULTS_SUBSTITUTION + "}"
+    if not isinstance(value, str) or not _BUCKET.fullmatch(value) or ".." in value:
+        raise InvalidWorkflowSettingError(
+            "hub results bucket is not an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens); pass the "
+            "bucket the hub state machine writes its Map results to."
+        )
+    return value
+
+
 @cache
 def packaged_text(name: str) -> str:
     """The text of a packaged definition file (``GOVERNANCE_FILE`` or ``HUB_FILE``), as written by ``make asl``."""
@@ -184,7 +205,7 @@ def governance_definition(
     """
     arns = WorkflowLambdas.coerce(lambda_arns)
     cfg = settings or WorkflowSettings()
-    asl = json.loads(packaged_text(GOVERNANCE_FILE))
+    asl: dict[str, Any] = json.loads(packaged_text(GOVERNANCE_FILE))
     states = asl["States"]
     intervals = cfg.retry_intervals()
     for state_id, (key, _) in TASK_OUTPUTS.items():
@@ -208,21 +229,26 @@ def timed_out_comment(max_attempts: int) -> str:
 
 
 def hub_definition(
-    sync_arn: str | None = None, spokes_arn: str | None = None, settings: HubWorkflowSettings | None = None
+    sync_arn: str | None = None,
+    spokes_arn: str | None = None,
+    settings: HubWorkflowSettings | None = None,
+    results_bucket: str | None = None,
 ) -> dict[str, Any]:
-    """The hub sync's ASL; None ARNs give ``${HubSyncFunctionArn}``-style substitution variables.
+    """The hub sync's ASL; None ARNs (bucket) give ``${HubSyncFunctionArn}``-style substitution variables.
 
-    Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output: ``{"spokes": [...], "results": [...]}``,
-    one result per spoke: the sync report of that spoke, or its failure record.
+    Execution input (optional): ``{"prune": bool, "dry_run": bool}``. Output, a summary whatever the number of cards:
+    ``{"spokes": [...], "map_run_arn": ..., "results": {"Bucket": ..., "Key": ".../manifest.json"}}``; the manifest
+    lists the result files (one record per spoke: its sync report, or its failure record).
     """
     cfg = settings or HubWorkflowSettings()
-    asl = json.loads(packaged_text(HUB_FILE))
+    asl: dict[str, Any] = json.loads(packaged_text(HUB_FILE))
     intervals = cfg.retry_intervals()
     listing = asl["States"]["ListSpokes"]
     listing["Parameters"]["FunctionName"] = hub_lambda_arn("spokes", spokes_arn)
     _set_retry_intervals(listing, intervals)
     spokes = asl["States"]["SyncSpokes"]
     spokes["MaxConcurrency"] = cfg.max_concurrency
+    spokes["ResultWriter"]["Parameters"]["Bucket"] = hub_results_bucket(results_bucket)
     sync = spokes["ItemProcessor"]["States"]["SyncSpoke"]
     sync["Parameters"]["FunctionName"] = hub_lambda_arn("sync", sync_arn)
     sync["TimeoutSeconds"] = cfg.task_timeout_seconds

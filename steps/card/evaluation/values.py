@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 NAN_STRINGS = frozenset(
     {"", "nan", "-nan", "na", "n/a", "none", "null", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -31,7 +31,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def is_finite_number(value: Any) -> bool:
+def is_finite_number(value: Any) -> TypeGuard[int | float]:
     """True for an int/float (not bool) that a JSON document and the card API can carry."""
     if not is_number(value):
         return False
