@@ -77,5 +77,9 @@ def event_driven_scene(emu: Any, stack: Any) -> None:
         f"   +{at - started:.2f} s after sharing: RAM event ({detail.get('associationType')} {detail['status']}) "
         f"-> gate-events re-checked the gate: {outcome['status']} -> pipeline step {step['outcome']}"
     )
-    left = session.client("dynamodb").scan(TableName=table)["Count"]
-    print(f"   registrations left: {left} (the completed gate removed itself)")
+    left = session.client("dynamodb").scan(
+        TableName=table,
+        FilterExpression="expires_at > :now",  # expired items wait for DynamoDB's TTL deletion
+        ExpressionAttributeValues={":now": {"N": str(int(emu.clock.now()))}},
+    )["Count"]
+    print(f"   waiting gates left: {left} (the completed gate removed itself)")

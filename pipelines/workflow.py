@@ -222,6 +222,7 @@ def build_workflow_definition(
                 "execution_arn.$": "$$.Execution.Id",
                 "shares.$": "$.gate.shares",
                 "waiting_since.$": "$.gate.waiting_since",
+                "token_timeout_seconds.$": "$.gate.next_check_seconds",
             },
         },
         result_path="$.gate",

@@ -97,7 +97,7 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     scene = out[out.index("== 10. An event-driven gate") :]
     assert "CallbackStep message -> gate-watcher: PENDING, registered True" in scene
     assert "RAM event (" in scene and "associated) -> gate-events re-checked the gate: ALLOWED" in scene
-    assert "-> pipeline step success" in scene and "registrations left: 0" in scene
+    assert "-> pipeline step success" in scene and "waiting gates left: 0" in scene
 
 
 def test_step_names_read_as_what_each_step_does():

@@ -149,7 +149,6 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
             "ReceiptHandle": "receipt",
             "VisibilityTimeout": 5,
         },
-        "GetQueueUrl": {"QueueName": "gates", "QueueOwnerAWSAccountId": "111111111111"},
     },
 }
 # S3 (rest-xml) is not checked by the input rules (docs/emulator.md, "API input rules"): S3 answers per-member

@@ -183,6 +183,7 @@ def test_the_stacks_state_machine_waits_on_a_task_token_that_the_event_completes
         "template_uri": where["template"],
         "status": "PendingReview",
     }
+    emulator.set_association_delay(polls=None, seconds=3)  # before the token dies: its task's timeout, the next poll
     sfn = card_session.client("stepfunctions")
     execution = sfn.start_execution(
         stateMachineArn=stack.outputs["StateMachineArn"], input=json.dumps({"card": card_event, "stage": "staging"})
@@ -194,7 +195,7 @@ def test_the_stacks_state_machine_waits_on_a_task_token_that_the_event_completes
         time.sleep(0.02)  # moto runs the execution on its own thread, on real time
     [item] = registrations(card_session, stack)
     assert item["handle_kind"]["S"] == "task-token" and item["waiter"]["S"] == execution
-    emulator.clock.advance(FLIP_SECONDS + 1)
+    emulator.clock.advance(3.5)
     while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
         time.sleep(0.02)
     described = sfn.describe_execution(executionArn=execution)

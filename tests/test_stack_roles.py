@@ -244,8 +244,8 @@ def _event_scenarios(world: World) -> None:
     emu.set_association_status(prod_share, PROD, "ASSOCIATED")
     seen["event callbacks"] = emu.pipeline_callbacks(CARD_ACCOUNT)
     build = {**seen["build"], "card_name": "churn-events", "status": "PendingReview"}
-    emu.set_association_delay(polls=None, seconds=30)
-    seen["workflow event"] = _execute_until_registered(world, build, lambda: emu.clock.advance(31))
+    emu.set_association_delay(polls=None, seconds=3)  # within the token's life: its task's timeout, the next poll
+    seen["workflow event"] = _execute_until_registered(world, build, lambda: emu.clock.advance(3.5))
     build = {**seen["build"], "card_name": "churn-events-2", "status": "PendingReview"}
     seen["workflow event blocked"] = _execute_until_registered(
         world, build, lambda: emu.fail_association(principal=STAGING, message="denied by SCP")

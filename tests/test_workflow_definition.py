@@ -80,6 +80,7 @@ def test_the_token_wait_registers_times_out_at_the_next_poll_and_falls_back_to_a
             "execution_arn.$": "$$.Execution.Id",
             "shares.$": "$.gate.shares",
             "waiting_since.$": "$.gate.waiting_since",
+            "token_timeout_seconds.$": "$.gate.next_check_seconds",
         },
     }
     assert wait["TimeoutSecondsPath"] == "$.gate.next_check_seconds" and "TimeoutSeconds" not in wait

@@ -30,7 +30,8 @@ from mcgov.steps.common.aws import aws_errors
 from mcgov.steps.common.exceptions import AwsCallError
 
 TTL_SECONDS = 86_400
-"""A registration lives this long after its last write; each poll of the gate writes it again."""
+"""A registration lives at most this long after its last write; each poll of the gate writes it again. A task
+token's lives until its task times out (the next poll), when Step Functions no longer accepts it."""
 MAX_SHARES = 10
 SHARE_ARN = re.compile(
     rf"arn:(?P<partition>{ids.PARTITION}):ram:(?P<region>[a-z]{{2}}(?:-[a-z]+)+-[0-9]{{1,2}}):(?P<account>[0-9]{{12}})"
@@ -112,10 +113,12 @@ def registration(
     handle: Handle,
     anchor: float | None,
     now: float,
+    ttl_seconds: int = TTL_SECONDS,
     source: str = "registration",
 ) -> Registration:
     """A checked ``Registration``: the card in the policy's account and region, a stage of the policy, 1 to
     ``MAX_SHARES`` RAM share ARNs of the card account, a token of its kind's format and a waiter that fits it.
+    It expires ``ttl_seconds`` after ``now`` (a task token: when its task times out, the token is dead).
     ``BadInputError`` names the field (never the value)."""
     card = policy.card_arn(card_arn, source=source, field="card_arn")
     resolved = policy.stage(stage, source=f"{source}.stage")
@@ -142,7 +145,7 @@ def registration(
         handle=handle,
         anchor=float(anchor) if anchor is not None else None,
         registered_at=float(now),
-        expires_at=int(now) + TTL_SECONDS,
+        expires_at=math.ceil(now + min(max(1, ttl_seconds), TTL_SECONDS)),
     )
 
 

@@ -21,7 +21,14 @@ from mcgov.errors import GovernanceError
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 from mcgov.steps.gate.completion import complete
 from mcgov.steps.gate.decision import Decision
-from mcgov.steps.gate.registrations import SHARE_ARN, Handle, Registration, RegistrationStore, registration
+from mcgov.steps.gate.registrations import (
+    SHARE_ARN,
+    TTL_SECONDS,
+    Handle,
+    Registration,
+    RegistrationStore,
+    registration,
+)
 from mcgov.steps.gate.schedule import gate_key, next_poll_delay
 
 Check = Callable[[SharePolicy, str, PolicyStage], Decision]
@@ -54,14 +61,22 @@ def register(
     anchor: float | None,
     handle: Handle,
     now: float,
+    ttl_seconds: int = TTL_SECONDS,
 ) -> dict[str, Any]:
-    """Check and write a waiting gate's registration; ``{"registered": bool, ...}`` (never raises: a gate that
-    cannot register is decided by its polling path)."""
+    """Check and write a waiting gate's registration, alive ``ttl_seconds``; ``{"registered": bool, ...}`` (never
+    raises: a gate that cannot register is decided by its polling path)."""
     if store is None:
         return {"registered": False, "reason": "no registrations table (MCGOV_GATE_TABLE unset): polling only"}
     try:
         record = registration(
-            policy, card_arn=card_arn, stage=stage.name, share_arns=shares, handle=handle, anchor=anchor, now=now
+            policy,
+            card_arn=card_arn,
+            stage=stage.name,
+            share_arns=shares,
+            handle=handle,
+            anchor=anchor,
+            now=now,
+            ttl_seconds=ttl_seconds,
         )
         store.put(record)
     except GovernanceError as exc:
@@ -106,7 +121,7 @@ def wake(
 ) -> dict[str, Any]:
     """Re-check the registrations of ``shares`` (every registration when None or empty) and finish the decided
     ones. ``check(policy, card_arn, stage)`` is the gate's one check; ``output`` its ``decision_output``;
-    ``decided`` sees each allowed or blocked decision record (the handler's notifications)."""
+    ``decided`` sees the decision record of each waiting gate this wake-up ended (the handler's notifications)."""
     found, unreadable = store.for_shares(policy, shares, now) if shares else store.all(policy, now)
     outcomes = [_wake_one(store, policy, record, check, output, sagemaker, sfn, decided) for record in found]
     return {
@@ -132,9 +147,9 @@ def _wake_one(
     outcome = {**base, "status": decision["status"], "reason": decision["reason"]}
     if outcome["status"] not in ("ALLOWED", "BLOCKED"):
         return outcome
-    if decided is not None:
-        decided(decision)
     outcome = complete(record.handle, outcome, decision, sagemaker=sagemaker, sfn=sfn)
     if outcome["status"] in FINISHED:
         store.delete(record)
+    if decided is not None and outcome["status"] in ("ALLOWED", "BLOCKED", "REFUSED"):
+        decided(decision)  # this wake-up ended a waiting gate (not one its own poll had ended: DROPPED)
     return outcome

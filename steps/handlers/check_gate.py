@@ -8,8 +8,9 @@ lined up with the first association time ``waiting_since``; capped at the event'
 on its event bus (``Gate Decision``); PENDING, which the loop asks again, is not.
 
 With ``task_token`` (the state machine's ``WaitForGateEvent``, a ``.waitForTaskToken`` state passing
-``$$.Task.Token``, ``$$.Execution.Id`` and the last check's ``shares`` and ``waiting_since``) the Lambda registers
-the waiting gate for the event path (``mcgov.steps.gate.wakeup``) and returns: RAM's event (or the re-check
+``$$.Task.Token``, ``$$.Execution.Id``, the last check's ``shares`` and ``waiting_since``, and the task's timeout
+``token_timeout_seconds``, after which the token is dead) the Lambda registers the waiting gate for the event path
+(``mcgov.steps.gate.wakeup``) until that timeout and returns: RAM's event (or the re-check
 schedule) completes the token once the gate is decided, and the task's timeout, the next poll, checks again.
 """
 
@@ -23,7 +24,7 @@ from mcgov import clock
 from mcgov import identifiers as ids
 from mcgov.steps.common.aws import make_session
 from mcgov.steps.gate.decision import Decision
-from mcgov.steps.gate.registrations import MAX_SHARES, Handle, HandleKind, RegistrationStore
+from mcgov.steps.gate.registrations import MAX_SHARES, TTL_SECONDS, Handle, HandleKind, RegistrationStore
 from mcgov.steps.gate.service import check as check_gate
 from mcgov.steps.gate.service import decision_output
 from mcgov.steps.gate.wakeup import next_check_seconds, register
@@ -45,6 +46,7 @@ class CheckGateEvent(BaseModel):
     execution_arn: str | None = Field(default=None, max_length=2048)
     shares: list[str] | None = Field(default=None, max_length=MAX_SHARES)
     waiting_since: float | None = None
+    token_timeout_seconds: int = Field(default=TTL_SECONDS, ge=1, le=TTL_SECONDS)
 
     @model_validator(mode="after")
     def _token_wait(self) -> CheckGateEvent:
@@ -116,7 +118,17 @@ def wait_for_event(request: CheckGateEvent, now: float, session: Any = None) -> 
         session = session or make_session()
         store = RegistrationStore(session.client("dynamodb", region_name=policy.region), table)
     handle = Handle(HandleKind.TASK_TOKEN, request.task_token, request.execution_arn)
-    registration = register(store, policy, card_arn, stage, request.shares, request.waiting_since, handle, now)
+    registration = register(
+        store,
+        policy,
+        card_arn,
+        stage,
+        request.shares,
+        request.waiting_since,
+        handle,
+        now,
+        request.token_timeout_seconds,
+    )
     return {"card_arn": card_arn, "stage": stage.name, "registration": registration}
 
 

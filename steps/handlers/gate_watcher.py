@@ -35,7 +35,6 @@ from mcgov.steps.notify.entries import FINAL_STATUSES, gate_decision
 
 REDELIVER = ("PENDING", "RETRY")  # outcomes reported as batch item failures, so SQS delivers them again
 MAX_VISIBILITY_SECONDS = 43_200  # SQS ChangeMessageVisibility: at most 12 hours
-_queue_urls: dict[str, str] = {}  # queue ARN -> URL (GetQueueUrl once per container)
 
 
 class GateArguments(BaseModel):
@@ -128,18 +127,17 @@ def _sent_at(record: dict[str, Any]) -> float | None:
 
 def _redeliver_after(session: Any, record: dict[str, Any], seconds: int) -> bool:
     """ChangeMessageVisibility of the record to ``seconds``; False (the queue's VisibilityTimeout applies) when the
-    record names no queue and receipt, or the call fails."""
+    record names no queue and receipt, or the call fails. The queue's URL is the documented form of its ARN's parts
+    (https://sqs.<region>.amazonaws.com/<account>/<name>)."""
     queue_arn, receipt = record.get("eventSourceARN"), record.get("receiptHandle")
     if not (isinstance(queue_arn, str) and queue_arn.count(":") == 5 and isinstance(receipt, str) and receipt):
         return False
     _, _, _, region, account, name = queue_arn.split(":")
-    sqs = session.client("sqs", region_name=region)
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     try:
-        url = _queue_urls.get(queue_arn) or str(
-            sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+        session.client("sqs", region_name=region).change_message_visibility(
+            QueueUrl=f"https://sqs.{region}.{suffix}/{account}/{name}", ReceiptHandle=receipt, VisibilityTimeout=seconds
         )
-        _queue_urls[queue_arn] = url
-        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=receipt, VisibilityTimeout=seconds)
     except (ClientError, BotoCoreError) as exc:
         failure = aws_failure(exc, "sqs", "ChangeMessageVisibility")
         logger.warning("kept the queue's visibility timeout", extra={"error": failure.text if failure else ""})
