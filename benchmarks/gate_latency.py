@@ -152,9 +152,10 @@ def _event_driven(flips: int, stage: str) -> dict[str, Any]:
             )["ModelCardArn"]
             [shared] = ensure_share(ram, policy, card, stages=[policy.stage(stage)]).stages
             body = {"token": emu.issue_callback_token(execution), "arguments": {"card_arn": card, "stage": stage}}
-            sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+            sent = sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))["MessageId"]
             polled = emu.poll_event_source(stack.arns["GateWatcherFunction"], queue)  # gate-watcher, as its role
-            [outcome] = polled.response["outcomes"]
+            # (an earlier card's message may come again: redelivered at its gate's next poll, its step already done)
+            [outcome] = [o for o in polled.response["outcomes"] if o["message_id"] == sent]
             if outcome["status"] != "PENDING" or not outcome["registration"]["registered"]:
                 raise RuntimeError(f"the gate did not wait on the event path: {outcome}")
             deadline = time.monotonic() + 30
