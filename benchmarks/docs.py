@@ -83,7 +83,7 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
                 "AWS calls, 2 accounts",
                 f"{title}: share + gate",
                 str(api[label]["share_plus_gate"]),
-                _verdict(api[label]["share_plus_gate"], api["target_total"]) if steady else "-",
+                _verdict(api[label]["share_plus_gate"], api["target_per_step"]) if steady else "-",
             )
         )
         rows.append(
@@ -168,10 +168,19 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
     rows.append(
         (
             "gate latency",
-            "median / max detection delay",
+            "polling: median / max detection delay",
             f"{gate['median_latency_s']} s / {gate['max_latency_s']} s = {gate['median_overhead_vs_interval']}x "
             f"the {flips[0]['poll_interval_s']} s poll interval",
-            "-",
+            _verdict(gate["median_overhead_vs_interval"], 1.5, "x"),
+        )
+    )
+    events = gate["event_driven"]
+    rows.append(
+        (
+            "gate latency",
+            f"event-driven: flip -> decision, median / max of {len(events['rows'])} (deployed stack, real time)",
+            f"{events['median_latency_s']} s / {events['max_latency_s']} s",
+            _verdict(events["median_latency_s"], events["target_s"], " s"),
         )
     )
     if "user_test" in results:  # recorded since virtual time (issue 19)
@@ -240,6 +249,17 @@ def _import_budget(imp: dict[str, Any]) -> str:
         f"`import boto3` plus pydantic's model API alone is {imp['floor_ratio']}x `import boto3` "
         f"({boto3_ms:.0f} ms); the runtime rule (boto3 + pydantic) {room}, and the slowest handler's own "
         f"modules take {own:.0f} ms.\n"
+    )
+
+
+def _import_modules(imp: dict[str, Any]) -> str:
+    modules = imp["modules"]
+    largest = sorted(modules["own_ms_by_package"].items(), key=lambda item: (-item[1], item[0]))[:20]
+    rows = [(package, f"{ms}") for package, ms in largest]
+    return (
+        f"`python -X importtime` of `{modules['handler']}` (the slowest handler) after `import boto3`: each "
+        "module's own time, summed per package (the project's per sub-package), the 20 largest:\n\n"
+        + _markdown(("package", "ms"), rows)
     )
 
 
@@ -387,6 +407,7 @@ def render_blocks(results: dict[str, Any]) -> dict[str, dict[str, str]]:
             "environment": _environment(results, "Figures below"),
             "summary": _markdown(("benchmark", "case", "figure", "target"), summary_rows(results)),
             "import-budget": _import_budget(results["import_time"]),
+            "import-modules": _import_modules(results["import_time"]),
             "api-calls": _api_calls(results["api_calls"]),
             "reconcile": _reconcile(results["reconcile"]),
             "hub": _hub(results["hub"]),

@@ -1,11 +1,20 @@
-"""Gate detection latency: associations flip to ASSOCIATED at a known emulator-clock moment; how long after
-that does ``run_gate`` report allowed, and how does the backoff compare with the poll interval?
+"""Gate detection latency: associations flip to ASSOCIATED at a known moment; how long after that is the gate
+decided?
+
+* Polling (``run_gate``, the schedule every poller follows: the Step Functions wait, the SQS redelivery): flips at
+  known emulator-clock moments, latency in poll intervals (``median_overhead_vs_interval``, target <= 1.5).
+* Event-driven (``event_driven``): the stack deployed on the emulator (``Emulator.deploy_stack``), a
+  CallbackStep gate registered by gate-watcher; RAM's state-change event reaches the stack's rule and gate-events
+  completes the step. Measured on real time, as seconds from the association's flip (its ``lastUpdatedTime``) to
+  the completed step (``median_latency_s``, target <= 1.0); the emulator pumps every ``PUMP_SECONDS``, and delivers
+  an event as soon as the change is due (EventBridge's own delivery delay on AWS is not modelled).
 
     python -m benchmarks.gate_latency [--json]
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from typing import Any
@@ -13,6 +22,9 @@ from typing import Any
 from benchmarks._world import approve, bench_main, seeded_world
 
 FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
+EVENT_FLIPS = 5
+EVENT_FLIP_SECONDS = 2.0  # after the share: long enough for the gate to register before the flip
+PUMP_SECONDS = 0.02
 
 
 def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> dict[str, Any]:
@@ -72,7 +84,109 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
         "median_latency_s": statistics.median(latencies) if rows else None,
         "max_latency_s": max(latencies) if rows else None,
         "median_overhead_vs_interval": round(statistics.median(latencies) / interval, 2) if rows else None,
+        "event_driven": event_driven(),
     }
+
+
+def event_driven(flips: int = EVENT_FLIPS, stage: str = "staging") -> dict[str, Any]:
+    """Seconds from each flip to the CallbackStep's completion by the event path, on real time (module docstring)."""
+    quiet = {"MCGOV_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true"}  # handler logs: not on stdout
+    saved = {key: os.environ.get(key) for key in quiet}
+    os.environ.update(quiet)
+    try:
+        return _event_driven(flips, stage)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _event_driven(flips: int, stage: str) -> dict[str, Any]:
+    import json
+    import time
+
+    from benchmarks._world import EXAMPLE_POLICY, REGION
+    from mcgov.emulator import Emulator, EmulatorConfig
+    from mcgov.steps.handlers import gate_events
+    from mcgov.steps.policy import load_policy
+    from mcgov.steps.share.client import ram_client
+    from mcgov.steps.share.converge import ensure_readonly_permission, ensure_share
+    from mcgov.steps.stack.template import TEMPLATE
+
+    policy = load_policy(EXAMPLE_POLICY)
+    completed: dict[str, float] = {}
+    config = EmulatorConfig(region=REGION, card_account=policy.card_account, accounts={"staging": "222222222222"})
+    rows: list[dict[str, Any]] = []
+    with Emulator(config) as emu:  # real time: the watcher's own work counts
+        session = emu.session("card")
+        stack = emu.deploy_stack(
+            TEMPLATE,
+            stack_name="mcgov",
+            parameters={
+                "CodeBucket": "mcgov-code",
+                "CodeKey": "mcgov-lambda.zip",
+                "PolicyUri": str(EXAMPLE_POLICY),
+                "ArtifactBucket": "mcgov-bench",
+            },
+        )
+
+        def watcher(event: Any, context: Any) -> Any:  # gate-events, timed (still run under its role)
+            out = gate_events.handler(event, context)
+            for outcome in out["outcomes"]:
+                if outcome["status"] == "ALLOWED":
+                    completed.setdefault(outcome["card_arn"], emu.clock.now())
+            return out
+
+        emu.register_lambda_handler(stack.arns["GateEventsFunction"], watcher)
+        queue = stack.refs["GateCallbackQueue"]
+        ram, sagemaker, sqs = ram_client(session, REGION), session.client("sagemaker"), session.client("sqs")
+        ensure_readonly_permission(ram)
+        emu.set_association_delay(polls=None, seconds=EVENT_FLIP_SECONDS)
+        execution = f"arn:aws:sagemaker:{REGION}:{policy.card_account}:pipeline/churn/execution/bench0001"
+        for index in range(flips):
+            name = f"event-{index}"
+            card = sagemaker.create_model_card(
+                ModelCardName=name, ModelCardStatus="PendingReview", Content=json.dumps({"model_overview": {}})
+            )["ModelCardArn"]
+            [shared] = ensure_share(ram, policy, card, stages=[policy.stage(stage)]).stages
+            body = {"token": emu.issue_callback_token(execution), "arguments": {"card_arn": card, "stage": stage}}
+            sent = sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))["MessageId"]
+            polled = emu.poll_event_source(stack.arns["GateWatcherFunction"], queue)  # gate-watcher, as its role
+            # (an earlier card's message may come again: redelivered at its gate's next poll, its step already done)
+            [outcome] = [o for o in polled.response["outcomes"] if o["message_id"] == sent]
+            if outcome["status"] != "PENDING" or not outcome["registration"]["registered"]:
+                raise RuntimeError(f"the gate did not wait on the event path: {outcome}")
+            deadline = time.monotonic() + 30
+            while card not in completed and time.monotonic() < deadline:
+                emu.events.pump()
+                time.sleep(PUMP_SECONDS)
+            if card not in completed:
+                raise RuntimeError(f"the event path did not complete {name}")
+            flipped = max(
+                row.last_updated_time.timestamp()
+                for kind in ("PRINCIPAL", "RESOURCE")
+                for row in _associations(ram, shared.share_arn, kind)
+            )
+            rows.append({"card": name, "latency_s": round(completed[card] - flipped, 3)})
+    latencies = [r["latency_s"] for r in rows]
+    return {
+        "stage": stage,
+        "path": "CallbackStep gate on the deployed stack: RAM event -> rule -> gate-events (real time)",
+        "rows": rows,
+        "median_latency_s": statistics.median(latencies),
+        "max_latency_s": max(latencies),
+        "pump_interval_s": PUMP_SECONDS,
+        "target_s": 1.0,
+    }
+
+
+def _associations(ram: Any, share_arn: str, kind: str) -> list[Any]:
+    from mcgov.steps.share.client import get_associations
+    from mcgov.steps.share.ram_rows import AssociationType
+
+    return get_associations(ram, AssociationType(kind), resourceShareArns=[share_arn])
 
 
 def render(result: dict[str, Any]) -> None:
@@ -81,6 +195,8 @@ def render(result: dict[str, Any]) -> None:
     for row in result["rows"]:
         print(f"{row['flip_s']:>7}s {row['allowed_at_s']:>9}s {row['latency_s']:>7}s {row['polls']:>5}")
     print(f"median latency {result['median_latency_s']}s = {result['median_overhead_vs_interval']}x the poll interval")
+    events = result["event_driven"]
+    print(f"event-driven: median {events['median_latency_s']}s, max {events['max_latency_s']}s from flip to decision")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,9 @@ largest (target <= 1.5). ``floor_ratio`` is ``import boto3`` plus pydantic's mod
 (boto3 + pydantic) costs before any project module. Without an interpreter of the runtime's version the
 editable install is timed instead, and ``source`` says so. ``--with-sagemaker`` adds ``import sagemaker`` (the
 authoring layer, timed in this interpreter) for comparison. A module that cannot be imported fails the run.
+``modules`` says where the slowest handler's import time goes: ``python -X importtime`` of it (after ``import
+boto3``, which is the denominator), each module's own time summed per package (the project's per sub-package),
+the fastest of ``samples`` runs per package.
 
     python -m benchmarks.import_time [--samples 7] [--with-sagemaker]
 """
@@ -73,6 +76,36 @@ class Interpreter:
         return float(line.split()[1])
 
 
+def import_breakdown(interpreter: Interpreter, module: str, samples: int) -> dict[str, float]:
+    """Milliseconds of own import time per package (``mcgov.steps.<x>`` for the project) when ``module`` is
+    imported after boto3: ``python -X importtime``, the fastest of ``samples`` runs per package, largest first."""
+    probe = f"import sys\nsys.path[:0] = {list(interpreter.path)!r}\nimport boto3\nimport {module}\n"
+    best: dict[str, float] = {}
+    for _ in range(samples):
+        out = subprocess.run(
+            [interpreter.executable, *interpreter.flags, "-X", "importtime", "-c", probe],
+            capture_output=True,
+            text=True,
+            env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"},
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"importing {module} failed: {out.stderr.strip().splitlines()[-1:]}")
+        lines = [line for line in out.stderr.splitlines() if line.startswith("import time:") and "self" not in line]
+        after_boto3 = False
+        totals: dict[str, float] = {}
+        for line in lines:
+            own, _, name = line.removeprefix("import time:").split("|")
+            name = name.strip()
+            if after_boto3:
+                parts = name.split(".")
+                key = ".".join(parts[:3]) if parts[0] == "mcgov" and len(parts) > 2 else parts[0]
+                totals[key] = totals.get(key, 0.0) + int(own) / 1000
+            after_boto3 = after_boto3 or name == "boto3"
+        for key, value in totals.items():
+            best[key] = min(best.get(key, value), value)
+    return {key: round(value, 1) for key, value in sorted(best.items(), key=lambda kv: -kv[1])}
+
+
 def _best(interpreter: Interpreter, samples: int, runs: dict[str, tuple[tuple[str, ...], str]]) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(samples):
@@ -110,6 +143,11 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
             interpreter = Interpreter(sys.executable, (), ())
             result["source"] = f"editable install under {sys.executable} (no Python {pkg.python_version(runtime)} here)"
         best = _best(interpreter, samples, runs)
+        slowest = max(handlers, key=lambda m: best[m])  # where its time goes, while the artefact is unpacked
+        modules = {
+            "handler": slowest.rsplit(".", 1)[1],
+            "own_ms_by_package": import_breakdown(interpreter, slowest, samples),
+        }
     boto3_s = best["boto3"]
     per_handler = {m.rsplit(".", 1)[1]: round(best[m] / boto3_s, 2) for m in handlers}
     result.update(
@@ -120,6 +158,7 @@ def measure(samples: int = 7, with_sagemaker: bool = False) -> dict[str, object]
         all_handlers_ratio=round(best["all"] / boto3_s, 2),
         floor_ratio=round(best["floor"] / boto3_s, 2),
         target_ratio=1.5,
+        modules=modules,
     )
     if python is not None:  # milliseconds each utility adds to the floor (boto3 + pydantic)
         result["powertools_over_floor_ms"] = {

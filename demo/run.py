@@ -14,7 +14,9 @@
 8. Hub-and-spoke: spokes publish, the hub state machine syncs their cards.
 9. Prod requires EU AI Act Annex IV coverage of 0.8: blocked with the missing items, the template filled, the
    card re-published and approved, then allowed.
-10. Under the stacks' roles: what the emulator's IAM authorized under each role, and anything it refused.
+10. An event-driven gate: the stack deployed on the emulator; RAM's state-change event completes a waiting
+    CallbackStep at the flip.
+11. Under the stacks' roles: what the emulator's IAM authorized under each role, and anything it refused.
 """
 
 from __future__ import annotations
@@ -119,6 +121,9 @@ def main() -> int:
             from mcgov.demo.assessment import assessment_scene
 
             assessment_scene(emu, workflow, card_event, policy, OUT)
+            from mcgov.demo.events import event_driven_scene
+
+            event_driven_scene(emu, stack)
             show_roles(emu)
     finally:
         if previous_policy is None:
@@ -137,7 +142,7 @@ def _name(arn: str) -> str:
 
 def show_roles(emu: Any) -> None:
     """The stacks' roles: what the emulator's IAM authorized under them, and anything it refused."""
-    title("10. Under the stacks' roles")
+    title("11. Under the stacks' roles")
     decisions = emu.authorizations
     roles = {d.role_arn for d in decisions}
     denied = [d for d in decisions if not d.allowed]

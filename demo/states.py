@@ -11,15 +11,17 @@ from collections.abc import Sequence
 STEP_NAMES = {
     "PopulateCard": "populate card",
     "ShareCard": "share",
+    "WaitForGateEvent": "gate: waiting",
     "WaitForAssociation": "gate: waiting",
     "GateAllowed": "gate: allowed",
     "GateBlocked": "gate: blocked",
+    "GateBlockedOnEvent": "gate: blocked",
     "GateTimedOut": "gate: timed out",
     "TaskFailed": "a task failed",
     "InvalidExecutionInput": "invalid input",
 }
-# Bookkeeping between the steps: input checks, output checks, the gate's decision and its backoff arithmetic.
-PLUMBING = frozenset({"CheckInput", "Prepare", "CheckGate", "GateDecision", "NextWait", "DoubleWait", "CapWait"})
+# Bookkeeping between the steps: input checks, output checks, the gate's decision and its check counter.
+PLUMBING = frozenset({"CheckInput", "Prepare", "CheckGate", "GateDecision", "NextCheck"})
 
 
 def step_name(state: str) -> str | None:

@@ -13,8 +13,10 @@ A function or reference it does not know raises ``TemplateError``: nothing is gu
 spec and usage as written; their ARNs, which KMS chooses, known from then on), IAM managed policies and roles
 (trust, inline and managed policies as written, a managed policy's ``Roles`` included), log groups, SQS queues and
 queue policies, Lambda functions (each running the handler ``handlers(<Handler>)`` returns, in-process, under its
-role), their event invoke configurations, state machines (``DefinitionSubstitutions`` applied), S3 buckets and
-customer-managed RAM permissions. SQS event source mappings are returned (``DeployedStack.event_sources``) for
+role), their event invoke configurations and resource-based permissions, state machines (``DefinitionSubstitutions``
+applied), S3 buckets, customer-managed RAM permissions, IAM policies attached to roles (``AWS::IAM::Policy``),
+DynamoDB tables (with their TTL), EventBridge rules on the default bus with their targets, and EventBridge Scheduler
+schedules. SQS event source mappings are returned (``DeployedStack.event_sources``) for
 ``Emulator.poll_event_source``. Every other resource type is listed in ``DeployedStack.skipped``.
 """
 
@@ -109,6 +111,8 @@ NAME_PROPERTIES: dict[str, tuple[str | None, int]] = {
     "AWS::RAM::Permission": ("Name", 36),
     "AWS::S3::Bucket": ("BucketName", 63),
     "AWS::Events::Rule": ("Name", 64),
+    "AWS::DynamoDB::Table": ("TableName", 255),
+    "AWS::Scheduler::Schedule": ("Name", 64),
 }
 
 
@@ -230,6 +234,8 @@ class Resolver:
             "AWS::Logs::LogGroup": f"arn:{p}:logs:{r}:{a}:log-group:{name}:*",
             "AWS::Events::Rule": f"arn:{p}:events:{r}:{a}:rule/{name}",
             "AWS::S3::Bucket": f"arn:{p}:s3:::{name}",
+            "AWS::DynamoDB::Table": f"arn:{p}:dynamodb:{r}:{a}:table/{name}",
+            "AWS::Scheduler::Schedule": f"arn:{p}:scheduler:{r}:{a}:schedule/default/{name}",
         }
         if kind not in formats:
             raise TemplateError(f"the ARN of {logical} ({kind}) is not evaluated")
@@ -455,8 +461,10 @@ def deploy_stack(
         "AWS::KMS::Key",  # first: policies name its ARN, which KMS chooses
         "AWS::IAM::ManagedPolicy",
         "AWS::IAM::Role",
+        "AWS::IAM::Policy",
         "AWS::Logs::LogGroup",
         "AWS::S3::Bucket",
+        "AWS::DynamoDB::Table",
         "AWS::SQS::Queue",
         "AWS::SQS::QueuePolicy",
         "AWS::Lambda::Function",
@@ -464,11 +472,14 @@ def deploy_stack(
         "AWS::Lambda::EventSourceMapping",
         "AWS::StepFunctions::StateMachine",
         "AWS::RAM::Permission",
+        "AWS::Events::Rule",
+        "AWS::Lambda::Permission",
+        "AWS::Scheduler::Schedule",
     )
     for logical, resource in resources.items():
         if resource["Type"] not in order:
             stack.skipped[logical] = resource["Type"]
-        elif resource["Type"] not in ("AWS::SQS::QueuePolicy", "AWS::KMS::Key"):
+        elif resource["Type"] not in ("AWS::SQS::QueuePolicy", "AWS::KMS::Key", "AWS::IAM::Policy"):
             stack.refs[logical] = resolver.ref(logical)
     creators: dict[str, Callable[[Any, DeployedStack, str, dict[str, Any]], None]] = {
         "AWS::KMS::Key": _kms_key,
@@ -482,6 +493,11 @@ def deploy_stack(
         "AWS::Lambda::EventSourceMapping": _event_source,
         "AWS::StepFunctions::StateMachine": _state_machine,
         "AWS::RAM::Permission": _permission,
+        "AWS::IAM::Policy": _role_policy,
+        "AWS::DynamoDB::Table": _table,
+        "AWS::Events::Rule": _rule,
+        "AWS::Lambda::Permission": _function_permission,
+        "AWS::Scheduler::Schedule": _schedule,
     }
     queues = sorted(
         (n for n, r in resources.items() if r["Type"] == "AWS::SQS::Queue"),
@@ -667,3 +683,83 @@ def _permission(session: Any, stack: DeployedStack, logical: str, props: dict[st
         resourceType=props["ResourceType"],
         policyTemplate=json.dumps(props["PolicyTemplate"]),
     )["permission"]["arn"]
+
+
+def _role_policy(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    """``AWS::IAM::Policy``: an inline policy put on each role it names (PutRolePolicy)."""
+    by_name = {
+        stack.resolver.names[r]: r for r, res in stack.resolver.resources().items() if res["Type"] == "AWS::IAM::Role"
+    }
+    for role in props.get("Roles", []):
+        session.client("iam").put_role_policy(
+            RoleName=role, PolicyName=props["PolicyName"], PolicyDocument=json.dumps(props["PolicyDocument"])
+        )
+        if role in by_name:
+            stack.role_policies.setdefault(by_name[role], []).append(props["PolicyDocument"])
+
+
+def _table(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    """``AWS::DynamoDB::Table`` (CreateTable), then its ``TimeToLiveSpecification`` (UpdateTimeToLive)."""
+    name = stack.resolver.names[logical]
+    dynamodb = session.client("dynamodb")
+    kwargs: dict[str, Any] = {
+        "TableName": name,
+        "KeySchema": props["KeySchema"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "BillingMode": props.get("BillingMode", "PROVISIONED"),
+    }
+    if "ProvisionedThroughput" in props:
+        kwargs["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+    if "SSESpecification" in props:
+        kwargs["SSESpecification"] = {"Enabled": bool(props["SSESpecification"].get("SSEEnabled"))}
+    stack.arns[logical] = dynamodb.create_table(**kwargs)["TableDescription"]["TableArn"]
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        spec = {"AttributeName": ttl["AttributeName"], "Enabled": bool(ttl.get("Enabled"))}
+        dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=spec)
+
+
+RULE_TARGET_KEYS = ("Id", "Arn", "RoleArn", "Input", "InputPath", "RetryPolicy", "DeadLetterConfig")
+
+
+def _rule(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    """``AWS::Events::Rule`` on the default bus (PutRule with its pattern, PutTargets)."""
+    name = stack.resolver.names[logical]
+    events = session.client("events")
+    kwargs: dict[str, Any] = {"Name": name, "State": props.get("State", "ENABLED")}
+    if "EventPattern" in props:
+        kwargs["EventPattern"] = json.dumps(props["EventPattern"])
+    if props.get("Description"):
+        kwargs["Description"] = props["Description"]
+    stack.arns[logical] = events.put_rule(**kwargs)["RuleArn"]
+    targets = [{k: t[k] for k in RULE_TARGET_KEYS if k in t} for t in props.get("Targets", [])]
+    if targets:
+        events.put_targets(Rule=name, Targets=targets)
+
+
+def _function_permission(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    """``AWS::Lambda::Permission``: a statement of the function's resource-based policy (AddPermission)."""
+    kwargs: dict[str, Any] = {
+        "FunctionName": props["FunctionName"],
+        "StatementId": logical,
+        "Action": props["Action"],
+        "Principal": props["Principal"],
+    }
+    for key in ("SourceArn", "SourceAccount"):
+        if key in props:
+            kwargs[key] = props[key]
+    session.client("lambda").add_permission(**kwargs)
+
+
+def _schedule(session: Any, stack: DeployedStack, logical: str, props: dict[str, Any]) -> None:
+    """``AWS::Scheduler::Schedule`` in the default group (CreateSchedule)."""
+    kwargs: dict[str, Any] = {
+        "Name": stack.resolver.names[logical],
+        "ScheduleExpression": props["ScheduleExpression"],
+        "FlexibleTimeWindow": props["FlexibleTimeWindow"],
+        "Target": props["Target"],
+    }
+    for key in ("Description", "State", "ScheduleExpressionTimezone", "StartDate", "EndDate"):
+        if key in props:
+            kwargs[key] = props[key]
+    stack.arns[logical] = session.client("scheduler").create_schedule(**kwargs)["ScheduleArn"]

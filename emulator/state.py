@@ -19,7 +19,8 @@ class Authorization:
 
     ``by`` says who acted with the role: ``request`` (the session's own API call), or the service that acts with
     the role on its behalf (``lambda`` writing logs or polling a queue, ``ram`` attaching a shared resource's
-    policy, ``states`` running a state machine, ``sagemaker`` writing an export). ``reason`` is empty when allowed.
+    policy, ``states`` running a state machine, ``sagemaker`` writing an export, ``events`` or ``scheduler``
+    calling a rule's or a schedule's target). ``reason`` is empty when allowed.
     """
 
     role_arn: str

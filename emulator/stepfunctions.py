@@ -17,6 +17,11 @@
   the state machine's account's (else ``States.ResultWriterFailed``), and the role must allow what the page's
   "IAM policies for ResultWriter" grants on the prefix: ``s3:PutObject``, ``s3:GetObject``,
   ``s3:ListMultipartUploadParts`` and ``s3:AbortMultipartUpload``.
+* **Task tokens** (``.waitForTaskToken``). moto keeps a token's callback after its task timed out or was completed,
+  and accepts SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat for it again. AWS refuses them with
+  ``TaskTimedOut``: "The task token has either expired or the task associated with the token has already been
+  closed" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors).
+  A callback whose wait ended (an outcome came, or the wait timed out) refuses every later completion so.
 """
 
 from __future__ import annotations
@@ -217,6 +222,19 @@ def _handle_put_object(env: Any, resource_runtime_part: Any, state_credentials: 
     env.stack.append({"MapRunArn": record.map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": manifest_key}})
 
 
+def closed_on_return(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``CallbackEndpoint.wait``: once the wait returns (an outcome, or the task's timeout), the token is closed."""
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackConsumerTimeout
+
+    def wait(self: Any, timeout: float | None = None) -> Any:
+        outcome = original(self, timeout)
+        if self.consumer_error is None:
+            self.consumer_error = CallbackConsumerTimeout()  # moto maps it to TaskTimedOut
+        return outcome
+
+    return wait
+
+
 def patch_targets() -> list[tuple[Any, str, Callable[[Any], Any]]]:
     """(owner, attribute, wrap) of every change this module makes to moto (``patches`` applies and reverts them)."""
     from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import distributed_iteration_component
@@ -227,6 +245,7 @@ def patch_targets() -> list[tuple[Any, str, Callable[[Any], Any]]]:
         resource_eval_s3,
     )
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
 
     worker = distributed_item_processor_worker.DistributedItemProcessorWorker
     return [
@@ -235,4 +254,5 @@ def patch_targets() -> list[tuple[Any, str, Callable[[Any], Any]]]:
         (worker, "_eval_input", remembered_input),
         (worker, "_eval_job", recorded_child),
         (resource_eval_s3.ResourceEvalS3, "_handle_put_object", lambda _original: staticmethod(_handle_put_object)),
+        (CallbackEndpoint, "wait", closed_on_return),
     ]

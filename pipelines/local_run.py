@@ -31,8 +31,7 @@ HANDLER_MODULES = {
     "gate": "mcgov.steps.handlers.check_gate",
 }
 LOCAL_SETTINGS = WorkflowSettings(
-    initial_wait_seconds=0,
-    max_wait_seconds=0,
+    max_wait_seconds=0,  # each wait 1 s (moto waits out a task's timeout in real time)
     max_attempts=3,
     task_timeout_seconds=60,
     gate_task_timeout_seconds=60,

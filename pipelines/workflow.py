@@ -4,12 +4,15 @@ What ships is the ASL this module builds (``make asl`` writes ``mcgov/steps/work
 loader ``mcgov.steps.workflow.definition.governance_definition`` reads it, so deploying needs no SDK).
 
 populate (Lambda) -> share (Lambda) -> check gate (Lambda) -> Choice on ``$.gate.status``:
-ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise Wait (``$.poll.wait_seconds``,
-doubled after each check up to ``max_wait_seconds``) and check again (the gate Lambda itself is
-called with ``wait_seconds: 0``: the state machine does the waiting), failing with ``GateTimedOut``
-after ``max_attempts`` checks. Every Task retries Lambda service errors and the handlers'
-``RetryableHandlerFailure`` (throttling, 5xx) with backoff and catches everything else (``HandlerFailure``
-and any other error) into a Fail state carrying the error cause.
+ALLOWED -> Succeed; BLOCKED -> Fail with the gate's reason; otherwise WaitForGateEvent: the gate Lambda, invoked
+with ``.waitForTaskToken``, registers the execution's task token for the event path (``mcgov.steps.gate.wakeup``:
+RAM's state-change event completes it with the decision, or fails it with ``GateBlocked``); the task times out at
+the gate's next poll (``TimeoutSecondsPath``: the check's ``next_check_seconds``, jittered and lined up with the
+first association time, capped at ``max_wait_seconds``), and a timeout checks again. If the token wait itself
+fails (the Lambda could not run), a plain Wait of the same length takes its place: polling stays the fallback.
+After ``max_attempts`` checks the execution fails with ``GateTimedOut``. Every Task retries Lambda service errors
+(and the handlers' ``RetryableHandlerFailure``: throttling, 5xx) with backoff and catches everything else
+(``HandlerFailure`` and any other error) into a Fail state carrying the error cause.
 
 No path a state reads can be missing, because a missing path in a Choice, Pass or Fail state is a
 ``States.Runtime`` error no Catch takes: each Task keeps its whole ``Payload`` (always present), a Choice
@@ -31,7 +34,6 @@ from mcgov.steps.workflow.definition import (
     TASK_OUTPUTS,
     WorkflowLambdas,
     WorkflowSettings,
-    next_wait_comment,
     timed_out_comment,
 )
 
@@ -157,12 +159,8 @@ def build_workflow_definition(
     check_input.add_choice(missing("$.stage"), invalid_input)
     prepare = Pass(
         "Prepare",
-        comment="Keep the card event and stage; start the poll counter.",
-        parameters={
-            "card.$": "$.card",
-            "stage.$": "$.stage",
-            "poll": {"attempt": 1, "wait_seconds": cfg.initial_wait_seconds},
-        },
+        comment="Keep the card event and stage; start the check counter.",
+        parameters={"card.$": "$.card", "stage.$": "$.stage", "poll": {"attempt": 1}},
     )
     check_input.default_choice(prepare)
     populate, populated = task("PopulateCard", arns.populate, {"Payload.$": "$.card"}, cfg.task_timeout_seconds)
@@ -170,7 +168,12 @@ def build_workflow_definition(
     check, checked = task(
         "CheckGate",
         arns.gate,
-        {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0},
+        {
+            "card_arn.$": "$.share.card_arn",
+            "stage.$": "$.stage",
+            "wait_seconds": 0,
+            "max_wait_seconds": cfg.max_wait_seconds,
+        },
         cfg.gate_task_timeout_seconds,
     )
     prepare.next(populate)
@@ -181,40 +184,72 @@ def build_workflow_definition(
     blocked = FailWithCausePath(
         "GateBlocked", cause_path="$.gate.reason", error="GateBlocked", comment="Terminal share failure."
     )
+    blocked_by_event = FailWithCausePath(
+        "GateBlockedOnEvent",
+        cause_path="$.error.Cause",
+        error="GateBlocked",
+        comment="The event path re-checked the gate: blocked (SendTaskFailure GateBlocked with the reasons).",
+    )
     timed_out = FailWithCausePath(
         "GateTimedOut",
         cause_path="$.gate.reason",
         error="GateTimedOut",
         comment=timed_out_comment(cfg.max_attempts),
     )
-    wait = Wait("WaitForAssociation", seconds_path="$.poll.wait_seconds")
-    double = Pass(
-        "DoubleWait",
+    next_check = Pass(
+        "NextCheck",
+        comment="Count the check; check again.",
+        parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)"},
+        result_path="$.poll",
+    )
+    next_check.next(check)
+    wait = Wait(
+        "WaitForAssociation",
+        seconds_path="$.gate.next_check_seconds",
+        comment="The token wait could not run: wait until the gate's next poll.",
+    )
+    wait.next(next_check)
+    event_wait = LambdaInvoke(
+        "WaitForGateEvent",
+        result_selector={"Payload.$": "$"},
+        wait_for_callback=True,
         parameters={
-            "attempt.$": "States.MathAdd($.poll.attempt, 1)",
-            "wait_seconds.$": "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)",
+            "FunctionName": arns.gate,
+            "Payload": {
+                "card_arn.$": "$.share.card_arn",
+                "stage.$": "$.stage",
+                "task_token.$": "$$.Task.Token",
+                "execution_arn.$": "$$.Execution.Id",
+                "shares.$": "$.gate.shares",
+                "waiting_since.$": "$.gate.waiting_since",
+                "token_timeout_seconds.$": "$.gate.next_check_seconds",
+            },
         },
-        result_path="$.poll",
+        result_path="$.gate",
+        timeout_seconds_path="$.gate.next_check_seconds",
+        comment="Register for the event path; RAM's event completes the token, or it times out at the next poll.",
     )
-    cap = Pass(
-        "CapWait",
-        parameters={"attempt.$": "States.MathAdd($.poll.attempt, 1)", "wait_seconds": cfg.max_wait_seconds},
-        result_path="$.poll",
+    event_wait.add_retry(
+        Retry(error_equals=RETRYABLE_LAMBDA_ERRORS, interval_seconds=lambda_interval, max_attempts=6, backoff_rate=2.0)
     )
-    backoff = Choice("NextWait", comment=next_wait_comment(cfg.max_wait_seconds))
-    backoff.add_choice(
-        ChoiceRule.NumericGreaterThan(variable="$.poll.wait_seconds", value=cfg.max_wait_seconds // 2), cap
+    event_wait.add_retry(
+        Retry(
+            error_equals=list(RETRYABLE_ERROR_NAMES),
+            interval_seconds=handler_interval,
+            max_attempts=4,
+            backoff_rate=2.0,
+        )
     )
-    backoff.default_choice(double)
-    double.next(check)
-    cap.next(check)
-    wait.next(backoff)
+    event_wait.add_catch(Catch(error_equals=["States.Timeout"], next_step=next_check, result_path="$.error"))
+    event_wait.add_catch(Catch(error_equals=["GateBlocked"], next_step=blocked_by_event, result_path="$.error"))
+    event_wait.add_catch(Catch(error_equals=["States.ALL"], next_step=wait, result_path="$.error"))
+    event_wait.next(check.next_step)  # the token's output is checked like CheckGate's (HasCheckGateOutput)
 
     decide = Choice("GateDecision")
     decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="ALLOWED"), allowed)
     decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="BLOCKED"), blocked)
     decide.add_choice(ChoiceRule.NumericGreaterThanEquals(variable="$.poll.attempt", value=cfg.max_attempts), timed_out)
-    decide.default_choice(wait)
+    decide.default_choice(event_wait)
     checked.next(decide)
 
     graph = Graph(check_input, comment=comment)

@@ -272,6 +272,9 @@ def test_every_task_outlasts_the_function_it_invokes(template: dict[str, Any]) -
         for name, state in _states(resource["Properties"]["Definition"]["States"]):
             if state.get("Type") != "Task" or not state["Resource"].startswith("arn:aws:states:::lambda:invoke"):
                 continue
+            if state["Resource"].endswith(".waitForTaskToken"):  # waits for the token, not the call: its timeout
+                assert state["TimeoutSecondsPath"] == "$.gate.next_check_seconds", name  # is the gate's next poll
+                continue
             variable = state["Parameters"]["FunctionName"].removeprefix("${").removesuffix("}")
             function = substitutions[variable]["Fn::GetAtt"][0]
             timeout = res[function]["Properties"]["Timeout"]
@@ -382,8 +385,12 @@ def _queue_alarm(resources: dict[str, Any], queue: str) -> dict[str, Any]:
 def test_every_asynchronously_invoked_function_has_a_failure_queue_with_an_alarm(template: dict[str, Any]) -> None:
     res = template["Resources"]
     targets = _async_targets(res)
-    assert targets == {"ApprovalGuardFunction"}
-    for function in targets:
+    assert targets == {"ApprovalGuardFunction", "GateEventsFunction"}
+    # A failed wake-up of waiting gates only delays them: the re-check schedule and each gate's polling path decide
+    # them anyway (docs/gate.md), so gate-events has retries and the schedule instead of a failure queue.
+    assert res["RamStateChangeRule"]["Properties"]["Targets"][0]["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    assert res["GateRecheckSchedule"]["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": ["GateEventsFunction", "Arn"]}
+    for function in targets - {"GateEventsFunction"}:
         configs = [
             r["Properties"]
             for r in res.values()

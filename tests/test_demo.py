@@ -36,10 +36,10 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "Gate Decision  prod: BLOCKED (churn-model v1)" in out and "Gate Decision  prod: ALLOWED" in out
     assert "Card Approved  churn-model v2 by arn:aws:sts::111111111111:assumed-role/CardReviewer/jane" in out
     # human step names, not the state machine's bookkeeping
-    assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (27 states of the state machine)" in out
+    assert "steps: populate card -> share -> gate: waiting ×2 -> gate: allowed (25 states of the state machine)" in out
     assert "steps: populate card -> share -> gate: blocked (13 states" in out
     assert "HasPopulateCardOutput" not in out and "KeepShareCardOutput" not in out
-    roles = out[out.index("== 10. Under the stacks' roles") :]
+    roles = out[out.index("== 11. Under the stacks' roles") :]
     assert ", 0 denied" in roles and "DENIED" not in roles  # every Lambda and state machine ran under its role
     hub = out[out.index("== 8. Hub-and-spoke") : out.index("== 9.")]
     assert hub.count("`mcgov hub publish` shared fraud-score with the hub, read-only (shared now 1)") == 2
@@ -93,6 +93,11 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert template["training_details"]["training_observations"] and template["model_overview"]["model_version"] == 2
     page = (tmp_path / "out" / "churn-model-eu.html").read_text()
     assert 'data-framework="eu-ai-act-annex-iv" data-score="0.94"' in page and 'data-approval="approved"' in page
+    # scene 10: the event-driven gate on the deployed stack
+    scene = out[out.index("== 10. An event-driven gate") :]
+    assert "CallbackStep message -> gate-watcher: PENDING, registered True" in scene
+    assert "RAM event (" in scene and "associated) -> gate-events re-checked the gate: ALLOWED" in scene
+    assert "-> pipeline step success" in scene and "waiting gates left: 0" in scene
 
 
 def test_step_names_read_as_what_each_step_does():
@@ -100,8 +105,7 @@ def test_step_names_read_as_what_each_step_does():
         ["CheckInput", "Prepare", "PopulateCard", "HasPopulateCardOutput", "PopulateCardOutputMissing"]
     ) == ("populate card -> populate card: output incomplete")
     assert steps_text(["ShareCard", "TaskFailed"]) == "share -> a task failed"
-    assert steps_text(["CheckGate", "GateDecision", "WaitForAssociation", "NextWait", "CapWait", "CheckGate"]) == (
-        "gate: waiting"
-    )
+    assert steps_text(["CheckGate", "GateDecision", "WaitForGateEvent", "NextCheck", "CheckGate"]) == "gate: waiting"
+    assert steps_text(["WaitForGateEvent", "WaitForAssociation", "NextCheck"]) == "gate: waiting ×2"
     assert steps_text(["CheckGate", "GateTimedOut", "SomethingNew"]) == "gate: timed out -> SomethingNew"
     assert steps_text(["InvalidExecutionInput"]) == "invalid input"

@@ -112,6 +112,7 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
             "Code": {"ZipFile": b"PK"},
             "Timeout": 120,
         },
+        "GetFunctionConfiguration": {"FunctionName": "mcgov-check-gate"},
     },
     "iam": {"CreateRole": {"RoleName": "mcgov-test", "AssumeRolePolicyDocument": TRUST, "Path": "/"}},
     "kms": {
@@ -128,12 +129,31 @@ PRODUCT_CALLS: dict[str, dict[str, dict[str, Any]]] = {
         "CreateStateMachine": {"name": "mcgov", "definition": "{}", "roleArn": ROLE_ARN, "type": "STANDARD"},
         "DescribeExecution": {"executionArn": EXECUTION_ARN},
         "GetExecutionHistory": {"executionArn": EXECUTION_ARN, "maxResults": 100},
+        "SendTaskFailure": {"taskToken": "token-1", "error": "GateBlocked", "cause": "blocked"},
+        "SendTaskSuccess": {"taskToken": "token-1", "output": "{}"},
         "StartExecution": {"stateMachineArn": MACHINE_ARN, "name": "run-1", "input": "{}"},
+    },
+    "dynamodb": {
+        "DeleteItem": {"TableName": "gates", "Key": {"share_arn": {"S": SHARE_ARN}, "gate_id": {"S": "g"}}},
+        "PutItem": {"TableName": "gates", "Item": {"share_arn": {"S": SHARE_ARN}, "gate_id": {"S": "g"}}},
+        "Query": {
+            "TableName": "gates",
+            "KeyConditionExpression": "share_arn = :share",
+            "ExpressionAttributeValues": {":share": {"S": SHARE_ARN}},
+        },
+        "Scan": {"TableName": "gates"},
+    },
+    "sqs": {
+        "ChangeMessageVisibility": {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/111111111111/gates",
+            "ReceiptHandle": "receipt",
+            "VisibilityTimeout": 5,
+        },
     },
 }
 # S3 (rest-xml) is not checked by the input rules (docs/emulator.md, "API input rules"): S3 answers per-member
 # error codes, not the generic validation; the product only reads and writes objects.
-UNCHECKED = {"s3": {"GetObject", "PutObject"}}
+UNCHECKED = {"s3": {"GetObject", "PutObject", "CreateBucket"}}
 CONSTRAINT_WORDS = {
     "required": "Member must not be null",
     "enum": "Member must satisfy enum value set",

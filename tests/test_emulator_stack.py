@@ -155,7 +155,26 @@ def test_deploy_creates_the_run_time_resources_and_skips_the_rest(emulator: Emul
         stateMachineArn=stack.arns["GovernanceStateMachine"]
     )
     assert stack.arns["PopulateCardFunction"] in machine["definition"] and "${" not in machine["definition"]
-    assert set(stack.skipped.values()) == {"AWS::Events::Rule", "AWS::Lambda::Permission", "AWS::CloudWatch::Alarm"}
+    assert set(stack.skipped.values()) == {"AWS::CloudWatch::Alarm"}
+    # the event path: the table with its TTL, the RAM rule to gate-events (with its permission), the schedule, and
+    # the inline policies (AWS::IAM::Policy) on the roles they name
+    table = stack.refs["GateRegistrationsTable"]
+    ttl = session.client("dynamodb").describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+    events = session.client("events")
+    assert json.loads(events.describe_rule(Name=stack.refs["RamStateChangeRule"])["EventPattern"]) == {
+        "source": ["aws.ram"],
+        "detail-type": ["Resource Sharing State Change"],
+    }
+    [target] = events.list_targets_by_rule(Rule=stack.refs["RamStateChangeRule"])["Targets"]
+    assert target["Arn"] == stack.arns["GateEventsFunction"]
+    policy = json.loads(session.client("lambda").get_policy(FunctionName=stack.arns["GateEventsFunction"])["Policy"])
+    assert policy["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"] == stack.arns["RamStateChangeRule"]
+    schedule = session.client("scheduler").get_schedule(Name=stack.refs["GateRecheckSchedule"])
+    assert schedule["ScheduleExpression"] == "rate(1 minute)" and schedule["Target"]["Input"] == '{"recheck": "all"}'
+    assert "dynamodb:PutItem" in stack.granted("GateWatcherRole") and "dynamodb:PutItem" in stack.granted(
+        "GateReaderRole"
+    )
     assert "HubStateMachine" not in stack.arns  # DeployHub defaults to false
     assert stack.granted("ShareCardRole") >= {"ram:CreateResourceShare", "sagemaker:PutResourcePolicy", "s3:GetObject"}
     assert set(stack.roles("states.amazonaws.com")) == {"StateMachineRole"}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
+from mcgov.steps.gate import completion
 from mcgov.steps.gate.callback import CALLBACK_OUTPUTS, MAX_FAILURE_REASON
 from mcgov.steps.handlers import gate_watcher, share_card
 from mcgov.steps.handlers.config import clear_policy_cache
@@ -87,7 +88,7 @@ def test_outputs_that_do_not_match_the_declaration_fail_the_step(
 ) -> None:
     share_card.handler({"card_arn": CARD})
     monkeypatch.setattr(
-        gate_watcher, "success_parameters", lambda decision: [{"Name": "gate_decision", "Value": "ALLOWED"}]
+        completion, "success_parameters", lambda decision: [{"Name": "gate_decision", "Value": "ALLOWED"}]
     )
     out = gate_watcher.handler(
         {"Records": [_record("m5", {"token": "token00005", "arguments": {"card_arn": CARD, "stage": "staging"}})]}

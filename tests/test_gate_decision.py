@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,8 @@ from mcgov.steps.approval.tags import ApprovalRecord
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.gate.decision import SCHEMA_VERSION
 from mcgov.steps.gate.decision import evaluate as evaluate_with
-from mcgov.steps.gate.poller import backoff_delays, run_gate
+from mcgov.steps.gate.poller import run_gate
+from mcgov.steps.gate.schedule import JITTER, gate_key, next_poll_at
 from mcgov.steps.gate.state import StageShareState
 from mcgov.steps.gate.verify import verify_consumers
 from mcgov.steps.policy import load_policy
@@ -225,12 +227,6 @@ def test_share_deleted_or_wrong_permission_blocks(policy) -> None:
     assert "No RAM share" in evaluate(policy, policy.stage("prod"), card(), none, NOW).reasons[0]
 
 
-def test_backoff_doubles_and_caps() -> None:
-    delay = backoff_delays(5, 60)
-    assert [delay(n) for n in range(6)] == [5, 10, 20, 40, 60, 60]
-    assert delay(10_000) == 60
-
-
 class FakeClock:
     def __init__(self) -> None:
         self.t = NOW.timestamp()
@@ -268,8 +264,8 @@ def _patch_reads(
     return calls
 
 
-def test_poller_waits_with_backoff_until_associated(policy, monkeypatch: pytest.MonkeyPatch) -> None:
-    associating = state(principals=[assoc("333333333333", "PRINCIPAL", "ASSOCIATING")])
+def test_poller_waits_on_the_gate_schedule_until_associated(policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    associating = state(principals=[assoc("333333333333", "PRINCIPAL", "ASSOCIATING", created=NOW)])
     calls = _patch_reads(monkeypatch, [associating] * 3 + [state()], card())
     clock = FakeClock()
     lines: list[str] = []
@@ -277,8 +273,25 @@ def test_poller_waits_with_backoff_until_associated(policy, monkeypatch: pytest.
         None, None, policy, policy.stage("prod"), CARD, sleep=clock.sleep, clock=clock, progress=lines.append
     )
     assert decision.allowed and calls[0] == 4
-    assert clock.sleeps == [5, 10, 20]
+    polls = [sum(clock.sleeps[: i + 1]) for i in range(len(clock.sleeps))]
+    interval = policy.gate.poll_interval_seconds  # young associations: one poll per interval, jittered after it
+    assert [math.floor(t / interval) for t in polls] == [1, 2, 3]
+    assert all(0 <= t - interval * (i + 1) < interval * JITTER for i, t in enumerate(polls))
     assert len(lines) == 4 and "waiting" in lines[0] and "allowed" in lines[-1]
+
+
+def test_poller_anchors_its_schedule_on_the_association_creation_time(policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An association created 600 s before the gate starts: the gate continues its schedule (gaps of the cap)."""
+    created = NOW - timedelta(seconds=600)
+    associating = state(principals=[assoc("333333333333", "PRINCIPAL", "ASSOCIATING", created=created)])
+    _patch_reads(monkeypatch, [associating, state()], card())
+    clock = FakeClock()
+    run_gate(None, None, policy, policy.stage("prod"), CARD, sleep=clock.sleep, clock=clock)
+    [slept] = clock.sleeps
+    expected = next_poll_at(
+        created.timestamp(), NOW.timestamp(), 5, policy.gate.backoff_cap_seconds, gate_key(CARD, "prod")
+    )
+    assert slept == pytest.approx(expected - NOW.timestamp()) and slept > policy.gate.poll_interval_seconds
 
 
 def test_poller_times_out(policy, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -546,7 +546,7 @@ def test_put_events_is_granted_on_the_configured_bus_only(template: dict[str, An
         }
     ]
     roles = {ref["Ref"] for ref in policy["Properties"]["Roles"]}
-    putting = {"CheckGateFunction", "ApprovalGuardFunction", "GateWatcherFunction"}  # the handlers calling notify
+    putting = {"CheckGateFunction", "ApprovalGuardFunction", "GateWatcherFunction", "GateEventsFunction"}  # notify
     assert roles == {res[f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in putting}
     inline = [r for r in res.values() if "events:PutEvents" in json.dumps(r.get("Properties", {}).get("Policies", []))]
     assert inline == []

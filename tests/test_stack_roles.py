@@ -149,6 +149,7 @@ def _governance_scenarios(world: World) -> None:
         "evaluation_uris": [where["evaluation"]],
         "template_uri": where["template"],
     }
+    seen["build"] = build
     seen["populate"] = _invoke(emu, fn["PopulateCardFunction"], {**build, "model_package_arn": package})
     seen["populate again"] = _invoke(emu, fn["PopulateCardFunction"], {**build, "status": "PendingReview"})
     seen["populate embed"] = _invoke(
@@ -219,6 +220,60 @@ def _governance_scenarios(world: World) -> None:
     # The Step Functions workflow, under the state machine's role.
     emu.set_association_delay(polls=None, seconds=None)
     seen["workflow"] = _execute(emu, fn["GovernanceStateMachine"], {"card": build, "stage": "staging"})
+
+
+def _event_scenarios(world: World) -> None:
+    """The event path. gate-watcher registers a pending CallbackStep gate of prod (its association RESTORING) and sets
+    its message's visibility to the next poll; RAM's event when it is ASSOCIATED again reaches the stack's rule, and
+    gate-events re-checks it (the signed approval verified, the decision put on the bus) and completes the step. A
+    second one's events are lost: the re-check schedule (Scheduler, as its role) finds it blocked and fails the step.
+    The workflow's token wait (check-gate registers the execution's token) is completed by the event, and a blocked
+    one failed with GateBlocked."""
+    emu, seen = world.emu, world.outcomes
+    prod_share = next(s["share_arn"] for s in seen["share fixed"]["shares"] if s["stage"] == "prod")
+    seen["approve again"] = _approve(world)  # the workflow re-populated the card: its new version is reviewed
+    emu.set_association_status(prod_share, PROD, "RESTORING")
+    seen["event watcher pending"] = _watch(world, (("tokenevent", "prod"),))
+    emu.set_association_status(prod_share, PROD, "ASSOCIATED")  # its event wakes the registered gate
+    emu.set_association_status(prod_share, PROD, "RESTORING")
+    emu.events.configure(drop_rate=1.0, seed=1)  # lost events: only the schedule wakes the next one
+    seen["event watcher lost"] = _watch(world, (("tokenlost1", "prod"),))
+    emu.set_association_status(prod_share, PROD, "SUSPENDED", "the account left the organization")
+    emu.clock.advance(61)  # GateRecheckRate: rate(1 minute)
+    emu.events.configure(drop_rate=0.0)
+    emu.set_association_status(prod_share, PROD, "ASSOCIATED")
+    seen["event callbacks"] = emu.pipeline_callbacks(CARD_ACCOUNT)
+    build = {**seen["build"], "card_name": "churn-events", "status": "PendingReview"}
+    emu.set_association_delay(polls=None, seconds=3)  # within the token's life: its task's timeout, the next poll
+    seen["workflow event"] = _execute_until_registered(world, build, lambda: emu.clock.advance(3.5))
+    build = {**seen["build"], "card_name": "churn-events-2", "status": "PendingReview"}
+    seen["workflow event blocked"] = _execute_until_registered(
+        world, build, lambda: emu.fail_association(principal=STAGING, message="denied by SCP")
+    )
+    emu.clear_failures()
+    emu.set_association_delay(polls=None, seconds=None)
+
+
+def _execute_until_registered(world: World, card_event: dict[str, Any], then: Any) -> dict[str, Any]:
+    """Start the workflow for staging, wait until its token wait registered, run ``then``, wait for the end."""
+    emu = world.emu
+    sfn = emu.session("card").client("stepfunctions")
+    table = world.governance.refs["GateRegistrationsTable"]
+    execution = sfn.start_execution(
+        stateMachineArn=world.governance.arns["GovernanceStateMachine"],
+        input=json.dumps({"card": card_event, "stage": "staging"}),
+        name=f"run-{uuid.uuid4().hex[:12]}",
+    )["executionArn"]
+    ddb = emu.session("card").client("dynamodb")
+    deadline = time.monotonic() + 60
+    while not any(i["waiter"]["S"] == execution for i in ddb.scan(TableName=table)["Items"]):
+        assert time.monotonic() < deadline, "the token wait did not register"
+        time.sleep(0.02)
+    then()
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, "the execution did not finish"
+        time.sleep(0.05)
+    return described
 
 
 def _share_package_group(world: World, package: str) -> None:
@@ -377,6 +432,7 @@ def world() -> Iterator[World]:
         )
         world = World(emu, governance, hub, reviewer)
         _governance_scenarios(world)
+        _event_scenarios(world)
         _hub_scenarios(world)
         _export_scenario(world)
         yield world
@@ -407,7 +463,7 @@ def test_every_action_a_role_is_granted_is_used_by_some_scenario(world: World) -
         if left:
             unused[name] = sorted(left)
     assert unused == {}
-    assert len(_stack_roles(world)) == 10, "the 7 roles of the centralized stack and the 3 the hub's adds"
+    assert len(_stack_roles(world)) == 12, "the 9 roles of the centralized stack and the 3 the hub's adds"
 
 
 def test_every_function_ran_under_its_own_role(world: World) -> None:
@@ -417,6 +473,9 @@ def test_every_function_ran_under_its_own_role(world: World) -> None:
         if logical in stack.roles("lambda.amazonaws.com"):
             assert stack.arns[logical] in acted, f"{logical} made no call"
     roles = {stack.arns[logical] for stack, logical in _stack_roles(world).values()}
+    # the hub account's stack has the event path too: the RAM events of the spokes' shares to it, and its re-check
+    # schedule, wake its gate-events, which finds no waiting gate (under the hub stack's copies of the roles)
+    acted -= {world.hub.arns["GateEventsRole"], world.hub.arns["GateRecheckScheduleRole"]}
     assert acted == roles | {world.consumer_role, world.reviewer_role}
 
 
@@ -451,6 +510,18 @@ def test_the_scenarios_did_what_the_demo_shows(world: World) -> None:
         assert seen[key]["status"] == "SUCCEEDED", seen[key]
     code, err = seen["export"]
     assert code == 0, err
+
+
+def test_the_event_path_completed_the_waiting_gates(world: World) -> None:
+    seen = world.outcomes
+    [waiting] = seen["event watcher pending"].response["outcomes"]
+    assert waiting["status"] == "PENDING" and waiting["registration"]["registered"] and waiting["visibility_set"]
+    assert seen["event callbacks"]["tokenevent"]["outcome"] == "success"  # the RAM event, through the stack's rule
+    lost = seen["event callbacks"]["tokenlost1"]  # its events lost: the schedule found it blocked
+    assert lost["outcome"] == "failure" and "SUSPENDED" in lost["reason"]
+    assert seen["workflow event"]["status"] == "SUCCEEDED"  # the token wait completed by the event
+    blocked = seen["workflow event blocked"]
+    assert (blocked["status"], blocked["error"]) == ("FAILED", "GateBlocked")  # SendTaskFailure, GateBlockedOnEvent
 
 
 def test_the_hub_map_writes_its_results_to_s3_and_returns_a_summary(world: World) -> None:
@@ -494,10 +565,16 @@ def test_only_the_approvers_sign_with_the_stacks_key(world: World) -> None:
     emu = world.emu
     key = world.governance.arns["ApprovalSigningKey"]
     signed = [d for d in emu.authorizations if d.action == "kms:Sign"]
-    assert [(d.role_arn, d.resource, d.allowed) for d in signed] == [(world.reviewer_role, key, True)]
+    # two approvals: the card's, then its re-populated version's (the event scenarios)
+    assert [(d.role_arn, d.resource, d.allowed) for d in signed] == [(world.reviewer_role, key, True)] * 2
     verified = {d.role_arn for d in emu.authorizations if d.action == "kms:Verify" and d.allowed}
     arns = world.governance.arns
-    assert verified == {arns["GateReaderRole"], arns["ApprovalGuardRole"], arns["GateWatcherRole"]}
+    assert verified == {
+        arns["GateReaderRole"],
+        arns["ApprovalGuardRole"],
+        arns["GateWatcherRole"],
+        arns["GateEventsRole"],
+    }
     before = len(emu.authorizations)
     kms = emu.session_for_role(arns["GateReaderRole"], "probe").client("kms")
     with pytest.raises(ClientError, match="no key policy statement allows the kms:Sign action"):

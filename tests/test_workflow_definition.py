@@ -51,18 +51,55 @@ def test_every_transition_exists_and_every_state_is_reachable(asl: dict[str, Any
 
 def test_every_task_retries_lambda_errors_and_catches_to_a_fail_state(asl: dict[str, Any]) -> None:
     tasks = {n: s for n, s in asl["States"].items() if s["Type"] == "Task"}
-    assert set(tasks) == {"PopulateCard", "ShareCard", "CheckGate"}
+    assert set(tasks) == {"PopulateCard", "ShareCard", "CheckGate", "WaitForGateEvent"}
     for name, task in tasks.items():
         retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
         assert {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.AWSLambdaException"} <= retried, (
             name
         )
         assert all(r["MaxAttempts"] >= 1 and r["BackoffRate"] >= 1 for r in task["Retry"])
+        if name == "WaitForGateEvent":
+            continue  # its timeout is the next poll (below)
         [catch] = task["Catch"]
         assert catch["ErrorEquals"] == ["States.ALL"]
         assert asl["States"][catch["Next"]]["Type"] == "Fail"
         assert task["Resource"] == "arn:aws:states:::lambda:invoke"
         assert task["TimeoutSeconds"] <= 900
+
+
+def test_the_token_wait_registers_times_out_at_the_next_poll_and_falls_back_to_a_wait(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    wait = states["WaitForGateEvent"]
+    assert wait["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    assert wait["Parameters"] == {
+        "FunctionName": ARNS["gate"],
+        "Payload": {
+            "card_arn.$": "$.share.card_arn",
+            "stage.$": "$.stage",
+            "task_token.$": "$$.Task.Token",
+            "execution_arn.$": "$$.Execution.Id",
+            "shares.$": "$.gate.shares",
+            "waiting_since.$": "$.gate.waiting_since",
+            "token_timeout_seconds.$": "$.gate.next_check_seconds",
+        },
+    }
+    assert wait["TimeoutSecondsPath"] == "$.gate.next_check_seconds" and "TimeoutSeconds" not in wait
+    assert not any("States.Timeout" in r["ErrorEquals"] for r in wait["Retry"]), "a timeout is the next poll"
+    assert wait["Next"] == "HasCheckGateOutput" and wait["ResultSelector"] == {"Payload.$": "$"}
+    catches = {tuple(c["ErrorEquals"]): c["Next"] for c in wait["Catch"]}
+    assert list(catches) == [("States.Timeout",), ("GateBlocked",), ("States.ALL",)]
+    assert states[catches[("States.Timeout",)]]["Next"] == "CheckGate"
+    assert states[catches[("GateBlocked",)]] == {
+        "Type": "Fail",
+        "Error": "GateBlocked",
+        "CausePath": "$.error.Cause",
+        "Comment": "The event path re-checked the gate: blocked (SendTaskFailure GateBlocked with the reasons).",
+    }
+    fallback = states[catches[("States.ALL",)]]
+    assert fallback["Type"] == "Wait" and fallback["SecondsPath"] == "$.gate.next_check_seconds"
+    assert fallback["Next"] == catches[("States.Timeout",)]
+    count = states[fallback["Next"]]
+    assert count["Parameters"] == {"attempt.$": "States.MathAdd($.poll.attempt, 1)"} and count["ResultPath"] == "$.poll"
 
 
 def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, Any]) -> None:
@@ -74,7 +111,7 @@ def test_tasks_call_the_given_functions_with_the_contract_events(asl: dict[str, 
     }
     assert states["CheckGate"]["Parameters"] == {
         "FunctionName": ARNS["gate"],
-        "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0},
+        "Payload": {"card_arn.$": "$.share.card_arn", "stage.$": "$.stage", "wait_seconds": 0, "max_wait_seconds": 300},
     }
     assert states["CheckGate"]["ResultPath"] == "$.gate"
     assert states["CheckGate"]["ResultSelector"] == {"Payload.$": "$.Payload"}
@@ -99,36 +136,14 @@ def test_gate_choice_branches_on_status_and_bounds_the_loop(asl: dict[str, Any])
     [limit] = [c for c in decision["Choices"] if c["Variable"] == "$.poll.attempt"]
     assert limit["NumericGreaterThanEquals"] == 40
     assert states[limit["Next"]]["Error"] == "GateTimedOut"
-    wait = states[decision["Default"]]
-    assert wait["Type"] == "Wait" and wait["SecondsPath"] == "$.poll.wait_seconds"
+    assert decision["Default"] == "WaitForGateEvent"
 
 
-def _simulate_waits(asl: dict[str, Any], checks: int) -> list[int]:
-    """Follow the PENDING path: the waits and attempt counters the Pass states produce."""
-    states = asl["States"]
-    poll = dict(states["Prepare"]["Parameters"]["poll"])
-    waits = []
-    for _ in range(checks):
-        waits.append(poll["wait_seconds"])
-        backoff = states[states["WaitForAssociation"]["Next"]]
-        [rule] = backoff["Choices"]
-        nxt = states[rule["Next"]] if poll["wait_seconds"] > rule["NumericGreaterThan"] else states[backoff["Default"]]
-        params = nxt["Parameters"]
-        assert params["attempt.$"] == "States.MathAdd($.poll.attempt, 1)"
-        if "wait_seconds.$" in params:
-            assert params["wait_seconds.$"] == "States.MathAdd($.poll.wait_seconds, $.poll.wait_seconds)"
-            poll = {"attempt": poll["attempt"] + 1, "wait_seconds": poll["wait_seconds"] * 2}
-        else:
-            poll = {"attempt": poll["attempt"] + 1, "wait_seconds": params["wait_seconds"]}
-        assert nxt["Next"] == "CheckGate"
-    return waits
-
-
-def test_backoff_doubles_up_to_the_cap() -> None:
+def test_the_wait_cap_and_the_attempts_are_settings() -> None:
     from mcgov.steps.workflow.definition import WorkflowSettings, governance_definition
 
-    asl = governance_definition(ARNS, WorkflowSettings(initial_wait_seconds=10, max_wait_seconds=100, max_attempts=8))
-    assert _simulate_waits(asl, 7) == [10, 20, 40, 80, 100, 100, 100]
+    asl = governance_definition(ARNS, WorkflowSettings(max_wait_seconds=100, max_attempts=8))
+    assert asl["States"]["CheckGate"]["Parameters"]["Payload"]["max_wait_seconds"] == 100
     [limit] = [c for c in asl["States"]["GateDecision"]["Choices"] if c["Variable"] == "$.poll.attempt"]
     assert limit["NumericGreaterThanEquals"] == 8
 
@@ -157,7 +172,7 @@ def test_default_arns_are_cloudformation_substitutions() -> None:
     ("settings", "hint"),
     [
         ({"max_attempts": 0}, "max_attempts"),
-        ({"initial_wait_seconds": 500, "max_wait_seconds": 100}, "exceeds max_wait_seconds"),
+        ({"max_wait_seconds": -1}, "max_wait_seconds"),
         ({"task_timeout_seconds": 901}, "task_timeout_seconds"),
         ({"retry_interval_seconds": 0}, "retry_interval_seconds"),
     ],

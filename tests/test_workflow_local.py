@@ -28,6 +28,8 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
 
     def gate(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log.append({"gate": event})
+        if "task_token" in event:  # WaitForGateEvent: registers; nobody completes the token, it times out
+            return {"registration": {"registered": False}}
         status = next(remaining)
         if status == "ERROR":
             raise RuntimeError("RAM is unreachable; retry later")
@@ -37,6 +39,9 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
             "status": status,
             "reasons": [f"prod: {status.lower()}"],
             "reason": f"prod: {status.lower()}",
+            "next_check_seconds": 1,
+            "shares": ["arn:aws:ram:us-east-1:111111111111:resource-share/s"],
+            "waiting_since": None,
         }
 
     return {"populate": populate, "share": share, "gate": gate}
@@ -48,7 +53,7 @@ def _run(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None, **kw
     return run_local("allowed", handlers=_handlers(statuses, seen), **kwargs)
 
 
-def test_pending_then_allowed_succeeds_after_one_wait() -> None:
+def test_pending_then_allowed_succeeds_after_one_token_wait() -> None:
     seen: list[dict[str, Any]] = []
     result = _run(["PENDING", "ALLOWED"], seen, card_event={"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]})
     assert result["status"] == "SUCCEEDED", result
@@ -63,15 +68,18 @@ def test_pending_then_allowed_succeeds_after_one_wait() -> None:
         "HasShareCardOutput",
         "KeepShareCardOutput",
         *gate,
-        "WaitForAssociation",
-        "NextWait",
-        "DoubleWait",
+        "WaitForGateEvent",
+        "NextCheck",
         *gate,
         "GateAllowed",
     ]
     assert seen[0] == {"populate": {"card_name": "churn", "evaluation_uris": ["s3://b/e.json"]}}
     assert seen[1] == {"share": {"card_arn": CARD_ARN}}
-    assert seen[2] == seen[3] == {"gate": {"card_arn": CARD_ARN, "stage": "staging", "wait_seconds": 0}}
+    check = {"card_arn": CARD_ARN, "stage": "staging", "wait_seconds": 0, "max_wait_seconds": 0}
+    assert seen[2] == seen[4] == {"gate": check}
+    token_wait = seen[3]["gate"]
+    assert token_wait["task_token"] and token_wait["execution_arn"].startswith("arn:aws:states:us-east-1:")
+    assert token_wait["shares"] == ["arn:aws:ram:us-east-1:111111111111:resource-share/s"]
     assert result["output"]["gate"]["allowed"] is True
     assert result["output"]["poll"]["attempt"] == 2
 

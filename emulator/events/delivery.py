@@ -1,7 +1,8 @@
 """Deliver to a target of a rule or a schedule: the permission AWS needs, the call, retries, the dead-letter queue.
 
-Targets: Lambda functions (the in-process handler registered with ``Emulator.register_lambda_handler``; the function
-must exist), SQS queues, SNS topics, Step Functions state machines (StartExecution), event buses and CloudWatch Logs
+Targets: Lambda functions (the in-process handler registered with ``Emulator.register_lambda_handler``, run under
+the function's role with its environment as ``awslambda.runtime`` runs it; the function must exist), SQS queues, SNS
+topics, Step Functions state machines (StartExecution), event buses and CloudWatch Logs
 log groups (moto's backends). Sources for the rules applied:
 
 * A rule invokes Lambda asynchronously. A Lambda, SNS or SQS target with a ``RoleArn`` is called as that role (it
@@ -28,10 +29,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.emulator.awslambda.models import find_handler, function_key, run_handler
+from mcgov.emulator.awslambda.models import find_handler, function_key
 from mcgov.emulator.events.hub import Delivery, EventHub
 from mcgov.emulator.iam.enforce import ALWAYS_KNOWN, role_documents
 from mcgov.emulator.iam.policy import Decision, RequestContext, Unsupported, evaluate
+from mcgov.emulator.state import Authorization, get_state
 
 LAMBDA_RETRY_DELAYS = (60.0, 120.0)
 EVENTS_PRINCIPAL = "events.amazonaws.com"
@@ -130,19 +132,30 @@ def permission_error(via: Via, target: Mapping[str, Any]) -> str | None:
         action = SCHEDULER_ACTIONS.get(service)
         if action is None:
             return f"the emulator does not invoke {service} targets"
-        return _role_error(str(role_arn or ""), action, arn)
+        return _role_error(str(role_arn or ""), action, arn, by="scheduler")
     if role_arn and service in RULE_ROLE_ACTIONS:  # an execution role instead of the resource-based policy
-        return _role_error(str(role_arn), RULE_ROLE_ACTIONS[service], arn)
+        return _role_error(str(role_arn), RULE_ROLE_ACTIONS[service], arn, by="events")
     if service == "lambda":
         return _lambda_policy_error(via, arn)
     if service == "states":
         if not role_arn:
             return "a Step Functions target needs RoleArn, a role EventBridge assumes to call states:StartExecution"
-        return _role_error(str(role_arn), "states:StartExecution", arn)
+        return _role_error(str(role_arn), "states:StartExecution", arn, by="events")
     return None
 
 
-def _role_error(role_arn: str, action: str, resource: str) -> str | None:
+def _role_error(role_arn: str, action: str, resource: str, *, by: str) -> str | None:
+    """Why the target's role may not make the call, or None; the decision goes to the authorization log, made
+    ``by`` the service that acts with the role (``events``, ``scheduler``)."""
+    error = _role_refusal(role_arn, action, resource)
+    if role_arn and role_documents(role_arn) is not None:
+        get_state().record_authorization(
+            Authorization(role_arn, action, resource, allowed=error is None, by=by, reason=error or "")
+        )
+    return error
+
+
+def _role_refusal(role_arn: str, action: str, resource: str) -> str | None:
     documents = role_documents(role_arn) if role_arn else None
     if documents is None:
         return f"the role {role_arn or '(none)'} does not exist, so it cannot be assumed to call {action}"
@@ -257,7 +270,10 @@ def _invoke_lambda(arn: str, region: str, account: str, payload: str) -> Result:
             "failed",
             f"no in-process handler is registered for {function_key(arn)} (Emulator.register_lambda_handler)",
         )
-    output, failed = run_handler(handler, function_key(arn), payload)
+    from mcgov.emulator.awslambda.runtime import function_config, run_function
+
+    # as Lambda runs an asynchronous invocation: under the function's role, with its environment variables
+    output, failed = run_function(handler, function_config(arn, account, region), function_key(arn), payload)
     if failed:
         return Result("function-error", json.loads(output).get("errorMessage"))
     return Result("delivered")

@@ -32,6 +32,7 @@ from mcgov.steps.share.plan import latest_by_entity, select_share
 from mcgov.steps.share.ram_rows import Association, AssociationStatus, ShareStatus
 
 SCHEMA_VERSION = 1
+_IN_PROGRESS = frozenset(s.value for s in AssociationStatus if s.transient)
 
 
 @dataclass
@@ -49,6 +50,15 @@ class Decision:
     pending: bool = False
     consumer_checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     approval: dict[str, Any] | None = None
+
+    def waiting_since(self) -> datetime | None:
+        """When the oldest association the gate still waits for (ASSOCIATING, RESTORING) was created: the anchor
+        of the poll schedule (``mcgov.steps.gate.schedule``); None when none is in progress or RAM gave no time."""
+        records = [*self.principals.values(), self.resource]
+        times = [
+            r["created"] for r in records if r.get("status") in _IN_PROGRESS and isinstance(r.get("created"), datetime)
+        ]
+        return min(times, default=None)
 
     def to_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = json_safe(

@@ -1,7 +1,8 @@
-"""Imperative shell of the gate: read the card and RAM, evaluate, back off and re-poll until decided.
+"""Imperative shell of the gate: read the card and RAM, evaluate, re-poll on the gate's schedule until decided.
 
 Any exception while reading becomes a blocked decision (fail closed). ``sleep`` and ``clock`` default to the
-clock of ``mcgov.clock`` (real time unless an emulator provides its own), looked up at each call.
+clock of ``mcgov.clock`` (real time unless an emulator provides its own), looked up at each call. Polls follow
+``mcgov.steps.gate.schedule``: anchored on the first pending association's creation time, backing off, jittered.
 """
 
 from __future__ import annotations
@@ -17,15 +18,11 @@ from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.card.store import CardStore
 from mcgov.steps.gate.decision import Decision, blocked, card_summary, evaluate
 from mcgov.steps.gate.reader import read_hub_copy, read_stage_state
+from mcgov.steps.gate.schedule import gate_key, next_poll_delay
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 Progress = Callable[[str], None]
-
-
-def backoff_delays(interval: float, cap: float) -> Callable[[int], float]:
-    """``n -> min(interval * 2**n, cap)``."""
-    return lambda n: min(interval * (2 ** min(n, 62)), cap)
 
 
 def check_once(
@@ -76,6 +73,8 @@ def run_gate(
     """Poll until allowed, blocked for a reason waiting cannot fix, or ``timeout`` (default: policy) elapses.
 
     ``check(now)`` makes one evaluation (default: ``check_once`` of the card); the package gate passes its own.
+    Between polls it sleeps until the gate's next poll (``next_poll_delay``), anchored on the first pending
+    association's creation time (else this call's start).
     """
     check = check or (lambda now: check_once(ram, sagemaker, policy, stage, card_arn, now, kms))
     waits = wait_clock.for_clients(ram, sagemaker)
@@ -83,7 +82,7 @@ def run_gate(
     clock = waits.now if clock is None else clock
     settings = policy.gate
     limit = settings.timeout_seconds if timeout is None else timeout
-    delay = backoff_delays(settings.poll_interval_seconds, settings.backoff_cap_seconds)
+    key = gate_key(card_arn, stage.name)
     start = clock()
     attempt = 0
     while True:
@@ -105,7 +104,10 @@ def run_gate(
             )
             decision.pending = False
             return decision
-        sleep(min(delay(attempt), remaining))
+        since = decision.waiting_since()
+        anchor = since.timestamp() if since is not None else start
+        delay = next_poll_delay(anchor, clock(), settings.poll_interval_seconds, settings.backoff_cap_seconds, key)
+        sleep(min(delay, remaining))
         attempt += 1
 
 

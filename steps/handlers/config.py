@@ -25,6 +25,7 @@ POLICY_MAX_AGE_ENV = "MCGOV_POLICY_MAX_AGE"
 DEFAULT_POLICY_MAX_AGE = 300
 APPROVAL_STAGE_ENV = "MCGOV_APPROVAL_STAGE"
 GATE_MARGIN_SECONDS = 10.0
+TABLE_ENV = "MCGOV_GATE_TABLE"
 
 
 class PolicyProvider(BaseProvider):
@@ -68,6 +69,12 @@ def load_runtime_policy() -> SharePolicy:
         raise
     assert isinstance(policy, SharePolicy)
     return policy
+
+
+def registration_table() -> str | None:
+    """The waiting-gate registrations table (``MCGOV_GATE_TABLE``, set by the stack); None when unset: gates then
+    poll only."""
+    return os.environ.get(TABLE_ENV) or None
 
 
 def clear_policy_cache() -> None:

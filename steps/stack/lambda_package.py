@@ -54,6 +54,7 @@ HANDLERS = tuple(
         "check_gate",
         "approval_guard",
         "gate_watcher",
+        "gate_events",
         "approve_model_package",
         "hub_sync",
     )

@@ -34,7 +34,7 @@ LAMBDA_SERVICE_ERROR = "Lambda.ServiceException"
 TASK_OUTPUTS = {
     "PopulateCard": ("populate", ("card_arn", "card_version", "content_sha256", "result")),
     "ShareCard": ("share", ("card_arn", "shares", "drift")),
-    "CheckGate": ("gate", ("allowed", "status", "reason", "reasons")),
+    "CheckGate": ("gate", ("allowed", "status", "reason", "reasons", "next_check_seconds", "shares", "waiting_since")),
 }
 """Governance Task states: where the output goes (``$.<key>``, also the key of its Lambda) and the keys later
 states read."""
@@ -101,12 +101,13 @@ class WorkflowSettings:
     timeout being a pipeline Lambda step's): a function that runs out of time fails with its own error, and Step
     Functions never abandons a call that is still running (which a retry would then run twice).
 
-    ``retry_interval_seconds`` is the IntervalSeconds of every Task's Retry; None keeps the defaults
-    (``LAMBDA_RETRY_INTERVAL_SECONDS``, ``HANDLER_RETRY_INTERVAL_SECONDS``). Tests and local runs on moto set 1:
-    moto waits out a Retry's interval in real time.
+    The gate decides how long to wait before each check (``next_check_seconds``, its poll schedule);
+    ``max_wait_seconds`` caps it (at least 1 s: a task's timeout). ``retry_interval_seconds`` is the IntervalSeconds
+    of every Task's Retry; None keeps the defaults (``LAMBDA_RETRY_INTERVAL_SECONDS``,
+    ``HANDLER_RETRY_INTERVAL_SECONDS``). Tests and local runs on moto set 1 and a wait cap of 0: moto waits out
+    Retry intervals and timeouts in real time.
     """
 
-    initial_wait_seconds: int = 15
     max_wait_seconds: int = 300
     max_attempts: int = 40
     task_timeout_seconds: int = 300
@@ -116,7 +117,6 @@ class WorkflowSettings:
     def __post_init__(self) -> None:
         _check_ints(
             (
-                ("initial_wait_seconds", self.initial_wait_seconds, 0, 3600),
                 ("max_wait_seconds", self.max_wait_seconds, 0, 86400),
                 ("max_attempts", self.max_attempts, 1, 10000),
                 ("task_timeout_seconds", self.task_timeout_seconds, 1, 900),
@@ -124,11 +124,6 @@ class WorkflowSettings:
             )
         )
         _check_retry_interval(self.retry_interval_seconds)
-        if self.initial_wait_seconds > self.max_wait_seconds:
-            raise InvalidWorkflowSettingError(
-                f"initial_wait_seconds={self.initial_wait_seconds} exceeds max_wait_seconds={self.max_wait_seconds}; "
-                "lower it or raise the cap."
-            )
 
     def retry_intervals(self) -> tuple[int, int]:
         """IntervalSeconds of the Retry on Lambda service errors and of the Retry on the handlers' failure."""
@@ -218,20 +213,14 @@ def governance_definition(
         task["Parameters"]["FunctionName"] = getattr(arns, key)
         task["TimeoutSeconds"] = cfg.gate_task_timeout_seconds if key == "gate" else cfg.task_timeout_seconds
         _set_retry_intervals(task, intervals)
-    states["Prepare"]["Parameters"]["poll"]["wait_seconds"] = cfg.initial_wait_seconds
-    states["CapWait"]["Parameters"]["wait_seconds"] = cfg.max_wait_seconds
-    [longer] = states["NextWait"]["Choices"]
-    longer["NumericGreaterThan"] = cfg.max_wait_seconds // 2
-    states["NextWait"]["Comment"] = next_wait_comment(cfg.max_wait_seconds)
+    states["CheckGate"]["Parameters"]["Payload"]["max_wait_seconds"] = cfg.max_wait_seconds
+    event_wait = states["WaitForGateEvent"]
+    event_wait["Parameters"]["FunctionName"] = arns.gate
+    _set_retry_intervals(event_wait, intervals)
     [attempts] = [c for c in states["GateDecision"]["Choices"] if "NumericGreaterThanEquals" in c]
     attempts["NumericGreaterThanEquals"] = cfg.max_attempts
     states["GateTimedOut"]["Comment"] = timed_out_comment(cfg.max_attempts)
     return asl
-
-
-def next_wait_comment(max_wait_seconds: int) -> str:
-    """Comment of the NextWait state (the authoring code writes the same)."""
-    return f"Double the wait, capped at {max_wait_seconds} s."
 
 
 def timed_out_comment(max_attempts: int) -> str:

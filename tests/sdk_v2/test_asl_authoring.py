@@ -39,11 +39,10 @@ def test_the_shipped_files_are_what_the_authoring_code_renders() -> None:
     ("arns", "settings"),
     [
         (ARNS, WorkflowSettings()),
-        (None, WorkflowSettings(initial_wait_seconds=0, max_wait_seconds=0, max_attempts=3, retry_interval_seconds=1)),
+        (None, WorkflowSettings(max_wait_seconds=0, max_attempts=3, retry_interval_seconds=1)),
         (
             ARNS,
             WorkflowSettings(
-                initial_wait_seconds=7,
                 max_wait_seconds=61,
                 max_attempts=9,
                 task_timeout_seconds=30,
