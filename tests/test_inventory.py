@@ -520,3 +520,19 @@ def test_share_state_rules_on_rows_read() -> None:
     wider = [*exact, _row(old, "333333333333", "PRINCIPAL", "ASSOCIATED", 1)]
     drift = state([_share(old, legacy)], {old: held}, {old: wider})
     assert drift.state is ShareState.DRIFT and "333333333333" in drift.problems[0]
+
+
+def test_cli_html_path_is_checked_before_any_aws_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mcgov.steps.cli.inventory as cli_inventory
+
+    def no_session(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a session was made before the --html path was checked")
+
+    monkeypatch.setattr(cli_inventory, "make_session", no_session)
+    target = tmp_path / "missing" / "inventory.html"
+    assert main(["inventory", "--policy", str(EXAMPLE), "--html", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--html" in err and "does not exist" in err
+    assert not target.parent.exists()

@@ -10,7 +10,7 @@ from typing import Any
 
 from mcgov.steps.cli._shared import check_card_account, print_json, read_policy, report_output
 from mcgov.steps.common.aws import make_session
-from mcgov.steps.common.files import write_atomic
+from mcgov.steps.common.files import check_writable, write_atomic
 from mcgov.steps.inventory.read import read_fleet
 from mcgov.steps.inventory.render import render_html, render_table
 from mcgov.steps.share.client import client_config, ram_client
@@ -32,6 +32,8 @@ def register(subparsers: Any) -> None:
 
 def cmd_inventory(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
+    if args.html:
+        check_writable(args.html, "--html")  # before any AWS call: a bad path is exit 2, not a wasted fleet read
     session = make_session(getattr(args, "profile", None), policy.region)
     check_card_account(session, policy, args.policy)
     config = client_config(INVENTORY_MAX_ATTEMPTS)

@@ -15,6 +15,19 @@ def write_atomic(path: str, text: str, flag: str = "--out") -> None:
     A directory, a device, FIFO or other non-regular file (replacing ``/dev/null`` as root would be a disaster),
     or a file in a folder that does not exist, is bad input naming ``flag``: nothing is written.
     """
+    target = check_writable(path, flag)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_writable(path: str, flag: str = "--out") -> Path:
+    """The checks ``write_atomic`` makes, for a command to run before its work: bad input naming ``flag``."""
     target = Path(path)
     if target.is_dir():
         raise BadInputError(f"{flag}: {path} is a directory; name a file")
@@ -25,11 +38,4 @@ def write_atomic(path: str, text: str, flag: str = "--out") -> None:
         )
     if not target.parent.is_dir():
         raise BadInputError(f"{flag}: folder {target.parent} does not exist; create it or name another file")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return target
