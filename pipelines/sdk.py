@@ -9,6 +9,7 @@ version it found and the extra that fixes it.
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import re
@@ -75,7 +76,7 @@ def load() -> Sdk:
     if not release or (release < MIN_V2):
         raise SdkUnavailableError(f"sagemaker {version} is installed, which mcgov does not support; {INSTALL_HINT}.")
     try:
-        return _v3(version) if release[0] >= 3 else _v2(version)
+        return _classes(version, release[0])
     except ImportError as exc:
         missing = getattr(exc, "name", None) or str(exc)
         raise SdkUnavailableError(
@@ -89,78 +90,34 @@ def load() -> Sdk:
         ) from exc
 
 
-def _v3(version: str) -> Sdk:
-    # The optional `pipelines` extra: these imports stay inside the function.
-    from sagemaker.core import image_uris
-    from sagemaker.core.lambda_helper import Lambda
-    from sagemaker.core.workflow.conditions import ConditionEquals
-    from sagemaker.core.workflow.execution_variables import ExecutionVariables
-    from sagemaker.core.workflow.functions import Join
-    from sagemaker.core.workflow.parameters import ParameterString
-    from sagemaker.core.workflow.pipeline_context import PipelineSession
-    from sagemaker.mlops.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
-    from sagemaker.mlops.workflow.condition_step import ConditionStep
-    from sagemaker.mlops.workflow.fail_step import FailStep
-    from sagemaker.mlops.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
-    from sagemaker.mlops.workflow.pipeline import Pipeline
-
-    return Sdk(
-        version=version,
-        major=3,
-        PipelineSession=PipelineSession,
-        Pipeline=Pipeline,
-        ParameterString=ParameterString,
-        ExecutionVariables=ExecutionVariables,
-        Join=Join,
-        ConditionEquals=ConditionEquals,
-        Lambda=Lambda,
-        LambdaStep=LambdaStep,
-        LambdaOutput=LambdaOutput,
-        LambdaOutputTypeEnum=LambdaOutputTypeEnum,
-        CallbackStep=CallbackStep,
-        CallbackOutput=CallbackOutput,
-        CallbackOutputTypeEnum=CallbackOutputTypeEnum,
-        ConditionStep=ConditionStep,
-        FailStep=FailStep,
-        image_uris=image_uris,
-    )
+# Where each class of ``Sdk`` lives: (module under v3, module under v2). ``image_uris`` is the module itself.
+_LOCATIONS: dict[str, tuple[str, str]] = {
+    "PipelineSession": ("sagemaker.core.workflow.pipeline_context", "sagemaker.workflow.pipeline_context"),
+    "Pipeline": ("sagemaker.mlops.workflow.pipeline", "sagemaker.workflow.pipeline"),
+    "ParameterString": ("sagemaker.core.workflow.parameters", "sagemaker.workflow.parameters"),
+    "ExecutionVariables": ("sagemaker.core.workflow.execution_variables", "sagemaker.workflow.execution_variables"),
+    "Join": ("sagemaker.core.workflow.functions", "sagemaker.workflow.functions"),
+    "ConditionEquals": ("sagemaker.core.workflow.conditions", "sagemaker.workflow.conditions"),
+    "Lambda": ("sagemaker.core.lambda_helper", "sagemaker.lambda_helper"),
+    "LambdaStep": ("sagemaker.mlops.workflow.lambda_step", "sagemaker.workflow.lambda_step"),
+    "LambdaOutput": ("sagemaker.mlops.workflow.lambda_step", "sagemaker.workflow.lambda_step"),
+    "LambdaOutputTypeEnum": ("sagemaker.mlops.workflow.lambda_step", "sagemaker.workflow.lambda_step"),
+    "CallbackStep": ("sagemaker.mlops.workflow.callback_step", "sagemaker.workflow.callback_step"),
+    "CallbackOutput": ("sagemaker.mlops.workflow.callback_step", "sagemaker.workflow.callback_step"),
+    "CallbackOutputTypeEnum": ("sagemaker.mlops.workflow.callback_step", "sagemaker.workflow.callback_step"),
+    "ConditionStep": ("sagemaker.mlops.workflow.condition_step", "sagemaker.workflow.condition_step"),
+    "FailStep": ("sagemaker.mlops.workflow.fail_step", "sagemaker.workflow.fail_step"),
+    "image_uris": ("sagemaker.core.image_uris", "sagemaker.image_uris"),
+}
 
 
-def _v2(version: str) -> Sdk:
-    # The optional `pipelines-v2` extra: these imports stay inside the function.
-    from sagemaker import image_uris
-    from sagemaker.lambda_helper import Lambda
-    from sagemaker.workflow.callback_step import CallbackOutput, CallbackOutputTypeEnum, CallbackStep
-    from sagemaker.workflow.condition_step import ConditionStep
-    from sagemaker.workflow.conditions import ConditionEquals
-    from sagemaker.workflow.execution_variables import ExecutionVariables
-    from sagemaker.workflow.fail_step import FailStep
-    from sagemaker.workflow.functions import Join
-    from sagemaker.workflow.lambda_step import LambdaOutput, LambdaOutputTypeEnum, LambdaStep
-    from sagemaker.workflow.parameters import ParameterString
-    from sagemaker.workflow.pipeline import Pipeline
-    from sagemaker.workflow.pipeline_context import PipelineSession
-
-    return Sdk(
-        version=version,
-        major=2,
-        PipelineSession=PipelineSession,
-        Pipeline=Pipeline,
-        ParameterString=ParameterString,
-        ExecutionVariables=ExecutionVariables,
-        Join=Join,
-        ConditionEquals=ConditionEquals,
-        Lambda=Lambda,
-        LambdaStep=LambdaStep,
-        LambdaOutput=LambdaOutput,
-        LambdaOutputTypeEnum=LambdaOutputTypeEnum,
-        CallbackStep=CallbackStep,
-        CallbackOutput=CallbackOutput,
-        CallbackOutputTypeEnum=CallbackOutputTypeEnum,
-        ConditionStep=ConditionStep,
-        FailStep=FailStep,
-        image_uris=image_uris,
-    )
+def _classes(version: str, major: int) -> Sdk:
+    """Import every class of ``Sdk`` from where SDK ``major`` keeps it (the optional extra: imported on use)."""
+    found: dict[str, Any] = {}
+    for name, (v3, v2) in _LOCATIONS.items():
+        module = importlib.import_module(v3 if major >= 3 else v2)
+        found[name] = module if name == "image_uris" else getattr(module, name)
+    return Sdk(version=version, major=3 if major >= 3 else 2, **found)
 
 
 @contextmanager

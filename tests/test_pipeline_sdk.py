@@ -121,11 +121,11 @@ def test_an_sdk_whose_workflow_classes_do_not_import_is_named_with_the_missing_m
 ) -> None:
     from mcgov.pipelines.exceptions import SdkUnavailableError
 
-    def broken(version: str) -> Any:
+    def broken(version: str, major: int) -> Any:
         raise ModuleNotFoundError("No module named 'sagemaker.lambda_helper'", name="sagemaker.lambda_helper")
 
     monkeypatch.setattr(fake_sdk, "installed_version", lambda: "3.27.0")
-    monkeypatch.setattr(fake_sdk, "_v3", broken)
+    monkeypatch.setattr(fake_sdk, "_classes", broken)
     with pytest.raises(SdkUnavailableError, match=r"sagemaker 3\.27\.0 .* \(missing sagemaker\.lambda_helper\)"):
         fake_sdk.load()
 
