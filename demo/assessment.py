@@ -8,22 +8,19 @@ allows it. A card of its own (``churn-model-eu``), so the earlier scenes' versio
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mcgov.demo.scene import policy_uri, title
 from mcgov.steps.approval.service import approve_card
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.assess.assessment import assess
 from mcgov.steps.assess.framework import load_framework
 from mcgov.steps.common.jsonutil import content_sha256
 from mcgov.steps.handlers.check_gate import check
-from mcgov.steps.handlers.config import clear_policy_cache
 from mcgov.steps.policy import load_policy
 from mcgov.steps.review.html import render_html
 from mcgov.steps.review.view import CardInfo
@@ -53,11 +50,11 @@ FILLED = {
 def assessment_scene(emu: Any, workflow: Any, card_event: dict[str, Any], policy: Path, out: Path) -> None:
     """Scene 9: blocked below the score with the missing items, the template filled, re-published, allowed."""
     path = _policy_requiring_annex_iv(policy, out)
-    _title(f"9. Prod requires EU AI Act Annex IV coverage of {MIN_SCORE:g} (require_assessment, {path})")
+    title(f"9. Prod requires EU AI Act Annex IV coverage of {MIN_SCORE:g} (require_assessment, {path})")
     emu.set_association_delay(polls=0)
     event = {**card_event, "card_name": CARD}
     sm = emu.session("card").client("sagemaker")
-    with _policy_uri(path):
+    with policy_uri(path):
         blocked = workflow.execute({"card": event, "stage": "prod"})
         print(f"   first run: execution {blocked['status']} ({blocked['error']})")
         reasons = check(CARD, "prod", 0).reasons
@@ -147,23 +144,3 @@ def _fill_template(emu: Any, template_uri: str, out: Path) -> str:
     s3.put_object(Bucket=bucket, Key=filled_key, Body=text.encode())
     (out / "card-template-annex-iv.yaml").write_text(text)
     return f"s3://{bucket}/{filled_key}"
-
-
-@contextmanager
-def _policy_uri(path: Path) -> Iterator[None]:
-    """The workflow's Lambdas read the deploy-time policy from ``MCGOV_POLICY_URI``; restored afterwards."""
-    previous = os.environ.get("MCGOV_POLICY_URI")
-    os.environ["MCGOV_POLICY_URI"] = str(path)
-    clear_policy_cache()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("MCGOV_POLICY_URI", None)
-        else:
-            os.environ["MCGOV_POLICY_URI"] = previous
-        clear_policy_cache()
-
-
-def _title(text: str) -> None:
-    print(f"\n== {text}")

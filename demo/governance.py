@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mcgov.demo.local_run import DEFAULT_POLICY as POLICY
+from mcgov.demo.scene import title
 from mcgov.demo.states import steps_text
 from mcgov.errors import BadInputError
 from mcgov.steps.approval.service import approve_card
@@ -27,7 +28,7 @@ DECISIONS_QUEUE = "mcgov-decisions"
 
 def consumer_view(emu: Any, card_arn: str, out: Path) -> None:
     """Scene 4: the staging account reads the card by ARN; version and hash must match the gate's record."""
-    _title("4. The staging account reads the card by ARN (consumer check)")
+    title("4. The staging account reads the card by ARN (consumer check)")
     staging = emu.session("staging")
     verified = verify_consumers(check(card_arn, "staging", 0), {emu.account_id("staging"): staging})
     decision = decision_output(verified)
@@ -116,7 +117,7 @@ def show_events(emu: Any) -> None:
 def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
     """Scene 5: prod requires an Approved card; blocked until one of the policy's approvers approves the version
     they reviewed."""
-    _title("5. Promote to prod: the policy requires an Approved card, approved by one of its approvers")
+    title("5. Promote to prod: the policy requires an Approved card, approved by one of its approvers")
     blocked = workflow.execute({"card": {k: v for k, v in card_event.items() if k != "status"}, "stage": "prod"})
     print(f"   before review: execution {blocked['status']} ({blocked['error']}): {blocked['cause']}")
     policy = load_policy(os.environ["MCGOV_POLICY_URI"])  # the deployed policy: the demo's, with notifications
@@ -175,7 +176,7 @@ def prod_after_review(emu: Any, workflow: Any, card_event: dict[str, Any], out: 
 
 def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
     """Scene 6: the staging association FAILS; the workflow fails closed with the reason."""
-    _title("6. A blocked gate: the staging account's association FAILS")
+    title("6. A blocked gate: the staging account's association FAILS")
     emu.fail_association(
         principal=emu.account_id("staging"), message="The account is not in the organization's allowed list (SCP)"
     )
@@ -195,7 +196,3 @@ def blocked_scenario(emu: Any, workflow: Any, card_event: dict[str, Any], out: P
 
 def _first_clause(exc: BaseException) -> str:
     return str(exc).split("; ")[0].split(": review")[0]
-
-
-def _title(text: str) -> None:
-    print(f"\n== {text}")

@@ -11,15 +11,13 @@ The demo's emulator admits the spokes in its organization (``any_account_in_orga
 from __future__ import annotations
 
 import json
-import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mcgov.demo.scene import policy_uri
 from mcgov.steps.workflow.results import map_run_results
 
 SPOKES = ("444444444444", "555555555555")
@@ -59,7 +57,7 @@ def hub_scene(emu: Any, out: Path) -> None:
             f"   spoke {account}: `mcgov hub publish` shared {CARD} with the hub, read-only "
             f"({', '.join(f'{k.value} {n}' for k, n in report.counts.items() if n)})"
         )
-    with _policy_uri(path):
+    with policy_uri(path):
         machine = _deploy(emu, path)
         _sync(emu, machine, "hub state machine (Distributed Map, one child execution per spoke)")
         _sync(emu, machine, "re-run")
@@ -77,24 +75,6 @@ def hub_scene(emu: Any, out: Path) -> None:
 
 def _content(account: str, version: str) -> str:
     return json.dumps({"model_overview": {"model_description": f"fraud scoring of spoke {account}, {version}"}})
-
-
-@contextmanager
-def _policy_uri(path: Path) -> Iterator[None]:
-    """The hub Lambdas read the deploy-time policy from ``MCGOV_POLICY_URI``; restored afterwards."""
-    from mcgov.steps.handlers.config import clear_policy_cache
-
-    previous = os.environ.get("MCGOV_POLICY_URI")
-    os.environ["MCGOV_POLICY_URI"] = str(path)
-    clear_policy_cache()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("MCGOV_POLICY_URI", None)
-        else:
-            os.environ["MCGOV_POLICY_URI"] = previous
-        clear_policy_cache()
 
 
 def _deploy(emu: Any, policy: Path) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from mcgov.demo.scene import title
 from mcgov.steps.approval.store import ApprovalStore
 from mcgov.steps.review.diff import diff_cards
 from mcgov.steps.review.diff_render import render_diff_text
@@ -50,7 +51,7 @@ def export_policy(policy: Path, out: Path, bucket: str) -> Path:
 
 def review_scene(emu: Any, workflow: Any, card_event: dict[str, Any], out: Path) -> None:
     """Scene 7: a changed run, its diff, the renders and a screenshot, then the PDF exported from staging."""
-    _title("7. Review: a changed run, the diff, HTML/Markdown renders, the PDF exported from staging")
+    title("7. Review: a changed run, the diff, HTML/Markdown renders, the PDF exported from staging")
     card_session = emu.session("card")
     sm = card_session.client("sagemaker")
     first = sm.describe_model_card(ModelCardName=card_event["card_name"], ModelCardVersion=1)
@@ -147,7 +148,3 @@ def _screenshot(page: Path, image: Path) -> str:
     except (OSError, subprocess.SubprocessError) as exc:
         return f"no screenshot: chromium failed ({type(exc).__name__})"
     return f"screenshot {image}" if image.exists() else "no screenshot: chromium wrote no file"
-
-
-def _title(text: str) -> None:
-    print(f"\n== {text}")

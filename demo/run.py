@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mcgov.demo.scene import policy_uri, title
 from mcgov.demo.states import steps_text
 from mcgov.emulator import Emulator, EmulatorConfig
 from mcgov.emulator.fixtures import seed_pipeline_outputs
@@ -49,87 +50,77 @@ def main() -> int:
         accounts={"staging": "222222222222", "prod": "333333333333"},
         any_account_in_organization=True,
     )  # scene 8's spokes are in the organization too
-    previous_policy = os.environ.get("MCGOV_POLICY_URI")
     from mcgov.demo import hub, review
 
     OUT.mkdir(exist_ok=True)
     policy = review.export_policy(POLICY, OUT, review.export_bucket(config.accounts["staging"]))
-    os.environ["MCGOV_POLICY_URI"] = str(policy)
-    try:
-        with Emulator(config) as emu:
-            card_session = emu.act_as("card")
-            title("1. A finished churn pipeline (emulated)")
-            where = seed_pipeline_outputs(card_session, bucket=f"mcgov-demo-{config.card_account}")
-            for key, value in where.items():
-                print(f"   {key:18} {value}")
+    with policy_uri(policy), Emulator(config) as emu:
+        card_session = emu.act_as("card")
+        title("1. A finished churn pipeline (emulated)")
+        where = seed_pipeline_outputs(card_session, bucket=f"mcgov-demo-{config.card_account}")
+        for key, value in where.items():
+            print(f"   {key:18} {value}")
 
-            title(
-                f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}"
-            )
-            print(f"   (staging may export PDFs: AllowExport permission, {policy})")
-            create_readonly_permission(card_session)
-            from mcgov.demo import governance
+        title(f"2. Deploy the governance workflow (Step Functions) with the share policy {POLICY.relative_to(REPO)}")
+        print(f"   (staging may export PDFs: AllowExport permission, {policy})")
+        create_readonly_permission(card_session)
+        from mcgov.demo import governance
 
-            bus = governance.notifications(emu, policy)
-            stack, workflow = deploy_governance(
-                emu,
-                policy_uri=str(policy.resolve()),
-                artifact_bucket=f"mcgov-demo-{config.card_account}",
-                settings=with_settings(max_attempts=6),
-                notification_bus_arn=bus,
-            )
-            print(f"   stack mcgov from steps/stack/governance.yaml: {len(stack.arns)} resources")
-            print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
-            for key, arn in workflow.lambda_arns.items():
-                print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
+        bus = governance.notifications(emu, policy)
+        stack, workflow = deploy_governance(
+            emu,
+            policy_uri=str(policy.resolve()),
+            artifact_bucket=f"mcgov-demo-{config.card_account}",
+            settings=with_settings(max_attempts=6),
+            notification_bus_arn=bus,
+        )
+        print(f"   stack mcgov from steps/stack/governance.yaml: {len(stack.arns)} resources")
+        print(f"   state machine {workflow.state_machine_arn} (role {_name(stack.arns['StateMachineRole'])})")
+        for key, arn in workflow.lambda_arns.items():
+            print(f"   lambda {key:9} {arn} (role {_name(stack.function_roles[_LOGICAL[key]])})")
 
-            card_event = {
-                "card_name": CARD_NAME,
-                "training_job_name": where["training_job_name"],
-                "evaluation_uris": [where["evaluation"]],
-                "template_uri": where["template"],
-                "pipeline_execution_arn": PIPELINE_EXECUTION_ARN,
-                "status": "PendingReview",
-            }
-            title("3. Run it for staging: populate -> share -> gate until ASSOCIATED")
-            emu.set_association_delay(polls=2)
-            first = workflow.execute({"card": card_event, "stage": "staging"})
-            show_execution(first)
-            again = workflow.execute({"card": card_event, "stage": "staging"})
-            populate = again["output"]["populate"]
-            print(
-                f"   re-run: populate {populate['result']}, still version {populate['card_version']}; "
-                f"{sum(s['created'] for s in again['output']['share']['shares'])} shares created"
-            )
+        card_event = {
+            "card_name": CARD_NAME,
+            "training_job_name": where["training_job_name"],
+            "evaluation_uris": [where["evaluation"]],
+            "template_uri": where["template"],
+            "pipeline_execution_arn": PIPELINE_EXECUTION_ARN,
+            "status": "PendingReview",
+        }
+        title("3. Run it for staging: populate -> share -> gate until ASSOCIATED")
+        emu.set_association_delay(polls=2)
+        first = workflow.execute({"card": card_event, "stage": "staging"})
+        show_execution(first)
+        again = workflow.execute({"card": card_event, "stage": "staging"})
+        populate = again["output"]["populate"]
+        print(
+            f"   re-run: populate {populate['result']}, still version {populate['card_version']}; "
+            f"{sum(s['created'] for s in again['output']['share']['shares'])} shares created"
+        )
 
-            sm = card_session.client("sagemaker")
-            card = sm.describe_model_card(ModelCardName=CARD_NAME)
-            content = json.loads(card["Content"])
-            show_card(card, content)
-            OUT.mkdir(exist_ok=True)
-            (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
-            print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
+        sm = card_session.client("sagemaker")
+        card = sm.describe_model_card(ModelCardName=CARD_NAME)
+        content = json.loads(card["Content"])
+        show_card(card, content)
+        OUT.mkdir(exist_ok=True)
+        (OUT / f"{CARD_NAME}.content.json").write_text(json.dumps(content, indent=2) + "\n")
+        print(f"\n   content written to {OUT / (CARD_NAME + '.content.json')}")
 
-            governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
-            governance.prod_after_review(emu, workflow, card_event, OUT)
-            from mcgov.demo.registry import registry_scene
+        governance.consumer_view(emu, first["output"]["populate"]["card_arn"], OUT)
+        governance.prod_after_review(emu, workflow, card_event, OUT)
+        from mcgov.demo.registry import registry_scene
 
-            registry_scene(emu, CARD_NAME, OUT)
-            governance.blocked_scenario(emu, workflow, card_event, OUT)
-            review.review_scene(emu, workflow, card_event, OUT)
-            hub.hub_scene(emu, OUT)
-            from mcgov.demo.assessment import assessment_scene
+        registry_scene(emu, CARD_NAME, OUT)
+        governance.blocked_scenario(emu, workflow, card_event, OUT)
+        review.review_scene(emu, workflow, card_event, OUT)
+        hub.hub_scene(emu, OUT)
+        from mcgov.demo.assessment import assessment_scene
 
-            assessment_scene(emu, workflow, card_event, policy, OUT)
-            from mcgov.demo.events import event_driven_scene
+        assessment_scene(emu, workflow, card_event, policy, OUT)
+        from mcgov.demo.events import event_driven_scene
 
-            event_driven_scene(emu, stack)
-            show_roles(emu)
-    finally:
-        if previous_policy is None:
-            os.environ.pop("MCGOV_POLICY_URI", None)
-        else:
-            os.environ["MCGOV_POLICY_URI"] = previous_policy
+        event_driven_scene(emu, stack)
+        show_roles(emu)
     return 0
 
 
@@ -199,7 +190,3 @@ def show_value(metric: dict[str, Any]) -> str:
     if metric["type"] == "bar_chart":
         return f"bar chart of {len(value)} bars"
     return str(value)
-
-
-def title(text: str) -> None:
-    print(f"\n== {text}")
