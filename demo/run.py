@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,12 @@ PIPELINE_EXECUTION_ARN = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/chur
 
 
 def main() -> int:
-    quiet_logs()
+    """Run every scene; the process's log settings are restored afterwards (the demo may run inside a test)."""
+    with quiet_logs():
+        return _scenes()
+
+
+def _scenes() -> int:
     from mcgov.demo.stack import deploy_governance
     from mcgov.pipelines.local_run import create_readonly_permission, with_settings
 
@@ -145,12 +152,30 @@ def show_roles(emu: Any) -> None:
         print(f"   DENIED {_name(d.role_arn)}: {d.action} on {d.resource}")
 
 
-def quiet_logs() -> None:
-    """The handlers' JSON logs and EMF metrics and moto's engine traces are for CloudWatch; keep the demo readable."""
-    os.environ.setdefault("MCGOV_LOG_LEVEL", "CRITICAL")
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF metric lines are for CloudWatch too
-    logging.getLogger("moto").setLevel(logging.CRITICAL)
-    logging.getLogger("moto").propagate = False
+@contextmanager
+def quiet_logs() -> Iterator[None]:
+    """The handlers' JSON logs and EMF metrics and moto's engine traces are for CloudWatch; keep the demo readable.
+
+    A level the caller set is kept; everything is as it was afterwards.
+    """
+    quiet = {"MCGOV_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true"}  # EMF lines are for CloudWatch
+    saved = {name: os.environ.get(name) for name in quiet}
+    moto = logging.getLogger("moto")
+    level, propagate = moto.level, moto.propagate
+    for name, value in quiet.items():
+        os.environ.setdefault(name, value)
+    moto.setLevel(logging.CRITICAL)
+    moto.propagate = False
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        moto.setLevel(level)
+        moto.propagate = propagate
 
 
 def show_execution(result: dict[str, Any]) -> None:

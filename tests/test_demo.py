@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import yaml
@@ -13,10 +14,9 @@ from mcgov.demo.states import steps_text
 
 def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    for name in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):  # the demo quiets the logs; not for later tests
-        monkeypatch.setenv(name, "")  # recorded, so the teardown restores what was there (or nothing)
-        monkeypatch.delenv(name)
+    before = {name: os.environ.get(name) for name in ("MCGOV_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED")}
     assert main() == 0
+    assert {name: os.environ.get(name) for name in before} == before  # the demo's quiet logs end with it
     out = capsys.readouterr().out
     assert "card: arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model v1 (created)" in out
     assert "gate decision: allowed=True status=ALLOWED" in out
