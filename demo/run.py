@@ -169,11 +169,11 @@ def quiet_logs() -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
+        for name, previous in saved.items():
+            if previous is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = value
+                os.environ[name] = previous
         moto.setLevel(level)
         moto.propagate = propagate
 
