@@ -14,12 +14,12 @@ decided?
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 from typing import Any
 
 from benchmarks._world import approve, bench_main, seeded_world
+from mcgov.emulator.environment import environment
 
 FLIP_AFTER_SECONDS = (3, 12, 37, 95, 300)
 EVENT_FLIPS = 5
@@ -91,16 +91,8 @@ def run(flips: tuple[float, ...] = FLIP_AFTER_SECONDS, stage: str = "prod") -> d
 def event_driven(flips: int = EVENT_FLIPS, stage: str = "staging") -> dict[str, Any]:
     """Seconds from each flip to the CallbackStep's completion by the event path, on real time (module docstring)."""
     quiet = {"MCGOV_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true"}  # handler logs: not on stdout
-    saved = {key: os.environ.get(key) for key in quiet}
-    os.environ.update(quiet)
-    try:
+    with environment(quiet):
         return _event_driven(flips, stage)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _event_driven(flips: int, stage: str) -> dict[str, Any]:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from mcgov.demo.stack import deploy_governance
 from mcgov.emulator import Emulator, EmulatorConfig
+from mcgov.emulator.environment import environment
 from mcgov.pipelines.local_run import (
     FUNCTIONS,
     LOCAL_SETTINGS,
@@ -45,20 +44,6 @@ def default_card_event(scenario: str, stage: str, policy_path: Path) -> dict[str
     if required in ("Draft", "PendingReview"):  # what a pipeline may set; Approved is a reviewer's decision
         event["status"] = required
     return event
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _prepare_scenario(emu: Emulator, scenario: str, stage: str) -> None:
@@ -93,7 +78,7 @@ def run_local(
         raise InvalidWorkflowSettingError(f"handlers miss {sorted(missing)}; pass populate, share and gate.")
     policy = policy_uri or str(DEFAULT_POLICY)
     event = dict(card_event) if card_event is not None else default_card_event(scenario, stage, Path(policy))
-    with _environment({"MCGOV_POLICY_URI": policy}), Emulator(EmulatorConfig()) as emu:
+    with environment({"MCGOV_POLICY_URI": policy}), Emulator(EmulatorConfig()) as emu:
         session = emu.act_as("card")
         create_readonly_permission(session)
         _stack, workflow = deploy_governance(

@@ -32,6 +32,7 @@ from typing import Any
 from mcgov.demo.scene import policy_uri, title
 from mcgov.demo.states import steps_text
 from mcgov.emulator import Emulator, EmulatorConfig
+from mcgov.emulator.environment import environment
 from mcgov.emulator.fixtures import seed_pipeline_outputs
 
 CARD_NAME = "churn-model"
@@ -159,21 +160,14 @@ def quiet_logs() -> Iterator[None]:
     A level the caller set is kept; everything is as it was afterwards.
     """
     quiet = {"MCGOV_LOG_LEVEL": "CRITICAL", "POWERTOOLS_METRICS_DISABLED": "true"}  # EMF lines are for CloudWatch
-    saved = {name: os.environ.get(name) for name in quiet}
     moto = logging.getLogger("moto")
     level, propagate = moto.level, moto.propagate
-    for name, value in quiet.items():
-        os.environ.setdefault(name, value)
     moto.setLevel(logging.CRITICAL)
     moto.propagate = False
     try:
-        yield
+        with environment({name: value for name, value in quiet.items() if name not in os.environ}):
+            yield
     finally:
-        for name, previous in saved.items():
-            if previous is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = previous
         moto.setLevel(level)
         moto.propagate = propagate
 

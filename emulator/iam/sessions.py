@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import boto3
 from moto.utilities.utils import get_partition
 
+from mcgov.emulator.environment import environment
+
 CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 _ENVIRONMENT_LOCK = threading.RLock()
 
@@ -72,17 +74,10 @@ def acting_as(credentials: Credentials | None, variables: Mapping[str, str] | No
     """For the block, the default credentials are ``credentials`` (unchanged when None) and ``variables`` are set;
     the environment and boto3's default session are restored after."""
     changes = {**(variables or {}), **(credentials.environment() if credentials else {})}
-    with _ENVIRONMENT_LOCK:
-        saved = {key: os.environ.get(key) for key in changes}
+    with _ENVIRONMENT_LOCK, environment(changes):
         saved_session = boto3.DEFAULT_SESSION
-        os.environ.update(changes)
         boto3.DEFAULT_SESSION = None
         try:
             yield
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
             boto3.DEFAULT_SESSION = saved_session
