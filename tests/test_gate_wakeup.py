@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from mcgov.steps.gate.registrations import Handle, HandleKind, RegistrationStore, registration
@@ -67,9 +68,9 @@ def store(aws_env: None) -> Iterator[RegistrationStore]:
         yield RegistrationStore(dynamodb, TABLE)
 
 
-def register(policy: Any, store: RegistrationStore, handle: Handle, **changes: Any) -> Any:
+def register(policy: Any, store: RegistrationStore, handle: Handle, now: float = NOW, **changes: Any) -> Any:
     fields: dict[str, Any] = {"card_arn": CARD, "stage": "staging", "share_arns": [SHARE], "anchor": None}
-    record = registration(policy, handle=handle, now=NOW, **{**fields, **changes})
+    record = registration(policy, handle=handle, now=now, **{**fields, **changes})
     store.put(record)
     return record
 
@@ -131,3 +132,38 @@ def test_an_event_naming_foreign_shares_wakes_nobody(
     result, checks, calls = run_wake(policy, store, named, "ALLOWED")
     assert result["checked"] == 0 and checks == [] and calls == []
     assert stored(store) == [(SHARE, "token-of-run-1")]
+
+
+class DeadTokens(Completions):
+    """Step Functions that no longer accepts ``dead`` (its task timed out: the next poll registered a new token)."""
+
+    def __init__(self, dead: str) -> None:
+        super().__init__()
+        self.dead = dead
+
+    def send_task_success(self, taskToken: str, output: str) -> None:  # noqa: N803
+        if taskToken == self.dead:
+            raise ClientError({"Error": {"Code": "TaskTimedOut", "Message": "Task Timed Out"}}, "SendTaskSuccess")
+        super().send_task_success(taskToken, output)
+
+
+def test_a_superseded_registration_never_removes_the_current_one(policy: Any, store: RegistrationStore) -> None:
+    """The execution's first wait named two shares; its next wait (a new token) names one: the first wait's item on
+    the other share outlives it. Waking that item drops the dead token without deleting the current registration,
+    and a wake-up that reads both registrations of the gate completes the current token."""
+    register(policy, store, task(1, "old-token"), share_arns=[SHARE, SHARE_2])
+    register(policy, store, task(1, "new-token"))  # the same gate (execution, card, stage): overwrites SHARE's item
+    assert stored(store) == [(SHARE, "new-token"), (SHARE_2, "old-token")]
+    sfn = DeadTokens("old-token")
+
+    def check(policy: Any, card_arn: str, stage: Any) -> dict[str, Any]:
+        return {"status": "ALLOWED", "reason": "all associated", "stage": stage.name}
+
+    dropped = wake(store, policy, (SHARE_2,), NOW + 1, check=check, output=lambda d: d, sagemaker=sfn, sfn=sfn)
+    assert [o["status"] for o in dropped["outcomes"]] == ["DROPPED"]
+    assert stored(store) == [(SHARE, "new-token")]  # the current registration stays
+    register(policy, store, task(1, "old-token"), share_arns=[SHARE_2])
+    register(policy, store, task(1, "new-token"), now=NOW + 5)
+    woke = wake(store, policy, (SHARE_2, SHARE), NOW + 6, check=check, output=lambda d: d, sagemaker=sfn, sfn=sfn)
+    assert [o["status"] for o in woke["outcomes"]] == ["ALLOWED"] and sfn.calls == [("success", "new-token")]
+    assert stored(store) == [(SHARE_2, "old-token")]  # left to its TTL: its token is dead
