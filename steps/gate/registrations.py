@@ -27,7 +27,7 @@ from typing import Any
 from mcgov import identifiers as ids
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.common.aws import aws_errors
+from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.common.exceptions import AwsCallError
 
 TTL_SECONDS = 86_400
@@ -246,7 +246,7 @@ class RegistrationStore:
                         ExpressionAttributeValues={":token": {"S": record.handle.token}},
                     )
             except AwsCallError as exc:
-                if exc.failure is None or exc.failure.code != "ConditionalCheckFailedException":
+                if not (isinstance(exc.failure, AwsFailure) and exc.failure.code == "ConditionalCheckFailedException"):
                     raise
 
     def for_shares(
