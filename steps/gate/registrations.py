@@ -7,9 +7,10 @@ can finish it (``mcgov.steps.gate.wakeup``): the card, the stage, the shares it 
 The table (the stack's ``GateRegistrationsTable``): partition key ``share_arn``, sort key ``gate_id``, one item per
 share the gate waits on, so the shares an event names are read with Query. ``expires_at`` (epoch seconds) is the
 table's TTL attribute; DynamoDB deletes expired items up to days later, so every read skips them itself. A gate
-registers again at each of its polls (the same ``gate_id``: the item is overwritten, its TTL pushed back), and the
-registration that completes a gate deletes every one of its items. Items are validated when written and again when
-read (``parse_item``); a read item that fails the rules is reported, never acted on.
+registers again at each of its polls (the same ``gate_id``: the item is overwritten, its TTL pushed back; a read
+keeps a gate's latest registration), and the registration that completes a gate deletes every one of its items
+(those still holding its token). Items are validated when written and again when read (``parse_item``); a read
+item that fails the rules is reported, never acted on.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from mcgov import identifiers as ids
 from mcgov.errors import BadInputError
 from mcgov.share_policies.models import SharePolicy
-from mcgov.steps.common.aws import aws_errors
+from mcgov.steps.common.aws import AwsFailure, aws_errors
 from mcgov.steps.common.exceptions import AwsCallError
 
 TTL_SECONDS = 86_400
@@ -232,17 +233,27 @@ class RegistrationStore:
                 self.dynamodb.put_item(TableName=self.table, Item=item)
 
     def delete(self, record: Registration) -> None:
-        """Delete every item of ``record`` (deleting a missing item is no error)."""
+        """Delete every item of ``record``: those that still hold its token. An item the gate's next registration
+        overwrote (a new task token) is not ``record``'s; a missing item is no error."""
         for arn in record.share_arns:
-            with _errors("DeleteItem"):
-                self.dynamodb.delete_item(
-                    TableName=self.table, Key={"share_arn": {"S": arn}, "gate_id": {"S": record.gate_id}}
-                )
+            try:
+                with _errors("DeleteItem"):
+                    self.dynamodb.delete_item(
+                        TableName=self.table,
+                        Key={"share_arn": {"S": arn}, "gate_id": {"S": record.gate_id}},
+                        ConditionExpression="#token = :token",
+                        ExpressionAttributeNames={"#token": "token"},
+                        ExpressionAttributeValues={":token": {"S": record.handle.token}},
+                    )
+            except AwsCallError as exc:
+                if not (isinstance(exc.failure, AwsFailure) and exc.failure.code == "ConditionalCheckFailedException"):
+                    raise
 
     def for_shares(
         self, policy: SharePolicy, share_arns: Iterable[str], now: float
     ) -> tuple[list[Registration], list[Unreadable]]:
-        """The unexpired registrations waiting on any of ``share_arns`` (Query per share), each gate once."""
+        """The unexpired registrations waiting on any of ``share_arns`` (Query per share), each gate once (its
+        latest)."""
         items: list[dict[str, Any]] = []
         for arn in dict.fromkeys(share_arns):
             items.extend(
@@ -283,7 +294,9 @@ def _parsed(policy: SharePolicy, items: Iterable[Mapping[str, Any]]) -> tuple[li
         except BadInputError as exc:
             unreadable.append(Unreadable(_key(item, "share_arn"), _key(item, "gate_id"), str(exc)))
             continue
-        found.setdefault(record.gate_id, record)
+        kept = found.get(record.gate_id)
+        if kept is None or record.registered_at > kept.registered_at:
+            found[record.gate_id] = record  # a gate's latest registration: its earlier ones may hold a dead token
     return list(found.values()), unreadable
 
 

@@ -120,10 +120,19 @@ def wake(
     decided: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Re-check the registrations of ``shares`` (every registration when None or empty) and finish the decided
-    ones. ``check(policy, card_arn, stage)`` is the gate's one check; ``output`` its ``decision_output``;
+    ones. ``check(policy, card_arn, stage)`` is the gate's one check, made once per card and stage (gates waiting
+    on the same card and stage share its decision); ``output`` its ``decision_output``;
     ``decided`` sees the decision record of each waiting gate this wake-up ended (the handler's notifications)."""
     found, unreadable = store.for_shares(policy, shares, now) if shares else store.all(policy, now)
-    outcomes = [_wake_one(store, policy, record, check, output, sagemaker, sfn, decided) for record in found]
+    decisions: dict[tuple[str, str], dict[str, Any]] = {}  # one check per (card, stage), however many gates wait on it
+    outcomes = []
+    for record in found:
+        key = (record.card_arn, record.stage)
+        if key not in decisions:
+            decisions[key] = output(
+                check(policy, record.card_arn, policy.stage(record.stage, source="registration.stage"))
+            )
+        outcomes.append(_wake_one(store, record, decisions[key], sagemaker, sfn, decided))
     return {
         "shares": list(shares or ()),
         "checked": len(found),
@@ -134,16 +143,13 @@ def wake(
 
 def _wake_one(
     store: RegistrationStore,
-    policy: SharePolicy,
     record: Registration,
-    check: Check,
-    output: Output,
+    decision: dict[str, Any],
     sagemaker: Any,
     sfn: Any,
     decided: Callable[[dict[str, Any]], None] | None,
 ) -> dict[str, Any]:
     base = {"gate_id": record.gate_id, "card_arn": record.card_arn, "stage": record.stage, "kind": record.handle.kind}
-    decision = output(check(policy, record.card_arn, policy.stage(record.stage, source="registration.stage")))
     outcome = {**base, "status": decision["status"], "reason": decision["reason"]}
     if outcome["status"] not in ("ALLOWED", "BLOCKED"):
         return outcome
