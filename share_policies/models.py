@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
-from mcgov.errors import BadInputError
+from mcgov.errors import BadInputError, key_label
 from mcgov.identifiers import matches
 from mcgov.share_policies.approvers import APPROVERS_MAX, ApproverPattern, parse_approver
 
@@ -290,7 +290,8 @@ class SharePolicy(_Strict):
         for name in stages:
             if not matches(ids.STAGE_NAME, name):
                 raise ValueError(
-                    f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter"
+                    f"stage name {key_label(name)} must be 1-32 lowercase letters, digits and hyphens, "
+                    "starting with a letter"
                 )
         return stages
 
