@@ -456,10 +456,11 @@ class SharePolicy(_Strict):
                 source=source,
                 field=field,
             )
-        if match["account"] != self.card_account or match["region"] != self.region:
+        partition = ids.partition_of(self.region)
+        if (match["partition"], match["account"], match["region"]) != (partition, self.card_account, self.region):
             raise BadInputError(
                 f"the card is not in the policy's card account {self.card_account} / region "
-                f"{self.region}; use the matching policy or fix card_account/region",
+                f"{self.region} (partition {partition}); use the matching policy or fix card_account/region",
                 source=source,
                 field=field,
             )
