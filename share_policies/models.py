@@ -84,6 +84,13 @@ class Stage(_Strict):
     model_package_group: bool | str = False
     require_assessment: AssessmentRequirement | None = None
 
+    @field_validator("model_package_group", mode="before")
+    @classmethod
+    def _group_type(cls, value: Any) -> Any:
+        if not isinstance(value, bool | str):  # not pydantic's two union errors, named model_package_group.bool
+            raise ValueError("write true, false or the name of the model package group")
+        return value
+
     @field_validator("model_package_group")
     @classmethod
     def _group(cls, value: bool | str) -> bool | str:

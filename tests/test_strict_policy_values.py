@@ -112,3 +112,13 @@ def test_a_100_kb_key_is_named_by_its_length_not_echoed(data, field):
     with pytest.raises(BadInputError, match=f"^p.yaml: {field}: ") as exc:
         parse_policy(data, source="p.yaml")
     assert "pasted-value" not in str(exc.value) and len(str(exc.value)) < 300
+
+
+@pytest.mark.parametrize("value", [None, 1, ["churn"], {"name": "churn"}])
+def test_model_package_group_of_another_type_names_the_field_and_the_fix(value):
+    stages = {"staging": {**BASE["stages"]["staging"], "model_package_group": value}}
+    with pytest.raises(BadInputError) as exc:
+        parse_policy({**BASE, "stages": stages}, source="p.yaml")
+    assert str(exc.value) == (
+        "p.yaml: stages.staging.model_package_group: write true, false or the name of the model package group"
+    )
