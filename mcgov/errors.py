@@ -72,6 +72,20 @@ def exit_code(error: BaseException | None = None, *, failed: bool = False) -> Ex
     return ExitCode.FAILED if failed else ExitCode.OK
 
 
+KEY_LABEL_MAX = 64
+"""The longest mapping key a message names as written; a longer one (a pasted value, a 100 KB key) is named by its
+length, so one line stays short and never carries what was pasted."""
+
+
+def key_label(key: object, *, quote: bool = True) -> str:
+    """A mapping key as a message names it: ``'key'`` (or ``key`` unquoted), or ``<a key of N characters>`` when it
+    is longer than ``KEY_LABEL_MAX``."""
+    text = key if isinstance(key, str) else repr(key)
+    if len(text) > KEY_LABEL_MAX:
+        return f"<a key of {len(text)} characters>"
+    return repr(key) if quote else text
+
+
 def error_location(loc: Sequence[Any], union_tags: frozenset[str] = frozenset()) -> str:
     """A pydantic ``loc`` as a dotted path with list indexes: ``("a", 0, "b") -> "a[0].b"``.
 
@@ -88,7 +102,8 @@ def error_location(loc: Sequence[Any], union_tags: frozenset[str] = frozenset())
         elif isinstance(part, str) and part.startswith("function-"):
             pass
         else:
-            out += f".{part}" if out else str(part)
+            label = key_label(part, quote=False)
+            out += f".{label}" if out else label
         previous = part
     return out
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mcgov.errors import BadInputError
+from mcgov.errors import BadInputError, key_label
 
 MAX_DEPTH = 64
 
@@ -112,7 +112,7 @@ def _no_duplicates(source: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise BadInputError("duplicate key; keep one of them", source=source, field=repr(key))
+                raise BadInputError("duplicate key; keep one of them", source=source, field=key_label(key))
             out[key] = value
         return out
 
@@ -226,7 +226,7 @@ def _strict_loader(yaml: Any) -> Any:
                     ) from None
                 if duplicate:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark
+                        None, None, f"duplicate key {key_label(key)}; keep one of them", key_node.start_mark
                     )
             return super().construct_mapping(node, deep=deep)
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mcgov import identifiers as ids
-from mcgov.errors import BadInputError
+from mcgov.errors import BadInputError, key_label
 from mcgov.identifiers import matches
 from mcgov.share_policies.approvers import APPROVERS_MAX, ApproverPattern, parse_approver
 
@@ -83,6 +83,13 @@ class Stage(_Strict):
     hub_copy_current: bool = False
     model_package_group: bool | str = False
     require_assessment: AssessmentRequirement | None = None
+
+    @field_validator("model_package_group", mode="before")
+    @classmethod
+    def _group_type(cls, value: Any) -> Any:
+        if not isinstance(value, bool | str):  # not pydantic's two union errors, named model_package_group.bool
+            raise ValueError("write true, false or the name of the model package group")
+        return value
 
     @field_validator("model_package_group")
     @classmethod
@@ -290,7 +297,8 @@ class SharePolicy(_Strict):
         for name in stages:
             if not matches(ids.STAGE_NAME, name):
                 raise ValueError(
-                    f"stage name {name!r} must be 1-32 lowercase letters, digits and hyphens, starting with a letter"
+                    f"stage name {key_label(name)} must be 1-32 lowercase letters, digits and hyphens, "
+                    "starting with a letter"
                 )
         return stages
 
@@ -455,10 +463,11 @@ class SharePolicy(_Strict):
                 source=source,
                 field=field,
             )
-        if match["account"] != self.card_account or match["region"] != self.region:
+        partition = ids.partition_of(self.region)
+        if (match["partition"], match["account"], match["region"]) != (partition, self.card_account, self.region):
             raise BadInputError(
                 f"the card is not in the policy's card account {self.card_account} / region "
-                f"{self.region}; use the matching policy or fix card_account/region",
+                f"{self.region} (partition {partition}); use the matching policy or fix card_account/region",
                 source=source,
                 field=field,
             )

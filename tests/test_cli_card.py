@@ -151,3 +151,19 @@ def test_output_never_replaces_a_device_fifo_or_link(capsys, tmp_path):
         "link.json",
         "pipe",
     ]
+
+
+@pytest.mark.parametrize("failing", ["tempfile.mkstemp", "os.replace"])
+def test_output_the_system_refuses_to_write_is_one_line_exit_2(capsys, tmp_path, monkeypatch, failing):
+    """A folder the system will not write in (read-only, ``/proc``, a full disk): exit 2 naming the flag, no
+    traceback, no temporary file left behind."""
+    import errno
+    import os
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(failing, refuse)
+    code, out, err = run(capsys, "card", "build", "--training-job", JOB, "--out", str(tmp_path / "card.json"))
+    assert code == 2 and err.count("\n") == 1 and "--out: cannot write" in err and "Read-only file system" in err
+    assert list(tmp_path.iterdir()) == []

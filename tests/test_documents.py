@@ -178,3 +178,20 @@ def test_a_hash_or_question_mark_stays_in_the_key():
 
     assert split_s3_uri("s3://mcgov-docs/report.json#v2") == ("mcgov-docs", "report.json#v2")
     assert split_s3_uri("s3://mcgov-docs/a?b=1") == ("mcgov-docs", "a?b=1")
+
+
+LONG_KEY = "pasted-value-" * 8000  # 104 KB: an explicit YAML key (``? ``) or a JSON key has no length limit
+
+
+@pytest.mark.parametrize(
+    "text, parse",
+    [
+        (f"? {LONG_KEY}\n: 1\n? {LONG_KEY}\n: 2\n", parse_yaml),
+        (f'{{"{LONG_KEY}": 1, "{LONG_KEY}": 2}}', parse_json),
+    ],
+)
+def test_a_long_duplicate_key_is_named_by_its_length_not_echoed(text, parse):
+    with pytest.raises(BadInputError, match="^d.doc: ") as exc:
+        parse(text, "d.doc")
+    assert "duplicate key" in str(exc.value) and f"<a key of {len(LONG_KEY)} characters>" in str(exc.value)
+    assert "pasted-value" not in str(exc.value) and len(str(exc.value)) < 200

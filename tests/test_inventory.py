@@ -536,3 +536,10 @@ def test_cli_html_path_is_checked_before_any_aws_call(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--html" in err and "does not exist" in err
     assert not target.parent.exists()
+
+
+def test_cli_an_empty_html_path_is_refused_not_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--html ''`` (an unset variable in a script) names the current folder: refused, not silently skipped."""
+    assert main(["inventory", "--policy", str(EXAMPLE), "--html", ""]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--html" in err and "is a directory" in err

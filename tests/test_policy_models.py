@@ -144,6 +144,7 @@ def test_card_arn_must_be_in_policy_account_and_region() -> None:
         "arn:aws:sagemaker:us-east-1:999999999999:model-card/x",
         "arn:aws:sagemaker:eu-west-1:111111111111:model-card/x",
         "arn:aws:sagemaker:us-east-1:111111111111:model/x",
+        "arn:aws-cn:sagemaker:us-east-1:111111111111:model-card/x",  # the same account and region, another partition
     ):
         with pytest.raises(BadInputError, match="^--card: ") as err:
             policy.card_arn(bad)

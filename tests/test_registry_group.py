@@ -264,4 +264,20 @@ def test_a_package_of_another_account_is_refused_before_any_call() -> None:
         gate_package(object(), policy, policy.stage("prod"), CARD_OF_POLICY, other, wait=0)
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        PACKAGE.replace("111111111111", "999999999999"),
+        PACKAGE.replace("us-east-1", "eu-west-1"),
+        PACKAGE.replace("arn:aws:", "arn:aws-cn:"),  # the same account and region, another partition
+    ],
+)
+def test_a_package_of_another_account_region_or_partition_is_refused_without_echoing_it(other: str) -> None:
+    from mcgov.steps.share.groups import check_package_arn
+
+    with pytest.raises(BadInputError, match="^--model-package: .*card account 111111111111") as exc:
+        check_package_arn(parse_policy(POLICY), other)
+    assert other not in str(exc.value)
+
+
 CARD_OF_POLICY = "arn:aws:sagemaker:us-east-1:111111111111:model-card/churn-model"

@@ -98,3 +98,27 @@ def test_the_invitation_window_stops_at_the_twelve_hours_ram_gives_a_model_card_
     assert parse_policy({**BASE, "gate": {"invitation_window_seconds": 43200}}).gate.invitation_window_seconds == 43200
     with pytest.raises(BadInputError, match=r"gate\.invitation_window_seconds"):
         parse_policy({**BASE, "gate": {"invitation_window_seconds": 43201}})
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({**BASE, "pasted-value-" * 8000: 1}, "<a key of 104000 characters>"),
+        ({**BASE, "stages": {"pasted-value-" * 8000: BASE["stages"]["staging"]}}, "stages"),
+    ],
+)
+def test_a_100_kb_key_is_named_by_its_length_not_echoed(data, field):
+    """An unknown key or a stage name of 100 KB (an explicit ``? `` key has no length limit) gives one short line."""
+    with pytest.raises(BadInputError, match=f"^p.yaml: {field}: ") as exc:
+        parse_policy(data, source="p.yaml")
+    assert "pasted-value" not in str(exc.value) and len(str(exc.value)) < 300
+
+
+@pytest.mark.parametrize("value", [None, 1, ["churn"], {"name": "churn"}])
+def test_model_package_group_of_another_type_names_the_field_and_the_fix(value):
+    stages = {"staging": {**BASE["stages"]["staging"], "model_package_group": value}}
+    with pytest.raises(BadInputError) as exc:
+        parse_policy({**BASE, "stages": stages}, source="p.yaml")
+    assert str(exc.value) == (
+        "p.yaml: stages.staging.model_package_group: write true, false or the name of the model package group"
+    )

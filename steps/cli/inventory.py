@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_inventory(args: argparse.Namespace) -> int:
     policy = read_policy(args, args.policy)
-    if args.html:
+    if args.html is not None:
         check_writable(args.html, "--html")  # before any AWS call: a bad path is exit 2, not a wasted fleet read
     session = make_session(getattr(args, "profile", None), policy.region)
     check_card_account(session, policy, args.policy)
@@ -43,7 +43,7 @@ def cmd_inventory(args: argparse.Namespace) -> int:
         policy,
         datetime.now(UTC),
     )
-    if args.html:
+    if args.html is not None:
         write_atomic(args.html, render_html(inventory), flag="--html")
         print(f"mcgov: wrote {args.html}", file=sys.stderr)
     if (form := report_output(args)) != "table":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mcgov.errors import BadInputError
-from mcgov.identifiers import MODEL_PACKAGE_ARN
+from mcgov.identifiers import MODEL_PACKAGE_ARN, partition_of
 from mcgov.share_policies.models import PolicyStage, SharePolicy
 
 MODEL_PACKAGE_GROUP_RESOURCE_TYPE = "sagemaker:ModelPackageGroup"
@@ -37,16 +37,17 @@ def group_arn_of_package(package_arn: str) -> str:
 
 
 def check_package_arn(policy: SharePolicy, package_arn: str) -> str:
-    """``package_arn`` when it is a versioned model package ARN in the policy's card account and region (the account
-    whose RAM shares its group and whose SageMaker records the gate's ``ModelLifeCycle``), else
-    ``BadInputError`` naming ``--model-package``."""
+    """``package_arn`` when it is a versioned model package ARN in the policy's partition, card account and region
+    (the account whose RAM shares its group and whose SageMaker records the gate's ``ModelLifeCycle``), else
+    ``BadInputError`` naming ``--model-package`` (never quoting the ARN)."""
     group_arn_of_package(package_arn)
     match = MODEL_PACKAGE_ARN.fullmatch(package_arn)
     assert match is not None
-    if match["account"] != policy.card_account or match["region"] != policy.region:
+    partition = partition_of(policy.region)
+    if (match["partition"], match["account"], match["region"]) != (partition, policy.card_account, policy.region):
         raise BadInputError(
-            f"model package {package_arn} is not in the policy's card account {policy.card_account} / region "
-            f"{policy.region}; only the card account can share its model package group",
+            f"the model package is not in the policy's card account {policy.card_account} / region "
+            f"{policy.region} (partition {partition}); only the card account can share its model package group",
             field="--model-package",
         )
     return package_arn
