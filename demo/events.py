@@ -13,6 +13,7 @@ from typing import Any
 CARD = "churn-events"
 EXECUTION = "arn:aws:sagemaker:us-east-1:111111111111:pipeline/churn/execution/demoevents"
 FLIP_SECONDS = 2.0
+HOLD_SECONDS = 3600.0  # associations wait until the gate has registered
 PUMP_SECONDS = 0.02  # the emulator's clock moves on real time; the demo pumps it (due flips, deliveries)
 
 
@@ -44,13 +45,13 @@ def event_driven_scene(emu: Any, stack: Any) -> None:
         Content=json.dumps({"model_overview": {"model_description": "churn, event-driven gate"}}),
     )["ModelCardArn"]
     delay = emu.config.associate_after_polls, emu.config.associate_after_seconds
-    emu.set_association_delay(polls=None, seconds=FLIP_SECONDS)
+    emu.set_association_delay(polls=None, seconds=HOLD_SECONDS)  # RAM settles once the gate waits (below)
     try:
         session.client("lambda").invoke(
             FunctionName=stack.arns["ShareCardFunction"], Payload=json.dumps({"card_arn": card}).encode()
         )
         started = emu.clock.now()
-        print(f"   {CARD} shared (share-card, as its role); RAM settles in {FLIP_SECONDS:g} s")
+        print(f"   {CARD} shared (share-card, as its role); RAM settles {FLIP_SECONDS:g} s after the gate waits")
         token = emu.issue_callback_token(EXECUTION)
         queue = stack.refs["GateCallbackQueue"]
         body = {"token": token, "arguments": {"card_arn": card, "stage": "staging"}}
@@ -62,6 +63,8 @@ def event_driven_scene(emu: Any, stack: Any) -> None:
             f"{waiting['registration']['registered']}; without an event SQS delivers it again in "
             f"{waiting['next_check_seconds']} s (the gate's poll schedule)"
         )
+        # Settle FLIP_SECONDS from now, whatever time the share and the registration took on a loaded machine
+        emu.set_association_delay(polls=None, seconds=emu.clock.now() - started + FLIP_SECONDS)
         deadline = time.monotonic() + 30
         while card not in completed and time.monotonic() < deadline:
             emu.events.pump()
