@@ -246,7 +246,16 @@ def build_workflow_definition(
     event_wait.next(check.next_step)  # the token's output is checked like CheckGate's (HasCheckGateOutput)
 
     decide = Choice("GateDecision")
-    decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="ALLOWED"), allowed)
+    # ALLOWED only for this execution's card and stage: a task token completed with another gate's decision
+    # (a forged or misrouted completion) never opens this one; it waits for its own check instead.
+    own_allowed = ChoiceRule.And(
+        rules=[
+            ChoiceRule.StringEquals(variable="$.gate.status", value="ALLOWED"),
+            ChoiceRule.StringEqualsPath(variable="$.gate.card_arn", value="$.share.card_arn"),
+            ChoiceRule.StringEqualsPath(variable="$.gate.stage", value="$.stage"),
+        ]
+    )
+    decide.add_choice(own_allowed, allowed)
     decide.add_choice(ChoiceRule.StringEquals(variable="$.gate.status", value="BLOCKED"), blocked)
     decide.add_choice(ChoiceRule.NumericGreaterThanEquals(variable="$.poll.attempt", value=cfg.max_attempts), timed_out)
     decide.default_choice(event_wait)

@@ -123,17 +123,30 @@ def test_gate_choice_branches_on_status_and_bounds_the_loop(asl: dict[str, Any])
     states = asl["States"]
     decision = states[states[states[states["CheckGate"]["Next"]]["Default"]]["Next"]]
     assert decision["Type"] == "Choice"
+
+    def rules(choice: dict[str, Any]) -> list[dict[str, Any]]:
+        return choice.get("And", [choice])
+
     by_value = {
-        c.get("StringEquals"): states[c["Next"]] for c in decision["Choices"] if c["Variable"] == "$.gate.status"
+        rule.get("StringEquals"): states[c["Next"]]
+        for c in decision["Choices"]
+        for rule in rules(c)
+        if rule.get("Variable") == "$.gate.status"
     }
     assert by_value["ALLOWED"]["Type"] == "Succeed"
+    [allowed] = [c for c in decision["Choices"] if states[c["Next"]]["Type"] == "Succeed"]
+    # allowed only on a decision about this execution's own card and stage (a completion for another gate waits)
+    assert {(r["Variable"], r["StringEqualsPath"]) for r in rules(allowed) if "StringEqualsPath" in r} == {
+        ("$.gate.card_arn", "$.share.card_arn"),
+        ("$.gate.stage", "$.stage"),
+    }
     assert by_value["BLOCKED"] == {
         "Type": "Fail",
         "Error": "GateBlocked",
         "CausePath": "$.gate.reason",
         "Comment": "Terminal share failure.",
     }
-    [limit] = [c for c in decision["Choices"] if c["Variable"] == "$.poll.attempt"]
+    [limit] = [c for c in decision["Choices"] if c.get("Variable") == "$.poll.attempt"]
     assert limit["NumericGreaterThanEquals"] == 40
     assert states[limit["Next"]]["Error"] == "GateTimedOut"
     assert decision["Default"] == "WaitForGateEvent"
@@ -144,7 +157,7 @@ def test_the_wait_cap_and_the_attempts_are_settings() -> None:
 
     asl = governance_definition(ARNS, WorkflowSettings(max_wait_seconds=100, max_attempts=8))
     assert asl["States"]["CheckGate"]["Parameters"]["Payload"]["max_wait_seconds"] == 100
-    [limit] = [c for c in asl["States"]["GateDecision"]["Choices"] if c["Variable"] == "$.poll.attempt"]
+    [limit] = [c for c in asl["States"]["GateDecision"]["Choices"] if c.get("Variable") == "$.poll.attempt"]
     assert limit["NumericGreaterThanEquals"] == 8
 
 

@@ -254,6 +254,8 @@ def test_a_retryable_handler_failure_is_retried_and_a_handler_failure_is_caught(
         "next_check_seconds": 1,
         "shares": [],
         "waiting_since": None,
+        "card_arn": CARD_ARN,
+        "stage": "staging",
     }
     calls: list[str] = []
     retried = run_local("allowed", handlers=_local_handlers([RetryableHandlerFailure("throttled"), allowed], calls))

@@ -42,6 +42,8 @@ def _handlers(statuses: Iterable[str], seen: list[dict[str, Any]] | None = None)
             "next_check_seconds": 1,
             "shares": ["arn:aws:ram:us-east-1:111111111111:resource-share/s"],
             "waiting_since": None,
+            "card_arn": event["card_arn"],
+            "stage": event["stage"],
         }
 
     return {"populate": populate, "share": share, "gate": gate}

@@ -31,6 +31,7 @@ TASK_OUTPUT = {
     "shares": [],
     "waiting_since": None,
     "stage": "",
+    "card_arn": "",
     "checked_at": None,
 }
 """What SendTaskSuccess sends: the keys the state machine reads after the gate (HasCheckGateOutput, the check's

@@ -32,7 +32,10 @@ def kms_client(session: Any, policy: SharePolicy) -> Any:
 
 
 def decision_output(decision: Decision) -> dict[str, Any]:
-    """The decision record plus ``status`` (ALLOWED, PENDING or BLOCKED) and ``reason`` (the reasons joined)."""
+    """The decision record plus ``status`` (ALLOWED, PENDING or BLOCKED), ``reason`` (the reasons joined) and
+    ``card_arn`` (the card decided on: the workflow allows only a decision on its own card and stage)."""
     record = decision.to_dict()
     status = "ALLOWED" if decision.allowed else ("PENDING" if decision.pending else "BLOCKED")
-    return {**record, "status": status, "reason": " ".join(decision.reasons) or "all associations are ASSOCIATED"}
+    reason = " ".join(decision.reasons) or "all associations are ASSOCIATED"
+    card_arn = (decision.card or {}).get("arn") or ""
+    return {**record, "card_arn": card_arn, "status": status, "reason": reason}

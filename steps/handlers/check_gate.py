@@ -95,6 +95,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         decision = check(request.card_arn, request.stage, budget)
         output = decision_output(decision)
         card_arn = policy.card_arn(request.card_arn, source="event", field="card_arn")
+        output["card_arn"] = card_arn  # the card this check was asked about, described or not
         delay = next_check_seconds(policy, card_arn, decision.stage, decision, started, waits.now())
         cap = request.max_wait_seconds
         output["next_check_seconds"] = delay if cap is None else max(1, min(delay, cap))

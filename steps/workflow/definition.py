@@ -34,7 +34,20 @@ LAMBDA_SERVICE_ERROR = "Lambda.ServiceException"
 TASK_OUTPUTS = {
     "PopulateCard": ("populate", ("card_arn", "card_version", "content_sha256", "result")),
     "ShareCard": ("share", ("card_arn", "shares", "drift")),
-    "CheckGate": ("gate", ("allowed", "status", "reason", "reasons", "next_check_seconds", "shares", "waiting_since")),
+    "CheckGate": (
+        "gate",
+        (
+            "allowed",
+            "status",
+            "reason",
+            "reasons",
+            "next_check_seconds",
+            "shares",
+            "waiting_since",
+            "card_arn",
+            "stage",
+        ),
+    ),
 }
 """Governance Task states: where the output goes (``$.<key>``, also the key of its Lambda) and the keys later
 states read."""
