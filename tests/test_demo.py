@@ -26,13 +26,17 @@ def test_demo_runs_the_whole_job_through_the_state_machine(tmp_path, monkeypatch
     assert "execution FAILED with GateBlocked" in out
     # scene 5: the decision events the platform team's rule forwarded from the policy's bus (source mcgov)
     events = out[out.index("events the platform team's queue received") : out.index("== 5b.")].splitlines()[1:]
-    assert [line.split()[:3] for line in events if line.strip()] == [
-        ["Gate", "Decision", "staging:"],
-        ["Gate", "Decision", "staging:"],
+    lines = [line.split()[:3] for line in events if line.strip()]
+    staging = [line for line in lines if line == ["Gate", "Decision", "staging:"]]
+    # two staging runs, each allowed; on a loaded machine the first run's gate can be decided twice (its own poll
+    # and the RAM event's re-check of its registration, racing), each decision a real one: at most one more
+    assert 2 <= len(staging) <= 3 and lines[: len(staging)] == staging
+    assert lines[len(staging) :] == [
         ["Gate", "Decision", "prod:"],
         ["Card", "Approved", "churn-model"],
         ["Gate", "Decision", "prod:"],
     ]
+    assert "Gate Decision  staging: BLOCKED" not in "\n".join(events)
     assert "Gate Decision  prod: BLOCKED (churn-model v1)" in out and "Gate Decision  prod: ALLOWED" in out
     assert "Card Approved  churn-model v2 by arn:aws:sts::111111111111:assumed-role/CardReviewer/jane" in out
     # human step names, not the state machine's bookkeeping
